@@ -1,0 +1,163 @@
+/* collector status: what the database holds, for officers and analysts. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "commands.h"
+#include "db.h"
+#include "exercise.h"
+
+static const char usage[] =
+	"usage: collector status DB [--exercise CODE]\n"
+	"\n"
+	"Shows the exercise in DB and how many responses it holds, by channel,\n"
+	"form (standard or Easy Read), district and event; forms waiting for a\n"
+	"second officer's entry or for differences to be resolved; imported files\n"
+	"and the rows they rejected; and the postcode lookup.\n"
+	"\n"
+	"  --exercise CODE   which exercise, when the database holds several\n"
+	"  -h, --help        show this help\n";
+
+/* Prints each row of `sql` (bound to the exercise id) with `fmt`'s columns. */
+static int print_rows(sqlite3 *db, long long ex, const char *heading, const char *sql,
+		      int ncols, struct err *e)
+{
+	sqlite3_stmt *st = db_prepare(db, sql, e);
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, ex);
+	printf("\n%s\n", heading);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		printf(" ");
+		for (int i = 0; i < ncols; i++) {
+			const char *v = (const char *)sqlite3_column_text(st, i);
+
+			printf(" %s", v ? v : "");
+		}
+		printf("\n");
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, "reading the status", e);
+}
+
+static const char header_sql[] =
+	"SELECT printf('Exercise %s: %s', code, title), "
+	"printf('Runs %s to %s; double entry %s; definition %s', opens, closes, double_entry, "
+	"       definition_file), "
+	"(SELECT count(*) FROM response WHERE exercise_id = ?1) "
+	"FROM exercise WHERE id = ?1";
+
+static const char channel_sql[] =
+	"WITH c(channel, label, pos) AS (VALUES ('online', 'Online survey', 1), "
+	"  ('paper', 'Paper form', 2), ('easy-read-paper', 'Easy Read paper form', 3), "
+	"  ('event-card', 'Event card', 4)) "
+	"SELECT printf('%-24s %7d', c.label, count(r.id)) FROM c "
+	"LEFT JOIN response r ON r.channel = c.channel AND r.exercise_id = ?1 "
+	"GROUP BY c.channel ORDER BY c.pos";
+
+static const char variant_sql[] =
+	"SELECT printf('%-24s %7d   (%s, %d questions)', "
+	"  CASE n.variant WHEN 'standard' THEN 'Standard' ELSE 'Easy Read' END, "
+	"  (SELECT count(*) FROM response r WHERE r.exercise_id = n.exercise_id "
+	"   AND r.form_variant = n.variant), n.code, "
+	"  (SELECT count(*) FROM question q WHERE q.questionnaire_id = n.id)) "
+	"FROM questionnaire n WHERE n.exercise_id = ?1 ORDER BY n.variant = 'easy-read'";
+
+static const char district_sql[] =
+	"SELECT printf('%s  %-24s %7d', d.code, d.name, "
+	"  (SELECT count(*) FROM response r WHERE r.exercise_id = x.exercise_id "
+	"   AND r.district_code = d.code)) "
+	"FROM exercise_district x JOIN district d ON d.code = x.district_code "
+	"WHERE x.exercise_id = ?1 "
+	"UNION ALL SELECT printf('%-35s %7d', 'Outside the area', count(*)) FROM response "
+	"  WHERE exercise_id = ?1 AND district_source = 'out-of-area' "
+	"UNION ALL SELECT printf('%-35s %7d', 'Not known', count(*)) FROM response "
+	"  WHERE exercise_id = ?1 AND district_source = 'unresolved'";
+
+static const char event_sql[] =
+	"SELECT printf('%-9s %s  %-15s %-24s %7d   %s, %s', v.code, v.held_on, v.kind, d.name, "
+	"  (SELECT count(*) FROM response r WHERE r.event_id = v.id), v.venue, "
+	"  coalesce(v.town, '')) "
+	"FROM event v JOIN district d ON d.code = v.district_code "
+	"WHERE v.exercise_id = ?1 ORDER BY v.held_on, v.code";
+
+static const char pending_sql[] =
+	"SELECT printf('%d forms wait for a second officer''s entry; %d have differences to "
+	"resolve', "
+	"  (SELECT count(*) FROM response WHERE exercise_id = ?1 "
+	"   AND entry_status = 'awaiting-second-entry'), "
+	"  (SELECT count(*) FROM response WHERE exercise_id = ?1 "
+	"   AND entry_status = 'differences'))";
+
+static const char imports_sql[] =
+	"SELECT printf('%d files imported, %d rows accepted, %d rejected, %d duplicates "
+	"skipped', count(*), coalesce(sum(rows_accepted), 0), coalesce(sum(rows_rejected), 0), "
+	"  coalesce(sum(rows_duplicate), 0)) "
+	"FROM import_batch WHERE exercise_id = ?1";
+
+static const char lookup_sql[] =
+	"SELECT printf('%d full postcodes, %d outward codes (threshold %d%%)', "
+	"  (SELECT count(*) FROM postcode), "
+	"  (SELECT count(DISTINCT outward) FROM outward_share), "
+	"  (SELECT CAST(round(outward_share_threshold * 100) AS INTEGER) FROM exercise "
+	"   WHERE id = ?1))";
+
+int cmd_status(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "exercise", required_argument, NULL, 'x' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *code = NULL;
+	struct err e;
+	sqlite3 *db;
+	long long ex;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'x':
+			code = optarg;
+			break;
+		case 'h':
+			return cmd_help(usage);
+		default:
+			return cmd_usage_error(usage, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (argc - optind != 1)
+		return cmd_usage_error(usage, "status takes one database");
+	err_init(&e);
+	if (!(db = db_open(argv[optind], DB_MUST_EXIST, NULL, &e)))
+		return err_print(&e, cmd_progname);
+	if (exercise_pick(db, code, &ex, &e) < 0)
+		goto out;
+	{
+		sqlite3_stmt *st = db_prepare(db, header_sql, &e);
+
+		if (!st)
+			goto out;
+		sqlite3_bind_int64(st, 1, ex);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			printf("%s\n%s\nResponses: %lld\n", sqlite3_column_text(st, 0),
+			       sqlite3_column_text(st, 1), sqlite3_column_int64(st, 2));
+		sqlite3_finalize(st);
+	}
+	if (print_rows(db, ex, "By channel", channel_sql, 1, &e) < 0 ||
+	    print_rows(db, ex, "By form", variant_sql, 1, &e) < 0 ||
+	    print_rows(db, ex, "By district", district_sql, 1, &e) < 0 ||
+	    print_rows(db, ex, "By event", event_sql, 1, &e) < 0 ||
+	    print_rows(db, ex, "Double entry", pending_sql, 1, &e) < 0 ||
+	    print_rows(db, ex, "Imports", imports_sql, 1, &e) < 0 ||
+	    print_rows(db, ex, "Postcode lookup", lookup_sql, 1, &e) < 0)
+		goto out;
+out:
+	db_close(db, &e);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		err_set(&e, EXIT_SYSTEM, "cannot write the status to standard output");
+	return err_print(&e, cmd_progname);
+}

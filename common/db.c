@@ -1,0 +1,280 @@
+#include "db.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct embedded_file {
+	const char *name;
+	const char *text;
+};
+
+#include "migrations.inc"
+
+#define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+#define BUSY_TIMEOUT_MS 30000 /* an import and a tag run may overlap */
+
+int db_schema_version(void)
+{
+	return NMIGRATIONS;
+}
+
+const char *db_migration_name(int version)
+{
+	if (version < 1 || version > NMIGRATIONS)
+		return NULL;
+	return migrations[version - 1].name;
+}
+
+int db_fail(sqlite3 *db, const char *what, struct err *e)
+{
+	int rc = db ? sqlite3_extended_errcode(db) : SQLITE_ERROR;
+	const char *msg = db ? sqlite3_errmsg(db) : "out of memory";
+
+	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+		return err_set(e, EXIT_SYSTEM,
+			       "%s: the database stayed busy for %d seconds; another program is "
+			       "writing to it: try again when it has finished",
+			       what, BUSY_TIMEOUT_MS / 1000);
+	if ((rc & 0xff) == SQLITE_FULL)
+		return err_set(e, EXIT_SYSTEM, "%s: the disk is full", what);
+	if ((rc & 0xff) == SQLITE_READONLY)
+		return err_set(e, EXIT_SYSTEM, "%s: the database is read-only (%s)", what, msg);
+	return err_set(e, EXIT_SYSTEM, "%s: %s", what, msg);
+}
+
+int db_exec(sqlite3 *db, const char *sql, const char *what, struct err *e)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		sqlite3_free(msg);
+		return db_fail(db, what, e);
+	}
+	return 0;
+}
+
+sqlite3_stmt *db_prepare(sqlite3 *db, const char *sql, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+		db_fail(db, "preparing a query", e);
+		return NULL;
+	}
+	return st;
+}
+
+int db_begin(sqlite3 *db, struct err *e)
+{
+	return db_exec(db, "BEGIN IMMEDIATE", "starting a transaction", e);
+}
+
+int db_commit(sqlite3 *db, struct err *e)
+{
+	return db_exec(db, "COMMIT", "saving the changes", e);
+}
+
+void db_rollback(sqlite3 *db)
+{
+	if (db && !sqlite3_get_autocommit(db))
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int db_int(sqlite3 *db, const char *sql, long long dflt, long long *out,
+	   struct err *e, int n, ...)
+{
+	sqlite3_stmt *st = db_prepare(db, sql, e);
+	va_list ap;
+	int rc;
+
+	if (!st)
+		return -1;
+	va_start(ap, n);
+	for (int i = 1; i <= n; i++)
+		sqlite3_bind_text(st, i, va_arg(ap, const char *), -1, SQLITE_TRANSIENT);
+	va_end(ap);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(st, 0);
+	else if (rc == SQLITE_DONE)
+		*out = dflt;
+	else
+		db_fail(db, "reading the database", e);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+void db_remove_files(const char *path)
+{
+	char buf[4096];
+
+	unlink(path);
+	snprintf(buf, sizeof buf, "%s-wal", path);
+	unlink(buf);
+	snprintf(buf, sizeof buf, "%s-shm", path);
+	unlink(buf);
+	snprintf(buf, sizeof buf, "%s-journal", path);
+	unlink(buf);
+}
+
+/* Creates an empty file readable by its owner only: responses are personal data. */
+static int create_private(const char *path, int *created, struct err *e)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+	if (fd < 0) {
+		if (errno == EEXIST)
+			return 0;
+		return err_set(e, EXIT_SYSTEM, "cannot create database %s: %s", path,
+			       strerror(errno));
+	}
+	close(fd);
+	*created = 1;
+	return 0;
+}
+
+sqlite3 *db_open_raw(const char *path, enum db_open_mode mode, int *created, struct err *e)
+{
+	sqlite3 *db = NULL;
+	struct stat sb;
+	long long appid = 0, version = 0, tables = 0;
+	int made = 0;
+
+	if (created)
+		*created = 0;
+	if (stat(path, &sb) != 0) {
+		if (errno != ENOENT || mode == DB_MUST_EXIST) {
+			err_set(e, errno == ENOENT ? EXIT_USAGE : EXIT_SYSTEM,
+				"cannot open database %s: %s%s", path, strerror(errno),
+				errno == ENOENT ? " (create it with 'collector init')" : "");
+			return NULL;
+		}
+		if (create_private(path, &made, e) < 0)
+			return NULL;
+	} else if (!S_ISREG(sb.st_mode)) {
+		err_set(e, EXIT_USAGE, "cannot open database %s: not a regular file", path);
+		return NULL;
+	}
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW,
+			    NULL) != SQLITE_OK) {
+		err_set(e, EXIT_SYSTEM, "cannot open database %s: %s", path,
+			db ? sqlite3_errmsg(db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(db, 1);
+	sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
+
+	/* The first read tells a database from some other file. */
+	if (db_int(db, "PRAGMA application_id", 0, &appid, NULL, 0) < 0 ||
+	    db_int(db, "PRAGMA user_version", 0, &version, NULL, 0) < 0 ||
+	    db_int(db, "SELECT count(*) FROM sqlite_schema", 0, &tables, NULL, 0) < 0) {
+		int rc = sqlite3_errcode(db);
+
+		if (rc == SQLITE_NOTADB)
+			err_set(e, EXIT_DATA, "%s is not a survey database (not an SQLite file)",
+				path);
+		else
+			db_fail(db, path, e);
+		goto fail;
+	}
+	if (appid != DB_APPLICATION_ID && (appid != 0 || tables > 0 || version > 0)) {
+		err_set(e, EXIT_DATA,
+			"%s is an SQLite database of another program, not a survey database: "
+			"give a new file name to create one", path);
+		goto fail;
+	}
+	if (db_exec(db, "PRAGMA foreign_keys = ON", path, e) < 0 ||
+	    db_exec(db, "PRAGMA journal_mode = WAL", path, e) < 0 ||
+	    db_exec(db, "PRAGMA synchronous = FULL", path, e) < 0)
+		goto fail;
+	if (created)
+		*created = made;
+	return db;
+fail:
+	sqlite3_close(db);
+	if (made)
+		db_remove_files(path);
+	return NULL;
+}
+
+/* One migration step in its own transaction, user_version set inside it. */
+static int migrate_step(sqlite3 *db, const char *path, int version, struct err *e)
+{
+	char sql[128];
+	char what[256];
+	long long broken = 0;
+
+	snprintf(what, sizeof what, "upgrading %s with %s", path, db_migration_name(version));
+	if (db_begin(db, e) < 0)
+		return -1;
+	if (db_exec(db, migrations[version - 1].text, what, e) < 0)
+		goto fail;
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d; PRAGMA application_id = %d",
+		 version, DB_APPLICATION_ID);
+	if (db_exec(db, sql, what, e) < 0)
+		goto fail;
+	if (db_int(db, "SELECT count(*) FROM pragma_foreign_key_check", 0, &broken, e, 0) < 0)
+		goto fail;
+	if (broken) {
+		err_set(e, EXIT_DATA, "%s: %lld rows break foreign keys after the upgrade; "
+			"the database is left as it was", what, broken);
+		goto fail;
+	}
+	if (db_commit(db, e) < 0)
+		goto fail;
+	return 0;
+fail:
+	db_rollback(db);
+	return -1;
+}
+
+int db_migrate_to(sqlite3 *db, const char *path, int target, struct err *e)
+{
+	long long version;
+
+	if (db_int(db, "PRAGMA user_version", 0, &version, e, 0) < 0)
+		return -1;
+	if (version > NMIGRATIONS)
+		return err_set(e, EXIT_DATA,
+			       "%s was written by a newer version of this program (schema %lld, "
+			       "this program knows up to %d): install the newer version",
+			       path, version, NMIGRATIONS);
+	if (target > NMIGRATIONS)
+		target = NMIGRATIONS;
+	for (int v = (int)version + 1; v <= target; v++)
+		if (migrate_step(db, path, v, e) < 0)
+			return -1;
+	return 0;
+}
+
+sqlite3 *db_open(const char *path, enum db_open_mode mode, int *created, struct err *e)
+{
+	int made = 0;
+	sqlite3 *db = db_open_raw(path, mode, &made, e);
+
+	if (!db)
+		return NULL;
+	if (db_migrate_to(db, path, NMIGRATIONS, e) < 0) {
+		sqlite3_close(db);
+		if (made)
+			db_remove_files(path);
+		return NULL;
+	}
+	if (created)
+		*created = made;
+	return db;
+}
+
+int db_close(sqlite3 *db, struct err *e)
+{
+	if (!db)
+		return 0;
+	if (sqlite3_close(db) != SQLITE_OK)
+		return db_fail(db, "closing the database", e);
+	return 0;
+}

@@ -1,0 +1,153 @@
+#include "fileutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <nettle/sha2.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int open_input(const char *path, struct stat *sb, struct err *e)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return err_set(e, errno == ENOENT ? EXIT_USAGE : EXIT_SYSTEM,
+			       "cannot open %s: %s", path, strerror(errno));
+	if (fstat(fd, sb) != 0) {
+		err_set(e, EXIT_SYSTEM, "cannot read %s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (S_ISDIR(sb->st_mode)) {
+		err_set(e, EXIT_USAGE, "%s is a folder, not a file", path);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int file_read_all(const char *path, size_t max, char **out, size_t *outlen, struct err *e)
+{
+	struct stat sb;
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	int fd = open_input(path, &sb, e);
+
+	if (fd < 0)
+		return -1;
+	for (;;) {
+		ssize_t n;
+
+		if (len == cap) {
+			char *nb;
+
+			if (cap > max) {
+				err_set(e, EXIT_DATA, "%s is larger than %zu bytes: refused", path, max);
+				goto fail;
+			}
+			cap = cap ? cap * 2 : 65536;
+			if (!(nb = realloc(buf, cap + 1))) {
+				err_set(e, EXIT_SYSTEM, "out of memory reading %s", path);
+				goto fail;
+			}
+			buf = nb;
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			err_set(e, EXIT_SYSTEM, "cannot read %s: %s", path, strerror(errno));
+			goto fail;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	if (len > max) {
+		err_set(e, EXIT_DATA, "%s is larger than %zu bytes: refused", path, max);
+		goto fail;
+	}
+	if (file_is_gzip(buf, len)) {
+		err_set(e, EXIT_DATA, "%s is gzip-compressed: decompress it first", path);
+		goto fail;
+	}
+	close(fd);
+	if (!buf && !(buf = malloc(1))) {
+		return err_set(e, EXIT_SYSTEM, "out of memory reading %s", path);
+	}
+	buf[len] = '\0';
+	*out = buf;
+	*outlen = len;
+	return 0;
+fail:
+	free(buf);
+	close(fd);
+	return -1;
+}
+
+static void hex_digest(const unsigned char *d, char *hex)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (int i = 0; i < SHA256_DIGEST_SIZE; i++) {
+		hex[2 * i] = digits[d[i] >> 4];
+		hex[2 * i + 1] = digits[d[i] & 15];
+	}
+	hex[SHA256_HEX_LEN] = '\0';
+}
+
+void sha256_hex(const void *buf, size_t len, char *hex)
+{
+	struct sha256_ctx ctx;
+	unsigned char d[SHA256_DIGEST_SIZE];
+
+	sha256_init(&ctx);
+	sha256_update(&ctx, len, buf);
+	sha256_digest(&ctx, sizeof d, d);
+	hex_digest(d, hex);
+}
+
+int file_sha256(const char *path, char *hex, struct err *e)
+{
+	struct sha256_ctx ctx;
+	unsigned char d[SHA256_DIGEST_SIZE];
+	unsigned char buf[1 << 16];
+	struct stat sb;
+	int fd = open_input(path, &sb, e);
+
+	if (fd < 0)
+		return -1;
+	sha256_init(&ctx);
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof buf);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			err_set(e, EXIT_SYSTEM, "cannot read %s: %s", path, strerror(errno));
+			close(fd);
+			return -1;
+		}
+		if (n == 0)
+			break;
+		sha256_update(&ctx, (size_t)n, buf);
+	}
+	close(fd);
+	sha256_digest(&ctx, sizeof d, d);
+	hex_digest(d, hex);
+	return 0;
+}
+
+int file_is_gzip(const char *buf, size_t len)
+{
+	return len >= 2 && (unsigned char)buf[0] == 0x1f && (unsigned char)buf[1] == 0x8b;
+}
+
+const char *file_base(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}

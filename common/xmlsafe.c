@@ -1,0 +1,247 @@
+#include "xmlsafe.h"
+
+#include <ctype.h>
+#include <libxml/parser.h>
+#include <libxml/relaxng.h>
+#include <libxml/xmlerror.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fileutil.h"
+
+struct embedded_file {
+	const char *name;
+	const char *text;
+};
+
+#include "schemas.inc"
+
+#define NSCHEMAS (sizeof schemas / sizeof schemas[0])
+
+static xmlRelaxNGPtr compiled[NSCHEMAS];
+
+struct collect {
+	struct err *e;
+	const char *name;
+	int refused_dtd;
+};
+
+/* Adds one libxml2 message as "name:line: message", tidied to house style. */
+static void add_message(struct collect *c, long line, const char *prefix, const char *msg)
+{
+	char buf[ERR_LINE_LEN];
+	size_t n;
+
+	snprintf(buf, sizeof buf, "%s", msg ? msg : "unknown problem");
+	n = strlen(buf);
+	while (n && isspace((unsigned char)buf[n - 1]))
+		buf[--n] = '\0';
+	if (buf[0] && isupper((unsigned char)buf[0]) && !isupper((unsigned char)buf[1]))
+		buf[0] = (char)tolower((unsigned char)buf[0]);
+	if (line > 0)
+		err_set(c->e, EXIT_DATA, "%s:%ld: %s%s", c->name, line, prefix, buf);
+	else
+		err_set(c->e, EXIT_DATA, "%s: %s%s", c->name, prefix, buf);
+}
+
+static void on_parse_error(void *ctx, xmlErrorPtr error)
+{
+	struct collect *c = ctx;
+
+	if (c->refused_dtd || error->level < XML_ERR_ERROR)
+		return;
+	add_message(c, error->line, "malformed XML: ", error->message);
+}
+
+static void on_valid_error(void *ctx, xmlErrorPtr error)
+{
+	struct collect *c = ctx;
+
+	add_message(c, error->line, "", error->message);
+}
+
+/*
+ * Called by the parser at "<!DOCTYPE", before any declaration inside it is
+ * read: nothing from a DTD is ever expanded or fetched.
+ */
+static void refuse_doctype(void *ctx, const xmlChar *name, const xmlChar *ext_id,
+			   const xmlChar *sys_id)
+{
+	xmlParserCtxtPtr pctx = ctx;
+	struct collect *c = pctx->_private;
+
+	(void)name;
+	(void)ext_id;
+	(void)sys_id;
+	if (!c->refused_dtd)
+		err_set(c->e, EXIT_DATA,
+			"%s:%d: a DOCTYPE is not allowed: DTDs and entities are refused for safety",
+			c->name, xmlSAX2GetLineNumber(pctx));
+	c->refused_dtd = 1;
+	xmlStopParser(pctx);
+}
+
+xmlDocPtr xmlsafe_parse(const char *buf, size_t len, const char *name, struct err *e)
+{
+	struct collect c = { e, name, 0 };
+	xmlParserCtxtPtr ctxt;
+	xmlDocPtr doc;
+	int before = e ? e->nlines : 0;
+
+	if (len > XMLSAFE_MAX_FILE) {
+		err_set(e, EXIT_DATA, "%s is larger than %u bytes: refused", name, XMLSAFE_MAX_FILE);
+		return NULL;
+	}
+	if (file_is_gzip(buf, len)) {
+		err_set(e, EXIT_DATA, "%s is gzip-compressed: decompress it first", name);
+		return NULL;
+	}
+	if (!(ctxt = xmlNewParserCtxt())) {
+		err_set(e, EXIT_SYSTEM, "out of memory reading %s", name);
+		return NULL;
+	}
+	ctxt->_private = &c;
+	ctxt->sax->internalSubset = refuse_doctype;
+	xmlSetStructuredErrorFunc(&c, on_parse_error);
+	/* No NOENT, DTDLOAD, XINCLUDE or HUGE: libxml2's default limits hold. */
+	doc = xmlCtxtReadMemory(ctxt, buf, (int)len, name, NULL,
+				XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES);
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	if (doc && (c.refused_dtd || !ctxt->wellFormed || doc->intSubset)) {
+		xmlFreeDoc(doc);
+		doc = NULL;
+	}
+	if (!doc && (!e || e->nlines == before))
+		err_set(e, EXIT_DATA, "%s: malformed XML", name);
+	if (doc && !xmlDocGetRootElement(doc)) {
+		err_set(e, EXIT_DATA, "%s: the document is empty", name);
+		xmlFreeDoc(doc);
+		doc = NULL;
+	}
+	xmlFreeParserCtxt(ctxt);
+	return doc;
+}
+
+xmlDocPtr xmlsafe_read(const char *path, struct err *e)
+{
+	char *buf;
+	size_t len;
+	xmlDocPtr doc;
+
+	if (file_read_all(path, XMLSAFE_MAX_FILE, &buf, &len, e) < 0)
+		return NULL;
+	doc = xmlsafe_parse(buf, len, path, e);
+	free(buf);
+	return doc;
+}
+
+static xmlRelaxNGPtr schema_get(const char *schema, struct err *e)
+{
+	for (size_t i = 0; i < NSCHEMAS; i++) {
+		xmlRelaxNGParserCtxtPtr pctx;
+
+		if (strcmp(schemas[i].name, schema) != 0)
+			continue;
+		if (compiled[i])
+			return compiled[i];
+		pctx = xmlRelaxNGNewMemParserCtxt(schemas[i].text, (int)strlen(schemas[i].text));
+		if (pctx) {
+			compiled[i] = xmlRelaxNGParse(pctx);
+			xmlRelaxNGFreeParserCtxt(pctx);
+		}
+		if (!compiled[i])
+			err_set(e, EXIT_SYSTEM, "the built-in schema %s does not compile", schema);
+		return compiled[i];
+	}
+	err_set(e, EXIT_SYSTEM, "no built-in schema called %s", schema);
+	return NULL;
+}
+
+int xmlsafe_validate(xmlDocPtr doc, const char *schema, const char *name, struct err *e)
+{
+	struct collect c = { e, name, 0 };
+	xmlRelaxNGPtr rng = schema_get(schema, e);
+	xmlRelaxNGValidCtxtPtr vctx;
+	int rc;
+
+	if (!rng)
+		return -1;
+	if (!(vctx = xmlRelaxNGNewValidCtxt(rng)))
+		return err_set(e, EXIT_SYSTEM, "out of memory validating %s", name);
+	xmlRelaxNGSetValidStructuredErrors(vctx, on_valid_error, &c);
+	rc = xmlRelaxNGValidateDoc(vctx, doc);
+	xmlRelaxNGFreeValidCtxt(vctx);
+	if (rc == 0)
+		return 0;
+	if (!err_isset(e))
+		err_set(e, EXIT_DATA, "%s does not follow the %s schema", name, schema);
+	return -1;
+}
+
+long xmlsafe_line(xmlNodePtr node)
+{
+	return node ? xmlGetLineNo(node) : 0;
+}
+
+char *xmlsafe_attr(xmlNodePtr node, const char *attr)
+{
+	return (char *)xmlGetProp(node, (const xmlChar *)attr);
+}
+
+char *xmlsafe_text(xmlNodePtr node)
+{
+	xmlChar *raw = xmlNodeGetContent(node);
+	const char *s = (const char *)raw;
+	size_t n;
+	char *out;
+
+	if (!raw)
+		return strdup("");
+	while (isspace((unsigned char)*s))
+		s++;
+	n = strlen(s);
+	while (n && isspace((unsigned char)s[n - 1]))
+		n--;
+	out = strndup(s, n);
+	xmlFree(raw);
+	return out;
+}
+
+xmlNodePtr xmlsafe_next(xmlNodePtr node)
+{
+	for (node = node ? node->next : NULL; node; node = node->next)
+		if (node->type == XML_ELEMENT_NODE)
+			return node;
+	return NULL;
+}
+
+xmlNodePtr xmlsafe_first(xmlNodePtr node)
+{
+	for (node = node ? node->children : NULL; node; node = node->next)
+		if (node->type == XML_ELEMENT_NODE)
+			return node;
+	return NULL;
+}
+
+int xmlsafe_is(xmlNodePtr node, const char *name)
+{
+	return node && node->type == XML_ELEMENT_NODE &&
+	       strcmp((const char *)node->name, name) == 0;
+}
+
+xmlNodePtr xmlsafe_child(xmlNodePtr node, const char *name)
+{
+	for (xmlNodePtr c = xmlsafe_first(node); c; c = xmlsafe_next(c))
+		if (xmlsafe_is(c, name))
+			return c;
+	return NULL;
+}
+
+void xmlsafe_cleanup(void)
+{
+	for (size_t i = 0; i < NSCHEMAS; i++) {
+		xmlRelaxNGFree(compiled[i]);
+		compiled[i] = NULL;
+	}
+	xmlCleanupParser();
+}

@@ -1,0 +1,61 @@
+/*
+ * xmlsafe.h: reading XML that people hand us, safely.
+ *
+ * Every XML file (exercise definitions, mappings, rule sets, survey exports)
+ * is read from memory, never by file name, so libxml2 never opens another
+ * file, the network or a decompressor. A DOCTYPE is refused before its
+ * contents are looked at, so there are no entities to expand or external
+ * DTDs to load. Depth (256) and text node size (10 MB) keep libxml2's limits.
+ */
+#ifndef TALLY_XMLSAFE_H
+#define TALLY_XMLSAFE_H
+
+#include <libxml/tree.h>
+#include <stddef.h>
+
+#include "err.h"
+
+#define XMLSAFE_MAX_FILE (64u << 20) /* definitions and rule sets are small */
+
+/*
+ * Parses `len` bytes of `buf` as XML; `name` is used in messages
+ * ("name:line: ..."). Returns a document the caller frees with xmlFreeDoc,
+ * or NULL with EXIT_DATA in `e` (each parser error with its line).
+ */
+xmlDocPtr xmlsafe_parse(const char *buf, size_t len, const char *name, struct err *e);
+
+/* Reads `path` (at most XMLSAFE_MAX_FILE bytes) and parses it as above. */
+xmlDocPtr xmlsafe_read(const char *path, struct err *e);
+
+/*
+ * Validates `doc` against the RelaxNG schema compiled into the program
+ * under `schema` (e.g. "exercise.rng"). 0, or -1 with each violation as
+ * "name:line: ..." (EXIT_DATA).
+ */
+int xmlsafe_validate(xmlDocPtr doc, const char *schema, const char *name, struct err *e);
+
+/* The element's line in its file. */
+long xmlsafe_line(xmlNodePtr node);
+
+/* The value of attribute `attr`, or NULL; the caller frees with xmlFree. */
+char *xmlsafe_attr(xmlNodePtr node, const char *attr);
+
+/* The text content of the element, white space at the ends trimmed; free(). */
+char *xmlsafe_text(xmlNodePtr node);
+
+/* The first child element named `name`, or NULL. */
+xmlNodePtr xmlsafe_child(xmlNodePtr node, const char *name);
+
+/* The element's next sibling element (any name), or NULL. */
+xmlNodePtr xmlsafe_next(xmlNodePtr node);
+
+/* The element's first child element, or NULL. */
+xmlNodePtr xmlsafe_first(xmlNodePtr node);
+
+/* True when the element is called `name`. */
+int xmlsafe_is(xmlNodePtr node, const char *name);
+
+/* Frees the cached RelaxNG schemas (end of main, for leak checkers). */
+void xmlsafe_cleanup(void);
+
+#endif

@@ -1,0 +1,233 @@
+/* Migrations: fresh databases, upgrades from every version, refusals. */
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+static char path[256];
+
+static void setup(void)
+{
+	snprintf(path, sizeof path, "%s/survey.db", test_tmpdir());
+}
+
+static void teardown(void)
+{
+	char dir[256];
+
+	db_remove_files(path);
+	snprintf(dir, sizeof dir, "%s", path);
+	*strrchr(dir, '/') = '\0';
+	rmdir(dir);
+}
+
+/* Rows that versions after..upto added tables for, to prove upgrades keep data. */
+static void plant(sqlite3 *db, int after, int upto)
+{
+	if (after < 1 && upto >= 1)
+		test_exec(db, "INSERT INTO exercise (id, code, title, opens, closes) VALUES "
+			      "(1, 'x', 'X', '2019-06-03', '2019-08-25');"
+			      "INSERT INTO district VALUES ('E07000192', 'Cannock Chase');"
+			      "INSERT INTO exercise_district VALUES (1, 'E07000192', 1);"
+			      "INSERT INTO event (exercise_id, code, kind, title, venue, held_on, "
+			      "district_code) VALUES (1, 'LE1', 'roadshow', 'T', 'V', '2019-06-04', "
+			      "'E07000192');"
+			      "INSERT INTO questionnaire (id, exercise_id, variant, code, title) VALUES "
+			      "(1, 1, 'standard', 'main', 'Main');"
+			      "INSERT INTO question (id, questionnaire_id, code, position, type, text) "
+			      "VALUES (1, 1, 'Q1', 1, 'free-text', 'What works well?');");
+	if (after < 2 && upto >= 2)
+		test_exec(db, "INSERT INTO response (id, exercise_id, channel, form_variant, "
+			      "district_code, district_source, recorded_at) VALUES (1, 1, 'paper', "
+			      "'standard', 'E07000192', 'event', '2019-06-04');"
+			      "INSERT INTO answer (response_id, question_id, value) VALUES "
+			      "(1, 1, 'The staff at the walk-in centre were kind');");
+	if (after < 3 && upto >= 3)
+		test_exec(db, "INSERT INTO postcode VALUES ('WS11 1AA', 'E07000192')");
+}
+
+START_TEST(test_versions_are_numbered)
+{
+	ck_assert_int_ge(db_schema_version(), 3);
+	for (int v = 1; v <= db_schema_version(); v++) {
+		char prefix[16];
+
+		snprintf(prefix, sizeof prefix, "%04d-", v);
+		ck_assert_ptr_nonnull(db_migration_name(v));
+		ck_assert_msg(strncmp(db_migration_name(v), prefix, 5) == 0, "%s",
+			      db_migration_name(v));
+	}
+	ck_assert_ptr_null(db_migration_name(0));
+	ck_assert_ptr_null(db_migration_name(db_schema_version() + 1));
+}
+END_TEST
+
+START_TEST(test_fresh_database)
+{
+	struct err e;
+	struct stat sb;
+	int created = 0;
+	sqlite3 *db;
+
+	err_init(&e);
+	db = db_open(path, DB_MAY_CREATE, &created, &e);
+	ck_assert_msg(db != NULL, "%s", err_first(&e));
+	ck_assert_int_eq(created, 1);
+	ck_assert_int_eq(test_int(db, "PRAGMA user_version"), db_schema_version());
+	ck_assert_int_eq(test_int(db, "PRAGMA application_id"), DB_APPLICATION_ID);
+	ck_assert_int_eq(test_int(db, "PRAGMA foreign_keys"), 1);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM sqlite_schema WHERE name IN "
+				      "('exercise', 'response', 'answer', 'reject', 'postcode', "
+				      "'outward_share', 'import_batch', 'question_option')"), 8);
+	ck_assert_int_eq(db_close(db, &e), 0);
+	/* Personal data: the file is its owner's alone. */
+	ck_assert_int_eq(stat(path, &sb), 0);
+	ck_assert_int_eq(sb.st_mode & 0777, 0600);
+	/* Opening again creates nothing and changes no version. */
+	db = db_open(path, DB_MUST_EXIST, &created, &e);
+	ck_assert_ptr_nonnull(db);
+	ck_assert_int_eq(created, 0);
+	ck_assert_int_eq(test_int(db, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
+	db_close(db, &e);
+}
+END_TEST
+
+/* Looped over every earlier version: build it, fill it, upgrade it. */
+START_TEST(test_upgrade_from_every_version)
+{
+	int from = _i;
+	struct err e;
+	sqlite3 *db;
+
+	err_init(&e);
+	db = db_open_raw(path, DB_MAY_CREATE, NULL, &e);
+	ck_assert_msg(db != NULL, "%s", err_first(&e));
+	ck_assert_int_eq(db_migrate_to(db, path, from, &e), 0);
+	ck_assert_int_eq(test_int(db, "PRAGMA user_version"), from);
+	plant(db, 0, from);
+	db_close(db, &e);
+
+	db = db_open(path, DB_MUST_EXIST, NULL, &e);
+	ck_assert_msg(db != NULL, "from version %d: %s", from, err_first(&e));
+	ck_assert_int_eq(test_int(db, "PRAGMA user_version"), db_schema_version());
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM pragma_integrity_check "
+				      "WHERE integrity_check <> 'ok'"), 0);
+	if (from >= 1)
+		ck_assert_int_eq(test_int(db, "SELECT count(*) FROM event"), 1);
+	if (from >= 2)
+		ck_assert_int_eq(test_int(db, "SELECT count(*) FROM answer WHERE value LIKE "
+					      "'%walk-in centre%'"), 1);
+	/* What the upgrade added works: plant the newest version's rows too. */
+	plant(db, from, db_schema_version());
+	db_close(db, &e);
+}
+END_TEST
+
+static void file_bytes(const char *p, char *buf, size_t cap, ssize_t *len)
+{
+	int fd = open(p, O_RDONLY);
+
+	ck_assert_int_ge(fd, 0);
+	*len = read(fd, buf, cap);
+	close(fd);
+}
+
+START_TEST(test_newer_database_refused)
+{
+	struct err e;
+	sqlite3 *db;
+	char sql[64];
+
+	err_init(&e);
+	db = db_open(path, DB_MAY_CREATE, NULL, &e);
+	ck_assert_ptr_nonnull(db);
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", db_schema_version() + 1);
+	test_exec(db, sql);
+	db_close(db, &e);
+	ck_assert_ptr_null(db_open(path, DB_MUST_EXIST, NULL, &e));
+	ck_assert_int_eq(e.code, EXIT_DATA);
+	ck_assert_msg(err_contains(&e, "newer version of this program"), "%s", err_first(&e));
+}
+END_TEST
+
+START_TEST(test_not_sqlite_refused)
+{
+	static const char text[] = "Respondent,Comment\n1,Not a database at all\n";
+	char after[256];
+	ssize_t n;
+	struct err e;
+	int fd = open(path, O_WRONLY | O_CREAT, 0600);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, text, sizeof text - 1), (ssize_t)sizeof text - 1);
+	close(fd);
+	err_init(&e);
+	ck_assert_ptr_null(db_open(path, DB_MUST_EXIST, NULL, &e));
+	ck_assert_int_eq(e.code, EXIT_DATA);
+	ck_assert_msg(err_contains(&e, "is not a survey database"), "%s", err_first(&e));
+	file_bytes(path, after, sizeof after, &n);
+	ck_assert_int_eq(n, (ssize_t)sizeof text - 1);
+	ck_assert_int_eq(memcmp(after, text, (size_t)n), 0);
+}
+END_TEST
+
+START_TEST(test_other_application_refused)
+{
+	struct err e;
+	sqlite3 *db = NULL;
+
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	test_exec(db, "CREATE TABLE accounts (id INTEGER PRIMARY KEY, balance REAL)");
+	sqlite3_close(db);
+	err_init(&e);
+	ck_assert_ptr_null(db_open(path, DB_MUST_EXIST, NULL, &e));
+	ck_assert_msg(err_contains(&e, "of another program"), "%s", err_first(&e));
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM sqlite_schema"), 1);
+	sqlite3_close(db);
+}
+END_TEST
+
+START_TEST(test_missing_and_uncreatable)
+{
+	struct err e;
+	struct stat sb;
+
+	err_init(&e);
+	ck_assert_ptr_null(db_open(path, DB_MUST_EXIST, NULL, &e));
+	ck_assert_int_eq(e.code, EXIT_USAGE);
+	ck_assert_msg(err_contains(&e, "collector init"), "%s", err_first(&e));
+	ck_assert_int_ne(stat(path, &sb), 0); /* nothing was created */
+
+	err_init(&e);
+	ck_assert_ptr_null(db_open("/nonexistent-folder/survey.db", DB_MAY_CREATE, NULL, &e));
+	ck_assert_int_eq(e.code, EXIT_SYSTEM);
+	ck_assert_msg(err_contains(&e, "cannot create database /nonexistent-folder/survey.db"),
+		      "%s", err_first(&e));
+}
+END_TEST
+
+static Suite *migrate_suite(void)
+{
+	Suite *s = suite_create("migrate");
+	TCase *tc = tcase_create("migrate");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_versions_are_numbered);
+	tcase_add_test(tc, test_fresh_database);
+	tcase_add_loop_test(tc, test_upgrade_from_every_version, 0, db_schema_version());
+	tcase_add_test(tc, test_newer_database_refused);
+	tcase_add_test(tc, test_not_sqlite_refused);
+	tcase_add_test(tc, test_other_application_refused);
+	tcase_add_test(tc, test_missing_and_uncreatable);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return test_run(migrate_suite());
+}
