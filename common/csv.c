@@ -342,8 +342,9 @@ static int at_eof(struct csv_reader *r, struct csv_record *rec, struct err *e)
 	case ST_RECORD:
 		return CSV_EOF;
 	case ST_FIELD:
-		field_start(r);
-		/* fall through */
+		field_start(r);	/* an empty last field: "a," */
+		field_end(r);
+		return record_end(r, r->len, rec, e);
 	case ST_UNQUOTED:
 	case ST_QUOTE:
 		field_end(r);

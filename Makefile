@@ -1,0 +1,57 @@
+# The front door. Two commands do everything:
+#   make demo    set up, build, and run the main job on the bundled samples
+#   make check   set up, build, and run the whole test suite
+# Both first install any missing Debian packages (with sudo when not root).
+
+BUILD    ?= build
+SANITIZE ?= none
+DEMO     ?= demo
+MESON    ?= meson
+
+# Debian packages the build and the tests need.
+PACKAGES = build-essential meson ninja-build pkg-config python3 \
+	libsqlite3-dev libxml2-dev libpcre2-dev nettle-dev check \
+	sqlite3 util-linux
+
+COLLECTOR = $(BUILD)/collector/collector
+ANALYSER  = $(BUILD)/analyser/analyser
+
+.PHONY: all deps configure build demo check clean
+
+all: build
+
+deps:
+	@missing=""; \
+	for p in $(PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages:$$missing"; \
+		if [ "$$(id -u)" -eq 0 ]; then sudo=""; else sudo=sudo; fi; \
+		$$sudo apt-get update -qq && $$sudo apt-get install -y -qq $$missing; \
+	fi
+
+configure: deps
+	@if [ ! -f $(BUILD)/build.ninja ]; then \
+		$(MESON) setup $(BUILD) -Db_sanitize=$(SANITIZE); \
+	else \
+		$(MESON) configure $(BUILD) -Db_sanitize=$(SANITIZE); \
+	fi
+
+build: configure
+	$(MESON) compile -C $(BUILD)
+
+# The main job on the bundled samples; the database is left in $(DEMO)/survey.db.
+demo: build
+	@mkdir -p $(DEMO)
+	@rm -f $(DEMO)/survey.db $(DEMO)/survey.db-wal $(DEMO)/survey.db-shm
+	$(COLLECTOR) init $(DEMO)/survey.db samples/exercise-2019.xml
+	$(COLLECTOR) postcodes load $(DEMO)/survey.db samples/postcodes/outward-shares.csv samples/postcodes/staffs-postcodes.csv
+	$(COLLECTOR) status $(DEMO)/survey.db
+
+check: build
+	$(MESON) test -C $(BUILD) --print-errorlogs
+	@python3 tools/test_summary.py $(BUILD)/meson-logs/testlog.json
+
+clean:
+	rm -rf $(BUILD) $(DEMO)
