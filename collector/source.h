@@ -1,0 +1,92 @@
+/*
+ * source.h: one interface over every export format the collector reads.
+ *
+ * A source yields records, each a list of (field name, value) pairs with a
+ * place in the file for messages: "line 12" for CSV, "row 12" for XLSX,
+ * "record 3" for XML exports. Field names are what the mapping file refers
+ * to: CSV and XLSX header text, XML element paths.
+ *
+ * Ownership: a record's strings belong to the source and stay valid until
+ * the next source_next() or source_free().
+ */
+#ifndef TALLY_SOURCE_H
+#define TALLY_SOURCE_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+struct source_record {
+	size_t nfields;
+	const char *const *names;  /* field names; for CSV and XLSX the same array every record */
+	const char *const *values; /* field values, UTF-8, "" when empty */
+	long place;                /* line, row or record number, 1-based */
+	const char *place_word;    /* "line", "row" or "record" */
+	const char *file;          /* the file the record came from (a folder's instance) */
+	const char *raw;           /* the record as it was in the input, may be cut; may be NULL */
+	size_t raw_len;
+};
+
+enum source_status {
+	SOURCE_EOF = 0,    /* no more records */
+	SOURCE_RECORD = 1, /* *rec holds a record */
+	SOURCE_BAD = -1,   /* this record cannot be read: one line in `e`, rec->place set; go on */
+	SOURCE_FATAL = -2, /* the file cannot be read further: `e` says why */
+};
+
+struct source_ops {
+	int (*next)(void *state, struct source_record *rec, struct err *e);
+	void (*free)(void *state);
+};
+
+struct source {
+	const struct source_ops *ops;
+	void *state;
+	const char *format; /* csv, xlsx, xform, limesurvey */
+};
+
+/* Reads the next record: one of enum source_status. */
+static inline int source_next(struct source *s, struct source_record *rec, struct err *e)
+{
+	return s->ops->next(s->state, rec, e);
+}
+
+/* Frees the source's state; a source with no state is fine. */
+static inline void source_free(struct source *s)
+{
+	if (s && s->ops && s->state)
+		s->ops->free(s->state);
+	if (s)
+		s->state = NULL;
+}
+
+/* Options that the mapping file and the command line give a source. */
+struct source_options {
+	int header_rows;       /* CSV, XLSX: 1, or 2 for SurveyMonkey-style exports */
+	char separator;        /* CSV: ',' by default */
+	const char *sheet;     /* XLSX: a sheet name, NULL for the first sheet */
+	const char *form_path; /* XForm: the form definition, NULL when not given */
+	const char *structure; /* LimeSurvey: the .lss survey structure, NULL when not given */
+};
+
+/*
+ * Opens `path` as the given format. Each returns 0 with *src ready, or -1
+ * with `e` set (the file cannot be opened or is not of that format).
+ */
+int source_csv_open(const char *path, const struct source_options *opt, struct source *src,
+		    struct err *e);
+int source_xlsx_open(const char *path, const struct source_options *opt, struct source *src,
+		     struct err *e);
+int source_xform_open(const char *path, const struct source_options *opt, struct source *src,
+		      struct err *e);
+int source_limesurvey_open(const char *path, const struct source_options *opt,
+			   struct source *src, struct err *e);
+
+/*
+ * Guesses the format from the file's first bytes (and, for a folder, that it
+ * holds XForm instances): "csv", "xlsx", "xform", "limesurvey", or NULL when
+ * it cannot tell (with `e` saying why).
+ */
+const char *source_detect(const char *path, struct err *e);
+
+#endif
