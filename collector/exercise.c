@@ -334,16 +334,13 @@ static void check_easy_read(struct parse *p, const struct exercise_def *d)
 				p->name, q->line, q->code, t->code);
 		for (size_t k = 0; k < q->noptions; k++) {
 			const struct ex_option *o = &q->options[k];
-			long v;
 
 			if (!o->maps_to)
 				PROBLEM(p, o->line,
 					"%s:%ld: Easy Read option '%s' of question '%s' needs maps-to "
 					"naming an option of '%s'",
 					p->name, o->line, o->code, q->code, t->code);
-			else if (!find_option(t, o->maps_to) &&
-				 !(t->has_scale && parse_long(o->maps_to, &v) == 0 &&
-				   v >= t->scale_min && v <= t->scale_max))
+			else if (!find_option(t, o->maps_to))
 				PROBLEM(p, o->line,
 					"%s:%ld: Easy Read option '%s' maps to '%s', which is not an "
 					"option of question '%s'",

@@ -368,8 +368,10 @@ static int parse(struct csv_reader *r, struct csv_record *rec, struct err *e)
 	for (;;) {
 		if (r->pos == r->len) {
 			n = refill(r);
-			if (n < 0)
+			if (n < 0) {
+				rec->line = r->in_rec ? r->rec_line : r->line;
 				return CSV_FATAL;
+			}
 			if (n == 0)
 				return at_eof(r, rec, e);
 		}

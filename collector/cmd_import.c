@@ -1,0 +1,180 @@
+/* collector import: survey exports into the database, every row accounted for. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "commands.h"
+#include "db.h"
+#include "exercise.h"
+#include "import.h"
+#include "mapping.h"
+
+static const char usage[] =
+	"usage: collector import DB FILE... --map MAPPING [options]\n"
+	"\n"
+	"Imports survey exports into DB: CSV (Google Forms, SurveyMonkey, any\n"
+	"spreadsheet saved as CSV), XLSX (Citizen Space, Microsoft Forms,\n"
+	"SmartSurvey), ODK/KoboToolbox submissions (a folder of XML instances, or\n"
+	"one), and LimeSurvey response exports (.lsr). The mapping file says which\n"
+	"column is which question (docs/mapping-format.md).\n"
+	"\n"
+	"Each file is imported whole or not at all. Every row is accounted for:\n"
+	"imported, skipped as already in the database, or rejected with\n"
+	"FILE:LINE: reason (kept in the database; 'collector status' counts them).\n"
+	"Importing the same file again adds nothing.\n"
+	"\n"
+	"  --map MAPPING         the mapping file (required)\n"
+	"  --format FORMAT       csv, xlsx, xform or limesurvey (default: the\n"
+	"                        mapping's, else told from the file)\n"
+	"  --channel CHANNEL     online, paper, easy-read-paper or event-card\n"
+	"                        (default: the mapping's, else online)\n"
+	"  --form FORM           standard or easy-read (default: the mapping's)\n"
+	"  --event CODE          every response was collected at this event\n"
+	"  --officer NAME        who typed the forms in\n"
+	"  --sheet NAME          XLSX: the sheet to read (default: the first)\n"
+	"  --xform FILE          ODK: the form definition\n"
+	"  --structure FILE      LimeSurvey: the .lss survey structure\n"
+	"  --threshold SHARE     decisive outward-code share, 0.5 to 1\n"
+	"  --exercise CODE       which exercise, when the database holds several\n"
+	"  --strict              refuse a file with any rejected row\n"
+	"  -q, --quiet           no progress line\n"
+	"  -h, --help            show this help\n"
+	"\n"
+	"Exit status: 0 everything imported; 1 some rows were rejected (the rest\n"
+	"were imported) or a file was refused; 2 wrong command line; 3 system or\n"
+	"database error.\n";
+
+/* "Cannock Chase 20, Tamworth 14, not known 3" for one batch. */
+static int print_districts(sqlite3 *db, long long batch, struct err *e)
+{
+	sqlite3_stmt *st = db_prepare(db,
+		"SELECT coalesce(d.name, CASE r.district_source WHEN 'out-of-area' THEN "
+		"'outside the area' ELSE 'not known' END), count(*) FROM response r "
+		"LEFT JOIN district d ON d.code = r.district_code WHERE r.batch_id = ?1 "
+		"GROUP BY 1 ORDER BY d.name IS NULL, 1", e);
+	int rc, n = 0;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, batch);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		printf("%s %s %lld", n++ ? "," : "  by district:", sqlite3_column_text(st, 0),
+		       sqlite3_column_int64(st, 1));
+	if (n)
+		printf("\n");
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, "reading the import", e);
+}
+
+int cmd_import(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "map", required_argument, NULL, 'm' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "channel", required_argument, NULL, 'c' },
+		{ "form", required_argument, NULL, 'F' },
+		{ "event", required_argument, NULL, 'v' },
+		{ "officer", required_argument, NULL, 'o' },
+		{ "sheet", required_argument, NULL, 's' },
+		{ "xform", required_argument, NULL, 'X' },
+		{ "structure", required_argument, NULL, 'S' },
+		{ "threshold", required_argument, NULL, 't' },
+		{ "exercise", required_argument, NULL, 'x' },
+		{ "strict", no_argument, NULL, 'r' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct import_options opt = { 0 };
+	const char *map_path = NULL, *code = NULL;
+	struct mapping *m = NULL;
+	struct err e, rejects, warnings;
+	sqlite3 *db = NULL;
+	long long ex;
+	int c, rc = EXIT_OK;
+
+	opt.progress = 1;
+	while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'm': map_path = optarg; break;
+		case 'f': opt.format = optarg; break;
+		case 'c': opt.channel = optarg; break;
+		case 'F': opt.form = optarg; break;
+		case 'v': opt.event = optarg; break;
+		case 'o': opt.officer = optarg; break;
+		case 's': opt.src.sheet = optarg; break;
+		case 'X': opt.src.form_path = optarg; break;
+		case 'S': opt.src.structure = optarg; break;
+		case 'x': code = optarg; break;
+		case 'r': opt.strict = 1; break;
+		case 'q': opt.progress = 0; break;
+		case 't':
+			if (cmd_parse_double("--threshold", optarg, 0.5, 1, &opt.threshold, usage) < 0)
+				return EXIT_USAGE;
+			break;
+		case 'h':
+			return cmd_help(usage);
+		default:
+			return cmd_usage_error(usage, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (argc - optind < 2)
+		return cmd_usage_error(usage, "import takes a database and at least one file");
+	if (!map_path)
+		return cmd_usage_error(usage, "import needs --map MAPPING: which column is which "
+					      "question");
+	if (opt.format && strcmp(opt.format, "csv") && strcmp(opt.format, "xlsx") &&
+	    strcmp(opt.format, "xform") && strcmp(opt.format, "limesurvey"))
+		return cmd_usage_error(usage, "unknown format '%s'", opt.format);
+	err_init(&e);
+	if (!(m = mapping_load(map_path, &e)))
+		return err_print(&e, cmd_progname);
+	opt.src.header_rows = m->header_rows;
+	opt.src.separator = m->separator;
+	if (!opt.src.sheet)
+		opt.src.sheet = m->sheet;
+	if (!(db = db_open(argv[optind], DB_MUST_EXIST, NULL, &e)))
+		goto out;
+	if (exercise_pick(db, code ? code : m->exercise, &ex, &e) < 0)
+		goto out;
+	for (int i = optind + 1; i < argc; i++) {
+		struct import_stats st;
+
+		err_init(&rejects);
+		err_init(&warnings);
+		if (import_file(db, ex, m, argv[i], &opt, &st, &rejects, &warnings, &e) < 0) {
+			err_print(&warnings, cmd_progname);
+			err_print(&rejects, cmd_progname);
+			fprintf(stderr, "%s: %s was not imported: the database is unchanged\n",
+				cmd_progname, argv[i]);
+			rc = e.code == EXIT_OK ? EXIT_DATA : e.code;
+			err_print(&e, cmd_progname);
+			err_init(&e);
+			if (rc == EXIT_SYSTEM || rc == EXIT_USAGE)
+				break;
+			continue;
+		}
+		err_print(&warnings, cmd_progname);
+		if (st.already) {
+			printf("%s: already imported with this mapping (import %lld): nothing to do\n",
+			       argv[i], st.batch_id);
+			continue;
+		}
+		err_print(&rejects, cmd_progname);
+		printf("%s: %ld read, %ld imported, %ld rejected, %ld already in the database "
+		       "(%s, import %lld)\n",
+		       argv[i], st.read, st.accepted, st.rejected, st.duplicates, st.format,
+		       st.batch_id);
+		if (print_districts(db, st.batch_id, &e) < 0)
+			break;
+		if (st.rejected && rc == EXIT_OK)
+			rc = EXIT_DATA;
+	}
+out:
+	db_close(db, &e);
+	mapping_free(m);
+	if (err_isset(&e))
+		return err_print(&e, cmd_progname);
+	return rc;
+}

@@ -1,0 +1,1235 @@
+/*
+ * import.c: one export file into the database, every record accounted for.
+ *
+ * The mapping is first bound to the exercise: each mapped question code is
+ * looked up in the questionnaire the export used (standard or Easy Read),
+ * with its options, and where an Easy Read answer is stored (the standard
+ * question and option it maps onto). Then each record becomes a response
+ * with its answers, a duplicate, or a reject with its reason.
+ */
+#include "import.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <nettle/sha2.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "dates.h"
+#include "db.h"
+#include "postcode.h"
+#include "progress.h"
+#include "utf8.h"
+
+/* ---- binding the mapping to the exercise ----------------------------- */
+
+struct bound_option {
+	char *code;                 /* in the mapped questionnaire */
+	char *label;
+	long long store_id;         /* the option stored: the standard one it maps onto */
+};
+
+struct bound_question {
+	const struct map_question *mq;
+	char *type;                 /* of the mapped question */
+	long long store_qid;        /* standard question the answer is stored under */
+	long long source_qid;       /* the Easy Read question, 0 for standard */
+	int has_scale;
+	long scale_min, scale_max;
+	struct bound_option *opts;
+	size_t nopts;
+	long *opt_value_index;      /* per mq->values: the option each <value> names */
+	int field;                  /* column index when the names are fixed */
+	int *option_fields;         /* per mq->options, the same */
+	long *option_index;         /* per mq->options: which bound option */
+};
+
+struct importer {
+	sqlite3 *db;
+	long long exercise_id;
+	const struct mapping *m;
+	const struct import_options *opt;
+	const char *path;
+	const char *channel;
+	const char *form;
+	enum date_style dates;
+	long long batch_id;
+	long long fixed_event_id;   /* --event */
+	char fixed_event_district[16];
+	struct bound_question *qs;
+	size_t nqs;
+	struct postcode_resolver *resolver;
+	int fixed_names;            /* CSV, XLSX: one header for every record */
+	int indexed;                /* field indexes computed */
+	int id_field, submitted_field, postcode_field, district_field, event_field, serial_field;
+	sqlite3_stmt *ins_response, *ins_answer, *ins_reject, *find_id, *find_serial, *find_event,
+		*seen_add, *seen_get, *districts;
+	struct import_stats *stats;
+	struct err *rejects, *warnings, *e;
+};
+
+static const char *const truthy[] = { "1", "yes", "y", "true", "x", "\xe2\x9c\x93", "ticked", NULL };
+static const char *const falsy[] = { "", "0", "no", "n", "false", NULL };
+
+static int in_list(const char *s, const char *const *list)
+{
+	for (; *list; list++)
+		if (!strcasecmp(s, *list))
+			return 1;
+	return 0;
+}
+
+/* `s` without surrounding white space, in `buf` (cut at `cap`). */
+static const char *trim(const char *s, char *buf, size_t cap)
+{
+	size_t n;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	n = strlen(s);
+	while (n && isspace((unsigned char)s[n - 1]))
+		n--;
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+static void bound_free(struct importer *im)
+{
+	for (size_t i = 0; i < im->nqs; i++) {
+		struct bound_question *q = &im->qs[i];
+
+		for (size_t k = 0; k < q->nopts; k++) {
+			free(q->opts[k].code);
+			free(q->opts[k].label);
+		}
+		free(q->opts);
+		free(q->type);
+		free(q->opt_value_index);
+		free(q->option_fields);
+		free(q->option_index);
+	}
+	free(im->qs);
+}
+
+static long find_bound_option(const struct bound_question *q, const char *code)
+{
+	for (size_t k = 0; k < q->nopts; k++)
+		if (!strcmp(q->opts[k].code, code))
+			return (long)k;
+	return -1;
+}
+
+static int bind_question(struct importer *im, long long qnr, const struct map_question *mq,
+			 struct bound_question *q)
+{
+	sqlite3_stmt *st = db_prepare(im->db,
+		"SELECT id, type, scale_min, scale_max, coalesce(maps_to, id) FROM question "
+		"WHERE questionnaire_id = ?1 AND code = ?2", im->e);
+	int rc;
+
+	if (!st)
+		return -1;
+	q->mq = mq;
+	sqlite3_bind_int64(st, 1, qnr);
+	sqlite3_bind_text(st, 2, mq->code, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		long long id = sqlite3_column_int64(st, 0);
+
+		q->type = strdup((const char *)sqlite3_column_text(st, 1));
+		q->has_scale = sqlite3_column_type(st, 2) != SQLITE_NULL;
+		q->scale_min = (long)sqlite3_column_int64(st, 2);
+		q->scale_max = (long)sqlite3_column_int64(st, 3);
+		q->store_qid = sqlite3_column_int64(st, 4);
+		q->source_qid = q->store_qid != id ? id : 0;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return err_set(im->e, EXIT_DATA,
+			       "%s:%ld: question '%s' is not in the %s questionnaire of the exercise",
+			       im->m->path, mq->line, mq->code, im->form);
+	if (!q->type)
+		return err_set(im->e, EXIT_SYSTEM, "out of memory");
+
+	if (!(st = db_prepare(im->db,
+			      "SELECT o.code, o.label, coalesce(o.maps_to, o.id) FROM question_option o "
+			      "JOIN question q ON o.question_id = q.id "
+			      "WHERE q.questionnaire_id = ?1 AND q.code = ?2 ORDER BY o.position", im->e)))
+		return -1;
+	sqlite3_bind_int64(st, 1, qnr);
+	sqlite3_bind_text(st, 2, mq->code, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct bound_option *more = realloc(q->opts, (q->nopts + 1) * sizeof *more);
+
+		if (!more)
+			break;
+		q->opts = more;
+		q->opts[q->nopts].code = strdup((const char *)sqlite3_column_text(st, 0));
+		q->opts[q->nopts].label = strdup((const char *)sqlite3_column_text(st, 1));
+		q->opts[q->nopts].store_id = sqlite3_column_int64(st, 2);
+		q->nopts++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(im->db, "reading the questionnaire", im->e);
+
+	/* What the mapping says of the question must fit it. */
+	if (mq->noptions && strcmp(q->type, "multiple-choice") && strcmp(q->type, "single-choice") &&
+	    strcmp(q->type, "demographic"))
+		return err_set(im->e, EXIT_DATA, "%s:%ld: question '%s' is %s: it has no options "
+						 "to map one field each",
+			       im->m->path, mq->line, mq->code, q->type);
+	q->opt_value_index = calloc(mq->nvalues ? mq->nvalues : 1, sizeof *q->opt_value_index);
+	q->option_index = calloc(mq->noptions ? mq->noptions : 1, sizeof *q->option_index);
+	q->option_fields = calloc(mq->noptions ? mq->noptions : 1, sizeof *q->option_fields);
+	if (!q->opt_value_index || !q->option_index || !q->option_fields)
+		return err_set(im->e, EXIT_SYSTEM, "out of memory");
+	for (size_t v = 0; v < mq->nvalues; v++)
+		if ((q->opt_value_index[v] = find_bound_option(q, mq->values[v].to)) < 0)
+			return err_set(im->e, EXIT_DATA,
+				       "%s:%ld: question '%s' has no option '%s' for the value '%s'",
+				       im->m->path, mq->line, mq->code, mq->values[v].to,
+				       mq->values[v].from);
+	for (size_t k = 0; k < mq->noptions; k++)
+		if ((q->option_index[k] = find_bound_option(q, mq->options[k].code)) < 0)
+			return err_set(im->e, EXIT_DATA, "%s:%ld: question '%s' has no option '%s'",
+				       im->m->path, mq->options[k].line, mq->code,
+				       mq->options[k].code);
+	return 0;
+}
+
+static int bind_mapping(struct importer *im)
+{
+	long long qnr = -1;
+	char id[32];
+
+	snprintf(id, sizeof id, "%lld", im->exercise_id);
+	if (db_int(im->db, "SELECT id FROM questionnaire WHERE exercise_id = ?1 AND variant = ?2",
+		   -1, &qnr, im->e, 2, id, im->form) < 0)
+		return -1;
+	if (qnr < 0)
+		return err_set(im->e, EXIT_DATA, "the exercise has no %s questionnaire", im->form);
+	if (!(im->qs = calloc(im->m->nquestions ? im->m->nquestions : 1, sizeof *im->qs)))
+		return err_set(im->e, EXIT_SYSTEM, "out of memory");
+	for (size_t i = 0; i < im->m->nquestions; i++) {
+		im->nqs++;
+		if (bind_question(im, qnr, &im->m->questions[i], &im->qs[i]) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- fields ------------------------------------------------------------ */
+
+static int index_of(const struct source_record *rec, const char *name)
+{
+	if (!name)
+		return -1;
+	for (size_t i = 0; i < rec->nfields; i++)
+		if (!strcmp(rec->names[i], name))
+			return (int)i;
+	return -1;
+}
+
+/* The value of field `name` (cached index `idx` when names are fixed), or "". */
+static const char *value_of(const struct importer *im, const struct source_record *rec, int idx,
+			    const char *name)
+{
+	if (!name)
+		return "";
+	if (!im->fixed_names)
+		idx = index_of(rec, name);
+	return idx >= 0 && (size_t)idx < rec->nfields ? rec->values[idx] : "";
+}
+
+/*
+ * With a header (CSV, XLSX): every field the mapping names must be in it,
+ * once; every column it does not mention gets one warning.
+ */
+static int index_fields(struct importer *im, const struct source_record *rec)
+{
+	const struct mapping *m = im->m;
+	int bad = 0;
+
+#define NEED(field, name, line)                                                                 \
+	do {                                                                                    \
+		if (((field) = index_of(rec, (name))) < 0 && (name)) {                          \
+			err_set(im->e, EXIT_DATA,                                               \
+				"%s: there is no column '%s' in the header, but the mapping "   \
+				"(%s:%ld) names it",                                            \
+				im->path, (name), m->path, (long)(line));                       \
+			bad = 1;                                                                \
+		}                                                                               \
+	} while (0)
+
+	NEED(im->id_field, m->id_field, m->line);
+	NEED(im->submitted_field, m->submitted_field, m->line);
+	NEED(im->postcode_field, m->postcode_field, m->line);
+	NEED(im->district_field, m->district_field, m->line);
+	NEED(im->event_field, m->event_field, m->line);
+	NEED(im->serial_field, m->serial_field, m->line);
+	for (size_t i = 0; i < im->nqs; i++) {
+		struct bound_question *q = &im->qs[i];
+
+		NEED(q->field, q->mq->field, q->mq->line);
+		for (size_t k = 0; k < q->mq->noptions; k++)
+			NEED(q->option_fields[k], q->mq->options[k].field, q->mq->options[k].line);
+	}
+#undef NEED
+	for (size_t i = 0; i < rec->nfields; i++) {
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(rec->names[i], rec->names[j]) && mapping_mentions(m, rec->names[i])) {
+				err_set(im->e, EXIT_DATA,
+					"%s: two columns are called '%s': the mapping cannot tell "
+					"them apart",
+					im->path, rec->names[i]);
+				bad = 1;
+			}
+		if (!mapping_mentions(m, rec->names[i]) && *rec->names[i])
+			err_set(im->warnings, EXIT_OK,
+				"%s: column '%.80s' is not in the mapping, so it is not imported "
+				"(add <ignore field=\"...\"/> to say that is intended)",
+				im->path, rec->names[i]);
+	}
+	im->indexed = 1;
+	return bad ? -1 : 0;
+}
+
+/* ---- one record -------------------------------------------------------- */
+
+struct answer_row {
+	long long qid, source_qid, option_id;
+	const char *value; /* points into the record or `owned` */
+	char *owned;
+};
+
+struct response_build {
+	struct answer_row *rows;
+	size_t n, cap;
+	char reason[ERR_LINE_LEN];
+};
+
+static int reason(struct response_build *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int reason(struct response_build *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(b->reason, sizeof b->reason, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int add_row(struct response_build *b, long long qid, long long sqid, long long option,
+		   const char *value)
+{
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 32;
+		struct answer_row *more = realloc(b->rows, cap * sizeof *more);
+
+		if (!more)
+			return reason(b, "out of memory");
+		b->rows = more;
+		b->cap = cap;
+	}
+	b->rows[b->n++] = (struct answer_row){ qid, sqid, option, value, NULL };
+	return 0;
+}
+
+/* The option a piece of text names: its label, its code, or a mapping <value>. */
+static long match_option(const struct bound_question *q, const char *text)
+{
+	char buf[1024];
+	const char *t = trim(text, buf, sizeof buf);
+
+	for (size_t k = 0; k < q->nopts; k++)
+		if (!strcasecmp(q->opts[k].label, t))
+			return (long)k;
+	for (size_t k = 0; k < q->nopts; k++)
+		if (!strcasecmp(q->opts[k].code, t))
+			return (long)k;
+	for (size_t v = 0; v < q->mq->nvalues; v++)
+		if (!strcasecmp(q->mq->values[v].from, t))
+			return q->opt_value_index[v];
+	return -1;
+}
+
+static void list_options(const struct bound_question *q, char *out, size_t cap)
+{
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (size_t k = 0; k < q->nopts && n + 4 < cap; k++)
+		n += (size_t)snprintf(out + n, cap - n, "%s'%s'", k ? ", " : "", q->opts[k].label);
+	if (n + 4 >= cap)
+		snprintf(out + cap - 5, 5, "...");
+}
+
+static int is_multi(const struct bound_question *q)
+{
+	return !strcmp(q->type, "multiple-choice");
+}
+
+/*
+ * A cell that may hold several choices joined by the separator. Labels can
+ * themselves hold the separator ("Yes, sometimes"), so the longest run of
+ * pieces that names an option is taken first.
+ */
+static int read_joined(const struct bound_question *q, const char *cell, const char *field,
+		       long *picked, size_t *npicked, struct response_build *b)
+{
+	const char *sep = q->mq->separator;
+	size_t seplen = strlen(sep);
+	const char *starts[256];
+	size_t nstarts = 0;
+	const char *p = cell;
+
+	while (nstarts < 255) {
+		starts[nstarts++] = p;
+		if (!(p = strstr(p, sep)))
+			break;
+		p += seplen;
+	}
+	starts[nstarts] = cell + strlen(cell) + seplen; /* one past the end */
+	*npicked = 0;
+	for (size_t i = 0; i < nstarts;) {
+		size_t j;
+		long k = -1;
+
+		for (j = nstarts; j > i; j--) {
+			char piece[1024];
+			size_t len = (size_t)(starts[j] - seplen - starts[i]);
+
+			if (len >= sizeof piece)
+				continue;
+			memcpy(piece, starts[i], len);
+			piece[len] = '\0';
+			if (!*trim(piece, piece, sizeof piece))
+				break; /* an empty piece: skip it */
+			if ((k = match_option(q, piece)) >= 0)
+				break;
+		}
+		if (j == i || k < 0) {
+			char shown[120];
+			size_t len = (size_t)(starts[i + 1] - seplen - starts[i]);
+
+			if (j > i && k < 0) {
+				i = j; /* empty */
+				continue;
+			}
+			snprintf(shown, sizeof shown, "%.*s", (int)(len > 100 ? 100 : len), starts[i]);
+			return reason(b, "%s: '%s' is not an option of question '%s'", field, shown,
+				      q->mq->code);
+		}
+		for (size_t x = 0; x < *npicked; x++)
+			if (picked[x] == k)
+				goto next;
+		if (*npicked < 256)
+			picked[(*npicked)++] = k;
+next:
+		i = j;
+	}
+	return 0;
+}
+
+static int read_question(const struct importer *im, const struct source_record *rec,
+			 const struct bound_question *q, struct response_build *b)
+{
+	const struct map_question *mq = q->mq;
+	char field[160], buf[64];
+	long picked[256];
+	size_t npicked = 0;
+	const char *cell;
+
+	/* One field per option. */
+	if (mq->noptions) {
+		for (size_t k = 0; k < mq->noptions; k++) {
+			const char *v = value_of(im, rec, q->option_fields[k], mq->options[k].field);
+			const struct bound_option *o = &q->opts[q->option_index[k]];
+			char t[256];
+
+			trim(v, t, sizeof t);
+			if (in_list(t, falsy))
+				continue;
+			if (!in_list(t, truthy) && strcasecmp(t, o->label) && strcasecmp(t, o->code))
+				return reason(b, "column '%.80s': '%.60s' is not a tick (1, yes, x, the "
+						 "option's label, or empty)",
+					      mq->options[k].field, v);
+			picked[npicked++] = q->option_index[k];
+		}
+		snprintf(field, sizeof field, "question '%s'", mq->code);
+	} else {
+		cell = value_of(im, rec, q->field, mq->field);
+		snprintf(field, sizeof field, "column '%.100s'", mq->field);
+		if (!*trim(cell, buf, sizeof buf) && !*cell)
+			return 0;
+		if (!strcmp(q->type, "free-text")) {
+			const char *s = cell;
+
+			while (isspace((unsigned char)*s))
+				s++;
+			return *s ? add_row(b, q->store_qid, q->source_qid, 0, cell) : 0;
+		}
+		if (!strcmp(q->type, "postcode")) {
+			char pc[POSTCODE_MAX], t[64];
+
+			if (!*trim(cell, t, sizeof t))
+				return 0;
+			if (postcode_normalise(t, pc) != POSTCODE_INVALID) {
+				char *owned = strdup(pc);
+
+				if (!owned || add_row(b, q->store_qid, q->source_qid, 0, owned) < 0) {
+					free(owned);
+					return reason(b, "out of memory");
+				}
+				b->rows[b->n - 1].owned = owned;
+				return 0;
+			}
+			return add_row(b, q->store_qid, q->source_qid, 0, cell);
+		}
+		if (!strcmp(q->type, "scale")) {
+			char t[64], *end;
+			long v;
+			long k;
+
+			trim(cell, t, sizeof t);
+			if (!*t)
+				return 0;
+			errno = 0;
+			v = strtol(t, &end, 10);
+			if (!errno && !*end && v >= q->scale_min && v <= q->scale_max) {
+				char *owned = malloc(24);
+
+				if (!owned)
+					return reason(b, "out of memory");
+				snprintf(owned, 24, "%ld", v);
+				if (add_row(b, q->store_qid, q->source_qid, 0, owned) < 0) {
+					free(owned);
+					return -1;
+				}
+				b->rows[b->n - 1].owned = owned;
+				return 0;
+			}
+			if ((k = match_option(q, t)) >= 0)
+				return add_row(b, q->store_qid, q->source_qid, 0, q->opts[k].code);
+			return reason(b, "%s: '%.60s' is not on the scale from %ld to %ld of question "
+					 "'%s'",
+				      field, cell, q->scale_min, q->scale_max, mq->code);
+		}
+		/* Choice questions. */
+		if (mq->separator) {
+			if (read_joined(q, cell, field, picked, &npicked, b) < 0)
+				return -1;
+		} else {
+			long k = match_option(q, cell);
+
+			if (k < 0) {
+				char opts[300];
+
+				list_options(q, opts, sizeof opts);
+				return reason(b, "%s: '%.80s' is not an option of question '%s' (%s)",
+					      field, cell, mq->code, opts);
+			}
+			picked[npicked++] = k;
+		}
+	}
+	if (npicked > 1 && !is_multi(q))
+		return reason(b, "%s: %zu answers to single-choice question '%s', which takes one",
+			      field, npicked, mq->code);
+	for (size_t i = 0; i < npicked; i++)
+		if (add_row(b, q->store_qid, q->source_qid, q->opts[picked[i]].store_id, NULL) < 0)
+			return -1;
+	return 0;
+}
+
+static void build_release(struct response_build *b)
+{
+	for (size_t i = 0; i < b->n; i++)
+		free(b->rows[i].owned);
+	b->n = 0;
+	b->reason[0] = '\0';
+}
+
+/* A ticked district: an ONS code, a district name, or a mapping <value>. */
+static const char *ticked_district(struct importer *im, const char *cell, char out[16])
+{
+	char t[128];
+	int rc;
+
+	trim(cell, t, sizeof t);
+	if (!*t)
+		return NULL;
+	for (size_t v = 0; v < im->m->ndistrict_values; v++)
+		if (!strcasecmp(im->m->district_values[v].from, t)) {
+			snprintf(t, sizeof t, "%s", im->m->district_values[v].to);
+			break;
+		}
+	sqlite3_bind_int64(im->districts, 1, im->exercise_id);
+	sqlite3_bind_text(im->districts, 2, t, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(im->districts);
+	if (rc == SQLITE_ROW)
+		snprintf(out, 16, "%s", (const char *)sqlite3_column_text(im->districts, 0));
+	sqlite3_reset(im->districts);
+	if (rc == SQLITE_ROW)
+		return out;
+	/* Not one of the exercise's: the resolver says so in the note. */
+	snprintf(out, 16, "%.15s", t);
+	return out;
+}
+
+/* A response id made from the record itself, when the export has none. */
+static void content_id(const struct source_record *rec, char *out, size_t cap)
+{
+	struct sha256_ctx ctx;
+	unsigned char d[SHA256_DIGEST_SIZE];
+
+	sha256_init(&ctx);
+	for (size_t i = 0; i < rec->nfields; i++) {
+		sha256_update(&ctx, strlen(rec->values[i]) + 1, (const uint8_t *)rec->values[i]);
+	}
+	sha256_digest(&ctx, sizeof d, d);
+	snprintf(out, cap, "content:");
+	for (int i = 0; i < 10 && strlen(out) + 3 < cap; i++)
+		snprintf(out + strlen(out), cap - strlen(out), "%02x", d[i]);
+}
+
+/* Remembers `key` for this file; *first gets the place it was first seen, or 0. */
+static int seen_in_file(struct importer *im, const char *key, long place, long *first)
+{
+	int rc;
+
+	*first = 0;
+	sqlite3_bind_text(im->seen_get, 1, key, -1, SQLITE_TRANSIENT);
+	if ((rc = sqlite3_step(im->seen_get)) == SQLITE_ROW)
+		*first = (long)sqlite3_column_int64(im->seen_get, 0);
+	sqlite3_reset(im->seen_get);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(im->db, "importing", im->e);
+	if (*first)
+		return 0;
+	sqlite3_bind_text(im->seen_add, 1, key, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(im->seen_add, 2, place);
+	rc = sqlite3_step(im->seen_add);
+	sqlite3_reset(im->seen_add);
+	return rc == SQLITE_DONE ? 0 : db_fail(im->db, "importing", im->e);
+}
+
+/* 1 when `st` (one text parameter, plus the exercise) finds a row, 0 if not, -1 on failure. */
+static int exists(struct importer *im, sqlite3_stmt *st, const char *key)
+{
+	int rc;
+
+	sqlite3_bind_int64(st, 1, im->exercise_id);
+	sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(im->db, "importing", im->e);
+	return rc == SQLITE_ROW;
+}
+
+static int store_reject(struct importer *im, const struct source_record *rec, const char *why)
+{
+	char place[64];
+	int rc;
+
+	im->stats->rejected++;
+	snprintf(place, sizeof place, "%s %ld", rec->place_word ? rec->place_word : "record",
+		 rec->place);
+	sqlite3_bind_int64(im->ins_reject, 1, im->batch_id);
+	sqlite3_bind_text(im->ins_reject, 2, place, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(im->ins_reject, 3, rec->place);
+	sqlite3_bind_text(im->ins_reject, 4, why, -1, SQLITE_TRANSIENT);
+	if (rec->raw && utf8_check(rec->raw, rec->raw_len, NULL))
+		sqlite3_bind_text(im->ins_reject, 5, rec->raw, (int)rec->raw_len, SQLITE_TRANSIENT);
+	else if (rec->raw)
+		sqlite3_bind_blob(im->ins_reject, 5, rec->raw, (int)rec->raw_len, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(im->ins_reject, 5);
+	rc = sqlite3_step(im->ins_reject);
+	sqlite3_reset(im->ins_reject);
+	return rc == SQLITE_DONE ? 0 : db_fail(im->db, "recording a rejected record", im->e);
+}
+
+/* "file:place: reason", the same text for the user and the rejects table. */
+static int reject(struct importer *im, const struct source_record *rec, const char *why)
+{
+	const char *file = rec->file ? rec->file : im->path;
+
+	if (rec->place_word && !strcmp(rec->place_word, "line"))
+		err_set(im->rejects, EXIT_DATA, "%s:%ld: %s", file, rec->place, why);
+	else
+		err_set(im->rejects, EXIT_DATA, "%s: %s %ld: %s", file,
+			rec->place_word ? rec->place_word : "record", rec->place, why);
+	return store_reject(im, rec, why);
+}
+
+static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s && *s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static int import_record(struct importer *im, const struct source_record *rec,
+			 struct response_build *b)
+{
+	const struct mapping *m = im->m;
+	char ext[256] = "", serial[128] = "", date[DATE_ISO_MAX] = "", tick[16], tbuf[256];
+	const char *v, *ticked = NULL;
+	long long event_id = im->fixed_event_id;
+	char event_district[16];
+	struct postcode_input pin = { NULL, NULL, NULL };
+	struct postcode_result pres;
+	long first;
+	int rc;
+
+	if (im->fixed_names && !im->indexed && index_fields(im, rec) < 0)
+		return -2; /* the mapping does not fit the file: refuse it */
+	snprintf(event_district, sizeof event_district, "%s", im->fixed_event_district);
+
+	/* Identity: the export's id, a paper serial, or the content itself. */
+	if (m->id_field) {
+		v = trim(value_of(im, rec, im->id_field, m->id_field), tbuf, sizeof tbuf);
+		if (*v)
+			snprintf(ext, sizeof ext, "%s:%s", m->id_prefix ? m->id_prefix : im->stats->format, v);
+		else if (m->id_required) {
+			char why[256];
+
+			snprintf(why, sizeof why, "the response id is missing (column '%.80s')",
+				 m->id_field);
+			return reject(im, rec, why) < 0 ? -1 : 0;
+		}
+	}
+	if (m->serial_field) {
+		v = trim(value_of(im, rec, im->serial_field, m->serial_field), serial, sizeof serial);
+		if (!*v) {
+			char why[256];
+
+			snprintf(why, sizeof why, "the paper form's serial number is missing (column '%.80s')",
+				 m->serial_field);
+			return reject(im, rec, why) < 0 ? -1 : 0;
+		}
+	}
+	if (!*ext && !*serial)
+		content_id(rec, ext, sizeof ext);
+	if (*ext) {
+		if (seen_in_file(im, ext, rec->place, &first) < 0)
+			return -1;
+		if (first) {
+			char why[400];
+
+			snprintf(why, sizeof why, "response '%.200s' appears twice in this file (first at "
+						  "%s %ld)",
+				 ext, rec->place_word, first);
+			return reject(im, rec, why) < 0 ? -1 : 0;
+		}
+		if ((rc = exists(im, im->find_id, ext)) != 0) {
+			if (rc > 0)
+				im->stats->duplicates++;
+			return rc < 0 ? -1 : 0;
+		}
+	}
+	if (*serial) {
+		char key[160];
+
+		snprintf(key, sizeof key, "serial\x1f%s", serial);
+		if (seen_in_file(im, key, rec->place, &first) < 0)
+			return -1;
+		if (first) {
+			char why[300];
+
+			snprintf(why, sizeof why, "serial number '%.100s' appears twice in this file "
+						  "(first at %s %ld)",
+				 serial, rec->place_word, first);
+			return reject(im, rec, why) < 0 ? -1 : 0;
+		}
+		if ((rc = exists(im, im->find_serial, serial)) != 0) {
+			if (rc > 0)
+				im->stats->duplicates++;
+			return rc < 0 ? -1 : 0;
+		}
+	}
+
+	/* Where and when. */
+	if (m->event_field && *trim(value_of(im, rec, im->event_field, m->event_field), tbuf, sizeof tbuf)) {
+		sqlite3_bind_int64(im->find_event, 1, im->exercise_id);
+		sqlite3_bind_text(im->find_event, 2, tbuf, -1, SQLITE_TRANSIENT);
+		rc = sqlite3_step(im->find_event);
+		if (rc == SQLITE_ROW) {
+			event_id = sqlite3_column_int64(im->find_event, 0);
+			snprintf(event_district, sizeof event_district, "%s",
+				 (const char *)sqlite3_column_text(im->find_event, 1));
+		}
+		sqlite3_reset(im->find_event);
+		if (rc == SQLITE_DONE) {
+			char why[300];
+
+			snprintf(why, sizeof why, "unknown event '%.100s' ('collector status' lists the "
+						  "events)", tbuf);
+			return reject(im, rec, why) < 0 ? -1 : 0;
+		}
+		if (rc != SQLITE_ROW)
+			return db_fail(im->db, "importing", im->e);
+	}
+	if (m->submitted_field) {
+		v = trim(value_of(im, rec, im->submitted_field, m->submitted_field), tbuf, sizeof tbuf);
+		if (*v && date_parse(v, im->dates, date) < 0) {
+			char why[400];
+
+			snprintf(why, sizeof why, "column '%.80s': '%.60s' is not a date the mapping "
+						  "reads (dates=\"%s\")",
+				 m->submitted_field, v, m->dates);
+			return reject(im, rec, why) < 0 ? -1 : 0;
+		}
+	}
+
+	/* Answers. */
+	for (size_t i = 0; i < im->nqs; i++)
+		if (read_question(im, rec, &im->qs[i], b) < 0)
+			return reject(im, rec, b->reason) < 0 ? -1 : 0;
+
+	/* District, in the brief's order of trust. */
+	if (m->postcode_field)
+		pin.postcode = value_of(im, rec, im->postcode_field, m->postcode_field);
+	if (m->district_field)
+		ticked = ticked_district(im, value_of(im, rec, im->district_field, m->district_field),
+					 tick);
+	pin.event_district = *event_district ? event_district : NULL;
+	pin.ticked_district = ticked;
+	if (postcode_resolve(im->resolver, &pin, &pres, im->e) < 0)
+		return -1;
+
+	/* The response and its answers. */
+	sqlite3_stmt *st = im->ins_response;
+
+	sqlite3_bind_int64(st, 1, im->exercise_id);
+	sqlite3_bind_int64(st, 2, im->batch_id);
+	sqlite3_bind_text(st, 3, im->channel, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, im->form, -1, SQLITE_STATIC);
+	if (event_id > 0)
+		sqlite3_bind_int64(st, 5, event_id);
+	else
+		sqlite3_bind_null(st, 5);
+	bind_text_or_null(st, 6, pres.district);
+	sqlite3_bind_text(st, 7, pres.source, -1, SQLITE_STATIC);
+	bind_text_or_null(st, 8, pres.note);
+	bind_text_or_null(st, 9, pres.postcode);
+	bind_text_or_null(st, 10, ext);
+	bind_text_or_null(st, 11, serial);
+	bind_text_or_null(st, 12, im->opt->officer);
+	bind_text_or_null(st, 13, date);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(im->db, "storing a response", im->e);
+	{
+		long long rid = sqlite3_last_insert_rowid(im->db);
+		sqlite3_stmt *a = im->ins_answer;
+
+		for (size_t i = 0; i < b->n; i++) {
+			const struct answer_row *r = &b->rows[i];
+
+			sqlite3_bind_int64(a, 1, rid);
+			sqlite3_bind_int64(a, 2, r->qid);
+			if (r->option_id)
+				sqlite3_bind_int64(a, 3, r->option_id);
+			else
+				sqlite3_bind_null(a, 3);
+			if (r->value)
+				sqlite3_bind_text(a, 4, r->value, -1, SQLITE_STATIC);
+			else
+				sqlite3_bind_null(a, 4);
+			if (r->source_qid)
+				sqlite3_bind_int64(a, 5, r->source_qid);
+			else
+				sqlite3_bind_null(a, 5);
+			rc = sqlite3_step(a);
+			sqlite3_reset(a);
+			if (rc != SQLITE_DONE)
+				return db_fail(im->db, "storing an answer", im->e);
+		}
+	}
+	im->stats->accepted++;
+	return 0;
+}
+
+/* ---- the file ---------------------------------------------------------- */
+
+static int open_source(struct importer *im, struct source *src)
+{
+	const char *f = im->stats->format;
+
+	if (!strcmp(f, "csv"))
+		return source_csv_open(im->path, &im->opt->src, src, im->e);
+	if (!strcmp(f, "xlsx"))
+		return source_xlsx_open(im->path, &im->opt->src, src, im->e);
+	if (!strcmp(f, "xform"))
+		return source_xform_open(im->path, &im->opt->src, src, im->e);
+	if (!strcmp(f, "limesurvey"))
+		return source_limesurvey_open(im->path, &im->opt->src, src, im->e);
+	return err_set(im->e, EXIT_USAGE, "unknown format '%s' (csv, xlsx, xform, limesurvey)", f);
+}
+
+static int prepare_all(struct importer *im)
+{
+	sqlite3 *db = im->db;
+
+	im->ins_response = db_prepare(db,
+		"INSERT INTO response (exercise_id, batch_id, channel, form_variant, event_id, "
+		"district_code, district_source, district_note, postcode, external_id, serial, "
+		"officer, submitted_at, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+		"?10, ?11, ?12, ?13, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))", im->e);
+	im->ins_answer = db_prepare(db,
+		"INSERT INTO answer (response_id, question_id, option_id, value, source_question_id) "
+		"VALUES (?1, ?2, ?3, ?4, ?5)", im->e);
+	im->ins_reject = db_prepare(db,
+		"INSERT INTO reject (batch_id, place, line, reason, raw) VALUES (?1, ?2, ?3, ?4, ?5)",
+		im->e);
+	im->find_id = db_prepare(db, "SELECT 1 FROM response WHERE exercise_id = ?1 AND "
+				     "external_id = ?2", im->e);
+	im->find_serial = db_prepare(db, "SELECT 1 FROM response WHERE exercise_id = ?1 AND "
+					 "serial = ?2", im->e);
+	im->find_event = db_prepare(db, "SELECT id, district_code FROM event WHERE "
+					"exercise_id = ?1 AND code = ?2", im->e);
+	im->seen_add = db_prepare(db, "INSERT INTO temp.seen (key, place) VALUES (?1, ?2)", im->e);
+	im->seen_get = db_prepare(db, "SELECT place FROM temp.seen WHERE key = ?1", im->e);
+	im->districts = db_prepare(db,
+		"SELECT d.code FROM exercise_district x JOIN district d ON d.code = x.district_code "
+		"WHERE x.exercise_id = ?1 AND (d.code = upper(?2) OR d.name = ?2 COLLATE NOCASE)",
+		im->e);
+	return im->ins_response && im->ins_answer && im->ins_reject && im->find_id &&
+			       im->find_serial && im->find_event && im->seen_add && im->seen_get &&
+			       im->districts
+		       ? 0
+		       : -1;
+}
+
+static void finalize_all(struct importer *im)
+{
+	sqlite3_finalize(im->ins_response);
+	sqlite3_finalize(im->ins_answer);
+	sqlite3_finalize(im->ins_reject);
+	sqlite3_finalize(im->find_id);
+	sqlite3_finalize(im->find_serial);
+	sqlite3_finalize(im->find_event);
+	sqlite3_finalize(im->seen_add);
+	sqlite3_finalize(im->seen_get);
+	sqlite3_finalize(im->districts);
+}
+
+static int start_batch(struct importer *im, const char *sha)
+{
+	sqlite3_stmt *st = db_prepare(im->db,
+		"INSERT INTO import_batch (exercise_id, file_name, sha256, mapping_sha256, format, "
+		"channel, officer, started_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+		"strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))", im->e);
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, im->exercise_id);
+	sqlite3_bind_text(st, 2, im->path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, sha, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, im->m->sha256, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, im->stats->format, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, im->channel, -1, SQLITE_STATIC);
+	bind_text_or_null(st, 7, im->opt->officer);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(im->db, "starting the import", im->e);
+	im->batch_id = sqlite3_last_insert_rowid(im->db);
+	im->stats->batch_id = im->batch_id;
+	return 0;
+}
+
+static int finish_batch(struct importer *im)
+{
+	sqlite3_stmt *st = db_prepare(im->db,
+		"UPDATE import_batch SET finished_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), "
+		"rows_read = ?2, rows_accepted = ?3, rows_rejected = ?4, rows_duplicate = ?5 "
+		"WHERE id = ?1", im->e);
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, im->batch_id);
+	sqlite3_bind_int64(st, 2, im->stats->read);
+	sqlite3_bind_int64(st, 3, im->stats->accepted);
+	sqlite3_bind_int64(st, 4, im->stats->rejected);
+	sqlite3_bind_int64(st, 5, im->stats->duplicates);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(im->db, "finishing the import", im->e);
+}
+
+static int valid_channel(const char *c)
+{
+	return !strcmp(c, "online") || !strcmp(c, "paper") || !strcmp(c, "easy-read-paper") ||
+	       !strcmp(c, "event-card");
+}
+
+/* Settles format, channel, form and --event before anything is written. */
+static int settle(struct importer *im)
+{
+	const struct import_options *opt = im->opt;
+	const char *f = opt->format ? opt->format : im->m->format;
+
+	if (!f && !(f = source_detect(im->path, im->e)))
+		return -1;
+	im->stats->format = f;
+	im->channel = opt->channel ? opt->channel : im->m->channel ? im->m->channel : "online";
+	if (!valid_channel(im->channel))
+		return err_set(im->e, EXIT_USAGE, "unknown channel '%s' (online, paper, "
+						  "easy-read-paper, event-card)", im->channel);
+	im->form = opt->form ? opt->form : im->m->form;
+	if (strcmp(im->form, "standard") && strcmp(im->form, "easy-read"))
+		return err_set(im->e, EXIT_USAGE, "unknown form '%s' (standard, easy-read)", im->form);
+	im->dates = date_style_named(im->m->dates);
+	im->fixed_names = !strcmp(f, "csv") || !strcmp(f, "xlsx");
+	if (opt->event) {
+		sqlite3_bind_int64(im->find_event, 1, im->exercise_id);
+		sqlite3_bind_text(im->find_event, 2, opt->event, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(im->find_event) == SQLITE_ROW) {
+			im->fixed_event_id = sqlite3_column_int64(im->find_event, 0);
+			snprintf(im->fixed_event_district, sizeof im->fixed_event_district, "%s",
+				 (const char *)sqlite3_column_text(im->find_event, 1));
+		}
+		sqlite3_reset(im->find_event);
+		if (!im->fixed_event_id)
+			return err_set(im->e, EXIT_USAGE, "there is no event '%s' in this exercise: "
+							  "'collector status' lists them", opt->event);
+	}
+	return 0;
+}
+
+/* Was this file imported with this mapping before? */
+static int already_imported(struct importer *im, const char *sha)
+{
+	sqlite3_stmt *st = db_prepare(im->db,
+		"SELECT id FROM import_batch WHERE exercise_id = ?1 AND sha256 = ?2 AND "
+		"mapping_sha256 = ?3 AND finished_at IS NOT NULL ORDER BY id LIMIT 1", im->e);
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, im->exercise_id);
+	sqlite3_bind_text(st, 2, sha, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, im->m->sha256, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		im->stats->batch_id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(im->db, "reading earlier imports", im->e);
+	return rc == SQLITE_ROW;
+}
+
+static int run(struct importer *im, struct source *src)
+{
+	struct response_build b = { 0 };
+	struct source_record rec;
+	struct progress prog;
+	struct err rowerr;
+	int rc, ok = -1;
+
+	progress_start(&prog, im->opt->progress, im->path, 0);
+	err_init(&rowerr);
+	while ((rc = source_next(src, &rec, &rowerr)) != SOURCE_EOF) {
+		im->stats->read++;
+		if (rc == SOURCE_FATAL) {
+			err_set(im->e, rowerr.code ? rowerr.code : EXIT_DATA, "%s",
+				rowerr.nlines ? err_first(&rowerr) : "the file cannot be read further");
+			goto out;
+		}
+		if (rc == SOURCE_BAD) {
+			/* The reader's message already has the file and place. */
+			const char *msg = rowerr.nlines ? err_first(&rowerr) : "unreadable record";
+			const char *why = msg;
+			size_t plen = strlen(im->path);
+
+			if (!strncmp(why, im->path, plen) && why[plen] == ':') {
+				why += plen + 1;
+				while (*why && *why != ' ')
+					why++;
+				while (*why == ' ')
+					why++;
+			}
+			err_set(im->rejects, EXIT_DATA, "%s", msg);
+			if (store_reject(im, &rec, *why ? why : msg) < 0)
+				goto out;
+			err_init(&rowerr);
+			continue;
+		}
+		rc = import_record(im, &rec, &b);
+		build_release(&b);
+		if (rc < 0)
+			goto out;
+		if ((im->stats->read & 0xfff) == 0)
+			progress_update(&prog, im->stats->read, 0);
+	}
+	ok = 0;
+out:
+	progress_end(&prog);
+	free(b.rows);
+	return ok;
+}
+
+int import_file(sqlite3 *db, long long exercise_id, const struct mapping *m, const char *path,
+		const struct import_options *opt, struct import_stats *stats, struct err *rejects,
+		struct err *warnings, struct err *e)
+{
+	struct importer im = { 0 };
+	struct source src = { 0 };
+	char sha[SHA256_HEX_LEN + 1];
+	int rc, ok = -1, in_tx = 0;
+
+	memset(stats, 0, sizeof *stats);
+	im.db = db;
+	im.exercise_id = exercise_id;
+	im.m = m;
+	im.opt = opt;
+	im.path = path;
+	im.stats = stats;
+	im.rejects = rejects;
+	im.warnings = warnings;
+	im.e = e;
+	if (db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS seen (key TEXT PRIMARY KEY, place INTEGER)",
+		    "importing", e) < 0)
+		return -1;
+	if (prepare_all(&im) < 0 || settle(&im) < 0 || source_fingerprint(path, sha, e) < 0)
+		goto out;
+	if ((rc = already_imported(&im, sha)) != 0) {
+		stats->already = rc > 0;
+		ok = rc > 0 ? 0 : -1;
+		goto out;
+	}
+	if (bind_mapping(&im) < 0)
+		goto out;
+	if (!(im.resolver = postcode_resolver_new(db, exercise_id, e)))
+		goto out;
+	if (opt->threshold > 0)
+		postcode_resolver_set_threshold(im.resolver, opt->threshold);
+	if (open_source(&im, &src) < 0)
+		goto out;
+	if (db_begin(db, e) < 0)
+		goto out;
+	in_tx = 1;
+	if (db_exec(db, "DELETE FROM temp.seen", "importing", e) < 0 || start_batch(&im, sha) < 0)
+		goto out;
+	if (run(&im, &src) < 0)
+		goto out;
+	if (opt->strict && stats->rejected) {
+		err_set(e, EXIT_DATA, "%s: %ld records rejected and --strict given: nothing imported",
+			path, stats->rejected);
+		goto out;
+	}
+	if (finish_batch(&im) < 0 || db_commit(db, e) < 0)
+		goto out;
+	in_tx = 0;
+	ok = 0;
+out:
+	if (in_tx)
+		db_rollback(db);
+	source_free(&src);
+	postcode_resolver_free(im.resolver);
+	finalize_all(&im);
+	bound_free(&im);
+	return ok;
+}
+
+/* ---- fingerprints ------------------------------------------------------ */
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Adds "name\0sha256\n" of each XML file in `dir` (and one level of subfolders). */
+static int hash_folder(struct sha256_ctx *ctx, const char *dir, int depth, struct err *e)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0;
+	int ok = 0;
+
+	if (!d)
+		return err_set(e, EXIT_SYSTEM, "cannot read folder %s: %s", dir, strerror(errno));
+	while ((de = readdir(d))) {
+		char **more;
+
+		if (de->d_name[0] == '.')
+			continue;
+		if (!(more = realloc(names, (n + 1) * sizeof *names)) ||
+		    !(more[n] = strdup(de->d_name))) {
+			if (more)
+				names = more;
+			ok = err_set(e, EXIT_SYSTEM, "out of memory");
+			break;
+		}
+		names = more;
+		n++;
+	}
+	closedir(d);
+	if (n)
+		qsort(names, n, sizeof *names, by_name);
+	for (size_t i = 0; ok == 0 && i < n; i++) {
+		char full[4096], hex[SHA256_HEX_LEN + 1];
+		struct stat sb;
+		size_t len = strlen(names[i]);
+
+		snprintf(full, sizeof full, "%s/%s", dir, names[i]);
+		if (stat(full, &sb) != 0)
+			continue;
+		if (S_ISDIR(sb.st_mode)) {
+			if (depth == 0)
+				ok = hash_folder(ctx, full, 1, e);
+			continue;
+		}
+		if (len < 4 || strcasecmp(names[i] + len - 4, ".xml"))
+			continue;
+		if (file_sha256(full, hex, e) < 0) {
+			ok = -1;
+			break;
+		}
+		sha256_update(ctx, len + 1, (const uint8_t *)names[i]);
+		sha256_update(ctx, SHA256_HEX_LEN, (const uint8_t *)hex);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return ok;
+}
+
+int source_fingerprint(const char *path, char *hex, struct err *e)
+{
+	struct stat sb;
+	struct sha256_ctx ctx;
+	unsigned char d[SHA256_DIGEST_SIZE];
+
+	if (stat(path, &sb) != 0)
+		return err_set(e, errno == ENOENT ? EXIT_USAGE : EXIT_SYSTEM, "cannot open %s: %s",
+			       path, strerror(errno));
+	if (!S_ISDIR(sb.st_mode))
+		return file_sha256(path, hex, e);
+	sha256_init(&ctx);
+	if (hash_folder(&ctx, path, 0, e) < 0)
+		return -1;
+	sha256_digest(&ctx, sizeof d, d);
+	for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
+		snprintf(hex + 2 * i, 3, "%02x", d[i]);
+	return 0;
+}

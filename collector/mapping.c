@@ -1,0 +1,287 @@
+/*
+ * mapping.c: reading an import mapping file.
+ */
+#include "mapping.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "utf8.h"
+#include "xmlsafe.h"
+
+struct parse {
+	const char *name;
+	struct err *e;
+	int oom;
+};
+
+static char *attr(struct parse *p, xmlNodePtr n, const char *name)
+{
+	char *x = xmlsafe_attr(n, name), *s;
+
+	if (!x)
+		return NULL;
+	s = strdup(x);
+	xmlFree(x);
+	if (!s)
+		p->oom = 1;
+	return s;
+}
+
+static void *grow(struct parse *p, void *arr, size_t n, size_t size)
+{
+	void *a = realloc(arr, (n + 1) * size);
+
+	if (!a) {
+		p->oom = 1;
+		return arr;
+	}
+	memset((char *)a + n * size, 0, size);
+	return a;
+}
+
+static void read_values(struct parse *p, xmlNodePtr n, struct map_value **out, size_t *count)
+{
+	for (xmlNodePtr c = xmlsafe_first(n); c; c = xmlsafe_next(c)) {
+		struct map_value *v;
+
+		if (!xmlsafe_is(c, "value"))
+			continue;
+		*out = grow(p, *out, *count, sizeof **out);
+		if (p->oom)
+			return;
+		v = &(*out)[(*count)++];
+		v->from = attr(p, c, "from");
+		v->to = attr(p, c, "to");
+	}
+}
+
+static void read_question(struct parse *p, struct mapping *m, xmlNodePtr n)
+{
+	struct map_question *q;
+
+	m->questions = grow(p, m->questions, m->nquestions, sizeof *m->questions);
+	if (p->oom)
+		return;
+	q = &m->questions[m->nquestions++];
+	q->code = attr(p, n, "code");
+	q->field = attr(p, n, "field");
+	q->separator = attr(p, n, "separator");
+	q->line = xmlsafe_line(n);
+	read_values(p, n, &q->values, &q->nvalues);
+	for (xmlNodePtr c = xmlsafe_first(n); c; c = xmlsafe_next(c)) {
+		struct map_option *o;
+
+		if (!xmlsafe_is(c, "option"))
+			continue;
+		q->options = grow(p, q->options, q->noptions, sizeof *q->options);
+		if (p->oom)
+			return;
+		o = &q->options[q->noptions++];
+		o->code = attr(p, c, "code");
+		o->field = attr(p, c, "field");
+		o->line = xmlsafe_line(c);
+	}
+}
+
+static void read_mapping(struct parse *p, struct mapping *m, xmlNodePtr root)
+{
+	char *v;
+
+	m->line = xmlsafe_line(root);
+	m->exercise = attr(p, root, "exercise");
+	m->form = attr(p, root, "form");
+	m->channel = attr(p, root, "channel");
+	m->format = attr(p, root, "format");
+	m->sheet = attr(p, root, "sheet");
+	m->dates = attr(p, root, "dates");
+	m->header_rows = 1;
+	if ((v = attr(p, root, "header-rows"))) {
+		m->header_rows = atoi(v);
+		free(v);
+	}
+	m->separator = ',';
+	if ((v = attr(p, root, "separator"))) {
+		m->separator = v[0];
+		free(v);
+	}
+	for (xmlNodePtr c = xmlsafe_first(root); c; c = xmlsafe_next(c)) {
+		if (xmlsafe_is(c, "response-id")) {
+			m->id_field = attr(p, c, "field");
+			m->id_prefix = attr(p, c, "prefix");
+			if ((v = attr(p, c, "required"))) {
+				m->id_required = !strcmp(v, "true") || !strcmp(v, "1");
+				free(v);
+			}
+		} else if (xmlsafe_is(c, "submitted")) {
+			m->submitted_field = attr(p, c, "field");
+		} else if (xmlsafe_is(c, "postcode")) {
+			m->postcode_field = attr(p, c, "field");
+		} else if (xmlsafe_is(c, "district")) {
+			m->district_field = attr(p, c, "field");
+			read_values(p, c, &m->district_values, &m->ndistrict_values);
+		} else if (xmlsafe_is(c, "event")) {
+			m->event_field = attr(p, c, "field");
+		} else if (xmlsafe_is(c, "serial")) {
+			m->serial_field = attr(p, c, "field");
+		} else if (xmlsafe_is(c, "question")) {
+			read_question(p, m, c);
+		} else if (xmlsafe_is(c, "ignore")) {
+			m->ignore = grow(p, m->ignore, m->nignore, sizeof *m->ignore);
+			if (!p->oom)
+				m->ignore[m->nignore++] = attr(p, c, "field");
+		}
+	}
+	if (!m->form && !(m->form = strdup("standard")))
+		p->oom = 1;
+	if (!m->dates && !(m->dates = strdup("auto")))
+		p->oom = 1;
+}
+
+/* The rules a schema cannot say: each question and option mapped once. */
+static void check_mapping(struct parse *p, const struct mapping *m)
+{
+	for (size_t i = 0; i < m->nquestions; i++) {
+		const struct map_question *q = &m->questions[i];
+
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(m->questions[j].code, q->code))
+				err_set(p->e, EXIT_DATA,
+					"%s:%ld: question '%s' is mapped twice (first on line %ld)",
+					p->name, q->line, q->code, m->questions[j].line);
+		for (size_t k = 0; k < q->noptions; k++)
+			for (size_t j = 0; j < k; j++)
+				if (!strcmp(q->options[j].code, q->options[k].code))
+					err_set(p->e, EXIT_DATA,
+						"%s:%ld: option '%s' of question '%s' is mapped twice",
+						p->name, q->options[k].line, q->options[k].code, q->code);
+	}
+	if (m->id_required && !m->id_field)
+		err_set(p->e, EXIT_DATA, "%s:%ld: required response id without a field", p->name,
+			m->line);
+}
+
+struct mapping *mapping_parse(const char *buf, size_t len, const char *name, struct err *e)
+{
+	struct parse p = { name, e, 0 };
+	struct mapping *m = NULL;
+	xmlDocPtr doc;
+	size_t bad;
+	int before = e->nlines;
+
+	if (file_is_gzip(buf, len)) {
+		err_set(e, EXIT_DATA, "%s is gzip-compressed: decompress it first", name);
+		return NULL;
+	}
+	if (!utf8_check(buf, len, &bad)) {
+		err_set(e, EXIT_DATA, "%s: invalid UTF-8 at byte %zu (%s): save the file as UTF-8",
+			name, bad, utf8_problem(buf, len, bad));
+		return NULL;
+	}
+	if (!(doc = xmlsafe_parse(buf, len, name, e)))
+		return NULL;
+	if (xmlsafe_validate(doc, "mapping.rng", name, e) < 0)
+		goto out;
+	if (!(m = calloc(1, sizeof *m)) || !(m->path = strdup(name))) {
+		p.oom = 1;
+		goto out;
+	}
+	read_mapping(&p, m, xmlDocGetRootElement(doc));
+	if (!p.oom)
+		check_mapping(&p, m);
+	sha256_hex(buf, len, m->sha256);
+out:
+	xmlFreeDoc(doc);
+	if (p.oom)
+		err_set(e, EXIT_SYSTEM, "out of memory reading %s", name);
+	if (e->nlines > before || err_isset(e)) {
+		mapping_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+struct mapping *mapping_load(const char *path, struct err *e)
+{
+	char *buf;
+	size_t len;
+	struct mapping *m;
+
+	if (file_read_all(path, XMLSAFE_MAX_FILE, &buf, &len, e) < 0)
+		return NULL;
+	m = mapping_parse(buf, len, path, e);
+	free(buf);
+	return m;
+}
+
+static void values_free(struct map_value *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].from);
+		free(v[i].to);
+	}
+	free(v);
+}
+
+void mapping_free(struct mapping *m)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->nquestions; i++) {
+		struct map_question *q = &m->questions[i];
+
+		for (size_t k = 0; k < q->noptions; k++) {
+			free(q->options[k].code);
+			free(q->options[k].field);
+		}
+		free(q->options);
+		values_free(q->values, q->nvalues);
+		free(q->code);
+		free(q->field);
+		free(q->separator);
+	}
+	free(m->questions);
+	for (size_t i = 0; i < m->nignore; i++)
+		free(m->ignore[i]);
+	free(m->ignore);
+	values_free(m->district_values, m->ndistrict_values);
+	free(m->path);
+	free(m->exercise);
+	free(m->form);
+	free(m->channel);
+	free(m->format);
+	free(m->sheet);
+	free(m->dates);
+	free(m->id_field);
+	free(m->id_prefix);
+	free(m->submitted_field);
+	free(m->postcode_field);
+	free(m->district_field);
+	free(m->event_field);
+	free(m->serial_field);
+	free(m);
+}
+
+static int same(const char *a, const char *b)
+{
+	return a && b && strcmp(a, b) == 0;
+}
+
+int mapping_mentions(const struct mapping *m, const char *field)
+{
+	if (same(m->id_field, field) || same(m->submitted_field, field) ||
+	    same(m->postcode_field, field) || same(m->district_field, field) ||
+	    same(m->event_field, field) || same(m->serial_field, field))
+		return 1;
+	for (size_t i = 0; i < m->nignore; i++)
+		if (same(m->ignore[i], field))
+			return 1;
+	for (size_t i = 0; i < m->nquestions; i++) {
+		if (same(m->questions[i].field, field))
+			return 1;
+		for (size_t k = 0; k < m->questions[i].noptions; k++)
+			if (same(m->questions[i].options[k].field, field))
+				return 1;
+	}
+	return 0;
+}

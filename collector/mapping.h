@@ -1,0 +1,73 @@
+/*
+ * mapping.h: the import mapping file (docs/mapping-format.md): which field
+ * of an export is which question, and how its values become option codes.
+ * mapping_load() reads and checks the file on its own; import.c binds it to
+ * the exercise's questions.
+ */
+#ifndef TALLY_MAPPING_H
+#define TALLY_MAPPING_H
+
+#include <stddef.h>
+
+#include "err.h"
+#include "fileutil.h"
+
+struct map_value {
+	char *from; /* the text in the export */
+	char *to;   /* an option (or district) code */
+};
+
+struct map_option {
+	char *code;  /* option code */
+	char *field; /* the field that is ticked or not */
+	long line;
+};
+
+struct map_question {
+	char *code;               /* question code in the mapped questionnaire */
+	char *field;              /* NULL when one field per option */
+	char *separator;          /* joined multiple choice, may be NULL */
+	struct map_value *values;
+	size_t nvalues;
+	struct map_option *options;
+	size_t noptions;
+	long line;
+};
+
+struct mapping {
+	char *path;                 /* as given, for messages */
+	char sha256[SHA256_HEX_LEN + 1];
+	char *exercise;             /* may be NULL */
+	char *form;                 /* standard (default) or easy-read */
+	char *channel;              /* may be NULL: the command line or "online" */
+	char *format;               /* may be NULL: detected */
+	int header_rows;            /* 1 or 2 */
+	char separator;             /* CSV field separator, ',' */
+	char *sheet;                /* XLSX sheet, may be NULL */
+	char *dates;                /* auto, iso, dd/mm/yyyy, mm/dd/yyyy, excel */
+	char *id_field;             /* may be NULL: ids are made from the content */
+	int id_required;
+	char *id_prefix;            /* may be NULL: the format */
+	char *submitted_field, *postcode_field, *district_field, *event_field, *serial_field;
+	struct map_value *district_values;
+	size_t ndistrict_values;
+	struct map_question *questions;
+	size_t nquestions;
+	char **ignore;
+	size_t nignore;
+	long line;                  /* of <mapping>, for messages */
+};
+
+/* Reads and checks a mapping file. NULL with every problem in `e`. */
+struct mapping *mapping_load(const char *path, struct err *e);
+
+/* The same from memory; `name` stands for the file in messages. */
+struct mapping *mapping_parse(const char *buf, size_t len, const char *name, struct err *e);
+
+/* Frees a mapping; NULL is allowed. */
+void mapping_free(struct mapping *m);
+
+/* True when the mapping mentions `field` anywhere (mapped or ignored). */
+int mapping_mentions(const struct mapping *m, const char *field);
+
+#endif

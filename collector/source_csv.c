@@ -1,0 +1,211 @@
+/*
+ * source_csv.c: CSV exports as a source (Google Forms, SurveyMonkey,
+ * spreadsheets typed up by officers).
+ *
+ * Field names come from the header: one row, or two in SurveyMonkey's
+ * layout, where row 1 names the question over the first of its columns and
+ * row 2 the option or "Response": the name is then "Question / Option".
+ * Trailing columns with no header are dropped; a data row may leave them
+ * out or have them empty, but a row with more named values than the header
+ * has columns is rejected.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csv.h"
+#include "source.h"
+
+struct csv_source {
+	struct csv_reader *r;
+	const char *path;
+	size_t ncols;
+	char **names;
+	const char **values; /* points into the reader's record, or at "" */
+};
+
+static void csv_source_free(void *state)
+{
+	struct csv_source *s = state;
+
+	csv_reader_free(s->r);
+	for (size_t i = 0; i < s->ncols; i++)
+		free(s->names[i]);
+	free(s->names);
+	free(s->values);
+	free(s);
+}
+
+static int is_blank(const char *s)
+{
+	return s[strspn(s, " \t")] == '\0';
+}
+
+static int csv_source_next(void *state, struct source_record *rec, struct err *e)
+{
+	struct csv_source *s = state;
+	struct csv_record r;
+	size_t n;
+	int rc = csv_read(s->r, &r, e);
+
+	memset(rec, 0, sizeof *rec);
+	rec->place_word = "line";
+	rec->file = s->path;
+	if (rc == CSV_EOF)
+		return SOURCE_EOF;
+	if (rc == CSV_FATAL)
+		return SOURCE_FATAL;
+	rec->raw = csv_raw(s->r, &rec->raw_len);
+	rec->place = r.line;
+	if (rc == CSV_BAD)
+		return SOURCE_BAD;
+	n = r.nfields;
+	/* Extra trailing cells are fine while empty (exports pad rows). */
+	while (n > s->ncols && is_blank(r.fields[n - 1]))
+		n--;
+	if (n > s->ncols) {
+		err_set(e, EXIT_DATA, "%s:%ld: %zu values but the header has %zu columns", s->path,
+			r.line, n, s->ncols);
+		return SOURCE_BAD;
+	}
+	for (size_t i = 0; i < s->ncols; i++)
+		s->values[i] = i < n ? r.fields[i] : "";
+	rec->nfields = s->ncols;
+	rec->names = (const char *const *)s->names;
+	rec->values = s->values;
+	return SOURCE_RECORD;
+}
+
+static const struct source_ops csv_ops = { csv_source_next, csv_source_free };
+
+static char *trimmed(const char *s)
+{
+	size_t n;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	return strndup(s, n);
+}
+
+/* Builds the field names from one or two header records. */
+static int make_names(struct csv_source *s, struct csv_record *h1, char **row2, size_t n2,
+		      struct err *e)
+{
+	size_t n = h1->nfields > n2 ? h1->nfields : n2;
+	char *carry = NULL;
+
+	/* Columns with no header at the end are padding. */
+	while (n > 0 && (n > h1->nfields || is_blank(h1->fields[n - 1])) &&
+	       (n > n2 || is_blank(row2[n - 1])))
+		n--;
+	if (n == 0)
+		return err_set(e, EXIT_DATA, "%s:%ld: the header row is empty", s->path, h1->line);
+	if (!(s->names = calloc(n, sizeof *s->names)) || !(s->values = calloc(n, sizeof *s->values)))
+		return err_set(e, EXIT_SYSTEM, "out of memory reading %s", s->path);
+	s->ncols = n;
+	for (size_t i = 0; i < n; i++) {
+		char *q = i < h1->nfields ? trimmed(h1->fields[i]) : strdup("");
+		char *sub = i < n2 ? trimmed(row2[i]) : strdup("");
+
+		if (!q || !sub) {
+			free(q);
+			free(sub);
+			free(carry);
+			return err_set(e, EXIT_SYSTEM, "out of memory reading %s", s->path);
+		}
+		if (!row2) {
+			s->names[i] = q;
+			free(sub);
+			continue;
+		}
+		if (*q) {
+			free(carry);
+			carry = q;
+		} else {
+			free(q);
+		}
+		if (!*sub || !strcmp(sub, "Response") || !strcmp(sub, "Open-Ended Response")) {
+			s->names[i] = strdup(carry ? carry : "");
+		} else if (carry) {
+			size_t len = strlen(carry) + strlen(sub) + 4;
+
+			if ((s->names[i] = malloc(len)))
+				snprintf(s->names[i], len, "%s / %s", carry, sub);
+		} else {
+			s->names[i] = strdup(sub);
+		}
+		free(sub);
+		if (!s->names[i]) {
+			free(carry);
+			return err_set(e, EXIT_SYSTEM, "out of memory reading %s", s->path);
+		}
+	}
+	free(carry);
+	return 0;
+}
+
+int source_csv_open(const char *path, const struct source_options *opt, struct source *src,
+		    struct err *e)
+{
+	struct csv_options copt = { 0 };
+	struct csv_source *s = calloc(1, sizeof *s);
+	struct csv_record h1;
+	char **row2 = NULL;
+	size_t n2 = 0;
+	int rc;
+
+	if (!s)
+		return err_set(e, EXIT_SYSTEM, "out of memory");
+	s->path = path;
+	copt.separator = opt && opt->separator ? opt->separator : ',';
+	if (!(s->r = csv_reader_open(path, &copt, e)))
+		goto fail;
+	if ((rc = csv_read(s->r, &h1, e)) != CSV_RECORD) {
+		if (rc == CSV_EOF)
+			err_set(e, EXIT_DATA, "%s is empty: there is no header row", path);
+		goto fail;
+	}
+	if (opt && opt->header_rows == 2) {
+		/* Keep row 1 while row 2 is read: the reader reuses its buffers. */
+		size_t n1 = h1.nfields;
+		char **row1 = calloc(n1, sizeof *row1);
+		struct csv_record h2, keep = h1;
+
+		for (size_t i = 0; row1 && i < n1; i++)
+			row1[i] = strdup(h1.fields[i]);
+		rc = csv_read(s->r, &h2, e);
+		if (rc == CSV_RECORD && (row2 = calloc(h2.nfields ? h2.nfields : 1, sizeof *row2))) {
+			n2 = h2.nfields;
+			for (size_t i = 0; i < n2; i++)
+				row2[i] = strdup(h2.fields[i]);
+		} else if (rc == CSV_EOF) {
+			err_set(e, EXIT_DATA, "%s: the mapping says two header rows, but the file "
+					      "has only one row", path);
+		}
+		keep.fields = row1;
+		if (row1 && row2 && rc == CSV_RECORD)
+			rc = make_names(s, &keep, row2, n2, e) < 0 ? -1 : 0;
+		else
+			rc = -1;
+		for (size_t i = 0; row1 && i < n1; i++)
+			free(row1[i]);
+		free(row1);
+		for (size_t i = 0; row2 && i < n2; i++)
+			free(row2[i]);
+		free(row2);
+		if (rc < 0)
+			goto fail;
+	} else if (make_names(s, &h1, NULL, 0, e) < 0) {
+		goto fail;
+	}
+	src->ops = &csv_ops;
+	src->state = s;
+	src->format = "csv";
+	return 0;
+fail:
+	csv_source_free(s);
+	return -1;
+}

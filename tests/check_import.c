@@ -1,0 +1,301 @@
+/* Import: mappings, CSV exports end to end through import_file(), dates. */
+#include <string.h>
+#include <unistd.h>
+
+#include "dates.h"
+#include "exercise.h"
+#include "import.h"
+#include "mapping.h"
+#include "postcode.h"
+#include "testutil.h"
+
+/* ---- dates --------------------------------------------------------------- */
+
+static const struct {
+	const char *in;
+	enum date_style style;
+	const char *out; /* NULL: refused */
+} dates[] = {
+	{ "2019-06-05", DATE_AUTO, "2019-06-05" },
+	{ "2019-06-05 10:11:12", DATE_AUTO, "2019-06-05T10:11:12" },
+	{ "2019-06-05T10:11:12Z", DATE_ISO, "2019-06-05T10:11:12" },
+	{ "2019-06-05T10:11:12.345+01:00", DATE_ISO, "2019-06-05T10:11:12" },
+	{ "05/06/2019 10:11:12", DATE_AUTO, "2019-06-05T10:11:12" },
+	{ "05/06/2019", DATE_DMY, "2019-06-05" },
+	{ "06/05/2019 09:05:31 AM", DATE_MDY, "2019-06-05T09:05:31" },
+	{ "06/05/2019 12:05:31 PM", DATE_MDY, "2019-06-05T12:05:31" },
+	{ "06/05/2019 12:05:31 AM", DATE_MDY, "2019-06-05T00:05:31" },
+	{ "2019/06/05 10:11:12 am GMT+1", DATE_AUTO, "2019-06-05T10:11:12" },
+	{ "43621", DATE_AUTO, "2019-06-05" },
+	{ "43621.5", DATE_EXCEL, "2019-06-05T12:00:00" },
+	{ "43466", DATE_EXCEL, "2019-01-01" },
+	{ "61", DATE_EXCEL, "1900-03-01" },
+	{ "2019-02-29", DATE_AUTO, NULL },
+	{ "2020-02-29", DATE_AUTO, "2020-02-29" },
+	{ "31/06/2019", DATE_DMY, NULL },
+	{ "13/13/2019", DATE_AUTO, NULL },
+	{ "yesterday", DATE_AUTO, NULL },
+	{ "2019-06-05 25:00", DATE_AUTO, NULL },
+	{ "05/06/2019 10:11 trailing", DATE_DMY, NULL },
+	{ "", DATE_AUTO, NULL },
+};
+
+START_TEST(test_dates)
+{
+	char out[DATE_ISO_MAX];
+	int rc = date_parse(dates[_i].in, dates[_i].style, out);
+
+	if (!dates[_i].out) {
+		ck_assert_msg(rc == -1, "'%s' read as %s", dates[_i].in, out);
+		return;
+	}
+	ck_assert_msg(rc == 0, "'%s' refused", dates[_i].in);
+	ck_assert_str_eq(out, dates[_i].out);
+}
+END_TEST
+
+/* ---- mappings ------------------------------------------------------------ */
+
+static const struct {
+	const char *xml, *needle;
+} bad_maps[] = {
+	{ "<mapping><question code=\"Q\" field=\"a\"/>\n<question code=\"Q\" field=\"b\"/></mapping>",
+	  "m.xml:2: question 'Q' is mapped twice (first on line 1)" },
+	{ "<mapping><question code=\"Q\"><option code=\"a\" field=\"x\"/>\n<option code=\"a\" field=\"y\"/></question></mapping>",
+	  "m.xml:2: option 'a' of question 'Q' is mapped twice" },
+	{ "<mapping><colour/></mapping>", "m.xml:1:" },
+	{ "<mapping channel=\"fax\"/>", "m.xml:1:" },
+	{ "<mapping><question code=\"Q\"/></mapping>", "m.xml:1:" },
+	{ "<mapping>", "malformed XML" },
+	{ "<!DOCTYPE m [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><mapping/>", "a DOCTYPE is not allowed" },
+};
+
+START_TEST(test_bad_mappings)
+{
+	struct err e;
+
+	err_init(&e);
+	ck_assert_ptr_null(mapping_parse(bad_maps[_i].xml, strlen(bad_maps[_i].xml), "m.xml", &e));
+	ck_assert_int_eq(e.code, EXIT_DATA);
+	ck_assert_msg(err_contains(&e, bad_maps[_i].needle), "expected '%s', got '%s'",
+		      bad_maps[_i].needle, err_first(&e));
+}
+END_TEST
+
+START_TEST(test_mapping_reads)
+{
+	struct err e;
+	struct mapping *m;
+
+	err_init(&e);
+	m = mapping_load(FIXTURE("import/online.map.xml"), &e);
+	ck_assert_msg(m != NULL, "%s", err_first(&e));
+	ck_assert_str_eq(m->id_field, "Respondent");
+	ck_assert_int_eq(m->id_required, 1);
+	ck_assert_str_eq(m->id_prefix, "test");
+	ck_assert_int_eq(m->nquestions, 6);
+	ck_assert_str_eq(m->questions[2].separator, ", ");
+	ck_assert_str_eq(m->questions[1].values[0].from, "Happy");
+	ck_assert_int_eq(m->ndistrict_values, 1);
+	ck_assert(mapping_mentions(m, "Postcode"));
+	ck_assert(!mapping_mentions(m, "Notes"));
+	mapping_free(m);
+}
+END_TEST
+
+/* ---- importing ----------------------------------------------------------- */
+
+static sqlite3 *exercise_db(long long *ex)
+{
+	sqlite3 *db = test_memdb();
+	struct err e;
+	struct exercise_changes ch;
+	struct exercise_def *d;
+	struct postcode_load_options popt = { NULL, 0, 0 };
+	struct postcode_load_stats pst;
+	struct err rejects;
+
+	err_init(&e);
+	err_init(&rejects);
+	d = exercise_load(SAMPLE("exercise-2019.xml"), &e);
+	ck_assert_msg(d != NULL, "%s", err_first(&e));
+	ck_assert_int_eq(exercise_store(db, d, ex, &ch, &e), 0);
+	exercise_def_free(d);
+	ck_assert_int_eq(postcode_load(db, SAMPLE("postcodes/outward-shares.csv"), &popt, &pst,
+				       &rejects, &e), 0);
+	test_exec(db, "INSERT INTO postcode VALUES ('ST1 1AF', 'E06000021'), "
+		      "('ST1 1AG', 'E06000021'), ('WS11 1AA', 'E07000192')");
+	return db;
+}
+
+static int import(sqlite3 *db, long long ex, const char *map, const char *file,
+		  struct import_options *opt, struct import_stats *st, struct err *rejects,
+		  struct err *warnings, struct err *e)
+{
+	struct mapping *m;
+	int rc;
+
+	err_init(e);
+	err_init(rejects);
+	err_init(warnings);
+	m = mapping_load(FIXTURE(map), e);
+	ck_assert_msg(m != NULL, "%s", err_first(e));
+	opt->src.header_rows = m->header_rows;
+	opt->src.separator = m->separator;
+	rc = import_file(db, ex, m, FIXTURE(file), opt, st, rejects, warnings, e);
+	mapping_free(m);
+	return rc;
+}
+
+static const char *const expected_rejects[] = {
+	"online.csv:6: column 'How satisfied are you?': 'Maybe' is not an option of question 'UEC-SAT'",
+	"online.csv:7: column 'Services used': 'Dentist' is not an option of question 'SERVICES'",
+	"online.csv:8: column 'Recommend': '11' is not on the scale from 0 to 10",
+	"online.csv:9: the response id is missing (column 'Respondent')",
+	"online.csv:10: response 'test:R1' appears twice in this file (first at line 2)",
+	"online.csv:11: invalid UTF-8 in column 5",
+	"online.csv:12: 11 values but the header has 10 columns",
+	"online.csv:13: column 'Submitted': 'yesterday' is not a date the mapping reads",
+};
+
+START_TEST(test_import_csv)
+{
+	long long ex;
+	sqlite3 *db = exercise_db(&ex);
+	struct import_options opt = { 0 };
+	struct import_stats st;
+	struct err e, rejects, warnings;
+
+	ck_assert_msg(import(db, ex, "import/online.map.xml", "import/online.csv", &opt, &st,
+			     &rejects, &warnings, &e) == 0, "%s", err_first(&e));
+	ck_assert_str_eq(st.format, "csv");
+	ck_assert_int_eq(st.read, 11);
+	ck_assert_int_eq(st.accepted, 3);
+	ck_assert_int_eq(st.rejected, 8);
+	ck_assert_int_eq(st.duplicates, 0);
+	for (size_t i = 0; i < sizeof expected_rejects / sizeof *expected_rejects; i++)
+		ck_assert_msg(err_contains(&rejects, expected_rejects[i]), "missing reject '%s'; first: %s",
+			      expected_rejects[i], err_first(&rejects));
+	ck_assert_msg(err_contains(&warnings, "column 'Notes' is not in the mapping"), "%s",
+		      err_first(&warnings));
+	/* Every row is accounted for in the database too. */
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM reject"), 8);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM reject WHERE place = 'line 12' AND "
+				      "raw LIKE 'R8,2019-06-13,%'"), 1);
+	ck_assert_int_eq(test_int(db, "SELECT rows_read + 0 = 11 AND rows_accepted = 3 AND "
+				      "rows_rejected = 8 FROM import_batch"), 1);
+	/* R1: a full postcode; two services; the satisfaction option; the date. */
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM response WHERE external_id = 'test:R1' "
+				      "AND district_code = 'E06000021' AND district_source = 'postcode' "
+				      "AND submitted_at = '2019-06-05T10:11:12' AND channel = 'online'"), 1);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM answer a JOIN response r ON "
+				      "a.response_id = r.id JOIN question_option o ON a.option_id = o.id "
+				      "WHERE r.external_id = 'test:R1' AND o.code IN ('gp', 'pharmacy', "
+				      "'very-satisfied', '35-44')"), 4);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM answer a JOIN response r ON "
+				      "a.response_id = r.id JOIN question q ON a.question_id = q.id "
+				      "WHERE r.external_id = 'test:R1' AND q.code = 'POSTCODE' AND "
+				      "a.value = 'ST1 1AF'"), 1);
+	/* R2: the multi-line answer kept whole; ST5 resolved by its outward code. */
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM answer a JOIN response r ON "
+				      "a.response_id = r.id WHERE r.external_id = 'test:R2' AND "
+				      "a.value = 'Waited 6 hours.\r\nThen sent home.'"), 1);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM response WHERE external_id = 'test:R2' "
+				      "AND district_code = 'E07000195' AND district_source = 'outward-code'"), 1);
+	/* R3: an Excel date, a ticked district through a mapping value, a value alias. */
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM response WHERE external_id = 'test:R3' "
+				      "AND district_code = 'E06000021' AND district_source = 'ticked' "
+				      "AND submitted_at = '2019-06-07T12:00:00'"), 1);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM answer a JOIN response r ON "
+				      "a.response_id = r.id JOIN question_option o ON a.option_id = o.id "
+				      "WHERE r.external_id = 'test:R3' AND o.code = 'satisfied'"), 1);
+
+	/* The same file again: recognised, nothing added. */
+	ck_assert_int_eq(import(db, ex, "import/online.map.xml", "import/online.csv", &opt, &st,
+				&rejects, &warnings, &e), 0);
+	ck_assert_int_eq(st.already, 1);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM response"), 3);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM import_batch"), 1);
+
+	/* An overlapping export: only the new response is added. */
+	ck_assert_int_eq(import(db, ex, "import/online.map.xml", "import/online-2.csv", &opt, &st,
+				&rejects, &warnings, &e), 0);
+	ck_assert_int_eq(st.accepted, 1);
+	ck_assert_int_eq(st.duplicates, 1);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM response"), 4);
+	sqlite3_close(db);
+}
+END_TEST
+
+START_TEST(test_import_strict_refuses)
+{
+	long long ex;
+	sqlite3 *db = exercise_db(&ex);
+	struct import_options opt = { 0 };
+	struct import_stats st;
+	struct err e, rejects, warnings;
+
+	opt.strict = 1;
+	ck_assert_int_eq(import(db, ex, "import/online.map.xml", "import/online.csv", &opt, &st,
+				&rejects, &warnings, &e), -1);
+	ck_assert_msg(err_contains(&e, "8 records rejected and --strict given: nothing imported"),
+		      "%s", err_first(&e));
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM response"), 0);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM reject"), 0);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM import_batch"), 0);
+	sqlite3_close(db);
+}
+END_TEST
+
+static const struct {
+	const char *file, *needle;
+	enum exit_code code;
+} refused[] = {
+	{ "import/unbalanced.csv", "unbalanced.csv:2: quoted field starting here is never closed", EXIT_DATA },
+	{ "import/empty.csv", "empty.csv is empty", EXIT_DATA },
+	{ "import/missing-columns.csv", "there is no column 'Postcode' in the header, but the mapping", EXIT_DATA },
+	{ "import/not-a-zip.xlsx", "is not an XLSX file", EXIT_DATA },
+	{ "import/nowhere.csv", "cannot open", EXIT_USAGE },
+};
+
+START_TEST(test_import_refused)
+{
+	long long ex;
+	sqlite3 *db = exercise_db(&ex);
+	struct import_options opt = { 0 };
+	struct import_stats st;
+	struct err e, rejects, warnings;
+
+	if (strstr(refused[_i].file, ".xlsx"))
+		opt.format = "xlsx";
+	ck_assert_int_eq(import(db, ex, "import/online.map.xml", refused[_i].file, &opt, &st,
+				&rejects, &warnings, &e), -1);
+	ck_assert_msg(err_contains(&e, refused[_i].needle), "%s: expected '%s', got '%s'",
+		      refused[_i].file, refused[_i].needle, err_first(&e));
+	ck_assert_int_eq(e.code, refused[_i].code);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM response"), 0);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM import_batch"), 0);
+	sqlite3_close(db);
+}
+END_TEST
+
+static Suite *import_suite(void)
+{
+	Suite *s = suite_create("import");
+	TCase *tc = tcase_create("import");
+
+	tcase_add_loop_test(tc, test_dates, 0, sizeof dates / sizeof dates[0]);
+	tcase_add_loop_test(tc, test_bad_mappings, 0, sizeof bad_maps / sizeof bad_maps[0]);
+	tcase_add_test(tc, test_mapping_reads);
+	tcase_add_test(tc, test_import_csv);
+	tcase_add_test(tc, test_import_strict_refuses);
+	tcase_add_loop_test(tc, test_import_refused, 0, sizeof refused / sizeof refused[0]);
+	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return test_run(import_suite());
+}
