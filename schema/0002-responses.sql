@@ -1,14 +1,21 @@
 -- 0002: what people said. Import batches (one per file or entry session),
 -- responses, their answers, and the rows a batch could not take.
+--
+-- Allowed values are checked with OR chains, not IN lists: SQLite builds a
+-- temporary index for an IN list of three or more constants on every insert,
+-- which made imports of large files many times slower.
 
 CREATE TABLE import_batch (
 	id INTEGER PRIMARY KEY,
 	exercise_id INTEGER NOT NULL REFERENCES exercise(id),
 	file_name TEXT NOT NULL,             -- as given, or the entry session's name
 	sha256 TEXT,                         -- of the file's bytes; NULL for typed entry
-	format TEXT NOT NULL CHECK (format IN ('csv', 'xlsx', 'xform',
-		'limesurvey', 'entry', 'entry-batch')),
-	channel TEXT CHECK (channel IN ('online', 'paper', 'easy-read-paper', 'event-card')),
+	format TEXT NOT NULL
+		CHECK (format = 'csv' OR format = 'xlsx' OR format = 'xform' OR
+			format = 'limesurvey' OR format = 'entry' OR format = 'entry-batch'),
+	channel TEXT
+		CHECK (channel = 'online' OR channel = 'paper' OR
+			channel = 'easy-read-paper' OR channel = 'event-card'),
 	officer TEXT,
 	started_at TEXT NOT NULL,
 	finished_at TEXT,
@@ -24,14 +31,16 @@ CREATE TABLE response (
 	exercise_id INTEGER NOT NULL REFERENCES exercise(id),
 	batch_id INTEGER REFERENCES import_batch(id),
 	channel TEXT NOT NULL
-		CHECK (channel IN ('online', 'paper', 'easy-read-paper', 'event-card')),
-	form_variant TEXT NOT NULL CHECK (form_variant IN ('standard', 'easy-read')),
+		CHECK (channel = 'online' OR channel = 'paper' OR
+			channel = 'easy-read-paper' OR channel = 'event-card'),
+	form_variant TEXT NOT NULL CHECK (form_variant = 'standard' OR form_variant = 'easy-read'),
 	event_id INTEGER REFERENCES event(id),
 	district_code TEXT REFERENCES district(code),
 	-- How the district was found, in the brief's order of trust.
 	district_source TEXT NOT NULL DEFAULT 'unresolved'
-		CHECK (district_source IN ('postcode', 'event', 'ticked',
-			'outward-code', 'out-of-area', 'unresolved')),
+		CHECK (district_source = 'postcode' OR district_source = 'event' OR
+			district_source = 'ticked' OR district_source = 'outward-code' OR
+			district_source = 'out-of-area' OR district_source = 'unresolved'),
 	district_note TEXT,                  -- why, in words: "ST7: 84% E07000195"
 	postcode TEXT,                       -- normalised, as given
 	external_id TEXT,                    -- the survey tool's response id
@@ -40,13 +49,14 @@ CREATE TABLE response (
 	-- Double entry: 'accepted' counts for analysis as it is; the others
 	-- wait for a second entry or for a supervisor.
 	entry_status TEXT NOT NULL DEFAULT 'accepted'
-		CHECK (entry_status IN ('accepted', 'awaiting-second-entry',
-			'differences', 'verified')),
+		CHECK (entry_status = 'accepted' OR entry_status = 'awaiting-second-entry' OR
+			entry_status = 'differences' OR entry_status = 'verified'),
 	submitted_at TEXT,                   -- when the person answered, if known
 	recorded_at TEXT NOT NULL,           -- when it reached the database
 	UNIQUE (exercise_id, external_id),
 	UNIQUE (exercise_id, serial),
-	CHECK (district_code IS NOT NULL OR district_source IN ('out-of-area', 'unresolved'))
+	CHECK (district_code IS NOT NULL OR district_source = 'out-of-area' OR
+		district_source = 'unresolved')
 );
 CREATE INDEX response_district ON response(exercise_id, district_code);
 CREATE INDEX response_event ON response(event_id);
@@ -62,7 +72,7 @@ CREATE TABLE answer (
 	option_id INTEGER REFERENCES question_option(id),
 	value TEXT,                          -- free text, scale value, postcode
 	state TEXT NOT NULL DEFAULT 'answered'
-		CHECK (state IN ('answered', 'skipped', 'unreadable')),
+		CHECK (state = 'answered' OR state = 'skipped' OR state = 'unreadable'),
 	source_question_id INTEGER REFERENCES question(id)
 );
 CREATE INDEX answer_response ON answer(response_id);

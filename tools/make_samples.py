@@ -240,12 +240,12 @@ UEC_BETTER = [
     "Parking at Royal Stoke is a nightmare and costs a fortune when you're there all night. {price} for a few hours is daylight robbery.",
     "More staff. Everyone is stretched to breaking point.",
     "People go to {ae} for things that aren't emergencies because they can't get a GP appointment.",
-    "Keep the minor injuries unit at {ch} open in the evenings, not just 9 to 5.",
+    "Keep {miu} open in the evenings, not just 9 to 5.",
     "I was sent home from {acute} too soon and ended up back in two days later.",
     "Dad was discharged at 11pm with no way of getting home. He's 84.",
     "Better signs telling you where to go – {ae}, urgent care, walk-in, minor injuries – it's confusing.",
     "Communication. Nobody told us what was happening for 6 hours.",
-    "Queens in Burton is always packed, you can't even get a seat in the waiting area.",
+    "{Acute} is always packed, you can't even get a seat in the waiting area.",
     "Waited {hours} hours for a bed on a ward after being admitted.",
     "The walk-in centre shut at 8pm so we had no choice but casualty.",
     "Stop cutting things. Leek MIU hours were reduced and now we have to travel to Stoke.",
@@ -328,6 +328,9 @@ COMM_BETTER = [
     "Physio, podiatry and the hearing clinic all in different towns.",
     "Getting a referral is like getting blood out of a stone.",
     "Too much left to families to sort out.",
+    "Pharmacists could do more – blood pressure checks, minor ailments, repeat reviews.",
+    "A phone line just for carers, answered by someone who knows the system.",
+    "Bring back the 'open surgery' mornings where you just turned up and waited.",
     "Delayed discharge – dad waited 3 weeks in hospital for social care to arrange a package.",
 ]
 
@@ -430,6 +433,8 @@ PLAN_BETTER = [
     "Waiting {weeks} weeks for an MRI scan.",
     "Outpatient letters full of jargon.",
     "Hospital transport criteria are too strict, I can't drive after my eye injections.",
+    "I didn't receive my appointment letter until the day after the appointment.",
+    "Do follow-ups by phone or video, most of mine were 5 minutes long.",
 ]
 
 DIGI_IDEAS = [
@@ -484,7 +489,8 @@ BUILD_BETTER = [
 CH_FUTURE = [
     "Keep {ch} open!",
     "Use {ch} for step-down beds so people can leave Royal Stoke sooner.",
-    "Reopen the beds at {ch}, they were closed 'temporarily' years ago.",
+    "Reopen the beds at {ch}, they were closed “temporarily” years ago.",
+    "Run minor injuries from {ch} 8am–8pm, seven days a week.",
     "Turn them into health hubs with GPs, X-ray, physio and blood tests under one roof.",
     "Rehab beds close to home so family can visit.",
     "Minor injuries 24/7.",
@@ -548,6 +554,8 @@ PRIORITIES = [
     "Keep the community hospitals.",
     "Recruit and keep staff.",
     "Tackle loneliness.",
+    "Fund the voluntary sector properly, they pick up the pieces.",
+    "Get the basics right before spending on apps.",
     "Help people stay independent at home.",
 ]
 
@@ -573,6 +581,8 @@ OTHER = [
     "ڈاکٹر سے ملاقات بہت مشکل ہے۔ Please have information in Urdu.",
     "Sorry this is so long but I wanted to say it.",
     "Ask the staff, they know what needs changing.",
+    "We were told it was “just a consultation” last time too.",
+    "Why not put a GP in the big supermarkets? People are there anyway.",
 ]
 
 GENERAL = [
@@ -581,7 +591,8 @@ GENERAL = [
     "Buses to the hospital are few and far between, {bus} stops at 6pm.",
     "Nobody talks to each other, hospital, GP, council, all separate.",
     "I waited in {ae} for {hours} hours in 2019 and it was the same in 2017.",
-    "My {relative} was stuck on ward {ward} for weeks waiting for a care package.",
+    "{Relative} was stuck on ward {ward} for weeks waiting for a care package.",
+    "I am 82 and I don't drive, so anything outside {town} is a problem.",
     "The staff were kind but you could see they were run ragged.",
     "We moved here in 2012 and it has got steadily worse.",
     "Getting through on the phone is the hardest bit.",
@@ -758,6 +769,9 @@ class Words:
 
         def slot(m):
             name = m.group(1)
+            if name[0].isupper():  # {Relative}: the same slot, capitalised
+                v = slot(re.match(r'(\w+)', name.lower()))
+                return v[0].upper() + v[1:]
             if name == 'town':
                 towns = DISTRICT_TOWNS.get(district) or sum(DISTRICT_TOWNS.values(), [])
                 return rng.choice(towns)
@@ -841,6 +855,7 @@ class Words:
             return rng.choice([
                 f"Dr {last} at our surgery was fantastic.",
                 f"Nurse {first} on ward {rng.choice(SLOTS['ward'])} deserves a medal.",
+                f"the nurse who looked after dad, nurse {first}, was so gentle with him.",
                 f"{rng.choice(['Mr', 'Mrs', 'Ms'])} {last} the consultant never once spoke to us directly.",
                 f"Please pass my thanks to Dr {first} {last} in {self.fill('{ae}', person)}.",
                 f"Sister {last} on the stroke unit was wonderful.",
@@ -862,16 +877,16 @@ class Words:
         return s + ' ' + text
 
     # -- styling ---------------------------------------------------------
-    def style(self, text, channel):
+    def style(self, text, channel, person=None):
         rng = self.rng
-        if rng.random() < 0.10:
-            a, b = rng.choice(MISSPELL)
-            if a in text:
-                text = text.replace(a, b, 1)
-        r = rng.random()
-        if channel == 'paper' and r < 0.06:
-            text = text.upper()
-        elif r < 0.08:
+        if rng.random() < 0.12:
+            for a, b in rng.sample(MISSPELL, len(MISSPELL)):
+                if a in text:
+                    text = text.replace(a, b, 1)
+                    break
+        if person is not None and person.caps:
+            text = text.upper()  # someone who writes everything in capitals
+        elif rng.random() < 0.08:
             text = text.lower()
         if rng.random() < 0.18 and text.endswith('.'):
             text = text[:-1]
@@ -891,7 +906,7 @@ class Words:
         return text
 
     # -- answers ---------------------------------------------------------
-    def answer(self, qcode, person, channel, newline='\n', pii_rate=0.055, longest=600):
+    def answer(self, qcode, person, channel, newline='\n', pii_rate=0.07, longest=600):
         """An answer to one free-text question of the standard form, '' for none."""
         rng = self.rng
         p = ANSWER_P[qcode]
@@ -907,7 +922,7 @@ class Words:
             return rng.choice(SHORT + SHORT_BY_Q.get(qcode, []) * 2)
         if qcode.endswith('-WELL') and rng.random() < 0.35 * (1 - person.mood):
             text = rng.choice(WELL_NEGATIVE)
-            return self.style(text, channel)
+            return self.style(text, channel, person)
         pool = POOLS[qcode]
         if qcode == 'PRIORITIES' and rng.random() < 0.15:
             items = [self.fill(s, person).rstrip('.!') for s in rng.sample(pool, rng.randint(2, 4))]
@@ -920,7 +935,17 @@ class Words:
             picks[-1:-1] = rng.sample(GENERAL, 1)
         sentences = [self.fill(s, person) for s in picks]
         if n >= 3 and rng.random() < 0.5:
-            sentences.insert(0, rng.choice(OPENERS))
+            opener = rng.choice(OPENERS)
+            if opener.endswith(','):
+                first = sentences[0]
+                word = first.split(' ', 1)[0]
+                if len(word) > 1 and word[1:].islower() and word not in ('I', "I'm"):
+                    first = first[0].lower() + first[1:]
+                sentences[0] = opener + ' ' + first
+            elif opener.endswith(' and'):
+                sentences[0] = opener + ' ' + sentences[0][0].lower() + sentences[0][1:]
+            else:
+                sentences.insert(0, opener)
         if n >= 2 and rng.random() < 0.3:
             sentences.append(rng.choice(CLOSERS))
         out = []
@@ -935,7 +960,7 @@ class Words:
             text = joiner.join(out)
         else:
             text = ' '.join(out)
-        text = self.style(text, channel)
+        text = self.style(text, channel, person)
         if channel == 'paper' and rng.random() < 0.06:
             text += rng.choice([' [illegible]', ' (continued on back)', ' ... [rest illegible]',
                                 ' (see attached letter)'])
@@ -949,10 +974,9 @@ class Words:
             return ''
         n = rng.choices([1, 2, 3], [65, 28, 7])[0]
         text = ' '.join(rng.sample(ER_POOLS[qcode], n))
-        r = rng.random()
-        if r < 0.12:
+        if person.caps:
             text = text.upper()
-        elif r < 0.22:
+        elif rng.random() < 0.1:
             text = text.lower().rstrip('.')
         if rng.random() < 0.08:
             text += rng.choice(ER_SUPPORT)
@@ -1021,14 +1045,28 @@ def pick_weighted(rng, weights):
     return rng.choices(keys, [weights[k] for k in keys])[0]
 
 
-def make_person(rng, places, channel, district=None, mix=(0.70, 0.10), blank=0.03):
-    """A respondent: where they live, what they typed as postcode, who they are."""
+# Split outward codes that must appear, given alone, in the online files:
+# file -> {row index: (district, outward code)}.
+PINNED_OUTWARD = {
+    'google': {17: ('E07000195', 'ST7'), 64: ('E07000199', 'B79'), 121: ('E07000192', 'WS15'),
+               150: ('E07000198', 'ST7'), 188: ('E07000194', 'WS15')},
+    'surveymonkey': {9: ('E07000194', 'B79'), 58: ('E07000192', 'WS15')},
+    'limesurvey': {23: ('E07000195', 'ST7')},
+}
+
+
+def make_person(rng, places, channel, district=None, mix=(0.70, 0.10), blank=0.03, pin=None):
+    """A respondent: where they live, what they typed as postcode, who they are.
+    `pin` = (district, outward code) makes an outward-code-only respondent."""
     p = Person()
-    p.district = district or pick_weighted(rng, DISTRICT_WEIGHTS)
+    p.district = pin[0] if pin else district or pick_weighted(rng, DISTRICT_WEIGHTS)
     p.mood = rng.betavariate(2.2, 2.0)
+    p.caps = channel in ('paper', 'easy-read') and rng.random() < 0.12
     r = rng.random()
     p.ticked = None
-    if r < mix[0]:
+    if pin:
+        p.pc_kind, p.postcode = 'outward', pin[1]
+    elif r < mix[0]:
         p.pc_kind = 'full'
         if channel == 'online' and rng.random() < 0.012:
             p.postcode = rng.choice(OUTSIDE_POSTCODES)
@@ -1249,8 +1287,8 @@ def make_google(ex, places, out):
     order = ex.order['standard']
     headers = ['Timestamp'] + [ex.q(c).text for c in order]
     rows = []
-    for t in online_times(rng, 200):
-        p = make_person(rng, places, 'online')
+    for i, t in enumerate(online_times(rng, 200)):
+        p = make_person(rng, places, 'online', pin=PINNED_OUTWARD['google'].get(i))
         row = [t.strftime('%d/%m/%Y %H:%M:%S')]
         for c in order:
             row.append(std_cell(ex, words, p, c, 'online'))
@@ -1311,8 +1349,8 @@ def make_surveymonkey(ex, places, out):
     rid = 10823456789
     rows = []
     collectors = [(234887456, 0.8), (234901233, 0.2)]  # web link; e-mail to the mailing list
-    for t in online_times(rng, 120):
-        p = make_person(rng, places, 'online')
+    for i, t in enumerate(online_times(rng, 120)):
+        p = make_person(rng, places, 'online', pin=PINNED_OUTWARD['surveymonkey'].get(i))
         rid += rng.randrange(150000, 900000)
         coll = rng.choices([c for c, _ in collectors], [w for _, w in collectors])[0]
         start = t - dt.timedelta(seconds=rng.randrange(180, 2400))
@@ -1588,11 +1626,12 @@ def make_kobo(ex, places, out):
     age = ex.q('AGE')
     roadshows = [c for c, e in ex.events.items() if e['kind'] == 'roadshow']
 
-    items = lambda pairs: ''.join(
-        f'\n          <item>\n            <label>{xml_text(lab)}</label>\n'
-        f'            <value>{xml_text(val)}</value>\n          </item>' for val, lab in pairs)
+    items = lambda pairs, ind='      ': ''.join(
+        f'\n{ind}<item>\n{ind}  <label>{xml_text(lab)}</label>\n'
+        f'{ind}  <value>{xml_text(val)}</value>\n{ind}</item>' for val, lab in pairs)
     ev_items = [(c, f"{ex.events[c]['title'].replace('Roadshow: ', '')} "
-                    f"({ex.events[c]['date'].strftime('%-d %B')})") for c in roadshows]
+                    f"({ex.events[c]['date'].day} {ex.events[c]['date'].strftime('%B')})")
+                for c in roadshows]
     form = f'''<?xml version="1.0" encoding="UTF-8"?>
 <!--
   Roadshow feedback card, 2019 listening exercise (KoboToolbox / ODK Collect).
@@ -1653,10 +1692,10 @@ def make_kobo(ex, places, out):
         <label>{xml_text(ex.q('UEC-BETTER').text)}</label>
       </input>
       <select ref="/data/feedback/services">
-        <label>{xml_text(services.text)}</label>{items([(c, lab) for c, lab in services.options])}
+        <label>{xml_text(services.text)}</label>{items(services.options, ' ' * 8)}
       </select>
       <select1 appearance="likert" ref="/data/feedback/satisfaction">
-        <label>{xml_text(ex.q('UEC-SAT').text)}</label>{items([(v, lab) for v, _c, lab in KOBO_SAT])}
+        <label>{xml_text(ex.q('UEC-SAT').text)}</label>{items([(v, lab) for v, _c, lab in KOBO_SAT], ' ' * 8)}
       </select1>
     </group>
     <input ref="/data/postcode">
@@ -1673,10 +1712,11 @@ def make_kobo(ex, places, out):
 
     sat_name = {c: v for v, c, _ in KOBO_SAT}
     count = 0
-    for ev in roadshows:
+    per_event = [5, 6, 6, 7, 7, 7, 8, 8, 7, 9]  # 70 cards; busier venues gave more
+    rng.shuffle(per_event)
+    for ev, n in zip(roadshows, per_event):
         when = ex.events[ev]['date']
-        n = 7
-        for k in range(n):
+        for _k in range(n):
             p = event_person(rng, places, ex, 'event-card', ev, (0.35, 0.35))
             u = uuid.UUID(int=rng.getrandbits(128), version=4)
             start = dt.datetime(when.year, when.month, when.day, rng.randrange(9, 15),
@@ -1851,14 +1891,12 @@ def make_limesurvey(ex, places, out):
     for qid, gid, typ, title, code, other, amap in qs:
         q = ex.q(code)
         order_in_group[gid] = order_in_group.get(gid, -1) + 1
-        help_el = ET.fromstring(ET.tostring(ET.Element('x')))  # placeholder, no help
         qrows.append({'qid': qid, 'parent_qid': 0, 'sid': LS_SID, 'gid': gid, 'type': typ,
                       'title': title, 'question': q.text, 'preg': '',
                       'help': 'Choose a number from 0 to 10.' if code == 'RECOMMEND' else '',
                       'other': other, 'mandatory': 'N',
                       'question_order': order_in_group[gid], 'language': lang, 'scale_id': 0,
                       'same_default': 0, 'relevance': '1', 'modulename': ''})
-        del help_el
     subrows = [{'qid': sqid, 'parent_qid': 2, 'sid': LS_SID, 'gid': 1, 'type': 'T',
                 'title': t, 'question': lab, 'preg': '', 'help': '', 'other': 'N',
                 'mandatory': 'N', 'question_order': i + 1, 'language': lang, 'scale_id': 0,
@@ -1913,7 +1951,7 @@ def make_limesurvey(ex, places, out):
                 sgqa.append((base + 'other', qt, 'other'))
     rows = []
     for i, t in enumerate(online_times(rng, 60)):
-        p = make_person(rng, places, 'online')
+        p = make_person(rng, places, 'online', pin=PINNED_OUTWARD['limesurvey'].get(i))
         incomplete = i in (11, 37, 52)
         start = t - dt.timedelta(seconds=rng.randrange(240, 2400))
         r = {'id': str(i + 1), 'lastpage': '6', 'startlanguage': lang,
@@ -1943,7 +1981,7 @@ def make_limesurvey(ex, places, out):
                         {c: a for a, c in amap.items()}[p.respondent]
             elif typ in ('L', '!', 'G', 'Y'):
                 val = {'UEC-SAT': p.uec_sat, 'DIGI-VIDEO': p.digi_video, 'DISTRICT': p.ticked,
-                       'AGE': p.age if p.age != 'prefer-not' else None,
+                       'AGE': p.age,
                        'SEX': p.sex if p.sex in ('female', 'male') else None,
                        'CARER': p.carer if p.carer in ('yes', 'no') else None}[code]
                 v = {c: a for a, c in amap.items()}[val] if val else ''
@@ -2027,7 +2065,6 @@ PAPER_SERVICE_VALUES = [('Doctor', 'gp'), ('Chemist', 'pharmacy'), ('111', 'nhs-
                         ('A&E', 'a-and-e'), ('A and E', 'a-and-e'), ('MIU', 'miu-wic'),
                         ('Walk-in', 'miu-wic'), ('walk in', 'miu-wic'),
                         ('Community hosp', 'community-hospital'),
-                        ('Community hospital', 'community-hospital'),
                         ('MH', 'mental-health'), ('Mental health', 'mental-health'),
                         ('Maternity', 'maternity'), ('Soc care', 'social-care')]
 PAPER_DISTRICT = {'E07000195': ['Newcastle', 'Newcastle-under-Lyme', 'N-u-L'],
@@ -2140,11 +2177,10 @@ Made up for this project: every answer is fictional.
         'RESPONDENT': [('Member of public', 'public'), ('NHS staff', 'staff'),
                        ('Vol org', 'voluntary'), ('Voluntary', 'voluntary')],
         'UEC-SAT': [('V satisfied', 'very-satisfied'), ('V dissatisfied', 'very-dissatisfied')],
-        'SEX': [('F', 'female'), ('M', 'male'), ('Self-describe', 'self-describe')],
+        'SEX': [('F', 'female'), ('M', 'male')],
         'DISABILITY': [('Y', 'yes'), ('N', 'no')],
         'CARER': [('Y', 'yes'), ('N', 'no')],
-        'ETHNICITY': [('White British', 'white'), ('Mixed', 'mixed'), ('Asian British', 'asian'),
-                      ('Black', 'black')],
+        'ETHNICITY': [('White British', 'white'), ('Asian British', 'asian')],
     }
     for c in order:
         f = PAPER_SHORT[c]
@@ -2191,8 +2227,7 @@ def make_easy_read(ex, places, out):
             headers += [f'Used: {lab}' for _oc, lab in svc.options]
         else:
             headers.append(ER_HEAD[c])
-    to_er = {oc: next(o for o, m in zip(svc.codes, [ex_opt_map(er, 'ER-SERVICES', x) for x in svc.codes])
-                      if m == oc) for oc in ['gp', 'pharmacy', 'nhs-111', 'a-and-e', 'mental-health', 'none']}
+    to_er = {std: er_code for er_code, std in EASY_MAPS['ER-SERVICES'].items()}
     feel = {'very-satisfied': 'good', 'satisfied': 'good', 'neither': 'ok',
             'dissatisfied': 'bad', 'very-dissatisfied': 'bad'}
     rows = []
@@ -2254,11 +2289,7 @@ Made up for this project: every answer is fictional.
     return {'rows': len(rows), 'planted': words.planted}
 
 
-def ex_opt_map(form, qcode, opt):
-    """The standard option an Easy Read option maps to (from the exercise file)."""
-    return EASY_MAPS[qcode][opt]
-
-
+# Easy Read option code -> the standard option it maps to, per question.
 EASY_MAPS = {}
 
 
@@ -2336,7 +2367,7 @@ out of the sheet. A few responses are partial.'''),
     ('kobo-roadshow', '''**`kobo-roadshow/`** with **`kobo-roadshow.map.xml`** imitates KoboToolbox / ODK:
 `form.xml` is the XForm (an `h:html` with a model whose primary instance is
 `<data id="twb-roadshow">`), and `instances/` holds one submission file per
-feedback card, {rows} in all, seven from each of the 10 roadshows. Channel
+feedback card, {rows} in all, five to nine from each of the 10 roadshows. Channel
 `event-card`. Submissions come in three shapes: ODK Briefcase's (default
 namespace `http://opendatakit.org/submissions` and an `n0:meta` block),
 Kobo's own (`<meta>`, no namespace) and one-line files with an `orx:meta`.
@@ -2747,7 +2778,7 @@ def check(root, out, verbose=True):
             else:
                 lss = LSS(data_path.with_suffix('.lss'))
                 fields, recs = lsr_records(data_path, lss)
-                extra = f'{sum(1 for f in fields if "[" in f or f.isupper())} question fields via .lss'
+                extra = f'{len(fields)} fields, SGQA codes resolved through the .lss'
         except (ValueError, ET.ParseError, KeyError, zipfile.BadZipFile) as e:
             probs.add(where, f'cannot read: {e}')
             continue
@@ -2931,6 +2962,9 @@ def check(root, out, verbose=True):
     say(f'total responses: {totals["rows"]}')
     if totals['rows'] < 600:
         probs.add('total', f'{totals["rows"]} responses, want at least 600')
+    for code in ('ST7', 'B79', 'WS15'):
+        if code not in outward_used:
+            probs.add('postcodes', f'split outward code {code} is never given alone')
     missing = set(ex.events) - set(events_used)
     if missing:
         probs.add('events', 'not used: ' + ', '.join(sorted(missing)))
