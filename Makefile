@@ -14,6 +14,7 @@ PACKAGES = build-essential meson ninja-build pkg-config python3 \
 	sqlite3 util-linux
 
 COLLECTOR = $(BUILD)/collector/collector
+X         = samples/exports
 ANALYSER  = $(BUILD)/analyser/analyser
 
 .PHONY: all deps configure build demo check clean
@@ -31,12 +32,14 @@ deps:
 		$$sudo apt-get update -qq && $$sudo apt-get install -y -qq $$missing; \
 	fi
 
+# Configured once; reconfigured only when SANITIZE changes.
 configure: deps
 	@if [ ! -f $(BUILD)/build.ninja ]; then \
 		$(MESON) setup $(BUILD) -Db_sanitize=$(SANITIZE); \
-	else \
+	elif [ "$$(cat $(BUILD)/.sanitize 2>/dev/null)" != "$(SANITIZE)" ]; then \
 		$(MESON) configure $(BUILD) -Db_sanitize=$(SANITIZE); \
 	fi
+	@echo "$(SANITIZE)" > $(BUILD)/.sanitize
 
 build: configure
 	$(MESON) compile -C $(BUILD)
@@ -47,6 +50,13 @@ demo: build
 	@rm -f $(DEMO)/survey.db $(DEMO)/survey.db-wal $(DEMO)/survey.db-shm
 	$(COLLECTOR) init $(DEMO)/survey.db samples/exercise-2019.xml
 	$(COLLECTOR) postcodes load $(DEMO)/survey.db samples/postcodes/outward-shares.csv samples/postcodes/staffs-postcodes.csv
+	$(COLLECTOR) import $(DEMO)/survey.db $(X)/google-forms-online.csv --map $(X)/google-forms-online.map.xml
+	$(COLLECTOR) import $(DEMO)/survey.db $(X)/surveymonkey-online.csv --map $(X)/surveymonkey-online.map.xml
+	$(COLLECTOR) import $(DEMO)/survey.db $(X)/smartsurvey-online.xlsx --map $(X)/smartsurvey-online.map.xml
+	$(COLLECTOR) import $(DEMO)/survey.db $(X)/limesurvey-online.lsr --map $(X)/limesurvey-online.map.xml
+	$(COLLECTOR) import $(DEMO)/survey.db $(X)/kobo-roadshow --map $(X)/kobo-roadshow.map.xml --xform $(X)/kobo-roadshow/form.xml
+	$(COLLECTOR) import $(DEMO)/survey.db $(X)/paper-forms.csv --map $(X)/paper-forms.map.xml
+	$(COLLECTOR) import $(DEMO)/survey.db $(X)/easy-read-paper.csv --map $(X)/easy-read-paper.map.xml
 	$(COLLECTOR) status $(DEMO)/survey.db
 
 check: build

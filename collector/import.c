@@ -67,6 +67,10 @@ struct importer {
 	int fixed_names;            /* CSV, XLSX: one header for every record */
 	int indexed;                /* field indexes computed */
 	int id_field, submitted_field, postcode_field, district_field, event_field, serial_field;
+	int officer_field;
+	const char **mapped;        /* every field the mapping names (XML formats: seen yet?) */
+	unsigned char *mapped_seen;
+	size_t nmapped;
 	sqlite3_stmt *ins_response, *ins_answer, *ins_reject, *find_id, *find_serial, *find_event,
 		*seen_add, *seen_get, *districts;
 	struct import_stats *stats;
@@ -96,7 +100,7 @@ static const char *trim(const char *s, char *buf, size_t cap)
 		n--;
 	if (n >= cap)
 		n = cap - 1;
-	memcpy(buf, s, n);
+	memmove(buf, s, n); /* `buf` may be `s` itself */
 	buf[n] = '\0';
 	return buf;
 }
@@ -240,14 +244,67 @@ static int index_of(const struct source_record *rec, const char *name)
 }
 
 /* The value of field `name` (cached index `idx` when names are fixed), or "". */
-static const char *value_of(const struct importer *im, const struct source_record *rec, int idx,
+static const char *value_of(struct importer *im, const struct source_record *rec, int idx,
 			    const char *name)
 {
 	if (!name)
 		return "";
-	if (!im->fixed_names)
+	if (!im->fixed_names) {
+		/* XML records name their own fields: note which mapped ones ever appear. */
 		idx = index_of(rec, name);
+		for (size_t i = 0; idx >= 0 && i < im->nmapped; i++)
+			if (im->mapped[i] == name)
+				im->mapped_seen[i] = 1;
+	}
 	return idx >= 0 && (size_t)idx < rec->nfields ? rec->values[idx] : "";
+}
+
+/* Lists every field name the mapping uses (pointers into the mapping). */
+static int collect_mapped(struct importer *im)
+{
+	const struct mapping *m = im->m;
+	size_t cap = 7 + m->nquestions;
+
+	for (size_t i = 0; i < m->nquestions; i++)
+		cap += m->questions[i].noptions;
+	if (!(im->mapped = calloc(cap, sizeof *im->mapped)) ||
+	    !(im->mapped_seen = calloc(cap, 1)))
+		return err_set(im->e, EXIT_SYSTEM, "out of memory");
+#define ADD(f) do { if (f) im->mapped[im->nmapped++] = (f); } while (0)
+	ADD(m->id_field);
+	ADD(m->submitted_field);
+	ADD(m->postcode_field);
+	ADD(m->district_field);
+	ADD(m->event_field);
+	ADD(m->serial_field);
+	ADD(m->officer_field);
+	for (size_t i = 0; i < m->nquestions; i++) {
+		ADD(m->questions[i].field);
+		for (size_t k = 0; k < m->questions[i].noptions; k++)
+			ADD(m->questions[i].options[k].field);
+	}
+#undef ADD
+	return 0;
+}
+
+/* XML exports: a mapped field that no record had is most likely misspelt. */
+static void warn_unseen(struct importer *im)
+{
+	if (im->fixed_names || !im->stats->read)
+		return;
+	for (size_t i = 0; i < im->nmapped; i++) {
+		size_t j;
+
+		for (j = 0; j < i && im->mapped[j] != im->mapped[i] &&
+			    strcmp(im->mapped[j], im->mapped[i]);
+		     j++)
+			;
+		if (j == i && !im->mapped_seen[i])
+			err_set(im->warnings, EXIT_OK,
+				"%s: no record has the field '%.100s' that the mapping names: "
+				"check its spelling in %s",
+				im->path, im->mapped[i], im->m->path);
+	}
 }
 
 /*
@@ -276,6 +333,7 @@ static int index_fields(struct importer *im, const struct source_record *rec)
 	NEED(im->district_field, m->district_field, m->line);
 	NEED(im->event_field, m->event_field, m->line);
 	NEED(im->serial_field, m->serial_field, m->line);
+	NEED(im->officer_field, m->officer_field, m->line);
 	for (size_t i = 0; i < im->nqs; i++) {
 		struct bound_question *q = &im->qs[i];
 
@@ -442,7 +500,7 @@ next:
 	return 0;
 }
 
-static int read_question(const struct importer *im, const struct source_record *rec,
+static int read_question(struct importer *im, const struct source_record *rec,
 			 const struct bound_question *q, struct response_build *b)
 {
 	const struct map_question *mq = q->mq;
@@ -828,7 +886,12 @@ static int import_record(struct importer *im, const struct source_record *rec,
 	bind_text_or_null(st, 9, pres.postcode);
 	bind_text_or_null(st, 10, ext);
 	bind_text_or_null(st, 11, serial);
-	bind_text_or_null(st, 12, im->opt->officer);
+	/* --officer names whoever typed the whole file; otherwise the column, if any. */
+	if (im->opt->officer)
+		sqlite3_bind_text(st, 12, im->opt->officer, -1, SQLITE_STATIC);
+	else
+		bind_text_or_null(st, 12, trim(value_of(im, rec, im->officer_field, m->officer_field),
+					       tbuf, sizeof tbuf));
 	bind_text_or_null(st, 13, date);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
@@ -1116,7 +1179,7 @@ int import_file(sqlite3 *db, long long exercise_id, const struct mapping *m, con
 		ok = rc > 0 ? 0 : -1;
 		goto out;
 	}
-	if (bind_mapping(&im) < 0)
+	if (bind_mapping(&im) < 0 || collect_mapped(&im) < 0)
 		goto out;
 	if (!(im.resolver = postcode_resolver_new(db, exercise_id, e)))
 		goto out;
@@ -1139,6 +1202,7 @@ int import_file(sqlite3 *db, long long exercise_id, const struct mapping *m, con
 	if (finish_batch(&im) < 0 || db_commit(db, e) < 0)
 		goto out;
 	in_tx = 0;
+	warn_unseen(&im);
 	ok = 0;
 out:
 	if (in_tx)
@@ -1147,6 +1211,8 @@ out:
 	postcode_resolver_free(im.resolver);
 	finalize_all(&im);
 	bound_free(&im);
+	free(im.mapped);
+	free(im.mapped_seen);
 	return ok;
 }
 

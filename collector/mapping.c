@@ -122,6 +122,8 @@ static void read_mapping(struct parse *p, struct mapping *m, xmlNodePtr root)
 			read_values(p, c, &m->district_values, &m->ndistrict_values);
 		} else if (xmlsafe_is(c, "event")) {
 			m->event_field = attr(p, c, "field");
+		} else if (xmlsafe_is(c, "officer")) {
+			m->officer_field = attr(p, c, "field");
 		} else if (xmlsafe_is(c, "serial")) {
 			m->serial_field = attr(p, c, "field");
 		} else if (xmlsafe_is(c, "question")) {
@@ -259,6 +261,7 @@ void mapping_free(struct mapping *m)
 	free(m->district_field);
 	free(m->event_field);
 	free(m->serial_field);
+	free(m->officer_field);
 	free(m);
 }
 
@@ -271,7 +274,8 @@ int mapping_mentions(const struct mapping *m, const char *field)
 {
 	if (same(m->id_field, field) || same(m->submitted_field, field) ||
 	    same(m->postcode_field, field) || same(m->district_field, field) ||
-	    same(m->event_field, field) || same(m->serial_field, field))
+	    same(m->event_field, field) || same(m->serial_field, field) ||
+	    same(m->officer_field, field))
 		return 1;
 	for (size_t i = 0; i < m->nignore; i++)
 		if (same(m->ignore[i], field))

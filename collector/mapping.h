@@ -49,6 +49,7 @@ struct mapping {
 	int id_required;
 	char *id_prefix;            /* may be NULL: the format */
 	char *submitted_field, *postcode_field, *district_field, *event_field, *serial_field;
+	char *officer_field;        /* who typed a paper form in, may be NULL */
 	struct map_value *district_values;
 	size_t ndistrict_values;
 	struct map_question *questions;

@@ -977,13 +977,26 @@ static void lsr_free(void *state)
 
 static const struct source_ops lsr_ops = { lsr_next, lsr_free };
 
-/* "DIR/survey_<sid>.lss" next to path, when it exists; NULL otherwise. */
+/*
+ * The structure next to path when it exists: NAME.lss for NAME.lsr, else
+ * "DIR/survey_<sid>.lss" (sid 0: not tried); NULL when there is none.
+ */
 static char *sibling_structure(const char *path, long sid)
 {
 	const char *base = file_base(path);
+	size_t n = strlen(path);
 	struct stat st;
-	char *s = format("%.*ssurvey_%ld.lss", (int)(base - path), path, sid);
+	char *s = NULL;
 
+	if (n > 4 && !strcmp(path + n - 4, ".lsr")) {
+		s = format("%.*s.lss", (int)(n - 4), path);
+		if (s && stat(s, &st) == 0 && S_ISREG(st.st_mode))
+			return s;
+		free(s);
+		s = NULL;
+	}
+	if (sid)
+		s = format("%.*ssurvey_%ld.lss", (int)(base - path), path, sid);
 	if (s && (stat(s, &st) != 0 || !S_ISREG(st.st_mode))) {
 		free(s);
 		s = NULL;
@@ -993,8 +1006,8 @@ static char *sibling_structure(const char *path, long sid)
 
 /*
  * Opens a LimeSurvey response export (.lsr) at `path`. opt->structure is
- * the survey structure (.lss); without it, survey_<sid>.lss next to the
- * .lsr is used when it exists, and otherwise the columns keep their SGQA
+ * the survey structure (.lss); without it, NAME.lss or survey_<sid>.lss
+ * next to the .lsr is used when it exists, and otherwise the columns keep their SGQA
  * names. The .lsr is read whole (at most 512 MiB) and parsed a row at a
  * time.
  *
@@ -1039,7 +1052,7 @@ int source_limesurvey_open(const char *path, const struct source_options *opt,
 	sid = sid_of_fields(l->fieldnames, l->nf);
 	if (!sid)
 		sid = sid_of_name(path);
-	if (!lss && sid)
+	if (!lss)
 		lss = found = sibling_structure(path, sid);
 	if (lss) {
 		if (structure_read(lss, &s, e) < 0)

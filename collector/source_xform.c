@@ -463,9 +463,55 @@ static int cmp_str(const void *a, const void *b)
 }
 
 /*
- * The instance files of a folder: its *.xml files and its subfolders'
- * submission.xml (ODK Briefcase), sorted by entry name, without the form
- * definition.
+ * The *.xml files directly in a subfolder (instances/uuid.xml, as Kobo and
+ * ODK Central lay them out), sorted, without the form definition.
+ */
+static int list_subfolder(struct xform *x, const char *dir, const struct stat *form_st,
+			  struct err *e)
+{
+	struct strvec names = { 0 };
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int rc = -1;
+
+	if (!d)
+		return err_set(e, EXIT_SYSTEM, "cannot open %s: %s", dir, strerror(errno));
+	for (errno = 0; (de = readdir(d)); errno = 0) {
+		if (de->d_name[0] == '.' || !ends_with_xml(de->d_name))
+			continue;
+		if (strvec_take(&names, strdup(de->d_name)) < 0)
+			goto out;
+	}
+	if (errno) {
+		err_set(e, EXIT_SYSTEM, "cannot read the folder %s: %s", dir, strerror(errno));
+		goto out;
+	}
+	if (names.n)
+		qsort(names.v, names.n, sizeof *names.v, cmp_str);
+	for (size_t i = 0; i < names.n; i++) {
+		char *full = join_path(dir, names.v[i]);
+		struct stat st;
+
+		if (!full)
+			goto out;
+		if (stat(full, &st) != 0 || !S_ISREG(st.st_mode) || is_form_file(full, form_st)) {
+			free(full);
+			continue;
+		}
+		if (strvec_take(&x->files, full) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	closedir(d);
+	strvec_free(&names);
+	return rc;
+}
+
+/*
+ * The instance files of a folder: its *.xml files, its subfolders'
+ * submission.xml (ODK Briefcase), or else their *.xml files (Kobo, ODK
+ * Central), sorted by entry name, without the form definition.
  */
 static int list_folder(struct xform *x, const char *form_path, struct err *e)
 {
@@ -504,13 +550,21 @@ static int list_folder(struct xform *x, const char *form_path, struct err *e)
 		if (S_ISDIR(st.st_mode)) {
 			char *sub = join_path(full, "submission.xml");
 
-			free(full);
-			if (!sub)
+			if (!sub) {
+				free(full);
 				goto out;
+			}
 			if (stat(sub, &st) != 0 || !S_ISREG(st.st_mode)) {
+				/* Kobo and ODK Central: instances/<name>.xml */
 				free(sub);
+				if (list_subfolder(x, full, have_form_st ? &form_st : NULL, e) < 0) {
+					free(full);
+					goto out;
+				}
+				free(full);
 				continue;
 			}
+			free(full);
 			full = sub;
 		} else if (!S_ISREG(st.st_mode) || !ends_with_xml(entries.v[i])) {
 			free(full);

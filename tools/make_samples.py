@@ -30,7 +30,6 @@ import argparse
 import csv
 import datetime as dt
 import io
-import os
 import re
 import shutil
 import subprocess
@@ -202,17 +201,17 @@ UEC_WELL = [
     "Being able to get an out of hours GP appointment through 111.",
     "Minor injuries at {miu} sorted my son's broken wrist with no fuss.",
     "The triage nurse in {ae} was lovely and explained everything.",
-    "Ambulance came in 10 minutes when my husband had his heart attack. Can't fault them.",
+    "!Ambulance came in 10 minutes when my husband had his heart attack. Can't fault them.",
     "The doctors and nurses. Not the system, the people.",
     "I was seen within the 4 hours in {ae} at {acute} on a Tuesday morning, no complaints.",
     "The pharmacist at our local chemist sorted my eye infection so I didn't need to see a GP.",
     "When you get through to 111 the call handlers are very patient with my mum, who is deaf.",
     "The children's {ae} at Royal Stoke is separate and much calmer for kids.",
-    "The stroke team at Royal Stoke saved my dad's life, amazing from the moment we arrived.",
+    "!The stroke team at Royal Stoke saved my dad's life, amazing from the moment we arrived.",
     "Having a minor injuries unit in {town} means you don't have to trek to Stoke.",
     "Staff go above and beyond. The tea lady on the assessment unit deserves a medal!",
     "The out of hours doctor rang back within the hour and sent a prescription to the late night chemist.",
-    "I rang 999 and the call handler talked me through CPR until the crew arrived. Forever grateful.",
+    "!I rang 999 and the call handler talked me through CPR until the crew arrived. Forever grateful.",
     "The frailty team at County Hospital got my nan home the same day instead of admitting her.",
     "Quick X-ray and plaster at {miu}, the radiographer was really friendly.",
     "Ward {ward} were fantastic with my mother, who has dementia.",
@@ -222,9 +221,9 @@ UEC_WELL = [
     "The café at Royal Stoke is open late, which helps when you're waiting with someone.",
     "The {staff} work so hard, credit to them.",
     "Urgent care centre at Royal Stoke – seen by a GP in 40 minutes rather than waiting in {ae}.",
-    "The air ambulance and the trauma team when my son came off his motorbike on {road}.",
+    "!The air ambulance and the trauma team when my son came off his motorbike on {road}.",
     "Same-day emergency clinic meant I didn't have to be admitted overnight.",
-    "Everyone was kind to my autistic daughter and found us a quiet room.",
+    "!Everyone was kind to my autistic daughter and found us a quiet room.",
     "Honestly the chest pain pathway was quick: ECG, bloods, seen by a doctor within 2 hours.",
     "111 booked me a slot at the walk-in centre so I didn't have to queue.",
 ]
@@ -233,7 +232,7 @@ UEC_BETTER = [
     "Waiting times in {ae}. We waited {hours} hours at {acute} with {relative} on a trolley in the corridor.",
     "{ae} waits are ridiculous, {hours} hours to be seen with a suspected broken ankle.",
     "Waited {hours} hours in {ae} at {acute} and was told to come back in the morning.",
-    "The ambulance took over {hours} hours to come for my 87 year old neighbour who had fallen. She was on the floor all that time.",
+    "!The ambulance took over {hours} hours to come for my 87 year old neighbour who had fallen. She was on the floor all that time.",
     "Ambulances queuing outside Royal Stoke because there are no beds, that's the real problem.",
     "111 just tell you to go to {ae} every time, so what's the point?",
     "111 kept me on hold for 40 minutes and the call back was another 3 hours.",
@@ -242,7 +241,7 @@ UEC_BETTER = [
     "People go to {ae} for things that aren't emergencies because they can't get a GP appointment.",
     "Keep {miu} open in the evenings, not just 9 to 5.",
     "I was sent home from {acute} too soon and ended up back in two days later.",
-    "Dad was discharged at 11pm with no way of getting home. He's 84.",
+    "!Dad was discharged at 11pm with no way of getting home. He's 84.",
     "Better signs telling you where to go – {ae}, urgent care, walk-in, minor injuries – it's confusing.",
     "Communication. Nobody told us what was happening for 6 hours.",
     "{Acute} is always packed, you can't even get a seat in the waiting area.",
@@ -261,7 +260,7 @@ UEC_BETTER = [
     "Out of hours doctor took 8 hours to ring back about my baby's temperature.",
     "The discharge lounge is a joke, waited all day for tablets to take home.",
     "Reception in ED were rude and dismissive.",
-    "My 15 year old waited 9 hours in {ae} with a head injury. Not acceptable.",
+    "!My 15 year old waited 9 hours in {ae} with a head injury. Not acceptable.",
     "{ae} at {acute} was filthy, blood on the floor of the cubicle.",
     "There needs to be somewhere between the GP and {ae} that is open at night.",
     "Telling us to use the walk-in centre and then closing it at weekends.",
@@ -297,12 +296,12 @@ COMM_WELL = [
     "Voluntary groups filling the gaps.",
     "The health visitors in {town} are great with new mums.",
     "Repeat prescriptions delivered to the door.",
-    "The palliative care team and the hospice at home nurses were angels when we lost mum.",
+    "!The palliative care team and the hospice at home nurses were angels when we lost mum.",
 ]
 
 COMM_BETTER = [
     "Getting a GP appointment is impossible. You have to ring at 8am and by 8.05 they're all gone.",
-    "The 8am phone scramble is ridiculous, I rang 47 times this morning.",
+    "!The 8am phone scramble is ridiculous, I rang 47 times this morning.",
     "Can't get an appointment for 3 weeks unless it's urgent, and then you have to fight for it.",
     "I would like to see the same doctor each time instead of whoever is free.",
     "Too many locums, no continuity.",
@@ -339,11 +338,11 @@ MAT_WELL = [
     "Samuel Johnson birth centre was calm and the midwives were fantastic, such a shame if it closes.",
     "Having the same community midwife all the way through my pregnancy.",
     "The breastfeeding support group in {town}.",
-    "The neonatal unit at Royal Stoke looked after our twins for 6 weeks, we can't thank them enough.",
+    "!The neonatal unit at Royal Stoke looked after our twins for 6 weeks, we can't thank them enough.",
     "The home birth team were very supportive.",
     "Antenatal classes were really useful for my partner as well.",
     "My health visitor was lovely and didn't judge.",
-    "The bereavement midwife after our loss was so kind.",
+    "!The bereavement midwife after our loss was so kind.",
     "The triage line answered straight away when I had reduced movements.",
     "The birth centre at Queen's in Burton was lovely.",
     "Aftercare from the community midwives was great.",
@@ -353,7 +352,7 @@ MAT_WELL = [
 MAT_BETTER = [
     "Royal Stoke maternity is too far for us in Leek, 40 minutes in labour and no bus.",
     "Bring back births at County Hospital, Stafford is a big town with no maternity unit.",
-    "Partners being sent home at night after the birth, I was left alone and scared.",
+    "!Partners being sent home at night after the birth, I was left alone and scared.",
     "I saw a different midwife at every appointment and had to repeat my history each time.",
     "The postnatal ward was understaffed, I waited hours for pain relief.",
     "More support for mental health after birth. I struggled with PND and it took months to get help.",
@@ -364,7 +363,7 @@ MAT_BETTER = [
     "Only one person allowed at scans and no flexibility.",
     "Interpreters. My friend speaks very little English and had no idea what was happening.",
     "Midwives are so busy they can't spend time with you.",
-    "Consultant clinic ran 3 hours late at 36 weeks pregnant with a toddler in tow.",
+    "!Consultant clinic ran 3 hours late at 36 weeks pregnant with a toddler in tow.",
 ]
 
 MH_WELL = [
@@ -378,7 +377,7 @@ MH_WELL = [
     "The Mind group in Stafford.",
     "Nothing, it's a postcode lottery.",
     "The online CBT course was helpful for me.",
-    "The Safe Haven café in Hanley is a great idea.",
+    "!The Safe Haven café in Hanley is a great idea.",
     "The memory clinic nurse who diagnosed mum.",
     "The school nurse and the wellbeing worker at my daughter's school.",
 ]
@@ -387,7 +386,7 @@ MH_BETTER = [
     "CAMHS waiting lists are shocking, my daughter waited {months} months for an assessment.",
     "Mental health waiting lists are far too long – 18 weeks for counselling when you're suicidal is not ok.",
     "The crisis line never answered.",
-    "My brother was sent out of area for a bed and ended up in Manchester.",
+    "!My brother was sent out of area for a bed and ended up in Manchester.",
     "More support for young people, especially around exams and self-harm.",
     "Don't discharge people back to the GP after 6 sessions.",
     "Better links between drug and alcohol services and mental health.",
@@ -404,7 +403,7 @@ MH_BETTER = [
 ]
 
 PLAN_WELL = [
-    "My hip replacement at the Haywood was superb, home in 2 days.",
+    "!My hip replacement at the Haywood was superb, home in 2 days.",
     "Text reminders for appointments.",
     "Cataract op at {acute} was quick and painless.",
     "Phone follow-ups instead of travelling to Stoke.",
@@ -462,7 +461,7 @@ DIGI_IDEAS = [
     "Teach people how to use it – my dad would if someone showed him.",
     "Electronic prescriptions straight to the chemist.",
     "I end up asking Dr Google because I can't get an appointment.",
-    "Hospitals still using fax machines and paper notes in 2019!",
+    "!Hospitals still using fax machines and paper notes in 2019!",
     "A proper website with opening times that are up to date.",
 ]
 
@@ -564,25 +563,25 @@ OTHER = [
     "I hope this isn't just a box-ticking exercise.",
     "It feels like the decisions have already been made.",
     "NHS staff are heroes.",
-    "I've lived in {town} for 40 years and services have got worse.",
+    "!I've lived in {town} for 40 years and services have got worse.",
     "The consultation document is full of jargon.",
     "Hold the events in the evening so working people can come.",
     "Glad to see the roadshow in {town}.",
     "Please publish what you do with the results.",
     "Stop the privatisation of the NHS.",
     "The carer's assessment process is too complicated.",
-    "Veterans' mental health needs more attention.",
+    "!Veterans' mental health needs more attention.",
     "Keep up the good work 🙂",
     "The survey was too long.",
     "Why is there no Easy Read version online?",
     "Remember the people who don't use the internet.",
-    "Diolch – I use the NHS in Wales too when visiting family and the systems don't talk.",
-    "Brak tłumacza w szpitalu – czekałam 6 godzin i nic nie rozumiałam.",
-    "ڈاکٹر سے ملاقات بہت مشکل ہے۔ Please have information in Urdu.",
+    "!Diolch – I use the NHS in Wales too when visiting family and the systems don't talk.",
+    "!Brak tłumacza w szpitalu – czekałam 6 godzin i nic nie rozumiałam.",
+    "!ڈاکٹر سے ملاقات بہت مشکل ہے۔ Please have information in Urdu.",
     "Sorry this is so long but I wanted to say it.",
     "Ask the staff, they know what needs changing.",
-    "We were told it was “just a consultation” last time too.",
-    "Why not put a GP in the big supermarkets? People are there anyway.",
+    "!We were told it was “just a consultation” last time too.",
+    "!Why not put a GP in the big supermarkets? People are there anyway.",
 ]
 
 GENERAL = [
@@ -754,6 +753,9 @@ def nhs_valid(s):
     return check != 10 and check == d[9]
 
 
+ONE_OFFS_USED = set()
+
+
 class Words:
     """Makes free-text answers; one per file so that files stay independent."""
 
@@ -761,6 +763,7 @@ class Words:
         self.rng = rng
         self.places = places
         self.planted = 0
+        self.used = {}
 
     # -- slots -----------------------------------------------------------
     def fill(self, text, person):
@@ -870,6 +873,8 @@ class Words:
 
     def plant(self, text, person):
         s = self.pii_sentence(person)
+        if person is not None and person.caps:
+            s = s.upper()
         self.planted += 1
         if self.rng.random() < 0.75:
             sep = '' if text.endswith((' ', '\n')) else ' '
@@ -906,6 +911,23 @@ class Words:
         return text
 
     # -- answers ---------------------------------------------------------
+    def pick(self, pool, n):
+        """n different templates, favouring ones this file has used least;
+        a template starting with '!' is a one-off anecdote, used once in all the
+        samples (they are made in a fixed order, so this stays deterministic)."""
+        rng = self.rng
+        out = []
+        cand = [t for t in pool if not (t.startswith('!') and t in ONE_OFFS_USED)]
+        for _ in range(min(n, len(cand))):
+            w = [1 / (1 + self.used.get(t, 0)) ** 1.5 for t in cand]
+            t = rng.choices(cand, w)[0]
+            cand.remove(t)
+            self.used[t] = self.used.get(t, 0) + 1
+            if t.startswith('!'):
+                ONE_OFFS_USED.add(t)
+            out.append(t.lstrip('!'))
+        return out
+
     def answer(self, qcode, person, channel, newline='\n', pii_rate=0.07, longest=600):
         """An answer to one free-text question of the standard form, '' for none."""
         rng = self.rng
@@ -925,14 +947,14 @@ class Words:
             return self.style(text, channel, person)
         pool = POOLS[qcode]
         if qcode == 'PRIORITIES' and rng.random() < 0.15:
-            items = [self.fill(s, person).rstrip('.!') for s in rng.sample(pool, rng.randint(2, 4))]
+            items = [self.fill(s, person).rstrip('.!') for s in self.pick(pool, rng.randint(2, 4))]
             mark = rng.choice(['{n}. ', '{n}) ', '- ', '* '])
             text = newline.join(mark.format(n=i + 1) + it for i, it in enumerate(items))
             return text
         n = rng.choices([1, 2, 3, 4, 5], [52, 28, 10, 6, 4])[0]
-        picks = rng.sample(pool, min(n, len(pool)))
+        picks = self.pick(pool, n)
         if n >= 3 and rng.random() < 0.6:
-            picks[-1:-1] = rng.sample(GENERAL, 1)
+            picks[-1:-1] = self.pick(GENERAL, 1)
         sentences = [self.fill(s, person) for s in picks]
         if n >= 3 and rng.random() < 0.5:
             opener = rng.choice(OPENERS)
@@ -994,7 +1016,7 @@ class Words:
         if qcode.endswith('-WELL') and rng.random() < 0.3 * (1 - person.mood):
             return rng.choice(WELL_NEGATIVE)
         n = rng.choices([1, 2], [75, 25])[0]
-        text = ' '.join(self.fill(s, person) for s in rng.sample(POOLS[qcode], n))
+        text = ' '.join(self.fill(s, person) for s in self.pick(POOLS[qcode], n))
         if rng.random() < 0.1:
             text = text.lower()
         if rng.random() < 0.04:
@@ -1078,7 +1100,7 @@ def make_person(rng, places, channel, district=None, mix=(0.70, 0.10), blank=0.0
         if rng.random() < 0.45:
             p.postcode = rng.choice(SPLIT_OUTWARD[p.district])
         else:
-            codes = places.outward_for[p.district]
+            codes = [(c, u) for c, u in places.outward_for[p.district] if c != 'ST55']  # PO boxes
             p.postcode = rng.choices([c for c, _ in codes], [u for _, u in codes])[0]
     else:
         p.pc_kind = 'none'
@@ -2192,7 +2214,7 @@ Made up for this project: every answer is fictional.
             mw.el('postcode', field=f)
         else:
             mw.question(c, f, separator=';' if c == 'SERVICES' else None, values=values.get(c))
-    mw.el('ignore', field='Officer')
+    mw.el('officer', field='Officer')
     write_text(out / 'paper-forms.map.xml', mw.text())
     return {'rows': len(rows), 'planted': words.planted}
 
@@ -2284,7 +2306,7 @@ Made up for this project: every answer is fictional.
             mw.question(c, ER_HEAD[c], values=[('Okay', 'ok')])
         else:
             mw.question(c, ER_HEAD[c])
-    mw.el('ignore', field='Officer')
+    mw.el('officer', field='Officer')
     write_text(out / 'easy-read-paper.map.xml', mw.text())
     return {'rows': len(rows), 'planted': words.planted}
 
@@ -2389,14 +2411,14 @@ pairs in the mapping translate them. Three responses are incomplete (no
 typing up paper questionnaires, saved from Excel as CSV UTF-8 (BOM, CRLF).
 Channel `paper`, {rows} rows. Columns Serial (`P-0001`; some numbers are
 missing, for spoilt forms), Event (an event code; empty for forms returned
-by Freepost), Officer (ignored), Date on form (`dd/mm/yyyy`), then the
+by Freepost), Officer (recorded as who typed the form in), Date on form (`dd/mm/yyyy`), then the
 standard questions under short headings. Officers' shorthand ("A&E; 111;
 GP" with `separator=";"`, "V dissatisfied", "F", "Y", "Moorlands") is
 translated by `<value>` pairs; "[illegible]" marks unreadable handwriting.
 No response id: the serial is the identity.'''),
     ('easy-read-paper.csv', '''**`easy-read-paper.csv`** imitates Easy Read paper forms typed up by officers
 (UTF-8, CRLF). Channel `easy-read-paper`, `form="easy-read"`, {rows} rows:
-Serial (`E-0001`), Event, Officer (ignored), then the Easy Read questions
+Serial (`E-0001`), Event, Officer (recorded as who typed the form in), then the Easy Read questions
 with Easy Read answers ("Good", "OK", "Bad", ages like "65 to 74", "I do not
 want to say"). The "which of these have you used" boxes are one column per
 option, ticked with x, X, ✓, 1 or yes. Some answers were written down by a
@@ -2423,7 +2445,7 @@ def read_mapping(path):
     for el in root:
         if not isinstance(el.tag, str):
             continue
-        if el.tag in ('response-id', 'submitted', 'postcode', 'district', 'event', 'serial'):
+        if el.tag in ('response-id', 'submitted', 'postcode', 'district', 'event', 'serial', 'officer'):
             m['special'][el.tag] = dict(el.attrib)
             if el.tag == 'district':
                 m['district_values'] = {v.get('from').strip().lower(): v.get('to')
@@ -2952,7 +2974,7 @@ def check(root, out, verbose=True):
     say('\nper district: responses with a full postcode in the lookup | placed by postcode, event or tick')
     for code, name in ex.districts.items():
         say(f'  {code} {name:26} {per_district[code]:4d} | {by_resolution[code]:4d}')
-    say(f'\noutward codes given alone: ' + ', '.join(f'{k} {v}' for k, v in sorted(outward_used.items())))
+    say('\noutward codes given alone: ' + ', '.join(f'{k} {v}' for k, v in sorted(outward_used.items())))
     say(f'events used: {len(events_used)} of {len(ex.events)} (' +
         ', '.join(f'{k} {v}' for k, v in sorted(events_used.items())) + ')')
     say('age: ' + ', '.join(f'{c} {ages.get(c, 0)}' for c in AGE_CODES))
@@ -2989,6 +3011,7 @@ def generate(root, out):
     ex = Exercise(root / 'samples/exercise-2019.xml')
     load_easy_maps(root / 'samples/exercise-2019.xml')
     places = Places(root)
+    ONE_OFFS_USED.clear()
     out.mkdir(parents=True, exist_ok=True)
     results = {}
     for name, fn in [('google-forms-online.csv', make_google),
