@@ -247,6 +247,36 @@ START_TEST(test_import_strict_refuses)
 }
 END_TEST
 
+START_TEST(test_import_per_option_columns)
+{
+	long long ex;
+	sqlite3 *db = exercise_db(&ex);
+	struct import_options opt = { 0 };
+	struct import_stats st;
+	struct err e, rejects, warnings;
+
+	ck_assert_msg(import(db, ex, "import/two-answers.map.xml", "import/two-answers.csv", &opt,
+			     &st, &rejects, &warnings, &e) == 0, "%s", err_first(&e));
+	ck_assert_int_eq(st.accepted, 2);
+	ck_assert_int_eq(st.rejected, 3);
+	ck_assert_msg(err_contains(&rejects, "two-answers.csv:3: question 'DIGI-VIDEO': 2 answers to "
+					     "single-choice question 'DIGI-VIDEO', which takes one"),
+		      "%s", err_first(&rejects));
+	ck_assert_msg(err_contains(&rejects, "two-answers.csv:4: column 'Used: pharmacy': 'perhaps' "
+					     "is not a tick"), "%s", rejects.lines[1]);
+	ck_assert_msg(err_contains(&rejects, "two-answers.csv:6: the paper form's serial number is "
+					     "missing (column 'Serial')"), "%s", rejects.lines[2]);
+	/* P-1: yes, and both services ticked with different words; P-4: the label ticks. */
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM answer a JOIN response r ON "
+				      "a.response_id = r.id WHERE r.serial = 'P-1'"), 3);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM answer a JOIN response r ON "
+				      "a.response_id = r.id JOIN question_option o ON o.id = a.option_id "
+				      "WHERE r.serial = 'P-4' AND o.code = 'maybe'"), 1);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM response WHERE channel = 'paper'"), 2);
+	sqlite3_close(db);
+}
+END_TEST
+
 static const struct {
 	const char *file, *needle;
 	enum exit_code code;
@@ -256,6 +286,12 @@ static const struct {
 	{ "import/missing-columns.csv", "there is no column 'Postcode' in the header, but the mapping", EXIT_DATA },
 	{ "import/not-a-zip.xlsx", "is not an XLSX file", EXIT_DATA },
 	{ "import/nowhere.csv", "cannot open", EXIT_USAGE },
+	{ "xform/external-entity-submission.xml", "a DOCTYPE is not allowed", EXIT_DATA },
+	{ "xform/billion-laughs-submission.xml", "a DOCTYPE is not allowed", EXIT_DATA },
+	{ "xform/truncated-submission.xml", "malformed XML", EXIT_DATA },
+	{ "limesurvey/malformed.lsr", "malformed XML", EXIT_DATA },
+	{ "xlsx/doctype.xlsx", "a DOCTYPE is not allowed", EXIT_DATA },
+	{ "xlsx/truncated.xlsx", "is not an XLSX file", EXIT_DATA },
 };
 
 START_TEST(test_import_refused)
@@ -289,6 +325,7 @@ static Suite *import_suite(void)
 	tcase_add_test(tc, test_mapping_reads);
 	tcase_add_test(tc, test_import_csv);
 	tcase_add_test(tc, test_import_strict_refuses);
+	tcase_add_test(tc, test_import_per_option_columns);
 	tcase_add_loop_test(tc, test_import_refused, 0, sizeof refused / sizeof refused[0]);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);

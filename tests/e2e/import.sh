@@ -87,4 +87,15 @@ for bad in unbalanced.csv empty.csv missing-columns.csv not-a-zip.xlsx; do
 	expect_err "refused $bad" "$bad was not imported: the database is unchanged"
 	expect_eq "database unchanged by $bad" "$(sha256sum "$DB" | cut -d' ' -f1)" "$before"
 done
+# Hostile and broken XML: refused whole, nothing read from /etc/passwd, database untouched.
+for bad in xform/external-entity-submission.xml xform/billion-laughs-submission.xml \
+	xform/truncated-submission.xml limesurvey/malformed.lsr xlsx/doctype.xlsx xlsx/truncated.xlsx; do
+	before=$(sha256sum "$DB" | cut -d' ' -f1)
+	imp "$F/$bad" --map "$M"
+	expect_rc "refused $bad" 1
+	expect_err "refused $bad" "was not imported: the database is unchanged"
+	case "$out$err" in *root:x:0:0*) fail "refused $bad: leaked /etc/passwd" ;; *) ok "refused $bad: nothing leaked" ;; esac
+	expect_eq "database unchanged by $bad" "$(sha256sum "$DB" | cut -d' ' -f1)" "$before"
+done
+
 finish
