@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "utf8.h"
 #include "xmlsafe.h"
 
 struct parse {
@@ -404,23 +403,11 @@ struct exercise_def *exercise_parse(const char *buf, size_t len, const char *nam
 {
 	struct parse p = { name, e, 0 };
 	struct exercise_def *d = NULL;
-	size_t bad;
 	xmlDocPtr doc;
 	int before = e->nlines;
 
-	if (file_is_gzip(buf, len)) {
-		err_set(e, EXIT_DATA, "%s is gzip-compressed: decompress it first", name);
+	if (!(doc = xmlsafe_parse_valid(buf, len, name, "exercise.rng", e)))
 		return NULL;
-	}
-	if (!utf8_check(buf, len, &bad)) {
-		err_set(e, EXIT_DATA, "%s: invalid UTF-8 at byte %zu (%s): save the file as UTF-8",
-			name, bad, utf8_problem(buf, len, bad));
-		return NULL;
-	}
-	if (!(doc = xmlsafe_parse(buf, len, name, e)))
-		return NULL;
-	if (xmlsafe_validate(doc, "exercise.rng", name, e) < 0)
-		goto out;
 	d = read_definition(&p, xmlDocGetRootElement(doc));
 	if (p.oom) {
 		err_set(e, EXIT_SYSTEM, "out of memory reading %s", name);

@@ -740,6 +740,32 @@ static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_null(st, i);
 }
 
+/*
+ * Whether a response known by `value` (an id or a serial number; `key` in
+ * this file's list) is new: 0 when it is, 1 when it was seen earlier in this
+ * file (rejected) or is already in the database (counted as a duplicate),
+ * -1 on failure.
+ */
+static int identity(struct importer *im, const struct source_record *rec, const char *key,
+		    const char *value, const char *what, sqlite3_stmt *find)
+{
+	long first;
+	int rc;
+
+	if (seen_in_file(im, key, rec->place, &first) < 0)
+		return -1;
+	if (first) {
+		char why[400];
+
+		snprintf(why, sizeof why, "%s '%.200s' appears twice in this file (first at %s %ld)",
+			 what, value, rec->place_word, first);
+		return reject(im, rec, why) < 0 ? -1 : 1;
+	}
+	if ((rc = exists(im, find, value)) > 0)
+		im->stats->duplicates++;
+	return rc;
+}
+
 static int import_record(struct importer *im, const struct source_record *rec,
 			 struct response_build *b)
 {
@@ -750,7 +776,6 @@ static int import_record(struct importer *im, const struct source_record *rec,
 	char event_district[16];
 	struct postcode_input pin = { NULL, NULL, NULL };
 	struct postcode_result pres;
-	long first;
 	int rc;
 
 	if (im->fixed_names && !im->indexed && index_fields(im, rec) < 0)
@@ -782,42 +807,14 @@ static int import_record(struct importer *im, const struct source_record *rec,
 	}
 	if (!*ext && !*serial)
 		content_id(rec, ext, sizeof ext);
-	if (*ext) {
-		if (seen_in_file(im, ext, rec->place, &first) < 0)
-			return -1;
-		if (first) {
-			char why[400];
-
-			snprintf(why, sizeof why, "response '%.200s' appears twice in this file (first at "
-						  "%s %ld)",
-				 ext, rec->place_word, first);
-			return reject(im, rec, why) < 0 ? -1 : 0;
-		}
-		if ((rc = exists(im, im->find_id, ext)) != 0) {
-			if (rc > 0)
-				im->stats->duplicates++;
-			return rc < 0 ? -1 : 0;
-		}
-	}
+	if (*ext && (rc = identity(im, rec, ext, ext, "response", im->find_id)) != 0)
+		return rc < 0 ? -1 : 0;
 	if (*serial) {
 		char key[160];
 
 		snprintf(key, sizeof key, "serial\x1f%s", serial);
-		if (seen_in_file(im, key, rec->place, &first) < 0)
-			return -1;
-		if (first) {
-			char why[300];
-
-			snprintf(why, sizeof why, "serial number '%.100s' appears twice in this file "
-						  "(first at %s %ld)",
-				 serial, rec->place_word, first);
-			return reject(im, rec, why) < 0 ? -1 : 0;
-		}
-		if ((rc = exists(im, im->find_serial, serial)) != 0) {
-			if (rc > 0)
-				im->stats->duplicates++;
+		if ((rc = identity(im, rec, key, serial, "serial number", im->find_serial)) != 0)
 			return rc < 0 ? -1 : 0;
-		}
 	}
 
 	/* Where and when. */

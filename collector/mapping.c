@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "utf8.h"
 #include "xmlsafe.h"
 
 struct parse {
@@ -168,22 +167,10 @@ struct mapping *mapping_parse(const char *buf, size_t len, const char *name, str
 	struct parse p = { name, e, 0 };
 	struct mapping *m = NULL;
 	xmlDocPtr doc;
-	size_t bad;
 	int before = e->nlines;
 
-	if (file_is_gzip(buf, len)) {
-		err_set(e, EXIT_DATA, "%s is gzip-compressed: decompress it first", name);
+	if (!(doc = xmlsafe_parse_valid(buf, len, name, "mapping.rng", e)))
 		return NULL;
-	}
-	if (!utf8_check(buf, len, &bad)) {
-		err_set(e, EXIT_DATA, "%s: invalid UTF-8 at byte %zu (%s): save the file as UTF-8",
-			name, bad, utf8_problem(buf, len, bad));
-		return NULL;
-	}
-	if (!(doc = xmlsafe_parse(buf, len, name, e)))
-		return NULL;
-	if (xmlsafe_validate(doc, "mapping.rng", name, e) < 0)
-		goto out;
 	if (!(m = calloc(1, sizeof *m)) || !(m->path = strdup(name))) {
 		p.oom = 1;
 		goto out;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "fileutil.h"
+#include "utf8.h"
 
 struct embedded_file {
 	const char *name;
@@ -176,6 +177,30 @@ int xmlsafe_validate(xmlDocPtr doc, const char *schema, const char *name, struct
 	if (!err_isset(e))
 		err_set(e, EXIT_DATA, "%s does not follow the %s schema", name, schema);
 	return -1;
+}
+
+xmlDocPtr xmlsafe_parse_valid(const char *buf, size_t len, const char *name, const char *schema,
+			      struct err *e)
+{
+	xmlDocPtr doc;
+	size_t bad;
+
+	if (file_is_gzip(buf, len)) {
+		err_set(e, EXIT_DATA, "%s is gzip-compressed: decompress it first", name);
+		return NULL;
+	}
+	if (!utf8_check(buf, len, &bad)) {
+		err_set(e, EXIT_DATA, "%s: invalid UTF-8 at byte %zu (%s): save the file as UTF-8",
+			name, bad, utf8_problem(buf, len, bad));
+		return NULL;
+	}
+	if (!(doc = xmlsafe_parse(buf, len, name, e)))
+		return NULL;
+	if (xmlsafe_validate(doc, schema, name, e) < 0) {
+		xmlFreeDoc(doc);
+		return NULL;
+	}
+	return doc;
 }
 
 long xmlsafe_line(xmlNodePtr node)

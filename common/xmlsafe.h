@@ -34,6 +34,15 @@ xmlDocPtr xmlsafe_read(const char *path, struct err *e);
  */
 int xmlsafe_validate(xmlDocPtr doc, const char *schema, const char *name, struct err *e);
 
+/*
+ * For the project's own hand-written files (definitions, mappings, rule
+ * sets): refuses gzip and invalid UTF-8 with the byte offset, then parses
+ * as xmlsafe_parse() and validates against the built-in `schema`. Returns
+ * a document the caller frees, or NULL with every problem in `e`.
+ */
+xmlDocPtr xmlsafe_parse_valid(const char *buf, size_t len, const char *name, const char *schema,
+			      struct err *e);
+
 /* The element's line in its file. */
 long xmlsafe_line(xmlNodePtr node);
 
