@@ -565,7 +565,10 @@ static int read_question(struct importer *im, const struct source_record *rec,
 				return 0;
 			errno = 0;
 			v = strtol(t, &end, 10);
-			if (!errno && !*end && v >= q->scale_min && v <= q->scale_max) {
+			/* LimeSurvey writes numbers as 7.0000000000. */
+			if (!errno && *end == '.' && end[1 + strspn(end + 1, "0")] == '\0')
+				end += strlen(end);
+			if (!errno && end != t && !*end && v >= q->scale_min && v <= q->scale_max) {
 				char *owned = malloc(24);
 
 				if (!owned)

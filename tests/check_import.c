@@ -220,9 +220,12 @@ START_TEST(test_import_csv)
 	/* An overlapping export: only the new response is added. */
 	ck_assert_int_eq(import(db, ex, "import/online.map.xml", "import/online-2.csv", &opt, &st,
 				&rejects, &warnings, &e), 0);
-	ck_assert_int_eq(st.accepted, 1);
+	ck_assert_int_eq(st.accepted, 2);
 	ck_assert_int_eq(st.duplicates, 1);
-	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM response"), 4);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM response"), 5);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM answer a JOIN response r ON "
+				      "a.response_id = r.id WHERE r.external_id = 'test:R11' AND "
+				      "a.value = '7'"), 1);
 	sqlite3_close(db);
 }
 END_TEST
