@@ -111,11 +111,13 @@ expect_eq "not SQLite left alone" "$(cat "$TMP/notes.db")" "$(printf 'id,comment
 # --- a read-only folder --------------------------------------------------
 mkdir "$TMP/ro" && chmod 0555 "$TMP/ro"
 if [ "$(id -u)" -eq 0 ]; then
-	# root ignores permissions: run as nobody, who may read the samples.
+	# root ignores permissions: run as nobody. The binary and the definition
+	# are copied where nobody can reach them, wherever the checkout lives.
 	as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 	chmod 0755 "$TMP"
+	cp "$COLLECTOR" "$TMP/collector" && chmod 0755 "$TMP/collector"
 	cp "$S/exercise-2019.xml" "$TMP/ro-def.xml" && chmod 0644 "$TMP/ro-def.xml"
-	run as_nobody "$COLLECTOR" init "$TMP/ro/survey.db" "$TMP/ro-def.xml"
+	run as_nobody "$TMP/collector" init "$TMP/ro/survey.db" "$TMP/ro-def.xml"
 else
 	run "$COLLECTOR" init "$TMP/ro/survey.db" "$S/exercise-2019.xml"
 fi
