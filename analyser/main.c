@@ -1,20 +1,22 @@
 /*
  * analyser: tags what people said against the exercise's themes and counts
- * it. Its commands arrive with the rule-set work; until then it answers
- * --help and --version so scripts can rely on it being there.
+ * it.
  */
 #include "cmd.h"
+#include "commands.h"
 #include "xmlsafe.h"
 
 static const struct command commands[] = {
+	{ "rules", cmd_rules, "check a theme rule set: patterns and examples" },
+	{ "tag", cmd_tag, "tag the free-text answers with a rule set's themes" },
+	{ "counts", cmd_counts, "respondents mentioning each theme, by district" },
 	{ 0 },
 };
 
 static const struct program analyser = {
 	"analyser",
 	"Tags the free text in a survey database against a listening exercise's\n"
-	"themes and produces theme counts and reports. (No analysis commands are\n"
-	"available in this version yet.)",
+	"themes and produces theme counts and reports.",
 	commands,
 	"Exit status: 0 done, 1 bad data, 2 wrong command line, 3 system or database error.",
 };

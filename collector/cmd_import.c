@@ -136,7 +136,7 @@ int cmd_import(int argc, char **argv)
 		opt.src.sheet = m->sheet;
 	if (!(db = db_open(argv[optind], DB_MUST_EXIST, NULL, &e)))
 		goto out;
-	if (exercise_pick(db, code ? code : m->exercise, &ex, &e) < 0)
+	if (db_pick_exercise(db, code ? code : m->exercise, &ex, &e) < 0)
 		goto out;
 	for (int i = optind + 1; i < argc; i++) {
 		struct import_stats st;

@@ -148,7 +148,7 @@ static int lookup(int argc, char **argv)
 	err_init(&e);
 	if (!(db = db_open(argv[optind], DB_MUST_EXIST, NULL, &e)))
 		return err_print(&e, cmd_progname);
-	if (exercise_pick(db, code, &ex, &e) < 0)
+	if (db_pick_exercise(db, code, &ex, &e) < 0)
 		goto out;
 	if (event) {
 		sqlite3_stmt *st = db_prepare(db, "SELECT district_code FROM event WHERE "

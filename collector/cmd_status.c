@@ -134,7 +134,7 @@ int cmd_status(int argc, char **argv)
 	err_init(&e);
 	if (!(db = db_open(argv[optind], DB_MUST_EXIST, NULL, &e)))
 		return err_print(&e, cmd_progname);
-	if (exercise_pick(db, code, &ex, &e) < 0)
+	if (db_pick_exercise(db, code, &ex, &e) < 0)
 		goto out;
 	{
 		sqlite3_stmt *st = db_prepare(db, header_sql, &e);

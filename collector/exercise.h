@@ -115,11 +115,4 @@ const struct ex_question *exercise_find_question(const struct ex_questionnaire *
 int exercise_store(sqlite3 *db, const struct exercise_def *d, long long *exercise_id,
 		   struct exercise_changes *changes, struct err *e);
 
-/*
- * Picks the exercise a command works on: the one called `code`, or, with
- * code NULL, the only one in the database. 0 or -1 (none, or several and
- * no code given: EXIT_USAGE).
- */
-int exercise_pick(sqlite3 *db, const char *code, long long *exercise_id, struct err *e);
-
 #endif

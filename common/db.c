@@ -282,3 +282,27 @@ int db_close(sqlite3 *db, struct err *e)
 		return db_fail(db, "closing the database", e);
 	return 0;
 }
+
+int db_pick_exercise(sqlite3 *db, const char *code, long long *exercise_id, struct err *e)
+{
+	long long n = 0;
+
+	if (code) {
+		if (db_int(db, "SELECT id FROM exercise WHERE code = ?1", -1, exercise_id, e, 1,
+			   code) < 0)
+			return -1;
+		if (*exercise_id < 0)
+			return err_set(e, EXIT_USAGE, "there is no exercise '%s' in this database",
+				       code);
+		return 0;
+	}
+	if (db_int(db, "SELECT count(*) FROM exercise", 0, &n, e, 0) < 0)
+		return -1;
+	if (n == 0)
+		return err_set(e, EXIT_USAGE, "the database has no exercise yet: load one with "
+					      "'collector init DB EXERCISE.xml'");
+	if (n > 1)
+		return err_set(e, EXIT_USAGE, "the database holds %lld exercises: say which with "
+					      "--exercise CODE", n);
+	return db_int(db, "SELECT id FROM exercise", -1, exercise_id, e, 0);
+}

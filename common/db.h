@@ -72,4 +72,11 @@ int db_fail(sqlite3 *db, const char *what, struct err *e);
 int db_int(sqlite3 *db, const char *sql, long long dflt, long long *out,
 	   struct err *e, int n, ...);
 
+/*
+ * Picks the exercise a command works on: the one called `code`, or, with
+ * code NULL, the only one in the database. 0 or -1 (none, or several and
+ * no code given: EXIT_USAGE).
+ */
+int db_pick_exercise(sqlite3 *db, const char *code, long long *exercise_id, struct err *e);
+
 #endif

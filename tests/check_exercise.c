@@ -286,20 +286,20 @@ START_TEST(test_pick)
 	long long id = 0;
 
 	err_init(&e);
-	ck_assert_int_eq(exercise_pick(db, NULL, &id, &e), -1);
+	ck_assert_int_eq(db_pick_exercise(db, NULL, &id, &e), -1);
 	ck_assert_msg(err_contains(&e, "no exercise yet"), "%s", err_first(&e));
 	store_ok(db, GOOD, &ch);
 	err_init(&e);
-	ck_assert_int_eq(exercise_pick(db, NULL, &id, &e), 0);
+	ck_assert_int_eq(db_pick_exercise(db, NULL, &id, &e), 0);
 	ck_assert_int_eq(id, 1);
 	store_ok(db, "<exercise code=\"other\"><title>T</title><opens>2019-06-03</opens><closes>2019-08-25</closes>\n"
 		 DISTRICTS EVENTS STD TAIL, &ch);
-	ck_assert_int_eq(exercise_pick(db, NULL, &id, &e), -1);
+	ck_assert_int_eq(db_pick_exercise(db, NULL, &id, &e), -1);
 	ck_assert_int_eq(e.code, EXIT_USAGE);
 	err_init(&e);
-	ck_assert_int_eq(exercise_pick(db, "other", &id, &e), 0);
+	ck_assert_int_eq(db_pick_exercise(db, "other", &id, &e), 0);
 	ck_assert_int_eq(id, 2);
-	ck_assert_int_eq(exercise_pick(db, "nope", &id, &e), -1);
+	ck_assert_int_eq(db_pick_exercise(db, "nope", &id, &e), -1);
 	sqlite3_close(db);
 }
 END_TEST

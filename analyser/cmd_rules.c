@@ -1,0 +1,57 @@
+/* analyser rules: checking a theme rule set before it is used. */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "cmd.h"
+#include "commands.h"
+#include "rules.h"
+
+static const char check_usage[] =
+	"usage: analyser rules check RULES\n"
+	"\n"
+	"Checks a theme rule set (docs/rules-format.md): the file's structure,\n"
+	"theme codes and parents, that every pattern compiles (a broken pattern is\n"
+	"shown with a caret under the problem), and every example: each\n"
+	"match=\"true\" example must be found by its theme, each match=\"false\"\n"
+	"one must not. Failures are listed like a test run.\n"
+	"\n"
+	"Exit status: 0 all good, 1 a problem or a failing example.\n"
+	"\n"
+	"  -h, --help   show this help\n";
+
+static int check(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct ruleset *rs;
+	struct err e;
+	int c, failures;
+
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (c == 'h')
+			return cmd_help(check_usage);
+		return cmd_usage_error(check_usage, "unknown option '%s'", argv[optind - 1]);
+	}
+	if (argc - optind != 1)
+		return cmd_usage_error(check_usage, "check takes one rules file");
+	err_init(&e);
+	if (!(rs = rules_load(argv[optind], &e)))
+		return err_print(&e, cmd_progname);
+	failures = rules_check_examples(rs, stdout);
+	ruleset_free(rs);
+	if (fflush(stdout) != 0)
+		return EXIT_SYSTEM;
+	return failures ? EXIT_DATA : EXIT_OK;
+}
+
+static const struct command rules_commands[] = {
+	{ "check", check, "compile every pattern and run every example" },
+	{ 0 },
+};
+
+int cmd_rules(int argc, char **argv)
+{
+	return cmd_dispatch("rules", rules_commands, argc, argv);
+}

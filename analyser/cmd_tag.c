@@ -1,0 +1,79 @@
+/* analyser tag: the free text tagged with a rule set, with provenance. */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "cmd.h"
+#include "commands.h"
+#include "db.h"
+#include "rules.h"
+#include "tagger.h"
+
+static const char usage[] =
+	"usage: analyser tag DB RULES [--exercise CODE]\n"
+	"\n"
+	"Tags every free-text answer in DB with the themes of the rule set RULES\n"
+	"(docs/rules-format.md). Each tag records the answer (so the response and\n"
+	"question), the theme, the pattern that fired, where in the text it\n"
+	"matched, and the rule-set version (the SHA-256 of RULES).\n"
+	"\n"
+	"Running it again with the same rules changes nothing but tags answers\n"
+	"imported since; with changed rules, the new tags replace the old ones\n"
+	"in one go. A pattern that runs too long on some answer is stopped and\n"
+	"counted, and the themes concerned are listed at the end.\n"
+	"\n"
+	"  --exercise CODE   which exercise, when the database holds several\n"
+	"  -h, --help        show this help\n";
+
+int cmd_tag(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "exercise", required_argument, NULL, 'x' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *code = NULL;
+	struct ruleset *rs = NULL;
+	struct tag_stats st;
+	struct err e, errors;
+	sqlite3 *db = NULL;
+	long long ex;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'x':
+			code = optarg;
+			break;
+		case 'h':
+			return cmd_help(usage);
+		default:
+			return cmd_usage_error(usage, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (argc - optind != 2)
+		return cmd_usage_error(usage, "tag takes a database and a rules file");
+	err_init(&e);
+	err_init(&errors);
+	if (!(rs = rules_load(argv[optind + 1], &e)))
+		return err_print(&e, cmd_progname);
+	if (!(db = db_open(argv[optind], DB_MUST_EXIST, NULL, &e)))
+		goto out;
+	if (db_pick_exercise(db, code, &ex, &e) < 0)
+		goto out;
+	if (tagger_run(db, ex, rs, &st, &errors, &e) < 0)
+		goto out;
+	if (st.same_version)
+		printf("%s: rule set %.12s already in use; %ld new answers read, %ld tags added "
+		       "(%ld tags in all)\n",
+		       argv[optind + 1], rs->sha256, st.answers, st.tags, st.total_tags);
+	else
+		printf("%s: rule set %.12s, %zu themes: %ld answers read, %ld tagged, %ld tags\n",
+		       argv[optind + 1], rs->sha256, rs->nthemes, st.answers, st.tagged, st.tags);
+	if (st.invalid_utf8)
+		cmd_warn("%ld answers are not valid UTF-8 and were not tagged", st.invalid_utf8);
+	err_print(&errors, cmd_progname);
+out:
+	db_close(db, &e);
+	ruleset_free(rs);
+	return err_print(&e, cmd_progname);
+}

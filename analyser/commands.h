@@ -1,0 +1,9 @@
+/* commands.h: the analyser's commands, one file each (cmd_NAME.c). */
+#ifndef TALLY_ANALYSER_COMMANDS_H
+#define TALLY_ANALYSER_COMMANDS_H
+
+int cmd_counts(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
+int cmd_tag(int argc, char **argv);
+
+#endif

@@ -1,0 +1,111 @@
+/*
+ * rules.h: theme rule sets (docs/rules-format.md).
+ *
+ * A rule set is a flat list of themes, each with an optional parent (a
+ * sub-theme counts toward its parent), include patterns, exclude patterns
+ * (an exclude match cancels the theme for that answer), an optional list of
+ * the questions it applies to, and examples that must or must not match.
+ * Patterns are PCRE2 with UTF and Unicode properties, caseless unless they
+ * say otherwise, compiled and JIT-compiled once when the set is loaded.
+ */
+#ifndef TALLY_RULES_H
+#define TALLY_RULES_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "err.h"
+#include "fileutil.h"
+
+struct rule_pattern {
+	char *id;             /* "THEME/2" or the pattern's own id */
+	char *source;         /* the pattern as written */
+	long line;            /* in the rules file */
+	pcre2_code *code;
+};
+
+struct rule_example {
+	char *text;
+	int must_match;
+	long line;
+};
+
+struct rule_theme {
+	char *code;
+	char *label;
+	char *description;      /* may be NULL */
+	char *parent_code;      /* may be NULL */
+	int parent;             /* index in the set, -1 for a top-level theme */
+	int depth;              /* 1 for top level, 2 for its children, ... */
+	char **questions;       /* NULL: every free-text question */
+	size_t nquestions;
+	struct rule_pattern *includes, *excludes;
+	size_t nincludes, nexcludes;
+	struct rule_example *examples;
+	size_t nexamples;
+	long line;
+};
+
+struct ruleset {
+	char *path;
+	char sha256[SHA256_HEX_LEN + 1]; /* the rule-set version: a hash of the file */
+	char *title;                     /* may be NULL */
+	struct rule_theme *themes;       /* parents before their children */
+	size_t nthemes;
+	pcre2_match_context *mctx;       /* the match limits */
+};
+
+/* What one theme found in one text. */
+struct rule_hit {
+	const struct rule_pattern *rule; /* the include that fired */
+	size_t start, end;               /* byte offsets of the match */
+};
+
+enum rule_result {
+	RULE_NO_MATCH = 0,
+	RULE_MATCH = 1,
+	RULE_ERROR = -1, /* a pattern hit the match limit or failed: counted, not fatal */
+};
+
+/*
+ * Loads and compiles a rule set. Every problem is reported (up to
+ * ERR_MAX_LINES): XML and schema errors, duplicate codes, an unknown parent,
+ * a cycle, and each pattern that does not compile, as
+ * "file:line: pattern THEME/N does not compile: message" followed by the
+ * pattern and a caret under the offending column. Returns a set the caller
+ * frees with ruleset_free(), or NULL (EXIT_DATA).
+ */
+struct ruleset *rules_load(const char *path, struct err *e);
+
+/* The same from memory; `name` stands for the file in messages. */
+struct ruleset *rules_parse(const char *buf, size_t len, const char *name, struct err *e);
+
+void ruleset_free(struct ruleset *rs);
+
+/*
+ * Whether theme `t` is found in `text` (valid UTF-8, `len` bytes): an
+ * include matches and no exclude does. `md` comes from
+ * pcre2_match_data_create(1, NULL) and may be reused. With a match, *hit
+ * says which include fired and where. `checked` says the text's UTF-8 was
+ * already validated (faster).
+ */
+enum rule_result rules_match(const struct ruleset *rs, const struct rule_theme *t,
+			     const char *text, size_t len, int checked, pcre2_match_data *md,
+			     struct rule_hit *hit);
+
+/* Whether theme `t` applies to answers of question `code`. */
+int rules_applies(const struct rule_theme *t, const char *question_code);
+
+/*
+ * Runs every example, printing each failure to `out` like a test runner
+ * ("file:line: THEME: expected a match, got none: \"text\"") and a summary.
+ * Returns the number of failures.
+ */
+int rules_check_examples(const struct ruleset *rs, FILE *out);
+
+/* The index of the theme with `code`, or -1. */
+int rules_find(const struct ruleset *rs, const char *code);
+
+#endif
