@@ -58,6 +58,10 @@ demo: build
 	$(COLLECTOR) import $(DEMO)/survey.db $(X)/paper-forms.csv --map $(X)/paper-forms.map.xml
 	$(COLLECTOR) import $(DEMO)/survey.db $(X)/easy-read-paper.csv --map $(X)/easy-read-paper.map.xml
 	$(COLLECTOR) status $(DEMO)/survey.db
+	$(ANALYSER) rules check samples/rules/twb-2019.rules.xml
+	$(ANALYSER) tag $(DEMO)/survey.db samples/rules/twb-2019.rules.xml
+	$(ANALYSER) counts $(DEMO)/survey.db --level 1
+	$(ANALYSER) counts $(DEMO)/survey.db
 
 check: build
 	$(MESON) test -C $(BUILD) --print-errorlogs

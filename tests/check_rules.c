@@ -153,6 +153,22 @@ START_TEST(test_examples_run_like_tests)
 END_TEST
 
 
+START_TEST(test_sample_rules_pass)
+{
+	struct err e;
+	struct ruleset *rs;
+	FILE *f = fopen("/dev/null", "w");
+
+	err_init(&e);
+	rs = rules_load(SAMPLE("rules/twb-2019.rules.xml"), &e);
+	ck_assert_msg(rs != NULL, "%s", err_first(&e));
+	ck_assert_int_ge(rs->nthemes, 30);
+	ck_assert_int_eq(rules_check_examples(rs, f), 0);
+	fclose(f);
+	ruleset_free(rs);
+}
+END_TEST
+
 static Suite *rules_suite(void)
 {
 	Suite *s = suite_create("rules");
@@ -162,6 +178,7 @@ static Suite *rules_suite(void)
 	tcase_add_test(tc, test_semantics);
 	tcase_add_test(tc, test_catastrophic_pattern_is_bounded);
 	tcase_add_test(tc, test_examples_run_like_tests);
+	tcase_add_test(tc, test_sample_rules_pass);
 	suite_add_tcase(s, tc);
 	return s;
 }
