@@ -73,6 +73,23 @@ expect_eq "denominator" "$(row "Respondents" | awk '{print $NF}')" "$(sqlite3 "$
 run "$ANALYSER" counts "$DB" --level 1
 case "$out" in *"  Parking"*) fail "--level 1 shows sub-themes" ;; *) ok "--level 1 hides sub-themes" ;; esac
 
+# --- untagged and explain ----------------------------------------------------
+run "$ANALYSER" untagged "$DB"
+expect_rc "untagged" 0
+untagged=$(sqlite3 "$DB" "SELECT count(*) FROM answer a JOIN question q ON q.id = a.question_id WHERE q.type = 'free-text' AND a.value IS NOT NULL AND NOT EXISTS (SELECT 1 FROM tag t WHERE t.answer_id = a.id)")
+expect_out "untagged" "$untagged of "
+case "$(printf '%s\n' "$out" | grep -ci -E '	.*(park|bus|kind)')" in 0) ok "untagged lists nothing the rules find" ;; *) fail "untagged lists tagged words" ;; esac
+run "$ANALYSER" untagged "$DB" --limit 2 --question UEC-WELL
+expect_eq "untagged --limit" "$(printf '%s\n' "$out" | grep -c '	UEC-WELL	')" 2
+rid=$(sqlite3 "$DB" "SELECT a.response_id FROM tag_detail a WHERE theme = 'PARK' LIMIT 1")
+run "$ANALYSER" explain "$DB" "$rid"
+expect_rc "explain" 0
+expect_out "explain" "PARK (Parking): rule PARK/1 matched"
+case "$out" in *"[["[Pp]ark"]]"*) ok "explain marks the words" ;; *) fail "explain marks no words" "$out" ;; esac
+run "$ANALYSER" explain "$DB" nobody
+expect_rc "explain unknown response" 2
+expect_err "explain unknown response" "there is no response 'nobody'"
+
 # --- changed rules replace the old tags -----------------------------------
 sed 's/<include>kind<\/include>/<include>brilliant<\/include>/; s/the nurses were so kind/brilliant nurses/' "$R" >"$TMP/changed.rules.xml"
 run "$ANALYSER" tag "$DB" "$TMP/changed.rules.xml"
