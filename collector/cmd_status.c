@@ -19,9 +19,9 @@ static const char usage[] =
 	"  --exercise CODE   which exercise, when the database holds several\n"
 	"  -h, --help        show this help\n";
 
-/* Prints each row of `sql` (bound to the exercise id) with `fmt`'s columns. */
+/* Prints the heading, then each row of `sql` (one column, bound to the exercise id). */
 static int print_rows(sqlite3 *db, long long ex, const char *heading, const char *sql,
-		      int ncols, struct err *e)
+		      struct err *e)
 {
 	sqlite3_stmt *st = db_prepare(db, sql, e);
 	int rc;
@@ -31,13 +31,9 @@ static int print_rows(sqlite3 *db, long long ex, const char *heading, const char
 	sqlite3_bind_int64(st, 1, ex);
 	printf("\n%s\n", heading);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		printf(" ");
-		for (int i = 0; i < ncols; i++) {
-			const char *v = (const char *)sqlite3_column_text(st, i);
+		const char *v = (const char *)sqlite3_column_text(st, 0);
 
-			printf(" %s", v ? v : "");
-		}
-		printf("\n");
+		printf("  %s\n", v ? v : "");
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : db_fail(db, "reading the status", e);
@@ -147,13 +143,13 @@ int cmd_status(int argc, char **argv)
 			       sqlite3_column_text(st, 1), sqlite3_column_int64(st, 2));
 		sqlite3_finalize(st);
 	}
-	if (print_rows(db, ex, "By channel", channel_sql, 1, &e) < 0 ||
-	    print_rows(db, ex, "By form", variant_sql, 1, &e) < 0 ||
-	    print_rows(db, ex, "By district", district_sql, 1, &e) < 0 ||
-	    print_rows(db, ex, "By event", event_sql, 1, &e) < 0 ||
-	    print_rows(db, ex, "Double entry", pending_sql, 1, &e) < 0 ||
-	    print_rows(db, ex, "Imports", imports_sql, 1, &e) < 0 ||
-	    print_rows(db, ex, "Postcode lookup", lookup_sql, 1, &e) < 0)
+	if (print_rows(db, ex, "By channel", channel_sql, &e) < 0 ||
+	    print_rows(db, ex, "By form", variant_sql, &e) < 0 ||
+	    print_rows(db, ex, "By district", district_sql, &e) < 0 ||
+	    print_rows(db, ex, "By event", event_sql, &e) < 0 ||
+	    print_rows(db, ex, "Double entry", pending_sql, &e) < 0 ||
+	    print_rows(db, ex, "Imports", imports_sql, &e) < 0 ||
+	    print_rows(db, ex, "Postcode lookup", lookup_sql, &e) < 0)
 		goto out;
 out:
 	db_close(db, &e);
