@@ -10,7 +10,7 @@ MESON    ?= meson
 
 # Debian packages the build and the tests need.
 PACKAGES = build-essential meson ninja-build pkg-config python3 \
-	libsqlite3-dev libxml2-dev libpcre2-dev nettle-dev libzip-dev check time bc \
+	libsqlite3-dev libxml2-dev libpcre2-dev nettle-dev libzip-dev libutf8proc-dev libvectorscan-dev check time bc \
 	sqlite3 util-linux
 
 COLLECTOR = $(BUILD)/collector/collector
