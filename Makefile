@@ -10,11 +10,10 @@ MESON    ?= meson
 
 # Debian packages the build and the tests need.
 PACKAGES = build-essential meson ninja-build pkg-config python3 \
-	libsqlite3-dev libxml2-dev libpcre2-dev nettle-dev libzip-dev libutf8proc-dev libvectorscan-dev check time bc \
+	libsqlite3-dev libxml2-dev libpcre2-dev nettle-dev libzip-dev libutf8proc-dev libvectorscan-dev libxlsxwriter-dev check time bc \
 	sqlite3 util-linux
 
 COLLECTOR = $(BUILD)/collector/collector
-X         = samples/exports
 ANALYSER  = $(BUILD)/analyser/analyser
 
 .PHONY: all deps configure build demo check clean
@@ -46,22 +45,7 @@ build: configure
 
 # The main job on the bundled samples; the database is left in $(DEMO)/survey.db.
 demo: build
-	@mkdir -p $(DEMO)
-	@rm -f $(DEMO)/survey.db $(DEMO)/survey.db-wal $(DEMO)/survey.db-shm
-	$(COLLECTOR) init $(DEMO)/survey.db samples/exercise-2019.xml
-	$(COLLECTOR) postcodes load $(DEMO)/survey.db samples/postcodes/outward-shares.csv samples/postcodes/staffs-postcodes.csv
-	$(COLLECTOR) import $(DEMO)/survey.db $(X)/google-forms-online.csv --map $(X)/google-forms-online.map.xml
-	$(COLLECTOR) import $(DEMO)/survey.db $(X)/surveymonkey-online.csv --map $(X)/surveymonkey-online.map.xml
-	$(COLLECTOR) import $(DEMO)/survey.db $(X)/smartsurvey-online.xlsx --map $(X)/smartsurvey-online.map.xml
-	$(COLLECTOR) import $(DEMO)/survey.db $(X)/limesurvey-online.lsr --map $(X)/limesurvey-online.map.xml
-	$(COLLECTOR) import $(DEMO)/survey.db $(X)/kobo-roadshow --map $(X)/kobo-roadshow.map.xml --xform $(X)/kobo-roadshow/form.xml
-	$(COLLECTOR) import $(DEMO)/survey.db $(X)/paper-forms.csv --map $(X)/paper-forms.map.xml
-	$(COLLECTOR) import $(DEMO)/survey.db $(X)/easy-read-paper.csv --map $(X)/easy-read-paper.map.xml
-	$(COLLECTOR) status $(DEMO)/survey.db
-	$(ANALYSER) rules check samples/rules/twb-2019.rules.xml
-	$(ANALYSER) tag $(DEMO)/survey.db samples/rules/twb-2019.rules.xml
-	$(ANALYSER) counts $(DEMO)/survey.db --level 1
-	$(ANALYSER) counts $(DEMO)/survey.db
+	@tools/demo.sh $(COLLECTOR) $(ANALYSER) $(DEMO)
 
 check: build
 	$(MESON) test -C $(BUILD) --print-errorlogs

@@ -1,4 +1,4 @@
-/* analyser counts: the headline, respondents mentioning each theme by district. */
+/* analyser counts: respondents mentioning each theme, by district or other dimensions. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,52 +8,142 @@
 #include "commands.h"
 #include "counts.h"
 #include "db.h"
+#include "fileutil.h"
 
 static const char usage[] =
-	"usage: analyser counts DB [--percent] [--level 1|2] [--exercise CODE]\n"
+	"usage: analyser counts DB [--by DIM[,DIM]] [--theme CODE] [--level 1|2]\n"
+	"                          [--percent] [--format table|csv|json|xml]\n"
+	"                          [--suppress | --no-suppress] [--threshold N] [--rounding N]\n"
+	"                          [--output FILE] [--exercise CODE]\n"
 	"\n"
-	"Prints the headline table: each theme (sub-themes indented under their\n"
-	"parent, and counted toward it), the number of respondents who mentioned\n"
-	"it in each district and in all, a row for any theme, and the number of\n"
-	"respondents in each district. Only responses that count for analysis are\n"
-	"counted (not forms waiting for a second entry or with differences).\n"
+	"Counts the respondents who mentioned each theme (sub-themes indented\n"
+	"under their parent, and counted toward it), with totals, a row for any\n"
+	"theme and the number of respondents who could have mentioned it. Each\n"
+	"respondent counts once in a cell however many answers mention the theme.\n"
+	"Only responses that count for analysis are counted (not forms waiting for\n"
+	"a second entry or with differences).\n"
 	"\n"
-	"The table is for reading on screen: small numbers are shown as they\n"
-	"are, so do not publish it as it is.\n"
+	"With no --by the table is the headline: themes by district. --by names\n"
+	"what to split by: district, channel, event, form (standard or Easy Read),\n"
+	"question (the free-text question the theme was mentioned under), polarity\n"
+	"(what works well, what could be better, other) or the code of a\n"
+	"demographic question such as AGE. Two, as in --by district,channel, give\n"
+	"a crosstab of the two for each theme.\n"
 	"\n"
-	"  --percent         percentages of the respondents in each column\n"
+	"Disclosure control: before publication, counts from 1 to 7 are shown as\n"
+	"'*' and the others rounded to the nearest 5; further cells are hidden so\n"
+	"that no hidden count can be worked out from the totals. It is on for csv,\n"
+	"json and xml and off for the table, which is for reading on screen.\n"
+	"\n"
+	"  --by DIM[,DIM]    what to split by (default: district)\n"
+	"  --theme CODE      only this theme and its sub-themes\n"
 	"  --level N         only themes down to level N (1: top-level themes)\n"
+	"  --percent         table: percentages of the respondents in each column\n"
+	"  --format F        table (default), csv, json or xml\n"
+	"  --suppress        apply disclosure control (the default for csv, json, xml)\n"
+	"  --no-suppress     show small counts as they are: not for publication\n"
+	"  --threshold N     hide counts from 1 to N-1 (default 8: 1 to 7 hidden)\n"
+	"  --rounding N      round shown counts to the nearest N (default 5; 1: exact)\n"
+	"  --output FILE     write to FILE (created readable only by you)\n"
 	"  --exercise CODE   which exercise, when the database holds several\n"
-	"  -h, --help        show this help\n";
+	"  -h, --help        show this help\n"
+	"\n"
+	"Examples:\n"
+	"  analyser counts survey.db\n"
+	"  analyser counts survey.db --by channel --percent\n"
+	"  analyser counts survey.db --by district,AGE --theme ACCESS --format csv\n";
+
+static int parse_long(const char *opt, const char *s, long min, long max, long *out)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (!*s || *end || v < min || v > max)
+		return cmd_usage_error(usage, "%s takes a whole number from %ld to %ld, not '%s'",
+				       opt, min, max, s);
+	*out = v;
+	return 0;
+}
 
 int cmd_counts(int argc, char **argv)
 {
+	enum { O_PERCENT = 256, O_LEVEL, O_EXERCISE, O_BY, O_THEME, O_FORMAT, O_SUPPRESS,
+	       O_NO_SUPPRESS, O_THRESHOLD, O_ROUNDING, O_OUTPUT };
 	static const struct option longopts[] = {
-		{ "percent", no_argument, NULL, 'p' },
-		{ "level", required_argument, NULL, 'l' },
-		{ "exercise", required_argument, NULL, 'x' },
+		{ "percent", no_argument, NULL, O_PERCENT },
+		{ "level", required_argument, NULL, O_LEVEL },
+		{ "exercise", required_argument, NULL, O_EXERCISE },
+		{ "by", required_argument, NULL, O_BY },
+		{ "theme", required_argument, NULL, O_THEME },
+		{ "format", required_argument, NULL, O_FORMAT },
+		{ "suppress", no_argument, NULL, O_SUPPRESS },
+		{ "no-suppress", no_argument, NULL, O_NO_SUPPRESS },
+		{ "threshold", required_argument, NULL, O_THRESHOLD },
+		{ "rounding", required_argument, NULL, O_ROUNDING },
+		{ "output", required_argument, NULL, O_OUTPUT },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *code = NULL;
-	struct count_table *t = NULL;
+	static const char *const formats[] = { "table", "csv", "json", "xml", NULL };
+	struct count_output o = { .format = COUNT_TABLE };
+	struct sdc_rule rule = SDC_NHS;
+	const char *code = NULL, *by = NULL, *output = NULL;
+	struct count_cube *cube = NULL;
+	struct out_file of = { 0 };
+	int c, suppress = -1, rc;
 	struct err e;
 	sqlite3 *db;
 	long long ex;
-	int c, percent = 0, level = 0;
+	long n;
 
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'p':
-			percent = 1;
+		case O_PERCENT:
+			o.percent = 1;
 			break;
-		case 'l':
+		case O_LEVEL:
 			if (strcmp(optarg, "1") && strcmp(optarg, "2"))
 				return cmd_usage_error(usage, "--level takes 1 or 2, not '%s'", optarg);
-			level = atoi(optarg);
+			o.max_depth = atoi(optarg);
 			break;
-		case 'x':
+		case O_EXERCISE:
 			code = optarg;
+			break;
+		case O_BY:
+			by = optarg;
+			break;
+		case O_THEME:
+			o.theme = optarg;
+			break;
+		case O_FORMAT: {
+			size_t k;
+
+			for (k = 0; formats[k] && strcmp(formats[k], optarg); k++)
+				;
+			if (!formats[k])
+				return cmd_usage_error(usage, "--format takes table, csv, json or xml, "
+						       "not '%s'", optarg);
+			o.format = (enum count_format)k;
+			break;
+		}
+		case O_SUPPRESS:
+			suppress = 1;
+			break;
+		case O_NO_SUPPRESS:
+			suppress = 0;
+			break;
+		case O_THRESHOLD:
+			if ((rc = parse_long("--threshold", optarg, 0, 1000, &n)))
+				return rc;
+			rule.threshold = n;
+			break;
+		case O_ROUNDING:
+			if ((rc = parse_long("--rounding", optarg, 1, 1000, &n)))
+				return rc;
+			rule.rounding = n;
+			break;
+		case O_OUTPUT:
+			output = optarg;
 			break;
 		case 'h':
 			return cmd_help(usage);
@@ -63,14 +153,33 @@ int cmd_counts(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return cmd_usage_error(usage, "counts takes one database");
+	if (suppress < 0)
+		suppress = o.format != COUNT_TABLE;
+	if (suppress)
+		o.suppress = &rule;
+	else if (o.format != COUNT_TABLE)
+		cmd_warn("small counts are shown as they are (--no-suppress): do not publish this");
+	if (o.percent && o.format != COUNT_TABLE)
+		return cmd_usage_error(usage, "--percent is for the table: csv, json and xml "
+				       "always carry the percentage");
 	err_init(&e);
 	if (!(db = db_open(argv[optind], DB_MUST_EXIST, NULL, &e)))
 		return err_print(&e, cmd_progname);
-	if (db_pick_exercise(db, code, &ex, &e) == 0 && (t = counts_headline(db, ex, level, &e)))
-		counts_print_table(t, percent, stdout);
-	count_table_free(t);
+	if (db_pick_exercise(db, code, &ex, &e) == 0 && (cube = counts_build(db, ex, by, &e))) {
+		FILE *out = stdout;
+
+		if (output && out_open(&of, output, &e) == 0)
+			out = of.f;
+		if (!output || of.f) {
+			if (counts_write(cube, &o, out, &e) < 0)
+				out_abandon(&of);
+			else if (output)
+				out_commit(&of, &e);
+		}
+	}
+	count_cube_free(cube);
 	db_close(db, &e);
 	if (fflush(stdout) != 0)
-		err_set(&e, EXIT_SYSTEM, "cannot write the table to standard output");
+		err_set(&e, EXIT_SYSTEM, "cannot write the counts to standard output");
 	return err_print(&e, cmd_progname);
 }

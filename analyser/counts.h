@@ -1,10 +1,16 @@
 /*
- * counts.h: respondents mentioning each theme, by district.
+ * counts.h: respondents mentioning each theme, split by one or two
+ * dimensions (district, channel, event, form, question, polarity or a
+ * demographic question), with totals and denominators.
  *
  * A respondent mentions a theme when any of their free-text answers carries
- * a tag for it or for one of its sub-themes. Only responses that count for
- * analysis are counted: those accepted as entered or verified by a second
- * entry (not those waiting for a second entry or with differences).
+ * a tag for it or for one of its sub-themes; each respondent counts once in
+ * a cell, however many answers mention the theme. Only responses that count
+ * for analysis are counted: those accepted as entered or verified by a
+ * second entry (not those waiting for a second entry or with differences).
+ *
+ * Totals are respondents too, not sums: a respondent who mentions a theme
+ * under two questions is one respondent in the theme's total.
  */
 #ifndef TALLY_COUNTS_H
 #define TALLY_COUNTS_H
@@ -13,29 +19,115 @@
 #include <stdio.h>
 
 #include "err.h"
+#include "suppress.h"
 
-struct count_table {
-	size_t nrows, ncols;        /* themes; districts plus "not known" */
-	char **row_code, **row_label;
-	int *row_depth;
-	char **col_code, **col_label;
-	long *cells;                /* nrows x ncols */
-	long *row_total;            /* respondents mentioning the theme anywhere */
-	long *col_any;              /* respondents in the column mentioning any theme */
-	long *col_base;             /* respondents in the column (the denominator) */
-	long any_total, base_total;
+enum count_dim_kind {
+	DIM_DISTRICT,    /* where the respondent lives (or the event's district) */
+	DIM_CHANNEL,     /* online, paper, Easy Read paper, event card */
+	DIM_EVENT,       /* the listening event or roadshow, or none */
+	DIM_FORM,        /* standard or Easy Read form */
+	DIM_QUESTION,    /* the free-text question the theme was mentioned under */
+	DIM_POLARITY,    /* works well, could be better, other */
+	DIM_DEMOGRAPHIC, /* the option chosen on one demographic question */
+};
+
+struct count_value {
+	char *code;    /* "E07000192", "online", "AGE-25-34"; "unknown", "none" */
+	char *label;   /* "Cannock Chase" */
+	char *heading; /* short form for a column heading: event code, question code */
+};
+
+struct count_dim {
+	enum count_dim_kind kind;
+	char *name;                /* as given on the command line: "district", "AGE" */
+	char *title;               /* "District", "Age" */
+	long long question_id;     /* DIM_DEMOGRAPHIC */
+	struct count_value *values;
+	size_t nvalues;
+};
+
+struct count_theme {
+	char *code, *label;
+	int depth;
+	int parent; /* index, -1 at the top */
 };
 
 /*
- * Builds the headline table for exercise `ex` with its current rule set;
- * `max_depth` 0 keeps every level. Returns a table to free with
- * count_table_free(), or NULL with `e` set (no rule set yet: EXIT_USAGE).
+ * The counted cube: for every theme (and a last "any theme" row), every
+ * value of the first dimension and every value of the second, respondents
+ * mentioning it; index nvalues of a dimension is its "all" margin. With one
+ * dimension the second has no values (only its margin).
  */
-struct count_table *counts_headline(sqlite3 *db, long long ex, int max_depth, struct err *e);
+struct count_cube {
+	char ruleset[65];          /* the rule-set version the tags come from */
+	char *exercise_code, *exercise_title;
+	struct count_theme *themes;
+	size_t nthemes;            /* excluding "any theme" */
+	struct count_dim dim[2];
+	size_t ndims;              /* 1 or 2 */
+	long *cells;               /* (nthemes+1) x (n0+1) x (n1+1) */
+	long *base;                /* respondents per (v0, v1): (n0+1) x (n1+1) */
+};
 
-void count_table_free(struct count_table *t);
+/* The names --by takes besides demographic question codes. */
+extern const char *const count_dim_names[];
 
-/* An aligned table for a terminal; `percent` shows % of respondents instead. */
-void counts_print_table(const struct count_table *t, int percent, FILE *out);
+/*
+ * Counts exercise `ex` by the dimensions named in `by` ("district",
+ * "channel,AGE", ...; NULL for district). Returns a cube to free with
+ * count_cube_free(), or NULL with `e` set: nothing tagged yet, an unknown
+ * dimension or more than two (EXIT_USAGE), a database error (EXIT_SYSTEM).
+ */
+struct count_cube *counts_build(sqlite3 *db, long long ex, const char *by, struct err *e);
+
+void count_cube_free(struct count_cube *c);
+
+static inline long count_cell(const struct count_cube *c, size_t theme, size_t v0, size_t v1)
+{
+	size_t n0 = c->dim[0].nvalues + 1, n1 = c->dim[1].nvalues + 1;
+
+	return c->cells[(theme * n0 + v0) * n1 + v1];
+}
+
+static inline long count_base(const struct count_cube *c, size_t v0, size_t v1)
+{
+	return c->base[v0 * (c->dim[1].nvalues + 1) + v1];
+}
+
+enum count_format { COUNT_TABLE, COUNT_CSV, COUNT_JSON, COUNT_XML };
+
+struct count_output {
+	enum count_format format;
+	int percent;               /* table: percentages instead of counts */
+	int max_depth;             /* 0: every level */
+	const char *theme;         /* only this theme (and its sub-themes); NULL: all */
+	const struct sdc_rule *suppress; /* NULL: counts as they are */
+};
+
+/* One published cell: what csv, json and xml give, one record per cell. */
+struct count_record {
+	const char *theme, *theme_label; /* "(any)", "Any theme" for any theme */
+	int level;                       /* 0 for any theme */
+	const char *code[2], *label[2];  /* the dimensions' values; "(all)", "All" for a margin */
+	long count;                      /* respondents mentioning; -1 when hidden */
+	long respondents;                /* the denominator; -1 when hidden */
+	double percent;                  /* of the published numbers; -1 when there is none */
+};
+
+/*
+ * Calls `fn` for every published cell of the cube as `o` selects it (format
+ * ignored), in the order csv gives them; stops at the first nonzero return
+ * and gives it back. 0, the callback's value, or -1 with `e` set.
+ */
+int counts_each(const struct count_cube *c, const struct count_output *o,
+		int (*fn)(const struct count_record *r, void *arg), void *arg, struct err *e);
+
+/*
+ * Writes the cube as `o` says: with one dimension a table of themes by its
+ * values; with two, a crosstab of the two for each theme. 0, or -1 with `e`
+ * set (an unknown theme: EXIT_USAGE; a write error or no memory: EXIT_SYSTEM).
+ */
+int counts_write(const struct count_cube *c, const struct count_output *o, FILE *out,
+		 struct err *e);
 
 #endif

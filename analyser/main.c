@@ -9,7 +9,7 @@
 static const struct command commands[] = {
 	{ "rules", cmd_rules, "check a theme rule set: patterns and examples" },
 	{ "tag", cmd_tag, "tag the free-text answers with a rule set's themes" },
-	{ "counts", cmd_counts, "respondents mentioning each theme, by district" },
+	{ "counts", cmd_counts, "respondents mentioning each theme, by district or another split" },
 	{ "untagged", cmd_untagged, "list the free text no theme matched" },
 	{ "explain", cmd_explain, "show one response's tags with the matched words marked" },
 	{ 0 },

@@ -151,3 +151,67 @@ const char *file_base(const char *path)
 
 	return slash ? slash + 1 : path;
 }
+
+int out_open(struct out_file *o, const char *path, struct err *e)
+{
+	size_t n = strlen(path) + 16;
+	int fd;
+
+	memset(o, 0, sizeof *o);
+	if (!(o->path = strdup(path)) || !(o->tmp = malloc(n))) {
+		free(o->path);
+		o->path = NULL;
+		return err_set(e, EXIT_SYSTEM, "out of memory");
+	}
+	snprintf(o->tmp, n, "%s.tmp-XXXXXX", path);
+	/* mkstemp creates the file with mode 0600. */
+	if ((fd = mkstemp(o->tmp)) < 0 || !(o->f = fdopen(fd, "w"))) {
+		int saved = errno;
+
+		if (fd >= 0) {
+			close(fd);
+			unlink(o->tmp);
+		}
+		free(o->path);
+		free(o->tmp);
+		memset(o, 0, sizeof *o);
+		return err_set(e, EXIT_SYSTEM, "cannot create %s: %s", path, strerror(saved));
+	}
+	return 0;
+}
+
+void out_abandon(struct out_file *o)
+{
+	if (o->f)
+		fclose(o->f);
+	if (o->tmp)
+		unlink(o->tmp);
+	free(o->path);
+	free(o->tmp);
+	memset(o, 0, sizeof *o);
+}
+
+int out_commit(struct out_file *o, struct err *e)
+{
+	int bad = fflush(o->f) != 0 || ferror(o->f) || fsync(fileno(o->f)) != 0;
+	int saved = errno;
+
+	if (fclose(o->f) != 0 && !bad) {
+		bad = 1;
+		saved = errno;
+	}
+	o->f = NULL;
+	if (!bad && rename(o->tmp, o->path) != 0) {
+		bad = 1;
+		saved = errno;
+	}
+	if (bad) {
+		err_set(e, EXIT_SYSTEM, "cannot write %s: %s", o->path, strerror(saved));
+		out_abandon(o);
+		return -1;
+	}
+	free(o->path);
+	free(o->tmp);
+	memset(o, 0, sizeof *o);
+	return 0;
+}

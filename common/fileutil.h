@@ -6,6 +6,7 @@
 #define TALLY_FILEUTIL_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "err.h"
 
@@ -26,6 +27,21 @@ int file_sha256(const char *path, char *hex, struct err *e);
 
 /* True when the bytes start with gzip's magic number. */
 int file_is_gzip(const char *buf, size_t len);
+
+/*
+ * An output file that appears whole or not at all, readable only by its
+ * owner (mode 0600: exports carry what the public said). out_open() creates
+ * a temporary file beside `path`; out_commit() flushes, syncs and renames it
+ * into place; out_abandon() removes it. Both free `o`.
+ */
+struct out_file {
+	FILE *f;
+	char *path, *tmp;
+};
+
+int out_open(struct out_file *o, const char *path, struct err *e);
+int out_commit(struct out_file *o, struct err *e);
+void out_abandon(struct out_file *o);
 
 /* The part of `path` after its last '/'. */
 const char *file_base(const char *path);

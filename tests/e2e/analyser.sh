@@ -73,6 +73,127 @@ expect_eq "denominator" "$(row "Respondents" | awk '{print $NF}')" "$(sqlite3 "$
 run "$ANALYSER" counts "$DB" --level 1
 case "$out" in *"  Parking"*) fail "--level 1 shows sub-themes" ;; *) ok "--level 1 hides sub-themes" ;; esac
 
+# --- counts by other dimensions, as CSV without suppression, against SQL ---------
+# csv_cell THEME V1 [V2]: the respondents_mentioning column of that record.
+csv_cell() { COL=-3 csv_get "$@"; }
+csv_base() { COL=-2 csv_get "$@"; }
+csv_get() {
+	printf '%s\n' "$out" | python3 -c '
+import csv, os, sys
+want = sys.argv[1:]
+rows = list(csv.reader(sys.stdin))
+head = rows[0]
+dims = [i for i, h in enumerate(head[3:-3], 3) if not h.endswith("_label")]
+for r in rows[1:]:
+    if r[0] == want[0] and [r[i] for i in dims] == want[1:]:
+        print(r[int(os.environ["COL"])]); break
+else:
+    print("missing")' "$@"
+}
+# sql_resp WHERE: respondents with a free-text answer matching WHERE (a: answer, r: response, q: question).
+sql_resp() {
+	sqlite3 "$DB" "SELECT count(DISTINCT r.id) FROM response r JOIN answer a ON a.response_id = r.id JOIN question q ON q.id = a.question_id WHERE q.type = 'free-text' AND ($1)"
+}
+run "$ANALYSER" counts "$DB" --by channel --format csv --no-suppress
+expect_rc "counts --by channel" 0
+expect_err "--no-suppress warns" "do not publish this"
+expect_out "csv header" "theme,theme_label,level,channel,channel_label,respondents_mentioning,respondents,percent"
+for ch in online paper easy-read-paper; do
+	expect_eq "parking by channel $ch" "$(csv_cell PARK "$ch")" "$(sql_resp "a.value LIKE '%park%' AND r.channel = '$ch'")"
+done
+expect_eq "respondents by channel" "$(csv_base '(any)' paper)" \
+	"$(sqlite3 "$DB" "SELECT count(*) FROM response WHERE channel = 'paper'")"
+run "$ANALYSER" counts "$DB" --by form --format csv --no-suppress
+expect_eq "buses on Easy Read forms" "$(csv_cell BUS easy-read)" "$(sql_resp "a.value LIKE '%bus%' AND r.form_variant = 'easy-read'")"
+run "$ANALYSER" counts "$DB" --by question --format csv --no-suppress
+expect_eq "parking under UEC-BETTER" "$(csv_cell PARK UEC-BETTER)" "$(sql_resp "a.value LIKE '%park%' AND q.code = 'UEC-BETTER'")"
+expect_eq "kind staff under MH-WELL" "$(csv_cell KIND MH-WELL)" "$(sql_resp "a.value LIKE '%kind%' AND q.code = 'MH-WELL'")"
+expect_eq "who answered UEC-BETTER" "$(csv_base '(any)' UEC-BETTER)" \
+	"$(sql_resp "q.code = 'UEC-BETTER' AND a.state = 'answered' AND length(a.value) > 0")"
+# An Easy Read answer counts under the standard question it stands for.
+er=$(sqlite3 "$DB" "SELECT count(*) FROM answer a JOIN question q ON q.id = a.question_id WHERE q.code = 'UEC-WELL' AND a.source_question_id IS NOT NULL")
+[ "$er" -gt 0 ] && ok "Easy Read answers stored under UEC-WELL ($er)" || fail "no Easy Read answers under UEC-WELL"
+run "$ANALYSER" counts "$DB" --by polarity --format csv --no-suppress
+expect_eq "kind staff in what works well" "$(csv_cell KIND works-well)" \
+	"$(sql_resp "a.value LIKE '%kind%' AND coalesce((SELECT s.polarity FROM question s WHERE s.id = q.maps_to), q.polarity) = 'works-well'")"
+run "$ANALYSER" counts "$DB" --by age --format csv --no-suppress
+expect_rc "counts --by a demographic question" 0
+expect_out "demographic header" "theme,theme_label,level,AGE,AGE_label,"
+age_sql() { sql_resp "a.value LIKE '%park%' AND r.id IN (SELECT d.response_id FROM answer d JOIN question_option o ON o.id = d.option_id JOIN question dq ON dq.id = d.question_id WHERE dq.code = 'AGE' AND o.code = '$1')"; }
+expect_eq "parking among 65-74" "$(csv_cell PARK 65-74)" "$(age_sql 65-74)"
+expect_eq "parking, age not given" "$(csv_cell PARK '(unknown)')" \
+	"$(sql_resp "a.value LIKE '%park%' AND r.id NOT IN (SELECT d.response_id FROM answer d JOIN question dq ON dq.id = d.question_id WHERE dq.code = 'AGE' AND d.option_id IS NOT NULL)")"
+run "$ANALYSER" counts "$DB" --by district,channel --format csv --no-suppress
+expect_rc "crosstab" 0
+code=$(sqlite3 "$DB" "SELECT district_code FROM exercise_district ORDER BY position LIMIT 1 OFFSET 8")
+expect_eq "crosstab cell" "$(csv_cell KIND "$code" online)" "$(sql_resp "a.value LIKE '%kind%' AND r.district_code = '$code' AND r.channel = 'online'")"
+expect_eq "crosstab margin" "$(csv_cell KIND '(all)' online)" "$(sql_resp "a.value LIKE '%kind%' AND r.channel = 'online'")"
+run "$ANALYSER" counts "$DB" --by district,channel --theme park
+expect_rc "crosstab table" 0
+expect_out "crosstab title" "Parking (PARK) by District and Channel"
+expect_out "crosstab respondents" "Respondents by District and Channel"
+run "$ANALYSER" counts "$DB" --theme ACCESS
+case "$out" in *"Kind staff"*) fail "--theme shows other themes" ;; *"  Parking"*) ok "--theme shows the theme and its sub-themes" ;; *) fail "--theme lost its sub-themes" "$out" ;; esac
+
+# --- machine formats -----------------------------------------------------------
+run "$ANALYSER" counts "$DB" --format json
+expect_rc "json" 0
+printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["suppression"]["threshold"] == 8 and d["cells"]' \
+	&& ok "json parses, suppression on by default" || fail "json does not parse" "$out"
+run "$ANALYSER" counts "$DB" --by channel --format xml
+expect_rc "xml" 0
+printf '%s' "$out" | python3 -c 'import sys, xml.etree.ElementTree as E; r=E.fromstring(sys.stdin.read()); assert r.find("suppression") is not None and r.findall("cell")' \
+	&& ok "xml parses, suppression on by default" || fail "xml does not parse" "$out"
+
+# --- disclosure control --------------------------------------------------------
+run "$ANALYSER" counts "$DB" --format csv
+expect_rc "suppressed csv" 0
+printf '%s\n' "$out" | python3 -c '
+import csv, sys
+rows = list(csv.reader(sys.stdin))[1:]
+shown = [int(r[-3]) for r in rows if r[-3] != "*"] + [int(r[-2]) for r in rows if r[-2] != "*"]
+assert all(v % 5 == 0 for v in shown), "a shown count is not a multiple of 5"
+assert any(r[-3] == "*" for r in rows), "nothing hidden"
+# A theme row (or a district column) never has exactly one hidden cell.
+from collections import defaultdict
+line = defaultdict(int)
+for r in rows:
+    if r[-3] == "*":
+        line["row", r[0]] += 1
+        line["col", r[3]] += 1
+bad = [k for k, n in line.items() if n == 1]
+assert not bad, bad
+' && ok "published counts: multiples of 5, no line with a single hidden cell" || fail "suppression broken" "$out"
+raw=$(sqlite3 "$DB" "SELECT count(DISTINCT r.id) FROM response r JOIN answer a ON a.response_id = r.id JOIN question q ON q.id = a.question_id WHERE q.type = 'free-text' AND a.value LIKE '%park%' AND r.channel = 'paper'")
+run "$ANALYSER" counts "$DB" --by channel --format csv --threshold 1 --rounding 1
+expect_eq "threshold 1, rounding 1: exact" "$(csv_cell PARK paper)" "$raw"
+run "$ANALYSER" counts "$DB" --by channel --suppress --threshold 1000 --rounding 1
+expect_out "threshold 1000 hides everything" "*"
+run "$ANALYSER" counts "$DB" --format csv --output "$TMP/counts.csv"
+expect_rc "counts --output" 0
+expect_eq "--output is private" "$(stat -c %a "$TMP/counts.csv")" 600
+expect_eq "--output holds the csv" "$(cat "$TMP/counts.csv")" "$("$ANALYSER" counts "$DB" --format csv)"
+
+# --- bad counts command lines ------------------------------------------------
+run "$ANALYSER" counts "$DB" --by colour
+expect_rc "unknown dimension" 2
+expect_err "unknown dimension" "cannot count by 'colour'"
+run "$ANALYSER" counts "$DB" --by district,channel,form
+expect_rc "three dimensions" 2
+expect_err "three dimensions" "one or two dimensions"
+run "$ANALYSER" counts "$DB" --by channel,channel
+expect_rc "the same dimension twice" 2
+run "$ANALYSER" counts "$DB" --format pdf
+expect_rc "unknown format" 2
+run "$ANALYSER" counts "$DB" --theme NOPE
+expect_rc "unknown theme" 2
+expect_err "unknown theme" "no theme 'NOPE'"
+run "$ANALYSER" counts "$DB" --threshold -3
+expect_rc "bad threshold" 2
+run "$ANALYSER" counts "$DB" --output /nonexistent/dir/x.csv
+expect_rc "unwritable output" 3
+expect_err "unwritable output" "cannot create /nonexistent/dir/x.csv"
+
 # --- untagged and explain ----------------------------------------------------
 run "$ANALYSER" untagged "$DB"
 expect_rc "untagged" 0
