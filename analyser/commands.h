@@ -3,6 +3,7 @@
 #define TALLY_ANALYSER_COMMANDS_H
 
 int cmd_counts(int argc, char **argv);
+int cmd_evaluate(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_tag(int argc, char **argv);

@@ -12,6 +12,7 @@ static const struct command commands[] = {
 	{ "counts", cmd_counts, "respondents mentioning each theme, by district or another split" },
 	{ "untagged", cmd_untagged, "list the free text no theme matched" },
 	{ "explain", cmd_explain, "show one response's tags with the matched words marked" },
+	{ "evaluate", cmd_evaluate, "agreement of the tags with a hand-coded sample" },
 	{ 0 },
 };
 

@@ -28,6 +28,7 @@ step "$ANALYSER" tag "$DB" samples/rules/twb-2019.rules.xml
 step "$ANALYSER" counts "$DB" --level 1
 step "$ANALYSER" counts "$DB"
 step "$ANALYSER" counts "$DB" --by channel --level 1 --percent
+step "$ANALYSER" evaluate "$DB" samples/gold/twb-2019-gold.csv --level 1
 step "$ANALYSER" counts "$DB" --format csv --output "$OUT/theme-counts-by-district.csv"
 printf '\nThe database is %s; published counts (disclosure control applied) are in %s.\n' \
 	"$DB" "$OUT/theme-counts-by-district.csv"

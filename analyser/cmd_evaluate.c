@@ -1,0 +1,140 @@
+/* analyser evaluate: the rules' tags against a hand-coded sample. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "commands.h"
+#include "db.h"
+#include "evaluate.h"
+
+static const char usage[] =
+	"usage: analyser evaluate DB GOLD.csv [--exercise CODE] [--level 1|2]\n"
+	"                         [--format table|csv] [--disagreements N]\n"
+	"\n"
+	"Compares the current rule set's tags with a sample of responses coded by\n"
+	"hand. GOLD.csv has a header row with an identifying column, 'response'\n"
+	"(the number in this database), 'external_id' (the survey tool's id, as\n"
+	"stored) or 'serial' (the paper form's number), and a 'themes' column:\n"
+	"the theme codes the coder found, separated by ';', ',' or spaces, empty\n"
+	"for none. With both 'external_id' and 'serial', each row fills one.\n"
+	"Other columns, such as 'note', are ignored. A sub-theme counts toward its\n"
+	"parent, for the coder as for the rules. Every coded response must count\n"
+	"for analysis (not wait for a second entry).\n"
+	"\n"
+	"For each theme either side found: how many responses the coder and the\n"
+	"rules gave it, true and false positives, false negatives, precision,\n"
+	"recall, F1 and Cohen's kappa; then micro and macro averages, and the\n"
+	"responses where the two disagree, with the rule and words behind each\n"
+	"tag the coder did not give. The matched words are the respondents' own:\n"
+	"do not share the list outside the analysis team. See docs/evaluate.md.\n"
+	"\n"
+	"  --level N          only themes down to level N (1: top-level themes)\n"
+	"  --format F         'table' (the default) or 'csv' for spreadsheets\n"
+	"  --disagreements N  list at most N disagreements (default 20; 0: all)\n"
+	"  --exercise CODE    which exercise, when the database holds several\n"
+	"  -h, --help         show this help\n";
+
+/* Opens the gold file; a missing file is a command-line mistake. */
+static struct csv_reader *open_gold(const char *path, int *fd, struct err *e)
+{
+	struct csv_reader *r;
+
+	*fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (*fd < 0) {
+		err_set(e, errno == ENOENT ? EXIT_USAGE : EXIT_SYSTEM, "cannot open %s: %s", path,
+			strerror(errno));
+		return NULL;
+	}
+	if (!(r = csv_reader_fd(*fd, path, NULL, e))) {
+		close(*fd);
+		*fd = -1;
+	}
+	return r;
+}
+
+int cmd_evaluate(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "exercise", required_argument, NULL, 'x' },
+		{ "level", required_argument, NULL, 'l' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "disagreements", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *code = NULL;
+	struct evaluation *ev = NULL;
+	struct csv_reader *gold = NULL;
+	long long ex, max_dis = 20;
+	int c, level = 0, csv = 0, fd = -1;
+	struct err e;
+	sqlite3 *db;
+
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'x':
+			code = optarg;
+			break;
+		case 'l':
+			if (strcmp(optarg, "1") && strcmp(optarg, "2"))
+				return cmd_usage_error(usage, "--level takes 1 or 2, not '%s'", optarg);
+			level = atoi(optarg);
+			break;
+		case 'f':
+			if (!strcmp(optarg, "csv"))
+				csv = 1;
+			else if (!strcmp(optarg, "table"))
+				csv = 0;
+			else
+				return cmd_usage_error(usage, "--format takes 'table' or 'csv', not "
+							      "'%s'", optarg);
+			break;
+		case 'd': {
+			char *end;
+
+			errno = 0;
+			max_dis = strtoll(optarg, &end, 10);
+			if (*end || end == optarg || max_dis < 0 || errno)
+				return cmd_usage_error(usage, "--disagreements takes a whole number, "
+							      "not '%s'", optarg);
+			break;
+		}
+		case 'h':
+			return cmd_help(usage);
+		default:
+			return cmd_usage_error(usage, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (argc - optind != 2)
+		return cmd_usage_error(usage, "evaluate takes a database and a gold file");
+	err_init(&e);
+	if (!(db = db_open(argv[optind], DB_MUST_EXIST, NULL, &e)))
+		return err_print(&e, cmd_progname);
+	if (db_pick_exercise(db, code, &ex, &e) < 0)
+		goto out;
+	if (!(gold = open_gold(argv[optind + 1], &fd, &e)))
+		goto out;
+	if (!(ev = eval_run(db, ex, gold, argv[optind + 1], level, &e)))
+		goto out;
+	if (ev->stale)
+		cmd_warn("%ld of the coded responses have answers added since the last 'analyser "
+			 "tag': run it again for a fair comparison", ev->stale);
+	if (csv)
+		eval_print_csv(ev, stdout);
+	else
+		eval_print_table(ev, (size_t)max_dis, stdout);
+	if (fflush(stdout) != 0)
+		err_set(&e, EXIT_SYSTEM, "cannot write the results to standard output");
+out:
+	eval_free(ev);
+	csv_reader_free(gold);
+	if (fd >= 0)
+		close(fd);
+	db_close(db, &e);
+	return err_print(&e, cmd_progname);
+}
