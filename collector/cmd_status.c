@@ -13,8 +13,9 @@ static const char usage[] =
 	"\n"
 	"Shows the exercise in DB and how many responses it holds, by channel,\n"
 	"form (standard or Easy Read), district and event; forms waiting for a\n"
-	"second officer's entry or for differences to be resolved; imported files\n"
-	"and the rows they rejected; and the postcode lookup.\n"
+	"second officer's entry or for differences to be resolved (by event and\n"
+	"officer, with their serial numbers); imported files and the rows they\n"
+	"rejected; and the postcode lookup.\n"
 	"\n"
 	"  --exercise CODE   which exercise, when the database holds several\n"
 	"  -h, --help        show this help\n";
@@ -35,6 +36,21 @@ static int print_rows(sqlite3 *db, long long ex, const char *heading, const char
 
 		printf("  %s\n", v ? v : "");
 	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, "reading the status", e);
+}
+
+/* Each row of `sql` (one column, bound to the exercise id), under the last heading. */
+static int print_lines(sqlite3 *db, long long ex, const char *sql, struct err *e)
+{
+	sqlite3_stmt *st = db_prepare(db, sql, e);
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, ex);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		printf("  %s\n", (const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : db_fail(db, "reading the status", e);
 }
@@ -88,11 +104,32 @@ static const char pending_sql[] =
 	"  (SELECT count(*) FROM response WHERE exercise_id = ?1 "
 	"   AND entry_status = 'differences'))";
 
+/* Forms waiting, by event and first officer, with their first serial numbers. */
+static const char pending_forms_sql[] =
+	"WITH p AS (SELECT r.serial, r.entry_status AS st, coalesce(v.code, '-') AS ev, "
+	"  coalesce(r.officer, '-') AS who, row_number() OVER (PARTITION BY r.event_id, "
+	"  r.officer, r.entry_status ORDER BY r.serial) AS k "
+	"  FROM response r LEFT JOIN event v ON v.id = r.event_id WHERE r.exercise_id = ?1 "
+	"  AND (r.entry_status = 'awaiting-second-entry' OR r.entry_status = 'differences')) "
+	"SELECT printf('%-9s %-20s %4d %s: %s%s', ev, substr(who, 1, 20), count(*), "
+	"  CASE st WHEN 'differences' THEN 'to resolve' ELSE 'to check  ' END, "
+	"  group_concat(CASE WHEN k <= 6 THEN serial END, ' '), "
+	"  CASE WHEN count(*) > 6 THEN ' ...' ELSE '' END) "
+	"FROM p GROUP BY ev, who, st ORDER BY ev, who, st";
+
 static const char imports_sql[] =
 	"SELECT printf('%d files imported, %d rows accepted, %d rejected, %d duplicates "
 	"skipped', count(*), coalesce(sum(rows_accepted), 0), coalesce(sum(rows_rejected), 0), "
 	"  coalesce(sum(rows_duplicate), 0)) "
-	"FROM import_batch WHERE exercise_id = ?1";
+	"FROM import_batch WHERE exercise_id = ?1 AND format <> 'entry'";
+
+/* Typed-in sessions ('collector enter'), which are not files. */
+static const char typed_sql[] =
+	"SELECT printf('%d forms typed in and %d second entries, by %d officer%s', "
+	"  coalesce(sum(CASE entry_mode WHEN 'first' THEN rows_accepted END), 0), "
+	"  coalesce(sum(CASE entry_mode WHEN 'second' THEN rows_accepted END), 0), "
+	"  count(DISTINCT officer), CASE count(DISTINCT officer) WHEN 1 THEN '' ELSE 's' END) "
+	"FROM import_batch WHERE exercise_id = ?1 AND entry_mode IS NOT NULL";
 
 static const char lookup_sql[] =
 	"SELECT printf('%d full postcodes, %d outward codes (threshold %d%%)', "
@@ -148,7 +185,9 @@ int cmd_status(int argc, char **argv)
 	    print_rows(db, ex, "By district", district_sql, &e) < 0 ||
 	    print_rows(db, ex, "By event", event_sql, &e) < 0 ||
 	    print_rows(db, ex, "Double entry", pending_sql, &e) < 0 ||
+	    print_lines(db, ex, pending_forms_sql, &e) < 0 ||
 	    print_rows(db, ex, "Imports", imports_sql, &e) < 0 ||
+	    print_lines(db, ex, typed_sql, &e) < 0 ||
 	    print_rows(db, ex, "Postcode lookup", lookup_sql, &e) < 0)
 		goto out;
 out:

@@ -71,8 +71,9 @@ struct importer {
 	const char **mapped;        /* every field the mapping names (XML formats: seen yet?) */
 	unsigned char *mapped_seen;
 	size_t nmapped;
-	sqlite3_stmt *ins_response, *ins_answer, *ins_reject, *find_id, *find_serial, *find_event,
-		*seen_add, *seen_get, *districts;
+	struct response_writer *writer;
+	sqlite3_stmt *ins_reject, *find_id, *find_serial, *find_event, *seen_add, *seen_get,
+		*districts;
 	struct import_stats *stats;
 	struct err *rejects, *warnings, *e;
 };
@@ -363,14 +364,9 @@ static int index_fields(struct importer *im, const struct source_record *rec)
 
 /* ---- one record -------------------------------------------------------- */
 
-struct answer_row {
-	long long qid, source_qid, option_id;
-	const char *value; /* points into the record or `owned` */
-	char *owned;
-};
-
 struct response_build {
-	struct answer_row *rows;
+	struct stored_answer *rows; /* values point into the record or into `owned` */
+	char **owned;               /* per row: a value the build made, or NULL */
 	size_t n, cap;
 	char reason[ERR_LINE_LEN];
 };
@@ -393,14 +389,19 @@ static int add_row(struct response_build *b, long long qid, long long sqid, long
 {
 	if (b->n == b->cap) {
 		size_t cap = b->cap ? b->cap * 2 : 32;
-		struct answer_row *more = realloc(b->rows, cap * sizeof *more);
+		struct stored_answer *more = realloc(b->rows, cap * sizeof *more);
+		char **owned;
 
 		if (!more)
 			return reason(b, "out of memory");
 		b->rows = more;
+		if (!(owned = realloc(b->owned, cap * sizeof *owned)))
+			return reason(b, "out of memory");
+		b->owned = owned;
 		b->cap = cap;
 	}
-	b->rows[b->n++] = (struct answer_row){ qid, sqid, option, value, NULL };
+	b->owned[b->n] = NULL;
+	b->rows[b->n++] = (struct stored_answer){ qid, sqid, option, value, NULL };
 	return 0;
 }
 
@@ -550,7 +551,7 @@ static int read_question(struct importer *im, const struct source_record *rec,
 					free(owned);
 					return reason(b, "out of memory");
 				}
-				b->rows[b->n - 1].owned = owned;
+				b->owned[b->n - 1] = owned;
 				return 0;
 			}
 			return add_row(b, q->store_qid, q->source_qid, 0, cell);
@@ -578,7 +579,7 @@ static int read_question(struct importer *im, const struct source_record *rec,
 					free(owned);
 					return -1;
 				}
-				b->rows[b->n - 1].owned = owned;
+				b->owned[b->n - 1] = owned;
 				return 0;
 			}
 			if ((k = match_option(q, t)) >= 0)
@@ -616,7 +617,7 @@ static int read_question(struct importer *im, const struct source_record *rec,
 static void build_release(struct response_build *b)
 {
 	for (size_t i = 0; i < b->n; i++)
-		free(b->rows[i].owned);
+		free(b->owned[i]);
 	b->n = 0;
 	b->reason[0] = '\0';
 }
@@ -870,59 +871,25 @@ static int import_record(struct importer *im, const struct source_record *rec,
 		return -1;
 
 	/* The response and its answers. */
-	sqlite3_stmt *st = im->ins_response;
-
-	sqlite3_bind_int64(st, 1, im->exercise_id);
-	sqlite3_bind_int64(st, 2, im->batch_id);
-	sqlite3_bind_text(st, 3, im->channel, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, im->form, -1, SQLITE_STATIC);
-	if (event_id > 0)
-		sqlite3_bind_int64(st, 5, event_id);
-	else
-		sqlite3_bind_null(st, 5);
-	bind_text_or_null(st, 6, pres.district);
-	sqlite3_bind_text(st, 7, pres.source, -1, SQLITE_STATIC);
-	bind_text_or_null(st, 8, pres.note);
-	bind_text_or_null(st, 9, pres.postcode);
-	bind_text_or_null(st, 10, ext);
-	bind_text_or_null(st, 11, serial);
-	/* --officer names whoever typed the whole file; otherwise the column, if any. */
-	if (im->opt->officer)
-		sqlite3_bind_text(st, 12, im->opt->officer, -1, SQLITE_STATIC);
-	else
-		bind_text_or_null(st, 12, trim(value_of(im, rec, im->officer_field, m->officer_field),
-					       tbuf, sizeof tbuf));
-	bind_text_or_null(st, 13, date);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return db_fail(im->db, "storing a response", im->e);
 	{
-		long long rid = sqlite3_last_insert_rowid(im->db);
-		sqlite3_stmt *a = im->ins_answer;
+		struct stored_response r = { 0 };
+		long long rid;
 
-		for (size_t i = 0; i < b->n; i++) {
-			const struct answer_row *r = &b->rows[i];
-
-			sqlite3_bind_int64(a, 1, rid);
-			sqlite3_bind_int64(a, 2, r->qid);
-			if (r->option_id)
-				sqlite3_bind_int64(a, 3, r->option_id);
-			else
-				sqlite3_bind_null(a, 3);
-			if (r->value)
-				sqlite3_bind_text(a, 4, r->value, -1, SQLITE_STATIC);
-			else
-				sqlite3_bind_null(a, 4);
-			if (r->source_qid)
-				sqlite3_bind_int64(a, 5, r->source_qid);
-			else
-				sqlite3_bind_null(a, 5);
-			rc = sqlite3_step(a);
-			sqlite3_reset(a);
-			if (rc != SQLITE_DONE)
-				return db_fail(im->db, "storing an answer", im->e);
-		}
+		r.exercise_id = im->exercise_id;
+		r.batch_id = im->batch_id;
+		r.channel = im->channel;
+		r.form_variant = im->form;
+		r.event_id = event_id;
+		r.place = &pres;
+		r.external_id = ext;
+		r.serial = serial;
+		/* --officer names whoever typed the whole file; otherwise the column, if any. */
+		r.officer = im->opt->officer ? im->opt->officer
+					     : trim(value_of(im, rec, im->officer_field,
+							     m->officer_field), tbuf, sizeof tbuf);
+		r.submitted_at = date;
+		if (response_write(im->writer, &r, b->rows, b->n, &rid, im->e) < 0)
+			return -1;
 	}
 	im->stats->accepted++;
 	return 0;
@@ -949,14 +916,7 @@ static int prepare_all(struct importer *im)
 {
 	sqlite3 *db = im->db;
 
-	im->ins_response = db_prepare(db,
-		"INSERT INTO response (exercise_id, batch_id, channel, form_variant, event_id, "
-		"district_code, district_source, district_note, postcode, external_id, serial, "
-		"officer, submitted_at, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-		"?10, ?11, ?12, ?13, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))", im->e);
-	im->ins_answer = db_prepare(db,
-		"INSERT INTO answer (response_id, question_id, option_id, value, source_question_id) "
-		"VALUES (?1, ?2, ?3, ?4, ?5)", im->e);
+	im->writer = response_writer_new(db, im->e);
 	im->ins_reject = db_prepare(db,
 		"INSERT INTO reject (batch_id, place, line, reason, raw) VALUES (?1, ?2, ?3, ?4, ?5)",
 		im->e);
@@ -972,7 +932,7 @@ static int prepare_all(struct importer *im)
 		"SELECT d.code FROM exercise_district x JOIN district d ON d.code = x.district_code "
 		"WHERE x.exercise_id = ?1 AND (d.code = upper(?2) OR d.name = ?2 COLLATE NOCASE)",
 		im->e);
-	return im->ins_response && im->ins_answer && im->ins_reject && im->find_id &&
+	return im->writer && im->ins_reject && im->find_id &&
 			       im->find_serial && im->find_event && im->seen_add && im->seen_get &&
 			       im->districts
 		       ? 0
@@ -981,8 +941,7 @@ static int prepare_all(struct importer *im)
 
 static void finalize_all(struct importer *im)
 {
-	sqlite3_finalize(im->ins_response);
-	sqlite3_finalize(im->ins_answer);
+	response_writer_free(im->writer);
 	sqlite3_finalize(im->ins_reject);
 	sqlite3_finalize(im->find_id);
 	sqlite3_finalize(im->find_serial);
@@ -1147,6 +1106,7 @@ static int run(struct importer *im, struct source *src)
 out:
 	progress_end(&prog);
 	free(b.rows);
+	free(b.owned);
 	return ok;
 }
 
@@ -1297,5 +1257,118 @@ int source_fingerprint(const char *path, char *hex, struct err *e)
 	sha256_digest(&ctx, sizeof d, d);
 	for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
 		snprintf(hex + 2 * i, 3, "%02x", d[i]);
+	return 0;
+}
+
+/* ---- storing one response (shared with typed entry) --------------------- */
+
+struct response_writer {
+	sqlite3 *db;
+	sqlite3_stmt *response, *answer;
+};
+
+struct response_writer *response_writer_new(sqlite3 *db, struct err *e)
+{
+	struct response_writer *w = calloc(1, sizeof *w);
+
+	if (!w) {
+		err_set(e, EXIT_SYSTEM, "out of memory");
+		return NULL;
+	}
+	w->db = db;
+	if (!(w->response = db_prepare(db,
+		"INSERT INTO response (exercise_id, batch_id, channel, form_variant, event_id, "
+		"district_code, district_source, district_note, postcode, external_id, serial, "
+		"officer, submitted_at, entry_status, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+		"?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))", e)) ||
+	    !(w->answer = db_prepare(db,
+		"INSERT INTO answer (response_id, question_id, option_id, value, source_question_id, "
+		"state) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", e))) {
+		response_writer_free(w);
+		return NULL;
+	}
+	return w;
+}
+
+void response_writer_free(struct response_writer *w)
+{
+	if (!w)
+		return;
+	sqlite3_finalize(w->response);
+	sqlite3_finalize(w->answer);
+	free(w);
+}
+
+int response_write_answers(struct response_writer *w, long long response_id,
+			   const struct stored_answer *answers, size_t n, struct err *e)
+{
+	sqlite3_stmt *a = w->answer;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct stored_answer *r = &answers[i];
+		int rc;
+
+		sqlite3_bind_int64(a, 1, response_id);
+		sqlite3_bind_int64(a, 2, r->question_id);
+		if (r->option_id)
+			sqlite3_bind_int64(a, 3, r->option_id);
+		else
+			sqlite3_bind_null(a, 3);
+		if (r->value)
+			sqlite3_bind_text(a, 4, r->value, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(a, 4);
+		if (r->source_question_id)
+			sqlite3_bind_int64(a, 5, r->source_question_id);
+		else
+			sqlite3_bind_null(a, 5);
+		sqlite3_bind_text(a, 6, r->state ? r->state : "answered", -1, SQLITE_STATIC);
+		rc = sqlite3_step(a);
+		sqlite3_reset(a);
+		if (rc != SQLITE_DONE)
+			return db_fail(w->db, "storing an answer", e);
+	}
+	return 0;
+}
+
+int response_write(struct response_writer *w, const struct stored_response *r,
+		   const struct stored_answer *answers, size_t n, long long *response_id,
+		   struct err *e)
+{
+	sqlite3_stmt *st = w->response;
+	const struct postcode_result *p = r->place;
+	long long rid;
+	int rc;
+
+	sqlite3_bind_int64(st, 1, r->exercise_id);
+	if (r->batch_id > 0)
+		sqlite3_bind_int64(st, 2, r->batch_id);
+	else
+		sqlite3_bind_null(st, 2);
+	sqlite3_bind_text(st, 3, r->channel, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, r->form_variant, -1, SQLITE_STATIC);
+	if (r->event_id > 0)
+		sqlite3_bind_int64(st, 5, r->event_id);
+	else
+		sqlite3_bind_null(st, 5);
+	bind_text_or_null(st, 6, p ? p->district : NULL);
+	sqlite3_bind_text(st, 7, p && p->source ? p->source : "unresolved", -1, SQLITE_STATIC);
+	bind_text_or_null(st, 8, p ? p->note : NULL);
+	bind_text_or_null(st, 9, p ? p->postcode : NULL);
+	bind_text_or_null(st, 10, r->external_id);
+	bind_text_or_null(st, 11, r->serial);
+	bind_text_or_null(st, 12, r->officer);
+	bind_text_or_null(st, 13, r->submitted_at);
+	sqlite3_bind_text(st, 14, r->entry_status ? r->entry_status : "accepted", -1,
+			  SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(w->db, "storing a response", e);
+	rid = sqlite3_last_insert_rowid(w->db);
+	if (response_write_answers(w, rid, answers, n, e) < 0)
+		return -1;
+	if (response_id)
+		*response_id = rid;
 	return 0;
 }

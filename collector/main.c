@@ -7,6 +7,8 @@ static const struct command commands[] = {
 	{ "init", cmd_init, "create or upgrade a database and load an exercise definition" },
 	{ "status", cmd_status, "show what the database holds: responses by channel, district, event" },
 	{ "import", cmd_import, "import survey exports: CSV, XLSX, ODK/Kobo XML, LimeSurvey" },
+	{ "enter", cmd_enter, "type in paper and Easy Read forms, one question at a time" },
+	{ "resolve", cmd_resolve, "settle differences between two officers' entries of a form" },
 	{ "postcodes", cmd_postcodes, "load postcode lookups, look postcodes up" },
 	{ 0 },
 };

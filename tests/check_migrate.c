@@ -50,6 +50,19 @@ static void plant(sqlite3 *db, int after, int upto)
 		test_exec(db, "INSERT INTO import_batch (exercise_id, file_name, sha256, "
 			      "mapping_sha256, format, started_at) VALUES (1, 'a.csv', 'aa', 'bb', "
 			      "'csv', 'now')");
+	if (after < 6 && upto >= 6)
+		test_exec(db, "INSERT INTO import_batch (exercise_id, file_name, format, channel, "
+			      "officer, started_at, event_id, entry_mode) VALUES (1, 'LE1', 'entry', "
+			      "'paper', 'Jo Bloggs', 'now', 1, 'first');"
+			      "INSERT INTO entry_copy (id, response_id, officer, entered_at) VALUES "
+			      "(1, 1, 'Sam Smith', 'now');"
+			      "INSERT INTO entry_copy_answer (copy_id, question_id, value) VALUES "
+			      "(1, 1, 'The staff at the walk-in centre were very kind');"
+			      "INSERT INTO entry_difference (response_id, question_id, first_value, "
+			      "second_value, found_at) VALUES (1, 1, 'were kind', 'were very kind', 'now');"
+			      "INSERT INTO entry_resolution (response_id, question_id, choice, value, "
+			      "replaced, resolved_by, resolved_at) VALUES (1, 1, 'second', "
+			      "'were very kind', 'were kind', 'Ann Super', 'now');");
 }
 
 START_TEST(test_versions_are_numbered)
@@ -124,6 +137,14 @@ START_TEST(test_upgrade_from_every_version)
 	if (from >= 2)
 		ck_assert_int_eq(test_int(db, "SELECT count(*) FROM answer WHERE value LIKE "
 					      "'%walk-in centre%'"), 1);
+	/* Batches imported before entry sessions existed are no entry session. */
+	if (from >= 4 && from < 6)
+		ck_assert_int_eq(test_int(db, "SELECT count(*) FROM import_batch WHERE "
+					      "entry_mode IS NULL AND event_id IS NULL"), 1);
+	if (from >= 6)
+		ck_assert_int_eq(test_int(db, "SELECT count(*) FROM entry_resolution r JOIN "
+					      "entry_copy c USING (response_id) WHERE "
+					      "r.replaced = 'were kind'"), 1);
 	/* What the upgrade added works: plant the newest version's rows too. */
 	plant(db, from, db_schema_version());
 	db_close(db, &e);
