@@ -2,8 +2,10 @@
 #ifndef TALLY_ANALYSER_COMMANDS_H
 #define TALLY_ANALYSER_COMMANDS_H
 
+int cmd_action(int argc, char **argv);
 int cmd_counts(int argc, char **argv);
 int cmd_evaluate(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_tag(int argc, char **argv);

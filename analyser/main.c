@@ -13,6 +13,8 @@ static const struct command commands[] = {
 	{ "untagged", cmd_untagged, "list the free text no theme matched" },
 	{ "explain", cmd_explain, "show one response's tags with the matched words marked" },
 	{ "evaluate", cmd_evaluate, "agreement of the tags with a hand-coded sample" },
+	{ "export", cmd_export, "theme counts for Healthwatch: XLSX, CSV or XML, disclosure-controlled" },
+	{ "action", cmd_action, "record what was done about a theme (\"we did\")" },
 	{ 0 },
 };
 

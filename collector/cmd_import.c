@@ -166,6 +166,9 @@ int cmd_import(int argc, char **argv)
 		       "(%s, import %lld)\n",
 		       argv[i], st.read, st.accepted, st.rejected, st.duplicates, st.format,
 		       st.batch_id);
+		if (st.erased)
+			printf("  %ld skipped: erased earlier at the respondent's request "
+			       "(see 'collector erase')\n", st.erased);
 		if (print_districts(db, st.batch_id, &e) < 0)
 			break;
 		if (st.rejected && rc == EXIT_OK)

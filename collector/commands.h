@@ -6,6 +6,7 @@ int cmd_init(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_postcodes(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_erase(int argc, char **argv);
 int cmd_enter(int argc, char **argv);
 int cmd_resolve(int argc, char **argv);
 

@@ -689,15 +689,16 @@ static int seen_in_file(struct importer *im, const char *key, long place, long *
 /* 1 when `st` (one text parameter, plus the exercise) finds a row, 0 if not, -1 on failure. */
 static int exists(struct importer *im, sqlite3_stmt *st, const char *key)
 {
-	int rc;
+	int rc, found;
 
 	sqlite3_bind_int64(st, 1, im->exercise_id);
 	sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
 	rc = sqlite3_step(st);
+	found = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return db_fail(im->db, "importing", im->e);
-	return rc == SQLITE_ROW;
+	return found;
 }
 
 static int store_reject(struct importer *im, const struct source_record *rec, const char *why)
@@ -765,9 +766,12 @@ static int identity(struct importer *im, const struct source_record *rec, const 
 			 what, value, rec->place_word, first);
 		return reject(im, rec, why) < 0 ? -1 : 1;
 	}
-	if ((rc = exists(im, find, value)) > 0)
+	/* 1: in the database already; 2: erased at the respondent's request. */
+	if ((rc = exists(im, find, value)) == 2)
+		im->stats->erased++;
+	else if (rc > 0)
 		im->stats->duplicates++;
-	return rc;
+	return rc > 0 ? 1 : rc;
 }
 
 static int import_record(struct importer *im, const struct source_record *rec,
@@ -920,8 +924,10 @@ static int prepare_all(struct importer *im)
 	im->ins_reject = db_prepare(db,
 		"INSERT INTO reject (batch_id, place, line, reason, raw) VALUES (?1, ?2, ?3, ?4, ?5)",
 		im->e);
+	/* A survey id erased at the respondent's request never comes back. */
 	im->find_id = db_prepare(db, "SELECT 1 FROM response WHERE exercise_id = ?1 AND "
-				     "external_id = ?2", im->e);
+				     "external_id = ?2 UNION ALL SELECT 2 FROM erasure WHERE "
+				     "exercise_id = ?1 AND external_id = ?2 LIMIT 1", im->e);
 	im->find_serial = db_prepare(db, "SELECT 1 FROM response WHERE exercise_id = ?1 AND "
 					 "serial = ?2", im->e);
 	im->find_event = db_prepare(db, "SELECT id, district_code FROM event WHERE "

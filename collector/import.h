@@ -36,6 +36,7 @@ struct import_stats {
 	long accepted;
 	long rejected;
 	long duplicates;          /* already in the database */
+	long erased;              /* erased earlier at the respondent's request: skipped */
 	int already;              /* the whole file was imported before with this mapping */
 	long long batch_id;       /* of this import, or of the earlier one when `already` */
 };

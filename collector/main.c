@@ -9,6 +9,7 @@ static const struct command commands[] = {
 	{ "import", cmd_import, "import survey exports: CSV, XLSX, ODK/Kobo XML, LimeSurvey" },
 	{ "enter", cmd_enter, "type in paper and Easy Read forms, one question at a time" },
 	{ "resolve", cmd_resolve, "settle differences between two officers' entries of a form" },
+	{ "erase", cmd_erase, "erase one response at the respondent's request (UK GDPR)" },
 	{ "postcodes", cmd_postcodes, "load postcode lookups, look postcodes up" },
 	{ 0 },
 };

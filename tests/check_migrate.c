@@ -63,6 +63,13 @@ static void plant(sqlite3 *db, int after, int upto)
 			      "INSERT INTO entry_resolution (response_id, question_id, choice, value, "
 			      "replaced, resolved_by, resolved_at) VALUES (1, 1, 'second', "
 			      "'were very kind', 'were kind', 'Ann Super', 'now');");
+	if (after < 7 && upto >= 7)
+		test_exec(db, "INSERT INTO action (exercise_id, theme_code, text, recorded_at) "
+			      "VALUES (1, 'PARKING', 'More spaces at the hospital', 'now')");
+	if (after < 8 && upto >= 8)
+		test_exec(db, "INSERT INTO erasure (exercise_id, response_id, identified_by, "
+			      "identifier, erased_by, answers, tags, rejects, erased_at) VALUES "
+			      "(1, 99, 'response', '99', 'DPO', 3, 1, 0, 'now')");
 }
 
 START_TEST(test_versions_are_numbered)
@@ -145,6 +152,9 @@ START_TEST(test_upgrade_from_every_version)
 		ck_assert_int_eq(test_int(db, "SELECT count(*) FROM entry_resolution r JOIN "
 					      "entry_copy c USING (response_id) WHERE "
 					      "r.replaced = 'were kind'"), 1);
+	if (from >= 7)
+		ck_assert_int_eq(test_int(db, "SELECT count(*) FROM action WHERE theme_code = "
+					      "'PARKING'"), 1);
 	/* What the upgrade added works: plant the newest version's rows too. */
 	plant(db, from, db_schema_version());
 	db_close(db, &e);

@@ -1,0 +1,532 @@
+/*
+ * export.c: the Healthwatch export. Theme by district, by channel and by
+ * each demographic question, with disclosure control applied, and notes
+ * saying exactly how; as an XLSX workbook, one long CSV or XML.
+ *
+ * Every number comes from counts_each(), the code path `analyser counts
+ * --format csv` uses, so the export and the counts always agree.
+ */
+#include "export.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <xlsxwriter.h>
+
+#include "counts.h"
+#include "db.h"
+#include "fileutil.h"
+#include "version.h"
+
+/* One table: its cells in counts_each() order, copied out of the cube. */
+struct xcell {
+	char *theme, *theme_label, *code, *label;
+	int level;
+	long count, respondents;
+	double percent;
+};
+
+struct xtable {
+	char *dim;          /* "district", "AGE" */
+	char *title;        /* "Theme by district" */
+	char *dim_title;    /* "District", "What is your age?" */
+	struct xcell *cells;
+	size_t ncells, ncols; /* columns: the dimension's values and "All" */
+};
+
+struct note {
+	const char *key;
+	char *value;
+};
+
+struct export {
+	struct xtable *tables;
+	size_t ntables;
+	struct note notes[16];
+	size_t nnotes;
+};
+
+static int add_cell(const struct count_record *r, void *arg)
+{
+	struct xtable *t = arg;
+	struct xcell *c = realloc(t->cells, (t->ncells + 1) * sizeof *c);
+
+	if (!c)
+		return -1;
+	t->cells = c;
+	c += t->ncells++;
+	c->theme = strdup(r->theme);
+	c->theme_label = strdup(r->theme_label);
+	c->code = strdup(r->code[0]);
+	c->label = strdup(r->label[0]);
+	c->level = r->level;
+	c->count = r->count;
+	c->respondents = r->respondents;
+	c->percent = r->percent;
+	if (!c->theme || !c->theme_label || !c->code || !c->label)
+		return -1;
+	if (!strcmp(r->code[0], "(all)") && !t->ncols)
+		t->ncols = t->ncells;
+	return 0;
+}
+
+static void export_free(struct export *x)
+{
+	for (size_t i = 0; i < x->ntables; i++) {
+		struct xtable *t = &x->tables[i];
+
+		for (size_t k = 0; k < t->ncells; k++) {
+			free(t->cells[k].theme);
+			free(t->cells[k].theme_label);
+			free(t->cells[k].code);
+			free(t->cells[k].label);
+		}
+		free(t->cells);
+		free(t->dim);
+		free(t->title);
+		free(t->dim_title);
+	}
+	free(x->tables);
+	for (size_t i = 0; i < x->nnotes; i++)
+		free(x->notes[i].value);
+}
+
+static int add_note(struct export *x, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int add_note(struct export *x, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+	char *v = NULL;
+	int n;
+
+	if (x->nnotes == sizeof x->notes / sizeof *x->notes)
+		return -1;
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || !(v = malloc((size_t)n + 1)))
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(v, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	x->notes[x->nnotes].key = key;
+	x->notes[x->nnotes++].value = v;
+	return 0;
+}
+
+static int add_table(sqlite3 *db, long long ex, struct export *x, const char *dim,
+		     const struct export_options *opt, struct err *e)
+{
+	struct count_output o = { .format = COUNT_CSV, .max_depth = opt->level, .suppress = &opt->rule };
+	struct count_cube *c = counts_build(db, ex, dim, e);
+	struct xtable *t;
+	int rc;
+
+	if (!c)
+		return -1;
+	if (!(t = realloc(x->tables, (x->ntables + 1) * sizeof *t))) {
+		count_cube_free(c);
+		return err_set(e, EXIT_SYSTEM, "out of memory");
+	}
+	x->tables = t;
+	t += x->ntables++;
+	memset(t, 0, sizeof *t);
+	t->dim = strdup(c->dim[0].name);
+	t->dim_title = strdup(c->dim[0].title);
+	if ((t->title = malloc(strlen(c->dim[0].name) + 16)))
+		sprintf(t->title, "Theme by %s", c->dim[0].name);
+	rc = counts_each(c, &o, add_cell, t, e);
+	count_cube_free(c);
+	if (rc > 0 || !t->dim || !t->dim_title || !t->title)
+		return err_set(e, EXIT_SYSTEM, "out of memory");
+	return rc;
+}
+
+/* What the notes say: where the numbers come from and how they were protected. */
+static int gather_notes(sqlite3 *db, long long ex, struct export *x,
+			const struct export_options *opt, struct err *e)
+{
+	sqlite3_stmt *st = db_prepare(db,
+		"SELECT x.title, x.code, coalesce(x.organisation, ''), x.opens, x.closes, "
+		"s.file_name, s.sha256, "
+		"(SELECT min(substr(submitted_at, 1, 10)) FROM response r WHERE r.exercise_id = x.id "
+		" AND (entry_status = 'accepted' OR entry_status = 'verified')), "
+		"(SELECT max(substr(submitted_at, 1, 10)) FROM response r WHERE r.exercise_id = x.id "
+		" AND (entry_status = 'accepted' OR entry_status = 'verified')), "
+		"(SELECT count(*) FROM response r WHERE r.exercise_id = x.id "
+		" AND (entry_status = 'accepted' OR entry_status = 'verified')) "
+		"FROM exercise x JOIN ruleset s ON s.exercise_id = x.id WHERE x.id = ?1", e);
+	const struct sdc_rule *r = &opt->rule;
+	int bad = 0;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, ex);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return db_fail(db, "reading the exercise", e);
+	}
+#define TXT(i) ((const char *)sqlite3_column_text(st, (i)) ? (const char *)sqlite3_column_text(st, (i)) : "")
+	bad |= add_note(x, "Exercise", "%s (%s)", TXT(0), TXT(1));
+	if (*TXT(2))
+		bad |= add_note(x, "Organisation", "%s", TXT(2));
+	bad |= add_note(x, "Exercise dates", "%s to %s", TXT(3), TXT(4));
+	if (*TXT(7))
+		bad |= add_note(x, "Responses dated", "%s to %s (where the survey tool or form gave a date)",
+				TXT(7), TXT(8));
+	if (r->threshold > 1 && sqlite3_column_int64(st, 9) < r->threshold)
+		bad |= add_note(x, "Respondents counted", "fewer than %ld", r->threshold);
+	else
+		bad |= add_note(x, "Respondents counted", "%ld%s. Forms waiting for a second "
+				"officer's entry or with differences to resolve are not counted.",
+				sdc_round((long)sqlite3_column_int64(st, 9), r),
+				r->rounding > 1 ? ", rounded like the tables" : "");
+	bad |= add_note(x, "What is counted", "Each cell is the number of respondents who "
+			"mentioned the theme in any free-text answer, counted once however many "
+			"answers mention it. A sub-theme counts toward its parent theme. \"All\" and "
+			"\"Any theme\" count respondents too, so they are not sums of the cells.");
+	if (r->threshold > 1)
+		bad |= add_note(x, "Disclosure control", "Counts from 1 to %ld are shown as *. %s "
+				"Zero is shown as 0. %s",
+				r->threshold - 1,
+				r->rounding > 1 ? "Other counts are rounded to the nearest multiple of the "
+				"rounding base given below." : "Other counts are exact.",
+				r->secondary ? "Secondary suppression: further cells are also shown as * "
+				"so that no hidden count can be worked out from the row and column "
+				"totals (or from the Respondents row and its total)." :
+				"No secondary suppression.");
+	else
+		bad |= add_note(x, "Disclosure control", "None: counts are exact. Not for publication.");
+	bad |= add_note(x, "Threshold", "%ld", r->threshold);
+	bad |= add_note(x, "Rounding base", "%ld", r->rounding);
+	bad |= add_note(x, "Secondary suppression", "%s", r->secondary ? "yes" : "no");
+	bad |= add_note(x, "Percentages", "Worked out from the published (rounded) numbers.");
+	bad |= add_note(x, "Rule set", "%s, version (SHA-256) %s", TXT(5), TXT(6));
+	bad |= add_note(x, "Produced by", "Tally analyser %s%s%s", TALLY_VERSION,
+			opt->stamp ? " on " : "", opt->stamp ? opt->stamp : "");
+#undef TXT
+	sqlite3_finalize(st);
+	if (bad)
+		return err_set(e, EXIT_SYSTEM, "out of memory");
+	return 0;
+}
+
+/* ---- XLSX ---- */
+
+static int write_xlsx(const struct export *x, const char *path, time_t created, struct err *e)
+{
+	lxw_workbook *wb = workbook_new(path);
+	lxw_doc_properties props = { 0 };
+	lxw_format *bold, *wrap;
+	lxw_error rc = LXW_NO_ERROR;
+
+	if (!wb)
+		return err_set(e, EXIT_SYSTEM, "cannot create %s", path);
+	props.title = "Theme counts for Healthwatch";
+	props.comments = "Disclosure control applied: see the Notes sheet.";
+	props.created = created; /* fixed, so the same data gives the same file */
+	workbook_set_properties(wb, &props);
+	bold = workbook_add_format(wb);
+	format_set_bold(bold);
+	wrap = workbook_add_format(wb);
+	format_set_text_wrap(wrap);
+	format_set_align(wrap, LXW_ALIGN_VERTICAL_TOP);
+
+	for (size_t i = 0; i < x->ntables && rc == LXW_NO_ERROR; i++) {
+		const struct xtable *t = &x->tables[i];
+		char name[32];
+		lxw_worksheet *ws;
+		size_t nrows = t->ncols ? t->ncells / t->ncols : 0;
+
+		/* Sheet names: at most 31 characters, none of []:*?/\ . */
+		snprintf(name, sizeof name, "%s", t->title);
+		for (char *p = name; *p; p++)
+			if (strchr("[]:*?/\\", *p))
+				*p = '-';
+		if (!(ws = workbook_add_worksheet(wb, name))) {
+			rc = LXW_ERROR_MEMORY_MALLOC_FAILED;
+			break;
+		}
+		worksheet_write_string(ws, 0, 0, t->title, bold);
+		worksheet_write_string(ws, 1, 0, "Respondents mentioning each theme. * = hidden "
+				       "by disclosure control (see Notes).", NULL);
+		worksheet_write_string(ws, 3, 0, "Theme code", bold);
+		worksheet_write_string(ws, 3, 1, "Theme", bold);
+		worksheet_set_column(ws, 0, 0, 18, NULL);
+		worksheet_set_column(ws, 1, 1, 36, NULL);
+		worksheet_set_column(ws, 2, (lxw_col_t)(t->ncols + 1), 14, NULL);
+		for (size_t j = 0; j < t->ncols; j++)
+			worksheet_write_string(ws, 3, (lxw_col_t)(j + 2), t->cells[j].label, bold);
+		for (size_t r = 0; r < nrows; r++) {
+			const struct xcell *row = &t->cells[r * t->ncols];
+
+			worksheet_write_string(ws, (lxw_row_t)(r + 4), 0, row->theme, NULL);
+			worksheet_write_string(ws, (lxw_row_t)(r + 4), 1, row->theme_label, NULL);
+			for (size_t j = 0; j < t->ncols; j++) {
+				if (row[j].count >= 0)
+					worksheet_write_number(ws, (lxw_row_t)(r + 4), (lxw_col_t)(j + 2),
+							       (double)row[j].count, NULL);
+				else
+					worksheet_write_string(ws, (lxw_row_t)(r + 4), (lxw_col_t)(j + 2),
+							       "*", NULL);
+			}
+		}
+		/* The denominators, the same on every row of the table. */
+		worksheet_write_string(ws, (lxw_row_t)(nrows + 4), 1, "Respondents", bold);
+		for (size_t j = 0; j < t->ncols && nrows; j++) {
+			const struct xcell *c = &t->cells[j];
+
+			if (c->respondents >= 0)
+				worksheet_write_number(ws, (lxw_row_t)(nrows + 4), (lxw_col_t)(j + 2),
+						       (double)c->respondents, NULL);
+			else
+				worksheet_write_string(ws, (lxw_row_t)(nrows + 4), (lxw_col_t)(j + 2),
+						       "*", NULL);
+		}
+		worksheet_freeze_panes(ws, 4, 2);
+	}
+	if (rc == LXW_NO_ERROR) {
+		lxw_worksheet *ws = workbook_add_worksheet(wb, "Notes");
+
+		if (!ws) {
+			rc = LXW_ERROR_MEMORY_MALLOC_FAILED;
+		} else {
+			worksheet_set_column(ws, 0, 0, 24, NULL);
+			worksheet_set_column(ws, 1, 1, 100, wrap);
+			worksheet_write_string(ws, 0, 0, "Notes", bold);
+			for (size_t i = 0; i < x->nnotes; i++) {
+				worksheet_write_string(ws, (lxw_row_t)(i + 2), 0, x->notes[i].key, bold);
+				worksheet_write_string(ws, (lxw_row_t)(i + 2), 1, x->notes[i].value, wrap);
+			}
+		}
+	}
+	if (rc != LXW_NO_ERROR) {
+		workbook_close(wb);
+		return err_set(e, EXIT_SYSTEM, "cannot write %s: %s", path, lxw_strerror(rc));
+	}
+	if ((rc = workbook_close(wb)) != LXW_NO_ERROR)
+		return err_set(e, EXIT_SYSTEM, "cannot write %s: %s", path, lxw_strerror(rc));
+	return 0;
+}
+
+/* ---- CSV and XML ---- */
+
+static void csv_field(FILE *out, const char *s)
+{
+	if (!s[strcspn(s, ",\"\r\n")]) {
+		fputs(s, out);
+		return;
+	}
+	fputc('"', out);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', out);
+		fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
+static void csv_number(FILE *out, long v)
+{
+	if (v >= 0)
+		fprintf(out, "%ld", v);
+	else
+		fputc('*', out);
+}
+
+static void write_csv(const struct export *x, FILE *out)
+{
+	fputs("table,dimension,theme,theme_label,level,value,value_label,"
+	      "respondents_mentioning,respondents,percent\n", out);
+	for (size_t i = 0; i < x->ntables; i++) {
+		const struct xtable *t = &x->tables[i];
+
+		for (size_t k = 0; k < t->ncells; k++) {
+			const struct xcell *c = &t->cells[k];
+
+			csv_field(out, t->title);
+			fputc(',', out);
+			csv_field(out, t->dim);
+			fputc(',', out);
+			csv_field(out, c->theme);
+			fputc(',', out);
+			csv_field(out, c->theme_label);
+			fprintf(out, ",%d,", c->level);
+			csv_field(out, c->code);
+			fputc(',', out);
+			csv_field(out, c->label);
+			fputc(',', out);
+			csv_number(out, c->count);
+			fputc(',', out);
+			csv_number(out, c->respondents);
+			if (c->percent >= 0)
+				fprintf(out, ",%.1f\n", c->percent);
+			else
+				fputs(c->count >= 0 && c->respondents == 0 ? ",\n" : ",*\n", out);
+		}
+	}
+	/* The notes travel with the numbers: table "Notes", the key as the theme label. */
+	for (size_t i = 0; i < x->nnotes; i++) {
+		fputs("Notes,,,", out);
+		csv_field(out, x->notes[i].key);
+		fputs(",,,", out);
+		csv_field(out, x->notes[i].value);
+		fputs(",,,\n", out);
+	}
+}
+
+static void xml_text(FILE *out, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '&')
+			fputs("&amp;", out);
+		else if (ch == '<')
+			fputs("&lt;", out);
+		else if (ch == '>')
+			fputs("&gt;", out);
+		else if (ch == '"')
+			fputs("&quot;", out);
+		else if (ch >= 0x20 || ch == '\n' || ch == '\t')
+			fputc(ch, out);
+	}
+}
+
+static void xml_attr(FILE *out, const char *name, const char *s)
+{
+	fprintf(out, " %s=\"", name);
+	xml_text(out, s);
+	fputc('"', out);
+}
+
+static void write_xml(const struct export *x, FILE *out)
+{
+	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<healthwatch-export>\n  <notes>\n", out);
+	for (size_t i = 0; i < x->nnotes; i++) {
+		fputs("    <note", out);
+		xml_attr(out, "name", x->notes[i].key);
+		fputc('>', out);
+		xml_text(out, x->notes[i].value);
+		fputs("</note>\n", out);
+	}
+	fputs("  </notes>\n", out);
+	for (size_t i = 0; i < x->ntables; i++) {
+		const struct xtable *t = &x->tables[i];
+
+		fputs("  <table", out);
+		xml_attr(out, "title", t->title);
+		xml_attr(out, "dimension", t->dim);
+		xml_attr(out, "dimension-title", t->dim_title);
+		fputs(">\n", out);
+		for (size_t k = 0; k < t->ncells; k++) {
+			const struct xcell *c = &t->cells[k];
+			char n[32];
+
+			fputs("    <cell", out);
+			xml_attr(out, "theme", c->theme);
+			xml_attr(out, "theme-label", c->theme_label);
+			fprintf(out, " level=\"%d\"", c->level);
+			xml_attr(out, "value", c->code);
+			xml_attr(out, "value-label", c->label);
+			snprintf(n, sizeof n, "%ld", c->count);
+			xml_attr(out, "count", c->count >= 0 ? n : "*");
+			snprintf(n, sizeof n, "%ld", c->respondents);
+			xml_attr(out, "respondents", c->respondents >= 0 ? n : "*");
+			if (c->percent >= 0)
+				fprintf(out, " percent=\"%.1f\"", c->percent);
+			fputs("/>\n", out);
+		}
+		fputs("  </table>\n", out);
+	}
+	fputs("</healthwatch-export>\n", out);
+}
+
+enum export_format export_format_of(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+
+	if (dot && !strcasecmp(dot, ".xlsx"))
+		return EXPORT_XLSX;
+	if (dot && !strcasecmp(dot, ".csv"))
+		return EXPORT_CSV;
+	if (dot && !strcasecmp(dot, ".xml"))
+		return EXPORT_XML;
+	return EXPORT_UNKNOWN;
+}
+
+int export_healthwatch(sqlite3 *db, long long ex, const char *path,
+		       const struct export_options *opt, struct err *e)
+{
+	struct export x = { 0 };
+	struct out_file of;
+	sqlite3_stmt *st;
+	time_t created = 0;
+	int rc = 0;
+
+	if (add_table(db, ex, &x, "district", opt, e) < 0 ||
+	    add_table(db, ex, &x, "channel", opt, e) < 0)
+		goto fail;
+	/* Each demographic question of the standard form, in form order. */
+	if (!(st = db_prepare(db, "SELECT q.code FROM question q JOIN questionnaire n "
+				  "ON n.id = q.questionnaire_id WHERE n.exercise_id = ?1 "
+				  "AND n.variant = 'standard' AND q.type = 'demographic' "
+				  "ORDER BY q.position", e)))
+		goto fail;
+	sqlite3_bind_int64(st, 1, ex);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (add_table(db, ex, &x, (const char *)sqlite3_column_text(st, 0), opt, e) < 0)
+			break;
+	sqlite3_finalize(st);
+	if (e->code)
+		goto fail;
+	if (rc != SQLITE_DONE) {
+		db_fail(db, "reading the demographic questions", e);
+		goto fail;
+	}
+	if (gather_notes(db, ex, &x, opt, e) < 0)
+		goto fail;
+	{
+		/* The workbook's creation date: the exercise's closing date, not now. */
+		long long closes = 0;
+		char id[32];
+
+		snprintf(id, sizeof id, "%lld", ex);
+		if (db_int(db, "SELECT coalesce(CAST(strftime('%s', closes) AS INTEGER), 0) FROM exercise WHERE id = ?1",
+			   0, &closes, e, 1, id) < 0)
+			goto fail;
+		created = (time_t)closes;
+	}
+	if (out_open(&of, path, e) < 0)
+		goto fail;
+	switch (opt->format) {
+	case EXPORT_XLSX:
+		/* libxlsxwriter writes by name: into the private temporary file. */
+		if (write_xlsx(&x, of.tmp, created, e) < 0) {
+			out_abandon(&of);
+			goto fail;
+		}
+		break;
+	case EXPORT_CSV:
+		write_csv(&x, of.f);
+		break;
+	case EXPORT_XML:
+		write_xml(&x, of.f);
+		break;
+	case EXPORT_UNKNOWN:
+		out_abandon(&of);
+		err_set(e, EXIT_USAGE, "%s: give the export a name ending .xlsx, .csv or .xml", path);
+		goto fail;
+	}
+	if (out_commit(&of, e) < 0)
+		goto fail;
+	export_free(&x);
+	return 0;
+fail:
+	export_free(&x);
+	return -1;
+}

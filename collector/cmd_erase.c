@@ -1,0 +1,313 @@
+/*
+ * collector erase: erase one response at the respondent's request (UK GDPR).
+ *
+ * The response goes with its answers, tags, second-entry copies,
+ * differences and resolutions (all ON DELETE CASCADE) and any rejected row
+ * that holds its survey id. secure_delete overwrites the freed bytes and a
+ * truncating checkpoint empties the write-ahead log, so no copy stays in
+ * the files. The erasure is logged without anything the person said.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "commands.h"
+#include "db.h"
+
+static const char usage[] =
+	"usage: collector erase DB (--response ID | --external-id ID | --serial NUMBER)\n"
+	"                          --by NAME [--reason TEXT] [--yes] [--exercise CODE]\n"
+	"\n"
+	"Erases one response when the person who gave it asks (UK GDPR): the\n"
+	"response, all its answers and tags, any second officer's copy of a paper\n"
+	"form and its differences, and any rejected import row holding its survey\n"
+	"id. The freed space is overwritten so nothing of it stays in the database\n"
+	"file. A record is kept of when, by whom and which response, but nothing of\n"
+	"what the person said.\n"
+	"\n"
+	"It shows the response and asks you to type 'erase' first, unless --yes.\n"
+	"\n"
+	"  --response ID      the response's number in the database\n"
+	"  --external-id ID   the survey tool's response id, as exported\n"
+	"  --serial NUMBER    the serial number written on a paper form\n"
+	"  --by NAME          who is doing the erasure (recorded)\n"
+	"  --reason TEXT      the request, e.g. \"e-mail of 3 May, ref 41\" (recorded)\n"
+	"  --yes              do not ask\n"
+	"  --exercise CODE    which exercise, when the database holds several\n"
+	"  -h, --help         show this help\n"
+	"\n"
+	"Afterwards, erase the response in the survey tool too, or a later export\n"
+	"would bring it back (an import skips survey ids erased here, and says so).\n";
+
+struct target {
+	long long id, exercise;
+	char kind[16];
+	char *external_id, *serial, *channel, *district, *recorded;
+	long long answers, tags, copies, rejects;
+};
+
+static void target_free(struct target *t)
+{
+	free(t->external_id);
+	free(t->serial);
+	free(t->channel);
+	free(t->district);
+	free(t->recorded);
+}
+
+static char *dup_col(sqlite3_stmt *st, int i)
+{
+	const char *s = (const char *)sqlite3_column_text(st, i);
+
+	return s ? strdup(s) : NULL;
+}
+
+/*
+ * Finds the one response `value` names. An external id matches as stored or
+ * after the mapping's prefix ("surveymonkey:1143" for "1143").
+ */
+static int find_target(sqlite3 *db, const char *code, const char *kind, const char *value,
+		       struct target *t, struct err *e)
+{
+	sqlite3_stmt *st = db_prepare(db,
+		"SELECT r.id, r.exercise_id, r.external_id, r.serial, r.channel, "
+		"coalesce(d.name, 'district not known'), r.recorded_at FROM response r "
+		"JOIN exercise x ON x.id = r.exercise_id LEFT JOIN district d ON d.code = r.district_code "
+		"WHERE (?4 IS NULL OR x.code = ?4) AND CASE ?1 "
+		" WHEN 'response' THEN r.id = CAST(?2 AS INTEGER) AND ?2 GLOB '[0-9]*' "
+		" WHEN 'external-id' THEN r.external_id = ?2 OR "
+		"  (instr(r.external_id, ':') > 0 AND substr(r.external_id, instr(r.external_id, ':') + 1) = ?2) "
+		" ELSE r.serial = ?2 END LIMIT 2", e);
+	int rc, n = 0;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	if (code)
+		sqlite3_bind_text(st, 4, code, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && ++n == 1) {
+		t->id = sqlite3_column_int64(st, 0);
+		t->exercise = sqlite3_column_int64(st, 1);
+		t->external_id = dup_col(st, 2);
+		t->serial = dup_col(st, 3);
+		t->channel = dup_col(st, 4);
+		t->district = dup_col(st, 5);
+		t->recorded = dup_col(st, 6);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return db_fail(db, "finding the response", e);
+	const char *what = !strcmp(kind, "response") ? "number" :
+			   !strcmp(kind, "serial") ? "serial number" : "survey id";
+
+	if (!n)
+		return err_set(e, EXIT_USAGE, "there is no response with %s '%s'%s%s", what, value,
+			       code ? " in exercise " : "", code ? code : "");
+	if (n > 1)
+		return err_set(e, EXIT_USAGE, "more than one response has %s '%s': give --exercise "
+			       "CODE, or erase by --response ID (see 'analyser explain DB ID')",
+			       what, value);
+	snprintf(t->kind, sizeof t->kind, "%s", kind);
+	return 0;
+}
+
+static int count_rows(sqlite3 *db, struct target *t, struct err *e)
+{
+	char id[32], ext[512];
+	const char *bare;
+
+	snprintf(id, sizeof id, "%lld", t->id);
+	bare = t->external_id && strchr(t->external_id, ':') ? strchr(t->external_id, ':') + 1 :
+	       t->external_id;
+	snprintf(ext, sizeof ext, "%s", bare && strlen(bare) >= 6 ? bare : "");
+	if (db_int(db, "SELECT count(*) FROM answer WHERE response_id = ?1", 0, &t->answers, e, 1, id) < 0 ||
+	    db_int(db, "SELECT count(*) FROM tag t JOIN answer a ON a.id = t.answer_id "
+		   "WHERE a.response_id = ?1", 0, &t->tags, e, 1, id) < 0 ||
+	    db_int(db, "SELECT count(*) FROM entry_copy WHERE response_id = ?1", 0, &t->copies, e, 1, id) < 0)
+		return -1;
+	/* A rejected row of the same export that holds this survey id (a short id could match by chance). */
+	if (*ext) {
+		char ex[32];
+
+		snprintf(ex, sizeof ex, "%lld", t->exercise);
+		if (db_int(db, "SELECT count(*) FROM reject j JOIN import_batch b ON b.id = j.batch_id "
+			   "WHERE b.exercise_id = ?2 AND instr(j.raw, ?1) > 0", 0, &t->rejects, e, 2,
+			   ext, ex) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int erase(sqlite3 *db, const struct target *t, const char *identifier, const char *by,
+		 const char *reason, struct err *e)
+{
+	sqlite3_stmt *st;
+	char when[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	const char *bare = t->external_id && strchr(t->external_id, ':') ?
+			   strchr(t->external_id, ':') + 1 : t->external_id;
+
+	gmtime_r(&now, &tm);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (db_begin(db, e) < 0)
+		return -1;
+	if (t->rejects && bare) {
+		if (!(st = db_prepare(db, "DELETE FROM reject WHERE batch_id IN (SELECT id FROM "
+					  "import_batch WHERE exercise_id = ?2) AND instr(raw, ?1) > 0", e)))
+			goto fail;
+		sqlite3_bind_text(st, 1, bare, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, t->exercise);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			sqlite3_finalize(st);
+			db_fail(db, "erasing the rejected rows", e);
+			goto fail;
+		}
+		sqlite3_finalize(st);
+	}
+	/* Answers, tags, copies, differences and resolutions go with it. */
+	if (!(st = db_prepare(db, "DELETE FROM response WHERE id = ?1", e)))
+		goto fail;
+	sqlite3_bind_int64(st, 1, t->id);
+	if (sqlite3_step(st) != SQLITE_DONE || sqlite3_changes(db) != 1) {
+		sqlite3_finalize(st);
+		db_fail(db, "erasing the response", e);
+		goto fail;
+	}
+	sqlite3_finalize(st);
+	if (!(st = db_prepare(db, "INSERT INTO erasure (exercise_id, response_id, identified_by, "
+				  "identifier, external_id, erased_by, reason, answers, tags, rejects, "
+				  "erased_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)", e)))
+		goto fail;
+	sqlite3_bind_int64(st, 1, t->exercise);
+	sqlite3_bind_int64(st, 2, t->id);
+	sqlite3_bind_text(st, 3, t->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, identifier, -1, SQLITE_STATIC);
+	if (t->external_id)
+		sqlite3_bind_text(st, 5, t->external_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, by, -1, SQLITE_STATIC);
+	if (reason)
+		sqlite3_bind_text(st, 7, reason, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 8, t->answers);
+	sqlite3_bind_int64(st, 9, t->tags);
+	sqlite3_bind_int64(st, 10, t->rejects);
+	sqlite3_bind_text(st, 11, when, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_finalize(st);
+		db_fail(db, "recording the erasure", e);
+		goto fail;
+	}
+	sqlite3_finalize(st);
+	if (db_commit(db, e) < 0)
+		return -1;
+	return 0;
+fail:
+	db_rollback(db);
+	return -1;
+}
+
+int cmd_erase(int argc, char **argv)
+{
+	enum { O_RESPONSE = 256, O_EXTERNAL, O_SERIAL, O_BY, O_REASON, O_YES, O_EXERCISE };
+	static const struct option longopts[] = {
+		{ "response", required_argument, NULL, O_RESPONSE },
+		{ "external-id", required_argument, NULL, O_EXTERNAL },
+		{ "serial", required_argument, NULL, O_SERIAL },
+		{ "by", required_argument, NULL, O_BY },
+		{ "reason", required_argument, NULL, O_REASON },
+		{ "yes", no_argument, NULL, O_YES },
+		{ "exercise", required_argument, NULL, O_EXERCISE },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *kind = NULL, *value = NULL, *by = NULL, *reason = NULL, *code = NULL;
+	struct target t = { 0 };
+	int c, yes = 0, n = 0;
+	struct err e;
+	sqlite3 *db;
+
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case O_RESPONSE:
+		case O_EXTERNAL:
+		case O_SERIAL:
+			kind = c == O_RESPONSE ? "response" : c == O_EXTERNAL ? "external-id" : "serial";
+			value = optarg;
+			n++;
+			break;
+		case O_BY:
+			by = optarg;
+			break;
+		case O_REASON:
+			reason = optarg;
+			break;
+		case O_YES:
+			yes = 1;
+			break;
+		case O_EXERCISE:
+			code = optarg;
+			break;
+		case 'h':
+			return cmd_help(usage);
+		default:
+			return cmd_usage_error(usage, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (argc - optind != 1)
+		return cmd_usage_error(usage, "erase takes one database");
+	if (n != 1)
+		return cmd_usage_error(usage, "say which response with one of --response, "
+				       "--external-id or --serial");
+	if (!by || !*by)
+		return cmd_usage_error(usage, "say who is erasing with --by NAME (it is recorded)");
+	if (!yes && !isatty(STDIN_FILENO))
+		return cmd_usage_error(usage, "erasing cannot be undone: run it on a terminal to "
+				       "confirm, or give --yes");
+	err_init(&e);
+	if (!(db = db_open(argv[optind], DB_MUST_EXIST, NULL, &e)))
+		return err_print(&e, cmd_progname);
+	/* Freed bytes are overwritten with zeros, in the tables and their indexes. */
+	if (db_exec(db, "PRAGMA secure_delete = ON", argv[optind], &e) < 0 ||
+	    find_target(db, code, kind, value, &t, &e) < 0 || count_rows(db, &t, &e) < 0)
+		goto out;
+	printf("Response %lld: %s, %s, recorded %s%s%s%s%s.\n"
+	       "%lld answers, %lld tags, %lld second-entry copies, %lld rejected rows will be erased.\n",
+	       t.id, t.channel, t.district, t.recorded,
+	       t.external_id ? ", survey id " : "", t.external_id ? t.external_id : "",
+	       t.serial ? ", serial " : "", t.serial ? t.serial : "",
+	       t.answers, t.tags, t.copies, t.rejects);
+	if (!yes) {
+		char line[64];
+
+		printf("Type 'erase' to erase it for good, anything else to stop: ");
+		fflush(stdout);
+		if (!fgets(line, sizeof line, stdin) || strncasecmp(line, "erase", 5) ||
+		    (line[5] != '\n' && line[5] != '\0')) {
+			printf("Nothing erased.\n");
+			goto out;
+		}
+	}
+	if (erase(db, &t, value, by, reason, &e) < 0)
+		goto out;
+	/* The write-ahead log still holds the old pages: copy back and empty it. */
+	{
+		int log = 0, done = 0;
+
+		if (sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &done) != SQLITE_OK)
+			cmd_warn("response %lld is erased, but another program has the database open, "
+				 "so old copies of its pages may stay in %s-wal until it closes: run "
+				 "'collector status %s' afterwards to clear them", t.id, argv[optind],
+				 argv[optind]);
+	}
+	printf("Response %lld erased by %s.\n", t.id, by);
+out:
+	target_free(&t);
+	db_close(db, &e);
+	return err_print(&e, cmd_progname);
+}
