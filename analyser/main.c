@@ -15,6 +15,7 @@ static const struct command commands[] = {
 	{ "evaluate", cmd_evaluate, "agreement of the tags with a hand-coded sample" },
 	{ "export", cmd_export, "theme counts for Healthwatch: XLSX, CSV or XML, disclosure-controlled" },
 	{ "action", cmd_action, "record what was done about a theme (\"we did\")" },
+	{ "report", cmd_report, "write \"You said, we did\": an accessible web page for the public" },
 	{ 0 },
 };
 

@@ -9,7 +9,20 @@ OUT=$3
 X=samples/exports
 DB=$OUT/survey.db
 
-step() { printf '\n$ %s\n' "$*" | sed "s|$COLLECTOR|collector|; s|$ANALYSER|analyser|"; "$@"; }
+# Prints the command as one would type it (programs by name, spaced words quoted), then runs it.
+step() {
+	local shown="" a
+	for a in "$@"; do
+		case $a in
+		"$COLLECTOR") a=collector ;;
+		"$ANALYSER") a=analyser ;;
+		*[[:space:]]*) a="\"$a\"" ;;
+		esac
+		shown="$shown${shown:+ }$a"
+	done
+	printf '\n$ %s\n' "$shown"
+	"$@"
+}
 
 mkdir -p "$OUT"
 rm -f "$DB" "$DB-wal" "$DB-shm"
@@ -30,5 +43,16 @@ step "$ANALYSER" counts "$DB"
 step "$ANALYSER" counts "$DB" --by channel --level 1 --percent
 step "$ANALYSER" evaluate "$DB" samples/gold/twb-2019-gold.csv --level 1
 step "$ANALYSER" counts "$DB" --format csv --output "$OUT/theme-counts-by-district.csv"
-printf '\nThe database is %s; published counts (disclosure control applied) are in %s.\n' \
-	"$DB" "$OUT/theme-counts-by-district.csv"
+# "We did", then the reports for the public and for Healthwatch.
+step "$ANALYSER" action add "$DB" --theme ACCESS-PARKING --owner "Estates team" --date 2019-11-01 \
+	--text "We are adding 120 parking spaces at Royal Stoke and a park and ride from Stoke station."
+step "$ANALYSER" action add "$DB" --theme STAFF-SHORTAGE --owner "Workforce board" --date 2019-10-01 \
+	--text "We recruited 60 nurses and 12 GPs across Staffordshire and Stoke-on-Trent."
+step "$ANALYSER" action add "$DB" --theme COMMUNITY-HOSPITALS --owner "Community hospitals programme" \
+	--text "No decision on community hospitals will be made before a public consultation."
+step "$ANALYSER" report "$DB" --you-said-we-did "$OUT/you-said-we-did.html"
+step "$ANALYSER" export "$DB" --healthwatch "$OUT/healthwatch.xlsx"
+step "$ANALYSER" export "$DB" --healthwatch "$OUT/healthwatch.csv"
+printf '\nThe database is %s. For publication (disclosure control applied):\n' "$DB"
+printf '  %s\n' "$OUT/you-said-we-did.html" "$OUT/healthwatch.xlsx" "$OUT/healthwatch.csv" \
+	"$OUT/theme-counts-by-district.csv"

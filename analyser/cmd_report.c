@@ -1,0 +1,152 @@
+/* analyser report: "You said, we did", the public summary, as one HTML file. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cmd.h"
+#include "commands.h"
+#include "db.h"
+#include "report.h"
+
+static const char usage[] =
+	"usage: analyser report DB --you-said-we-did OUT.html [--top N] [--stamp]\n"
+	"                          [--threshold N] [--rounding N] [--exercise CODE]\n"
+	"\n"
+	"Writes \"You said, we did\": one web page for the public and for comms\n"
+	"staff. It opens with the exercise, its dates and how many people took\n"
+	"part, by channel and by district. Then, for each of the themes most people\n"
+	"raised: how many raised it (and how many said what works well or what\n"
+	"could be better), its sub-themes, a chart and a table by district, two or\n"
+	"three quotes with personal details taken out, and what was done about it\n"
+	"(recorded with 'analyser action add').\n"
+	"\n"
+	"The page is a single file that works without a network: it can be put on\n"
+	"a website, sent by e-mail or printed. It is accessible (WCAG 2.2 AA) and\n"
+	"readable on a phone. Every number in it has disclosure control applied,\n"
+	"exactly as 'analyser counts --format csv' publishes it. The same database\n"
+	"gives the same file, byte for byte, unless --stamp is given.\n"
+	"\n"
+	"  --you-said-we-did OUT.html  the page to write (created readable only by you)\n"
+	"  --top N           how many themes to show, the most raised first (default 6)\n"
+	"  --stamp           say on the page the date it was produced (today, in UTC,\n"
+	"                    or the date SOURCE_DATE_EPOCH gives when it is set)\n"
+	"  --threshold N     hide counts from 1 to N-1 (default 8: 1 to 7 hidden)\n"
+	"  --rounding N      round shown counts to the nearest N (default 5; 1: exact)\n"
+	"  --exercise CODE   which exercise, when the database holds several\n"
+	"  -h, --help        show this help\n"
+	"\n"
+	"Example:\n"
+	"  analyser report survey.db --you-said-we-did you-said-we-did.html --top 5\n";
+
+static int parse_long(const char *opt, const char *s, long min, long max, long *out)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (!*s || *end || v < min || v > max)
+		return cmd_usage_error(usage, "%s takes a whole number from %ld to %ld, not '%s'",
+				       opt, min, max, s);
+	*out = v;
+	return 0;
+}
+
+/*
+ * Today's date as "22 November 2025" (UTC), or the date SOURCE_DATE_EPOCH
+ * gives, so that builds of the page can be repeated.
+ */
+static void today(char *buf, size_t cap)
+{
+	static const char *const months[] = {
+		"January", "February", "March", "April", "May", "June", "July", "August",
+		"September", "October", "November", "December",
+	};
+	const char *epoch = getenv("SOURCE_DATE_EPOCH");
+	time_t t = time(NULL);
+	struct tm tm;
+	char *end;
+
+	if (epoch && *epoch) {
+		long long v = strtoll(epoch, &end, 10);
+
+		if (!*end && v >= 0)
+			t = (time_t)v;
+	}
+	gmtime_r(&t, &tm);
+	snprintf(buf, cap, "%d %s %d", tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900);
+}
+
+int cmd_report(int argc, char **argv)
+{
+	enum { O_YSWD = 256, O_TOP, O_STAMP, O_THRESHOLD, O_ROUNDING, O_EXERCISE };
+	static const struct option longopts[] = {
+		{ "you-said-we-did", required_argument, NULL, O_YSWD },
+		{ "top", required_argument, NULL, O_TOP },
+		{ "stamp", no_argument, NULL, O_STAMP },
+		{ "threshold", required_argument, NULL, O_THRESHOLD },
+		{ "rounding", required_argument, NULL, O_ROUNDING },
+		{ "exercise", required_argument, NULL, O_EXERCISE },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct report_options opt = { .top = REPORT_TOP_DEFAULT, .rule = SDC_NHS };
+	const char *path = NULL, *code = NULL;
+	char stamp[64];
+	struct err e;
+	sqlite3 *db;
+	long long ex;
+	long n;
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case O_YSWD:
+			path = optarg;
+			break;
+		case O_TOP:
+			if ((rc = parse_long("--top", optarg, 1, REPORT_TOP_MAX, &n)))
+				return rc;
+			opt.top = (int)n;
+			break;
+		case O_STAMP:
+			today(stamp, sizeof stamp);
+			opt.stamp = stamp;
+			break;
+		case O_THRESHOLD:
+			if ((rc = parse_long("--threshold", optarg, 0, 1000, &n)))
+				return rc;
+			opt.rule.threshold = n;
+			break;
+		case O_ROUNDING:
+			if ((rc = parse_long("--rounding", optarg, 1, 1000, &n)))
+				return rc;
+			opt.rule.rounding = n;
+			break;
+		case O_EXERCISE:
+			code = optarg;
+			break;
+		case 'h':
+			return cmd_help(usage);
+		default:
+			return cmd_usage_error(usage, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (argc - optind != 1)
+		return cmd_usage_error(usage, "report takes one database");
+	if (!path)
+		return cmd_usage_error(usage, "report needs --you-said-we-did OUT.html: the page "
+				       "to write");
+	if (!*path)
+		return cmd_usage_error(usage, "--you-said-we-did needs a file name");
+	err_init(&e);
+	if (!(db = db_open(argv[optind], DB_MUST_EXIST, NULL, &e)))
+		return err_print(&e, cmd_progname);
+	if (db_pick_exercise(db, code, &ex, &e) == 0 &&
+	    report_you_said_we_did(db, ex, path, &opt, &e) == 0)
+		printf("wrote %s\n", path);
+	db_close(db, &e);
+	if (fflush(stdout) != 0)
+		err_set(&e, EXIT_SYSTEM, "cannot write to standard output");
+	return err_print(&e, cmd_progname);
+}
