@@ -21,6 +21,11 @@ mkdir -p "$OUT"
 
 run tools/demo.sh "$COLLECTOR" "$ANALYSER" "$TMP/demo"
 expect_rc "the sample database is built" 0
+# The demo records actions of its own; this test sets out its own.
+for id in $(sqlite3 "$DB" "SELECT id FROM action"); do
+	"$ANALYSER" action remove "$DB" "$id" >/dev/null
+done
+expect_eq "no actions to start with" "$(sqlite3 "$DB" "SELECT count(*) FROM action")" 0
 
 run "$ANALYSER" action add "$DB" --theme URGENT --owner "Urgent care team" --date 2019-11-01 \
 	--text 'Opened a second "see & treat" area at <Royal Stoke> A&E for minor injuries.'
