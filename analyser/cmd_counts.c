@@ -94,7 +94,7 @@ int cmd_counts(int argc, char **argv)
 	struct err e;
 	sqlite3 *db;
 	long long ex;
-	long n;
+	long n = 0;
 
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {

@@ -96,7 +96,7 @@ int cmd_report(int argc, char **argv)
 	struct err e;
 	sqlite3 *db;
 	long long ex;
-	long n;
+	long n = 0;
 	int c, rc;
 
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {

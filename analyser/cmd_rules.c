@@ -4,6 +4,7 @@
 
 #include "cmd.h"
 #include "commands.h"
+#include "prefilter.h"
 #include "rules.h"
 
 static const char check_usage[] =
@@ -15,9 +16,35 @@ static const char check_usage[] =
 	"match=\"true\" example must be found by its theme, each match=\"false\"\n"
 	"one must not. Failures are listed like a test run.\n"
 	"\n"
+	"Tagging first looks for the fixed text of each pattern and runs only the\n"
+	"patterns whose text is there; patterns it cannot do that for are tried\n"
+	"on every answer, which is slower, and are listed with the reason.\n"
+	"\n"
 	"Exit status: 0 all good, 1 a problem or a failing example.\n"
 	"\n"
 	"  -h, --help   show this help\n";
+
+/* Lists the patterns tagging runs on every answer. 0, or -1 with `e` set. */
+static int print_slow(const struct ruleset *rs, struct err *e)
+{
+	struct prefilter *pf = prefilter_build(rs, e);
+	size_t n;
+
+	if (!pf)
+		return -1;
+	if ((n = prefilter_nslow(pf))) {
+		printf("%s: %zu pattern%s checked the slow way, against every answer:\n", rs->path,
+		       n, n == 1 ? " is" : "s are");
+		for (size_t i = 0; i < n; i++) {
+			const char *why;
+			const struct rule_pattern *pat = prefilter_slow(pf, i, &why);
+
+			printf("  %s (line %ld): %s\n", pat->id, pat->line, why);
+		}
+	}
+	prefilter_free(pf);
+	return 0;
+}
 
 static int check(int argc, char **argv)
 {
@@ -40,6 +67,10 @@ static int check(int argc, char **argv)
 	if (!(rs = rules_load(argv[optind], &e)))
 		return err_print(&e, cmd_progname);
 	failures = rules_check_examples(rs, stdout);
+	if (print_slow(rs, &e) < 0) {
+		ruleset_free(rs);
+		return err_print(&e, cmd_progname);
+	}
 	ruleset_free(rs);
 	if (fflush(stdout) != 0)
 		return EXIT_SYSTEM;

@@ -2,8 +2,8 @@
  * counts.c: the counted cube behind every theme table.
  *
  * The database is read in four passes: the themes, the dimensions' values,
- * the responses that count (one row each, in id order) and the tags with
- * their answer's response and question. Mentions are grouped by respondent
+ * the responses that count (one row each, in id order, from a covering
+ * index) and the tags, which carry their answer's response and question. Mentions are grouped by respondent
  * with a counting sort and counted once per respondent and cell with a
  * stamp per cell, so a million responses need no SQL DISTINCT or sort.
  */
@@ -560,8 +560,8 @@ static int read_items(sqlite3 *db, const struct count_cube *c, const struct dim_
 		for (size_t i = 0; i < c->nthemes; i++)
 			theme_of[theme_ids[i] - min_id] = (uint16_t)i;
 	}
-	if (!(st = db_prepare(db, "SELECT a.response_id, a.question_id, t.theme_id FROM tag t "
-				  "JOIN answer a ON a.id = t.answer_id", e)))
+	/* The tag table alone: each tag keeps its answer's response and question. */
+	if (!(st = db_prepare(db, "SELECT response_id, question_id, theme_id FROM tag", e)))
 		goto fail;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		long long th = sqlite3_column_int64(st, 2);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
 #include "xmlsafe.h"
 
 /* A pathological pattern gives up here and is counted as an error for that answer. */
@@ -59,6 +60,7 @@ static void compile(struct parse *p, struct rule_pattern *pat, int caseless)
 	PCRE2_SIZE off;
 	uint32_t opts = PCRE2_UTF | PCRE2_UCP | (caseless ? PCRE2_CASELESS : 0);
 
+	pat->caseless = caseless;
 	pat->code = pcre2_compile((PCRE2_SPTR)pat->source, PCRE2_ZERO_TERMINATED, opts, &errcode,
 				  &off, NULL);
 	if (!pat->code) {
@@ -246,6 +248,10 @@ struct ruleset *rules_parse(const char *buf, size_t len, const char *name, struc
 			read_theme(&p, c, &rs->themes[rs->nthemes++]);
 	if (!p.oom)
 		link_themes(&p, rs);
+	for (size_t i = 0; i < rs->nthemes; i++) {
+		rs->themes[i].first_include = rs->nincludes;
+		rs->nincludes += rs->themes[i].nincludes;
+	}
 out:
 	xmlFreeDoc(doc);
 	if (p.oom)
@@ -333,12 +339,23 @@ enum rule_result rules_match(const struct ruleset *rs, const struct rule_theme *
 			     const char *text, size_t len, int checked, pcre2_match_data *md,
 			     struct rule_hit *hit)
 {
+	return rules_match_only(rs, t, text, len, checked, md, NULL, hit);
+}
+
+enum rule_result rules_match_only(const struct ruleset *rs, const struct rule_theme *t,
+				  const char *text, size_t len, int checked, pcre2_match_data *md,
+				  const uint64_t *only, struct rule_hit *hit)
+{
 	uint32_t opts = checked ? PCRE2_NO_UTF_CHECK : 0;
 	int found = 0, error = 0;
 
 	for (size_t i = 0; i < t->nincludes && !found; i++) {
-		int rc = run_pattern(rs, &t->includes[i], text, len, opts, md, &hit->start, &hit->end);
+		size_t bit = t->first_include + i;
+		int rc;
 
+		if (only && !(only[bit / 64] >> (bit % 64) & 1))
+			continue;
+		rc = run_pattern(rs, &t->includes[i], text, len, opts, md, &hit->start, &hit->end);
 		if (rc > 0) {
 			found = 1;
 			hit->rule = &t->includes[i];
@@ -367,6 +384,29 @@ int rules_applies(const struct rule_theme *t, const char *question_code)
 		if (!strcmp(t->questions[i], question_code))
 			return 1;
 	return 0;
+}
+
+int rules_tag_answer(const struct ruleset *rs, const char *text, size_t len,
+		     const char *question, pcre2_match_data *md, struct rule_tag *out)
+{
+	int n = 0;
+
+	/* Validated once here, so the patterns can skip the check. */
+	if (!utf8_check(text, len, NULL))
+		return -1;
+	for (size_t i = 0; i < rs->nthemes; i++) {
+		const struct rule_theme *t = &rs->themes[i];
+		enum rule_result r;
+
+		if (!t->nincludes || !rules_applies(t, question))
+			continue;
+		r = rules_match(rs, t, text, len, 1, md, &out[n].hit);
+		if (r == RULE_NO_MATCH)
+			continue;
+		out[n].theme = i;
+		out[n++].result = r;
+	}
+	return n;
 }
 
 /* Whether theme `i` or any of its descendants matches `text`. */

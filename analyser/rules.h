@@ -14,6 +14,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "err.h"
@@ -23,6 +24,7 @@ struct rule_pattern {
 	char *id;             /* "THEME/2" or the pattern's own id */
 	char *source;         /* the pattern as written */
 	long line;            /* in the rules file */
+	int caseless;         /* compiled with PCRE2_CASELESS */
 	pcre2_code *code;
 };
 
@@ -43,6 +45,7 @@ struct rule_theme {
 	size_t nquestions;
 	struct rule_pattern *includes, *excludes;
 	size_t nincludes, nexcludes;
+	size_t first_include;   /* number of the set's includes before this theme's */
 	struct rule_example *examples;
 	size_t nexamples;
 	long line;
@@ -54,6 +57,7 @@ struct ruleset {
 	char *title;                     /* may be NULL */
 	struct rule_theme *themes;       /* parents before their children */
 	size_t nthemes;
+	size_t nincludes;                /* include patterns of all themes */
 	pcre2_match_context *mctx;       /* the match limits */
 };
 
@@ -94,6 +98,34 @@ void ruleset_free(struct ruleset *rs);
 enum rule_result rules_match(const struct ruleset *rs, const struct rule_theme *t,
 			     const char *text, size_t len, int checked, pcre2_match_data *md,
 			     struct rule_hit *hit);
+
+/*
+ * rules_match() trying only some of the theme's includes: include i is
+ * tried when bit (t->first_include + i) of `only` is set. A prefilter that
+ * has ruled the others out (they cannot match `text`) gets exactly
+ * rules_match()'s tag, since includes are still tried in order and every
+ * exclude is run. NULL tries all of them.
+ */
+enum rule_result rules_match_only(const struct ruleset *rs, const struct rule_theme *t,
+				  const char *text, size_t len, int checked, pcre2_match_data *md,
+				  const uint64_t *only, struct rule_hit *hit);
+
+/* What one theme gave one answer: a tag, or a pattern that gave up. */
+struct rule_tag {
+	size_t theme;            /* index in the set */
+	enum rule_result result; /* RULE_MATCH or RULE_ERROR */
+	struct rule_hit hit;     /* with RULE_MATCH */
+};
+
+/*
+ * The reference tagging of one answer to question `question`: every theme
+ * that has includes and applies to the question, in the set's order,
+ * through rules_match(). `out` has room for rs->nthemes entries and gets
+ * the tags and errors in theme order. Returns how many, or -1 when `text`
+ * is not valid UTF-8 (such an answer is not tagged).
+ */
+int rules_tag_answer(const struct ruleset *rs, const char *text, size_t len,
+		     const char *question, pcre2_match_data *md, struct rule_tag *out);
 
 /* Whether theme `t` applies to answers of question `code`. */
 int rules_applies(const struct rule_theme *t, const char *question_code);

@@ -1,13 +1,18 @@
 /*
- * tagger.c: one pass over the free-text answers, every theme tried on each.
+ * tagger.c: one pass over the free-text answers. A prefilter
+ * (prefilter.h) picks the few patterns worth running on each answer; the
+ * tags are those of trying every theme (rules_tag_answer()).
  */
 #include "tagger.h"
 
+#include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "db.h"
-#include "utf8.h"
+#include "prefilter.h"
 
 /* Stores the rule set and its themes; *ids gets each theme's row id. */
 static int store_ruleset(sqlite3 *db, long long ex, const struct ruleset *rs, long long *rsid,
@@ -99,95 +104,394 @@ static int current(sqlite3 *db, long long ex, const struct ruleset *rs, long lon
 	return rc == SQLITE_DONE ? 1 : db_fail(db, "reading the themes", e);
 }
 
+/*
+ * Tagging runs in batches of answers: the calling thread reads a batch from
+ * the database (in id order), worker threads match batches, and the
+ * calling thread writes each batch's tags in turn, so the tags and their
+ * order do not depend on the threads. SQLite is used from one thread only.
+ */
+#define BATCH_ANSWERS 1024
+#define BATCH_BYTES (256 * 1024)
+#define MAX_THREADS 8
+
+static int threads_wanted; /* 0: one per processor */
+
+void tagger_threads(int n)
+{
+	threads_wanted = n < 0 ? 0 : n > MAX_THREADS ? MAX_THREADS : n;
+}
+
+enum batch_state { B_FREE, B_READ, B_MATCHING, B_MATCHED };
+
+struct batch {
+	enum batch_state state;
+	size_t n;               /* answers */
+	long long *id;
+	long long *rid, *qid;   /* each answer's response and question, kept with its tags */
+	size_t *text, *len;     /* where each answer's text is in buf */
+	size_t *question;       /* where its question code is in buf */
+	int *ntags;             /* entries in `tags`, -1 for invalid UTF-8 */
+	char *buf;
+	size_t used, cap;
+	struct rule_tag *tags;  /* every answer's entries, one after another */
+	size_t ntag, tagcap;
+	int oom;
+};
+
+struct pool {
+	pthread_mutex_t mu;
+	pthread_cond_t work, done;
+	struct batch b[2 * MAX_THREADS + 2];
+	size_t nb;
+	size_t next_match;      /* the next batch a worker takes */
+	int stop;
+	const struct prefilter *pf;
+	size_t nthemes;
+};
+
+static int batch_init(struct batch *b)
+{
+	memset(b, 0, sizeof *b);
+	b->id = malloc(BATCH_ANSWERS * sizeof *b->id);
+	b->rid = malloc(BATCH_ANSWERS * sizeof *b->rid);
+	b->qid = malloc(BATCH_ANSWERS * sizeof *b->qid);
+	b->text = malloc(BATCH_ANSWERS * sizeof *b->text);
+	b->len = malloc(BATCH_ANSWERS * sizeof *b->len);
+	b->question = malloc(BATCH_ANSWERS * sizeof *b->question);
+	b->ntags = malloc(BATCH_ANSWERS * sizeof *b->ntags);
+	b->cap = BATCH_BYTES + 4096;
+	b->buf = malloc(b->cap);
+	return b->id && b->rid && b->qid && b->text && b->len && b->question && b->ntags && b->buf ? 0 : -1;
+}
+
+static void batch_free(struct batch *b)
+{
+	free(b->id);
+	free(b->rid);
+	free(b->qid);
+	free(b->text);
+	free(b->len);
+	free(b->question);
+	free(b->ntags);
+	free(b->buf);
+	free(b->tags);
+}
+
+/* Copies `len` bytes and a NUL into the batch; returns their offset, or SIZE_MAX. */
+static size_t batch_put(struct batch *b, const void *p, size_t len)
+{
+	size_t at = b->used;
+
+	if (b->used + len + 1 > b->cap) {
+		size_t cap = 2 * (b->used + len + 1);
+		char *buf = realloc(b->buf, cap);
+
+		if (!buf)
+			return SIZE_MAX;
+		b->buf = buf;
+		b->cap = cap;
+	}
+	if (len)
+		memcpy(b->buf + at, p, len);
+	b->buf[at + len] = '\0';
+	b->used += len + 1;
+	return at;
+}
+
+/* Matches every answer of a batch (worker threads, or the caller with none). */
+static void batch_match(const struct prefilter *pf, size_t nthemes, struct prefilter_scratch *s,
+			struct batch *b)
+{
+	b->ntag = 0;
+	for (size_t i = 0; i < b->n && !b->oom; i++) {
+		int n;
+
+		if (b->tagcap - b->ntag < nthemes) {
+			size_t cap = 2 * b->tagcap + nthemes;
+			struct rule_tag *t = realloc(b->tags, cap * sizeof *t);
+
+			if (!t) {
+				b->oom = 1;
+				break;
+			}
+			b->tags = t;
+			b->tagcap = cap;
+		}
+		n = prefilter_tag(pf, s, b->buf + b->text[i], b->len[i], b->buf + b->question[i],
+				  b->tags + b->ntag);
+		b->ntags[i] = n;
+		if (n > 0)
+			b->ntag += (size_t)n;
+	}
+}
+
+static void *worker(void *arg)
+{
+	struct pool *p = arg;
+	struct prefilter_scratch *s = prefilter_scratch_new(p->pf, NULL);
+
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		struct batch *b = &p->b[p->next_match];
+
+		while (!p->stop && b->state != B_READ) {
+			pthread_cond_wait(&p->work, &p->mu);
+			b = &p->b[p->next_match];
+		}
+		if (p->stop)
+			break;
+		b->state = B_MATCHING;
+		p->next_match = (p->next_match + 1) % p->nb;
+		pthread_cond_broadcast(&p->work); /* the next batch may be ready for another */
+		pthread_mutex_unlock(&p->mu);
+		if (s)
+			batch_match(p->pf, p->nthemes, s, b);
+		else
+			b->oom = 1;
+		pthread_mutex_lock(&p->mu);
+		b->state = B_MATCHED;
+		pthread_cond_broadcast(&p->done);
+	}
+	pthread_mutex_unlock(&p->mu);
+	prefilter_scratch_free(s);
+	return NULL;
+}
+
+struct tagging {
+	sqlite3 *db;
+	const struct ruleset *rs;
+	const long long *ids;
+	long *errs;
+	struct tag_stats *stats;
+	sqlite3_stmt *sel, *ins;
+	long long last;
+	struct err *e;
+};
+
+/* Reads the next answers into `b`; 0 when the batch is full, 1 at the end, -1 on error. */
+static int batch_read(struct tagging *t, struct batch *b)
+{
+	int rc;
+
+	b->n = 0;
+	b->used = 0;
+	b->oom = 0;
+	while (b->n < BATCH_ANSWERS && b->used < BATCH_BYTES) {
+		const void *text;
+		size_t len, q;
+
+		if ((rc = sqlite3_step(t->sel)) != SQLITE_ROW) {
+			if (rc == SQLITE_DONE)
+				return 1;
+			return db_fail(t->db, "reading the answers", t->e);
+		}
+		b->id[b->n] = sqlite3_column_int64(t->sel, 0);
+		b->rid[b->n] = sqlite3_column_int64(t->sel, 3);
+		b->qid[b->n] = sqlite3_column_int64(t->sel, 4);
+		text = sqlite3_column_blob(t->sel, 1);
+		len = (size_t)sqlite3_column_bytes(t->sel, 1);
+		q = batch_put(b, sqlite3_column_text(t->sel, 2),
+			      (size_t)sqlite3_column_bytes(t->sel, 2));
+		b->text[b->n] = batch_put(b, text, len);
+		if (q == SIZE_MAX || b->text[b->n] == SIZE_MAX)
+			return err_set(t->e, EXIT_SYSTEM, "out of memory");
+		b->question[b->n] = q;
+		b->len[b->n++] = len;
+	}
+	return 0;
+}
+
+/* Writes a matched batch's tags and counts its answers. 0 or -1. */
+static int batch_write(struct tagging *t, const struct batch *b)
+{
+	const struct rule_tag *tag = b->tags;
+
+	if (b->oom)
+		return err_set(t->e, EXIT_SYSTEM, "out of memory");
+	for (size_t i = 0; i < b->n; i++) {
+		int any = 0;
+
+		t->last = b->id[i];
+		t->stats->answers++;
+		if (b->ntags[i] < 0) {
+			t->stats->invalid_utf8++;
+			continue;
+		}
+		for (int k = 0; k < b->ntags[i]; k++, tag++) {
+			if (tag->result == RULE_ERROR) {
+				t->errs[tag->theme]++;
+				t->stats->errors++;
+				continue;
+			}
+			sqlite3_bind_int64(t->ins, 1, b->id[i]);
+			sqlite3_bind_int64(t->ins, 2, t->ids[tag->theme]);
+			sqlite3_bind_text(t->ins, 3, tag->hit.rule->id, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(t->ins, 4, (long long)tag->hit.start);
+			sqlite3_bind_int64(t->ins, 5, (long long)tag->hit.end);
+			sqlite3_bind_int64(t->ins, 6, b->rid[i]);
+			sqlite3_bind_int64(t->ins, 7, b->qid[i]);
+			if (sqlite3_step(t->ins) != SQLITE_DONE) {
+				sqlite3_reset(t->ins);
+				return db_fail(t->db, "storing a tag", t->e);
+			}
+			sqlite3_reset(t->ins);
+			t->stats->tags++;
+			any = 1;
+		}
+		t->stats->tagged += any;
+	}
+	return 0;
+}
+
 static int tag_answers(sqlite3 *db, long long ex, const struct ruleset *rs, long long rsid,
 		       long long after, const long long *ids, long *errs, struct tag_stats *stats,
 		       struct err *e)
 {
-	sqlite3_stmt *sel = db_prepare(db,
-		"SELECT a.id, a.value, q.code FROM answer a "
-		"JOIN question q ON q.id = a.question_id JOIN response r ON r.id = a.response_id "
-		"WHERE r.exercise_id = ?1 AND q.type = 'free-text' AND a.value IS NOT NULL "
-		"AND a.id > ?2 ORDER BY a.id", e);
-	sqlite3_stmt *ins = db_prepare(db, "INSERT INTO tag (answer_id, theme_id, rule, match_start, "
-					   "match_end) VALUES (?1, ?2, ?3, ?4, ?5)", e);
-	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
-	long long last = after;
-	int rc = SQLITE_ERROR, ok = -1;
+	struct tagging t = { db, rs, ids, errs, stats, NULL, NULL, after, e };
+	struct prefilter *pf = NULL;
+	struct prefilter_scratch *s = NULL;
+	struct pool *p = calloc(1, sizeof *p);
+	pthread_t tid[MAX_THREADS];
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t nworkers = 0, nstarted = 0, fill = 0, write = 0;
+	int ok = -1, end = 0, locked = 0, sync = 0;
 
-	if (!sel || !ins || !md) {
-		if (!md)
-			err_set(e, EXIT_SYSTEM, "out of memory");
+	t.sel = db_prepare(db,
+		/* In id order straight from the table: no sorting, memory flat. */
+		"SELECT a.id, a.value, q.code, a.response_id, a.question_id FROM answer a "
+		"CROSS JOIN question q "
+		"CROSS JOIN response r WHERE q.id = a.question_id AND r.id = a.response_id "
+		"AND r.exercise_id = ?1 AND q.type = 'free-text' AND a.value IS NOT NULL "
+		"AND a.id > ?2 ORDER BY a.id", e);
+	t.ins = t.sel ? db_prepare(db, "INSERT INTO tag (answer_id, theme_id, rule, match_start, "
+				   "match_end, response_id, question_id) "
+				   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", e) : NULL;
+	if (!t.sel || !t.ins)
+		goto out;
+	if (!p) {
+		err_set(e, EXIT_SYSTEM, "out of memory");
 		goto out;
 	}
-	sqlite3_bind_int64(sel, 1, ex);
-	sqlite3_bind_int64(sel, 2, after);
-	while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
-		long long aid = sqlite3_column_int64(sel, 0);
-		const char *text = (const char *)sqlite3_column_text(sel, 1);
-		size_t len = (size_t)sqlite3_column_bytes(sel, 1);
-		const char *qcode = (const char *)sqlite3_column_text(sel, 2);
-		int any = 0;
+	if (!(pf = prefilter_build(rs, e)))
+		goto out;
+	nworkers = threads_wanted ? (size_t)threads_wanted : cpus > 1 ? (size_t)cpus : 1;
+	if (nworkers > MAX_THREADS)
+		nworkers = MAX_THREADS;
+	if (nworkers == 1)
+		nworkers = 0; /* one processor: the caller matches too */
+	p->nb = nworkers ? 2 * nworkers + 2 : 1;
+	p->pf = pf;
+	p->nthemes = rs->nthemes;
+	for (size_t i = 0; i < p->nb; i++)
+		if (batch_init(&p->b[i]) < 0) {
+			err_set(e, EXIT_SYSTEM, "out of memory");
+			goto out;
+		}
+	if (!nworkers && !(s = prefilter_scratch_new(pf, e)))
+		goto out;
+	sqlite3_bind_int64(t.sel, 1, ex);
+	sqlite3_bind_int64(t.sel, 2, after);
+	if (pthread_mutex_init(&p->mu, NULL) || (sync = 1, pthread_cond_init(&p->work, NULL)) ||
+	    (sync = 2, pthread_cond_init(&p->done, NULL))) {
+		err_set(e, EXIT_SYSTEM, "cannot set up threads");
+		goto out;
+	}
+	sync = 3;
+	for (; nstarted < nworkers; nstarted++)
+		if (pthread_create(&tid[nstarted], NULL, worker, p)) {
+			err_set(e, EXIT_SYSTEM, "cannot start a thread");
+			goto out;
+		}
+	/*
+	 * Batches go round a ring: read (fill), matched by a worker, written
+	 * (write) in the order they were read.
+	 */
+	while (!end || write != fill) {
+		struct batch *b;
+		int rc;
 
-		last = aid;
-		stats->answers++;
-		/* Validated once here, so the patterns can skip the check. */
-		if (!utf8_check(text, len, NULL)) {
-			stats->invalid_utf8++;
+		pthread_mutex_lock(&p->mu);
+		locked = 1;
+		b = &p->b[fill % p->nb];
+		if (!end && b->state == B_FREE) {
+			pthread_mutex_unlock(&p->mu);
+			locked = 0;
+			sqlite3_mutex_enter(sqlite3_db_mutex(db));
+			rc = batch_read(&t, b);
+			sqlite3_mutex_leave(sqlite3_db_mutex(db));
+			if (rc < 0)
+				goto out;
+			end = rc;
+			if (!b->n)
+				continue;
+			fill++;
+			if (!nworkers) {
+				batch_match(pf, rs->nthemes, s, b);
+				b->state = B_MATCHED;
+			} else {
+				pthread_mutex_lock(&p->mu);
+				b->state = B_READ;
+				pthread_cond_broadcast(&p->work);
+				pthread_mutex_unlock(&p->mu);
+			}
 			continue;
 		}
-		for (size_t i = 0; i < rs->nthemes; i++) {
-			const struct rule_theme *t = &rs->themes[i];
-			struct rule_hit hit;
-			enum rule_result r;
-
-			if (!t->nincludes || !rules_applies(t, qcode))
-				continue;
-			r = rules_match(rs, t, text, len, 1, md, &hit);
-			if (r == RULE_ERROR) {
-				errs[i]++;
-				stats->errors++;
-				continue;
-			}
-			if (r != RULE_MATCH)
-				continue;
-			sqlite3_bind_int64(ins, 1, aid);
-			sqlite3_bind_int64(ins, 2, ids[i]);
-			sqlite3_bind_text(ins, 3, hit.rule->id, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(ins, 4, (long long)hit.start);
-			sqlite3_bind_int64(ins, 5, (long long)hit.end);
-			if (sqlite3_step(ins) != SQLITE_DONE) {
-				db_fail(db, "storing a tag", e);
-				goto out;
-			}
-			sqlite3_reset(ins);
-			stats->tags++;
-			any = 1;
-		}
-		stats->tagged += any;
+		/* Nothing to read into: write the oldest batch, once matched. */
+		b = &p->b[write % p->nb];
+		while (b->state != B_MATCHED)
+			pthread_cond_wait(&p->done, &p->mu);
+		pthread_mutex_unlock(&p->mu);
+		locked = 0;
+		sqlite3_mutex_enter(sqlite3_db_mutex(db));
+		rc = batch_write(&t, b);
+		sqlite3_mutex_leave(sqlite3_db_mutex(db));
+		if (rc < 0)
+			goto out;
+		pthread_mutex_lock(&p->mu);
+		b->state = B_FREE;
+		pthread_mutex_unlock(&p->mu);
+		write++;
 	}
-	if (rc != SQLITE_DONE) {
-		db_fail(db, "reading the answers", e);
+	sqlite3_finalize(t.ins);
+	t.ins = db_prepare(db, "UPDATE ruleset SET last_answer_id = ?2, answers = answers + ?3, "
+			       "errors = errors + ?4, tagged_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') "
+			       "WHERE id = ?1", e);
+	if (!t.ins)
 		goto out;
-	}
-	sqlite3_finalize(ins);
-	ins = db_prepare(db, "UPDATE ruleset SET last_answer_id = ?2, answers = answers + ?3, "
-			     "errors = errors + ?4, tagged_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') "
-			     "WHERE id = ?1", e);
-	if (!ins)
-		goto out;
-	sqlite3_bind_int64(ins, 1, rsid);
-	sqlite3_bind_int64(ins, 2, last);
-	sqlite3_bind_int64(ins, 3, stats->answers);
-	sqlite3_bind_int64(ins, 4, stats->errors);
-	if (sqlite3_step(ins) != SQLITE_DONE) {
+	sqlite3_bind_int64(t.ins, 1, rsid);
+	sqlite3_bind_int64(t.ins, 2, t.last);
+	sqlite3_bind_int64(t.ins, 3, stats->answers);
+	sqlite3_bind_int64(t.ins, 4, stats->errors);
+	if (sqlite3_step(t.ins) != SQLITE_DONE) {
 		db_fail(db, "storing the rule set", e);
 		goto out;
 	}
 	ok = 0;
 out:
-	sqlite3_finalize(sel);
-	sqlite3_finalize(ins);
-	pcre2_match_data_free(md);
+	if (nstarted) {
+		if (!locked)
+			pthread_mutex_lock(&p->mu);
+		p->stop = 1;
+		pthread_cond_broadcast(&p->work);
+		pthread_mutex_unlock(&p->mu);
+		for (size_t i = 0; i < nstarted; i++)
+			pthread_join(tid[i], NULL);
+	} else if (locked) {
+		pthread_mutex_unlock(&p->mu);
+	}
+	if (sync >= 1)
+		pthread_mutex_destroy(&p->mu);
+	if (sync >= 2)
+		pthread_cond_destroy(&p->work);
+	if (sync >= 3)
+		pthread_cond_destroy(&p->done);
+	for (size_t i = 0; p && i < p->nb; i++)
+		batch_free(&p->b[i]);
+	free(p);
+	prefilter_scratch_free(s);
+	prefilter_free(pf);
+	sqlite3_finalize(t.sel);
+	sqlite3_finalize(t.ins);
 	return ok;
 }
 

@@ -30,4 +30,10 @@ struct tag_stats {
 int tagger_run(sqlite3 *db, long long exercise_id, const struct ruleset *rs,
 	       struct tag_stats *stats, struct err *errors_out, struct err *e);
 
+/*
+ * How many threads match answers: 0 (the default) for one per processor,
+ * 1 for none besides the caller, at most 8. The tags are the same.
+ */
+void tagger_threads(int n);
+
 #endif

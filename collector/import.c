@@ -778,7 +778,7 @@ static int import_record(struct importer *im, const struct source_record *rec,
 			 struct response_build *b)
 {
 	const struct mapping *m = im->m;
-	char ext[256] = "", serial[128] = "", date[DATE_ISO_MAX] = "", tick[16], tbuf[256];
+	char ext[320] = "", serial[128] = "", date[DATE_ISO_MAX] = "", tick[16], tbuf[256];
 	const char *v, *ticked = NULL;
 	long long event_id = im->fixed_event_id;
 	char event_district[16];
@@ -794,7 +794,7 @@ static int import_record(struct importer *im, const struct source_record *rec,
 	if (m->id_field) {
 		v = trim(value_of(im, rec, im->id_field, m->id_field), tbuf, sizeof tbuf);
 		if (*v)
-			snprintf(ext, sizeof ext, "%s:%s", m->id_prefix ? m->id_prefix : im->stats->format, v);
+			snprintf(ext, sizeof ext, "%.60s:%s", m->id_prefix ? m->id_prefix : im->stats->format, v);
 		else if (m->id_required) {
 			char why[256];
 

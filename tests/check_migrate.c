@@ -50,6 +50,13 @@ static void plant(sqlite3 *db, int after, int upto)
 		test_exec(db, "INSERT INTO import_batch (exercise_id, file_name, sha256, "
 			      "mapping_sha256, format, started_at) VALUES (1, 'a.csv', 'aa', 'bb', "
 			      "'csv', 'now')");
+	if (after < 5 && upto >= 5)
+		test_exec(db, "INSERT INTO ruleset (id, exercise_id, sha256, file_name, tagged_at) "
+			      "VALUES (1, 1, 'ab', 'r.xml', 'now');"
+			      "INSERT INTO theme (id, ruleset_id, code, label, depth, position) VALUES "
+			      "(1, 1, 'KIND', 'Kind staff', 1, 1);"
+			      "INSERT INTO tag (answer_id, theme_id, rule, match_start, match_end) "
+			      "SELECT id, 1, 'KIND/1', 0, 4 FROM answer WHERE response_id = 1");
 	if (after < 6 && upto >= 6)
 		test_exec(db, "INSERT INTO import_batch (exercise_id, file_name, format, channel, "
 			      "officer, started_at, event_id, entry_mode) VALUES (1, 'LE1', 'entry', "
@@ -155,6 +162,10 @@ START_TEST(test_upgrade_from_every_version)
 	if (from >= 7)
 		ck_assert_int_eq(test_int(db, "SELECT count(*) FROM action WHERE theme_code = "
 					      "'PARKING'"), 1);
+	/* Tags made before version 9 learn their response and question. */
+	if (from >= 5)
+		ck_assert_int_eq(test_int(db, "SELECT count(*) FROM tag WHERE response_id = 1 "
+					      "AND question_id = 1"), 1);
 	/* What the upgrade added works: plant the newest version's rows too. */
 	plant(db, from, db_schema_version());
 	db_close(db, &e);
