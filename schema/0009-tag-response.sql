@@ -14,3 +14,12 @@ UPDATE tag SET
 -- scan of a few megabytes.
 CREATE INDEX response_counts ON response(exercise_id, id, entry_status, district_code,
 	district_source, channel, form_variant, event_id);
+
+-- A tag written without them (by hand, or by an older program) gets them.
+CREATE TRIGGER tag_response AFTER INSERT ON tag WHEN NEW.response_id IS NULL
+BEGIN
+	UPDATE tag SET
+		response_id = (SELECT a.response_id FROM answer a WHERE a.id = NEW.answer_id),
+		question_id = (SELECT a.question_id FROM answer a WHERE a.id = NEW.answer_id)
+	WHERE answer_id = NEW.answer_id AND theme_id = NEW.theme_id;
+END;

@@ -168,6 +168,11 @@ START_TEST(test_upgrade_from_every_version)
 					      "AND question_id = 1"), 1);
 	/* What the upgrade added works: plant the newest version's rows too. */
 	plant(db, from, db_schema_version());
+	/* Tags written without their response and question (the plant above, on
+	 * an upgraded database) get them from a trigger. */
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM tag WHERE response_id IS NULL "
+				      "OR question_id IS NULL"), 0);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM tag"), 1);
 	db_close(db, &e);
 }
 END_TEST

@@ -102,10 +102,12 @@ static sqlite3 *fixture(int tagged)
 		  "(1, 1, 'A', 'Parking & travel', NULL, 1, 1), (2, 1, 'A1', 'Parking', 1, 2, 2),"
 		  "(3, 1, 'B', 'Staff', NULL, 1, 3);"
 		  /* A1 (and so A): 12 in Cannock Chase (1-12), 3 in East Staffordshire (16-18). */
-		  "INSERT INTO tag SELECT id, 2, 'parking', 0, 1 FROM answer "
+		  "INSERT INTO tag (answer_id, theme_id, rule, match_start, match_end) "
+		  "SELECT id, 2, 'parking', 0, 1 FROM answer "
 		  "WHERE id BETWEEN 1 AND 12 OR id BETWEEN 16 AND 18;"
 		  /* B: 9 in Cannock Chase. */
-		  "INSERT INTO tag SELECT id, 3, 'staff', 0, 1 FROM answer WHERE id BETWEEN 1 AND 9;"
+		  "INSERT INTO tag (answer_id, theme_id, rule, match_start, match_end) "
+		  "SELECT id, 3, 'staff', 0, 1 FROM answer WHERE id BETWEEN 1 AND 9;"
 		  "INSERT INTO action (exercise_id, theme_code, text, owner, action_date, recorded_at) "
 		  "VALUES (1, 'A1', 'More spaces.\n\nCheaper tickets.', 'Estates', '2019-11-01', 'x');");
 	return db;
