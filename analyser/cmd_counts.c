@@ -53,18 +53,6 @@ static const char usage[] =
 	"  analyser counts survey.db --by channel --percent\n"
 	"  analyser counts survey.db --by district,AGE --theme ACCESS --format csv\n";
 
-static int parse_long(const char *opt, const char *s, long min, long max, long *out)
-{
-	char *end;
-	long v = strtol(s, &end, 10);
-
-	if (!*s || *end || v < min || v > max)
-		return cmd_usage_error(usage, "%s takes a whole number from %ld to %ld, not '%s'",
-				       opt, min, max, s);
-	*out = v;
-	return 0;
-}
-
 int cmd_counts(int argc, char **argv)
 {
 	enum { O_PERCENT = 256, O_LEVEL, O_EXERCISE, O_BY, O_THEME, O_FORMAT, O_SUPPRESS,
@@ -90,7 +78,7 @@ int cmd_counts(int argc, char **argv)
 	const char *code = NULL, *by = NULL, *output = NULL;
 	struct count_cube *cube = NULL;
 	struct out_file of = { 0 };
-	int c, suppress = -1, rc;
+	int c, suppress = -1;
 	struct err e;
 	sqlite3 *db;
 	long long ex;
@@ -133,13 +121,13 @@ int cmd_counts(int argc, char **argv)
 			suppress = 0;
 			break;
 		case O_THRESHOLD:
-			if ((rc = parse_long("--threshold", optarg, 0, 1000, &n)))
-				return rc;
+			if (cmd_parse_long("--threshold", optarg, 0, 1000, &n, usage) < 0)
+				return EXIT_USAGE;
 			rule.threshold = n;
 			break;
 		case O_ROUNDING:
-			if ((rc = parse_long("--rounding", optarg, 1, 1000, &n)))
-				return rc;
+			if (cmd_parse_long("--rounding", optarg, 1, 1000, &n, usage) < 0)
+				return EXIT_USAGE;
 			rule.rounding = n;
 			break;
 		case O_OUTPUT:

@@ -53,7 +53,6 @@ int cmd_export(int argc, char **argv)
 	struct err e;
 	sqlite3 *db;
 	long long ex;
-	double v;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -63,13 +62,11 @@ int cmd_export(int argc, char **argv)
 			break;
 		case O_THRESHOLD:
 		case O_ROUNDING:
-			if (cmd_parse_double(c == O_THRESHOLD ? "--threshold" : "--rounding", optarg,
-					     c == O_THRESHOLD ? 0 : 1, 1000, &v, usage) < 0)
+			if (cmd_parse_long(c == O_THRESHOLD ? "--threshold" : "--rounding", optarg,
+					   c == O_THRESHOLD ? 0 : 1, 1000,
+					   c == O_THRESHOLD ? &opt.rule.threshold : &opt.rule.rounding,
+					   usage) < 0)
 				return EXIT_USAGE;
-			if (v != (double)(long)v)
-				return cmd_usage_error(usage, "%s takes a whole number, not '%s'",
-						       c == O_THRESHOLD ? "--threshold" : "--rounding", optarg);
-			*(c == O_THRESHOLD ? &opt.rule.threshold : &opt.rule.rounding) = (long)v;
 			break;
 		case O_LEVEL:
 			if (strcmp(optarg, "1") && strcmp(optarg, "2"))

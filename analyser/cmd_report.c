@@ -40,18 +40,6 @@ static const char usage[] =
 	"Example:\n"
 	"  analyser report survey.db --you-said-we-did you-said-we-did.html --top 5\n";
 
-static int parse_long(const char *opt, const char *s, long min, long max, long *out)
-{
-	char *end;
-	long v = strtol(s, &end, 10);
-
-	if (!*s || *end || v < min || v > max)
-		return cmd_usage_error(usage, "%s takes a whole number from %ld to %ld, not '%s'",
-				       opt, min, max, s);
-	*out = v;
-	return 0;
-}
-
 /*
  * Today's date as "22 November 2025" (UTC), or the date SOURCE_DATE_EPOCH
  * gives, so that builds of the page can be repeated.
@@ -97,7 +85,7 @@ int cmd_report(int argc, char **argv)
 	sqlite3 *db;
 	long long ex;
 	long n = 0;
-	int c, rc;
+	int c;
 
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -105,8 +93,8 @@ int cmd_report(int argc, char **argv)
 			path = optarg;
 			break;
 		case O_TOP:
-			if ((rc = parse_long("--top", optarg, 1, REPORT_TOP_MAX, &n)))
-				return rc;
+			if (cmd_parse_long("--top", optarg, 1, REPORT_TOP_MAX, &n, usage) < 0)
+				return EXIT_USAGE;
 			opt.top = (int)n;
 			break;
 		case O_STAMP:
@@ -114,13 +102,13 @@ int cmd_report(int argc, char **argv)
 			opt.stamp = stamp;
 			break;
 		case O_THRESHOLD:
-			if ((rc = parse_long("--threshold", optarg, 0, 1000, &n)))
-				return rc;
+			if (cmd_parse_long("--threshold", optarg, 0, 1000, &n, usage) < 0)
+				return EXIT_USAGE;
 			opt.rule.threshold = n;
 			break;
 		case O_ROUNDING:
-			if ((rc = parse_long("--rounding", optarg, 1, 1000, &n)))
-				return rc;
+			if (cmd_parse_long("--rounding", optarg, 1, 1000, &n, usage) < 0)
+				return EXIT_USAGE;
 			opt.rule.rounding = n;
 			break;
 		case O_EXERCISE:

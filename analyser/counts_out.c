@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "counts.h"
+#include "textout.h"
 
 struct panel {
 	size_t theme;           /* two dimensions: the panel's theme (nthemes: any theme) */
@@ -360,58 +361,10 @@ static int write_table(const struct view *w, FILE *out)
 
 /* ---- machine formats: one record per cell, totals included ---- */
 
-static void csv_field(const char *s, FILE *out)
-{
-	if (!s[strcspn(s, ",\"\r\n")] && s[0] != ' ') {
-		fputs(s, out);
-		return;
-	}
-	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', out);
-		fputc(*s, out);
-	}
-	fputc('"', out);
-}
-
-static void json_string(const char *s, FILE *out)
-{
-	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch == '"' || ch == '\\')
-			fprintf(out, "\\%c", ch);
-		else if (ch == '\n')
-			fputs("\\n", out);
-		else if (ch < 0x20)
-			fprintf(out, "\\u%04x", ch);
-		else
-			fputc(ch, out);
-	}
-	fputc('"', out);
-}
-
 static void xml_attr(const char *name, const char *s, FILE *out)
 {
 	fprintf(out, " %s=\"", name);
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch == '&')
-			fputs("&amp;", out);
-		else if (ch == '<')
-			fputs("&lt;", out);
-		else if (ch == '>')
-			fputs("&gt;", out);
-		else if (ch == '"')
-			fputs("&quot;", out);
-		else if (ch == '\n' || ch == '\t')
-			fprintf(out, "&#%d;", ch);
-		else if (ch >= 0x20)
-			fputc(ch, out);
-	}
+	xml_write_escaped(out, s);
 	fputc('"', out);
 }
 
@@ -469,16 +422,16 @@ static void write_header(const struct view *w, FILE *out)
 		fputs("theme,theme_label,level", out);
 		for (size_t d = 0; d < c->ndims; d++) {
 			fputc(',', out);
-			csv_field(c->dim[d].name, out);
+			csv_write_field(out, c->dim[d].name);
 			fprintf(out, ",%s_label", c->dim[d].name);
 		}
 		fputs(",respondents_mentioning,respondents,percent\n", out);
 		break;
 	case COUNT_JSON:
 		fputs("{\n  \"exercise\": {\"code\": ", out);
-		json_string(c->exercise_code, out);
+		json_write_string(out, c->exercise_code);
 		fputs(", \"title\": ", out);
-		json_string(c->exercise_title, out);
+		json_write_string(out, c->exercise_title);
 		fprintf(out, "},\n  \"ruleset\": \"%s\",\n  \"suppression\": ", c->ruleset);
 		if (s)
 			fprintf(out, "{\"threshold\": %ld, \"rounding\": %ld, \"secondary\": %s},\n",
@@ -488,15 +441,15 @@ static void write_header(const struct view *w, FILE *out)
 		fputs("  \"dimensions\": [", out);
 		for (size_t d = 0; d < c->ndims; d++) {
 			fputs(d ? ",\n    {\"name\": " : "\n    {\"name\": ", out);
-			json_string(c->dim[d].name, out);
+			json_write_string(out, c->dim[d].name);
 			fputs(", \"title\": ", out);
-			json_string(c->dim[d].title, out);
+			json_write_string(out, c->dim[d].title);
 			fputs(", \"values\": [", out);
 			for (size_t v = 0; v < c->dim[d].nvalues; v++) {
 				fputs(v ? ", {\"code\": " : "{\"code\": ", out);
-				json_string(c->dim[d].values[v].code, out);
+				json_write_string(out, c->dim[d].values[v].code);
 				fputs(", \"label\": ", out);
-				json_string(c->dim[d].values[v].label, out);
+				json_write_string(out, c->dim[d].values[v].label);
 				fputc('}', out);
 			}
 			fputs("]}", out);
@@ -506,12 +459,12 @@ static void write_header(const struct view *w, FILE *out)
 			const struct count_theme *t = &c->themes[w->sel[k]];
 
 			fputs(k ? ",\n    {\"code\": " : "\n    {\"code\": ", out);
-			json_string(t->code, out);
+			json_write_string(out, t->code);
 			fputs(", \"label\": ", out);
-			json_string(t->label, out);
+			json_write_string(out, t->label);
 			fprintf(out, ", \"level\": %d, \"parent\": ", t->depth);
 			if (t->parent >= 0)
-				json_string(c->themes[t->parent].code, out);
+				json_write_string(out, c->themes[t->parent].code);
 			else
 				fputs("null", out);
 			fputc('}', out);
@@ -565,15 +518,15 @@ static void write_record(const struct view *w, const struct record *r, int first
 	snprintf(level, sizeof level, "%d", r->level);
 	switch (w->o->format) {
 	case COUNT_CSV:
-		csv_field(r->theme, out);
+		csv_write_field(out, r->theme);
 		fputc(',', out);
-		csv_field(r->theme_label, out);
+		csv_write_field(out, r->theme_label);
 		fprintf(out, ",%s", level);
 		for (size_t d = 0; d < c->ndims; d++) {
 			fputc(',', out);
-			csv_field(r->code[d], out);
+			csv_write_field(out, r->code[d]);
 			fputc(',', out);
-			csv_field(r->label[d], out);
+			csv_write_field(out, r->label[d]);
 		}
 		/* A hidden count is '*', as in the published tables. */
 		fprintf(out, ",%s,%s,%s\n", *r->count ? r->count : "*",
@@ -582,12 +535,12 @@ static void write_record(const struct view *w, const struct record *r, int first
 		break;
 	case COUNT_JSON:
 		fputs(first ? "\n    {\"theme\": " : ",\n    {\"theme\": ", out);
-		json_string(r->theme, out);
+		json_write_string(out, r->theme);
 		for (size_t d = 0; d < c->ndims; d++) {
 			fputs(", ", out);
-			json_string(c->dim[d].name, out);
+			json_write_string(out, c->dim[d].name);
 			fputs(": ", out);
-			json_string(r->code[d], out);
+			json_write_string(out, r->code[d]);
 		}
 		fprintf(out, ", \"count\": %s, \"respondents\": %s, \"percent\": %s",
 			*r->count ? r->count : "null", *r->respondents ? r->respondents : "null",

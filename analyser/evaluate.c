@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "db.h"
+#include "textout.h"
 #include "utf8.h"
 
 /* ---- arithmetic ---------------------------------------------------------- */
@@ -979,20 +980,10 @@ void eval_print_table(const struct evaluation *ev, size_t max_disagreements, FIL
 	}
 }
 
-/* One CSV field, quoted when it needs to be. */
+/* One CSV field, quoted when it needs to be, and what follows it. */
 static void csv_field(const char *s, int last, FILE *out)
 {
-	if (strpbrk(s, ",\"\r\n")) {
-		fputc('"', out);
-		for (; *s; s++) {
-			if (*s == '"')
-				fputc('"', out);
-			fputc(*s, out);
-		}
-		fputc('"', out);
-	} else {
-		fputs(s, out);
-	}
+	csv_write_field(out, s);
 	fputc(last ? '\n' : ',', out);
 }
 

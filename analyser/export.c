@@ -19,6 +19,7 @@
 #include "counts.h"
 #include "db.h"
 #include "fileutil.h"
+#include "textout.h"
 #include "version.h"
 
 /* One table: its cells in counts_each() order, copied out of the cube. */
@@ -315,21 +316,6 @@ static int write_xlsx(const struct export *x, const char *path, time_t created, 
 
 /* ---- CSV and XML ---- */
 
-static void csv_field(FILE *out, const char *s)
-{
-	if (!s[strcspn(s, ",\"\r\n")]) {
-		fputs(s, out);
-		return;
-	}
-	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', out);
-		fputc(*s, out);
-	}
-	fputc('"', out);
-}
-
 static void csv_number(FILE *out, long v)
 {
 	if (v >= 0)
@@ -348,17 +334,17 @@ static void write_csv(const struct export *x, FILE *out)
 		for (size_t k = 0; k < t->ncells; k++) {
 			const struct xcell *c = &t->cells[k];
 
-			csv_field(out, t->title);
+			csv_write_field(out, t->title);
 			fputc(',', out);
-			csv_field(out, t->dim);
+			csv_write_field(out, t->dim);
 			fputc(',', out);
-			csv_field(out, c->theme);
+			csv_write_field(out, c->theme);
 			fputc(',', out);
-			csv_field(out, c->theme_label);
+			csv_write_field(out, c->theme_label);
 			fprintf(out, ",%d,", c->level);
-			csv_field(out, c->code);
+			csv_write_field(out, c->code);
 			fputc(',', out);
-			csv_field(out, c->label);
+			csv_write_field(out, c->label);
 			fputc(',', out);
 			csv_number(out, c->count);
 			fputc(',', out);
@@ -372,35 +358,17 @@ static void write_csv(const struct export *x, FILE *out)
 	/* The notes travel with the numbers: table "Notes", the key as the theme label. */
 	for (size_t i = 0; i < x->nnotes; i++) {
 		fputs("Notes,,,", out);
-		csv_field(out, x->notes[i].key);
+		csv_write_field(out, x->notes[i].key);
 		fputs(",,,", out);
-		csv_field(out, x->notes[i].value);
+		csv_write_field(out, x->notes[i].value);
 		fputs(",,,\n", out);
-	}
-}
-
-static void xml_text(FILE *out, const char *s)
-{
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch == '&')
-			fputs("&amp;", out);
-		else if (ch == '<')
-			fputs("&lt;", out);
-		else if (ch == '>')
-			fputs("&gt;", out);
-		else if (ch == '"')
-			fputs("&quot;", out);
-		else if (ch >= 0x20 || ch == '\n' || ch == '\t')
-			fputc(ch, out);
 	}
 }
 
 static void xml_attr(FILE *out, const char *name, const char *s)
 {
 	fprintf(out, " %s=\"", name);
-	xml_text(out, s);
+	xml_write_escaped(out, s);
 	fputc('"', out);
 }
 
@@ -411,7 +379,7 @@ static void write_xml(const struct export *x, FILE *out)
 		fputs("    <note", out);
 		xml_attr(out, "name", x->notes[i].key);
 		fputc('>', out);
-		xml_text(out, x->notes[i].value);
+		xml_write_escaped(out, x->notes[i].value);
 		fputs("</note>\n", out);
 	}
 	fputs("  </notes>\n", out);

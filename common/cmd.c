@@ -136,3 +136,20 @@ int cmd_parse_double(const char *opt, const char *s, double min, double max, dou
 	*out = v;
 	return 0;
 }
+
+int cmd_parse_long(const char *opt, const char *s, long min, long max, long *out,
+		   const char *usage)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max) {
+		cmd_usage_error(usage, "%s takes a whole number from %ld to %ld, not '%s'", opt, min,
+				max, s);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}

@@ -54,4 +54,8 @@ void cmd_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cmd_parse_double(const char *opt, const char *s, double min, double max, double *out,
 		     const char *usage);
 
+/* The same for a whole number in [min, max]. */
+int cmd_parse_long(const char *opt, const char *s, long min, long max, long *out,
+		   const char *usage);
+
 #endif
