@@ -10,13 +10,13 @@ MESON    ?= meson
 
 # Debian packages the build and the tests need.
 PACKAGES = build-essential meson ninja-build pkg-config python3 \
-	libsqlite3-dev libxml2-dev libpcre2-dev nettle-dev libzip-dev libutf8proc-dev libvectorscan-dev libxlsxwriter-dev check time bc \
-	sqlite3 util-linux
+	libsqlite3-dev libxml2-dev libpcre2-dev nettle-dev libzip-dev libutf8proc-dev libvectorscan-dev libxlsxwriter-dev check time \
+	sqlite3 util-linux valgrind
 
 COLLECTOR = $(BUILD)/collector/collector
 ANALYSER  = $(BUILD)/analyser/analyser
 
-.PHONY: all deps configure build demo check clean
+.PHONY: all deps configure build demo check fuzz clean
 
 all: build
 
@@ -50,6 +50,10 @@ demo: build
 check: build
 	$(MESON) test -C $(BUILD) --print-errorlogs
 	@python3 tools/test_summary.py $(BUILD)/meson-logs/testlog.json
+
+# libFuzzer harnesses, FUZZ_SECONDS each (needs clang and libclang-rt-14-dev).
+fuzz: deps
+	fuzz/run.sh $(or $(FUZZ_SECONDS),60)
 
 clean:
 	rm -rf $(BUILD) $(DEMO)

@@ -64,6 +64,7 @@ struct lsr {
 	size_t len;
 	xmlTextReaderPtr r;
 	int perr_set;		/* the parser's first error, kept by on_reader_error */
+	int perr_limit;		/* it is one of the safety limits, said in plain words */
 	long perr_line;
 	char perr[MSG_LEN];
 
@@ -458,12 +459,18 @@ static void on_reader_error(void *ctx, xmlErrorPtr err)
 #endif
 {
 	struct lsr *l = ctx;
+	const char *limit;
 	size_t n;
 
 	if (l->perr_set || err->level < XML_ERR_ERROR)
 		return;
 	l->perr_set = 1;
 	l->perr_line = err->line;
+	if ((limit = xmlsafe_limit_message(err->message))) {
+		l->perr_limit = 1;
+		snprintf(l->perr, sizeof l->perr, "%s", limit);
+		return;
+	}
 	snprintf(l->perr, sizeof l->perr, "%s", err->message ? err->message : "unknown problem");
 	n = strlen(l->perr);
 	while (n && isspace((unsigned char)l->perr[n - 1]))
@@ -505,12 +512,13 @@ static long prolog_doctype(const char *p, size_t len)
 static int reader_failed(struct lsr *l, struct err *e)
 {
 	long line = l->perr_set ? l->perr_line : xmlTextReaderGetParserLineNumber(l->r);
+	const char *what = l->perr_limit ? "" : "malformed XML: ";
 
 	l->state = DONE;
 	if (line > 0)
-		return err_set(e, EXIT_DATA, "%s:%ld: malformed XML: %s", l->path, line,
+		return err_set(e, EXIT_DATA, "%s:%ld: %s%s", l->path, line, what,
 			       l->perr_set ? l->perr : "the document cannot be read");
-	return err_set(e, EXIT_DATA, "%s: malformed XML: %s", l->path,
+	return err_set(e, EXIT_DATA, "%s: %s%s", l->path, what,
 		       l->perr_set ? l->perr : "the document cannot be read");
 }
 

@@ -20,6 +20,7 @@
 #include "source.h"
 #include "source_xlsx_internal.h"
 #include "utf8.h"
+#include "xmlsafe.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -185,10 +186,19 @@ static void tidy(char *out, size_t size, const char *msg)
 static void on_xml_error(void *arg, xmlErrorPtr error)
 {
 	struct part *p = arg;
+	const char *limit;
 	char msg[256];
 
 	if (!p || p->failed || !error || error->level < XML_ERR_ERROR)
 		return;
+	if ((limit = xmlsafe_limit_message(error->message))) {
+		if (error->line > 0)
+			part_fail(p, EXIT_DATA, "%s: %s: line %d: %s", p->path, p->label,
+				  error->line, limit);
+		else
+			part_fail(p, EXIT_DATA, "%s: %s: %s", p->path, p->label, limit);
+		return;
+	}
 	tidy(msg, sizeof msg, error->message);
 	if (error->line > 0)
 		part_fail(p, EXIT_DATA, "%s: %s: malformed XML at line %d: %s", p->path, p->label,

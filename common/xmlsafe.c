@@ -24,8 +24,39 @@ static xmlRelaxNGPtr compiled[NSCHEMAS];
 struct collect {
 	struct err *e;
 	const char *name;
-	int refused_dtd;
+	int refused;		/* a DOCTYPE or a limit: later errors are its echoes */
+	int depth;		/* elements open */
+	size_t text;		/* bytes of text since the last tag */
+	startElementNsSAX2Func start;	/* libxml2's own handlers, called through */
+	endElementNsSAX2Func end;
+	charactersSAXFunc characters;
+	ignorableWhitespaceSAXFunc whitespace;
 };
+
+#define STR(x) #x
+#define XSTR(x) STR(x)
+
+const char *xmlsafe_limit_message(const char *msg)
+{
+	if (!msg)
+		return NULL;
+	if (strstr(msg, "Excessive depth") || strstr(msg, "excessive depth"))
+		return "elements are nested more than " XSTR(XMLSAFE_MAX_DEPTH)
+		       " deep: refused for safety";
+	if (strstr(msg, "huge text node") || strstr(msg, "Text node too long") ||
+	    strstr(msg, "CData section too big"))
+		return "a text of more than 10 MB in one element: refused for safety";
+	if (strstr(msg, "AttValue length too long"))
+		return "an attribute value of more than 10 MB: refused for safety";
+	if (strstr(msg, "Name too long") || strstr(msg, "NCName too long"))
+		return "a name of more than 50000 characters: refused for safety";
+	if (strstr(msg, "too big found")) /* a comment or a processing instruction */
+		return "a comment or processing instruction of more than 10 MB: refused for "
+		       "safety";
+	if (strstr(msg, "XML_PARSE_HUGE"))
+		return "a part of the file is over libxml2's size limits: refused for safety";
+	return NULL;
+}
 
 /* Adds one libxml2 message as "name:line: message", tidied to house style. */
 static void add_message(struct collect *c, long line, const char *prefix, const char *msg)
@@ -48,9 +79,16 @@ static void add_message(struct collect *c, long line, const char *prefix, const 
 static void on_parse_error(void *ctx, xmlErrorPtr error)
 {
 	struct collect *c = ctx;
+	const char *limit;
 
-	if (c->refused_dtd || error->level < XML_ERR_ERROR)
+	if (c->refused || error->level < XML_ERR_ERROR)
 		return;
+	if ((limit = xmlsafe_limit_message(error->message))) {
+		/* What follows a limit is only its consequences. */
+		c->refused = 1;
+		add_message(c, error->line, "", limit);
+		return;
+	}
 	add_message(c, error->line, "malformed XML: ", error->message);
 }
 
@@ -74,17 +112,90 @@ static void refuse_doctype(void *ctx, const xmlChar *name, const xmlChar *ext_id
 	(void)name;
 	(void)ext_id;
 	(void)sys_id;
-	if (!c->refused_dtd)
+	if (!c->refused)
 		err_set(c->e, EXIT_DATA,
 			"%s:%d: a DOCTYPE is not allowed: DTDs and entities are refused for safety",
 			c->name, xmlSAX2GetLineNumber(pctx));
-	c->refused_dtd = 1;
+	c->refused = 1;
 	xmlStopParser(pctx);
+}
+
+/* Stops the parser at a limit, with the message `what` at the current line. */
+static void refuse_limit(xmlParserCtxtPtr pctx, const char *what)
+{
+	struct collect *c = pctx->_private;
+
+	if (!c->refused)
+		err_set(c->e, EXIT_DATA, "%s:%d: %s", c->name, xmlSAX2GetLineNumber(pctx), what);
+	c->refused = 1;
+	xmlStopParser(pctx);
+}
+
+/*
+ * The depth and text limits, checked as the parser goes, so that neither a
+ * deep tree nor a huge text is ever built: libxml2's own checks depend on
+ * its version and on how the text arrives.
+ */
+static void limit_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+			const xmlChar *uri, int nns, const xmlChar **ns, int nattrs, int ndefaulted,
+			const xmlChar **attrs)
+{
+	xmlParserCtxtPtr pctx = ctx;
+	struct collect *c = pctx->_private;
+
+	c->text = 0;
+	if (++c->depth > XMLSAFE_MAX_DEPTH) {
+		refuse_limit(pctx, "elements are nested more than " XSTR(XMLSAFE_MAX_DEPTH)
+			     " deep: refused for safety");
+		return;
+	}
+	c->start(ctx, localname, prefix, uri, nns, ns, nattrs, ndefaulted, attrs);
+}
+
+static void limit_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+		      const xmlChar *uri)
+{
+	xmlParserCtxtPtr pctx = ctx;
+	struct collect *c = pctx->_private;
+
+	c->text = 0;
+	c->depth--;
+	c->end(ctx, localname, prefix, uri);
+}
+
+/* 0 when `len` more bytes of text keep within the limit; -1 after refusing. */
+static int limit_text(xmlParserCtxtPtr pctx, int len)
+{
+	struct collect *c = pctx->_private;
+
+	c->text += len > 0 ? (size_t)len : 0;
+	if (c->text <= XMLSAFE_MAX_TEXT)
+		return 0;
+	refuse_limit(pctx, "a text of more than 10 MB in one element: refused for safety");
+	return -1;
+}
+
+static void limit_characters(void *ctx, const xmlChar *ch, int len)
+{
+	xmlParserCtxtPtr pctx = ctx;
+	struct collect *c = pctx->_private;
+
+	if (limit_text(pctx, len) == 0)
+		c->characters(ctx, ch, len);
+}
+
+static void limit_whitespace(void *ctx, const xmlChar *ch, int len)
+{
+	xmlParserCtxtPtr pctx = ctx;
+	struct collect *c = pctx->_private;
+
+	if (limit_text(pctx, len) == 0)
+		c->whitespace(ctx, ch, len);
 }
 
 xmlDocPtr xmlsafe_parse(const char *buf, size_t len, const char *name, struct err *e)
 {
-	struct collect c = { e, name, 0 };
+	struct collect c = { .e = e, .name = name };
 	xmlParserCtxtPtr ctxt;
 	xmlDocPtr doc;
 	int before = e ? e->nlines : 0;
@@ -103,12 +214,25 @@ xmlDocPtr xmlsafe_parse(const char *buf, size_t len, const char *name, struct er
 	}
 	ctxt->_private = &c;
 	ctxt->sax->internalSubset = refuse_doctype;
+	c.start = ctxt->sax->startElementNs;
+	c.end = ctxt->sax->endElementNs;
+	c.characters = ctxt->sax->characters;
+	c.whitespace = ctxt->sax->ignorableWhitespace;
+	if (!c.start || !c.end || !c.characters || !c.whitespace) {
+		xmlFreeParserCtxt(ctxt);
+		err_set(e, EXIT_SYSTEM, "cannot set up the XML parser for %s", name);
+		return NULL;
+	}
+	ctxt->sax->startElementNs = limit_start;
+	ctxt->sax->endElementNs = limit_end;
+	ctxt->sax->characters = limit_characters;
+	ctxt->sax->ignorableWhitespace = limit_whitespace;
 	xmlSetStructuredErrorFunc(&c, on_parse_error);
 	/* No NOENT, DTDLOAD, XINCLUDE or HUGE: libxml2's default limits hold. */
 	doc = xmlCtxtReadMemory(ctxt, buf, (int)len, name, NULL,
 				XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES);
 	xmlSetStructuredErrorFunc(NULL, NULL);
-	if (doc && (c.refused_dtd || !ctxt->wellFormed || doc->intSubset)) {
+	if (doc && (c.refused || !ctxt->wellFormed || doc->intSubset)) {
 		xmlFreeDoc(doc);
 		doc = NULL;
 	}
@@ -160,7 +284,7 @@ static xmlRelaxNGPtr schema_get(const char *schema, struct err *e)
 
 int xmlsafe_validate(xmlDocPtr doc, const char *schema, const char *name, struct err *e)
 {
-	struct collect c = { e, name, 0 };
+	struct collect c = { .e = e, .name = name };
 	xmlRelaxNGPtr rng = schema_get(schema, e);
 	xmlRelaxNGValidCtxtPtr vctx;
 	int rc;

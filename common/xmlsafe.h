@@ -5,7 +5,10 @@
  * is read from memory, never by file name, so libxml2 never opens another
  * file, the network or a decompressor. A DOCTYPE is refused before its
  * contents are looked at, so there are no entities to expand or external
- * DTDs to load. Depth (256) and text node size (10 MB) keep libxml2's limits.
+ * DTDs to load. Elements nested deeper than XMLSAFE_MAX_DEPTH and a text
+ * of more than XMLSAFE_MAX_TEXT bytes in one element are refused with a
+ * message that says so, before the text is kept; libxml2's own limits
+ * (attribute values, names) hold too and are reported in plain words.
  */
 #ifndef TALLY_XMLSAFE_H
 #define TALLY_XMLSAFE_H
@@ -16,6 +19,8 @@
 #include "err.h"
 
 #define XMLSAFE_MAX_FILE (64u << 20) /* definitions and rule sets are small */
+#define XMLSAFE_MAX_DEPTH 256         /* elements inside elements */
+#define XMLSAFE_MAX_TEXT (10u << 20)  /* bytes of text in one element */
 
 /*
  * Parses `len` bytes of `buf` as XML; `name` is used in messages
@@ -42,6 +47,15 @@ int xmlsafe_validate(xmlDocPtr doc, const char *schema, const char *name, struct
  */
 xmlDocPtr xmlsafe_parse_valid(const char *buf, size_t len, const char *name, const char *schema,
 			      struct err *e);
+
+/*
+ * When libxml2's message `msg` is one of its safety limits (nesting depth,
+ * a huge text node, an attribute value or a name too long), the same in
+ * plain words, such as "elements are nested more than 256 deep: refused
+ * for safety"; otherwise NULL. For the readers that parse with
+ * xmlTextReader (XLSX sheets, LimeSurvey responses). A static string.
+ */
+const char *xmlsafe_limit_message(const char *msg);
 
 /* The element's line in its file. */
 long xmlsafe_line(xmlNodePtr node);

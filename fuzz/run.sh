@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# Builds the fuzz harnesses and runs each for SECONDS (default 60), starting
+# from seeds made of samples/ and tests/fixtures/ and from the corpus kept in
+# BUILDDIR/corpus/ by earlier runs.
+#
+# usage: fuzz/run.sh [SECONDS] [HARNESS...]
+#   FUZZ_BUILD=DIR   build directory (default build-fuzz)
+#   FUZZ_JOBS=N      harnesses run at the same time (default 1)
+#
+# Prints, for each harness, the inputs executed, executions per second and
+# the time taken. A crash, leak, sanitizer report, timeout or memory blow-up
+# leaves the input that caused it in fuzz/crashes/ and makes the script exit 1.
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 3
+SECONDS_EACH=${1:-60}
+[ $# -gt 0 ] && shift
+B=${FUZZ_BUILD:-build-fuzz}
+JOBS=${FUZZ_JOBS:-1}
+ALL="csv xlsx xform limesurvey exercise mapping rules entry"
+NAMES=${*:-$ALL}
+
+fuzz/build.sh "$B" || exit 3
+mkdir -p fuzz/crashes "$B/corpus" "$B/logs"
+
+# ---- seeds ------------------------------------------------------------------
+S=samples
+F=tests/fixtures
+SEEDS=$B/seeds
+rm -rf "$SEEDS"
+for n in $ALL; do mkdir -p "$SEEDS/$n" "$B/corpus/$n"; done
+
+# seed NAME OUT [FILE...]: the files' bytes, joined with NUL bytes (pairs).
+seed() {
+	local name=$1 out=$2 first=1
+	shift 2
+	{
+		for f in "$@"; do
+			[ $first -eq 1 ] || printf '\0'
+			first=0
+			cat "$f"
+		done
+	} >"$SEEDS/$name/$out"
+}
+# CSV: an options byte, then the first 6 KiB of each CSV file.
+i=0
+for f in $S/exports/*.csv $S/gold/*.csv $S/postcodes/*.csv $F/import/*.csv $F/postcodes/*.csv \
+	$F/evaluate/*.csv bench/*.py; do
+	for opt in 0 4 8 16 48 96 160 224 242; do
+		i=$((i + 1))
+		{ printf "\\$(printf '%03o' $(( (opt + i) % 256 )))"; head -c 6144 "$f"; } \
+			>"$SEEDS/csv/$i"
+	done
+done
+for f in $S/exports/*.xlsx $F/xlsx/*.xlsx $F/import/*.xlsx; do
+	cp "$f" "$SEEDS/xlsx/"
+done
+# The same workbooks as their XML parts, NUL-separated (see fuzz_xlsx.c).
+python3 - "$SEEDS/xlsx" $S/exports/*.xlsx $F/xlsx/*.xlsx <<'PY'
+import os, sys, zipfile
+out = sys.argv[1]
+names = ["xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/sharedStrings.xml",
+         "xl/worksheets/sheet1.xml"]
+for path in sys.argv[2:]:
+    try:
+        z = zipfile.ZipFile(path)
+        have = set(z.namelist())
+        parts = [z.read(n)[:16384] if n in have else b"" for n in names]
+    except Exception:
+        continue
+    with open(os.path.join(out, "parts-" + os.path.basename(path)), "wb") as f:
+        f.write(b"\0".join(parts))
+PY
+i=0
+for f in $F/xform/*submission*.xml $F/xform/folder/*.xml $F/xform/folder-mixed/*.xml; do
+	i=$((i + 1))
+	seed xform "alone-$i" "$f"
+	seed xform "clinic-$i" "$F/xform/clinic-feedback.xml" "$f"
+	seed xform "household-$i" "$F/xform/household-form.xml" "$f"
+done
+for f in $(ls $S/exports/kobo-roadshow/instances/*.xml | head -8); do
+	i=$((i + 1))
+	seed xform "kobo-$i" "$S/exports/kobo-roadshow/form.xml" "$f"
+done
+i=0
+for f in $F/limesurvey/*.lsr $F/limesurvey/no-structure/*.lsr; do
+	i=$((i + 1))
+	seed limesurvey "alone-$i" "$f"
+	seed limesurvey "pair-$i" "$f" "$F/limesurvey/survey_512345.lss"
+done
+seed limesurvey legacy "$F/limesurvey/survey_512345_responses.lsr" "$F/limesurvey/survey_512345-legacy.lss"
+seed limesurvey other "$F/limesurvey/survey_512345_responses.lsr" "$F/limesurvey/other-survey.lss"
+seed limesurvey sample "$S/exports/limesurvey-online.lsr" "$S/exports/limesurvey-online.lss"
+cp $S/exercise-*.xml $F/exercise/*.xml "$SEEDS/exercise/"
+cp $S/exports/*.map.xml $F/*/*.map.xml "$SEEDS/mapping/"
+for f in $S/rules/*.xml $F/rules/*.xml $F/evaluate/*.rules.xml; do
+	seed rules "$(basename "$f")" "$f"
+done
+seed rules answer "$F/rules/small.rules.xml" /dev/null
+printf 'Parking at County Hospital was a nightmare' >"$B/answer.txt"
+seed rules answer2 "$F/rules/small.rules.xml" "$B/answer.txt"
+# Typed answers: the first byte picks the question (see fuzz_entry.c).
+i=0
+for line in "\\000Waited four hours in A&E." "\\001s" "\\001u" "\\0012" "\\0011,2" \
+	"\\001Black, African, Caribbean or Black British" "\\001satisfied" "\\002 1, 3 ;4" \
+	"\\002GP practice; NHS 111" "\\002AE" "\\00310" "\\003Extremely likely" "\\003 -1" \
+	"\\004ST4 6QG" "\\004st4" "\\004B79 7AA" "\\005 3" "\\201GP\\n3\\n\\n" "\\202AE\\nPharmacy; chemist" \
+	"\\000line one\\r\\nline two" "\\002b" "\\000?"; do
+	i=$((i + 1))
+	printf "$line" >"$SEEDS/entry/$i"
+done
+
+# ---- dictionaries: the element and attribute names of the formats -----------
+{
+	for t in '<?xml version="1.0" encoding="UTF-8"?>' '<!DOCTYPE' '<!ENTITY' '<![CDATA[' ']]>' \
+		'<!--' '-->' '&amp;' '&#x' 'xmlns=' 'xmlns:h="http://www.w3.org/1999/xhtml"' \
+		'xmlns:jr="http://openrosa.org/javarosa"' 'http://www.w3.org/2002/xforms' \
+		'LimeSurveyDocType' 'Survey' 'Response' '<document>' '<responses>' '<rows>' \
+		'<row>' '<fields>' '<fieldname>' 'sid' 'gid' 'qid' '_x000D_' 'sharedStrings' \
+		'xl/workbook.xml' 'xl/worksheets/sheet1.xml' '[Content_Types].xml' '<sheetData>' \
+		'<c r="A1" t="s">' '<v>' '<is><t>' 't="inlineStr"' 't="b"' 't="e"' 't="str"' \
+		'<si><t>' '</t></si>' 'r:id="rId1"'; do
+		printf '"%s"\n' "$(printf '%s' "$t" | sed 's/\\/\\\\/g; s/"/\\"/g')"
+	done
+	grep -ho 'name="[A-Za-z:_-]*"' schema/*.rng | sed 's/name="\(.*\)"/"\1"/' | sort -u
+	grep -ho '<value>[^<]*</value>' schema/*.rng | sed 's/<value>\(.*\)<\/value>/"\1"/' | sort -u
+} >"$B/xml.dict"
+
+# ---- runs ----------------------------------------------------------------------
+declare -A maxlen=([csv]=8192 [xlsx]=65536 [xform]=32768 [limesurvey]=65536 [exercise]=32768
+	[mapping]=16384 [rules]=131072 [entry]=4096)
+
+run_one() {
+	local n=$1 log=$B/logs/$1.log dict=() kept=()
+	# Small seeds kept in the repository (regression inputs), when there are any.
+	[ -d "fuzz/corpus/$n" ] && kept=("fuzz/corpus/$n")
+	case $n in xform | limesurvey | exercise | mapping | rules | xlsx) dict=(-dict="$B/xml.dict") ;; esac
+	ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		"$B/fuzz/fuzz_$n" "$B/corpus/$n" "$SEEDS/$n" "${kept[@]}" \
+		-max_total_time="$SECONDS_EACH" -timeout=20 -rss_limit_mb=2560 \
+		-max_len="${maxlen[$n]}" "${dict[@]}" -print_final_stats=1 \
+		-artifact_prefix="fuzz/crashes/$n-" >"$log" 2>&1
+	echo $? >"$B/logs/$n.rc"
+}
+
+pids=()
+for n in $NAMES; do
+	[ -x "$B/fuzz/fuzz_$n" ] || { echo "fuzz/run.sh: no harness fuzz_$n" >&2; exit 2; }
+	run_one "$n" &
+	pids+=($!)
+	if [ ${#pids[@]} -ge "$JOBS" ]; then
+		wait "${pids[0]}"
+		pids=("${pids[@]:1}")
+	fi
+done
+wait
+
+status=0
+printf '%-11s %12s %9s %7s %7s  %s\n' harness executions exec/s seconds rss_mb result
+for n in $NAMES; do
+	log=$B/logs/$n.log
+	rc=$(cat "$B/logs/$n.rc")
+	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+	rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
+	rss=$(sed -n 's/^stat::peak_rss_mb: *//p' "$log" | tail -1)
+	took=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | tail -1)
+	if [ "$rc" -eq 0 ]; then
+		result=ok
+	else
+		result="FAILED (exit $rc): $(sed -n 's/.*Test unit written to //p' "$log" | tail -1)"
+		status=1
+	fi
+	printf '%-11s %12s %9s %7s %7s  %s\n' "$n" "${execs:-?}" "${rate:-?}" "${took:-?}" \
+		"${rss:-?}" "$result"
+done
+for n in $NAMES; do
+	if [ "$(cat "$B/logs/$n.rc")" -ne 0 ]; then
+		echo "---- $n: $B/logs/$n.log"
+		grep -E -A25 '^==[0-9]+==ERROR|runtime error|^SUMMARY|ERROR: libFuzzer|Assertion' \
+			"$B/logs/$n.log" | head -60
+	fi
+done
+exit $status
