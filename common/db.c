@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -138,8 +139,20 @@ static int create_private(const char *path, int *created, struct err *e)
 	return 0;
 }
 
+/*
+ * Before SQLite's first use: no memory statistics, which cost a global
+ * mutex on every allocation. (Too late when something opened a database
+ * first; SQLite then keeps its defaults, which are only slower.)
+ */
+static void sqlite_setup(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 sqlite3 *db_open_raw(const char *path, enum db_open_mode mode, int *created, struct err *e)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
 	sqlite3 *db = NULL;
 	struct stat sb;
 	long long appid = 0, version = 0, tables = 0;
@@ -160,8 +173,11 @@ sqlite3 *db_open_raw(const char *path, enum db_open_mode mode, int *created, str
 		err_set(e, EXIT_USAGE, "cannot open database %s: not a regular file", path);
 		return NULL;
 	}
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW,
-			    NULL) != SQLITE_OK) {
+	pthread_once(&once, sqlite_setup);
+	/* A connection is only ever used by the thread that opened it, so it
+	   needs no mutex of its own (the tagger's threads never touch it). */
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW |
+			    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		err_set(e, EXIT_SYSTEM, "cannot open database %s: %s", path,
 			db ? sqlite3_errmsg(db) : "out of memory");
 		goto fail;

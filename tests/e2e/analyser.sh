@@ -38,6 +38,11 @@ expect_rc "tag" 0
 expect_out "tag" "4 themes:"
 tags=$(sqlite3 "$DB" "SELECT count(*) FROM tag")
 [ "$tags" -gt 0 ] && ok "tags written ($tags)" || fail "no tags written"
+# Tagging runs with foreign keys and the tag trigger off: what it writes
+# must still satisfy both.
+expect_eq "tags: foreign keys hold" "$(sqlite3 "$DB" "PRAGMA foreign_key_check")" ""
+expect_eq "tags: response and question filled" \
+	"$(sqlite3 "$DB" "SELECT count(*) FROM tag t JOIN answer a ON a.id = t.answer_id WHERE t.response_id IS NOT a.response_id OR t.question_id IS NOT a.question_id")" 0
 # Every tag's span holds the word its theme looks for.
 expect_eq "spans hold the matched words" \
 	"$(sqlite3 "$DB" "SELECT count(*) FROM tag_detail WHERE lower(matched) NOT IN ('park', 'bus', 'kind')")" 0
@@ -217,5 +222,7 @@ run "$ANALYSER" tag "$DB" "$TMP/changed.rules.xml"
 expect_rc "changed rules" 0
 expect_eq "one rule set" "$(sqlite3 "$DB" "SELECT count(*) FROM ruleset")" 1
 expect_eq "old tags gone" "$(sqlite3 "$DB" "SELECT count(*) FROM tag_detail WHERE lower(matched) = 'kind'")" 0
+expect_eq "old themes gone" "$(sqlite3 "$DB" "SELECT count(*) FROM theme h LEFT JOIN ruleset s ON s.id = h.ruleset_id WHERE s.id IS NULL OR s.sha256 <> (SELECT sha256 FROM ruleset)")" 0
+expect_eq "changed rules: foreign keys hold" "$(sqlite3 "$DB" "PRAGMA foreign_key_check")" ""
 
 finish
