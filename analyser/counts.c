@@ -1,15 +1,19 @@
 /*
  * counts.c: the counted cube behind every theme table.
  *
- * The database is read in four passes: the themes, the dimensions' values,
- * the responses that count (one row each, in id order, from a covering
- * index) and the tags, which carry their answer's response and question. Mentions are grouped by respondent
+ * The database is read in one transaction: the themes, the dimensions'
+ * values, then the responses that count (from a covering index) and the
+ * tags, which carry their answer's response and question. The tags are read
+ * on a second connection at the same time when it can be shown to see the
+ * same (see struct twin). Rows reach the C code through an aggregate
+ * function, not one sqlite3_step each. Mentions are grouped by respondent
  * with a counting sort and counted once per respondent and cell with a
  * stamp per cell, so a million responses need no SQL DISTINCT or sort.
  */
 #include "counts.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -373,11 +377,45 @@ static int items_push(struct items *it, struct item x)
 	return 0;
 }
 
-/* The index of response `id` in the sorted `ids`, trying next to `*hint` first; -1 if absent. */
-static long find_resp(const long long *ids, size_t n, long long id, size_t *hint)
-{
-	size_t lo = 0, hi = n;
+/* Respondents that count, in id order, with their response-level values. */
+struct respondents {
+	long long *id;
+	size_t n, cap;
+	uint32_t *at;   /* where ids are dense: the index of id[0] + k at k; or NULL */
+	uint64_t span;  /* of `at` */
+};
 
+/*
+ * Indexes the respondents by id, when that takes little more room than
+ * they do themselves, so tags find their respondent without a search. Only
+ * an optimisation: without it (or the memory for it) find_resp() searches.
+ */
+static void resp_index(struct respondents *r)
+{
+	uint64_t span;
+
+	if (!r->n)
+		return;
+	span = (uint64_t)r->id[r->n - 1] - (uint64_t)r->id[0];
+	if (span >= 4 * (uint64_t)r->n + 65536 || !(r->at = malloc(++span * sizeof *r->at)))
+		return;
+	memset(r->at, 0xff, span * sizeof *r->at);
+	for (size_t i = 0; i < r->n; i++)
+		r->at[(uint64_t)r->id[i] - (uint64_t)r->id[0]] = (uint32_t)i;
+	r->span = span;
+}
+
+/* The index of response `id` among the respondents, trying next to `*hint` first; -1 if absent. */
+static long find_resp(const struct respondents *r, long long id, size_t *hint)
+{
+	const long long *ids = r->id;
+	size_t lo = 0, hi = r->n, n = r->n;
+
+	if (r->at) {
+		uint64_t k = (uint64_t)id - (uint64_t)ids[0];
+
+		return k < r->span && r->at[k] != UINT32_MAX ? (long)r->at[k] : -1;
+	}
 	if (*hint < n && ids[*hint] == id)
 		return (long)*hint;
 	if (*hint + 1 < n && ids[*hint + 1] == id)
@@ -397,132 +435,362 @@ static long find_resp(const long long *ids, size_t n, long long id, size_t *hint
 	return -1;
 }
 
-/* Respondents that count, in id order, with their response-level values. */
-struct respondents {
-	long long *id;
-	size_t n, cap;
-};
+/*
+ * The pass under way on this thread. tally_count_row() is registered on a
+ * connection once and left there: re-registering or removing a function
+ * fails while the caller has a statement running (export counts while it
+ * walks the demographic questions), so it cannot carry the pass itself.
+ */
+static _Thread_local struct {
+	void (*row)(void *pass, sqlite3_context *ctx, sqlite3_value **argv);
+	void *pass;
+} current;
 
-static uint16_t district_value(const struct count_dim *d, const char *code, const char *source)
+static void pass_row(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	size_t n = d->nvalues - 2; /* the last two are outside and not known */
-
-	if (code)
-		for (size_t v = 0; v < n; v++)
-			if (!strcmp(d->values[v].code, code))
-				return (uint16_t)v;
-	if (code || (source && !strcmp(source, "out-of-area")))
-		return (uint16_t)n;
-	return (uint16_t)(n + 1);
+	(void)argc;
+	if (current.row)
+		current.row(current.pass, ctx, argv);
+	else
+		sqlite3_result_error(ctx, "tally_count_row() is only for counting", -1);
 }
 
-static uint16_t named_value(const struct count_dim *d, const char *code)
+static void pass_final(sqlite3_context *ctx)
 {
-	for (size_t v = 0; code && v < d->nvalues; v++)
-		if (!strcmp(d->values[v].code, code))
-			return (uint16_t)v;
+	(void)ctx;
+}
+
+/*
+ * Runs one of the big passes (responses, tags, answers): `sql` hands every
+ * row to `row` through the aggregate tally_count_row(...), so the whole
+ * pass is one sqlite3_step. Stepping a statement and fetching its columns
+ * row by row costs more than the counting itself on a million responses.
+ * `*oom` is the pass's flag for running out of memory. 0, or -1 with `e` set.
+ */
+static int run_pass(sqlite3 *db, const char *sql, long long bind,
+		    void (*row)(void *, sqlite3_context *, sqlite3_value **), int nargs, void *pass,
+		    const int *oom, const char *what, struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	/* Busy: it is there already, and a statement of the caller's is running. */
+	rc = sqlite3_create_function_v2(db, "tally_count_row", nargs,
+					SQLITE_UTF8 | SQLITE_DIRECTONLY, NULL, NULL, pass_row,
+					pass_final, NULL);
+	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+		return db_fail(db, what, e);
+	if (!(st = db_prepare(db, sql, e)))
+		return -1;
+	if (sqlite3_bind_parameter_count(st) > 0)
+		sqlite3_bind_int64(st, 1, bind);
+	current.row = row;
+	current.pass = pass;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		;
+	current.row = NULL;
+	current.pass = NULL;
+	if (*oom)
+		err_set(e, EXIT_SYSTEM, "out of memory");
+	else if (rc != SQLITE_DONE)
+		db_fail(db, what, e);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE && !*oom ? 0 : -1;
+}
+
+/*
+ * A dimension's value codes by hash, for the codes read once per response
+ * (district, channel, form), where a search comparing every code would be
+ * a noticeable part of a pass over a million responses.
+ */
+struct code_map {
+	struct code_slot {
+		const char *code;
+		size_t len;
+		uint16_t value;
+	} *slot;
+	size_t mask;
+};
+
+/* Eight bytes at a time: codes are short, and this runs once a response. */
+static size_t code_hash(const char *s, size_t len)
+{
+	uint64_t h = len;
+	size_t i = 0;
+
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, s + i, 8);
+		h = (h ^ w) * 0x9e3779b97f4a7c15u;
+	}
+	for (; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 0x9e3779b97f4a7c15u;
+	return (size_t)(h ^ (h >> 32));
+}
+
+/* Maps the first `n` codes of `d`; of equal codes the first wins, as in a search. */
+static int code_map_init(struct code_map *cm, const struct count_dim *d, size_t n)
+{
+	size_t size = 16;
+
+	while (size < 2 * n)
+		size *= 2;
+	if (!(cm->slot = calloc(size, sizeof *cm->slot)))
+		return -1;
+	cm->mask = size - 1;
+	for (size_t v = 0; v < n; v++) {
+		const char *code = d->values[v].code;
+		size_t len = strlen(code), k = code_hash(code, len) & cm->mask;
+
+		while (cm->slot[k].code &&
+		       (cm->slot[k].len != len || memcmp(cm->slot[k].code, code, len)))
+			k = (k + 1) & cm->mask;
+		if (!cm->slot[k].code) {
+			cm->slot[k].code = code;
+			cm->slot[k].len = len;
+			cm->slot[k].value = (uint16_t)v;
+		}
+	}
+	return 0;
+}
+
+static uint16_t code_map_find(const struct code_map *cm, const char *code)
+{
+	size_t len, k;
+
+	if (!code)
+		return NO_VALUE;
+	len = strlen(code);
+	for (k = code_hash(code, len) & cm->mask; cm->slot[k].code; k = (k + 1) & cm->mask)
+		if (cm->slot[k].len == len && !memcmp(cm->slot[k].code, code, len))
+			return cm->slot[k].value;
 	return NO_VALUE;
 }
 
-static int read_respondents(sqlite3 *db, long long ex, struct count_cube *c, struct dim_map *m,
-			    struct respondents *r, struct err *e)
+/*
+ * `code` is the district code, or, where there is none, whether the source
+ * says out of the area: a whole number, which a code never is (the column
+ * keeps text).
+ */
+static uint16_t district_value(const struct count_dim *d, const struct code_map *cm,
+			       sqlite3_value *code)
 {
-	sqlite3_stmt *st = db_prepare(db,
-		"SELECT id, district_code, district_source, channel, form_variant, event_id "
-		"FROM response WHERE exercise_id = ?1 "
-		"AND (entry_status = 'accepted' OR entry_status = 'verified') ORDER BY id", e);
-	int rc;
+	size_t n = d->nvalues - 2; /* the last two are outside and not known */
+	uint16_t v;
 
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, ex);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (r->n == r->cap) {
-			size_t cap = r->cap ? r->cap * 2 : 4096;
-			long long *id = realloc(r->id, cap * sizeof *id);
-
-			if (!id)
-				goto oom;
-			r->id = id;
-			for (size_t d = 0; d < c->ndims; d++) {
-				uint16_t *v = realloc(m[d].by_resp, cap * sizeof *v);
-
-				if (!v)
-					goto oom;
-				m[d].by_resp = v;
-			}
-			r->cap = cap;
-		}
-		r->id[r->n] = sqlite3_column_int64(st, 0);
-		for (size_t d = 0; d < c->ndims; d++) {
-			const struct count_dim *dim = &c->dim[d];
-			uint16_t v = NO_VALUE;
-
-			switch (dim->kind) {
-			case DIM_DISTRICT:
-				v = district_value(dim, (const char *)sqlite3_column_text(st, 1),
-						   (const char *)sqlite3_column_text(st, 2));
-				break;
-			case DIM_CHANNEL:
-				v = named_value(dim, (const char *)sqlite3_column_text(st, 3));
-				break;
-			case DIM_FORM:
-				v = named_value(dim, (const char *)sqlite3_column_text(st, 4));
-				break;
-			case DIM_EVENT: {
-				long long ev = sqlite3_column_int64(st, 5);
-
-				v = (uint16_t)(dim->nvalues - 1);
-				for (size_t k = 0; sqlite3_column_type(st, 5) != SQLITE_NULL &&
-						   k + 1 < dim->nvalues; k++)
-					if (m[d].event_id[k] == ev)
-						v = (uint16_t)k;
-				break;
-			}
-			case DIM_DEMOGRAPHIC:
-				v = (uint16_t)(dim->nvalues - 1); /* not answered, until read */
-				break;
-			case DIM_QUESTION:
-			case DIM_POLARITY:
-				break;
-			}
-			m[d].by_resp[r->n] = v;
-		}
-		r->n++;
+	switch (sqlite3_value_type(code)) {
+	case SQLITE_INTEGER:
+		return (uint16_t)(sqlite3_value_int64(code) ? n : n + 1);
+	case SQLITE_NULL: /* no code and no source */
+		return (uint16_t)(n + 1);
+	default:
+		v = code_map_find(cm, (const char *)sqlite3_value_text(code));
+		return v != NO_VALUE ? v : (uint16_t)n;
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return db_fail(db, "reading the responses", e);
+}
+
+/* What the pass over the responses fills. */
+struct resp_pass {
+	const struct count_cube *c;
+	struct dim_map *m;
+	struct respondents *r;
+	struct code_map code[2]; /* district, channel, form */
+	int unordered;           /* not in id order after all */
+	int oom;
+};
+
+/* The columns of the responses pass, in the order it gives them. */
+enum { RC_ID, RC_DISTRICT, RC_CHANNEL, RC_FORM, RC_EVENT, RC_N };
+
+static int resp_grow(struct resp_pass *p)
+{
+	struct respondents *r = p->r;
+	size_t cap = r->cap ? r->cap * 2 : 4096;
+	long long *id = realloc(r->id, cap * sizeof *id);
+
+	if (!id)
+		return -1;
+	r->id = id;
+	for (size_t d = 0; d < p->c->ndims; d++) {
+		uint16_t *v = realloc(p->m[d].by_resp, cap * sizeof *v);
+
+		if (!v)
+			return -1;
+		p->m[d].by_resp = v;
+	}
+	r->cap = cap;
 	return 0;
-oom:
-	sqlite3_finalize(st);
-	return err_set(e, EXIT_SYSTEM, "out of memory");
+}
+
+static void resp_row(void *pass, sqlite3_context *ctx, sqlite3_value **argv)
+{
+	struct resp_pass *p = pass;
+	struct respondents *r = p->r;
+	long long id = sqlite3_value_int64(argv[RC_ID]);
+
+	if (r->n == r->cap && resp_grow(p) < 0) {
+		p->oom = 1;
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	if (r->n && id <= r->id[r->n - 1])
+		p->unordered = 1;
+	r->id[r->n] = id;
+	for (size_t d = 0; d < p->c->ndims; d++) {
+		const struct count_dim *dim = &p->c->dim[d];
+		uint16_t v = NO_VALUE;
+
+		switch (dim->kind) {
+		case DIM_DISTRICT:
+			v = district_value(dim, &p->code[d], argv[RC_DISTRICT]);
+			break;
+		case DIM_CHANNEL:
+			v = code_map_find(&p->code[d], (const char *)sqlite3_value_text(argv[RC_CHANNEL]));
+			break;
+		case DIM_FORM:
+			v = code_map_find(&p->code[d], (const char *)sqlite3_value_text(argv[RC_FORM]));
+			break;
+		case DIM_EVENT: {
+			long long ev = sqlite3_value_int64(argv[RC_EVENT]);
+
+			v = (uint16_t)(dim->nvalues - 1);
+			for (size_t k = 0; sqlite3_value_type(argv[RC_EVENT]) != SQLITE_NULL &&
+					   k + 1 < dim->nvalues; k++)
+				if (p->m[d].event_id[k] == ev)
+					v = (uint16_t)k;
+			break;
+		}
+		case DIM_DEMOGRAPHIC:
+			v = (uint16_t)(dim->nvalues - 1); /* not answered, until read */
+			break;
+		case DIM_QUESTION:
+		case DIM_POLARITY:
+			break;
+		}
+		p->m[d].by_resp[r->n] = v;
+	}
+	r->n++;
+}
+
+struct id_pos {
+	long long id;
+	size_t pos;
+};
+
+static int id_pos_cmp(const void *a, const void *b)
+{
+	const struct id_pos *x = a, *y = b;
+
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/* Puts the respondents in id order, should the query plan have given another. */
+static int resp_sort(const struct count_cube *c, struct dim_map *m, struct respondents *r)
+{
+	struct id_pos *o = malloc((r->n ? r->n : 1) * sizeof *o);
+
+	if (!o)
+		return -1;
+	for (size_t i = 0; i < r->n; i++)
+		o[i] = (struct id_pos){ r->id[i], i };
+	qsort(o, r->n, sizeof *o, id_pos_cmp);
+	for (size_t i = 0; i < r->n; i++)
+		r->id[i] = o[i].id;
+	for (size_t d = 0; d < c->ndims; d++) {
+		uint16_t *v = malloc((r->n ? r->n : 1) * sizeof *v);
+
+		if (!v) {
+			free(o);
+			return -1;
+		}
+		for (size_t i = 0; i < r->n; i++)
+			v[i] = m[d].by_resp[o[i].pos];
+		free(m[d].by_resp);
+		m[d].by_resp = v;
+	}
+	free(o);
+	return 0;
+}
+
+static int read_respondents(sqlite3 *db, long long ex, const struct count_cube *c,
+			    struct dim_map *m, struct respondents *r, struct err *e)
+{
+	struct resp_pass p = { .c = c, .m = m, .r = r };
+	const char *col[RC_N] = { "id", "NULL", "NULL", "NULL", "NULL" };
+	char sql[512];
+	int rc = 0;
+
+	/* Only the columns the dimensions need: each costs time on every row. */
+	for (size_t d = 0; d < c->ndims && !rc; d++) {
+		switch (c->dim[d].kind) {
+		case DIM_DISTRICT:
+			/* The source only matters without a code. */
+			col[RC_DISTRICT] = "coalesce(district_code, district_source = 'out-of-area')";
+			rc = code_map_init(&p.code[d], &c->dim[d], c->dim[d].nvalues - 2);
+			break;
+		case DIM_CHANNEL:
+			col[RC_CHANNEL] = "channel";
+			rc = code_map_init(&p.code[d], &c->dim[d], c->dim[d].nvalues);
+			break;
+		case DIM_FORM:
+			col[RC_FORM] = "form_variant";
+			rc = code_map_init(&p.code[d], &c->dim[d], c->dim[d].nvalues);
+			break;
+		case DIM_EVENT:
+			col[RC_EVENT] = "event_id";
+			break;
+		default:
+			break;
+		}
+	}
+	if (rc < 0) {
+		err_set(e, EXIT_SYSTEM, "out of memory");
+		goto done;
+	}
+	/* The covering index response_counts gives these in id order. */
+	snprintf(sql, sizeof sql, "SELECT tally_count_row(%s, %s, %s, %s, %s) FROM response "
+		 "WHERE exercise_id = ?1 AND (entry_status = 'accepted' OR entry_status = 'verified')",
+		 col[0], col[1], col[2], col[3], col[4]);
+	if ((rc = run_pass(db, sql, ex, resp_row, RC_N, &p, &p.oom, "reading the responses", e)) == 0 &&
+	    p.unordered && (rc = resp_sort(c, m, r)) < 0)
+		err_set(e, EXIT_SYSTEM, "out of memory");
+done:
+	free(p.code[0].slot);
+	free(p.code[1].slot);
+	return rc;
+}
+
+/* What the pass over a demographic question's answers fills. */
+struct option_pass {
+	const struct count_dim *d;
+	struct dim_map *m;
+	const struct respondents *r;
+	size_t hint;
+	int oom;
+};
+
+static void option_row(void *pass, sqlite3_context *ctx, sqlite3_value **argv)
+{
+	struct option_pass *p = pass;
+	long i = find_resp(p->r, sqlite3_value_int64(argv[0]), &p->hint);
+	long long opt = sqlite3_value_int64(argv[1]);
+
+	(void)ctx;
+	for (size_t v = 0; i >= 0 && v + 1 < p->d->nvalues; v++)
+		if (p->m->option_id[v] == opt)
+			p->m->by_resp[i] = (uint16_t)v;
 }
 
 /* The option each respondent chose on a demographic question. */
 static int read_demographic(sqlite3 *db, const struct count_dim *d, struct dim_map *m,
 			    const struct respondents *r, struct err *e)
 {
-	sqlite3_stmt *st = db_prepare(db, "SELECT response_id, option_id FROM answer "
-				      "WHERE question_id = ?1 AND option_id IS NOT NULL", e);
-	size_t hint = 0;
-	int rc;
+	struct option_pass p = { .d = d, .m = m, .r = r };
 
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, d->question_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		long i = find_resp(r->id, r->n, sqlite3_column_int64(st, 0), &hint);
-		long long opt = sqlite3_column_int64(st, 1);
-
-		for (size_t v = 0; i >= 0 && v + 1 < d->nvalues; v++)
-			if (m->option_id[v] == opt)
-				m->by_resp[i] = (uint16_t)v;
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return db_fail(db, "reading the answers to count by", e);
-	return 0;
+	return run_pass(db, "SELECT tally_count_row(response_id, option_id) FROM answer "
+			"WHERE question_id = ?1 AND option_id IS NOT NULL", d->question_id,
+			option_row, 2, &p, &p.oom, "reading the answers to count by", e);
 }
 
 /* Answer-level values of an item from its question; 0 if a dimension has none. */
@@ -540,119 +808,212 @@ static int item_values(const struct count_cube *c, const struct dim_map *m, long
 	return 1;
 }
 
-static int read_items(sqlite3 *db, const struct count_cube *c, const struct dim_map *m,
-		      const struct respondents *r, const long long *theme_ids, long long min_id,
-		      long long max_id, struct items *it, struct err *e)
+/* What the passes over the tags and the answered questions fill. */
+struct item_pass {
+	const struct count_cube *c;
+	const struct dim_map *m;
+	/*
+	 * The respondents, to give each item its respondent's index; or NULL,
+	 * while they are being read, and each item keeps its response id as an
+	 * offset from `lo` instead (ids beyond `hi` belong to no respondent).
+	 */
+	const struct respondents *r;
+	long long lo, hi;
+	const uint16_t *theme_of;  /* theme index by theme id - min_id */
+	long long min_id, max_id;
+	int base;                  /* the answers for the base, not tags */
+	struct items *it;
+	size_t hint;
+	int oom;
+};
+
+/* (response id, question id, theme id) */
+static void item_row(void *pass, sqlite3_context *ctx, sqlite3_value **argv)
 {
+	struct item_pass *p = pass;
+	long long id = sqlite3_value_int64(argv[0]);
+	struct item x;
+
+	x.theme = NO_VALUE;
+	if (!p->base) {
+		long long th = sqlite3_value_int64(argv[2]);
+
+		if (th < p->min_id || th > p->max_id || p->theme_of[th - p->min_id] == NO_VALUE)
+			return; /* another exercise's rule set */
+		x.theme = p->theme_of[th - p->min_id];
+	}
+	if (p->r) {
+		long i = find_resp(p->r, id, &p->hint);
+
+		if (i < 0)
+			return; /* a response that does not count */
+		x.resp = (uint32_t)i;
+	} else if (id >= p->lo && id <= p->hi)
+		x.resp = (uint32_t)((uint64_t)id - (uint64_t)p->lo);
+	else
+		return; /* no response at all */
+	if (item_values(p->c, p->m, sqlite3_value_int64(argv[1]), &x) && items_push(p->it, x) < 0) {
+		p->oom = 1;
+		sqlite3_result_error_nomem(ctx);
+	}
+}
+
+/* The tags, and for answer-level dimensions the answered free-text questions. */
+static int read_items(sqlite3 *db, struct item_pass *p, struct err *e)
+{
+	const struct count_cube *c = p->c;
 	int any_answer_level = (c->ndims > 0 && answer_level(&c->dim[0])) ||
 			       (c->ndims > 1 && answer_level(&c->dim[1]));
-	uint16_t *theme_of = NULL;
-	sqlite3_stmt *st = NULL;
-	size_t hint = 0;
-	int rc;
 
-	/* Theme ids of this rule set, to theme indexes. */
-	if (max_id >= min_id) {
-		if (!(theme_of = malloc((size_t)(max_id - min_id + 1) * sizeof *theme_of)))
-			goto oom;
-		for (long long i = 0; i <= max_id - min_id; i++)
-			theme_of[i] = NO_VALUE;
-		for (size_t i = 0; i < c->nthemes; i++)
-			theme_of[theme_ids[i] - min_id] = (uint16_t)i;
-	}
 	/* The tag table alone: each tag keeps its answer's response and question. */
-	if (!(st = db_prepare(db, "SELECT response_id, question_id, theme_id FROM tag", e)))
-		goto fail;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		long long th = sqlite3_column_int64(st, 2);
-		struct item x;
-		long i;
-
-		if (th < min_id || th > max_id || theme_of[th - min_id] == NO_VALUE)
-			continue; /* another exercise's rule set */
-		if ((i = find_resp(r->id, r->n, sqlite3_column_int64(st, 0), &hint)) < 0)
-			continue; /* a response that does not count */
-		x.resp = (uint32_t)i;
-		x.theme = theme_of[th - min_id];
-		if (item_values(c, m, sqlite3_column_int64(st, 1), &x) && items_push(it, x) < 0)
-			goto oom;
-	}
-	sqlite3_finalize(st);
-	st = NULL;
-	if (rc != SQLITE_DONE) {
-		db_fail(db, "reading the tags", e);
-		goto fail;
-	}
-	free(theme_of);
-	theme_of = NULL;
+	if (run_pass(db, any_answer_level
+		     ? "SELECT tally_count_row(response_id, question_id, theme_id) FROM tag"
+		     : "SELECT tally_count_row(response_id, NULL, theme_id) FROM tag",
+		     0, item_row, 3, p, &p->oom, "reading the tags", e) < 0)
+		return -1;
 	if (!any_answer_level)
 		return 0;
 	/* By question or polarity, the base is who answered: every answered free-text answer. */
-	if (!(st = db_prepare(db, "SELECT a.response_id, a.question_id FROM answer a "
-				  "JOIN question q ON q.id = a.question_id "
-				  "WHERE q.type = 'free-text' AND a.state = 'answered' "
-				  "AND length(a.value) > 0", e)))
-		goto fail;
-	hint = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct item x;
-		long i;
-
-		if ((i = find_resp(r->id, r->n, sqlite3_column_int64(st, 0), &hint)) < 0)
-			continue;
-		x.resp = (uint32_t)i;
-		x.theme = NO_VALUE;
-		if (item_values(c, m, sqlite3_column_int64(st, 1), &x) && items_push(it, x) < 0)
-			goto oom;
-	}
-	sqlite3_finalize(st);
-	st = NULL;
-	if (rc != SQLITE_DONE) {
-		db_fail(db, "reading the answers", e);
-		goto fail;
-	}
-	return 0;
-oom:
-	err_set(e, EXIT_SYSTEM, "out of memory");
-fail:
-	sqlite3_finalize(st);
-	free(theme_of);
-	return -1;
+	p->base = 1;
+	p->hint = 0;
+	return run_pass(db, "SELECT tally_count_row(a.response_id, a.question_id, NULL) "
+			"FROM answer a JOIN question q ON q.id = a.question_id "
+			"WHERE q.type = 'free-text' AND a.state = 'answered' AND length(a.value) > 0",
+			0, item_row, 3, p, &p->oom, "reading the answers", e);
 }
 
-/* Groups items by respondent, keeping their order within one: a counting sort. */
-static int group_items(struct items *it, size_t nresp, size_t **start_out)
+/* Gives items read with response id offsets their respondents, leaving out the rest. */
+static void items_to_respondents(struct items *it, const struct respondents *r, long long lo)
 {
-	size_t *start = calloc(nresp + 1, sizeof *start);
-	struct item *sorted;
-	int in_order = 1;
+	size_t hint = 0, n = 0;
 
-	if (!start)
-		return -1;
 	for (size_t k = 0; k < it->n; k++) {
-		start[it->v[k].resp + 1]++;
-		if (k && it->v[k].resp < it->v[k - 1].resp)
-			in_order = 0;
-	}
-	for (size_t i = 0; i < nresp; i++)
-		start[i + 1] += start[i];
-	if (!in_order && it->n) {
-		size_t *next = malloc(nresp * sizeof *next);
+		long i = find_resp(r, (long long)((uint64_t)lo + it->v[k].resp), &hint);
 
-		if (!next || !(sorted = malloc(it->n * sizeof *sorted))) {
-			free(next);
-			free(start);
-			return -1;
+		if (i >= 0) {
+			it->v[n] = it->v[k];
+			it->v[n++].resp = (uint32_t)i;
 		}
-		memcpy(next, start, nresp * sizeof *next);
-		for (size_t k = 0; k < it->n; k++)
-			sorted[next[it->v[k].resp]++] = it->v[k];
-		free(next);
-		free(it->v);
-		it->v = sorted;
-		it->cap = it->n;
 	}
-	*start_out = start;
+	it->n = n;
+}
+
+/*
+ * Reading the tags on a second connection, on another processor, while
+ * this one reads the responses, takes a third off the time. The second must
+ * see exactly what the first sees, and this SQLite cannot share a snapshot;
+ * but PRAGMA data_version read twice on one connection differs whenever
+ * another committed in between. So the second connection reads it, the
+ * first begins reading, and the second begins reading and reads it again:
+ * the same number means nothing was committed in between, so both read the
+ * same state. Otherwise (or if anything about the second fails) the first
+ * connection reads the tags itself, after the responses.
+ */
+struct twin {
+	sqlite3 *db;
+	long long version;
+	struct item_pass *p;
+	struct err e;
+	int rc;
+};
+
+static int data_version(sqlite3 *db, long long *v)
+{
+	return db_int(db, "PRAGMA data_version", 0, v, NULL, 0);
+}
+
+/*
+ * Whether `db` is reading already, in a transaction or a statement of the
+ * caller's still running: it then sees what was there when that began.
+ */
+static int already_reading(sqlite3 *db)
+{
+	if (!sqlite3_get_autocommit(db))
+		return 1;
+	for (sqlite3_stmt *st = sqlite3_next_stmt(db, NULL); st; st = sqlite3_next_stmt(db, st))
+		if (sqlite3_stmt_busy(st))
+			return 1;
+	return 0;
+}
+
+/* Opens the second connection: before `db`, not reading yet, starts to. */
+static void twin_open(sqlite3 *db, struct twin *t)
+{
+	const char *path = sqlite3_db_filename(db, "main");
+
+	memset(t, 0, sizeof *t);
+	err_init(&t->e);
+	if (!sqlite3_threadsafe() || !path || !*path)
+		return;
+	if (sqlite3_open_v2(path, &t->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOFOLLOW |
+			    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
+	    data_version(t->db, &t->version) < 0) {
+		sqlite3_close(t->db);
+		t->db = NULL;
+	}
+}
+
+static void twin_close(struct twin *t)
+{
+	if (t->db) {
+		db_rollback(t->db);
+		sqlite3_close(t->db);
+		t->db = NULL;
+	}
+}
+
+/* Begins reading on the second connection, once the first has; 0 if both see the same. */
+static int twin_begin(struct twin *t)
+{
+	long long v = 0;
+
+	if (!t->db)
+		return -1;
+	if (db_exec(t->db, "BEGIN", "", NULL) < 0 || data_version(t->db, &v) < 0 || v != t->version) {
+		twin_close(t);
+		return -1;
+	}
+	return 0;
+}
+
+static void *twin_run(void *arg)
+{
+	struct twin *t = arg;
+
+	t->rc = read_items(t->db, t->p, &t->e);
+	return NULL;
+}
+
+/*
+ * Groups items by respondent, keeping their order within one: a counting
+ * sort, needed only when the tags did not come in respondent order.
+ */
+static int group_items(struct items *it, size_t nresp)
+{
+	size_t *next;
+	struct item *sorted;
+	size_t k;
+
+	for (k = 1; k < it->n && it->v[k].resp >= it->v[k - 1].resp; k++)
+		;
+	if (k >= it->n)
+		return 0;
+	if (!(next = calloc(nresp + 1, sizeof *next)))
+		return -1;
+	if (!(sorted = malloc(it->n * sizeof *sorted))) {
+		free(next);
+		return -1;
+	}
+	for (k = 0; k < it->n; k++)
+		next[it->v[k].resp + 1]++;
+	for (size_t i = 0; i < nresp; i++)
+		next[i + 1] += next[i];
+	for (k = 0; k < it->n; k++)
+		sorted[next[it->v[k].resp]++] = it->v[k];
+	free(next);
+	free(it->v);
+	it->v = sorted;
+	it->cap = it->n;
 	return 0;
 }
 
@@ -665,17 +1026,23 @@ static int group_items(struct items *it, size_t nresp, size_t **start_out)
 	} \
 } while (0)
 
+/* Counts the items, grouped by respondent, into the cube. */
 static int tally(struct count_cube *c, const struct dim_map *m, const struct respondents *r,
-		 const struct items *it, const size_t *start)
+		 const struct items *it)
 {
 	size_t n0 = c->dim[0].nvalues, n1 = c->dim[1].nvalues;
 	size_t w0 = n0 + 1, w1 = n1 + 1, ncells = (c->nthemes + 1) * w0 * w1;
+	/* With one dimension the second is only its margin: one column, not two. */
+	int nb = c->ndims > 1 ? 2 : 1;
 	int any_answer_level = answer_level(&c->dim[0]) || (c->ndims > 1 && answer_level(&c->dim[1]));
 	uint32_t *cstamp = calloc(ncells, sizeof *cstamp), *bstamp = calloc(w0 * w1, sizeof *bstamp);
+	uint32_t *rstamp = calloc(c->nthemes + 1, sizeof *rstamp);
+	size_t k = 0;
 
-	if (!cstamp || !bstamp) {
+	if (!cstamp || !bstamp || !rstamp) {
 		free(cstamp);
 		free(bstamp);
+		free(rstamp);
 		return -1;
 	}
 	for (size_t i = 0; i < r->n; i++) {
@@ -686,16 +1053,41 @@ static int tally(struct count_cube *c, const struct dim_map *m, const struct res
 			rv[d] = d < c->ndims && !answer_level(&c->dim[d]) ? m[d].by_resp[i] : NO_VALUE;
 		/* A value outside the list (a channel added since) is left out, base and all. */
 		if ((c->ndims > 0 && !answer_level(&c->dim[0]) && rv[0] == NO_VALUE) ||
-		    (c->ndims > 1 && !answer_level(&c->dim[1]) && rv[1] == NO_VALUE))
+		    (c->ndims > 1 && !answer_level(&c->dim[1]) && rv[1] == NO_VALUE)) {
+			while (k < it->n && it->v[k].resp == i)
+				k++;
 			continue;
+		}
 		if (!any_answer_level) {
 			size_t a[2] = { rv[0], n0 }, b[2] = { c->ndims > 1 ? rv[1] : n1, n1 };
+			int any = 0;
 
 			for (int x = 0; x < 2; x++)
-				for (int y = 0; y < 2; y++)
-					BUMP(c->base, bstamp, a[x] * w1 + b[y], tag);
+				for (int y = 0; y < nb; y++)
+					c->base[a[x] * w1 + b[y]]++;
+			/*
+			 * Every item of the respondent falls in the same cells, so
+			 * only the rows need telling apart: a theme, its ancestors
+			 * (until one already counted, whose own are) and any theme.
+			 */
+			for (; k < it->n && it->v[k].resp == i; k++) {
+				if (it->v[k].theme == NO_VALUE)
+					continue; /* answers come only with answer-level dimensions */
+				for (long t = it->v[k].theme; t >= 0 && rstamp[t] != tag;
+				     t = c->themes[t].parent) {
+					rstamp[t] = tag;
+					for (int x = 0; x < 2; x++)
+						for (int y = 0; y < nb; y++)
+							c->cells[((size_t)t * w0 + a[x]) * w1 + b[y]]++;
+				}
+				any = 1;
+			}
+			for (int x = 0; any && x < 2; x++)
+				for (int y = 0; y < nb; y++)
+					c->cells[(c->nthemes * w0 + a[x]) * w1 + b[y]]++;
+			continue;
 		}
-		for (size_t k = start[i]; k < start[i + 1]; k++) {
+		for (; k < it->n && it->v[k].resp == i; k++) {
 			const struct item *x = &it->v[k];
 			size_t v0 = x->value[0] != NO_VALUE ? x->value[0] : rv[0];
 			size_t v1 = c->ndims < 2 ? n1 : x->value[1] != NO_VALUE ? x->value[1] : rv[1];
@@ -703,7 +1095,7 @@ static int tally(struct count_cube *c, const struct dim_map *m, const struct res
 
 			if (x->theme == NO_VALUE) {
 				for (int p = 0; p < 2; p++)
-					for (int q = 0; q < 2; q++)
+					for (int q = 0; q < nb; q++)
 						BUMP(c->base, bstamp, a[p] * w1 + b[q], tag);
 				continue;
 			}
@@ -712,7 +1104,7 @@ static int tally(struct count_cube *c, const struct dim_map *m, const struct res
 				size_t row = t < 0 ? c->nthemes : (size_t)t;
 
 				for (int p = 0; p < 2; p++)
-					for (int q = 0; q < 2; q++)
+					for (int q = 0; q < nb; q++)
 						BUMP(c->cells, cstamp, (row * w0 + a[p]) * w1 + b[q], tag);
 				if (t < 0)
 					break;
@@ -721,6 +1113,25 @@ static int tally(struct count_cube *c, const struct dim_map *m, const struct res
 	}
 	free(cstamp);
 	free(bstamp);
+	free(rstamp);
+	return 0;
+}
+
+/* Theme ids of the rule set (from min_id to max_id) to theme indexes. 0 or -1. */
+static int theme_index(const struct count_cube *c, const long long *ids, long long min_id,
+		       long long max_id, uint16_t **out, struct err *e)
+{
+	uint16_t *t;
+
+	if (max_id < min_id)
+		return 0;
+	if (!(t = malloc((size_t)(max_id - min_id + 1) * sizeof *t)))
+		return err_set(e, EXIT_SYSTEM, "out of memory");
+	for (long long i = 0; i <= max_id - min_id; i++)
+		t[i] = NO_VALUE;
+	for (size_t i = 0; i < c->nthemes; i++)
+		t[ids[i] - min_id] = (uint16_t)i;
+	*out = t;
 	return 0;
 }
 
@@ -730,14 +1141,28 @@ struct count_cube *counts_build(sqlite3 *db, long long ex, const char *by, struc
 	struct dim_map m[2] = { { 0 }, { 0 } };
 	struct respondents r = { 0 };
 	struct items it = { 0 };
-	long long *theme_ids = NULL, min_id, max_id, n = 0;
-	size_t *start = NULL;
+	long long *theme_ids = NULL, min_id, max_id, n = 0, lo = 0, hi = 0;
 	char *names = strdup(by && *by ? by : "district");
 	sqlite3_stmt *st = NULL;
+	struct twin twin = { 0 };
+	struct item_pass ip;
+	uint16_t *theme_of = NULL;
+	pthread_t thread;
+	int own_txn = 0, threaded = 0, rc;
 
 	if (!c || !names) {
 		err_set(e, EXIT_SYSTEM, "out of memory");
 		goto fail;
+	}
+	/*
+	 * One read transaction, so that every pass sees the same responses and
+	 * tags, unless the caller's reading holds one already.
+	 */
+	if (!already_reading(db)) {
+		twin_open(db, &twin);
+		if (db_exec(db, "BEGIN", "starting to read", e) < 0)
+			goto fail;
+		own_txn = 1;
 	}
 	{
 		char id[32];
@@ -797,16 +1222,46 @@ struct count_cube *counts_build(sqlite3 *db, long long ex, const char *by, struc
 		if (answer_level(&c->dim[d]) && dim_map_questions(db, ex, &c->dim[d], &m[d], e) < 0)
 			goto fail;
 	if (load_themes(db, ex, c, &theme_ids, &min_id, &max_id, e) < 0 ||
-	    read_respondents(db, ex, c, m, &r, e) < 0)
+	    theme_index(c, theme_ids, min_id, max_id, &theme_of, e) < 0)
 		goto fail;
-	for (size_t d = 0; d < c->ndims; d++)
-		if (c->dim[d].kind == DIM_DEMOGRAPHIC && read_demographic(db, &c->dim[d], &m[d], &r, e) < 0)
-			goto fail;
-	if (r.n >= UINT32_MAX - 1) {
-		err_set(e, EXIT_USAGE, "too many responses to count at once");
+	ip = (struct item_pass){ .c = c, .m = m, .theme_of = theme_of, .min_id = min_id,
+				 .max_id = max_id, .it = &it };
+	/* The tags on the second connection, if it sees the same and the ids fit in an item. */
+	if (db_int(db, "SELECT min(id) FROM response", 0, &lo, e, 0) < 0 ||
+	    db_int(db, "SELECT max(id) FROM response", 0, &hi, e, 0) < 0)
 		goto fail;
+	if (hi >= lo && (uint64_t)hi - (uint64_t)lo < UINT32_MAX && twin_begin(&twin) == 0) {
+		ip.lo = lo;
+		ip.hi = hi;
+		twin.p = &ip;
+		threaded = pthread_create(&thread, NULL, twin_run, &twin) == 0;
 	}
-	if (read_items(db, c, m, &r, theme_ids, min_id, max_id, &it, e) < 0)
+	if (!threaded)
+		twin_close(&twin);
+
+	rc = read_respondents(db, ex, c, m, &r, e);
+	if (rc == 0 && r.n >= UINT32_MAX - 1)
+		rc = err_set(e, EXIT_USAGE, "too many responses to count at once");
+	if (rc == 0)
+		resp_index(&r);
+	for (size_t d = 0; rc == 0 && d < c->ndims; d++)
+		if (c->dim[d].kind == DIM_DEMOGRAPHIC)
+			rc = read_demographic(db, &c->dim[d], &m[d], &r, e);
+	if (threaded) {
+		pthread_join(thread, NULL);
+		if (rc == 0 && twin.rc < 0) {
+			for (int i = 0; i < twin.e.nlines; i++)
+				err_set(e, twin.e.code, "%s", twin.e.lines[i]);
+			rc = -1;
+		}
+		if (rc == 0)
+			items_to_respondents(&it, &r, lo);
+	} else if (rc == 0) {
+		ip.r = &r;
+		rc = read_items(db, &ip, e);
+	}
+	twin_close(&twin);
+	if (rc < 0)
 		goto fail;
 	{
 		size_t w0 = c->dim[0].nvalues + 1, w1 = c->dim[1].nvalues + 1;
@@ -814,8 +1269,7 @@ struct count_cube *counts_build(sqlite3 *db, long long ex, const char *by, struc
 		c->cells = calloc((c->nthemes + 1) * w0 * w1, sizeof *c->cells);
 		c->base = calloc(w0 * w1, sizeof *c->base);
 	}
-	if (!c->cells || !c->base || group_items(&it, r.n, &start) < 0 ||
-	    tally(c, m, &r, &it, start) < 0) {
+	if (!c->cells || !c->base || group_items(&it, r.n) < 0 || tally(c, m, &r, &it) < 0) {
 		err_set(e, EXIT_SYSTEM, "out of memory");
 		goto fail;
 	}
@@ -825,6 +1279,8 @@ fail:
 	c = NULL;
 done:
 	sqlite3_finalize(st);
+	if (own_txn)
+		db_rollback(db); /* it only read: nothing to keep */
 	for (size_t d = 0; d < 2; d++) {
 		free(m[d].by_resp);
 		free(m[d].by_qid);
@@ -832,8 +1288,10 @@ done:
 		free(m[d].event_id);
 	}
 	free(r.id);
+	free(r.at);
 	free(it.v);
-	free(start);
+	twin_close(&twin);
+	free(theme_of);
 	free(theme_ids);
 	free(names);
 	return c;
