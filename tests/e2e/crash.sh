@@ -74,10 +74,24 @@ kill_at() {
 "$COLLECTOR" init "$TMP/base.db" "$S/exercise-2019.xml" >/dev/null
 
 # ---- collector import ------------------------------------------------------
+# The kills land within the run's time: the fastest of three runs, as a
+# first run on a cold machine can take far longer than the ones killed.
+fastest() { # VAR CMD...: runs CMD three times, VAR = the shortest (ms)
+	local var=$1 best=0 t0 t
+	shift
+	for _ in 1 2 3; do
+		"${SETUP[@]}"
+		t0=$(now_ms)
+		"$@" >/dev/null 2>&1
+		t=$(($(now_ms) - t0))
+		{ [ "$best" -eq 0 ] || [ "$t" -lt "$best" ]; } && best=$t
+	done
+	printf -v "$var" %d "$best"
+}
+SETUP=(copy "$TMP/base.db" "$TMP/ref.db")
+fastest t_import "$COLLECTOR" import "$TMP/ref.db" "$EXPORT" --map "$MAP" -q
 copy "$TMP/base.db" "$TMP/ref.db"
-t0=$(now_ms)
 run "$COLLECTOR" import "$TMP/ref.db" "$EXPORT" --map "$MAP" -q
-t_import=$(($(now_ms) - t0))
 expect_rc "uninterrupted import" 0
 complete=$(import_state "$TMP/ref.db")
 absent="0 0 0 0"
@@ -89,7 +103,7 @@ WAL=$TMP/work.db-wal
 copy "$TMP/base.db" "$TMP/work.db"
 while [ "$kills" -lt "$KILLS" ] && [ "$tries" -lt $((KILLS * 3)) ]; do
 	tries=$((tries + 1))
-	kill_at $((RANDOM % (t_import + t_import / 10 + 1))) \
+	kill_at $((RANDOM % (t_import * 9 / 10 + 1))) \
 		"$COLLECTOR" import "$TMP/work.db" "$EXPORT" --map "$MAP" -q
 	[ "$killed" -eq 1 ] && kills=$((kills + 1))
 	ic=$(integrity "$TMP/work.db")
@@ -134,10 +148,10 @@ run "$ANALYSER" tag "$TMP/ref.db" "$OLD_RULES"
 expect_rc "tag with the old rules" 0
 copy "$TMP/ref.db" "$TMP/tag-base.db"
 old=$(tag_state "$TMP/tag-base.db")
+SETUP=(copy "$TMP/tag-base.db" "$TMP/tag-ref.db")
+fastest t_tag "$ANALYSER" tag "$TMP/tag-ref.db" "$NEW_RULES"
 copy "$TMP/tag-base.db" "$TMP/tag-ref.db"
-t0=$(now_ms)
 run "$ANALYSER" tag "$TMP/tag-ref.db" "$NEW_RULES"
-t_tag=$(($(now_ms) - t0))
 expect_rc "uninterrupted tag run" 0
 new=$(tag_state "$TMP/tag-ref.db")
 [ "$old" != "$new" ] && ok "uninterrupted tag run: $t_tag ms, a new state" || fail "the new rules changed nothing"
@@ -146,7 +160,7 @@ kills=0 tries=0 seen_old=0 seen_new=0 bad=0 reruns=0 open=0
 copy "$TMP/tag-base.db" "$TMP/work.db"
 while [ "$kills" -lt "$KILLS" ] && [ "$tries" -lt $((KILLS * 3)) ]; do
 	tries=$((tries + 1))
-	kill_at $((RANDOM % (t_tag + t_tag / 10 + 1))) "$ANALYSER" tag "$TMP/work.db" "$NEW_RULES"
+	kill_at $((RANDOM % (t_tag * 9 / 10 + 1))) "$ANALYSER" tag "$TMP/work.db" "$NEW_RULES"
 	[ "$killed" -eq 1 ] && kills=$((kills + 1))
 	ic=$(integrity "$TMP/work.db")
 	st=$(tag_state "$TMP/work.db")
