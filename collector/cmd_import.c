@@ -46,25 +46,13 @@ static const char usage[] =
 	"database error.\n";
 
 /* "Cannock Chase 20, Tamworth 14, not known 3" for one batch. */
-static int print_districts(sqlite3 *db, long long batch, struct err *e)
+static void print_districts(const struct import_stats *st)
 {
-	sqlite3_stmt *st = db_prepare(db,
-		"SELECT coalesce(d.name, CASE r.district_source WHEN 'out-of-area' THEN "
-		"'outside the area' ELSE 'not known' END), count(*) FROM response r "
-		"LEFT JOIN district d ON d.code = r.district_code WHERE r.batch_id = ?1 "
-		"GROUP BY 1 ORDER BY d.name IS NULL, 1", e);
-	int rc, n = 0;
-
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, batch);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		printf("%s %s %lld", n++ ? "," : "  by district:", sqlite3_column_text(st, 0),
-		       sqlite3_column_int64(st, 1));
-	if (n)
+	for (size_t i = 0; i < st->ndistricts; i++)
+		printf("%s %s %ld", i ? "," : "  by district:", st->districts[i].name,
+		       st->districts[i].count);
+	if (st->ndistricts)
 		printf("\n");
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : db_fail(db, "reading the import", e);
 }
 
 int cmd_import(int argc, char **argv)
@@ -169,8 +157,8 @@ int cmd_import(int argc, char **argv)
 		if (st.erased)
 			printf("  %ld skipped: erased earlier at the respondent's request "
 			       "(see 'collector erase')\n", st.erased);
-		if (print_districts(db, st.batch_id, &e) < 0)
-			break;
+		print_districts(&st);
+		import_stats_free(&st);
 		if (st.rejected && rc == EXIT_OK)
 			rc = EXIT_DATA;
 	}

@@ -12,19 +12,418 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <nettle/sha2.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "dates.h"
 #include "db.h"
 #include "postcode.h"
 #include "progress.h"
 #include "utf8.h"
+
+/* ---- the time a response is recorded ---------------------------------- */
+
+/* recorded_at: "2019-06-05T10:11:12Z", the second it is of. */
+struct stamp {
+	time_t t;
+	char s[32];
+};
+
+/*
+ * Now, as strftime('%Y-%m-%dT%H:%M:%SZ', 'now') says it, made once a second
+ * rather than by SQLite for every response.
+ */
+static const char *stamp_now(struct stamp *st)
+{
+	struct timespec ts;
+	struct tm tm;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if (!st->s[0] || ts.tv_sec != st->t) {
+		st->t = ts.tv_sec;
+		gmtime_r(&st->t, &tm);
+		strftime(st->s, sizeof st->s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	}
+	return st->s;
+}
+
+/* ---- a set of response keys ------------------------------------------- */
+
+/*
+ * Keys (response ids, serial numbers) with the place each was first seen:
+ * open addressing over a power-of-two table. It holds only the keys that
+ * identity() must remember itself, which in a clean file are none.
+ */
+struct keyslot {
+	uint64_t hash;
+	char *key;                  /* NULL: empty */
+	long place;
+};
+
+struct keyset {
+	struct keyslot *slots;
+	size_t cap, n;
+};
+
+static uint64_t key_hash(const char *key)
+{
+	uint64_t h = 0xcbf29ce484222325u; /* FNV-1a */
+
+	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+		h = (h ^ *p) * 0x100000001b3u;
+	return h;
+}
+
+static struct keyslot *keyset_slot(const struct keyset *s, const char *key, uint64_t h)
+{
+	size_t i = (size_t)h & (s->cap - 1);
+
+	while (s->slots[i].key && (s->slots[i].hash != h || strcmp(s->slots[i].key, key)))
+		i = (i + 1) & (s->cap - 1);
+	return &s->slots[i];
+}
+
+/* The place `key` was first seen, or 0. */
+static long keyset_get(const struct keyset *s, const char *key)
+{
+	return s->n ? keyset_slot(s, key, key_hash(key))->place : 0;
+}
+
+/* Adds `key` unless it is there already (the first place stays). 0 or -1. */
+static int keyset_add(struct keyset *s, const char *key, long place)
+{
+	uint64_t h = key_hash(key);
+	struct keyslot *slot;
+
+	if (2 * (s->n + 1) > s->cap) {
+		struct keyset bigger = { NULL, s->cap ? 2 * s->cap : 64, s->n };
+
+		if (!(bigger.slots = calloc(bigger.cap, sizeof *bigger.slots)))
+			return -1;
+		for (size_t i = 0; i < s->cap; i++)
+			if (s->slots[i].key)
+				*keyset_slot(&bigger, s->slots[i].key, s->slots[i].hash) = s->slots[i];
+		free(s->slots);
+		*s = bigger;
+	}
+	slot = keyset_slot(s, key, h);
+	if (slot->key)
+		return 0;
+	if (!(slot->key = strdup(key)))
+		return -1;
+	slot->hash = h;
+	slot->place = place;
+	s->n++;
+	return 0;
+}
+
+static void keyset_free(struct keyset *s)
+{
+	for (size_t i = 0; i < s->cap; i++)
+		free(s->slots[i].key);
+	free(s->slots);
+	memset(s, 0, sizeof *s);
+}
+
+/* ---- storing responses a few hundred at a time -------------------------- */
+
+/*
+ * Accepted responses wait here, a few hundred at a time, and are then
+ * stored by one INSERT ... SELECT per table from a virtual table over them.
+ * A statement stepped for each row opens a cursor on the table and on each
+ * of its indexes and closes them again, every time: that was a fifth of
+ * the import's time. Ids are given explicitly, as SQLite would have given
+ * them (the largest so far plus one: the import holds the write lock), so
+ * that answers know their response's; rows, ids and order are the same as
+ * with one INSERT for each row.
+ */
+#define PENDING_MAX 256
+#define NO_TEXT ((size_t)-1)
+
+struct pending_response {
+	long long id, event_id;
+	size_t district, source, note, postcode, external_id, serial, officer, submitted;
+};
+
+struct pending_answer {
+	long long response_id, question_id, option_id, source_question_id;
+	size_t value;
+	const char *state;
+};
+
+struct pending {
+	struct pending_response r[PENDING_MAX];
+	size_t nr;
+	struct pending_answer *a;
+	size_t na, capa;
+	char *text;                 /* the strings of the rows, one after another */
+	size_t used, cap;
+	uint64_t keys[4 * PENDING_MAX]; /* hashes of their ids and serials, 0: empty */
+	long long next_id;
+};
+
+static const char *pending_text(const struct pending *p, size_t off)
+{
+	return off == NO_TEXT ? NULL : p->text + off;
+}
+
+/*
+ * The virtual tables: tally_pending_responses(P) and tally_pending_answers(P)
+ * with P the pending rows (sqlite3_bind_pointer, type "tally_pending"), their
+ * columns those of pending_response and pending_answer in order, then P.
+ */
+enum { PENDING_RESPONSES, PENDING_ANSWERS };
+enum { RESPONSE_COLUMNS = 10, ANSWER_COLUMNS = 6 };
+
+static const int pending_kinds[] = { PENDING_RESPONSES, PENDING_ANSWERS };
+
+struct pending_vtab {
+	sqlite3_vtab base;
+	int kind;
+};
+
+struct pending_cursor {
+	sqlite3_vtab_cursor base;
+	const struct pending *p;
+	size_t i, n;
+};
+
+static int pending_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
+			   sqlite3_vtab **out, char **err)
+{
+	int kind = *(const int *)aux;
+	struct pending_vtab *t;
+	int rc = sqlite3_declare_vtab(db, kind == PENDING_RESPONSES
+		? "CREATE TABLE x(id, event_id, district_code, district_source, district_note, "
+		  "postcode, external_id, serial, officer, submitted_at, rows HIDDEN)"
+		: "CREATE TABLE x(response_id, question_id, option_id, value, source_question_id, "
+		  "state, rows HIDDEN)");
+
+	(void)argc;
+	(void)argv;
+	(void)err;
+	if (rc != SQLITE_OK)
+		return rc;
+	if (!(t = sqlite3_malloc(sizeof *t)))
+		return SQLITE_NOMEM;
+	memset(t, 0, sizeof *t);
+	t->kind = kind;
+	*out = &t->base;
+	return SQLITE_OK;
+}
+
+static int pending_disconnect(sqlite3_vtab *t)
+{
+	sqlite3_free(t);
+	return SQLITE_OK;
+}
+
+/* The rows come only through the hidden argument. */
+static int pending_best_index(sqlite3_vtab *vt, sqlite3_index_info *info)
+{
+	int hidden = ((struct pending_vtab *)vt)->kind == PENDING_RESPONSES ? RESPONSE_COLUMNS
+									   : ANSWER_COLUMNS;
+
+	for (int i = 0; i < info->nConstraint; i++)
+		if (info->aConstraint[i].iColumn == hidden && info->aConstraint[i].usable &&
+		    info->aConstraint[i].op == SQLITE_INDEX_CONSTRAINT_EQ) {
+			info->aConstraintUsage[i].argvIndex = 1;
+			info->aConstraintUsage[i].omit = 1;
+			info->estimatedCost = 1;
+			info->estimatedRows = PENDING_MAX;
+			return SQLITE_OK;
+		}
+	return SQLITE_CONSTRAINT;
+}
+
+static int pending_open(sqlite3_vtab *vt, sqlite3_vtab_cursor **out)
+{
+	struct pending_cursor *c = sqlite3_malloc(sizeof *c);
+
+	(void)vt;
+	if (!c)
+		return SQLITE_NOMEM;
+	memset(c, 0, sizeof *c);
+	*out = &c->base;
+	return SQLITE_OK;
+}
+
+static int pending_close(sqlite3_vtab_cursor *c)
+{
+	sqlite3_free(c);
+	return SQLITE_OK;
+}
+
+static int pending_filter(sqlite3_vtab_cursor *cur, int idx, const char *idxstr, int argc,
+			  sqlite3_value **argv)
+{
+	struct pending_cursor *c = (struct pending_cursor *)cur;
+	int kind = ((struct pending_vtab *)cur->pVtab)->kind;
+
+	(void)idx;
+	(void)idxstr;
+	c->p = argc ? sqlite3_value_pointer(argv[0], "tally_pending") : NULL;
+	c->i = 0;
+	c->n = !c->p ? 0 : kind == PENDING_RESPONSES ? c->p->nr : c->p->na;
+	return SQLITE_OK;
+}
+
+static int pending_next(sqlite3_vtab_cursor *cur)
+{
+	((struct pending_cursor *)cur)->i++;
+	return SQLITE_OK;
+}
+
+static int pending_eof(sqlite3_vtab_cursor *cur)
+{
+	const struct pending_cursor *c = (const struct pending_cursor *)cur;
+
+	return c->i >= c->n;
+}
+
+static void result_text(sqlite3_context *ctx, const char *s)
+{
+	if (s)
+		sqlite3_result_text(ctx, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_result_null(ctx);
+}
+
+static void result_id(sqlite3_context *ctx, long long id)
+{
+	if (id)
+		sqlite3_result_int64(ctx, id);
+	else
+		sqlite3_result_null(ctx);
+}
+
+static int pending_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
+{
+	const struct pending_cursor *c = (const struct pending_cursor *)cur;
+	const struct pending *p = c->p;
+
+	if (((struct pending_vtab *)cur->pVtab)->kind == PENDING_RESPONSES) {
+		const struct pending_response *r = &p->r[c->i];
+
+		switch (col) {
+		case 0: sqlite3_result_int64(ctx, r->id); break;
+		case 1: result_id(ctx, r->event_id); break;
+		case 2: result_text(ctx, pending_text(p, r->district)); break;
+		case 3: result_text(ctx, pending_text(p, r->source)); break;
+		case 4: result_text(ctx, pending_text(p, r->note)); break;
+		case 5: result_text(ctx, pending_text(p, r->postcode)); break;
+		case 6: result_text(ctx, pending_text(p, r->external_id)); break;
+		case 7: result_text(ctx, pending_text(p, r->serial)); break;
+		case 8: result_text(ctx, pending_text(p, r->officer)); break;
+		case 9: result_text(ctx, pending_text(p, r->submitted)); break;
+		default: sqlite3_result_null(ctx); break;
+		}
+	} else {
+		const struct pending_answer *a = &p->a[c->i];
+
+		switch (col) {
+		case 0: sqlite3_result_int64(ctx, a->response_id); break;
+		case 1: sqlite3_result_int64(ctx, a->question_id); break;
+		case 2: result_id(ctx, a->option_id); break;
+		case 3: result_text(ctx, pending_text(p, a->value)); break;
+		case 4: result_id(ctx, a->source_question_id); break;
+		case 5: result_text(ctx, a->state); break;
+		default: sqlite3_result_null(ctx); break;
+		}
+	}
+	return SQLITE_OK;
+}
+
+static int pending_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *rowid)
+{
+	*rowid = (sqlite3_int64)((struct pending_cursor *)cur)->i;
+	return SQLITE_OK;
+}
+
+static const sqlite3_module pending_module = {
+	.xConnect = pending_connect,
+	.xBestIndex = pending_best_index,
+	.xDisconnect = pending_disconnect,
+	.xOpen = pending_open,
+	.xClose = pending_close,
+	.xFilter = pending_filter,
+	.xNext = pending_next,
+	.xEof = pending_eof,
+	.xColumn = pending_column,
+	.xRowid = pending_rowid,
+};
+
+/* Copies `s` among the pending rows' strings: its place, NO_TEXT for NULL (or ""). */
+static size_t pending_copy(struct pending *p, const char *s, int empty_is_null, size_t *fail)
+{
+	size_t n, off;
+
+	if (!s || (!*s && empty_is_null))
+		return NO_TEXT;
+	n = strlen(s) + 1;
+	if (p->used + n > p->cap) {
+		size_t cap = p->cap ? p->cap : 1 << 16;
+		char *more;
+
+		while (cap < p->used + n)
+			cap *= 2;
+		if (!(more = realloc(p->text, cap))) {
+			*fail = 1;
+			return NO_TEXT;
+		}
+		p->text = more;
+		p->cap = cap;
+	}
+	off = p->used;
+	memcpy(p->text + off, s, n);
+	p->used += n;
+	return off;
+}
+
+static void pending_note_key(struct pending *p, const char *key)
+{
+	uint64_t h = key_hash(key) | 1;
+	size_t i = (size_t)h & (sizeof p->keys / sizeof *p->keys - 1);
+
+	while (p->keys[i] && p->keys[i] != h)
+		i = (i + 1) & (sizeof p->keys / sizeof *p->keys - 1);
+	p->keys[i] = h;
+}
+
+/* Whether a pending row may have `key` (a hash of theirs matches). */
+static int pending_may_have(const struct pending *p, const char *key)
+{
+	uint64_t h = key_hash(key) | 1;
+	size_t i = (size_t)h & (sizeof p->keys / sizeof *p->keys - 1);
+
+	while (p && p->keys[i]) {
+		if (p->keys[i] == h)
+			return 1;
+		i = (i + 1) & (sizeof p->keys / sizeof *p->keys - 1);
+	}
+	return 0;
+}
+
+/* A serial number's key among the file's keys, apart from the response ids. */
+static void serial_key(const char *serial, char key[160])
+{
+	snprintf(key, 160, "serial\x1f%s", serial);
+}
+
+/* Responses with one district code ("" for none, then by out_of_area). */
+struct district_count {
+	char code[16];
+	int out_of_area;
+	long n;
+};
 
 /* ---- binding the mapping to the exercise ----------------------------- */
 
@@ -71,9 +470,14 @@ struct importer {
 	const char **mapped;        /* every field the mapping names (XML formats: seen yet?) */
 	unsigned char *mapped_seen;
 	size_t nmapped;
-	struct response_writer *writer;
-	sqlite3_stmt *ins_reject, *find_id, *find_serial, *find_event, *seen_add, *seen_get,
-		*districts;
+	struct pending *pending;    /* responses waiting to be stored */
+	struct stamp stamp;
+	sqlite3_stmt *put_responses, *put_answers;
+	sqlite3_stmt *ins_reject, *find_id, *find_serial, *find_event, *districts;
+	struct keyset seen;         /* see identity() */
+	int tracking;               /* `seen` holds every key of the file so far */
+	struct district_count *counts; /* accepted responses by district */
+	size_t ncounts, capcounts;
 	struct import_stats *stats;
 	struct err *rejects, *warnings, *e;
 };
@@ -122,6 +526,8 @@ static void bound_free(struct importer *im)
 		free(q->option_index);
 	}
 	free(im->qs);
+	im->qs = NULL;
+	im->nqs = 0;
 }
 
 static long find_bound_option(const struct bound_question *q, const char *code)
@@ -228,6 +634,137 @@ static int bind_mapping(struct importer *im)
 		im->nqs++;
 		if (bind_question(im, qnr, &im->m->questions[i], &im->qs[i]) < 0)
 			return -1;
+	}
+	return 0;
+}
+
+/* ---- the pending responses of the import -------------------------------- */
+
+static int pending_start(struct importer *im)
+{
+	long long max = 0;
+
+	if (!(im->pending = calloc(1, sizeof *im->pending)))
+		return err_set(im->e, EXIT_SYSTEM, "out of memory");
+	if (db_int(im->db, "SELECT max(id) FROM response", 0, &max, im->e, 0) < 0)
+		return -1;
+	if (max == LLONG_MAX)
+		return err_set(im->e, EXIT_DATA, "the database has no response ids left");
+	im->pending->next_id = max + 1;
+	if (sqlite3_create_module(im->db, "tally_pending_responses", &pending_module,
+				  (void *)&pending_kinds[PENDING_RESPONSES]) != SQLITE_OK ||
+	    sqlite3_create_module(im->db, "tally_pending_answers", &pending_module,
+				  (void *)&pending_kinds[PENDING_ANSWERS]) != SQLITE_OK)
+		return db_fail(im->db, "importing", im->e);
+	im->put_responses = db_prepare(im->db,
+		"INSERT INTO response (id, exercise_id, batch_id, channel, form_variant, event_id, "
+		"district_code, district_source, district_note, postcode, external_id, serial, "
+		"officer, submitted_at, entry_status, recorded_at) SELECT id, ?2, ?3, ?4, ?5, "
+		"event_id, district_code, district_source, district_note, postcode, external_id, "
+		"serial, officer, submitted_at, 'accepted', ?6 FROM tally_pending_responses(?1)",
+		im->e);
+	im->put_answers = db_prepare(im->db,
+		"INSERT INTO answer (response_id, question_id, option_id, value, source_question_id, "
+		"state) SELECT response_id, question_id, option_id, value, source_question_id, state "
+		"FROM tally_pending_answers(?1)", im->e);
+	return im->put_responses && im->put_answers ? 0 : -1;
+}
+
+static void pending_free(struct importer *im)
+{
+	sqlite3_finalize(im->put_responses);
+	sqlite3_finalize(im->put_answers);
+	if (im->pending) {
+		free(im->pending->a);
+		free(im->pending->text);
+		free(im->pending);
+	}
+}
+
+/* Stores the pending responses and their answers. 0 or -1. */
+static int pending_flush(struct importer *im)
+{
+	struct pending *p = im->pending;
+	int rc;
+
+	if (!p || !p->nr)
+		return 0;
+	sqlite3_bind_pointer(im->put_responses, 1, p, "tally_pending", NULL);
+	sqlite3_bind_int64(im->put_responses, 2, im->exercise_id);
+	sqlite3_bind_int64(im->put_responses, 3, im->batch_id);
+	sqlite3_bind_text(im->put_responses, 4, im->channel, -1, SQLITE_STATIC);
+	sqlite3_bind_text(im->put_responses, 5, im->form, -1, SQLITE_STATIC);
+	sqlite3_bind_text(im->put_responses, 6, stamp_now(&im->stamp), -1, SQLITE_STATIC);
+	rc = sqlite3_step(im->put_responses);
+	sqlite3_reset(im->put_responses);
+	if (rc != SQLITE_DONE)
+		return db_fail(im->db, "storing a response", im->e);
+	if (p->na) {
+		sqlite3_bind_pointer(im->put_answers, 1, p, "tally_pending", NULL);
+		rc = sqlite3_step(im->put_answers);
+		sqlite3_reset(im->put_answers);
+		if (rc != SQLITE_DONE)
+			return db_fail(im->db, "storing an answer", im->e);
+	}
+	p->nr = p->na = p->used = 0;
+	memset(p->keys, 0, sizeof p->keys);
+	return 0;
+}
+
+/* Adds a response and its answers to the pending ones. 0 or -1. */
+static int pending_add(struct importer *im, const struct stored_response *r,
+		       const struct stored_answer *answers, size_t n)
+{
+	struct pending *p = im->pending;
+	const struct postcode_result *place = r->place;
+	struct pending_response *pr;
+	size_t fail = 0;
+	char key[160];
+
+	if (p->nr == PENDING_MAX && pending_flush(im) < 0)
+		return -1;
+	if (p->na + n > p->capa) {
+		size_t cap = p->capa ? p->capa : 4 * PENDING_MAX;
+		struct pending_answer *more;
+
+		while (cap < p->na + n)
+			cap *= 2;
+		if (!(more = realloc(p->a, cap * sizeof *more)))
+			return err_set(im->e, EXIT_SYSTEM, "out of memory");
+		p->a = more;
+		p->capa = cap;
+	}
+	pr = &p->r[p->nr];
+	pr->id = p->next_id;
+	pr->event_id = r->event_id > 0 ? r->event_id : 0;
+	pr->district = pending_copy(p, place->district, 1, &fail);
+	pr->source = pending_copy(p, place->source ? place->source : "unresolved", 1, &fail);
+	pr->note = pending_copy(p, place->note, 1, &fail);
+	pr->postcode = pending_copy(p, place->postcode, 1, &fail);
+	pr->external_id = pending_copy(p, r->external_id, 1, &fail);
+	pr->serial = pending_copy(p, r->serial, 1, &fail);
+	pr->officer = pending_copy(p, r->officer, 1, &fail);
+	pr->submitted = pending_copy(p, r->submitted_at, 1, &fail);
+	for (size_t i = 0; i < n; i++) {
+		struct pending_answer *a = &p->a[p->na + i];
+
+		a->response_id = pr->id;
+		a->question_id = answers[i].question_id;
+		a->option_id = answers[i].option_id;
+		a->source_question_id = answers[i].source_question_id;
+		a->value = answers[i].value ? pending_copy(p, answers[i].value, 0, &fail) : NO_TEXT;
+		a->state = answers[i].state ? answers[i].state : "answered";
+	}
+	if (fail)
+		return err_set(im->e, EXIT_SYSTEM, "out of memory");
+	p->nr++;
+	p->na += n;
+	p->next_id++;
+	if (r->external_id && *r->external_id)
+		pending_note_key(p, r->external_id);
+	if (r->serial && *r->serial) {
+		serial_key(r->serial, key);
+		pending_note_key(p, key);
 	}
 	return 0;
 }
@@ -439,13 +976,23 @@ static int is_multi(const struct bound_question *q)
 	return !strcmp(q->type, "multiple-choice");
 }
 
+/* How a message names where a question's answer was: made only for a message. */
+static const char *field_label(const struct bound_question *q, char buf[160])
+{
+	if (q->mq->noptions)
+		snprintf(buf, 160, "question '%s'", q->mq->code);
+	else
+		snprintf(buf, 160, "column '%.100s'", q->mq->field);
+	return buf;
+}
+
 /*
  * A cell that may hold several choices joined by the separator. Labels can
  * themselves hold the separator ("Yes, sometimes"), so the longest run of
  * pieces that names an option is taken first.
  */
-static int read_joined(const struct bound_question *q, const char *cell, const char *field,
-		       long *picked, size_t *npicked, struct response_build *b)
+static int read_joined(const struct bound_question *q, const char *cell, long *picked,
+		       size_t *npicked, struct response_build *b)
 {
 	const char *sep = q->mq->separator;
 	size_t seplen = strlen(sep);
@@ -479,7 +1026,7 @@ static int read_joined(const struct bound_question *q, const char *cell, const c
 				break;
 		}
 		if (j == i || k < 0) {
-			char shown[120];
+			char shown[120], field[160];
 			size_t len = (size_t)(starts[i + 1] - seplen - starts[i]);
 
 			if (j > i && k < 0) {
@@ -487,8 +1034,8 @@ static int read_joined(const struct bound_question *q, const char *cell, const c
 				continue;
 			}
 			snprintf(shown, sizeof shown, "%.*s", (int)(len > 100 ? 100 : len), starts[i]);
-			return reason(b, "%s: '%s' is not an option of question '%s'", field, shown,
-				      q->mq->code);
+			return reason(b, "%s: '%s' is not an option of question '%s'",
+				      field_label(q, field), shown, q->mq->code);
 		}
 		for (size_t x = 0; x < *npicked; x++)
 			if (picked[x] == k)
@@ -526,10 +1073,8 @@ static int read_question(struct importer *im, const struct source_record *rec,
 					      mq->options[k].field, v);
 			picked[npicked++] = q->option_index[k];
 		}
-		snprintf(field, sizeof field, "question '%s'", mq->code);
 	} else {
 		cell = value_of(im, rec, q->field, mq->field);
-		snprintf(field, sizeof field, "column '%.100s'", mq->field);
 		if (!*trim(cell, buf, sizeof buf) && !*cell)
 			return 0;
 		if (!strcmp(q->type, "free-text")) {
@@ -586,11 +1131,11 @@ static int read_question(struct importer *im, const struct source_record *rec,
 				return add_row(b, q->store_qid, q->source_qid, 0, q->opts[k].code);
 			return reason(b, "%s: '%.60s' is not on the scale from %ld to %ld of question "
 					 "'%s'",
-				      field, cell, q->scale_min, q->scale_max, mq->code);
+				      field_label(q, field), cell, q->scale_min, q->scale_max, mq->code);
 		}
 		/* Choice questions. */
 		if (mq->separator) {
-			if (read_joined(q, cell, field, picked, &npicked, b) < 0)
+			if (read_joined(q, cell, picked, &npicked, b) < 0)
 				return -1;
 		} else {
 			long k = match_option(q, cell);
@@ -600,14 +1145,14 @@ static int read_question(struct importer *im, const struct source_record *rec,
 
 				list_options(q, opts, sizeof opts);
 				return reason(b, "%s: '%.80s' is not an option of question '%s' (%s)",
-					      field, cell, mq->code, opts);
+					      field_label(q, field), cell, mq->code, opts);
 			}
 			picked[npicked++] = k;
 		}
 	}
 	if (npicked > 1 && !is_multi(q))
 		return reason(b, "%s: %zu answers to single-choice question '%s', which takes one",
-			      field, npicked, mq->code);
+			      field_label(q, field), npicked, mq->code);
 	for (size_t i = 0; i < npicked; i++)
 		if (add_row(b, q->store_qid, q->source_qid, q->opts[picked[i]].store_id, NULL) < 0)
 			return -1;
@@ -637,7 +1182,7 @@ static const char *ticked_district(struct importer *im, const char *cell, char o
 			break;
 		}
 	sqlite3_bind_int64(im->districts, 1, im->exercise_id);
-	sqlite3_bind_text(im->districts, 2, t, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(im->districts, 2, t, -1, SQLITE_STATIC);
 	rc = sqlite3_step(im->districts);
 	if (rc == SQLITE_ROW)
 		snprintf(out, 16, "%s", (const char *)sqlite3_column_text(im->districts, 0));
@@ -665,36 +1210,21 @@ static void content_id(const struct source_record *rec, char *out, size_t cap)
 		snprintf(out + strlen(out), cap - strlen(out), "%02x", d[i]);
 }
 
-/* Remembers `key` for this file; *first gets the place it was first seen, or 0. */
-static int seen_in_file(struct importer *im, const char *key, long place, long *first)
-{
-	int rc;
+static int open_source(struct importer *im, struct source *src);
 
-	*first = 0;
-	sqlite3_bind_text(im->seen_get, 1, key, -1, SQLITE_TRANSIENT);
-	if ((rc = sqlite3_step(im->seen_get)) == SQLITE_ROW)
-		*first = (long)sqlite3_column_int64(im->seen_get, 0);
-	sqlite3_reset(im->seen_get);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_fail(im->db, "importing", im->e);
-	if (*first)
-		return 0;
-	sqlite3_bind_text(im->seen_add, 1, key, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(im->seen_add, 2, place);
-	rc = sqlite3_step(im->seen_add);
-	sqlite3_reset(im->seen_add);
-	return rc == SQLITE_DONE ? 0 : db_fail(im->db, "importing", im->e);
-}
+/* Where a response id or serial number is already (what find_id and find_serial return). */
+enum { KEY_NEW, KEY_EARLIER, KEY_ERASED, KEY_THIS_IMPORT };
 
-/* 1 when `st` (one text parameter, plus the exercise) finds a row, 0 if not, -1 on failure. */
-static int exists(struct importer *im, sqlite3_stmt *st, const char *key)
+/* One of the above for `value`, or -1 on failure. */
+static int key_lookup(struct importer *im, sqlite3_stmt *st, const char *value)
 {
 	int rc, found;
 
 	sqlite3_bind_int64(st, 1, im->exercise_id);
-	sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, im->batch_id);
 	rc = sqlite3_step(st);
-	found = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	found = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : KEY_NEW;
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return db_fail(im->db, "importing", im->e);
@@ -710,13 +1240,13 @@ static int store_reject(struct importer *im, const struct source_record *rec, co
 	snprintf(place, sizeof place, "%s %ld", rec->place_word ? rec->place_word : "record",
 		 rec->place);
 	sqlite3_bind_int64(im->ins_reject, 1, im->batch_id);
-	sqlite3_bind_text(im->ins_reject, 2, place, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(im->ins_reject, 2, place, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(im->ins_reject, 3, rec->place);
-	sqlite3_bind_text(im->ins_reject, 4, why, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(im->ins_reject, 4, why, -1, SQLITE_STATIC);
 	if (rec->raw && utf8_check(rec->raw, rec->raw_len, NULL))
-		sqlite3_bind_text(im->ins_reject, 5, rec->raw, (int)rec->raw_len, SQLITE_TRANSIENT);
+		sqlite3_bind_text(im->ins_reject, 5, rec->raw, (int)rec->raw_len, SQLITE_STATIC);
 	else if (rec->raw)
-		sqlite3_bind_blob(im->ins_reject, 5, rec->raw, (int)rec->raw_len, SQLITE_TRANSIENT);
+		sqlite3_bind_blob(im->ins_reject, 5, rec->raw, (int)rec->raw_len, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(im->ins_reject, 5);
 	rc = sqlite3_step(im->ins_reject);
@@ -737,28 +1267,146 @@ static int reject(struct importer *im, const struct source_record *rec, const ch
 	return store_reject(im, rec, why);
 }
 
+/* `s` must stay as it is until the statement has been stepped. */
 static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
 {
 	if (s && *s)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(st, i);
 }
 
 /*
- * Whether a response known by `value` (an id or a serial number; `key` in
- * this file's list) is new: 0 when it is, 1 when it was seen earlier in this
- * file (rejected) or is already in the database (counted as a duplicate),
- * -1 on failure.
+ * The record's identity, before anything else of it is read: the export's
+ * id (prefixed, into `ext`), a paper serial number, or with neither the
+ * content itself. 0, or 1 with `why` set when the record is to be rejected.
+ */
+static int record_keys(struct importer *im, const struct source_record *rec, char ext[320],
+		       char serial[128], char why[256])
+{
+	const struct mapping *m = im->m;
+	char tbuf[256];
+	const char *v;
+
+	ext[0] = serial[0] = '\0';
+	if (m->id_field) {
+		v = trim(value_of(im, rec, im->id_field, m->id_field), tbuf, sizeof tbuf);
+		if (*v) {
+			/* "%.60s:%s", the prefix cut at 60 bytes: the id fits (tbuf is smaller). */
+			const char *pfx = m->id_prefix ? m->id_prefix : im->stats->format;
+			size_t plen = strnlen(pfx, 60), vlen = strlen(v);
+
+			memcpy(ext, pfx, plen);
+			ext[plen] = ':';
+			memcpy(ext + plen + 1, v, vlen + 1);
+		} else if (m->id_required) {
+			snprintf(why, 256, "the response id is missing (column '%.80s')", m->id_field);
+			return 1;
+		}
+	}
+	if (m->serial_field) {
+		v = trim(value_of(im, rec, im->serial_field, m->serial_field), serial, 128);
+		if (!*v) {
+			snprintf(why, 256, "the paper form's serial number is missing (column '%.80s')",
+				 m->serial_field);
+			return 1;
+		}
+	}
+	if (!*ext && !*serial)
+		content_id(rec, ext, 320);
+	return 0;
+}
+
+
+/*
+ * Reads the file again up to the current record, to know the place of every
+ * key seen so far: from then on `seen` holds every key of the file.
+ */
+static int replay(struct importer *im)
+{
+	struct keyset seen = { 0 };
+	struct source src = { 0 };
+	struct source_record rec;
+	struct err rowerr;
+	int rc, ok = -1;
+
+	if (pending_flush(im) < 0 || open_source(im, &src) < 0)
+		return -1;
+	err_init(&rowerr);
+	for (long n = 1; n < im->stats->read; n++) {
+		char ext[320], serial[128], why[256], key[160];
+
+		if ((rc = source_next(&src, &rec, &rowerr)) == SOURCE_EOF || rc == SOURCE_FATAL) {
+			err_set(im->e, EXIT_DATA, "%s changed while it was being imported: import it "
+						  "again", im->path);
+			goto out;
+		}
+		err_init(&rowerr);
+		if (rc == SOURCE_BAD || record_keys(im, &rec, ext, serial, why))
+			continue;
+		/* As identity() went: an id seen or imported earlier ends the record's checks. */
+		if (*ext) {
+			if (keyset_get(&seen, ext))
+				continue;
+			if (keyset_add(&seen, ext, rec.place) < 0)
+				goto oom;
+			if ((rc = key_lookup(im, im->find_id, ext)) < 0)
+				goto out;
+			if (rc == KEY_EARLIER || rc == KEY_ERASED)
+				continue;
+		}
+		serial_key(serial, key);
+		if (*serial && keyset_add(&seen, key, rec.place) < 0)
+			goto oom;
+	}
+	keyset_free(&im->seen);
+	im->seen = seen;
+	im->tracking = 1;
+	ok = 0;
+	goto out;
+oom:
+	err_set(im->e, EXIT_SYSTEM, "out of memory");
+out:
+	if (ok < 0)
+		keyset_free(&seen);
+	source_free(&src);
+	return ok;
+}
+
+/*
+ * Whether a response known by `value` (an id or a serial number; `key`
+ * among this file's keys) is new: 0 when it is, 1 when it was seen earlier
+ * in this file (rejected) or is already in the database (counted as a
+ * duplicate), -1 on failure.
+ *
+ * A key is seen once a record reaches this check with it. Most such records
+ * become responses of this import, found again by the UNIQUE indexes of
+ * `response`; `seen` keeps only the keys of the others (duplicates of
+ * earlier imports, records rejected later), so memory does not grow with
+ * the file. Where a response's record was is not kept: the rare second
+ * sighting of one reads the file again to find out (replay()), and from
+ * then on `seen` keeps every key.
  */
 static int identity(struct importer *im, const struct source_record *rec, const char *key,
 		    const char *value, const char *what, sqlite3_stmt *find)
 {
-	long first;
-	int rc;
+	long first = keyset_get(&im->seen, key);
+	int rc = KEY_NEW;
 
-	if (seen_in_file(im, key, rec->place, &first) < 0)
-		return -1;
+	if (!first) {
+		/* A pending response may have it: the database must know them first. */
+		if (pending_may_have(im->pending, key) && pending_flush(im) < 0)
+			return -1;
+		if ((rc = key_lookup(im, find, value)) < 0)
+			return -1;
+		if (rc == KEY_THIS_IMPORT && (im->tracking || replay(im) < 0 ||
+					      !(first = keyset_get(&im->seen, key)))) {
+			if (!err_isset(im->e))
+				err_set(im->e, EXIT_DATA, "%s changed while it was being imported: "
+							  "import it again", im->path);
+			return -1;
+		}
+	}
 	if (first) {
 		char why[400];
 
@@ -766,19 +1414,136 @@ static int identity(struct importer *im, const struct source_record *rec, const 
 			 what, value, rec->place_word, first);
 		return reject(im, rec, why) < 0 ? -1 : 1;
 	}
-	/* 1: in the database already; 2: erased at the respondent's request. */
-	if ((rc = exists(im, find, value)) == 2)
+	if (rc == KEY_NEW && !im->tracking)
+		return 0;
+	if (keyset_add(&im->seen, key, rec->place) < 0)
+		return err_set(im->e, EXIT_SYSTEM, "out of memory");
+	if (rc == KEY_ERASED)
 		im->stats->erased++;
-	else if (rc > 0)
+	else if (rc == KEY_EARLIER)
 		im->stats->duplicates++;
-	return rc > 0 ? 1 : rc;
+	return rc != KEY_NEW;
 }
 
-static int import_record(struct importer *im, const struct source_record *rec,
-			 struct response_build *b)
+/* Counts an accepted response under its district, for the summary. */
+static int count_district(struct importer *im, const struct postcode_result *p)
+{
+	int out = !p->district[0] && p->source && !strcmp(p->source, "out-of-area");
+	struct district_count *c;
+
+	for (size_t i = im->ncounts; i-- > 0;) {
+		c = &im->counts[i];
+		if (!strcmp(c->code, p->district) && (p->district[0] || c->out_of_area == out)) {
+			c->n++;
+			return 0;
+		}
+	}
+	if (im->ncounts == im->capcounts) {
+		size_t cap = im->capcounts ? 2 * im->capcounts : 16;
+
+		if (!(c = realloc(im->counts, cap * sizeof *c)))
+			return err_set(im->e, EXIT_SYSTEM, "out of memory");
+		im->counts = c;
+		im->capcounts = cap;
+	}
+	c = &im->counts[im->ncounts++];
+	snprintf(c->code, sizeof c->code, "%s", p->district);
+	c->out_of_area = out;
+	c->n = 1;
+	return 0;
+}
+
+struct district_label {
+	struct import_district d;
+	int named;                  /* a district's name, not "not known" */
+};
+
+static int by_district(const void *a, const void *b)
+{
+	const struct district_label *x = a, *y = b;
+
+	if (x->named != y->named)
+		return y->named - x->named;
+	return strcmp(x->d.name, y->d.name);
+}
+
+/*
+ * The summary's districts from the counts, grouped and ordered as
+ * "SELECT coalesce(d.name, 'outside the area' or 'not known'), count(*) ...
+ * GROUP BY 1 ORDER BY d.name IS NULL, 1" over this import's responses
+ * would, without reading them back and sorting them all.
+ */
+static int district_summary(struct importer *im)
+{
+	struct import_stats *st = im->stats;
+	sqlite3_stmt *name = db_prepare(im->db, "SELECT name FROM district WHERE code = ?1", im->e);
+	struct district_label *l = NULL;
+	size_t n = 0;
+	int ok = -1;
+
+	if (!name)
+		return -1;
+	if (!(l = calloc(im->ncounts ? im->ncounts : 1, sizeof *l)) ||
+	    !(st->districts = calloc(im->ncounts ? im->ncounts : 1, sizeof *st->districts)))
+		goto oom;
+	for (size_t i = 0; i < im->ncounts; i++) {
+		const struct district_count *c = &im->counts[i];
+		const char *label = c->out_of_area ? "outside the area" : "not known";
+		int named = 0, rc = SQLITE_DONE;
+		size_t k;
+
+		if (c->code[0]) {
+			sqlite3_bind_text(name, 1, c->code, -1, SQLITE_STATIC);
+			if ((rc = sqlite3_step(name)) == SQLITE_ROW && sqlite3_column_text(name, 0)) {
+				label = (const char *)sqlite3_column_text(name, 0);
+				named = 1;
+			}
+		}
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+			db_fail(im->db, "counting the districts", im->e);
+			goto out;
+		}
+		for (k = 0; k < n && strcmp(l[k].d.name, label); k++)
+			;
+		if (k == n && !(l[n++].d.name = strdup(label)))
+			goto oom;
+		l[k].d.count += c->n;
+		l[k].named |= named;
+		sqlite3_reset(name);
+	}
+	qsort(l, n, sizeof *l, by_district);
+	for (size_t k = 0; k < n; k++) {
+		st->districts[k] = l[k].d;
+		l[k].d.name = NULL;
+	}
+	st->ndistricts = n;
+	ok = 0;
+	goto out;
+oom:
+	err_set(im->e, EXIT_SYSTEM, "out of memory");
+out:
+	for (size_t k = 0; k < n; k++)
+		free(l[k].d.name);
+	free(l);
+	sqlite3_finalize(name);
+	return ok;
+}
+
+void import_stats_free(struct import_stats *stats)
+{
+	for (size_t i = 0; i < stats->ndistricts; i++)
+		free(stats->districts[i].name);
+	free(stats->districts);
+	stats->districts = NULL;
+	stats->ndistricts = 0;
+}
+
+/* A record whose identity is new: a response, or a reject. 1, 0 or -1 on failure. */
+static int store_record(struct importer *im, const struct source_record *rec,
+			struct response_build *b, const char *ext, const char *serial)
 {
 	const struct mapping *m = im->m;
-	char ext[320] = "", serial[128] = "", date[DATE_ISO_MAX] = "", tick[16], tbuf[256];
+	char date[DATE_ISO_MAX] = "", tick[16], tbuf[256];
 	const char *v, *ticked = NULL;
 	long long event_id = im->fixed_event_id;
 	char event_district[16];
@@ -786,49 +1551,12 @@ static int import_record(struct importer *im, const struct source_record *rec,
 	struct postcode_result pres;
 	int rc;
 
-	if (im->fixed_names && !im->indexed && index_fields(im, rec) < 0)
-		return -2; /* the mapping does not fit the file: refuse it */
-	snprintf(event_district, sizeof event_district, "%s", im->fixed_event_district);
-
-	/* Identity: the export's id, a paper serial, or the content itself. */
-	if (m->id_field) {
-		v = trim(value_of(im, rec, im->id_field, m->id_field), tbuf, sizeof tbuf);
-		if (*v)
-			snprintf(ext, sizeof ext, "%.60s:%s", m->id_prefix ? m->id_prefix : im->stats->format, v);
-		else if (m->id_required) {
-			char why[256];
-
-			snprintf(why, sizeof why, "the response id is missing (column '%.80s')",
-				 m->id_field);
-			return reject(im, rec, why) < 0 ? -1 : 0;
-		}
-	}
-	if (m->serial_field) {
-		v = trim(value_of(im, rec, im->serial_field, m->serial_field), serial, sizeof serial);
-		if (!*v) {
-			char why[256];
-
-			snprintf(why, sizeof why, "the paper form's serial number is missing (column '%.80s')",
-				 m->serial_field);
-			return reject(im, rec, why) < 0 ? -1 : 0;
-		}
-	}
-	if (!*ext && !*serial)
-		content_id(rec, ext, sizeof ext);
-	if (*ext && (rc = identity(im, rec, ext, ext, "response", im->find_id)) != 0)
-		return rc < 0 ? -1 : 0;
-	if (*serial) {
-		char key[160];
-
-		snprintf(key, sizeof key, "serial\x1f%s", serial);
-		if ((rc = identity(im, rec, key, serial, "serial number", im->find_serial)) != 0)
-			return rc < 0 ? -1 : 0;
-	}
+	memcpy(event_district, im->fixed_event_district, sizeof event_district);
 
 	/* Where and when. */
 	if (m->event_field && *trim(value_of(im, rec, im->event_field, m->event_field), tbuf, sizeof tbuf)) {
 		sqlite3_bind_int64(im->find_event, 1, im->exercise_id);
-		sqlite3_bind_text(im->find_event, 2, tbuf, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(im->find_event, 2, tbuf, -1, SQLITE_STATIC);
 		rc = sqlite3_step(im->find_event);
 		if (rc == SQLITE_ROW) {
 			event_id = sqlite3_column_int64(im->find_event, 0);
@@ -877,7 +1605,6 @@ static int import_record(struct importer *im, const struct source_record *rec,
 	/* The response and its answers. */
 	{
 		struct stored_response r = { 0 };
-		long long rid;
 
 		r.exercise_id = im->exercise_id;
 		r.batch_id = im->batch_id;
@@ -892,11 +1619,39 @@ static int import_record(struct importer *im, const struct source_record *rec,
 					     : trim(value_of(im, rec, im->officer_field,
 							     m->officer_field), tbuf, sizeof tbuf);
 		r.submitted_at = date;
-		if (response_write(im->writer, &r, b->rows, b->n, &rid, im->e) < 0)
+		if (pending_add(im, &r, b->rows, b->n) < 0)
 			return -1;
 	}
 	im->stats->accepted++;
-	return 0;
+	return count_district(im, &pres) < 0 ? -1 : 1;
+}
+
+static int import_record(struct importer *im, const struct source_record *rec,
+			 struct response_build *b)
+{
+	char ext[320], serial[128], why[256], key[160] = "";
+	int rc = 0;
+
+	if (im->fixed_names && !im->indexed && index_fields(im, rec) < 0)
+		return -2; /* the mapping does not fit the file: refuse it */
+	if (record_keys(im, rec, ext, serial, why))
+		return reject(im, rec, why) < 0 ? -1 : 0;
+	if (*ext && (rc = identity(im, rec, ext, ext, "response", im->find_id)) != 0)
+		return rc < 0 ? -1 : 0;
+	if (*serial) {
+		serial_key(serial, key);
+		if ((rc = identity(im, rec, key, serial, "serial number", im->find_serial)) != 0)
+			key[0] = '\0';
+	}
+	if (rc == 0)
+		rc = store_record(im, rec, b, ext, serial);
+	else if (rc > 0)
+		rc = 0;
+	/* Passed identity() but not stored: no index of `response` knows the keys. */
+	if (rc == 0 && ((*ext && keyset_add(&im->seen, ext, rec->place) < 0) ||
+			(*key && keyset_add(&im->seen, key, rec->place) < 0)))
+		return err_set(im->e, EXIT_SYSTEM, "out of memory");
+	return rc < 0 ? -1 : 0;
 }
 
 /* ---- the file ---------------------------------------------------------- */
@@ -920,40 +1675,33 @@ static int prepare_all(struct importer *im)
 {
 	sqlite3 *db = im->db;
 
-	im->writer = response_writer_new(db, im->e);
 	im->ins_reject = db_prepare(db,
 		"INSERT INTO reject (batch_id, place, line, reason, raw) VALUES (?1, ?2, ?3, ?4, ?5)",
 		im->e);
 	/* A survey id erased at the respondent's request never comes back. */
-	im->find_id = db_prepare(db, "SELECT 1 FROM response WHERE exercise_id = ?1 AND "
-				     "external_id = ?2 UNION ALL SELECT 2 FROM erasure WHERE "
-				     "exercise_id = ?1 AND external_id = ?2 LIMIT 1", im->e);
-	im->find_serial = db_prepare(db, "SELECT 1 FROM response WHERE exercise_id = ?1 AND "
-					 "serial = ?2", im->e);
+	im->find_id = db_prepare(db, "SELECT CASE WHEN batch_id = ?3 THEN 3 ELSE 1 END FROM response "
+				     "WHERE exercise_id = ?1 AND external_id = ?2 UNION ALL SELECT 2 "
+				     "FROM erasure WHERE exercise_id = ?1 AND external_id = ?2 LIMIT 1",
+				 im->e);
+	im->find_serial = db_prepare(db, "SELECT CASE WHEN batch_id = ?3 THEN 3 ELSE 1 END FROM "
+					 "response WHERE exercise_id = ?1 AND serial = ?2", im->e);
 	im->find_event = db_prepare(db, "SELECT id, district_code FROM event WHERE "
 					"exercise_id = ?1 AND code = ?2", im->e);
-	im->seen_add = db_prepare(db, "INSERT INTO temp.seen (key, place) VALUES (?1, ?2)", im->e);
-	im->seen_get = db_prepare(db, "SELECT place FROM temp.seen WHERE key = ?1", im->e);
 	im->districts = db_prepare(db,
 		"SELECT d.code FROM exercise_district x JOIN district d ON d.code = x.district_code "
 		"WHERE x.exercise_id = ?1 AND (d.code = upper(?2) OR d.name = ?2 COLLATE NOCASE)",
 		im->e);
-	return im->writer && im->ins_reject && im->find_id &&
-			       im->find_serial && im->find_event && im->seen_add && im->seen_get &&
-			       im->districts
+	return im->ins_reject && im->find_id && im->find_serial && im->find_event && im->districts
 		       ? 0
 		       : -1;
 }
 
 static void finalize_all(struct importer *im)
 {
-	response_writer_free(im->writer);
 	sqlite3_finalize(im->ins_reject);
 	sqlite3_finalize(im->find_id);
 	sqlite3_finalize(im->find_serial);
 	sqlite3_finalize(im->find_event);
-	sqlite3_finalize(im->seen_add);
-	sqlite3_finalize(im->seen_get);
 	sqlite3_finalize(im->districts);
 }
 
@@ -1009,6 +1757,28 @@ static int valid_channel(const char *c)
 	       !strcmp(c, "event-card");
 }
 
+/* The event --event names, with its district. */
+static int fixed_event(struct importer *im)
+{
+	const char *code = im->opt->event;
+
+	im->fixed_event_id = 0;
+	if (!code)
+		return 0;
+	sqlite3_bind_int64(im->find_event, 1, im->exercise_id);
+	sqlite3_bind_text(im->find_event, 2, code, -1, SQLITE_STATIC);
+	if (sqlite3_step(im->find_event) == SQLITE_ROW) {
+		im->fixed_event_id = sqlite3_column_int64(im->find_event, 0);
+		snprintf(im->fixed_event_district, sizeof im->fixed_event_district, "%s",
+			 (const char *)sqlite3_column_text(im->find_event, 1));
+	}
+	sqlite3_reset(im->find_event);
+	if (!im->fixed_event_id)
+		return err_set(im->e, EXIT_USAGE, "there is no event '%s' in this exercise: "
+						  "'collector status' lists them", code);
+	return 0;
+}
+
 /* Settles format, channel, form and --event before anything is written. */
 static int settle(struct importer *im)
 {
@@ -1027,20 +1797,7 @@ static int settle(struct importer *im)
 		return err_set(im->e, EXIT_USAGE, "unknown form '%s' (standard, easy-read)", im->form);
 	im->dates = date_style_named(im->m->dates);
 	im->fixed_names = !strcmp(f, "csv") || !strcmp(f, "xlsx");
-	if (opt->event) {
-		sqlite3_bind_int64(im->find_event, 1, im->exercise_id);
-		sqlite3_bind_text(im->find_event, 2, opt->event, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(im->find_event) == SQLITE_ROW) {
-			im->fixed_event_id = sqlite3_column_int64(im->find_event, 0);
-			snprintf(im->fixed_event_district, sizeof im->fixed_event_district, "%s",
-				 (const char *)sqlite3_column_text(im->find_event, 1));
-		}
-		sqlite3_reset(im->find_event);
-		if (!im->fixed_event_id)
-			return err_set(im->e, EXIT_USAGE, "there is no event '%s' in this exercise: "
-							  "'collector status' lists them", opt->event);
-	}
-	return 0;
+	return fixed_event(im);
 }
 
 /* Was this file imported with this mapping before? */
@@ -1116,6 +1873,8 @@ out:
 	return ok;
 }
 
+#define POSTCODE_MEMO 32768 /* full postcodes looked up, remembered (about 1 MB) */
+
 int import_file(sqlite3 *db, long long exercise_id, const struct mapping *m, const char *path,
 		const struct import_options *opt, struct import_stats *stats, struct err *rejects,
 		struct err *warnings, struct err *e)
@@ -1123,7 +1882,8 @@ int import_file(sqlite3 *db, long long exercise_id, const struct mapping *m, con
 	struct importer im = { 0 };
 	struct source src = { 0 };
 	char sha[SHA256_HEX_LEN + 1];
-	int rc, ok = -1, in_tx = 0;
+	long long fk = 0;
+	int rc, ok = -1, in_tx = 0, fk_off = 0;
 
 	memset(stats, 0, sizeof *stats);
 	im.db = db;
@@ -1135,9 +1895,6 @@ int import_file(sqlite3 *db, long long exercise_id, const struct mapping *m, con
 	im.rejects = rejects;
 	im.warnings = warnings;
 	im.e = e;
-	if (db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS seen (key TEXT PRIMARY KEY, place INTEGER)",
-		    "importing", e) < 0)
-		return -1;
 	if (prepare_all(&im) < 0 || settle(&im) < 0 || source_fingerprint(path, sha, e) < 0)
 		goto out;
 	if ((rc = already_imported(&im, sha)) != 0) {
@@ -1147,25 +1904,46 @@ int import_file(sqlite3 *db, long long exercise_id, const struct mapping *m, con
 	}
 	if (bind_mapping(&im) < 0 || collect_mapped(&im) < 0)
 		goto out;
+	/* Records resolve only inside the transaction: their lookups can be kept. */
 	if (!(im.resolver = postcode_resolver_new(db, exercise_id, e)))
 		goto out;
+	if (postcode_resolver_remember(im.resolver, POSTCODE_MEMO) < 0) {
+		err_set(e, EXIT_SYSTEM, "out of memory");
+		goto out;
+	}
 	if (opt->threshold > 0)
 		postcode_resolver_set_threshold(im.resolver, opt->threshold);
 	if (open_source(&im, &src) < 0)
 		goto out;
+	/*
+	 * Foreign keys are not checked inside the import's transaction: checking
+	 * the references of every response and answer took about a seventh of
+	 * the import's time. Every id the rows refer to (the exercise, this batch,
+	 * questions, options, events, districts) is read again inside the
+	 * transaction, which holds the write lock from BEGIN IMMEDIATE on, so
+	 * nothing can remove them meanwhile; districts and events are looked up
+	 * there for each record. The pragma does nothing inside a transaction:
+	 * it is turned off before BEGIN and back on after COMMIT or ROLLBACK.
+	 */
+	if (db_int(db, "PRAGMA foreign_keys", 0, &fk, e, 0) < 0 ||
+	    (fk && db_exec(db, "PRAGMA foreign_keys = OFF", "importing", e) < 0))
+		goto out;
+	fk_off = fk != 0;
 	if (db_begin(db, e) < 0)
 		goto out;
 	in_tx = 1;
-	if (db_exec(db, "DELETE FROM temp.seen", "importing", e) < 0 || start_batch(&im, sha) < 0)
+	bound_free(&im);
+	if (fixed_event(&im) < 0 || bind_mapping(&im) < 0 || start_batch(&im, sha) < 0 ||
+	    pending_start(&im) < 0)
 		goto out;
-	if (run(&im, &src) < 0)
+	if (run(&im, &src) < 0 || pending_flush(&im) < 0)
 		goto out;
 	if (opt->strict && stats->rejected) {
 		err_set(e, EXIT_DATA, "%s: %ld records rejected and --strict given: nothing imported",
 			path, stats->rejected);
 		goto out;
 	}
-	if (finish_batch(&im) < 0 || db_commit(db, e) < 0)
+	if (district_summary(&im) < 0 || finish_batch(&im) < 0 || db_commit(db, e) < 0)
 		goto out;
 	in_tx = 0;
 	warn_unseen(&im);
@@ -1173,7 +1951,14 @@ int import_file(sqlite3 *db, long long exercise_id, const struct mapping *m, con
 out:
 	if (in_tx)
 		db_rollback(db);
+	if (fk_off) /* outside a transaction now, where it cannot fail */
+		sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+	if (ok < 0)
+		import_stats_free(stats);
 	source_free(&src);
+	keyset_free(&im.seen);
+	pending_free(&im);
+	free(im.counts);
 	postcode_resolver_free(im.resolver);
 	finalize_all(&im);
 	bound_free(&im);
@@ -1271,6 +2056,7 @@ int source_fingerprint(const char *path, char *hex, struct err *e)
 struct response_writer {
 	sqlite3 *db;
 	sqlite3_stmt *response, *answer;
+	struct stamp stamp;       /* recorded_at */
 };
 
 struct response_writer *response_writer_new(sqlite3 *db, struct err *e)
@@ -1286,7 +2072,7 @@ struct response_writer *response_writer_new(sqlite3 *db, struct err *e)
 		"INSERT INTO response (exercise_id, batch_id, channel, form_variant, event_id, "
 		"district_code, district_source, district_note, postcode, external_id, serial, "
 		"officer, submitted_at, entry_status, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-		"?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))", e)) ||
+		"?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)", e)) ||
 	    !(w->answer = db_prepare(db,
 		"INSERT INTO answer (response_id, question_id, option_id, value, source_question_id, "
 		"state) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", e))) {
@@ -1367,6 +2153,7 @@ int response_write(struct response_writer *w, const struct stored_response *r,
 	bind_text_or_null(st, 13, r->submitted_at);
 	sqlite3_bind_text(st, 14, r->entry_status ? r->entry_status : "accepted", -1,
 			  SQLITE_STATIC);
+	sqlite3_bind_text(st, 15, stamp_now(&w->stamp), -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)

@@ -30,6 +30,11 @@ struct import_options {
 	double threshold;         /* outward-code share; <= 0: the exercise's */
 };
 
+struct import_district {
+	char *name;               /* the district's name, "not known" or "outside the area" */
+	long count;
+};
+
 struct import_stats {
 	const char *format;       /* the format read */
 	long read;                /* records read, good or bad */
@@ -39,7 +44,14 @@ struct import_stats {
 	long erased;              /* erased earlier at the respondent's request: skipped */
 	int already;              /* the whole file was imported before with this mapping */
 	long long batch_id;       /* of this import, or of the earlier one when `already` */
+	/* The accepted responses by district: named districts by name, then
+	   "not known" and "outside the area". Free with import_stats_free(). */
+	struct import_district *districts;
+	size_t ndistricts;
 };
+
+/* Frees what import_file() put in `stats` (the districts), and zeroes them. */
+void import_stats_free(struct import_stats *stats);
 
 /*
  * Imports `path` (a file, or a folder of XForm instances) with mapping `m`
@@ -59,7 +71,8 @@ int source_fingerprint(const char *path, char *hex, struct err *e);
 
 /*
  * Storing one response and its answers, the same way for every channel:
- * import_file() uses it, and so does typed entry of paper forms (entry.c).
+ * typed entry of paper forms (entry.c) uses it; import_file() stores the
+ * same rows a few hundred at a time.
  */
 struct stored_answer {
 	long long question_id;        /* the standard question it is stored under */

@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,7 +52,10 @@ enum postcode_kind postcode_normalise(const char *in, char out[POSTCODE_MAX])
 	if (n >= 5 && n <= 7 && isdigit((unsigned char)s[n - 3]) &&
 	    isupper((unsigned char)s[n - 2]) && isupper((unsigned char)s[n - 1]) &&
 	    (outward_shape(s, n - 3) || strncmp(s, "GIR", 3) == 0)) {
-		snprintf(out, POSTCODE_MAX, "%.*s %s", (int)(n - 3), s, s + n - 3);
+		/* "outward inward": n + 2 <= POSTCODE_MAX bytes. */
+		memcpy(out, s, n - 3);
+		out[n - 3] = ' ';
+		memcpy(out + n - 2, s + n - 3, 4);
 		return POSTCODE_FULL;
 	}
 	if (outward_shape(s, n)) {
@@ -73,6 +77,14 @@ void postcode_outward(const char *normalised, char out[POSTCODE_MAX])
 
 /* ---- resolution ------------------------------------------------------- */
 
+/* A full postcode's lookup, remembered (postcode_resolver_remember()). */
+struct postcode_memo {
+	char postcode[POSTCODE_MAX]; /* "" when the slot is empty */
+	char district[16];
+	int found;                   /* the postcode is in the lookup */
+	int area;                    /* its district is one of the exercise's */
+};
+
 struct postcode_resolver {
 	sqlite3 *db;
 	long long exercise_id;
@@ -80,6 +92,8 @@ struct postcode_resolver {
 	sqlite3_stmt *full;    /* postcode -> district */
 	sqlite3_stmt *shares;  /* outward -> districts by share */
 	sqlite3_stmt *in_area; /* is a district one of the exercise's? */
+	struct postcode_memo *memo; /* NULL, or nmemo slots (a power of two) */
+	size_t nmemo;
 };
 
 void postcode_resolver_free(struct postcode_resolver *r)
@@ -89,6 +103,7 @@ void postcode_resolver_free(struct postcode_resolver *r)
 	sqlite3_finalize(r->full);
 	sqlite3_finalize(r->shares);
 	sqlite3_finalize(r->in_area);
+	free(r->memo);
 	free(r);
 }
 
@@ -123,6 +138,20 @@ fail:
 	return NULL;
 }
 
+int postcode_resolver_remember(struct postcode_resolver *r, size_t slots)
+{
+	size_t n = 1;
+
+	while (n < slots)
+		n *= 2;
+	free(r->memo);
+	r->nmemo = 0;
+	if (!(r->memo = calloc(n, sizeof *r->memo)))
+		return -1;
+	r->nmemo = n;
+	return 0;
+}
+
 void postcode_resolver_set_threshold(struct postcode_resolver *r, double threshold)
 {
 	r->threshold = threshold;
@@ -133,7 +162,7 @@ static int in_area(struct postcode_resolver *r, const char *district, struct err
 	int rc;
 
 	sqlite3_bind_int64(r->in_area, 1, r->exercise_id);
-	sqlite3_bind_text(r->in_area, 2, district, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(r->in_area, 2, district, -1, SQLITE_STATIC);
 	rc = sqlite3_step(r->in_area);
 	sqlite3_reset(r->in_area);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -169,22 +198,44 @@ static void note(struct postcode_result *out, const char *fmt, ...)
 static int by_full_postcode(struct postcode_resolver *r, struct postcode_result *out,
 			    struct err *e)
 {
-	char district[16];
-	int rc, area;
+	struct postcode_memo *m = NULL;
+	char district[16] = "";
+	int rc, found, area = 0;
 
-	sqlite3_bind_text(r->full, 1, out->postcode, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(r->full);
-	if (rc == SQLITE_ROW)
-		snprintf(district, sizeof district, "%s", (const char *)sqlite3_column_text(r->full, 0));
-	sqlite3_reset(r->full);
-	if (rc == SQLITE_DONE) {
+	if (r->memo) {
+		uint32_t h = 2166136261u; /* FNV-1a */
+
+		for (const char *p = out->postcode; *p; p++)
+			h = (h ^ (unsigned char)*p) * 16777619u;
+		m = &r->memo[h & (r->nmemo - 1)];
+	}
+	if (m && !strcmp(m->postcode, out->postcode)) {
+		memcpy(district, m->district, sizeof district);
+		found = m->found;
+		area = m->area;
+	} else {
+		sqlite3_bind_text(r->full, 1, out->postcode, -1, SQLITE_STATIC);
+		rc = sqlite3_step(r->full);
+		if (rc == SQLITE_ROW)
+			snprintf(district, sizeof district, "%s",
+				 (const char *)sqlite3_column_text(r->full, 0));
+		sqlite3_reset(r->full);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return db_fail(r->db, "looking up a postcode", e);
+		found = rc == SQLITE_ROW;
+		if (found && (area = in_area(r, district, e)) < 0)
+			return -1;
+		if (m) {
+			memcpy(m->postcode, out->postcode, sizeof m->postcode);
+			memcpy(m->district, district, sizeof m->district);
+			m->found = found;
+			m->area = area;
+		}
+	}
+	if (!found) {
 		note(out, "postcode %s is not in the lookup", out->postcode);
 		return 0;
 	}
-	if (rc != SQLITE_ROW)
-		return db_fail(r->db, "looking up a postcode", e);
-	if ((area = in_area(r, district, e)) < 0)
-		return -1;
 	if (area) {
 		set(out, "postcode", district);
 		note(out, "postcode %s is in %s", out->postcode, district);
@@ -207,7 +258,7 @@ static int by_outward_code(struct postcode_resolver *r, struct postcode_result *
 	int rc, area, rows = 0;
 
 	postcode_outward(out->postcode, outward);
-	sqlite3_bind_text(r->shares, 1, outward, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(r->shares, 1, outward, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(r->shares)) == SQLITE_ROW) {
 		const char *d = (const char *)sqlite3_column_text(r->shares, 0);
 		double share = sqlite3_column_double(r->shares, 1);

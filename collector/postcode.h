@@ -53,6 +53,13 @@ struct postcode_resolver;
 struct postcode_resolver *postcode_resolver_new(sqlite3 *db, long long exercise_id,
 						struct err *e);
 
+/*
+ * Remembers up to about `slots` full-postcode lookups, for a caller that
+ * resolves many inside one transaction (an import), where the lookup and
+ * the exercise's districts cannot change. 0, or -1 when out of memory.
+ */
+int postcode_resolver_remember(struct postcode_resolver *r, size_t slots);
+
 /* Overrides the exercise's outward-share threshold (0.5 to 1). */
 void postcode_resolver_set_threshold(struct postcode_resolver *r, double threshold);
 

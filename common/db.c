@@ -207,8 +207,9 @@ sqlite3 *db_open_raw(const char *path, enum db_open_mode mode, int *created, str
 	if (db_exec(db, "PRAGMA foreign_keys = ON", path, e) < 0 ||
 	    db_exec(db, "PRAGMA journal_mode = WAL", path, e) < 0 ||
 	    db_exec(db, "PRAGMA synchronous = FULL", path, e) < 0 ||
-	    /* Temporary tables (an import's ids seen so far) stay in memory; a
-	       large import's pages stay in a 32 MB cache instead of spilling. */
+	    /* Temporary tables (small working sets: the ids an exercise reload
+	       keeps, a postcode load's outward codes) stay in memory; a large
+	       import's pages stay in a 32 MB cache instead of spilling. */
 	    db_exec(db, "PRAGMA temp_store = MEMORY", path, e) < 0 ||
 	    db_exec(db, "PRAGMA cache_size = -32768", path, e) < 0)
 		goto fail;

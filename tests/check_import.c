@@ -209,6 +209,17 @@ START_TEST(test_import_csv)
 	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM answer a JOIN response r ON "
 				      "a.response_id = r.id JOIN question_option o ON a.option_id = o.id "
 				      "WHERE r.external_id = 'test:R3' AND o.code = 'satisfied'"), 1);
+	/* The summary by district, named districts first. */
+	ck_assert_int_eq(st.ndistricts, 2);
+	ck_assert_str_eq(st.districts[0].name, "Newcastle-under-Lyme");
+	ck_assert_int_eq(st.districts[0].count, 1);
+	ck_assert_str_eq(st.districts[1].name, "Stoke-on-Trent");
+	ck_assert_int_eq(st.districts[1].count, 2);
+	import_stats_free(&st);
+	/* Foreign keys are not checked during the import, so nothing may break them;
+	   they are checked again afterwards. */
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+	ck_assert_int_eq(test_int(db, "PRAGMA foreign_keys"), 1);
 
 	/* The same file again: recognised, nothing added. */
 	ck_assert_int_eq(import(db, ex, "import/online.map.xml", "import/online.csv", &opt, &st,
@@ -226,6 +237,8 @@ START_TEST(test_import_csv)
 	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM answer a JOIN response r ON "
 				      "a.response_id = r.id WHERE r.external_id = 'test:R11' AND "
 				      "a.value = '7'"), 1);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+	import_stats_free(&st);
 	sqlite3_close(db);
 }
 END_TEST
@@ -276,6 +289,100 @@ START_TEST(test_import_per_option_columns)
 				      "a.response_id = r.id JOIN question_option o ON o.id = a.option_id "
 				      "WHERE r.serial = 'P-4' AND o.code = 'maybe'"), 1);
 	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM response WHERE channel = 'paper'"), 2);
+	import_stats_free(&st);
+	sqlite3_close(db);
+}
+END_TEST
+
+/* Writes `text` to a new file in a new temporary directory; the name is static. */
+static const char *temp_file(const char *name, const char *text)
+{
+	static char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s", test_tmpdir(), name);
+	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+static void remove_temp_file(const char *path)
+{
+	char dir[128];
+
+	snprintf(dir, sizeof dir, "%s", path);
+	*strrchr(dir, '/') = '\0';
+	unlink(path);
+	rmdir(dir);
+}
+
+#define HEADER "Respondent,Submitted,Postcode,Area,What works well in urgent care?," \
+	       "How satisfied are you?,Services used,Age,Recommend,Notes\n"
+
+static const char *const expected_twice[] = {
+	"dups.csv:3: column 'How satisfied are you?': 'Maybe' is not an option",
+	"dups.csv:6: response 'test:R2' appears twice in this file (first at line 3)",
+	"dups.csv:7: response 'test:R3' appears twice in this file (first at line 4)",
+	"dups.csv:9: response 'test:R1' appears twice in this file (first at line 2)",
+	"dups.csv:10: response 'test:R4' appears twice in this file (first at line 8)",
+	"dups.csv:12: response 'test:R5' appears twice in this file (first at line 11)",
+};
+
+/*
+ * A response id seen earlier in the same file is rejected with the place of
+ * its first sighting, whether that record became a response, was rejected,
+ * or was a duplicate of an earlier import.
+ */
+START_TEST(test_import_twice_in_file)
+{
+	long long ex;
+	sqlite3 *db = exercise_db(&ex);
+	struct import_options opt = { 0 };
+	struct import_stats st;
+	struct err e, rejects, warnings;
+	struct mapping *m;
+	const char *path;
+
+	/* test:R1, R10 and R11 are in the database already. */
+	ck_assert_int_eq(import(db, ex, "import/online.map.xml", "import/online-2.csv", &opt, &st,
+				&rejects, &warnings, &e), 0);
+	import_stats_free(&st);
+	path = temp_file("dups.csv", HEADER
+		"R1,2019-06-05,,,In an earlier import,,,,,\n"  /* line 2 */
+		"R2,2019-06-05,,,Rejected,Maybe,,,,\n"         /* 3 */
+		"R3,2019-06-05,,,Imported,,,,,\n"              /* 4 */
+		"R10,2019-06-05,,,In an earlier import,,,,,\n" /* 5 */
+		"R2,2019-06-05,,,Twice,,,,,\n"                 /* 6 */
+		"R3,2019-06-05,,,Twice,,,,,\n"                 /* 7 */
+		"R4,2019-06-05,,,Imported,,,,,\n"              /* 8 */
+		"R1,2019-06-05,,,Twice,,,,,\n"                 /* 9 */
+		"R4,2019-06-05,,,Twice,,,,,\n"                 /* 10 */
+		"R5,2019-06-05,,,Imported,,,,,\n"              /* 11 */
+		"R5,2019-06-05,,,Twice,,,,,\n");               /* 12 */
+	err_init(&e);
+	err_init(&rejects);
+	err_init(&warnings);
+	m = mapping_load(FIXTURE("import/online.map.xml"), &e);
+	ck_assert_msg(m != NULL, "%s", err_first(&e));
+	ck_assert_msg(import_file(db, ex, m, path, &opt, &st, &rejects, &warnings, &e) == 0, "%s",
+		      err_first(&e));
+	mapping_free(m);
+	remove_temp_file(path);
+	ck_assert_int_eq(st.read, 11);
+	ck_assert_int_eq(st.accepted, 3);
+	ck_assert_int_eq(st.rejected, 6);
+	ck_assert_int_eq(st.duplicates, 2);
+	ck_assert_int_eq(rejects.nlines, 6);
+	for (size_t i = 0; i < sizeof expected_twice / sizeof *expected_twice; i++)
+		ck_assert_msg(strstr(rejects.lines[i], expected_twice[i]), "expected '%s', got '%s'",
+			      expected_twice[i], rejects.lines[i]);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM reject WHERE reason LIKE "
+				      "'%appears twice in this file%'"), 5);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM response WHERE external_id IN "
+				      "('test:R3', 'test:R4', 'test:R5') AND batch_id = 2"), 3);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+	import_stats_free(&st);
 	sqlite3_close(db);
 }
 END_TEST
@@ -314,6 +421,7 @@ START_TEST(test_import_refused)
 	ck_assert_int_eq(e.code, refused[_i].code);
 	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM response"), 0);
 	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM import_batch"), 0);
+	ck_assert_int_eq(test_int(db, "PRAGMA foreign_keys"), 1);
 	sqlite3_close(db);
 }
 END_TEST
@@ -329,6 +437,7 @@ static Suite *import_suite(void)
 	tcase_add_test(tc, test_import_csv);
 	tcase_add_test(tc, test_import_strict_refuses);
 	tcase_add_test(tc, test_import_per_option_columns);
+	tcase_add_test(tc, test_import_twice_in_file);
 	tcase_add_loop_test(tc, test_import_refused, 0, sizeof refused / sizeof refused[0]);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);

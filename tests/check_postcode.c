@@ -108,6 +108,37 @@ START_TEST(test_order_of_trust)
 }
 END_TEST
 
+/* Remembered lookups (an import's) give what fresh ones give, slots shared or not. */
+START_TEST(test_remembered)
+{
+	sqlite3 *db = lookup_db();
+	struct err e;
+	struct postcode_resolver *plain, *memo;
+	size_t n = sizeof trust / sizeof trust[0];
+
+	err_init(&e);
+	plain = postcode_resolver_new(db, 1, &e);
+	memo = postcode_resolver_new(db, 1, &e);
+	ck_assert_msg(plain && memo, "%s", err_first(&e));
+	ck_assert_int_eq(postcode_resolver_remember(memo, (size_t)(_i ? 1024 : 2)), 0);
+	for (size_t round = 0; round < 3; round++)
+		for (size_t i = 0; i < n; i++) {
+			struct postcode_input in = { trust[i].postcode, trust[i].event, trust[i].ticked };
+			struct postcode_result a, b;
+
+			ck_assert_int_eq(postcode_resolve(plain, &in, &a, &e), 0);
+			ck_assert_int_eq(postcode_resolve(memo, &in, &b, &e), 0);
+			ck_assert_str_eq(a.source, b.source);
+			ck_assert_str_eq(a.district, b.district);
+			ck_assert_str_eq(a.postcode, b.postcode);
+			ck_assert_str_eq(a.note, b.note);
+		}
+	postcode_resolver_free(plain);
+	postcode_resolver_free(memo);
+	sqlite3_close(db);
+}
+END_TEST
+
 START_TEST(test_threshold)
 {
 	sqlite3 *db = lookup_db();
@@ -246,6 +277,7 @@ static Suite *postcode_suite(void)
 
 	tcase_add_loop_test(tc, test_shapes, 0, sizeof shapes / sizeof shapes[0]);
 	tcase_add_loop_test(tc, test_order_of_trust, 0, sizeof trust / sizeof trust[0]);
+	tcase_add_loop_test(tc, test_remembered, 0, 2);
 	tcase_add_test(tc, test_threshold);
 	tcase_add_test(tc, test_load_samples);
 	tcase_add_test(tc, test_load_onspd_derives_shares);
