@@ -13,22 +13,35 @@
  *
  * Each part of a pattern is read as either a small set of strings, one of
  * which it matches exactly ("fees?" gives {"fee", "fees"}, "[&+]" gives
- * {"&", "+"}), or a condition on the text: AND and OR over pieces of text
- * that must occur in any text the part matches. Every rule of the reading
- * only widens what is accepted: an assertion (\b, a lookaround, an anchor)
- * matches "anything", so does a character class of many characters or of
- * characters outside ASCII, an escape such as \w, a character outside
- * ASCII and a repeat beyond its first copies; of a condition with many
- * parts only the two most selective are kept; a piece with fewer than
- * MINLEN characters (or, case-sensitive, two capitals) says too little and
- * is no condition at all. A construct the reader does not know (back
- * references, recursion, (?x), ...) makes the pattern slow: it is run on
- * every answer, and `analyser rules check` says so.
+ * {"&", "+"}, "['’]" gives {"'", "’"}), or a condition on the text: AND and
+ * OR over pieces of text that must occur in any text the part matches.
+ * Every rule of the reading only widens what is accepted: an assertion
+ * (\b, a lookaround, an anchor) matches "anything", so does a character
+ * class of many characters, an escape such as \w, a character outside
+ * ASCII whose case can change and a repeat beyond its first copies; of a
+ * condition with many parts only the two most selective are kept; a piece
+ * with fewer than MINLEN characters (or, case-sensitive, two capitals)
+ * says too little and is no condition at all, unless it is rare in English
+ * text ("GP", "8", "&"; see char_share()). A construct the reader does not
+ * know (back references, recursion, (?x), ...) makes the pattern slow: it
+ * is run on every answer, and `analyser rules check` says so.
  *
  * Pieces are looked for ignoring ASCII case unless the pattern is
  * case-sensitive there. The only way that can miss what PCRE2 matches is
  * that PCRE2 folds two characters outside ASCII onto ASCII letters (U+017F
- * onto "s", U+212A onto "k"); an answer with either gets every pattern.
+ * onto "s", U+212A onto "k"); an answer with either gets every pattern,
+ * each from the beginning.
+ *
+ * Where PCRE2 is started. Most patterns begin with fixed text, their head
+ * ("\b(?:car\s*)?park" with "car" or "park"), found within a bounded
+ * number of bytes of where any match starts, or after gaps of repeated
+ * characters walked back over in the answer ("A\s*&"). Vectorscan reports
+ * every place of a head, so PCRE2 is run only in the windows before those
+ * places, in order, each bounded by an offset limit: it gives the match
+ * trying every place would, as no match can start elsewhere. A try at a
+ * place left out is little work (a head_of() bound), so it could not have
+ * hit the match limit either: the result, errors included, is the same.
+ * That holds for excludes too, which are also run only near their heads.
  */
 #include "prefilter.h"
 
@@ -36,16 +49,26 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "utf8.h"
 
 #define MINLEN 3      /* a piece needs this much text to be worth looking for (see why) */
+#define RARE 0.0007  /* or to be this rare (see char_share()) */
+#define RELAXED 0.002 /* the same for a pattern that has no condition else */
 #define MAXSET 64     /* strings kept for one part of a pattern */
 #define MAXPIECE 48   /* bytes of a piece */
 #define MAXCLASS 6    /* a [class] of more characters matches "anything" */
 #define MAXCOUNT 8    /* copies of a repeated item spelled out */
 #define MAXDEPTH 100  /* nested groups read; deeper patterns are slow */
 #define MAXOPS 512    /* size of one pattern's condition */
+#define MAXREACH 255  /* bytes from the start of a match to its head, at most */
+#define MAXWORK 1000  /* ways to try a pattern where its head is not, at most */
+#define OCCMAX 1024   /* places of heads kept for one answer */
+#define MAXWIN 8      /* places of a pattern's heads tried one by one */
+#define MAXGAPS 2     /* unbounded repeats walked back over before a head */
+#define GAPWORK 10000 /* the same where a head comes after gaps (see near_heads()) */
+#define NONE UINT32_MAX
 
 const unsigned prefilter_ascii_folds[] = { 0x017F, 0x212A, 0 };
 
@@ -118,10 +141,39 @@ struct form {
 	struct form **kid;
 };
 
-/* What a part of a pattern matches: one of a set of strings, or a condition. */
+/*
+ * What a part of a pattern matches: one of a set of strings, or a
+ * condition; and where a match of it starts (its head), so that PCRE2 can
+ * be started near the first place that can begin a match.
+ */
 struct info {
 	struct set *exact; /* NULL: no such set */
 	struct form *req;  /* without `exact`: what the text must contain */
+	size_t maxlen;     /* bytes it matches at most; NOLEN: no bound */
+	int empty;         /* it can match the empty string */
+	double paths;      /* ways to match it at one place, at most (a bound on the work) */
+	/*
+	 * NULL, or strings one of which any match that is not empty has,
+	 * starting at most `reach` bytes after the match starts; `hwork`
+	 * bounds the work of trying the part where none of them is that near.
+	 */
+	struct set *head;
+	size_t reach;
+	double hwork;
+	/*
+	 * With a head: the bytes of unbounded repeats (gaps) that may come
+	 * between the `reach` bytes and the head, how many there are (each
+	 * multiplies the work by the text's length), and NULL for none.
+	 */
+	const uint64_t *gap;
+	int ngaps;
+	/*
+	 * NULL, or the bytes of every character it matches (a gap's). The
+	 * characters PCRE2 folds onto ASCII letters are left out: an answer
+	 * with them is tried from the beginning (see prefilter_ascii_folds).
+	 */
+	const uint64_t *chars;
+	int wb; /* a match that is not empty starts where \b holds */
 };
 
 struct reader {
@@ -131,10 +183,49 @@ struct reader {
 	int quote;        /* inside \Q...\E */
 	int caseless;     /* letters match either case here */
 	int depth;
+	int fixed_start;  /* \G or \K: PCRE2 must start at the beginning */
+	int relaxed;      /* shorter pieces will do (see worth()) */
+	int any_head;     /* any string will do as a head (see read_head_any()) */
 };
 
+#define NOLEN SIZE_MAX  /* no bound on a length */
+#define MANY 1e12       /* more paths than are worth counting */
+#define UTF8MAX 4       /* bytes of one character */
+
 static struct form form_true = { F_TRUE, { NULL, 0 }, 0, NULL };
-static const struct info anything = { NULL, &form_true };
+
+/* A part the reader knows nothing about. */
+static const struct info anything = { NULL, &form_true, NOLEN, 1, MANY, NULL, 0, MANY, NULL, 0,
+				      NULL, 0 };
+
+/* Any one character (\w, ., [^a], a character outside ASCII, ...). */
+static const struct info one_any = { NULL, &form_true, UTF8MAX, 0, 1, NULL, 0, MANY, NULL, 0,
+				     NULL, 0 };
+
+/* Bytes of characters, as 256 bits; those of characters outside ASCII are all 0x80 and up. */
+#define HIGH UINT64_MAX, UINT64_MAX
+static const uint64_t bytes_space[4] = { 0x100003E00ull, 0, HIGH };     /* \t-\r and space */
+static const uint64_t bytes_hspace[4] = { 0x100000200ull, 0, HIGH };    /* \t and space */
+static const uint64_t bytes_vspace[4] = { 0x3C00ull, 0, HIGH };         /* \n-\r */
+static const uint64_t bytes_digit[4] = { 0x3FF000000000000ull, 0, HIGH };
+static const uint64_t bytes_word[4] = { 0x3FF000000000000ull, 0x7FFFFFE87FFFFFEull, HIGH };
+static const uint64_t bytes_high[4] = { 0, 0, HIGH };
+/* \S, \D, \W, \H, \V: all but the ASCII ones (those outside ASCII may be any) */
+static const uint64_t bytes_nspace[4] = { ~0x100003E00ull, UINT64_MAX, HIGH };
+static const uint64_t bytes_ndigit[4] = { ~0x3FF000000000000ull, UINT64_MAX, HIGH };
+static const uint64_t bytes_nword[4] = { ~0x3FF000000000000ull, ~0x7FFFFFE87FFFFFEull, HIGH };
+static const uint64_t bytes_nhspace[4] = { ~0x100000200ull, UINT64_MAX, HIGH };
+static const uint64_t bytes_nvspace[4] = { ~0x3C00ull, UINT64_MAX, HIGH };
+static const uint64_t bytes_all[4] = { UINT64_MAX, UINT64_MAX, HIGH };
+
+/* One character of those bytes. */
+static struct info one_of(const uint64_t *bytes)
+{
+	struct info x = one_any;
+
+	x.chars = bytes;
+	return x;
+}
 
 static struct info fail(struct reader *r, const char *why)
 {
@@ -258,28 +349,89 @@ static size_t weight(const struct str *s)
 	return w;
 }
 
-/* How much a condition narrows: its weakest piece's weight (0 for none). */
-static size_t form_score(const struct form *f)
+/*
+ * How often a character occurs in answers, as a share of English text:
+ * letters by their usual frequencies, an exact capital an eighth of that,
+ * digits and most symbols rarely.
+ */
+static double char_share(tok t)
 {
-	size_t best, s;
+	static const double letter[26] = { /* a..z */
+		.066, .012, .022, .034, .102, .018, .016, .049, .056, .0012, .006, .032, .019,
+		.054, .060, .015, .0008, .048, .050, .073, .022, .008, .019, .0012, .016, .0006,
+	};
+	unsigned c = t & 0xFF;
+
+	if (c >= 'a' && c <= 'z')
+		return letter[c - 'a'];
+	if (c >= 'A' && c <= 'Z')
+		return letter[c - 'A'] / 8;
+	if (c == ' ')
+		return .18;
+	if (c == '.' || c == ',' || c == '\n')
+		return .011;
+	if (c && strchr("'\"-()!?:;", (int)c))
+		return .004;
+	return .0005; /* digits, other symbols, control characters, bytes outside ASCII */
+}
+
+/* How likely a piece is to start at a given place in an answer. */
+static double piece_share(const struct str *s)
+{
+	double p = 1;
+
+	for (size_t i = 0; i < s->n; i++)
+		p *= char_share(s->t[i]);
+	return p;
+}
+
+/* Two-letter words too common for their letters' frequencies to tell. */
+static int common_word(const struct str *s)
+{
+	static const char *const words[] = { "am", "be", "by", "do", "go", "if", "me",
+					     "my", "of", "ok", "up", "us", "we" };
+
+	for (size_t i = 0; s->n == 2 && i < sizeof words / sizeof *words; i++)
+		if ((s->t[0] & 0xFF) == (unsigned char)words[i][0] &&
+		    (s->t[1] & 0xFF) == (unsigned char)words[i][1])
+			return 1;
+	return 0;
+}
+
+/*
+ * Whether a piece says enough to be looked for: MINLEN characters (an
+ * exact capital counting twice), or fewer that are rare ("GP", "8", "&"),
+ * or less rare ("op") when reading a pattern that has no condition else.
+ */
+static int worth(const struct reader *r, const struct str *s)
+{
+	if (r->any_head)
+		return s->n > 0;
+	return weight(s) >= MINLEN ||
+	       (piece_share(s) <= (r->relaxed ? RELAXED : RARE) && !common_word(s));
+}
+
+/* How often what a condition asks for is found (lower narrows more; 1 for nothing). */
+static double form_share(const struct form *f)
+{
+	double p, q;
 
 	switch (f->kind) {
 	case F_LIT:
-		return weight(&f->lit);
-	case F_OR:
-		best = SIZE_MAX;
+		return piece_share(&f->lit);
+	case F_OR: /* any: the chances add up */
+		p = 0;
 		for (size_t i = 0; i < f->n; i++)
-			if ((s = form_score(f->kid[i])) < best)
-				best = s;
-		return best == SIZE_MAX ? 0 : best;
-	case F_AND:
-		best = 0;
+			p += form_share(f->kid[i]);
+		return p < 1 ? p : 1;
+	case F_AND: /* all: at most the rarest one's */
+		p = 1;
 		for (size_t i = 0; i < f->n; i++)
-			if ((s = form_score(f->kid[i])) > best)
-				best = s;
-		return best;
+			if ((q = form_share(f->kid[i])) < p)
+				p = q;
+		return p;
 	default:
-		return 0;
+		return 1;
 	}
 }
 
@@ -297,10 +449,10 @@ static struct form *form_and(struct reader *r, struct form **kids, size_t n)
 
 		if (c->kind == F_TRUE)
 			continue;
-		if (!best[0] || form_score(c) > form_score(best[0])) {
+		if (!best[0] || form_share(c) < form_share(best[0])) {
 			best[1] = best[0];
 			best[0] = c;
-		} else if (!best[1] || form_score(c) > form_score(best[1])) {
+		} else if (!best[1] || form_share(c) < form_share(best[1])) {
 			best[1] = c;
 		}
 	}
@@ -383,7 +535,7 @@ static struct form *form_of_set(struct reader *r, const struct set *s)
 	if (!s->n || !(kids = arena_alloc(r->a, s->n * sizeof *kids)))
 		return &form_true;
 	for (size_t i = 0; i < s->n; i++) {
-		if (weight(&s->v[i]) < MINLEN || !(kids[i] = arena_alloc(r->a, sizeof *kids[i])))
+		if (!worth(r, &s->v[i]) || !(kids[i] = arena_alloc(r->a, sizeof *kids[i])))
 			return &form_true;
 		kids[i]->kind = F_LIT;
 		kids[i]->lit = s->v[i];
@@ -399,16 +551,240 @@ static struct form *form_of(struct reader *r, const struct info *x)
 }
 
 /* ---------------------------------------------------------------------
+ * Sizes and heads (see struct info), with "no bound" kept as such.
+ */
+
+static size_t len_add(size_t a, size_t b)
+{
+	return a == NOLEN || b == NOLEN || a > NOLEN - 1 - b ? NOLEN : a + b;
+}
+
+static size_t len_max(size_t a, size_t b)
+{
+	return a > b ? a : b;
+}
+
+static double work_add(double a, double b)
+{
+	return a + b < MANY ? a + b : MANY;
+}
+
+static double work_mul(double a, double b)
+{
+	return a * b < MANY ? a * b : MANY;
+}
+
+/* Ways to match x{lo,hi} (hi -1: no bound) when x has `p`: the sum of its powers. */
+static double repeat_paths(double p, long lo, long hi)
+{
+	double sum = 0, pk = 1;
+
+	if (hi < 0)
+		return MANY;
+	for (long k = 0; k <= hi && sum < MANY; k++) {
+		if (k >= lo)
+			sum = work_add(sum, pk);
+		pk = work_mul(pk, p);
+	}
+	return sum;
+}
+
+/*
+ * A set of strings as a part: its strings start where its match does, so
+ * they are its head, if each is worth looking for.
+ */
+static struct info info_exact(struct reader *r, struct set *s, double paths)
+{
+	struct info x = { s, NULL, 0, 0, paths, NULL, 0, paths, NULL, 0, NULL, 0 };
+	struct set *h = s ? set_new(r, s->n) : NULL;
+	uint64_t *chars = arena_alloc(r->a, 4 * sizeof *chars);
+	int worthy = 1;
+
+	if (!h || !chars)
+		return fail(r, "out of memory");
+	memset(chars, 0, 4 * sizeof *chars);
+	for (size_t i = 0; i < s->n; i++) {
+		x.maxlen = len_max(x.maxlen, s->v[i].n);
+		for (size_t k = 0; k < s->v[i].n; k++) {
+			unsigned c = s->v[i].t[k] & 0xFF;
+
+			chars[c / 64] |= (uint64_t)1 << (c % 64);
+			if (s->v[i].t[k] & T_FOLD)
+				chars[(c ^ 0x20) / 64] |= (uint64_t)1 << ((c ^ 0x20) % 64);
+		}
+		if (!s->v[i].n) {
+			x.empty = 1;
+			continue;
+		}
+		worthy &= worth(r, &s->v[i]);
+		h->v[h->n++] = s->v[i];
+	}
+	x.head = worthy ? h : NULL;
+	x.chars = chars;
+	return x;
+}
+
+/* A sequence read part by part: where its head is. */
+struct seq {
+	struct info x;     /* the sequence so far (its sizes and head) */
+	size_t before;     /* bytes the bounded parts before the head can match */
+	uint64_t gap[4];   /* the bytes of the gaps before the head */
+	uint64_t chars[4]; /* the bytes of all parts, while chars_ok */
+	int chars_ok;
+	int state;         /* 0: no head yet, 1: found, -1: none to be had */
+	int consumed;      /* a part without head strings can match text */
+	int after_gap;     /* a bounded part that matches text came after a gap */
+};
+
+static int seq_init(struct reader *r, struct seq *q)
+{
+	struct info x = { NULL, &form_true, 0, 1, 1, set_new(r, 0), 0, 1, NULL, 0, NULL, 0 };
+
+	memset(q, 0, sizeof *q);
+	q->x = x;
+	q->chars_ok = 1;
+	return x.head ? 0 : -1;
+}
+
+/* a |= b, for byte sets; NULL b adds nothing. */
+static void bytes_add(uint64_t *a, const uint64_t *b)
+{
+	for (int i = 0; b && i < 4; i++)
+		a[i] |= b[i];
+}
+
+/*
+ * The next part. Parts before the head must have a bounded length; a part
+ * with head strings that can match nothing adds them and the search goes
+ * on (where it matches nothing, the next parts start at the same place).
+ */
+static void seq_add(struct reader *r, struct seq *q, const struct info *p)
+{
+	q->x.maxlen = len_add(q->x.maxlen, p->maxlen);
+	q->x.empty &= p->empty;
+	q->x.paths = work_mul(q->x.paths, p->paths);
+	if (p->maxlen > 0 && !p->chars)
+		q->chars_ok = 0;
+	else if (p->maxlen > 0)
+		bytes_add(q->chars, p->chars);
+	if (q->state)
+		return;
+	if (p->head) {
+		/* After a gap its strings must follow it at once. */
+		if (q->x.ngaps && (p->reach || q->after_gap)) {
+			q->state = -1;
+			return;
+		}
+		if (p->head->n) {
+			struct set *u = set_union(r, q->x.head, p->head);
+
+			if (!u) {
+				q->state = -1;
+				return;
+			}
+			q->x.head = u;
+			q->x.reach = len_max(q->x.reach, len_add(q->before, p->reach));
+			bytes_add(q->gap, p->gap);
+			q->x.ngaps = q->x.ngaps > p->ngaps ? q->x.ngaps : p->ngaps;
+		}
+		if (!p->empty) {
+			q->x.hwork = work_mul(q->x.hwork, p->hwork);
+			q->state = 1;
+		} else {
+			q->x.hwork = work_mul(q->x.hwork, work_add(p->hwork, 1));
+		}
+		return;
+	}
+	if (p->maxlen == NOLEN) {
+		/* An unbounded run of known characters: a gap, to be walked back over. */
+		if (!p->chars || q->x.ngaps >= MAXGAPS || q->after_gap) {
+			q->state = -1;
+			return;
+		}
+		bytes_add(q->gap, p->chars);
+		q->x.ngaps++;
+		q->consumed = 1;
+		return;
+	}
+	if (p->maxlen > 0) {
+		q->consumed = 1;
+		q->after_gap |= q->x.ngaps > 0;
+	}
+	q->before = len_add(q->before, p->maxlen);
+	q->x.hwork = work_mul(q->x.hwork, p->paths);
+}
+
+/* The sequence as a part, with `req`. */
+static struct info seq_end(struct reader *r, struct seq *q, struct form *req)
+{
+	struct info x = q->x;
+	uint64_t *gap, *chars;
+
+	x.req = req;
+	if (q->chars_ok) {
+		if (!(chars = arena_alloc(r->a, sizeof q->chars)))
+			return fail(r, "out of memory");
+		memcpy(chars, q->chars, sizeof q->chars);
+		x.chars = chars;
+	}
+	if (q->state < 0 || (q->state == 0 && q->consumed) || x.reach == NOLEN)
+		x.head = NULL;
+	if (x.head && x.ngaps) {
+		if (!(gap = arena_alloc(r->a, sizeof q->gap)))
+			return fail(r, "out of memory");
+		memcpy(gap, q->gap, sizeof q->gap);
+		x.gap = gap;
+	}
+	return x;
+}
+
+/* Adds branch `y` to alternatives `a`. */
+static void alt_add(struct reader *r, struct info *a, const struct info *y)
+{
+	a->wb &= y->wb;
+	a->maxlen = len_max(a->maxlen, y->maxlen);
+	a->empty |= y->empty;
+	a->paths = work_add(a->paths, y->paths);
+	a->hwork = work_add(a->hwork, y->hwork);
+	if (a->head && y->head) {
+		a->head = set_union(r, a->head, y->head);
+		a->reach = len_max(a->reach, y->reach);
+		if (y->gap) {
+			uint64_t *gap = arena_alloc(r->a, 4 * sizeof *gap);
+
+			if (!gap) {
+				a->head = NULL;
+				return;
+			}
+			memset(gap, 0, 4 * sizeof *gap);
+			bytes_add(gap, a->gap);
+			bytes_add(gap, y->gap);
+			a->gap = gap;
+			a->ngaps = a->ngaps > y->ngaps ? a->ngaps : y->ngaps;
+		}
+	} else {
+		a->head = NULL;
+	}
+	if (a->chars && y->chars) {
+		uint64_t *chars = arena_alloc(r->a, 4 * sizeof *chars);
+
+		if (chars) {
+			memcpy(chars, a->chars, 4 * sizeof *chars);
+			bytes_add(chars, y->chars);
+		}
+		a->chars = chars;
+	} else {
+		a->chars = NULL;
+	}
+}
+
+/* ---------------------------------------------------------------------
  * The grammar: PCRE2 with PCRE2_UTF, without PCRE2_EXTENDED.
  */
 
 static struct info empty(struct reader *r)
 {
-	struct info x = { set_one(r, NULL, 0), NULL };
-
-	if (!x.exact)
-		return fail(r, "out of memory");
-	return x;
+	return info_exact(r, set_one(r, NULL, 0), 1);
 }
 
 static tok char_token(const struct reader *r, unsigned char c)
@@ -421,11 +797,8 @@ static tok char_token(const struct reader *r, unsigned char c)
 static struct info one_char(struct reader *r, unsigned char c)
 {
 	tok t = char_token(r, c);
-	struct info x = { set_one(r, &t, 1), NULL };
 
-	if (!x.exact)
-		return fail(r, "out of memory");
-	return x;
+	return info_exact(r, set_one(r, &t, 1), 1);
 }
 
 static int at(const struct reader *r, size_t k)
@@ -460,6 +833,64 @@ static void skip_utf8(struct reader *r)
 	r->p++;
 	while (r->p < r->end && (*r->p & 0xC0) == 0x80)
 		r->p++;
+}
+
+/*
+ * Whether PCRE2, ignoring case, matches code point `c` only as itself:
+ * Latin-1 punctuation and signs (not the ordinals or the micro sign),
+ * general punctuation (dashes, quotes such as U+2019, the ellipsis) and
+ * currency signs. Other characters outside ASCII may have other cases.
+ */
+static int uncased(long c)
+{
+	return (c >= 0xA1 && c <= 0xBF && c != 0xAA && c != 0xB5 && c != 0xBA) ||
+	       (c >= 0x2010 && c <= 0x205E) || (c >= 0x20A0 && c <= 0x20C0);
+}
+
+/*
+ * One character outside ASCII, the `n` bytes at `p` (valid UTF-8): its
+ * bytes exactly where its case cannot change, else one such character.
+ */
+static struct info wide_char(struct reader *r, const unsigned char *p, size_t n)
+{
+	tok t[UTF8MAX];
+	long c;
+
+	if (n < 2 || n > UTF8MAX)
+		return one_of(bytes_high);
+	c = p[0] & (0x7F >> n);
+	for (size_t k = 1; k < n; k++)
+		c = c << 6 | (p[k] & 0x3F);
+	if (r->caseless && !uncased(c))
+		return one_of(bytes_high);
+	for (size_t k = 0; k < n; k++)
+		t[k] = p[k];
+	return info_exact(r, set_one(r, t, n), 1);
+}
+
+/* The same for code point `c` (from \x{...}). */
+static struct info wide_value(struct reader *r, long c)
+{
+	unsigned char b[UTF8MAX];
+	size_t n;
+
+	if (c < 0x800) {
+		b[0] = (unsigned char)(0xC0 | c >> 6);
+		n = 2;
+	} else if (c < 0x10000) {
+		b[0] = (unsigned char)(0xE0 | c >> 12);
+		b[1] = (unsigned char)(0x80 | (c >> 6 & 0x3F));
+		n = 3;
+	} else if (c <= 0x10FFFF) {
+		b[0] = (unsigned char)(0xF0 | c >> 18);
+		b[1] = (unsigned char)(0x80 | (c >> 12 & 0x3F));
+		b[2] = (unsigned char)(0x80 | (c >> 6 & 0x3F));
+		n = 4;
+	} else {
+		return one_of(bytes_high);
+	}
+	b[n - 1] = (unsigned char)(0x80 | (c & 0x3F));
+	return wide_char(r, b, n);
 }
 
 /* \x.. after the x: the character's value, or -1 (and r->fail). */
@@ -520,6 +951,23 @@ static int control_escape(int c)
 }
 
 /*
+ * A member of a [class] outside ASCII, the `n` bytes at `p`: one of its
+ * exact strings if its case cannot change and it does not start a range;
+ * else the class is wide.
+ */
+static void class_wide(struct reader *r, const unsigned char *p, size_t n, struct str *exact,
+		       size_t *nexact, int *wide, uint64_t *more)
+{
+	struct info w = wide_char(r, p, n);
+
+	if (w.exact && *nexact < MAXCLASS && at(r, 0) != '-')
+		exact[(*nexact)++] = w.exact->v[0];
+	else
+		*wide = 1;
+	bytes_add(more, bytes_high);
+}
+
+/*
  * [...]: a few ASCII characters become a set of one-character strings (a
  * letter in either case when the pattern ignores case); anything else
  * (negated, many characters, characters outside ASCII, which may fold onto
@@ -528,12 +976,14 @@ static int control_escape(int c)
 static struct info read_class(struct reader *r)
 {
 	unsigned char in[128] = { 0 };
-	int wide = 0, first = 1;
-	size_t count = 0;
-	struct info x;
+	int wide = 0, first = 1, negated = 0;
+	size_t count = 0, nexact = 0;
+	struct set *set;
+	struct str exact[MAXCLASS]; /* members outside ASCII that are exactly their bytes */
+	uint64_t more[4] = { 0 }, *bytes; /* bytes of the members that are not in in[] */
 
 	if (at(r, 0) == '^') {
-		wide = 1;
+		wide = negated = 1;
 		r->p++;
 	}
 	for (;;) {
@@ -553,16 +1003,26 @@ static struct info read_class(struct reader *r)
 			if (e < 0) {
 				return fail(r, "a \\ at the end");
 			} else if (e >= 0x80) {
-				r->p--;
+				const unsigned char *q = --r->p;
+
 				skip_utf8(r);
-				wide = 1;
+				class_wide(r, q, (size_t)(r->p - q), exact, &nexact, &wide, more);
 			} else if (!is_alnum(e)) {
 				lo = e;
 			} else if (strchr("dDwWsShHvV", e)) {
+				static const char names[] = "dDwWsShHvV";
+				static const uint64_t *const of[] = {
+					bytes_digit, bytes_ndigit, bytes_word, bytes_nword,
+					bytes_space, bytes_nspace, bytes_hspace, bytes_nhspace,
+					bytes_vspace, bytes_nvspace,
+				};
+
 				wide = 1;
+				bytes_add(more, of[strchr(names, e) - names]);
 			} else if (e == 'p' || e == 'P') {
 				skip_property(r);
 				wide = 1;
+				bytes_add(more, bytes_all);
 			} else if (e == 'b') {
 				lo = 0x08;
 			} else if (e == 'x') {
@@ -570,10 +1030,17 @@ static struct info read_class(struct reader *r)
 
 				if (v < 0)
 					return anything;
-				if (v < 0x80)
+				if (v < 0x80) {
 					lo = (int)v;
-				else
-					wide = 1;
+				} else {
+					struct info w = wide_value(r, v);
+
+					if (w.exact && nexact < MAXCLASS && at(r, 0) != '-')
+						exact[nexact++] = w.exact->v[0];
+					else
+						wide = 1;
+					bytes_add(more, bytes_high);
+				}
 			} else if (e == 'E') {
 				continue;
 			} else if (control_escape(e) >= 0) {
@@ -594,9 +1061,12 @@ static struct info read_class(struct reader *r)
 				return fail(r, "an unusual [: in a [class]");
 			r->p = q + 2;
 			wide = 1;
+			memset(more, 0xFF, sizeof more);
 		} else if (c >= 0x80) {
+			const unsigned char *q = r->p;
+
 			skip_utf8(r);
-			wide = 1;
+			class_wide(r, q, (size_t)(r->p - q), exact, &nexact, &wide, more);
 		} else {
 			lo = c;
 			r->p++;
@@ -623,6 +1093,7 @@ static struct info read_class(struct reader *r)
 				r->p++;
 				skip_utf8(r);
 				wide = 1;
+				memset(more, 0xFF, sizeof more); /* ASCII too, maybe */
 				continue;
 			} else {
 				hi = c;
@@ -634,8 +1105,31 @@ static struct info read_class(struct reader *r)
 		for (int k = lo; k <= hi; k++)
 			in[k] = 1;
 	}
-	if (wide)
-		return anything;
+	if (wide) {
+		/*
+		 * The bytes of the characters it matches: all but the ASCII ones
+		 * it names if it is negated (ignoring case it leaves out more).
+		 */
+		struct info x = one_any;
+
+		if (!(bytes = arena_alloc(r->a, 4 * sizeof *bytes)))
+			return fail(r, "out of memory");
+		memset(bytes, 0, 4 * sizeof *bytes);
+		for (unsigned k = 0; k < 128; k++)
+			if (in[k] && !negated) {
+				bytes[k / 64] |= (uint64_t)1 << (k % 64);
+				if (r->caseless && ((k | 0x20) >= 'a' && (k | 0x20) <= 'z'))
+					bytes[(k ^ 0x20) / 64] |= (uint64_t)1 << ((k ^ 0x20) % 64);
+			} else if (!in[k] && negated) {
+				bytes[k / 64] |= (uint64_t)1 << (k % 64);
+			}
+		if (negated)
+			bytes[2] = bytes[3] = UINT64_MAX;
+		else
+			bytes_add(bytes, more);
+		x.chars = bytes;
+		return x;
+	}
 	/* Ignoring case, [Aa] is one character to look for. */
 	for (unsigned k = 'A'; k <= 'Z'; k++)
 		if (r->caseless && in[k]) {
@@ -644,11 +1138,26 @@ static struct info read_class(struct reader *r)
 		}
 	for (unsigned k = 0; k < 128; k++)
 		count += in[k];
-	if (count > MAXCLASS)
-		return anything;
-	if (!(x.exact = set_new(r, count)))
+	count += nexact;
+	if (count > MAXCLASS) {
+		struct info x = one_any;
+
+		if (!(bytes = arena_alloc(r->a, 4 * sizeof *bytes)))
+			return fail(r, "out of memory");
+		memset(bytes, 0, 4 * sizeof *bytes);
+		for (unsigned k = 0; k < 128; k++)
+			if (in[k]) {
+				bytes[k / 64] |= (uint64_t)1 << (k % 64);
+				if (r->caseless && k >= 'a' && k <= 'z')
+					bytes[(k ^ 0x20) / 64] |= (uint64_t)1 << ((k ^ 0x20) % 64);
+			}
+		if (nexact)
+			bytes_add(bytes, bytes_high);
+		x.chars = bytes;
+		return x;
+	}
+	if (!(set = set_new(r, count)))
 		return fail(r, "out of memory");
-	x.req = NULL;
 	for (unsigned k = 0; k < 128; k++) {
 		tok *t;
 
@@ -657,10 +1166,12 @@ static struct info read_class(struct reader *r)
 		if (!(t = arena_alloc(r->a, sizeof *t)))
 			return fail(r, "out of memory");
 		*t = char_token(r, (unsigned char)k);
-		x.exact->v[x.exact->n].t = t;
-		x.exact->v[x.exact->n++].n = 1;
+		set->v[set->n].t = t;
+		set->v[set->n++].n = 1;
 	}
-	return x;
+	for (size_t k = 0; k < nexact; k++)
+		set->v[set->n++] = exact[k];
+	return info_exact(r, set, 1);
 }
 
 static struct info read_alt(struct reader *r);
@@ -746,7 +1257,18 @@ static struct info read_group(struct reader *r, int *have)
 	if (at(r, 0) != ')')
 		return fail(r, "an unclosed group");
 	r->p++;
-	return assertion ? empty(r) : x;
+	if (assertion) {
+		struct info z = empty(r);
+
+		/* Matches no text, but trying it may take work: then it is not part of a set. */
+		if (x.paths > 1) {
+			z.exact = NULL;
+			z.req = &form_true;
+			z.paths = z.hwork = x.paths;
+		}
+		return z;
+	}
+	return x;
 }
 
 /* One escape outside a class, after the backslash. */
@@ -757,8 +1279,10 @@ static struct info read_escape(struct reader *r)
 	if (c < 0)
 		return fail(r, "a \\ at the end");
 	if (c >= 0x80) {
+		const unsigned char *q = r->p;
+
 		skip_utf8(r);
-		return anything;
+		return wide_char(r, q, (size_t)(r->p - q));
 	}
 	r->p++;
 	if (!is_alnum(c))
@@ -766,22 +1290,49 @@ static struct info read_escape(struct reader *r)
 	if (control_escape(c) >= 0)
 		return one_char(r, (unsigned char)control_escape(c));
 	switch (c) {
-	case 'b': case 'B': case 'A': case 'z': case 'Z': case 'G': case 'K':
+	case 'G': case 'K':
+		/* \G is where the match was started from, \K moves the reported start */
+		r->fixed_start = 1;
 		return empty(r);
-	case 'd': case 'D': case 'w': case 'W': case 's': case 'S':
-	case 'h': case 'H': case 'v': case 'V': case 'R': case 'X':
+	case 'b': case 'B': case 'A': case 'z': case 'Z':
+		return empty(r);
+	case 'd':
+		return one_of(bytes_digit);
+	case 'w':
+		return one_of(bytes_word);
+	case 's':
+		return one_of(bytes_space);
+	case 'h':
+		return one_of(bytes_hspace);
+	case 'v':
+		return one_of(bytes_vspace);
+	case 'S':
+		return one_of(bytes_nspace);
+	case 'D':
+		return one_of(bytes_ndigit);
+	case 'W':
+		return one_of(bytes_nword);
+	case 'H':
+		return one_of(bytes_nhspace);
+	case 'V':
+		return one_of(bytes_nvspace);
+	case 'R':
+		return one_of(bytes_all); /* \r\n, or one character: still four bytes at most */
+	case 'X':
 		return anything;
 	case 'N':
 		if (at(r, 0) == '{')
 			return fail(r, "\\N{...}");
-		return anything;
+		return one_of(bytes_all);
 	case 'p': case 'P':
 		skip_property(r);
-		return anything;
+		return one_of(bytes_all);
 	case 'x': {
 		long v = read_hex(r);
 
-		return v < 0 || v >= 0x80 ? anything : one_char(r, (unsigned char)v);
+		if (v < 0)
+			return anything;
+		return v >= 0x80 ? wide_value(r, v) : one_char(r, (unsigned char)v);
 	}
 	default:
 		return fail(r, "a back reference or an unusual escape");
@@ -797,8 +1348,10 @@ static struct info read_atom(struct reader *r, int *have)
 	*have = 1;
 	if (r->quote) {
 		if (c >= 0x80) {
+			const unsigned char *q = r->p;
+
 			skip_utf8(r);
-			x = anything;
+			x = wide_char(r, q, (size_t)(r->p - q));
 		} else {
 			r->p++;
 			x = one_char(r, (unsigned char)c);
@@ -830,7 +1383,7 @@ static struct info read_atom(struct reader *r, int *have)
 		return read_escape(r);
 	case '.':
 		r->p++;
-		return anything;
+		return one_of(bytes_all);
 	case '^': case '$':
 		r->p++;
 		return empty(r);
@@ -838,8 +1391,10 @@ static struct info read_atom(struct reader *r, int *have)
 		return fail(r, "a repeat with nothing before it");
 	default:
 		if (c >= 0x80) {
+			const unsigned char *q = r->p;
+
 			skip_utf8(r);
-			return anything;
+			return wide_char(r, q, (size_t)(r->p - q));
 		}
 		r->p++;
 		return one_char(r, (unsigned char)c);
@@ -867,6 +1422,7 @@ static struct info read_repeat(struct reader *r, struct info x)
 {
 	long lo, hi; /* hi -1: no limit */
 	int c = at(r, 0);
+	struct info y;
 
 	if (r->quote)
 		return x;
@@ -903,27 +1459,52 @@ static struct info read_repeat(struct reader *r, struct info x)
 		r->p++;
 	if (at(r, 0) == '?' || at(r, 0) == '*' || at(r, 0) == '+' || at(r, 0) == '{')
 		return fail(r, "a repeat of a repeat");
-	if (!x.exact)
-		return lo ? x : anything;
 	/* x{m} (and x? as x{0,1}) with few strings: exactly those. */
-	if (lo == hi || (lo == 0 && hi == 1)) {
+	if (x.exact && (lo == hi || (lo == 0 && hi == 1))) {
 		struct set *p = set_power(r, x.exact, lo), *e = set_one(r, NULL, 0), *u;
 
-		if (p && lo == hi)
-			return (struct info){ p, NULL };
-		if (p && e && (u = set_union(r, x.exact, e)))
-			return (struct info){ u, NULL };
+		if (p && lo == hi) {
+			y = info_exact(r, p, repeat_paths(x.paths, lo, hi));
+			y.chars = x.chars;
+			y.wb = x.wb && lo;
+			return y;
+		}
+		if (p && e && (u = set_union(r, x.exact, e))) {
+			y = info_exact(r, u, work_add(x.paths, 1));
+			y.chars = x.chars;
+			y.wb = x.wb;
+			return y;
+		}
 	}
+	/* Otherwise a condition; a match that is not empty starts with a copy of x. */
+	y = x; /* the head's gaps, and the characters */
+	y.exact = NULL;
+	y.req = &form_true;
+	y.maxlen = hi < 0 || x.maxlen == NOLEN || (hi && x.maxlen > NOLEN / 2 / (size_t)hi)
+			   ? NOLEN
+			   : x.maxlen * (size_t)hi;
+	y.empty = !lo || x.empty;
+	y.paths = repeat_paths(x.paths, lo, hi);
+	y.head = x.empty ? NULL : x.head;
+	y.reach = x.reach;
+	y.hwork = lo ? x.hwork : work_add(x.hwork, 1);
 	if (!lo)
-		return anything;
+		return y;
+	if (!x.exact) {
+		y.req = x.req;
+		return y;
+	}
 	/* Beyond the first copies anything may follow: only they are known. */
 	for (long k = lo < MAXCOUNT ? lo : MAXCOUNT; k > 0; k /= 2) {
 		struct set *p = set_power(r, x.exact, k);
 
-		if (p)
-			return (struct info){ NULL, form_of_set(r, p) };
+		if (p) {
+			y.req = form_of_set(r, p);
+			return y;
+		}
 	}
-	return (struct info){ NULL, form_of(r, &x) };
+	y.req = form_of(r, &x);
+	return y;
 }
 
 /* Items one after another, up to | or ) or the end. */
@@ -932,9 +1513,14 @@ static struct info read_seq(struct reader *r)
 	struct form **terms;
 	size_t nterms = 0, cap = 8;
 	struct set *run = set_one(r, NULL, 0);
+	double run_paths = 1;
 	int exact = 1;
+	struct seq q;
+	struct info part;
+	int lead = 0; /* 0: nothing matched yet, 1: and \b seen, 2: the first text matched */
+	int wb = 0;
 
-	if (!run || !(terms = arena_alloc(r->a, cap * sizeof *terms)))
+	if (!run || !(terms = arena_alloc(r->a, cap * sizeof *terms)) || seq_init(r, &q) < 0)
 		return fail(r, "out of memory");
 	while (r->p < r->end && !r->fail) {
 		struct info x;
@@ -943,6 +1529,9 @@ static struct info read_seq(struct reader *r)
 
 		if (!r->quote && (*r->p == '|' || *r->p == ')'))
 			break;
+		/* \b itself, not one inside a group */
+		if (!r->quote && at(r, 0) == '\\' && at(r, 1) == 'b' && !lead)
+			lead = 1;
 		x = read_atom(r, &have);
 		if (r->fail)
 			break;
@@ -954,6 +1543,11 @@ static struct info read_seq(struct reader *r)
 		x = read_repeat(r, x);
 		if (r->fail)
 			break;
+		/* Where the first text starts, \b holds if it was just before or is x's own. */
+		if (lead < 2 && x.maxlen > 0) {
+			wb = lead == 1 || (!x.empty && x.wb);
+			lead = 2;
+		}
 		if (nterms + 2 > cap) {
 			struct form **more = arena_alloc(r->a, 2 * cap * sizeof *more);
 
@@ -965,31 +1559,44 @@ static struct info read_seq(struct reader *r)
 		}
 		if (x.exact && (joined = set_product(r, run, x.exact))) {
 			run = joined;
+			run_paths = work_mul(run_paths, x.paths);
 			continue;
 		}
 		/* The run so far is one piece of text; the item starts another. */
 		exact = 0;
 		terms[nterms++] = form_of_set(r, run);
+		part = info_exact(r, run, run_paths);
+		seq_add(r, &q, &part);
 		if (x.exact) {
 			run = x.exact;
+			run_paths = x.paths;
 		} else {
 			terms[nterms++] = form_of(r, &x);
+			seq_add(r, &q, &x);
+			run_paths = 1;
 			if (!(run = set_one(r, NULL, 0)))
 				return fail(r, "out of memory");
 		}
 	}
 	if (r->fail)
 		return anything;
-	if (exact)
-		return (struct info){ run, NULL };
+	if (exact) {
+		part = info_exact(r, run, run_paths);
+		part.wb = wb;
+		return part;
+	}
 	terms[nterms++] = form_of_set(r, run);
-	return (struct info){ NULL, form_and(r, terms, nterms) };
+	part = info_exact(r, run, run_paths);
+	seq_add(r, &q, &part);
+	part = seq_end(r, &q, form_and(r, terms, nterms));
+	part.wb = wb;
+	return part;
 }
 
 /* Alternatives: a|b|c. */
 static struct info read_alt(struct reader *r)
 {
-	struct info x = read_seq(r), y;
+	struct info x = read_seq(r), y, all = x;
 	struct form **kids = NULL;
 	size_t n = 0, cap = 0;
 
@@ -1001,8 +1608,12 @@ static struct info read_alt(struct reader *r)
 		y = read_seq(r);
 		if (r->fail)
 			break;
+		alt_add(r, &all, &y);
 		if (!n && x.exact && y.exact && (u = set_union(r, x.exact, y.exact))) {
-			x.exact = u;
+			int wb = x.wb && y.wb;
+
+			x = info_exact(r, u, work_add(x.paths, y.paths));
+			x.wb = wb;
 			continue;
 		}
 		if (n + 2 > cap) {
@@ -1023,23 +1634,32 @@ static struct info read_alt(struct reader *r)
 		return anything;
 	if (!n)
 		return x;
-	return (struct info){ NULL, form_or(r, kids, n) };
+	all.exact = NULL;
+	all.req = form_or(r, kids, n);
+	return all;
 }
 
 /* ---------------------------------------------------------------------
  * The prefilter: pieces, conditions, the Vectorscan database.
  */
 
-/* A condition in postfix: a piece, or "all/any of the last n values". */
+/*
+ * A condition in prefix order: a piece (its number in OP_ARG), or "all/any
+ * of the next OP_KIDS conditions", which take OP_ARG ops with this one.
+ */
 #define OP_KIND(op) ((op) >> 30)
-#define OP_ARG(op) ((op) & 0x3FFFFFFFu)
+#define OP_ARG(op) ((op) & 0xFFFFFu)
+#define OP_KIDS(op) ((op) >> 20 & 0x3FFu)
+#define OP_SIZE(op) (OP_KIND(op) == OP_LIT ? 1 : OP_ARG(op))
 enum { OP_LIT = 0, OP_AND = 1, OP_OR = 2 };
 
 struct prefilter {
 	const struct ruleset *rs;
 	size_t ninc;                     /* include patterns */
-	const struct rule_pattern **inc; /* by number */
-	size_t *inc_theme;               /* each one's theme */
+	size_t npat;                     /* and the excludes after them */
+	const struct rule_pattern **pat; /* by number: the includes, then the excludes */
+	size_t *inc_theme;               /* each include's theme */
+	size_t *first_exclude;           /* per theme: how many of the set's excludes come before */
 	size_t words;                    /* 64-bit words of an include bit set */
 	uint64_t *always;                /* includes run on every answer */
 	size_t theme_words;
@@ -1050,7 +1670,7 @@ struct prefilter {
 	/* Conditions: include i's ops are ops[op_at[i] .. op_at[i + 1]). */
 	uint32_t *ops;
 	size_t *op_at;
-	size_t stack;                    /* deepest evaluation stack */
+	unsigned char *any_piece;        /* per include: its condition is "one of its pieces" */
 
 	/* Pieces, and for each the includes whose conditions use it. */
 	size_t npieces;
@@ -1058,7 +1678,23 @@ struct prefilter {
 	size_t *users_at;                /* piece k: users[users_at[k] .. users_at[k + 1]) */
 	uint32_t *users;
 
+	/*
+	 * Heads: pattern i's are the pieces heads[head_at[i] .. head_at[i + 1]),
+	 * one of which any match has within reach[i] bytes of its start, after
+	 * gaps (NOLEN: no head, PCRE2 starts at the beginning).
+	 */
+	size_t *head_at;
+	uint32_t *heads;
+	size_t *reach;
+	uint64_t *gaps;                  /* pattern i's gap bytes: gaps[4 * i .. 4 * i + 4) */
+	unsigned char *ngaps;
+	unsigned char *wb;               /* a match starts on its head, where \b holds */
+	double *hwork;
+	unsigned char *is_head;          /* per piece: whether it is a head (where it is counts) */
+
 	hs_database_t *db;               /* the pieces and the two folding characters */
+	uint32_t *single;                /* the pieces of one byte, not in db */
+	size_t nsingle;
 	hs_scratch_t *proto;             /* cloned for each thread */
 };
 
@@ -1068,30 +1704,46 @@ struct prefilter_scratch {
 	pcre2_match_data *md;
 	uint32_t stamp;      /* this answer's number */
 	uint32_t *seen;      /* per piece: the stamp when last found */
+	size_t *first;       /* per piece, once seen: where it first starts */
+	uint32_t *occ_last;  /* per head piece, once seen: its last place in occ_pos */
+	uint32_t *occ_pos;   /* where heads start, in the order found, */
+	uint32_t *occ_next;  /* each with the one before of the same piece (NONE) */
+	size_t nocc;
+	int occ_full;        /* more than OCCMAX: only `first` is known */
+	pcre2_match_context *mctx; /* the set's limits, and where a match may start */
 	uint32_t *tried;     /* per include: the stamp when its condition was last checked */
 	uint32_t *found;     /* pieces found in this answer */
 	size_t nfound;
 	int every;           /* the answer needs every pattern */
 	uint64_t *cand;      /* includes to run */
 	uint64_t *themes;    /* themes to try */
-	unsigned char *stk;
+	struct prefilter_stats *stats; /* NULL: not counting */
 };
 
-/* Building: the pieces so far and the ops. */
+/* Building: the pieces so far, the ops and the heads. */
 struct build {
 	struct prefilter *pf;
-	size_t cap_pieces, nops, cap_ops;
-	uint32_t *ops;
+	size_t cap_pieces, nops, cap_ops, nheads, cap_heads;
+	uint32_t *ops, *heads;
 };
+
+/* The number of piece `s`, or -1 if it is not one yet. */
+static long piece_find(const struct prefilter *pf, const struct str *s)
+{
+	for (size_t i = 0; i < pf->npieces; i++)
+		if (str_eq(&pf->pieces[i], s))
+			return (long)i;
+	return -1;
+}
 
 static long piece_id(struct build *b, const struct str *s)
 {
 	struct prefilter *pf = b->pf;
+	long found = piece_find(pf, s);
 	tok *copy;
 
-	for (size_t i = 0; i < pf->npieces; i++)
-		if (str_eq(&pf->pieces[i], s))
-			return (long)i;
+	if (found >= 0)
+		return found;
 	if (pf->npieces == b->cap_pieces) {
 		size_t cap = b->cap_pieces ? 2 * b->cap_pieces : 64;
 		struct str *p = realloc(pf->pieces, cap * sizeof *p);
@@ -1109,6 +1761,52 @@ static long piece_id(struct build *b, const struct str *s)
 	return (long)pf->npieces++;
 }
 
+/* Adds piece `s` to the heads of the pattern being built. */
+static int add_head(struct build *b, const struct str *s)
+{
+	long id = piece_id(b, s);
+
+	if (id < 0)
+		return -1;
+	if (b->nheads == b->cap_heads) {
+		size_t cap = b->cap_heads ? 2 * b->cap_heads : 256;
+		uint32_t *h = realloc(b->heads, cap * sizeof *h);
+
+		if (!h)
+			return -1;
+		b->heads = h;
+		b->cap_heads = cap;
+	}
+	b->heads[b->nheads++] = (uint32_t)id;
+	return 0;
+}
+
+/*
+ * The head of pattern `k` (from read_pattern()), if it has one worth using:
+ * a short piece costs the scan of every answer, so only one a condition
+ * has already. 1 if it is used, 0 if not, -1 out of memory.
+ */
+static int add_heads(struct build *b, size_t k, const struct info *h)
+{
+	struct prefilter *pf = b->pf;
+
+	if (!h->head)
+		return 0;
+	for (size_t i = 0; i < h->head->n; i++)
+		if (weight(&h->head->v[i]) < MINLEN && piece_find(pf, &h->head->v[i]) < 0)
+			return 0;
+	for (size_t i = 0; i < h->head->n; i++)
+		if (add_head(b, &h->head->v[i]) < 0)
+			return -1;
+	pf->reach[k] = h->reach;
+	pf->ngaps[k] = (unsigned char)h->ngaps;
+	pf->wb[k] = h->wb && !h->reach && !h->ngaps;
+	pf->hwork[k] = h->hwork;
+	if (h->gap)
+		memcpy(pf->gaps + 4 * k, h->gap, 4 * sizeof *pf->gaps);
+	return 1;
+}
+
 static int emit(struct build *b, uint32_t op)
 {
 	if (b->nops == b->cap_ops) {
@@ -1124,27 +1822,27 @@ static int emit(struct build *b, uint32_t op)
 	return 0;
 }
 
-/* Emits `f` in postfix; returns the stack depth it needs, or -1. */
-static long emit_form(struct build *b, const struct form *f)
+/* Emits `f` in prefix order; 0, or -1 out of memory. */
+static int emit_form(struct build *b, const struct form *f)
 {
-	long deepest = 0, d;
+	size_t at = b->nops;
 
 	if (f->kind == F_LIT) {
 		long id = piece_id(b, &f->lit);
 
-		if (id < 0 || emit(b, (uint32_t)OP_LIT << 30 | (uint32_t)id) < 0)
+		if (id < 0 || (uint32_t)id > OP_ARG(UINT32_MAX))
 			return -1;
-		return 1;
+		return emit(b, (uint32_t)OP_LIT << 30 | (uint32_t)id);
 	}
-	for (size_t i = 0; i < f->n; i++) {
-		if ((d = emit_form(b, f->kid[i])) < 0)
-			return -1;
-		if ((long)i + d > deepest)
-			deepest = (long)i + d;
-	}
-	if (emit(b, (uint32_t)(f->kind == F_AND ? OP_AND : OP_OR) << 30 | (uint32_t)f->n) < 0)
+	if (emit(b, 0) < 0)
 		return -1;
-	return deepest;
+	for (size_t i = 0; i < f->n; i++)
+		if (emit_form(b, f->kid[i]) < 0)
+			return -1;
+	/* Sizes are bounded by MAXOPS. */
+	b->ops[at] = (uint32_t)(f->kind == F_AND ? OP_AND : OP_OR) << 30 | (uint32_t)f->n << 20 |
+		     (uint32_t)(b->nops - at);
+	return 0;
 }
 
 static size_t form_size(const struct form *f)
@@ -1156,27 +1854,101 @@ static size_t form_size(const struct form *f)
 	return n;
 }
 
-/* Reads one include: its condition, or NULL with *why for a slow one. */
-static struct form *read_pattern(struct arena *a, const struct rule_pattern *pat, const char **why)
+/* Whether piece `small` starts piece `big` (then `big` implies `small` at the same place). */
+static int starts(const struct str *big, const struct str *small)
 {
-	struct reader r = { (const unsigned char *)pat->source,
-			    (const unsigned char *)pat->source + strlen(pat->source), a, NULL, 0,
-			    pat->caseless, 0 };
-	struct info x = read_alt(&r);
+	return small->n <= big->n && !memcmp(big->t, small->t, small->n * sizeof *small->t);
+}
+
+/*
+ * The strings one of which starts within `reach` bytes of any match: the
+ * pattern's head, if it has one that is quick to use and safe. Safe: the
+ * places before the first of them that PCRE2 no longer tries could not
+ * have matched, and trying them would have been little work (so no match
+ * limit could have been hit there).
+ */
+static struct set *head_of(struct reader *r, const struct info *x)
+{
+	struct set *h;
+
+	if (r->fixed_start || !x->head || !x->head->n || x->empty || x->reach > MAXREACH ||
+	    x->hwork > MAXWORK || !(h = set_new(r, x->head->n)))
+		return NULL;
+	/* "GP" is found wherever "GPs" is: the longer one adds nothing. */
+	for (size_t i = 0; i < x->head->n; i++) {
+		int implied = 0;
+
+		for (size_t j = 0; j < x->head->n && !implied; j++)
+			implied = j != i && starts(&x->head->v[i], &x->head->v[j]) &&
+				  (x->head->v[i].n != x->head->v[j].n || j < i);
+		if (!implied)
+			h->v[h->n++] = x->head->v[i];
+	}
+	return h;
+}
+
+/*
+ * The head of a pattern when any string will do: the first text of its
+ * matches, even if short, so a head can be a piece the conditions of
+ * other patterns look for anyway ("op" in "\bops?\b"). h->head NULL if
+ * none.
+ */
+static void read_head_any(struct arena *a, const struct rule_pattern *pat, struct info *h)
+{
+	struct reader r;
+	struct info x;
+
+	memset(&r, 0, sizeof r);
+	r.p = (const unsigned char *)pat->source;
+	r.end = r.p + strlen(pat->source);
+	r.a = a;
+	r.caseless = pat->caseless;
+	r.any_head = 1;
+	x = read_alt(&r);
+	*h = anything;
+	if (r.fail || r.p < r.end || a->oom)
+		return;
+	*h = x;
+	h->head = head_of(&r, &x);
+}
+
+/*
+ * Reads one include: its condition, or NULL with *why for a slow one; and
+ * in *h its head (h->head NULL if none).
+ */
+static struct form *read_pattern(struct arena *a, const struct rule_pattern *pat, const char **why,
+				 struct info *h)
+{
+	struct reader r;
+	struct info x;
 	struct form *f;
 
-	if (!r.fail && r.p < r.end)
-		r.fail = "an unbalanced )";
-	f = r.fail ? NULL : form_of(&r, &x);
-	if (a->oom)
-		r.fail = "out of memory";
-	if (r.fail) {
-		*why = r.fail;
-		return NULL;
+	/* Without a condition, again with shorter pieces: better than trying it everywhere. */
+	for (int relaxed = 0; relaxed < 2; relaxed++) {
+		memset(&r, 0, sizeof r);
+		r.p = (const unsigned char *)pat->source;
+		r.end = r.p + strlen(pat->source);
+		r.a = a;
+		r.caseless = pat->caseless;
+		r.relaxed = relaxed;
+		x = read_alt(&r);
+		if (!r.fail && r.p < r.end)
+			r.fail = "an unbalanced )";
+		f = r.fail ? NULL : form_of(&r, &x);
+		if (a->oom)
+			r.fail = "out of memory";
+		if (r.fail) {
+			*why = r.fail;
+			return NULL;
+		}
+		if (f->kind != F_TRUE)
+			break;
 	}
+	*h = x;
+	h->head = head_of(&r, &x);
 	if (f->kind == F_TRUE) {
 		*why = "no fixed text of 3 or more characters (or 2 capitals, with "
-		       "case=\"sensitive\") to look for first";
+		       "case=\"sensitive\", or rare ones such as \"GP\") to look for first";
 		return NULL;
 	}
 	if (form_size(f) > MAXOPS) {
@@ -1191,24 +1963,80 @@ static void set_bit(uint64_t *v, size_t i)
 	v[i / 64] |= (uint64_t)1 << (i % 64);
 }
 
-/* Fills users: for each piece, the includes whose conditions use it (once each). */
+/* How often the condition at `o` holds (see form_share()). */
+static double op_share(const struct prefilter *pf, const uint32_t *o)
+{
+	uint32_t op = *o;
+	double p = OP_KIND(op) == OP_AND ? 1 : 0, q;
+
+	if (OP_KIND(op) == OP_LIT)
+		return piece_share(&pf->pieces[OP_ARG(op)]);
+	o++;
+	for (uint32_t k = 0; k < OP_KIDS(op); k++, o += OP_SIZE(*o)) {
+		q = op_share(pf, o);
+		p = OP_KIND(op) == OP_AND ? (q < p ? q : p) : p + q;
+	}
+	return p < 1 ? p : 1;
+}
+
+/*
+ * Puts in ids[*n ...] (counting them in *n) the pieces whose finding can
+ * make the condition at `o` hold: all of an OR's, those of the rarest part
+ * of an AND (without it the AND cannot hold; the commoner parts would
+ * only have it checked more often).
+ */
+static void triggers(const struct prefilter *pf, const uint32_t *o, uint32_t *ids, size_t *n)
+{
+	uint32_t op = *o;
+	const uint32_t *best = NULL;
+	double least = 2;
+
+	if (OP_KIND(op) == OP_LIT) {
+		if (ids)
+			ids[*n] = OP_ARG(op);
+		++*n;
+		return;
+	}
+	o++;
+	for (uint32_t k = 0; k < OP_KIDS(op); k++, o += OP_SIZE(*o)) {
+		double q;
+
+		if (OP_KIND(op) == OP_OR)
+			triggers(pf, o, ids, n);
+		else if ((q = op_share(pf, o)) < least)
+			least = q, best = o;
+	}
+	if (best)
+		triggers(pf, best, ids, n);
+}
+
+/* Fills users: for each piece, the includes its finding can make candidates (once each). */
 static int index_users(struct prefilter *pf)
 {
-	size_t *last = malloc((pf->npieces + 1) * sizeof *last), total = 0;
+	size_t *last = malloc((pf->npieces + 1) * sizeof *last), total = 0, most = 0, n;
+	uint32_t *ids;
 
+	for (size_t i = 0; i < pf->ninc; i++)
+		if (pf->op_at[i + 1] - pf->op_at[i] > most)
+			most = pf->op_at[i + 1] - pf->op_at[i];
+	ids = malloc((most + 1) * sizeof *ids);
 	pf->users_at = calloc(pf->npieces + 2, sizeof *pf->users_at);
-	if (!last || !pf->users_at) {
+	if (!last || !ids || !pf->users_at) {
 		free(last);
+		free(ids);
 		return -1;
 	}
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t k = 0; k < pf->npieces; k++)
 			last[k] = SIZE_MAX;
-		for (size_t i = 0; i < pf->ninc; i++)
-			for (size_t k = pf->op_at[i]; k < pf->op_at[i + 1]; k++) {
-				size_t id = OP_ARG(pf->ops[k]);
+		for (size_t i = 0; i < pf->ninc; i++) {
+			n = 0;
+			if (pf->op_at[i + 1] > pf->op_at[i])
+				triggers(pf, pf->ops + pf->op_at[i], ids, &n);
+			for (size_t k = 0; k < n; k++) {
+				size_t id = ids[k];
 
-				if (OP_KIND(pf->ops[k]) != OP_LIT || last[id] == i)
+				if (last[id] == i)
 					continue;
 				last[id] = i;
 				if (pass == 0)
@@ -1216,6 +2044,7 @@ static int index_users(struct prefilter *pf)
 				else
 					pf->users[pf->users_at[id + 1]++] = (uint32_t)i;
 			}
+		}
 		if (pass == 0) {
 			/* users_at[k + 1] is where piece k's users start; filling moves it to the end. */
 			for (size_t k = 0; k < pf->npieces; k++) {
@@ -1224,43 +2053,57 @@ static int index_users(struct prefilter *pf)
 			}
 			if (!(pf->users = malloc((total ? total : 1) * sizeof *pf->users))) {
 				free(last);
+				free(ids);
 				return -1;
 			}
 		}
 	}
 	free(last);
+	free(ids);
 	return 0;
 }
 
-/* The pieces as Vectorscan literals: ignoring case where any letter does. */
+/*
+ * The pieces as Vectorscan literals: ignoring case where any letter does.
+ * Pieces of one byte are left to memchr() (they slow Vectorscan down).
+ */
 static int compile_pieces(struct prefilter *pf, struct err *e)
 {
-	size_t n = pf->npieces + 2;
-	char **expr = calloc(n, sizeof *expr);
-	unsigned *flags = calloc(n, sizeof *flags), *ids = calloc(n, sizeof *ids);
-	size_t *lens = calloc(n, sizeof *lens);
+	size_t n = 0, cap = pf->npieces + 2;
+	char **expr = calloc(cap, sizeof *expr);
+	unsigned *flags = calloc(cap, sizeof *flags), *ids = calloc(cap, sizeof *ids);
+	size_t *lens = calloc(cap, sizeof *lens);
 	hs_compile_error_t *ce = NULL;
 	int ok = -1;
 
-	if (!expr || !flags || !ids || !lens)
+	if (!expr || !flags || !ids || !lens || !(pf->single = calloc(cap, sizeof *pf->single)))
 		goto oom;
-	for (size_t i = 0; i < n; i++) {
-		ids[i] = (unsigned)i;
-		flags[i] = HS_FLAG_SINGLEMATCH;
+	for (size_t i = 0; i < cap; i++) {
 		if (i >= pf->npieces) { /* U+017F and U+212A, in UTF-8 */
-			if (!(expr[i] = strdup(i == pf->npieces ? "\xc5\xbf" : "\xe2\x84\xaa")))
+			ids[n] = (unsigned)i;
+			flags[n] = HS_FLAG_SINGLEMATCH;
+			if (!(expr[n] = strdup(i == pf->npieces ? "\xc5\xbf" : "\xe2\x84\xaa")))
 				goto oom;
-			lens[i] = strlen(expr[i]);
+			lens[n] = strlen(expr[n]);
+			n++;
 			continue;
 		}
-		if (!(expr[i] = malloc(pf->pieces[i].n + 1)))
+		if (pf->pieces[i].n == 1) {
+			pf->single[pf->nsingle++] = (uint32_t)i;
+			continue;
+		}
+		ids[n] = (unsigned)i;
+		/* Of a head every place is wanted, to keep the first. */
+		flags[n] = pf->is_head[i] ? 0 : HS_FLAG_SINGLEMATCH;
+		if (!(expr[n] = malloc(pf->pieces[i].n + 1)))
 			goto oom;
 		for (size_t k = 0; k < pf->pieces[i].n; k++) {
-			expr[i][k] = (char)(pf->pieces[i].t[k] & 0xFF);
+			expr[n][k] = (char)(pf->pieces[i].t[k] & 0xFF);
 			if (pf->pieces[i].t[k] & T_FOLD)
-				flags[i] |= HS_FLAG_CASELESS;
+				flags[n] |= HS_FLAG_CASELESS;
 		}
-		lens[i] = pf->pieces[i].n;
+		lens[n] = pf->pieces[i].n;
+		n++;
 	}
 	if (hs_compile_lit_multi((const char *const *)expr, flags, ids, lens, (unsigned)n,
 				 HS_MODE_BLOCK, NULL, &pf->db, &ce) != HS_SUCCESS) {
@@ -1277,7 +2120,7 @@ static int compile_pieces(struct prefilter *pf, struct err *e)
 oom:
 	err_set(e, EXIT_SYSTEM, "out of memory for the prefilter");
 out:
-	for (size_t i = 0; expr && i < n; i++)
+	for (size_t i = 0; expr && i < cap; i++)
 		free(expr[i]);
 	free(expr);
 	free(flags);
@@ -1289,32 +2132,48 @@ out:
 struct prefilter *prefilter_build(const struct ruleset *rs, struct err *e)
 {
 	struct prefilter *pf = calloc(1, sizeof *pf);
-	struct build b = { pf, 0, 0, 0, NULL };
+	struct build b = { pf, 0, 0, 0, 0, 0, NULL, NULL };
 	struct arena a = { NULL, 0 };
+	struct info *h = NULL;
 	size_t g = 0;
 
 	if (!pf)
 		goto oom;
 	pf->rs = rs;
-	pf->ninc = rs->nincludes;
+	pf->ninc = pf->npat = rs->nincludes;
+	for (size_t t = 0; t < rs->nthemes; t++)
+		pf->npat += rs->themes[t].nexcludes;
 	pf->words = (pf->ninc + 63) / 64 + 1;
 	pf->theme_words = (rs->nthemes + 63) / 64 + 1;
-	pf->inc = calloc(pf->ninc + 1, sizeof *pf->inc);
+	pf->pat = calloc(pf->npat + 1, sizeof *pf->pat);
 	pf->inc_theme = calloc(pf->ninc + 1, sizeof *pf->inc_theme);
+	pf->first_exclude = calloc(rs->nthemes + 1, sizeof *pf->first_exclude);
 	pf->why = calloc(pf->ninc + 1, sizeof *pf->why);
 	pf->op_at = calloc(pf->ninc + 1, sizeof *pf->op_at);
+	pf->head_at = calloc(pf->npat + 1, sizeof *pf->head_at);
+	pf->reach = calloc(pf->npat + 1, sizeof *pf->reach);
+	pf->gaps = calloc(4 * (pf->npat + 1), sizeof *pf->gaps);
+	pf->ngaps = calloc(pf->npat + 1, sizeof *pf->ngaps);
+	pf->wb = calloc(pf->npat + 1, sizeof *pf->wb);
+	pf->hwork = calloc(pf->npat + 1, sizeof *pf->hwork);
 	pf->always = calloc(pf->words, sizeof *pf->always);
 	pf->always_themes = calloc(pf->theme_words, sizeof *pf->always_themes);
-	if (!pf->inc || !pf->inc_theme || !pf->why || !pf->op_at || !pf->always ||
-	    !pf->always_themes)
+	if (!pf->pat || !pf->inc_theme || !pf->first_exclude || !pf->why || !pf->op_at ||
+	    !pf->head_at || !pf->reach || !pf->gaps || !pf->ngaps || !pf->wb || !pf->hwork ||
+	    !pf->always || !pf->always_themes)
+		goto oom;
+	/* Each pattern's head two ways: from read_pattern(), and with any string. */
+	if (!(h = calloc(2 * (pf->npat + 1), sizeof *h)))
 		goto oom;
 	for (size_t t = 0; t < rs->nthemes; t++)
 		for (size_t i = 0; i < rs->themes[t].nincludes; i++, g++) {
 			const struct rule_pattern *pat = &rs->themes[t].includes[i];
-			struct form *f = read_pattern(&a, pat, &pf->why[g]);
-			long depth;
+			struct form *f;
 
-			pf->inc[g] = pat;
+			h[2 * g] = anything;
+			f = read_pattern(&a, pat, &pf->why[g], &h[2 * g]);
+			read_head_any(&a, pat, &h[2 * g + 1]);
+			pf->pat[g] = pat;
 			pf->inc_theme[g] = t;
 			pf->op_at[g] = b.nops;
 			if (!f) {
@@ -1325,16 +2184,55 @@ struct prefilter *prefilter_build(const struct ruleset *rs, struct err *e)
 				pf->nslow++;
 				continue;
 			}
-			if ((depth = emit_form(&b, f)) < 0)
+			if (emit_form(&b, f) < 0)
 				goto oom;
-			if ((size_t)depth > pf->stack)
-				pf->stack = (size_t)depth;
 			pf->why[g] = NULL;
 		}
 	pf->op_at[g] = b.nops;
+	for (size_t t = 0, x = 0; t < rs->nthemes; t++) {
+		pf->first_exclude[t] = x;
+		for (size_t i = 0; i < rs->themes[t].nexcludes; i++, x++) {
+			size_t k = pf->ninc + x;
+			const char *why = NULL;
+
+			pf->pat[k] = &rs->themes[t].excludes[i];
+			h[2 * k] = anything;
+			read_pattern(&a, pf->pat[k], &why, &h[2 * k]);
+			read_head_any(&a, pf->pat[k], &h[2 * k + 1]);
+			if (a.oom)
+				goto oom;
+		}
+	}
+	/* With all the conditions' pieces known, the heads. */
+	for (size_t k = 0; k < pf->npat; k++) {
+		int rc;
+
+		pf->head_at[k] = b.nheads;
+		pf->reach[k] = NOLEN;
+		if ((rc = add_heads(&b, k, &h[2 * k + 1])) == 0)
+			rc = add_heads(&b, k, &h[2 * k]);
+		if (rc < 0)
+			goto oom;
+	}
+	pf->head_at[pf->npat] = b.nheads;
+	free(h);
+	h = NULL;
 	pf->ops = b.ops;
-	b.ops = NULL;
+	pf->heads = b.heads;
+	b.ops = b.heads = NULL;
 	arena_free(&a);
+	if (!(pf->is_head = calloc(pf->npieces + 1, 1)) || !(pf->any_piece = calloc(g + 1, 1)))
+		goto oom;
+	for (size_t i = 0; i < g; i++) {
+		size_t from = pf->op_at[i], to = pf->op_at[i + 1], k = from + 1;
+
+		while (k < to && OP_KIND(pf->ops[k]) == OP_LIT)
+			k++;
+		pf->any_piece[i] = to > from && k == to &&
+				   (to == from + 1 || OP_KIND(pf->ops[from]) == OP_OR);
+	}
+	for (size_t k = 0; k < pf->head_at[pf->npat]; k++)
+		pf->is_head[pf->heads[k]] = 1;
 	if (index_users(pf) < 0)
 		goto oom;
 	if (pf->npieces && compile_pieces(pf, e) < 0) {
@@ -1344,7 +2242,9 @@ struct prefilter *prefilter_build(const struct ruleset *rs, struct err *e)
 	return pf;
 oom:
 	arena_free(&a);
+	free(h);
 	free(b.ops);
+	free(b.heads);
 	prefilter_free(pf);
 	err_set(e, EXIT_SYSTEM, "out of memory building the prefilter");
 	return NULL;
@@ -1363,8 +2263,19 @@ void prefilter_free(struct prefilter *pf)
 	free(pf->users);
 	free(pf->ops);
 	free(pf->op_at);
-	free(pf->inc);
+	free(pf->head_at);
+	free(pf->heads);
+	free(pf->reach);
+	free(pf->gaps);
+	free(pf->ngaps);
+	free(pf->wb);
+	free(pf->hwork);
+	free(pf->is_head);
+	free(pf->any_piece);
+	free(pf->single);
+	free(pf->pat);
 	free(pf->inc_theme);
+	free(pf->first_exclude);
 	free(pf->why);
 	free(pf->always);
 	free(pf->always_themes);
@@ -1381,7 +2292,7 @@ const struct rule_pattern *prefilter_slow(const struct prefilter *pf, size_t i, 
 	for (size_t g = 0; g < pf->ninc; g++)
 		if (pf->why[g] && i-- == 0) {
 			*why = pf->why[g];
-			return pf->inc[g];
+			return pf->pat[g];
 		}
 	return NULL;
 }
@@ -1400,12 +2311,17 @@ struct prefilter_scratch *prefilter_scratch_new(const struct prefilter *pf, stru
 	s->pf = pf;
 	s->md = pcre2_match_data_create(1, NULL);
 	s->seen = calloc(pf->npieces + 1, sizeof *s->seen);
+	s->first = calloc(pf->npieces + 1, sizeof *s->first);
+	s->occ_last = calloc(pf->npieces + 1, sizeof *s->occ_last);
+	s->occ_pos = calloc(OCCMAX, sizeof *s->occ_pos);
+	s->occ_next = calloc(OCCMAX, sizeof *s->occ_next);
+	s->mctx = pcre2_match_context_copy(pf->rs->mctx);
 	s->found = calloc(pf->npieces + 1, sizeof *s->found);
 	s->tried = calloc(pf->ninc + 1, sizeof *s->tried);
 	s->cand = calloc(pf->words, sizeof *s->cand);
 	s->themes = calloc(pf->theme_words, sizeof *s->themes);
-	s->stk = calloc(pf->stack + 1, 1);
-	if (!s->md || !s->seen || !s->found || !s->tried || !s->cand || !s->themes || !s->stk)
+	if (!s->md || !s->seen || !s->first || !s->occ_last || !s->occ_pos ||
+	    !s->occ_next || !s->mctx || !s->found || !s->tried || !s->cand || !s->themes)
 		goto oom;
 	if (pf->proto && hs_clone_scratch(pf->proto, &s->hs) != HS_SUCCESS)
 		goto oom;
@@ -1423,12 +2339,38 @@ void prefilter_scratch_free(struct prefilter_scratch *s)
 	hs_free_scratch(s->hs);
 	pcre2_match_data_free(s->md);
 	free(s->seen);
+	free(s->first);
+	free(s->occ_last);
+	free(s->occ_pos);
+	free(s->occ_next);
+	pcre2_match_context_free(s->mctx);
 	free(s->found);
 	free(s->tried);
 	free(s->cand);
 	free(s->themes);
-	free(s->stk);
 	free(s);
+}
+
+/* Piece `id` starts at byte `from`. */
+static void found_at(struct prefilter_scratch *s, unsigned id, size_t from)
+{
+	if (s->seen[id] != s->stamp) {
+		s->seen[id] = s->stamp;
+		s->first[id] = (size_t)from;
+		s->found[s->nfound++] = id;
+		s->occ_last[id] = NONE;
+	} else if (from < s->first[id]) {
+		s->first[id] = (size_t)from;
+	}
+	if (s->pf->is_head[id]) {
+		if (s->nocc == OCCMAX) {
+			s->occ_full = 1;
+		} else {
+			s->occ_pos[s->nocc] = (uint32_t)from;
+			s->occ_next[s->nocc] = s->occ_last[id];
+			s->occ_last[id] = (uint32_t)s->nocc++;
+		}
+	}
 }
 
 static int on_piece(unsigned int id, unsigned long long from, unsigned long long to,
@@ -1437,45 +2379,64 @@ static int on_piece(unsigned int id, unsigned long long from, unsigned long long
 	struct prefilter_scratch *s = ctx;
 
 	(void)from;
-	(void)to;
 	(void)flags;
 	if (id >= s->pf->npieces) {
 		s->every = 1;
 		return 1; /* no need to look further */
 	}
-	s->seen[id] = s->stamp;
-	s->found[s->nfound++] = id;
+	found_at(s, id, to - s->pf->pieces[id].n); /* a piece is as long in the text as it is */
 	return 0;
 }
 
-/* Whether include `i`'s condition holds for the pieces found. */
-static int holds(const struct prefilter *pf, struct prefilter_scratch *s, size_t i)
+/* The pieces of one byte, with memchr(): the first place, or all for a head. */
+static void find_single(const struct prefilter *pf, struct prefilter_scratch *s, const char *text,
+			size_t len)
 {
-	size_t sp = 0;
+	for (size_t k = 0; k < pf->nsingle; k++) {
+		uint32_t id = pf->single[k];
+		tok t = pf->pieces[id].t[0];
 
-	for (size_t k = pf->op_at[i]; k < pf->op_at[i + 1]; k++) {
-		uint32_t op = pf->ops[k], n = OP_ARG(op);
-		unsigned char v;
+		for (int c = 0; c < 1 + !!(t & T_FOLD); c++) {
+			int b = c ? (t & 0xFF) ^ 0x20 : t & 0xFF; /* a letter ignoring case: both */
+			const char *p = text, *end = text + len;
 
-		switch (OP_KIND(op)) {
-		case OP_LIT:
-			s->stk[sp++] = s->seen[n] == s->stamp;
-			break;
-		case OP_AND:
-			v = 1;
-			for (uint32_t j = 0; j < n; j++)
-				v &= s->stk[--sp];
-			s->stk[sp++] = v;
-			break;
-		default:
-			v = 0;
-			for (uint32_t j = 0; j < n; j++)
-				v |= s->stk[--sp];
-			s->stk[sp++] = v;
-			break;
+			while (p < end && (p = memchr(p, b, (size_t)(end - p)))) {
+				found_at(s, id, (size_t)(p - text));
+				if (!pf->is_head[id])
+					break;
+				p++;
+			}
 		}
 	}
-	return sp == 1 && s->stk[0];
+}
+
+/* Whether the condition at `o` holds for the pieces found; AND and OR stop once they know. */
+static int holds(const uint32_t *o, const struct prefilter_scratch *s)
+{
+	uint32_t op = *o;
+	int all;
+
+	if (OP_KIND(op) == OP_LIT)
+		return s->seen[OP_ARG(op)] == s->stamp;
+	all = OP_KIND(op) == OP_AND;
+	o++;
+	for (uint32_t k = 0; k < OP_KIDS(op); k++) {
+		if (holds(o, s) != all)
+			return !all;
+		o += OP_SIZE(*o);
+	}
+	return all;
+}
+
+/* Whether pattern `k` can match: it has no head, or one of its heads was found. */
+static int head_found(const struct prefilter *pf, const struct prefilter_scratch *s, size_t k)
+{
+	if (pf->reach[k] == NOLEN)
+		return 1;
+	for (size_t i = pf->head_at[k]; i < pf->head_at[k + 1]; i++)
+		if (s->seen[pf->heads[i]] == s->stamp)
+			return 1;
+	return 0;
 }
 
 /* Chooses the includes and themes to try on `text`. */
@@ -1485,6 +2446,8 @@ static void choose(const struct prefilter *pf, struct prefilter_scratch *s, cons
 	memcpy(s->cand, pf->always, pf->words * sizeof *s->cand);
 	memcpy(s->themes, pf->always_themes, pf->theme_words * sizeof *s->themes);
 	s->nfound = 0;
+	s->nocc = 0;
+	s->occ_full = 0;
 	s->every = len > UINT_MAX;
 	if (++s->stamp == 0) { /* wrapped: forget the old stamps */
 		memset(s->seen, 0, pf->npieces * sizeof *s->seen);
@@ -1494,6 +2457,8 @@ static void choose(const struct prefilter *pf, struct prefilter_scratch *s, cons
 	if (pf->db && !s->every &&
 	    hs_scan(pf->db, text, (unsigned int)len, 0, s->hs, on_piece, s) != HS_SUCCESS)
 		s->every = 1; /* stopped by a folding character, or failed: try everything */
+	if (!s->every)
+		find_single(pf, s, text, len);
 	if (s->every) {
 		memset(s->cand, 0xFF, pf->words * sizeof *s->cand);
 		memset(s->themes, 0xFF, pf->theme_words * sizeof *s->themes);
@@ -1508,12 +2473,267 @@ static void choose(const struct prefilter *pf, struct prefilter_scratch *s, cons
 			if (s->tried[i] == s->stamp)
 				continue;
 			s->tried[i] = s->stamp;
-			if (holds(pf, s, i)) {
-				set_bit(s->cand, i);
-				set_bit(s->themes, pf->inc_theme[i]);
-			}
+			if (s->stats)
+				s->stats->checks++;
+			/* Found through one of its pieces, "one of them" holds. */
+			if ((!pf->any_piece[i] && !holds(pf->ops + pf->op_at[i], s)) ||
+			    !head_found(pf, s, i))
+				continue;
+			set_bit(s->cand, i);
+			set_bit(s->themes, pf->inc_theme[i]);
 		}
 	}
+}
+
+void prefilter_scratch_count(struct prefilter_scratch *s, struct prefilter_stats *st)
+{
+	s->stats = st;
+}
+
+static unsigned long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (unsigned long long)ts.tv_sec * 1000000000u + (unsigned long long)ts.tv_nsec;
+}
+
+/* Counts include `g` (or an exclude, g SIZE_MAX) tried, which gave `rc`. */
+static void count(const struct prefilter *pf, struct prefilter_stats *st, size_t g, int rc,
+		  unsigned long long since)
+{
+	unsigned long long ns = now_ns() - since;
+
+	if (g == SIZE_MAX) {
+		st->excludes++;
+		st->excluded += rc > 0;
+		st->ns_excludes += ns;
+		return;
+	}
+	st->includes++;
+	st->missed += rc == 0;
+	st->slow += pf->why[g] != NULL;
+	st->ns_includes += ns;
+	if (rc == 0)
+		st->ns_missed += ns;
+	if (st->runs)
+		st->runs[g]++;
+	if (st->misses)
+		st->misses[g] += rc == 0;
+	if (st->ns)
+		st->ns[g] += ns;
+}
+
+/*
+ * One pattern from byte `from`, a match starting at `upto` at the latest
+ * (PCRE2_UNSET: anywhere): 1 with its span in *start, *end (if `start`),
+ * 0 without, -1 when it gave up.
+ */
+static int run(struct prefilter_scratch *s, const struct rule_pattern *pat, const char *text,
+	       size_t len, size_t from, size_t upto, size_t *start, size_t *end)
+{
+	int rc;
+
+	if (!pat->code)
+		return -1;
+	pcre2_set_offset_limit(s->mctx, upto);
+	/* The text is valid UTF-8 and `from` starts a character: no checks needed. */
+	if (pat->jit)
+		rc = pcre2_jit_match(pat->code, (PCRE2_SPTR)text, len, from, PCRE2_NO_UTF_CHECK,
+				     s->md, s->mctx);
+	else
+		rc = pcre2_match(pat->code, (PCRE2_SPTR)text, len, from, PCRE2_NO_UTF_CHECK, s->md,
+				 s->mctx);
+	if (s->stats)
+		s->stats->calls++;
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return 0;
+	if (rc < 0)
+		return -1;
+	if (start) {
+		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
+
+		*start = ov[0];
+		*end = ov[1];
+	}
+	return 1;
+}
+
+/* The first character at or before byte `at` of valid UTF-8 `text`. */
+static size_t char_start(const char *text, size_t at)
+{
+	while (at > 0 && ((unsigned char)text[at] & 0xC0) == 0x80)
+		at--;
+	return at;
+}
+
+/*
+ * Whether pattern `g` may be tried near its heads only: it has heads, and
+ * where none is within reach a try is little work. With gaps, such a try
+ * can take each gap along a run of its bytes, so the longest such run in
+ * the text must be short enough to keep that far below the match limit.
+ */
+static int near_heads(const struct prefilter *pf, size_t g, const char *text, size_t len)
+{
+	const uint64_t *gap = pf->gaps + 4 * g;
+	double work = pf->hwork[g];
+	size_t run = 0, longest = 0;
+
+	if (pf->reach[g] == NOLEN)
+		return 0;
+	for (int k = 0; k < pf->ngaps[g]; k++)
+		work *= (double)len + 1;
+	if (work <= GAPWORK) /* the whole text as the run: no need to look */
+		return 1;
+	work = pf->hwork[g];
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)text[i];
+
+		run = gap[c / 64] >> (c % 64) & 1 ? run + 1 : 0;
+		longest = run > longest ? run : longest;
+	}
+	for (int k = 0; k < pf->ngaps[g]; k++)
+		work *= (double)longest + 1;
+	return work <= GAPWORK;
+}
+
+static int word_byte(unsigned char c)
+{
+	return c == '_' || (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+/*
+ * Whether \b may hold at byte `p` of `text`: surely not if both sides are
+ * ASCII and both are or are not word characters (as PCRE2 has them with
+ * Unicode properties too). Next to a character outside ASCII: maybe.
+ */
+static int may_be_boundary(const char *text, size_t len, size_t p)
+{
+	unsigned char before = p ? (unsigned char)text[p - 1] : 0;
+	unsigned char after = p < len ? (unsigned char)text[p] : 0;
+
+	return before >= 0x80 || after >= 0x80 || word_byte(before) != word_byte(after);
+}
+
+/* Where a match with its head at `p` can start at the earliest. */
+static size_t window_start(const struct prefilter *pf, size_t g, const char *text, size_t p)
+{
+	const uint64_t *gap = pf->gaps + 4 * g;
+
+	if (pf->ngaps[g])
+		while (p > 0 && (gap[(unsigned char)text[p - 1] / 64] >>
+				 ((unsigned char)text[p - 1] % 64) & 1))
+			p--;
+	return p > pf->reach[g] ? p - pf->reach[g] : 0;
+}
+
+/*
+ * Pattern `k` on `text`, as PCRE2 from the beginning would: a match can
+ * only start in a window before a place where one of its heads starts
+ * (its reach, and its gaps walked back over), so only those windows are
+ * tried, in order; none if no head is there. The places left out would
+ * have been little work (see head_of() and near_heads()), so could not
+ * have hit the match limit either. With too many places, from the first
+ * window on.
+ */
+static int run_pattern(const struct prefilter *pf, struct prefilter_scratch *s, size_t k,
+		       const char *text, size_t len, size_t *start, size_t *end)
+{
+	const struct rule_pattern *pat = pf->pat[k];
+	size_t from[MAXWIN], upto[MAXWIN], n = 0, first = SIZE_MAX;
+	int many = s->occ_full;
+
+	if (s->every || !near_heads(pf, k, text, len))
+		return run(s, pat, text, len, 0, PCRE2_UNSET, start, end);
+	for (size_t i = pf->head_at[k]; i < pf->head_at[k + 1]; i++) {
+		uint32_t h = pf->heads[i];
+
+		if (s->seen[h] != s->stamp)
+			continue;
+		first = s->first[h] < first ? s->first[h] : first;
+		for (uint32_t o = s->occ_last[h]; o != NONE && !many; o = s->occ_next[o]) {
+			size_t p = s->occ_pos[o], a, j = n;
+
+			if (pf->wb[k] && !may_be_boundary(text, len, p))
+				continue; /* a match would start here, with \b */
+			a = window_start(pf, k, text, p);
+			if (n == MAXWIN) {
+				many = 1;
+				break;
+			}
+			/* In order of where they start. */
+			while (j > 0 && from[j - 1] > a)
+				j--;
+			memmove(from + j + 1, from + j, (n - j) * sizeof *from);
+			memmove(upto + j + 1, upto + j, (n - j) * sizeof *upto);
+			from[j] = a;
+			upto[j] = p;
+			n++;
+		}
+	}
+	if (first == SIZE_MAX)
+		return 0;
+	if (many) /* the first window starts before the first head, or at 0 with gaps */
+		return run(s, pat, text, len,
+			   pf->ngaps[k] ? 0 : char_start(text, window_start(pf, k, text, first)),
+			   PCRE2_UNSET, start, end);
+	for (size_t i = 0; i < n; i++) {
+		size_t a = from[i], b = upto[i];
+		int rc;
+
+		while (i + 1 < n && from[i + 1] <= b + 1) {
+			i++;
+			b = upto[i] > b ? upto[i] : b;
+		}
+		if ((rc = run(s, pat, text, len, char_start(text, a), b, start, end)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/*
+ * What rules_match_only() does for theme `t` with the includes chosen:
+ * the first of them to match, in order, unless an exclude matches.
+ */
+static enum rule_result match_theme(const struct prefilter *pf, struct prefilter_scratch *s,
+				    const struct rule_theme *t, const char *text, size_t len,
+				    struct rule_hit *hit)
+{
+	int found = 0, error = 0;
+
+	for (size_t i = 0; i < t->nincludes && !found; i++) {
+		size_t g = t->first_include + i;
+		unsigned long long since;
+		int rc;
+
+		if (!(s->cand[g / 64] >> (g % 64) & 1))
+			continue;
+		since = s->stats ? now_ns() : 0;
+		rc = run_pattern(pf, s, g, text, len, &hit->start, &hit->end);
+		if (s->stats)
+			count(pf, s->stats, g, rc, since);
+		if (rc > 0) {
+			found = 1;
+			hit->rule = &t->includes[i];
+		} else if (rc < 0) {
+			error = 1;
+		}
+	}
+	if (!found)
+		return error ? RULE_ERROR : RULE_NO_MATCH;
+	for (size_t i = 0; i < t->nexcludes; i++) {
+		unsigned long long since = s->stats ? now_ns() : 0;
+		size_t k = pf->ninc + pf->first_exclude[t - pf->rs->themes] + i;
+		int rc = run_pattern(pf, s, k, text, len, NULL, NULL);
+
+		if (s->stats)
+			count(pf, s->stats, SIZE_MAX, rc, since);
+		if (rc > 0)
+			return RULE_NO_MATCH;
+		if (rc < 0)
+			return RULE_ERROR;
+	}
+	return RULE_MATCH;
 }
 
 int prefilter_tag(const struct prefilter *pf, struct prefilter_scratch *s, const char *text,
@@ -1525,6 +2745,11 @@ int prefilter_tag(const struct prefilter *pf, struct prefilter_scratch *s, const
 	if (!utf8_check(text, len, NULL))
 		return -1;
 	choose(pf, s, text, len);
+	if (s->stats) {
+		s->stats->answers++;
+		s->stats->every += s->every;
+		s->stats->pieces += s->nfound;
+	}
 	for (size_t w = 0; w * 64 < rs->nthemes; w++) {
 		uint64_t bits = s->themes[w];
 
@@ -1539,7 +2764,7 @@ int prefilter_tag(const struct prefilter *pf, struct prefilter_scratch *s, const
 			t = &rs->themes[i];
 			if (!t->nincludes || !rules_applies(t, question))
 				continue;
-			r = rules_match_only(rs, t, text, len, 1, s->md, s->cand, &out[n].hit);
+			r = match_theme(pf, s, t, text, len, &out[n].hit);
 			if (r == RULE_NO_MATCH)
 				continue;
 			out[n].theme = i;

@@ -5,9 +5,11 @@
  * it must contain ("\bparking\s+(fees?|charges?)" cannot match a text
  * without "parking" and one of "fee" or "charge"). All those pieces go into
  * one Vectorscan literal database; one pass over an answer says which
- * pieces it contains, and only the patterns whose pieces are all there are
- * run with PCRE2. A pattern the reader cannot vouch for is "slow": it is
- * run on every answer. The tags are exactly those of rules_tag_answer().
+ * pieces it contains and where, and only the patterns whose pieces are all
+ * there are run with PCRE2, and only near the places where a match of
+ * them can start (excludes too). A pattern the reader cannot vouch for is
+ * "slow": it is run on every answer. The tags are exactly those of
+ * rules_tag_answer().
  */
 #ifndef TALLY_PREFILTER_H
 #define TALLY_PREFILTER_H
@@ -45,6 +47,27 @@ void prefilter_scratch_free(struct prefilter_scratch *s);
  */
 int prefilter_tag(const struct prefilter *pf, struct prefilter_scratch *s, const char *text,
 		  size_t len, const char *question, struct rule_tag *out);
+
+/* What the matching did, for tuning it (bench/naive_tag --stats). */
+struct prefilter_stats {
+	unsigned long long answers;   /* valid UTF-8 ones */
+	unsigned long long every;     /* answers given every pattern (a folding character) */
+	unsigned long long pieces;    /* pieces found */
+	unsigned long long checks;    /* conditions checked */
+	unsigned long long includes;  /* include patterns tried (the candidates) */
+	unsigned long long missed;    /* of those, without a match: the prefilter's false hits */
+	unsigned long long slow;      /* tries of slow includes (also in includes) */
+	unsigned long long excludes;  /* exclude patterns tried (an include matched) */
+	unsigned long long excluded;  /* of those, with a match */
+	unsigned long long calls;     /* PCRE2 calls for all those (none, one, or one a window) */
+	unsigned long long ns_includes, ns_missed, ns_excludes; /* time in them, and in misses */
+	unsigned long long *runs;     /* per include (numbered as in the set): tries, */
+	unsigned long long *misses;   /* tries without a match */
+	unsigned long long *ns;       /* and nanoseconds; each may be NULL */
+};
+
+/* From now on, adds what `s` does to `st` (NULL: stop counting). */
+void prefilter_scratch_count(struct prefilter_scratch *s, struct prefilter_stats *st);
 
 /*
  * The characters outside ASCII that PCRE2, ignoring case, takes for ASCII

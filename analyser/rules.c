@@ -58,7 +58,8 @@ static void compile(struct parse *p, struct rule_pattern *pat, int caseless)
 {
 	int errcode;
 	PCRE2_SIZE off;
-	uint32_t opts = PCRE2_UTF | PCRE2_UCP | (caseless ? PCRE2_CASELESS : 0);
+	/* The offset limit lets the prefilter try a pattern only where a match can start. */
+	uint32_t opts = PCRE2_UTF | PCRE2_UCP | PCRE2_USE_OFFSET_LIMIT | (caseless ? PCRE2_CASELESS : 0);
 
 	pat->caseless = caseless;
 	pat->code = pcre2_compile((PCRE2_SPTR)pat->source, PCRE2_ZERO_TERMINATED, opts, &errcode,
@@ -77,7 +78,7 @@ static void compile(struct parse *p, struct rule_pattern *pat, int caseless)
 		return;
 	}
 	/* JIT where the platform has it; the interpreter gives the same answers. */
-	pcre2_jit_compile(pat->code, PCRE2_JIT_COMPLETE);
+	pat->jit = pcre2_jit_compile(pat->code, PCRE2_JIT_COMPLETE) == 0;
 }
 
 static void read_patterns(struct parse *p, xmlNodePtr tn, const char *what, const char *code,

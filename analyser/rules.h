@@ -25,6 +25,7 @@ struct rule_pattern {
 	char *source;         /* the pattern as written */
 	long line;            /* in the rules file */
 	int caseless;         /* compiled with PCRE2_CASELESS */
+	int jit;              /* JIT-compiled: pcre2_jit_match() may be used */
 	pcre2_code *code;
 };
 

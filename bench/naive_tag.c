@@ -1,7 +1,7 @@
 /*
  * naive_tag: the straightforward baseline for the tagging benchmark.
  *
- * usage: naive_tag [--prefilter] DB RULES OUT.tsv
+ * usage: naive_tag [--prefilter | --stats] DB RULES OUT.tsv
  *
  * Reads every free-text answer of DB in id order and runs every pattern of
  * RULES on it with pcre2_match(): all includes of every theme that applies
@@ -16,7 +16,10 @@
  * With --prefilter the same loop lets the prefilter (analyser/prefilter.h)
  * choose the patterns, as `analyser tag` does but in one thread and without
  * the database writes: the cost of the matching alone, to set beside the
- * naive loop's.
+ * naive loop's. --stats is --prefilter that also says on stderr, per
+ * answer, how many pieces were found, includes tried, of those how many
+ * did not match (the prefilter's false hits), excludes tried and PCRE2
+ * calls, and which includes take longest (timing each slows the run).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +42,53 @@ static void fast(const struct ruleset *rs, const struct prefilter *pf,
 		if (tags[k].result == RULE_MATCH)
 			fprintf(out, "%lld\t%s\t%s\t%zu\t%zu\n", id, rs->themes[tags[k].theme].code,
 				tags[k].hit.rule->id, tags[k].hit.start, tags[k].hit.end);
+}
+
+/* Compares include numbers by time, most first. */
+static const unsigned long long *by_time;
+
+static int most_time(const void *a, const void *b)
+{
+	unsigned long long x = by_time[*(const size_t *)a], y = by_time[*(const size_t *)b];
+
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+static void print_stats(const struct ruleset *rs, const struct prefilter_stats *st)
+{
+	double n = st->answers ? (double)st->answers : 1;
+	const struct rule_pattern **inc = calloc(rs->nincludes + 1, sizeof *inc);
+	size_t *order = calloc(rs->nincludes + 1, sizeof *order), g = 0;
+
+	fprintf(stderr, "%llu answers, %llu given every pattern; per answer %.2f pieces found, "
+			"%.2f conditions checked, %.3f PCRE2 calls\n",
+		st->answers, st->every, (double)st->pieces / n, (double)st->checks / n,
+		(double)st->calls / n);
+	fprintf(stderr, "per answer: %.3f includes tried (%.3f slow) in %.0f ns, %.3f of them "
+			"without a match in %.0f ns; %.3f excludes tried, %.3f with a match, "
+			"%.0f ns\n",
+		(double)st->includes / n, (double)st->slow / n, (double)st->ns_includes / n,
+		(double)st->missed / n, (double)st->ns_missed / n, (double)st->excludes / n,
+		(double)st->excluded / n, (double)st->ns_excludes / n);
+	if (!inc || !order)
+		goto out;
+	for (size_t t = 0; t < rs->nthemes; t++)
+		for (size_t i = 0; i < rs->themes[t].nincludes; i++, g++) {
+			inc[g] = &rs->themes[t].includes[i];
+			order[g] = g;
+		}
+	by_time = st->ns;
+	qsort(order, rs->nincludes, sizeof *order, most_time);
+	fprintf(stderr, "the includes that take longest (per 1000 answers: tries, misses, "
+			"microseconds):\n");
+	for (size_t k = 0; k < rs->nincludes && k < 25 && st->ns[order[k]]; k++)
+		fprintf(stderr, "%8.1f %8.1f %8.1f  %s  %.80s\n",
+			1000.0 * (double)st->runs[order[k]] / n,
+			1000.0 * (double)st->misses[order[k]] / n, (double)st->ns[order[k]] / n,
+			inc[order[k]]->id, inc[order[k]]->source);
+out:
+	free(inc);
+	free(order);
 }
 
 /* The naive loop's tags of one answer: every pattern of every theme that applies. */
@@ -86,12 +136,14 @@ int main(int argc, char **argv)
 	sqlite3_stmt *st = NULL;
 	pcre2_match_data *md = NULL;
 	FILE *out = NULL;
-	int rc, prefiltered = argc == 5 && !strcmp(argv[1], "--prefilter");
+	struct prefilter_stats stats = { 0 };
+	int rc, counting = argc == 5 && !strcmp(argv[1], "--stats");
+	int prefiltered = argc == 5 && (counting || !strcmp(argv[1], "--prefilter"));
 
 	argv += prefiltered;
 	argc -= prefiltered;
 	if (argc != 4) {
-		fprintf(stderr, "usage: naive_tag [--prefilter] DB RULES OUT.tsv\n");
+		fprintf(stderr, "usage: naive_tag [--prefilter | --stats] DB RULES OUT.tsv\n");
 		return EXIT_USAGE;
 	}
 	err_init(&e);
@@ -101,6 +153,16 @@ int main(int argc, char **argv)
 			    !(tags = calloc(rs->nthemes + 1, sizeof *tags)))) {
 		err_set(&e, EXIT_SYSTEM, "cannot set up the prefilter");
 		goto out;
+	}
+	if (counting) {
+		stats.runs = calloc(rs->nincludes + 1, sizeof *stats.runs);
+		stats.misses = calloc(rs->nincludes + 1, sizeof *stats.misses);
+		stats.ns = calloc(rs->nincludes + 1, sizeof *stats.ns);
+		if (!stats.runs || !stats.misses || !stats.ns) {
+			err_set(&e, EXIT_SYSTEM, "out of memory");
+			goto out;
+		}
+		prefilter_scratch_count(s, &stats);
 	}
 	if (!(md = pcre2_match_data_create(1, NULL))) {
 		err_set(&e, EXIT_SYSTEM, "out of memory");
@@ -128,6 +190,8 @@ int main(int argc, char **argv)
 	}
 	if (rc != SQLITE_DONE)
 		db_fail(db, "reading the answers", &e);
+	else if (counting)
+		print_stats(rs, &stats);
 out:
 	if (out && fclose(out) != 0)
 		err_set(&e, EXIT_SYSTEM, "cannot write %s", argv[3]);
@@ -135,6 +199,9 @@ out:
 	pcre2_match_data_free(md);
 	db_close(db, &e);
 	free(tags);
+	free(stats.runs);
+	free(stats.misses);
+	free(stats.ns);
 	prefilter_scratch_free(s);
 	prefilter_free(pf);
 	ruleset_free(rs);
