@@ -553,7 +553,7 @@ int tagger_run(sqlite3 *db, long long exercise_id, const struct ruleset *rs,
 	/*
 	 * Every tag refers to an answer read and a theme stored in this same
 	 * transaction, so checking those two references on each of millions
-	 * of inserts (a third of the writing) proves nothing: foreign keys are
+	 * of inserts proves nothing and costs time: foreign keys are
 	 * off for the run (the pragma only works outside a transaction), and
 	 * the old rule set is removed by hand instead of by its cascades
 	 * (tests/e2e/analyser.sh checks foreign_key_check after tagging).
