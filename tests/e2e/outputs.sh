@@ -87,4 +87,65 @@ done
 left=$(cd "$TMP/out" && ls | grep -c 'tmp-[A-Za-z0-9]\{6\}$')
 expect_eq "killed exports: temporaries left" "$left" 0
 
+# --- CSV cells that cannot start a formula ---------------------------------------
+# Labels from the exercise and the rule set that a spreadsheet would run
+# (the loaders trim the tab and CR; check_textout covers those).
+H=$TMP/hostile.db
+sed -e 's|>Cannock Chase<|>=HYPERLINK("http://example.org/","x")<|' \
+    -e "s|>East Staffordshire<|>+cmd\|' /C calc'!A0<|" \
+    -e 's|>Lichfield<|>-2+3<|' \
+    -e 's|>Newcastle-under-Lyme<|>@SUM(1;2)<|' \
+    -e 's|>South Staffordshire<|>\&#9;=1+1<|' \
+    -e 's|>Stafford<|>-5<|' \
+    "$S/exercise-2019.xml" >"$TMP/hostile-exercise.xml"
+sed -e 's|label="Urgent and emergency care"|label="=1+1"|' \
+    -e 's|label="Ambulances and paramedics"|label="\&#13;=2+2"|' \
+    "$S/rules/twb-2019.rules.xml" >"$TMP/hostile.rules.xml"
+"$COLLECTOR" init "$H" "$TMP/hostile-exercise.xml" >/dev/null
+"$COLLECTOR" postcodes load "$H" "$S/postcodes/outward-shares.csv" "$S/postcodes/staffs-postcodes.csv" >/dev/null
+"$COLLECTOR" import "$H" "$X/google-forms-online.csv" --map "$X/google-forms-online.map.xml" -q >/dev/null
+"$ANALYSER" tag "$H" "$TMP/hostile.rules.xml" >/dev/null
+run "$ANALYSER" counts "$H" --format csv --output "$TMP/hc.csv"
+expect_rc "counts csv with formula labels" 0
+run "$ANALYSER" counts "$H" --format csv --by district,channel --no-suppress --output "$TMP/hc2.csv"
+expect_rc "crosstab csv with formula labels" 0
+run "$ANALYSER" export "$H" --healthwatch "$TMP/hx.csv"
+expect_rc "export csv with formula labels" 0
+run "$ANALYSER" export "$H" --healthwatch "$TMP/hx.xlsx"
+expect_rc "export xlsx with formula labels" 0
+# csv_safe FILE: no cell starts a formula, the labels are there behind a
+# quote mark, plain numbers are left as numbers.
+csv_safe() {
+	python3 - "$1" <<'PY'
+import csv, re, sys
+rows = list(csv.reader(open(sys.argv[1], encoding='utf-8', newline='')))
+cells = [c for r in rows for c in r]
+number = re.compile(r'^[-+]?[0-9]+(\.[0-9]+)?$')
+risky = [c for c in cells if c[:1] in ('=', '+', '-', '@', '\t', '\r') and not number.match(c)]
+assert not risky, 'cells that start a formula: %r' % risky[:5]
+for want in ("'=HYPERLINK(\"http://example.org/\",\"x\")", "'+cmd|' /C calc'!A0", "'-2+3",
+             "'@SUM(1;2)", "'=1+1"):
+    assert want in cells, 'missing %r' % want
+assert '-5' in cells, 'the plain number label -5 was changed'
+PY
+}
+for f in hc hc2 hx; do
+	if err=$(csv_safe "$TMP/$f.csv" 2>&1); then ok "$f.csv: no cell starts a formula"
+	else fail "$f.csv: cells start formulas" "$err"; fi
+done
+# Raw bytes: the risky cells are quoted with the mark inside the quotes.
+grep -q "^URGENT,\"'=1+1\",1," "$TMP/hc.csv" && ok "counts csv: theme label written \"'=1+1\"" \
+	|| fail "counts csv: theme label not neutralised" "$(grep -m1 '=1+1' "$TMP/hc.csv")"
+# XLSX cells are strings, never formulas: the label is a shared string as it is.
+if python3 - "$TMP/hx.xlsx" <<'PY'
+import sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+sheets = [n for n in z.namelist() if n.startswith('xl/worksheets/sheet')]
+assert sheets
+for n in sheets:
+    assert b'<f>' not in z.read(n) and b'<f ' not in z.read(n), n + ' has a formula'
+assert b'<t>=HYPERLINK("http://example.org/","x")</t>' in z.read('xl/sharedStrings.xml')
+PY
+then ok "xlsx: formula labels stored as strings"; else fail "xlsx: formula labels"; fi
+
 finish
