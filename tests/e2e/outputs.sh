@@ -148,4 +148,25 @@ assert b'<t>=HYPERLINK("http://example.org/","x")</t>' in z.read('xl/sharedStrin
 PY
 then ok "xlsx: formula labels stored as strings"; else fail "xlsx: formula labels"; fi
 
+# --- XLSX sheet names --------------------------------------------------------------
+# Two demographic codes sharing their first 22 characters: "Theme by CODE"
+# is cut to Excel's 31, and the two sheets must still differ.
+L=$TMP/long.db
+long='s/"DISABILITY"/"LONG-TERM-CONDITION-OR-DISABILITY-A"/g; s/"CARER"/"LONG-TERM-CONDITION-OR-DISABILITY-B"/g'
+sed -e "$long" "$S/exercise-2019.xml" >"$TMP/long-exercise.xml"
+sed -e "$long" "$X/google-forms-online.map.xml" >"$TMP/long.map.xml"
+"$COLLECTOR" init "$L" "$TMP/long-exercise.xml" >/dev/null
+"$COLLECTOR" import "$L" "$X/google-forms-online.csv" --map "$TMP/long.map.xml" -q >/dev/null
+"$ANALYSER" tag "$L" "$S/rules/twb-2019.rules.xml" >/dev/null
+run "$ANALYSER" export "$L" --healthwatch "$TMP/long.xlsx"
+expect_rc "xlsx with long demographic codes" 0
+names=$(python3 - "$TMP/long.xlsx" <<'PY'
+import re, sys, zipfile
+wb = zipfile.ZipFile(sys.argv[1]).read('xl/workbook.xml').decode()
+print('|'.join(re.findall(r'<sheet name="([^"]*)"', wb)))
+PY
+)
+expect_eq "xlsx with long demographic codes: sheet names" "$names" \
+	"Theme by district|Theme by channel|Theme by AGE|Theme by SEX|Theme by ETHNICITY|Theme by LONG-TERM-CONDITION-OR|Theme by LONG-TERM-CONDITIO (2)|Notes"
+
 finish
