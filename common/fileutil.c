@@ -8,6 +8,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+const char *file_kind(mode_t mode)
+{
+	if (S_ISREG(mode))
+		return "a file";
+	if (S_ISDIR(mode))
+		return "a folder";
+	if (S_ISFIFO(mode))
+		return "a pipe";
+	if (S_ISCHR(mode) || S_ISBLK(mode))
+		return "a device";
+	return "a socket";
+}
+
 int file_open_input(const char *path, unsigned long long max, struct stat *sb, struct err *e)
 {
 	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
@@ -30,8 +43,7 @@ int file_open_input(const char *path, unsigned long long max, struct stat *sb, s
 	}
 	if (!S_ISREG(sb->st_mode)) {
 		err_set(e, EXIT_USAGE, "cannot read %s: not a regular file (%s)", path,
-			S_ISFIFO(sb->st_mode) ? "a pipe" : S_ISCHR(sb->st_mode) ||
-			S_ISBLK(sb->st_mode) ? "a device" : "a socket");
+			file_kind(sb->st_mode));
 		goto fail;
 	}
 	if (max && (unsigned long long)sb->st_size > max) {

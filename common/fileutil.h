@@ -14,6 +14,9 @@
 
 #define SHA256_HEX_LEN 64
 
+/* What a file of this mode is, for messages: "a pipe", "a device", "a socket"... */
+const char *file_kind(mode_t mode);
+
 /*
  * Opens `path` for reading (a descriptor the caller closes, or -1 with `e`
  * set) and fills *sb. Only a regular file is accepted: a folder, a device

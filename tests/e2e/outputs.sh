@@ -169,4 +169,41 @@ PY
 expect_eq "xlsx with long demographic codes: sheet names" "$names" \
 	"Theme by district|Theme by channel|Theme by AGE|Theme by SEX|Theme by ETHNICITY|Theme by LONG-TERM-CONDITION-OR|Theme by LONG-TERM-CONDITIO (2)|Notes"
 
+# --- inputs that never end -------------------------------------------------------
+# A device, a FIFO, a socket: refused at once, never read or waited on. A
+# huge (sparse) file: refused by its size before a byte is hashed or read.
+I=$TMP/inputs
+mkdir "$I"
+mkfifo "$I/fifo.csv"
+python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$I/sock.csv"
+truncate -s 10G "$I/huge.csv"
+MAP=$X/google-forms-online.map.xml
+# refused NAME TEXT CODE COMMAND...: the command ends within 10 seconds with CODE saying TEXT.
+refused() {
+	local name=$1 text=$2 code=$3
+	shift 3
+	run timeout 10 "$@"
+	expect_rc "$name" "$code"
+	expect_err "$name" "$text"
+}
+for f in /dev/zero "$I/fifo.csv" "$I/sock.csv"; do
+	case $f in /dev/zero) kind="a device" ;; *fifo*) kind="a pipe" ;; *) kind="a socket" ;; esac
+	why="cannot read $f: not a regular file ($kind)"
+	refused "import $kind" "$why" 2 "$COLLECTOR" import "$DB" "$f" --map "$MAP"
+	refused "import $kind as csv" "$why" 2 "$COLLECTOR" import "$DB" "$f" --map "$MAP" --format csv
+	refused "import $kind as xlsx" "$why" 2 "$COLLECTOR" import "$DB" "$f" --map "$MAP" --format xlsx
+	refused "import $kind as xform" "$why" 2 "$COLLECTOR" import "$DB" "$f" --map "$MAP" --format xform
+	refused "postcodes load $kind" "$why" 2 "$COLLECTOR" postcodes load "$DB" "$f"
+	refused "init from $kind" "$why" 2 "$COLLECTOR" init "$TMP/new.db" "$f"
+	refused "import --map $kind" "$why" 2 "$COLLECTOR" import "$DB" "$X/google-forms-online.csv" --map "$f"
+	refused "tag with $kind" "$why" 2 "$ANALYSER" tag "$DB" "$f"
+	refused "evaluate $kind" "$why" 2 "$ANALYSER" evaluate "$DB" "$f"
+done
+refused "import a 10 GB file" "$I/huge.csv is larger than" 1 "$COLLECTOR" import "$DB" "$I/huge.csv" --map "$MAP"
+refused "import a 10 GB file as csv" "$I/huge.csv is larger than" 1 \
+	"$COLLECTOR" import "$DB" "$I/huge.csv" --map "$MAP" --format csv
+refused "postcodes load a 10 GB file" "$I/huge.csv is larger than" 1 "$COLLECTOR" postcodes load "$DB" "$I/huge.csv"
+refused "tag with a 10 GB rule set" "$I/huge.csv is larger than" 1 "$ANALYSER" tag "$DB" "$I/huge.csv"
+expect_eq "inputs refused: database unchanged" "$(sum "$DB")" "$before"
+
 finish
