@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "db.h"
 #include "evaluate.h"
+#include "fileutil.h"
 
 static const char usage[] =
 	"usage: analyser evaluate DB GOLD.csv [--exercise CODE] [--level 1|2]\n"
@@ -43,13 +44,11 @@ static const char usage[] =
 static struct csv_reader *open_gold(const char *path, int *fd, struct err *e)
 {
 	struct csv_reader *r;
+	struct stat sb;
 
-	*fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (*fd < 0) {
-		err_set(e, errno == ENOENT ? EXIT_USAGE : EXIT_SYSTEM, "cannot open %s: %s", path,
-			strerror(errno));
+	/* A regular file only: a FIFO or a device would never end. */
+	if ((*fd = file_open_input(path, 0, &sb, e)) < 0)
 		return NULL;
-	}
 	if (!(r = csv_reader_fd(*fd, path, NULL, e))) {
 		close(*fd);
 		*fd = -1;

@@ -422,8 +422,12 @@ static void write_header(const struct view *w, FILE *out)
 		fputs("theme,theme_label,level", out);
 		for (size_t d = 0; d < c->ndims; d++) {
 			fputc(',', out);
+			char label[256];
+
 			csv_write_field(out, c->dim[d].name);
-			fprintf(out, ",%s_label", c->dim[d].name);
+			fputc(',', out);
+			snprintf(label, sizeof label, "%s_label", c->dim[d].name);
+			csv_write_field(out, label);
 		}
 		fputs(",respondents_mentioning,respondents,percent\n", out);
 		break;

@@ -987,14 +987,21 @@ static void csv_field(const char *s, int last, FILE *out)
 	fputc(last ? '\n' : ',', out);
 }
 
+/* A score as it is ("-0.0500", "-" for none): a number, not text to neutralise. */
+static void csv_number(const char *s, int last, FILE *out)
+{
+	fputs(s, out);
+	fputc(last ? '\n' : ',', out);
+}
+
 static void csv_scores(const struct eval_scores *s, int with_kappa, FILE *out)
 {
 	char b[32];
 
-	csv_field(score(b, sizeof b, s->precision, 4), 0, out);
-	csv_field(score(b, sizeof b, s->recall, 4), 0, out);
-	csv_field(score(b, sizeof b, s->f1, 4), 0, out);
-	csv_field(with_kappa ? score(b, sizeof b, s->kappa, 4) : "", 1, out);
+	csv_number(score(b, sizeof b, s->precision, 4), 0, out);
+	csv_number(score(b, sizeof b, s->recall, 4), 0, out);
+	csv_number(score(b, sizeof b, s->f1, 4), 0, out);
+	csv_number(with_kappa ? score(b, sizeof b, s->kappa, 4) : "", 1, out);
 }
 
 void eval_print_csv(const struct evaluation *ev, FILE *out)

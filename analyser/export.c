@@ -218,12 +218,66 @@ static int gather_notes(sqlite3 *db, long long ex, struct export *x,
 
 /* ---- XLSX ---- */
 
+/* Whether `name` is among the first `n` of `used`, as Excel compares: without case. */
+static int sheet_used(char (*used)[LXW_MAX_SHEETNAME_LENGTH], size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcasecmp(used[i], name))
+			return 1;
+	return 0;
+}
+
+/*
+ * A sheet name for `title` into `out`: at most 31 characters (cut on a
+ * character boundary), none of []:*?/\ nor a quote mark at either end, and
+ * unlike every name in `used` (two demographic codes may share their first
+ * 22 characters): " (2)", " (3)"... make it so.
+ */
+static void sheet_name(const char *title, char (*used)[LXW_MAX_SHEETNAME_LENGTH], size_t nused,
+		       char *out)
+{
+	char base[LXW_MAX_SHEETNAME_LENGTH];
+	size_t len = 0, chars = 0, cut[LXW_SHEETNAME_MAX + 1] = { 0 };
+
+	for (const char *p = title; *p && chars < LXW_SHEETNAME_MAX; chars++) {
+		size_t n = 1;
+
+		while ((p[n] & 0xC0) == 0x80)
+			n++;
+		if (len + n >= sizeof base)
+			break;
+		memcpy(base + len, p, n);
+		if (n == 1 && strchr("[]:*?/\\", *p))
+			base[len] = '-';
+		len += n;
+		p += n;
+		cut[chars + 1] = len;
+	}
+	base[len] = '\0';
+	if (len && base[0] == '\'')
+		base[0] = '-';
+	if (len && base[len - 1] == '\'')
+		base[len - 1] = '-';
+	strcpy(out, base);
+	for (int k = 2; sheet_used(used, nused, out) && k < 10000; k++) {
+		char suffix[16];
+		size_t keep = chars;
+
+		snprintf(suffix, sizeof suffix, " (%d)", k);
+		if (keep + strlen(suffix) > LXW_SHEETNAME_MAX)
+			keep = LXW_SHEETNAME_MAX - strlen(suffix);
+		snprintf(out, LXW_MAX_SHEETNAME_LENGTH, "%.*s%s", (int)cut[keep], base, suffix);
+	}
+}
+
 static int write_xlsx(const struct export *x, const char *path, time_t created, struct err *e)
 {
 	lxw_workbook *wb = workbook_new(path);
 	lxw_doc_properties props = { 0 };
 	lxw_format *bold, *wrap;
 	lxw_error rc = LXW_NO_ERROR;
+	char (*used)[LXW_MAX_SHEETNAME_LENGTH]; /* sheet names so far, "Notes" last */
+	const char *bad_sheet = NULL;
 
 	if (!wb)
 		return err_set(e, EXIT_SYSTEM, "cannot create %s", path);
@@ -237,19 +291,25 @@ static int write_xlsx(const struct export *x, const char *path, time_t created, 
 	format_set_text_wrap(wrap);
 	format_set_align(wrap, LXW_ALIGN_VERTICAL_TOP);
 
+	if (!(used = calloc(x->ntables + 1, sizeof *used))) {
+		workbook_close(wb);
+		return err_set(e, EXIT_SYSTEM, "out of memory");
+	}
+	strcpy(used[x->ntables], "Notes");
 	for (size_t i = 0; i < x->ntables && rc == LXW_NO_ERROR; i++) {
 		const struct xtable *t = &x->tables[i];
-		char name[32];
 		lxw_worksheet *ws;
 		size_t nrows = t->ncols ? t->ncells / t->ncols : 0;
 
-		/* Sheet names: at most 31 characters, none of []:*?/\ . */
-		snprintf(name, sizeof name, "%s", t->title);
-		for (char *p = name; *p; p++)
-			if (strchr("[]:*?/\\", *p))
-				*p = '-';
-		if (!(ws = workbook_add_worksheet(wb, name))) {
-			rc = LXW_ERROR_MEMORY_MALLOC_FAILED;
+		sheet_name(t->title, used, i, used[i]);
+		if (sheet_used(used + x->ntables, 1, used[i]))
+			sheet_name(t->title, used, i + 1, used[i]);
+		if (!(ws = workbook_add_worksheet(wb, used[i]))) {
+			/* Say why libxlsxwriter refused the name, not "malloc failed". */
+			rc = workbook_validate_sheet_name(wb, used[i]);
+			bad_sheet = used[i];
+			if (rc == LXW_NO_ERROR)
+				rc = LXW_ERROR_MEMORY_MALLOC_FAILED;
 			break;
 		}
 		worksheet_write_string(ws, 0, 0, t->title, bold);
@@ -307,8 +367,15 @@ static int write_xlsx(const struct export *x, const char *path, time_t created, 
 	}
 	if (rc != LXW_NO_ERROR) {
 		workbook_close(wb);
-		return err_set(e, EXIT_SYSTEM, "cannot write %s: %s", path, lxw_strerror(rc));
+		if (bad_sheet)
+			err_set(e, EXIT_SYSTEM, "cannot write %s: sheet '%s' refused: %s", path,
+				bad_sheet, lxw_strerror(rc));
+		else
+			err_set(e, EXIT_SYSTEM, "cannot write %s: %s", path, lxw_strerror(rc));
+		free(used);
+		return -1;
 	}
+	free(used);
 	if ((rc = workbook_close(wb)) != LXW_NO_ERROR)
 		return err_set(e, EXIT_SYSTEM, "cannot write %s: %s", path, lxw_strerror(rc));
 	return 0;

@@ -1787,6 +1787,9 @@ static int settle(struct importer *im)
 
 	if (!f && !(f = source_detect(im->path, im->e)))
 		return -1;
+	/* Before the file is hashed: a device or a huge file is refused at once. */
+	if (source_check_input(im->path, f, im->e) < 0)
+		return -1;
 	im->stats->format = f;
 	im->channel = opt->channel ? opt->channel : im->m->channel ? im->m->channel : "online";
 	if (!valid_channel(im->channel))

@@ -572,7 +572,8 @@ int postcode_load(sqlite3 *db, const char *path, const struct postcode_load_opti
 	int rc, ok = -1;
 
 	memset(stats, 0, sizeof *stats);
-	if (!(csv = csv_reader_open(path, NULL, e)))
+	if (!(csv = csv_reader_open(path, &(struct csv_options){ .max_bytes = POSTCODE_MAX_FILE },
+				    e)))
 		return -1;
 	rc = csv_read(csv, &rec, e);
 	if (rc != CSV_RECORD) {

@@ -21,6 +21,7 @@ enum postcode_kind {
 };
 
 #define POSTCODE_MAX 9 /* "AA9A 9AA" and its NUL */
+#define POSTCODE_MAX_FILE (4ULL << 30) /* bytes of a lookup file, checked before reading */
 
 /*
  * Normalises `in` (any case, any spaces) into `out` ("ST7 2AB", "ST7")

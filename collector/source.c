@@ -12,6 +12,31 @@
 #include <unistd.h>
 
 #include "fileutil.h"
+#include "xmlsafe.h"
+
+unsigned long long source_max_bytes(const char *format)
+{
+	if (!strcmp(format, "csv"))
+		return SOURCE_MAX_CSV;
+	if (!strcmp(format, "xlsx"))
+		return SOURCE_MAX_XLSX;
+	if (!strcmp(format, "limesurvey"))
+		return SOURCE_MAX_LIMESURVEY;
+	return XMLSAFE_MAX_FILE;
+}
+
+int source_check_input(const char *path, const char *format, struct err *e)
+{
+	struct stat sb;
+	int fd;
+
+	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode) && !strcmp(format, "xform"))
+		return 0; /* a folder of instances: each is checked as it is read */
+	if ((fd = file_open_input(path, source_max_bytes(format), &sb, e)) < 0)
+		return -1;
+	close(fd);
+	return 0;
+}
 
 const char *source_detect(const char *path, struct err *e)
 {
@@ -28,10 +53,8 @@ const char *source_detect(const char *path, struct err *e)
 	}
 	if (S_ISDIR(sb.st_mode))
 		return "xform"; /* a folder of submission instances */
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		err_set(e, EXIT_SYSTEM, "cannot open %s: %s", path, strerror(errno));
+	if ((fd = file_open_input(path, 0, &sb, e)) < 0)
 		return NULL;
-	}
 	n = read(fd, buf, sizeof buf - 1);
 	close(fd);
 	if (n < 0) {

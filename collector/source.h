@@ -82,6 +82,22 @@ int source_xform_open(const char *path, const struct source_options *opt, struct
 int source_limesurvey_open(const char *path, const struct source_options *opt,
 			   struct source *src, struct err *e);
 
+/* The largest export of each format read: refused before a byte is read. */
+#define SOURCE_MAX_CSV (4ULL << 30)          /* streamed, but hashed whole first */
+#define SOURCE_MAX_XLSX (1ULL << 30)         /* the zip; its parts have their own limit */
+#define SOURCE_MAX_LIMESURVEY (512ULL << 20) /* read into memory */
+
+/* The largest file of `format` ("csv"...; XForm: XMLSAFE_MAX_FILE) accepted. */
+unsigned long long source_max_bytes(const char *format);
+
+/*
+ * Checks, before anything reads it, that `path` can be imported as
+ * `format`: a regular file (or, for "xform", a folder) within
+ * source_max_bytes(). Devices, FIFOs and sockets are refused at once
+ * (EXIT_USAGE), a file over the limit with EXIT_DATA. 0 or -1.
+ */
+int source_check_input(const char *path, const char *format, struct err *e);
+
 /*
  * Guesses the format from the file's first bytes (and, for a folder, that it
  * holds XForm instances): "csv", "xlsx", "xform", "limesurvey", or NULL when

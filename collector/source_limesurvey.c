@@ -31,7 +31,7 @@
 #include "utf8.h"
 #include "xmlsafe.h"
 
-#define LSR_MAX ((size_t)512 << 20)	/* bytes of an .lsr read into memory */
+#define LSR_MAX ((size_t)SOURCE_MAX_LIMESURVEY)	/* bytes of an .lsr read into memory */
 #define RAW_MAX 4096			/* bytes of a row kept as its raw text */
 #define MSG_LEN 320
 

@@ -27,6 +27,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "fileutil.h"
 #include "utf8.h"
@@ -389,15 +390,19 @@ static void sniff_root(const char *path, char *out, size_t n)
 {
 	char buf[SNIFF_LEN + 1];
 	const char *p = buf, *end;
-	size_t got, len;
-	FILE *fp = fopen(path, "rb");
+	size_t len;
+	struct stat sb;
+	struct err quiet;
+	ssize_t got;
+	int fd;
 
 	out[0] = '\0';
-	if (!fp)
+	err_init(&quiet);
+	if ((fd = file_open_input(path, 0, &sb, &quiet)) < 0)
 		return;
-	got = fread(buf, 1, SNIFF_LEN, fp);
-	fclose(fp);
-	if (!got)
+	got = read(fd, buf, SNIFF_LEN);
+	close(fd);
+	if (got <= 0)
 		return;
 	buf[got] = '\0';
 	end = buf + got;

@@ -19,6 +19,7 @@
  */
 #include "source.h"
 #include "source_xlsx_internal.h"
+#include "fileutil.h"
 #include "utf8.h"
 #include "xmlsafe.h"
 
@@ -608,19 +609,10 @@ static int archive_open(struct xlsx *x, struct err *e)
 	struct stat sb;
 	unsigned char head[512];
 	ssize_t got;
-	int zerr = 0, fd = open(x->path, O_RDONLY | O_CLOEXEC);
+	int zerr = 0, fd = file_open_input(x->path, SOURCE_MAX_XLSX, &sb, e);
 
 	if (fd < 0)
-		return err_set(e, errno == ENOENT ? EXIT_USAGE : EXIT_SYSTEM, "cannot open %s: %s",
-			       x->path, strerror(errno));
-	if (fstat(fd, &sb) != 0) {
-		err_set(e, EXIT_SYSTEM, "cannot read %s: %s", x->path, strerror(errno));
-		goto fail;
-	}
-	if (S_ISDIR(sb.st_mode)) {
-		err_set(e, EXIT_USAGE, "%s is a folder, not a file", x->path);
-		goto fail;
-	}
+		return -1;
 	got = pread(fd, head, sizeof head, 0);
 	if (!(x->za = zip_fdopen(fd, 0, &zerr))) {
 		char why[128];

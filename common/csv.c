@@ -1,4 +1,5 @@
 #include "csv.h"
+#include "fileutil.h"
 #include "utf8.h"
 
 #include <errno.h>
@@ -643,16 +644,38 @@ struct csv_reader *csv_reader_open(const char *path, const struct csv_options *o
 				   struct err *e)
 {
 	struct csv_reader *r = reader_new(path, opt, e);
+	struct stat sb;
 
 	if (!r)
 		return NULL;
-	r->fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* Not waiting on a FIFO: anything but a file or a folder is refused. */
+	r->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (r->fd < 0) {
-		err_set(e, EXIT_SYSTEM, "cannot open %s: %s", path, strerror(errno));
+		if (errno == ENXIO)
+			err_set(e, EXIT_USAGE, "cannot read %s: not a regular file (a socket)", path);
+		else
+			err_set(e, EXIT_SYSTEM, "cannot open %s: %s", path, strerror(errno));
 		csv_reader_free(r);
 		return NULL;
 	}
 	r->own_fd = 1;
+	if (fstat(r->fd, &sb) != 0 || fcntl(r->fd, F_SETFL, fcntl(r->fd, F_GETFL) & ~O_NONBLOCK)) {
+		err_set(e, EXIT_SYSTEM, "cannot read %s: %s", path, strerror(errno));
+		csv_reader_free(r);
+		return NULL;
+	}
+	if (!S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode)) {
+		err_set(e, EXIT_USAGE, "cannot read %s: not a regular file (%s)", path,
+			file_kind(sb.st_mode));
+		csv_reader_free(r);
+		return NULL;
+	}
+	if (opt && opt->max_bytes && S_ISREG(sb.st_mode) &&
+	    (unsigned long long)sb.st_size > opt->max_bytes) {
+		err_set(e, EXIT_DATA, "%s is larger than %llu bytes: refused", path, opt->max_bytes);
+		csv_reader_free(r);
+		return NULL;
+	}
 	if (start_fd(r, e) < 0) {
 		csv_reader_free(r);
 		return NULL;

@@ -32,6 +32,8 @@ struct csv_options {
 	size_t max_field;       /* bytes; 0 means 16 MiB */
 	size_t max_fields;      /* per record; 0 means 10000 */
 	int allow_invalid_utf8; /* 0: a field with invalid UTF-8 makes the record CSV_BAD */
+	unsigned long long max_bytes; /* csv_reader_open(): a larger file is refused
+					 before a byte is read; 0: no limit */
 };
 
 struct csv_record {
@@ -50,9 +52,10 @@ struct csv_reader;
  * Opens the file at path for reading; opt may be NULL for the defaults.
  * Returns a reader to free with csv_reader_free(), or NULL with e set:
  * EXIT_SYSTEM "cannot open PATH: <strerror>" when it cannot be opened or
- * read, EXIT_DATA when it is a directory, looks gzip-compressed or UTF-16
- * encoded (checked on the first bytes, read here), EXIT_USAGE for a bad
- * separator in opt.
+ * read, EXIT_DATA when it is a directory, is over opt->max_bytes, looks
+ * gzip-compressed or UTF-16 encoded (checked on the first bytes, read here),
+ * EXIT_USAGE for a bad separator in opt or when it is a device, a FIFO or a
+ * socket (refused at once, never waited on).
  */
 struct csv_reader *csv_reader_open(const char *path, const struct csv_options *opt,
 				   struct err *e);

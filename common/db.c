@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "outfile.h"
+
 struct embedded_file {
 	const char *name;
 	const char *text;
@@ -212,6 +214,9 @@ sqlite3 *db_open_raw(const char *path, enum db_open_mode mode, int *created, str
 	       import's pages stay in a 32 MB cache instead of spilling. */
 	    db_exec(db, "PRAGMA temp_store = MEMORY", path, e) < 0 ||
 	    db_exec(db, "PRAGMA cache_size = -32768", path, e) < 0)
+		goto fail;
+	/* No output of this run may be written over it. */
+	if (out_protect(path, e) < 0)
 		goto fail;
 	if (created)
 		*created = made;

@@ -8,24 +8,56 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int open_input(const char *path, struct stat *sb, struct err *e)
+const char *file_kind(mode_t mode)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (S_ISREG(mode))
+		return "a file";
+	if (S_ISDIR(mode))
+		return "a folder";
+	if (S_ISFIFO(mode))
+		return "a pipe";
+	if (S_ISCHR(mode) || S_ISBLK(mode))
+		return "a device";
+	return "a socket";
+}
 
-	if (fd < 0)
+int file_open_input(const char *path, unsigned long long max, struct stat *sb, struct err *e)
+{
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+
+	if (fd < 0) {
+		if (errno == ENXIO) /* a socket */
+			return err_set(e, EXIT_USAGE, "cannot read %s: not a regular file (a socket)",
+				       path);
 		return err_set(e, errno == ENOENT ? EXIT_USAGE : EXIT_SYSTEM,
 			       "cannot open %s: %s", path, strerror(errno));
+	}
 	if (fstat(fd, sb) != 0) {
 		err_set(e, EXIT_SYSTEM, "cannot read %s: %s", path, strerror(errno));
-		close(fd);
-		return -1;
+		goto fail;
 	}
 	if (S_ISDIR(sb->st_mode)) {
 		err_set(e, EXIT_USAGE, "%s is a folder, not a file", path);
-		close(fd);
-		return -1;
+		goto fail;
+	}
+	if (!S_ISREG(sb->st_mode)) {
+		err_set(e, EXIT_USAGE, "cannot read %s: not a regular file (%s)", path,
+			file_kind(sb->st_mode));
+		goto fail;
+	}
+	if (max && (unsigned long long)sb->st_size > max) {
+		err_set(e, EXIT_DATA, "%s is larger than %llu bytes: refused", path, max);
+		goto fail;
+	}
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0) {
+		err_set(e, EXIT_SYSTEM, "cannot read %s: %s", path, strerror(errno));
+		goto fail;
 	}
 	return fd;
+fail:
+	close(fd);
+	return -1;
 }
 
 int file_read_all(const char *path, size_t max, char **out, size_t *outlen, struct err *e)
@@ -33,7 +65,7 @@ int file_read_all(const char *path, size_t max, char **out, size_t *outlen, stru
 	struct stat sb;
 	char *buf = NULL;
 	size_t len = 0, cap = 0;
-	int fd = open_input(path, &sb, e);
+	int fd = file_open_input(path, max, &sb, e);
 
 	if (fd < 0)
 		return -1;
@@ -115,7 +147,7 @@ int file_sha256(const char *path, char *hex, struct err *e)
 	unsigned char d[SHA256_DIGEST_SIZE];
 	unsigned char buf[1 << 16];
 	struct stat sb;
-	int fd = open_input(path, &sb, e);
+	int fd = file_open_input(path, 0, &sb, e);
 
 	if (fd < 0)
 		return -1;
@@ -150,68 +182,4 @@ const char *file_base(const char *path)
 	const char *slash = strrchr(path, '/');
 
 	return slash ? slash + 1 : path;
-}
-
-int out_open(struct out_file *o, const char *path, struct err *e)
-{
-	size_t n = strlen(path) + 16;
-	int fd;
-
-	memset(o, 0, sizeof *o);
-	if (!(o->path = strdup(path)) || !(o->tmp = malloc(n))) {
-		free(o->path);
-		o->path = NULL;
-		return err_set(e, EXIT_SYSTEM, "out of memory");
-	}
-	snprintf(o->tmp, n, "%s.tmp-XXXXXX", path);
-	/* mkstemp creates the file with mode 0600. */
-	if ((fd = mkstemp(o->tmp)) < 0 || !(o->f = fdopen(fd, "w"))) {
-		int saved = errno;
-
-		if (fd >= 0) {
-			close(fd);
-			unlink(o->tmp);
-		}
-		free(o->path);
-		free(o->tmp);
-		memset(o, 0, sizeof *o);
-		return err_set(e, EXIT_SYSTEM, "cannot create %s: %s", path, strerror(saved));
-	}
-	return 0;
-}
-
-void out_abandon(struct out_file *o)
-{
-	if (o->f)
-		fclose(o->f);
-	if (o->tmp)
-		unlink(o->tmp);
-	free(o->path);
-	free(o->tmp);
-	memset(o, 0, sizeof *o);
-}
-
-int out_commit(struct out_file *o, struct err *e)
-{
-	int bad = fflush(o->f) != 0 || ferror(o->f) || fsync(fileno(o->f)) != 0;
-	int saved = errno;
-
-	if (fclose(o->f) != 0 && !bad) {
-		bad = 1;
-		saved = errno;
-	}
-	o->f = NULL;
-	if (!bad && rename(o->tmp, o->path) != 0) {
-		bad = 1;
-		saved = errno;
-	}
-	if (bad) {
-		err_set(e, EXIT_SYSTEM, "cannot write %s: %s", o->path, strerror(saved));
-		out_abandon(o);
-		return -1;
-	}
-	free(o->path);
-	free(o->tmp);
-	memset(o, 0, sizeof *o);
-	return 0;
 }

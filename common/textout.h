@@ -8,8 +8,18 @@
 
 #include <stdio.h>
 
-/* One CSV field (RFC 4180): quoted when it holds a comma, quote, line break or leading space. */
+/*
+ * One CSV text field (RFC 4180): quoted when it holds a comma, semicolon,
+ * quote, tab, line break or leading space. A field a spreadsheet would take
+ * for a formula (starting with = + - @, tab or CR, and not a plain number)
+ * is neutralised as OWASP's CSV injection guidance says: quoted, with a
+ * ' in front, which the spreadsheet shows as text. Numbers the program
+ * writes as numbers go out with printf, not through here.
+ */
 void csv_write_field(FILE *out, const char *s);
+
+/* Whether csv_write_field() neutralises `s`: it could start a formula. */
+int csv_cell_is_risky(const char *s);
 
 /* Text for XML content or a double-quoted attribute value; line breaks and tabs as references. */
 void xml_write_escaped(FILE *out, const char *s);
