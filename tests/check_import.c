@@ -379,6 +379,10 @@ START_TEST(test_import_twice_in_file)
 			      expected_twice[i], rejects.lines[i]);
 	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM reject WHERE reason LIKE "
 				      "'%appears twice in this file%'"), 5);
+	/* Each reject keeps the identity it was read with, for erasure. */
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM reject WHERE response_key = 'test:R2' "
+				      "AND reason LIKE '%appears twice%'"), 1);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM reject WHERE response_key IS NULL"), 0);
 	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM response WHERE external_id IN "
 				      "('test:R3', 'test:R4', 'test:R5') AND batch_id = 2"), 3);
 	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
