@@ -963,6 +963,18 @@ const char *entry_range_dash(const char *first, const char *last)
 	return strchr(first, '-') || strchr(last, '-') ? " to " : "-";
 }
 
+int entry_serial_erased(struct entry_session *s, const char *serial, struct err *e)
+{
+	long long n = 0;
+	char ex[32];
+
+	snprintf(ex, sizeof ex, "%lld", s->exercise_id);
+	if (db_int(s->db, "SELECT count(*) FROM erasure WHERE exercise_id = ?1 AND serial = ?2", 0,
+		   &n, e, 2, ex, serial) < 0)
+		return -1;
+	return n > 0;
+}
+
 int entry_check_serial(struct entry_session *s, const char *typed, char out[ENTRY_SERIAL_MAX + 1],
 		       char *why, size_t cap, struct err *e)
 {
@@ -988,6 +1000,10 @@ int entry_check_serial(struct entry_session *s, const char *typed, char out[ENTR
 				     "it again.");
 	memcpy(out, t, n);
 	out[n] = '\0';
+	if ((rc = entry_serial_erased(s, out, e)) != 0)
+		return rc < 0 ? -1 : say(why, cap, "Form %s was erased at the respondent's request, "
+					 "so it is not typed in again: put the sheet aside to be "
+					 "destroyed.", out);
 
 	if (!(st = db_prepare(s->db,
 		"SELECT r.id, coalesce(r.officer, ''), coalesce(v.code, ''), r.form_variant, "
