@@ -335,8 +335,8 @@ static enum entry_input mapped_answer(const struct column *c, const struct csv_r
 			if (in_list(t, falsy))
 				continue;
 			if (!in_list(t, truthy) && strcasecmp(t, mq->options[k].code)) {
-				snprintf(why, cap, "column '%.60s': '%.40s' is not a tick (1, yes, x, "
-						   "or empty)", mq->options[k].field, v);
+				snprintf(why, cap, "column '%.60s': the value is not a tick (1, yes, x, "
+						   "or empty)", mq->options[k].field);
 				return ENTRY_INPUT_ERROR;
 			}
 			if (n < ENTRY_MAX_PICKS)
@@ -458,9 +458,10 @@ static int one_row(struct entry_session *s, struct batch *b, const struct csv_re
 		const char *ev = cell(rec, b->event_field);
 
 		if (*ev && strcasecmp(ev, entry_session_event(s))) {
-			err_set(errs, EXIT_DATA, "%s:%ld: form %s is from event '%.40s', but this is "
-						 "a batch for %s: put each event's forms in a file of "
-						 "their own", b->path, rec->line, serial, ev,
+			err_set(errs, EXIT_DATA, "%s:%ld: form %s is from another event (column "
+						 "'%.60s'), but this is a batch for %s: put each "
+						 "event's forms in a file of their own", b->path,
+				rec->line, serial, b->m ? b->m->event_field : "event",
 				entry_session_event(s));
 			return 0;
 		}

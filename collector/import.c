@@ -1028,16 +1028,16 @@ static int read_joined(const struct bound_question *q, const char *cell, long *p
 				break;
 		}
 		if (j == i || k < 0) {
-			char shown[120], field[160];
-			size_t len = (size_t)(starts[i + 1] - seplen - starts[i]);
+			char field[160], opts[300];
 
 			if (j > i && k < 0) {
 				i = j; /* empty */
 				continue;
 			}
-			snprintf(shown, sizeof shown, "%.*s", (int)(len > 100 ? 100 : len), starts[i]);
-			return reason(b, "%s: '%s' is not an option of question '%s'",
-				      field_label(q, field), shown, q->mq->code);
+			list_options(q, opts, sizeof opts);
+			return reason(b, "%s: choice %zu of the cell (split at '%s') is not an option "
+					 "of question '%s' (%s)",
+				      field_label(q, field), i + 1, sep, q->mq->code, opts);
 		}
 		for (size_t x = 0; x < *npicked; x++)
 			if (picked[x] == k)
@@ -1070,9 +1070,9 @@ static int read_question(struct importer *im, const struct source_record *rec,
 			if (in_list(t, falsy))
 				continue;
 			if (!in_list(t, truthy) && strcasecmp(t, o->label) && strcasecmp(t, o->code))
-				return reason(b, "column '%.80s': '%.60s' is not a tick (1, yes, x, the "
+				return reason(b, "column '%.80s': the value is not a tick (1, yes, x, the "
 						 "option's label, or empty)",
-					      mq->options[k].field, v);
+					      mq->options[k].field);
 			picked[npicked++] = q->option_index[k];
 		}
 	} else {
@@ -1131,9 +1131,9 @@ static int read_question(struct importer *im, const struct source_record *rec,
 			}
 			if ((k = match_option(q, t)) >= 0)
 				return add_row(b, q->store_qid, q->source_qid, 0, q->opts[k].code);
-			return reason(b, "%s: '%.60s' is not on the scale from %ld to %ld of question "
-					 "'%s'",
-				      field_label(q, field), cell, q->scale_min, q->scale_max, mq->code);
+			return reason(b, "%s: the value is not on the scale from %ld to %ld of "
+					 "question '%s'",
+				      field_label(q, field), q->scale_min, q->scale_max, mq->code);
 		}
 		/* Choice questions. */
 		if (mq->separator) {
@@ -1146,8 +1146,8 @@ static int read_question(struct importer *im, const struct source_record *rec,
 				char opts[300];
 
 				list_options(q, opts, sizeof opts);
-				return reason(b, "%s: '%.80s' is not an option of question '%s' (%s)",
-					      field_label(q, field), cell, mq->code, opts);
+				return reason(b, "%s: the value is not an option of question '%s' (%s)",
+					      field_label(q, field), mq->code, opts);
 			}
 			picked[npicked++] = k;
 		}
@@ -1586,8 +1586,9 @@ static int store_record(struct importer *im, const struct source_record *rec,
 		if (rc == SQLITE_DONE) {
 			char why[300];
 
-			snprintf(why, sizeof why, "unknown event '%.100s' ('collector status' lists the "
-						  "events)", tbuf);
+			snprintf(why, sizeof why, "column '%.80s': the event is not one of the "
+						  "exercise's ('collector status' lists them)",
+				 m->event_field);
 			return reject(im, rec, why) < 0 ? -1 : 0;
 		}
 		if (rc != SQLITE_ROW)
@@ -1598,9 +1599,9 @@ static int store_record(struct importer *im, const struct source_record *rec,
 		if (*v && date_parse(v, im->dates, date) < 0) {
 			char why[400];
 
-			snprintf(why, sizeof why, "column '%.80s': '%.60s' is not a date the mapping "
+			snprintf(why, sizeof why, "column '%.80s': the value is not a date the mapping "
 						  "reads (dates=\"%s\")",
-				 m->submitted_field, v, m->dates);
+				 m->submitted_field, m->dates);
 			return reject(im, rec, why) < 0 ? -1 : 0;
 		}
 	}
