@@ -192,6 +192,8 @@ START_TEST(test_upgrade_from_every_version)
 					      "'test:R1' AND serial IS NULL"), 1);
 		ck_assert_int_eq(test_int(db, "SELECT count(*) FROM reject WHERE serial = 'P-7' "
 					      "AND response_key IS NULL"), 1);
+		ck_assert_int_eq(test_int(db, "SELECT count(*) FROM reject WHERE "
+					      "identity_kept = 1"), 0);
 	}
 	/* What the upgrade added works: plant the newest version's rows too. */
 	plant(db, from, db_schema_version());
@@ -200,6 +202,9 @@ START_TEST(test_upgrade_from_every_version)
 	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM tag WHERE response_id IS NULL "
 				      "OR question_id IS NULL"), 0);
 	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM tag"), 1);
+	/* Rejects written now keep their identity. */
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM reject WHERE response_key = 'test:R9' "
+				      "AND identity_kept = 1"), 1);
 	db_close(db, &e);
 }
 END_TEST

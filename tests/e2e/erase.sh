@@ -107,6 +107,18 @@ expect_rc "erase a short survey id" 0
 expect_out "erase counts its rejected row" "1 rejected rows will be erased"
 expect_eq "the short id's rejected row is gone" "$(grep_db "$SHORT")" 0
 
+# Rows rejected before rejects kept their identity (an upgraded database):
+# the survey id or serial as a whole field of the raw record.
+LEGACY="Bullace-$$-legacy"
+printf '%s\nR5,2019-06-12,,,"Kind",,,,,\nR5,2019-06-12,,,"%s",Maybe,,,,\nR50,2019-06-12,,,"R5 %s",Maybe,,,,\n' "$HEAD" "$LEGACY" "$LEGACY-other" >"$TMP/legacy.csv"
+"$COLLECTOR" import "$DB" "$TMP/legacy.csv" --map "$M" -q >/dev/null 2>&1
+sqlite3 "$DB" "UPDATE reject SET response_key = NULL, serial = NULL, identity_kept = 0 WHERE instr(raw, '$LEGACY') > 0"
+run "$COLLECTOR" erase "$DB" --external-id R5 --by DPO --yes
+expect_rc "erase with a reject from before" 0
+expect_out "the reject from before is counted" "1 rejected rows will be erased"
+expect_eq "the reject from before is gone" "$(sqlite3 "$DB" "SELECT count(*) FROM reject WHERE instr(raw, '$LEGACY,') > 0")" 0
+expect_eq "one holding R5 in someone's words stays" "$(sqlite3 "$DB" "SELECT count(*) FROM reject WHERE instr(raw, '$LEGACY-other') > 0")" 1
+
 # A rejected row of another response holding the id as text stays.
 OTHER="Medlar-$$-other"
 printf '%s\nR70,2019-06-12,,,"R8 %s",Maybe,,,,\nR8,2019-06-12,,,"Fine",,,,,\n' "$HEAD" "$OTHER" >"$TMP/other.csv"
