@@ -335,8 +335,8 @@ static enum entry_input mapped_answer(const struct column *c, const struct csv_r
 			if (in_list(t, falsy))
 				continue;
 			if (!in_list(t, truthy) && strcasecmp(t, mq->options[k].code)) {
-				snprintf(why, cap, "column '%.60s': '%.40s' is not a tick (1, yes, x, "
-						   "or empty)", mq->options[k].field, v);
+				snprintf(why, cap, "column '%.60s': the value is not a tick (1, yes, x, "
+						   "or empty)", mq->options[k].field);
 				return ENTRY_INPUT_ERROR;
 			}
 			if (n < ENTRY_MAX_PICKS)
@@ -403,7 +403,7 @@ static int remember_serial(struct batch *b, const char *serial, long line, long 
 }
 
 struct file_result {
-	long forms, differing;
+	long forms, differing, erased;
 	char first_serial[ENTRY_SERIAL_MAX + 1], last_serial[ENTRY_SERIAL_MAX + 1];
 };
 
@@ -445,13 +445,23 @@ static int one_row(struct entry_session *s, struct batch *b, const struct csv_re
 					 "line %ld)", b->path, rec->line, serial, first);
 		return 0;
 	}
+	/* An erased form is skipped, not refused: the rest of the file is good. */
+	if ((rc = entry_serial_erased(s, serial, e)) != 0) {
+		if (rc < 0)
+			return -1;
+		printf("%s:%ld: form %s skipped: it was erased at the respondent's request "
+		       "(see 'collector erase')\n", b->path, rec->line, serial);
+		res->erased++;
+		return 0;
+	}
 	if (b->event_field >= 0) {
 		const char *ev = cell(rec, b->event_field);
 
 		if (*ev && strcasecmp(ev, entry_session_event(s))) {
-			err_set(errs, EXIT_DATA, "%s:%ld: form %s is from event '%.40s', but this is "
-						 "a batch for %s: put each event's forms in a file of "
-						 "their own", b->path, rec->line, serial, ev,
+			err_set(errs, EXIT_DATA, "%s:%ld: form %s is from another event (column "
+						 "'%.60s'), but this is a batch for %s: put each "
+						 "event's forms in a file of their own", b->path,
+				rec->line, serial, b->m ? b->m->event_field : "event",
 				entry_session_event(s));
 			return 0;
 		}
@@ -586,6 +596,16 @@ static int from_file(sqlite3 *db, long long ex, const struct entry_form *form,
 		if (one_row(s, &b, &rec, answers, &res, &errs, e) < 0)
 			goto out;
 	}
+	if (!err_isset(&errs) && !res.forms && res.erased) {
+		entry_session_end_file(s, 0, e);
+		in_tx = 0;
+		if (err_isset(e))
+			goto out;
+		printf("%s: nothing saved: every form in it was erased at the respondent's "
+		       "request.\n", path);
+		status = EXIT_OK;
+		goto out;
+	}
 	if (err_isset(&errs) || !res.forms) {
 		if (!err_isset(&errs))
 			err_set(&errs, EXIT_DATA, "%s has no forms after its header row", path);
@@ -601,6 +621,9 @@ static int from_file(sqlite3 *db, long long ex, const struct entry_form *form,
 	       res.first_serial, res.forms == 1 ? "" : entry_range_dash(res.first_serial,
 									res.last_serial),
 	       res.forms == 1 ? "" : res.last_serial);
+	if (res.erased)
+		printf("%ld %s skipped: erased at the respondent's request.\n", res.erased,
+		       res.erased == 1 ? "form" : "forms");
 	if (mode == ENTRY_SECOND)
 		printf("%ld agree with the first entry and are verified; %ld differ%s\n",
 		       res.forms - res.differing, res.differing,

@@ -2,10 +2,14 @@
  * collector erase: erase one response at the respondent's request (UK GDPR).
  *
  * The response goes with its answers, tags, second-entry copies,
- * differences and resolutions (all ON DELETE CASCADE) and any rejected row
- * that holds its survey id. secure_delete overwrites the freed bytes and a
- * truncating checkpoint empties the write-ahead log, so no copy stays in
- * the files. The erasure is logged without anything the person said.
+ * differences and resolutions (all ON DELETE CASCADE) and every rejected
+ * row that belongs to it by the import's identity rules: the same survey id
+ * (or content hash, "content:..."), or the same paper serial number.
+ * secure_delete overwrites the freed bytes and a truncating checkpoint
+ * copies the overwritten pages into the database file and empties the
+ * write-ahead log, so no copy stays in the files. The erasure is logged
+ * with the response's identities, so that no path in brings it back, and
+ * without anything the person said.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -22,12 +26,15 @@
 static const char usage[] =
 	"usage: collector erase DB (--response ID | --external-id ID | --serial NUMBER)\n"
 	"                          --by NAME [--reason TEXT] [--yes] [--exercise CODE]\n"
+	"       collector erase DB --finish\n"
 	"\n"
 	"Erases one response when the person who gave it asks (UK GDPR): the\n"
 	"response, all its answers and tags, any second officer's copy of a paper\n"
-	"form and its differences, and any rejected import row holding its survey\n"
-	"id. The freed space is overwritten so nothing of it stays in the database\n"
-	"file. A record is kept of when, by whom and which response, but nothing of\n"
+	"form and its differences, and every rejected import row of the same\n"
+	"response (the same survey id, content or serial number). The freed space\n"
+	"is overwritten so nothing of it stays in the database file. A record is\n"
+	"kept of when, by whom and which response (its survey id and serial\n"
+	"number, so that no import or typed entry brings it back), but nothing of\n"
 	"what the person said.\n"
 	"\n"
 	"It shows the response and asks you to type 'erase' first, unless --yes.\n"
@@ -39,10 +46,12 @@ static const char usage[] =
 	"  --reason TEXT      the request, e.g. \"e-mail of 3 May, ref 41\" (recorded)\n"
 	"  --yes              do not ask\n"
 	"  --exercise CODE    which exercise, when the database holds several\n"
+	"  --finish           only finish an earlier erasure that another program\n"
+	"                     reading the database held up (it says so)\n"
 	"  -h, --help         show this help\n"
 	"\n"
-	"Afterwards, erase the response in the survey tool too, or a later export\n"
-	"would bring it back (an import skips survey ids erased here, and says so).\n";
+	"Afterwards, erase the response in the survey tool too. An import or a\n"
+	"typed-up batch skips survey ids and serial numbers erased here, and says so.\n";
 
 struct target {
 	long long id, exercise;
@@ -117,31 +126,84 @@ static int find_target(sqlite3 *db, const char *code, const char *kind, const ch
 	return 0;
 }
 
+/*
+ * The rejected rows of the same response: its survey id (or content hash)
+ * or serial number, as the import recorded them. Rows rejected before it
+ * recorded them (identity_kept = 0, from before schema version 10) are
+ * matched by the bare survey id or the serial as a whole field of the raw
+ * record (tally_holds_field).
+ */
+#define SAME_RESPONSE_REJECTS \
+	"reject WHERE batch_id IN (SELECT id FROM import_batch WHERE exercise_id = ?1) AND " \
+	"((?2 IS NOT NULL AND response_key = ?2) OR (?3 IS NOT NULL AND serial = ?3) OR " \
+	"(identity_kept = 0 AND (tally_holds_field(raw, ?4) OR tally_holds_field(raw, ?3))))"
+
+/* A byte that can end a field in a raw record: CSV, XLSX rows and XML alike. */
+static int field_edge(int c)
+{
+	return c == ',' || c == ';' || c == '\t' || c == '"' || c == '\'' || c == '\r' ||
+	       c == '\n' || c == '<' || c == '>';
+}
+
+/*
+ * tally_holds_field(RAW, VALUE): 1 when VALUE is in RAW with a field edge
+ * (or the start or end) on each side, so a survey id "R7" is not found in
+ * "R70" or in someone's words "R7 was shut". NULL arguments give 0.
+ */
+static void holds_field(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const unsigned char *raw = sqlite3_value_blob(argv[0]);
+	const unsigned char *v = sqlite3_value_text(argv[1]);
+	int n = sqlite3_value_bytes(argv[0]), m = sqlite3_value_bytes(argv[1]);
+
+	(void)argc;
+	if (!raw || !v || m <= 0 || m > n) {
+		sqlite3_result_int(ctx, 0);
+		return;
+	}
+	for (int i = 0; i + m <= n; i++)
+		if (!memcmp(raw + i, v, (size_t)m) && (i == 0 || field_edge(raw[i - 1])) &&
+		    (i + m == n || field_edge(raw[i + m]))) {
+			sqlite3_result_int(ctx, 1);
+			return;
+		}
+	sqlite3_result_int(ctx, 0);
+}
+
+static int bind_identity(sqlite3_stmt *st, const struct target *t)
+{
+	const char *colon = t->external_id ? strchr(t->external_id, ':') : NULL;
+
+	sqlite3_bind_int64(st, 1, t->exercise);
+	if (t->external_id)
+		sqlite3_bind_text(st, 2, t->external_id, -1, SQLITE_STATIC);
+	if (t->serial)
+		sqlite3_bind_text(st, 3, t->serial, -1, SQLITE_STATIC);
+	/* The id as the export wrote it; a hash of the content is in no raw record. */
+	if (t->external_id && strncmp(t->external_id, "content:", 8))
+		sqlite3_bind_text(st, 4, colon ? colon + 1 : t->external_id, -1, SQLITE_STATIC);
+	return 0;
+}
+
 static int count_rows(sqlite3 *db, struct target *t, struct err *e)
 {
-	char id[32], ext[512];
-	const char *bare;
+	sqlite3_stmt *st;
+	char id[32];
+	int rc;
 
 	snprintf(id, sizeof id, "%lld", t->id);
-	bare = t->external_id && strchr(t->external_id, ':') ? strchr(t->external_id, ':') + 1 :
-	       t->external_id;
-	snprintf(ext, sizeof ext, "%s", bare && strlen(bare) >= 6 ? bare : "");
 	if (db_int(db, "SELECT count(*) FROM answer WHERE response_id = ?1", 0, &t->answers, e, 1, id) < 0 ||
 	    db_int(db, "SELECT count(*) FROM tag t JOIN answer a ON a.id = t.answer_id "
 		   "WHERE a.response_id = ?1", 0, &t->tags, e, 1, id) < 0 ||
 	    db_int(db, "SELECT count(*) FROM entry_copy WHERE response_id = ?1", 0, &t->copies, e, 1, id) < 0)
 		return -1;
-	/* A rejected row of the same export that holds this survey id (a short id could match by chance). */
-	if (*ext) {
-		char ex[32];
-
-		snprintf(ex, sizeof ex, "%lld", t->exercise);
-		if (db_int(db, "SELECT count(*) FROM reject j JOIN import_batch b ON b.id = j.batch_id "
-			   "WHERE b.exercise_id = ?2 AND instr(j.raw, ?1) > 0", 0, &t->rejects, e, 2,
-			   ext, ex) < 0)
-			return -1;
-	}
-	return 0;
+	if (!(st = db_prepare(db, "SELECT count(*) FROM " SAME_RESPONSE_REJECTS, e)))
+		return -1;
+	bind_identity(st, t);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		t->rejects = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : db_fail(db, "counting the rejected rows", e);
 }
 
 static int erase(sqlite3 *db, const struct target *t, const char *identifier, const char *by,
@@ -151,19 +213,15 @@ static int erase(sqlite3 *db, const struct target *t, const char *identifier, co
 	char when[32];
 	time_t now = time(NULL);
 	struct tm tm;
-	const char *bare = t->external_id && strchr(t->external_id, ':') ?
-			   strchr(t->external_id, ':') + 1 : t->external_id;
 
 	gmtime_r(&now, &tm);
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	if (db_begin(db, e) < 0)
 		return -1;
-	if (t->rejects && bare) {
-		if (!(st = db_prepare(db, "DELETE FROM reject WHERE batch_id IN (SELECT id FROM "
-					  "import_batch WHERE exercise_id = ?2) AND instr(raw, ?1) > 0", e)))
+	if (t->rejects) {
+		if (!(st = db_prepare(db, "DELETE FROM " SAME_RESPONSE_REJECTS, e)))
 			goto fail;
-		sqlite3_bind_text(st, 1, bare, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, t->exercise);
+		bind_identity(st, t);
 		if (sqlite3_step(st) != SQLITE_DONE) {
 			sqlite3_finalize(st);
 			db_fail(db, "erasing the rejected rows", e);
@@ -183,7 +241,8 @@ static int erase(sqlite3 *db, const struct target *t, const char *identifier, co
 	sqlite3_finalize(st);
 	if (!(st = db_prepare(db, "INSERT INTO erasure (exercise_id, response_id, identified_by, "
 				  "identifier, external_id, erased_by, reason, answers, tags, rejects, "
-				  "erased_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)", e)))
+				  "erased_at, serial) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+				  "?11, ?12)", e)))
 		goto fail;
 	sqlite3_bind_int64(st, 1, t->exercise);
 	sqlite3_bind_int64(st, 2, t->id);
@@ -198,6 +257,8 @@ static int erase(sqlite3 *db, const struct target *t, const char *identifier, co
 	sqlite3_bind_int64(st, 9, t->tags);
 	sqlite3_bind_int64(st, 10, t->rejects);
 	sqlite3_bind_text(st, 11, when, -1, SQLITE_STATIC);
+	if (t->serial)
+		sqlite3_bind_text(st, 12, t->serial, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		sqlite3_finalize(st);
 		db_fail(db, "recording the erasure", e);
@@ -212,9 +273,52 @@ fail:
 	return -1;
 }
 
+/*
+ * Copies the pages the erasure overwrote into the database file and empties
+ * the write-ahead log. 1 when done; 0 when another program reading the
+ * database holds it up: until then the erased words are still in the bytes
+ * of the database file itself (the overwritten pages wait in the log).
+ */
+static int finish(sqlite3 *db)
+{
+	int log = 0, done = 0;
+
+	sqlite3_busy_timeout(db, 2000); /* a reader that is about to finish, not a long one */
+	return sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &done) ==
+	       SQLITE_OK;
+}
+
+static void say_unfinished(const char *path)
+{
+	cmd_warn("the erasure is not finished: another program is reading %s, so the erased "
+		 "words can still be found in the bytes of %s and %s-wal until the overwritten "
+		 "pages are copied into the database file. When the other program has finished, "
+		 "run: collector erase '%s' --finish", path, path, path, path);
+}
+
+/* collector erase DB --finish. */
+static int finish_only(const char *path)
+{
+	struct err e;
+	sqlite3 *db;
+
+	err_init(&e);
+	if (!(db = db_open(path, DB_MUST_EXIST, NULL, &e)))
+		return err_print(&e, cmd_progname);
+	if (finish(db)) {
+		printf("Every erasure in %s is finished: no copy is left in the files.\n", path);
+	} else {
+		say_unfinished(path);
+		err_set(&e, EXIT_SYSTEM, "%s is still being read by another program: nothing "
+					 "could be finished", path);
+	}
+	db_close(db, &e);
+	return err_print(&e, cmd_progname);
+}
+
 int cmd_erase(int argc, char **argv)
 {
-	enum { O_RESPONSE = 256, O_EXTERNAL, O_SERIAL, O_BY, O_REASON, O_YES, O_EXERCISE };
+	enum { O_RESPONSE = 256, O_EXTERNAL, O_SERIAL, O_BY, O_REASON, O_YES, O_EXERCISE, O_FINISH };
 	static const struct option longopts[] = {
 		{ "response", required_argument, NULL, O_RESPONSE },
 		{ "external-id", required_argument, NULL, O_EXTERNAL },
@@ -223,12 +327,13 @@ int cmd_erase(int argc, char **argv)
 		{ "reason", required_argument, NULL, O_REASON },
 		{ "yes", no_argument, NULL, O_YES },
 		{ "exercise", required_argument, NULL, O_EXERCISE },
+		{ "finish", no_argument, NULL, O_FINISH },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const char *kind = NULL, *value = NULL, *by = NULL, *reason = NULL, *code = NULL;
 	struct target t = { 0 };
-	int c, yes = 0, n = 0;
+	int c, yes = 0, n = 0, finish_flag = 0;
 	struct err e;
 	sqlite3 *db;
 
@@ -253,6 +358,9 @@ int cmd_erase(int argc, char **argv)
 		case O_EXERCISE:
 			code = optarg;
 			break;
+		case O_FINISH:
+			finish_flag = 1;
+			break;
 		case 'h':
 			return cmd_help(usage);
 		default:
@@ -261,6 +369,12 @@ int cmd_erase(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return cmd_usage_error(usage, "erase takes one database");
+	if (finish_flag) {
+		if (n || by || reason || code)
+			return cmd_usage_error(usage, "--finish takes only the database: it finishes "
+					       "erasures already made");
+		return finish_only(argv[optind]);
+	}
 	if (n != 1)
 		return cmd_usage_error(usage, "say which response with one of --response, "
 				       "--external-id or --serial");
@@ -273,6 +387,11 @@ int cmd_erase(int argc, char **argv)
 	if (!(db = db_open(argv[optind], DB_MUST_EXIST, NULL, &e)))
 		return err_print(&e, cmd_progname);
 	/* Freed bytes are overwritten with zeros, in the tables and their indexes. */
+	if (sqlite3_create_function(db, "tally_holds_field", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+				    NULL, holds_field, NULL, NULL) != SQLITE_OK) {
+		db_fail(db, "preparing the erasure", &e);
+		goto out;
+	}
 	if (db_exec(db, "PRAGMA secure_delete = ON", argv[optind], &e) < 0 ||
 	    find_target(db, code, kind, value, &t, &e) < 0 || count_rows(db, &t, &e) < 0)
 		goto out;
@@ -295,17 +414,10 @@ int cmd_erase(int argc, char **argv)
 	}
 	if (erase(db, &t, value, by, reason, &e) < 0)
 		goto out;
-	/* The write-ahead log still holds the old pages: copy back and empty it. */
-	{
-		int log = 0, done = 0;
-
-		if (sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &done) != SQLITE_OK)
-			cmd_warn("response %lld is erased, but another program has the database open, "
-				 "so old copies of its pages may stay in %s-wal until it closes: run "
-				 "'collector status %s' afterwards to clear them", t.id, argv[optind],
-				 argv[optind]);
-	}
+	/* The overwritten pages are in the write-ahead log: copy them back and empty it. */
 	printf("Response %lld erased by %s.\n", t.id, by);
+	if (!finish(db))
+		say_unfinished(argv[optind]);
 out:
 	target_free(&t);
 	db_close(db, &e);

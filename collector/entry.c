@@ -286,13 +286,13 @@ static void add_pick(struct entry_answer *a, size_t k)
 	a->npicks++;
 }
 
-/* "the options are 1 to 4" */
-static int no_such_number(const struct entry_question *q, const char *num, char *why, size_t cap)
+/* "the options are 1 to 4": what was typed is not repeated (it may be a respondent's words). */
+static int no_such_number(const struct entry_question *q, char *why, size_t cap)
 {
 	if (q->nopts == 0)
 		return say(why, cap, "This question has no options to choose from.");
-	return say(why, cap, "There is no option %s: type a number from 1 to %zu, the number "
-			     "in front of the box ticked.", num, q->nopts);
+	return say(why, cap, "There is no option with that number: type a number from 1 to %zu, "
+			     "the number in front of the box ticked.", q->nopts);
 }
 
 /* Adds the option the piece names (a number, a code or a label); 0, or -1 with why. */
@@ -319,7 +319,7 @@ static int pick_piece(const struct entry_question *q, const char *s, size_t n,
 			errno = 0;
 			v = strtoul(num, NULL, 10);
 			if (errno || v < 1 || v > q->nopts) {
-				no_such_number(q, num, why, cap);
+				no_such_number(q, why, cap);
 				return -1;
 			}
 			add_pick(a, v - 1);
@@ -331,8 +331,8 @@ static int pick_piece(const struct entry_question *q, const char *s, size_t n,
 		add_pick(a, (size_t)k);
 		return 0;
 	}
-	say(why, cap, "'%.*s' is not one of the options: type the number in front of the box "
-		      "ticked (1 to %zu).", (int)(n > 60 ? 60 : n), s, q->nopts);
+	say(why, cap, "That is not one of the options: type the number in front of the box "
+		      "ticked (1 to %zu).", q->nopts);
 	return -1;
 }
 
@@ -451,8 +451,8 @@ static enum entry_input parse_scale(const struct entry_question *q, const char *
 		out->state = ENTRY_ANSWERED;
 		return ENTRY_INPUT_ANSWER;
 	}
-	say(why, cap, "'%.*s' is not on the scale: type a whole number from %ld to %ld.",
-	    (int)(n > 40 ? 40 : n), t, q->scale_min, q->scale_max);
+	say(why, cap, "That is not on the scale: type a whole number from %ld to %ld.",
+	    q->scale_min, q->scale_max);
 	return ENTRY_INPUT_ERROR;
 }
 
@@ -474,9 +474,8 @@ static enum entry_input parse_postcode(const char *t, size_t n, struct entry_ans
 			return ENTRY_INPUT_ANSWER;
 		}
 	}
-	say(why, cap, "'%.*s' is not the shape of a UK postcode (like ST4 6QG, or only the first "
-		      "half, like ST4). Check it on the form; type u if it cannot be read.",
-	    (int)(n > 40 ? 40 : n), t);
+	say(why, cap, "That is not the shape of a UK postcode (like ST4 6QG, or only the first "
+		      "half, like ST4). Check it on the form; type u if it cannot be read.");
 	return ENTRY_INPUT_ERROR;
 }
 
@@ -963,6 +962,18 @@ const char *entry_range_dash(const char *first, const char *last)
 	return strchr(first, '-') || strchr(last, '-') ? " to " : "-";
 }
 
+int entry_serial_erased(struct entry_session *s, const char *serial, struct err *e)
+{
+	long long n = 0;
+	char ex[32];
+
+	snprintf(ex, sizeof ex, "%lld", s->exercise_id);
+	if (db_int(s->db, "SELECT count(*) FROM erasure WHERE exercise_id = ?1 AND serial = ?2", 0,
+		   &n, e, 2, ex, serial) < 0)
+		return -1;
+	return n > 0;
+}
+
 int entry_check_serial(struct entry_session *s, const char *typed, char out[ENTRY_SERIAL_MAX + 1],
 		       char *why, size_t cap, struct err *e)
 {
@@ -988,6 +999,10 @@ int entry_check_serial(struct entry_session *s, const char *typed, char out[ENTR
 				     "it again.");
 	memcpy(out, t, n);
 	out[n] = '\0';
+	if ((rc = entry_serial_erased(s, out, e)) != 0)
+		return rc < 0 ? -1 : say(why, cap, "Form %s was erased at the respondent's request, "
+					 "so it is not typed in again: put the sheet aside to be "
+					 "destroyed.", out);
 
 	if (!(st = db_prepare(s->db,
 		"SELECT r.id, coalesce(r.officer, ''), coalesce(v.code, ''), r.form_variant, "

@@ -203,9 +203,17 @@ int entry_session_batch(struct entry_session *s, struct entry_batch_info *info, 
 const char *entry_range_dash(const char *first, const char *last);
 
 /*
+ * Whether the paper form with serial number `serial` was erased at the
+ * respondent's request (collector erase): 1 when it was, then it is never
+ * typed in again; 0 when not; -1 on a database failure.
+ */
+int entry_serial_erased(struct entry_session *s, const char *serial, struct err *e);
+
+/*
  * Checks a serial number typed for the next form (trimmed into `out`):
  * 1 when it can be typed now, 0 when not (`why` says why in plain words:
- * empty, too long, already entered, or for a second entry: not entered yet,
+ * empty, too long, erased at the respondent's request, already entered, or
+ * for a second entry: not entered yet,
  * entered by this same officer, already entered twice, another form or
  * event), -1 on a database failure.
  */

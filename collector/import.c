@@ -475,6 +475,8 @@ struct importer {
 	sqlite3_stmt *put_responses, *put_answers;
 	sqlite3_stmt *ins_reject, *find_id, *find_serial, *find_event, *districts;
 	struct keyset seen;         /* see identity() */
+	struct keyset erased;       /* keys of the file erased earlier: skipped, every time */
+	const char *cur_ext, *cur_serial; /* the identity of the record in hand, for its reject */
 	int tracking;               /* `seen` holds every key of the file so far */
 	struct district_count *counts; /* accepted responses by district */
 	size_t ncounts, capcounts;
@@ -1026,16 +1028,16 @@ static int read_joined(const struct bound_question *q, const char *cell, long *p
 				break;
 		}
 		if (j == i || k < 0) {
-			char shown[120], field[160];
-			size_t len = (size_t)(starts[i + 1] - seplen - starts[i]);
+			char field[160], opts[300];
 
 			if (j > i && k < 0) {
 				i = j; /* empty */
 				continue;
 			}
-			snprintf(shown, sizeof shown, "%.*s", (int)(len > 100 ? 100 : len), starts[i]);
-			return reason(b, "%s: '%s' is not an option of question '%s'",
-				      field_label(q, field), shown, q->mq->code);
+			list_options(q, opts, sizeof opts);
+			return reason(b, "%s: choice %zu of the cell (split at '%s') is not an option "
+					 "of question '%s' (%s)",
+				      field_label(q, field), i + 1, sep, q->mq->code, opts);
 		}
 		for (size_t x = 0; x < *npicked; x++)
 			if (picked[x] == k)
@@ -1068,9 +1070,9 @@ static int read_question(struct importer *im, const struct source_record *rec,
 			if (in_list(t, falsy))
 				continue;
 			if (!in_list(t, truthy) && strcasecmp(t, o->label) && strcasecmp(t, o->code))
-				return reason(b, "column '%.80s': '%.60s' is not a tick (1, yes, x, the "
+				return reason(b, "column '%.80s': the value is not a tick (1, yes, x, the "
 						 "option's label, or empty)",
-					      mq->options[k].field, v);
+					      mq->options[k].field);
 			picked[npicked++] = q->option_index[k];
 		}
 	} else {
@@ -1129,9 +1131,9 @@ static int read_question(struct importer *im, const struct source_record *rec,
 			}
 			if ((k = match_option(q, t)) >= 0)
 				return add_row(b, q->store_qid, q->source_qid, 0, q->opts[k].code);
-			return reason(b, "%s: '%.60s' is not on the scale from %ld to %ld of question "
-					 "'%s'",
-				      field_label(q, field), cell, q->scale_min, q->scale_max, mq->code);
+			return reason(b, "%s: the value is not on the scale from %ld to %ld of "
+					 "question '%s'",
+				      field_label(q, field), q->scale_min, q->scale_max, mq->code);
 		}
 		/* Choice questions. */
 		if (mq->separator) {
@@ -1144,8 +1146,8 @@ static int read_question(struct importer *im, const struct source_record *rec,
 				char opts[300];
 
 				list_options(q, opts, sizeof opts);
-				return reason(b, "%s: '%.80s' is not an option of question '%s' (%s)",
-					      field_label(q, field), cell, mq->code, opts);
+				return reason(b, "%s: the value is not an option of question '%s' (%s)",
+					      field_label(q, field), mq->code, opts);
 			}
 			picked[npicked++] = k;
 		}
@@ -1231,6 +1233,13 @@ static int key_lookup(struct importer *im, sqlite3_stmt *st, const char *value)
 	return found;
 }
 
+static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s);
+
+/*
+ * Stores a rejected record with its raw text and the identity it was read
+ * with (im->cur_ext, im->cur_serial), so that erasure finds it by the same
+ * rules as the import. 0 or -1.
+ */
 static int store_reject(struct importer *im, const struct source_record *rec, const char *why)
 {
 	char place[64];
@@ -1243,6 +1252,8 @@ static int store_reject(struct importer *im, const struct source_record *rec, co
 	sqlite3_bind_text(im->ins_reject, 2, place, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(im->ins_reject, 3, rec->place);
 	sqlite3_bind_text(im->ins_reject, 4, why, -1, SQLITE_STATIC);
+	bind_text_or_null(im->ins_reject, 6, im->cur_ext);
+	bind_text_or_null(im->ins_reject, 7, im->cur_serial);
 	if (rec->raw && utf8_check(rec->raw, rec->raw_len, NULL))
 		sqlite3_bind_text(im->ins_reject, 5, rec->raw, (int)rec->raw_len, SQLITE_STATIC);
 	else if (rec->raw)
@@ -1390,9 +1401,15 @@ out:
 static int identity(struct importer *im, const struct source_record *rec, const char *key,
 		    const char *value, const char *what, sqlite3_stmt *find)
 {
-	long first = keyset_get(&im->seen, key);
+	long first;
 	int rc = KEY_NEW;
 
+	/* Erased: skipped before anything of the record is written, every time it comes. */
+	if (keyset_get(&im->erased, key)) {
+		im->stats->erased++;
+		return 1;
+	}
+	first = keyset_get(&im->seen, key);
 	if (!first) {
 		/* A pending response may have it: the database must know them first. */
 		if (pending_may_have(im->pending, key) && pending_flush(im) < 0)
@@ -1418,9 +1435,11 @@ static int identity(struct importer *im, const struct source_record *rec, const 
 		return 0;
 	if (keyset_add(&im->seen, key, rec->place) < 0)
 		return err_set(im->e, EXIT_SYSTEM, "out of memory");
-	if (rc == KEY_ERASED)
+	if (rc == KEY_ERASED) {
 		im->stats->erased++;
-	else if (rc == KEY_EARLIER)
+		if (keyset_add(&im->erased, key, rec->place) < 0)
+			return err_set(im->e, EXIT_SYSTEM, "out of memory");
+	} else if (rc == KEY_EARLIER)
 		im->stats->duplicates++;
 	return rc != KEY_NEW;
 }
@@ -1567,8 +1586,9 @@ static int store_record(struct importer *im, const struct source_record *rec,
 		if (rc == SQLITE_DONE) {
 			char why[300];
 
-			snprintf(why, sizeof why, "unknown event '%.100s' ('collector status' lists the "
-						  "events)", tbuf);
+			snprintf(why, sizeof why, "column '%.80s': the event is not one of the "
+						  "exercise's ('collector status' lists them)",
+				 m->event_field);
 			return reject(im, rec, why) < 0 ? -1 : 0;
 		}
 		if (rc != SQLITE_ROW)
@@ -1579,9 +1599,9 @@ static int store_record(struct importer *im, const struct source_record *rec,
 		if (*v && date_parse(v, im->dates, date) < 0) {
 			char why[400];
 
-			snprintf(why, sizeof why, "column '%.80s': '%.60s' is not a date the mapping "
+			snprintf(why, sizeof why, "column '%.80s': the value is not a date the mapping "
 						  "reads (dates=\"%s\")",
-				 m->submitted_field, v, m->dates);
+				 m->submitted_field, m->dates);
 			return reject(im, rec, why) < 0 ? -1 : 0;
 		}
 	}
@@ -1626,16 +1646,50 @@ static int store_record(struct importer *im, const struct source_record *rec,
 	return count_district(im, &pres) < 0 ? -1 : 1;
 }
 
+static int import_record_keyed(struct importer *im, const struct source_record *rec,
+			       struct response_build *b, const char *ext, const char *serial);
+
 static int import_record(struct importer *im, const struct source_record *rec,
 			 struct response_build *b)
 {
-	char ext[320], serial[128], why[256], key[160] = "";
+	char ext[320], serial[128], why[256];
 	int rc = 0;
 
 	if (im->fixed_names && !im->indexed && index_fields(im, rec) < 0)
 		return -2; /* the mapping does not fit the file: refuse it */
-	if (record_keys(im, rec, ext, serial, why))
-		return reject(im, rec, why) < 0 ? -1 : 0;
+	im->cur_ext = im->cur_serial = NULL;
+	if (record_keys(im, rec, ext, serial, why)) {
+		/* A record of an erased response is not kept, even when it is faulty. */
+		if (*ext) {
+			if (keyset_get(&im->erased, ext))
+				rc = KEY_ERASED;
+			else if ((rc = key_lookup(im, im->find_id, ext)) < 0)
+				return -1;
+			if (rc == KEY_ERASED) {
+				im->stats->erased++;
+				return keyset_add(&im->erased, ext, rec->place) < 0
+					       ? err_set(im->e, EXIT_SYSTEM, "out of memory") : 0;
+			}
+		}
+		im->cur_ext = *ext ? ext : NULL;
+		rc = reject(im, rec, why);
+		im->cur_ext = NULL;
+		return rc < 0 ? -1 : 0;
+	}
+	im->cur_ext = *ext ? ext : NULL;
+	im->cur_serial = *serial ? serial : NULL;
+	rc = import_record_keyed(im, rec, b, ext, serial);
+	im->cur_ext = im->cur_serial = NULL;
+	return rc;
+}
+
+/* A record whose keys are read: by its identity, skipped, rejected or stored. 0 or -1. */
+static int import_record_keyed(struct importer *im, const struct source_record *rec,
+			       struct response_build *b, const char *ext, const char *serial)
+{
+	char key[160] = "";
+	int rc = 0;
+
 	if (*ext && (rc = identity(im, rec, ext, ext, "response", im->find_id)) != 0)
 		return rc < 0 ? -1 : 0;
 	if (*serial) {
@@ -1676,7 +1730,8 @@ static int prepare_all(struct importer *im)
 	sqlite3 *db = im->db;
 
 	im->ins_reject = db_prepare(db,
-		"INSERT INTO reject (batch_id, place, line, reason, raw) VALUES (?1, ?2, ?3, ?4, ?5)",
+		"INSERT INTO reject (batch_id, place, line, reason, raw, response_key, serial) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 		im->e);
 	/* A survey id erased at the respondent's request never comes back. */
 	im->find_id = db_prepare(db, "SELECT CASE WHEN batch_id = ?3 THEN 3 ELSE 1 END FROM response "
@@ -1684,7 +1739,9 @@ static int prepare_all(struct importer *im)
 				     "FROM erasure WHERE exercise_id = ?1 AND external_id = ?2 LIMIT 1",
 				 im->e);
 	im->find_serial = db_prepare(db, "SELECT CASE WHEN batch_id = ?3 THEN 3 ELSE 1 END FROM "
-					 "response WHERE exercise_id = ?1 AND serial = ?2", im->e);
+					 "response WHERE exercise_id = ?1 AND serial = ?2 UNION ALL "
+					 "SELECT 2 FROM erasure WHERE exercise_id = ?1 AND serial = ?2 "
+					 "LIMIT 1", im->e);
 	im->find_event = db_prepare(db, "SELECT id, district_code FROM event WHERE "
 					"exercise_id = ?1 AND code = ?2", im->e);
 	im->districts = db_prepare(db,
@@ -1960,6 +2017,7 @@ out:
 		import_stats_free(stats);
 	source_free(&src);
 	keyset_free(&im.seen);
+	keyset_free(&im.erased);
 	pending_free(&im);
 	free(im.counts);
 	postcode_resolver_free(im.resolver);

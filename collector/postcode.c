@@ -305,7 +305,7 @@ int postcode_resolve(struct postcode_resolver *r, const struct postcode_input *i
 	if (in->postcode && *in->postcode) {
 		kind = postcode_normalise(in->postcode, out->postcode);
 		if (kind == POSTCODE_INVALID)
-			note(out, "'%.40s' is not a UK postcode", in->postcode);
+			note(out, "the postcode given is not a UK postcode");
 	}
 	if (kind == POSTCODE_FULL && (rc = by_full_postcode(r, out, e)) != 0)
 		return rc < 0 ? -1 : 0;
@@ -322,7 +322,7 @@ int postcode_resolve(struct postcode_resolver *r, const struct postcode_input *i
 			note(out, "the respondent ticked %s", in->ticked_district);
 			return 0;
 		}
-		note(out, "ticked district '%.20s' is not one of the exercise's", in->ticked_district);
+		note(out, "the district ticked is not one of the exercise's");
 	}
 	if (kind != POSTCODE_INVALID)
 		return by_outward_code(r, out, e) < 0 ? -1 : 0;

@@ -1054,8 +1054,8 @@ static void cell_end(struct xlsx *x)
 		errno = 0;
 		i = strtoull(v, &end, 10);
 		if (!n || *end || errno || v[0] < '0' || v[0] > '9') {
-			set_bad(x, "column %s has shared string index '%s', which is not a number",
-				cname, v);
+			set_bad(x, "column %s has a shared string index that is not a number",
+				cname);
 		} else if (i >= x->nsst) {
 			set_bad(x, "column %s refers to shared string %llu, but there are only %zu",
 				cname, i, x->nsst);

@@ -64,15 +64,15 @@ static const struct {
 	/* One box. */
 	{ &single, "1", A, ENTRY_ANSWERED, "1", NULL },
 	{ &single, "  2 ", A, ENTRY_ANSWERED, "2", NULL },
-	{ &single, "7", ERR, 0, NULL, "There is no option 7: type a number from 1 to 4" },
-	{ &single, "0", ERR, 0, NULL, "There is no option 0" },
+	{ &single, "7", ERR, 0, NULL, "There is no option with that number: type a number from 1 to 4" },
+	{ &single, "0", ERR, 0, NULL, "There is no option with that number" },
 	{ &single, "99999999999999999999999", ERR, 0, NULL, "There is no option" },
 	{ &single, "1,3", ERR, 0, NULL, "takes one answer, but you typed 2" },
 	{ &single, "1 3", ERR, 0, NULL, "type u (unreadable)" },
 	{ &single, "1,1", A, ENTRY_ANSWERED, "1", NULL },
 	{ &single, "staff", A, ENTRY_ANSWERED, "2", NULL },
 	{ &single, "a member of the PUBLIC", A, ENTRY_ANSWERED, "1", NULL },
-	{ &single, "maybe", ERR, 0, NULL, "'maybe' is not one of the options" },
+	{ &single, "maybe", ERR, 0, NULL, "That is not one of the options" },
 	{ &single, "s", A, ENTRY_SKIPPED, "", NULL },
 	{ &single, "S", A, ENTRY_SKIPPED, "", NULL },
 	{ &single, "u", A, ENTRY_UNREADABLE, "", NULL },
@@ -89,9 +89,9 @@ static const struct {
 	{ &multi, "11;2", A, ENTRY_ANSWERED, "2,11", NULL },
 	{ &multi, "gp, pharmacy", A, ENTRY_ANSWERED, "1,2", NULL },
 	{ &multi, "GP practice, 3", A, ENTRY_ANSWERED, "1,3", NULL },
-	{ &multi, "1,12", ERR, 0, NULL, "There is no option 12: type a number from 1 to 11" },
+	{ &multi, "1,12", ERR, 0, NULL, "There is no option with that number: type a number from 1 to 11" },
 	{ &multi, ",,", ERR, 0, NULL, "Type the number in front of the box" },
-	{ &multi, "1,fish", ERR, 0, NULL, "'fish' is not one of the options" },
+	{ &multi, "1,fish", ERR, 0, NULL, "That is not one of the options" },
 	/* A label with a comma in it is one option, not two. */
 	{ &ethnic, "Black, African, Caribbean or Black British", A, ENTRY_ANSWERED, "4", NULL },
 	{ &ethnic, "4", A, ENTRY_ANSWERED, "4", NULL },
@@ -99,7 +99,7 @@ static const struct {
 	{ &scale, "7", A, ENTRY_ANSWERED, NULL, "7" },
 	{ &scale, "0", A, ENTRY_ANSWERED, NULL, "0" },
 	{ &scale, "10", A, ENTRY_ANSWERED, NULL, "10" },
-	{ &scale, "11", ERR, 0, NULL, "'11' is not on the scale: type a whole number from 0 to 10" },
+	{ &scale, "11", ERR, 0, NULL, "That is not on the scale: type a whole number from 0 to 10" },
 	{ &scale, "-1", ERR, 0, NULL, "not on the scale" },
 	{ &scale, "7.5", ERR, 0, NULL, "not on the scale" },
 	{ &scale, "extremely likely", A, ENTRY_ANSWERED, NULL, "10" },
@@ -108,7 +108,7 @@ static const struct {
 	{ &postcode, "st4 6qg", A, ENTRY_ANSWERED, NULL, "ST4 6QG" },
 	{ &postcode, "ST46QG", A, ENTRY_ANSWERED, NULL, "ST4 6QG" },
 	{ &postcode, "st4", A, ENTRY_ANSWERED, NULL, "ST4" },
-	{ &postcode, "ST4 6Q", ERR, 0, NULL, "'ST4 6Q' is not the shape of a UK postcode" },
+	{ &postcode, "ST4 6Q", ERR, 0, NULL, "That is not the shape of a UK postcode" },
 	{ &postcode, "Stoke", ERR, 0, NULL, "not the shape of a UK postcode" },
 	{ &postcode, "s", A, ENTRY_SKIPPED, NULL, NULL },
 	/* Free text, as written, over lines; commands only alone. */
@@ -177,7 +177,7 @@ START_TEST(test_parse_pieces)
 	ck_assert_int_eq(entry_parse_choices(&multi, none, 0, &a, why, sizeof why), A);
 	ck_assert_int_eq(a.state, ENTRY_SKIPPED);
 	ck_assert_int_eq(entry_parse_choices(&multi, bad, 2, &a, why, sizeof why), ERR);
-	ck_assert_msg(strstr(why, "'Dentist' is not one of the options"), "%s", why);
+	ck_assert_msg(strstr(why, "That is not one of the options"), "%s", why);
 	ck_assert_int_eq(entry_parse_choices(&single, two, 2, &a, why, sizeof why), ERR);
 	ck_assert_msg(strstr(why, "takes one answer"), "%s", why);
 }

@@ -148,14 +148,14 @@ static int import(sqlite3 *db, long long ex, const char *map, const char *file,
 }
 
 static const char *const expected_rejects[] = {
-	"online.csv:6: column 'How satisfied are you?': 'Maybe' is not an option of question 'UEC-SAT'",
-	"online.csv:7: column 'Services used': 'Dentist' is not an option of question 'SERVICES'",
-	"online.csv:8: column 'Recommend': '11' is not on the scale from 0 to 10",
+	"online.csv:6: column 'How satisfied are you?': the value is not an option of question 'UEC-SAT'",
+	"online.csv:7: column 'Services used': choice 2 of the cell (split at ', ') is not an option of question 'SERVICES'",
+	"online.csv:8: column 'Recommend': the value is not on the scale from 0 to 10",
 	"online.csv:9: the response id is missing (column 'Respondent')",
 	"online.csv:10: response 'test:R1' appears twice in this file (first at line 2)",
 	"online.csv:11: invalid UTF-8 in column 5",
 	"online.csv:12: 11 values but the header has 10 columns",
-	"online.csv:13: column 'Submitted': 'yesterday' is not a date the mapping reads",
+	"online.csv:13: column 'Submitted': the value is not a date the mapping reads",
 };
 
 START_TEST(test_import_csv)
@@ -278,7 +278,7 @@ START_TEST(test_import_per_option_columns)
 	ck_assert_msg(err_contains(&rejects, "two-answers.csv:3: question 'DIGI-VIDEO': 2 answers to "
 					     "single-choice question 'DIGI-VIDEO', which takes one"),
 		      "%s", err_first(&rejects));
-	ck_assert_msg(err_contains(&rejects, "two-answers.csv:4: column 'Used: pharmacy': 'perhaps' "
+	ck_assert_msg(err_contains(&rejects, "two-answers.csv:4: column 'Used: pharmacy': the value "
 					     "is not a tick"), "%s", rejects.lines[1]);
 	ck_assert_msg(err_contains(&rejects, "two-answers.csv:6: the paper form's serial number is "
 					     "missing (column 'Serial')"), "%s", rejects.lines[2]);
@@ -321,7 +321,7 @@ static void remove_temp_file(const char *path)
 	       "How satisfied are you?,Services used,Age,Recommend,Notes\n"
 
 static const char *const expected_twice[] = {
-	"dups.csv:3: column 'How satisfied are you?': 'Maybe' is not an option",
+	"dups.csv:3: column 'How satisfied are you?': the value is not an option",
 	"dups.csv:6: response 'test:R2' appears twice in this file (first at line 3)",
 	"dups.csv:7: response 'test:R3' appears twice in this file (first at line 4)",
 	"dups.csv:9: response 'test:R1' appears twice in this file (first at line 2)",
@@ -379,6 +379,10 @@ START_TEST(test_import_twice_in_file)
 			      expected_twice[i], rejects.lines[i]);
 	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM reject WHERE reason LIKE "
 				      "'%appears twice in this file%'"), 5);
+	/* Each reject keeps the identity it was read with, for erasure. */
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM reject WHERE response_key = 'test:R2' "
+				      "AND reason LIKE '%appears twice%'"), 1);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM reject WHERE response_key IS NULL"), 0);
 	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM response WHERE external_id IN "
 				      "('test:R3', 'test:R4', 'test:R5') AND batch_id = 2"), 3);
 	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM pragma_foreign_key_check"), 0);

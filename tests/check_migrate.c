@@ -49,7 +49,13 @@ static void plant(sqlite3 *db, int after, int upto)
 	if (after < 4 && upto >= 4)
 		test_exec(db, "INSERT INTO import_batch (exercise_id, file_name, sha256, "
 			      "mapping_sha256, format, started_at) VALUES (1, 'a.csv', 'aa', 'bb', "
-			      "'csv', 'now')");
+			      "'csv', 'now');"
+			      "INSERT INTO reject (batch_id, place, line, reason, raw) VALUES "
+			      "(1, 'line 3', 3, 'response ''test:R1'' appears twice in this file "
+			      "(first at line 2)', 'R1,Kind staff');"
+			      "INSERT INTO reject (batch_id, place, line, reason, raw) VALUES "
+			      "(1, 'line 4', 4, 'serial number ''P-7'' appears twice in this file "
+			      "(first at line 1)', 'P-7,Kind staff')");
 	if (after < 5 && upto >= 5)
 		test_exec(db, "INSERT INTO ruleset (id, exercise_id, sha256, file_name, tagged_at) "
 			      "VALUES (1, 1, 'ab', 'r.xml', 'now');"
@@ -76,7 +82,18 @@ static void plant(sqlite3 *db, int after, int upto)
 	if (after < 8 && upto >= 8)
 		test_exec(db, "INSERT INTO erasure (exercise_id, response_id, identified_by, "
 			      "identifier, erased_by, answers, tags, rejects, erased_at) VALUES "
-			      "(1, 99, 'response', '99', 'DPO', 3, 1, 0, 'now')");
+			      "(1, 99, 'response', '99', 'DPO', 3, 1, 0, 'now');"
+			      "INSERT INTO erasure (exercise_id, response_id, identified_by, "
+			      "identifier, erased_by, answers, tags, rejects, erased_at) VALUES "
+			      "(1, 98, 'serial', 'P-0042', 'DPO', 3, 1, 0, 'now')");
+	if (after < 10 && upto >= 10)
+		test_exec(db, "INSERT INTO erasure (exercise_id, response_id, identified_by, "
+			      "identifier, external_id, serial, erased_by, answers, tags, rejects, "
+			      "erased_at) VALUES (1, 97, 'response', '97', 'test:R9', 'P-0043', 'DPO', "
+			      "3, 1, 0, 'now');"
+			      "INSERT INTO reject (batch_id, place, line, reason, raw, response_key, "
+			      "serial) SELECT id, 'line 9', 9, 'bad', 'R9,x', 'test:R9', 'P-0043' FROM "
+			      "import_batch ORDER BY id LIMIT 1");
 }
 
 START_TEST(test_versions_are_numbered)
@@ -166,6 +183,18 @@ START_TEST(test_upgrade_from_every_version)
 	if (from >= 5)
 		ck_assert_int_eq(test_int(db, "SELECT count(*) FROM tag WHERE response_id = 1 "
 					      "AND question_id = 1"), 1);
+	/* Erasures by serial learn their serial; repeats rejected earlier, their identity. */
+	if (from >= 8 && from < 10)
+		ck_assert_int_eq(test_int(db, "SELECT count(*) FROM erasure WHERE serial = "
+					      "'P-0042'"), 1);
+	if (from >= 4 && from < 10) {
+		ck_assert_int_eq(test_int(db, "SELECT count(*) FROM reject WHERE response_key = "
+					      "'test:R1' AND serial IS NULL"), 1);
+		ck_assert_int_eq(test_int(db, "SELECT count(*) FROM reject WHERE serial = 'P-7' "
+					      "AND response_key IS NULL"), 1);
+		ck_assert_int_eq(test_int(db, "SELECT count(*) FROM reject WHERE "
+					      "identity_kept = 1"), 0);
+	}
 	/* What the upgrade added works: plant the newest version's rows too. */
 	plant(db, from, db_schema_version());
 	/* Tags written without their response and question (the plant above, on
@@ -173,6 +202,9 @@ START_TEST(test_upgrade_from_every_version)
 	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM tag WHERE response_id IS NULL "
 				      "OR question_id IS NULL"), 0);
 	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM tag"), 1);
+	/* Rejects written now keep their identity. */
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM reject WHERE response_key = 'test:R9' "
+				      "AND identity_kept = 1"), 1);
 	db_close(db, &e);
 }
 END_TEST

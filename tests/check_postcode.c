@@ -75,7 +75,7 @@ static const struct {
 	{ NULL, "E07000195", "E07000199", "E07000195", "event", "collected at an event" },
 	/* Then a ticked district. */
 	{ "ST7", NULL, "E07000199", "E07000199", "ticked", "the respondent ticked E07000199" },
-	{ "ST5", NULL, "E09000001", "E07000195", "outward-code", "ticked district 'E09000001' is not one of the exercise's" },
+	{ "ST5", NULL, "E09000001", "E07000195", "outward-code", "the district ticked is not one of the exercise's" },
 	/* Then the outward code, only when decisive. */
 	{ "ST5", NULL, NULL, "E07000195", "outward-code", "outward code ST5: 99% of its postcodes are in E07000195" },
 	{ "ST5 9ZZ", NULL, NULL, "E07000195", "outward-code", "outward code ST5: 99%" },
@@ -83,7 +83,7 @@ static const struct {
 	{ "ST7", NULL, NULL, "", "unresolved", "outward code ST7 is split (52% E07000195, 45% E06000049), below the 80% needed" },
 	{ "B75", NULL, NULL, "", "out-of-area", "95% of its postcodes are in E08000025, outside" },
 	{ "ZZ9", NULL, NULL, "", "unresolved", "outward code ZZ9 is not in the lookup" },
-	{ "not known", NULL, NULL, "", "unresolved", "'not known' is not a UK postcode" },
+	{ "not known", NULL, NULL, "", "unresolved", "the postcode given is not a UK postcode" },
 	{ NULL, NULL, NULL, "", "unresolved", "no postcode, event or district given" },
 };
 

@@ -76,7 +76,7 @@ expect_out "questions" "ER-HELP-FEEL"
 	say 3 "The staff at the walk-in centre were kind." "The wait was short."
 	ask 4 s
 	ask 5 7                     # a typo: there is no option 7
-	printf 'expect There is no option 7: type a number from 1 to 5\nexpect > \nsend 2\n'
+	printf 'expect There is no option with that number: type a number from 1 to 5\nexpect > \nsend 2\n'
 	ask 6 b                     # back to question 5 ...
 	printf 'expect Question 5 of 28\nexpect Now: 2 Satisfied. Press Enter to keep it.\nexpect > \nsend 3\n'
 	blanks 6 13                 # ... which now says 3, then on
@@ -86,7 +86,7 @@ expect_out "questions" "ER-HELP-FEEL"
 	ask 21 u
 	ask 22 s
 	ask 23 "ST4 6Q"             # not a postcode
-	printf "expect 'ST4 6Q' is not the shape of a UK postcode\nexpect > \nsend st4 6qg\n"
+	printf "expect That is not the shape of a UK postcode\nexpect > \nsend st4 6qg\n"
 	ask 24 3
 	ask 25 1
 	ask 26 1
@@ -285,9 +285,9 @@ responses=$(q "SELECT count(*) FROM response")
 batches=$(q "SELECT count(*) FROM import_batch")
 run "$COLLECTOR" enter "$DB" --event LE-HAN-1 --officer "Jo Bloggs" --from "$F/bad.csv"
 expect_rc "bad batch file" 1
-expect_err "bad batch: option out of range" "bad.csv:2: RESPONDENT: there is no option 5: type a number from 1 to 4"
+expect_err "bad batch: option out of range" "bad.csv:2: RESPONDENT: there is no option with that number: type a number from 1 to 4"
 expect_err "bad batch: two ticks" "bad.csv:3: RESPONDENT: this question takes one answer, but you typed 2"
-expect_err "bad batch: postcode" "bad.csv:4: POSTCODE: 'ST4 6Q' is not the shape of a UK postcode"
+expect_err "bad batch: postcode" "bad.csv:4: POSTCODE: that is not the shape of a UK postcode"
 expect_err "bad batch: serial twice" "bad.csv:5: serial 301 appears twice in this file (first on line 2)"
 expect_err "bad batch: serial entered before" "bad.csv:6: form 201 is already entered (by Jo Bloggs, LE-HAN-1"
 expect_err "bad batch: a typing command" "bad.csv:8: UEC-WELL: 'b' means something only when typing forms in"
@@ -319,7 +319,7 @@ expect_eq "mapped Easy Read stored" "$(q "SELECT count(*) FROM response WHERE se
 expect_eq "mapped ticks" "$(ans ER-502 SERVICES)" "answered a-and-e - | answered mental-health -"
 run "$COLLECTOR" enter "$DB" --event LE-HAN-1 --officer "Kim Nowak" --from "$F/easy-read-other-event.csv" --map "$S/exports/easy-read-paper.map.xml"
 expect_rc "a form from another event" 1
-expect_err "a form from another event" "easy-read-other-event.csv:2: form ER-503 is from event 'RS-HAN-1'"
+expect_err "a form from another event" "easy-read-other-event.csv:2: form ER-503 is from another event"
 
 # Every session, as the officers saw it, fits an 80-column terminal (error
 # messages, one line each, aside) and has no colour or cursor codes.

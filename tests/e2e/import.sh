@@ -76,7 +76,7 @@ expect_eq "database unchanged by --strict" "$(sha256sum "$DB" | cut -d' ' -f1)" 
 imp "$F/import/online.csv" --map "$M"
 expect_rc "rows rejected" 1
 expect_out "rows rejected" "11 read, 3 imported, 8 rejected"
-expect_err "rows rejected" "online.csv:6: column 'How satisfied are you?': 'Maybe' is not an option of question 'UEC-SAT'"
+expect_err "rows rejected" "online.csv:6: column 'How satisfied are you?': the value is not an option of question 'UEC-SAT'"
 expect_err "rows rejected" "online.csv:11: invalid UTF-8 in column 5"
 expect_err "rows rejected" "column 'Notes' is not in the mapping"
 
