@@ -1,6 +1,11 @@
 /*
  * redact.c: finding personal data in free text and replacing it with tags.
  *
+ * The passes read the normalised copy of the text (common/textnorm.c), so
+ * "07700<U+00A0>900123", "943<U+200B>476<U+200B>5919" and a fullwidth
+ * "ＳＴ４ ６ＱＧ" read as their plain forms; the spans found there are mapped
+ * back to the original bytes, which are what gets replaced.
+ *
  * One call makes five passes over the text, each claiming the bytes it
  * replaces so that later passes leave them alone:
  *
@@ -27,6 +32,7 @@
  * the edges of whole letters, so valid UTF-8 stays valid.
  */
 #include "redact.h"
+#include "textnorm.h"
 #include "utf8.h"
 
 #include <pthread.h>
@@ -44,7 +50,13 @@
 #define MAX_SEEN 32         /* name words remembered for later mentions */
 #define WORD_MAX 40         /* longer words are never in the lists */
 
-enum kind { K_EMAIL, K_PHONE, K_NHS, K_POSTCODE, K_NAME };
+enum kind {
+	K_EMAIL = REDACT_EMAIL,
+	K_PHONE = REDACT_PHONE,
+	K_NHS = REDACT_NHS,
+	K_POSTCODE = REDACT_POSTCODE,
+	K_NAME = REDACT_NAME,
+};
 
 static const char *const tag_text[] = { "[email]", "[phone]", "[NHS number]", "[postcode]",
 					"[name]" };
@@ -1267,31 +1279,108 @@ static void merge_names(struct job *j)
 	j->nspans = o;
 }
 
-static char *build(struct job *j, struct redact_counts *counts)
+/*
+ * The spans found in the copy, as spans of the original (whole characters).
+ * Two spans that end up sharing a character of the original (both came from
+ * what one character became, such as "½" → "1⁄2") become one, of the first
+ * one's kind.
+ */
+static void map_spans(struct job *j, const struct textnorm *tn)
 {
-	size_t len = j->n, o = 0, at = 0;
+	size_t o = 0;
+
+	for (size_t i = 0; i < j->nspans; i++) {
+		size_t a, b;
+
+		textnorm_span(tn, j->spans[i].a, j->spans[i].b, &a, &b);
+		if (o > 0 && a < j->spans[o - 1].b) {
+			if (b > j->spans[o - 1].b)
+				j->spans[o - 1].b = b;
+			continue;
+		}
+		j->spans[o++] = (struct span){ a, b, j->spans[i].k };
+	}
+	j->nspans = o;
+}
+
+/*
+ * Runs the passes over the normalised copy of the `len` bytes at `text`;
+ * leaves the spans, in the original's bytes, in j->spans. 0, or -1 when out
+ * of memory. The caller frees j->spans and calls job_release().
+ */
+static int find_spans(struct job *j, const char *text, size_t len)
+{
+	struct textnorm tn;
+	int rc = -1;
+
+	if (textnorm_make(&tn, text, len))
+		return -1;
+	j->s = (const unsigned char *)tn.text;
+	j->n = tn.len;
+	if (!(j->claimed = calloc(j->n ? j->n : 1, 1)) ||
+	    !(j->md = pcre2_match_data_create_from_pattern(j->r->intro, NULL)) ||
+	    !(j->wmd = pcre2_match_data_create_from_pattern(j->r->word, NULL)))
+		goto done;
+	find_emails(j);
+	if (!j->oom)
+		find_numbers(j);
+	if (!j->oom)
+		find_postcodes(j);
+	if (!j->oom)
+		find_names(j);
+	if (!j->oom)
+		find_mentions(j);
+	if (j->oom)
+		goto done;
+	if (j->nspans)
+		qsort(j->spans, j->nspans, sizeof *j->spans, cmp_span);
+	merge_names(j);
+	map_spans(j, &tn);
+	rc = 0;
+done:
+	textnorm_release(&tn);
+	j->s = NULL;
+	j->n = 0;
+	return rc;
+}
+
+/* Frees what one call used, but for its spans. */
+static void job_release(struct job *j)
+{
+	pcre2_match_data_free(j->md);
+	pcre2_match_data_free(j->wmd);
+	free(j->claimed);
+	free(j->groups);
+	free(j->segs);
+}
+
+/* The `len` bytes at `text` with the spans replaced by their tags; NULL when out of memory. */
+static char *build(const struct span *spans, size_t nspans, const char *text, size_t len,
+		   struct redact_counts *counts)
+{
+	size_t outlen = len, o = 0, at = 0;
 	char *out;
 
-	for (size_t i = 0; i < j->nspans; i++)
-		len = len - (j->spans[i].b - j->spans[i].a) + strlen(tag_text[j->spans[i].k]);
-	if (!(out = malloc(len + 1)))
+	for (size_t i = 0; i < nspans; i++)
+		outlen = outlen - (spans[i].b - spans[i].a) + strlen(tag_text[spans[i].k]);
+	if (!(out = malloc(outlen + 1)))
 		return NULL;
-	for (size_t i = 0; i < j->nspans; i++) {
-		const struct span *sp = &j->spans[i];
+	for (size_t i = 0; i < nspans; i++) {
+		const struct span *sp = &spans[i];
 		size_t tl = strlen(tag_text[sp->k]);
 
-		memcpy(out + o, j->s + at, sp->a - at);
+		memcpy(out + o, text + at, sp->a - at);
 		o += sp->a - at;
 		memcpy(out + o, tag_text[sp->k], tl);
 		o += tl;
 		at = sp->b;
 	}
-	memcpy(out + o, j->s + at, j->n - at);
-	o += j->n - at;
+	memcpy(out + o, text + at, len - at);
+	o += len - at;
 	out[o] = '\0';
 	if (counts)
-		for (size_t i = 0; i < j->nspans; i++)
-			switch (j->spans[i].k) {
+		for (size_t i = 0; i < nspans; i++)
+			switch (spans[i].k) {
 			case K_EMAIL:
 				counts->email++;
 				break;
@@ -1314,38 +1403,47 @@ static char *build(struct job *j, struct redact_counts *counts)
 char *redactor_apply(const struct redactor *r, const char *text, size_t len,
 		     struct redact_counts *counts)
 {
-	struct job j = { .r = r, .s = (const unsigned char *)text, .n = len };
+	struct job j = { .r = r };
 	char *out = NULL;
 
 	if (!text)
-		len = j.n = 0, j.s = (const unsigned char *)"";
-	if (!(j.claimed = calloc(len ? len : 1, 1)) ||
-	    !(j.md = pcre2_match_data_create_from_pattern(r->intro, NULL)) ||
-	    !(j.wmd = pcre2_match_data_create_from_pattern(r->word, NULL)))
-		goto done;
-	find_emails(&j);
-	if (!j.oom)
-		find_numbers(&j);
-	if (!j.oom)
-		find_postcodes(&j);
-	if (!j.oom)
-		find_names(&j);
-	if (!j.oom)
-		find_mentions(&j);
-	if (j.oom)
-		goto done;
-	if (j.nspans)
-		qsort(j.spans, j.nspans, sizeof *j.spans, cmp_span);
-	merge_names(&j);
-	out = build(&j, counts);
-done:
-	pcre2_match_data_free(j.md);
-	pcre2_match_data_free(j.wmd);
-	free(j.claimed);
+		text = "", len = 0;
+	if (find_spans(&j, text, len) == 0)
+		out = build(j.spans, j.nspans, text, len, counts);
+	job_release(&j);
 	free(j.spans);
-	free(j.groups);
-	free(j.segs);
 	return out;
+}
+
+int redactor_find(const struct redactor *r, const char *text, size_t len,
+		  struct redact_span **spans, size_t *n)
+{
+	struct job j = { .r = r };
+	int rc;
+
+	*spans = NULL;
+	*n = 0;
+	if (!text)
+		text = "", len = 0;
+	rc = find_spans(&j, text, len);
+	job_release(&j);
+	if (rc == 0 && j.nspans) {
+		if (!(*spans = malloc(j.nspans * sizeof **spans))) {
+			rc = -1;
+		} else {
+			for (size_t i = 0; i < j.nspans; i++)
+				(*spans)[i] = (struct redact_span){ j.spans[i].a, j.spans[i].b,
+								    (enum redact_kind)j.spans[i].k };
+			*n = j.nspans;
+		}
+	}
+	free(j.spans);
+	return rc;
+}
+
+const char *redact_tag(enum redact_kind kind)
+{
+	return (unsigned)kind < sizeof tag_text / sizeof *tag_text ? tag_text[kind] : "";
 }
 
 /* -- the redactor ------------------------------------------------------------- */

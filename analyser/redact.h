@@ -11,6 +11,13 @@
  * found that way is also replaced where it comes again in the same text.
  * docs/redaction.md says what is caught, what is not, and how to extend it.
  *
+ * The text is searched in its normalised form (common/textnorm.h: NFKC,
+ * zero-width characters removed, every Unicode space a plain space), so a
+ * phone number written with no-break spaces, an NHS number with zero-width
+ * spaces inside it or a postcode in fullwidth letters is found too; what is
+ * replaced is exactly the original bytes it came from, and everything else
+ * is copied byte for byte.
+ *
  * Any input is safe: invalid UTF-8 is copied through untouched (never
  * crashes, never made worse), valid UTF-8 stays valid, and time is linear in
  * the length of the text.
@@ -21,6 +28,15 @@
 #include <stddef.h>
 
 #include "err.h"
+
+/* The kinds of personal data, in the order of the tags above. */
+enum redact_kind { REDACT_EMAIL, REDACT_PHONE, REDACT_NHS, REDACT_POSTCODE, REDACT_NAME };
+
+/* One replacement: the bytes [start, end) of the text become the tag of `kind`. */
+struct redact_span {
+	size_t start, end;
+	enum redact_kind kind;
+};
 
 /* What was replaced, by kind; redaction only ever adds to these. */
 struct redact_counts {
@@ -48,6 +64,18 @@ void redactor_free(struct redactor *r);
  */
 char *redactor_apply(const struct redactor *r, const char *text, size_t len,
 		     struct redact_counts *counts);
+
+/*
+ * What redactor_apply() replaces in the `len` bytes at `text`: *spans (for
+ * the caller to free(); NULL when there are none) gets *n spans in order,
+ * not overlapping, within [0, len], each covering whole characters of the
+ * original text. 0, or -1 when out of memory.
+ */
+int redactor_find(const struct redactor *r, const char *text, size_t len,
+		  struct redact_span **spans, size_t *n);
+
+/* The tag that replaces a kind: "[email]", "[phone]", ... (static). */
+const char *redact_tag(enum redact_kind kind);
 
 /*
  * redactor_apply() with a redactor made on first use and kept for the life

@@ -14,6 +14,7 @@
 #include "db.h"
 #include "fileutil.h"
 #include "progress.h"
+#include "textnorm.h"
 
 /* ---- shape ------------------------------------------------------------ */
 
@@ -31,12 +32,30 @@ static int outward_shape(const char *s, size_t n)
 	       !strcmp(shape, "AA99") || !strcmp(shape, "A9A") || !strcmp(shape, "AA9A");
 }
 
+/* 1 when the string has a byte outside ASCII. */
+static int has_non_ascii(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80)
+			return 1;
+	return 0;
+}
+
 enum postcode_kind postcode_normalise(const char *in, char out[POSTCODE_MAX])
 {
-	char s[16];
+	char s[16], norm[32];
 	size_t n = 0;
 
 	out[0] = '\0';
+	if (in && has_non_ascii(in)) {
+		/*
+		 * Fullwidth letters and digits, zero-width characters and every
+		 * Unicode space read as their plain forms, as redaction reads them.
+		 */
+		if (textnorm_copy(in, strlen(in), norm, sizeof norm) < 0)
+			return POSTCODE_INVALID;
+		in = norm;
+	}
 	for (; in && *in; in++) {
 		unsigned char c = (unsigned char)*in;
 

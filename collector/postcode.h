@@ -25,7 +25,10 @@ enum postcode_kind {
 
 /*
  * Normalises `in` (any case, any spaces) into `out` ("ST7 2AB", "ST7")
- * and says what it is. `out` is set to "" for POSTCODE_INVALID.
+ * and says what it is. `out` is set to "" for POSTCODE_INVALID. `in` is
+ * read as redaction reads text (common/textnorm.h): fullwidth letters and
+ * digits are plain ones, zero-width characters are dropped, and no-break
+ * and other Unicode spaces are spaces.
  */
 enum postcode_kind postcode_normalise(const char *in, char out[POSTCODE_MAX]);
 

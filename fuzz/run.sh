@@ -17,6 +17,7 @@ SECONDS_EACH=${1:-60}
 B=${FUZZ_BUILD:-build-fuzz}
 JOBS=${FUZZ_JOBS:-1}
 ALL="csv xlsx xform limesurvey exercise mapping rules entry"
+ALL="$ALL redact postcode"
 NAMES=${*:-$ALL}
 
 fuzz/build.sh "$B" || exit 3
@@ -108,6 +109,33 @@ for line in "\\000Waited four hours in A&E." "\\001s" "\\001u" "\\0012" "\\0011,
 	i=$((i + 1))
 	printf "$line" >"$SEEDS/entry/$i"
 done
+# Redactor: the answers of the redaction test set, one a seed; and each again
+# with a NUL and a byte that picks the disguised item to plant (see fuzz_redact.c).
+python3 - "$SEEDS/redact" $F/redaction/planted.tsv $F/redaction/lookalikes.tsv <<'PY'
+import os, re, sys
+out, n = sys.argv[1], 0
+esc = {"t": "\t", "n": "\n", "\\": "\\"}
+for path in sys.argv[2:]:
+    for line in open(path, encoding="utf-8"):
+        line = line.rstrip("\n").split("\t")[0]
+        if not line or line.startswith("#"):
+            continue
+        text = re.sub(r"\\(u[0-9A-Fa-f]{4}|[tn\\])",
+                      lambda m: chr(int(m.group(1)[1:], 16)) if m.group(1)[0] == "u"
+                      else esc[m.group(1)], line).encode()
+        n += 1
+        open(os.path.join(out, str(n)), "wb").write(text)
+        cut = len(text) // 2
+        open(os.path.join(out, "p%d" % n), "wb").write(
+            text[:cut] + b"\0" + bytes([n % 64]) + text[cut:])
+PY
+# Postcodes: the head of each lookup file, a NUL, postcodes to resolve.
+printf 'ST4 6QG\nst46qg\nB79 7AA\tE07000195\nST7\nB79\n\tE07000199\nnot known\t\tE07000194\nGIR 0AA\n' \
+	>"$B/typed-postcodes.txt"
+for f in $S/postcodes/*.csv $F/postcodes/*.csv; do
+	head -c 4096 "$f" >"$B/head.csv"
+	seed postcode "$(basename "$f")" "$B/head.csv" "$B/typed-postcodes.txt"
+done
 
 # ---- dictionaries: the element and attribute names of the formats -----------
 {
@@ -128,12 +156,24 @@ done
 # ---- runs ----------------------------------------------------------------------
 declare -A maxlen=([csv]=8192 [xlsx]=65536 [xform]=32768 [limesurvey]=65536 [exercise]=32768
 	[mapping]=16384 [rules]=131072 [entry]=4096)
+maxlen[redact]=8192
+maxlen[postcode]=16384
+# What disguises personal data: no-break, thin and zero-width spaces, soft
+# hyphen, byte order mark, fullwidth digits, letters and @; and what
+# introduces it.
+for t in '\xC2\xA0' '\xE2\x80\xAF' '\xE2\x80\x89' '\xE2\x80\x8B' '\xE2\x80\x8D' '\xE2\x81\xA0' \
+	'\xC2\xAD' '\xEF\xBB\xBF' '\xE3\x80\x80' '\xEF\xBC\x90' '\xEF\xBC\x97' '\xEF\xBC\xB3' \
+	'\xEF\xBC\xA0' '\xCC\x81' '07700' '900123' '+44' '(0)' '943 476 5919' 'ST4 6QG' '@example.com' \
+	'My name is ' 'Dr ' 'my son ' 'called '; do
+	printf '"%s"\n' "$t"
+done >"$B/redact.dict"
 
 run_one() {
 	local n=$1 log=$B/logs/$1.log dict=() kept=()
 	# Small seeds kept in the repository (regression inputs), when there are any.
 	[ -d "fuzz/corpus/$n" ] && kept=("fuzz/corpus/$n")
 	case $n in xform | limesurvey | exercise | mapping | rules | xlsx) dict=(-dict="$B/xml.dict") ;; esac
+	[ "$n" = redact ] && dict=(-dict="$B/redact.dict")
 	ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		"$B/fuzz/fuzz_$n" "$B/corpus/$n" "$SEEDS/$n" "${kept[@]}" \

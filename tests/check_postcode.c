@@ -27,7 +27,20 @@ static const struct {
 	{ "STAFFORD", POSTCODE_INVALID, "" },
 	{ "ABC1 1AA", POSTCODE_INVALID, "" },
 	{ "ST1 1AFF", POSTCODE_INVALID, "" },
-	{ "ST1\xc2\xa0" "1AF", POSTCODE_INVALID, "" },
+	/* written the ways redaction reads them (common/textnorm.h) */
+	{ "ST1\xc2\xa0" "1AF", POSTCODE_FULL, "ST1 1AF" },                 /* no-break space */
+	{ "ST1\xe2\x80\xaf" "1AF", POSTCODE_FULL, "ST1 1AF" },             /* narrow no-break space */
+	{ "ST1\xe3\x80\x80" "1AF", POSTCODE_FULL, "ST1 1AF" },             /* ideographic space */
+	{ "S\xe2\x80\x8bT1 1\xe2\x80\x8d" "AF", POSTCODE_FULL, "ST1 1AF" },  /* zero-width space, joiner */
+	{ "\xef\xbb\xbf" "B79\xc2\xad" "7AA", POSTCODE_FULL, "B79 7AA" },      /* byte order mark, soft hyphen */
+	{ "\xef\xbc\xb3\xef\xbc\xb4\xef\xbc\x91 \xef\xbc\x91\xef\xbc\xa1\xef\xbc\xa6",
+	  POSTCODE_FULL, "ST1 1AF" },                                      /* fullwidth */
+	{ "\xef\xbd\x93\xef\xbd\x94\xef\xbc\x97", POSTCODE_OUTWARD, "ST7" }, /* fullwidth lower case */
+	{ "ST1\xe2\x80\x94" "1AF", POSTCODE_INVALID, "" },                 /* a dash is not a space */
+	{ "ST1 1A\xc3\x89", POSTCODE_INVALID, "" },                         /* a letter with an accent */
+	{ "ST1 1AF\xff", POSTCODE_INVALID, "" },                             /* invalid UTF-8 */
+	{ "S\xe2\x80\x8b\xe2\x80\x8b\xe2\x80\x8b\xe2\x80\x8b\xe2\x80\x8b\xe2\x80\x8b\xe2\x80\x8b\xe2\x80\x8b"
+	  "\xe2\x80\x8b\xe2\x80\x8b\xe2\x80\x8b\xe2\x80\x8b\xe2\x80\x8bT7", POSTCODE_OUTWARD, "ST7" },
 };
 
 START_TEST(test_shapes)

@@ -65,7 +65,7 @@ struct tsv_line {
 	char *input, *expected;   /* expected is NULL when the line has no tab */
 };
 
-/* Undoes \t, \n and \\ in place. */
+/* Undoes \t, \n, \\ and \uXXXX (a character, written as UTF-8) in place. */
 static void unescape(char *s, const char *file, long line)
 {
 	char *o = s;
@@ -76,7 +76,22 @@ static void unescape(char *s, const char *file, long line)
 			continue;
 		}
 		p++;
-		if (*p == 't')
+		if (*p == 'u') {
+			char hex[5] = { 0 }, *end;
+			unsigned long c;
+
+			memcpy(hex, p + 1, strnlen(p + 1, 4));
+			c = strtoul(hex, &end, 16);
+			ck_assert_msg(end == hex + 4 && c >= 0x80, "%s:%ld: bad \\u escape", file, line);
+			if (c < 0x800) {
+				*o++ = (char)(0xC0 | c >> 6);
+			} else {
+				*o++ = (char)(0xE0 | c >> 12);
+				*o++ = (char)(0x80 | ((c >> 6) & 0x3F));
+			}
+			*o++ = (char)(0x80 | (c & 0x3F));
+			p += 4;
+		} else if (*p == 't')
 			*o++ = '\t';
 		else if (*p == 'n')
 			*o++ = '\n';
@@ -618,6 +633,83 @@ START_TEST(test_name_shapes)
 }
 END_TEST
 
+/*
+ * Written with no-break and zero-width spaces, soft hyphens or fullwidth
+ * characters: found all the same, and only the bytes they take are
+ * replaced; everything around them stays byte for byte.
+ */
+START_TEST(test_disguised_shapes)
+{
+	static const struct shape t[] = {
+		{ "07700\xC2\xA0" "900123", "[phone]" },
+		{ "07700\xE2\x80\xAF" "900\xE2\x80\xAF" "123", "[phone]" },
+		{ "077\xE2\x80\x8B" "00900123", "[phone]" },
+		{ "\xEF\xBC\x90\xEF\xBC\x97\xEF\xBC\x97\xEF\xBC\x90\xEF\xBC\x90 "
+		  "\xEF\xBC\x99\xEF\xBC\x90\xEF\xBC\x90\xEF\xBC\x91\xEF\xBC\x92\xEF\xBC\x93", "[phone]" },
+		{ "+44\xC2\xA0" "7700\xC2\xA0" "900123", "[phone]" },
+		{ "943\xC2\xA0" "476\xC2\xA0" "5919", "[NHS number]" },
+		{ "943\xE2\x80\x8B" "476\xE2\x80\x8B" "5919", "[NHS number]" },
+		{ "94347\xC2\xAD" "65919", "[NHS number]" },
+		{ "ST4\xC2\xA0" "6QG", "[postcode]" },
+		{ "ST4\xE2\x80\x8B" "6QG", "[postcode]" },
+		{ "\xEF\xBC\xB3\xEF\xBC\xB4\xEF\xBC\x94 \xEF\xBC\x96\xEF\xBC\xB1\xEF\xBC\xA7",
+		  "[postcode]" },
+		{ "k@example\xEF\xBC\x8E" "com", "[email]" },
+		{ "k\xEF\xBC\xA0" "example.com", "[email]" },
+		{ "Dr\xC2\xA0" "Hughes", "Dr\xC2\xA0[name]" },
+		/* what is around them is kept as written */
+		{ "Call\xC2\xA0" "07700\xC2\xA0" "900123\xC2\xA0" "now", "Call\xC2\xA0[phone]\xC2\xA0now" },
+		{ "\xE2\x80\x8B" "07700 900123\xE2\x80\x8B", "\xE2\x80\x8B[phone]\xE2\x80\x8B" },
+		{ "Zoe\xCC\x88 lives at ST4 6QG", "Zoe\xCC\x88 lives at [postcode]" },
+		{ "\xEF\xAC\x81" "ne: 07700 900123 \xE2\x80\xA6", "\xEF\xAC\x81" "ne: [phone] \xE2\x80\xA6" },
+		{ "\xEF\xBB\xBF" "ST4 6QG", "\xEF\xBB\xBF[postcode]" },
+		/* still not personal data once normalised */
+		{ "4\xC2\xA0hours", "4\xC2\xA0hours" },
+		{ "\xEF\xBC\x91\xEF\xBC\x91\xEF\xBC\x91", "\xEF\xBC\x91\xEF\xBC\x91\xEF\xBC\x91" },
+		{ "B79\xC2\xA0" "area", "B79\xC2\xA0" "area" },
+		{ "07700\xC2\xA0\xC2\xA0\xC2\xA0\xC2\xA0" "900123", "07700\xC2\xA0\xC2\xA0\xC2\xA0\xC2\xA0" "900123" },
+	};
+
+	check_shapes(t, sizeof t / sizeof *t);
+}
+END_TEST
+
+/* redactor_find() says what redactor_apply() replaces: rebuilding from its spans gives the same text. */
+START_TEST(test_find_spans)
+{
+	size_t n;
+	struct tsv_line *v = read_tsv(FIXTURE("redaction/planted.tsv"), &n);
+
+	for (size_t i = 0; i < n; i++) {
+		const char *in = v[i].input;
+		size_t len = strlen(in), ns, at = 0, o = 0;
+		struct redact_span *sp;
+		char *out = redact(in, NULL), *rebuilt = malloc(strlen(out) + 1);
+
+		ck_assert_ptr_nonnull(rebuilt);
+		ck_assert_int_eq(redactor_find(red, in, len, &sp, &ns), 0);
+		for (size_t k = 0; k < ns; k++) {
+			const char *tag = redact_tag(sp[k].kind);
+
+			ck_assert(sp[k].start >= at && sp[k].start < sp[k].end && sp[k].end <= len);
+			ck_assert(utf8_check(in + sp[k].start, sp[k].end - sp[k].start, NULL));
+			memcpy(rebuilt + o, in + at, sp[k].start - at);
+			o += sp[k].start - at;
+			memcpy(rebuilt + o, tag, strlen(tag));
+			o += strlen(tag);
+			at = sp[k].end;
+		}
+		memcpy(rebuilt + o, in + at, len - at + 1);
+		ck_assert_str_eq(rebuilt, out);
+		free(sp);
+		free(rebuilt);
+		free(out);
+	}
+	free_tsv(v, n);
+	ck_assert_str_eq(redact_tag(REDACT_NHS), "[NHS number]");
+}
+END_TEST
+
 START_TEST(test_counts_add_up)
 {
 	struct redact_counts c = { 1, 2, 3, 4, 5 };
@@ -917,6 +1009,8 @@ static Suite *redact_suite(void)
 	tcase_add_test(tc, test_postcode_shapes);
 	tcase_add_test(tc, test_sample_postcodes);
 	tcase_add_test(tc, test_name_shapes);
+	tcase_add_test(tc, test_disguised_shapes);
+	tcase_add_test(tc, test_find_spans);
 	tcase_add_test(tc, test_counts_add_up);
 	tcase_add_test(tc, test_redact_text);
 	tcase_add_test(tc, test_empty_and_nul);
