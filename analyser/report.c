@@ -1323,7 +1323,8 @@ static void write_about(struct report *r)
 		putf(r, "We round the other numbers to the nearest %ld, so totals may not add up "
 		     "exactly.", s->rounding);
 	else
-		put(r, "The other numbers are exact.");
+		put(r, s->threshold > 1 ? "The other numbers are exact." :
+		    "The numbers are exact: none is hidden.");
 	put(r, "</p>\n<p>The quotes are in people&#39;s own words. We have taken out names, "
 	    "e-mail addresses, phone numbers, NHS numbers and postcodes.</p>\n");
 	put(r, "<p>We found the themes in what people wrote with a set of rules");

@@ -191,7 +191,7 @@ START_TEST(test_page_exact_numbers)
 	ck_assert_ptr_nonnull(strstr(html, "15 people raised this."));
 	ck_assert_ptr_null(strstr(html, "About 15"));
 	ck_assert_ptr_nonnull(strstr(html, "<th scope=\"row\">East Staffordshire</th><td>3</td>"));
-	ck_assert_ptr_nonnull(strstr(html, "The other numbers are exact."));
+	ck_assert_ptr_nonnull(strstr(html, "The numbers are exact: none is hidden."));
 	/* Nothing hidden: quotes from anywhere, redacted. */
 	ck_assert_ptr_nonnull(strstr(html, "<blockquote>"));
 	ck_assert_ptr_nonnull(strstr(html, "Someone in East Staffordshire"));

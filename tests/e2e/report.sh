@@ -373,6 +373,15 @@ expect_eq "--top 2 shows two themes" "$(grep -c '<section class="theme"' "$OUT/t
 run "$ANALYSER" report "$DB" --you-said-we-did "$OUT/dhsc.html" --threshold 10
 expect_rc "--threshold 10" 0
 case "$(cat "$OUT/dhsc.html")" in *"we do not show numbers from 1 to 9"*) ok "--threshold 10 is explained on the page" ;; *) fail "--threshold 10 not explained" ;; esac
+for t in 0 1; do
+	run "$ANALYSER" report "$DB" --you-said-we-did "$OUT/t$t.html" --threshold $t --rounding 1
+	expect_rc "report --threshold $t --rounding 1 refused" 2
+	expect_err "report --threshold $t" "--threshold $t hides no count, so the report would publish counts as they are"
+	[ ! -e "$OUT/t$t.html" ] && ok "report --threshold $t: no page" || fail "report --threshold $t wrote a page"
+done
+run "$ANALYSER" report "$DB" --you-said-we-did "$OUT/raw.html" --no-suppress
+expect_rc "report --no-suppress" 0
+expect_err "report --no-suppress warns" "do not publish this"
 run "$ANALYSER" report --help
 expect_out "report --help" "usage: analyser report DB --you-said-we-did OUT.html"
 
