@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "cmd_sdc.h"
 #include "commands.h"
 #include "counts.h"
 #include "db.h"
@@ -42,7 +43,8 @@ static const char usage[] =
 	"  --format F        table (default), csv, json or xml\n"
 	"  --suppress        apply disclosure control (the default for csv, json, xml)\n"
 	"  --no-suppress     show small counts as they are: not for publication\n"
-	"  --threshold N     hide counts from 1 to N-1 (default 8: 1 to 7 hidden)\n"
+	"  --threshold N     hide counts from 1 to N-1 (default 8: 1 to 7 hidden);\n"
+	"                    csv, json and xml need 2 or more unless --no-suppress\n"
 	"  --rounding N      round shown counts to the nearest N (default 5; 1: exact)\n"
 	"  --output FILE     write to FILE (created readable only by you)\n"
 	"  --exercise CODE   which exercise, when the database holds several\n"
@@ -143,6 +145,9 @@ int cmd_counts(int argc, char **argv)
 		return cmd_usage_error(usage, "counts takes one database");
 	if (suppress < 0)
 		suppress = o.format != COUNT_TABLE;
+	if (suppress && o.format != COUNT_TABLE &&
+	    cmd_sdc_check(&rule, 0, formats[o.format], usage) < 0)
+		return EXIT_USAGE;
 	if (suppress)
 		o.suppress = &rule;
 	else if (o.format != COUNT_TABLE)

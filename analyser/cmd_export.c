@@ -6,13 +6,15 @@
 #include <time.h>
 
 #include "cmd.h"
+#include "cmd_sdc.h"
 #include "commands.h"
 #include "db.h"
 #include "export.h"
 
 static const char usage[] =
 	"usage: analyser export DB --healthwatch OUT.xlsx|OUT.csv|OUT.xml\n"
-	"                          [--threshold N] [--rounding N] [--level 1|2] [--stamp]\n"
+	"                          [--threshold N] [--rounding N] [--no-suppress]\n"
+	"                          [--level 1|2] [--stamp]\n"
 	"                          [--exercise CODE]\n"
 	"\n"
 	"Writes the tables Healthwatch asks for: respondents mentioning each theme\n"
@@ -29,6 +31,8 @@ static const char usage[] =
 	"  --healthwatch FILE  where to write the export (readable only by you)\n"
 	"  --threshold N       hide counts from 1 to N-1 (default 8)\n"
 	"  --rounding N        round shown counts to the nearest N (default 5)\n"
+	"  --no-suppress       counts as they are: not for publication (a threshold\n"
+	"                      below 2 hides nothing and needs this said)\n"
 	"  --level N           only themes down to level N (default: all)\n"
 	"  --stamp             say in the notes when the file was produced\n"
 	"  --exercise CODE     which exercise, when the database holds several\n"
@@ -36,11 +40,12 @@ static const char usage[] =
 
 int cmd_export(int argc, char **argv)
 {
-	enum { O_HW = 256, O_THRESHOLD, O_ROUNDING, O_LEVEL, O_STAMP, O_EXERCISE };
+	enum { O_HW = 256, O_THRESHOLD, O_ROUNDING, O_NO_SUPPRESS, O_LEVEL, O_STAMP, O_EXERCISE };
 	static const struct option longopts[] = {
 		{ "healthwatch", required_argument, NULL, O_HW },
 		{ "threshold", required_argument, NULL, O_THRESHOLD },
 		{ "rounding", required_argument, NULL, O_ROUNDING },
+		{ "no-suppress", no_argument, NULL, O_NO_SUPPRESS },
 		{ "level", required_argument, NULL, O_LEVEL },
 		{ "stamp", no_argument, NULL, O_STAMP },
 		{ "exercise", required_argument, NULL, O_EXERCISE },
@@ -53,7 +58,7 @@ int cmd_export(int argc, char **argv)
 	struct err e;
 	sqlite3 *db;
 	long long ex;
-	int c;
+	int c, no_suppress = 0;
 
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -67,6 +72,9 @@ int cmd_export(int argc, char **argv)
 					   c == O_THRESHOLD ? &opt.rule.threshold : &opt.rule.rounding,
 					   usage) < 0)
 				return EXIT_USAGE;
+			break;
+		case O_NO_SUPPRESS:
+			no_suppress = 1;
 			break;
 		case O_LEVEL:
 			if (strcmp(optarg, "1") && strcmp(optarg, "2"))
@@ -97,13 +105,18 @@ int cmd_export(int argc, char **argv)
 		return cmd_usage_error(usage, "say where to write the export with --healthwatch FILE");
 	if ((opt.format = export_format_of(out)) == EXPORT_UNKNOWN)
 		return cmd_usage_error(usage, "%s: give the export a name ending .xlsx, .csv or .xml", out);
+	if (cmd_sdc_check(&opt.rule, no_suppress, "export", usage) < 0)
+		return EXIT_USAGE;
 	err_init(&e);
 	if (!(db = db_open(argv[optind], DB_MUST_EXIST, NULL, &e)))
 		return err_print(&e, cmd_progname);
 	if (db_pick_exercise(db, code, &ex, &e) == 0 && export_healthwatch(db, ex, out, &opt, &e) == 0)
+{
+		char how[96];
+
 		printf("wrote %s: theme by district, by channel and by each demographic question; "
-		       "counts from 1 to %ld hidden, others rounded to %ld\n", out,
-		       opt.rule.threshold - 1, opt.rule.rounding);
+		       "%s\n", out, cmd_sdc_text(&opt.rule, how, sizeof how));
+	}
 	db_close(db, &e);
 	return err_print(&e, cmd_progname);
 }

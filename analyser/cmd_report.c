@@ -6,13 +6,15 @@
 #include <time.h>
 
 #include "cmd.h"
+#include "cmd_sdc.h"
 #include "commands.h"
 #include "db.h"
 #include "report.h"
 
 static const char usage[] =
 	"usage: analyser report DB --you-said-we-did OUT.html [--top N] [--stamp]\n"
-	"                          [--threshold N] [--rounding N] [--exercise CODE]\n"
+	"                          [--threshold N] [--rounding N] [--no-suppress]\n"
+	"                          [--exercise CODE]\n"
 	"\n"
 	"Writes \"You said, we did\": one web page for the public and for comms\n"
 	"staff. It opens with the exercise, its dates and how many people took\n"
@@ -34,6 +36,8 @@ static const char usage[] =
 	"                    or the date SOURCE_DATE_EPOCH gives when it is set)\n"
 	"  --threshold N     hide counts from 1 to N-1 (default 8: 1 to 7 hidden)\n"
 	"  --rounding N      round shown counts to the nearest N (default 5; 1: exact)\n"
+	"  --no-suppress     numbers as they are: not for publication (a threshold\n"
+	"                    below 2 hides nothing and needs this said)\n"
 	"  --exercise CODE   which exercise, when the database holds several\n"
 	"  -h, --help        show this help\n"
 	"\n"
@@ -67,13 +71,14 @@ static void today(char *buf, size_t cap)
 
 int cmd_report(int argc, char **argv)
 {
-	enum { O_YSWD = 256, O_TOP, O_STAMP, O_THRESHOLD, O_ROUNDING, O_EXERCISE };
+	enum { O_YSWD = 256, O_TOP, O_STAMP, O_THRESHOLD, O_ROUNDING, O_NO_SUPPRESS, O_EXERCISE };
 	static const struct option longopts[] = {
 		{ "you-said-we-did", required_argument, NULL, O_YSWD },
 		{ "top", required_argument, NULL, O_TOP },
 		{ "stamp", no_argument, NULL, O_STAMP },
 		{ "threshold", required_argument, NULL, O_THRESHOLD },
 		{ "rounding", required_argument, NULL, O_ROUNDING },
+		{ "no-suppress", no_argument, NULL, O_NO_SUPPRESS },
 		{ "exercise", required_argument, NULL, O_EXERCISE },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -85,7 +90,7 @@ int cmd_report(int argc, char **argv)
 	sqlite3 *db;
 	long long ex;
 	long n = 0;
-	int c;
+	int c, no_suppress = 0;
 
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -111,6 +116,9 @@ int cmd_report(int argc, char **argv)
 				return EXIT_USAGE;
 			opt.rule.rounding = n;
 			break;
+		case O_NO_SUPPRESS:
+			no_suppress = 1;
+			break;
 		case O_EXERCISE:
 			code = optarg;
 			break;
@@ -127,6 +135,8 @@ int cmd_report(int argc, char **argv)
 				       "to write");
 	if (!*path)
 		return cmd_usage_error(usage, "--you-said-we-did needs a file name");
+	if (cmd_sdc_check(&opt.rule, no_suppress, "report", usage) < 0)
+		return EXIT_USAGE;
 	err_init(&e);
 	if (!(db = db_open(argv[optind], DB_MUST_EXIST, NULL, &e)))
 		return err_print(&e, cmd_progname);

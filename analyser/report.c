@@ -508,13 +508,34 @@ static int cand_look(const struct redactor *rd, struct cand *c)
 }
 
 /*
+ * Whether a quote for theme t from district cell `value` of kind `polarity`
+ * would come from a cell the page hides: the theme's count there by
+ * district, or by the kind of question the caption names. A quote from a
+ * hidden cell would say that someone there raised the theme, and in their
+ * own words: the very thing hiding the count protects.
+ */
+static int quote_hidden(const struct report *r, size_t t, size_t value, int polarity)
+{
+	const struct count_cube *pc = r->pol.c;
+	size_t kind;
+
+	if (r->d.count[pub_at(&r->d, t, value)] < 0)
+		return 1;
+	if (polarity > 1)
+		return 0;
+	kind = value_index(pc, polarity ? "could-be-better" : "works-well");
+	return kind < pc->dim[0].nvalues && r->pol.count[pub_at(&r->pol, t, kind)] < 0;
+}
+
+/*
  * Up to REPORT_QUOTES quotes for top theme k: answers tagged with the theme
  * or a sub-theme, from responses that count, REPORT_QUOTE_MIN to
  * REPORT_QUOTE_MAX characters once redacted, never two from one response
  * or two the same. Candidates are taken in a fixed pseudo-random order, in
  * passes that ask less each time: first from a district and a kind of
  * question (what works well, what could be better) not yet quoted and
- * needing no redaction, last anything left.
+ * needing no redaction, last anything left. Never from a cell the page
+ * hides (quote_hidden()).
  */
 static int pick_quotes(struct report *r, size_t k, struct err *e)
 {
@@ -573,6 +594,10 @@ static int pick_quotes(struct report *r, size_t k, struct err *e)
 				       "(outside)" : "(unknown)");
 		x->polarity = pol && !strcmp(pol, "works-well") ? 0 :
 			      pol && !strcmp(pol, "could-be-better") ? 1 : 2;
+		if (quote_hidden(r, r->top[k], x->value, x->polarity)) {
+			free(x->raw);
+			n--;
+		}
 	}
 	if (rc != SQLITE_DONE) {
 		db_fail(r->db, "reading the answers to quote", e);
@@ -1298,7 +1323,8 @@ static void write_about(struct report *r)
 		putf(r, "We round the other numbers to the nearest %ld, so totals may not add up "
 		     "exactly.", s->rounding);
 	else
-		put(r, "The other numbers are exact.");
+		put(r, s->threshold > 1 ? "The other numbers are exact." :
+		    "The numbers are exact: none is hidden.");
 	put(r, "</p>\n<p>The quotes are in people&#39;s own words. We have taken out names, "
 	    "e-mail addresses, phone numbers, NHS numbers and postcodes.</p>\n");
 	put(r, "<p>We found the themes in what people wrote with a set of rules");

@@ -148,10 +148,13 @@ START_TEST(test_page_small_numbers)
 	ck_assert_ptr_nonnull(strstr(html, "not shown *</text>"));
 	ck_assert_ptr_nonnull(strstr(html, "* Not shown, to protect people&#39;s privacy"));
 	ck_assert_ptr_null(strstr(html, "<td>3</td>"));
-	/* Quotes redacted, and none twice from one response. */
-	ck_assert_ptr_nonnull(strstr(html, "<blockquote>"));
+	/*
+	 * No quote from a hidden cell: East Staffordshire's 3 is hidden, and so
+	 * (to protect it) are the Cannock Chase counts around it.
+	 */
+	ck_assert_ptr_null(strstr(html, "Someone in East Staffordshire"));
+	ck_assert_ptr_nonnull(strstr(html, "We have no short quotes to show for this theme."));
 	ck_assert_ptr_null(strstr(html, "@example.com"));
-	ck_assert_ptr_nonnull(strstr(html, "[email]"));
 	/* The action on the sub-theme is under its top theme, named, in paragraphs. */
 	ck_assert_ptr_nonnull(strstr(html, "<li data-theme=\"A1\"><p><strong>Parking</strong></p>"
 					   "<p>More spaces.</p><p>Cheaper tickets.</p>"
@@ -188,7 +191,12 @@ START_TEST(test_page_exact_numbers)
 	ck_assert_ptr_nonnull(strstr(html, "15 people raised this."));
 	ck_assert_ptr_null(strstr(html, "About 15"));
 	ck_assert_ptr_nonnull(strstr(html, "<th scope=\"row\">East Staffordshire</th><td>3</td>"));
-	ck_assert_ptr_nonnull(strstr(html, "The other numbers are exact."));
+	ck_assert_ptr_nonnull(strstr(html, "The numbers are exact: none is hidden."));
+	/* Nothing hidden: quotes from anywhere, redacted. */
+	ck_assert_ptr_nonnull(strstr(html, "<blockquote>"));
+	ck_assert_ptr_nonnull(strstr(html, "Someone in East Staffordshire"));
+	ck_assert_ptr_null(strstr(html, "@example.com"));
+	ck_assert_ptr_nonnull(strstr(html, "[email]"));
 	free(html);
 	sqlite3_close(db);
 }

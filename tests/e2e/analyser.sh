@@ -170,8 +170,23 @@ bad = [k for k, n in line.items() if n == 1]
 assert not bad, bad
 ' && ok "published counts: multiples of 5, no line with a single hidden cell" || fail "suppression broken" "$out"
 raw=$(sqlite3 "$DB" "SELECT count(DISTINCT r.id) FROM response r JOIN answer a ON a.response_id = r.id JOIN question q ON q.id = a.question_id WHERE q.type = 'free-text' AND a.value LIKE '%park%' AND r.channel = 'paper'")
-run "$ANALYSER" counts "$DB" --by channel --format csv --threshold 1 --rounding 1
-expect_eq "threshold 1, rounding 1: exact" "$(csv_cell PARK paper)" "$raw"
+run "$ANALYSER" counts "$DB" --by channel --format csv --threshold 2 --rounding 1
+expect_eq "threshold 2, rounding 1: exact" "$(csv_cell PARK paper)" "$raw"
+# A threshold that hides nothing publishes the raw counts: only when said.
+for f in csv json xml; do
+	for t in 0 1; do
+		run "$ANALYSER" counts "$DB" --by channel --format $f --threshold $t --rounding 1
+		expect_rc "$f --threshold $t --rounding 1 refused" 2
+		expect_err "$f --threshold $t refused" "--threshold $t hides no count, so the $f would publish counts as they are"
+		[ -z "$out" ] && ok "$f --threshold $t: nothing written" || fail "$f --threshold $t wrote" "$out"
+	done
+done
+run "$ANALYSER" counts "$DB" --by channel --format csv --threshold 0 --rounding 1 --no-suppress
+expect_rc "--threshold 0 with --no-suppress" 0
+expect_eq "--no-suppress: exact" "$(csv_cell PARK paper)" "$raw"
+expect_err "--no-suppress warns" "do not publish this"
+run "$ANALYSER" counts "$DB" --by channel --threshold 0 --rounding 1
+expect_rc "the table on screen takes --threshold 0" 0
 run "$ANALYSER" counts "$DB" --by channel --suppress --threshold 1000 --rounding 1
 expect_out "threshold 1000 hides everything" "*"
 run "$ANALYSER" counts "$DB" --format csv --output "$TMP/counts.csv"

@@ -155,6 +155,25 @@ grep -q 'Produced by,,,Tally analyser [0-9.]* on 20' "$TMP/stamped.csv" && ok "-
 "$ANALYSER" export "$DB" --healthwatch "$TMP/dhsc.csv" --threshold 10 >/dev/null
 grep -q 'Counts from 1 to 9 are shown as' "$TMP/dhsc.csv" && ok "the notes follow --threshold" || fail "notes ignore --threshold"
 
+# A threshold that hides nothing is refused unless --no-suppress says so,
+# and what was done is said right (never "counts from 1 to -1 hidden").
+for t in 0 1; do
+	run "$ANALYSER" export "$DB" --healthwatch "$TMP/t$t.csv" --threshold $t --rounding 1
+	expect_rc "export --threshold $t --rounding 1 refused" 2
+	expect_err "export --threshold $t" "--threshold $t hides no count, so the export would publish counts as they are"
+	[ ! -e "$TMP/t$t.csv" ] && ok "export --threshold $t: no file" || fail "export --threshold $t wrote a file"
+done
+run "$ANALYSER" export "$DB" --healthwatch "$TMP/raw.csv" --no-suppress
+expect_rc "export --no-suppress" 0
+expect_out "export --no-suppress says what it did" "no count hidden, counts exact"
+expect_err "export --no-suppress warns" "do not publish this"
+case "$out" in *"1 to -1"*|*"1 to 0"*) fail "export says a nonsense range" "$out" ;; *) ok "no nonsense range" ;; esac
+grep -q 'None: counts are exact. Not for publication.' "$TMP/raw.csv" && ok "the raw export's notes say not for publication" || fail "raw export notes"
+run "$ANALYSER" export "$DB" --healthwatch "$TMP/t2.csv" --threshold 2 --rounding 1
+expect_rc "export --threshold 2" 0
+expect_out "export --threshold 2 says so" "counts of 1 hidden, others exact"
+run "$ANALYSER" export "$DB" --healthwatch "$TMP/nhs.csv"
+expect_out "export says the NHS rule" "counts from 1 to 7 hidden, others rounded to 5"
 run "$ANALYSER" export "$DB" --healthwatch "$TMP/hw.pdf"
 expect_rc "unknown export format" 2
 run "$ANALYSER" export "$DB"

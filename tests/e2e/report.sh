@@ -213,6 +213,29 @@ if mode == 'sample':
           % (suffix, compared, hidden), compared > 150 and not wrong,
           '; '.join(wrong[:5]) or '%d compared' % compared)
 
+    # A quote never names, nor comes only from, a cell the page hides: its
+    # district (outside the area and unknown included) and the kind of
+    # question its caption names must both be shown for its theme.
+    bad, nq = [], 0
+    for theme, s in sections.items():
+        codes = {next(tr.find('th')).text(): tr.attrs['data-code'] for tr in s.find('tr')
+                 if tr.attrs.get('data-code') and list(tr.find('th'))}
+        for fig in s.find('figure'):
+            cap = next(fig.find('figcaption')).text()
+            nq += 1
+            m = re.match(r'Someone (?:in (.*?)|from outside the area|who took part)(, asked what (works well|could be better))?$', cap)
+            if not m:
+                bad.append('%s: caption %r' % (theme, cap)); continue
+            place = codes.get(m.group(1)) if m.group(1) else '(outside)' if 'outside' in cap else '(unknown)'
+            if (theme, place) in dist and dist[(theme, place)]['respondents_mentioning'] == '*':
+                bad.append('%s: %r, but %s is hidden' % (theme, cap, place))
+            if m.group(1) and place is None:
+                bad.append('%s: %r names a district the table does not show' % (theme, cap))
+            kind = {'works well': 'works-well', 'could be better': 'could-be-better'}.get(m.group(3))
+            if kind and pol[(theme, kind)]['respondents_mentioning'] == '*':
+                bad.append('%s: %r, but %s is hidden' % (theme, cap, kind))
+    check('no quote is captioned with or drawn from a hidden cell (%d quotes)' % nq, nq and not bad, bad[:3])
+
     # Top themes: the level-1 themes with the most people, in that order.
     top = sorted(((-int(r['respondents_mentioning']), i, r['theme']) for i, r in enumerate(dist.values())
                   if r['level'] == '1' and r['district'] == '(all)' and r['respondents_mentioning'] != '*'))
@@ -350,6 +373,15 @@ expect_eq "--top 2 shows two themes" "$(grep -c '<section class="theme"' "$OUT/t
 run "$ANALYSER" report "$DB" --you-said-we-did "$OUT/dhsc.html" --threshold 10
 expect_rc "--threshold 10" 0
 case "$(cat "$OUT/dhsc.html")" in *"we do not show numbers from 1 to 9"*) ok "--threshold 10 is explained on the page" ;; *) fail "--threshold 10 not explained" ;; esac
+for t in 0 1; do
+	run "$ANALYSER" report "$DB" --you-said-we-did "$OUT/t$t.html" --threshold $t --rounding 1
+	expect_rc "report --threshold $t --rounding 1 refused" 2
+	expect_err "report --threshold $t" "--threshold $t hides no count, so the report would publish counts as they are"
+	[ ! -e "$OUT/t$t.html" ] && ok "report --threshold $t: no page" || fail "report --threshold $t wrote a page"
+done
+run "$ANALYSER" report "$DB" --you-said-we-did "$OUT/raw.html" --no-suppress
+expect_rc "report --no-suppress" 0
+expect_err "report --no-suppress warns" "do not publish this"
 run "$ANALYSER" report --help
 expect_out "report --help" "usage: analyser report DB --you-said-we-did OUT.html"
 

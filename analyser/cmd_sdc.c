@@ -1,0 +1,42 @@
+/* cmd_sdc.c: the disclosure-control options the publishing commands share. */
+#include "cmd_sdc.h"
+
+#include <stdio.h>
+
+#include "cmd.h"
+
+int cmd_sdc_check(struct sdc_rule *rule, int no_suppress, const char *what, const char *usage)
+{
+	if (no_suppress) {
+		rule->threshold = 0;
+		rule->rounding = 1;
+		rule->secondary = 0;
+		cmd_warn("small counts are shown as they are (--no-suppress): do not publish this");
+		return 0;
+	}
+	if (rule->threshold < 2) {
+		cmd_usage_error(usage, "--threshold %ld hides no count, so the %s would publish "
+				"counts as they are: give 2 or more (8 is the NHS rule), or "
+				"--no-suppress to say so", rule->threshold, what);
+		return -1;
+	}
+	return 0;
+}
+
+const char *cmd_sdc_text(const struct sdc_rule *rule, char *buf, size_t cap)
+{
+	char hid[48], rnd[48];
+
+	if (rule->threshold > 2)
+		snprintf(hid, sizeof hid, "counts from 1 to %ld hidden", rule->threshold - 1);
+	else if (rule->threshold == 2)
+		snprintf(hid, sizeof hid, "counts of 1 hidden");
+	else
+		snprintf(hid, sizeof hid, "no count hidden");
+	if (rule->rounding > 1)
+		snprintf(rnd, sizeof rnd, "rounded to %ld", rule->rounding);
+	else
+		snprintf(rnd, sizeof rnd, "exact");
+	snprintf(buf, cap, "%s, %s %s", hid, rule->threshold > 1 ? "others" : "counts", rnd);
+	return buf;
+}
