@@ -28,6 +28,19 @@ expect_rc "broken pattern" 1
 expect_err "broken pattern" "broken.rules.xml:3: pattern A/1 does not compile at column 8: missing closing parenthesis"
 run "$ANALYSER" tag "$DB" "$F/rules/broken.rules.xml"
 expect_rc "tag with broken rules" 1
+# A rule set whose own examples fail is not applied unless asked for.
+run "$ANALYSER" tag "$DB" "$F/rules/failing.rules.xml"
+expect_rc "tag with failing examples" 1
+expect_err "tag with failing examples" "FAIL $F/rules/failing.rules.xml:4: A: expected a match, got none: \"bus stop\""
+expect_err "tag with failing examples" "analyser: $F/rules/failing.rules.xml: 1 of the rule set's examples fails (listed above), so nothing was tagged: fix the rules (\`analyser rules check $F/rules/failing.rules.xml\`), or tag anyway with --allow-failing-examples"
+expect_eq "tag with failing examples: nothing tagged" "$(sqlite3 "$DB" "SELECT count(*) FROM ruleset")" 0
+run "$ANALYSER" tag "$DB" "$F/rules/failing.rules.xml" --allow-failing-examples
+expect_rc "tag --allow-failing-examples" 0
+expect_err "tag --allow-failing-examples" "FAIL $F/rules/failing.rules.xml:4: A: expected a match"
+expect_err "tag --allow-failing-examples" "tagging although 1 of the rule set's examples fail"
+expect_eq "tag --allow-failing-examples: tagged" "$(sqlite3 "$DB" "SELECT file_name FROM ruleset")" "failing.rules.xml"
+# Back to nothing tagged, for what follows.
+sqlite3 "$DB" "DELETE FROM tag; DELETE FROM theme; DELETE FROM ruleset"
 
 # --- tag -------------------------------------------------------------------
 run "$ANALYSER" counts "$DB"
