@@ -10,6 +10,7 @@
 #include "counts.h"
 #include "db.h"
 #include "fileutil.h"
+#include "tag_state.h"
 
 static const char usage[] =
 	"usage: analyser counts DB [--by DIM[,DIM]] [--theme CODE] [--level 1|2]\n"
@@ -160,7 +161,15 @@ int cmd_counts(int argc, char **argv)
 		return err_print(&e, cmd_progname);
 	if (db_pick_exercise(db, code, &ex, &e) == 0 && (cube = counts_build(db, ex, by, &e))) {
 		FILE *out = stdout;
+		struct err stale;
 
+		/* Stale tags: refused for publication, said on screen. */
+		err_init(&stale);
+		if (tag_state_require_current(db, ex, argv[optind],
+					      o.format == COUNT_TABLE ? &stale : &e) < 0 &&
+		    o.format != COUNT_TABLE)
+			goto out;
+		err_print(&stale, cmd_progname);
 		if (output && out_open(&of, output, &e) == 0)
 			out = of.f;
 		if (!output || of.f) {
@@ -170,6 +179,7 @@ int cmd_counts(int argc, char **argv)
 				out_commit(&of, &e);
 		}
 	}
+out:
 	count_cube_free(cube);
 	db_close(db, &e);
 	if (fflush(stdout) != 0)

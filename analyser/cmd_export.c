@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "db.h"
 #include "export.h"
+#include "tag_state.h"
 
 static const char usage[] =
 	"usage: analyser export DB --healthwatch OUT.xlsx|OUT.csv|OUT.xml\n"
@@ -110,8 +111,9 @@ int cmd_export(int argc, char **argv)
 	err_init(&e);
 	if (!(db = db_open(argv[optind], DB_MUST_EXIST, NULL, &e)))
 		return err_print(&e, cmd_progname);
-	if (db_pick_exercise(db, code, &ex, &e) == 0 && export_healthwatch(db, ex, out, &opt, &e) == 0)
-{
+	if (db_pick_exercise(db, code, &ex, &e) == 0 &&
+	    tag_state_require_current(db, ex, argv[optind], &e) == 0 &&
+	    export_healthwatch(db, ex, out, &opt, &e) == 0) {
 		char how[96];
 
 		printf("wrote %s: theme by district, by channel and by each demographic question; "

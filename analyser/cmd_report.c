@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "db.h"
 #include "report.h"
+#include "tag_state.h"
 
 static const char usage[] =
 	"usage: analyser report DB --you-said-we-did OUT.html [--top N] [--stamp]\n"
@@ -141,6 +142,7 @@ int cmd_report(int argc, char **argv)
 	if (!(db = db_open(argv[optind], DB_MUST_EXIST, NULL, &e)))
 		return err_print(&e, cmd_progname);
 	if (db_pick_exercise(db, code, &ex, &e) == 0 &&
+	    tag_state_require_current(db, ex, argv[optind], &e) == 0 &&
 	    report_you_said_we_did(db, ex, path, &opt, &e) == 0)
 		printf("wrote %s\n", path);
 	db_close(db, &e);

@@ -1,6 +1,7 @@
 /* analyser tag: the free text tagged with a rule set, with provenance. */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cmd.h"
 #include "commands.h"
@@ -9,7 +10,7 @@
 #include "tagger.h"
 
 static const char usage[] =
-	"usage: analyser tag DB RULES [--exercise CODE]\n"
+	"usage: analyser tag DB RULES [--allow-failing-examples] [--exercise CODE]\n"
 	"\n"
 	"Tags every free-text answer in DB with the themes of the rule set RULES\n"
 	"(docs/rules-format.md). Each tag records the answer (so the response and\n"
@@ -21,13 +22,42 @@ static const char usage[] =
 	"in one go. A pattern that runs too long on some answer is stopped and\n"
 	"counted, and the themes concerned are listed at the end.\n"
 	"\n"
-	"  --exercise CODE   which exercise, when the database holds several\n"
-	"  -h, --help        show this help\n";
+	"The rule set's own examples are run first, as `analyser rules check`\n"
+	"does: if any fails, they are listed and nothing is tagged.\n"
+	"\n"
+	"  --allow-failing-examples  tag even though some examples fail\n"
+	"  --exercise CODE           which exercise, when the database holds several\n"
+	"  -h, --help                show this help\n";
+
+/*
+ * Runs the rule set's examples, listing any failure on stderr as `analyser
+ * rules check` does. Returns how many failed, or -1 with `e` set.
+ */
+static int failing_examples(const struct ruleset *rs, struct err *e)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	int failures;
+
+	if (!f)
+		return err_set(e, EXIT_SYSTEM, "out of memory");
+	failures = rules_check_examples(rs, f);
+	if (fclose(f) != 0) {
+		free(buf);
+		return err_set(e, EXIT_SYSTEM, "out of memory");
+	}
+	if (failures)
+		fputs(buf, stderr);
+	free(buf);
+	return failures;
+}
 
 int cmd_tag(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "exercise", required_argument, NULL, 'x' },
+		{ "allow-failing-examples", no_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -37,12 +67,15 @@ int cmd_tag(int argc, char **argv)
 	struct err e, errors;
 	sqlite3 *db = NULL;
 	long long ex;
-	int c;
+	int c, allow_failing = 0, failures;
 
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'x':
 			code = optarg;
+			break;
+		case 'F':
+			allow_failing = 1;
 			break;
 		case 'h':
 			return cmd_help(usage);
@@ -56,6 +89,19 @@ int cmd_tag(int argc, char **argv)
 	err_init(&errors);
 	if (!(rs = rules_load(argv[optind + 1], &e)))
 		return err_print(&e, cmd_progname);
+	/* A rule set that misses its own examples would count answers wrongly. */
+	if ((failures = failing_examples(rs, &e)) < 0)
+		goto out;
+	if (failures && !allow_failing) {
+		err_set(&e, EXIT_DATA, "%s: %d of the rule set's examples fail%s (listed above), so "
+			"nothing was tagged: fix the rules (`analyser rules check %s`), or tag "
+			"anyway with --allow-failing-examples", argv[optind + 1], failures,
+			failures == 1 ? "s" : "", argv[optind + 1]);
+		goto out;
+	}
+	if (failures)
+		cmd_warn("%s: tagging although %d of the rule set's examples fail "
+			 "(--allow-failing-examples)", argv[optind + 1], failures);
 	if (!(db = db_open(argv[optind], DB_MUST_EXIST, NULL, &e)))
 		goto out;
 	if (db_pick_exercise(db, code, &ex, &e) < 0)

@@ -109,7 +109,9 @@ static void naive(const struct ruleset *rs, pcre2_match_data *md, long long id, 
 			int r = pcre2_match(t->includes[k].code, (PCRE2_SPTR)text, len, 0,
 					    PCRE2_NO_UTF_CHECK, md, rs->mctx);
 
-			if (r > 0 && !hit) {
+			/* 0 is a match whose groups did not fit the one-pair ovector:
+			   the whole match's span is still there. */
+			if (r >= 0 && !hit) {
 				hit = &t->includes[k];
 				start = pcre2_get_ovector_pointer(md)[0];
 				end = pcre2_get_ovector_pointer(md)[1];

@@ -28,6 +28,19 @@ expect_rc "broken pattern" 1
 expect_err "broken pattern" "broken.rules.xml:3: pattern A/1 does not compile at column 8: missing closing parenthesis"
 run "$ANALYSER" tag "$DB" "$F/rules/broken.rules.xml"
 expect_rc "tag with broken rules" 1
+# A rule set whose own examples fail is not applied unless asked for.
+run "$ANALYSER" tag "$DB" "$F/rules/failing.rules.xml"
+expect_rc "tag with failing examples" 1
+expect_err "tag with failing examples" "FAIL $F/rules/failing.rules.xml:4: A: expected a match, got none: \"bus stop\""
+expect_err "tag with failing examples" "analyser: $F/rules/failing.rules.xml: 1 of the rule set's examples fails (listed above), so nothing was tagged: fix the rules (\`analyser rules check $F/rules/failing.rules.xml\`), or tag anyway with --allow-failing-examples"
+expect_eq "tag with failing examples: nothing tagged" "$(sqlite3 "$DB" "SELECT count(*) FROM ruleset")" 0
+run "$ANALYSER" tag "$DB" "$F/rules/failing.rules.xml" --allow-failing-examples
+expect_rc "tag --allow-failing-examples" 0
+expect_err "tag --allow-failing-examples" "FAIL $F/rules/failing.rules.xml:4: A: expected a match"
+expect_err "tag --allow-failing-examples" "tagging although 1 of the rule set's examples fail"
+expect_eq "tag --allow-failing-examples: tagged" "$(sqlite3 "$DB" "SELECT file_name FROM ruleset")" "failing.rules.xml"
+# Back to nothing tagged, for what follows.
+sqlite3 "$DB" "DELETE FROM tag; DELETE FROM theme; DELETE FROM ruleset"
 
 # --- tag -------------------------------------------------------------------
 run "$ANALYSER" counts "$DB"
@@ -52,6 +65,31 @@ expect_out "tag again" "already in use; 0 new answers read, 0 tags added ($tags 
 expect_eq "tag again changes nothing" "$(sqlite3 "$DB" "SELECT count(*) FROM tag")" "$tags"
 # New answers since: only they are read.
 "$COLLECTOR" import "$DB" "$X/paper-forms.csv" --map "$X/paper-forms.map.xml" -q >/dev/null
+# Until they are read, nothing is published from the partial tags; the
+# table on screen only warns.
+stale=$(sqlite3 "$DB" "SELECT count(*) FROM answer a JOIN question q ON q.id = a.question_id JOIN response r ON r.id = a.response_id JOIN import_batch b ON b.id = r.batch_id WHERE q.type = 'free-text' AND a.value IS NOT NULL AND b.file_name LIKE '%paper-forms.csv'")
+stale_msg="analyser: $stale free-text answers were imported or changed after the last tag run, so the tags leave them out: run \`analyser tag $DB RULES\` first (the rules last used: small.rules.xml)"
+for f in csv json xml; do
+	run "$ANALYSER" counts "$DB" --format "$f"
+	expect_rc "stale tags: counts --format $f" 1
+	expect_err "stale tags: counts --format $f" "$stale_msg"
+	expect_eq "stale tags: counts --format $f writes nothing" "$out" ""
+done
+run "$ANALYSER" counts "$DB" --format csv --output "$TMP/stale.csv"
+expect_rc "stale tags: counts --output" 1
+[ ! -e "$TMP/stale.csv" ] && ok "stale tags: no file written" || fail "stale tags: $TMP/stale.csv written"
+run "$ANALYSER" counts "$DB"
+expect_rc "stale tags: counts table" 0
+expect_err "stale tags: counts table warns" "$stale_msg"
+expect_out "stale tags: counts table still shown" "Respondents"
+run "$ANALYSER" export "$DB" --healthwatch "$TMP/stale.xlsx"
+expect_rc "stale tags: export" 1
+expect_err "stale tags: export" "$stale_msg"
+[ ! -e "$TMP/stale.xlsx" ] && ok "stale tags: no export written" || fail "stale tags: export written"
+run "$ANALYSER" report "$DB" --you-said-we-did "$TMP/stale.html"
+expect_rc "stale tags: report" 1
+expect_err "stale tags: report" "$stale_msg"
+[ ! -e "$TMP/stale.html" ] && ok "stale tags: no report written" || fail "stale tags: report written"
 run "$ANALYSER" tag "$DB" "$R"
 expect_out "tag after an import" "already in use;"
 new=$(sqlite3 "$DB" "SELECT count(*) FROM answer a JOIN question q ON q.id = a.question_id JOIN response r ON r.id = a.response_id JOIN import_batch b ON b.id = r.batch_id WHERE q.type = 'free-text' AND b.file_name LIKE '%paper-forms.csv'")

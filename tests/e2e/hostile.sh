@@ -185,8 +185,12 @@ bounded "rules check $f" "$ANALYSER" rules check "$f"
 expect_rc "rules check $f" 1
 expect_out "rules check $f" "FAIL $f:6: AAA: a pattern failed (match limit?) on \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!\""
 "$COLLECTOR" import "$DB" csv-catastrophic-answers.csv --map "$M" -q >/dev/null
-start=$(date +%s)
+# Its own example fails, so tagging with it must be asked for.
 bounded "tag $f" "$ANALYSER" tag "$DB" "$f"
+expect_rc "tag $f: failing example" 1
+expect_err "tag $f: failing example" "1 of the rule set's examples fails"
+start=$(date +%s)
+bounded "tag $f" "$ANALYSER" tag "$DB" "$f" --allow-failing-examples
 took=$(($(date +%s) - start))
 expect_rc "tag $f" 0
 expect_err "tag $f" "AAA"
