@@ -128,10 +128,11 @@ static int find_target(sqlite3 *db, const char *code, const char *kind, const ch
 
 /*
  * The rejected rows of the same response: its survey id (or content hash)
- * or serial number, as the import recorded them. Rows rejected before it
- * recorded them (identity_kept = 0, from before schema version 10) are
- * matched by the bare survey id or the serial as a whole field of the raw
- * record (tally_holds_field).
+ * or serial number, as the import recorded them. Rows whose identity is
+ * not known (identity_kept = 0: rejected before schema version 10, or
+ * records whose fields could not be told apart) are matched by the bare
+ * survey id or the serial as a whole field of the raw record
+ * (tally_holds_field).
  */
 #define SAME_RESPONSE_REJECTS \
 	"reject WHERE batch_id IN (SELECT id FROM import_batch WHERE exercise_id = ?1) AND " \
