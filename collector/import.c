@@ -25,6 +25,7 @@
 
 #include "dates.h"
 #include "db.h"
+#include "erased.h"
 #include "postcode.h"
 #include "progress.h"
 #include "utf8.h"
@@ -474,6 +475,7 @@ struct importer {
 	struct stamp stamp;
 	sqlite3_stmt *put_responses, *put_answers;
 	sqlite3_stmt *ins_reject, *find_id, *find_serial, *find_event, *districts;
+	sqlite3_stmt *find_erased_raw; /* an erased id or serial in an unreadable record */
 	struct keyset seen;         /* see identity() */
 	struct keyset erased;       /* keys of the file erased earlier: skipped, every time */
 	const char *cur_ext, *cur_serial; /* the identity of the record in hand, for its reject */
@@ -1746,11 +1748,19 @@ static int prepare_all(struct importer *im)
 					 "LIMIT 1", im->e);
 	im->find_event = db_prepare(db, "SELECT id, district_code FROM event WHERE "
 					"exercise_id = ?1 AND code = ?2", im->e);
+	if (erased_register(db, im->e) < 0)
+		return -1;
+	im->find_erased_raw = db_prepare(db,
+		"SELECT 1 FROM erasure WHERE exercise_id = ?1 AND ((external_id IS NOT NULL AND "
+		"external_id NOT LIKE 'content:%' AND tally_holds_field(?2, CASE WHEN "
+		"instr(external_id, ':') > 0 THEN substr(external_id, instr(external_id, ':') + 1) "
+		"ELSE external_id END)) OR tally_holds_field(?2, serial)) LIMIT 1", im->e);
 	im->districts = db_prepare(db,
 		"SELECT d.code FROM exercise_district x JOIN district d ON d.code = x.district_code "
 		"WHERE x.exercise_id = ?1 AND (d.code = upper(?2) OR d.name = ?2 COLLATE NOCASE)",
 		im->e);
-	return im->ins_reject && im->find_id && im->find_serial && im->find_event && im->districts
+	return im->ins_reject && im->find_id && im->find_serial && im->find_event && im->districts &&
+			       im->find_erased_raw
 		       ? 0
 		       : -1;
 }
@@ -1762,6 +1772,7 @@ static void finalize_all(struct importer *im)
 	sqlite3_finalize(im->find_serial);
 	sqlite3_finalize(im->find_event);
 	sqlite3_finalize(im->districts);
+	sqlite3_finalize(im->find_erased_raw);
 }
 
 static int start_batch(struct importer *im, const char *sha)
@@ -1897,6 +1908,20 @@ static int bad_record_identity(struct importer *im, const struct source_record *
 	im->cur_ext = im->cur_serial = NULL;
 	im->identity_unknown = 0;
 	if (!rec->nfields) {
+		/* Its id cannot be read: an erased id or serial as a whole field of it will do. */
+		if (rec->raw && rec->raw_len) {
+			sqlite3_bind_int64(im->find_erased_raw, 1, im->exercise_id);
+			sqlite3_bind_blob(im->find_erased_raw, 2, rec->raw, (int)rec->raw_len,
+					  SQLITE_STATIC);
+			rc = sqlite3_step(im->find_erased_raw);
+			sqlite3_reset(im->find_erased_raw);
+			if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+				return db_fail(im->db, "importing", im->e);
+			if (rc == SQLITE_ROW) {
+				im->stats->erased++;
+				return 1;
+			}
+		}
 		im->identity_unknown = 1;
 		return 0;
 	}

@@ -137,6 +137,12 @@ run "$COLLECTOR" import "$DB" "$TMP/wide2.csv" --map "$M"
 expect_rc "an erased id in a row with too many values" 0
 expect_out "it is skipped as erased" "1 skipped: erased earlier"
 expect_eq "it is not stored as a reject" "$(grep_db "$WIDE")" 0
+# ... and in a row that cannot be read at all: found as a whole field, skipped.
+printf '%s\nR12,2019-06-14,,,x"y %s,,,,,\nR120,2019-06-14,,,x"y R12 %s,,,,,\n' "$HEAD" "$WIDE" "$WIDE-R120" >"$TMP/wide3.csv"
+run "$COLLECTOR" import "$DB" "$TMP/wide3.csv" --map "$M"
+expect_out "an unreadable row of an erased id is skipped" "1 skipped: erased earlier"
+expect_eq "and not stored" "$(sqlite3 "$DB" "SELECT count(*) FROM reject WHERE instr(raw, '$WIDE,') > 0")" 0
+expect_eq "another unreadable row is stored" "$(sqlite3 "$DB" "SELECT count(*) FROM reject WHERE instr(raw, '$WIDE-R120') > 0")" 1
 
 # A rejected row of another response holding the id as text stays.
 OTHER="Medlar-$$-other"
