@@ -140,7 +140,7 @@ static int find_target(sqlite3 *db, const char *code, const char *kind, const ch
 	"((?2 IS NOT NULL AND response_key = ?2) OR (?3 IS NOT NULL AND serial = ?3) OR " \
 	"(identity_kept = 0 AND (tally_holds_field(raw, ?4) OR tally_holds_field(raw, ?3))))"
 
-static int bind_identity(sqlite3_stmt *st, const struct target *t)
+static void bind_identity(sqlite3_stmt *st, const struct target *t)
 {
 	const char *colon = t->external_id ? strchr(t->external_id, ':') : NULL;
 
@@ -152,7 +152,6 @@ static int bind_identity(sqlite3_stmt *st, const struct target *t)
 	/* The id as the export wrote it; a hash of the content is in no raw record. */
 	if (t->external_id && strncmp(t->external_id, "content:", 8))
 		sqlite3_bind_text(st, 4, colon ? colon + 1 : t->external_id, -1, SQLITE_STATIC);
-	return 0;
 }
 
 static int count_rows(sqlite3 *db, struct target *t, struct err *e)
