@@ -22,6 +22,7 @@
 #include "cmd.h"
 #include "commands.h"
 #include "db.h"
+#include "erased.h"
 
 static const char usage[] =
 	"usage: collector erase DB (--response ID | --external-id ID | --serial NUMBER)\n"
@@ -128,49 +129,18 @@ static int find_target(sqlite3 *db, const char *code, const char *kind, const ch
 
 /*
  * The rejected rows of the same response: its survey id (or content hash)
- * or serial number, as the import recorded them. Rows rejected before it
- * recorded them (identity_kept = 0, from before schema version 10) are
- * matched by the bare survey id or the serial as a whole field of the raw
- * record (tally_holds_field).
+ * or serial number, as the import recorded them. Rows whose identity is
+ * not known (identity_kept = 0: rejected before schema version 10, or
+ * records whose fields could not be told apart) are matched by the bare
+ * survey id or the serial as a whole field of the raw record
+ * (tally_holds_field).
  */
 #define SAME_RESPONSE_REJECTS \
 	"reject WHERE batch_id IN (SELECT id FROM import_batch WHERE exercise_id = ?1) AND " \
 	"((?2 IS NOT NULL AND response_key = ?2) OR (?3 IS NOT NULL AND serial = ?3) OR " \
 	"(identity_kept = 0 AND (tally_holds_field(raw, ?4) OR tally_holds_field(raw, ?3))))"
 
-/* A byte that can end a field in a raw record: CSV, XLSX rows and XML alike. */
-static int field_edge(int c)
-{
-	return c == ',' || c == ';' || c == '\t' || c == '"' || c == '\'' || c == '\r' ||
-	       c == '\n' || c == '<' || c == '>';
-}
-
-/*
- * tally_holds_field(RAW, VALUE): 1 when VALUE is in RAW with a field edge
- * (or the start or end) on each side, so a survey id "R7" is not found in
- * "R70" or in someone's words "R7 was shut". NULL arguments give 0.
- */
-static void holds_field(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-	const unsigned char *raw = sqlite3_value_blob(argv[0]);
-	const unsigned char *v = sqlite3_value_text(argv[1]);
-	int n = sqlite3_value_bytes(argv[0]), m = sqlite3_value_bytes(argv[1]);
-
-	(void)argc;
-	if (!raw || !v || m <= 0 || m > n) {
-		sqlite3_result_int(ctx, 0);
-		return;
-	}
-	for (int i = 0; i + m <= n; i++)
-		if (!memcmp(raw + i, v, (size_t)m) && (i == 0 || field_edge(raw[i - 1])) &&
-		    (i + m == n || field_edge(raw[i + m]))) {
-			sqlite3_result_int(ctx, 1);
-			return;
-		}
-	sqlite3_result_int(ctx, 0);
-}
-
-static int bind_identity(sqlite3_stmt *st, const struct target *t)
+static void bind_identity(sqlite3_stmt *st, const struct target *t)
 {
 	const char *colon = t->external_id ? strchr(t->external_id, ':') : NULL;
 
@@ -182,7 +152,6 @@ static int bind_identity(sqlite3_stmt *st, const struct target *t)
 	/* The id as the export wrote it; a hash of the content is in no raw record. */
 	if (t->external_id && strncmp(t->external_id, "content:", 8))
 		sqlite3_bind_text(st, 4, colon ? colon + 1 : t->external_id, -1, SQLITE_STATIC);
-	return 0;
 }
 
 static int count_rows(sqlite3 *db, struct target *t, struct err *e)
@@ -387,12 +356,8 @@ int cmd_erase(int argc, char **argv)
 	if (!(db = db_open(argv[optind], DB_MUST_EXIST, NULL, &e)))
 		return err_print(&e, cmd_progname);
 	/* Freed bytes are overwritten with zeros, in the tables and their indexes. */
-	if (sqlite3_create_function(db, "tally_holds_field", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
-				    NULL, holds_field, NULL, NULL) != SQLITE_OK) {
-		db_fail(db, "preparing the erasure", &e);
-		goto out;
-	}
-	if (db_exec(db, "PRAGMA secure_delete = ON", argv[optind], &e) < 0 ||
+	if (erased_register(db, &e) < 0 ||
+	    db_exec(db, "PRAGMA secure_delete = ON", argv[optind], &e) < 0 ||
 	    find_target(db, code, kind, value, &t, &e) < 0 || count_rows(db, &t, &e) < 0)
 		goto out;
 	printf("Response %lld: %s, %s, recorded %s%s%s%s%s.\n"

@@ -25,6 +25,7 @@
 
 #include "dates.h"
 #include "db.h"
+#include "erased.h"
 #include "postcode.h"
 #include "progress.h"
 #include "utf8.h"
@@ -474,9 +475,11 @@ struct importer {
 	struct stamp stamp;
 	sqlite3_stmt *put_responses, *put_answers;
 	sqlite3_stmt *ins_reject, *find_id, *find_serial, *find_event, *districts;
+	sqlite3_stmt *find_erased_raw; /* an erased id or serial in an unreadable record */
 	struct keyset seen;         /* see identity() */
 	struct keyset erased;       /* keys of the file erased earlier: skipped, every time */
 	const char *cur_ext, *cur_serial; /* the identity of the record in hand, for its reject */
+	int identity_unknown;       /* the record in hand could not be read far enough to know it */
 	int tracking;               /* `seen` holds every key of the file so far */
 	struct district_count *counts; /* accepted responses by district */
 	size_t ncounts, capcounts;
@@ -1254,6 +1257,7 @@ static int store_reject(struct importer *im, const struct source_record *rec, co
 	sqlite3_bind_text(im->ins_reject, 4, why, -1, SQLITE_STATIC);
 	bind_text_or_null(im->ins_reject, 6, im->cur_ext);
 	bind_text_or_null(im->ins_reject, 7, im->cur_serial);
+	sqlite3_bind_int(im->ins_reject, 8, !im->identity_unknown);
 	if (rec->raw && utf8_check(rec->raw, rec->raw_len, NULL))
 		sqlite3_bind_text(im->ins_reject, 5, rec->raw, (int)rec->raw_len, SQLITE_STATIC);
 	else if (rec->raw)
@@ -1730,8 +1734,8 @@ static int prepare_all(struct importer *im)
 	sqlite3 *db = im->db;
 
 	im->ins_reject = db_prepare(db,
-		"INSERT INTO reject (batch_id, place, line, reason, raw, response_key, serial) "
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+		"INSERT INTO reject (batch_id, place, line, reason, raw, response_key, serial, "
+		"identity_kept) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 		im->e);
 	/* A survey id erased at the respondent's request never comes back. */
 	im->find_id = db_prepare(db, "SELECT CASE WHEN batch_id = ?3 THEN 3 ELSE 1 END FROM response "
@@ -1744,11 +1748,19 @@ static int prepare_all(struct importer *im)
 					 "LIMIT 1", im->e);
 	im->find_event = db_prepare(db, "SELECT id, district_code FROM event WHERE "
 					"exercise_id = ?1 AND code = ?2", im->e);
+	if (erased_register(db, im->e) < 0)
+		return -1;
+	im->find_erased_raw = db_prepare(db,
+		"SELECT 1 FROM erasure WHERE exercise_id = ?1 AND ((external_id IS NOT NULL AND "
+		"external_id NOT LIKE 'content:%' AND tally_holds_field(?2, CASE WHEN "
+		"instr(external_id, ':') > 0 THEN substr(external_id, instr(external_id, ':') + 1) "
+		"ELSE external_id END)) OR tally_holds_field(?2, serial)) LIMIT 1", im->e);
 	im->districts = db_prepare(db,
 		"SELECT d.code FROM exercise_district x JOIN district d ON d.code = x.district_code "
 		"WHERE x.exercise_id = ?1 AND (d.code = upper(?2) OR d.name = ?2 COLLATE NOCASE)",
 		im->e);
-	return im->ins_reject && im->find_id && im->find_serial && im->find_event && im->districts
+	return im->ins_reject && im->find_id && im->find_serial && im->find_event && im->districts &&
+			       im->find_erased_raw
 		       ? 0
 		       : -1;
 }
@@ -1760,6 +1772,7 @@ static void finalize_all(struct importer *im)
 	sqlite3_finalize(im->find_serial);
 	sqlite3_finalize(im->find_event);
 	sqlite3_finalize(im->districts);
+	sqlite3_finalize(im->find_erased_raw);
 }
 
 static int start_batch(struct importer *im, const char *sha)
@@ -1882,6 +1895,60 @@ static int already_imported(struct importer *im, const char *sha)
 	return rc == SQLITE_ROW;
 }
 
+/*
+ * The identity of a record the reader could not take, as far as it can be
+ * read: 1 when it is an erased response's (the record is skipped, not
+ * rejected), 0 with im->cur_ext and im->cur_serial set for its reject, or
+ * im->identity_unknown when its fields cannot be told apart (erasure then
+ * looks for the id in its raw text); -1 on failure.
+ */
+static int bad_record_identity(struct importer *im, const struct source_record *rec,
+			       char ext[320], char serial[128])
+{
+	char why[256], key[160];
+	int rc = KEY_NEW;
+
+	im->cur_ext = im->cur_serial = NULL;
+	im->identity_unknown = 0;
+	if (!rec->nfields) {
+		/* Its id cannot be read: an erased id or serial as a whole field of it will do. */
+		if (rec->raw && rec->raw_len) {
+			sqlite3_bind_int64(im->find_erased_raw, 1, im->exercise_id);
+			sqlite3_bind_blob(im->find_erased_raw, 2, rec->raw, (int)rec->raw_len,
+					  SQLITE_STATIC);
+			rc = sqlite3_step(im->find_erased_raw);
+			sqlite3_reset(im->find_erased_raw);
+			if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+				return db_fail(im->db, "importing", im->e);
+			if (rc == SQLITE_ROW) {
+				im->stats->erased++;
+				return 1;
+			}
+		}
+		im->identity_unknown = 1;
+		return 0;
+	}
+	if (im->fixed_names && !im->indexed && index_fields(im, rec) < 0)
+		return -1; /* the mapping does not fit the file: refuse it */
+	record_keys(im, rec, ext, serial, why);
+	if (!strncmp(ext, "content:", 8))
+		ext[0] = '\0'; /* a hash of a record that was not read right matches nothing */
+	serial_key(serial, key);
+	if ((*ext && keyset_get(&im->erased, ext)) || (*serial && keyset_get(&im->erased, key)))
+		rc = KEY_ERASED;
+	else if (*ext && (rc = key_lookup(im, im->find_id, ext)) < 0)
+		return -1;
+	if (*serial && rc != KEY_ERASED && (rc = key_lookup(im, im->find_serial, serial)) < 0)
+		return -1;
+	if (rc == KEY_ERASED) {
+		im->stats->erased++;
+		return 1;
+	}
+	im->cur_ext = *ext ? ext : NULL;
+	im->cur_serial = *serial ? serial : NULL;
+	return 0;
+}
+
 static int run(struct importer *im, struct source *src)
 {
 	struct response_build b = { 0 };
@@ -1912,9 +1979,18 @@ static int run(struct importer *im, struct source *src)
 				while (*why == ' ')
 					why++;
 			}
-			err_set(im->rejects, EXIT_DATA, "%s", msg);
-			if (store_reject(im, &rec, *why ? why : msg) < 0)
+			char ext[320], serial[128];
+			int erased = bad_record_identity(im, &rec, ext, serial);
+
+			if (erased < 0)
 				goto out;
+			if (!erased) {
+				err_set(im->rejects, EXIT_DATA, "%s", msg);
+				if (store_reject(im, &rec, *why ? why : msg) < 0)
+					goto out;
+			}
+			im->cur_ext = im->cur_serial = NULL;
+			im->identity_unknown = 0;
 			err_init(&rowerr);
 			continue;
 		}

@@ -30,7 +30,9 @@ struct source_record {
 enum source_status {
 	SOURCE_EOF = 0,    /* no more records */
 	SOURCE_RECORD = 1, /* *rec holds a record */
-	SOURCE_BAD = -1,   /* this record cannot be read: one line in `e`, rec->place set; go on */
+	SOURCE_BAD = -1,   /* this record cannot be read: one line in `e`, rec->place set; go on.
+			    * rec->nfields is 0, or the fields could be told apart (a CSV
+			    * row with too many values: the header's columns are given) */
 	SOURCE_FATAL = -2, /* the file cannot be read further: `e` says why */
 };
 

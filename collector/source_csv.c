@@ -63,16 +63,17 @@ static int csv_source_next(void *state, struct source_record *rec, struct err *e
 	/* Extra trailing cells are fine while empty (exports pad rows). */
 	while (n > s->ncols && is_blank(r.fields[n - 1]))
 		n--;
-	if (n > s->ncols) {
-		err_set(e, EXIT_DATA, "%s:%ld: %zu values but the header has %zu columns", s->path,
-			r.line, n, s->ncols);
-		return SOURCE_BAD;
-	}
 	for (size_t i = 0; i < s->ncols; i++)
 		s->values[i] = i < n ? r.fields[i] : "";
 	rec->nfields = s->ncols;
 	rec->names = (const char *const *)s->names;
 	rec->values = s->values;
+	if (n > s->ncols) {
+		/* Its fields are given all the same: the import reads its identity from them. */
+		err_set(e, EXIT_DATA, "%s:%ld: %zu values but the header has %zu columns", s->path,
+			r.line, n, s->ncols);
+		return SOURCE_BAD;
+	}
 	return SOURCE_RECORD;
 }
 

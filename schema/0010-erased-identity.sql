@@ -16,8 +16,9 @@ CREATE INDEX erasure_serial ON erasure(exercise_id, serial) WHERE serial IS NOT 
 
 ALTER TABLE reject ADD COLUMN response_key TEXT;  -- as response.external_id
 ALTER TABLE reject ADD COLUMN serial TEXT;        -- as response.serial
--- 0: rejected before this version, identity not recorded: erasure looks for
--- the survey id or serial as a whole field of the raw record instead.
+-- 0: identity not known (rejected before this version, or a record whose
+-- fields could not be told apart): erasure looks for the survey id or serial
+-- as a whole field of the raw record instead.
 ALTER TABLE reject ADD COLUMN identity_kept INTEGER NOT NULL DEFAULT 1;
 UPDATE reject SET identity_kept = 0;
 -- Rows rejected before this version as a repeat say their identity in the reason.

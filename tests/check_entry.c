@@ -476,6 +476,39 @@ START_TEST(test_first_and_second_entry)
 }
 END_TEST
 
+/* A form erased at the respondent's request is not typed in again, in either mode. */
+START_TEST(test_erased_serial)
+{
+	struct entry_form *std = form("standard");
+	struct entry_session *s1 = session(std, "LE-HAN-1", "Jo Bloggs", ENTRY_FIRST);
+	struct entry_session *s2 = session(std, "LE-HAN-1", "Sam Smith", ENTRY_SECOND);
+	struct entry_answer *a = typed(std, first_typing);
+	struct entry_saved saved;
+	char why[ENTRY_WHY_MAX], clean[ENTRY_SERIAL_MAX + 1], sql[256];
+	struct err e;
+
+	err_init(&e);
+	snprintf(sql, sizeof sql, "INSERT INTO erasure (exercise_id, response_id, identified_by, "
+		 "identifier, serial, erased_by, answers, tags, rejects, erased_at) VALUES "
+		 "(%lld, 7, 'serial', '301', '301', 'DPO', 1, 0, 0, 'now')", ex);
+	test_exec(db, sql);
+	ck_assert_int_eq(entry_serial_erased(s1, "301", &e), 1);
+	ck_assert_int_eq(entry_serial_erased(s1, "302", &e), 0);
+	ck_assert_int_eq(entry_check_serial(s1, " 301 ", clean, why, sizeof why, &e), 0);
+	ck_assert_msg(strstr(why, "Form 301 was erased at the respondent's request"), "%s", why);
+	ck_assert_int_eq(entry_check_serial(s2, "301", clean, why, sizeof why, &e), 0);
+	ck_assert_msg(strstr(why, "was erased"), "%s", why);
+	ck_assert_int_eq(save(s1, "301", a, &saved, why), 0);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM response WHERE serial = '301'"), 0);
+	ck_assert_int_eq(entry_check_serial(s1, "302", clean, why, sizeof why, &e), 1);
+	ck_assert(!err_isset(&e));
+	free_answers(std, a);
+	entry_session_free(s1);
+	entry_session_free(s2);
+	entry_form_free(std);
+}
+END_TEST
+
 START_TEST(test_correction_moves_district)
 {
 	struct entry_form *std = form("standard");
@@ -706,6 +739,7 @@ static Suite *entry_suite(void)
 	tcase_add_test(tdb, test_forms);
 	tcase_add_test(tdb, test_unknown_event);
 	tcase_add_test(tdb, test_first_and_second_entry);
+	tcase_add_test(tdb, test_erased_serial);
 	tcase_add_test(tdb, test_correction_moves_district);
 	tcase_add_test(tdb, test_easy_read_and_required);
 	tcase_add_test(tdb, test_file_transaction);

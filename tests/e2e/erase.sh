@@ -119,6 +119,31 @@ expect_out "the reject from before is counted" "1 rejected rows will be erased"
 expect_eq "the reject from before is gone" "$(sqlite3 "$DB" "SELECT count(*) FROM reject WHERE instr(raw, '$LEGACY,') > 0")" 0
 expect_eq "one holding R5 in someone's words stays" "$(sqlite3 "$DB" "SELECT count(*) FROM reject WHERE instr(raw, '$LEGACY-other') > 0")" 1
 
+# Rows the reader could not take: one with too many values keeps the identity
+# read from its columns, an unreadable one is found by its id as a whole field.
+WIDE="Rowan-$$-wide"
+printf '%s\nR11,2019-06-12,,,"Kind",,,,,\nR11,2019-06-12,,,"%s",,,,,,extra\nR12,2019-06-12,,,x"y %s,,,,,\nR12,2019-06-12,,,"Kind",,,,,\n' "$HEAD" "$WIDE" "$WIDE-quote" >"$TMP/wide.csv"
+"$COLLECTOR" import "$DB" "$TMP/wide.csv" --map "$M" -q >/dev/null 2>&1
+expect_eq "a row with too many values keeps its identity" "$(sqlite3 "$DB" "SELECT response_key || ' ' || identity_kept FROM reject WHERE instr(raw, '$WIDE\"') > 0")" "test:R11 1"
+expect_eq "an unreadable row's identity is not known" "$(sqlite3 "$DB" "SELECT coalesce(response_key, '-') || ' ' || identity_kept FROM reject WHERE instr(raw, '$WIDE-quote') > 0")" "- 0"
+run "$COLLECTOR" erase "$DB" --external-id R11 --by DPO --yes
+expect_out "the too-wide row is counted" "1 rejected rows will be erased"
+run "$COLLECTOR" erase "$DB" --external-id R12 --by DPO --yes
+expect_out "the unreadable row is counted" "1 rejected rows will be erased"
+expect_eq "no trace of either" "$(grep_db "$WIDE")" 0
+# The erased id again, in a row with too many values: skipped, not rejected.
+printf '%s\nR11,2019-06-13,,,"%s",,,,,,extra\n' "$HEAD" "$WIDE" >"$TMP/wide2.csv"
+run "$COLLECTOR" import "$DB" "$TMP/wide2.csv" --map "$M"
+expect_rc "an erased id in a row with too many values" 0
+expect_out "it is skipped as erased" "1 skipped: erased earlier"
+expect_eq "it is not stored as a reject" "$(grep_db "$WIDE")" 0
+# ... and in a row that cannot be read at all: found as a whole field, skipped.
+printf '%s\nR12,2019-06-14,,,x"y %s,,,,,\nR120,2019-06-14,,,x"y R12 %s,,,,,\n' "$HEAD" "$WIDE" "$WIDE-R120" >"$TMP/wide3.csv"
+run "$COLLECTOR" import "$DB" "$TMP/wide3.csv" --map "$M"
+expect_out "an unreadable row of an erased id is skipped" "1 skipped: erased earlier"
+expect_eq "and not stored" "$(sqlite3 "$DB" "SELECT count(*) FROM reject WHERE instr(raw, '$WIDE,') > 0")" 0
+expect_eq "another unreadable row is stored" "$(sqlite3 "$DB" "SELECT count(*) FROM reject WHERE instr(raw, '$WIDE-R120') > 0")" 1
+
 # A rejected row of another response holding the id as text stays.
 OTHER="Medlar-$$-other"
 printf '%s\nR70,2019-06-12,,,"R8 %s",Maybe,,,,\nR8,2019-06-12,,,"Fine",,,,,\n' "$HEAD" "$OTHER" >"$TMP/other.csv"
