@@ -98,7 +98,7 @@ int cmd_export(int argc, char **argv)
 	if ((opt.format = export_format_of(out)) == EXPORT_UNKNOWN)
 		return cmd_usage_error(usage, "%s: give the export a name ending .xlsx, .csv or .xml", out);
 	err_init(&e);
-	if (!(db = db_open(argv[optind], DB_MUST_EXIST, NULL, &e)))
+	if (!(db = cmd_open_reader(argv[optind], &e)))
 		return err_print(&e, cmd_progname);
 	if (db_pick_exercise(db, code, &ex, &e) == 0 && export_healthwatch(db, ex, out, &opt, &e) == 0)
 		printf("wrote %s: theme by district, by channel and by each demographic question; "

@@ -128,7 +128,7 @@ int cmd_report(int argc, char **argv)
 	if (!*path)
 		return cmd_usage_error(usage, "--you-said-we-did needs a file name");
 	err_init(&e);
-	if (!(db = db_open(argv[optind], DB_MUST_EXIST, NULL, &e)))
+	if (!(db = cmd_open_reader(argv[optind], &e)))
 		return err_print(&e, cmd_progname);
 	if (db_pick_exercise(db, code, &ex, &e) == 0 &&
 	    report_you_said_we_did(db, ex, path, &opt, &e) == 0)
