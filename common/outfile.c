@@ -1,3 +1,6 @@
+/* O_TMPFILE and linkat(AT_SYMLINK_FOLLOW) are Linux's: */
+#define _GNU_SOURCE
+
 #include "outfile.h"
 
 #include <dirent.h>
