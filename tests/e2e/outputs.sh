@@ -19,6 +19,8 @@ DB=$TMP/survey.db
 "$ANALYSER" tag "$DB" "$S/rules/twb-2019.rules.xml" >/dev/null
 sum() { sha256sum "$1" | cut -d' ' -f1; }
 before=$(sum "$DB")
+# Each section starts from this copy, so one failure does not hide the next.
+cp "$DB" "$TMP/pristine.db"
 
 # --- never over the database --------------------------------------------------
 # expect_refused NAME TARGET TEXT: the last run was refused (exit 2) saying
@@ -174,6 +176,7 @@ expect_eq "xlsx with long demographic codes: sheet names" "$names" \
 # huge (sparse) file: refused by its size before a byte is hashed or read.
 I=$TMP/inputs
 mkdir "$I"
+cp "$TMP/pristine.db" "$DB"
 mkfifo "$I/fifo.csv"
 python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$I/sock.csv"
 truncate -s 10G "$I/huge.csv"
@@ -212,7 +215,7 @@ expect_eq "inputs refused: database unchanged" "$(sum "$DB")" "$before"
 # ignores permissions: run as nobody then, from copies nobody can reach.
 RO=$TMP/ro
 mkdir "$RO" "$RO/out"
-cp "$DB" "$RO/survey.db"
+cp "$TMP/pristine.db" "$RO/survey.db"
 cp "$ANALYSER" "$TMP/analyser-copy" && cp "$COLLECTOR" "$TMP/collector-copy"
 chmod 0755 "$TMP" "$TMP/analyser-copy" "$TMP/collector-copy" "$RO"
 chmod 0644 "$RO/survey.db"
