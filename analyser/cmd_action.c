@@ -301,7 +301,7 @@ static int action_list(int argc, char **argv)
 	if (argc - optind != 1)
 		return cmd_usage_error(action_usage, "action list takes one database");
 	err_init(&e);
-	if (!(db = db_open(argv[optind], DB_MUST_EXIST, NULL, &e)))
+	if (!(db = cmd_open_reader(argv[optind], &e)))
 		return err_print(&e, cmd_progname);
 	if (db_pick_exercise(db, o.exercise, &ex, &e) == 0 &&
 	    (st = db_prepare(db, "SELECT a.id, a.theme_code, coalesce(h.label, '(not in the "

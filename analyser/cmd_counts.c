@@ -157,7 +157,7 @@ int cmd_counts(int argc, char **argv)
 		return cmd_usage_error(usage, "--percent is for the table: csv, json and xml "
 				       "always carry the percentage");
 	err_init(&e);
-	if (!(db = db_open(argv[optind], DB_MUST_EXIST, NULL, &e)))
+	if (!(db = cmd_open_reader(argv[optind], &e)))
 		return err_print(&e, cmd_progname);
 	if (db_pick_exercise(db, code, &ex, &e) == 0 && (cube = counts_build(db, ex, by, &e))) {
 		FILE *out = stdout;

@@ -112,7 +112,7 @@ int cmd_evaluate(int argc, char **argv)
 	if (argc - optind != 2)
 		return cmd_usage_error(usage, "evaluate takes a database and a gold file");
 	err_init(&e);
-	if (!(db = db_open(argv[optind], DB_MUST_EXIST, NULL, &e)))
+	if (!(db = cmd_open_reader(argv[optind], &e)))
 		return err_print(&e, cmd_progname);
 	if (db_pick_exercise(db, code, &ex, &e) < 0)
 		goto out;

@@ -89,7 +89,7 @@ static int untagged(int argc, char **argv)
 	if (argc - optind != 1)
 		return cmd_usage_error(untagged_usage, "untagged takes one database");
 	err_init(&e);
-	if (!(db = db_open(argv[optind], DB_MUST_EXIST, NULL, &e)))
+	if (!(db = cmd_open_reader(argv[optind], &e)))
 		return err_print(&e, cmd_progname);
 	if (db_pick_exercise(db, code, &ex, &e) < 0)
 		goto out;
@@ -187,7 +187,7 @@ static int explain(int argc, char **argv)
 	if (argc - optind != 2)
 		return cmd_usage_error(explain_usage, "explain takes a database and a response");
 	err_init(&e);
-	if (!(db = db_open(argv[optind], DB_MUST_EXIST, NULL, &e)))
+	if (!(db = cmd_open_reader(argv[optind], &e)))
 		return err_print(&e, cmd_progname);
 	if (db_int(db, "SELECT id FROM response WHERE external_id = ?1 OR CAST(id AS TEXT) = ?1",
 		   -1, &rid, &e, 1, argv[optind + 1]) < 0)

@@ -109,7 +109,7 @@ int cmd_export(int argc, char **argv)
 	if (cmd_sdc_check(&opt.rule, no_suppress, "export", usage) < 0)
 		return EXIT_USAGE;
 	err_init(&e);
-	if (!(db = db_open(argv[optind], DB_MUST_EXIST, NULL, &e)))
+	if (!(db = cmd_open_reader(argv[optind], &e)))
 		return err_print(&e, cmd_progname);
 	if (db_pick_exercise(db, code, &ex, &e) == 0 &&
 	    tag_state_require_current(db, ex, argv[optind], &e) == 0 &&

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db.h"
 #include "err.h"
 #include "version.h"
 
@@ -152,4 +153,14 @@ int cmd_parse_long(const char *opt, const char *s, long min, long max, long *out
 	}
 	*out = v;
 	return 0;
+}
+
+sqlite3 *cmd_open_reader(const char *path, struct err *e)
+{
+	sqlite3 *db = db_open(path, DB_READ_ONLY, NULL, e);
+
+	if (db && db_is_snapshot(db))
+		cmd_warn("%s is in a folder you cannot write: reading it as it stands (changes "
+			 "another program makes meanwhile are not seen)", path);
+	return db;
 }

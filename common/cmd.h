@@ -5,6 +5,10 @@
 #ifndef TALLY_CMD_H
 #define TALLY_CMD_H
 
+#include <sqlite3.h>
+
+#include "err.h"
+
 struct command {
 	const char *name;
 	int (*run)(int argc, char **argv); /* argv[0] is the command's name */
@@ -43,6 +47,13 @@ int cmd_usage_error(const char *usage, const char *fmt, ...)
 
 /* Prints the usage text to stdout; returns EXIT_OK (for --help). */
 int cmd_help(const char *usage);
+
+/*
+ * Opens the database of a command that only reads it (db_open() with
+ * DB_READ_ONLY), saying on stderr when a read-only folder makes it a
+ * snapshot. NULL with `e` set on failure; the caller closes it.
+ */
+sqlite3 *cmd_open_reader(const char *path, struct err *e);
 
 /* Prints "PROG: MESSAGE" to stderr (warnings and notes). */
 void cmd_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

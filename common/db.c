@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -151,6 +152,65 @@ static void sqlite_setup(void)
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
+/* Whether `path` has a -wal file with something in it. */
+static int wal_pending(const char *path)
+{
+	char wal[4096];
+	struct stat sb;
+
+	snprintf(wal, sizeof wal, "%s-wal", path);
+	return stat(wal, &sb) == 0 && sb.st_size > 0;
+}
+
+/* `path` as an SQLite URI with `query` ("immutable=1"), into a buffer the caller frees. */
+static char *uri_of(const char *path, const char *query)
+{
+	char *uri = malloc(strlen(path) * 3 + strlen(query) + 8), *o = uri;
+
+	if (!uri)
+		return NULL;
+	o += sprintf(o, "file:");
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++)
+		if (*p == '%' || *p == '?' || *p == '#' || *p <= ' ' || *p >= 0x7f)
+			o += sprintf(o, "%%%02X", *p);
+		else
+			*o++ = (char)*p;
+	sprintf(o, "?%s", query);
+	return uri;
+}
+
+/*
+ * Opens `path` into *db: attempt 0 read-write (SQLite falls back to reading
+ * a file it cannot write), 1 read-only, 2 read-only and immutable. 0 or -1.
+ */
+static int open_attempt(const char *path, int attempt, sqlite3 **db, struct err *e)
+{
+	int flags = SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_NOMUTEX;
+	char *uri = NULL;
+	int rc;
+
+	if (attempt == 0) {
+		flags |= SQLITE_OPEN_READWRITE;
+	} else {
+		flags |= SQLITE_OPEN_READONLY | SQLITE_OPEN_URI;
+		if (!(uri = uri_of(path, attempt == 1 ? "mode=ro" : "immutable=1")))
+			return err_set(e, EXIT_SYSTEM, "out of memory");
+	}
+	rc = sqlite3_open_v2(uri ? uri : path, db, flags, NULL);
+	free(uri);
+	if (rc != SQLITE_OK)
+		return err_set(e, EXIT_SYSTEM, "cannot open database %s: %s", path,
+			       *db ? sqlite3_errmsg(*db) : "out of memory");
+	return 0;
+}
+
+int db_is_snapshot(sqlite3 *db)
+{
+	const char *name = db ? sqlite3_db_filename(db, "main") : NULL;
+
+	return name && sqlite3_uri_boolean(name, "immutable", 0);
+}
+
 sqlite3 *db_open_raw(const char *path, enum db_open_mode mode, int *created, struct err *e)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -163,7 +223,7 @@ sqlite3 *db_open_raw(const char *path, enum db_open_mode mode, int *created, str
 	if (created)
 		*created = 0;
 	if (stat(path, &sb) != 0) {
-		if (errno != ENOENT || mode == DB_MUST_EXIST) {
+		if (errno != ENOENT || mode != DB_MAY_CREATE) {
 			err_set(e, errno == ENOENT ? EXIT_USAGE : EXIT_SYSTEM,
 				"cannot open database %s: %s%s", path, strerror(errno),
 				errno == ENOENT ? " (create it with 'collector init')" : "");
@@ -178,21 +238,33 @@ sqlite3 *db_open_raw(const char *path, enum db_open_mode mode, int *created, str
 	pthread_once(&once, sqlite_setup);
 	/* A connection is only ever used by the thread that opened it, so it
 	   needs no mutex of its own (the tagger's threads never touch it). */
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW |
-			    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-		err_set(e, EXIT_SYSTEM, "cannot open database %s: %s", path,
-			db ? sqlite3_errmsg(db) : "out of memory");
-		goto fail;
-	}
-	sqlite3_extended_result_codes(db, 1);
-	sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
+	for (int attempt = 0;; attempt++) {
+		int rc;
 
-	/* The first read tells a database from some other file. */
-	if (db_int(db, "PRAGMA application_id", 0, &appid, NULL, 0) < 0 ||
-	    db_int(db, "PRAGMA user_version", 0, &version, NULL, 0) < 0 ||
-	    db_int(db, "SELECT count(*) FROM sqlite_schema", 0, &tables, NULL, 0) < 0) {
-		int rc = sqlite3_errcode(db);
-
+		if (open_attempt(path, attempt, &db, e) < 0)
+			goto fail;
+		sqlite3_extended_result_codes(db, 1);
+		sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
+		/* The first read tells a database from some other file. */
+		if (db_int(db, "PRAGMA application_id", 0, &appid, NULL, 0) == 0 &&
+		    db_int(db, "PRAGMA user_version", 0, &version, NULL, 0) == 0 &&
+		    db_int(db, "SELECT count(*) FROM sqlite_schema", 0, &tables, NULL, 0) == 0)
+			break;
+		rc = sqlite3_errcode(db) & 0xff;
+		/* WAL needs to write the -shm file: in a folder this user cannot
+		   write, a reader tries read-only, then as a snapshot. */
+		if (mode == DB_READ_ONLY && attempt < 2 &&
+		    (rc == SQLITE_READONLY || rc == SQLITE_CANTOPEN || rc == SQLITE_PERM)) {
+			if (attempt == 1 && wal_pending(path)) {
+				err_set(e, EXIT_SYSTEM, "cannot read %s: its folder cannot be written and "
+					"its -wal file holds changes not yet saved into it: open it once "
+					"where it can be written, or ask its owner to", path);
+				goto fail;
+			}
+			sqlite3_close(db);
+			db = NULL;
+			continue;
+		}
 		if (rc == SQLITE_NOTADB)
 			err_set(e, EXIT_DATA, "%s is not a survey database (not an SQLite file)",
 				path);
@@ -207,8 +279,9 @@ sqlite3 *db_open_raw(const char *path, enum db_open_mode mode, int *created, str
 		goto fail;
 	}
 	if (db_exec(db, "PRAGMA foreign_keys = ON", path, e) < 0 ||
-	    db_exec(db, "PRAGMA journal_mode = WAL", path, e) < 0 ||
-	    db_exec(db, "PRAGMA synchronous = FULL", path, e) < 0 ||
+	    (sqlite3_db_readonly(db, "main") != 1 &&
+	     (db_exec(db, "PRAGMA journal_mode = WAL", path, e) < 0 ||
+	      db_exec(db, "PRAGMA synchronous = FULL", path, e) < 0)) ||
 	    /* Temporary tables (small working sets: the ids an exercise reload
 	       keeps, a postcode load's outward codes) stay in memory; a large
 	       import's pages stay in a 32 MB cache instead of spilling. */
@@ -285,6 +358,29 @@ sqlite3 *db_open(const char *path, enum db_open_mode mode, int *created, struct 
 
 	if (!db)
 		return NULL;
+	if (mode == DB_READ_ONLY) {
+		long long version = 0;
+
+		if (db_int(db, "PRAGMA user_version", 0, &version, e, 0) < 0)
+			goto fail;
+		if (version > NMIGRATIONS && db_migrate_to(db, path, NMIGRATIONS, e) < 0)
+			goto fail; /* refused: written by a newer program */
+		/* An older database: upgraded by a handle that can write, if any. */
+		if (version < NMIGRATIONS && sqlite3_db_readonly(db, "main") != 1) {
+			sqlite3_close(db);
+			if (!(db = db_open(path, DB_MUST_EXIST, created, e)))
+				return NULL;
+		} else if (version < NMIGRATIONS) {
+			err_set(e, EXIT_SYSTEM, "cannot read %s: it needs upgrading to this "
+				"program's schema, which needs it writable: run any command that "
+				"changes it where it can be written", path);
+			goto fail;
+		}
+		/* Whatever the command, this handle only reads. */
+		if (db_exec(db, "PRAGMA query_only = ON", path, e) < 0)
+			goto fail;
+		return db;
+	}
 	if (db_migrate_to(db, path, NMIGRATIONS, e) < 0) {
 		sqlite3_close(db);
 		if (made)
@@ -294,6 +390,9 @@ sqlite3 *db_open(const char *path, enum db_open_mode mode, int *created, struct 
 	if (created)
 		*created = made;
 	return db;
+fail:
+	sqlite3_close(db);
+	return NULL;
 }
 
 int db_close(sqlite3 *db, struct err *e)

@@ -19,6 +19,8 @@
 enum db_open_mode {
 	DB_MUST_EXIST, /* a missing file is an error */
 	DB_MAY_CREATE, /* a missing file is created, mode 0600 */
+	DB_READ_ONLY,  /* must exist; the handle never writes (query_only), and
+			  a database in a read-only folder is read as it stands */
 };
 
 /* The schema version this program writes: the number of migrations. */
@@ -31,9 +33,21 @@ const char *db_migration_name(int version);
  * Opens `path`, sets foreign keys, WAL, full sync and a busy timeout, and
  * migrates it to db_schema_version(). *created (may be NULL) is set when the
  * file did not exist before; on failure a file this call created is removed.
+ * DB_READ_ONLY (for commands that only read) opens a handle that cannot
+ * write; where the folder or the file cannot be written, the database is
+ * opened read-only (SQLite's mode=ro), or, when it has no -wal file with
+ * changes in it, as an immutable snapshot (db_is_snapshot()); a database
+ * that needs upgrading is refused there.
  * Returns a handle the caller closes with db_close(), or NULL with `e` set.
  */
 sqlite3 *db_open(const char *path, enum db_open_mode mode, int *created, struct err *e);
+
+/*
+ * True when `db` was opened DB_READ_ONLY from a folder this user cannot
+ * write, as a snapshot (SQLite's immutable=1): changes another program
+ * makes meanwhile are not seen. Commands say so.
+ */
+int db_is_snapshot(sqlite3 *db);
 
 /* Opens `path` without migrating (tests, upgrade checks). Same errors. */
 sqlite3 *db_open_raw(const char *path, enum db_open_mode mode, int *created, struct err *e);

@@ -1,3 +1,6 @@
+/* O_TMPFILE and linkat(AT_SYMLINK_FOLLOW) are Linux's: */
+#define _GNU_SOURCE
+
 #include "outfile.h"
 
 #include <dirent.h>
@@ -258,11 +261,11 @@ static int name_unnamed(struct out_file *o)
 	if (!name)
 		return -1;
 	for (int tries = 0; tries < 100; tries++) {
-		snprintf(name, n, "%s.tmp-XXXXXX", o->path);
-		/* mkstemp picks a free name; the empty file it makes is replaced. */
-		int fd = mkstemp(name);
+		int fd;
 
-		if (fd < 0)
+		/* mkstemp picks a free name; the empty file it makes is replaced. */
+		snprintf(name, n, "%s.tmp-XXXXXX", o->path);
+		if ((fd = mkstemp(name)) < 0)
 			break;
 		close(fd);
 		unlink(name);

@@ -19,6 +19,8 @@ DB=$TMP/survey.db
 "$ANALYSER" tag "$DB" "$S/rules/twb-2019.rules.xml" >/dev/null
 sum() { sha256sum "$1" | cut -d' ' -f1; }
 before=$(sum "$DB")
+# Each section starts from this copy, so one failure does not hide the next.
+cp "$DB" "$TMP/pristine.db"
 
 # --- never over the database --------------------------------------------------
 # expect_refused NAME TARGET TEXT: the last run was refused (exit 2) saying
@@ -174,6 +176,7 @@ expect_eq "xlsx with long demographic codes: sheet names" "$names" \
 # huge (sparse) file: refused by its size before a byte is hashed or read.
 I=$TMP/inputs
 mkdir "$I"
+cp "$TMP/pristine.db" "$DB"
 mkfifo "$I/fifo.csv"
 python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$I/sock.csv"
 truncate -s 10G "$I/huge.csv"
@@ -205,5 +208,51 @@ refused "import a 10 GB file as csv" "$I/huge.csv is larger than" 1 \
 refused "postcodes load a 10 GB file" "$I/huge.csv is larger than" 1 "$COLLECTOR" postcodes load "$DB" "$I/huge.csv"
 refused "tag with a 10 GB rule set" "$I/huge.csv is larger than" 1 "$ANALYSER" tag "$DB" "$I/huge.csv"
 expect_eq "inputs refused: database unchanged" "$(sum "$DB")" "$before"
+
+# --- readers in a read-only folder ---------------------------------------------------
+# WAL needs the -shm file written; commands that only read open the database
+# read-only, and as a snapshot where even that cannot be, and say so. Root
+# ignores permissions: run as nobody then, from copies nobody can reach.
+RO=$TMP/ro
+mkdir "$RO" "$RO/out"
+cp "$TMP/pristine.db" "$RO/survey.db"
+cp "$ANALYSER" "$TMP/analyser-copy" && cp "$COLLECTOR" "$TMP/collector-copy"
+chmod 0755 "$TMP" "$TMP/analyser-copy" "$TMP/collector-copy" "$RO"
+chmod 0644 "$RO/survey.db"
+chmod 0777 "$RO/out"
+chmod 0555 "$RO"
+as_reader() {
+	if [ "$(id -u)" -eq 0 ]; then setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; else "$@"; fi
+}
+A2=$TMP/analyser-copy
+C2=$TMP/collector-copy
+note="$RO/survey.db is in a folder you cannot write: reading it as it stands"
+run as_reader "$A2" counts "$RO/survey.db" --format csv
+expect_rc "read-only folder: counts" 0
+expect_out "read-only folder: counts" "theme,theme_label,level,district"
+expect_err "read-only folder: counts says so" "$note"
+run as_reader "$A2" report "$RO/survey.db" --you-said-we-did "$RO/out/r.html"
+expect_rc "read-only folder: report" 0
+run as_reader "$A2" export "$RO/survey.db" --healthwatch "$RO/out/hw.xlsx"
+expect_rc "read-only folder: export" 0
+run as_reader "$A2" untagged "$RO/survey.db"
+expect_rc "read-only folder: untagged" 0
+run as_reader "$A2" action list "$RO/survey.db"
+expect_rc "read-only folder: action list" 0
+run as_reader "$C2" status "$RO/survey.db"
+expect_rc "read-only folder: status" 0
+expect_out "read-only folder: status" "Responses: 200"
+cp "$S/gold/twb-2019-gold.csv" "$TMP/gold.csv" && chmod 0644 "$TMP/gold.csv"
+run as_reader "$A2" evaluate "$RO/survey.db" "$TMP/gold.csv"
+case "$rc:$err" in
+3:* | *read-only* | *"cannot open"*) fail "read-only folder: evaluate" "rc $rc" "$err" ;;
+*) ok "read-only folder: evaluate reads it (exit $rc: the sample covers more than this import)" ;;
+esac
+expect_eq "read-only folder: nothing left beside the database" "$(ls "$RO" | tr '\n' ' ')" "out survey.db "
+# A command that writes says why it cannot.
+run as_reader "$A2" action add "$RO/survey.db" --theme STAFF --text "More nurses"
+expect_rc "read-only folder: action add" 3
+expect_err "read-only folder: action add" "read-only"
+chmod 0755 "$RO"
 
 finish
