@@ -366,10 +366,10 @@ struct span {
 
 struct job {
 	const struct redactor *r;
-	const unsigned char *s;
-	size_t n;
-	unsigned char *claimed;      /* one flag per byte of the text */
-	struct span *spans;
+	const unsigned char *s;      /* the normalised copy the passes read */
+	size_t n;                    /* its length */
+	unsigned char *claimed;      /* one flag per byte of the copy */
+	struct span *spans;          /* in the copy's bytes until map_spans() */
 	size_t nspans, capspans;
 	size_t *groups;              /* digit runs of one chain: start, end, start, end, ... */
 	size_t capgroups;

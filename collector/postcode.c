@@ -66,11 +66,10 @@ enum postcode_kind postcode_normalise(const char *in, char out[POSTCODE_MAX])
 		s[n++] = (char)toupper(c);
 	}
 	s[n] = '\0';
-	if (n == 7 && strcmp(s, "GIR0AA") == 0)
-		n = 6;
+	/* GIR 0AA (Girobank) is the one postcode outside the shapes; no other GIR is. */
 	if (n >= 5 && n <= 7 && isdigit((unsigned char)s[n - 3]) &&
 	    isupper((unsigned char)s[n - 2]) && isupper((unsigned char)s[n - 1]) &&
-	    (outward_shape(s, n - 3) || strncmp(s, "GIR", 3) == 0)) {
+	    (outward_shape(s, n - 3) || strcmp(s, "GIR0AA") == 0)) {
 		/* "outward inward": n + 2 <= POSTCODE_MAX bytes. */
 		memcpy(out, s, n - 3);
 		out[n - 3] = ' ';

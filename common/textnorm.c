@@ -26,7 +26,7 @@
 static const utf8proc_option_t decompose_opts =
 	UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_IGNORE;
 
-/* Scratch space for one unit, made once a call. */
+/* Scratch space for one unit. */
 struct scratch {
 	utf8proc_int32_t cps[DECOMP_MAX];
 	unsigned char out[UNIT_OUT_MAX];
@@ -71,6 +71,17 @@ static size_t unit_next(const unsigned char *s, size_t n, size_t pos, struct scr
 		prev = c;
 		cps++;
 	}
+	if (cps == 1) {
+		/* One character that NFKC leaves alone (’, –, ë written whole, Ł): as it is. */
+		const utf8proc_property_t *pr = utf8proc_get_property(prev);
+
+		if (pr->decomp_seqindex == UINT16_MAX && !pr->ignorable &&
+		    pr->category != UTF8PROC_CATEGORY_ZS) {
+			memcpy(out, s + pos, end - pos);
+			*olen = end - pos;
+			return end;
+		}
+	}
 	k = utf8proc_decompose(s + pos, (utf8proc_ssize_t)(end - pos), buf, DECOMP_MAX,
 			       decompose_opts);
 	if (k >= 0 && k <= DECOMP_MAX)
@@ -102,7 +113,7 @@ static int all_ascii(const unsigned char *s, size_t n)
 int textnorm_make(struct textnorm *t, const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	struct scratch *sc = NULL;
+	struct scratch sc;
 	size_t pos = 0, o = 0, cap;
 
 	memset(t, 0, sizeof *t);
@@ -114,8 +125,8 @@ int textnorm_make(struct textnorm *t, const char *s, size_t n)
 	}
 	/* A first guess, grown when units give more than they take. */
 	cap = n < 64 ? 64 : n + n / 2;
-	if (!(sc = malloc(sizeof *sc)) || !(t->own = malloc(cap + 1)) ||
-	    !(t->from = malloc(cap * sizeof *t->from)) || !(t->to = malloc(cap * sizeof *t->to)))
+	if (!(t->own = malloc(cap + 1)) || !(t->from = malloc(cap * sizeof *t->from)) ||
+	    !(t->to = malloc(cap * sizeof *t->to)))
 		goto oom;
 	while (pos < n) {
 		size_t olen, end;
@@ -126,7 +137,7 @@ int textnorm_make(struct textnorm *t, const char *s, size_t n)
 			t->to[o++] = ++pos;
 			continue;
 		}
-		end = unit_next(u, n, pos, sc, &olen);
+		end = unit_next(u, n, pos, &sc, &olen);
 		if (o + olen > cap) {
 			size_t ncap = 2 * cap + olen;
 			char *ns;
@@ -143,7 +154,7 @@ int textnorm_make(struct textnorm *t, const char *s, size_t n)
 			t->to = nt;
 			cap = ncap;
 		}
-		memcpy(t->own + o, sc->out, olen);
+		memcpy(t->own + o, sc.out, olen);
 		for (size_t i = 0; i < olen; i++) {
 			t->from[o + i] = pos;
 			t->to[o + i] = end;
@@ -154,10 +165,8 @@ int textnorm_make(struct textnorm *t, const char *s, size_t n)
 	t->own[o] = '\0';
 	t->text = t->own;
 	t->len = o;
-	free(sc);
 	return 0;
 oom:
-	free(sc);
 	textnorm_release(t);
 	return -1;
 }

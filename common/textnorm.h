@@ -33,7 +33,7 @@
 
 /* A normalised copy with its map back to the original. */
 struct textnorm {
-	const char *text; /* the copy, NUL-terminated (the original itself when unchanged) */
+	const char *text; /* the copy, NUL-terminated (the original itself when all ASCII) */
 	size_t len;       /* its length in bytes */
 	size_t orig_len;  /* the original's length */
 	size_t *from;     /* for each byte of the copy, where its unit starts in the original */

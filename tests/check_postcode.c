@@ -27,6 +27,10 @@ static const struct {
 	{ "STAFFORD", POSTCODE_INVALID, "" },
 	{ "ABC1 1AA", POSTCODE_INVALID, "" },
 	{ "ST1 1AFF", POSTCODE_INVALID, "" },
+	{ "GIR 0AA", POSTCODE_FULL, "GIR 0AA" },
+	{ "gir0aa", POSTCODE_FULL, "GIR 0AA" },
+	{ "GIR 0AL", POSTCODE_INVALID, "" },   /* only GIR 0AA is outside the shapes */
+	{ "GIR 9ZZ", POSTCODE_INVALID, "" },
 	/* written the ways redaction reads them (common/textnorm.h) */
 	{ "ST1\xc2\xa0" "1AF", POSTCODE_FULL, "ST1 1AF" },                 /* no-break space */
 	{ "ST1\xe2\x80\xaf" "1AF", POSTCODE_FULL, "ST1 1AF" },             /* narrow no-break space */

@@ -914,6 +914,10 @@ START_TEST(test_one_megabyte)
 	one_mb("ST4 ", "outward codes");
 	one_mb("\xff\xfe", "invalid UTF-8");
 	one_mb("Dr Karen ", "names to mention again");
+	one_mb("\xCC\x81\xCC\xA3", "accents on one letter");
+	one_mb("0\xC2\xA0", "digits and no-break spaces");
+	one_mb("\xEF\xBC\x90\xE2\x80\x8B", "fullwidth 0, zero-width space");
+	one_mb("Dr\xC2\xA0\xEF\xBC\xAB\xEF\xBD\x81 ", "titles, fullwidth names");
 	long_word("My name is ", "a", "lower case");
 	long_word("Dr ", "Ka", "capitalised");
 	long_word("MY NAME IS ", "K", "capitals");
