@@ -4,12 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "cmd_sdc.h"
 #include "commands.h"
 #include "db.h"
 #include "export.h"
+#include "ledger.h"
 
 static const char usage[] =
 	"usage: analyser export DB --healthwatch OUT.xlsx|OUT.csv|OUT.xml\n"
@@ -23,6 +25,8 @@ static const char usage[] =
 	"from 1 to 7 shown as '*', the others rounded to the nearest 5, and further\n"
 	"cells hidden so that no hidden count can be worked out from the totals.\n"
 	"A Notes sheet says exactly how, with the rule-set version and dates.\n"
+	"Everything published from the same data hides alike (it is recorded in\n"
+	"the database), so tables published apart give no hidden count away.\n"
 	"\n"
 	"The file's ending chooses the format: .xlsx (a sheet per table and the\n"
 	"notes), .csv (one long table with a 'table' column; the notes last) or\n"
@@ -110,13 +114,17 @@ int cmd_export(int argc, char **argv)
 	err_init(&e);
 	if (!(db = db_open(argv[optind], DB_MUST_EXIST, NULL, &e)))
 		return err_print(&e, cmd_progname);
-	if (db_pick_exercise(db, code, &ex, &e) == 0 && export_healthwatch(db, ex, out, &opt, &e) == 0)
-{
+	/* Published numbers are hidden alike in everything published from this data. */
+	if (db_pick_exercise(db, code, &ex, &e) == 0 &&
+	    (no_suppress || (opt.ledger = ledger_open(db, ex, &opt.rule, &e))) &&
+	    export_healthwatch(db, ex, out, &opt, &e) == 0 &&
+	    (!opt.ledger || ledger_commit(opt.ledger, &e) == 0 || (unlink(out), 0))) {
 		char how[96];
 
 		printf("wrote %s: theme by district, by channel and by each demographic question; "
 		       "%s\n", out, cmd_sdc_text(&opt.rule, how, sizeof how));
 	}
+	ledger_free(opt.ledger);
 	db_close(db, &e);
 	return err_print(&e, cmd_progname);
 }

@@ -77,6 +77,10 @@ static void plant(sqlite3 *db, int after, int upto)
 		test_exec(db, "INSERT INTO erasure (exercise_id, response_id, identified_by, "
 			      "identifier, erased_by, answers, tags, rejects, erased_at) VALUES "
 			      "(1, 99, 'response', '99', 'DPO', 3, 1, 0, 'now')");
+	if (after < 11 && upto >= 11)
+		test_exec(db, "INSERT INTO publication_table (id, exercise_id, snapshot, signature, "
+			      "nrows, ncols, published_at) VALUES (1, 1, 's', 'x', 0, 0, 'now');"
+			      "INSERT INTO publication_cell VALUES (1, 0, 0, 'KIND', '', 5)");
 }
 
 START_TEST(test_versions_are_numbered)
@@ -173,6 +177,13 @@ START_TEST(test_upgrade_from_every_version)
 	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM tag WHERE response_id IS NULL "
 				      "OR question_id IS NULL"), 0);
 	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM tag"), 1);
+	/* Erasing a response forgets what was published from the data it was in. */
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM publication_cell"), 1);
+	test_exec(db, "DELETE FROM tag; DELETE FROM answer; DELETE FROM entry_difference; "
+		      "DELETE FROM entry_resolution; DELETE FROM entry_copy_answer; "
+		      "DELETE FROM entry_copy; DELETE FROM response");
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM publication_table"), 0);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM publication_cell"), 0);
 	db_close(db, &e);
 }
 END_TEST

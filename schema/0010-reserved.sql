@@ -1,0 +1,3 @@
+-- 0010: reserved for a migration made on another branch at the same time
+-- as 0011; when the branches meet, that migration replaces this file.
+SELECT 1;
