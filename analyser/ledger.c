@@ -669,6 +669,58 @@ static size_t pick_more(const struct ledger *l, const long *v, const unsigned ch
 	return NONE;
 }
 
+/*
+ * A line of the new table whose total is shown and whose hidden cells add
+ * up to less than the threshold gives them all away as small: the total
+ * less the shown cells is their sum, so each lies between 0 and that. The
+ * cheapest cell that can still be hidden on the first such line, so that
+ * the hidden part of every line is at least as wide as the rule hides;
+ * NONE when every line is wide enough (or cannot be widened).
+ */
+static size_t thin_line(const struct ledger *l, const long *v, const unsigned char *public_before)
+{
+	const struct ltab *t = &l->tabs[l->ntabs - 1];
+	size_t C = t->ncols + 1, nlines = (t->ncols ? t->nrows + 1 : 0) + (t->nrows ? C : 0);
+
+	for (size_t q = 0; q < nlines; q++) {
+		size_t line = t->ncols ? q : t->nrows + 1 + q, at, step, n, best = NONE;
+		uint64_t bc = UINT64_MAX;
+		long sum = 0;
+		int nh = 0;
+
+		if (line <= t->nrows) {
+			at = line * C;
+			step = 1;
+			n = t->ncols;
+		} else {
+			at = line - (t->nrows + 1);
+			step = C;
+			n = t->nrows;
+		}
+		if (t->hid[at + n * step])
+			continue;       /* a hidden total: the sum is not known */
+		for (size_t k = 0; k < n; k++)
+			if (t->hid[at + k * step]) {
+				nh++;
+				sum += v[at + k * step] > 0 ? v[at + k * step] : 0;
+			}
+		if (!nh || sum >= l->rule.threshold)
+			continue;
+		for (size_t k = 0; k < n; k++) {
+			size_t c = at + k * step;
+
+			if (!t->hid[c] && !public_before[t->key[c]] && v[c] > 0 &&
+			    hide_cost(t, v, c) < bc) {
+				bc = hide_cost(t, v, c);
+				best = c;
+			}
+		}
+		if (best != NONE)
+			return best;
+	}
+	return NONE;
+}
+
 static int record(struct ledger *l, const long *v, struct err *e)
 {
 	const struct ltab *t = &l->tabs[l->ntabs - 1];
@@ -786,6 +838,11 @@ static int add(struct ledger *l, const long *v, size_t nrows, size_t ncols,
 	for (;;) {
 		size_t c;
 
+		if ((c = thin_line(l, v, public_before)) != NONE) {
+			t->hid[c] = 1;
+			state[c] = SDC_SECONDARY;
+			continue;
+		}
 		if ((r = audit(l, det)) < 0)
 			goto oom;
 		if (!r)

@@ -15,7 +15,10 @@
  * exactly: each row and column says "its cells add up to its total", and
  * no hidden count may be determined by those equations and the shown
  * numbers. While one is, the new table hides one more cell, the cheapest
- * first. Finally its cells join the ledger.
+ * first. So that a hidden count cannot be narrowed down much either, no
+ * line of the new table with a shown total may hide cells adding up to
+ * less than the threshold (they would all be known to be that small): it
+ * hides one more. Finally its cells join the ledger.
  */
 #ifndef TALLY_LEDGER_H
 #define TALLY_LEDGER_H
