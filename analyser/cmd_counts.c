@@ -11,6 +11,7 @@
 #include "db.h"
 #include "fileutil.h"
 #include "tag_state.h"
+#include "ledger.h"
 
 static const char usage[] =
 	"usage: analyser counts DB [--by DIM[,DIM]] [--theme CODE] [--level 1|2]\n"
@@ -36,6 +37,9 @@ static const char usage[] =
 	"'*' and the others rounded to the nearest 5; further cells are hidden so\n"
 	"that no hidden count can be worked out from the totals. It is on for csv,\n"
 	"json and xml and off for the table, which is for reading on screen.\n"
+	"What csv, json and xml publish is recorded in the database, so that every\n"
+	"table published from the same data hides alike and none gives away a\n"
+	"count another hid.\n"
 	"\n"
 	"  --by DIM[,DIM]    what to split by (default: district)\n"
 	"  --theme CODE      only this theme and its sub-themes\n"
@@ -157,9 +161,12 @@ int cmd_counts(int argc, char **argv)
 		return cmd_usage_error(usage, "--percent is for the table: csv, json and xml "
 				       "always carry the percentage");
 	err_init(&e);
-	if (!(db = cmd_open_reader(argv[optind], &e)))
+	if (!(db = cmd_open_publisher(argv[optind], o.suppress && o.format != COUNT_TABLE, &e)))
 		return err_print(&e, cmd_progname);
-	if (db_pick_exercise(db, code, &ex, &e) == 0 && (cube = counts_build(db, ex, by, &e))) {
+	/* Published numbers are hidden alike in everything published from this data. */
+	if (db_pick_exercise(db, code, &ex, &e) == 0 &&
+	    (!o.suppress || o.format == COUNT_TABLE || (o.ledger = ledger_open(db, ex, &rule, &e))) &&
+	    (cube = counts_build(db, ex, by, &e))) {
 		FILE *out = stdout;
 		struct err stale;
 
@@ -173,13 +180,15 @@ int cmd_counts(int argc, char **argv)
 		if (output && out_open(&of, output, &e) == 0)
 			out = of.f;
 		if (!output || of.f) {
-			if (counts_write(cube, &o, out, &e) < 0)
+			if (counts_write(cube, &o, out, &e) < 0 ||
+			    (o.ledger && ledger_commit(o.ledger, &e) < 0))
 				out_abandon(&of);
 			else if (output)
 				out_commit(&of, &e);
 		}
 	}
 out:
+	ledger_free(o.ledger);
 	count_cube_free(cube);
 	db_close(db, &e);
 	if (fflush(stdout) != 0)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "cmd_sdc.h"
@@ -11,6 +12,7 @@
 #include "db.h"
 #include "export.h"
 #include "tag_state.h"
+#include "ledger.h"
 
 static const char usage[] =
 	"usage: analyser export DB --healthwatch OUT.xlsx|OUT.csv|OUT.xml\n"
@@ -24,6 +26,8 @@ static const char usage[] =
 	"from 1 to 7 shown as '*', the others rounded to the nearest 5, and further\n"
 	"cells hidden so that no hidden count can be worked out from the totals.\n"
 	"A Notes sheet says exactly how, with the rule-set version and dates.\n"
+	"Everything published from the same data hides alike (it is recorded in\n"
+	"the database), so tables published apart give no hidden count away.\n"
 	"\n"
 	"The file's ending chooses the format: .xlsx (a sheet per table and the\n"
 	"notes), .csv (one long table with a 'table' column; the notes last) or\n"
@@ -109,16 +113,20 @@ int cmd_export(int argc, char **argv)
 	if (cmd_sdc_check(&opt.rule, no_suppress, "export", usage) < 0)
 		return EXIT_USAGE;
 	err_init(&e);
-	if (!(db = cmd_open_reader(argv[optind], &e)))
+	if (!(db = cmd_open_publisher(argv[optind], !no_suppress, &e)))
 		return err_print(&e, cmd_progname);
+	/* Published numbers are hidden alike in everything published from this data. */
 	if (db_pick_exercise(db, code, &ex, &e) == 0 &&
 	    tag_state_require_current(db, ex, argv[optind], &e) == 0 &&
-	    export_healthwatch(db, ex, out, &opt, &e) == 0) {
+	    (no_suppress || (opt.ledger = ledger_open(db, ex, &opt.rule, &e))) &&
+	    export_healthwatch(db, ex, out, &opt, &e) == 0 &&
+	    (!opt.ledger || ledger_commit(opt.ledger, &e) == 0 || (unlink(out), 0))) {
 		char how[96];
 
 		printf("wrote %s: theme by district, by channel and by each demographic question; "
 		       "%s\n", out, cmd_sdc_text(&opt.rule, how, sizeof how));
 	}
+	ledger_free(opt.ledger);
 	db_close(db, &e);
 	return err_print(&e, cmd_progname);
 }

@@ -4,11 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "cmd_sdc.h"
 #include "commands.h"
 #include "db.h"
+#include "ledger.h"
 #include "report.h"
 #include "tag_state.h"
 
@@ -28,7 +30,8 @@ static const char usage[] =
 	"The page is a single file that works without a network: it can be put on\n"
 	"a website, sent by e-mail or printed. It is accessible (WCAG 2.2 AA) and\n"
 	"readable on a phone. Every number in it has disclosure control applied,\n"
-	"exactly as 'analyser counts --format csv' publishes it. The same database\n"
+	"exactly as 'analyser counts --format csv' publishes it, and hides alike\n"
+	"what anything else published from the same data hides. The same database\n"
 	"gives the same file, byte for byte, unless --stamp is given.\n"
 	"\n"
 	"  --you-said-we-did OUT.html  the page to write (created readable only by you)\n"
@@ -139,12 +142,16 @@ int cmd_report(int argc, char **argv)
 	if (cmd_sdc_check(&opt.rule, no_suppress, "report", usage) < 0)
 		return EXIT_USAGE;
 	err_init(&e);
-	if (!(db = cmd_open_reader(argv[optind], &e)))
+	if (!(db = cmd_open_publisher(argv[optind], !no_suppress, &e)))
 		return err_print(&e, cmd_progname);
+	/* Published numbers are hidden alike in everything published from this data. */
 	if (db_pick_exercise(db, code, &ex, &e) == 0 &&
 	    tag_state_require_current(db, ex, argv[optind], &e) == 0 &&
-	    report_you_said_we_did(db, ex, path, &opt, &e) == 0)
+	    (no_suppress || (opt.ledger = ledger_open(db, ex, &opt.rule, &e))) &&
+	    report_you_said_we_did(db, ex, path, &opt, &e) == 0 &&
+	    (!opt.ledger || ledger_commit(opt.ledger, &e) == 0 || (unlink(path), 0)))
 		printf("wrote %s\n", path);
+	ledger_free(opt.ledger);
 	db_close(db, &e);
 	if (fflush(stdout) != 0)
 		err_set(&e, EXIT_SYSTEM, "cannot write to standard output");

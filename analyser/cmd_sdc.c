@@ -1,9 +1,14 @@
 /* cmd_sdc.c: the disclosure-control options the publishing commands share. */
 #include "cmd_sdc.h"
 
+#include <libgen.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
+#include "db.h"
 
 int cmd_sdc_check(struct sdc_rule *rule, int no_suppress, const char *what, const char *usage)
 {
@@ -39,4 +44,28 @@ const char *cmd_sdc_text(const struct sdc_rule *rule, char *buf, size_t cap)
 		snprintf(rnd, sizeof rnd, "exact");
 	snprintf(buf, cap, "%s, %s %s", hid, rule->threshold > 1 ? "others" : "counts", rnd);
 	return buf;
+}
+
+/* True when this user can write `path` and the folder it is in (WAL needs both). */
+static int writable(const char *path)
+{
+	char *copy = strdup(path);
+	int ok = copy && access(path, W_OK) == 0 && access(dirname(copy), W_OK) == 0;
+
+	free(copy);
+	return ok;
+}
+
+sqlite3 *cmd_open_publisher(const char *path, int records, struct err *e)
+{
+	if (!records)
+		return cmd_open_reader(path, e);
+	if (access(path, F_OK) == 0 && !writable(path))
+		return err_set(e, EXIT_SYSTEM,
+			       "%s cannot be written here: publishing under disclosure control "
+			       "records what it publishes in the database, so that later tables hide "
+			       "the same counts; copy the database to a folder you can write, or "
+			       "look at the counts on screen (analyser counts without --format)",
+			       path), NULL;
+	return db_open(path, DB_MUST_EXIST, NULL, e);
 }

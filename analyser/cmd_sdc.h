@@ -5,8 +5,10 @@
 #ifndef TALLY_CMD_SDC_H
 #define TALLY_CMD_SDC_H
 
+#include <sqlite3.h>
 #include <stddef.h>
 
+#include "err.h"
 #include "suppress.h"
 
 /*
@@ -25,5 +27,15 @@ int cmd_sdc_check(struct sdc_rule *rule, int no_suppress, const char *what, cons
  * `buf`.
  */
 const char *cmd_sdc_text(const struct sdc_rule *rule, char *buf, size_t cap);
+
+/*
+ * Opens the database `path` for a publishing command. With `records` (the
+ * numbers go out under disclosure control) the command records what it
+ * publishes (ledger.h), so the database is opened for writing, and a
+ * database that cannot be written is refused with a message saying why and
+ * what to do instead. Without it the database is opened read-only, as for
+ * any command that only reads. NULL with `e` set.
+ */
+sqlite3 *cmd_open_publisher(const char *path, int records, struct err *e);
 
 #endif

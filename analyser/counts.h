@@ -94,6 +94,8 @@ static inline long count_base(const struct count_cube *c, size_t v0, size_t v1)
 	return c->base[v0 * (c->dim[1].nvalues + 1) + v1];
 }
 
+struct ledger;
+
 enum count_format { COUNT_TABLE, COUNT_CSV, COUNT_JSON, COUNT_XML };
 
 struct count_output {
@@ -102,6 +104,8 @@ struct count_output {
 	int max_depth;             /* 0: every level */
 	const char *theme;         /* only this theme (and its sub-themes); NULL: all */
 	const struct sdc_rule *suppress; /* NULL: counts as they are */
+	struct ledger *ledger;     /* with suppress: hide consistently with earlier publications
+				      and record these (ledger.h); NULL: this output alone */
 };
 
 /* One published cell: what csv, json and xml give, one record per cell. */

@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "counts.h"
+#include "ledger.h"
 #include "textout.h"
 
 struct panel {
@@ -28,7 +29,7 @@ struct view {
 	const struct count_output *o;
 	size_t *sel, nsel;      /* the theme rows shown */
 	int cross;              /* two dimensions */
-	unsigned char *base_state; /* one dimension: the denominators line */
+	unsigned char *base_state; /* the denominators' states: a line, or with two dimensions a table */
 };
 
 static int selected(const struct count_cube *c, const struct count_output *o, size_t t,
@@ -60,8 +61,169 @@ static void panel_free(struct panel *p)
 	memset(p, 0, sizeof *p);
 }
 
+/*
+ * The ledger's name of the cell for values v0 and v1 of the cube's
+ * dimensions (nvalues: all): "name=code" for each that is not a margin,
+ * sorted by name and joined by '|', so every table with the cell names it
+ * alike; "" for the total of all. NULL when out of memory.
+ */
+static char *cell_name(const struct count_cube *c, size_t v0, size_t v1)
+{
+	const char *part[2][2];
+	size_t n = 0, len = 1;
+	char *s;
+
+	for (size_t d = 0; d < c->ndims; d++) {
+		size_t v = d ? v1 : v0;
+
+		if (v >= c->dim[d].nvalues)
+			continue;
+		part[n][0] = c->dim[d].name;
+		part[n][1] = c->dim[d].values[v].code;
+		len += strlen(part[n][0]) + strlen(part[n][1]) + 2;
+		n++;
+	}
+	if (n == 2 && strcmp(part[0][0], part[1][0]) > 0) {
+		const char *t0 = part[0][0], *t1 = part[0][1];
+
+		part[0][0] = part[1][0];
+		part[0][1] = part[1][1];
+		part[1][0] = t0;
+		part[1][1] = t1;
+	}
+	if (!(s = malloc(len)))
+		return NULL;
+	*s = '\0';
+	for (size_t k = 0; k < n; k++) {
+		if (k)
+			strcat(s, "|");
+		strcat(s, part[k][0]);
+		strcat(s, "=");
+		strcat(s, part[k][1]);
+	}
+	return s;
+}
+
+/*
+ * Suppresses a table (or with `line`, a line of ncols) through the
+ * ledger: theme names each cell's theme; cell (v0, v1) of the cube is
+ * at(i, j) for table cell i, j.
+ */
+static int ledger_suppress(const struct view *w, const long *v, size_t nrows, size_t ncols,
+			   int line, const char *const *theme,
+			   void (*at)(const struct view *, size_t, size_t, size_t *, size_t *, void *),
+			   void *arg, unsigned char *state, struct err *e)
+{
+	size_t n = (nrows + 1) * (ncols + 1), made = 0;
+	char **cell = calloc(n, sizeof *cell);
+	int rc = -1;
+
+	if (!cell)
+		return err_set(e, EXIT_SYSTEM, "out of memory");
+	for (; made < n; made++) {
+		size_t v0, v1;
+
+		at(w, made / (ncols + 1), made % (ncols + 1), &v0, &v1, arg);
+		if (!(cell[made] = cell_name(w->c, v0, v1))) {
+			err_set(e, EXIT_SYSTEM, "out of memory");
+			goto out;
+		}
+	}
+	rc = line ? ledger_line(w->o->ledger, v, ncols, theme, (const char *const *)cell, state, e) :
+		    ledger_table(w->o->ledger, v, nrows, ncols, theme, (const char *const *)cell,
+				 state, e);
+out:
+	for (size_t k = 0; k < made; k++)
+		free(cell[k]);
+	free(cell);
+	return rc;
+}
+
+/* Cell i, j of a panel as cube values: with two dimensions (v0, v1), with one (value j, all). */
+static void at_cross(const struct view *w, size_t i, size_t j, size_t *v0, size_t *v1, void *arg)
+{
+	(void)w;
+	(void)arg;
+	*v0 = i;
+	*v1 = j;
+}
+
+static void at_single(const struct view *w, size_t i, size_t j, size_t *v0, size_t *v1, void *arg)
+{
+	(void)i;
+	(void)arg;
+	*v0 = j;
+	*v1 = w->c->dim[1].nvalues;
+}
+
+/* A panel's counts through the ledger. */
+static int panel_ledger(const struct view *w, struct panel *p, struct err *e)
+{
+	const struct count_cube *c = w->c;
+	size_t n = (p->nrows + 1) * (p->ncols + 1);
+	const char **theme = malloc(n * sizeof *theme);
+	int rc;
+
+	if (!theme)
+		return err_set(e, EXIT_SYSTEM, "out of memory");
+	for (size_t at = 0; at < n; at++) {
+		size_t i = at / (p->ncols + 1),
+		       t = w->cross ? p->theme : i < p->nrows ? w->sel[i] : c->nthemes;
+
+		theme[at] = t < c->nthemes ? c->themes[t].code : "(any)";
+	}
+	rc = ledger_suppress(w, p->v, p->nrows, p->ncols, 0, theme, w->cross ? at_cross : at_single,
+			     NULL, p->sv, e);
+	free(theme);
+	return rc;
+}
+
+/* The denominators' states, once for the view: a line with one dimension, a table with two. */
+static int base_suppress(struct view *w, struct err *e)
+{
+	const struct count_cube *c = w->c;
+	size_t n0 = c->dim[0].nvalues, n1 = w->cross ? c->dim[1].nvalues : 0,
+	       n = (n0 + 1) * (n1 + 1);
+	long *b = malloc(n * sizeof *b);
+	const char **theme = malloc(n * sizeof *theme), *who = "(respondents)";
+	int rc = -1;
+
+	w->base_state = calloc(n, 1);
+	if (!b || !theme || !w->base_state) {
+		err_set(e, EXIT_SYSTEM, "out of memory");
+		goto out;
+	}
+	/* By question or polarity the base is who answered, not everyone: another count. */
+	for (size_t d = 0; d < c->ndims; d++)
+		if (c->dim[d].kind == DIM_QUESTION || c->dim[d].kind == DIM_POLARITY)
+			who = "(answered)";
+	for (size_t i = 0; i <= n0; i++)
+		for (size_t j = 0; j <= n1; j++) {
+			b[i * (n1 + 1) + j] = count_base(c, i, w->cross ? j : 0);
+			theme[i * (n1 + 1) + j] = who;
+		}
+	if (w->o->ledger)
+		rc = w->cross ? ledger_suppress(w, b, n0, n1, 0, theme, at_cross, NULL,
+						w->base_state, e) :
+			        ledger_suppress(w, b, 0, n0, 1, theme, at_single, NULL,
+						w->base_state, e);
+	else if ((w->cross ? sdc_apply(b, n0, n1, w->o->suppress, w->base_state) :
+			     sdc_apply_line(b, n0, w->o->suppress, w->base_state)) < 0)
+		err_set(e, EXIT_SYSTEM, "out of memory");
+	else
+		rc = 0;
+out:
+	free(b);
+	free(theme);
+	if (rc < 0) {
+		free(w->base_state);
+		w->base_state = NULL;
+	}
+	return rc;
+}
+
 /* Panel `k` of the view: the only one with one dimension, theme k's with two. */
-static int panel_make(const struct view *w, size_t k, struct panel *p)
+static int panel_make(const struct view *w, size_t k, struct panel *p, struct err *e)
 {
 	const struct count_cube *c = w->c;
 	size_t n0 = c->dim[0].nvalues, n1 = c->dim[1].nvalues;
@@ -83,7 +245,7 @@ static int panel_make(const struct view *w, size_t k, struct panel *p)
 	p->sb = calloc(n, 1);
 	if (!p->v || !p->b || !p->sv || !p->sb) {
 		panel_free(p);
-		return -1;
+		return err_set(e, EXIT_SYSTEM, "out of memory");
 	}
 	for (size_t i = 0; i <= p->nrows; i++)
 		for (size_t j = 0; j <= p->ncols; j++) {
@@ -92,6 +254,8 @@ static int panel_make(const struct view *w, size_t k, struct panel *p)
 			if (w->cross) {
 				p->v[at] = count_cell(c, p->theme, i, j);
 				p->b[at] = count_base(c, i, j);
+				if (w->base_state)
+					p->sb[at] = w->base_state[at];
 			} else {
 				p->v[at] = count_cell(c, i < p->nrows ? w->sel[i] : c->nthemes, j, 0);
 				p->b[at] = count_base(c, j, 0);
@@ -100,8 +264,11 @@ static int panel_make(const struct view *w, size_t k, struct panel *p)
 			}
 		}
 	if (w->o->suppress) {
-		if (sdc_apply(p->v, p->nrows, p->ncols, w->o->suppress, p->sv) < 0 ||
-		    (w->cross && sdc_apply(p->b, p->nrows, p->ncols, w->o->suppress, p->sb) < 0)) {
+		int rc = w->o->ledger ? panel_ledger(w, p, e) :
+			 sdc_apply(p->v, p->nrows, p->ncols, w->o->suppress, p->sv) < 0 ?
+			 err_set(e, EXIT_SYSTEM, "out of memory") : 0;
+
+		if (rc < 0) {
 			panel_free(p);
 			return -1;
 		}
@@ -328,14 +495,14 @@ static int print_panel(const struct view *w, const struct panel *p, const char *
 	return 0;
 }
 
-static int write_table(const struct view *w, FILE *out)
+static int write_table(const struct view *w, FILE *out, struct err *e)
 {
 	const struct count_cube *c = w->c;
 	struct panel p;
 	int rc = 0;
 
 	for (size_t k = 0; k < panels(w) && !rc; k++) {
-		if (panel_make(w, k, &p) < 0)
+		if (panel_make(w, k, &p, e) < 0)
 			return -1;
 		if (w->cross) {
 			fprintf(out, "%s%s (%s) by %s and %s\n", k ? "\n" : "",
@@ -350,7 +517,7 @@ static int write_table(const struct view *w, FILE *out)
 	}
 	if (w->cross && !rc) {
 		/* Who could have mentioned a theme: respondents by the two dimensions. */
-		if (panel_make(w, w->nsel, &p) < 0)
+		if (panel_make(w, w->nsel, &p, e) < 0)
 			return -1;
 		fprintf(out, "\nRespondents by %s and %s\n", c->dim[0].title, c->dim[1].title);
 		rc = print_panel(w, &p, c->dim[0].title, 1, 0, out);
@@ -569,7 +736,7 @@ static void write_record(const struct view *w, const struct record *r, int first
 	}
 }
 
-static int write_records(const struct view *w, FILE *out)
+static int write_records(const struct view *w, FILE *out, struct err *e)
 {
 	struct panel p;
 	struct record r;
@@ -577,7 +744,7 @@ static int write_records(const struct view *w, FILE *out)
 
 	write_header(w, out);
 	for (size_t k = 0; k < panels(w); k++) {
-		if (panel_make(w, k, &p) < 0)
+		if (panel_make(w, k, &p, e) < 0)
 			return -1;
 		for (size_t i = 0; i <= p.nrows; i++)
 			for (size_t j = 0; j <= p.ncols; j++) {
@@ -620,25 +787,10 @@ static int view_init(struct view *w, const struct count_cube *c, const struct co
 	for (size_t t = 0; t < c->nthemes; t++)
 		if (selected(c, o, t, root))
 			w->sel[w->nsel++] = t;
-	if (!w->cross && o->suppress) {
-		/* One dimension: the denominators are one line with its total. */
-		size_t n = c->dim[0].nvalues;
-		long *b = malloc((n + 1) * sizeof *b);
-
-		w->base_state = calloc(n + 1, 1);
-		if (b && w->base_state) {
-			for (size_t j = 0; j <= n; j++)
-				b[j] = count_base(c, j, 0);
-			if (sdc_apply_line(b, n, o->suppress, w->base_state) < 0) {
-				free(w->base_state);
-				w->base_state = NULL;
-			}
-		}
-		free(b);
-		if (!w->base_state) {
-			free(w->sel);
-			return err_set(e, EXIT_SYSTEM, "out of memory");
-		}
+	/* The denominators: one line with its total, or a table of their own. */
+	if (o->suppress && base_suppress(w, e) < 0) {
+		free(w->sel);
+		return -1;
 	}
 	return 0;
 }
@@ -657,11 +809,11 @@ int counts_write(const struct count_cube *c, const struct count_output *o, FILE 
 
 	if (view_init(&w, c, o, e) < 0)
 		return -1;
-	rc = o->format == COUNT_TABLE ? write_table(&w, out) : write_records(&w, out);
+	rc = o->format == COUNT_TABLE ? write_table(&w, out, e) : write_records(&w, out, e);
 	view_free(&w);
-	if (rc < 0)
+	if (rc < 0 && !err_isset(e))
 		return err_set(e, EXIT_SYSTEM, "out of memory");
-	return 0;
+	return rc < 0 ? -1 : 0;
 }
 
 int counts_each(const struct count_cube *c, const struct count_output *o,
@@ -675,9 +827,9 @@ int counts_each(const struct count_cube *c, const struct count_output *o,
 	if (view_init(&w, c, o, e) < 0)
 		return -1;
 	for (size_t k = 0; k < panels(&w) && !rc; k++) {
-		if (panel_make(&w, k, &p) < 0) {
+		if (panel_make(&w, k, &p, e) < 0) {
 			view_free(&w);
-			return err_set(e, EXIT_SYSTEM, "out of memory");
+			return -1;
 		}
 		for (size_t i = 0; i <= p.nrows && !rc; i++)
 			for (size_t j = 0; j <= p.ncols && !rc; j++) {

@@ -122,7 +122,8 @@ static int add_note(struct export *x, const char *key, const char *fmt, ...)
 static int add_table(sqlite3 *db, long long ex, struct export *x, const char *dim,
 		     const struct export_options *opt, struct err *e)
 {
-	struct count_output o = { .format = COUNT_CSV, .max_depth = opt->level, .suppress = &opt->rule };
+	struct count_output o = { .format = COUNT_CSV, .max_depth = opt->level, .suppress = &opt->rule,
+				  .ledger = opt->ledger };
 	struct count_cube *c = counts_build(db, ex, dim, e);
 	struct xtable *t;
 	int rc;

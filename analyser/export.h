@@ -11,6 +11,8 @@
 #include "err.h"
 #include "suppress.h"
 
+struct ledger;
+
 enum export_format { EXPORT_UNKNOWN, EXPORT_XLSX, EXPORT_CSV, EXPORT_XML };
 
 struct export_options {
@@ -18,6 +20,7 @@ struct export_options {
 	struct sdc_rule rule;
 	int level;            /* 0: every level of theme */
 	const char *stamp;    /* "produced on" text, or NULL for none (reproducible) */
+	struct ledger *ledger; /* hide consistently with other publications (ledger.h); or NULL */
 };
 
 /* The format a file name asks for, by its ending. */

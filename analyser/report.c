@@ -281,10 +281,10 @@ static void pub_release(struct pub *p)
 	memset(p, 0, sizeof *p);
 }
 
-static int pub_load(sqlite3 *db, long long ex, const char *by, const struct sdc_rule *rule,
+static int pub_load(sqlite3 *db, long long ex, const char *by, const struct report_options *opt,
 		    struct pub *p, struct err *e)
 {
-	struct count_output o = { .format = COUNT_CSV, .suppress = rule };
+	struct count_output o = { .format = COUNT_CSV, .suppress = &opt->rule, .ledger = opt->ledger };
 	int rc;
 
 	memset(p, 0, sizeof *p);
@@ -1417,9 +1417,9 @@ int report_write_html(sqlite3 *db, long long ex, const struct report_options *op
 		return -1;
 	}
 	if (load_exercise(&r, e) < 0 ||
-	    pub_load(db, ex, "district", &opt->rule, &r.d, e) < 0 ||
-	    pub_load(db, ex, "channel", &opt->rule, &r.ch, e) < 0 ||
-	    pub_load(db, ex, "polarity", &opt->rule, &r.pol, e) < 0)
+	    pub_load(db, ex, "district", opt, &r.d, e) < 0 ||
+	    pub_load(db, ex, "channel", opt, &r.ch, e) < 0 ||
+	    pub_load(db, ex, "polarity", opt, &r.pol, e) < 0)
 		goto out;
 	if (r.ch.c->nthemes != r.d.c->nthemes || r.pol.c->nthemes != r.d.c->nthemes) {
 		err_set(e, EXIT_SYSTEM, "the rule set changed while the report was being written");

@@ -23,6 +23,8 @@
 #include "err.h"
 #include "suppress.h"
 
+struct ledger;
+
 #define REPORT_TOP_DEFAULT 6
 #define REPORT_TOP_MAX 100
 #define REPORT_QUOTES 3           /* quotes per theme, at most */
@@ -33,6 +35,7 @@ struct report_options {
 	int top;                  /* level-1 themes shown, most raised first (1..REPORT_TOP_MAX) */
 	struct sdc_rule rule;     /* disclosure control for every number shown */
 	const char *stamp;        /* "Produced on ..." date text, or NULL (reproducible) */
+	struct ledger *ledger;    /* hide consistently with other publications (ledger.h); or NULL */
 };
 
 /*

@@ -545,6 +545,12 @@ out:
 long sdc_apply(const long *v, size_t nrows, size_t ncols, const struct sdc_rule *rule,
 	       unsigned char *state)
 {
+	return sdc_apply_forced(v, nrows, ncols, rule, NULL, state);
+}
+
+long sdc_apply_forced(const long *v, size_t nrows, size_t ncols, const struct sdc_rule *rule,
+		      const unsigned char *force, unsigned char *state)
+{
 	size_t R, C, ncells;
 	long hiddenn = 0;
 
@@ -558,7 +564,8 @@ long sdc_apply(const long *v, size_t nrows, size_t ncols, const struct sdc_rule 
 		goto toobig;
 	ncells = R * C;
 	for (size_t c = 0; c < ncells; c++)
-		state[c] = v[c] > 0 && v[c] < rule->threshold ? SDC_PRIMARY : SDC_SHOWN;
+		state[c] = (v[c] > 0 && v[c] < rule->threshold) || (force && force[c]) ?
+			   SDC_PRIMARY : SDC_SHOWN;
 	if (rule->secondary && nrows && ncols && secondary(v, R, C, state) < 0)
 		return -1;
 	for (size_t c = 0; c < ncells; c++)
@@ -571,8 +578,14 @@ toobig:
 
 long sdc_apply_line(const long *v, size_t n, const struct sdc_rule *rule, unsigned char *state)
 {
+	return sdc_apply_line_forced(v, n, rule, NULL, state);
+}
+
+long sdc_apply_line_forced(const long *v, size_t n, const struct sdc_rule *rule,
+			   const unsigned char *force, unsigned char *state)
+{
 	long *two;
-	unsigned char *st;
+	unsigned char *st, *f2 = NULL;
 	long r = 0;
 
 	if (n >= SIZE_MAX / 8 / sizeof *two) {
@@ -582,13 +595,19 @@ long sdc_apply_line(const long *v, size_t n, const struct sdc_rule *rule, unsign
 	/* The line, then its column totals: the same counts again. */
 	two = malloc(2 * (n + 1) * sizeof *two);
 	st = malloc(2 * (n + 1));
-	if (!two || !st) {
+	if (force)
+		f2 = malloc(2 * (n + 1));
+	if (!two || !st || (force && !f2)) {
 		r = -1;
 		goto out;
 	}
 	memcpy(two, v, (n + 1) * sizeof *two);
 	memcpy(two + n + 1, v, (n + 1) * sizeof *two);
-	r = sdc_apply(two, 1, n, rule, st);
+	if (force) {
+		memcpy(f2, force, n + 1);
+		memcpy(f2 + n + 1, force, n + 1);
+	}
+	r = sdc_apply_forced(two, 1, n, rule, f2, st);
 	if (r < 0)
 		goto out;
 	/* A count and its copy are one published number: hidden if either is. */
@@ -602,6 +621,7 @@ long sdc_apply_line(const long *v, size_t n, const struct sdc_rule *rule, unsign
 out:
 	free(two);
 	free(st);
+	free(f2);
 	return r;
 }
 

@@ -53,11 +53,23 @@ long sdc_apply(const long *v, size_t nrows, size_t ncols, const struct sdc_rule 
 	       unsigned char *state);
 
 /*
+ * The same, with the cells where `force` is nonzero hidden from the start
+ * as if their counts were small (for a cell another publication of the
+ * same data hides). A NULL `force` forces nothing.
+ */
+long sdc_apply_forced(const long *v, size_t nrows, size_t ncols, const struct sdc_rule *rule,
+		      const unsigned char *force, unsigned char *state);
+
+/*
  * A single line of counts with its total (for example respondents per
  * district, then all): `v` holds n + 1 counts, the total last, and `state`
  * n + 1 states. The same as sdc_apply() with one row.
  */
 long sdc_apply_line(const long *v, size_t n, const struct sdc_rule *rule, unsigned char *state);
+
+/* sdc_apply_line() with forced cells, as sdc_apply_forced(). */
+long sdc_apply_line_forced(const long *v, size_t n, const struct sdc_rule *rule,
+			   const unsigned char *force, unsigned char *state);
 
 /*
  * A shown count after rounding: round half up to the nearest multiple of

@@ -94,6 +94,10 @@ static void plant(sqlite3 *db, int after, int upto)
 			      "INSERT INTO reject (batch_id, place, line, reason, raw, response_key, "
 			      "serial) SELECT id, 'line 9', 9, 'bad', 'R9,x', 'test:R9', 'P-0043' FROM "
 			      "import_batch ORDER BY id LIMIT 1");
+	if (after < 11 && upto >= 11)
+		test_exec(db, "INSERT INTO publication_table (id, exercise_id, snapshot, signature, "
+			      "nrows, ncols, published_at) VALUES (1, 1, 's', 'x', 0, 0, 'now');"
+			      "INSERT INTO publication_cell VALUES (1, 0, 0, 'KIND', '', 5)");
 }
 
 START_TEST(test_versions_are_numbered)
@@ -205,6 +209,13 @@ START_TEST(test_upgrade_from_every_version)
 	/* Rejects written now keep their identity. */
 	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM reject WHERE response_key = 'test:R9' "
 				      "AND identity_kept = 1"), 1);
+	/* Erasing a response forgets what was published from the data it was in. */
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM publication_cell"), 1);
+	test_exec(db, "DELETE FROM tag; DELETE FROM answer; DELETE FROM entry_difference; "
+		      "DELETE FROM entry_resolution; DELETE FROM entry_copy_answer; "
+		      "DELETE FROM entry_copy; DELETE FROM response");
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM publication_table"), 0);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM publication_cell"), 0);
 	db_close(db, &e);
 }
 END_TEST

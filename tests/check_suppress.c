@@ -191,6 +191,32 @@ END_TEST
  *  45  60  20 | 125      the hidden 7 with two cells, 40 and 30: the same four
  *  84 107 105 | 296      cells, the 9 now primary.
  */
+/* A forced cell (hidden by another publication) is primary, and protected like one. */
+START_TEST(test_forced_cells)
+{
+	static const long cells[] = { 20, 3, 30, 25, 40, 50, 12, 60, 45 };
+	struct sdc_rule nhs = SDC_NHS;
+	long *v = bordered(cells, 3, 3);
+	unsigned char st[16], force[16] = { 0 }, det[16], line[4];
+	long l4[] = { 20, 30, 40, 90 };
+	unsigned char lf[4] = { 0, 0, 1, 0 };
+
+	force[10] = 1;          /* the 45 */
+	ck_assert_int_ge(sdc_apply_forced(v, 3, 3, &nhs, force, st), 4);
+	ck_assert_int_eq(st[1], P);
+	ck_assert_int_eq(st[10], P);
+	ck_assert_uint_eq(determined(st, 3, 3, det), 0);
+	/* NULL forces nothing: the same as sdc_apply(). */
+	ck_assert_int_eq(sdc_apply_forced(v, 3, 3, &nhs, NULL, st), 4);
+	/* A line: the forced 40 takes another count with it. */
+	ck_assert_int_eq(sdc_apply_line_forced(l4, 3, &nhs, lf, line), 2);
+	ck_assert_int_eq(line[2], P);
+	ck_assert_int_eq(line[0], S);
+	ck_assert_int_eq(line[3], _);
+	free(v);
+}
+END_TEST
+
 START_TEST(test_dhsc_rule)
 {
 	static const long cells[] = { 9, 40, 35, 30, 7, 50, 45, 60, 20 };
@@ -772,6 +798,7 @@ static Suite *suppress_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_round);
 	tcase_add_test(tc, test_nhs_small_table);
+	tcase_add_test(tc, test_forced_cells);
 	tcase_add_test(tc, test_dhsc_rule);
 	tcase_add_test(tc, test_no_threshold);
 	tcase_add_test(tc, test_hidden_total);

@@ -227,14 +227,25 @@ as_reader() {
 A2=$TMP/analyser-copy
 C2=$TMP/collector-copy
 note="$RO/survey.db is in a folder you cannot write: reading it as it stands"
-run as_reader "$A2" counts "$RO/survey.db" --format csv
-expect_rc "read-only folder: counts" 0
-expect_out "read-only folder: counts" "theme,theme_label,level,district"
+run as_reader "$A2" counts "$RO/survey.db"
+expect_rc "read-only folder: counts on screen" 0
+expect_out "read-only folder: counts on screen" "Theme"
 expect_err "read-only folder: counts says so" "$note"
+# Publishing records what it publishes (the disclosure ledger): refused, with why.
+pubnote="$RO/survey.db cannot be written here: publishing under disclosure control records"
+run as_reader "$A2" counts "$RO/survey.db" --format csv
+expect_rc "read-only folder: counts as csv refused" 3
+expect_err "read-only folder: counts as csv says why" "$pubnote"
 run as_reader "$A2" report "$RO/survey.db" --you-said-we-did "$RO/out/r.html"
-expect_rc "read-only folder: report" 0
+expect_rc "read-only folder: report refused" 3
+expect_err "read-only folder: report says why" "$pubnote"
 run as_reader "$A2" export "$RO/survey.db" --healthwatch "$RO/out/hw.xlsx"
-expect_rc "read-only folder: export" 0
+expect_rc "read-only folder: export refused" 3
+expect_err "read-only folder: export says why" "$pubnote"
+expect_eq "read-only folder: nothing published" "$(ls "$RO/out" | tr '\n' ' ')" ""
+run as_reader "$A2" counts "$RO/survey.db" --format csv --no-suppress
+expect_rc "read-only folder: counts --no-suppress reads it" 0
+expect_out "read-only folder: counts --no-suppress" "theme,theme_label,level,district"
 run as_reader "$A2" untagged "$RO/survey.db"
 expect_rc "read-only folder: untagged" 0
 run as_reader "$A2" action list "$RO/survey.db"
