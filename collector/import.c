@@ -851,21 +851,28 @@ static void warn_unseen(struct importer *im)
 }
 
 /*
- * With a header (CSV, XLSX): every field the mapping names must be in it,
+ * With a header (CSV, XLSX, LimeSurvey's <fields>): every field the mapping names must be in it,
  * once; every column it does not mention gets one warning.
  */
 static int index_fields(struct importer *im, const struct source_record *rec)
 {
 	const struct mapping *m = im->m;
-	int bad = 0;
+	int bad = 0, lsr = !strcmp(im->stats->format, "limesurvey");
 
 #define NEED(field, name, line)                                                                 \
 	do {                                                                                    \
 		if (((field) = index_of(rec, (name))) < 0 && (name)) {                          \
-			err_set(im->e, EXIT_DATA,                                               \
-				"%s: there is no column '%s' in the header, but the mapping "   \
-				"(%s:%ld) names it",                                            \
-				im->path, (name), m->path, (long)(line));                       \
+			if (lsr)                                                                \
+				err_set(im->e, EXIT_DATA,                                       \
+					"%s: no field '%s' in the export, but the mapping "     \
+					"(%s:%ld) names it (without the survey's .lss beside "  \
+					"it, or --structure, fields keep their SGQA codes)",    \
+					im->path, (name), m->path, (long)(line));               \
+			else                                                                    \
+				err_set(im->e, EXIT_DATA,                                       \
+					"%s: there is no column '%s' in the header, but the "   \
+					"mapping (%s:%ld) names it",                            \
+					im->path, (name), m->path, (long)(line));               \
 			bad = 1;                                                                \
 		}                                                                               \
 	} while (0)
@@ -1869,7 +1876,8 @@ static int settle(struct importer *im)
 	if (strcmp(im->form, "standard") && strcmp(im->form, "easy-read"))
 		return err_set(im->e, EXIT_USAGE, "unknown form '%s' (standard, easy-read)", im->form);
 	im->dates = date_style_named(im->m->dates);
-	im->fixed_names = !strcmp(f, "csv") || !strcmp(f, "xlsx");
+	/* A LimeSurvey export lists its columns in <fields>: a header like CSV's. */
+	im->fixed_names = !strcmp(f, "csv") || !strcmp(f, "xlsx") || !strcmp(f, "limesurvey");
 	return fixed_event(im);
 }
 

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# End-to-end: no answer is lost with exit 0 (issue 13). Each export is
+# counted independently (python3), and imported + rejected + duplicates
+# must equal its records, with every mapped cell arriving as an answer.
+# usage: silent_loss.sh COLLECTOR   (TALLY_SAMPLES, TALLY_FIXTURES set by meson)
+set -u
+COLLECTOR=$1
+. "$(dirname "$0")/lib.sh"
+S=$TALLY_SAMPLES
+F=$TALLY_FIXTURES/silent-loss
+X=$S/exports
+DB=$TMP/survey.db
+
+run "$COLLECTOR" init "$DB" "$S/exercise-2019.xml"
+expect_rc "init" 0
+q() { sqlite3 "$DB" "$1"; }
+# answers stored for question CODE in the last import
+answers() {
+	q "SELECT count(*) FROM answer a JOIN question qu ON qu.id = a.question_id
+	   JOIN response r ON r.id = a.response_id
+	   WHERE qu.code = '$1' AND r.batch_id = (SELECT max(id) FROM import_batch)"
+}
+# expect_sum NAME READ: the summary line's counts add up to READ
+expect_sum() {
+	local line imp rej dup
+	line=$(printf '%s\n' "$out" | grep ' read, ')
+	imp=$(printf '%s' "$line" | sed -n 's/.* \([0-9]*\) imported.*/\1/p')
+	rej=$(printf '%s' "$line" | sed -n 's/.* \([0-9]*\) rejected.*/\1/p')
+	dup=$(printf '%s' "$line" | sed -n 's/.* \([0-9]*\) already in the database.*/\1/p')
+	expect_eq "$1: imported + rejected + duplicates" "$((imp + rej + dup))" "$2"
+}
+
+# --- 1. a LimeSurvey export without its structure ------------------------------
+cp "$X/limesurvey-online.lsr" "$TMP/alone.lsr"
+rows=$(python3 -c 'import sys, xml.etree.ElementTree as E
+print(len(E.parse(sys.argv[1]).getroot().findall("responses/rows/row")))' "$TMP/alone.lsr")
+run "$COLLECTOR" import "$DB" "$TMP/alone.lsr" --map "$X/limesurvey-online.map.xml" -q
+expect_rc ".lsr without .lss" 1
+expect_err ".lsr without .lss" "alone.lsr was not imported"
+expect_err ".lsr without .lss" "no field 'UECWELL' in the export"
+expect_err ".lsr without .lss" "--structure"
+expect_eq ".lsr without .lss: nothing stored" "$(q "SELECT count(*) FROM response")" 0
+expect_eq ".lsr without .lss: not remembered" "$(q "SELECT count(*) FROM import_batch")" 0
+run "$COLLECTOR" import "$DB" "$TMP/alone.lsr" --map "$X/limesurvey-online.map.xml" \
+	--structure "$X/limesurvey-online.lss" -q
+expect_rc ".lsr then with --structure" 0
+expect_sum ".lsr with --structure" "$rows"
+# UECWELL is question 3 of group 2: column 581926X2X3, element _581926X2X3
+cells=$(python3 -c 'import sys, xml.etree.ElementTree as E
+r = E.parse(sys.argv[1]).getroot().findall("responses/rows/row")
+print(sum(1 for x in r if (x.findtext("_581926X2X3") or "").strip()))' "$TMP/alone.lsr")
+expect_eq ".lsr with --structure: every UECWELL cell arrived" "$(answers UEC-WELL)" "$cells"
+
+finish
