@@ -875,6 +875,23 @@ static int build_record(struct xform *x, xmlNodePtr root, char *bad, size_t badl
 	return SOURCE_RECORD;
 }
 
+/*
+ * True when the instance is an ODK encrypted submission: the envelope
+ * (<data encrypted="yes">, with base64EncryptedKey and encryptedXmlFile)
+ * that holds the answers in an encrypted file beside it.
+ */
+static int is_encrypted(xmlNodePtr root)
+{
+	char *enc = xmlsafe_attr(root, "encrypted");
+	char *t = enc ? trimmed(enc) : NULL;
+	int yes = t && !strcasecmp(t, "yes");
+
+	xmlFree(enc);
+	free(t);
+	return yes || child_named(root, "base64EncryptedKey") ||
+	       child_named(root, "encryptedXmlFile");
+}
+
 /* Copies the first line of `from` into `e` (an xmlsafe or file message). */
 static void pass_first(struct err *e, const struct err *from, enum exit_code code)
 {
@@ -938,6 +955,13 @@ static int xform_next(void *state, struct source_record *rec, struct err *e)
 			"form and the submissions as the input", file);
 		return SOURCE_FATAL;
 	}
+	if (is_encrypted(xmlDocGetRootElement(doc))) {
+		/* Its answers are not in it: stored, it would be an empty response. */
+		xmlFreeDoc(doc);
+		err_set(e, EXIT_DATA, "%s: record %ld is encrypted: decrypt it with ODK Briefcase "
+			"or Central first", file, rec->place);
+		return SOURCE_BAD;
+	}
 	bad[0] = '\0';
 	rc = build_record(x, xmlDocGetRootElement(doc), bad, sizeof bad);
 	xmlFreeDoc(doc);
@@ -984,7 +1008,8 @@ static const struct source_ops xform_ops = { xform_next, xform_free };
  * set: a missing path is EXIT_USAGE "cannot open PATH: ...", a folder
  * without submissions or a form that is not an XForm is EXIT_DATA.
  * Records: SOURCE_BAD for a malformed instance in a folder, a repeat group,
- * a root that is not the form's; a malformed single file is SOURCE_FATAL.
+ * a root that is not the form's, an encrypted submission; a malformed single
+ * file is SOURCE_FATAL.
  */
 int source_xform_open(const char *path, const struct source_options *opt, struct source *src,
 		      struct err *e)

@@ -51,4 +51,14 @@ r = E.parse(sys.argv[1]).getroot().findall("responses/rows/row")
 print(sum(1 for x in r if (x.findtext("_581926X2X3") or "").strip()))' "$TMP/alone.lsr")
 expect_eq ".lsr with --structure: every UECWELL cell arrived" "$(answers UEC-WELL)" "$cells"
 
+# --- 3. encrypted ODK submissions: refused, not stored empty -----------------------
+for f in roadshow/04-encrypted.xml encrypted-envelope.xml; do
+	before=$(q "SELECT count(*) FROM response")
+	run "$COLLECTOR" import "$DB" "$F/$f" --map "$F/roadshow.map.xml" -q
+	expect_rc "encrypted $f" 1
+	expect_err "encrypted $f" "record 1 is encrypted: decrypt it with ODK Briefcase or Central first"
+	expect_out "encrypted $f" "1 read, 0 imported, 1 rejected"
+	expect_eq "encrypted $f: no empty respondent" "$(q "SELECT count(*) FROM response")" "$before"
+done
+
 finish
