@@ -835,19 +835,30 @@ static int build_record(struct xform *x, xmlNodePtr root, char *bad, size_t badl
 {
 	enum walk w;
 
-	if (x->have_form && strcmp(name_of(root), x->form.root) != 0) {
-		snprintf(bad, badlen, "the instance root is '%s', the form's is '%s'",
-			 name_of(root), x->form.root);
-		return SOURCE_BAD;
-	}
-	if (x->have_form && x->form.id) {
-		char *id = xmlsafe_attr(root, "id");
+	/*
+	 * The form an instance is of is the id it declares: Kobo's exports name
+	 * the root differently from the form's instance (<transportation> for
+	 * transportation_2011_07_25) with the same id. Only when either has no
+	 * id does the root's name decide.
+	 */
+	if (x->have_form) {
+		char *id = x->form.id ? xmlsafe_attr(root, "id") : NULL;
 		char *t = id ? trimmed(id) : NULL;
-		int differ = t && strcmp(t, x->form.id) != 0;
+		int differ = 0;
 
-		if (differ)
-			snprintf(bad, badlen, "the instance is of form '%s', the form definition "
-				 "is '%s'", t, x->form.id);
+		if (id && !t) {
+			xmlFree(id);
+			return SOURCE_FATAL;
+		}
+		if (t && *t && strcmp(t, x->form.id) != 0) {
+			snprintf(bad, badlen, "the instance is of form '%.100s', the form definition "
+				 "is '%.100s'", t, x->form.id);
+			differ = 1;
+		} else if (!(t && *t) && strcmp(name_of(root), x->form.root) != 0) {
+			snprintf(bad, badlen, "the instance root is '%.100s', the form's is '%.100s'",
+				 name_of(root), x->form.root);
+			differ = 1;
+		}
 		xmlFree(id);
 		free(t);
 		if (differ)

@@ -61,4 +61,21 @@ for f in roadshow/04-encrypted.xml encrypted-envelope.xml; do
 	expect_eq "encrypted $f: no empty respondent" "$(q "SELECT count(*) FROM response")" "$before"
 done
 
+# --- 9. instances whose root is not named like the form's, but of its id ------------
+R=$F/roadshow
+files=$(python3 -c 'import glob, sys; print(len(glob.glob(sys.argv[1] + "/*.xml")))' "$R")
+plain=$(python3 -c 'import glob, sys, xml.etree.ElementTree as E
+n = 0
+for f in glob.glob(sys.argv[1] + "/*.xml"):
+    r = E.parse(f).getroot()
+    if r.get("encrypted") != "yes" and (r.findtext("feedback/uec_well") or "").strip(): n += 1
+print(n)' "$R")
+run "$COLLECTOR" import "$DB" "$R" --map "$F/roadshow.map.xml" --xform "$F/roadshow-form.xml" -q
+expect_rc "kobo roots" 1
+expect_out "kobo roots" "$files read, 3 imported, 1 rejected"
+expect_sum "kobo roots" "$files"
+expect_err "kobo roots" "04-encrypted.xml: record 4 is encrypted"
+expect_eq "kobo roots: every UEC-WELL cell arrived" "$(answers UEC-WELL)" "$plain"
+expect_eq "kobo roots: every age arrived" "$(answers AGE)" 3
+
 finish
