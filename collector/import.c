@@ -470,7 +470,8 @@ struct importer {
 	int officer_field;
 	const char **mapped;        /* every field the mapping names (XML formats: seen yet?) */
 	unsigned char *mapped_seen;
-	size_t nmapped;
+	size_t nmapped, nseen;
+	long records;               /* records the source could read (SOURCE_RECORD) */
 	struct pending *pending;    /* responses waiting to be stored */
 	struct stamp stamp;
 	sqlite3_stmt *put_responses, *put_answers;
@@ -792,13 +793,8 @@ static const char *value_of(struct importer *im, const struct source_record *rec
 {
 	if (!name)
 		return "";
-	if (!im->fixed_names) {
-		/* XML records name their own fields: note which mapped ones ever appear. */
+	if (!im->fixed_names)
 		idx = index_of(rec, name);
-		for (size_t i = 0; idx >= 0 && i < im->nmapped; i++)
-			if (im->mapped[i] == name)
-				im->mapped_seen[i] = 1;
-	}
 	return idx >= 0 && (size_t)idx < rec->nfields ? rec->values[idx] : "";
 }
 
@@ -830,10 +826,27 @@ static int collect_mapped(struct importer *im)
 	return 0;
 }
 
+/*
+ * XML records name their own fields: notes which mapped ones a record has,
+ * whatever then becomes of it (stored, rejected, already in the database).
+ */
+static void note_fields(struct importer *im, const struct source_record *rec)
+{
+	im->records++;
+	if (im->fixed_names || im->nseen == im->nmapped)
+		return;
+	for (size_t i = 0; i < im->nmapped; i++)
+		if (!im->mapped_seen[i] && index_of(rec, im->mapped[i]) >= 0) {
+			im->mapped_seen[i] = 1;
+			im->nseen++;
+		}
+}
+
 /* XML exports: a mapped field that no record had is most likely misspelt. */
 static void warn_unseen(struct importer *im)
 {
-	if (im->fixed_names || !im->stats->read)
+	/* With no record read whole, nothing is known of the fields. */
+	if (im->fixed_names || !im->records)
 		return;
 	for (size_t i = 0; i < im->nmapped; i++) {
 		size_t j;
@@ -1668,6 +1681,7 @@ static int import_record(struct importer *im, const struct source_record *rec,
 
 	if (im->fixed_names && !im->indexed && index_fields(im, rec) < 0)
 		return -2; /* the mapping does not fit the file: refuse it */
+	note_fields(im, rec);
 	im->cur_ext = im->cur_serial = NULL;
 	if (record_keys(im, rec, ext, serial, why)) {
 		/* A record of an erased response is not kept, even when it is faulty. */

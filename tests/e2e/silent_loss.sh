@@ -78,4 +78,24 @@ expect_err "kobo roots" "04-encrypted.xml: record 4 is encrypted"
 expect_eq "kobo roots: every UEC-WELL cell arrived" "$(answers UEC-WELL)" "$plain"
 expect_eq "kobo roots: every age arrived" "$(answers AGE)" 3
 
+# --- 10. nothing new stored: no false "check its spelling" -----------------------------
+sed 's/left out on purpose/left out on purpose (a second version)/' "$F/roadshow.map.xml" >"$TMP/roadshow-2.map.xml"
+run "$COLLECTOR" import "$DB" "$R" --map "$TMP/roadshow-2.map.xml" --xform "$F/roadshow-form.xml" -q
+expect_rc "kobo again" 1
+expect_out "kobo again" "$files read, 0 imported, 1 rejected, 3 already in the database"
+expect_sum "kobo again" "$files"
+case "$err" in *"check its spelling"*) fail "kobo again: false spelling warnings" "$err" ;;
+	*) ok "kobo again: no spelling warning" ;; esac
+# every record unreadable: nothing to say about the mapping's fields either
+run "$COLLECTOR" import "$DB" "$F/encrypted-envelope.xml" --map "$TMP/roadshow-2.map.xml" -q
+expect_rc "all unreadable" 1
+case "$err" in *"check its spelling"*) fail "all unreadable: false spelling warnings" "$err" ;;
+	*) ok "all unreadable: no spelling warning" ;; esac
+# a field that really is in no record is still named
+sed 's|field="age"|field="agee"|' "$F/roadshow.map.xml" >"$TMP/roadshow-typo.map.xml"
+run "$COLLECTOR" import "$DB" "$R" --map "$TMP/roadshow-typo.map.xml" --xform "$F/roadshow-form.xml" -q
+expect_err "misspelt field" "no record has the field 'agee' that the mapping names"
+case "$err" in *"field 'end' that"*) fail "misspelt field: 'end' named too" "$err" ;;
+	*) ok "misspelt field: only it is named" ;; esac
+
 finish
