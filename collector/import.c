@@ -449,6 +449,11 @@ struct bound_question {
 	long *option_index;         /* per mq->options: which bound option */
 };
 
+struct unmapped {
+	char *name;
+	long records;               /* records with a value in it */
+};
+
 struct importer {
 	sqlite3 *db;
 	long long exercise_id;
@@ -472,6 +477,13 @@ struct importer {
 	unsigned char *mapped_seen;
 	size_t nmapped, nseen;
 	long records;               /* records the source could read (SOURCE_RECORD) */
+	/* Fields the mapping does not mention, in the order first met, with the
+	   records that have a value in them: said once, after the import. */
+	struct unmapped *unmapped;
+	size_t nunmapped, capunmapped;
+	struct keyset unmapped_index; /* XML formats: name -> index + 1 in `unmapped` */
+	int *column_unmapped;       /* with a header: per column, index + 1 or 0 */
+	size_t ncolumns;
 	struct pending *pending;    /* responses waiting to be stored */
 	struct stamp stamp;
 	sqlite3_stmt *put_responses, *put_answers;
@@ -826,20 +838,83 @@ static int collect_mapped(struct importer *im)
 	return 0;
 }
 
+/* Adds `name` to the fields not in the mapping. 0 or -1 (memory). */
+static int add_unmapped(struct importer *im, const char *name)
+{
+	if (im->nunmapped == im->capunmapped) {
+		size_t cap = im->capunmapped ? 2 * im->capunmapped : 16;
+		struct unmapped *u = realloc(im->unmapped, cap * sizeof *u);
+
+		if (!u)
+			return -1;
+		im->unmapped = u;
+		im->capunmapped = cap;
+	}
+	if (!(im->unmapped[im->nunmapped].name = strdup(name)))
+		return -1;
+	im->unmapped[im->nunmapped++].records = 0;
+	return 0;
+}
+
 /*
- * XML records name their own fields: notes which mapped ones a record has,
- * whatever then becomes of it (stored, rejected, already in the database).
+ * Notes, whatever then becomes of the record (stored, rejected, already in
+ * the database), the fields it has that the mapping does not mention and,
+ * XML records naming their own fields, which mapped ones it has. 0 or -1.
  */
-static void note_fields(struct importer *im, const struct source_record *rec)
+static int note_fields(struct importer *im, const struct source_record *rec)
 {
 	im->records++;
-	if (im->fixed_names || im->nseen == im->nmapped)
-		return;
-	for (size_t i = 0; i < im->nmapped; i++)
+	if (im->fixed_names) {
+		for (size_t i = 0; i < rec->nfields && i < im->ncolumns; i++)
+			if (im->column_unmapped[i] && *rec->values[i])
+				im->unmapped[im->column_unmapped[i] - 1].records++;
+		return 0;
+	}
+	for (size_t i = 0; im->nseen < im->nmapped && i < im->nmapped; i++)
 		if (!im->mapped_seen[i] && index_of(rec, im->mapped[i]) >= 0) {
 			im->mapped_seen[i] = 1;
 			im->nseen++;
 		}
+	/* The root's attributes ("@id", "@version") are the envelope, not answers. */
+	for (size_t i = 0; i < rec->nfields; i++) {
+		long k;
+
+		if (!*rec->values[i] || rec->names[i][0] == '@' ||
+		    mapping_mentions(im->m, rec->names[i]))
+			continue;
+		if (!(k = keyset_get(&im->unmapped_index, rec->names[i]))) {
+			if (add_unmapped(im, rec->names[i]) < 0 ||
+			    keyset_add(&im->unmapped_index, rec->names[i], (long)im->nunmapped) < 0)
+				return err_set(im->e, EXIT_SYSTEM, "out of memory");
+			k = (long)im->nunmapped;
+		}
+		im->unmapped[k - 1].records++;
+	}
+	return 0;
+}
+
+/* Each field not in the mapping, with the records that had a value in it. */
+static void warn_unmapped(struct importer *im)
+{
+	const char *what = im->fixed_names && strcmp(im->stats->format, "limesurvey") ? "column"
+										      : "field";
+
+	for (size_t i = 0; i < im->nunmapped; i++) {
+		const struct unmapped *u = &im->unmapped[i];
+
+		if (u->records)
+			err_set(im->warnings, EXIT_OK,
+				"%s: %s '%.80s' is not in the mapping, so it is not imported: "
+				"%ld of %ld records have a value in it (add <ignore field=\"...\"/> "
+				"to say that is intended)",
+				im->path, what, u->name, u->records, im->records);
+		else if (im->fixed_names && strcmp(im->stats->format, "limesurvey"))
+			err_set(im->warnings, EXIT_OK,
+				"%s: column '%.80s' is not in the mapping, so it is not imported: "
+				"no record has a value in it (add <ignore field=\"...\"/> to say "
+				"that is intended)",
+				im->path, u->name);
+	}
 }
 
 /* XML exports: a mapped field that no record had is most likely misspelt. */
@@ -871,6 +946,10 @@ static int index_fields(struct importer *im, const struct source_record *rec)
 {
 	const struct mapping *m = im->m;
 	int bad = 0, lsr = !strcmp(im->stats->format, "limesurvey");
+
+	if (!(im->column_unmapped = calloc(rec->nfields ? rec->nfields : 1, sizeof(int))))
+		return err_set(im->e, EXIT_SYSTEM, "out of memory");
+	im->ncolumns = rec->nfields;
 
 #define NEED(field, name, line)                                                                 \
 	do {                                                                                    \
@@ -914,11 +993,11 @@ static int index_fields(struct importer *im, const struct source_record *rec)
 					im->path, rec->names[i]);
 				bad = 1;
 			}
-		if (!mapping_mentions(m, rec->names[i]) && *rec->names[i])
-			err_set(im->warnings, EXIT_OK,
-				"%s: column '%.80s' is not in the mapping, so it is not imported "
-				"(add <ignore field=\"...\"/> to say that is intended)",
-				im->path, rec->names[i]);
+		if (!mapping_mentions(m, rec->names[i]) && *rec->names[i]) {
+			if (add_unmapped(im, rec->names[i]) < 0)
+				return err_set(im->e, EXIT_SYSTEM, "out of memory");
+			im->column_unmapped[i] = (int)im->nunmapped;
+		}
 	}
 	im->indexed = 1;
 	return bad ? -1 : 0;
@@ -1681,7 +1760,8 @@ static int import_record(struct importer *im, const struct source_record *rec,
 
 	if (im->fixed_names && !im->indexed && index_fields(im, rec) < 0)
 		return -2; /* the mapping does not fit the file: refuse it */
-	note_fields(im, rec);
+	if (note_fields(im, rec) < 0)
+		return -1;
 	im->cur_ext = im->cur_serial = NULL;
 	if (record_keys(im, rec, ext, serial, why)) {
 		/* A record of an erased response is not kept, even when it is faulty. */
@@ -2104,6 +2184,7 @@ int import_file(sqlite3 *db, long long exercise_id, const struct mapping *m, con
 	if (district_summary(&im) < 0 || finish_batch(&im) < 0 || db_commit(db, e) < 0)
 		goto out;
 	in_tx = 0;
+	warn_unmapped(&im);
 	warn_unseen(&im);
 	ok = 0;
 out:
@@ -2123,6 +2204,11 @@ out:
 	bound_free(&im);
 	free(im.mapped);
 	free(im.mapped_seen);
+	for (size_t i = 0; i < im.nunmapped; i++)
+		free(im.unmapped[i].name);
+	free(im.unmapped);
+	keyset_free(&im.unmapped_index);
+	free(im.column_unmapped);
 	return ok;
 }
 

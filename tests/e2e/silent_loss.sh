@@ -98,4 +98,29 @@ expect_err "misspelt field" "no record has the field 'agee' that the mapping nam
 case "$err" in *"field 'end' that"*) fail "misspelt field: 'end' named too" "$err" ;;
 	*) ok "misspelt field: only it is named" ;; esac
 
+# --- 2. fields in the records but not in the mapping are named, with a count -------------
+# (the kobo import above: staff_note is in the form, not in the mapping)
+sed 's/on purpose/on purpose (third version)/' "$TMP/roadshow-typo.map.xml" >"$TMP/roadshow-typo-3.map.xml"
+run "$COLLECTOR" import "$DB" "$R" --map "$TMP/roadshow-typo-3.map.xml" --xform "$F/roadshow-form.xml" -q
+notes=$(python3 -c 'import glob, sys, xml.etree.ElementTree as E
+print(sum(1 for f in glob.glob(sys.argv[1] + "/*.xml")
+          if (E.parse(f).getroot().findtext("staff_note") or "").strip()))' "$R")
+expect_err "unmapped xform field" "field 'staff_note' is not in the mapping, so it is not imported: $notes of 3 records have a value in it"
+expect_err "unmapped xform field" "field 'age' is not in the mapping, so it is not imported: 3 of 3 records"
+# LimeSurvey: a mapping that leaves out OTHER
+grep -v 'field="OTHER"' "$X/limesurvey-online.map.xml" >"$TMP/ls-no-other.map.xml"
+cp "$X/limesurvey-online.lsr" "$TMP/again.lsr"
+run "$COLLECTOR" import "$DB" "$TMP/again.lsr" --map "$TMP/ls-no-other.map.xml" \
+	--structure "$X/limesurvey-online.lss" -q
+others=$(python3 -c 'import sys, xml.etree.ElementTree as E
+s = E.parse(sys.argv[2]).getroot()
+q = [r for r in s.findall("questions/rows/row") if r.findtext("title") == "OTHER"][0]
+col = "_%sX%sX%s" % (q.findtext("sid"), q.findtext("gid"), q.findtext("qid"))
+rows = E.parse(sys.argv[1]).getroot().findall("responses/rows/row")
+print(sum(1 for r in rows if (r.findtext(col) or "").strip()))' "$TMP/again.lsr" "$X/limesurvey-online.lss")
+expect_err "unmapped limesurvey field" "field 'OTHER' is not in the mapping, so it is not imported: $others of $rows records have a value in it"
+# CSV says the same, with its count
+run "$COLLECTOR" import "$DB" "$TALLY_FIXTURES/import/online.csv" --map "$TALLY_FIXTURES/import/online.map.xml" -q
+expect_err "unmapped csv column" "column 'Notes' is not in the mapping, so it is not imported: "
+
 finish
