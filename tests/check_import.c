@@ -397,17 +397,17 @@ static const struct {
 	enum exit_code code;
 	const char *map; /* NULL: import/online.map.xml */
 } refused[] = {
-	{ "import/unbalanced.csv", "unbalanced.csv:2: quoted field starting here is never closed", EXIT_DATA },
-	{ "import/empty.csv", "empty.csv is empty", EXIT_DATA },
-	{ "import/missing-columns.csv", "there is no column 'Postcode' in the header, but the mapping", EXIT_DATA },
-	{ "import/not-a-zip.xlsx", "is not an XLSX file", EXIT_DATA },
-	{ "import/nowhere.csv", "cannot open", EXIT_USAGE },
-	{ "xform/external-entity-submission.xml", "a DOCTYPE is not allowed", EXIT_DATA },
-	{ "xform/billion-laughs-submission.xml", "a DOCTYPE is not allowed", EXIT_DATA },
-	{ "xform/truncated-submission.xml", "malformed XML", EXIT_DATA },
+	{ "import/unbalanced.csv", "unbalanced.csv:2: quoted field starting here is never closed", EXIT_DATA, NULL },
+	{ "import/empty.csv", "empty.csv is empty", EXIT_DATA, NULL },
+	{ "import/missing-columns.csv", "there is no column 'Postcode' in the header, but the mapping", EXIT_DATA, NULL },
+	{ "import/not-a-zip.xlsx", "is not an XLSX file", EXIT_DATA, NULL },
+	{ "import/nowhere.csv", "cannot open", EXIT_USAGE, NULL },
+	{ "xform/external-entity-submission.xml", "a DOCTYPE is not allowed", EXIT_DATA, NULL },
+	{ "xform/billion-laughs-submission.xml", "a DOCTYPE is not allowed", EXIT_DATA, NULL },
+	{ "xform/truncated-submission.xml", "malformed XML", EXIT_DATA, NULL },
 	{ "limesurvey/malformed.lsr", "malformed XML", EXIT_DATA, "limesurvey/malformed.map.xml" },
-	{ "xlsx/doctype.xlsx", "a DOCTYPE is not allowed", EXIT_DATA },
-	{ "xlsx/truncated.xlsx", "is not an XLSX file", EXIT_DATA },
+	{ "xlsx/doctype.xlsx", "a DOCTYPE is not allowed", EXIT_DATA, NULL },
+	{ "xlsx/truncated.xlsx", "is not an XLSX file", EXIT_DATA, NULL },
 };
 
 START_TEST(test_import_refused)
