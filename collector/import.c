@@ -511,6 +511,35 @@ static int in_list(const char *s, const char *const *list)
 	return 0;
 }
 
+/* The length of `s` without surrounding white space. */
+static size_t trimmed_len(const char *s)
+{
+	size_t n;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	n = strlen(s);
+	while (n && isspace((unsigned char)s[n - 1]))
+		n--;
+	return n;
+}
+
+/*
+ * True, with `why` (ERR_LINE_LEN) saying so, when the value of `field`, a
+ * `what`, is longer than `max` bytes (import.h): it is refused, not cut.
+ */
+static int too_long(const char *value, size_t max, const char *field, const char *what,
+		    char *why, size_t cap)
+{
+	size_t n = trimmed_len(value);
+
+	if (n <= max)
+		return 0;
+	snprintf(why, cap, "column '%.80s': the %s is %zu bytes, more than the %zu kept",
+		 field, what, n, max);
+	return 1;
+}
+
 /* `s` without surrounding white space, in `buf` (cut at `cap`). */
 static const char *trim(const char *s, char *buf, size_t cap)
 {
@@ -1399,12 +1428,16 @@ static int record_keys(struct importer *im, const struct source_record *rec, cha
 		       char serial[128], char why[256])
 {
 	const struct mapping *m = im->m;
-	char tbuf[256];
+	char tbuf[IMPORT_MAX_ID + 1];
 	const char *v;
 
+	_Static_assert(IMPORT_MAX_SERIAL < 128, "serial numbers are kept in char[128]");
 	ext[0] = serial[0] = '\0';
 	if (m->id_field) {
-		v = trim(value_of(im, rec, im->id_field, m->id_field), tbuf, sizeof tbuf);
+		v = value_of(im, rec, im->id_field, m->id_field);
+		if (too_long(v, IMPORT_MAX_ID, m->id_field, "response id", why, 256))
+			return 1;
+		v = trim(v, tbuf, sizeof tbuf);
 		if (*v) {
 			/* "%.60s:%s", the prefix cut at 60 bytes: the id fits (tbuf is smaller). */
 			const char *pfx = m->id_prefix ? m->id_prefix : im->stats->format;
@@ -1419,7 +1452,10 @@ static int record_keys(struct importer *im, const struct source_record *rec, cha
 		}
 	}
 	if (m->serial_field) {
-		v = trim(value_of(im, rec, im->serial_field, m->serial_field), serial, 128);
+		v = value_of(im, rec, im->serial_field, m->serial_field);
+		if (too_long(v, IMPORT_MAX_SERIAL, m->serial_field, "serial number", why, 256))
+			return 1;
+		v = trim(v, serial, 128);
 		if (!*v) {
 			snprintf(why, 256, "the paper form's serial number is missing (column '%.80s')",
 				 m->serial_field);
@@ -1665,7 +1701,7 @@ static int store_record(struct importer *im, const struct source_record *rec,
 			struct response_build *b, const char *ext, const char *serial)
 {
 	const struct mapping *m = im->m;
-	char date[DATE_ISO_MAX] = "", tick[16], tbuf[256];
+	char date[DATE_ISO_MAX] = "", tick[16], tbuf[IMPORT_MAX_VALUE + 1], why[ERR_LINE_LEN];
 	const char *v, *ticked = NULL;
 	long long event_id = im->fixed_event_id;
 	char event_district[16];
@@ -1674,6 +1710,18 @@ static int store_record(struct importer *im, const struct source_record *rec,
 	int rc;
 
 	memcpy(event_district, im->fixed_event_district, sizeof event_district);
+
+	/* Values that would be cut to fit are refused. */
+	if ((m->event_field && too_long(value_of(im, rec, im->event_field, m->event_field),
+					IMPORT_MAX_VALUE, m->event_field, "event code", why,
+					sizeof why)) ||
+	    (m->submitted_field &&
+	     too_long(value_of(im, rec, im->submitted_field, m->submitted_field),
+		      IMPORT_MAX_VALUE, m->submitted_field, "date", why, sizeof why)) ||
+	    (!im->opt->officer && m->officer_field &&
+	     too_long(value_of(im, rec, im->officer_field, m->officer_field), IMPORT_MAX_VALUE,
+		      m->officer_field, "officer's name", why, sizeof why)))
+		return reject(im, rec, why) < 0 ? -1 : 0;
 
 	/* Where and when. */
 	if (m->event_field && *trim(value_of(im, rec, im->event_field, m->event_field), tbuf, sizeof tbuf)) {

@@ -123,4 +123,26 @@ expect_err "unmapped limesurvey field" "field 'OTHER' is not in the mapping, so 
 run "$COLLECTOR" import "$DB" "$TALLY_FIXTURES/import/online.csv" --map "$TALLY_FIXTURES/import/online.map.xml" -q
 expect_err "unmapped csv column" "column 'Notes' is not in the mapping, so it is not imported: "
 
+# --- 5. an id longer than is kept: refused, not cut into another's --------------------
+L=$F/long-ids.csv
+rows=$(python3 -c 'import csv, sys; print(sum(1 for _ in csv.DictReader(open(sys.argv[1], newline=""))))' "$L")
+long=$(python3 -c 'import csv, sys
+print(sum(1 for r in csv.DictReader(open(sys.argv[1], newline="")) if len(r["Respondent"].encode()) > 255))' "$L")
+run "$COLLECTOR" import "$DB" "$L" --map "$TALLY_FIXTURES/import/online.map.xml" -q
+expect_rc "long ids" 1
+expect_sum "long ids" "$rows"
+expect_out "long ids" "$rows read, $((rows - long)) imported, $long rejected"
+expect_err "long ids" "long-ids.csv:2: column 'Respondent': the response id is 300 bytes, more than the 255 kept"
+expect_err "long ids" "long-ids.csv:3: column 'Respondent': the response id is 300 bytes"
+case "$err" in *"appears twice"*|*"already"*) fail "long ids: cut into one another" "$err" ;;
+	*) ok "long ids: not taken for one another" ;; esac
+expect_eq "long ids: none stored cut" "$(q "SELECT count(*) FROM response WHERE length(external_id) > 200")" 0
+
+# and a serial number or an officer's name longer than is kept
+run "$COLLECTOR" import "$DB" "$F/long-paper.csv" --map "$X/paper-forms.map.xml" -q
+expect_rc "long paper values" 1
+expect_out "long paper values" "3 read, 1 imported, 2 rejected"
+expect_err "long paper values" "long-paper.csv:2: column 'Serial': the serial number is 132 bytes, more than the 127 kept"
+expect_err "long paper values" "long-paper.csv:3: column 'Officer': the officer's name is 308 bytes, more than the 255 kept"
+
 finish
