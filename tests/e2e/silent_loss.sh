@@ -145,4 +145,10 @@ expect_out "long paper values" "3 read, 1 imported, 2 rejected"
 expect_err "long paper values" "long-paper.csv:2: column 'Serial': the serial number is 132 bytes, more than the 127 kept"
 expect_err "long paper values" "long-paper.csv:3: column 'Officer': the officer's name is 308 bytes, more than the 255 kept"
 
+# --- 7. time-zone offsets converted to UTC (the kobo import above) ------------------------
+at() { q "SELECT submitted_at FROM response WHERE external_id = 'kobo:uuid:4d1c9a52-0b6e-4f3a-9a51-6e0f1c2b7a0$1'"; }
+expect_eq "+02 in UTC" "$(at 1)" "2024-03-18T08:15:09"
+expect_eq "-05:30 in UTC, the next day" "$(at 2)" "2024-03-19T05:20:00"
+expect_eq "Z kept" "$(at 3)" "2024-03-18T11:02:30"
+
 finish
