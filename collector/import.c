@@ -968,8 +968,9 @@ static void warn_unseen(struct importer *im)
 }
 
 /*
- * With a header (CSV, XLSX, LimeSurvey's <fields>): every field the mapping names must be in it,
- * once; every column it does not mention gets one warning.
+ * With a header (CSV, XLSX, LimeSurvey's <fields>): every field the mapping
+ * names must be in it, once; every column it does not mention is noted, to
+ * be warned of after the import with the records that have a value in it.
  */
 static int index_fields(struct importer *im, const struct source_record *rec)
 {
