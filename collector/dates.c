@@ -35,10 +35,54 @@ static int real_day(int y, int m, int d)
 	       d <= mdays[m - 1] + (m == 2 && leap(y));
 }
 
-static int write(char out[DATE_ISO_MAX], int y, int mo, int d, int h, int mi, int s, int has_time)
+/* Days from 1970-01-01 to the civil date y-m-d (proleptic Gregorian). */
+static long days_from_civil(long y, int m, int d)
+{
+	long era, yoe, doy;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+}
+
+/* The civil date of a day count from 1970-01-01. */
+static void civil_from_days(long z, int *y, int *m, int *d)
+{
+	long era, doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+/*
+ * Writes the date; a time `off` minutes ahead of UTC (its zone's offset)
+ * is written as the UTC time it is.
+ */
+static int write(char out[DATE_ISO_MAX], int y, int mo, int d, int h, int mi, int s, int has_time,
+		 int off)
 {
 	if (!real_day(y, mo, d) || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 60)
 		return -1;
+	if (has_time && off) {
+		long t = days_from_civil(y, mo, d) * 1440 + h * 60 + mi - off;
+		long day = t >= 0 ? t / 1440 : -((-t + 1439) / 1440);
+
+		civil_from_days(day, &y, &mo, &d);
+		t -= day * 1440;
+		h = (int)(t / 60);
+		mi = (int)(t % 60);
+		if (!real_day(y, mo, d))
+			return -1;
+	}
 	if (has_time)
 		snprintf(out, DATE_ISO_MAX, "%04d-%02d-%02dT%02d:%02d:%02d", y, mo, d, h, mi,
 			 s > 59 ? 59 : s);
@@ -47,12 +91,52 @@ static int write(char out[DATE_ISO_MAX], int y, int mo, int d, int h, int mi, in
 	return 0;
 }
 
-/* "HH:MM[:SS][.fff][ AM|PM][Z|+hh:mm]" after a date; 1 with a time, 0 with none, -1 bad. */
-static int read_time(const char *p, int *h, int *mi, int *s)
+/*
+ * A zone's offset from UTC at `p`: "+hh", "+hhmm", "+hh:mm" or "-..." into
+ * *off (minutes ahead of UTC); the characters read, or -1 when it is not one.
+ */
+static int read_offset(const char *p, int *off)
+{
+	const char *q = p + 1;
+	int hh, mm = 0, n = 0;
+
+	if (*p != '+' && *p != '-')
+		return -1;
+	while (isdigit((unsigned char)q[n]))
+		n++;
+	if (n == 1 || n == 2) {
+		hh = atoi(q);
+		q += n;
+		if (*q == ':') {
+			if (!isdigit((unsigned char)q[1]) || !isdigit((unsigned char)q[2]) ||
+			    isdigit((unsigned char)q[3]))
+				return -1;
+			mm = (q[1] - '0') * 10 + (q[2] - '0');
+			q += 3;
+		}
+	} else if (n == 4) {
+		hh = (q[0] - '0') * 10 + (q[1] - '0');
+		mm = (q[2] - '0') * 10 + (q[3] - '0');
+		q += 4;
+	} else {
+		return -1;
+	}
+	if (hh > 14 || mm > 59)
+		return -1;
+	*off = (*p == '-' ? -1 : 1) * (hh * 60 + mm);
+	return (int)(q - p);
+}
+
+/*
+ * "HH:MM[:SS][.fff][ AM|PM][Z|+hh:mm| GMT+h| BST]" after a date; 1 with a
+ * time, 0 with none, -1 bad. *off: the zone's minutes ahead of UTC, 0 when
+ * none is given (local time, as survey tools mostly write it).
+ */
+static int read_time(const char *p, int *h, int *mi, int *s, int *off)
 {
 	int n = 0;
 
-	*h = *mi = *s = 0;
+	*h = *mi = *s = *off = 0;
 	while (*p == ' ' || *p == 'T')
 		p++;
 	if (!*p)
@@ -76,15 +160,27 @@ static int read_time(const char *p, int *h, int *mi, int *s)
 		*h = (*h % 12) + (tolower((unsigned char)*p) == 'p' ? 12 : 0);
 		p += 2;
 	}
-	/* A zone is accepted and ignored: survey tools write local time. */
-	if (*p == 'Z')
+	/* A zone given is honoured: the time is converted to UTC. */
+	while (*p == ' ')
 		p++;
-	else if (*p == '+' || *p == '-')
-		for (p++; isdigit((unsigned char)*p) || *p == ':'; p++)
-			;
-	else if (!strncmp(p, " GMT", 4) || !strncmp(p, " BST", 4) || !strncmp(p, " UTC", 4))
-		for (p += 4; *p && *p != ' '; p++)
-			;
+	if (*p == 'Z') {
+		p++;
+	} else if (*p == '+' || *p == '-') {
+		if ((n = read_offset(p, off)) < 0)
+			return -1;
+		p += n;
+	} else if (!strncmp(p, "GMT", 3) || !strncmp(p, "BST", 3) || !strncmp(p, "UTC", 3)) {
+		*off = *p == 'B' ? 60 : 0;
+		p += 3;
+		if (*p == '+' || *p == '-') {
+			int more;
+
+			if ((n = read_offset(p, &more)) < 0)
+				return -1;
+			*off += more;
+			p += n;
+		}
+	}
 	while (*p == ' ')
 		p++;
 	return *p ? -1 : 1;
@@ -92,24 +188,25 @@ static int read_time(const char *p, int *h, int *mi, int *s)
 
 static int parse_iso(const char *s, char out[DATE_ISO_MAX])
 {
-	int y, mo, d, h, mi, sec, n = 0, t;
+	int y, mo, d, h, mi, sec, off, n = 0, t;
 
 	if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10)
 		return -1;
-	if ((t = read_time(s + n, &h, &mi, &sec)) < 0)
+	if ((t = read_time(s + n, &h, &mi, &sec, &off)) < 0)
 		return -1;
-	return write(out, y, mo, d, h, mi, sec, t);
+	return write(out, y, mo, d, h, mi, sec, t, off);
 }
 
 static int parse_slashed(const char *s, int day_first, char out[DATE_ISO_MAX])
 {
-	int a, b, y, h, mi, sec, n = 0, t;
+	int a, b, y, h, mi, sec, off, n = 0, t;
 
 	if (sscanf(s, "%2d/%2d/%4d%n", &a, &b, &y, &n) != 3 || y < 1000)
 		return -1;
-	if ((t = read_time(s + n, &h, &mi, &sec)) < 0)
+	if ((t = read_time(s + n, &h, &mi, &sec, &off)) < 0)
 		return -1;
-	return day_first ? write(out, y, b, a, h, mi, sec, t) : write(out, y, a, b, h, mi, sec, t);
+	return day_first ? write(out, y, b, a, h, mi, sec, t, off)
+			 : write(out, y, a, b, h, mi, sec, t, off);
 }
 
 /* Days since 1899-12-30 (Excel's day 0, after its 1900 leap-year slip). */
@@ -148,7 +245,7 @@ static int parse_excel(const char *s, char out[DATE_ISO_MAX])
 		}
 	}
 	return write(out, y, mo, d, (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60),
-		     secs != 0);
+		     secs != 0, 0);
 }
 
 int date_parse(const char *s, enum date_style style, char out[DATE_ISO_MAX])
@@ -171,11 +268,11 @@ int date_parse(const char *s, enum date_style style, char out[DATE_ISO_MAX])
 			return 0;
 		/* 2019/06/05 10:11:12 (Google Forms in some locales) */
 		{
-			int y, mo, d, h, mi, sec, n = 0, t;
+			int y, mo, d, h, mi, sec, off, n = 0, t;
 
 			if (sscanf(s, "%4d/%2d/%2d%n", &y, &mo, &d, &n) == 3 && n == 10 &&
-			    (t = read_time(s + n, &h, &mi, &sec)) >= 0)
-				return write(out, y, mo, d, h, mi, sec, t);
+			    (t = read_time(s + n, &h, &mi, &sec, &off)) >= 0)
+				return write(out, y, mo, d, h, mi, sec, t, off);
 		}
 		return -1;
 	}

@@ -449,6 +449,11 @@ struct bound_question {
 	long *option_index;         /* per mq->options: which bound option */
 };
 
+struct unmapped {
+	char *name;
+	long records;               /* records with a value in it */
+};
+
 struct importer {
 	sqlite3 *db;
 	long long exercise_id;
@@ -470,7 +475,15 @@ struct importer {
 	int officer_field;
 	const char **mapped;        /* every field the mapping names (XML formats: seen yet?) */
 	unsigned char *mapped_seen;
-	size_t nmapped;
+	size_t nmapped, nseen;
+	long records;               /* records the source could read (SOURCE_RECORD) */
+	/* Fields the mapping does not mention, in the order first met, with the
+	   records that have a value in them: said once, after the import. */
+	struct unmapped *unmapped;
+	size_t nunmapped, capunmapped;
+	struct keyset unmapped_index; /* XML formats: name -> index + 1 in `unmapped` */
+	int *column_unmapped;       /* with a header: per column, index + 1 or 0 */
+	size_t ncolumns;
 	struct pending *pending;    /* responses waiting to be stored */
 	struct stamp stamp;
 	sqlite3_stmt *put_responses, *put_answers;
@@ -496,6 +509,35 @@ static int in_list(const char *s, const char *const *list)
 		if (!strcasecmp(s, *list))
 			return 1;
 	return 0;
+}
+
+/* The length of `s` without surrounding white space. */
+static size_t trimmed_len(const char *s)
+{
+	size_t n;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	n = strlen(s);
+	while (n && isspace((unsigned char)s[n - 1]))
+		n--;
+	return n;
+}
+
+/*
+ * True, with `why` (ERR_LINE_LEN) saying so, when the value of `field`, a
+ * `what`, is longer than `max` bytes (import.h): it is refused, not cut.
+ */
+static int too_long(const char *value, size_t max, const char *field, const char *what,
+		    char *why, size_t cap)
+{
+	size_t n = trimmed_len(value);
+
+	if (n <= max)
+		return 0;
+	snprintf(why, cap, "column '%.80s': the %s is %zu bytes, more than the %zu kept",
+		 field, what, n, max);
+	return 1;
 }
 
 /* `s` without surrounding white space, in `buf` (cut at `cap`). */
@@ -792,13 +834,8 @@ static const char *value_of(struct importer *im, const struct source_record *rec
 {
 	if (!name)
 		return "";
-	if (!im->fixed_names) {
-		/* XML records name their own fields: note which mapped ones ever appear. */
+	if (!im->fixed_names)
 		idx = index_of(rec, name);
-		for (size_t i = 0; idx >= 0 && i < im->nmapped; i++)
-			if (im->mapped[i] == name)
-				im->mapped_seen[i] = 1;
-	}
 	return idx >= 0 && (size_t)idx < rec->nfields ? rec->values[idx] : "";
 }
 
@@ -830,10 +867,90 @@ static int collect_mapped(struct importer *im)
 	return 0;
 }
 
+/* Adds `name` to the fields not in the mapping. 0 or -1 (memory). */
+static int add_unmapped(struct importer *im, const char *name)
+{
+	if (im->nunmapped == im->capunmapped) {
+		size_t cap = im->capunmapped ? 2 * im->capunmapped : 16;
+		struct unmapped *u = realloc(im->unmapped, cap * sizeof *u);
+
+		if (!u)
+			return -1;
+		im->unmapped = u;
+		im->capunmapped = cap;
+	}
+	if (!(im->unmapped[im->nunmapped].name = strdup(name)))
+		return -1;
+	im->unmapped[im->nunmapped++].records = 0;
+	return 0;
+}
+
+/*
+ * Notes, whatever then becomes of the record (stored, rejected, already in
+ * the database), the fields it has that the mapping does not mention and,
+ * XML records naming their own fields, which mapped ones it has. 0 or -1.
+ */
+static int note_fields(struct importer *im, const struct source_record *rec)
+{
+	im->records++;
+	if (im->fixed_names) {
+		for (size_t i = 0; i < rec->nfields && i < im->ncolumns; i++)
+			if (im->column_unmapped[i] && *rec->values[i])
+				im->unmapped[im->column_unmapped[i] - 1].records++;
+		return 0;
+	}
+	for (size_t i = 0; im->nseen < im->nmapped && i < im->nmapped; i++)
+		if (!im->mapped_seen[i] && index_of(rec, im->mapped[i]) >= 0) {
+			im->mapped_seen[i] = 1;
+			im->nseen++;
+		}
+	/* The root's attributes ("@id", "@version") are the envelope, not answers. */
+	for (size_t i = 0; i < rec->nfields; i++) {
+		long k;
+
+		if (!*rec->values[i] || rec->names[i][0] == '@' ||
+		    mapping_mentions(im->m, rec->names[i]))
+			continue;
+		if (!(k = keyset_get(&im->unmapped_index, rec->names[i]))) {
+			if (add_unmapped(im, rec->names[i]) < 0 ||
+			    keyset_add(&im->unmapped_index, rec->names[i], (long)im->nunmapped) < 0)
+				return err_set(im->e, EXIT_SYSTEM, "out of memory");
+			k = (long)im->nunmapped;
+		}
+		im->unmapped[k - 1].records++;
+	}
+	return 0;
+}
+
+/* Each field not in the mapping, with the records that had a value in it. */
+static void warn_unmapped(struct importer *im)
+{
+	const char *what = im->fixed_names && strcmp(im->stats->format, "limesurvey") ? "column"
+										      : "field";
+
+	for (size_t i = 0; i < im->nunmapped; i++) {
+		const struct unmapped *u = &im->unmapped[i];
+
+		if (u->records)
+			err_set(im->warnings, EXIT_OK,
+				"%s: %s '%.80s' is not in the mapping, so it is not imported: "
+				"%ld of %ld records have a value in it (add <ignore field=\"...\"/> "
+				"to say that is intended)",
+				im->path, what, u->name, u->records, im->records);
+		else if (im->fixed_names && strcmp(im->stats->format, "limesurvey"))
+			err_set(im->warnings, EXIT_OK,
+				"%s: column '%.80s' is not in the mapping, so it is not imported: "
+				"no record has a value in it (add <ignore field=\"...\"/> to say "
+				"that is intended)",
+				im->path, u->name);
+	}
+}
+
 /* XML exports: a mapped field that no record had is most likely misspelt. */
 static void warn_unseen(struct importer *im)
 {
-	if (im->fixed_names || !im->stats->read)
+	/* With no record read whole, nothing is known of the fields. */
+	if (im->fixed_names || !im->records)
 		return;
 	for (size_t i = 0; i < im->nmapped; i++) {
 		size_t j;
@@ -851,21 +968,33 @@ static void warn_unseen(struct importer *im)
 }
 
 /*
- * With a header (CSV, XLSX): every field the mapping names must be in it,
- * once; every column it does not mention gets one warning.
+ * With a header (CSV, XLSX, LimeSurvey's <fields>): every field the mapping
+ * names must be in it, once; every column it does not mention is noted, to
+ * be warned of after the import with the records that have a value in it.
  */
 static int index_fields(struct importer *im, const struct source_record *rec)
 {
 	const struct mapping *m = im->m;
-	int bad = 0;
+	int bad = 0, lsr = !strcmp(im->stats->format, "limesurvey");
+
+	if (!(im->column_unmapped = calloc(rec->nfields ? rec->nfields : 1, sizeof(int))))
+		return err_set(im->e, EXIT_SYSTEM, "out of memory");
+	im->ncolumns = rec->nfields;
 
 #define NEED(field, name, line)                                                                 \
 	do {                                                                                    \
 		if (((field) = index_of(rec, (name))) < 0 && (name)) {                          \
-			err_set(im->e, EXIT_DATA,                                               \
-				"%s: there is no column '%s' in the header, but the mapping "   \
-				"(%s:%ld) names it",                                            \
-				im->path, (name), m->path, (long)(line));                       \
+			if (lsr)                                                                \
+				err_set(im->e, EXIT_DATA,                                       \
+					"%s: no field '%s' in the export, but the mapping "     \
+					"(%s:%ld) names it (without the survey's .lss beside "  \
+					"it, or --structure, fields keep their SGQA codes)",    \
+					im->path, (name), m->path, (long)(line));               \
+			else                                                                    \
+				err_set(im->e, EXIT_DATA,                                       \
+					"%s: there is no column '%s' in the header, but the "   \
+					"mapping (%s:%ld) names it",                            \
+					im->path, (name), m->path, (long)(line));               \
 			bad = 1;                                                                \
 		}                                                                               \
 	} while (0)
@@ -894,11 +1023,11 @@ static int index_fields(struct importer *im, const struct source_record *rec)
 					im->path, rec->names[i]);
 				bad = 1;
 			}
-		if (!mapping_mentions(m, rec->names[i]) && *rec->names[i])
-			err_set(im->warnings, EXIT_OK,
-				"%s: column '%.80s' is not in the mapping, so it is not imported "
-				"(add <ignore field=\"...\"/> to say that is intended)",
-				im->path, rec->names[i]);
+		if (!mapping_mentions(m, rec->names[i]) && *rec->names[i]) {
+			if (add_unmapped(im, rec->names[i]) < 0)
+				return err_set(im->e, EXIT_SYSTEM, "out of memory");
+			im->column_unmapped[i] = (int)im->nunmapped;
+		}
 	}
 	im->indexed = 1;
 	return bad ? -1 : 0;
@@ -1300,12 +1429,16 @@ static int record_keys(struct importer *im, const struct source_record *rec, cha
 		       char serial[128], char why[256])
 {
 	const struct mapping *m = im->m;
-	char tbuf[256];
+	char tbuf[IMPORT_MAX_ID + 1];
 	const char *v;
 
+	_Static_assert(IMPORT_MAX_SERIAL < 128, "serial numbers are kept in char[128]");
 	ext[0] = serial[0] = '\0';
 	if (m->id_field) {
-		v = trim(value_of(im, rec, im->id_field, m->id_field), tbuf, sizeof tbuf);
+		v = value_of(im, rec, im->id_field, m->id_field);
+		if (too_long(v, IMPORT_MAX_ID, m->id_field, "response id", why, 256))
+			return 1;
+		v = trim(v, tbuf, sizeof tbuf);
 		if (*v) {
 			/* "%.60s:%s", the prefix cut at 60 bytes: the id fits (tbuf is smaller). */
 			const char *pfx = m->id_prefix ? m->id_prefix : im->stats->format;
@@ -1320,7 +1453,10 @@ static int record_keys(struct importer *im, const struct source_record *rec, cha
 		}
 	}
 	if (m->serial_field) {
-		v = trim(value_of(im, rec, im->serial_field, m->serial_field), serial, 128);
+		v = value_of(im, rec, im->serial_field, m->serial_field);
+		if (too_long(v, IMPORT_MAX_SERIAL, m->serial_field, "serial number", why, 256))
+			return 1;
+		v = trim(v, serial, 128);
 		if (!*v) {
 			snprintf(why, 256, "the paper form's serial number is missing (column '%.80s')",
 				 m->serial_field);
@@ -1566,7 +1702,7 @@ static int store_record(struct importer *im, const struct source_record *rec,
 			struct response_build *b, const char *ext, const char *serial)
 {
 	const struct mapping *m = im->m;
-	char date[DATE_ISO_MAX] = "", tick[16], tbuf[256];
+	char date[DATE_ISO_MAX] = "", tick[16], tbuf[IMPORT_MAX_VALUE + 1], why[ERR_LINE_LEN];
 	const char *v, *ticked = NULL;
 	long long event_id = im->fixed_event_id;
 	char event_district[16];
@@ -1575,6 +1711,18 @@ static int store_record(struct importer *im, const struct source_record *rec,
 	int rc;
 
 	memcpy(event_district, im->fixed_event_district, sizeof event_district);
+
+	/* Values that would be cut to fit are refused. */
+	if ((m->event_field && too_long(value_of(im, rec, im->event_field, m->event_field),
+					IMPORT_MAX_VALUE, m->event_field, "event code", why,
+					sizeof why)) ||
+	    (m->submitted_field &&
+	     too_long(value_of(im, rec, im->submitted_field, m->submitted_field),
+		      IMPORT_MAX_VALUE, m->submitted_field, "date", why, sizeof why)) ||
+	    (!im->opt->officer && m->officer_field &&
+	     too_long(value_of(im, rec, im->officer_field, m->officer_field), IMPORT_MAX_VALUE,
+		      m->officer_field, "officer's name", why, sizeof why)))
+		return reject(im, rec, why) < 0 ? -1 : 0;
 
 	/* Where and when. */
 	if (m->event_field && *trim(value_of(im, rec, im->event_field, m->event_field), tbuf, sizeof tbuf)) {
@@ -1661,6 +1809,8 @@ static int import_record(struct importer *im, const struct source_record *rec,
 
 	if (im->fixed_names && !im->indexed && index_fields(im, rec) < 0)
 		return -2; /* the mapping does not fit the file: refuse it */
+	if (note_fields(im, rec) < 0)
+		return -1;
 	im->cur_ext = im->cur_serial = NULL;
 	if (record_keys(im, rec, ext, serial, why)) {
 		/* A record of an erased response is not kept, even when it is faulty. */
@@ -1869,7 +2019,8 @@ static int settle(struct importer *im)
 	if (strcmp(im->form, "standard") && strcmp(im->form, "easy-read"))
 		return err_set(im->e, EXIT_USAGE, "unknown form '%s' (standard, easy-read)", im->form);
 	im->dates = date_style_named(im->m->dates);
-	im->fixed_names = !strcmp(f, "csv") || !strcmp(f, "xlsx");
+	/* A LimeSurvey export lists its columns in <fields>: a header like CSV's. */
+	im->fixed_names = !strcmp(f, "csv") || !strcmp(f, "xlsx") || !strcmp(f, "limesurvey");
 	return fixed_event(im);
 }
 
@@ -2082,6 +2233,7 @@ int import_file(sqlite3 *db, long long exercise_id, const struct mapping *m, con
 	if (district_summary(&im) < 0 || finish_batch(&im) < 0 || db_commit(db, e) < 0)
 		goto out;
 	in_tx = 0;
+	warn_unmapped(&im);
 	warn_unseen(&im);
 	ok = 0;
 out:
@@ -2101,6 +2253,11 @@ out:
 	bound_free(&im);
 	free(im.mapped);
 	free(im.mapped_seen);
+	for (size_t i = 0; i < im.nunmapped; i++)
+		free(im.unmapped[i].name);
+	free(im.unmapped);
+	keyset_free(&im.unmapped_index);
+	free(im.column_unmapped);
 	return ok;
 }
 

@@ -18,6 +18,15 @@
 #include "postcode.h"
 #include "source.h"
 
+/*
+ * The longest values an import keeps, in bytes once spaces are trimmed from
+ * both ends. A longer one is never cut (two ids cut to one would be taken
+ * for one response): its record is rejected, saying which limit it passed.
+ */
+#define IMPORT_MAX_ID 255      /* a response id (the prefix is added to it) */
+#define IMPORT_MAX_SERIAL 127  /* a paper form's serial number */
+#define IMPORT_MAX_VALUE 255   /* an event code, a date, an officer's name */
+
 struct import_options {
 	const char *format;       /* csv, xlsx, xform, limesurvey; NULL: mapping, then detected */
 	const char *channel;      /* NULL: the mapping's, then "online" */

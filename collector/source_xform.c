@@ -835,19 +835,30 @@ static int build_record(struct xform *x, xmlNodePtr root, char *bad, size_t badl
 {
 	enum walk w;
 
-	if (x->have_form && strcmp(name_of(root), x->form.root) != 0) {
-		snprintf(bad, badlen, "the instance root is '%s', the form's is '%s'",
-			 name_of(root), x->form.root);
-		return SOURCE_BAD;
-	}
-	if (x->have_form && x->form.id) {
-		char *id = xmlsafe_attr(root, "id");
+	/*
+	 * The form an instance is of is the id it declares: Kobo's exports name
+	 * the root differently from the form's instance (<transportation> for
+	 * transportation_2011_07_25) with the same id. Only when either has no
+	 * id does the root's name decide.
+	 */
+	if (x->have_form) {
+		char *id = x->form.id ? xmlsafe_attr(root, "id") : NULL;
 		char *t = id ? trimmed(id) : NULL;
-		int differ = t && strcmp(t, x->form.id) != 0;
+		int differ = 0;
 
-		if (differ)
-			snprintf(bad, badlen, "the instance is of form '%s', the form definition "
-				 "is '%s'", t, x->form.id);
+		if (id && !t) {
+			xmlFree(id);
+			return SOURCE_FATAL;
+		}
+		if (t && *t && strcmp(t, x->form.id) != 0) {
+			snprintf(bad, badlen, "the instance is of form '%.100s', the form definition "
+				 "is '%.100s'", t, x->form.id);
+			differ = 1;
+		} else if (!(t && *t) && strcmp(name_of(root), x->form.root) != 0) {
+			snprintf(bad, badlen, "the instance root is '%.100s', the form's is '%.100s'",
+				 name_of(root), x->form.root);
+			differ = 1;
+		}
 		xmlFree(id);
 		free(t);
 		if (differ)
@@ -873,6 +884,23 @@ static int build_record(struct xform *x, xmlNodePtr root, char *bad, size_t badl
 	if (w == WALK_OOM || emit_leaves(x) < 0 || add_instance_id(x) < 0)
 		return SOURCE_FATAL;
 	return SOURCE_RECORD;
+}
+
+/*
+ * True when the instance is an ODK encrypted submission: the envelope
+ * (<data encrypted="yes">, with base64EncryptedKey and encryptedXmlFile)
+ * that holds the answers in an encrypted file beside it.
+ */
+static int is_encrypted(xmlNodePtr root)
+{
+	char *enc = xmlsafe_attr(root, "encrypted");
+	char *t = enc ? trimmed(enc) : NULL;
+	int yes = t && !strcasecmp(t, "yes");
+
+	xmlFree(enc);
+	free(t);
+	return yes || child_named(root, "base64EncryptedKey") ||
+	       child_named(root, "encryptedXmlFile");
 }
 
 /* Copies the first line of `from` into `e` (an xmlsafe or file message). */
@@ -938,6 +966,13 @@ static int xform_next(void *state, struct source_record *rec, struct err *e)
 			"form and the submissions as the input", file);
 		return SOURCE_FATAL;
 	}
+	if (is_encrypted(xmlDocGetRootElement(doc))) {
+		/* Its answers are not in it: stored, it would be an empty response. */
+		xmlFreeDoc(doc);
+		err_set(e, EXIT_DATA, "%s: record %ld is encrypted: decrypt it with ODK Briefcase "
+			"or Central first", file, rec->place);
+		return SOURCE_BAD;
+	}
 	bad[0] = '\0';
 	rc = build_record(x, xmlDocGetRootElement(doc), bad, sizeof bad);
 	xmlFreeDoc(doc);
@@ -984,7 +1019,8 @@ static const struct source_ops xform_ops = { xform_next, xform_free };
  * set: a missing path is EXIT_USAGE "cannot open PATH: ...", a folder
  * without submissions or a form that is not an XForm is EXIT_DATA.
  * Records: SOURCE_BAD for a malformed instance in a folder, a repeat group,
- * a root that is not the form's; a malformed single file is SOURCE_FATAL.
+ * a root that is not the form's, an encrypted submission; a malformed single
+ * file is SOURCE_FATAL.
  */
 int source_xform_open(const char *path, const struct source_options *opt, struct source *src,
 		      struct err *e)

@@ -20,13 +20,22 @@ static const struct {
 	{ "2019-06-05", DATE_AUTO, "2019-06-05" },
 	{ "2019-06-05 10:11:12", DATE_AUTO, "2019-06-05T10:11:12" },
 	{ "2019-06-05T10:11:12Z", DATE_ISO, "2019-06-05T10:11:12" },
-	{ "2019-06-05T10:11:12.345+01:00", DATE_ISO, "2019-06-05T10:11:12" },
+	{ "2019-06-05T10:11:12.345+01:00", DATE_ISO, "2019-06-05T09:11:12" },
+	/* Offsets are converted to UTC, across days and years. */
+	{ "2024-03-18T10:15:09.483+02", DATE_ISO, "2024-03-18T08:15:09" },
+	{ "2024-03-18T23:50:00.000-05:30", DATE_ISO, "2024-03-19T05:20:00" },
+	{ "2024-01-01T00:30:00+0100", DATE_AUTO, "2023-12-31T23:30:00" },
+	{ "2024-02-28T23:00:00-02:00", DATE_AUTO, "2024-02-29T01:00:00" },
+	{ "2019-06-05 10:11:12 BST", DATE_AUTO, "2019-06-05T09:11:12" },
+	{ "2019-06-05 10:11:12 UTC", DATE_AUTO, "2019-06-05T10:11:12" },
+	{ "2019-06-05T10:11:12+25:00", DATE_ISO, NULL },
+	{ "2019-06-05T10:11:12+1:2", DATE_ISO, NULL },
 	{ "05/06/2019 10:11:12", DATE_AUTO, "2019-06-05T10:11:12" },
 	{ "05/06/2019", DATE_DMY, "2019-06-05" },
 	{ "06/05/2019 09:05:31 AM", DATE_MDY, "2019-06-05T09:05:31" },
 	{ "06/05/2019 12:05:31 PM", DATE_MDY, "2019-06-05T12:05:31" },
 	{ "06/05/2019 12:05:31 AM", DATE_MDY, "2019-06-05T00:05:31" },
-	{ "2019/06/05 10:11:12 am GMT+1", DATE_AUTO, "2019-06-05T10:11:12" },
+	{ "2019/06/05 10:11:12 am GMT+1", DATE_AUTO, "2019-06-05T09:11:12" },
 	{ "43621", DATE_AUTO, "2019-06-05" },
 	{ "43621.5", DATE_EXCEL, "2019-06-05T12:00:00" },
 	{ "43466", DATE_EXCEL, "2019-01-01" },
@@ -395,18 +404,19 @@ END_TEST
 static const struct {
 	const char *file, *needle;
 	enum exit_code code;
+	const char *map; /* NULL: import/online.map.xml */
 } refused[] = {
-	{ "import/unbalanced.csv", "unbalanced.csv:2: quoted field starting here is never closed", EXIT_DATA },
-	{ "import/empty.csv", "empty.csv is empty", EXIT_DATA },
-	{ "import/missing-columns.csv", "there is no column 'Postcode' in the header, but the mapping", EXIT_DATA },
-	{ "import/not-a-zip.xlsx", "is not an XLSX file", EXIT_DATA },
-	{ "import/nowhere.csv", "cannot open", EXIT_USAGE },
-	{ "xform/external-entity-submission.xml", "a DOCTYPE is not allowed", EXIT_DATA },
-	{ "xform/billion-laughs-submission.xml", "a DOCTYPE is not allowed", EXIT_DATA },
-	{ "xform/truncated-submission.xml", "malformed XML", EXIT_DATA },
-	{ "limesurvey/malformed.lsr", "malformed XML", EXIT_DATA },
-	{ "xlsx/doctype.xlsx", "a DOCTYPE is not allowed", EXIT_DATA },
-	{ "xlsx/truncated.xlsx", "is not an XLSX file", EXIT_DATA },
+	{ "import/unbalanced.csv", "unbalanced.csv:2: quoted field starting here is never closed", EXIT_DATA, NULL },
+	{ "import/empty.csv", "empty.csv is empty", EXIT_DATA, NULL },
+	{ "import/missing-columns.csv", "there is no column 'Postcode' in the header, but the mapping", EXIT_DATA, NULL },
+	{ "import/not-a-zip.xlsx", "is not an XLSX file", EXIT_DATA, NULL },
+	{ "import/nowhere.csv", "cannot open", EXIT_USAGE, NULL },
+	{ "xform/external-entity-submission.xml", "a DOCTYPE is not allowed", EXIT_DATA, NULL },
+	{ "xform/billion-laughs-submission.xml", "a DOCTYPE is not allowed", EXIT_DATA, NULL },
+	{ "xform/truncated-submission.xml", "malformed XML", EXIT_DATA, NULL },
+	{ "limesurvey/malformed.lsr", "malformed XML", EXIT_DATA, "limesurvey/malformed.map.xml" },
+	{ "xlsx/doctype.xlsx", "a DOCTYPE is not allowed", EXIT_DATA, NULL },
+	{ "xlsx/truncated.xlsx", "is not an XLSX file", EXIT_DATA, NULL },
 };
 
 START_TEST(test_import_refused)
@@ -419,7 +429,8 @@ START_TEST(test_import_refused)
 
 	if (strstr(refused[_i].file, ".xlsx"))
 		opt.format = "xlsx";
-	ck_assert_int_eq(import(db, ex, "import/online.map.xml", refused[_i].file, &opt, &st,
+	ck_assert_int_eq(import(db, ex, refused[_i].map ? refused[_i].map : "import/online.map.xml",
+				refused[_i].file, &opt, &st,
 				&rejects, &warnings, &e), -1);
 	ck_assert_msg(err_contains(&e, refused[_i].needle), "%s: expected '%s', got '%s'",
 		      refused[_i].file, refused[_i].needle, err_first(&e));

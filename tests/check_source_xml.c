@@ -376,6 +376,26 @@ static const struct refusal refusals[] = {
 	  "as the input" },
 };
 
+/* Kobo names an instance's root unlike the form's: the id it declares decides. */
+START_TEST(t_xform_root_by_id)
+{
+	struct source_options opt = { 0 };
+	struct source src;
+	struct source_record rec;
+	struct err e;
+
+	err_init(&e);
+	opt.form_path = FIXTURE("xform/clinic-feedback.xml");
+	ck_assert_msg(source_xform_open(FIXTURE("xform/short-root-submission.xml"), &opt, &src,
+					&e) == 0, "%s", err_first(&e));
+	ck_assert_msg(source_next(&src, &rec, &e) == SOURCE_RECORD, "%s", err_first(&e));
+	ck_assert_str_eq(value_of(&rec, "visit_date"), "2024-03-14");
+	ck_assert_str_eq(value_of(&rec, "@id"), "clinic_feedback");
+	expect_eof(&src);
+	source_free(&src);
+}
+END_TEST
+
 START_TEST(t_xform_refused)
 {
 	const struct refusal *c = &refusals[_i];
@@ -839,6 +859,7 @@ Suite *source_xml_suite(void)
 	tcase_add_test(tx, t_xform_folder_mixed);
 	tcase_add_loop_test(tx, t_xform_refused, 0, (int)(sizeof refusals / sizeof refusals[0]));
 	tcase_add_test(tx, t_xform_open_errors);
+	tcase_add_test(tx, t_xform_root_by_id);
 	tcase_add_test(tx, t_xform_many);
 	suite_add_tcase(s, tx);
 
