@@ -136,4 +136,16 @@ expect_eq "no control character reaches the terminal" \
 	"$(LC_ALL=C grep -c "$(printf '[\033\007]')" "$TMP/esc.out")" 0
 expect_eq "it is shown as a replacement character" "$(grep -cF $'R9,yesterday,,,\xef\xbf\xbd[2J' "$TMP/esc.out")" 1
 
+# A paper form rejected by serial number, then typed in: the entry closes it.
+X=$S/exports
+{ head -1 "$X/paper-forms.csv"; echo 'P-9001,LE-HAN-1,T. Salt,31/31/2019,Public,,Kind,,,,,,,,,,,,,,,,,,,,,,,,,'; } >"$TMP/paper.csv"
+run "$COLLECTOR" import "$DB" "$TMP/paper.csv" --map "$X/paper-forms.map.xml" -q
+expect_rc "a paper form rejected" 1
+expect_eq "its reject keeps its serial" "$(sqlite3 "$DB" "SELECT count(*) FROM reject WHERE serial = 'P-9001' AND closed_by_batch IS NULL")" 1
+printf 'serial,UEC-WELL\nP-9001,Kind\n' >"$TMP/typed.csv"
+run "$COLLECTOR" enter "$DB" --event LE-HAN-1 --officer "Jo Bloggs" --from "$TMP/typed.csv"
+expect_rc "the form typed in" 0
+expect_eq "the typed form closes the reject of its serial" \
+	"$(sqlite3 "$DB" "SELECT count(*) FROM reject j JOIN import_batch b ON b.id = j.closed_by_batch WHERE j.serial = 'P-9001' AND b.format = 'entry-batch'")" 1
+
 finish
