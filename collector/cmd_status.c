@@ -15,7 +15,8 @@ static const char usage[] =
 	"form (standard or Easy Read), district and event; forms waiting for a\n"
 	"second officer's entry or for differences to be resolved (by event and\n"
 	"officer, with their serial numbers); imported files and the rows they\n"
-	"rejected; and the postcode lookup.\n"
+	"rejected that no later import has fixed ('collector rejects' lists them);\n"
+	"and the postcode lookup.\n"
 	"\n"
 	"  --exercise CODE   which exercise, when the database holds several\n"
 	"  -h, --help        show this help\n";
@@ -117,11 +118,26 @@ static const char pending_forms_sql[] =
 	"  CASE WHEN count(*) > 6 THEN ' ...' ELSE '' END) "
 	"FROM p GROUP BY ev, who, st ORDER BY ev, who, st";
 
+/* Rejected rows still to fix: those no later import has closed (see 'collector rejects'). */
 static const char imports_sql[] =
 	"SELECT printf('%d files imported, %d rows accepted, %d rejected, %d duplicates "
-	"skipped', count(*), coalesce(sum(rows_accepted), 0), coalesce(sum(rows_rejected), 0), "
+	"skipped', count(*), coalesce(sum(rows_accepted), 0), "
+	"  (SELECT count(*) FROM reject j JOIN import_batch b ON b.id = j.batch_id "
+	"   WHERE b.exercise_id = ?1 AND j.closed_by_batch IS NULL), "
 	"  coalesce(sum(rows_duplicate), 0)) "
 	"FROM import_batch WHERE exercise_id = ?1 AND format <> 'entry'";
+
+/* Only when there are any: rejects fixed by later imports, and where to see the rest. */
+static const char fixed_sql[] =
+	"SELECT printf('%d rejected rows fixed by later imports', count(*)) "
+	"FROM reject j JOIN import_batch b ON b.id = j.batch_id WHERE b.exercise_id = ?1 "
+	"  AND j.closed_by_batch IS NOT NULL AND NOT EXISTS (SELECT 1 FROM reject k "
+	"  WHERE k.batch_id = j.closed_by_batch AND ((j.response_key IS NOT NULL AND "
+	"  k.response_key = j.response_key) OR (j.serial IS NOT NULL AND k.serial = j.serial))) "
+	"HAVING count(*) > 0 "
+	"UNION ALL SELECT '''collector rejects'' lists the rejected rows to fix' "
+	"WHERE EXISTS (SELECT 1 FROM reject j JOIN import_batch b ON b.id = j.batch_id "
+	"  WHERE b.exercise_id = ?1 AND j.closed_by_batch IS NULL)";
 
 /* Typed-in sessions ('collector enter'), which are not files. */
 static const char typed_sql[] =
@@ -187,6 +203,7 @@ int cmd_status(int argc, char **argv)
 	    print_rows(db, ex, "Double entry", pending_sql, &e) < 0 ||
 	    print_lines(db, ex, pending_forms_sql, &e) < 0 ||
 	    print_rows(db, ex, "Imports", imports_sql, &e) < 0 ||
+	    print_lines(db, ex, fixed_sql, &e) < 0 ||
 	    print_lines(db, ex, typed_sql, &e) < 0 ||
 	    print_rows(db, ex, "Postcode lookup", lookup_sql, &e) < 0)
 		goto out;

@@ -4,6 +4,7 @@
 
 int cmd_init(int argc, char **argv);
 int cmd_status(int argc, char **argv);
+int cmd_rejects(int argc, char **argv);
 int cmd_postcodes(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_erase(int argc, char **argv);

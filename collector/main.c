@@ -7,6 +7,7 @@ static const struct command commands[] = {
 	{ "init", cmd_init, "create or upgrade a database and load an exercise definition" },
 	{ "status", cmd_status, "show what the database holds: responses by channel, district, event" },
 	{ "import", cmd_import, "import survey exports: CSV, XLSX, ODK/Kobo XML, LimeSurvey" },
+	{ "rejects", cmd_rejects, "list the rows imports rejected, to correct and import again" },
 	{ "enter", cmd_enter, "type in paper and Easy Read forms, one question at a time" },
 	{ "resolve", cmd_resolve, "settle differences between two officers' entries of a form" },
 	{ "erase", cmd_erase, "erase one response at the respondent's request (UK GDPR)" },

@@ -1,5 +1,5 @@
 /*
- * fuzz_redact: the redactor (analyser/redact.c) and the normalisation it
+ * fuzz_redact: the redactor (common/redact.c) and the normalisation it
  * reads through (common/textnorm.c).
  *
  * Input: any text. Checked on every input:

@@ -75,7 +75,11 @@ static void plant(sqlite3 *db, int after, int upto)
 			      "second_value, found_at) VALUES (1, 1, 'were kind', 'were very kind', 'now');"
 			      "INSERT INTO entry_resolution (response_id, question_id, choice, value, "
 			      "replaced, resolved_by, resolved_at) VALUES (1, 1, 'second', "
-			      "'were very kind', 'were kind', 'Ann Super', 'now');");
+			      "'were very kind', 'were kind', 'Ann Super', 'now');"
+			      /* The response a row rejected at version 4 was read as, stored later. */
+			      "INSERT INTO response (id, exercise_id, batch_id, channel, form_variant, "
+			      "district_code, district_source, external_id, recorded_at) VALUES (2, 1, 2, "
+			      "'online', 'standard', 'E07000192', 'event', 'test:R1', 'now');");
 	if (after < 7 && upto >= 7)
 		test_exec(db, "INSERT INTO action (exercise_id, theme_code, text, recorded_at) "
 			      "VALUES (1, 'PARKING', 'More spaces at the hospital', 'now')");
@@ -98,6 +102,10 @@ static void plant(sqlite3 *db, int after, int upto)
 		test_exec(db, "INSERT INTO publication_table (id, exercise_id, snapshot, signature, "
 			      "nrows, ncols, published_at) VALUES (1, 1, 's', 'x', 0, 0, 'now');"
 			      "INSERT INTO publication_cell VALUES (1, 0, 0, 'KIND', '', 5)");
+	if (after < 12 && upto >= 12)
+		test_exec(db, "INSERT INTO response (id, exercise_id, batch_id, channel, form_variant, "
+			      "district_code, district_source, external_id, recorded_at) VALUES (3, 1, 2, "
+			      "'online', 'standard', 'E07000192', 'event', 'test:R9', 'now')");
 }
 
 START_TEST(test_versions_are_numbered)
@@ -199,6 +207,14 @@ START_TEST(test_upgrade_from_every_version)
 		ck_assert_int_eq(test_int(db, "SELECT count(*) FROM reject WHERE "
 					      "identity_kept = 1"), 0);
 	}
+	/* A reject whose response a later batch stored before the upgrade is
+	 * closed by the upgrade; the other stays open. */
+	if (from >= 6 && from < 10) {
+		ck_assert_int_eq(test_int(db, "SELECT count(*) FROM reject WHERE response_key = "
+					      "'test:R1' AND closed_by_batch = 2"), 1);
+		ck_assert_int_eq(test_int(db, "SELECT count(*) FROM reject WHERE serial = 'P-7' "
+					      "AND closed_by_batch IS NULL"), 1);
+	}
 	/* What the upgrade added works: plant the newest version's rows too. */
 	plant(db, from, db_schema_version());
 	/* Tags written without their response and question (the plant above, on
@@ -209,6 +225,9 @@ START_TEST(test_upgrade_from_every_version)
 	/* Rejects written now keep their identity. */
 	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM reject WHERE response_key = 'test:R9' "
 				      "AND identity_kept = 1"), 1);
+	/* A response stored after its reject closes it. */
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM reject WHERE response_key = 'test:R9' "
+				      "AND closed_by_batch = 2"), 1);
 	/* Erasing a response forgets what was published from the data it was in. */
 	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM publication_cell"), 1);
 	test_exec(db, "DELETE FROM tag; DELETE FROM answer; DELETE FROM entry_difference; "
