@@ -794,9 +794,19 @@ static tok char_token(const struct reader *r, unsigned char c)
 	return c;
 }
 
+/*
+ * Vectorscan's literal API takes a piece that starts with a NUL byte for
+ * an empty one and refuses the whole set; a pattern that looks for NUL
+ * (\x00, [\x00]) is rare enough to be run on every answer instead.
+ */
+static const char nul_why[] = "a NUL character (\\x00), which the fixed-text search cannot look for";
+
 static struct info one_char(struct reader *r, unsigned char c)
 {
 	tok t = char_token(r, c);
+
+	if (!c)
+		return fail(r, nul_why);
 
 	return info_exact(r, set_one(r, &t, 1), 1);
 }
@@ -1073,6 +1083,8 @@ static struct info read_class(struct reader *r)
 		}
 		if (lo < 0)
 			continue;
+		if (!lo)
+			return fail(r, nul_why);
 		hi = lo;
 		/* A range: this character, '-', the next one. */
 		if (at(r, 0) == '-' && at(r, 1) != ']' && at(r, 1) >= 0) {

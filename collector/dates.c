@@ -92,6 +92,33 @@ static int write(char out[DATE_ISO_MAX], int y, int mo, int d, int h, int mi, in
 }
 
 /*
+ * Reads min to max ASCII digits at *p into *out and moves past them; 0, or
+ * -1 without them. Unlike sscanf's %d, no sign and no spaces (not even a
+ * line break) are taken for part of a number.
+ */
+static int digits(const char **p, int min, int max, int *out)
+{
+	int n = 0, v = 0;
+
+	while (n < max && isdigit((unsigned char)(*p)[n]))
+		v = v * 10 + ((*p)[n++] - '0');
+	if (n < min)
+		return -1;
+	*p += n;
+	*out = v;
+	return 0;
+}
+
+/* The character `c` at *p, then moves past it; 0, or -1. */
+static int expect(const char **p, char c)
+{
+	if (**p != c)
+		return -1;
+	(*p)++;
+	return 0;
+}
+
+/*
  * A zone's offset from UTC at `p`: "+hh", "+hhmm", "+hh:mm" or "-..." into
  * *off (minutes ahead of UTC); the characters read, or -1 when it is not one.
  */
@@ -141,14 +168,10 @@ static int read_time(const char *p, int *h, int *mi, int *s, int *off)
 		p++;
 	if (!*p)
 		return 0;
-	if (sscanf(p, "%2d:%2d%n", h, mi, &n) != 2)
+	if (digits(&p, 1, 2, h) < 0 || expect(&p, ':') < 0 || digits(&p, 1, 2, mi) < 0)
 		return -1;
-	p += n;
-	if (*p == ':') {
-		if (sscanf(p, ":%2d%n", s, &n) != 1)
-			return -1;
-		p += n;
-	}
+	if (*p == ':' && (p++, digits(&p, 1, 2, s) < 0))
+		return -1;
 	if (*p == '.')
 		for (p++; isdigit((unsigned char)*p); p++)
 			;
@@ -188,22 +211,24 @@ static int read_time(const char *p, int *h, int *mi, int *s, int *off)
 
 static int parse_iso(const char *s, char out[DATE_ISO_MAX])
 {
-	int y, mo, d, h, mi, sec, off, n = 0, t;
+	int y, mo, d, h, mi, sec, off, t;
 
-	if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10)
+	if (digits(&s, 4, 4, &y) < 0 || expect(&s, '-') < 0 || digits(&s, 2, 2, &mo) < 0 ||
+	    expect(&s, '-') < 0 || digits(&s, 2, 2, &d) < 0)
 		return -1;
-	if ((t = read_time(s + n, &h, &mi, &sec, &off)) < 0)
+	if ((t = read_time(s, &h, &mi, &sec, &off)) < 0)
 		return -1;
 	return write(out, y, mo, d, h, mi, sec, t, off);
 }
 
 static int parse_slashed(const char *s, int day_first, char out[DATE_ISO_MAX])
 {
-	int a, b, y, h, mi, sec, off, n = 0, t;
+	int a, b, y, h, mi, sec, off, t;
 
-	if (sscanf(s, "%2d/%2d/%4d%n", &a, &b, &y, &n) != 3 || y < 1000)
+	if (digits(&s, 1, 2, &a) < 0 || expect(&s, '/') < 0 || digits(&s, 1, 2, &b) < 0 ||
+	    expect(&s, '/') < 0 || digits(&s, 4, 4, &y) < 0)
 		return -1;
-	if ((t = read_time(s + n, &h, &mi, &sec, &off)) < 0)
+	if ((t = read_time(s, &h, &mi, &sec, &off)) < 0)
 		return -1;
 	return day_first ? write(out, y, b, a, h, mi, sec, t, off)
 			 : write(out, y, a, b, h, mi, sec, t, off);
@@ -268,10 +293,11 @@ int date_parse(const char *s, enum date_style style, char out[DATE_ISO_MAX])
 			return 0;
 		/* 2019/06/05 10:11:12 (Google Forms in some locales) */
 		{
-			int y, mo, d, h, mi, sec, off, n = 0, t;
+			int y, mo, d, h, mi, sec, off, t;
 
-			if (sscanf(s, "%4d/%2d/%2d%n", &y, &mo, &d, &n) == 3 && n == 10 &&
-			    (t = read_time(s + n, &h, &mi, &sec, &off)) >= 0)
+			if (digits(&s, 4, 4, &y) == 0 && expect(&s, '/') == 0 &&
+			    digits(&s, 2, 2, &mo) == 0 && expect(&s, '/') == 0 &&
+			    digits(&s, 2, 2, &d) == 0 && (t = read_time(s, &h, &mi, &sec, &off)) >= 0)
 				return write(out, y, mo, d, h, mi, sec, t, off);
 		}
 		return -1;

@@ -17,7 +17,7 @@ SECONDS_EACH=${1:-60}
 B=${FUZZ_BUILD:-build-fuzz}
 JOBS=${FUZZ_JOBS:-1}
 ALL="csv xlsx xform limesurvey exercise mapping rules entry"
-ALL="$ALL redact postcode"
+ALL="$ALL redact postcode prefilter suppress dates gold import"
 NAMES=${*:-$ALL}
 
 fuzz/build.sh "$B" || exit 3
@@ -137,6 +137,72 @@ for f in $S/postcodes/*.csv $F/postcodes/*.csv; do
 	seed postcode "$(basename "$f")" "$B/head.csv" "$B/typed-postcodes.txt"
 done
 
+# Prefilter: patterns of the sample and benchmark rule sets, a line each
+# ('!' an exclude), a NUL byte, then a sample answer (see fuzz_prefilter.c).
+python3 - "$SEEDS/prefilter" $S/rules/*.xml bench/rules.xml $F/rules/small.rules.xml \
+	$F/rules/groups.rules.xml <<'PY'
+import csv, os, sys, xml.etree.ElementTree as ET
+out = sys.argv[1]
+answers = ["Parking at County Hospital was a nightmare", "The ſtaff were KIND", "A&E: 6 hours", ""]
+with open("samples/exports/google-forms-online.csv", newline="", encoding="utf-8") as f:
+    for row in list(csv.reader(f))[1:40]:
+        answers += [v for v in row if len(v) > 40][:1]
+k = 0
+for path in sys.argv[2:]:
+    lines = []
+    for t in ET.parse(path).getroot().iter("theme"):
+        inc = [p.text or "" for p in t.findall("include")]
+        exc = [p.text or "" for p in t.findall("exclude")]
+        for i, p in enumerate(inc):
+            lines.append(("=" if t.find("include").get("case") == "sensitive" else "") + p)
+            if i == 0:
+                lines += ["!" + x for x in exc]
+    for i in range(0, len(lines), 12):
+        k += 1
+        with open(os.path.join(out, "%d" % k), "wb") as f:
+            f.write("\n".join(lines[i:i + 12]).encode() + b"\0" + answers[k % len(answers)].encode())
+PY
+# Suppression: a rule byte, the sizes, then counts (see fuzz_suppress.c).
+python3 - "$SEEDS/suppress" <<'PY'
+import os, random, sys
+r = random.Random(14)
+for k in range(40):
+    with open(os.path.join(sys.argv[1], "%d" % k), "wb") as f:
+        f.write(bytes([r.randrange(256) for _ in range(3)] + [r.choice([0, 1, 3, 5, 7, 9, 20, 150, 200])
+                for _ in range(r.randrange(4, 100))]))
+PY
+# Dates: every date-looking field of the sample CSV exports.
+python3 - "$SEEDS/dates" $S/exports/*.csv <<'PY'
+import csv, os, re, sys
+seen = set()
+for path in sys.argv[2:]:
+    with open(path, newline="", encoding="utf-8") as f:
+        for row in csv.reader(f):
+            for v in row:
+                if re.match(r"^\s*\d{1,4}[-/.]\d", v) and len(v) < 40:
+                    seen.add(v)
+for i, v in enumerate(sorted(seen)[:200]):
+    with open(os.path.join(sys.argv[1], "%d" % i), "w") as f:
+        f.write(v)
+PY
+# Gold files: a level byte, then the sample and test gold files.
+i=0
+for f in $S/gold/*.csv $F/evaluate/*gold*.csv; do
+	i=$((i + 1))
+	{ printf '\000'; cat "$f"; } >"$SEEDS/gold/$i"
+	{ printf '\001'; cat "$f"; } >"$SEEDS/gold/$i-level"
+done
+# Imports: a byte for the mapping (and --strict), then the first lines of
+# the sample CSV export that mapping reads.
+i=0
+for f in google-forms-online surveymonkey-online paper-forms easy-read-paper; do
+	for strict in 0 4; do
+		{ printf "\\$(printf '%03o' $((i + strict)))"; head -c 6144 "$S/exports/$f.csv" | sed '$d'; } \
+			>"$SEEDS/import/$f-$strict"
+	done
+	i=$((i + 1))
+done
+
 # ---- dictionaries: the element and attribute names of the formats -----------
 {
 	for t in '<?xml version="1.0" encoding="UTF-8"?>' '<!DOCTYPE' '<!ENTITY' '<![CDATA[' ']]>' \
@@ -167,6 +233,7 @@ for t in '\xC2\xA0' '\xE2\x80\xAF' '\xE2\x80\x89' '\xE2\x80\x8B' '\xE2\x80\x8D' 
 	'My name is ' 'Dr ' 'my son ' 'called '; do
 	printf '"%s"\n' "$t"
 done >"$B/redact.dict"
+maxlen+=([prefilter]=4096 [suppress]=256 [dates]=64 [gold]=4096 [import]=16384)
 
 run_one() {
 	local n=$1 log=$B/logs/$1.log dict=() kept=()

@@ -48,6 +48,16 @@ static const struct {
 	{ "2019-06-05 25:00", DATE_AUTO, NULL },
 	{ "05/06/2019 10:11 trailing", DATE_DMY, NULL },
 	{ "", DATE_AUTO, NULL },
+	/* Spaces, line breaks and signs inside a date are not part of a number. */
+	{ "1902/\n06/2", DATE_AUTO, NULL },
+	{ "2019- 6- 5", DATE_ISO, NULL },
+	{ "2019-+6-05", DATE_AUTO, NULL },
+	{ "05/ 6/2019", DATE_DMY, NULL },
+	{ "+5/06/2019", DATE_AUTO, NULL },
+	{ "05/06/ 2019", DATE_DMY, NULL },
+	{ "2019-06-05 10: 5", DATE_ISO, NULL },
+	{ "2019-06-05 10:11:-1", DATE_ISO, NULL },
+	{ "5/6/2019 9:05", DATE_DMY, "2019-06-05T09:05:00" },
 };
 
 START_TEST(test_dates)

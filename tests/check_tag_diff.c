@@ -808,6 +808,59 @@ START_TEST(test_tagger_threads)
 }
 END_TEST
 
+/*
+ * Patterns that look for a NUL byte: Vectorscan's literal API took a piece
+ * starting with one for an empty piece and refused the whole set, so one
+ * such pattern stopped every tag run (found by fuzz/fuzz_prefilter.c).
+ * They are run on every answer, and the tags are the reference's.
+ */
+START_TEST(test_nul_pieces)
+{
+	static const char xml[] =
+		"<rules><theme code=\"NUL\" label=\"n\">"
+		INC("\\b\\x]of[-\\s]hours\\b") INC("[\\x00]park") INC("\\x00\\x00")
+		"</theme><theme code=\"P\" label=\"p\">" INC("\\bparking\\b") "</theme></rules>";
+	static const char *const answers[] = { "parking", "a\0]of hours", "x\0park" };
+	static const size_t lens[] = { 7, 11, 6 };
+	struct prefilter_scratch *s;
+	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+	struct rule_tag ref[2], fast[2];
+	struct prefilter *pf;
+	struct ruleset *rs;
+	struct err e;
+
+	err_init(&e);
+	rs = rules_parse(xml, strlen(xml), "nul.xml", &e);
+	ck_assert_msg(rs != NULL, "%s", err_first(&e));
+	pf = build(rs);
+	ck_assert_int_eq(prefilter_nslow(pf), 3);
+	for (size_t i = 0; i < 3; i++) {
+		const char *why = NULL;
+		const struct rule_pattern *p = prefilter_slow(pf, i, &why);
+
+		ck_assert_msg(why && strstr(why, "NUL"), "%s: %s", p->id, why);
+	}
+	s = prefilter_scratch_new(pf, &e);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_ptr_nonnull(md);
+	for (size_t i = 0; i < 3; i++) {
+		int nr = rules_tag_answer(rs, answers[i], lens[i], "Q", md, ref);
+		int nf = prefilter_tag(pf, s, answers[i], lens[i], "Q", fast);
+
+		ck_assert_int_eq(nr, 1);
+		ck_assert_int_eq(nf, 1);
+		ck_assert_int_eq(ref[0].theme, fast[0].theme);
+		ck_assert_ptr_eq(ref[0].hit.rule, fast[0].hit.rule);
+		ck_assert_int_eq(ref[0].hit.start, fast[0].hit.start);
+		ck_assert_int_eq(ref[0].hit.end, fast[0].hit.end);
+	}
+	pcre2_match_data_free(md);
+	prefilter_scratch_free(s);
+	prefilter_free(pf);
+	ruleset_free(rs);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("tag_diff");
@@ -819,6 +872,10 @@ int main(void)
 	tcase_add_test(tc, test_bench_rules);
 	tcase_add_test(tc, test_sample_rules);
 	tcase_add_test(tc, test_tagger_threads);
+	suite_add_tcase(s, tc);
+	/* Small cases of their own (CK_RUN_CASE=pieces runs them alone). */
+	tc = tcase_create("pieces");
+	tcase_add_test(tc, test_nul_pieces);
 	suite_add_tcase(s, tc);
 	return test_run(s);
 }
