@@ -95,9 +95,11 @@ int db_int(sqlite3 *db, const char *sql, long long dflt, long long *out,
 
 	if (!st)
 		return -1;
+	/* Static: the strings outlive the statement, and a copy could fail to be
+	   made under memory pressure, silently leaving the parameter NULL. */
 	va_start(ap, n);
 	for (int i = 1; i <= n; i++)
-		sqlite3_bind_text(st, i, va_arg(ap, const char *), -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, i, va_arg(ap, const char *), -1, SQLITE_STATIC);
 	va_end(ap);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
