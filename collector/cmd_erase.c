@@ -298,8 +298,17 @@ int cmd_erase(int argc, char **argv)
 	/* The write-ahead log still holds the old pages: copy back and empty it. */
 	{
 		int log = 0, done = 0;
+		int rc = sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &done);
 
-		if (sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &done) != SQLITE_OK)
+		/* Not another program's doing: the disk failed, and the erasure is not complete. */
+		if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED) {
+			db_fail(db, "emptying the write-ahead log", &e);
+			err_set(&e, EXIT_SYSTEM, "response %lld is erased, but old copies of its pages "
+				"may stay in %s-wal: run 'collector status %s' once the disk works "
+				"again to clear them", t.id, argv[optind], argv[optind]);
+			goto out;
+		}
+		if (rc != SQLITE_OK)
 			cmd_warn("response %lld is erased, but another program has the database open, "
 				 "so old copies of its pages may stay in %s-wal until it closes: run "
 				 "'collector status %s' afterwards to clear them", t.id, argv[optind],
