@@ -9,8 +9,9 @@
 # random from each stretch (TALLY_FAULT_SEED repeats a draw), so every run
 # of the suite covers another sample of the steps; the last 8 steps (commit,
 # checkpoint, close) are always failed too. After every run:
-#   - the exit status is 3 and the message says what failed, or it is 0 and
-#     the work is done (SQLite recovered from the fault);
+#   - the exit status is 3 and the message says what failed (an I/O error
+#     naming the database), or it is 0 and the work is done (SQLite
+#     recovered from the fault);
 #   - PRAGMA integrity_check is ok and PRAGMA foreign_key_check is empty;
 #   - the database holds exactly what it held before, or exactly what a clean
 #     run leaves (every table, timestamps aside): nothing half-written;
@@ -136,6 +137,10 @@ sweep() {
 		if [ "$rc" -eq 3 ] && ! grep -qiE 'out of memory|I/O error|disk|cannot (open|write|read)' <<<"$err"; then
 			bad=$((bad + 1))
 			fail "$where, and the message does not say memory or I/O failed" "${err:0:2000}"
+		fi
+		if [ "$rc" -eq 3 ] && [ "$kind" = io ] && [[ $err != *work.db* ]]; then
+			bad=$((bad + 1))
+			fail "$where, and the message does not name the database" "${err:0:2000}"
 		fi
 		if [ "$rc" -eq 3 ] && [ "${fired:-0}" -eq 0 ]; then
 			bad=$((bad + 1))
