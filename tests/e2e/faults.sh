@@ -134,7 +134,7 @@ sweep() {
 			fail "$where, expected 3 (or 0)" "${err:0:2000}"
 			continue
 		fi
-		if [ "$rc" -eq 3 ] && ! grep -qiE 'out of memory|I/O error|disk|cannot (open|write|read)' <<<"$err"; then
+		if [ "$rc" -eq 3 ] && ! grep -qiE 'out of memory|I/O error|disk|(cannot|unable to) (open|write|read)' <<<"$err"; then
 			bad=$((bad + 1))
 			fail "$where, and the message does not say memory or I/O failed" "${err:0:2000}"
 		fi
