@@ -18,9 +18,12 @@
  *                   that has gone: SQLITE_IOERR_READ, _WRITE, _FSYNC ...);
  *   "io:N:once"     only the Nth I/O call fails (a transient error);
  *   "oom:N"         the Nth allocation and every one after it fail;
- *   "oom:N:once"    only the Nth allocation fails.
+ *   "oom:N:once"    only the Nth allocation fails;
+ *   "file:N", "file:N:once"  the same for the calls that write an output
+ *                   file whole (fault_file.c: mkstemp, fflush, fsync,
+ *                   fclose, rename), which fail with EIO.
  * When TALLY_FAULT_LOG names a file, the program writes to it at exit one
- * line: "io CALLS oom ALLOCATIONS fired FAULTS", so a driver knows how many
+ * line: "io CALLS oom ALLOCATIONS file CALLS fired FAULTS", so a driver knows how many
  * steps a command has and whether a run reached the fault it asked for
  * (tests/e2e/faults.sh). The Check suite check_faults.c drives the same
  * wrappers in-process through fault.h.
@@ -38,6 +41,7 @@ static long fail_at;          /* the 1-based call that fails first */
 static int once;              /* only that call, not every one after it */
 static atomic_long io_calls;  /* I/O calls so far */
 static atomic_long oom_calls; /* allocations so far */
+static atomic_long file_calls; /* output-file calls so far (fault_file.c) */
 static atomic_long fired;     /* faults injected so far */
 static atomic_int armed;      /* counting (fault_arm) */
 
@@ -58,6 +62,12 @@ static int should_fail(enum fault_kind k, atomic_long *calls)
 static int io_fault(void)
 {
 	return should_fail(FAULT_IO, &io_calls);
+}
+
+int fault_hit(enum fault_kind k)
+{
+	return should_fail(k, k == FAULT_IO ? &io_calls : k == FAULT_OOM ? &oom_calls :
+			   &file_calls);
 }
 
 /* ---- the allocator ------------------------------------------------------- */
@@ -355,6 +365,7 @@ void fault_arm(enum fault_kind k, long at, int only_once)
 	once = only_once;
 	atomic_store(&io_calls, 0);
 	atomic_store(&oom_calls, 0);
+	atomic_store(&file_calls, 0);
 	atomic_store(&fired, 0);
 	atomic_store(&armed, 1);
 }
@@ -366,7 +377,7 @@ void fault_disarm(void)
 
 long fault_count(enum fault_kind k)
 {
-	return atomic_load(k == FAULT_IO ? &io_calls : &oom_calls);
+	return atomic_load(k == FAULT_IO ? &io_calls : k == FAULT_OOM ? &oom_calls : &file_calls);
 }
 
 long fault_fired(void)
@@ -381,15 +392,15 @@ static void write_log(void)
 
 	if (!path || !*path || !(f = fopen(path, "w")))
 		return;
-	fprintf(f, "io %ld oom %ld fired %ld\n", fault_count(FAULT_IO), fault_count(FAULT_OOM),
-		fault_fired());
+	fprintf(f, "io %ld oom %ld file %ld fired %ld\n", fault_count(FAULT_IO),
+		fault_count(FAULT_OOM), fault_count(FAULT_FILE), fault_fired());
 	fclose(f);
 }
 
 static void bad_setting(const char *spec)
 {
 	fprintf(stderr, "fault injection: cannot read TALLY_FAULT='%s' (count, io:N, "
-			"io:N:once, oom:N or oom:N:once)\n", spec);
+			"oom:N or file:N, each maybe followed by :once)\n", spec);
 	exit(2);
 }
 
@@ -408,6 +419,8 @@ __attribute__((constructor)) static void fault_from_environment(void)
 			k = FAULT_IO;
 		else if (strncmp(spec, "oom:", 4) == 0)
 			k = FAULT_OOM;
+		else if (strncmp(spec, "file:", 5) == 0)
+			k = FAULT_FILE;
 		else
 			bad_setting(spec);
 		at = strtol(strchr(spec, ':') + 1, &end, 10);

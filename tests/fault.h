@@ -9,6 +9,7 @@ enum fault_kind {
 	FAULT_NONE,
 	FAULT_IO,  /* a VFS call: open, delete, access, read, write, truncate, sync, size, lock, shm map */
 	FAULT_OOM, /* an allocation by SQLite: malloc or realloc */
+	FAULT_FILE, /* an output file's mkstemp, fflush, fsync, fclose or rename (fault_file.c) */
 };
 
 /*
@@ -26,6 +27,9 @@ void fault_arm(enum fault_kind kind, long at, int once);
 
 /* Stops counting and failing. */
 void fault_disarm(void);
+
+/* Counts one call of `kind`; true when it must fail (fault_file.c's wrappers). */
+int fault_hit(enum fault_kind kind);
 
 /* Calls of `kind` since fault_arm(); faults injected since. */
 long fault_count(enum fault_kind kind);

@@ -3,7 +3,9 @@
 # import, a tag run, an erasure and a report. The programs are the test
 # copies built with tests/fault.c, which fail SQLite's Nth I/O call or
 # allocation (and every one after it, or only that one) when TALLY_FAULT
-# says so. For each command a clean run first counts its steps; then the
+# says so, and the calls that write an output file whole (tests/fault_file.c:
+# mkstemp, fflush, fsync, fclose, rename) for the report and the Healthwatch
+# export. For each command a clean run first counts its steps; then the
 # steps are cut into TALLY_FAULT_RUNS stretches of s steps (default 16; 0:
 # every step is a stretch of its own) and one run fails at a step drawn at
 # random from each stretch (TALLY_FAULT_SEED repeats a draw), so every run
@@ -103,6 +105,10 @@ sweep() {
 	after=$(state "$TMP/work.db")
 	[ "$output" != - ] && clean_out=$(sha256sum <"$output")
 	total=$(field "$kind")
+	if [ "${total:-0}" -eq 0 ]; then
+		fail "$name: the clean run counted no $kind steps"
+		return
+	fi
 	if [ "$RUNS" -eq 0 ] || [ "$total" -le "$RUNS" ]; then
 		stride=1
 	else
@@ -115,7 +121,7 @@ sweep() {
 		n=$((start + RANDOM % stride))
 		[ "$n" -le "$total" ] && steps+=("$n")
 	done
-	for ((n = total - LAST + 1; n <= total; n++)); do
+	for ((n = total - LAST + 1; n <= total && stride > 1; n++)); do
 		[ "$n" -ge 1 ] && steps+=("$n")
 	done
 	for n in "${steps[@]}"; do
@@ -134,7 +140,7 @@ sweep() {
 			fail "$where, expected 3 (or 0)" "${err:0:2000}"
 			continue
 		fi
-		if [ "$rc" -eq 3 ] && ! grep -qiE 'out of memory|I/O error|disk|(cannot|unable to) (open|write|read)' <<<"$err"; then
+		if [ "$rc" -eq 3 ] && ! grep -qiE 'out of memory|I/O error|disk|(cannot|unable to) (open|write|read|create)' <<<"$err"; then
 			bad=$((bad + 1))
 			fail "$where, and the message does not say memory or I/O failed" "${err:0:2000}"
 		fi
@@ -193,15 +199,20 @@ TAG=("$ANALYSER" tag "$TMP/work.db" "$NEW_RULES")
 ERASE=("$COLLECTOR" erase "$TMP/work.db" --external-id "$ERASE_ID" --by "Data Protection Officer"
 	--reason "fault injection" --yes)
 REPORT=("$ANALYSER" report "$TMP/work.db" --you-said-we-did "$OUT/yswd.html" --top 3)
+EXPORT=("$ANALYSER" export "$TMP/work.db" --healthwatch "$OUT/healthwatch.csv")
 
-# TALLY_FAULT_KINDS and TALLY_FAULT_COMMANDS narrow the sweeps (to find a fault again).
-for kind in ${TALLY_FAULT_KINDS:-io oom io:once oom:once}; do
-	for c in ${TALLY_FAULT_COMMANDS:-import tag erase report}; do
-		case $c in
-		import) sweep import "$kind" - "${IMPORT[@]}" ;;
-		tag) sweep tag "$kind" - "${TAG[@]}" ;;
-		erase) sweep erase "$kind" - "${ERASE[@]}" ;;
-		report) sweep report "$kind" "$OUT/yswd.html" "${REPORT[@]}" ;;
+# TALLY_FAULT_KINDS and TALLY_FAULT_COMMANDS narrow the sweeps (to find a fault
+# again). Output files fail only in the commands that write one.
+for kind in ${TALLY_FAULT_KINDS:-io oom io:once oom:once file file:once}; do
+	for c in ${TALLY_FAULT_COMMANDS:-import tag erase report export}; do
+		case $kind:$c in
+		file*:import | file*:tag | file*:erase) ;;
+		oom*:export | io*:export) ;;
+		*:import) sweep import "$kind" - "${IMPORT[@]}" ;;
+		*:tag) sweep tag "$kind" - "${TAG[@]}" ;;
+		*:erase) sweep erase "$kind" - "${ERASE[@]}" ;;
+		*:report) sweep report "$kind" "$OUT/yswd.html" "${REPORT[@]}" ;;
+		*:export) sweep export "$kind" "$OUT/healthwatch.csv" "${EXPORT[@]}" ;;
 		esac
 	done
 done
