@@ -187,8 +187,10 @@ sweep() {
 		[ "$rc" -eq 3 ] && ended=$((ended + 1))
 		[ "$rc" -eq 0 ] && done_=$((done_ + 1))
 	done
+	local which="every one"
+	[ "$stride" -gt 1 ] && which="one in each $stride, and the last $LAST"
 	[ "$bad" -eq 0 ] &&
-		ok "$name, $kind faults$mode: $runs runs over $total steps (one in each $stride, and the last $LAST), $ended stopped with exit 3, $done_ finished the work; each left a sound database, before or after, whole" ||
+		ok "$name, $kind faults$mode: $runs runs over $total steps ($which), $ended stopped with exit 3, $done_ finished the work; each left a sound database, before or after, whole" ||
 		fail "$name, $kind faults$mode: $bad of $runs runs went wrong"
 }
 
