@@ -29,6 +29,7 @@
 
 static unsigned char *base;   /* the database before the import, serialised */
 static sqlite3_int64 base_len;
+static char export_path[128]; /* online.csv and a row placed by its outward code */
 
 /* A connection to a fresh copy of the base database. */
 static sqlite3 *base_copy(void)
@@ -67,24 +68,45 @@ static void make_base(void)
 				       &rejects, &e), 0);
 	test_exec(db, "INSERT INTO postcode VALUES ('ST1 1AF', 'E06000021'), "
 		      "('ST1 1AG', 'E06000021'), ('WS11 1AA', 'E07000192')");
+	/* B79 (64% Tamworth) is placed only at this threshold, not at the default 0.8. */
+	test_exec(db, "UPDATE exercise SET outward_share_threshold = 0.6");
 	base = sqlite3_serialize(db, "main", &base_len, 0);
+	if (!*export_path) {
+		FILE *in = fopen(FIXTURE("import/online.csv"), "r"), *out;
+		char buf[4096];
+		size_t n;
+
+		snprintf(export_path, sizeof export_path, "%s/online.csv", test_tmpdir());
+		ck_assert_ptr_nonnull(in);
+		ck_assert_ptr_nonnull((out = fopen(export_path, "w")));
+		while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+			ck_assert_int_eq(fwrite(buf, 1, n, out), n);
+		fputs("R20,2019-06-10,B79,,The staff listened,Very satisfied,,,,\n", out);
+		fclose(in);
+		ck_assert_int_eq(fclose(out), 0);
+	}
 	ck_assert_ptr_nonnull(base);
 	sqlite3_close(db);
 }
 
-/* What an import of online.csv leaves: batches, responses, answers, rejects. */
+/*
+ * What an import of online.csv leaves: batches, responses, answers, rejects,
+ * and the responses placed in a district (as a sum of their ids).
+ */
 static void import_state(sqlite3 *db, char *out, size_t cap)
 {
-	snprintf(out, cap, "%lld %lld %lld %lld",
+	snprintf(out, cap, "%lld %lld %lld %lld %lld",
 		 test_int(db, "SELECT count(*) FROM import_batch"),
 		 test_int(db, "SELECT count(*) FROM response"),
 		 test_int(db, "SELECT count(*) FROM answer"),
-		 test_int(db, "SELECT count(*) FROM reject"));
+		 test_int(db, "SELECT count(*) FROM reject"),
+		 test_int(db, "SELECT coalesce(sum(id), 0) FROM response "
+			      "WHERE district_code IS NOT NULL"));
 }
 
 /*
- * Imports tests/fixtures/import/online.csv with mapping `m` (13 rows: kept,
- * rejected, a ticked district).
+ * Imports tests/fixtures/import/online.csv, and a row with a split outward
+ * code, with mapping `m` (14 rows: kept, rejected, a ticked district).
  */
 static int import_online(sqlite3 *db, const struct mapping *m, struct err *e)
 {
@@ -98,8 +120,7 @@ static int import_online(sqlite3 *db, const struct mapping *m, struct err *e)
 	err_init(&warnings);
 	opt.src.header_rows = m->header_rows;
 	opt.src.separator = m->separator;
-	rc = import_file(db, 1, m, FIXTURE("import/online.csv"), &opt, &st, &rejects, &warnings,
-			 e);
+	rc = import_file(db, 1, m, export_path, &opt, &st, &rejects, &warnings, e);
 	if (rc == 0)
 		import_stats_free(&st);
 	return rc;
