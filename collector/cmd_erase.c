@@ -248,13 +248,23 @@ fail:
  * database holds it up: until then the erased words are still in the bytes
  * of the database file itself (the overwritten pages wait in the log).
  */
+/*
+ * Copies the overwritten pages back into the database file and empties the
+ * write-ahead log. SQLite's result code: SQLITE_OK, busy() when another
+ * program is reading, anything else when the disk failed.
+ */
 static int finish(sqlite3 *db)
 {
 	int log = 0, done = 0;
 
 	sqlite3_busy_timeout(db, 2000); /* a reader that is about to finish, not a long one */
-	return sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &done) ==
-	       SQLITE_OK;
+	return sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &done);
+}
+
+/* True when a checkpoint failed only because another program is reading. */
+static int busy(int rc)
+{
+	return (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
 }
 
 static void say_unfinished(const char *path)
@@ -270,12 +280,15 @@ static int finish_only(const char *path)
 {
 	struct err e;
 	sqlite3 *db;
+	int rc;
 
 	err_init(&e);
 	if (!(db = db_open(path, DB_MUST_EXIST, NULL, &e)))
 		return err_print(&e, cmd_progname);
-	if (finish(db)) {
+	if ((rc = finish(db)) == SQLITE_OK) {
 		printf("Every erasure in %s is finished: no copy is left in the files.\n", path);
+	} else if (!busy(rc)) {
+		db_fail(db, "emptying the write-ahead log", &e);
 	} else {
 		say_unfinished(path);
 		err_set(&e, EXIT_SYSTEM, "%s is still being read by another program: nothing "
@@ -302,7 +315,7 @@ int cmd_erase(int argc, char **argv)
 	};
 	const char *kind = NULL, *value = NULL, *by = NULL, *reason = NULL, *code = NULL;
 	struct target t = { 0 };
-	int c, yes = 0, n = 0, finish_flag = 0;
+	int c, yes = 0, n = 0, finish_flag = 0, rc = SQLITE_OK;
 	struct err e;
 	sqlite3 *db;
 
@@ -380,8 +393,17 @@ int cmd_erase(int argc, char **argv)
 	if (erase(db, &t, value, by, reason, &e) < 0)
 		goto out;
 	/* The overwritten pages are in the write-ahead log: copy them back and empty it. */
+	rc = finish(db);
+	if (rc != SQLITE_OK && !busy(rc)) {
+		/* Not another program's doing: the disk failed, and the erasure is not complete. */
+		db_fail(db, "emptying the write-ahead log", &e);
+		err_set(&e, EXIT_SYSTEM, "response %lld is erased, but old copies of its pages may "
+			"stay in %s-wal: once the disk works again, run: collector erase '%s' --finish",
+			t.id, argv[optind], argv[optind]);
+		goto out;
+	}
 	printf("Response %lld erased by %s.\n", t.id, by);
-	if (!finish(db))
+	if (rc != SQLITE_OK)
 		say_unfinished(argv[optind]);
 out:
 	target_free(&t);

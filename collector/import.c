@@ -599,6 +599,10 @@ static int bind_question(struct importer *im, long long qnr, const struct map_qu
 	sqlite3_bind_int64(st, 1, qnr);
 	sqlite3_bind_text(st, 2, mq->code, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		sqlite3_finalize(st);
+		return db_fail(im->db, "reading the questionnaire", im->e);
+	}
 	if (rc == SQLITE_ROW) {
 		long long id = sqlite3_column_int64(st, 0);
 
@@ -736,6 +740,11 @@ static int pending_flush(struct importer *im)
 
 	if (!p || !p->nr)
 		return 0;
+	/* A failure SQLite answered by rolling the transaction back, unnoticed,
+	   would have these rows stored on their own: never write outside it. */
+	if (sqlite3_get_autocommit(im->db))
+		return err_set(im->e, EXIT_SYSTEM, "storing responses: the import's transaction "
+				      "was rolled back by an earlier error");
 	sqlite3_bind_pointer(im->put_responses, 1, p, "tally_pending", NULL);
 	sqlite3_bind_int64(im->put_responses, 2, im->exercise_id);
 	sqlite3_bind_int64(im->put_responses, 3, im->batch_id);
@@ -1301,15 +1310,21 @@ static void build_release(struct response_build *b)
 	b->reason[0] = '\0';
 }
 
-/* A ticked district: an ONS code, a district name, or a mapping <value>. */
-static const char *ticked_district(struct importer *im, const char *cell, char out[16])
+/*
+ * A ticked district: an ONS code, a district name, or a mapping <value>.
+ * *ticked is `out`, or NULL when the cell is empty. 0, or -1 when the
+ * lookup failed (the transaction may be gone: never carry on).
+ */
+static int ticked_district(struct importer *im, const char *cell, char out[16],
+			   const char **ticked)
 {
 	char t[128];
 	int rc;
 
+	*ticked = NULL;
 	trim(cell, t, sizeof t);
 	if (!*t)
-		return NULL;
+		return 0;
 	for (size_t v = 0; v < im->m->ndistrict_values; v++)
 		if (!strcasecmp(im->m->district_values[v].from, t)) {
 			snprintf(t, sizeof t, "%s", im->m->district_values[v].to);
@@ -1321,11 +1336,14 @@ static const char *ticked_district(struct importer *im, const char *cell, char o
 	if (rc == SQLITE_ROW)
 		snprintf(out, 16, "%s", (const char *)sqlite3_column_text(im->districts, 0));
 	sqlite3_reset(im->districts);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(im->db, "looking up a ticked district", im->e);
+	*ticked = out;
 	if (rc == SQLITE_ROW)
-		return out;
+		return 0;
 	/* Not one of the exercise's: the resolver says so in the note. */
 	snprintf(out, 16, "%.15s", t);
-	return out;
+	return 0;
 }
 
 /* A response id made from the record itself, when the export has none. */
@@ -1766,9 +1784,10 @@ static int store_record(struct importer *im, const struct source_record *rec,
 	/* District, in the brief's order of trust. */
 	if (m->postcode_field)
 		pin.postcode = value_of(im, rec, im->postcode_field, m->postcode_field);
-	if (m->district_field)
-		ticked = ticked_district(im, value_of(im, rec, im->district_field, m->district_field),
-					 tick);
+	if (m->district_field &&
+	    ticked_district(im, value_of(im, rec, im->district_field, m->district_field), tick,
+			    &ticked) < 0)
+		return -1;
 	pin.event_district = *event_district ? event_district : NULL;
 	pin.ticked_district = ticked;
 	if (postcode_resolve(im->resolver, &pin, &pres, im->e) < 0)
@@ -1981,18 +2000,22 @@ static int valid_channel(const char *c)
 static int fixed_event(struct importer *im)
 {
 	const char *code = im->opt->event;
+	int rc;
 
 	im->fixed_event_id = 0;
 	if (!code)
 		return 0;
 	sqlite3_bind_int64(im->find_event, 1, im->exercise_id);
 	sqlite3_bind_text(im->find_event, 2, code, -1, SQLITE_STATIC);
-	if (sqlite3_step(im->find_event) == SQLITE_ROW) {
+	rc = sqlite3_step(im->find_event);
+	if (rc == SQLITE_ROW) {
 		im->fixed_event_id = sqlite3_column_int64(im->find_event, 0);
 		snprintf(im->fixed_event_district, sizeof im->fixed_event_district, "%s",
 			 (const char *)sqlite3_column_text(im->find_event, 1));
 	}
 	sqlite3_reset(im->find_event);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(im->db, "finding the event", im->e);
 	if (!im->fixed_event_id)
 		return err_set(im->e, EXIT_USAGE, "there is no event '%s' in this exercise: "
 						  "'collector status' lists them", code);

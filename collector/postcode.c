@@ -130,6 +130,7 @@ struct postcode_resolver *postcode_resolver_new(sqlite3 *db, long long exercise_
 {
 	struct postcode_resolver *r = calloc(1, sizeof *r);
 	sqlite3_stmt *st;
+	int rc;
 
 	if (!r) {
 		err_set(e, EXIT_SYSTEM, "out of memory");
@@ -141,9 +142,14 @@ struct postcode_resolver *postcode_resolver_new(sqlite3 *db, long long exercise_
 	if (!(st = db_prepare(db, "SELECT outward_share_threshold FROM exercise WHERE id = ?1", e)))
 		goto fail;
 	sqlite3_bind_int64(st, 1, exercise_id);
-	if (sqlite3_step(st) == SQLITE_ROW)
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
 		r->threshold = sqlite3_column_double(st, 0);
 	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		db_fail(db, "reading the exercise's outward-code threshold", e);
+		goto fail;
+	}
 	if (!(r->full = db_prepare(db, "SELECT district_code FROM postcode WHERE postcode = ?1", e)) ||
 	    !(r->shares = db_prepare(db, "SELECT district_code, share FROM outward_share "
 					 "WHERE outward = ?1 ORDER BY share DESC, district_code", e)) ||

@@ -38,6 +38,16 @@ int db_fail(sqlite3 *db, const char *what, struct err *e)
 {
 	int rc = db ? sqlite3_extended_errcode(db) : SQLITE_ERROR;
 	const char *msg = db ? sqlite3_errmsg(db) : "out of memory";
+	const char *file = db ? sqlite3_db_filename(db, "main") : NULL;
+	const char *base = file ? strrchr(file, '/') : NULL;
+	char named[512];
+
+	/* Which file, unless `what` says already (a disk error names its file). */
+	base = base ? base + 1 : file;
+	if (file && *file && !strstr(what, base)) {
+		snprintf(named, sizeof named, "%s: %s", file, what);
+		what = named;
+	}
 
 	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
 		return err_set(e, EXIT_SYSTEM,
@@ -98,9 +108,11 @@ int db_int(sqlite3 *db, const char *sql, long long dflt, long long *out,
 
 	if (!st)
 		return -1;
+	/* Static: the strings outlive the statement, and a copy could fail to be
+	   made under memory pressure, silently leaving the parameter NULL. */
 	va_start(ap, n);
 	for (int i = 1; i <= n; i++)
-		sqlite3_bind_text(st, i, va_arg(ap, const char *), -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, i, va_arg(ap, const char *), -1, SQLITE_STATIC);
 	va_end(ap);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
