@@ -2100,6 +2100,50 @@ static int bad_record_identity(struct importer *im, const struct source_record *
 	return 0;
 }
 
+/*
+ * dates="auto": one pass over the date column before anything is stored,
+ * so the whole column is read one way (date_column_decide); the file is
+ * refused when that cannot be told, never guessed row by row.
+ */
+static int decide_dates(struct importer *im)
+{
+	struct date_column col = { 0 };
+	struct source src = { 0 };
+	struct source_record rec;
+	struct err rowerr;
+	char tbuf[IMPORT_MAX_VALUE + 1], why[ERR_LINE_LEN];
+	const char *word = NULL;
+	int rc, ok = -1;
+
+	if (im->dates != DATE_AUTO || !im->m->submitted_field)
+		return 0;
+	if (open_source(im, &src) < 0)
+		return -1;
+	err_init(&rowerr);
+	while ((rc = source_next(&src, &rec, &rowerr)) != SOURCE_EOF) {
+		if (rc == SOURCE_FATAL) {
+			ok = 0; /* the import's own pass says why */
+			goto out;
+		}
+		err_init(&rowerr);
+		if (rc != SOURCE_RECORD)
+			continue;
+		word = rec.place_word;
+		date_column_note(&col, trim(value_of(im, &rec, index_of(&rec, im->m->submitted_field),
+						     im->m->submitted_field), tbuf, sizeof tbuf),
+				 rec.place);
+	}
+	if (date_column_decide(&col, word ? word : "record", &im->dates, why, sizeof why) < 0) {
+		err_set(im->e, EXIT_DATA, "%s: column '%.80s': %s", im->path,
+			im->m->submitted_field, why);
+		goto out;
+	}
+	ok = 0;
+out:
+	source_free(&src);
+	return ok;
+}
+
 static int run(struct importer *im, struct source *src)
 {
 	struct response_build b = { 0 };
@@ -2200,7 +2244,7 @@ int import_file(sqlite3 *db, long long exercise_id, const struct mapping *m, con
 	}
 	if (opt->threshold > 0)
 		postcode_resolver_set_threshold(im.resolver, opt->threshold);
-	if (open_source(&im, &src) < 0)
+	if (decide_dates(&im) < 0 || open_source(&im, &src) < 0)
 		goto out;
 	/*
 	 * Foreign keys are not checked inside the import's transaction: checking
