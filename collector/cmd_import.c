@@ -157,6 +157,11 @@ int cmd_import(int argc, char **argv)
 		if (st.erased)
 			printf("  %ld skipped: erased earlier at the respondent's request "
 			       "(see 'collector erase')\n", st.erased);
+		if (st.outside)
+			printf("  %ld dated outside the exercise's opening and closing dates: kept and "
+			       "flagged ('analyser counts --within-dates' leaves them out; "
+			       "<submitted outside=\"reject\"> in the mapping rejects them)\n",
+			       st.outside);
 		print_districts(&st);
 		import_stats_free(&st);
 		if (st.rejected && rc == EXIT_OK)

@@ -64,4 +64,37 @@ expect_rc "mixed column" 1
 expect_err "mixed column" "mix.csv: column 'Submitted': the dates mix day-first and month-first: line 2 ('13/06/2019') reads only as dd/mm/yyyy, line 4 ('06/14/2019') only as mm/dd/yyyy"
 expect_eq "mixed column: nothing stored" "$(sqlite3 "$DB" "SELECT count(*) FROM response WHERE external_id LIKE 'mix:%'")" 0
 
+# --- dates outside the exercise (2019-06-03 to 2019-08-25) ----------------------
+# Kept and flagged by default: a 2021 date and LimeSurvey's 1980 placeholder.
+mapping "$TMP/out.map.xml"
+printf '%s\nE1,2019-06-10,Kind\nE2,2021-06-10,Quick\nE3,1980-01-01 00:00:00,Fine\nE4,2019-08-25 23:59,Late\nE5,,Undated\n' "$HEAD" >"$TMP/out.csv"
+run "$COLLECTOR" import "$DB" "$TMP/out.csv" --map "$TMP/out.map.xml" -q
+expect_rc "outside, kept" 0
+expect_out "outside, kept" "5 imported, 0 rejected"
+expect_out "outside, kept" "2 dated outside the exercise's opening and closing dates: kept and flagged"
+expect_eq "outside, flagged" "$(sqlite3 "$DB" "SELECT group_concat(external_id, ' ') FROM (SELECT external_id FROM response WHERE outside_dates = 1 ORDER BY external_id)")" "out:E2 out:E3"
+
+# outside="reject": rejected with the rule, the rest imported.
+mapping "$TMP/rej.map.xml" 'outside="reject"'
+sed 's/^E/F/' "$TMP/out.csv" >"$TMP/rej.csv"
+run "$COLLECTOR" import "$DB" "$TMP/rej.csv" --map "$TMP/rej.map.xml" -q
+expect_rc "outside, rejected" 1
+expect_out "outside, rejected" "5 read, 3 imported, 2 rejected"
+expect_err "outside, rejected" "rej.csv:3: column 'Submitted': the date is outside the exercise's 2019-06-03 to 2019-08-25 and the mapping says outside=\"reject\""
+expect_err "outside, rejected" "rej.csv:4: column 'Submitted'"
+expect_eq "outside, rejected: none flagged" "$(sqlite3 "$DB" "SELECT count(*) FROM response WHERE external_id LIKE 'rej:%' AND outside_dates = 1")" 0
+
+# counts --within-dates leaves the flagged responses out.
+
+# counts --within-dates leaves the flagged responses out; published formats refuse it.
+run "$ANALYSER" tag "$DB" "$S/rules/twb-2019.rules.xml"
+expect_rc "tag" 0
+respondents() { "$ANALYSER" counts "$DB" --by channel "$@" | awk '/^Respondents/ { print $2 }'; }
+all=$(sqlite3 "$DB" "SELECT count(*) FROM response WHERE channel = 'online'")
+expect_eq "counts: every response" "$(respondents)" "$all"
+expect_eq "counts --within-dates: the flagged two left out" "$(respondents --within-dates)" "$((all - 2))"
+run "$ANALYSER" counts "$DB" --within-dates --format csv
+expect_rc "counts --within-dates --format csv" 2
+expect_err "counts --within-dates --format csv" "--within-dates is for the table"
+
 finish
