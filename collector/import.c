@@ -2211,7 +2211,9 @@ static int run(struct importer *im, struct source *src)
 	struct err rowerr;
 	int rc, ok = -1;
 
-	progress_start(&prog, im->opt->progress, im->path, 0);
+	/* Percent and time left where the reader can say how far into the file it is. */
+	progress_start(&prog, im->opt->progress, im->path,
+		       source_bytes(src) >= 0 ? file_size(im->path) : 0);
 	err_init(&rowerr);
 	while ((rc = source_next(src, &rec, &rowerr)) != SOURCE_EOF) {
 		im->stats->read++;
@@ -2253,7 +2255,7 @@ static int run(struct importer *im, struct source *src)
 		if (rc < 0)
 			goto out;
 		if ((im->stats->read & 0xfff) == 0)
-			progress_update(&prog, im->stats->read, 0);
+			progress_update(&prog, im->stats->read, source_bytes(src));
 	}
 	ok = 0;
 out:
