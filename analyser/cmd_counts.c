@@ -17,7 +17,7 @@ static const char usage[] =
 	"usage: analyser counts DB [--by DIM[,DIM]] [--theme CODE] [--level 1|2]\n"
 	"                          [--percent] [--format table|csv|json|xml]\n"
 	"                          [--suppress | --no-suppress] [--threshold N] [--rounding N]\n"
-	"                          [--output FILE] [--exercise CODE]\n"
+	"                          [--output FILE] [--exercise CODE] [--within-dates]\n"
 	"\n"
 	"Counts the respondents who mentioned each theme (sub-themes indented\n"
 	"under their parent, and counted toward it), with totals, a row for any\n"
@@ -53,6 +53,8 @@ static const char usage[] =
 	"  --rounding N      round shown counts to the nearest N (default 5; 1: exact)\n"
 	"  --output FILE     write to FILE (created readable only by you)\n"
 	"  --exercise CODE   which exercise, when the database holds several\n"
+	"  --within-dates    table: leave out responses dated outside the exercise's\n"
+	"                    opening and closing dates (the import flags them)\n"
 	"  -h, --help        show this help\n"
 	"\n"
 	"Examples:\n"
@@ -63,7 +65,7 @@ static const char usage[] =
 int cmd_counts(int argc, char **argv)
 {
 	enum { O_PERCENT = 256, O_LEVEL, O_EXERCISE, O_BY, O_THEME, O_FORMAT, O_SUPPRESS,
-	       O_NO_SUPPRESS, O_THRESHOLD, O_ROUNDING, O_OUTPUT };
+	       O_NO_SUPPRESS, O_THRESHOLD, O_ROUNDING, O_OUTPUT, O_WITHIN };
 	static const struct option longopts[] = {
 		{ "percent", no_argument, NULL, O_PERCENT },
 		{ "level", required_argument, NULL, O_LEVEL },
@@ -76,6 +78,7 @@ int cmd_counts(int argc, char **argv)
 		{ "threshold", required_argument, NULL, O_THRESHOLD },
 		{ "rounding", required_argument, NULL, O_ROUNDING },
 		{ "output", required_argument, NULL, O_OUTPUT },
+		{ "within-dates", no_argument, NULL, O_WITHIN },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -85,7 +88,7 @@ int cmd_counts(int argc, char **argv)
 	const char *code = NULL, *by = NULL, *output = NULL;
 	struct count_cube *cube = NULL;
 	struct out_file of = { 0 };
-	int c, suppress = -1;
+	int c, suppress = -1, within = 0;
 	struct err e;
 	sqlite3 *db;
 	long long ex;
@@ -140,6 +143,9 @@ int cmd_counts(int argc, char **argv)
 		case O_OUTPUT:
 			output = optarg;
 			break;
+		case O_WITHIN:
+			within = 1;
+			break;
 		case 'h':
 			return cmd_help(usage);
 		default:
@@ -160,13 +166,18 @@ int cmd_counts(int argc, char **argv)
 	if (o.percent && o.format != COUNT_TABLE)
 		return cmd_usage_error(usage, "--percent is for the table: csv, json and xml "
 				       "always carry the percentage");
+	/* Published beside counts of every response, the difference would show small numbers. */
+	if (within && o.format != COUNT_TABLE)
+		return cmd_usage_error(usage, "--within-dates is for the table: to leave responses "
+				       "dated outside the exercise out of what is published, import "
+				       "with <submitted outside=\"reject\"> in the mapping");
 	err_init(&e);
 	if (!(db = cmd_open_publisher(argv[optind], o.suppress && o.format != COUNT_TABLE, &e)))
 		return err_print(&e, cmd_progname);
 	/* Published numbers are hidden alike in everything published from this data. */
 	if (db_pick_exercise(db, code, &ex, &e) == 0 &&
 	    (!o.suppress || o.format == COUNT_TABLE || (o.ledger = ledger_open(db, ex, &rule, &e))) &&
-	    (cube = counts_build(db, ex, by, &e))) {
+	    (cube = counts_build_within(db, ex, by, within, &e))) {
 		FILE *out = stdout;
 		struct err stale;
 

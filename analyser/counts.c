@@ -750,8 +750,9 @@ static int read_respondents(sqlite3 *db, long long ex, const struct count_cube *
 	}
 	/* The covering index response_counts gives these in id order. */
 	snprintf(sql, sizeof sql, "SELECT tally_count_row(%s, %s, %s, %s, %s) FROM response "
-		 "WHERE exercise_id = ?1 AND (entry_status = 'accepted' OR entry_status = 'verified')",
-		 col[0], col[1], col[2], col[3], col[4]);
+		 "WHERE exercise_id = ?1 AND (entry_status = 'accepted' OR entry_status = 'verified')%s",
+		 col[0], col[1], col[2], col[3], col[4],
+		 c->within_dates ? " AND outside_dates = 0" : "");
 	if ((rc = run_pass(db, sql, ex, resp_row, RC_N, &p, &p.oom, "reading the responses", e)) == 0 &&
 	    p.unordered && (rc = resp_sort(c, m, r)) < 0)
 		err_set(e, EXIT_SYSTEM, "out of memory");
@@ -1137,6 +1138,12 @@ static int theme_index(const struct count_cube *c, const long long *ids, long lo
 
 struct count_cube *counts_build(sqlite3 *db, long long ex, const char *by, struct err *e)
 {
+	return counts_build_within(db, ex, by, 0, e);
+}
+
+struct count_cube *counts_build_within(sqlite3 *db, long long ex, const char *by,
+				       int within_dates, struct err *e)
+{
 	struct count_cube *c = calloc(1, sizeof *c);
 	struct dim_map m[2] = { { 0 }, { 0 } };
 	struct respondents r = { 0 };
@@ -1154,6 +1161,7 @@ struct count_cube *counts_build(sqlite3 *db, long long ex, const char *by, struc
 		err_set(e, EXIT_SYSTEM, "out of memory");
 		goto fail;
 	}
+	c->within_dates = within_dates;
 	/*
 	 * One read transaction, so that every pass sees the same responses and
 	 * tags, unless the caller's reading holds one already.

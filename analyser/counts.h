@@ -67,6 +67,7 @@ struct count_cube {
 	size_t ndims;              /* 1 or 2 */
 	long *cells;               /* (nthemes+1) x (n0+1) x (n1+1) */
 	long *base;                /* respondents per (v0, v1): (n0+1) x (n1+1) */
+	int within_dates;          /* responses dated outside the exercise left out */
 };
 
 /* The names --by takes besides demographic question codes. */
@@ -79,6 +80,11 @@ extern const char *const count_dim_names[];
  * dimension or more than two (EXIT_USAGE), a database error (EXIT_SYSTEM).
  */
 struct count_cube *counts_build(sqlite3 *db, long long ex, const char *by, struct err *e);
+
+/* As counts_build(); with `within_dates`, responses the import flagged as dated
+   outside the exercise's opens..closes are left out of every count. */
+struct count_cube *counts_build_within(sqlite3 *db, long long ex, const char *by,
+				       int within_dates, struct err *e);
 
 void count_cube_free(struct count_cube *c);
 

@@ -38,7 +38,8 @@ static const char usage[] =
 	"  --threshold SHARE     decisive outward-code share, 0.5 to 1\n"
 	"  --exercise CODE       which exercise, when the database holds several\n"
 	"  --strict              refuse a file with any rejected row\n"
-	"  -q, --quiet           no progress line\n"
+	"  -q, --quiet           no progress line (on a terminal it shows rows, rows a\n"
+	"                        second and, for CSV, percent done and time left)\n"
 	"  -h, --help            show this help\n"
 	"\n"
 	"Exit status: 0 everything imported; 1 some rows were rejected (the rest\n"
@@ -157,6 +158,11 @@ int cmd_import(int argc, char **argv)
 		if (st.erased)
 			printf("  %ld skipped: erased earlier at the respondent's request "
 			       "(see 'collector erase')\n", st.erased);
+		if (st.outside)
+			printf("  %ld dated outside the exercise's opening and closing dates: kept and "
+			       "flagged ('analyser counts --within-dates' leaves them out; "
+			       "<submitted outside=\"reject\"> in the mapping rejects them)\n",
+			       st.outside);
 		print_districts(&st);
 		import_stats_free(&st);
 		if (st.rejected && rc == EXIT_OK)

@@ -287,8 +287,9 @@ int date_parse(const char *s, enum date_style style, char out[DATE_ISO_MAX])
 	case DATE_EXCEL:
 		return parse_excel(s, out);
 	case DATE_AUTO:
+	case DATE_AUTO_MDY:
 	default:
-		if (parse_iso(s, out) == 0 || parse_slashed(s, 1, out) == 0 ||
+		if (parse_iso(s, out) == 0 || parse_slashed(s, style != DATE_AUTO_MDY, out) == 0 ||
 		    parse_excel(s, out) == 0)
 			return 0;
 		/* 2019/06/05 10:11:12 (Google Forms in some locales) */
@@ -302,4 +303,53 @@ int date_parse(const char *s, enum date_style style, char out[DATE_ISO_MAX])
 		}
 		return -1;
 	}
+}
+
+/* Keeps the first example of a kind: its place and (a bounded copy of) its value. */
+static void keep_example(long *count, long *place, char eg[DATE_ISO_MAX], const char *s, long at)
+{
+	if ((*count)++ == 0) {
+		*place = at;
+		snprintf(eg, DATE_ISO_MAX, "%s", s);
+	}
+}
+
+void date_column_note(struct date_column *c, const char *s, long place)
+{
+	char dmy[DATE_ISO_MAX], mdy[DATE_ISO_MAX];
+	int d, m;
+
+	while (*s == ' ')
+		s++;
+	d = parse_slashed(s, 1, dmy) == 0;
+	m = parse_slashed(s, 0, mdy) == 0;
+	if (d && m) {
+		if (strcmp(dmy, mdy)) /* 06/06/2019 is the same day either way */
+			keep_example(&c->ambiguous, &c->amb_place, c->amb_eg, s, place);
+	} else if (d) {
+		keep_example(&c->dmy_only, &c->dmy_place, c->dmy_eg, s, place);
+	} else if (m) {
+		keep_example(&c->mdy_only, &c->mdy_place, c->mdy_eg, s, place);
+	}
+}
+
+int date_column_decide(const struct date_column *c, const char *word, enum date_style *style,
+		       char *why, size_t cap)
+{
+	if (c->dmy_only && c->mdy_only) {
+		snprintf(why, cap, "the dates mix day-first and month-first: %s %ld ('%s') reads "
+				   "only as dd/mm/yyyy, %s %ld ('%s') only as mm/dd/yyyy; give dates= "
+				   "in the mapping and fix the others",
+			 word, c->dmy_place, c->dmy_eg, word, c->mdy_place, c->mdy_eg);
+		return -1;
+	}
+	if (c->ambiguous && !c->dmy_only && !c->mdy_only) {
+		snprintf(why, cap, "no date tells day from month: %ld dates read as two different "
+				   "days (first %s %ld, '%s'); say dates=\"dd/mm/yyyy\" or "
+				   "dates=\"mm/dd/yyyy\" in the mapping",
+			 c->ambiguous, word, c->amb_place, c->amb_eg);
+		return -1;
+	}
+	*style = c->mdy_only ? DATE_AUTO_MDY : DATE_AUTO;
+	return 0;
 }

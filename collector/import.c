@@ -463,6 +463,7 @@ struct importer {
 	const char *channel;
 	const char *form;
 	enum date_style dates;
+	char opens[16], closes[16]; /* the exercise's dates, ISO */
 	long long batch_id;
 	long long fixed_event_id;   /* --event */
 	char fixed_event_district[16];
@@ -1715,6 +1716,56 @@ void import_stats_free(struct import_stats *stats)
 	stats->ndistricts = 0;
 }
 
+/* Is the ISO date (and time) `date` before the exercise opens or after it closes? */
+static int outside_dates(const struct importer *im, const char *date)
+{
+	return strncmp(date, im->opens, 10) < 0 || strncmp(date, im->closes, 10) > 0;
+}
+
+/*
+ * Flags this import's responses dated outside the exercise's dates (kept,
+ * so nothing is lost; counts can leave them out) and counts them.
+ */
+static int flag_outside(struct importer *im)
+{
+	sqlite3_stmt *st = db_prepare(im->db,
+		"UPDATE response SET outside_dates = 1 WHERE batch_id = ?1 AND submitted_at <> '' "
+		"AND (substr(submitted_at, 1, 10) < ?2 OR substr(submitted_at, 1, 10) > ?3)", im->e);
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, im->batch_id);
+	sqlite3_bind_text(st, 2, im->opens, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, im->closes, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(im->db, "flagging dates outside the exercise", im->e);
+	im->stats->outside = sqlite3_changes(im->db);
+	return 0;
+}
+
+/* The exercise's opening and closing dates, for outside_dates(). */
+static int exercise_dates(struct importer *im)
+{
+	sqlite3_stmt *st = db_prepare(im->db, "SELECT opens, closes FROM exercise WHERE id = ?1",
+				      im->e);
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, im->exercise_id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		snprintf(im->opens, sizeof im->opens, "%s", (const char *)sqlite3_column_text(st, 0));
+		snprintf(im->closes, sizeof im->closes, "%s", (const char *)sqlite3_column_text(st, 1));
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return db_fail(im->db, "reading the exercise's dates", im->e);
+	return 0;
+}
+
 /* A record whose identity is new: a response, or a reject. 1, 0 or -1 on failure. */
 static int store_record(struct importer *im, const struct source_record *rec,
 			struct response_build *b, const char *ext, const char *serial)
@@ -1772,6 +1823,12 @@ static int store_record(struct importer *im, const struct source_record *rec,
 			snprintf(why, sizeof why, "column '%.80s': the value is not a date the mapping "
 						  "reads (dates=\"%s\")",
 				 m->submitted_field, m->dates);
+			return reject(im, rec, why) < 0 ? -1 : 0;
+		}
+		if (*v && m->reject_outside && outside_dates(im, date)) {
+			snprintf(why, sizeof why, "column '%.80s': the date is outside the exercise's "
+						  "%s to %s and the mapping says outside=\"reject\"",
+				 m->submitted_field, im->opens, im->closes);
 			return reject(im, rec, why) < 0 ? -1 : 0;
 		}
 	}
@@ -2042,6 +2099,8 @@ static int settle(struct importer *im)
 	if (strcmp(im->form, "standard") && strcmp(im->form, "easy-read"))
 		return err_set(im->e, EXIT_USAGE, "unknown form '%s' (standard, easy-read)", im->form);
 	im->dates = date_style_named(im->m->dates);
+	if (exercise_dates(im) < 0)
+		return -1;
 	/* A LimeSurvey export lists its columns in <fields>: a header like CSV's. */
 	im->fixed_names = !strcmp(f, "csv") || !strcmp(f, "xlsx") || !strcmp(f, "limesurvey");
 	return fixed_event(im);
@@ -2123,6 +2182,50 @@ static int bad_record_identity(struct importer *im, const struct source_record *
 	return 0;
 }
 
+/*
+ * dates="auto": one pass over the date column before anything is stored,
+ * so the whole column is read one way (date_column_decide); the file is
+ * refused when that cannot be told, never guessed row by row.
+ */
+static int decide_dates(struct importer *im)
+{
+	struct date_column col = { 0 };
+	struct source src = { 0 };
+	struct source_record rec;
+	struct err rowerr;
+	char tbuf[IMPORT_MAX_VALUE + 1], why[ERR_LINE_LEN];
+	const char *word = NULL;
+	int rc, ok = -1;
+
+	if (im->dates != DATE_AUTO || !im->m->submitted_field)
+		return 0;
+	if (open_source(im, &src) < 0)
+		return -1;
+	err_init(&rowerr);
+	while ((rc = source_next(&src, &rec, &rowerr)) != SOURCE_EOF) {
+		if (rc == SOURCE_FATAL) {
+			ok = 0; /* the import's own pass says why */
+			goto out;
+		}
+		err_init(&rowerr);
+		if (rc != SOURCE_RECORD)
+			continue;
+		word = rec.place_word;
+		date_column_note(&col, trim(value_of(im, &rec, index_of(&rec, im->m->submitted_field),
+						     im->m->submitted_field), tbuf, sizeof tbuf),
+				 rec.place);
+	}
+	if (date_column_decide(&col, word ? word : "record", &im->dates, why, sizeof why) < 0) {
+		err_set(im->e, EXIT_DATA, "%s: column '%.80s': %s", im->path,
+			im->m->submitted_field, why);
+		goto out;
+	}
+	ok = 0;
+out:
+	source_free(&src);
+	return ok;
+}
+
 static int run(struct importer *im, struct source *src)
 {
 	struct response_build b = { 0 };
@@ -2131,7 +2234,9 @@ static int run(struct importer *im, struct source *src)
 	struct err rowerr;
 	int rc, ok = -1;
 
-	progress_start(&prog, im->opt->progress, im->path, 0);
+	/* Percent and time left where the reader can say how far into the file it is. */
+	progress_start(&prog, im->opt->progress, im->path,
+		       source_bytes(src) >= 0 ? file_size(im->path) : 0);
 	err_init(&rowerr);
 	while ((rc = source_next(src, &rec, &rowerr)) != SOURCE_EOF) {
 		im->stats->read++;
@@ -2173,7 +2278,7 @@ static int run(struct importer *im, struct source *src)
 		if (rc < 0)
 			goto out;
 		if ((im->stats->read & 0xfff) == 0)
-			progress_update(&prog, im->stats->read, 0);
+			progress_update(&prog, im->stats->read, source_bytes(src));
 	}
 	ok = 0;
 out:
@@ -2223,7 +2328,7 @@ int import_file(sqlite3 *db, long long exercise_id, const struct mapping *m, con
 	}
 	if (opt->threshold > 0)
 		postcode_resolver_set_threshold(im.resolver, opt->threshold);
-	if (open_source(&im, &src) < 0)
+	if (decide_dates(&im) < 0 || open_source(&im, &src) < 0)
 		goto out;
 	/*
 	 * Foreign keys are not checked inside the import's transaction: checking
@@ -2253,7 +2358,8 @@ int import_file(sqlite3 *db, long long exercise_id, const struct mapping *m, con
 			path, stats->rejected);
 		goto out;
 	}
-	if (district_summary(&im) < 0 || finish_batch(&im) < 0 || db_commit(db, e) < 0)
+	if (flag_outside(&im) < 0 || district_summary(&im) < 0 || finish_batch(&im) < 0 ||
+	    db_commit(db, e) < 0)
 		goto out;
 	in_tx = 0;
 	warn_unmapped(&im);

@@ -51,6 +51,7 @@ struct import_stats {
 	long rejected;
 	long duplicates;          /* already in the database */
 	long erased;              /* erased earlier at the respondent's request: skipped */
+	long outside;             /* kept, dated outside the exercise's opens..closes: flagged */
 	int already;              /* the whole file was imported before with this mapping */
 	long long batch_id;       /* of this import, or of the earlier one when `already` */
 	/* The accepted responses by district: named districts by name, then

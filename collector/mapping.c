@@ -114,6 +114,10 @@ static void read_mapping(struct parse *p, struct mapping *m, xmlNodePtr root)
 			}
 		} else if (xmlsafe_is(c, "submitted")) {
 			m->submitted_field = attr(p, c, "field");
+			if ((v = attr(p, c, "outside"))) {
+				m->reject_outside = !strcmp(v, "reject");
+				free(v);
+			}
 		} else if (xmlsafe_is(c, "postcode")) {
 			m->postcode_field = attr(p, c, "field");
 		} else if (xmlsafe_is(c, "district")) {

@@ -50,6 +50,9 @@ struct mapping {
 	char *id_prefix;            /* may be NULL: the format */
 	char *submitted_field, *postcode_field, *district_field, *event_field, *serial_field;
 	char *officer_field;        /* who typed a paper form in, may be NULL */
+	int reject_outside;         /* <submitted outside="reject">: a date outside the
+				       exercise's opens..closes rejects the record; by
+				       default it is kept and flagged */
 	struct map_value *district_values;
 	size_t ndistrict_values;
 	struct map_question *questions;

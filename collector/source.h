@@ -39,6 +39,7 @@ enum source_status {
 struct source_ops {
 	int (*next)(void *state, struct source_record *rec, struct err *e);
 	void (*free)(void *state);
+	long long (*bytes)(void *state); /* bytes of the file read so far; NULL: unknown */
 };
 
 struct source {
@@ -51,6 +52,12 @@ struct source {
 static inline int source_next(struct source *s, struct source_record *rec, struct err *e)
 {
 	return s->ops->next(s->state, rec, e);
+}
+
+/* Bytes of the file read so far, for progress; -1 when the format cannot tell. */
+static inline long long source_bytes(struct source *s)
+{
+	return s->ops->bytes ? s->ops->bytes(s->state) : -1;
 }
 
 /* Frees the source's state; a source with no state is fine. */

@@ -77,7 +77,12 @@ static int csv_source_next(void *state, struct source_record *rec, struct err *e
 	return SOURCE_RECORD;
 }
 
-static const struct source_ops csv_ops = { csv_source_next, csv_source_free };
+static long long csv_source_bytes(void *state)
+{
+	return (long long)csv_bytes_read(((struct csv_source *)state)->r);
+}
+
+static const struct source_ops csv_ops = { csv_source_next, csv_source_free, csv_source_bytes };
 
 static char *trimmed(const char *s)
 {

@@ -983,7 +983,7 @@ static void lsr_free(void *state)
 	free(l);
 }
 
-static const struct source_ops lsr_ops = { lsr_next, lsr_free };
+static const struct source_ops lsr_ops = { lsr_next, lsr_free, NULL };
 
 /*
  * The structure next to path when it exists: NAME.lss for NAME.lsr, else

@@ -1006,7 +1006,7 @@ static void xform_free(void *state)
 	free(x);
 }
 
-static const struct source_ops xform_ops = { xform_next, xform_free };
+static const struct source_ops xform_ops = { xform_next, xform_free, NULL };
 
 /*
  * Opens XForm submissions: `path` is one instance file, or a folder whose

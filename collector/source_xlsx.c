@@ -1393,7 +1393,7 @@ static void xlsx_free(void *state)
 	free(x);
 }
 
-static const struct source_ops xlsx_ops = { xlsx_next, xlsx_free };
+static const struct source_ops xlsx_ops = { xlsx_next, xlsx_free, NULL };
 
 /*
  * Opens sheet opt->sheet (NULL: the first in workbook order) of the XLSX

@@ -74,6 +74,47 @@ START_TEST(test_dates)
 }
 END_TEST
 
+/* An "auto" column is read one way, decided from every value in it. */
+START_TEST(test_date_column)
+{
+	struct date_column us = { 0 }, uk = { 0 }, amb = { 0 }, mix = { 0 }, none = { 0 };
+	enum date_style st = DATE_ISO;
+	char why[512], out[DATE_ISO_MAX];
+
+	date_column_note(&us, "06/05/2019 09:00", 2);
+	date_column_note(&us, "06/13/2019", 3);
+	ck_assert_int_eq(date_column_decide(&us, "line", &st, why, sizeof why), 0);
+	ck_assert_int_eq(st, DATE_AUTO_MDY);
+	ck_assert_int_eq(date_parse("06/05/2019 09:00", st, out), 0);
+	ck_assert_str_eq(out, "2019-06-05T09:00:00");
+	ck_assert_int_eq(date_parse("2019-07-01", st, out), 0);
+	ck_assert_str_eq(out, "2019-07-01");
+
+	date_column_note(&uk, "05/06/2019", 2);
+	date_column_note(&uk, "13/06/2019", 3);
+	ck_assert_int_eq(date_column_decide(&uk, "line", &st, why, sizeof why), 0);
+	ck_assert_int_eq(st, DATE_AUTO);
+
+	/* 06/06 is the same day either way: it needs no deciding. */
+	date_column_note(&none, "06/06/2019", 2);
+	date_column_note(&none, "2019-06-07", 3);
+	ck_assert_int_eq(date_column_decide(&none, "line", &st, why, sizeof why), 0);
+	ck_assert_int_eq(st, DATE_AUTO);
+
+	date_column_note(&amb, "05/06/2019", 4);
+	date_column_note(&amb, "07/06/2019", 5);
+	ck_assert_int_eq(date_column_decide(&amb, "row", &st, why, sizeof why), -1);
+	ck_assert_msg(strstr(why, "2 dates read as two different days (first row 4, '05/06/2019')"),
+		      "%s", why);
+
+	date_column_note(&mix, "13/06/2019", 2);
+	date_column_note(&mix, "06/14/2019", 7);
+	ck_assert_int_eq(date_column_decide(&mix, "line", &st, why, sizeof why), -1);
+	ck_assert_msg(strstr(why, "line 2 ('13/06/2019') reads only as dd/mm/yyyy, line 7 "
+				  "('06/14/2019') only as mm/dd/yyyy"), "%s", why);
+}
+END_TEST
+
 /* ---- mappings ------------------------------------------------------------ */
 
 static const struct {
@@ -484,6 +525,7 @@ static Suite *import_suite(void)
 	TCase *tc = tcase_create("import");
 
 	tcase_add_loop_test(tc, test_dates, 0, sizeof dates / sizeof dates[0]);
+	tcase_add_test(tc, test_date_column);
 	tcase_add_loop_test(tc, test_bad_mappings, 0, sizeof bad_maps / sizeof bad_maps[0]);
 	tcase_add_test(tc, test_mapping_reads);
 	tcase_add_loop_test(tc, test_holds_field, 0, sizeof fields / sizeof fields[0]);
