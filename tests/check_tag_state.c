@@ -149,6 +149,34 @@ START_TEST(edited_after_tagging)
 }
 END_TEST
 
+/* Erasing the newest response frees the largest answer ids; SQLite hands
+   them to the next answers stored, which the rule set must not count as
+   read (schema: the mark comes down with a deleted largest id). */
+START_TEST(newest_erased_then_imported)
+{
+	sqlite3 *db = fixture();
+	int tagged = 0;
+
+	tag(db);
+	test_exec(db, "DELETE FROM answer WHERE response_id = 10; DELETE FROM response WHERE id = 10;"
+		      "INSERT INTO response (id, exercise_id, channel, form_variant, recorded_at) "
+		      "VALUES (11, 1, 'paper', 'standard', '2019-06-11');"
+		      "INSERT INTO answer (response_id, question_id, value) VALUES "
+		      "(11, 1, 'parking again')");
+	/* The new answer took an id the erased one had. */
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM answer WHERE id <= 20 AND "
+				      "response_id = 11"), 1);
+	ck_assert_int_eq(unread(db, &tagged), 1);
+	/* Tagging again reads it, and only it. */
+	tag(db);
+	ck_assert_int_eq(unread(db, &tagged), 0);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM tag t JOIN answer a ON "
+				      "a.id = t.answer_id WHERE a.response_id = 11"), 1);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM tag"), 10);
+	sqlite3_close(db);
+}
+END_TEST
+
 /* Another exercise's answers are not this one's business. */
 START_TEST(other_exercise)
 {
@@ -176,6 +204,7 @@ static Suite *tag_state_suite(void)
 	tcase_add_test(tc, current_after_tagging);
 	tcase_add_test(tc, imported_after_tagging);
 	tcase_add_test(tc, edited_after_tagging);
+	tcase_add_test(tc, newest_erased_then_imported);
 	tcase_add_test(tc, other_exercise);
 	suite_add_tcase(s, tc);
 	return s;
