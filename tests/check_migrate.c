@@ -98,6 +98,10 @@ static void plant(sqlite3 *db, int after, int upto)
 		test_exec(db, "INSERT INTO publication_table (id, exercise_id, snapshot, signature, "
 			      "nrows, ncols, published_at) VALUES (1, 1, 's', 'x', 0, 0, 'now');"
 			      "INSERT INTO publication_cell VALUES (1, 0, 0, 'KIND', '', 5)");
+	if (after < 14 && upto >= 14)
+		test_exec(db, "INSERT INTO response_edit (exercise_id, old_external_id, "
+			      "new_external_id, batch_id, replaced_response_id, edited_at) VALUES "
+			      "(1, 'kobo:uuid:a', 'kobo:uuid:b', NULL, 99, 'now')");
 }
 
 START_TEST(test_versions_are_numbered)
