@@ -161,4 +161,29 @@ expect_eq "again: people" "$(q 'SELECT count(*) FROM response')" 4
 expect_eq "again: answers" "$(q 'SELECT count(*) FROM answer')" "$answers"
 check_cells "again"
 
+# Erasure: by the id the person first had, of a submission edited since;
+# the rejected copy of that first version goes too, and no edit of the
+# erased response brings it back.
+DB=$TMP/erase.db
+"$COLLECTOR" init "$DB" "$S/exercise-2019.xml" >/dev/null
+mkdir -p "$TMP/bad-a"
+sed 's/<event>RS-BUR-1</<event>RS-NOWHERE-9</' "$F/first/a-original.xml" >"$TMP/bad-a/a.xml"
+run "$COLLECTOR" import "$DB" "$TMP/bad-a" "${MAP[@]}"
+expect_eq "erase: a rejected" "$(q "SELECT count(*) FROM reject WHERE response_key = 'kobo:$A'")" 1
+run "$COLLECTOR" import "$DB" "$F/second" "${MAP[@]}"
+[ -n "$(rid "$B")" ] && ok "erase: b, whose earlier version was rejected, stored" || fail "erase: b not stored"
+"$COLLECTOR" import "$DB" "$F/third" "${MAP[@]}" >/dev/null
+[ -n "$(rid "$D")" ] && ok "erase: d in b's place" || fail "erase: d not stored"
+people=$(q 'SELECT count(*) FROM response')
+run "$COLLECTOR" erase "$DB" --external-id "$A" --by "DPO" --reason "test" --yes
+expect_rc "erase by the first id" 0
+expect_eq "erase: d went" "$(q "SELECT count(*) FROM response WHERE external_id = 'kobo:$D'")" 0
+expect_eq "erase: people left" "$(q 'SELECT count(*) FROM response')" "$((people - 1))"
+expect_eq "erase: the rejected first version went" "$(q "SELECT count(*) FROM reject WHERE response_key = 'kobo:$A'")" 0
+mkdir -p "$TMP/edit-of-erased"
+sed -e "s/$D/$(iid 12)/" -e "s/$C/$D/" "$F/third/d-edit-of-c.xml" >"$TMP/edit-of-erased/e.xml"
+run "$COLLECTOR" import "$DB" "$TMP/edit-of-erased" "${MAP[@]}"
+expect_out "erase: an edit of the erased d" "1 skipped: erased earlier"
+expect_eq "erase: not brought back" "$(q 'SELECT count(*) FROM response')" "$((people - 1))"
+
 finish
