@@ -1929,7 +1929,8 @@ out:
 
 /*
  * Where the earlier version of the edit `ext` is: following the file's
- * edits back, and edits imported earlier forward, until a response (its
+ * edits back, edits imported earlier forward and rejected edits back (their
+ * step is kept: see import_record_keyed()), until a response (its
  * id into *target, the version into `target_ext`) or an erasure is met.
  * Fills path[] with the indexes of this file's links followed (*npath).
  * 0 (*target 0 when no earlier version is in the database), 1 when an
@@ -1958,7 +1959,7 @@ static int edit_target(struct importer *im, const char *ext, long long *target,
 				if (found == 1) {
 					*target = sqlite3_column_int64(st, 1);
 					snprintf(target_ext, 320, "%s", cur);
-				} else if (found == 3) {
+				} else if (found == 3 || found == 4) {
 					const char *next = (const char *)sqlite3_column_text(st, 2);
 
 					snprintf(cur, sizeof cur, "%s", next ? next : "");
@@ -1969,8 +1970,10 @@ static int edit_target(struct importer *im, const char *ext, long long *target,
 				return db_fail(im->db, "importing", im->e);
 			if (found == 1 || found == 2)
 				return found == 2;
-			if (found == 3)
-				continue; /* an edit imported earlier replaced it: on to that one */
+			/* 3: an edit imported earlier replaced it: on to that one. 4: it
+			   was a rejected edit: back to the version it replaces. */
+			if (found == 3 || found == 4)
+				continue;
 		}
 		if (!(k = keyset_get(&im->edit_new, cur)))
 			return 0;
@@ -2016,8 +2019,9 @@ static int drop_replaced(struct importer *im, long long id)
 
 /*
  * Records the edits followed to reach the stored response `ext` (one row
- * per version, ids only) and, when an earlier version was a response,
- * deletes it. 0 or -1.
+ * per version, ids only) and, when an earlier version was a response
+ * (`target`, 0 for none), deletes it. A rejected edit records its own step
+ * only (npath 1, target 0). 0 or -1.
  */
 static int record_edit(struct importer *im, long long target, const char *target_ext,
 		       const long *path, int npath)
@@ -2028,9 +2032,14 @@ static int record_edit(struct importer *im, long long target, const char *target
 	if (target && drop_replaced(im, target) < 0)
 		return -1;
 	if (!(st = db_prepare(im->db,
-			      "INSERT OR IGNORE INTO response_edit (exercise_id, old_external_id, "
+			      "INSERT INTO response_edit (exercise_id, old_external_id, "
 			      "new_external_id, batch_id, replaced_response_id, edited_at) VALUES "
-			      "(?1, ?2, ?3, ?4, ?5, ?6)",
+			      "(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (exercise_id, old_external_id) "
+			      /* the same edit, rejected before, now replaces the response */
+			      "DO UPDATE SET batch_id = excluded.batch_id, replaced_response_id = "
+			      "excluded.replaced_response_id, edited_at = excluded.edited_at WHERE "
+			      "excluded.replaced_response_id IS NOT NULL AND "
+			      "new_external_id = excluded.new_external_id",
 			      im->e)))
 		return -1;
 	for (int i = 0; i < npath && rc == SQLITE_DONE; i++) {
@@ -2125,7 +2134,10 @@ static int import_record_keyed(struct importer *im, const struct source_record *
 	}
 	if (rc == 0) {
 		rc = store_record(im, rec, b, ext, serial);
-		if (rc > 0 && npath && record_edit(im, target, target_ext, path, npath) < 0)
+		/* A rejected edit keeps its step (nothing replaced), so that an edit
+		   of it finds the response it would have replaced. */
+		if (rc >= 0 && npath && record_edit(im, rc > 0 ? target : 0, target_ext, path,
+						    rc > 0 ? npath : 1) < 0)
 			return -1;
 	} else if (rc > 0)
 		rc = 0;
@@ -2172,7 +2184,9 @@ static int prepare_all(struct importer *im)
 					 "AND external_id = ?2 UNION ALL SELECT 2, 0, NULL FROM "
 					 "erasure WHERE exercise_id = ?1 AND external_id = ?2 UNION ALL "
 					 "SELECT 3, 0, new_external_id FROM response_edit WHERE "
-					 "exercise_id = ?1 AND old_external_id = ?2 LIMIT 1", im->e);
+					 "exercise_id = ?1 AND old_external_id = ?2 UNION ALL SELECT 4, "
+					 "0, old_external_id FROM response_edit WHERE exercise_id = ?1 "
+					 "AND new_external_id = ?2 LIMIT 1", im->e);
 	im->find_serial = db_prepare(db, "SELECT CASE WHEN batch_id = ?3 THEN 3 ELSE 1 END FROM "
 					 "response WHERE exercise_id = ?1 AND serial = ?2 UNION ALL "
 					 "SELECT 2 FROM erasure WHERE exercise_id = ?1 AND serial = ?2 "

@@ -161,6 +161,39 @@ expect_eq "again: people" "$(q 'SELECT count(*) FROM response')" 4
 expect_eq "again: answers" "$(q 'SELECT count(*) FROM answer')" "$answers"
 check_cells "again"
 
+# A rejected edit in the middle of a chain: a, then b rejected, then c and d.
+# d still takes a's place (one person), and b fixed later is not a second.
+DB=$TMP/middle.db
+"$COLLECTOR" init "$DB" "$S/exercise-2019.xml" >/dev/null
+"$COLLECTOR" import "$DB" "$F/first" "${MAP[@]}" >/dev/null
+old_a=$(rid "$A")
+mkdir -p "$TMP/bad-b"
+sed 's/<event>RS-BUR-1</<event>RS-NOWHERE-9</' "$F/second/b-edit-of-a.xml" >"$TMP/bad-b/b.xml"
+run "$COLLECTOR" import "$DB" "$TMP/bad-b" "${MAP[@]}"
+expect_eq "middle: b rejected" "$(q "SELECT count(*) FROM reject WHERE response_key = 'kobo:$B'")" 1
+expect_eq "middle: a kept meanwhile" "$(rid "$A")" "$old_a"
+run "$COLLECTOR" import "$DB" "$F/third" "${MAP[@]}"
+expect_out "middle: d replaces a through the rejected b" "1 replaced by edits"
+expect_eq "middle: people" "$(q 'SELECT count(*) FROM response')" 3
+expect_eq "middle: a's response went" "$(q "SELECT count(*) FROM response WHERE id = $old_a")" 0
+mkdir -p "$TMP/fixed-b"
+cp "$F/second/b-edit-of-a.xml" "$TMP/fixed-b/"
+run "$COLLECTOR" import "$DB" "$TMP/fixed-b" "${MAP[@]}"
+expect_out "middle: b fixed, older than d" "1 skipped: replaced by a later edit"
+expect_eq "middle: still one person" "$(q 'SELECT count(*) FROM response')" 3
+
+# The rejected edit fixed and imported again replaces a, and says so.
+DB=$TMP/fixed.db
+"$COLLECTOR" init "$DB" "$S/exercise-2019.xml" >/dev/null
+"$COLLECTOR" import "$DB" "$F/first" "${MAP[@]}" >/dev/null
+old_a=$(rid "$A")
+"$COLLECTOR" import "$DB" "$TMP/bad-b" "${MAP[@]}" >/dev/null
+run "$COLLECTOR" import "$DB" "$TMP/fixed-b" "${MAP[@]}"
+expect_out "fixed: b replaces a" "1 replaced by edits"
+expect_eq "fixed: people" "$(q 'SELECT count(*) FROM response')" 3
+expect_eq "fixed: the edit records the response it replaced" \
+	"$(q "SELECT replaced_response_id FROM response_edit WHERE old_external_id = 'kobo:$A'")" "$old_a"
+
 # Erasure: by the id the person first had, of a submission edited since;
 # the rejected copy of that first version goes too, and no edit of the
 # erased response brings it back.
