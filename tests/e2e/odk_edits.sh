@@ -102,6 +102,11 @@ tags_a=$(q "SELECT count(*) FROM tag t JOIN answer a ON a.id = t.answer_id WHERE
 [ "$tags_a" -gt 0 ] && ok "first: a is tagged ($tags_a)" || fail "first: a has no tags to lose"
 run "$COLLECTOR" erase "$DB" --external-id "$XX" --by "DPO" --reason "test" --yes
 expect_rc "erase x" 0
+# Entry state on a: a second copy with a difference waiting (as typed entry leaves it).
+q "UPDATE response SET entry_status = 'differences' WHERE id = $old_a;
+   INSERT INTO entry_copy (response_id, officer, entered_at) VALUES ($old_a, 'JB', 'now');
+   INSERT INTO entry_copy_answer (copy_id, question_id, value) SELECT id, (SELECT id FROM question WHERE code = 'UEC-WELL'), 'x' FROM entry_copy WHERE response_id = $old_a;
+   INSERT INTO entry_difference (response_id, question_id, first_value, second_value, found_at) VALUES ($old_a, (SELECT id FROM question WHERE code = 'UEC-WELL'), 'a', 'b', 'now')"
 
 # Second: b edits a (imported before), y edits the erased x, m edits n (both
 # here, the edit read first), o edits an instance never imported.
@@ -116,6 +121,8 @@ expect_eq "second: a's response went" "$(q "SELECT count(*) FROM response WHERE 
 expect_eq "second: a's answers went" "$(q "SELECT count(*) FROM answer WHERE response_id = $old_a")" 0
 expect_eq "second: a's tags went" "$(q "SELECT count(*) FROM tag WHERE response_id = $old_a OR answer_id NOT IN (SELECT id FROM answer)")" 0
 [ -n "$(rid "$B")" ] && ok "second: b is a's response now" || fail "second: b not stored"
+expect_eq "second: a's entry state went" "$(q "SELECT (SELECT count(*) FROM entry_copy WHERE response_id = $old_a) + (SELECT count(*) FROM entry_difference WHERE response_id = $old_a) + (SELECT count(*) FROM entry_copy_answer WHERE copy_id NOT IN (SELECT id FROM entry_copy))")" 0
+expect_eq "second: b counts as it is" "$(q "SELECT entry_status FROM response WHERE external_id = 'kobo:$B'")" accepted
 expect_eq "second: the edit recorded (which batch, which response)" \
 	"$(q "SELECT count(*) FROM response_edit WHERE old_external_id = 'kobo:$A' AND new_external_id = 'kobo:$B' AND replaced_response_id = $old_a AND batch_id = 2 AND edited_at <> ''")" 1
 expect_eq "second: n, replaced in the same file, not stored" "$(rid "$N1")" ""
