@@ -1887,6 +1887,8 @@ static int edit_add(struct importer *im, const char *old_ext, const char *new_ex
  * followed: it is imported as it stands. Records that cannot be read are
  * left to the import to reject. 0, or -1 with im->e set.
  */
+static int export_mentions(const char *path, const char *word, struct err *e);
+
 static int scan_edits(struct importer *im)
 {
 	struct source src = { 0 };
@@ -1896,6 +1898,9 @@ static int scan_edits(struct importer *im)
 
 	if (!im->m->id_field || strcmp(im->stats->format, "xform"))
 		return 0;
+	/* Reading the bytes costs far less than reading the XML twice. */
+	if ((rc = export_mentions(im->path, "deprecatedID", im->e)) <= 0)
+		return rc;
 	if (open_source(im, &src) < 0)
 		return -1;
 	err_init(&rowerr);
@@ -2565,8 +2570,14 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Adds "name\0sha256\n" of each XML file in `dir` (and one level of subfolders). */
-static int hash_folder(struct sha256_ctx *ctx, const char *dir, int depth, struct err *e)
+/*
+ * Calls fn(arg, path, name) for each XML file in `dir` (and one level of
+ * subfolders), in name order; fn returns 0 to go on, 1 to stop, -1 on
+ * failure (with `e` set). 0, 1 or -1.
+ */
+static int each_xml_file(const char *dir, int depth,
+			 int (*fn)(void *arg, const char *path, const char *name, struct err *e),
+			 void *arg, struct err *e)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
@@ -2595,7 +2606,7 @@ static int hash_folder(struct sha256_ctx *ctx, const char *dir, int depth, struc
 	if (n)
 		qsort(names, n, sizeof *names, by_name);
 	for (size_t i = 0; ok == 0 && i < n; i++) {
-		char full[4096], hex[SHA256_HEX_LEN + 1];
+		char full[4096];
 		struct stat sb;
 		size_t len = strlen(names[i]);
 
@@ -2604,22 +2615,69 @@ static int hash_folder(struct sha256_ctx *ctx, const char *dir, int depth, struc
 			continue;
 		if (S_ISDIR(sb.st_mode)) {
 			if (depth == 0)
-				ok = hash_folder(ctx, full, 1, e);
+				ok = each_xml_file(full, 1, fn, arg, e);
 			continue;
 		}
 		if (len < 4 || strcasecmp(names[i] + len - 4, ".xml"))
 			continue;
-		if (file_sha256(full, hex, e) < 0) {
-			ok = -1;
-			break;
-		}
-		sha256_update(ctx, len + 1, (const uint8_t *)names[i]);
-		sha256_update(ctx, SHA256_HEX_LEN, (const uint8_t *)hex);
+		ok = fn(arg, full, names[i], e);
 	}
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
 	return ok;
+}
+
+/* Adds "name\0sha256\n" of the file to the folder's hash. */
+static int hash_one(void *ctx, const char *path, const char *name, struct err *e)
+{
+	char hex[SHA256_HEX_LEN + 1];
+
+	if (file_sha256(path, hex, e) < 0)
+		return -1;
+	sha256_update(ctx, strlen(name) + 1, (const uint8_t *)name);
+	sha256_update(ctx, SHA256_HEX_LEN, (const uint8_t *)hex);
+	return 0;
+}
+
+/* 1 when the file's bytes hold `needle` (a short ASCII word), 0 when not, -1. */
+static int file_mentions(void *needle, const char *path, const char *name, struct err *e)
+{
+	char buf[65536 + 64];
+	size_t nlen = strlen(needle), keep = 0, got;
+	FILE *fp = fopen(path, "rb");
+	int found = 0;
+
+	(void)name;
+	if (!fp)
+		return err_set(e, EXIT_SYSTEM, "cannot open %s: %s", path, strerror(errno));
+	while (!found && (got = fread(buf + keep, 1, sizeof buf - 64 - keep, fp)) > 0) {
+		size_t have = keep + got;
+
+		for (size_t i = 0; !found && i + nlen <= have; i++)
+			found = buf[i] == *(const char *)needle && !memcmp(buf + i, needle, nlen);
+		/* The word may straddle two reads. */
+		keep = have >= nlen ? nlen - 1 : have;
+		memmove(buf, buf + have - keep, keep);
+	}
+	if (!found && ferror(fp)) {
+		fclose(fp);
+		return err_set(e, EXIT_SYSTEM, "cannot read %s: %s", path, strerror(errno));
+	}
+	fclose(fp);
+	return found;
+}
+
+/* 1 when some XML file of `path` (a file or a folder) holds `word`, 0, or -1. */
+static int export_mentions(const char *path, const char *word, struct err *e)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) != 0)
+		return err_set(e, EXIT_SYSTEM, "cannot open %s: %s", path, strerror(errno));
+	if (!S_ISDIR(sb.st_mode))
+		return file_mentions((void *)word, path, path, e);
+	return each_xml_file(path, 0, file_mentions, (void *)word, e);
 }
 
 int source_fingerprint(const char *path, char *hex, struct err *e)
@@ -2634,7 +2692,7 @@ int source_fingerprint(const char *path, char *hex, struct err *e)
 	if (!S_ISDIR(sb.st_mode))
 		return file_sha256(path, hex, e);
 	sha256_init(&ctx);
-	if (hash_folder(&ctx, path, 0, e) < 0)
+	if (each_xml_file(path, 0, hash_one, &ctx, e) < 0)
 		return -1;
 	sha256_digest(&ctx, sizeof d, d);
 	for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
