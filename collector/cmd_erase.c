@@ -41,7 +41,8 @@ static const char usage[] =
 	"It shows the response and asks you to type 'erase' first, unless --yes.\n"
 	"\n"
 	"  --response ID      the response's number in the database\n"
-	"  --external-id ID   the survey tool's response id, as exported\n"
+	"  --external-id ID   the survey tool's response id, as exported (an edited\n"
+	"                     submission's earlier id finds the edit)\n"
 	"  --serial NUMBER    the serial number written on a paper form\n"
 	"  --by NAME          who is doing the erasure (recorded)\n"
 	"  --reason TEXT      the request, e.g. \"e-mail of 3 May, ref 41\" (recorded)\n"
@@ -92,6 +93,12 @@ static int find_target(sqlite3 *db, const char *code, const char *kind, const ch
 		" WHEN 'response' THEN r.id = CAST(?2 AS INTEGER) AND ?2 GLOB '[0-9]*' "
 		" WHEN 'external-id' THEN r.external_id = ?2 OR "
 		"  (instr(r.external_id, ':') > 0 AND substr(r.external_id, instr(r.external_id, ':') + 1) = ?2) "
+		/* An earlier version of an edited submission finds the edit in its place. */
+		"  OR r.external_id IN (WITH RECURSIVE later(x) AS (SELECT new_external_id FROM "
+		"  response_edit WHERE old_external_id = ?2 OR (instr(old_external_id, ':') > 0 AND "
+		"  substr(old_external_id, instr(old_external_id, ':') + 1) = ?2) UNION SELECT "
+		"  e.new_external_id FROM response_edit e JOIN later ON e.old_external_id = later.x) "
+		"  SELECT x FROM later) "
 		" ELSE r.serial = ?2 END LIMIT 2", e);
 	int rc, n = 0;
 
@@ -133,11 +140,15 @@ static int find_target(sqlite3 *db, const char *code, const char *kind, const ch
  * not known (identity_kept = 0: rejected before schema version 10, or
  * records whose fields could not be told apart) are matched by the bare
  * survey id or the serial as a whole field of the raw record
- * (tally_holds_field).
+ * (tally_holds_field). The survey ids of an edited submission's earlier
+ * versions (response_edit) are the same response's too.
  */
 #define SAME_RESPONSE_REJECTS \
 	"reject WHERE batch_id IN (SELECT id FROM import_batch WHERE exercise_id = ?1) AND " \
-	"((?2 IS NOT NULL AND response_key = ?2) OR (?3 IS NOT NULL AND serial = ?3) OR " \
+	"((?2 IS NOT NULL AND response_key IN (WITH RECURSIVE earlier(x) AS (SELECT ?2 UNION " \
+	"SELECT e.old_external_id FROM response_edit e JOIN earlier ON e.exercise_id = ?1 AND " \
+	"e.new_external_id = earlier.x) SELECT x FROM earlier)) OR " \
+	"(?3 IS NOT NULL AND serial = ?3) OR " \
 	"(identity_kept = 0 AND (tally_holds_field(raw, ?4) OR tally_holds_field(raw, ?3))))"
 
 static void bind_identity(sqlite3_stmt *st, const struct target *t)

@@ -163,6 +163,12 @@ int cmd_import(int argc, char **argv)
 			       "flagged ('analyser counts --within-dates' leaves them out; "
 			       "<submitted outside=\"reject\"> in the mapping rejects them)\n",
 			       st.outside);
+		if (st.replaced)
+			printf("  %ld replaced by edits: an edited submission took the place of "
+			       "the earlier response\n", st.replaced);
+		if (st.superseded)
+			printf("  %ld skipped: replaced by a later edit (meta/deprecatedID), "
+			       "not another person\n", st.superseded);
 		print_districts(&st);
 		import_stats_free(&st);
 		if (st.rejected && rc == EXIT_OK)

@@ -454,6 +454,13 @@ struct unmapped {
 	long records;               /* records with a value in it */
 };
 
+/* The field ODK and KoboToolbox name the submission an edit replaces in. */
+#define DEPRECATED_FIELD "meta/deprecatedID"
+
+struct edit_link {
+	char *old_ext, *new_ext;    /* response ids as record_keys() makes them */
+};
+
 struct importer {
 	sqlite3 *db;
 	long long exercise_id;
@@ -492,6 +499,11 @@ struct importer {
 	sqlite3_stmt *find_erased_raw; /* an erased id or serial in an unreadable record */
 	struct keyset seen;         /* see identity() */
 	struct keyset erased;       /* keys of the file erased earlier: skipped, every time */
+	/* Edited submissions in this file (XForm): each edit's id and the id it replaces. */
+	struct edit_link *links;
+	size_t nlinks, caplinks;
+	struct keyset edit_old, edit_new; /* old / new id -> index + 1 in `links` */
+	sqlite3_stmt *find_edited;  /* where an earlier version is: see edit_target() */
 	const char *cur_ext, *cur_serial; /* the identity of the record in hand, for its reject */
 	int identity_unknown;       /* the record in hand could not be read far enough to know it */
 	int tracking;               /* `seen` holds every key of the file so far */
@@ -919,7 +931,8 @@ static int note_fields(struct importer *im, const struct source_record *rec)
 		long k;
 
 		if (!*rec->values[i] || rec->names[i][0] == '@' ||
-		    mapping_mentions(im->m, rec->names[i]))
+		    mapping_mentions(im->m, rec->names[i]) ||
+		    !strcmp(rec->names[i], DEPRECATED_FIELD))
 			continue;
 		if (!(k = keyset_get(&im->unmapped_index, rec->names[i]))) {
 			if (add_unmapped(im, rec->names[i]) < 0 ||
@@ -1366,7 +1379,7 @@ static void content_id(const struct source_record *rec, char *out, size_t cap)
 static int open_source(struct importer *im, struct source *src);
 
 /* Where a response id or serial number is already (what find_id and find_serial return). */
-enum { KEY_NEW, KEY_EARLIER, KEY_ERASED, KEY_THIS_IMPORT };
+enum { KEY_NEW, KEY_EARLIER, KEY_ERASED, KEY_THIS_IMPORT, KEY_REPLACED };
 
 /* One of the above for `value`, or -1 on failure. */
 static int key_lookup(struct importer *im, sqlite3_stmt *st, const char *value)
@@ -1522,7 +1535,7 @@ static int replay(struct importer *im)
 				goto oom;
 			if ((rc = key_lookup(im, im->find_id, ext)) < 0)
 				goto out;
-			if (rc == KEY_EARLIER || rc == KEY_ERASED)
+			if (rc == KEY_EARLIER || rc == KEY_ERASED || rc == KEY_REPLACED)
 				continue;
 		}
 		serial_key(serial, key);
@@ -1600,6 +1613,8 @@ static int identity(struct importer *im, const struct source_record *rec, const 
 			return err_set(im->e, EXIT_SYSTEM, "out of memory");
 	} else if (rc == KEY_EARLIER)
 		im->stats->duplicates++;
+	else if (rc == KEY_REPLACED)
+		im->stats->superseded++;
 	return rc != KEY_NEW;
 }
 
@@ -1874,6 +1889,263 @@ static int store_record(struct importer *im, const struct source_record *rec,
 	return count_district(im, &pres) < 0 ? -1 : 1;
 }
 
+/* ---- edited submissions ------------------------------------------------ */
+
+/*
+ * ODK Collect and KoboToolbox give an edited submission a new instance id
+ * and name the one it replaces in meta/deprecatedID. The newest version is
+ * the person's response; the versions before it are not people.
+ */
+#define EDIT_CHAIN_MAX 64 /* versions followed back from an edit */
+
+static void edits_free(struct importer *im)
+{
+	for (size_t i = 0; i < im->nlinks; i++) {
+		free(im->links[i].old_ext);
+		free(im->links[i].new_ext);
+	}
+	free(im->links);
+	im->links = NULL;
+	im->nlinks = im->caplinks = 0;
+	keyset_free(&im->edit_old);
+	keyset_free(&im->edit_new);
+}
+
+/* 1 when following the file's edits back from `old` reaches `new_ext`. */
+static int edit_loops(const struct importer *im, const char *old, const char *new_ext)
+{
+	for (int step = 0; step < EDIT_CHAIN_MAX; step++) {
+		long k;
+
+		if (!strcmp(old, new_ext))
+			return 1;
+		if (!(k = keyset_get(&im->edit_new, old)))
+			return 0;
+		old = im->links[k - 1].old_ext;
+	}
+	return 1;
+}
+
+/* Notes that this file's `new_ext` replaces `old_ext`. 0 or -1 (memory). */
+static int edit_add(struct importer *im, const char *old_ext, const char *new_ext)
+{
+	struct edit_link *l;
+
+	if (im->nlinks == im->caplinks) {
+		size_t cap = im->caplinks ? 2 * im->caplinks : 16;
+		struct edit_link *bigger = realloc(im->links, cap * sizeof *bigger);
+
+		if (!bigger)
+			return -1;
+		im->links = bigger;
+		im->caplinks = cap;
+	}
+	l = &im->links[im->nlinks];
+	l->old_ext = strdup(old_ext);
+	l->new_ext = strdup(new_ext);
+	if (!l->old_ext || !l->new_ext) {
+		free(l->old_ext);
+		free(l->new_ext);
+		return -1;
+	}
+	im->nlinks++;
+	if (keyset_add(&im->edit_old, old_ext, (long)im->nlinks) < 0 ||
+	    keyset_add(&im->edit_new, new_ext, (long)im->nlinks) < 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * Reads an XForm export once before the import to find its edits: which
+ * instance replaces which. A version that a later one in the same file
+ * replaces is then skipped, wherever in the file it is. An edit naming
+ * itself or closing a loop, or a second edit of one version, is not
+ * followed: it is imported as it stands. Records that cannot be read are
+ * left to the import to reject. 0, or -1 with im->e set.
+ */
+static int export_mentions(const char *path, const char *word, struct err *e);
+
+static int scan_edits(struct importer *im)
+{
+	struct source src = { 0 };
+	struct source_record rec;
+	struct err rowerr;
+	int rc, ok = -1;
+
+	if (!im->m->id_field || strcmp(im->stats->format, "xform"))
+		return 0;
+	/* Reading the bytes costs far less than reading the XML twice. */
+	if ((rc = export_mentions(im->path, "deprecatedID", im->e)) <= 0)
+		return rc;
+	if (open_source(im, &src) < 0)
+		return -1;
+	err_init(&rowerr);
+	while ((rc = source_next(&src, &rec, &rowerr)) != SOURCE_EOF && rc != SOURCE_FATAL) {
+		char ext[320], serial[128], why[256], old[320], tbuf[IMPORT_MAX_ID + 1];
+		const char *dep, *pfx;
+
+		err_init(&rowerr);
+		if (rc == SOURCE_BAD || record_keys(im, &rec, ext, serial, why) ||
+		    !*ext || !strncmp(ext, "content:", 8))
+			continue;
+		dep = value_of(im, &rec, -1, DEPRECATED_FIELD);
+		if (trimmed_len(dep) > IMPORT_MAX_ID || !*(dep = trim(dep, tbuf, sizeof tbuf)))
+			continue;
+		/* The same prefix as the record's own id (record_keys()). */
+		pfx = im->m->id_prefix ? im->m->id_prefix : im->stats->format;
+		snprintf(old, sizeof old, "%.60s:%s", pfx, dep);
+		if (keyset_get(&im->edit_new, ext) || keyset_get(&im->edit_old, old) ||
+		    edit_loops(im, old, ext))
+			continue;
+		if (edit_add(im, old, ext) < 0) {
+			err_set(im->e, EXIT_SYSTEM, "out of memory");
+			goto out;
+		}
+	}
+	ok = 0; /* a file that cannot be read to the end is refused by run() */
+out:
+	source_free(&src);
+	return ok;
+}
+
+/*
+ * Where the earlier version of the edit `ext` is: following the file's
+ * edits back, edits imported earlier forward and rejected edits back (their
+ * step is kept: see import_record_keyed()), until a response (its
+ * id into *target, the version into `target_ext`) or an erasure is met.
+ * Fills path[] with the indexes of this file's links followed (*npath).
+ * 0 (*target 0 when no earlier version is in the database), 1 when an
+ * earlier version was erased, -1 on failure.
+ */
+static int edit_target(struct importer *im, const char *ext, long long *target,
+		       char target_ext[320], long path[EDIT_CHAIN_MAX], int *npath)
+{
+	char cur[320];
+
+	*target = 0;
+	*npath = 0;
+	snprintf(cur, sizeof cur, "%s", ext);
+	for (int step = 0; step < EDIT_CHAIN_MAX; step++) {
+		long k;
+		int rc, found = 0;
+
+		if (step > 0) {
+			sqlite3_stmt *st = im->find_edited;
+
+			sqlite3_bind_int64(st, 1, im->exercise_id);
+			sqlite3_bind_text(st, 2, cur, -1, SQLITE_TRANSIENT);
+			rc = sqlite3_step(st);
+			if (rc == SQLITE_ROW) {
+				found = sqlite3_column_int(st, 0);
+				if (found == 1) {
+					*target = sqlite3_column_int64(st, 1);
+					snprintf(target_ext, 320, "%s", cur);
+				} else if (found == 3 || found == 4) {
+					const char *next = (const char *)sqlite3_column_text(st, 2);
+
+					snprintf(cur, sizeof cur, "%s", next ? next : "");
+				}
+			}
+			sqlite3_reset(st);
+			if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+				return db_fail(im->db, "importing", im->e);
+			if (found == 1 || found == 2)
+				return found == 2;
+			/* 3: an edit imported earlier replaced it: on to that one. 4: it
+			   was a rejected edit: back to the version it replaces. */
+			if (found == 3 || found == 4)
+				continue;
+		}
+		if (!(k = keyset_get(&im->edit_new, cur)))
+			return 0;
+		path[(*npath)++] = k - 1;
+		snprintf(cur, sizeof cur, "%s", im->links[k - 1].old_ext);
+	}
+	return 0;
+}
+
+/*
+ * Deletes response `id` with everything that hangs off it (foreign keys are
+ * not enforced inside the import: each table is named), for the edit that
+ * replaces it. 0 or -1.
+ */
+static int drop_replaced(struct importer *im, long long id)
+{
+	static const char *const sql[] = {
+		"DELETE FROM tag WHERE response_id = ?1 OR answer_id IN "
+		"(SELECT id FROM answer WHERE response_id = ?1)",
+		"DELETE FROM entry_copy_answer WHERE copy_id IN "
+		"(SELECT id FROM entry_copy WHERE response_id = ?1)",
+		"DELETE FROM entry_copy WHERE response_id = ?1",
+		"DELETE FROM entry_difference WHERE response_id = ?1",
+		"DELETE FROM entry_resolution WHERE response_id = ?1",
+		"DELETE FROM answer WHERE response_id = ?1",
+		"DELETE FROM response WHERE id = ?1",
+	};
+
+	for (size_t i = 0; i < sizeof sql / sizeof *sql; i++) {
+		sqlite3_stmt *st = db_prepare(im->db, sql[i], im->e);
+		int rc;
+
+		if (!st)
+			return -1;
+		sqlite3_bind_int64(st, 1, id);
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE)
+			return db_fail(im->db, "replacing an edited response", im->e);
+	}
+	return 0;
+}
+
+/*
+ * Records the edits followed to reach the stored response `ext` (one row
+ * per version, ids only) and, when an earlier version was a response
+ * (`target`, 0 for none), deletes it. A rejected edit records its own step
+ * only (npath 1, target 0). 0 or -1.
+ */
+static int record_edit(struct importer *im, long long target, const char *target_ext,
+		       const long *path, int npath)
+{
+	sqlite3_stmt *st;
+	int rc = SQLITE_DONE;
+
+	if (target && drop_replaced(im, target) < 0)
+		return -1;
+	if (!(st = db_prepare(im->db,
+			      "INSERT INTO response_edit (exercise_id, old_external_id, "
+			      "new_external_id, batch_id, replaced_response_id, edited_at) VALUES "
+			      "(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (exercise_id, old_external_id) "
+			      /* the same edit, rejected before, now replaces the response */
+			      "DO UPDATE SET batch_id = excluded.batch_id, replaced_response_id = "
+			      "excluded.replaced_response_id, edited_at = excluded.edited_at WHERE "
+			      "excluded.replaced_response_id IS NOT NULL AND "
+			      "new_external_id = excluded.new_external_id",
+			      im->e)))
+		return -1;
+	for (int i = 0; i < npath && rc == SQLITE_DONE; i++) {
+		const struct edit_link *l = &im->links[path[i]];
+
+		sqlite3_bind_int64(st, 1, im->exercise_id);
+		sqlite3_bind_text(st, 2, l->old_ext, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, l->new_ext, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, im->batch_id);
+		if (target && !strcmp(l->old_ext, target_ext))
+			sqlite3_bind_int64(st, 5, target);
+		else
+			sqlite3_bind_null(st, 5);
+		sqlite3_bind_text(st, 6, stamp_now(&im->stamp), -1, SQLITE_TRANSIENT);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(im->db, "recording an edited response", im->e);
+	if (target)
+		im->stats->replaced++;
+	return 0;
+}
+
 static int import_record_keyed(struct importer *im, const struct source_record *rec,
 			       struct response_build *b, const char *ext, const char *serial);
 
@@ -1917,9 +2189,16 @@ static int import_record(struct importer *im, const struct source_record *rec,
 static int import_record_keyed(struct importer *im, const struct source_record *rec,
 			       struct response_build *b, const char *ext, const char *serial)
 {
-	char key[160] = "";
-	int rc = 0;
+	char key[160] = "", target_ext[320] = "";
+	long long target = 0;
+	long path[EDIT_CHAIN_MAX];
+	int rc = 0, npath = 0;
 
+	/* A version that a later edit in this file replaces is not a person. */
+	if (*ext && keyset_get(&im->edit_old, ext)) {
+		im->stats->superseded++;
+		return 0;
+	}
 	if (*ext && (rc = identity(im, rec, ext, ext, "response", im->find_id)) != 0)
 		return rc < 0 ? -1 : 0;
 	if (*serial) {
@@ -1927,9 +2206,21 @@ static int import_record_keyed(struct importer *im, const struct source_record *
 		if ((rc = identity(im, rec, key, serial, "serial number", im->find_serial)) != 0)
 			key[0] = '\0';
 	}
-	if (rc == 0)
+	/* An edit: of an erased response it is skipped, every time it comes. */
+	if (rc == 0 && *ext && keyset_get(&im->edit_new, ext) &&
+	    (rc = edit_target(im, ext, &target, target_ext, path, &npath)) > 0) {
+		im->stats->erased++;
+		if (keyset_add(&im->erased, ext, rec->place) < 0)
+			return err_set(im->e, EXIT_SYSTEM, "out of memory");
+	}
+	if (rc == 0) {
 		rc = store_record(im, rec, b, ext, serial);
-	else if (rc > 0)
+		/* A rejected edit keeps its step (nothing replaced), so that an edit
+		   of it finds the response it would have replaced. */
+		if (rc >= 0 && npath && record_edit(im, rc > 0 ? target : 0, target_ext, path,
+						    rc > 0 ? npath : 1) < 0)
+			return -1;
+	} else if (rc > 0)
 		rc = 0;
 	/* Passed identity() but not stored: no index of `response` knows the keys. */
 	if (rc == 0 && ((*ext && keyset_add(&im->seen, ext, rec->place) < 0) ||
@@ -1966,8 +2257,17 @@ static int prepare_all(struct importer *im)
 	/* A survey id erased at the respondent's request never comes back. */
 	im->find_id = db_prepare(db, "SELECT CASE WHEN batch_id = ?3 THEN 3 ELSE 1 END FROM response "
 				     "WHERE exercise_id = ?1 AND external_id = ?2 UNION ALL SELECT 2 "
-				     "FROM erasure WHERE exercise_id = ?1 AND external_id = ?2 LIMIT 1",
+				     "FROM erasure WHERE exercise_id = ?1 AND external_id = ?2 UNION ALL "
+				     "SELECT 4 FROM response_edit WHERE exercise_id = ?1 AND "
+				     "old_external_id = ?2 LIMIT 1",
 				 im->e);
+	im->find_edited = db_prepare(db, "SELECT 1, id, NULL FROM response WHERE exercise_id = ?1 "
+					 "AND external_id = ?2 UNION ALL SELECT 2, 0, NULL FROM "
+					 "erasure WHERE exercise_id = ?1 AND external_id = ?2 UNION ALL "
+					 "SELECT 3, 0, new_external_id FROM response_edit WHERE "
+					 "exercise_id = ?1 AND old_external_id = ?2 UNION ALL SELECT 4, "
+					 "0, old_external_id FROM response_edit WHERE exercise_id = ?1 "
+					 "AND new_external_id = ?2 LIMIT 1", im->e);
 	im->find_serial = db_prepare(db, "SELECT CASE WHEN batch_id = ?3 THEN 3 ELSE 1 END FROM "
 					 "response WHERE exercise_id = ?1 AND serial = ?2 UNION ALL "
 					 "SELECT 2 FROM erasure WHERE exercise_id = ?1 AND serial = ?2 "
@@ -1986,7 +2286,7 @@ static int prepare_all(struct importer *im)
 		"WHERE x.exercise_id = ?1 AND (d.code = upper(?2) OR d.name = ?2 COLLATE NOCASE)",
 		im->e);
 	return im->ins_reject && im->find_id && im->find_serial && im->find_event && im->districts &&
-			       im->find_erased_raw
+				       im->find_erased_raw && im->find_edited
 		       ? 0
 		       : -1;
 }
@@ -1999,6 +2299,7 @@ static void finalize_all(struct importer *im)
 	sqlite3_finalize(im->find_event);
 	sqlite3_finalize(im->districts);
 	sqlite3_finalize(im->find_erased_raw);
+	sqlite3_finalize(im->find_edited);
 }
 
 static int start_batch(struct importer *im, const char *sha)
@@ -2328,7 +2629,7 @@ int import_file(sqlite3 *db, long long exercise_id, const struct mapping *m, con
 	}
 	if (opt->threshold > 0)
 		postcode_resolver_set_threshold(im.resolver, opt->threshold);
-	if (decide_dates(&im) < 0 || open_source(&im, &src) < 0)
+	if (decide_dates(&im) < 0 || scan_edits(&im) < 0 || open_source(&im, &src) < 0)
 		goto out;
 	/*
 	 * Foreign keys are not checked inside the import's transaction: checking
@@ -2375,6 +2676,7 @@ out:
 	source_free(&src);
 	keyset_free(&im.seen);
 	keyset_free(&im.erased);
+	edits_free(&im);
 	pending_free(&im);
 	free(im.counts);
 	postcode_resolver_free(im.resolver);
@@ -2397,8 +2699,14 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Adds "name\0sha256\n" of each XML file in `dir` (and one level of subfolders). */
-static int hash_folder(struct sha256_ctx *ctx, const char *dir, int depth, struct err *e)
+/*
+ * Calls fn(arg, path, name) for each XML file in `dir` (and one level of
+ * subfolders), in name order; fn returns 0 to go on, 1 to stop, -1 on
+ * failure (with `e` set). 0, 1 or -1.
+ */
+static int each_xml_file(const char *dir, int depth,
+			 int (*fn)(void *arg, const char *path, const char *name, struct err *e),
+			 void *arg, struct err *e)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
@@ -2427,7 +2735,7 @@ static int hash_folder(struct sha256_ctx *ctx, const char *dir, int depth, struc
 	if (n)
 		qsort(names, n, sizeof *names, by_name);
 	for (size_t i = 0; ok == 0 && i < n; i++) {
-		char full[4096], hex[SHA256_HEX_LEN + 1];
+		char full[4096];
 		struct stat sb;
 		size_t len = strlen(names[i]);
 
@@ -2436,22 +2744,69 @@ static int hash_folder(struct sha256_ctx *ctx, const char *dir, int depth, struc
 			continue;
 		if (S_ISDIR(sb.st_mode)) {
 			if (depth == 0)
-				ok = hash_folder(ctx, full, 1, e);
+				ok = each_xml_file(full, 1, fn, arg, e);
 			continue;
 		}
 		if (len < 4 || strcasecmp(names[i] + len - 4, ".xml"))
 			continue;
-		if (file_sha256(full, hex, e) < 0) {
-			ok = -1;
-			break;
-		}
-		sha256_update(ctx, len + 1, (const uint8_t *)names[i]);
-		sha256_update(ctx, SHA256_HEX_LEN, (const uint8_t *)hex);
+		ok = fn(arg, full, names[i], e);
 	}
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
 	return ok;
+}
+
+/* Adds "name\0sha256\n" of the file to the folder's hash. */
+static int hash_one(void *ctx, const char *path, const char *name, struct err *e)
+{
+	char hex[SHA256_HEX_LEN + 1];
+
+	if (file_sha256(path, hex, e) < 0)
+		return -1;
+	sha256_update(ctx, strlen(name) + 1, (const uint8_t *)name);
+	sha256_update(ctx, SHA256_HEX_LEN, (const uint8_t *)hex);
+	return 0;
+}
+
+/* 1 when the file's bytes hold `needle` (a short ASCII word), 0 when not, -1. */
+static int file_mentions(void *needle, const char *path, const char *name, struct err *e)
+{
+	char buf[65536 + 64];
+	size_t nlen = strlen(needle), keep = 0, got;
+	FILE *fp = fopen(path, "rb");
+	int found = 0;
+
+	(void)name;
+	if (!fp)
+		return err_set(e, EXIT_SYSTEM, "cannot open %s: %s", path, strerror(errno));
+	while (!found && (got = fread(buf + keep, 1, sizeof buf - 64 - keep, fp)) > 0) {
+		size_t have = keep + got;
+
+		for (size_t i = 0; !found && i + nlen <= have; i++)
+			found = buf[i] == *(const char *)needle && !memcmp(buf + i, needle, nlen);
+		/* The word may straddle two reads. */
+		keep = have >= nlen ? nlen - 1 : have;
+		memmove(buf, buf + have - keep, keep);
+	}
+	if (!found && ferror(fp)) {
+		fclose(fp);
+		return err_set(e, EXIT_SYSTEM, "cannot read %s: %s", path, strerror(errno));
+	}
+	fclose(fp);
+	return found;
+}
+
+/* 1 when some XML file of `path` (a file or a folder) holds `word`, 0, or -1. */
+static int export_mentions(const char *path, const char *word, struct err *e)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) != 0)
+		return err_set(e, EXIT_SYSTEM, "cannot open %s: %s", path, strerror(errno));
+	if (!S_ISDIR(sb.st_mode))
+		return file_mentions((void *)word, path, path, e);
+	return each_xml_file(path, 0, file_mentions, (void *)word, e);
 }
 
 int source_fingerprint(const char *path, char *hex, struct err *e)
@@ -2466,7 +2821,7 @@ int source_fingerprint(const char *path, char *hex, struct err *e)
 	if (!S_ISDIR(sb.st_mode))
 		return file_sha256(path, hex, e);
 	sha256_init(&ctx);
-	if (hash_folder(&ctx, path, 0, e) < 0)
+	if (each_xml_file(path, 0, hash_one, &ctx, e) < 0)
 		return -1;
 	sha256_digest(&ctx, sizeof d, d);
 	for (int i = 0; i < SHA256_DIGEST_SIZE; i++)

@@ -6,7 +6,10 @@
  * its place and reason. The same file read with the same mapping again is
  * recognised and skipped; a response whose id (or paper serial number) is
  * already in the database is skipped as a duplicate, so an export that
- * overlaps an earlier one adds only what is new.
+ * overlaps an earlier one adds only what is new. An edited XForm submission
+ * (meta/deprecatedID naming the instance it replaces) takes the place of the
+ * earlier version, in the same file or imported before, and is recorded in
+ * response_edit; an edit of an erased response is skipped like it.
  */
 #ifndef TALLY_IMPORT_H
 #define TALLY_IMPORT_H
@@ -52,6 +55,9 @@ struct import_stats {
 	long duplicates;          /* already in the database */
 	long erased;              /* erased earlier at the respondent's request: skipped */
 	long outside;             /* kept, dated outside the exercise's opens..closes: flagged */
+	long superseded;          /* versions replaced by a later edit (ODK meta/deprecatedID),
+				     in this file or imported earlier: skipped, not a person */
+	long replaced;            /* of `accepted`: edits that replaced an earlier response */
 	int already;              /* the whole file was imported before with this mapping */
 	long long batch_id;       /* of this import, or of the earlier one when `already` */
 	/* The accepted responses by district: named districts by name, then

@@ -111,6 +111,10 @@ static void plant(sqlite3 *db, int after, int upto)
 		test_exec(db, "INSERT INTO response (id, exercise_id, batch_id, channel, form_variant, "
 			      "district_code, district_source, external_id, recorded_at) VALUES (3, 1, 2, "
 			      "'online', 'standard', 'E07000192', 'event', 'test:R9', 'now')");
+	if (after < 15 && upto >= 15)
+		test_exec(db, "INSERT INTO response_edit (exercise_id, old_external_id, "
+			      "new_external_id, batch_id, replaced_response_id, edited_at) VALUES "
+			      "(1, 'kobo:uuid:a', 'kobo:uuid:b', NULL, 99, 'now')");
 }
 
 START_TEST(test_versions_are_numbered)

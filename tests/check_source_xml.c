@@ -377,6 +377,43 @@ static const struct refusal refusals[] = {
 };
 
 /* Kobo names an instance's root unlike the form's: the id it declares decides. */
+/*
+ * An edited submission names the instance it replaces in meta/deprecatedID,
+ * read the same from Kobo's plain <meta> and Briefcase's <n0:meta>; the
+ * import follows it (tests/e2e/odk_edits.sh).
+ */
+START_TEST(t_xform_deprecated_id)
+{
+	static const char *const files[] = { "b-edit-of-a.xml", "m-edit-of-n.xml", "n-original.xml",
+					     "o-edit-of-unseen.xml", "y-edit-of-erased.xml" };
+	static const char *const replaced[] = {
+		"uuid:5eed0001-7e11-4d2a-9b3c-0000ed170001", "uuid:5eed0008-7e11-4d2a-9b3c-0000ed170008",
+		NULL, "uuid:5eed000b-7e11-4d2a-9b3c-0000ed17000b",
+		"uuid:5eed0005-7e11-4d2a-9b3c-0000ed170005",
+	};
+	struct source src;
+	struct source_record rec;
+	struct err e;
+	char want[4096];
+
+	err_init(&e);
+	ck_assert_msg(source_xform_open(FIXTURE("xform/edits/second"), NULL, &src, &e) == 0, "%s",
+		      err_first(&e));
+	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+		next_record(&src, &rec);
+		snprintf(want, sizeof want, "%s/%s", FIXTURE("xform/edits/second"), files[i]);
+		ck_assert_str_eq(rec.file, want);
+		ck_assert_ptr_nonnull(value_of(&rec, "meta/instanceID"));
+		if (replaced[i])
+			ck_assert_str_eq(value_of(&rec, "meta/deprecatedID"), replaced[i]);
+		else
+			ck_assert_ptr_null(value_of(&rec, "meta/deprecatedID"));
+	}
+	ck_assert_int_eq(source_next(&src, &rec, &e), SOURCE_EOF);
+	source_free(&src);
+}
+END_TEST
+
 START_TEST(t_xform_root_by_id)
 {
 	struct source_options opt = { 0 };
@@ -857,6 +894,7 @@ Suite *source_xml_suite(void)
 	tcase_add_test(tx, t_xform_folder_without_form);
 	tcase_add_test(tx, t_xform_folder_with_form);
 	tcase_add_test(tx, t_xform_folder_mixed);
+	tcase_add_test(tx, t_xform_deprecated_id);
 	tcase_add_loop_test(tx, t_xform_refused, 0, (int)(sizeof refusals / sizeof refusals[0]));
 	tcase_add_test(tx, t_xform_open_errors);
 	tcase_add_test(tx, t_xform_root_by_id);
