@@ -35,6 +35,7 @@ static const char usage[] =
 	"  --sheet NAME          XLSX: the sheet to read (default: the first)\n"
 	"  --xform FILE          ODK: the form definition\n"
 	"  --structure FILE      LimeSurvey: the .lss survey structure\n"
+	"                        (a .lsa survey archive holds its own)\n"
 	"  --threshold SHARE     decisive outward-code share, 0.5 to 1\n"
 	"  --exercise CODE       which exercise, when the database holds several\n"
 	"  --strict              refuse a file with any rejected row\n"

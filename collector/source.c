@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "fileutil.h"
+#include "source_lsa.h"
 #include "xmlsafe.h"
 
 unsigned long long source_max_bytes(const char *format)
@@ -67,7 +68,7 @@ const char *source_detect(const char *path, struct err *e)
 	}
 	buf[n] = '\0';
 	if (n >= 4 && memcmp(buf, "PK\x03\x04", 4) == 0)
-		return "xlsx";
+		return lsa_has_extension(path) || lsa_looks_like_archive(path) ? "limesurvey" : "xlsx";
 	if (file_is_gzip(buf, (size_t)n)) {
 		err_set(e, EXIT_DATA, "%s is gzip-compressed: decompress it first", path);
 		return NULL;

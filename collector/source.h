@@ -109,7 +109,8 @@ int source_check_input(const char *path, const char *format, struct err *e);
 
 /*
  * Guesses the format from the file's first bytes (and, for a folder, that it
- * holds XForm instances): "csv", "xlsx", "xform", "limesurvey", or NULL when
+ * holds XForm instances; a zip named .lsa or holding an .lsr is a LimeSurvey
+ * survey archive): "csv", "xlsx", "xform", "limesurvey", or NULL when
  * it cannot tell (with `e` saying why).
  */
 const char *source_detect(const char *path, struct err *e);

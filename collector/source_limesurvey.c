@@ -28,6 +28,7 @@
 #include <sys/stat.h>
 
 #include "fileutil.h"
+#include "source_lsa.h"
 #include "utf8.h"
 #include "xmlsafe.h"
 
@@ -59,7 +60,8 @@ struct keyed {
 };
 
 struct lsr {
-	char *path;
+	char *path;		/* the .lsr in messages; in an archive "A.lsa (ENTRY.lsr)" */
+	char *file;		/* the file imported: the .lsr or the .lsa */
 	char *buf;		/* the whole .lsr, which the reader parses */
 	size_t len;
 	xmlTextReaderPtr r;
@@ -289,9 +291,11 @@ static void sort_unique(struct lsq *v, size_t *n, int (*cmp)(const void *, const
 	*n = j;
 }
 
-static int structure_read(const char *path, struct structure *s, struct err *e)
+/* Reads the .lss `path`, or when `buf` is not NULL the .lss held there (`path` names it). */
+static int structure_read(const char *path, const char *buf, size_t len, struct structure *s,
+			  struct err *e)
 {
-	xmlDocPtr doc = xmlsafe_read(path, e);
+	xmlDocPtr doc = buf ? xmlsafe_parse(buf, len, path, e) : xmlsafe_read(path, e);
 	xmlNodePtr root, type, surveys, langs;
 	size_t qcap = 0, sqcap = 0;
 	char *t = NULL;
@@ -932,7 +936,7 @@ static int lsr_next(void *state, struct source_record *rec, struct err *e)
 	clear_values(l);
 	memset(rec, 0, sizeof *rec);
 	rec->place_word = "record";
-	rec->file = l->path;
+	rec->file = l->file;
 	rec->place = l->nrec;
 	if (l->state != IN_ROWS)
 		return SOURCE_EOF;
@@ -980,6 +984,7 @@ static void lsr_free(void *state)
 	free(l->raw);
 	free(l->buf);
 	free(l->path);
+	free(l->file);
 	free(l);
 }
 
@@ -1013,7 +1018,9 @@ static char *sibling_structure(const char *path, long sid)
 }
 
 /*
- * Opens a LimeSurvey response export (.lsr) at `path`. opt->structure is
+ * Opens a LimeSurvey response export (.lsr) at `path`, or a survey archive
+ * (.lsa: by its name or a zip's first bytes) holding the .lsr and its .lss,
+ * which is then read as the .lsr given with that .lss. opt->structure is
  * the survey structure (.lss); without it, NAME.lss or survey_<sid>.lss
  * next to the .lsr is used when it exists, and otherwise the columns keep their SGQA
  * names. The .lsr is read whole (at most 512 MiB) and parsed a row at a
@@ -1032,23 +1039,49 @@ int source_limesurvey_open(const char *path, const struct source_options *opt,
 {
 	struct lsr *l;
 	struct structure s = { 0 };
+	struct lsa_parts parts = { 0 };
 	const char *lss = opt ? opt->structure : NULL;
+	const char *lss_buf = NULL;
 	char *found = NULL;
 	long line, sid;
 
 	memset(src, 0, sizeof *src);
-	if (!(l = calloc(1, sizeof *l)) || !(l->path = strdup(path))) {
+	if (!(l = calloc(1, sizeof *l)) || !(l->path = strdup(path)) || !(l->file = strdup(path))) {
+		if (l)
+			free(l->path);
 		free(l);
 		return err_set(e, EXIT_SYSTEM, "out of memory opening %s", path);
 	}
 	if (file_read_all(path, LSR_MAX, &l->buf, &l->len, e) < 0)
 		goto fail;
+	if (lsa_has_extension(path) || (l->len >= 4 && !memcmp(l->buf, "PK\3\4", 4))) {
+		/* A survey archive: the .lsr and .lss inside it are read instead. */
+		if (lsa_read(path, l->buf, l->len, LSR_MAX, &parts, e) < 0)
+			goto fail;
+		free(l->buf);
+		free(l->path);
+		l->buf = parts.lsr;
+		l->len = parts.lsr_len;
+		parts.lsr = NULL;
+		if (!(l->path = format("%s (%s)", path, parts.lsr_name))) {
+			err_set(e, EXIT_SYSTEM, "out of memory opening %s", path);
+			goto fail;
+		}
+		if (!lss) {
+			if (!(found = format("%s (%s)", path, parts.lss_name))) {
+				err_set(e, EXIT_SYSTEM, "out of memory opening %s", path);
+				goto fail;
+			}
+			lss = found;
+			lss_buf = parts.lss;
+		}
+	}
 	if ((line = prolog_doctype(l->buf, l->len)) > 0) {
 		err_set(e, EXIT_DATA, "%s:%ld: a DOCTYPE is not allowed: DTDs and entities are "
-			"refused for safety", path, line);
+			"refused for safety", l->path, line);
 		goto fail;
 	}
-	l->r = xmlReaderForMemory(l->buf, (int)l->len, path, NULL,
+	l->r = xmlReaderForMemory(l->buf, (int)l->len, l->path, NULL,
 				  XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES);
 	if (!l->r) {
 		err_set(e, EXIT_SYSTEM, "out of memory opening %s", path);
@@ -1059,21 +1092,22 @@ int source_limesurvey_open(const char *path, const struct source_options *opt,
 		goto fail;
 	sid = sid_of_fields(l->fieldnames, l->nf);
 	if (!sid)
-		sid = sid_of_name(path);
+		sid = sid_of_name(parts.lsr_name ? parts.lsr_name : path);
 	if (!lss)
 		lss = found = sibling_structure(path, sid);
 	if (lss) {
-		if (structure_read(lss, &s, e) < 0)
+		if (structure_read(lss, lss_buf, parts.lss_len, &s, e) < 0)
 			goto fail;
 		if (sid && s.sid && sid != s.sid) {
 			err_set(e, EXIT_DATA, "%s is the structure of survey %ld, but %s holds "
-				"responses to survey %ld", lss, s.sid, path, sid);
+				"responses to survey %ld", lss, s.sid, l->path, sid);
 			goto fail;
 		}
 	}
 	if (name_columns(l, lss ? &s : NULL, lss, e) < 0)
 		goto fail;
 	structure_free(&s);
+	lsa_parts_free(&parts);
 	free(found);
 	src->ops = &lsr_ops;
 	src->state = l;
@@ -1081,6 +1115,7 @@ int source_limesurvey_open(const char *path, const struct source_options *opt,
 	return 0;
 fail:
 	structure_free(&s);
+	lsa_parts_free(&parts);
 	free(found);
 	lsr_free(l);
 	return -1;

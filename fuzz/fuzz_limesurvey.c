@@ -2,6 +2,8 @@
  * fuzz_limesurvey: the LimeSurvey reader (collector/source_limesurvey.c).
  * An input with a NUL byte is a response export (.lsr), the NUL, then its
  * survey structure (.lss); without one it is an .lsr read on its own.
+ * An .lsr part starting "PK\3\4" is read as a survey archive (.lsa):
+ * the zip reader and its part checks (collector/source_lsa.c) are fuzzed too.
  */
 #include <assert.h>
 
