@@ -598,6 +598,8 @@ static long find_bound_option(const struct bound_question *q, const char *code)
 	return -1;
 }
 
+static long match_option(const struct bound_question *q, const char *text);
+
 static int bind_question(struct importer *im, long long qnr, const struct map_question *mq,
 			 struct bound_question *q)
 {
@@ -678,6 +680,11 @@ static int bind_question(struct importer *im, long long qnr, const struct map_qu
 			return err_set(im->e, EXIT_DATA, "%s:%ld: question '%s' has no option '%s'",
 				       im->m->path, mq->options[k].line, mq->code,
 				       mq->options[k].code);
+	for (size_t i = 0; i < mq->nno_answer; i++)
+		if (match_option(q, mq->no_answer[i]) >= 0)
+			return err_set(im->e, EXIT_DATA, "%s:%ld: the no-answer value '%s' of question "
+							 "'%s' names one of its options",
+				       im->m->path, mq->line, mq->no_answer[i], mq->code);
 	return 0;
 }
 
@@ -1240,9 +1247,15 @@ next:
 	return 0;
 }
 
-/* True when `cell`, trimmed, is one the mapping says means no answer (any case). */
-static int no_answer(const struct mapping *m, const struct map_question *mq, const char *cell)
+/*
+ * True when `cell`, trimmed, is one the mapping says means no answer (any
+ * case). A mapping-wide value that names an option (`tick`'s, in a field of
+ * one option) is that option: "none" stays "None of these" where it is one.
+ */
+static int no_answer(const struct mapping *m, const struct bound_question *q,
+		     const struct bound_option *tick, const char *cell)
 {
+	const struct map_question *mq = q->mq;
 	char t[256];
 
 	if (!m->nno_answer && !mq->nno_answer)
@@ -1255,7 +1268,8 @@ static int no_answer(const struct mapping *m, const struct map_question *mq, con
 			return 1;
 	for (size_t i = 0; i < m->nno_answer; i++)
 		if (!strcasecmp(t, m->no_answer[i]))
-			return 1;
+			return tick ? strcasecmp(t, tick->label) && strcasecmp(t, tick->code)
+				    : match_option(q, t) < 0;
 	return 0;
 }
 
@@ -1279,7 +1293,7 @@ static int read_question(struct importer *im, const struct source_record *rec,
 			const struct bound_option *o = &q->opts[q->option_index[k]];
 			char t[256];
 
-			if (no_answer(im->m, mq, v)) {
+			if (no_answer(im->m, q, o, v)) {
 				b->no_answer++;
 				continue;
 			}
@@ -1296,7 +1310,7 @@ static int read_question(struct importer *im, const struct source_record *rec,
 		cell = mq->fixed ? mq->fixed : value_of(im, rec, q->field, mq->field);
 		if (!*trim(cell, buf, sizeof buf) && !*cell)
 			return 0;
-		if (!mq->fixed && no_answer(im->m, mq, cell)) {
+		if (!mq->fixed && no_answer(im->m, q, NULL, cell)) {
 			b->no_answer++;
 			return 0;
 		}

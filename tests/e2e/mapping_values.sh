@@ -57,4 +57,20 @@ expect_eq "no answer stored as an empty cell is: no row" \
 expect_eq "the response with only no answers is kept" \
 	"$(q "SELECT count(*) FROM response WHERE serial = 'N-3'")" 1
 
+# A mapping-wide value that names an option is that option; a question's own may not name one.
+run "$COLLECTOR" import "$DB" "$F/no-answer-option.csv" --map "$F/no-answer-option.map.xml"
+expect_rc "no-answer that is an option" 0
+expect_out "no-answer that is an option: counted" "2 cells read as no answer"
+expect_eq "'none' is the option where there is one" "$(answers SERVICES | sed 's/N-[0-9]|[a-z]* //g')" \
+	"O-1|none O-2|gp O-2|pharmacy "
+expect_eq "'none' is no answer where it is not an option" \
+	"$(q "SELECT count(*) FROM answer a JOIN response r ON a.response_id = r.id
+	      JOIN question qu ON a.question_id = qu.id WHERE r.serial LIKE 'O-%' AND qu.code = 'DIGI-VIDEO'")" 0
+before=$(sha256sum "$DB" | cut -d' ' -f1)
+run "$COLLECTOR" import "$DB" "$F/no-answer-option.csv" --map "$F/no-answer-is-option.map.xml"
+expect_rc "a question's no-answer value that is its option" 1
+expect_err "a question's no-answer value that is its option" \
+	"no-answer-is-option.map.xml:5: the no-answer value 'Maybe' of question 'DIGI-VIDEO' names one of its options"
+expect_eq "no-answer that is an option: nothing stored" "$(sha256sum "$DB" | cut -d' ' -f1)" "$before"
+
 finish
