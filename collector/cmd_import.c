@@ -170,6 +170,9 @@ int cmd_import(int argc, char **argv)
 		if (st.superseded)
 			printf("  %ld skipped: replaced by a later edit (meta/deprecatedID), "
 			       "not another person\n", st.superseded);
+		if (st.no_answer)
+			printf("  %ld cells read as no answer (the mapping's <no-answer> values)\n",
+			       st.no_answer);
 		print_districts(&st);
 		import_stats_free(&st);
 		if (st.rejected && rc == EXIT_OK)

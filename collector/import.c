@@ -598,6 +598,8 @@ static long find_bound_option(const struct bound_question *q, const char *code)
 	return -1;
 }
 
+static long match_option(const struct bound_question *q, const char *text);
+
 static int bind_question(struct importer *im, long long qnr, const struct map_question *mq,
 			 struct bound_question *q)
 {
@@ -678,8 +680,42 @@ static int bind_question(struct importer *im, long long qnr, const struct map_qu
 			return err_set(im->e, EXIT_DATA, "%s:%ld: question '%s' has no option '%s'",
 				       im->m->path, mq->options[k].line, mq->code,
 				       mq->options[k].code);
+	for (size_t i = 0; i < mq->nno_answer; i++)
+		if (match_option(q, mq->no_answer[i]) >= 0)
+			return err_set(im->e, EXIT_DATA, "%s:%ld: the no-answer value '%s' of question "
+							 "'%s' names one of its options",
+				       im->m->path, mq->line, mq->no_answer[i], mq->code);
 	return 0;
 }
+
+/*
+ * The questionnaire a question of the mapping is looked up in: the form's,
+ * but a fixed question an Easy Read form never asks is the standard one's.
+ */
+static long long fixed_questionnaire(struct importer *im, long long qnr,
+				     const struct map_question *mq)
+{
+	long long found = -1, standard = -1;
+	char q[32];
+
+	if (!mq->fixed || !strcmp(im->form, "standard"))
+		return qnr;
+	snprintf(q, sizeof q, "%lld", qnr);
+	if (db_int(im->db, "SELECT 1 FROM question WHERE questionnaire_id = ?1 AND code = ?2",
+		   -1, &found, im->e, 2, q, mq->code) < 0)
+		return -1;
+	if (found > 0)
+		return qnr;
+	snprintf(q, sizeof q, "%lld", im->exercise_id);
+	if (db_int(im->db, "SELECT id FROM questionnaire WHERE exercise_id = ?1 "
+			   "AND variant = 'standard'", -1, &standard, im->e, 1, q) < 0)
+		return -1;
+	if (standard < 0)
+		return qnr;
+	return standard;
+}
+
+static int check_fixed(struct importer *im, const struct bound_question *q);
 
 static int bind_mapping(struct importer *im)
 {
@@ -695,8 +731,11 @@ static int bind_mapping(struct importer *im)
 	if (!(im->qs = calloc(im->m->nquestions ? im->m->nquestions : 1, sizeof *im->qs)))
 		return err_set(im->e, EXIT_SYSTEM, "out of memory");
 	for (size_t i = 0; i < im->m->nquestions; i++) {
+		long long in = fixed_questionnaire(im, qnr, &im->m->questions[i]);
+
 		im->nqs++;
-		if (bind_question(im, qnr, &im->m->questions[i], &im->qs[i]) < 0)
+		if (in < 0 || bind_question(im, in, &im->m->questions[i], &im->qs[i]) < 0 ||
+		    check_fixed(im, &im->qs[i]) < 0)
 			return -1;
 	}
 	return 0;
@@ -1062,6 +1101,7 @@ struct response_build {
 	struct stored_answer *rows; /* values point into the record or into `owned` */
 	char **owned;               /* per row: a value the build made, or NULL */
 	size_t n, cap;
+	long no_answer;             /* cells read as no answer */
 	char reason[ERR_LINE_LEN];
 };
 
@@ -1136,7 +1176,9 @@ static int is_multi(const struct bound_question *q)
 /* How a message names where a question's answer was: made only for a message. */
 static const char *field_label(const struct bound_question *q, char buf[160])
 {
-	if (q->mq->noptions)
+	if (q->mq->fixed)
+		snprintf(buf, 160, "the fixed value of question '%s'", q->mq->code);
+	else if (q->mq->noptions)
 		snprintf(buf, 160, "question '%s'", q->mq->code);
 	else
 		snprintf(buf, 160, "column '%.100s'", q->mq->field);
@@ -1205,6 +1247,36 @@ next:
 	return 0;
 }
 
+/*
+ * True when `cell`, trimmed, is one the mapping says means no answer (any
+ * case). A mapping-wide value that names an option (`tick`'s, in a field of
+ * one option) is that option: "none" stays "None of these" where it is one.
+ */
+static int no_answer(const struct mapping *m, const struct bound_question *q,
+		     const struct bound_option *tick, const char *cell)
+{
+	const struct map_question *mq = q->mq;
+	char t[256];
+
+	if (!m->nno_answer && !mq->nno_answer)
+		return 0;
+	if (trimmed_len(cell) >= sizeof t)
+		return 0;
+	trim(cell, t, sizeof t);
+	for (size_t i = 0; i < mq->nno_answer; i++)
+		if (!strcasecmp(t, mq->no_answer[i]))
+			return 1;
+	for (size_t i = 0; i < m->nno_answer; i++)
+		if (!strcasecmp(t, m->no_answer[i]))
+			return tick ? strcasecmp(t, tick->label) && strcasecmp(t, tick->code)
+				    : match_option(q, t) < 0;
+	return 0;
+}
+
+/*
+ * The answers of question `q` in `rec` (the fixed value when the mapping
+ * gives one: `rec` is then not read) added to `b`. 0, or -1 with b->reason.
+ */
 static int read_question(struct importer *im, const struct source_record *rec,
 			 const struct bound_question *q, struct response_build *b)
 {
@@ -1221,6 +1293,10 @@ static int read_question(struct importer *im, const struct source_record *rec,
 			const struct bound_option *o = &q->opts[q->option_index[k]];
 			char t[256];
 
+			if (no_answer(im->m, q, o, v)) {
+				b->no_answer++;
+				continue;
+			}
 			trim(v, t, sizeof t);
 			if (in_list(t, falsy))
 				continue;
@@ -1231,9 +1307,13 @@ static int read_question(struct importer *im, const struct source_record *rec,
 			picked[npicked++] = q->option_index[k];
 		}
 	} else {
-		cell = value_of(im, rec, q->field, mq->field);
+		cell = mq->fixed ? mq->fixed : value_of(im, rec, q->field, mq->field);
 		if (!*trim(cell, buf, sizeof buf) && !*cell)
 			return 0;
+		if (!mq->fixed && no_answer(im->m, q, NULL, cell)) {
+			b->no_answer++;
+			return 0;
+		}
 		if (!strcmp(q->type, "free-text")) {
 			const char *s = cell;
 
@@ -1321,7 +1401,25 @@ static void build_release(struct response_build *b)
 	for (size_t i = 0; i < b->n; i++)
 		free(b->owned[i]);
 	b->n = 0;
+	b->no_answer = 0;
 	b->reason[0] = '\0';
+}
+
+/* A fixed value is read once, before any record, as a cell would be: 0, or -1 refusing the file. */
+static int check_fixed(struct importer *im, const struct bound_question *q)
+{
+	struct response_build b = { 0 };
+	int rc;
+
+	if (!q->mq->fixed)
+		return 0;
+	rc = read_question(im, NULL, q, &b);
+	if (rc < 0)
+		err_set(im->e, EXIT_DATA, "%s:%ld: %s", im->m->path, q->mq->line, b.reason);
+	build_release(&b);
+	free(b.rows);
+	free(b.owned);
+	return rc;
 }
 
 /*
@@ -1886,6 +1984,7 @@ static int store_record(struct importer *im, const struct source_record *rec,
 			return -1;
 	}
 	im->stats->accepted++;
+	im->stats->no_answer += b->no_answer;
 	return count_district(im, &pres) < 0 ? -1 : 1;
 }
 

@@ -58,6 +58,7 @@ struct import_stats {
 	long superseded;          /* versions replaced by a later edit (ODK meta/deprecatedID),
 				     in this file or imported earlier: skipped, not a person */
 	long replaced;            /* of `accepted`: edits that replaced an earlier response */
+	long no_answer;           /* cells of accepted responses the mapping reads as no answer */
 	int already;              /* the whole file was imported before with this mapping */
 	long long batch_id;       /* of this import, or of the earlier one when `already` */
 	/* The accepted responses by district: named districts by name, then

@@ -55,6 +55,54 @@ static void read_values(struct parse *p, xmlNodePtr n, struct map_value **out, s
 	}
 }
 
+static void add_no_answer(struct parse *p, char ***list, size_t *n, const char *v, size_t len)
+{
+	char *s;
+
+	if (!(s = strndup(v, len))) {
+		p->oom = 1;
+		return;
+	}
+	*list = grow(p, *list, *n, sizeof **list);
+	if (p->oom) {
+		free(s);
+		return;
+	}
+	(*list)[(*n)++] = s;
+}
+
+/* <no-answer value> children of `n`, and its no-answer="a|b" attribute. */
+static void read_no_answer(struct parse *p, xmlNodePtr n, char ***list, size_t *count)
+{
+	char *v = attr(p, n, "no-answer");
+
+	for (const char *s = v; s && !p->oom;) {
+		size_t len = strcspn(s, "|");
+
+		add_no_answer(p, list, count, s, len);
+		s = s[len] ? s + len + 1 : NULL;
+	}
+	free(v);
+	for (xmlNodePtr c = xmlsafe_first(n); c && !p->oom; c = xmlsafe_next(c))
+		if (xmlsafe_is(c, "no-answer") && (v = attr(p, c, "value"))) {
+			add_no_answer(p, list, count, v, strlen(v));
+			free(v);
+		}
+}
+
+static void read_fixed(struct parse *p, struct mapping *m, xmlNodePtr n)
+{
+	struct map_question *q;
+
+	m->questions = grow(p, m->questions, m->nquestions, sizeof *m->questions);
+	if (p->oom)
+		return;
+	q = &m->questions[m->nquestions++];
+	q->code = attr(p, n, "question");
+	q->fixed = attr(p, n, "value");
+	q->line = xmlsafe_line(n);
+}
+
 static void read_question(struct parse *p, struct mapping *m, xmlNodePtr n)
 {
 	struct map_question *q;
@@ -68,6 +116,7 @@ static void read_question(struct parse *p, struct mapping *m, xmlNodePtr n)
 	q->separator = attr(p, n, "separator");
 	q->line = xmlsafe_line(n);
 	read_values(p, n, &q->values, &q->nvalues);
+	read_no_answer(p, n, &q->no_answer, &q->nno_answer);
 	for (xmlNodePtr c = xmlsafe_first(n); c; c = xmlsafe_next(c)) {
 		struct map_option *o;
 
@@ -131,12 +180,15 @@ static void read_mapping(struct parse *p, struct mapping *m, xmlNodePtr root)
 			m->serial_field = attr(p, c, "field");
 		} else if (xmlsafe_is(c, "question")) {
 			read_question(p, m, c);
+		} else if (xmlsafe_is(c, "fixed")) {
+			read_fixed(p, m, c);
 		} else if (xmlsafe_is(c, "ignore")) {
 			m->ignore = grow(p, m->ignore, m->nignore, sizeof *m->ignore);
 			if (!p->oom)
 				m->ignore[m->nignore++] = attr(p, c, "field");
 		}
 	}
+	read_no_answer(p, root, &m->no_answer, &m->nno_answer);
 	if (!m->form && !(m->form = strdup("standard")))
 		p->oom = 1;
 	if (!m->dates && !(m->dates = strdup("auto")))
@@ -150,7 +202,12 @@ static void check_mapping(struct parse *p, const struct mapping *m)
 		const struct map_question *q = &m->questions[i];
 
 		for (size_t j = 0; j < i; j++)
-			if (!strcmp(m->questions[j].code, q->code))
+			if (!strcmp(m->questions[j].code, q->code) && (q->fixed || m->questions[j].fixed))
+				err_set(p->e, EXIT_DATA,
+					"%s:%ld: question '%s' has a fixed value and is also mapped "
+					"(line %ld): it takes one or the other",
+					p->name, q->line, q->code, m->questions[j].line);
+			else if (!strcmp(m->questions[j].code, q->code))
 				err_set(p->e, EXIT_DATA,
 					"%s:%ld: question '%s' is mapped twice (first on line %ld)",
 					p->name, q->line, q->code, m->questions[j].line);
@@ -207,6 +264,13 @@ struct mapping *mapping_load(const char *path, struct err *e)
 	return m;
 }
 
+static void list_free(char **list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+}
+
 static void values_free(struct map_value *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -232,7 +296,10 @@ void mapping_free(struct mapping *m)
 		free(q->code);
 		free(q->field);
 		free(q->separator);
+		free(q->fixed);
+		list_free(q->no_answer, q->nno_answer);
 	}
+	list_free(m->no_answer, m->nno_answer);
 	free(m->questions);
 	for (size_t i = 0; i < m->nignore; i++)
 		free(m->ignore[i]);

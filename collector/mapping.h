@@ -31,6 +31,9 @@ struct map_question {
 	size_t nvalues;
 	struct map_option *options;
 	size_t noptions;
+	char *fixed;              /* <fixed value>: the answer of every record, field NULL */
+	char **no_answer;         /* cells that mean no answer, besides the mapping's */
+	size_t nno_answer;
 	long line;
 };
 
@@ -59,6 +62,8 @@ struct mapping {
 	size_t nquestions;
 	char **ignore;
 	size_t nignore;
+	char **no_answer;           /* <no-answer value>: no answer in every field */
+	size_t nno_answer;
 	long line;                  /* of <mapping>, for messages */
 };
 

@@ -124,6 +124,10 @@ static const struct {
 	  "m.xml:2: question 'Q' is mapped twice (first on line 1)" },
 	{ "<mapping><question code=\"Q\"><option code=\"a\" field=\"x\"/>\n<option code=\"a\" field=\"y\"/></question></mapping>",
 	  "m.xml:2: option 'a' of question 'Q' is mapped twice" },
+	{ "<mapping><question code=\"Q\" field=\"a\"/>\n<fixed question=\"Q\" value=\"b\"/></mapping>",
+	  "m.xml:2: question 'Q' has a fixed value and is also mapped (line 1)" },
+	{ "<mapping><fixed question=\"Q\" value=\"\"/></mapping>", "m.xml:1:" },
+	{ "<mapping><no-answer value=\"\"/></mapping>", "m.xml:1:" },
 	{ "<mapping><colour/></mapping>", "m.xml:1:" },
 	{ "<mapping channel=\"fax\"/>", "m.xml:1:" },
 	{ "<mapping><question code=\"Q\"/></mapping>", "m.xml:1:" },
@@ -160,6 +164,36 @@ START_TEST(test_mapping_reads)
 	ck_assert_int_eq(m->ndistrict_values, 1);
 	ck_assert(mapping_mentions(m, "Postcode"));
 	ck_assert(!mapping_mentions(m, "Notes"));
+	mapping_free(m);
+}
+END_TEST
+
+START_TEST(test_mapping_fixed_and_no_answer)
+{
+	static const char xml[] =
+		"<mapping><no-answer value=\"999\"/>\n"
+		"<question code=\"Q\" field=\"a\" no-answer=\"n/a|none|-\">"
+		"<no-answer value=\"not asked\"/></question>\n"
+		"<fixed question=\"R\" value=\"public\"/><no-answer value=\"x\"/></mapping>";
+	struct err e;
+	struct mapping *m;
+
+	err_init(&e);
+	m = mapping_parse(xml, strlen(xml), "m.xml", &e);
+	ck_assert_msg(m != NULL, "%s", err_first(&e));
+	ck_assert_int_eq(m->nno_answer, 2);
+	ck_assert_str_eq(m->no_answer[0], "999");
+	ck_assert_str_eq(m->no_answer[1], "x");
+	ck_assert_int_eq(m->nquestions, 2);
+	ck_assert_int_eq(m->questions[0].nno_answer, 4);
+	ck_assert_str_eq(m->questions[0].no_answer[0], "n/a");
+	ck_assert_str_eq(m->questions[0].no_answer[2], "-");
+	ck_assert_str_eq(m->questions[0].no_answer[3], "not asked");
+	ck_assert_ptr_null(m->questions[0].fixed);
+	ck_assert_str_eq(m->questions[1].code, "R");
+	ck_assert_str_eq(m->questions[1].fixed, "public");
+	ck_assert_ptr_null(m->questions[1].field);
+	ck_assert_int_eq(m->questions[1].line, 3);
 	mapping_free(m);
 }
 END_TEST
@@ -528,6 +562,7 @@ static Suite *import_suite(void)
 	tcase_add_test(tc, test_date_column);
 	tcase_add_loop_test(tc, test_bad_mappings, 0, sizeof bad_maps / sizeof bad_maps[0]);
 	tcase_add_test(tc, test_mapping_reads);
+	tcase_add_test(tc, test_mapping_fixed_and_no_answer);
 	tcase_add_loop_test(tc, test_holds_field, 0, sizeof fields / sizeof fields[0]);
 	tcase_add_test(tc, test_import_csv);
 	tcase_add_test(tc, test_import_strict_refuses);
