@@ -2375,11 +2375,18 @@ static int prepare_all(struct importer *im)
 					"exercise_id = ?1 AND code = ?2", im->e);
 	if (erased_register(db, im->e) < 0)
 		return -1;
+	/*
+	 * Only an id that could not be an answer is evidence: one with a letter
+	 * or sign in it, or six digits or more. A short number ("7", "4242")
+	 * could be anyone's answer, and the row would be lost as erased.
+	 */
 	im->find_erased_raw = db_prepare(db,
-		"SELECT 1 FROM erasure WHERE exercise_id = ?1 AND ((external_id IS NOT NULL AND "
-		"external_id NOT LIKE 'content:%' AND tally_holds_field(?2, CASE WHEN "
-		"instr(external_id, ':') > 0 THEN substr(external_id, instr(external_id, ':') + 1) "
-		"ELSE external_id END)) OR tally_holds_field(?2, serial)) LIMIT 1", im->e);
+		"SELECT 1 FROM (SELECT CASE WHEN instr(external_id, ':') > 0 THEN "
+		"substr(external_id, instr(external_id, ':') + 1) ELSE external_id END AS v "
+		"FROM erasure WHERE exercise_id = ?1 AND external_id IS NOT NULL AND "
+		"external_id NOT LIKE 'content:%' UNION ALL SELECT serial FROM erasure WHERE "
+		"exercise_id = ?1 AND serial IS NOT NULL) WHERE (length(v) >= 6 OR "
+		"v GLOB '*[^0-9]*') AND tally_holds_field(?2, v) LIMIT 1", im->e);
 	im->districts = db_prepare(db,
 		"SELECT d.code FROM exercise_district x JOIN district d ON d.code = x.district_code "
 		"WHERE x.exercise_id = ?1 AND (d.code = upper(?2) OR d.name = ?2 COLLATE NOCASE)",

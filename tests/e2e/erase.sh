@@ -143,6 +143,17 @@ run "$COLLECTOR" import "$DB" "$TMP/wide3.csv" --map "$M"
 expect_out "an unreadable row of an erased id is skipped" "1 skipped: erased earlier"
 expect_eq "and not stored" "$(sqlite3 "$DB" "SELECT count(*) FROM reject WHERE instr(raw, '$WIDE,') > 0")" 0
 expect_eq "another unreadable row is stored" "$(sqlite3 "$DB" "SELECT count(*) FROM reject WHERE instr(raw, '$WIDE-R120') > 0")" 1
+# A short number is no evidence: an unreadable row of someone else that holds
+# an erased number as an answer is rejected and kept, not skipped as erased.
+NUM="Sloe-$$-number"
+printf '%s\n4242,2019-06-12,,,"Kind",,,,,\n' "$HEAD" >"$TMP/num.csv"
+"$COLLECTOR" import "$DB" "$TMP/num.csv" --map "$M" -q >/dev/null 2>&1
+run "$COLLECTOR" erase "$DB" --external-id 4242 --by DPO --yes
+expect_rc "erase a numeric survey id" 0
+printf '%s\nR131,2019-06-14,,,x"y %s,4242,,,,\n' "$HEAD" "$NUM" >"$TMP/num2.csv"
+run "$COLLECTOR" import "$DB" "$TMP/num2.csv" --map "$M"
+expect_out "the unreadable row with the number in it is rejected" "1 rejected"
+expect_eq "and kept as a reject, not lost" "$(sqlite3 "$DB" "SELECT count(*) FROM reject WHERE instr(raw, '$NUM') > 0")" 1
 
 # A rejected row of another response holding the id as text stays.
 OTHER="Medlar-$$-other"
