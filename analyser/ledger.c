@@ -168,8 +168,15 @@ static void tab_drop_last(struct ledger *l)
 static int snapshot(struct ledger *l, struct err *e)
 {
 	sqlite3_stmt *st = db_prepare(l->db,
+		/*
+		 * This exercise's tags only (another exercise's tag run is not a
+		 * change of this one's data), summed through a square so that two
+		 * answers swapping their themes change the sum.
+		 */
+		"WITH t AS (SELECT (answer_id * 31 + theme_id) % 2147483647 AS k FROM tag WHERE "
+		"response_id IN (SELECT id FROM response WHERE exercise_id = ?1)) "
 		"SELECT (SELECT sha256 FROM ruleset WHERE exercise_id = ?1), "
-		"(SELECT count(*) FROM tag), (SELECT total(answer_id * 4099 + theme_id) FROM tag), "
+		"(SELECT count(*) FROM t), (SELECT total(k * (k + 1) % 2147483647 + k) FROM t), "
 		"(SELECT count(*) FROM response WHERE exercise_id = ?1 AND entry_status IN "
 		"('accepted', 'verified')), (SELECT total(id) FROM response WHERE exercise_id = ?1 "
 		"AND entry_status IN ('accepted', 'verified'))", e);

@@ -306,12 +306,10 @@ int date_parse(const char *s, enum date_style style, char out[DATE_ISO_MAX])
 }
 
 /* Keeps the first example of a kind: its place and (a bounded copy of) its value. */
-static void keep_example(long *count, long *place, char eg[DATE_ISO_MAX], const char *s, long at)
+static void keep_example(long *count, long *place, long at)
 {
-	if ((*count)++ == 0) {
+	if ((*count)++ == 0)
 		*place = at;
-		snprintf(eg, DATE_ISO_MAX, "%s", s);
-	}
 }
 
 void date_column_note(struct date_column *c, const char *s, long place)
@@ -325,11 +323,11 @@ void date_column_note(struct date_column *c, const char *s, long place)
 	m = parse_slashed(s, 0, mdy) == 0;
 	if (d && m) {
 		if (strcmp(dmy, mdy)) /* 06/06/2019 is the same day either way */
-			keep_example(&c->ambiguous, &c->amb_place, c->amb_eg, s, place);
+			keep_example(&c->ambiguous, &c->amb_place, place);
 	} else if (d) {
-		keep_example(&c->dmy_only, &c->dmy_place, c->dmy_eg, s, place);
+		keep_example(&c->dmy_only, &c->dmy_place, place);
 	} else if (m) {
-		keep_example(&c->mdy_only, &c->mdy_place, c->mdy_eg, s, place);
+		keep_example(&c->mdy_only, &c->mdy_place, place);
 	}
 }
 
@@ -337,17 +335,17 @@ int date_column_decide(const struct date_column *c, const char *word, enum date_
 		       char *why, size_t cap)
 {
 	if (c->dmy_only && c->mdy_only) {
-		snprintf(why, cap, "the dates mix day-first and month-first: %s %ld ('%s') reads "
-				   "only as dd/mm/yyyy, %s %ld ('%s') only as mm/dd/yyyy; give dates= "
+		snprintf(why, cap, "the dates mix day-first and month-first: %s %ld reads "
+				   "only as dd/mm/yyyy, %s %ld only as mm/dd/yyyy; give dates= "
 				   "in the mapping and fix the others",
-			 word, c->dmy_place, c->dmy_eg, word, c->mdy_place, c->mdy_eg);
+			 word, c->dmy_place, word, c->mdy_place);
 		return -1;
 	}
 	if (c->ambiguous && !c->dmy_only && !c->mdy_only) {
 		snprintf(why, cap, "no date tells day from month: %ld dates read as two different "
-				   "days (first %s %ld, '%s'); say dates=\"dd/mm/yyyy\" or "
+				   "days (first %s %ld); say dates=\"dd/mm/yyyy\" or "
 				   "dates=\"mm/dd/yyyy\" in the mapping",
-			 c->ambiguous, word, c->amb_place, c->amb_eg);
+			 c->ambiguous, word, c->amb_place);
 		return -1;
 	}
 	*style = c->mdy_only ? DATE_AUTO_MDY : DATE_AUTO;

@@ -20,13 +20,13 @@ enum date_style {
 /*
  * What an "auto" column's slashed dates (a/b/yyyy) say about its style, so
  * the whole column is read one way: values readable only day-first, only
- * month-first, or both ways as different days; the first of each kept as
- * evidence (its place and value).
+ * month-first, or both ways as different days; the place of the first of
+ * each kept as evidence (never its value: messages do not repeat what was
+ * written).
  */
 struct date_column {
 	long dmy_only, mdy_only, ambiguous;
 	long dmy_place, mdy_place, amb_place;
-	char dmy_eg[DATE_ISO_MAX], mdy_eg[DATE_ISO_MAX], amb_eg[DATE_ISO_MAX];
 };
 
 /* The style named in a mapping ("auto", "iso", "dd/mm/yyyy", ...); DATE_AUTO if unknown. */

@@ -2170,9 +2170,9 @@ static int edit_target(struct importer *im, const char *ext, long long *target,
  */
 static int drop_replaced(struct importer *im, long long id)
 {
+	/* By answer: tag's key, so no edit scans the whole tag table. */
 	static const char *const sql[] = {
-		"DELETE FROM tag WHERE response_id = ?1 OR answer_id IN "
-		"(SELECT id FROM answer WHERE response_id = ?1)",
+		"DELETE FROM tag WHERE answer_id IN (SELECT id FROM answer WHERE response_id = ?1)",
 		"DELETE FROM entry_copy_answer WHERE copy_id IN "
 		"(SELECT id FROM entry_copy WHERE response_id = ?1)",
 		"DELETE FROM entry_copy WHERE response_id = ?1",
@@ -2182,6 +2182,13 @@ static int drop_replaced(struct importer *im, long long id)
 		"DELETE FROM response WHERE id = ?1",
 	};
 
+	/*
+	 * The earlier version's words are overwritten, not left in free pages:
+	 * if the person is erased later, nothing of this version stays either.
+	 */
+	if (db_exec(im->db, "PRAGMA secure_delete = ON", "replacing an edited response",
+		    im->e) < 0)
+		return -1;
 	for (size_t i = 0; i < sizeof sql / sizeof *sql; i++) {
 		sqlite3_stmt *st = db_prepare(im->db, sql[i], im->e);
 		int rc;

@@ -104,14 +104,15 @@ START_TEST(test_date_column)
 	date_column_note(&amb, "05/06/2019", 4);
 	date_column_note(&amb, "07/06/2019", 5);
 	ck_assert_int_eq(date_column_decide(&amb, "row", &st, why, sizeof why), -1);
-	ck_assert_msg(strstr(why, "2 dates read as two different days (first row 4, '05/06/2019')"),
-		      "%s", why);
+	ck_assert_msg(strstr(why, "2 dates read as two different days (first row 4)"), "%s", why);
+	ck_assert_msg(!strstr(why, "05/06"), "the message repeats a value: %s", why);
 
 	date_column_note(&mix, "13/06/2019", 2);
 	date_column_note(&mix, "06/14/2019", 7);
 	ck_assert_int_eq(date_column_decide(&mix, "line", &st, why, sizeof why), -1);
-	ck_assert_msg(strstr(why, "line 2 ('13/06/2019') reads only as dd/mm/yyyy, line 7 "
-				  "('06/14/2019') only as mm/dd/yyyy"), "%s", why);
+	ck_assert_msg(strstr(why, "line 2 reads only as dd/mm/yyyy, line 7 only as mm/dd/yyyy"),
+		      "%s", why);
+	ck_assert_msg(!strstr(why, "/2019"), "the message repeats a value: %s", why);
 }
 END_TEST
 

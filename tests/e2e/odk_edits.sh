@@ -108,6 +108,11 @@ q "UPDATE response SET entry_status = 'differences' WHERE id = $old_a;
    INSERT INTO entry_copy_answer (copy_id, question_id, value) SELECT id, (SELECT id FROM question WHERE code = 'UEC-WELL'), 'x' FROM entry_copy WHERE response_id = $old_a;
    INSERT INTO entry_difference (response_id, question_id, first_value, second_value, found_at) VALUES ($old_a, (SELECT id FROM question WHERE code = 'UEC-WELL'), 'a', 'b', 'now')"
 
+# A word only a's first version holds, to look for in the file's bytes later.
+OLDWORD="Damson-$$-first-version"
+q "UPDATE answer SET value = '$OLDWORD' WHERE response_id = $old_a AND question_id = (SELECT id FROM question WHERE code = 'UEC-WELL')"
+q "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+
 # Second: b edits a (imported before), y edits the erased x, m edits n (both
 # here, the edit read first), o edits an instance never imported.
 run "$COLLECTOR" import "$DB" "$F/second" "${MAP[@]}"
@@ -119,6 +124,9 @@ expect_out "second" "1 skipped: erased earlier"
 expect_eq "second: people (p, b, m, o)" "$(q 'SELECT count(*) FROM response')" 4
 expect_eq "second: a's response went" "$(q "SELECT count(*) FROM response WHERE id = $old_a")" 0
 expect_eq "second: a's answers went" "$(q "SELECT count(*) FROM answer WHERE response_id = $old_a")" 0
+q "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+expect_eq "second: a's replaced words are overwritten in the file" \
+	"$(cat "$DB" "$DB-wal" 2>/dev/null | grep -c -a "$OLDWORD")" 0
 expect_eq "second: a's tags went" "$(q "SELECT count(*) FROM tag WHERE response_id = $old_a OR answer_id NOT IN (SELECT id FROM answer)")" 0
 [ -n "$(rid "$B")" ] && ok "second: b is a's response now" || fail "second: b not stored"
 expect_eq "second: a's entry state went" "$(q "SELECT (SELECT count(*) FROM entry_copy WHERE response_id = $old_a) + (SELECT count(*) FROM entry_difference WHERE response_id = $old_a) + (SELECT count(*) FROM entry_copy_answer WHERE copy_id NOT IN (SELECT id FROM entry_copy))")" 0
