@@ -88,6 +88,9 @@ int cmd_counts(int argc, char **argv)
 	const char *code = NULL, *by = NULL, *output = NULL;
 	struct count_cube *cube = NULL;
 	struct out_file of = { 0 };
+	FILE *held = NULL; /* the published table, until the ledger has it */
+	char *buf = NULL;
+	size_t len = 0;
 	int c, suppress = -1, within = 0;
 	struct err e;
 	sqlite3 *db;
@@ -190,15 +193,26 @@ int cmd_counts(int argc, char **argv)
 		err_print(&stale, cmd_progname);
 		if (output && out_open(&of, output, &e) == 0)
 			out = of.f;
-		if (!output || of.f) {
+		else if (!output && o.ledger)
+			/* Held back until the ledger has recorded it: nothing goes out unrecorded. */
+			out = held = open_memstream(&buf, &len);
+		if (!out)
+			err_set(&e, EXIT_SYSTEM, "out of memory");
+		else if (!output || of.f) {
 			if (counts_write(cube, &o, out, &e) < 0 ||
+			    (held && fflush(held) != 0 && err_set(&e, EXIT_SYSTEM, "out of memory")) ||
 			    (o.ledger && ledger_commit(o.ledger, &e) < 0))
 				out_abandon(&of);
 			else if (output)
 				out_commit(&of, &e);
+			else if (held && len && fwrite(buf, 1, len, stdout) != len)
+				err_set(&e, EXIT_SYSTEM, "cannot write the counts to standard output");
 		}
 	}
 out:
+	if (held)
+		fclose(held);
+	free(buf);
 	ledger_free(o.ledger);
 	count_cube_free(cube);
 	db_close(db, &e);

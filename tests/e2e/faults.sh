@@ -87,7 +87,8 @@ NEW_RULES=$TMP/new.rules.xml
 { cat "$S/rules/twb-2019.rules.xml"; echo "<!-- revised -->"; } >"$NEW_RULES"
 
 # sweep NAME KIND[:once] OUTPUT CMD... (CMD's database is $TMP/work.db, OUTPUT
-# a file it writes or "-"): the clean run, then the runs with faults.
+# a file it writes, "stdout" for a table it prints, or "-"): the clean run,
+# then the runs with faults.
 sweep() {
 	local name=$1 spec=$2 output=$3 kind=${2%%:*} mode=""
 	shift 3
@@ -103,7 +104,11 @@ sweep() {
 		return
 	fi
 	after=$(state "$TMP/work.db")
-	[ "$output" != - ] && clean_out=$(sha256sum <"$output")
+	if [ "$output" = stdout ]; then
+		clean_out=$(sha256sum <<<"$out")
+	elif [ "$output" != - ]; then
+		clean_out=$(sha256sum <"$output")
+	fi
 	total=$(field "$kind")
 	if [ "${total:-0}" -eq 0 ]; then
 		fail "$name: the clean run counted no $kind steps"
@@ -164,7 +169,16 @@ sweep() {
 			bad=$((bad + 1))
 			fail "$where, yet the work was not done"
 		fi
-		if [ "$output" != - ]; then
+		# A published table is printed whole after it is recorded, or not at all.
+		if [ "$output" = stdout ]; then
+			if [ "$rc" -ne 0 ] && [ -n "$out" ]; then
+				bad=$((bad + 1))
+				fail "$where, yet it printed a table it did not record" "${out:0:200}"
+			elif [ "$rc" -eq 0 ] && [ "$(sha256sum <<<"$out")" != "$clean_out" ]; then
+				bad=$((bad + 1))
+				fail "$where, and the table printed differs from the clean run's"
+			fi
+		elif [ "$output" != - ]; then
 			if [ -e "$output" ] && [ "$(sha256sum <"$output")" != "$clean_out" ]; then
 				bad=$((bad + 1))
 				fail "$where, and $(basename "$output") is half-written"
@@ -202,19 +216,21 @@ ERASE=("$COLLECTOR" erase "$TMP/work.db" --external-id "$ERASE_ID" --by "Data Pr
 	--reason "fault injection" --yes)
 REPORT=("$ANALYSER" report "$TMP/work.db" --you-said-we-did "$OUT/yswd.html" --top 3)
 EXPORT=("$ANALYSER" export "$TMP/work.db" --healthwatch "$OUT/healthwatch.csv")
+COUNTS=("$ANALYSER" counts "$TMP/work.db" --format csv)
 
 # TALLY_FAULT_KINDS and TALLY_FAULT_COMMANDS narrow the sweeps (to find a fault
 # again). Output files fail only in the commands that write one.
 for kind in ${TALLY_FAULT_KINDS:-io oom io:once oom:once file file:once}; do
-	for c in ${TALLY_FAULT_COMMANDS:-import tag erase report export}; do
+	for c in ${TALLY_FAULT_COMMANDS:-import tag erase report export counts}; do
 		case $kind:$c in
-		file*:import | file*:tag | file*:erase) ;;
+		file*:import | file*:tag | file*:erase | file*:counts) ;;
 		oom*:export | io*:export) ;;
 		*:import) sweep import "$kind" - "${IMPORT[@]}" ;;
 		*:tag) sweep tag "$kind" - "${TAG[@]}" ;;
 		*:erase) sweep erase "$kind" - "${ERASE[@]}" ;;
 		*:report) sweep report "$kind" "$OUT/yswd.html" "${REPORT[@]}" ;;
 		*:export) sweep export "$kind" "$OUT/healthwatch.csv" "${EXPORT[@]}" ;;
+		*:counts) sweep counts "$kind" stdout "${COUNTS[@]}" ;;
 		esac
 	done
 done
