@@ -71,9 +71,8 @@ static size_t put_replacement(char *out, size_t o)
 
 /*
  * The `n` bytes at `s` as valid UTF-8 safe to print: invalid bytes, NUL,
- * control characters other than tab and line breaks (a lone CR is one), and
- * C1 controls (which a terminal may obey) each become U+FFFD; CR LF becomes
- * LF. NUL-terminated, for the caller to free(); NULL when out of memory.
+ * control characters other than tab and line breaks, and C1 controls (which
+ * a terminal may obey) each become U+FFFD; CR LF and a lone CR become LF. NUL-terminated, for the caller to free(); NULL when out of memory.
  */
 static char *printable(const unsigned char *s, size_t n)
 {

@@ -41,9 +41,18 @@ audit() {
 		if [ "${TALLY_REQUIRE_LP:-}" = 1 ]; then fail "$name: the LP audit needs python3-scipy"; else printf 'SKIP %s: LP audit needs python3-scipy\n' "$name"; fi
 		return
 	fi
+	local said audit_rc oks=0
+	said=$(${LP:-python3} "$AUDIT" "$mode" 8 "$dir"/hw.csv "$dir"/c-*.csv 2>&1)
+	audit_rc=$?
 	while IFS= read -r line; do
-		case "$line" in ok\ *) ok "$name: ${line#ok }" ;; *) fail "$name: ${line#FAIL }" ;; esac
-	done < <(${LP:-python3} "$AUDIT" "$mode" 8 "$dir"/hw.csv "$dir"/c-*.csv 2>&1 || true)
+		case "$line" in
+		ok\ *) ok "$name: ${line#ok }"; oks=$((oks + 1)) ;;
+		*) fail "$name: ${line#FAIL }" ;;
+		esac
+	done <<<"$said"
+	# An audit that says nothing, or fails without saying why, proves nothing.
+	[ "$audit_rc" -eq 0 ] && [ "$oks" -gt 0 ] && ok "$name: the $mode audit ran ($oks checks)" ||
+		fail "$name: the $mode audit exited $audit_rc after $oks checks"
 }
 
 # Each table on its own (a fresh ledger for each) is what used to be
