@@ -423,10 +423,10 @@ static void check_areas(struct parse *p, const struct exercise_def *d)
 					a->line, w, a->code);
 		if (kind && !kind->district && !kind->contains && !a->nincludes)
 			PROBLEM(p, a->line,
-				"%s:%ld: %s %s is a %s (%s): list the districts it includes "
-				"(<includes district=\"...\"/>), so that postcodes can be "
-				"placed in it",
-				p->name, a->line, w, a->code, kind->name, kind->prefix);
+				"%s:%ld: %s %s (%s %s) is bigger than a district: list the "
+				"districts it includes (<includes district=\"...\"/>), so "
+				"that postcodes can be placed in it",
+				p->name, a->line, w, a->code, kind->prefix, kind->name);
 		if (kind && kind->district && a->nincludes)
 			PROBLEM(p, a->line,
 				"%s:%ld: %s %s is a local authority district (%s): it "
@@ -444,7 +444,10 @@ static void check_areas(struct parse *p, const struct exercise_def *d)
 					p->name, m->line, w, a->code, m->code, kinds);
 				continue;
 			}
-			if ((other = includer(d, m->code, i, k)))
+			if ((other = includer(d, m->code, i, k)) == a)
+				PROBLEM(p, m->line, "%s:%ld: %s %s includes district %s twice",
+					p->name, m->line, w, a->code, m->code);
+			else if (other)
 				PROBLEM(p, m->line,
 					"%s:%ld: district %s is included in %s %s and in %s %s: "
 					"a postcode there would count in both",
