@@ -60,9 +60,9 @@ int cmd_init(int argc, char **argv)
 		exercise_def_free(def);
 		return err_print(&e, cmd_progname);
 	}
-	printf("%s %s: exercise %s \"%s\", %zu districts, %zu events, %zu standard questions",
+	printf("%s %s: exercise %s \"%s\", %zu %ss, %zu events, %zu standard questions",
 	       created ? "created" : "updated", argv[optind], def->code, def->title,
-	       def->ndistricts, def->nevents, def->standard.nquestions);
+	       def->ndistricts, def->area_word, def->nevents, def->standard.nquestions);
 	if (def->easy_read.present)
 		printf(", %zu Easy Read questions", def->easy_read.nquestions);
 	printf("\n");

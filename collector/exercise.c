@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "area.h"
 #include "xmlsafe.h"
 
 struct parse {
@@ -133,11 +134,43 @@ static void read_questionnaire(struct parse *p, xmlNodePtr qn, struct ex_questio
 	}
 }
 
+/* One area: its name (text or name=""), and the districts it includes. */
+static void read_area(struct parse *p, xmlNodePtr node, struct ex_district *x)
+{
+	char *list = attr_of(p, node, "includes");
+	size_t n = (size_t)child_count(node, "includes");
+	char *save = NULL;
+
+	x->code = attr_of(p, node, "code");
+	x->line = xmlsafe_line(node);
+	if (!(x->name = attr_of(p, node, "name")))
+		x->name = text_of(p, node);
+	/* Enough slots for the list's words too: at most one per two bytes. */
+	if (list)
+		n += strlen(list) / 2 + 1;
+	if (n && (x->includes = alloc_array(p, n, sizeof *x->includes))) {
+		for (char *w = list ? strtok_r(list, " \t\r\n", &save) : NULL; w;
+		     w = strtok_r(NULL, " \t\r\n", &save)) {
+			x->includes[x->nincludes].line = x->line;
+			if (!(x->includes[x->nincludes++].code = strdup(w)))
+				p->oom = 1;
+		}
+		for (xmlNodePtr c = xmlsafe_first(node); c; c = xmlsafe_next(c)) {
+			if (!xmlsafe_is(c, "includes"))
+				continue;
+			x->includes[x->nincludes].line = xmlsafe_line(c);
+			x->includes[x->nincludes++].code = attr_of(p, c, "district");
+		}
+	}
+	free(list);
+}
+
 /* Builds the definition from a document that has passed the schema. */
 static struct exercise_def *read_definition(struct parse *p, xmlNodePtr root)
 {
 	struct exercise_def *d = calloc(1, sizeof *d);
 	xmlNodePtr districts = xmlsafe_child(root, "districts");
+	xmlNodePtr areas = xmlsafe_child(root, "areas");
 	xmlNodePtr events = xmlsafe_child(root, "events");
 	char *v;
 
@@ -160,15 +193,13 @@ static struct exercise_def *read_definition(struct parse *p, xmlNodePtr root)
 	d->opens = text_of(p, xmlsafe_child(root, "opens"));
 	d->closes = text_of(p, xmlsafe_child(root, "closes"));
 
-	d->districts = alloc_array(p, (size_t)child_count(districts, "district"),
+	d->area_word = areas ? "area" : "district";
+	if (!districts)
+		districts = areas;
+	d->districts = alloc_array(p, (size_t)child_count(districts, d->area_word),
 				   sizeof *d->districts);
-	for (xmlNodePtr c = xmlsafe_first(districts); d->districts && c; c = xmlsafe_next(c)) {
-		struct ex_district *x = &d->districts[d->ndistricts++];
-
-		x->code = attr_of(p, c, "code");
-		x->name = text_of(p, c);
-		x->line = xmlsafe_line(c);
-	}
+	for (xmlNodePtr c = xmlsafe_first(districts); d->districts && c; c = xmlsafe_next(c))
+		read_area(p, c, &d->districts[d->ndistricts++]);
 	d->events = alloc_array(p, (size_t)child_count(events, "event"), sizeof *d->events);
 	for (xmlNodePtr c = xmlsafe_first(events); d->events && c; c = xmlsafe_next(c)) {
 		struct ex_event *x = &d->events[d->nevents++];
@@ -176,6 +207,8 @@ static struct exercise_def *read_definition(struct parse *p, xmlNodePtr root)
 		x->code = attr_of(p, c, "code");
 		x->kind = attr_of(p, c, "kind");
 		x->district = attr_of(p, c, "district");
+		if (!x->district)
+			x->district = attr_of(p, c, "area");
 		x->date = attr_of(p, c, "date");
 		x->title = text_of(p, xmlsafe_child(c, "title"));
 		x->venue = text_of(p, xmlsafe_child(c, "venue"));
@@ -348,6 +381,86 @@ static void check_easy_read(struct parse *p, const struct exercise_def *d)
 	}
 }
 
+/* The area `code` includes, and where, or NULL. */
+static const struct ex_district *includer(const struct exercise_def *d, const char *code,
+					  size_t before_area, size_t before_member)
+{
+	for (size_t i = 0; i <= before_area && i < d->ndistricts; i++)
+		for (size_t k = 0; k < d->districts[i].nincludes; k++) {
+			if (i == before_area && k >= before_member)
+				break;
+			if (strcmp(d->districts[i].includes[k].code, code) == 0)
+				return &d->districts[i];
+		}
+	return NULL;
+}
+
+/*
+ * Area codes, and what bigger areas include: each district they include
+ * is a local authority district (what the postcode lookup gives), in one
+ * area only, and not listed as an area itself, so a postcode is counted in
+ * one area. An ONS area bigger than a district includes its districts,
+ * unless its kind holds them already (a nation).
+ */
+static void check_areas(struct parse *p, const struct exercise_def *d)
+{
+	const char *w = d->area_word;
+	char why[ERR_LINE_LEN], kinds[64];
+
+	area_district_kinds(kinds, sizeof kinds);
+	for (size_t i = 0; i < d->ndistricts; i++) {
+		const struct ex_district *a = &d->districts[i];
+		const struct area_kind *kind = area_kind_of(a->code);
+
+		if (area_check(a->code, why, sizeof why) < 0) {
+			PROBLEM(p, a->line, "%s:%ld: %s code %s: %s", p->name, a->line, w, a->code,
+				why);
+			continue;
+		}
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(a->code, d->districts[j].code) == 0)
+				PROBLEM(p, a->line, "%s:%ld: %s '%s' is listed twice", p->name,
+					a->line, w, a->code);
+		if (kind && !kind->district && !kind->contains && !a->nincludes)
+			PROBLEM(p, a->line,
+				"%s:%ld: %s %s (%s %s) is bigger than a district: list the "
+				"districts it includes (<includes district=\"...\"/>), so "
+				"that postcodes can be placed in it",
+				p->name, a->line, w, a->code, kind->prefix, kind->name);
+		if (kind && kind->district && a->nincludes)
+			PROBLEM(p, a->line,
+				"%s:%ld: %s %s is a local authority district (%s): it "
+				"includes no other", p->name, a->line, w, a->code, kind->prefix);
+		for (size_t k = 0; k < a->nincludes; k++) {
+			const struct ex_member *m = &a->includes[k];
+			const struct area_kind *mk = area_kind_of(m->code);
+			const struct ex_district *other;
+
+			if (!mk || !mk->district) {
+				PROBLEM(p, m->line,
+					"%s:%ld: %s %s includes '%s', which is not a local "
+					"authority district code (%s and eight digits): the "
+					"postcode lookup gives only those",
+					p->name, m->line, w, a->code, m->code, kinds);
+				continue;
+			}
+			if ((other = includer(d, m->code, i, k)) == a)
+				PROBLEM(p, m->line, "%s:%ld: %s %s includes district %s twice",
+					p->name, m->line, w, a->code, m->code);
+			else if (other)
+				PROBLEM(p, m->line,
+					"%s:%ld: district %s is included in %s %s and in %s %s: "
+					"a postcode there would count in both",
+					p->name, m->line, m->code, w, other->code, w, a->code);
+			else if (find_district(d, m->code))
+				PROBLEM(p, m->line,
+					"%s:%ld: %s %s includes %s, which is itself in <%ss>: "
+					"a postcode there would count in both",
+					p->name, m->line, w, a->code, m->code, w);
+		}
+	}
+}
+
 static void check_definition(struct parse *p, const struct exercise_def *d)
 {
 	if (!valid_date(d->opens))
@@ -357,12 +470,7 @@ static void check_definition(struct parse *p, const struct exercise_def *d)
 	if (valid_date(d->opens) && valid_date(d->closes) && strcmp(d->opens, d->closes) > 0)
 		PROBLEM(p, 0, "%s: the exercise closes (%s) before it opens (%s)", p->name,
 			d->closes, d->opens);
-	for (size_t i = 0; i < d->ndistricts; i++)
-		for (size_t j = 0; j < i; j++)
-			if (strcmp(d->districts[i].code, d->districts[j].code) == 0)
-				PROBLEM(p, d->districts[i].line,
-					"%s:%ld: district '%s' is listed twice", p->name,
-					d->districts[i].line, d->districts[i].code);
+	check_areas(p, d);
 	for (size_t i = 0; i < d->nevents; i++) {
 		const struct ex_event *ev = &d->events[i];
 
@@ -373,9 +481,9 @@ static void check_definition(struct parse *p, const struct exercise_def *d)
 					p->name, ev->line, ev->code, d->events[j].line);
 		if (!find_district(d, ev->district))
 			PROBLEM(p, ev->line,
-				"%s:%ld: event '%s' is in district '%s', which is not listed in "
-				"<districts>",
-				p->name, ev->line, ev->code, ev->district);
+				"%s:%ld: event '%s' is in %s '%s', which is not listed in <%ss>",
+				p->name, ev->line, ev->code, d->area_word, ev->district,
+				d->area_word);
 		if (!valid_date(ev->date))
 			PROBLEM(p, ev->line, "%s:%ld: event '%s': '%s' is not a date (YYYY-MM-DD)",
 				p->name, ev->line, ev->code, ev->date);
@@ -473,6 +581,9 @@ void exercise_def_free(struct exercise_def *d)
 	for (size_t i = 0; i < d->ndistricts; i++) {
 		free(d->districts[i].code);
 		free(d->districts[i].name);
+		for (size_t k = 0; k < d->districts[i].nincludes; k++)
+			free(d->districts[i].includes[k].code);
+		free(d->districts[i].includes);
 	}
 	free(d->districts);
 	for (size_t i = 0; i < d->nevents; i++) {

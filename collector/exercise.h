@@ -3,8 +3,12 @@
  *
  * exercise_parse() reads and checks a definition without touching any
  * database: the RelaxNG schema first, then the rules a schema cannot say
- * (unique codes, events in listed districts, Easy Read mapping onto real
- * questions and options). exercise_store() then writes it into a database.
+ * (area codes, unique codes, events in listed areas, Easy Read mapping onto
+ * real questions and options). exercise_store() then writes it into a database.
+ *
+ * The areas an exercise covers are written <areas>/<area> or, as before,
+ * <districts>/<district>; both are kept as districts here and in the
+ * database (district, exercise_district, district_code columns).
  */
 #ifndef TALLY_EXERCISE_H
 #define TALLY_EXERCISE_H
@@ -15,16 +19,23 @@
 #include "err.h"
 #include "fileutil.h"
 
+struct ex_member {
+	char *code;     /* a local authority district, "E07000195" */
+	long line;
+};
+
 struct ex_district {
-	char *code;     /* ONS code, "E07000192" */
+	char *code;     /* ONS code, "E07000192", or the definition's own, "NHS-FV" */
 	char *name;
+	struct ex_member *includes; /* districts counted in this area */
+	size_t nincludes;
 	long line;
 };
 
 struct ex_event {
 	char *code;
 	char *kind;     /* listening-event, roadshow, staff-event, other */
-	char *district; /* ONS code */
+	char *district; /* area code */
 	char *date;     /* YYYY-MM-DD */
 	char *title;
 	char *venue;
@@ -74,8 +85,9 @@ struct exercise_def {
 	char *opens, *closes;   /* YYYY-MM-DD */
 	char *double_entry;     /* optional, required */
 	double outward_share_threshold;
-	struct ex_district *districts;
+	struct ex_district *districts; /* the areas, as <districts> or <areas> */
 	size_t ndistricts;
+	const char *area_word;  /* "district" or "area", as the file calls them */
 	struct ex_event *events;
 	size_t nevents;
 	struct ex_questionnaire standard;
@@ -85,7 +97,7 @@ struct exercise_def {
 /* What exercise_store() did, for the summary line. */
 struct exercise_changes {
 	int new_exercise;
-	int added, updated, removed; /* districts, events, questionnaires, questions, options */
+	int added, updated, removed; /* areas, their districts, events, questionnaires, questions, options */
 };
 
 /*

@@ -399,6 +399,10 @@ static const struct {
 	  "SELECT n.id AS id, n.variant AS label, (SELECT count(*) FROM response r "
 	  "WHERE r.exercise_id = n.exercise_id AND r.form_variant = n.variant) AS used "
 	  "FROM questionnaire n WHERE n.exercise_id = ?1" },
+	/* Responses keep the area they were counted in: a district may leave it. */
+	{ "area_member", "included district", "responses use",
+	  "SELECT m.id AS id, m.area_code || '/' || m.district_code AS label, 0 AS used "
+	  "FROM area_member m WHERE m.exercise_id = ?1" },
 	{ "event", "event", "responses were collected at",
 	  "SELECT v.id AS id, v.code AS label, "
 	  "(SELECT count(*) FROM response r WHERE r.event_id = v.id) AS used "
@@ -479,6 +483,25 @@ static int store_districts(struct store *s, const struct exercise_def *d)
 	return 0;
 }
 
+/* area_member: the districts each bigger area includes, for the postcode roll-up. */
+static int store_members(struct store *s, const struct exercise_def *d)
+{
+	for (size_t i = 0; i < d->ndistricts; i++) {
+		const struct ex_district *a = &d->districts[i];
+
+		for (size_t k = 0; k < a->nincludes; k++) {
+			struct col keys[] = { INT("exercise_id", s->exercise_id),
+					      TEXT("district_code", a->includes[k].code) };
+			struct col data[] = { TEXT("area_code", a->code) };
+			long long id;
+
+			if (upsert(s, "area_member", keys, 2, data, 1, &id) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
 static int store_all(struct store *s, const struct exercise_def *d)
 {
 	char threshold[32];
@@ -506,6 +529,8 @@ static int store_all(struct store *s, const struct exercise_def *d)
 			return -1;
 		bad = 1;
 	}
+	if (!bad && store_members(s, d) < 0)
+		return -1;
 	if (store_events(s, d) < 0) {
 		if (s->e->code != EXIT_DATA)
 			return -1;

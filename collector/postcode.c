@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "area.h"
 #include "csv.h"
 #include "db.h"
 #include "fileutil.h"
@@ -99,8 +100,8 @@ void postcode_outward(const char *normalised, char out[POSTCODE_MAX])
 struct postcode_memo {
 	char postcode[POSTCODE_MAX]; /* "" when the slot is empty */
 	char district[16];
+	char area[16];               /* the exercise's area holding it, "" when none */
 	int found;                   /* the postcode is in the lookup */
-	int area;                    /* its district is one of the exercise's */
 };
 
 struct postcode_resolver {
@@ -109,7 +110,10 @@ struct postcode_resolver {
 	double threshold;
 	sqlite3_stmt *full;    /* postcode -> district */
 	sqlite3_stmt *shares;  /* outward -> districts by share */
-	sqlite3_stmt *in_area; /* is a district one of the exercise's? */
+	sqlite3_stmt *in_area; /* the exercise's area that is, or includes, a district */
+	char (*nations)[16];   /* the exercise's areas that hold districts by kind */
+	size_t nnations;
+	int uk;                /* some area is an ONS one: a UK postcode can be in it */
 	struct postcode_memo *memo; /* NULL, or nmemo slots (a power of two) */
 	size_t nmemo;
 };
@@ -121,8 +125,41 @@ void postcode_resolver_free(struct postcode_resolver *r)
 	sqlite3_finalize(r->full);
 	sqlite3_finalize(r->shares);
 	sqlite3_finalize(r->in_area);
+	free(r->nations);
 	free(r->memo);
 	free(r);
+}
+
+/*
+ * The exercise's areas whose kind holds districts without a list (nations),
+ * and whether any area is an ONS area at all.
+ */
+static int load_areas(struct postcode_resolver *r, struct err *e)
+{
+	sqlite3_stmt *st = db_prepare(r->db, "SELECT district_code FROM exercise_district "
+					     "WHERE exercise_id = ?1 ORDER BY position", e);
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, r->exercise_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *code = (const char *)sqlite3_column_text(st, 0);
+		const struct area_kind *k = area_kind_of(code);
+		char (*more)[16];
+
+		r->uk |= area_is_gss(code);
+		if (!k || !k->contains)
+			continue;
+		if (!(more = realloc(r->nations, (r->nnations + 1) * sizeof *more))) {
+			sqlite3_finalize(st);
+			return err_set(e, EXIT_SYSTEM, "out of memory");
+		}
+		r->nations = more;
+		snprintf(r->nations[r->nnations++], sizeof *more, "%s", code);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(r->db, "reading the exercise's areas", e);
 }
 
 struct postcode_resolver *postcode_resolver_new(sqlite3 *db, long long exercise_id,
@@ -153,8 +190,12 @@ struct postcode_resolver *postcode_resolver_new(sqlite3 *db, long long exercise_
 	if (!(r->full = db_prepare(db, "SELECT district_code FROM postcode WHERE postcode = ?1", e)) ||
 	    !(r->shares = db_prepare(db, "SELECT district_code, share FROM outward_share "
 					 "WHERE outward = ?1 ORDER BY share DESC, district_code", e)) ||
-	    !(r->in_area = db_prepare(db, "SELECT 1 FROM exercise_district WHERE exercise_id = ?1 "
-					  "AND district_code = ?2", e)))
+	    !(r->in_area = db_prepare(db, "SELECT district_code FROM exercise_district "
+					  "WHERE exercise_id = ?1 AND district_code = ?2 UNION ALL "
+					  "SELECT area_code FROM area_member WHERE exercise_id = ?1 "
+					  "AND district_code = ?2 LIMIT 1", e)))
+		goto fail;
+	if (load_areas(r, e) < 0)
 		goto fail;
 	return r;
 fail:
@@ -181,17 +222,29 @@ void postcode_resolver_set_threshold(struct postcode_resolver *r, double thresho
 	r->threshold = threshold;
 }
 
-static int in_area(struct postcode_resolver *r, const char *district, struct err *e)
+/*
+ * The exercise's area that `district` is counted in, into `area`: the area
+ * itself, the area that includes it, or a nation of the exercise holding it.
+ * 1 when there is one, 0 when not ("" in `area`), -1 on failure.
+ */
+static int in_area(struct postcode_resolver *r, const char *district, char area[16],
+		   struct err *e)
 {
 	int rc;
 
+	area[0] = '\0';
 	sqlite3_bind_int64(r->in_area, 1, r->exercise_id);
 	sqlite3_bind_text(r->in_area, 2, district, -1, SQLITE_STATIC);
 	rc = sqlite3_step(r->in_area);
+	if (rc == SQLITE_ROW)
+		snprintf(area, 16, "%s", (const char *)sqlite3_column_text(r->in_area, 0));
 	sqlite3_reset(r->in_area);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return db_fail(r->db, "looking up a district", e);
-	return rc == SQLITE_ROW;
+	for (size_t i = 0; !area[0] && i < r->nnations; i++)
+		if (area_contains(r->nations[i], district))
+			snprintf(area, 16, "%s", r->nations[i]);
+	return area[0] != '\0';
 }
 
 static void set(struct postcode_result *out, const char *source, const char *district)
@@ -223,8 +276,8 @@ static int by_full_postcode(struct postcode_resolver *r, struct postcode_result 
 			    struct err *e)
 {
 	struct postcode_memo *m = NULL;
-	char district[16] = "";
-	int rc, found, area = 0;
+	char district[16] = "", area[16] = "";
+	int rc, found;
 
 	if (r->memo) {
 		uint32_t h = 2166136261u; /* FNV-1a */
@@ -235,8 +288,8 @@ static int by_full_postcode(struct postcode_resolver *r, struct postcode_result 
 	}
 	if (m && !strcmp(m->postcode, out->postcode)) {
 		memcpy(district, m->district, sizeof district);
+		memcpy(area, m->area, sizeof area);
 		found = m->found;
-		area = m->area;
 	} else {
 		sqlite3_bind_text(r->full, 1, out->postcode, -1, SQLITE_STATIC);
 		rc = sqlite3_step(r->full);
@@ -247,22 +300,23 @@ static int by_full_postcode(struct postcode_resolver *r, struct postcode_result 
 		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 			return db_fail(r->db, "looking up a postcode", e);
 		found = rc == SQLITE_ROW;
-		if (found && (area = in_area(r, district, e)) < 0)
+		if (found && in_area(r, district, area, e) < 0)
 			return -1;
 		if (m) {
 			memcpy(m->postcode, out->postcode, sizeof m->postcode);
 			memcpy(m->district, district, sizeof m->district);
+			memcpy(m->area, area, sizeof m->area);
 			m->found = found;
-			m->area = area;
 		}
 	}
 	if (!found) {
 		note(out, "postcode %s is not in the lookup", out->postcode);
 		return 0;
 	}
-	if (area) {
-		set(out, "postcode", district);
-		note(out, "postcode %s is in %s", out->postcode, district);
+	if (*area) {
+		set(out, "postcode", area);
+		note(out, "postcode %s is in %s%s%s", out->postcode, district,
+		     strcmp(area, district) ? ", part of " : "", strcmp(area, district) ? area : "");
 	} else {
 		set(out, "out-of-area", NULL);
 		note(out, "postcode %s is in %s, outside the exercise's districts", out->postcode,
@@ -275,11 +329,11 @@ static int by_full_postcode(struct postcode_resolver *r, struct postcode_result 
 static int by_outward_code(struct postcode_resolver *r, struct postcode_result *out,
 			   struct err *e)
 {
-	char outward[POSTCODE_MAX], top[16] = "";
+	char outward[POSTCODE_MAX], top[16] = "", area[16];
 	char split[160] = "";
 	double top_share = 0;
 	size_t n = 0;
-	int rc, area, rows = 0;
+	int rc, rows = 0;
 
 	postcode_outward(out->postcode, outward);
 	sqlite3_bind_text(r->shares, 1, outward, -1, SQLITE_STATIC);
@@ -310,11 +364,12 @@ static int by_outward_code(struct postcode_resolver *r, struct postcode_result *
 		     rows > 3 ? ", ..." : "", r->threshold * 100);
 		return 0;
 	}
-	if ((area = in_area(r, top, e)) < 0)
+	if (in_area(r, top, area, e) < 0)
 		return -1;
-	set(out, area ? "outward-code" : "out-of-area", area ? top : NULL);
-	note(out, "outward code %s: %.0f%% of its postcodes are in %s%s", outward, top_share * 100,
-	     top, area ? "" : ", outside the exercise's districts");
+	set(out, *area ? "outward-code" : "out-of-area", *area ? area : NULL);
+	note(out, "outward code %s: %.0f%% of its postcodes are in %s%s%s", outward,
+	     top_share * 100, top, *area && strcmp(area, top) ? ", part of " : "",
+	     !*area ? ", outside the exercise's districts" : strcmp(area, top) ? area : "");
 	return 0;
 }
 
@@ -331,6 +386,13 @@ int postcode_resolve(struct postcode_resolver *r, const struct postcode_input *i
 		if (kind == POSTCODE_INVALID)
 			note(out, "the postcode given is not a UK postcode");
 	}
+	/* No area of the exercise is in the UK: a UK postcode is outside them all. */
+	if (kind != POSTCODE_INVALID && !r->uk) {
+		set(out, "out-of-area", NULL);
+		note(out, "postcode %s is a UK postcode, and none of the exercise's areas is "
+			  "in the UK", out->postcode);
+		return 0;
+	}
 	if (kind == POSTCODE_FULL && (rc = by_full_postcode(r, out, e)) != 0)
 		return rc < 0 ? -1 : 0;
 	if (in->event_district && *in->event_district) {
@@ -339,11 +401,15 @@ int postcode_resolve(struct postcode_resolver *r, const struct postcode_input *i
 		return 0;
 	}
 	if (in->ticked_district && *in->ticked_district) {
-		if ((rc = in_area(r, in->ticked_district, e)) < 0)
+		char area[16];
+
+		if ((rc = in_area(r, in->ticked_district, area, e)) < 0)
 			return -1;
 		if (rc) {
-			set(out, "ticked", in->ticked_district);
-			note(out, "the respondent ticked %s", in->ticked_district);
+			set(out, "ticked", area);
+			note(out, "the respondent ticked %s%s%s", in->ticked_district,
+			     strcmp(area, in->ticked_district) ? ", part of " : "",
+			     strcmp(area, in->ticked_district) ? area : "");
 			return 0;
 		}
 		note(out, "the district ticked is not one of the exercise's");

@@ -6,6 +6,12 @@
  * the respondent ticked; the postcode's outward code, only when one district
  * holds a decisive share of it (the exercise's outward-share-threshold,
  * 0.8 by default). How it was found, or why it was not, is kept in words.
+ *
+ * "District" here is the exercise's area (collector/area.h): a postcode the
+ * lookup places in a local authority district is counted in the area that
+ * is that district, includes it (area_member), or holds it by kind (a
+ * nation). When no area is an ONS one (areas outside the UK), any UK
+ * postcode is outside them: their responses are placed by event or tick.
  */
 #ifndef TALLY_POSTCODE_H
 #define TALLY_POSTCODE_H
@@ -37,12 +43,12 @@ void postcode_outward(const char *normalised, char out[POSTCODE_MAX]);
 
 struct postcode_input {
 	const char *postcode;        /* as given, may be NULL */
-	const char *event_district;  /* ONS code of the event, may be NULL */
-	const char *ticked_district; /* ONS code the person ticked, may be NULL */
+	const char *event_district;  /* area code of the event, may be NULL */
+	const char *ticked_district; /* area or district code ticked, may be NULL */
 };
 
 struct postcode_result {
-	char district[16];           /* ONS code, "" when none */
+	char district[16];           /* the exercise's area code, "" when none */
 	const char *source;          /* postcode, event, ticked, outward-code, out-of-area, unresolved */
 	char postcode[POSTCODE_MAX]; /* normalised, "" when none or invalid */
 	char note[256];              /* how it was resolved, or why not */

@@ -313,7 +313,13 @@ fail:
 	return NULL;
 }
 
-/* One migration step in its own transaction, user_version set inside it. */
+/*
+ * One migration step in its own transaction, user_version set inside it.
+ * Foreign keys are off while it runs, as SQLite asks of a schema change that
+ * makes a table again (0017): dropping the old table would otherwise delete
+ * what refers to it, or be refused. foreign_key_check then proves the step
+ * broke none before it commits; the caller turns them back on.
+ */
 static int migrate_step(sqlite3 *db, const char *path, int version, struct err *e)
 {
 	char sql[128];
@@ -321,7 +327,7 @@ static int migrate_step(sqlite3 *db, const char *path, int version, struct err *
 	long long broken = 0;
 
 	snprintf(what, sizeof what, "upgrading %s with %s", path, db_migration_name(version));
-	if (db_begin(db, e) < 0)
+	if (db_exec(db, "PRAGMA foreign_keys = OFF", what, e) < 0 || db_begin(db, e) < 0)
 		return -1;
 	if (db_exec(db, migrations[version - 1].text, what, e) < 0)
 		goto fail;
@@ -346,7 +352,8 @@ fail:
 
 int db_migrate_to(sqlite3 *db, const char *path, int target, struct err *e)
 {
-	long long version;
+	long long version, fk = 0;
+	int rc = 0;
 
 	if (db_int(db, "PRAGMA user_version", 0, &version, e, 0) < 0)
 		return -1;
@@ -357,10 +364,18 @@ int db_migrate_to(sqlite3 *db, const char *path, int target, struct err *e)
 			       path, version, NMIGRATIONS);
 	if (target > NMIGRATIONS)
 		target = NMIGRATIONS;
-	for (int v = (int)version + 1; v <= target; v++)
-		if (migrate_step(db, path, v, e) < 0)
-			return -1;
-	return 0;
+	if (db_int(db, "PRAGMA foreign_keys", 0, &fk, e, 0) < 0)
+		return -1;
+	for (int v = (int)version + 1; v <= target && rc == 0; v++)
+		rc = migrate_step(db, path, v, e);
+	if (fk && (int)version < target) {
+		struct err later; /* after a failed step, its message is the one to keep */
+
+		err_init(&later);
+		if (db_exec(db, "PRAGMA foreign_keys = ON", path, rc < 0 ? &later : e) < 0)
+			rc = -1;
+	}
+	return rc;
 }
 
 sqlite3 *db_open(const char *path, enum db_open_mode mode, int *created, struct err *e)

@@ -17,6 +17,11 @@
 #define ER ER_OPEN E1 "</questionnaire>\n"
 #define TAIL "</exercise>\n"
 #define GOOD HEAD DISTRICTS EVENTS STD ER TAIL
+/* Areas other than English districts. */
+#define AREAS(x) "<areas>" x "</areas>\n"
+#define WM_REGION "<area code=\"E12000005\" name=\"West Midlands\"><includes district=\"E07000195\"/><includes district=\"E07000198\"/></area>"
+#define GRAMPIAN "<area code=\"S08000020\" name=\"Grampian\" includes=\"S12000033 S12000034 S12000020\"/>"
+#define AREA_EVENT(code, area) "<events><event code=\"" code "\" kind=\"roadshow\" area=\"" area "\" date=\"2019-06-04\"><title>Roadshow</title><venue>Library</venue></event></events>\n"
 
 static struct exercise_def *parse(const char *xml, struct err *e)
 {
@@ -129,6 +134,40 @@ static const struct bad_case {
 	{ "invalid UTF-8", HEAD DISTRICTS "<events>" "<event code=\"LE1\" kind=\"roadshow\" district=\"E07000192\" date=\"2019-06-04\"><title>Caf\xe9</title><venue>y</venue></event></events>\n" STD TAIL,
 	  EXIT_DATA, "invalid UTF-8 at byte" },
 	{ "gzip", "\x1f\x8b\x08\x00\x00\x00\x00\x00", EXIT_DATA, "gzip-compressed" },
+	/* Areas: any short code; ONS-shaped codes of a kind this tool knows. */
+	{ "region with districts", HEAD AREAS(WM_REGION) AREA_EVENT("LE1", "E12000005") STD TAIL,
+	  EXIT_OK, NULL },
+	{ "health board", HEAD AREAS(GRAMPIAN) "<events/>\n" STD TAIL, EXIT_OK, NULL },
+	{ "nation", HEAD AREAS("<area code=\"W92000004\">Wales</area>") "<events/>\n" STD TAIL,
+	  EXIT_OK, NULL },
+	{ "outside the UK", HEAD AREAS("<area code=\"IE-DUB\">Dublin</area><area code=\"FR_75\">Paris</area>")
+	  AREA_EVENT("LE1", "FR_75") STD TAIL, EXIT_OK, NULL },
+	{ "region as a district", HEAD "<districts><district code=\"E12000005\" includes=\"E07000195\" name=\"West Midlands\"/></districts>\n<events/>\n" STD TAIL,
+	  EXIT_OK, NULL },
+	{ "unknown ONS kind", HEAD AREAS("<area code=\"E99000001\">Nowhere</area>") "<events/>\n" STD TAIL,
+	  EXIT_DATA, "t.xml:2: area code E99000001: E99 is not an ONS area kind this tool knows; known: E06 unitary authority, E07 non-metropolitan district, E08 metropolitan district, E09 London borough, E10 county" },
+	{ "unknown ONS kind, as a district", HEAD "<districts><district code=\"W99000001\">Nowhere</district></districts>\n<events/>\n" STD TAIL,
+	  EXIT_DATA, "t.xml:2: district code W99000001: W99 is not an ONS area kind this tool knows; known: W06 unitary authority, W11 local health board, W92 Wales" },
+	{ "area code with a space", HEAD AREAS("<area code=\"NHS FV\">Forth Valley</area>") "<events/>\n" STD TAIL,
+	  EXIT_DATA, "t.xml:2: area code NHS FV: is not an area code: use letters, digits, '-' or '_', 1 to 15 characters" },
+	{ "area code too long", HEAD AREAS("<area code=\"NHS-FORTH-VALLEY\">Forth Valley</area>") "<events/>\n" STD TAIL,
+	  EXIT_DATA, "is not an area code" },
+	{ "ONS code in small letters", HEAD AREAS("<area code=\"e07000192\">Cannock Chase</area>") "<events/>\n" STD TAIL,
+	  EXIT_DATA, "area code e07000192: looks like an ONS code: write its letter as a capital" },
+	{ "region without its districts", HEAD AREAS("<area code=\"E12000005\">West Midlands</area>") "<events/>\n" STD TAIL,
+	  EXIT_DATA, "t.xml:2: area E12000005 (E12 region) is bigger than a district: list the districts it includes" },
+	{ "included twice in one area", HEAD AREAS("<area code=\"E54000010\" name=\"Staffordshire ICB\" includes=\"E07000192 E07000192\"/>") "<events/>\n" STD TAIL,
+	  EXIT_DATA, "t.xml:2: area E54000010 includes district E07000192 twice" },
+	{ "includes a county", HEAD AREAS("<area code=\"E12000005\" name=\"West Midlands\"><includes district=\"E10000028\"/></area>") "<events/>\n" STD TAIL,
+	  EXIT_DATA, "t.xml:2: area E12000005 includes 'E10000028', which is not a local authority district code (E06, E07, E08, E09, W06, S12, N09 and eight digits)" },
+	{ "district includes", HEAD AREAS("<area code=\"E07000192\" name=\"Cannock Chase\" includes=\"E07000195\"/>") "<events/>\n" STD TAIL,
+	  EXIT_DATA, "area E07000192 is a local authority district (E07): it includes no other" },
+	{ "included twice", HEAD AREAS(WM_REGION "\n<area code=\"NHS-NS\" name=\"North Staffs\" includes=\"E07000198\"/>") "<events/>\n" STD TAIL,
+	  EXIT_DATA, "t.xml:3: district E07000198 is included in area E12000005 and in area NHS-NS" },
+	{ "included and listed", HEAD AREAS(WM_REGION "\n<area code=\"E07000195\">Newcastle-under-Lyme</area>") "<events/>\n" STD TAIL,
+	  EXIT_DATA, "t.xml:2: area E12000005 includes E07000195, which is itself in <areas>" },
+	{ "event in unknown area", HEAD AREAS(GRAMPIAN) AREA_EVENT("LE1", "S12000033") STD TAIL,
+	  EXIT_DATA, "t.xml:3: event 'LE1' is in area 'S12000033', which is not listed in <areas>" },
 };
 
 START_TEST(test_bad_definitions)
@@ -146,6 +185,36 @@ START_TEST(test_bad_definitions)
 	ck_assert_msg(e.code == c->code, "%s: exit code %d", c->name, e.code);
 	ck_assert_msg(err_contains(&e, c->needle), "%s: expected '%s', got '%s'", c->name,
 		      c->needle, err_first(&e));
+}
+END_TEST
+
+/* <areas>: names as text or name="", included districts as elements or a list. */
+START_TEST(test_areas_parse)
+{
+	struct err e;
+	struct exercise_def *d = parse(HEAD AREAS(WM_REGION GRAMPIAN "<area code=\"NHS-FV\">Forth Valley</area>")
+				       AREA_EVENT("LE1", "NHS-FV") STD TAIL, &e);
+
+	ck_assert_msg(d != NULL, "%s", err_first(&e));
+	ck_assert_str_eq(d->area_word, "area");
+	ck_assert_int_eq(d->ndistricts, 3);
+	ck_assert_str_eq(d->districts[0].name, "West Midlands");
+	ck_assert_int_eq(d->districts[0].nincludes, 2);
+	ck_assert_str_eq(d->districts[0].includes[1].code, "E07000198");
+	ck_assert_str_eq(d->districts[1].name, "Grampian");
+	ck_assert_int_eq(d->districts[1].nincludes, 3);
+	ck_assert_str_eq(d->districts[1].includes[2].code, "S12000020");
+	ck_assert_str_eq(d->districts[2].code, "NHS-FV");
+	ck_assert_str_eq(d->districts[2].name, "Forth Valley");
+	ck_assert_int_eq(d->districts[2].nincludes, 0);
+	ck_assert_str_eq(d->events[0].district, "NHS-FV");
+	exercise_def_free(d);
+	/* Files that say <districts> are read as before. */
+	d = parse(GOOD, &e);
+	ck_assert_msg(d != NULL, "%s", err_first(&e));
+	ck_assert_str_eq(d->area_word, "district");
+	ck_assert_int_eq(d->districts[1].nincludes, 0);
+	exercise_def_free(d);
 }
 END_TEST
 
@@ -278,6 +347,31 @@ START_TEST(test_reload_refuses_what_responses_use)
 }
 END_TEST
 
+/* Included districts are stored for the roll-up, and follow the definition. */
+START_TEST(test_store_areas)
+{
+	sqlite3 *db = test_memdb();
+	struct exercise_changes ch;
+
+	store_ok(db, HEAD AREAS(WM_REGION "<area code=\"NHS-FV\">Forth Valley</area>")
+		 AREA_EVENT("LE1", "NHS-FV") STD TAIL, &ch);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM district WHERE code IN "
+				      "('E12000005', 'NHS-FV')"), 2);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM area_member WHERE area_code = "
+				      "'E12000005' AND district_code IN ('E07000195', 'E07000198')"), 2);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM event WHERE district_code = 'NHS-FV'"), 1);
+	/* One district fewer in the region: removed, and counted. */
+	store_ok(db, HEAD AREAS("<area code=\"E12000005\" name=\"West Midlands\" includes=\"E07000195\"/>"
+				"<area code=\"NHS-FV\">Forth Valley</area>")
+		 AREA_EVENT("LE1", "NHS-FV") STD TAIL, &ch);
+	ck_assert_int_eq(ch.removed, 1);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM area_member"), 1);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM area_member WHERE district_code = "
+				      "'E07000195'"), 1);
+	sqlite3_close(db);
+}
+END_TEST
+
 START_TEST(test_pick)
 {
 	sqlite3 *db = test_memdb();
@@ -313,9 +407,11 @@ static Suite *exercise_suite(void)
 	tcase_add_test(tc, test_sample_loads);
 	tcase_add_test(tc, test_minimal_loads);
 	tcase_add_loop_test(tc, test_bad_definitions, 0, sizeof bad_cases / sizeof bad_cases[0]);
+	tcase_add_test(tc, test_areas_parse);
 	tcase_add_test(tc, test_missing_file);
 	tcase_add_test(st, test_store_and_reload);
 	tcase_add_test(st, test_reload_refuses_what_responses_use);
+	tcase_add_test(st, test_store_areas);
 	tcase_add_test(st, test_pick);
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, st);

@@ -115,6 +115,11 @@ static void plant(sqlite3 *db, int after, int upto)
 		test_exec(db, "INSERT INTO response_edit (exercise_id, old_external_id, "
 			      "new_external_id, batch_id, replaced_response_id, edited_at) VALUES "
 			      "(1, 'kobo:uuid:a', 'kobo:uuid:b', NULL, 99, 'now')");
+	if (after < 17 && upto >= 17)
+		test_exec(db, "INSERT INTO district VALUES ('NHS-FV', 'Forth Valley');"
+			      "INSERT INTO exercise_district VALUES (1, 'NHS-FV', 2);"
+			      "INSERT INTO area_member (exercise_id, area_code, district_code) "
+			      "VALUES (1, 'NHS-FV', 'S12000005')");
 }
 
 START_TEST(test_versions_are_numbered)
@@ -252,6 +257,55 @@ START_TEST(test_upgrade_from_every_version)
 }
 END_TEST
 
+/*
+ * 0017 makes the district table again without its nine-character check: on a
+ * database the earlier migrations made, whatever referred to a district
+ * still does, foreign keys still hold, and a code of another shape is taken.
+ */
+START_TEST(test_areas_upgrade)
+{
+	struct err e;
+	sqlite3 *db;
+
+	err_init(&e);
+	db = db_open_raw(path, DB_MAY_CREATE, NULL, &e);
+	ck_assert_msg(db != NULL, "%s", err_first(&e));
+	ck_assert_int_eq(db_migrate_to(db, path, 16, &e), 0);
+	plant(db, 0, 16);
+	test_exec(db, "INSERT INTO district VALUES ('E07000199', 'Tamworth')");
+	db_close(db, &e);
+
+	db = db_open(path, DB_MUST_EXIST, NULL, &e);
+	ck_assert_msg(db != NULL, "%s", err_first(&e));
+	ck_assert_int_eq(test_int(db, "PRAGMA foreign_keys"), 1);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM district"), 2);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM response WHERE district_code = "
+				      "'E07000192'"), 3);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM sqlite_schema WHERE name = "
+				      "'district_new' OR sql LIKE '%district_new%'"), 0);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM pragma_foreign_key_list('event') "
+				      "WHERE \"table\" = 'district'"), 1);
+	/* Codes other than nine characters: a health board of one's own, a region. */
+	test_exec(db, "INSERT INTO district VALUES ('NHS-FV', 'Forth Valley');"
+		      "INSERT INTO exercise_district VALUES (1, 'NHS-FV', 2);"
+		      "INSERT INTO area_member (exercise_id, area_code, district_code) "
+		      "VALUES (1, 'NHS-FV', 'S12000005')");
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM exercise_district x JOIN district d "
+				      "ON d.code = x.district_code"), 2);
+	/* Still refused: no code, a space, and a district that is not there. */
+	ck_assert_int_ne(sqlite3_exec(db, "INSERT INTO district VALUES ('', 'x')", NULL, NULL,
+				      NULL), SQLITE_OK);
+	ck_assert_int_ne(sqlite3_exec(db, "INSERT INTO district VALUES ('NHS FV', 'x')", NULL,
+				      NULL, NULL), SQLITE_OK);
+	ck_assert_int_ne(sqlite3_exec(db, "INSERT INTO exercise_district VALUES (1, 'NOPE', 3)",
+				      NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_ne(sqlite3_exec(db, "DELETE FROM district WHERE code = 'E07000192'", NULL,
+				      NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+	db_close(db, &e);
+}
+END_TEST
+
 static void file_bytes(const char *p, char *buf, size_t cap, ssize_t *len)
 {
 	int fd = open(p, O_RDONLY);
@@ -345,6 +399,7 @@ static Suite *migrate_suite(void)
 	tcase_add_test(tc, test_versions_are_numbered);
 	tcase_add_test(tc, test_fresh_database);
 	tcase_add_loop_test(tc, test_upgrade_from_every_version, 0, db_schema_version());
+	tcase_add_test(tc, test_areas_upgrade);
 	tcase_add_test(tc, test_newer_database_refused);
 	tcase_add_test(tc, test_not_sqlite_refused);
 	tcase_add_test(tc, test_other_application_refused);

@@ -125,6 +125,78 @@ START_TEST(test_order_of_trust)
 }
 END_TEST
 
+/*
+ * Exercises over areas other than districts, in the database of lookup_db():
+ * 2, a region including two districts; 3, Wales, holding its districts by
+ * kind; 4, areas outside the UK.
+ */
+static void add_area_exercises(sqlite3 *db)
+{
+	test_exec(db,
+		  "INSERT INTO exercise (id, code, title, opens, closes) VALUES "
+		  "(2, 'wm', 'WM', '2019-06-03', '2019-08-25'), "
+		  "(3, 'wales', 'Wales', '2019-06-03', '2019-08-25'), "
+		  "(4, 'ie', 'Dublin', '2019-06-03', '2019-08-25');"
+		  "INSERT INTO district VALUES ('E12000005', 'West Midlands'), ('W92000004', 'Wales'), "
+		  "('IE-DUB', 'Dublin');"
+		  "INSERT INTO exercise_district VALUES (2, 'E12000005', 1), (3, 'W92000004', 1), "
+		  "(4, 'IE-DUB', 1);"
+		  "INSERT INTO area_member (exercise_id, area_code, district_code) VALUES "
+		  "(2, 'E12000005', 'E07000199'), (2, 'E12000005', 'E07000195');"
+		  "INSERT INTO postcode VALUES ('CF10 1AA', 'W06000015');");
+}
+
+static const struct {
+	long long exercise;
+	const char *postcode, *event, *ticked;
+	const char *district, *source, *note;
+} areas[] = {
+	/* A postcode placed in a district the region includes counts in the region. */
+	{ 2, "B79 7AA", NULL, NULL, "E12000005", "postcode", "postcode B79 7AA is in E07000199, part of E12000005" },
+	{ 2, "ST5", NULL, NULL, "E12000005", "outward-code", "99% of its postcodes are in E07000195, part of E12000005" },
+	{ 2, "B75 5AA", NULL, NULL, "", "out-of-area", "postcode B75 5AA is in E08000025, outside" },
+	{ 2, NULL, NULL, "E07000195", "E12000005", "ticked", "the respondent ticked E07000195, part of E12000005" },
+	{ 2, NULL, "E12000005", NULL, "E12000005", "event", "collected at an event in E12000005" },
+	/* A nation holds its districts without a list. */
+	{ 3, "CF10 1AA", NULL, NULL, "W92000004", "postcode", "is in W06000015, part of W92000004" },
+	{ 3, "B79 7AA", NULL, NULL, "", "out-of-area", "outside" },
+	/* Outside the UK: placed by event or tick; a UK postcode is outside the areas. */
+	{ 4, NULL, "IE-DUB", NULL, "IE-DUB", "event", "collected at an event in IE-DUB" },
+	{ 4, NULL, NULL, "IE-DUB", "IE-DUB", "ticked", "the respondent ticked IE-DUB" },
+	{ 4, "ST1 1AF", "IE-DUB", NULL, "", "out-of-area", "postcode ST1 1AF is a UK postcode, and none of the exercise's areas is in the UK" },
+	{ 4, "ST5", NULL, NULL, "", "out-of-area", "none of the exercise's areas is in the UK" },
+	{ 4, "D02 X285", "IE-DUB", NULL, "IE-DUB", "event", "the postcode given is not a UK postcode" },
+};
+
+START_TEST(test_areas)
+{
+	sqlite3 *db = lookup_db();
+	struct err e;
+	struct postcode_resolver *r;
+	struct postcode_input in = { areas[_i].postcode, areas[_i].event, areas[_i].ticked };
+	struct postcode_result res;
+
+	add_area_exercises(db);
+	err_init(&e);
+	r = postcode_resolver_new(db, areas[_i].exercise, &e);
+	ck_assert_msg(r != NULL, "%s", err_first(&e));
+	ck_assert_int_eq(postcode_resolve(r, &in, &res, &e), 0);
+	ck_assert_msg(strcmp(res.source, areas[_i].source) == 0, "case %d: source %s (%s)", _i,
+		      res.source, res.note);
+	ck_assert_str_eq(res.district, areas[_i].district);
+	ck_assert_msg(strstr(res.note, areas[_i].note), "case %d: note '%s'", _i, res.note);
+	/* The first exercise, over plain districts, is not changed by the others. */
+	postcode_resolver_free(r);
+	r = postcode_resolver_new(db, 1, &e);
+	in = (struct postcode_input){ "B79 7AA", NULL, NULL };
+	ck_assert_int_eq(postcode_resolve(r, &in, &res, &e), 0);
+	ck_assert_str_eq(res.district, "E07000199");
+	ck_assert_str_eq(res.note, "postcode B79 7AA is in E07000199");
+	postcode_resolver_free(r);
+	sqlite3_close(db);
+}
+END_TEST
+
 /* Remembered lookups (an import's) give what fresh ones give, slots shared or not. */
 START_TEST(test_remembered)
 {
@@ -294,6 +366,7 @@ static Suite *postcode_suite(void)
 
 	tcase_add_loop_test(tc, test_shapes, 0, sizeof shapes / sizeof shapes[0]);
 	tcase_add_loop_test(tc, test_order_of_trust, 0, sizeof trust / sizeof trust[0]);
+	tcase_add_loop_test(tc, test_areas, 0, sizeof areas / sizeof areas[0]);
 	tcase_add_loop_test(tc, test_remembered, 0, 2);
 	tcase_add_test(tc, test_threshold);
 	tcase_add_test(tc, test_load_samples);

@@ -1,0 +1,2 @@
+-- 0016: reserved, replaced at merge by the migration of work done alongside
+-- 0017. Changes nothing.
