@@ -37,6 +37,12 @@ static enum entry_qtype qtype(const char *t)
 		return EQ_SCALE;
 	if (!strcmp(t, "postcode"))
 		return EQ_POSTCODE;
+	if (!strcmp(t, "number"))
+		return EQ_NUMBER;
+	if (!strcmp(t, "date"))
+		return EQ_DATE;
+	if (!strcmp(t, "short-text"))
+		return EQ_SHORT_TEXT;
 	return EQ_SINGLE; /* single-choice, demographic */
 }
 

@@ -289,8 +289,7 @@ static void check_questions(struct parse *p, const struct ex_questionnaire *qs,
 /* Whether an Easy Read question of type `er` can stand for a standard `std`. */
 static int compatible(const char *er, const char *std)
 {
-	if (!strcmp(er, "free-text") || !strcmp(er, "postcode") || !strcmp(std, "free-text") ||
-	    !strcmp(std, "postcode"))
+	if (!is_choice(er) || !is_choice(std)) /* free text, postcode, typed values */
 		return strcmp(er, std) == 0;
 	/* Several ticks cannot go into a question that takes one. */
 	if (!strcmp(er, "multiple-choice"))

@@ -42,7 +42,8 @@ struct ex_option {
 
 struct ex_question {
 	char *code;
-	char *type;     /* free-text, single-choice, multiple-choice, scale, postcode, demographic */
+	char *type;     /* free-text, single-choice, multiple-choice, scale, postcode, demographic,
+			   number, date, short-text */
 	char *polarity; /* works-well, could-be-better, none */
 	char *topic;    /* may be NULL */
 	char *text;
