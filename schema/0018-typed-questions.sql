@@ -7,6 +7,14 @@
 -- create the new table, copy the rows, drop the old one, rename the new
 -- one, recreate its indexes and the view that reads it. The migration step
 -- runs with foreign keys off and checks them before it commits.
+--
+-- The rebuilt table also says which questions are derived: a coarser
+-- question counted from a finer one (a three-point AGREE3 from the
+-- five-point AGREE5), whose options each stand for a group of the finer
+-- question's options (option_group). Answers stay as given: the online
+-- respondents' "strongly agree" is kept, and counted as "agree" in AGREE3;
+-- an Easy Read question that maps onto AGREE3 stores its answers there.
+-- counted_answer gives both, for counting by a question.
 
 DROP VIEW tag_detail;
 
@@ -27,6 +35,8 @@ CREATE TABLE question_new (
 	scale_max INTEGER,
 	-- Easy Read questions only: the standard question this one stands for.
 	maps_to INTEGER REFERENCES question(id),
+	-- Derived questions only: the standard question it coarsens.
+	derived_from INTEGER REFERENCES question(id),
 	UNIQUE (questionnaire_id, code),
 	CHECK ((type = 'scale') = (scale_min IS NOT NULL AND scale_max IS NOT NULL)),
 	CHECK (scale_min IS NULL OR scale_min < scale_max)
@@ -39,6 +49,26 @@ INSERT INTO question_new (id, questionnaire_id, code, position, type, polarity, 
 DROP TABLE question;
 ALTER TABLE question_new RENAME TO question;
 CREATE INDEX question_maps_to ON question(maps_to) WHERE maps_to IS NOT NULL;
+CREATE INDEX question_derived_from ON question(derived_from) WHERE derived_from IS NOT NULL;
+
+-- Each option of a derived question stands for a group of options of the
+-- question it is derived from; each of those is in one group.
+CREATE TABLE option_group (
+	question_id INTEGER NOT NULL REFERENCES question(id) ON DELETE CASCADE, -- derived
+	option_id INTEGER NOT NULL REFERENCES question_option(id) ON DELETE CASCADE,
+	source_question_id INTEGER NOT NULL REFERENCES question(id) ON DELETE CASCADE,
+	source_option_id INTEGER NOT NULL REFERENCES question_option(id) ON DELETE CASCADE,
+	PRIMARY KEY (question_id, source_option_id)
+) WITHOUT ROWID;
+CREATE INDEX option_group_source ON option_group(source_question_id);
+
+-- The answers to count a question by: its own, and for a derived question
+-- those of the question it coarsens, each as the option of its group.
+CREATE VIEW counted_answer AS
+SELECT a.response_id, a.question_id, a.option_id FROM answer a
+UNION ALL
+SELECT a.response_id, g.question_id, g.option_id FROM option_group g
+JOIN answer a ON a.question_id = g.source_question_id AND a.option_id = g.source_option_id;
 
 -- As 0005 made it.
 CREATE VIEW tag_detail AS

@@ -122,7 +122,13 @@ static void plant(sqlite3 *db, int after, int upto)
 			      "INSERT INTO question (questionnaire_id, code, position, type, text) "
 			      "VALUES (1, 'BORN', 4, 'date', 'Date of visit');"
 			      "INSERT INTO question (questionnaire_id, code, position, type, text) "
-			      "VALUES (1, 'ORG', 5, 'short-text', 'Organisation');");
+			      "VALUES (1, 'ORG', 5, 'short-text', 'Organisation');"
+			      "INSERT INTO question (id, questionnaire_id, code, position, type, text, "
+			      "derived_from) VALUES (10, 1, 'AGE2', 6, 'demographic', 'Age, coarser', 2);"
+			      "INSERT INTO question_option (id, question_id, code, position, label) "
+			      "VALUES (10, 10, 'adult', 1, 'Adult');"
+			      "INSERT INTO option_group SELECT 10, 10, 2, id FROM question_option "
+			      "WHERE question_id = 2 AND code = '25-34'");
 	if (after < 15 && upto >= 15)
 		test_exec(db, "INSERT INTO response_edit (exercise_id, old_external_id, "
 			      "new_external_id, batch_id, replaced_response_id, edited_at) VALUES "
@@ -248,6 +254,12 @@ START_TEST(test_upgrade_from_every_version)
 	plant(db, from, db_schema_version());
 	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM question WHERE type IN ('number', "
 				      "'date', 'short-text')"), 3);
+	/* A derived question counts the answers of the one it coarsens. */
+	test_exec(db, "INSERT INTO answer (response_id, question_id, option_id) SELECT 1, 2, id "
+		      "FROM question_option WHERE question_id = 2 AND code = '25-34'");
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM counted_answer c JOIN question_option o "
+				      "ON o.id = c.option_id WHERE c.question_id = 10 AND "
+				      "o.code = 'adult'"), 1);
 	/* Tags written without their response and question (the plant above, on
 	 * an upgraded database) get them from a trigger. */
 	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM tag WHERE response_id IS NULL "

@@ -18,7 +18,7 @@ answers() {
 	   FROM answer a JOIN response r ON a.response_id = r.id
 	   JOIN question qu ON a.question_id = qu.id
 	   LEFT JOIN question_option o ON a.option_id = o.id
-	   WHERE qu.code = '$1' ORDER BY r.id" | tr '\n' ' '
+	   WHERE qu.code = '$1' AND a.state = 'answered' ORDER BY r.id" | tr '\n' ' '
 }
 expect_eq "the types are stored" \
 	"$(q "SELECT group_concat(code || '=' || type, ' ') FROM (SELECT code, type FROM question
@@ -86,5 +86,40 @@ expect_eq "the free-text answers with 'park' are" \
 	"$(q "SELECT count(*) FROM tag t JOIN theme h ON h.id = t.theme_id WHERE h.code = 'PARK'")" 2
 expect_eq "numbers and dates are not tagged" \
 	"$(q "SELECT count(*) FROM tag t JOIN theme h ON h.id = t.theme_id WHERE h.code = 'NUMBER'")" 0
+
+# --- a derived question: five points coarsened to three, Easy Read onto it ----
+run "$COLLECTOR" init "$TMP/bad.db" "$F/derived-bad.xml"
+expect_rc "derived questions that do not fit" 1
+expect_err "an option in two groups" "derived-bad.xml:26: option 'agree' of 'AGREE5' is in two groups of derived question 'AGREE3'"
+expect_err "a group naming no option" "derived-bad.xml:27: group 'disagree' of derived question 'AGREE3' names 'strongly-disagre', which is not an option of 'AGREE5'"
+expect_err "an option in no group" "derived-bad.xml:23: derived question 'AGREE3' leaves option 'strongly-disagree' of 'AGREE5' in no group"
+expect_err "derived from free text" "derived-bad.xml:29: derived question 'FEEDBACK2' is derived from 'FEEDBACK', which is not a single-choice or demographic question"
+run "$COLLECTOR" enter "$DB" --event LE-CAN-1 --officer "Jo Bloggs" --questions
+expect_out "the paper form has the five points" "AGREE5"
+case "$out" in *AGREE3*) fail "a derived question is on no paper form" "$out" ;; *) ok "a derived question is on no paper form" ;; esac
+
+run "$COLLECTOR" import "$DB" "$F/derived-online.csv" --map "$F/derived-online.map.xml"
+expect_rc "online five-point answers" 0
+run "$COLLECTOR" import "$DB" "$F/derived-easy-read.csv" --map "$F/derived-easy-read.map.xml"
+expect_rc "Easy Read three-point answers" 0
+expect_eq "online answers keep their five points" "$(answers AGREE5)" \
+	"test:D1|strongly-agree test:D2|agree test:D3|strongly-disagree test:D4|neither "
+expect_eq "Easy Read answers are stored on the derived question" "$(answers AGREE3)" \
+	"er:R1|agree er:R2|agree er:R3|not-sure "
+expect_eq "both counted in the derived question" \
+	"$(q "SELECT group_concat(code || '=' || n, ' ') FROM (SELECT o.code, count(*) AS n
+	      FROM counted_answer c JOIN question qu ON qu.id = c.question_id
+	      JOIN question_option o ON o.id = c.option_id WHERE qu.code = 'AGREE3'
+	      GROUP BY o.code ORDER BY o.position)")" "agree=4 not-sure=2 disagree=1"
+run "$ANALYSER" tag "$DB" "$F/rules.xml"
+run "$ANALYSER" counts "$DB" --by AGREE3 --format csv --no-suppress
+expect_rc "counts by the derived question" 0
+expect_eq "counts by the derived question: respondents in each group" \
+	"$(printf '%s\n' "$out" | awk -F, '$1 == "(any)" { printf "%s=%s ", $4, $7 }')" \
+	"agree=4 not-sure=2 disagree=1 (unknown)=6 (all)=13 "
+run "$ANALYSER" counts "$DB" --by AGREE5 --format csv --no-suppress
+expect_eq "counts by the five points: online respondents only" \
+	"$(printf '%s\n' "$out" | awk -F, '$1 == "(any)" && $7 > 0 { printf "%s=%s ", $4, $7 }')" \
+	"strongly-agree=1 agree=1 neither=1 strongly-disagree=1 (unknown)=9 (all)=13 "
 
 finish
