@@ -446,7 +446,9 @@ static const struct {
 	  "(SELECT count(*) FROM answer a WHERE a.question_id = q.id "
 	  " OR a.source_question_id = q.id) AS used "
 	  "FROM question q JOIN questionnaire n ON q.questionnaire_id = n.id "
-	  "WHERE n.exercise_id = ?1 ORDER BY n.variant = 'standard', q.id" },
+	  "WHERE n.exercise_id = ?1 "
+	  /* Derived questions before the questions they coarsen. */
+	  "ORDER BY n.variant = 'standard', q.derived_from IS NULL, q.id" },
 	{ "questionnaire", "questionnaire", "responses were made with",
 	  "SELECT n.id AS id, n.variant AS label, (SELECT count(*) FROM response r "
 	  "WHERE r.exercise_id = n.exercise_id AND r.form_variant = n.variant) AS used "

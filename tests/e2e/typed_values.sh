@@ -26,6 +26,14 @@ expect_eq "the types are stored" \
 	      WHERE type IN ('number', 'date', 'short-text') ORDER BY id)")" \
 	"AGE-YEARS=number VISIT=date ORG=short-text ER-ORG=short-text ER-VISIT=date"
 
+# A derived question: reloading without the derived question and its source, then with them again.
+run "$COLLECTOR" init "$DB" "$F/exercise-less.xml"
+expect_rc "a derived question removed with its source" 0
+expect_eq "removed" "$(q "SELECT count(*) FROM question WHERE code LIKE '%AGREE%'") $(q "SELECT count(*) FROM option_group")" "0 0"
+run "$COLLECTOR" init "$DB" "$F/exercise.xml"
+expect_rc "and added again" 0
+expect_eq "added again, with its groups" "$(q "SELECT count(*) FROM option_group")" 5
+
 # --- import ----------------------------------------------------------------
 run "$COLLECTOR" import "$DB" "$F/online.csv" --map "$F/online.map.xml"
 expect_rc "import: the rows that do not fit are rejected" 1
@@ -122,5 +130,11 @@ run "$ANALYSER" counts "$DB" --by AGREE5 --format csv --no-suppress
 expect_eq "counts by the five points: online respondents only" \
 	"$(printf '%s\n' "$out" | awk -F, '$1 == "(any)" && $7 > 0 { printf "%s=%s ", $4, $7 }')" \
 	"strongly-agree=1 agree=1 neither=1 strongly-disagree=1 (unknown)=9 (all)=13 "
+
+# Answers stored on the derived question (Easy Read) keep it.
+before=$(sha256sum "$DB" | cut -d' ' -f1)
+run "$COLLECTOR" init "$DB" "$F/exercise-less.xml"
+expect_rc "a derived question with answers is kept" 1
+expect_eq "nothing removed" "$(sha256sum "$DB" | cut -d' ' -f1)" "$before"
 
 finish
