@@ -789,7 +789,8 @@ static int read_demographic(sqlite3 *db, const struct count_dim *d, struct dim_m
 {
 	struct option_pass p = { .d = d, .m = m, .r = r };
 
-	return run_pass(db, "SELECT tally_count_row(response_id, option_id) FROM answer "
+	/* counted_answer: a derived question's answers are those of its source, grouped. */
+	return run_pass(db, "SELECT tally_count_row(response_id, option_id) FROM counted_answer "
 			"WHERE question_id = ?1 AND option_id IS NOT NULL", d->question_id,
 			option_row, 2, &p, &p.oom, "reading the answers to count by", e);
 }

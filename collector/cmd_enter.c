@@ -102,6 +102,12 @@ static const char *type_name(enum entry_qtype t)
 		return "scale";
 	case EQ_POSTCODE:
 		return "postcode";
+	case EQ_NUMBER:
+		return "number";
+	case EQ_DATE:
+		return "date";
+	case EQ_SHORT_TEXT:
+		return "short";
 	case EQ_FREE_TEXT:
 		break;
 	}

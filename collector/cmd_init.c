@@ -32,6 +32,7 @@ int cmd_init(int argc, char **argv)
 	struct err e;
 	sqlite3 *db;
 	long long id;
+	size_t derived = 0;
 	int c, created = 0;
 
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -60,9 +61,13 @@ int cmd_init(int argc, char **argv)
 		exercise_def_free(def);
 		return err_print(&e, cmd_progname);
 	}
+	for (size_t i = 0; i < def->standard.nquestions; i++)
+		derived += def->standard.questions[i].derived_from != NULL;
 	printf("%s %s: exercise %s \"%s\", %zu %ss, %zu events, %zu standard questions",
 	       created ? "created" : "updated", argv[optind], def->code, def->title,
-	       def->ndistricts, def->area_word, def->nevents, def->standard.nquestions);
+	       def->ndistricts, def->area_word, def->nevents, def->standard.nquestions - derived);
+	if (derived)
+		printf(" and %zu derived", derived);
 	if (def->easy_read.present)
 		printf(", %zu Easy Read questions", def->easy_read.nquestions);
 	printf("\n");

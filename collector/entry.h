@@ -38,6 +38,9 @@ enum entry_qtype {
 	EQ_MULTIPLE,
 	EQ_SCALE,
 	EQ_POSTCODE,
+	EQ_NUMBER,     /* typed values: stored as typed, never tagged */
+	EQ_DATE,       /* typed day-first (dd/mm/yyyy) or YYYY-MM-DD, stored YYYY-MM-DD */
+	EQ_SHORT_TEXT, /* one line, at most SHORT_TEXT_MAX_CHARS characters */
 };
 
 struct entry_option {

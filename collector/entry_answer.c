@@ -3,6 +3,8 @@
  */
 #include "entry_internal.h"
 
+#include "typed_value.h"
+
 void entry_answer_clear(struct entry_answer *a)
 {
 	free(a->text);
@@ -257,6 +259,46 @@ static enum entry_input parse_postcode(const char *t, size_t n, struct entry_ans
 	return ENTRY_INPUT_ERROR;
 }
 
+/*
+ * A number (digits or words), a date as officers write it (day first, UK:
+ * 05/06/2019, or 2019-06-05) or one short line, checked as an import checks
+ * them (typed_value.h).
+ */
+static enum entry_input parse_typed(const struct entry_question *q, const char *t, size_t n,
+				    struct entry_answer *out, char *why, size_t cap)
+{
+	char in[1024], value[TYPED_NUMBER_MAX > 11 ? TYPED_NUMBER_MAX : 11], reason[200];
+	double v;
+
+	if (n >= sizeof in) {
+		say(why, cap, "That answer is longer than %d characters: check it on the form.",
+		    SHORT_TEXT_MAX_CHARS);
+		return ENTRY_INPUT_ERROR;
+	}
+	memcpy(in, t, n);
+	in[n] = '\0';
+	if (q->type == EQ_NUMBER && typed_number(in, &v, value) < 0) {
+		say(why, cap, "That is not a number: type it in digits, like 26.");
+		return ENTRY_INPUT_ERROR;
+	}
+	if (q->type == EQ_DATE && typed_date(in, DATE_DMY, value, reason, sizeof reason) < 0 &&
+	    typed_date(in, DATE_ISO, value, reason, sizeof reason) < 0) {
+		say(why, cap, "That is not a date: type it day first, like 05/06/2019.");
+		return ENTRY_INPUT_ERROR;
+	}
+	if (q->type == EQ_SHORT_TEXT && typed_short_text(in, n, reason, sizeof reason) < 0) {
+		say(why, cap, "That does not fit this question: %s.", reason);
+		return ENTRY_INPUT_ERROR;
+	}
+	memset(out, 0, sizeof *out);
+	if (!(out->text = strdup(q->type == EQ_SHORT_TEXT ? in : value))) {
+		say(why, cap, "out of memory");
+		return ENTRY_INPUT_ERROR;
+	}
+	out->state = ENTRY_ANSWERED;
+	return ENTRY_INPUT_ANSWER;
+}
+
 static enum entry_input parse_text(const char *t, size_t n, struct entry_answer *out,
 				   char *why, size_t cap)
 {
@@ -337,6 +379,10 @@ enum entry_input entry_parse(const struct entry_question *q, const char *input,
 		return parse_scale(q, t, n, out, why, cap);
 	case EQ_POSTCODE:
 		return parse_postcode(t, n, out, why, cap);
+	case EQ_NUMBER:
+	case EQ_DATE:
+	case EQ_SHORT_TEXT:
+		return parse_typed(q, t, n, out, why, cap);
 	case EQ_FREE_TEXT:
 		break;
 	}
@@ -428,6 +474,16 @@ const char *entry_question_hint(const struct entry_question *q)
 	case EQ_SCALE:
 		return "Type the number marked on the scale. Type s if none is marked, u if you "
 		       "cannot tell which, b to go back to the previous question.";
+	case EQ_NUMBER:
+		return "Type the number written, in digits (26) or as written (twenty six). Type "
+		       "s if it is blank, u if you cannot read it, b to go back to the previous "
+		       "question.";
+	case EQ_DATE:
+		return "Type the date day first, like 05/06/2019, or as 2019-06-05. Type s if it "
+		       "is blank, u if you cannot read it, b to go back to the previous question.";
+	case EQ_SHORT_TEXT:
+		return "Type what is written, on one line. Type s if it is blank, u if you cannot "
+		       "read it, b to go back to the previous question.";
 	case EQ_POSTCODE:
 		return "Type the postcode as written, like ST4 6QG (or only the first half, like "
 		       "ST4). Type s if it is blank, u if you cannot read it, b to go back to the "

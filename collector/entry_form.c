@@ -37,6 +37,12 @@ static enum entry_qtype qtype(const char *t)
 		return EQ_SCALE;
 	if (!strcmp(t, "postcode"))
 		return EQ_POSTCODE;
+	if (!strcmp(t, "number"))
+		return EQ_NUMBER;
+	if (!strcmp(t, "date"))
+		return EQ_DATE;
+	if (!strcmp(t, "short-text"))
+		return EQ_SHORT_TEXT;
 	return EQ_SINGLE; /* single-choice, demographic */
 }
 
@@ -112,7 +118,8 @@ struct entry_form *entry_form_load(sqlite3 *db, long long ex, const char *varian
 	}
 	if (!(st = db_prepare(db,
 		"SELECT id, code, type, text, help, scale_min, scale_max, coalesce(maps_to, id) "
-		"FROM question WHERE questionnaire_id = ?1 ORDER BY position, id", e)))
+		"FROM question WHERE questionnaire_id = ?1 AND derived_from IS NULL "
+		"ORDER BY position, id", e)))
 		goto fail;
 	sqlite3_bind_int64(st, 1, qnr);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

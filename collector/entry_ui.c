@@ -75,6 +75,12 @@ static const char *type_line(const struct entry_question *q)
 		return NULL; /* said with the scale */
 	case EQ_POSTCODE:
 		return "A postcode, like ST4 6QG.";
+	case EQ_NUMBER:
+		return "A number, like 26.";
+	case EQ_DATE:
+		return "A date, like 05/06/2019 (day first).";
+	case EQ_SHORT_TEXT:
+		return "One line of text.";
 	case EQ_FREE_TEXT:
 		break;
 	}

@@ -95,9 +95,37 @@ static void read_options(struct parse *p, xmlNodePtr qn, struct ex_question *q)
 	}
 }
 
+/* <derived from>: a question with its groups as options, its type the source's (see resolve_derived). */
+static void read_derived(struct parse *p, xmlNodePtr c, struct ex_question *q)
+{
+	size_t n = (size_t)child_count(c, "group");
+
+	q->line = xmlsafe_line(c);
+	q->code = attr_of(p, c, "code");
+	q->derived_from = attr_of(p, c, "from");
+	if (!(q->polarity = strdup("none")))
+		p->oom = 1;
+	q->topic = attr_of(p, c, "topic");
+	q->text = text_of(p, xmlsafe_child(c, "text"));
+	q->help = text_of(p, xmlsafe_child(c, "help"));
+	if (!n || !(q->options = alloc_array(p, n, sizeof *q->options)))
+		return;
+	for (xmlNodePtr g = xmlsafe_first(c); g; g = xmlsafe_next(g)) {
+		struct ex_option *o;
+
+		if (!xmlsafe_is(g, "group"))
+			continue;
+		o = &q->options[q->noptions++];
+		o->code = attr_of(p, g, "option");
+		o->of = attr_of(p, g, "of");
+		o->label = text_of(p, g);
+		o->line = xmlsafe_line(g);
+	}
+}
+
 static void read_questionnaire(struct parse *p, xmlNodePtr qn, struct ex_questionnaire *out)
 {
-	size_t n = (size_t)child_count(qn, "question");
+	size_t n = (size_t)child_count(qn, "question") + (size_t)child_count(qn, "derived");
 
 	out->present = 1;
 	out->line = xmlsafe_line(qn);
@@ -109,6 +137,10 @@ static void read_questionnaire(struct parse *p, xmlNodePtr qn, struct ex_questio
 		struct ex_question *q;
 		char *v;
 
+		if (xmlsafe_is(c, "derived")) {
+			read_derived(p, c, &out->questions[out->nquestions++]);
+			continue;
+		}
 		if (!xmlsafe_is(c, "question"))
 			continue;
 		q = &out->questions[out->nquestions++];
@@ -322,8 +354,7 @@ static void check_questions(struct parse *p, const struct ex_questionnaire *qs,
 /* Whether an Easy Read question of type `er` can stand for a standard `std`. */
 static int compatible(const char *er, const char *std)
 {
-	if (!strcmp(er, "free-text") || !strcmp(er, "postcode") || !strcmp(std, "free-text") ||
-	    !strcmp(std, "postcode"))
+	if (!is_choice(er) || !is_choice(std)) /* free text, postcode, typed values */
 		return strcmp(er, std) == 0;
 	/* Several ticks cannot go into a question that takes one. */
 	if (!strcmp(er, "multiple-choice"))
@@ -458,6 +489,81 @@ static void check_areas(struct parse *p, const struct exercise_def *d)
 					"a postcode there would count in both",
 					p->name, m->line, w, a->code, m->code, w);
 		}
+/* The options of `src` that `of` names: -1 at the first code that is none. */
+static long group_member(const struct ex_question *src, const char *of, size_t *pos,
+			 char code[48])
+{
+	size_t n;
+
+	of += *pos;
+	while (*of == ' ' || *of == '\t' || *of == '\n')
+		of++, (*pos)++;
+	n = strcspn(of, " \t\n");
+	if (!n)
+		return -2; /* the end */
+	snprintf(code, 48, "%.*s", (int)(n < 47 ? n : 47), of);
+	*pos += n;
+	for (size_t k = 0; k < src->noptions; k++)
+		if (strlen(src->options[k].code) == n && !strncmp(src->options[k].code, of, n))
+			return (long)k;
+	return -1;
+}
+
+/*
+ * Derived questions: each coarsens a single-choice or demographic standard
+ * question (not another derived one) and takes its type; every option of
+ * that question is in exactly one group, so every answer counts once.
+ */
+static void resolve_derived(struct parse *p, struct ex_questionnaire *qs)
+{
+	for (size_t i = 0; i < qs->nquestions; i++) {
+		struct ex_question *q = &qs->questions[i];
+		const struct ex_question *src = NULL;
+		int *in;
+
+		if (!q->derived_from)
+			continue;
+		for (size_t j = 0; j < qs->nquestions; j++)
+			if (!qs->questions[j].derived_from && qs->questions[j].code &&
+			    !strcmp(qs->questions[j].code, q->derived_from))
+				src = &qs->questions[j];
+		if (!src || (strcmp(src->type, "single-choice") && strcmp(src->type, "demographic"))) {
+			PROBLEM(p, q->line, "%s:%ld: derived question '%s' is derived from '%s', which "
+				"is not a single-choice or demographic question of the standard "
+				"questionnaire", p->name, q->line, q->code, q->derived_from);
+			if (!(q->type = strdup("single-choice")))
+				p->oom = 1;
+			continue;
+		}
+		if (!(q->type = strdup(src->type)) ||
+		    !(in = calloc(src->noptions ? src->noptions : 1, sizeof *in))) {
+			p->oom = 1;
+			return;
+		}
+		for (size_t k = 0; k < q->noptions; k++) {
+			const struct ex_option *o = &q->options[k];
+			size_t pos = 0;
+			char code[48];
+			long m;
+
+			while ((m = group_member(src, o->of, &pos, code)) != -2) {
+				if (m < 0)
+					PROBLEM(p, o->line, "%s:%ld: group '%s' of derived question '%s' "
+						"names '%s', which is not an option of '%s'",
+						p->name, o->line, o->code, q->code, code, src->code);
+				else if (in[m]++)
+					PROBLEM(p, o->line, "%s:%ld: option '%s' of '%s' is in two groups "
+						"of derived question '%s'", p->name, o->line, code,
+						src->code, q->code);
+			}
+		}
+		for (size_t k = 0; k < src->noptions; k++)
+			if (!in[k])
+				PROBLEM(p, q->line, "%s:%ld: derived question '%s' leaves option '%s' "
+					"of '%s' in no group: every answer to '%s' must count in one",
+					p->name, q->line, q->code, src->options[k].code, src->code,
+					src->code);
+		free(in);
 	}
 }
 
@@ -521,6 +627,7 @@ struct exercise_def *exercise_parse(const char *buf, size_t len, const char *nam
 		err_set(e, EXIT_SYSTEM, "out of memory reading %s", name);
 		goto out;
 	}
+	resolve_derived(&p, &d->standard);
 	check_definition(&p, d);
 	if (!(d->file = strdup(file_base(name)))) {
 		err_set(e, EXIT_SYSTEM, "out of memory reading %s", name);
@@ -559,6 +666,7 @@ static void questionnaire_release(struct ex_questionnaire *qs)
 			free(q->options[k].label);
 			free(q->options[k].picture);
 			free(q->options[k].maps_to);
+			free(q->options[k].of);
 		}
 		free(q->options);
 		free(q->code);
@@ -568,6 +676,7 @@ static void questionnaire_release(struct ex_questionnaire *qs)
 		free(q->text);
 		free(q->help);
 		free(q->maps_to);
+		free(q->derived_from);
 	}
 	free(qs->questions);
 	free(qs->code);

@@ -48,17 +48,20 @@ struct ex_option {
 	char *label;
 	char *picture;  /* Easy Read, may be NULL */
 	char *maps_to;  /* Easy Read: a standard option code, may be NULL */
+	char *of;       /* derived: the source options it groups, codes split by spaces */
 	long line;
 };
 
 struct ex_question {
 	char *code;
-	char *type;     /* free-text, single-choice, multiple-choice, scale, postcode, demographic */
+	char *type;     /* free-text, single-choice, multiple-choice, scale, postcode, demographic,
+			   number, date, short-text */
 	char *polarity; /* works-well, could-be-better, none */
 	char *topic;    /* may be NULL */
 	char *text;
 	char *help;     /* may be NULL */
 	char *maps_to;  /* Easy Read: a standard question code */
+	char *derived_from; /* <derived from>: the standard question it coarsens, or NULL */
 	int has_scale;
 	long scale_min, scale_max;
 	struct ex_option *options;

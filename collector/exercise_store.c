@@ -301,6 +301,52 @@ static int store_options(struct store *s, const struct ex_question *q, long long
 }
 
 /*
+ * A derived question's groups (option_group), written afresh each load: they
+ * hold no answers, only how the source question's answers are counted.
+ */
+static int store_groups(struct store *s, const struct ex_question *q, long long qid,
+			long long from)
+{
+	sqlite3_stmt *st;
+	char id[32];
+	long long none;
+	int rc = SQLITE_DONE;
+
+	snprintf(id, sizeof id, "%lld", qid);
+	if (db_int(s->db, "DELETE FROM option_group WHERE question_id = ?1", 0, &none, s->e, 1,
+		   id) < 0)
+		return -1;
+	if (!(st = db_prepare(s->db, "INSERT INTO option_group (question_id, option_id, "
+				     "source_question_id, source_option_id) SELECT ?1, d.id, ?2, "
+				     "o.id FROM question_option d, question_option o WHERE "
+				     "d.question_id = ?1 AND d.code = ?3 AND o.question_id = ?2 "
+				     "AND o.code = ?4", s->e)))
+		return -1;
+	for (size_t k = 0; k < q->noptions && rc == SQLITE_DONE; k++) {
+		const char *m = q->options[k].of;
+
+		while (m && *m && rc == SQLITE_DONE) {
+			size_t n;
+
+			m += strspn(m, " \t\n");
+			if (!(n = strcspn(m, " \t\n")))
+				break;
+			sqlite3_bind_int64(st, 1, qid);
+			sqlite3_bind_int64(st, 2, from);
+			sqlite3_bind_text(st, 3, q->options[k].code, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 4, m, (int)n, SQLITE_STATIC);
+			rc = sqlite3_step(st);
+			sqlite3_reset(st);
+			m += n;
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(s->db, "storing the groups of a derived question", s->e);
+	return 0;
+}
+
+/*
  * Answers already stored depend on a question's type and range, and, for
  * Easy Read, on what it maps onto: those may not change under them.
  */
@@ -350,11 +396,15 @@ static int store_questionnaire(struct store *s, const struct ex_questionnaire *q
 	*qnr_out = qnr;
 	for (size_t i = 0; i < qs->nquestions; i++) {
 		const struct ex_question *q = &qs->questions[i];
-		long long id, to = 0;
+		long long id, to = 0, from = 0;
 
 		if (q->maps_to && (to = standard_id(s, "SELECT id FROM question WHERE "
 						       "questionnaire_id = ?1 AND code = ?2",
 						    standard_qnr, q->maps_to)) < 0)
+			return -1;
+		if (q->derived_from && (from = standard_id(s, "SELECT id FROM question WHERE "
+							      "questionnaire_id = ?1 AND code = ?2",
+							   qnr, q->derived_from)) < 0)
 			return -1;
 		if (check_reshape(s, qnr, q, to) < 0) {
 			if (s->e->code != EXIT_DATA)
@@ -370,10 +420,12 @@ static int store_questionnaire(struct store *s, const struct ex_questionnaire *q
 			INT_OR_NULL("scale_min", q->scale_min, !q->has_scale),
 			INT_OR_NULL("scale_max", q->scale_max, !q->has_scale),
 			INT_OR_NULL("maps_to", to, !q->maps_to),
+			INT_OR_NULL("derived_from", from, !q->derived_from),
 		};
-		if (upsert(s, "question", qkeys, 2, qdata, 9, &id) < 0)
+		if (upsert(s, "question", qkeys, 2, qdata, 10, &id) < 0)
 			return -1;
-		if (store_options(s, q, id, to) < 0)
+		if (store_options(s, q, id, to) < 0 ||
+		    (q->derived_from && store_groups(s, q, id, from) < 0))
 			return -1;
 	}
 	return bad ? -1 : 0;
@@ -394,7 +446,9 @@ static const struct {
 	  "(SELECT count(*) FROM answer a WHERE a.question_id = q.id "
 	  " OR a.source_question_id = q.id) AS used "
 	  "FROM question q JOIN questionnaire n ON q.questionnaire_id = n.id "
-	  "WHERE n.exercise_id = ?1 ORDER BY n.variant = 'standard', q.id" },
+	  "WHERE n.exercise_id = ?1 "
+	  /* Derived questions before the questions they coarsen. */
+	  "ORDER BY n.variant = 'standard', q.derived_from IS NULL, q.id" },
 	{ "questionnaire", "questionnaire", "responses were made with",
 	  "SELECT n.id AS id, n.variant AS label, (SELECT count(*) FROM response r "
 	  "WHERE r.exercise_id = n.exercise_id AND r.form_variant = n.variant) AS used "

@@ -3,6 +3,8 @@
  */
 #include "import_internal.h"
 
+#include "typed_value.h"
+
 static const char *const truthy[] = { "1", "yes", "y", "true", "x", "\xe2\x9c\x93", "ticked", NULL };
 static const char *const falsy[] = { "", "0", "no", "n", "false", NULL };
 
@@ -182,6 +184,75 @@ static int no_answer(const struct mapping *m, const struct bound_question *q,
 	return 0;
 }
 
+/* Stores `value` (made here) as the answer of `q`; frees it when it cannot. */
+static int add_owned(struct response_build *b, const struct bound_question *q, const char *value)
+{
+	char *owned = strdup(value);
+
+	if (!owned || add_row(b, q->store_qid, q->source_qid, 0, owned) < 0) {
+		free(owned);
+		return reason(b, "out of memory");
+	}
+	b->owned[b->n - 1] = owned;
+	return 0;
+}
+
+/* A number, date or short-text answer: stored typed, as docs/mapping-format.md says. */
+static int read_typed(struct importer *im, const struct bound_question *q, const char *cell,
+		      struct response_build *b)
+{
+	char field[160], why[200], t[1024];
+	size_t n;
+
+	if (trimmed_len(cell) >= sizeof t)
+		return reason(b, "%s: the value is longer than a %s answer can be",
+			      field_label(q, field), q->type);
+	trim(cell, t, sizeof t);
+	n = strlen(t);
+	if (!n)
+		return 0;
+	if (!strcmp(q->type, "number")) {
+		char num[TYPED_NUMBER_MAX];
+		double v;
+
+		if (typed_number(t, &v, num) < 0)
+			return reason(b, "%s: the value is not a number (digits, or words such as "
+					 "'twenty six') for question '%s'",
+				      field_label(q, field), q->mq->code);
+		return add_owned(b, q, num);
+	}
+	if (!strcmp(q->type, "date")) {
+		char day[11];
+
+		if (typed_date(t, im->dates, day, why, sizeof why) < 0)
+			return reason(b, "%s: %s for question '%s'", field_label(q, field), why,
+				      q->mq->code);
+		return add_owned(b, q, day);
+	}
+	if (typed_short_text(t, n, why, sizeof why) < 0)
+		return reason(b, "%s: %s (question '%s')", field_label(q, field), why, q->mq->code);
+	return add_owned(b, q, t);
+}
+
+/*
+ * A cell of a question with <range>s that names no option: a number (or
+ * number words) in one of the ranges is that range's option. The option's
+ * index, or -1 with b->reason.
+ */
+static long read_range(const struct bound_question *q, const char *cell, struct response_build *b)
+{
+	char field[160], num[TYPED_NUMBER_MAX];
+	const struct map_range *r;
+	double v;
+
+	if (typed_number(cell, &v, num) < 0)
+		return -1;
+	if (!(r = mapping_range_find(q->mq, v)))
+		return reason(b, "%s: the number is in no range of question '%s'",
+			      field_label(q, field), q->mq->code);
+	return q->range_index[r - q->mq->ranges];
+}
+
 /*
  * The answers of question `q` in `rec` (the fixed value when the mapping
  * gives one: `rec` is then not read) added to `b`. 0, or -1 with b->reason.
@@ -223,6 +294,8 @@ int read_question(struct importer *im, const struct source_record *rec,
 			b->no_answer++;
 			return 0;
 		}
+		if (typed_question(q->type))
+			return read_typed(im, q, cell, b);
 		if (!strcmp(q->type, "free-text")) {
 			const char *s = cell;
 
@@ -286,6 +359,11 @@ int read_question(struct importer *im, const struct source_record *rec,
 		} else {
 			long k = match_option(q, cell);
 
+			if (k < 0 && q->mq->nranges) {
+				b->reason[0] = '\0';
+				if ((k = read_range(q, cell, b)) < 0 && b->reason[0])
+					return -1;
+			}
 			if (k < 0) {
 				char opts[300];
 

@@ -20,6 +20,7 @@ void bound_free(struct importer *im)
 		free(q->opt_value_index);
 		free(q->option_fields);
 		free(q->option_index);
+		free(q->range_index);
 	}
 	free(im->qs);
 	im->qs = NULL;
@@ -34,6 +35,35 @@ static long find_bound_option(const struct bound_question *q, const char *code)
 	return -1;
 }
 
+/*
+ * A question's <range>s: each names an option of a question that takes one
+ * answer (an age band). 0, or -1 refusing the file with the range's line.
+ */
+static int bind_ranges(struct importer *im, struct bound_question *q)
+{
+	const struct map_question *mq = q->mq;
+
+	if (!mq->nranges)
+		return 0;
+	if (strcmp(q->type, "single-choice") && strcmp(q->type, "demographic"))
+		return err_set(im->e, EXIT_DATA, "%s:%ld: question '%s' is %s: a range maps a "
+						 "number onto one option, so it needs a single-choice "
+						 "or demographic question",
+			       im->m->path, mq->ranges[0].line, mq->code, q->type);
+	if (mq->separator)
+		return err_set(im->e, EXIT_DATA, "%s:%ld: question '%s' has ranges and a separator: "
+						 "a range reads one number a cell",
+			       im->m->path, mq->line, mq->code);
+	if (!(q->range_index = calloc(mq->nranges, sizeof *q->range_index)))
+		return err_set(im->e, EXIT_SYSTEM, "out of memory");
+	for (size_t r = 0; r < mq->nranges; r++)
+		if ((q->range_index[r] = find_bound_option(q, mq->ranges[r].option)) < 0)
+			return err_set(im->e, EXIT_DATA, "%s:%ld: question '%s' has no option '%s' "
+							 "for the range",
+				       im->m->path, mq->ranges[r].line, mq->code,
+				       mq->ranges[r].option);
+	return 0;
+}
 
 static int bind_question(struct importer *im, long long qnr, const struct map_question *mq,
 			 struct bound_question *q)
@@ -120,7 +150,7 @@ static int bind_question(struct importer *im, long long qnr, const struct map_qu
 			return err_set(im->e, EXIT_DATA, "%s:%ld: the no-answer value '%s' of question "
 							 "'%s' names one of its options",
 				       im->m->path, mq->line, mq->no_answer[i], mq->code);
-	return 0;
+	return bind_ranges(im, q);
 }
 
 /*

@@ -57,6 +57,7 @@ struct bound_question {
 	int field;                  /* column index when the names are fixed */
 	int *option_fields;         /* per mq->options, the same */
 	long *option_index;         /* per mq->options: which bound option */
+	long *range_index;          /* per mq->ranges: the option each <range> names */
 };
 
 struct unmapped {

@@ -3,6 +3,7 @@
  */
 #include "mapping.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -103,6 +104,77 @@ static void read_fixed(struct parse *p, struct mapping *m, xmlNodePtr n)
 	q->line = xmlsafe_line(n);
 }
 
+static int by_from(const void *a, const void *b)
+{
+	const struct map_range *x = a, *y = b;
+
+	return (x->from > y->from) - (x->from < y->from);
+}
+
+/* <range from to to-option> children of a question, sorted by `from`. */
+static void read_ranges(struct parse *p, struct map_question *q, xmlNodePtr n)
+{
+	for (xmlNodePtr c = xmlsafe_first(n); c && !p->oom; c = xmlsafe_next(c)) {
+		struct map_range *r;
+		char *v;
+
+		if (!xmlsafe_is(c, "range"))
+			continue;
+		q->ranges = grow(p, q->ranges, q->nranges, sizeof *q->ranges);
+		if (p->oom)
+			return;
+		r = &q->ranges[q->nranges++];
+		r->line = xmlsafe_line(c);
+		r->option = attr(p, c, "to-option");
+		if ((v = attr(p, c, "from")))
+			r->from = strtod(v, NULL); /* the schema says it is a decimal */
+		free(v);
+		if ((v = attr(p, c, "to")))
+			r->to = strtod(v, NULL);
+		free(v);
+	}
+	if (q->nranges > 1)
+		qsort(q->ranges, q->nranges, sizeof *q->ranges, by_from);
+}
+
+/*
+ * A question's ranges: each from <= to, none overlapping, and no gap between
+ * two of them. Between whole-number ranges the next starts one above the
+ * last (18-24 then 25-34); with a decimal bound it starts above it.
+ */
+static void check_ranges(struct parse *p, const struct map_question *q)
+{
+	for (size_t i = 0; i < q->nranges; i++) {
+		const struct map_range *r = &q->ranges[i], *prev = i ? r - 1 : NULL;
+		int whole;
+
+		if (r->from > r->to) {
+			err_set(p->e, EXIT_DATA, "%s:%ld: range of question '%s' starts above where "
+				"it ends (from must be at most to)", p->name, r->line, q->code);
+			continue;
+		}
+		if (!prev)
+			continue;
+		whole = prev->to == floor(prev->to) && r->from == floor(r->from);
+		if (r->from <= prev->to)
+			err_set(p->e, EXIT_DATA, "%s:%ld: range of question '%s' overlaps the range "
+				"on line %ld: a number may be in one range only",
+				p->name, r->line, q->code, prev->line);
+		else if (whole && r->from > prev->to + 1)
+			err_set(p->e, EXIT_DATA, "%s:%ld: range of question '%s' leaves a gap after "
+				"the range on line %ld: whole numbers between them would be in no range",
+				p->name, r->line, q->code, prev->line);
+	}
+}
+
+const struct map_range *mapping_range_find(const struct map_question *q, double v)
+{
+	for (size_t i = 0; i < q->nranges; i++)
+		if (v >= q->ranges[i].from && v <= q->ranges[i].to)
+			return &q->ranges[i];
+	return NULL;
+}
+
 static void read_question(struct parse *p, struct mapping *m, xmlNodePtr n)
 {
 	struct map_question *q;
@@ -117,6 +189,7 @@ static void read_question(struct parse *p, struct mapping *m, xmlNodePtr n)
 	q->line = xmlsafe_line(n);
 	read_values(p, n, &q->values, &q->nvalues);
 	read_no_answer(p, n, &q->no_answer, &q->nno_answer);
+	read_ranges(p, q, n);
 	for (xmlNodePtr c = xmlsafe_first(n); c; c = xmlsafe_next(c)) {
 		struct map_option *o;
 
@@ -211,6 +284,7 @@ static void check_mapping(struct parse *p, const struct mapping *m)
 				err_set(p->e, EXIT_DATA,
 					"%s:%ld: question '%s' is mapped twice (first on line %ld)",
 					p->name, q->line, q->code, m->questions[j].line);
+		check_ranges(p, q);
 		for (size_t k = 0; k < q->noptions; k++)
 			for (size_t j = 0; j < k; j++)
 				if (!strcmp(q->options[j].code, q->options[k].code))
@@ -293,6 +367,9 @@ void mapping_free(struct mapping *m)
 		}
 		free(q->options);
 		values_free(q->values, q->nvalues);
+		for (size_t k = 0; k < q->nranges; k++)
+			free(q->ranges[k].option);
+		free(q->ranges);
 		free(q->code);
 		free(q->field);
 		free(q->separator);

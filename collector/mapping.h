@@ -17,6 +17,13 @@ struct map_value {
 	char *to;   /* an option (or district) code */
 };
 
+/* <range from to to-option>: a number from..to, inclusive, is that option. */
+struct map_range {
+	double from, to;
+	char *option; /* the option code it stands for */
+	long line;
+};
+
 struct map_option {
 	char *code;  /* option code */
 	char *field; /* the field that is ticked or not */
@@ -31,6 +38,8 @@ struct map_question {
 	size_t nvalues;
 	struct map_option *options;
 	size_t noptions;
+	struct map_range *ranges; /* in ascending order, checked at load */
+	size_t nranges;
 	char *fixed;              /* <fixed value>: the answer of every record, field NULL */
 	char **no_answer;         /* cells that mean no answer, besides the mapping's */
 	size_t nno_answer;
@@ -75,6 +84,9 @@ struct mapping *mapping_parse(const char *buf, size_t len, const char *name, str
 
 /* Frees a mapping; NULL is allowed. */
 void mapping_free(struct mapping *m);
+
+/* The range of `q` that the number `v` is in, or NULL when it is in none. */
+const struct map_range *mapping_range_find(const struct map_question *q, double v);
 
 /* True when the mapping mentions `field` anywhere (mapped or ignored). */
 int mapping_mentions(const struct mapping *m, const char *field);

@@ -1,2 +1,3 @@
--- 0016: reserved, replaced at merge by the migration of work done alongside
--- 0017. Changes nothing.
+-- 0016: reserved for a change made on another branch at the same time;
+-- replaced by it when the branches are merged. Does nothing.
+SELECT 1;

@@ -168,6 +168,21 @@ static const struct bad_case {
 	  EXIT_DATA, "t.xml:2: area E12000005 includes E07000195, which is itself in <areas>" },
 	{ "event in unknown area", HEAD AREAS(GRAMPIAN) AREA_EVENT("LE1", "S12000033") STD TAIL,
 	  EXIT_DATA, "t.xml:3: event 'LE1' is in area 'S12000033', which is not listed in <areas>" },
+	/* Typed values and derived questions. */
+	{ "typed values", HEAD DISTRICTS EVENTS STD_OPEN Q1 "<question code=\"N\" type=\"number\"><text>Age</text></question>\n<question code=\"D\" type=\"date\"><text>When</text></question>\n<question code=\"O\" type=\"short-text\"><text>Org</text></question>\n</questionnaire>\n" TAIL,
+	  EXIT_OK, NULL },
+	{ "typed value with options", HEAD DISTRICTS EVENTS STD_OPEN "<question code=\"N\" type=\"number\"><text>Age</text><option code=\"a\">A</option></question>\n</questionnaire>\n" TAIL,
+	  EXIT_DATA, "t.xml:5:" },
+	{ "easy read number onto a choice", HEAD DISTRICTS EVENTS STD ER_OPEN "<question code=\"E2\" maps-to=\"SAT\" type=\"number\"><text>How many?</text></question>\n</questionnaire>\n" TAIL,
+	  EXIT_DATA, "t.xml:9: Easy Read question 'E2' (number) cannot map to 'SAT' (single-choice)" },
+	{ "derived question", HEAD DISTRICTS EVENTS STD_OPEN Q1 SAT "<derived code=\"SAT1\" from=\"SAT\"><text>Any?</text><group option=\"all\" of=\"yes no\">All</group></derived>\n</questionnaire>\n" TAIL,
+	  EXIT_OK, NULL },
+	{ "derived before questions", HEAD DISTRICTS EVENTS STD_OPEN "<derived code=\"SAT1\" from=\"SAT\"><text>Any?</text><group option=\"all\" of=\"yes no\">All</group></derived>\n" SAT "</questionnaire>\n" TAIL,
+	  EXIT_DATA, "t.xml:5:" },
+	{ "derived code taken", HEAD DISTRICTS EVENTS STD_OPEN Q1 SAT "<derived code=\"Q1\" from=\"SAT\"><text>Any?</text><group option=\"all\" of=\"yes no\">All</group></derived>\n</questionnaire>\n" TAIL,
+	  EXIT_DATA, "t.xml:7: question code 'Q1' is used twice in the standard questionnaire" },
+	{ "derived from nothing", HEAD DISTRICTS EVENTS STD_OPEN Q1 SAT "<derived code=\"X\" from=\"NOPE\"><text>Any?</text><group option=\"all\" of=\"yes no\">All</group></derived>\n</questionnaire>\n" TAIL,
+	  EXIT_DATA, "t.xml:7: derived question 'X' is derived from 'NOPE', which is not a single-choice or demographic question" },
 };
 
 START_TEST(test_bad_definitions)
@@ -214,6 +229,28 @@ START_TEST(test_areas_parse)
 	ck_assert_msg(d != NULL, "%s", err_first(&e));
 	ck_assert_str_eq(d->area_word, "district");
 	ck_assert_int_eq(d->districts[1].nincludes, 0);
+	exercise_def_free(d);
+}
+END_TEST
+
+/* A derived question takes its source's type and keeps its groups. */
+START_TEST(test_derived_question)
+{
+	struct err e;
+	struct exercise_def *d = parse(HEAD DISTRICTS EVENTS STD_OPEN Q1 SAT
+				       "<derived code=\"SAT1\" from=\"SAT\"><text>Any?</text>"
+				       "<group option=\"all\" of=\"yes  no\">All</group></derived>\n"
+				       "</questionnaire>\n" TAIL, &e);
+	const struct ex_question *q;
+
+	ck_assert_msg(d != NULL, "%s", err_first(&e));
+	q = exercise_find_question(&d->standard, "SAT1");
+	ck_assert_ptr_nonnull(q);
+	ck_assert_str_eq(q->type, "single-choice");
+	ck_assert_str_eq(q->derived_from, "SAT");
+	ck_assert_int_eq((int)q->noptions, 1);
+	ck_assert_str_eq(q->options[0].code, "all");
+	ck_assert_str_eq(q->options[0].label, "All");
 	exercise_def_free(d);
 }
 END_TEST
@@ -409,6 +446,7 @@ static Suite *exercise_suite(void)
 	tcase_add_loop_test(tc, test_bad_definitions, 0, sizeof bad_cases / sizeof bad_cases[0]);
 	tcase_add_test(tc, test_areas_parse);
 	tcase_add_test(tc, test_missing_file);
+	tcase_add_test(tc, test_derived_question);
 	tcase_add_test(st, test_store_and_reload);
 	tcase_add_test(st, test_reload_refuses_what_responses_use);
 	tcase_add_test(st, test_store_areas);

@@ -37,7 +37,11 @@ static void plant(sqlite3 *db, int after, int upto)
 			      "INSERT INTO questionnaire (id, exercise_id, variant, code, title) VALUES "
 			      "(1, 1, 'standard', 'main', 'Main');"
 			      "INSERT INTO question (id, questionnaire_id, code, position, type, text) "
-			      "VALUES (1, 1, 'Q1', 1, 'free-text', 'What works well?');");
+			      "VALUES (1, 1, 'Q1', 1, 'free-text', 'What works well?');"
+			      "INSERT INTO question (id, questionnaire_id, code, position, type, text) "
+			      "VALUES (2, 1, 'AGE', 2, 'demographic', 'How old are you?');"
+			      "INSERT INTO question_option (question_id, code, position, label) "
+			      "VALUES (2, '25-34', 1, '25 to 34');");
 	if (after < 2 && upto >= 2)
 		test_exec(db, "INSERT INTO response (id, exercise_id, channel, form_variant, "
 			      "district_code, district_source, recorded_at) VALUES (1, 1, 'paper', "
@@ -111,6 +115,20 @@ static void plant(sqlite3 *db, int after, int upto)
 		test_exec(db, "INSERT INTO response (id, exercise_id, batch_id, channel, form_variant, "
 			      "district_code, district_source, external_id, recorded_at) VALUES (3, 1, 2, "
 			      "'online', 'standard', 'E07000192', 'event', 'test:R9', 'now')");
+	/* 0016 and 0017 are placeholders for migrations of other branches. */
+	if (after < 18 && upto >= 18)
+		test_exec(db, "INSERT INTO question (questionnaire_id, code, position, type, text) "
+			      "VALUES (1, 'AGE-N', 3, 'number', 'Your age');"
+			      "INSERT INTO question (questionnaire_id, code, position, type, text) "
+			      "VALUES (1, 'BORN', 4, 'date', 'Date of visit');"
+			      "INSERT INTO question (questionnaire_id, code, position, type, text) "
+			      "VALUES (1, 'ORG', 5, 'short-text', 'Organisation');"
+			      "INSERT INTO question (id, questionnaire_id, code, position, type, text, "
+			      "derived_from) VALUES (10, 1, 'AGE2', 6, 'demographic', 'Age, coarser', 2);"
+			      "INSERT INTO question_option (id, question_id, code, position, label) "
+			      "VALUES (10, 10, 'adult', 1, 'Adult');"
+			      "INSERT INTO option_group SELECT 10, 10, 2, id FROM question_option "
+			      "WHERE question_id = 2 AND code = '25-34'");
 	if (after < 15 && upto >= 15)
 		test_exec(db, "INSERT INTO response_edit (exercise_id, old_external_id, "
 			      "new_external_id, batch_id, replaced_response_id, edited_at) VALUES "
@@ -233,8 +251,20 @@ START_TEST(test_upgrade_from_every_version)
 	if (from >= 2 && from < 13)
 		ck_assert_int_eq(test_int(db, "SELECT group_concat(id) FROM response WHERE "
 					      "outside_dates = 1"), 5);
+	/* Rebuilding the question table (0018) keeps questions and their options. */
+	if (from >= 1)
+		ck_assert_int_eq(test_int(db, "SELECT count(*) FROM question_option o JOIN question q "
+					      "ON q.id = o.question_id WHERE q.code = 'AGE'"), 1);
 	/* What the upgrade added works: plant the newest version's rows too. */
 	plant(db, from, db_schema_version());
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM question WHERE type IN ('number', "
+				      "'date', 'short-text')"), 3);
+	/* A derived question counts the answers of the one it coarsens. */
+	test_exec(db, "INSERT INTO answer (response_id, question_id, option_id) SELECT 1, 2, id "
+		      "FROM question_option WHERE question_id = 2 AND code = '25-34'");
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM counted_answer c JOIN question_option o "
+				      "ON o.id = c.option_id WHERE c.question_id = 10 AND "
+				      "o.code = 'adult'"), 1);
 	/* Tags written without their response and question (the plant above, on
 	 * an upgraded database) get them from a trigger. */
 	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM tag WHERE response_id IS NULL "
