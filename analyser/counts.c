@@ -12,6 +12,7 @@
  */
 #include "counts_internal.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -811,6 +812,152 @@ struct count_cube *counts_build(sqlite3 *db, long long ex, const char *by, struc
 	return counts_build_within(db, ex, by, 0, e);
 }
 
+/*
+ * The exercise's code and title and the rule set's hash into `c`. 0, or -1
+ * with `e` set: nothing tagged yet (EXIT_USAGE), a database error.
+ */
+static int read_exercise(sqlite3 *db, long long ex, struct count_cube *c, struct err *e)
+{
+	sqlite3_stmt *st;
+	long long n = 0;
+	char id[32];
+
+	snprintf(id, sizeof id, "%lld", ex);
+	if (db_int(db, "SELECT count(*) FROM ruleset WHERE exercise_id = ?1", 0, &n, e, 1, id) < 0)
+		return -1;
+	if (!n)
+		return err_set(e, EXIT_USAGE, "nothing is tagged yet: run 'analyser tag DB RULES' first");
+	if (!(st = db_prepare(db, "SELECT x.code, x.title, s.sha256 FROM exercise x "
+				  "JOIN ruleset s ON s.exercise_id = x.id WHERE x.id = ?1", e)))
+		return -1;
+	sqlite3_bind_int64(st, 1, ex);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return db_fail(db, "reading the exercise", e);
+	}
+	c->exercise_code = strdup((const char *)sqlite3_column_text(st, 0));
+	c->exercise_title = strdup((const char *)sqlite3_column_text(st, 1));
+	snprintf(c->ruleset, sizeof c->ruleset, "%s", (const char *)sqlite3_column_text(st, 2));
+	sqlite3_finalize(st);
+	if (!c->exercise_code || !c->exercise_title)
+		return err_set(e, EXIT_SYSTEM, "out of memory");
+	return 0;
+}
+
+/*
+ * The dimensions named in `by` ("district", or "channel,AGE"; `names` is a
+ * copy to cut up) into c->dim and `m`. 0, or -1 with `e` set (EXIT_USAGE
+ * for none, more than two, or one named twice).
+ */
+static int read_dims(sqlite3 *db, long long ex, const char *by, char *names,
+		     struct count_cube *c, struct dim_map *m, struct err *e)
+{
+	for (char *save = NULL, *tok = strtok_r(names, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		while (isspace((unsigned char)*tok))
+			tok++;
+		for (size_t l = strlen(tok); l && isspace((unsigned char)tok[l - 1]); l--)
+			tok[l - 1] = '\0';
+		if (!*tok)
+			continue;
+		if (c->ndims == 2)
+			return err_set(e, EXIT_USAGE, "--by takes one or two dimensions, not more ('%s')",
+				       by);
+		assert(c->ndims < 2);
+		if (counts_dim_load(db, ex, tok, &c->dim[c->ndims], &m[c->ndims], e) < 0)
+			return -1;
+		c->ndims++;
+		if (c->ndims == 2 && !strcmp(c->dim[0].name, c->dim[1].name))
+			return err_set(e, EXIT_USAGE, "--by names '%s' twice", tok);
+	}
+	if (!c->ndims)
+		return err_set(e, EXIT_USAGE, "--by needs a dimension, such as district or channel");
+	for (size_t d = 0; d < c->ndims; d++)
+		if (counts_answer_level(&c->dim[d]) &&
+		    counts_dim_map_questions(db, ex, &c->dim[d], &m[d], e) < 0)
+			return -1;
+	return 0;
+}
+
+/* One build's reading: the second connection and its thread, when there is one. */
+struct reading {
+	struct twin twin;
+	struct item_pass ip;
+	pthread_t thread;
+	int threaded;
+	long long lo;       /* the first response id (items hold ids less it) */
+};
+
+/*
+ * Starts reading the tags on the second connection, on a thread, if it
+ * sees the same as the first and the response ids fit in an item; else
+ * closes it (the first connection reads them later). 0, or -1 with `e` set.
+ */
+static int items_start(sqlite3 *db, struct reading *rd, struct err *e)
+{
+	long long lo = 0, hi = 0;
+
+	if (db_int(db, "SELECT min(id) FROM response", 0, &lo, e, 0) < 0 ||
+	    db_int(db, "SELECT max(id) FROM response", 0, &hi, e, 0) < 0)
+		return -1;
+	if (hi >= lo && (uint64_t)hi - (uint64_t)lo < UINT32_MAX && twin_begin(&rd->twin) == 0) {
+		rd->ip.lo = rd->lo = lo;
+		rd->ip.hi = hi;
+		rd->twin.p = &rd->ip;
+		rd->threaded = pthread_create(&rd->thread, NULL, twin_run, &rd->twin) == 0;
+	}
+	if (!rd->threaded)
+		twin_close(&rd->twin);
+	return 0;
+}
+
+/*
+ * Reads the respondents and their demographic values, then takes the tags
+ * from the thread (or reads them now). Always joins the thread. 0 or -1.
+ */
+static int read_rows(sqlite3 *db, long long ex, struct count_cube *c, struct dim_map *m,
+		     struct respondents *r, struct items *it, struct reading *rd, struct err *e)
+{
+	int rc = read_respondents(db, ex, c, m, r, e);
+
+	if (rc == 0 && r->n >= UINT32_MAX - 1)
+		rc = err_set(e, EXIT_USAGE, "too many responses to count at once");
+	if (rc == 0)
+		resp_index(r);
+	for (size_t d = 0; rc == 0 && d < c->ndims; d++)
+		if (c->dim[d].kind == DIM_DEMOGRAPHIC)
+			rc = read_demographic(db, &c->dim[d], &m[d], r, e);
+	if (rd->threaded) {
+		pthread_join(rd->thread, NULL);
+		rd->threaded = 0;
+		if (rc == 0 && rd->twin.rc < 0) {
+			for (int i = 0; i < rd->twin.e.nlines; i++)
+				err_set(e, rd->twin.e.code, "%s", rd->twin.e.lines[i]);
+			rc = -1;
+		}
+		if (rc == 0)
+			items_to_respondents(it, r, rd->lo);
+	} else if (rc == 0) {
+		rd->ip.r = r;
+		rc = read_items(db, &rd->ip, e);
+	}
+	twin_close(&rd->twin);
+	return rc;
+}
+
+/* The cells and bases, counted from the items. 0, or -1 with `e` set (out of memory). */
+static int count_cells(struct count_cube *c, const struct dim_map *m, const struct respondents *r,
+		       struct items *it, struct err *e)
+{
+	size_t w0 = c->dim[0].nvalues + 1, w1 = c->dim[1].nvalues + 1;
+
+	c->cells = calloc((c->nthemes + 1) * w0 * w1, sizeof *c->cells);
+	c->base = calloc(w0 * w1, sizeof *c->base);
+	if (!c->cells || !c->base || group_items(it, r->n) < 0 || tally(c, m, r, it) < 0)
+		return err_set(e, EXIT_SYSTEM, "out of memory");
+	return 0;
+}
+
 struct count_cube *counts_build_within(sqlite3 *db, long long ex, const char *by,
 				       int within_dates, struct err *e)
 {
@@ -818,15 +965,13 @@ struct count_cube *counts_build_within(sqlite3 *db, long long ex, const char *by
 	struct dim_map m[2] = { { 0 }, { 0 } };
 	struct respondents r = { 0 };
 	struct items it = { 0 };
-	long long *theme_ids = NULL, min_id, max_id, n = 0, lo = 0, hi = 0;
+	struct reading rd = { 0 };
+	long long *theme_ids = NULL, min_id, max_id;
 	char *names = strdup(by && *by ? by : "district");
-	sqlite3_stmt *st = NULL;
-	struct twin twin = { 0 };
-	struct item_pass ip;
 	uint16_t *theme_of = NULL;
-	pthread_t thread;
-	int own_txn = 0, threaded = 0, rc;
+	int own_txn = 0;
 
+	err_init(&rd.twin.e);
 	if (!c || !names) {
 		err_set(e, EXIT_SYSTEM, "out of memory");
 		goto fail;
@@ -837,126 +982,28 @@ struct count_cube *counts_build_within(sqlite3 *db, long long ex, const char *by
 	 * tags, unless the caller's reading holds one already.
 	 */
 	if (!already_reading(db)) {
-		twin_open(db, &twin);
+		twin_open(db, &rd.twin);
 		if (db_exec(db, "BEGIN", "starting to read", e) < 0)
 			goto fail;
 		own_txn = 1;
 	}
-	{
-		char id[32];
-
-		snprintf(id, sizeof id, "%lld", ex);
-		if (db_int(db, "SELECT count(*) FROM ruleset WHERE exercise_id = ?1", 0, &n, e, 1, id) < 0)
-			goto fail;
-	}
-	if (!n) {
-		err_set(e, EXIT_USAGE, "nothing is tagged yet: run 'analyser tag DB RULES' first");
-		goto fail;
-	}
-	if (!(st = db_prepare(db, "SELECT x.code, x.title, s.sha256 FROM exercise x "
-				  "JOIN ruleset s ON s.exercise_id = x.id WHERE x.id = ?1", e)))
-		goto fail;
-	sqlite3_bind_int64(st, 1, ex);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		db_fail(db, "reading the exercise", e);
-		goto fail;
-	}
-	c->exercise_code = strdup((const char *)sqlite3_column_text(st, 0));
-	c->exercise_title = strdup((const char *)sqlite3_column_text(st, 1));
-	snprintf(c->ruleset, sizeof c->ruleset, "%s", (const char *)sqlite3_column_text(st, 2));
-	sqlite3_finalize(st);
-	st = NULL;
-	if (!c->exercise_code || !c->exercise_title) {
-		err_set(e, EXIT_SYSTEM, "out of memory");
-		goto fail;
-	}
-
-	/* The dimensions: "district", or "channel,AGE". */
-	for (char *save = NULL, *tok = strtok_r(names, ",", &save); tok;
-	     tok = strtok_r(NULL, ",", &save)) {
-		while (isspace((unsigned char)*tok))
-			tok++;
-		for (size_t l = strlen(tok); l && isspace((unsigned char)tok[l - 1]); l--)
-			tok[l - 1] = '\0';
-		if (!*tok)
-			continue;
-		if (c->ndims == 2) {
-			err_set(e, EXIT_USAGE, "--by takes one or two dimensions, not more ('%s')", by);
-			goto fail;
-		}
-		if (counts_dim_load(db, ex, tok, &c->dim[c->ndims], &m[c->ndims], e) < 0)
-			goto fail;
-		c->ndims++;
-		if (c->ndims == 2 && !strcmp(c->dim[0].name, c->dim[1].name)) {
-			err_set(e, EXIT_USAGE, "--by names '%s' twice", tok);
-			goto fail;
-		}
-	}
-	if (!c->ndims) {
-		err_set(e, EXIT_USAGE, "--by needs a dimension, such as district or channel");
-		goto fail;
-	}
-	for (size_t d = 0; d < c->ndims; d++)
-		if (counts_answer_level(&c->dim[d]) && counts_dim_map_questions(db, ex, &c->dim[d], &m[d], e) < 0)
-			goto fail;
-	if (counts_load_themes(db, ex, c, &theme_ids, &min_id, &max_id, e) < 0 ||
+	if (read_exercise(db, ex, c, e) < 0 || read_dims(db, ex, by, names, c, m, e) < 0 ||
+	    counts_load_themes(db, ex, c, &theme_ids, &min_id, &max_id, e) < 0 ||
 	    theme_index(c, theme_ids, min_id, max_id, &theme_of, e) < 0)
 		goto fail;
-	ip = (struct item_pass){ .c = c, .m = m, .theme_of = theme_of, .min_id = min_id,
-				 .max_id = max_id, .it = &it };
-	/* The tags on the second connection, if it sees the same and the ids fit in an item. */
-	if (db_int(db, "SELECT min(id) FROM response", 0, &lo, e, 0) < 0 ||
-	    db_int(db, "SELECT max(id) FROM response", 0, &hi, e, 0) < 0)
+	rd.ip = (struct item_pass){ .c = c, .m = m, .theme_of = theme_of, .min_id = min_id,
+				    .max_id = max_id, .it = &it };
+	if (items_start(db, &rd, e) < 0 || read_rows(db, ex, c, m, &r, &it, &rd, e) < 0 ||
+	    count_cells(c, m, &r, &it, e) < 0)
 		goto fail;
-	if (hi >= lo && (uint64_t)hi - (uint64_t)lo < UINT32_MAX && twin_begin(&twin) == 0) {
-		ip.lo = lo;
-		ip.hi = hi;
-		twin.p = &ip;
-		threaded = pthread_create(&thread, NULL, twin_run, &twin) == 0;
-	}
-	if (!threaded)
-		twin_close(&twin);
-
-	rc = read_respondents(db, ex, c, m, &r, e);
-	if (rc == 0 && r.n >= UINT32_MAX - 1)
-		rc = err_set(e, EXIT_USAGE, "too many responses to count at once");
-	if (rc == 0)
-		resp_index(&r);
-	for (size_t d = 0; rc == 0 && d < c->ndims; d++)
-		if (c->dim[d].kind == DIM_DEMOGRAPHIC)
-			rc = read_demographic(db, &c->dim[d], &m[d], &r, e);
-	if (threaded) {
-		pthread_join(thread, NULL);
-		if (rc == 0 && twin.rc < 0) {
-			for (int i = 0; i < twin.e.nlines; i++)
-				err_set(e, twin.e.code, "%s", twin.e.lines[i]);
-			rc = -1;
-		}
-		if (rc == 0)
-			items_to_respondents(&it, &r, lo);
-	} else if (rc == 0) {
-		ip.r = &r;
-		rc = read_items(db, &ip, e);
-	}
-	twin_close(&twin);
-	if (rc < 0)
-		goto fail;
-	{
-		size_t w0 = c->dim[0].nvalues + 1, w1 = c->dim[1].nvalues + 1;
-
-		c->cells = calloc((c->nthemes + 1) * w0 * w1, sizeof *c->cells);
-		c->base = calloc(w0 * w1, sizeof *c->base);
-	}
-	if (!c->cells || !c->base || group_items(&it, r.n) < 0 || tally(c, m, &r, &it) < 0) {
-		err_set(e, EXIT_SYSTEM, "out of memory");
-		goto fail;
-	}
 	goto done;
 fail:
 	count_cube_free(c);
 	c = NULL;
 done:
-	sqlite3_finalize(st);
+	if (rd.threaded)
+		pthread_join(rd.thread, NULL);
+	twin_close(&rd.twin);
 	if (own_txn)
 		db_rollback(db); /* it only read: nothing to keep */
 	for (size_t d = 0; d < 2; d++) {
@@ -968,7 +1015,6 @@ done:
 	free(r.id);
 	free(r.at);
 	free(it.v);
-	twin_close(&twin);
 	free(theme_of);
 	free(theme_ids);
 	free(names);
