@@ -4,6 +4,7 @@
  * a match starts (its head). Every rule of the reading only widens what
  * is accepted; see the top of prefilter.c.
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -221,21 +222,257 @@ static int control_escape(int c)
 	}
 }
 
+/* A [class] read so far. */
+struct class {
+	unsigned char in[128];      /* its ASCII members */
+	int wide;                   /* it matches "anything" (see read_class()) */
+	int negated;
+	struct str exact[MAXCLASS]; /* members outside ASCII that are exactly their bytes */
+	size_t nexact;
+	uint64_t more[4];           /* bytes of the members that are not in in[] */
+};
+
 /*
- * A member of a [class] outside ASCII, the `n` bytes at `p`: one of its
- * exact strings if its case cannot change and it does not start a range;
- * else the class is wide.
+ * A member outside ASCII, read as `w`: one of the exact strings if its
+ * case cannot change and it does not start a range; else the class is wide.
  */
-static void class_wide(struct reader *r, const unsigned char *p, size_t n, struct str *exact,
-		       size_t *nexact, int *wide, uint64_t *more)
+static void class_outside(struct reader *r, struct class *k, const struct info *w)
+{
+	if (w->exact && k->nexact < MAXCLASS && at(r, 0) != '-') {
+		assert(k->nexact < MAXCLASS);
+		k->exact[k->nexact++] = w->exact->v[0];
+	} else {
+		k->wide = 1;
+	}
+	bytes_add(k->more, bytes_high);
+}
+
+/* A member outside ASCII, the `n` bytes at `p` (see class_outside()). */
+static void class_wide(struct reader *r, struct class *k, const unsigned char *p, size_t n)
 {
 	struct info w = wide_char(r, p, n);
 
-	if (w.exact && *nexact < MAXCLASS && at(r, 0) != '-')
-		exact[(*nexact)++] = w.exact->v[0];
+	class_outside(r, k, &w);
+}
+
+/*
+ * A \ escape in a [class], r->p on the \. *lo gets the ASCII character it
+ * stands for, or stays -1 (a member added otherwise, or \E). 0, or -1 with
+ * r->fail set.
+ */
+static int class_escape(struct reader *r, struct class *k, int *lo)
+{
+	static const char names[] = "dDwWsShHvV";
+	static const uint64_t *const of[] = {
+		bytes_digit, bytes_ndigit, bytes_word, bytes_nword, bytes_space,
+		bytes_nspace, bytes_hspace, bytes_nhspace, bytes_vspace, bytes_nvspace,
+	};
+	int e = at(r, 1);
+
+	r->p += 2;
+	if (e < 0) {
+		read_fail(r, "a \\ at the end");
+		return -1;
+	} else if (e >= 0x80) {
+		const unsigned char *q = --r->p;
+
+		skip_utf8(r);
+		class_wide(r, k, q, (size_t)(r->p - q));
+	} else if (!is_alnum(e)) {
+		*lo = e;
+	} else if (strchr(names, e)) {
+		k->wide = 1;
+		bytes_add(k->more, of[strchr(names, e) - names]);
+	} else if (e == 'p' || e == 'P') {
+		skip_property(r);
+		k->wide = 1;
+		bytes_add(k->more, bytes_all);
+	} else if (e == 'b') {
+		*lo = 0x08;
+	} else if (e == 'x') {
+		long v = read_hex(r);
+
+		if (v < 0)
+			return -1;
+		if (v < 0x80) {
+			*lo = (int)v;
+		} else {
+			struct info w = wide_value(r, v);
+
+			class_outside(r, k, &w);
+		}
+	} else if (e == 'E') {
+		return 0;
+	} else if (control_escape(e) >= 0) {
+		*lo = control_escape(e);
+	} else {
+		read_fail(r, "an unusual escape in a [class]");
+		return -1;
+	}
+	return 0;
+}
+
+/* [:name:] in a [class], r->p on the [: it matches "anything". 0, or -1 with r->fail set. */
+static int class_posix(struct reader *r, struct class *k)
+{
+	const unsigned char *q = r->p + 2;
+
+	if (at(r, 1) != ':') {
+		read_fail(r, "a [. or [= in a [class]");
+		return -1;
+	}
+	if (q < r->end && *q == '^')
+		q++;
+	while (q < r->end && *q >= 'a' && *q <= 'z')
+		q++;
+	if (q + 1 >= r->end || q[0] != ':' || q[1] != ']') {
+		read_fail(r, "an unusual [: in a [class]");
+		return -1;
+	}
+	r->p = q + 2;
+	k->wide = 1;
+	memset(k->more, 0xFF, sizeof k->more);
+	return 0;
+}
+
+/*
+ * After the ASCII member `lo`: the end of a range (this character, '-',
+ * the next one) into *hi, or *hi = lo. 1 when the range ends outside ASCII
+ * (the class is then wide), 0, or -1 with r->fail set.
+ */
+static int class_range(struct reader *r, struct class *k, int lo, int *hi)
+{
+	int c;
+
+	*hi = lo;
+	if (at(r, 0) != '-' || at(r, 1) == ']' || at(r, 1) < 0)
+		return 0;
+	c = at(r, 1);
+	if (c == '\\') {
+		int e = at(r, 2);
+
+		if (e >= 0 && e < 0x80 && !is_alnum(e)) {
+			*hi = e;
+		} else if (e >= 0 && control_escape(e) >= 0) {
+			*hi = control_escape(e);
+		} else {
+			read_fail(r, "an unusual range in a [class]");
+			return -1;
+		}
+		r->p += 3;
+	} else if (c == '[') {
+		read_fail(r, "an unusual range in a [class]");
+		return -1;
+	} else if (c >= 0x80) {
+		r->p++;
+		skip_utf8(r);
+		k->wide = 1;
+		memset(k->more, 0xFF, sizeof k->more); /* ASCII too, maybe */
+		return 1;
+	} else {
+		*hi = c;
+		r->p += 2;
+	}
+	if (*hi < lo) {
+		read_fail(r, "a backwards range");
+		return -1;
+	}
+	return 0;
+}
+
+/* Reads the members up to and past the closing ]. 0, or -1 with r->fail set. */
+static int class_members(struct reader *r, struct class *k)
+{
+	for (int first = 1;; first = 0) {
+		int c = at(r, 0), lo = -1, hi, rc; /* lo: a single ASCII character, or -1 */
+
+		if (c < 0) {
+			read_fail(r, "an unclosed [");
+			return -1;
+		}
+		if (c == ']' && !first) {
+			r->p++;
+			return 0;
+		}
+		if (c == '\\') {
+			if (class_escape(r, k, &lo) < 0)
+				return -1;
+		} else if (c == '[' && (at(r, 1) == ':' || at(r, 1) == '.' || at(r, 1) == '=')) {
+			if (class_posix(r, k) < 0)
+				return -1;
+		} else if (c >= 0x80) {
+			const unsigned char *q = r->p;
+
+			skip_utf8(r);
+			class_wide(r, k, q, (size_t)(r->p - q));
+		} else {
+			lo = c;
+			r->p++;
+		}
+		if (lo < 0)
+			continue;
+		if (!lo) {
+			read_fail(r, nul_why);
+			return -1;
+		}
+		if ((rc = class_range(r, k, lo, &hi)) < 0)
+			return -1;
+		if (rc > 0)
+			continue;
+		assert(lo >= 0 && hi < 128 && lo <= hi);
+		for (int m = lo; m <= hi; m++)
+			k->in[m] = 1;
+	}
+}
+
+/*
+ * A class that matches "anything" (one character), with the bytes of the
+ * characters it matches: all but the ASCII ones it names if it is negated
+ * (ignoring case it leaves out more).
+ */
+static struct info class_any(struct reader *r, const struct class *k)
+{
+	struct info x = one_any;
+	uint64_t *bytes = arena_alloc(r->a, 4 * sizeof *bytes);
+
+	if (!bytes)
+		return read_fail(r, "out of memory");
+	memset(bytes, 0, 4 * sizeof *bytes);
+	for (unsigned c = 0; c < 128; c++)
+		if (k->in[c] && !k->negated) {
+			bytes[c / 64] |= (uint64_t)1 << (c % 64);
+			if (r->caseless && ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'))
+				bytes[(c ^ 0x20) / 64] |= (uint64_t)1 << ((c ^ 0x20) % 64);
+		} else if (!k->in[c] && k->negated) {
+			bytes[c / 64] |= (uint64_t)1 << (c % 64);
+		}
+	if (k->negated)
+		bytes[2] = bytes[3] = UINT64_MAX;
 	else
-		*wide = 1;
-	bytes_add(more, bytes_high);
+		bytes_add(bytes, k->more);
+	x.chars = bytes;
+	return x;
+}
+
+/* A class of more than MAXCLASS characters, none wide: one character of its bytes. */
+static struct info class_many(struct reader *r, const struct class *k)
+{
+	struct info x = one_any;
+	uint64_t *bytes = arena_alloc(r->a, 4 * sizeof *bytes);
+
+	if (!bytes)
+		return read_fail(r, "out of memory");
+	memset(bytes, 0, 4 * sizeof *bytes);
+	for (unsigned c = 0; c < 128; c++)
+		if (k->in[c]) {
+			bytes[c / 64] |= (uint64_t)1 << (c % 64);
+			if (r->caseless && c >= 'a' && c <= 'z')
+				bytes[(c ^ 0x20) / 64] |= (uint64_t)1 << ((c ^ 0x20) % 64);
+		}
+	if (k->nexact)
+		bytes_add(bytes, bytes_high);
+	x.chars = bytes;
+	return x;
 }
 
 /*
@@ -246,204 +483,46 @@ static void class_wide(struct reader *r, const unsigned char *p, size_t n, struc
  */
 static struct info read_class(struct reader *r)
 {
-	unsigned char in[128] = { 0 };
-	int wide = 0, first = 1, negated = 0;
-	size_t count = 0, nexact = 0;
+	struct class k;
 	struct set *set;
-	struct str exact[MAXCLASS]; /* members outside ASCII that are exactly their bytes */
-	uint64_t more[4] = { 0 }, *bytes; /* bytes of the members that are not in in[] */
+	size_t count = 0;
 
+	memset(&k, 0, sizeof k);
 	if (at(r, 0) == '^') {
-		wide = negated = 1;
+		k.wide = k.negated = 1;
 		r->p++;
 	}
-	for (;;) {
-		int c = at(r, 0), lo = -1, hi; /* lo: a single ASCII character, or -1 */
-
-		if (c < 0)
-			return read_fail(r, "an unclosed [");
-		if (c == ']' && !first) {
-			r->p++;
-			break;
-		}
-		first = 0;
-		if (c == '\\') {
-			int e = at(r, 1);
-
-			r->p += 2;
-			if (e < 0) {
-				return read_fail(r, "a \\ at the end");
-			} else if (e >= 0x80) {
-				const unsigned char *q = --r->p;
-
-				skip_utf8(r);
-				class_wide(r, q, (size_t)(r->p - q), exact, &nexact, &wide, more);
-			} else if (!is_alnum(e)) {
-				lo = e;
-			} else if (strchr("dDwWsShHvV", e)) {
-				static const char names[] = "dDwWsShHvV";
-				static const uint64_t *const of[] = {
-					bytes_digit, bytes_ndigit, bytes_word, bytes_nword,
-					bytes_space, bytes_nspace, bytes_hspace, bytes_nhspace,
-					bytes_vspace, bytes_nvspace,
-				};
-
-				wide = 1;
-				bytes_add(more, of[strchr(names, e) - names]);
-			} else if (e == 'p' || e == 'P') {
-				skip_property(r);
-				wide = 1;
-				bytes_add(more, bytes_all);
-			} else if (e == 'b') {
-				lo = 0x08;
-			} else if (e == 'x') {
-				long v = read_hex(r);
-
-				if (v < 0)
-					return info_anything;
-				if (v < 0x80) {
-					lo = (int)v;
-				} else {
-					struct info w = wide_value(r, v);
-
-					if (w.exact && nexact < MAXCLASS && at(r, 0) != '-')
-						exact[nexact++] = w.exact->v[0];
-					else
-						wide = 1;
-					bytes_add(more, bytes_high);
-				}
-			} else if (e == 'E') {
-				continue;
-			} else if (control_escape(e) >= 0) {
-				lo = control_escape(e);
-			} else {
-				return read_fail(r, "an unusual escape in a [class]");
-			}
-		} else if (c == '[' && (at(r, 1) == ':' || at(r, 1) == '.' || at(r, 1) == '=')) {
-			const unsigned char *q = r->p + 2;
-
-			if (at(r, 1) != ':')
-				return read_fail(r, "a [. or [= in a [class]");
-			if (q < r->end && *q == '^')
-				q++;
-			while (q < r->end && *q >= 'a' && *q <= 'z')
-				q++;
-			if (q + 1 >= r->end || q[0] != ':' || q[1] != ']')
-				return read_fail(r, "an unusual [: in a [class]");
-			r->p = q + 2;
-			wide = 1;
-			memset(more, 0xFF, sizeof more);
-		} else if (c >= 0x80) {
-			const unsigned char *q = r->p;
-
-			skip_utf8(r);
-			class_wide(r, q, (size_t)(r->p - q), exact, &nexact, &wide, more);
-		} else {
-			lo = c;
-			r->p++;
-		}
-		if (lo < 0)
-			continue;
-		if (!lo)
-			return read_fail(r, nul_why);
-		hi = lo;
-		/* A range: this character, '-', the next one. */
-		if (at(r, 0) == '-' && at(r, 1) != ']' && at(r, 1) >= 0) {
-			c = at(r, 1);
-			if (c == '\\') {
-				int e = at(r, 2);
-
-				if (e >= 0 && e < 0x80 && !is_alnum(e))
-					hi = e;
-				else if (e >= 0 && control_escape(e) >= 0)
-					hi = control_escape(e);
-				else
-					return read_fail(r, "an unusual range in a [class]");
-				r->p += 3;
-			} else if (c == '[') {
-				return read_fail(r, "an unusual range in a [class]");
-			} else if (c >= 0x80) {
-				r->p++;
-				skip_utf8(r);
-				wide = 1;
-				memset(more, 0xFF, sizeof more); /* ASCII too, maybe */
-				continue;
-			} else {
-				hi = c;
-				r->p += 2;
-			}
-			if (hi < lo)
-				return read_fail(r, "a backwards range");
-		}
-		for (int k = lo; k <= hi; k++)
-			in[k] = 1;
-	}
-	if (wide) {
-		/*
-		 * The bytes of the characters it matches: all but the ASCII ones
-		 * it names if it is negated (ignoring case it leaves out more).
-		 */
-		struct info x = one_any;
-
-		if (!(bytes = arena_alloc(r->a, 4 * sizeof *bytes)))
-			return read_fail(r, "out of memory");
-		memset(bytes, 0, 4 * sizeof *bytes);
-		for (unsigned k = 0; k < 128; k++)
-			if (in[k] && !negated) {
-				bytes[k / 64] |= (uint64_t)1 << (k % 64);
-				if (r->caseless && ((k | 0x20) >= 'a' && (k | 0x20) <= 'z'))
-					bytes[(k ^ 0x20) / 64] |= (uint64_t)1 << ((k ^ 0x20) % 64);
-			} else if (!in[k] && negated) {
-				bytes[k / 64] |= (uint64_t)1 << (k % 64);
-			}
-		if (negated)
-			bytes[2] = bytes[3] = UINT64_MAX;
-		else
-			bytes_add(bytes, more);
-		x.chars = bytes;
-		return x;
-	}
+	if (class_members(r, &k) < 0)
+		return info_anything;
+	if (k.wide)
+		return class_any(r, &k);
 	/* Ignoring case, [Aa] is one character to look for. */
-	for (unsigned k = 'A'; k <= 'Z'; k++)
-		if (r->caseless && in[k]) {
-			in[k] = 0;
-			in[k | 0x20] = 1;
+	for (unsigned c = 'A'; c <= 'Z'; c++)
+		if (r->caseless && k.in[c]) {
+			k.in[c] = 0;
+			k.in[c | 0x20] = 1;
 		}
-	for (unsigned k = 0; k < 128; k++)
-		count += in[k];
-	count += nexact;
-	if (count > MAXCLASS) {
-		struct info x = one_any;
-
-		if (!(bytes = arena_alloc(r->a, 4 * sizeof *bytes)))
-			return read_fail(r, "out of memory");
-		memset(bytes, 0, 4 * sizeof *bytes);
-		for (unsigned k = 0; k < 128; k++)
-			if (in[k]) {
-				bytes[k / 64] |= (uint64_t)1 << (k % 64);
-				if (r->caseless && k >= 'a' && k <= 'z')
-					bytes[(k ^ 0x20) / 64] |= (uint64_t)1 << ((k ^ 0x20) % 64);
-			}
-		if (nexact)
-			bytes_add(bytes, bytes_high);
-		x.chars = bytes;
-		return x;
-	}
+	for (unsigned c = 0; c < 128; c++)
+		count += k.in[c];
+	count += k.nexact;
+	if (count > MAXCLASS)
+		return class_many(r, &k);
 	if (!(set = set_new(r, count)))
 		return read_fail(r, "out of memory");
-	for (unsigned k = 0; k < 128; k++) {
+	for (unsigned c = 0; c < 128; c++) {
 		tok *t;
 
-		if (!in[k])
+		if (!k.in[c])
 			continue;
 		if (!(t = arena_alloc(r->a, sizeof *t)))
 			return read_fail(r, "out of memory");
-		*t = char_token(r, (unsigned char)k);
+		*t = char_token(r, (unsigned char)c);
+		assert(set->n < count);
 		set->v[set->n].t = t;
 		set->v[set->n++].n = 1;
 	}
-	for (size_t k = 0; k < nexact; k++)
-		set->v[set->n++] = exact[k];
+	for (size_t i = 0; i < k.nexact; i++)
+		set->v[set->n++] = k.exact[i];
 	return info_exact(r, set, 1);
 }
 
