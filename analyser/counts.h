@@ -19,7 +19,7 @@
 #include <stdio.h>
 
 #include "err.h"
-#include "suppress.h"
+#include "sdc.h"
 
 enum count_dim_kind {
 	DIM_DISTRICT,    /* where the respondent lives (or the event's district) */

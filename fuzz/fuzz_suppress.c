@@ -31,7 +31,7 @@
 #include "db.h"
 #include "fuzz.h"
 #include "ledger.h"
-#include "suppress.h"
+#include "sdc.h"
 
 #define MAXN 7                      /* rows and columns of a table, totals aside */
 #define CELLS ((MAXN + 1) * (MAXN + 1))
