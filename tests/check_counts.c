@@ -269,7 +269,8 @@ static void same_cube(const struct count_cube *a, const struct count_cube *b)
  */
 START_TEST(test_second_connection)
 {
-	static const char *const by[] = { "district", "district,channel", "question", "polarity,district" };
+	static const char *const by[] = { "district", "district,channel", "question",
+					   "polarity,district" };
 	char path[4096];
 	sqlite3 *mem = test_memdb(), *db = file_db(path, sizeof path);
 
