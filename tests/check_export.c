@@ -123,7 +123,8 @@ START_TEST(test_csv)
 	ck_assert_ptr_nonnull(strstr(s, "Car park fees"));
 	ck_assert_ptr_nonnull(strstr(s, "Notes"));
 	ck_assert_ptr_nonnull(strstr(s, "Counts from 1 to 7 are shown as"));
-	ck_assert_ptr_nonnull(strstr(s, "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789"));
+	ck_assert_ptr_nonnull(strstr(s, "(SHA-256) abcdef0123456789abcdef0123456789"
+					"abcdef0123456789abcdef0123456789"));
 	/* No date unless asked for. */
 	ck_assert_ptr_null(strstr(s, " on 20"));
 	/* 10 of the 12 respondents (12 shown rounded to 10) raised A1; B's 2 are hidden. */
