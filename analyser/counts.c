@@ -85,6 +85,7 @@ static long find_resp(const struct respondents *r, long long id, size_t *hint)
 	if (r->at) {
 		uint64_t k = (uint64_t)id - (uint64_t)ids[0];
 
+		assert(r->n > 0);
 		return k < r->span && r->at[k] != UINT32_MAX ? (long)r->at[k] : -1;
 	}
 	if (*hint < n && ids[*hint] == id)
@@ -307,6 +308,7 @@ static void resp_row(void *pass, sqlite3_context *ctx, sqlite3_value **argv)
 	}
 	if (r->n && id <= r->id[r->n - 1])
 		p->unordered = 1;
+	assert(r->n < r->cap);
 	r->id[r->n] = id;
 	for (size_t d = 0; d < p->c->ndims; d++) {
 		const struct count_dim *dim = &p->c->dim[d];
@@ -513,6 +515,7 @@ static void item_row(void *pass, sqlite3_context *ctx, sqlite3_value **argv)
 		if (th < p->min_id || th > p->max_id || p->theme_of[th - p->min_id] == NO_VALUE)
 			return; /* another exercise's rule set */
 		x.theme = p->theme_of[th - p->min_id];
+		assert(x.theme < p->c->nthemes);
 	}
 	if (p->r) {
 		long i = find_resp(p->r, id, &p->hint);
@@ -563,6 +566,7 @@ static void items_to_respondents(struct items *it, const struct respondents *r, 
 		long i = find_resp(r, (long long)((uint64_t)lo + it->v[k].resp), &hint);
 
 		if (i >= 0) {
+			assert(n <= k && (size_t)i < r->n);
 			it->v[n] = it->v[k];
 			it->v[n++].resp = (uint32_t)i;
 		}
@@ -676,8 +680,10 @@ static int group_items(struct items *it, size_t nresp)
 		free(next);
 		return -1;
 	}
-	for (k = 0; k < it->n; k++)
+	for (k = 0; k < it->n; k++) {
+		assert(it->v[k].resp < nresp);
 		next[it->v[k].resp + 1]++;
+	}
 	for (size_t i = 0; i < nresp; i++)
 		next[i + 1] += next[i];
 	for (k = 0; k < it->n; k++)
@@ -689,9 +695,10 @@ static int group_items(struct items *it, size_t nresp)
 	return 0;
 }
 
-/* Adds one to `a[k]` unless this respondent was already counted there. */
-#define BUMP(a, stamp, k, tag) do { \
+/* Adds one to `a[k]` (k < n) unless this respondent was already counted there. */
+#define BUMP(a, stamp, k, n, tag) do { \
 	size_t k_ = (k); \
+	assert(k_ < (n)); \
 	if ((stamp)[k_] != (tag)) { \
 		(stamp)[k_] = (tag); \
 		(a)[k_]++; \
@@ -706,7 +713,8 @@ static int tally(struct count_cube *c, const struct dim_map *m, const struct res
 	size_t w0 = n0 + 1, w1 = n1 + 1, ncells = (c->nthemes + 1) * w0 * w1;
 	/* With one dimension the second is only its margin: one column, not two. */
 	int nb = c->ndims > 1 ? 2 : 1;
-	int any_answer_level = counts_answer_level(&c->dim[0]) || (c->ndims > 1 && counts_answer_level(&c->dim[1]));
+	int any_answer_level = counts_answer_level(&c->dim[0]) ||
+			       (c->ndims > 1 && counts_answer_level(&c->dim[1]));
 	uint32_t *cstamp = calloc(ncells, sizeof *cstamp), *bstamp = calloc(w0 * w1, sizeof *bstamp);
 	uint32_t *rstamp = calloc(c->nthemes + 1, sizeof *rstamp);
 	size_t k = 0;
@@ -734,6 +742,7 @@ static int tally(struct count_cube *c, const struct dim_map *m, const struct res
 			size_t a[2] = { rv[0], n0 }, b[2] = { c->ndims > 1 ? rv[1] : n1, n1 };
 			int any = 0;
 
+			assert(a[0] <= n0 && b[0] <= n1);
 			for (int x = 0; x < 2; x++)
 				for (int y = 0; y < nb; y++)
 					c->base[a[x] * w1 + b[y]]++;
@@ -747,6 +756,7 @@ static int tally(struct count_cube *c, const struct dim_map *m, const struct res
 					continue; /* answers come only with answer-level dimensions */
 				for (long t = it->v[k].theme; t >= 0 && rstamp[t] != tag;
 				     t = c->themes[t].parent) {
+					assert((size_t)t < c->nthemes);
 					rstamp[t] = tag;
 					for (int x = 0; x < 2; x++)
 						for (int y = 0; y < nb; y++)
@@ -765,10 +775,11 @@ static int tally(struct count_cube *c, const struct dim_map *m, const struct res
 			size_t v1 = c->ndims < 2 ? n1 : x->value[1] != NO_VALUE ? x->value[1] : rv[1];
 			size_t a[2] = { v0, n0 }, b[2] = { v1, n1 };
 
+			assert(v0 <= n0 && v1 <= n1);
 			if (x->theme == NO_VALUE) {
 				for (int p = 0; p < 2; p++)
 					for (int q = 0; q < nb; q++)
-						BUMP(c->base, bstamp, a[p] * w1 + b[q], tag);
+						BUMP(c->base, bstamp, a[p] * w1 + b[q], w0 * w1, tag);
 				continue;
 			}
 			/* The theme, each of its ancestors, and "any theme". */
@@ -777,7 +788,7 @@ static int tally(struct count_cube *c, const struct dim_map *m, const struct res
 
 				for (int p = 0; p < 2; p++)
 					for (int q = 0; q < nb; q++)
-						BUMP(c->cells, cstamp, (row * w0 + a[p]) * w1 + b[q], tag);
+						BUMP(c->cells, cstamp, (row * w0 + a[p]) * w1 + b[q], ncells, tag);
 				if (t < 0)
 					break;
 			}

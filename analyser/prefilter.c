@@ -45,6 +45,7 @@
  */
 #include "prefilter.h"
 
+#include <assert.h>
 #include <hs/hs.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -343,16 +344,20 @@ static int index_users(struct prefilter *pf)
 			n = 0;
 			if (pf->op_at[i + 1] > pf->op_at[i])
 				triggers(pf, pf->ops + pf->op_at[i], ids, &n);
+			assert(n <= most + 1);
 			for (size_t k = 0; k < n; k++) {
 				size_t id = ids[k];
 
+				assert(id < pf->npieces);
 				if (last[id] == i)
 					continue;
 				last[id] = i;
-				if (pass == 0)
+				if (pass == 0) {
 					pf->users_at[id + 2]++;
-				else
+				} else {
+					assert(pf->users_at[id + 1] < total);
 					pf->users[pf->users_at[id + 1]++] = (uint32_t)i;
+				}
 			}
 		}
 		if (pass == 0) {
@@ -664,7 +669,9 @@ void prefilter_scratch_free(struct prefilter_scratch *s)
 /* Piece `id` starts at byte `from`. */
 static void found_at(struct prefilter_scratch *s, unsigned id, size_t from)
 {
+	assert(id < s->pf->npieces);
 	if (s->seen[id] != s->stamp) {
+		assert(s->nfound < s->pf->npieces);
 		s->seen[id] = s->stamp;
 		s->first[id] = (size_t)from;
 		s->found[s->nfound++] = id;
@@ -676,6 +683,7 @@ static void found_at(struct prefilter_scratch *s, unsigned id, size_t from)
 		if (s->nocc == OCCMAX) {
 			s->occ_full = 1;
 		} else {
+			assert(s->nocc < OCCMAX && from <= UINT32_MAX);
 			s->occ_pos[s->nocc] = (uint32_t)from;
 			s->occ_next[s->nocc] = s->occ_last[id];
 			s->occ_last[id] = (uint32_t)s->nocc++;
@@ -694,6 +702,7 @@ static int on_piece(unsigned int id, unsigned long long from, unsigned long long
 		s->every = 1;
 		return 1; /* no need to look further */
 	}
+	assert(to >= s->pf->pieces[id].n);
 	found_at(s, id, to - s->pf->pieces[id].n); /* a piece is as long in the text as it is */
 	return 0;
 }
@@ -726,8 +735,10 @@ static int holds(const uint32_t *o, const struct prefilter_scratch *s)
 	uint32_t op = *o;
 	int all;
 
-	if (OP_KIND(op) == OP_LIT)
+	if (OP_KIND(op) == OP_LIT) {
+		assert(OP_ARG(op) < s->pf->npieces);
 		return s->seen[OP_ARG(op)] == s->stamp;
+	}
 	all = OP_KIND(op) == OP_AND;
 	o++;
 	for (uint32_t k = 0; k < OP_KIDS(op); k++) {
@@ -743,9 +754,12 @@ static int head_found(const struct prefilter *pf, const struct prefilter_scratch
 {
 	if (pf->reach[k] == NOLEN)
 		return 1;
-	for (size_t i = pf->head_at[k]; i < pf->head_at[k + 1]; i++)
+	assert(k < pf->npat);
+	for (size_t i = pf->head_at[k]; i < pf->head_at[k + 1]; i++) {
+		assert(pf->heads[i] < pf->npieces);
 		if (s->seen[pf->heads[i]] == s->stamp)
 			return 1;
+	}
 	return 0;
 }
 
@@ -777,9 +791,11 @@ static void choose(const struct prefilter *pf, struct prefilter_scratch *s, cons
 	for (size_t f = 0; f < s->nfound; f++) {
 		uint32_t id = s->found[f];
 
+		assert(id < pf->npieces);
 		for (size_t u = pf->users_at[id]; u < pf->users_at[id + 1]; u++) {
 			uint32_t i = pf->users[u];
 
+			assert(i < pf->ninc && pf->inc_theme[i] < 64 * pf->theme_words);
 			if (s->tried[i] == s->stamp)
 				continue;
 			s->tried[i] = s->stamp;
@@ -930,6 +946,7 @@ static size_t window_start(const struct prefilter *pf, size_t g, const char *tex
 {
 	const uint64_t *gap = pf->gaps + 4 * g;
 
+	assert(g < pf->npat);
 	if (pf->ngaps[g])
 		while (p > 0 && (gap[(unsigned char)text[p - 1] / 64] >>
 				 ((unsigned char)text[p - 1] % 64) & 1))
@@ -971,6 +988,7 @@ static int run_pattern(const struct prefilter *pf, struct prefilter_scratch *s, 
 				many = 1;
 				break;
 			}
+			assert(a <= p && p <= len);
 			/* In order of where they start. */
 			while (j > 0 && from[j - 1] > a)
 				j--;

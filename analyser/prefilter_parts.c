@@ -4,6 +4,7 @@
  * on the text (AND and OR over pieces), and its sizes and head; all kept
  * in an arena freed at once.
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -120,8 +121,10 @@ struct set *set_product(struct reader *r, const struct set *a, const struct set 
 			memcpy(c + a->v[i].n, b->v[j].t, b->v[j].n * sizeof *c);
 			s.t = c;
 			s.n = n;
-			if (!set_has(x, &s))
+			if (!set_has(x, &s)) {
+				assert(x->n < a->n * b->n);
 				x->v[x->n++] = s;
+			}
 		}
 	return x;
 }
@@ -136,8 +139,10 @@ struct set *set_union(struct reader *r, const struct set *a, const struct set *b
 	memcpy(x->v, a->v, a->n * sizeof a->v[0]);
 	x->n = a->n;
 	for (size_t j = 0; j < b->n; j++)
-		if (!set_has(x, &b->v[j]))
+		if (!set_has(x, &b->v[j])) {
+			assert(x->n < a->n + b->n);
 			x->v[x->n++] = b->v[j];
+		}
 	return x;
 }
 
@@ -329,6 +334,7 @@ struct form *form_or(struct reader *r, struct form **kids, size_t n)
 	if (f->kind == F_TRUE)
 		return f;
 	for (size_t i = 0; i < n; i++) {
+		assert(f->n + (kids[i]->kind == F_OR ? kids[i]->n : 1) <= total);
 		if (kids[i]->kind == F_OR) {
 			memcpy(f->kid + f->n, kids[i]->kid, kids[i]->n * sizeof *f->kid);
 			f->n += kids[i]->n;
