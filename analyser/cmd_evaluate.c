@@ -10,7 +10,7 @@
 #include "cmd.h"
 #include "commands.h"
 #include "db.h"
-#include "evaluate.h"
+#include "eval.h"
 #include "fileutil.h"
 
 static const char usage[] =

@@ -1,6 +1,5 @@
 /*
- * analyser untagged / explain: what the rules miss, and why an answer was
- * tagged as it was.
+ * analyser explain: why an answer was tagged as it was.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -10,19 +9,7 @@
 #include "cmd.h"
 #include "commands.h"
 #include "db.h"
-
-static const char untagged_usage[] =
-	"usage: analyser untagged DB [--question CODE] [--limit N] [--exercise CODE]\n"
-	"\n"
-	"Lists the free-text answers that no theme matched, one per line:\n"
-	"response id, question code, then the text (line breaks shown as ' / ').\n"
-	"Read them to see what the rules miss. The answers are personal data: do\n"
-	"not share the list outside the analysis team.\n"
-	"\n"
-	"  --question CODE   only answers to this question\n"
-	"  --limit N         at most N answers\n"
-	"  --exercise CODE   which exercise, when the database holds several\n"
-	"  -h, --help        show this help\n";
+#include "oneline.h"
 
 static const char explain_usage[] =
 	"usage: analyser explain DB RESPONSE\n"
@@ -33,102 +20,6 @@ static const char explain_usage[] =
 	"as stored (for example surveymonkey:11432895612).\n"
 	"\n"
 	"  -h, --help   show this help\n";
-
-/* Text on one line: line breaks as " / ". */
-static void print_flat(const char *s, size_t n, FILE *out)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n')
-			continue;
-		if (s[i] == '\n' || s[i] == '\r')
-			fputs(" / ", out);
-		else
-			fputc(s[i], out);
-	}
-}
-
-static int untagged(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "question", required_argument, NULL, 'q' },
-		{ "limit", required_argument, NULL, 'l' },
-		{ "exercise", required_argument, NULL, 'x' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	const char *question = NULL, *code = NULL;
-	long long limit = -1, ex, shown = 0, total = 0;
-	sqlite3_stmt *st = NULL;
-	struct err e;
-	sqlite3 *db;
-	int c, rc;
-
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'q':
-			question = optarg;
-			break;
-		case 'l': {
-			char *end;
-
-			limit = strtoll(optarg, &end, 10);
-			if (*end || limit < 0)
-				return cmd_usage_error(untagged_usage, "--limit takes a whole number, "
-								       "not '%s'", optarg);
-			break;
-		}
-		case 'x':
-			code = optarg;
-			break;
-		case 'h':
-			return cmd_help(untagged_usage);
-		default:
-			return cmd_usage_error(untagged_usage, "unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	if (argc - optind != 1)
-		return cmd_usage_error(untagged_usage, "untagged takes one database");
-	err_init(&e);
-	if (!(db = cmd_open_reader(argv[optind], &e)))
-		return err_print(&e, cmd_progname);
-	if (db_pick_exercise(db, code, &ex, &e) < 0)
-		goto out;
-	if (!(st = db_prepare(db,
-		"SELECT r.id, q.code, a.value, "
-		"  NOT EXISTS (SELECT 1 FROM tag t WHERE t.answer_id = a.id) AS bare "
-		"FROM answer a JOIN question q ON q.id = a.question_id "
-		"JOIN response r ON r.id = a.response_id "
-		"WHERE r.exercise_id = ?1 AND q.type = 'free-text' AND a.value IS NOT NULL "
-		"AND (r.entry_status = 'accepted' OR r.entry_status = 'verified') "
-		"AND (?2 IS NULL OR q.code = ?2) ORDER BY a.id", &e)))
-		goto out;
-	sqlite3_bind_int64(st, 1, ex);
-	if (question)
-		sqlite3_bind_text(st, 2, question, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		total++;
-		if (!sqlite3_column_int(st, 3))
-			continue;
-		if (limit >= 0 && shown >= limit) {
-			shown++;
-			continue;
-		}
-		printf("%lld\t%s\t", sqlite3_column_int64(st, 0), sqlite3_column_text(st, 1));
-		print_flat((const char *)sqlite3_column_text(st, 2), (size_t)sqlite3_column_bytes(st, 2),
-			   stdout);
-		putchar('\n');
-		shown++;
-	}
-	if (rc != SQLITE_DONE) {
-		db_fail(db, "reading the answers", &e);
-		goto out;
-	}
-	printf("%lld of %lld free-text answers have no theme\n", shown, total);
-out:
-	sqlite3_finalize(st);
-	db_close(db, &e);
-	return err_print(&e, cmd_progname);
-}
 
 struct span {
 	long long start, end;
@@ -157,13 +48,13 @@ static void print_marked(const char *text, size_t n, struct span *spans, size_t 
 		}
 		if (s < at || end > n)
 			continue;
-		print_flat(text + at, s - at, stdout);
+		oneline_print(text + at, s - at, stdout);
 		fputs("[[", stdout);
-		print_flat(text + s, end - s, stdout);
+		oneline_print(text + s, end - s, stdout);
 		fputs("]]", stdout);
 		at = end;
 	}
-	print_flat(text + at, n - at, stdout);
+	oneline_print(text + at, n - at, stdout);
 	putchar('\n');
 }
 
@@ -230,7 +121,7 @@ static int explain(int argc, char **argv)
 			printf("  %s (%s): rule %s matched \"", sqlite3_column_text(tags, 0),
 			       sqlite3_column_text(tags, 1), sqlite3_column_text(tags, 2));
 			if (s >= 0 && end <= (long long)n && s <= end)
-				print_flat(text + s, (size_t)(end - s), stdout);
+				oneline_print(text + s, (size_t)(end - s), stdout);
 			printf("\" at bytes %lld-%lld, rules %.12s\n", s, end,
 			       sqlite3_column_text(tags, 5));
 		}
@@ -245,11 +136,6 @@ out:
 	sqlite3_finalize(tags);
 	db_close(db, &e);
 	return err_print(&e, cmd_progname);
-}
-
-int cmd_untagged(int argc, char **argv)
-{
-	return untagged(argc, argv);
 }
 
 int cmd_explain(int argc, char **argv)

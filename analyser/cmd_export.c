@@ -13,6 +13,7 @@
 #include "export.h"
 #include "tag_state.h"
 #include "ledger.h"
+#include "stamp.h"
 
 static const char usage[] =
 	"usage: analyser export DB --healthwatch OUT.xlsx|OUT.csv|OUT.xml\n"
@@ -39,7 +40,8 @@ static const char usage[] =
 	"  --no-suppress       counts as they are: not for publication (a threshold\n"
 	"                      below 2 hides nothing and needs this said)\n"
 	"  --level N           only themes down to level N (default: all)\n"
-	"  --stamp             say in the notes when the file was produced\n"
+	"  --stamp             say in the notes when the file was produced (now, in\n"
+	"                      UTC, or the time SOURCE_DATE_EPOCH gives when it is set)\n"
 	"  --exercise CODE     which exercise, when the database holds several\n"
 	"  -h, --help          show this help\n";
 
@@ -87,7 +89,7 @@ int cmd_export(int argc, char **argv)
 			opt.level = atoi(optarg);
 			break;
 		case O_STAMP: {
-			time_t t = time(NULL);
+			time_t t = stamp_time();
 			struct tm tm;
 
 			gmtime_r(&t, &tm);

@@ -12,6 +12,7 @@
 #include "db.h"
 #include "ledger.h"
 #include "report.h"
+#include "stamp.h"
 #include "tag_state.h"
 
 static const char usage[] =
@@ -58,17 +59,9 @@ static void today(char *buf, size_t cap)
 		"January", "February", "March", "April", "May", "June", "July", "August",
 		"September", "October", "November", "December",
 	};
-	const char *epoch = getenv("SOURCE_DATE_EPOCH");
-	time_t t = time(NULL);
+	time_t t = stamp_time();
 	struct tm tm;
-	char *end;
 
-	if (epoch && *epoch) {
-		long long v = strtoll(epoch, &end, 10);
-
-		if (!*end && v >= 0)
-			t = (time_t)v;
-	}
 	gmtime_r(&t, &tm);
 	snprintf(buf, cap, "%d %s %d", tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900);
 }

@@ -9,7 +9,7 @@
 #include <stddef.h>
 
 #include "err.h"
-#include "suppress.h"
+#include "sdc.h"
 
 /*
  * Settles `rule` for a publication (`what`: "export", "report", "csv", ...).

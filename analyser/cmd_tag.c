@@ -106,7 +106,7 @@ int cmd_tag(int argc, char **argv)
 		goto out;
 	if (db_pick_exercise(db, code, &ex, &e) < 0)
 		goto out;
-	if (tagger_run(db, ex, rs, &st, &errors, &e) < 0)
+	if (tagger_run(db, ex, rs, NULL, &st, &errors, &e) < 0)
 		goto out;
 	if (st.same_version)
 		printf("%s: rule set %.12s already in use; %ld new answers read, %ld tags added "

@@ -10,345 +10,16 @@
  * with a counting sort and counted once per respondent and cell with a
  * stamp per cell, so a million responses need no SQL DISTINCT or sort.
  */
-#include "counts.h"
+#include "counts_internal.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "db.h"
-
-const char *const count_dim_names[] = {
-	"district", "channel", "event", "form", "question", "polarity", NULL,
-};
-
-#define NO_VALUE UINT16_MAX
-
-/* What a pass knows about a dimension besides its values. */
-struct dim_map {
-	uint16_t *by_resp;  /* response-level: value of each respondent */
-	uint16_t *by_qid;   /* answer-level: value of each question id */
-	long long nqid;     /* size of by_qid */
-	long long *option_id; /* DIM_DEMOGRAPHIC: option id of each value */
-	long long *event_id;  /* DIM_EVENT: event id of each value */
-};
-
-static int answer_level(const struct count_dim *d)
-{
-	return d->kind == DIM_QUESTION || d->kind == DIM_POLARITY;
-}
-
-static void dim_free(struct count_dim *d)
-{
-	for (size_t i = 0; i < d->nvalues; i++) {
-		free(d->values[i].code);
-		free(d->values[i].label);
-		free(d->values[i].heading);
-	}
-	free(d->values);
-	free(d->name);
-	free(d->title);
-	memset(d, 0, sizeof *d);
-}
-
-void count_cube_free(struct count_cube *c)
-{
-	if (!c)
-		return;
-	for (size_t i = 0; i < c->nthemes; i++) {
-		free(c->themes[i].code);
-		free(c->themes[i].label);
-	}
-	free(c->themes);
-	dim_free(&c->dim[0]);
-	dim_free(&c->dim[1]);
-	free(c->exercise_code);
-	free(c->exercise_title);
-	free(c->cells);
-	free(c->base);
-	free(c);
-}
-
-static int add_value(struct count_dim *d, const char *code, const char *label, const char *heading)
-{
-	struct count_value *v = realloc(d->values, (d->nvalues + 1) * sizeof *v);
-
-	if (!v)
-		return -1;
-	d->values = v;
-	v += d->nvalues;
-	v->code = strdup(code ? code : "");
-	v->label = strdup(label ? label : "");
-	v->heading = strdup(heading ? heading : (label ? label : ""));
-	if (!v->code || !v->label || !v->heading) {
-		free(v->code);
-		free(v->label);
-		free(v->heading);
-		return -1;
-	}
-	d->nvalues++;
-	return 0;
-}
-
-/* Adds the values a query gives as (code, label, heading[, id]); ids go to `ids`. */
-static int add_values(sqlite3 *db, struct count_dim *d, const char *sql, long long bind,
-		      long long **ids, struct err *e)
-{
-	sqlite3_stmt *st = db_prepare(db, sql, e);
-	int rc;
-
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, bind);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (d->nvalues >= NO_VALUE - 8) {
-			sqlite3_finalize(st);
-			return err_set(e, EXIT_USAGE, "'%s' has too many values to count by", d->name);
-		}
-		if (add_value(d, (const char *)sqlite3_column_text(st, 0),
-			      (const char *)sqlite3_column_text(st, 1),
-			      (const char *)sqlite3_column_text(st, 2)) < 0)
-			goto oom;
-		if (ids) {
-			long long *n = realloc(*ids, d->nvalues * sizeof *n);
-
-			if (!n)
-				goto oom;
-			*ids = n;
-			n[d->nvalues - 1] = sqlite3_column_int64(st, 3);
-		}
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return db_fail(db, "reading what to count by", e);
-	return 0;
-oom:
-	sqlite3_finalize(st);
-	return err_set(e, EXIT_SYSTEM, "out of memory");
-}
-
-static const char *const fixed_values[][3][3] = {
-	[DIM_CHANNEL] = {
-		{ "online", "Online", "Online" },
-		{ "paper", "Paper form", "Paper" },
-		{ "easy-read-paper", "Easy Read paper form", "Easy Read" },
-	},
-	[DIM_FORM] = {
-		{ "standard", "Standard form", "Standard" },
-		{ "easy-read", "Easy Read form", "Easy Read" },
-	},
-	[DIM_POLARITY] = {
-		{ "works-well", "What works well", "Works well" },
-		{ "could-be-better", "What could be better", "Could be better" },
-		{ "none", "Other questions", "Other" },
-	},
-};
-
-/* Finds what `name` means and loads its values. */
-static int dim_load(sqlite3 *db, long long ex, const char *name, struct count_dim *d,
-		    struct dim_map *m, struct err *e)
-{
-	static const char *const titles[] = {
-		[DIM_DISTRICT] = "District", [DIM_CHANNEL] = "Channel", [DIM_EVENT] = "Event",
-		[DIM_FORM] = "Form", [DIM_QUESTION] = "Question", [DIM_POLARITY] = "Polarity",
-	};
-	size_t k;
-
-	if (!(d->name = strdup(name)))
-		return err_set(e, EXIT_SYSTEM, "out of memory");
-	for (k = 0; count_dim_names[k] && strcasecmp(count_dim_names[k], name); k++)
-		;
-	if (count_dim_names[k]) {
-		d->kind = (enum count_dim_kind)k;
-		if (!(d->title = strdup(titles[k])))
-			return err_set(e, EXIT_SYSTEM, "out of memory");
-	}
-	switch (count_dim_names[k] ? d->kind : DIM_DEMOGRAPHIC) {
-	case DIM_DISTRICT:
-		if (add_values(db, d, "SELECT d.code, d.name, d.name FROM exercise_district x "
-				      "JOIN district d ON d.code = x.district_code "
-				      "WHERE x.exercise_id = ?1 ORDER BY x.position", ex, NULL, e) < 0)
-			return -1;
-		if (add_value(d, "(outside)", "Outside the area", "Outside area") < 0 ||
-		    add_value(d, "(unknown)", "Not known", "Not known") < 0)
-			goto oom;
-		return 0;
-	case DIM_EVENT:
-		if (add_values(db, d, "SELECT code, title || ', ' || held_on, code, id FROM event "
-				      "WHERE exercise_id = ?1 ORDER BY held_on, code", ex,
-			       &m->event_id, e) < 0)
-			return -1;
-		if (add_value(d, "(none)", "Not at an event", "No event") < 0)
-			goto oom;
-		return 0;
-	case DIM_CHANNEL:
-	case DIM_FORM:
-	case DIM_POLARITY:
-		for (size_t i = 0; i < 3 && fixed_values[d->kind][i][0]; i++)
-			if (add_value(d, fixed_values[d->kind][i][0], fixed_values[d->kind][i][1],
-				      fixed_values[d->kind][i][2]) < 0)
-				goto oom;
-		if (d->kind == DIM_CHANNEL && add_value(d, "event-card", "Event card", "Event card") < 0)
-			goto oom;
-		return 0;
-	case DIM_QUESTION:
-		/* Free-text questions: the standard form's, then any Easy Read one of its own. */
-		return add_values(db, d, "SELECT q.code, q.text, q.code FROM question q "
-				   "JOIN questionnaire n ON n.id = q.questionnaire_id "
-				   "WHERE n.exercise_id = ?1 AND q.type = 'free-text' "
-				   "AND q.maps_to IS NULL ORDER BY n.variant = 'easy-read', q.position",
-				   ex, NULL, e);
-	case DIM_DEMOGRAPHIC: {
-		sqlite3_stmt *st = db_prepare(db, "SELECT q.id, q.code, q.text FROM question q "
-					      "JOIN questionnaire n ON n.id = q.questionnaire_id "
-					      "WHERE n.exercise_id = ?1 AND n.variant = 'standard' "
-					      "AND (q.type = 'demographic' OR q.type = 'single-choice') "
-					      "AND q.code = ?2 COLLATE NOCASE", e);
-		int rc;
-
-		if (!st)
-			return -1;
-		sqlite3_bind_int64(st, 1, ex);
-		sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-		if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			const char *text = (const char *)sqlite3_column_text(st, 2);
-
-			d->kind = DIM_DEMOGRAPHIC;
-			d->question_id = sqlite3_column_int64(st, 0);
-			free(d->name);
-			d->name = strdup((const char *)sqlite3_column_text(st, 1));
-			d->title = strdup(text ? text : "");
-		}
-		sqlite3_finalize(st);
-		if (rc == SQLITE_DONE)
-			return err_set(e, EXIT_USAGE,
-				       "cannot count by '%s': it is not district, channel, event, form, "
-				       "question, polarity or a demographic question of the exercise "
-				       "(see 'collector status' and the exercise definition)", name);
-		if (rc != SQLITE_ROW)
-			return db_fail(db, "finding the question to count by", e);
-		if (!d->name || !d->title)
-			goto oom;
-		if (add_values(db, d, "SELECT code, label, label, id FROM question_option "
-				      "WHERE question_id = ?1 ORDER BY position", d->question_id,
-			       &m->option_id, e) < 0)
-			return -1;
-		if (add_value(d, "(unknown)", "Not answered", "Not answered") < 0)
-			goto oom;
-		return 0;
-	}
-	}
-	return 0;
-oom:
-	return err_set(e, EXIT_SYSTEM, "out of memory");
-}
-
-/* Answer-level dimensions: the value of every free-text question of the exercise. */
-static int dim_map_questions(sqlite3 *db, long long ex, const struct count_dim *d,
-			     struct dim_map *m, struct err *e)
-{
-	sqlite3_stmt *st;
-	long long max = 0;
-	int rc;
-
-	if (db_int(db, "SELECT coalesce(max(id), 0) FROM question", 0, &max, e, 0) < 0)
-		return -1;
-	m->nqid = max + 1;
-	if (!(m->by_qid = malloc((size_t)m->nqid * sizeof *m->by_qid)))
-		return err_set(e, EXIT_SYSTEM, "out of memory");
-	for (long long i = 0; i < m->nqid; i++)
-		m->by_qid[i] = NO_VALUE;
-	/* An Easy Read question stands for the standard one it maps to. */
-	if (!(st = db_prepare(db, "SELECT q.id, coalesce(s.code, q.code), "
-				  "coalesce(s.polarity, q.polarity) FROM question q "
-				  "JOIN questionnaire n ON n.id = q.questionnaire_id "
-				  "LEFT JOIN question s ON s.id = q.maps_to "
-				  "WHERE n.exercise_id = ?1 AND q.type = 'free-text'", e)))
-		return -1;
-	sqlite3_bind_int64(st, 1, ex);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		long long id = sqlite3_column_int64(st, 0);
-		const char *key = (const char *)sqlite3_column_text(st, d->kind == DIM_QUESTION ? 1 : 2);
-
-		for (size_t v = 0; key && v < d->nvalues; v++)
-			if (!strcmp(d->values[v].code, key) && id >= 0 && id < m->nqid)
-				m->by_qid[id] = (uint16_t)v;
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return db_fail(db, "reading the questions", e);
-	return 0;
-}
-
-/* The themes of the exercise's rule set, parents before children in file order. */
-static int load_themes(sqlite3 *db, long long ex, struct count_cube *c, long long **ids,
-		       long long *min_id, long long *max_id, struct err *e)
-{
-	sqlite3_stmt *st = db_prepare(db,
-		"WITH RECURSIVE tree(id, code, label, depth, parent, path) AS ("
-		" SELECT h.id, h.code, h.label, h.depth, NULL, printf('%06d', h.position) FROM theme h "
-		" JOIN ruleset s ON s.id = h.ruleset_id WHERE s.exercise_id = ?1 AND h.parent_id IS NULL "
-		" UNION ALL SELECT h.id, h.code, h.label, h.depth, h.parent_id, "
-		" tree.path || printf('/%06d', h.position) FROM theme h JOIN tree ON h.parent_id = tree.id) "
-		"SELECT id, code, label, depth, parent FROM tree ORDER BY path", e);
-	long long *pid = NULL;
-	int rc;
-
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, ex);
-	*min_id = 0;
-	*max_id = -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		size_t i = c->nthemes;
-		struct count_theme *t = realloc(c->themes, (i + 1) * sizeof *t);
-		long long *n = t ? realloc(*ids, (i + 1) * sizeof *n) : NULL;
-		long long *p = n ? realloc(pid, (i + 1) * sizeof *p) : NULL;
-
-		if (t)
-			c->themes = t;
-		if (n)
-			*ids = n;
-		if (p)
-			pid = p;
-		if (!t || !n || !p || i + 1 >= NO_VALUE)
-			goto oom;
-		t += i;
-		t->code = strdup((const char *)sqlite3_column_text(st, 1));
-		t->label = strdup((const char *)sqlite3_column_text(st, 2));
-		t->depth = sqlite3_column_int(st, 3);
-		t->parent = -1;
-		c->nthemes++;
-		if (!t->code || !t->label)
-			goto oom;
-		n[i] = sqlite3_column_int64(st, 0);
-		p[i] = sqlite3_column_type(st, 4) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 4);
-		if (!i || n[i] < *min_id)
-			*min_id = n[i];
-		if (!i || n[i] > *max_id)
-			*max_id = n[i];
-	}
-	sqlite3_finalize(st);
-	st = NULL;
-	if (rc != SQLITE_DONE) {
-		free(pid);
-		return db_fail(db, "reading the themes", e);
-	}
-	/* Parents come first, so each parent's index is already known. */
-	for (size_t i = 0; i < c->nthemes; i++)
-		for (size_t j = 0; j < i && pid[i] >= 0; j++)
-			if ((*ids)[j] == pid[i])
-				c->themes[i].parent = (int)j;
-	free(pid);
-	return 0;
-oom:
-	sqlite3_finalize(st);
-	free(pid);
-	return err_set(e, EXIT_SYSTEM, "out of memory");
-}
 
 /* One thing to count for a respondent: a mention (theme) or an answer (base). */
 struct item {
@@ -414,6 +85,7 @@ static long find_resp(const struct respondents *r, long long id, size_t *hint)
 	if (r->at) {
 		uint64_t k = (uint64_t)id - (uint64_t)ids[0];
 
+		assert(r->n > 0);
 		return k < r->span && r->at[k] != UINT32_MAX ? (long)r->at[k] : -1;
 	}
 	if (*hint < n && ids[*hint] == id)
@@ -636,6 +308,7 @@ static void resp_row(void *pass, sqlite3_context *ctx, sqlite3_value **argv)
 	}
 	if (r->n && id <= r->id[r->n - 1])
 		p->unordered = 1;
+	assert(r->n < r->cap);
 	r->id[r->n] = id;
 	for (size_t d = 0; d < p->c->ndims; d++) {
 		const struct count_dim *dim = &p->c->dim[d];
@@ -801,7 +474,7 @@ static int item_values(const struct count_cube *c, const struct dim_map *m, long
 {
 	for (size_t d = 0; d < 2; d++) {
 		x->value[d] = NO_VALUE;
-		if (d < c->ndims && answer_level(&c->dim[d])) {
+		if (d < c->ndims && counts_answer_level(&c->dim[d])) {
 			if (qid < 0 || qid >= m[d].nqid || m[d].by_qid[qid] == NO_VALUE)
 				return 0;
 			x->value[d] = m[d].by_qid[qid];
@@ -843,6 +516,7 @@ static void item_row(void *pass, sqlite3_context *ctx, sqlite3_value **argv)
 		if (th < p->min_id || th > p->max_id || p->theme_of[th - p->min_id] == NO_VALUE)
 			return; /* another exercise's rule set */
 		x.theme = p->theme_of[th - p->min_id];
+		assert(x.theme < p->c->nthemes);
 	}
 	if (p->r) {
 		long i = find_resp(p->r, id, &p->hint);
@@ -864,8 +538,8 @@ static void item_row(void *pass, sqlite3_context *ctx, sqlite3_value **argv)
 static int read_items(sqlite3 *db, struct item_pass *p, struct err *e)
 {
 	const struct count_cube *c = p->c;
-	int any_answer_level = (c->ndims > 0 && answer_level(&c->dim[0])) ||
-			       (c->ndims > 1 && answer_level(&c->dim[1]));
+	int any_answer_level = (c->ndims > 0 && counts_answer_level(&c->dim[0])) ||
+			       (c->ndims > 1 && counts_answer_level(&c->dim[1]));
 
 	/* The tag table alone: each tag keeps its answer's response and question. */
 	if (run_pass(db, any_answer_level
@@ -893,6 +567,7 @@ static void items_to_respondents(struct items *it, const struct respondents *r, 
 		long i = find_resp(r, (long long)((uint64_t)lo + it->v[k].resp), &hint);
 
 		if (i >= 0) {
+			assert(n <= k && (size_t)i < r->n);
 			it->v[n] = it->v[k];
 			it->v[n++].resp = (uint32_t)i;
 		}
@@ -1006,8 +681,10 @@ static int group_items(struct items *it, size_t nresp)
 		free(next);
 		return -1;
 	}
-	for (k = 0; k < it->n; k++)
+	for (k = 0; k < it->n; k++) {
+		assert(it->v[k].resp < nresp);
 		next[it->v[k].resp + 1]++;
+	}
 	for (size_t i = 0; i < nresp; i++)
 		next[i + 1] += next[i];
 	for (k = 0; k < it->n; k++)
@@ -1019,9 +696,10 @@ static int group_items(struct items *it, size_t nresp)
 	return 0;
 }
 
-/* Adds one to `a[k]` unless this respondent was already counted there. */
-#define BUMP(a, stamp, k, tag) do { \
+/* Adds one to `a[k]` (k < n) unless this respondent was already counted there. */
+#define BUMP(a, stamp, k, n, tag) do { \
 	size_t k_ = (k); \
+	assert(k_ < (n)); \
 	if ((stamp)[k_] != (tag)) { \
 		(stamp)[k_] = (tag); \
 		(a)[k_]++; \
@@ -1036,7 +714,8 @@ static int tally(struct count_cube *c, const struct dim_map *m, const struct res
 	size_t w0 = n0 + 1, w1 = n1 + 1, ncells = (c->nthemes + 1) * w0 * w1;
 	/* With one dimension the second is only its margin: one column, not two. */
 	int nb = c->ndims > 1 ? 2 : 1;
-	int any_answer_level = answer_level(&c->dim[0]) || (c->ndims > 1 && answer_level(&c->dim[1]));
+	int any_answer_level = counts_answer_level(&c->dim[0]) ||
+			       (c->ndims > 1 && counts_answer_level(&c->dim[1]));
 	uint32_t *cstamp = calloc(ncells, sizeof *cstamp), *bstamp = calloc(w0 * w1, sizeof *bstamp);
 	uint32_t *rstamp = calloc(c->nthemes + 1, sizeof *rstamp);
 	size_t k = 0;
@@ -1052,10 +731,10 @@ static int tally(struct count_cube *c, const struct dim_map *m, const struct res
 		size_t rv[2];
 
 		for (size_t d = 0; d < 2; d++)
-			rv[d] = d < c->ndims && !answer_level(&c->dim[d]) ? m[d].by_resp[i] : NO_VALUE;
+			rv[d] = d < c->ndims && !counts_answer_level(&c->dim[d]) ? m[d].by_resp[i] : NO_VALUE;
 		/* A value outside the list (a channel added since) is left out, base and all. */
-		if ((c->ndims > 0 && !answer_level(&c->dim[0]) && rv[0] == NO_VALUE) ||
-		    (c->ndims > 1 && !answer_level(&c->dim[1]) && rv[1] == NO_VALUE)) {
+		if ((c->ndims > 0 && !counts_answer_level(&c->dim[0]) && rv[0] == NO_VALUE) ||
+		    (c->ndims > 1 && !counts_answer_level(&c->dim[1]) && rv[1] == NO_VALUE)) {
 			while (k < it->n && it->v[k].resp == i)
 				k++;
 			continue;
@@ -1064,6 +743,7 @@ static int tally(struct count_cube *c, const struct dim_map *m, const struct res
 			size_t a[2] = { rv[0], n0 }, b[2] = { c->ndims > 1 ? rv[1] : n1, n1 };
 			int any = 0;
 
+			assert(a[0] <= n0 && b[0] <= n1);
 			for (int x = 0; x < 2; x++)
 				for (int y = 0; y < nb; y++)
 					c->base[a[x] * w1 + b[y]]++;
@@ -1077,6 +757,7 @@ static int tally(struct count_cube *c, const struct dim_map *m, const struct res
 					continue; /* answers come only with answer-level dimensions */
 				for (long t = it->v[k].theme; t >= 0 && rstamp[t] != tag;
 				     t = c->themes[t].parent) {
+					assert((size_t)t < c->nthemes);
 					rstamp[t] = tag;
 					for (int x = 0; x < 2; x++)
 						for (int y = 0; y < nb; y++)
@@ -1095,10 +776,11 @@ static int tally(struct count_cube *c, const struct dim_map *m, const struct res
 			size_t v1 = c->ndims < 2 ? n1 : x->value[1] != NO_VALUE ? x->value[1] : rv[1];
 			size_t a[2] = { v0, n0 }, b[2] = { v1, n1 };
 
+			assert(v0 <= n0 && v1 <= n1);
 			if (x->theme == NO_VALUE) {
 				for (int p = 0; p < 2; p++)
 					for (int q = 0; q < nb; q++)
-						BUMP(c->base, bstamp, a[p] * w1 + b[q], tag);
+						BUMP(c->base, bstamp, a[p] * w1 + b[q], w0 * w1, tag);
 				continue;
 			}
 			/* The theme, each of its ancestors, and "any theme". */
@@ -1107,7 +789,7 @@ static int tally(struct count_cube *c, const struct dim_map *m, const struct res
 
 				for (int p = 0; p < 2; p++)
 					for (int q = 0; q < nb; q++)
-						BUMP(c->cells, cstamp, (row * w0 + a[p]) * w1 + b[q], tag);
+						BUMP(c->cells, cstamp, (row * w0 + a[p]) * w1 + b[q], ncells, tag);
 				if (t < 0)
 					break;
 			}
@@ -1142,6 +824,152 @@ struct count_cube *counts_build(sqlite3 *db, long long ex, const char *by, struc
 	return counts_build_within(db, ex, by, 0, e);
 }
 
+/*
+ * The exercise's code and title and the rule set's hash into `c`. 0, or -1
+ * with `e` set: nothing tagged yet (EXIT_USAGE), a database error.
+ */
+static int read_exercise(sqlite3 *db, long long ex, struct count_cube *c, struct err *e)
+{
+	sqlite3_stmt *st;
+	long long n = 0;
+	char id[32];
+
+	snprintf(id, sizeof id, "%lld", ex);
+	if (db_int(db, "SELECT count(*) FROM ruleset WHERE exercise_id = ?1", 0, &n, e, 1, id) < 0)
+		return -1;
+	if (!n)
+		return err_set(e, EXIT_USAGE, "nothing is tagged yet: run 'analyser tag DB RULES' first");
+	if (!(st = db_prepare(db, "SELECT x.code, x.title, s.sha256 FROM exercise x "
+				  "JOIN ruleset s ON s.exercise_id = x.id WHERE x.id = ?1", e)))
+		return -1;
+	sqlite3_bind_int64(st, 1, ex);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return db_fail(db, "reading the exercise", e);
+	}
+	c->exercise_code = strdup((const char *)sqlite3_column_text(st, 0));
+	c->exercise_title = strdup((const char *)sqlite3_column_text(st, 1));
+	snprintf(c->ruleset, sizeof c->ruleset, "%s", (const char *)sqlite3_column_text(st, 2));
+	sqlite3_finalize(st);
+	if (!c->exercise_code || !c->exercise_title)
+		return err_set(e, EXIT_SYSTEM, "out of memory");
+	return 0;
+}
+
+/*
+ * The dimensions named in `by` ("district", or "channel,AGE"; `names` is a
+ * copy to cut up) into c->dim and `m`. 0, or -1 with `e` set (EXIT_USAGE
+ * for none, more than two, or one named twice).
+ */
+static int read_dims(sqlite3 *db, long long ex, const char *by, char *names,
+		     struct count_cube *c, struct dim_map *m, struct err *e)
+{
+	for (char *save = NULL, *tok = strtok_r(names, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		while (isspace((unsigned char)*tok))
+			tok++;
+		for (size_t l = strlen(tok); l && isspace((unsigned char)tok[l - 1]); l--)
+			tok[l - 1] = '\0';
+		if (!*tok)
+			continue;
+		if (c->ndims == 2)
+			return err_set(e, EXIT_USAGE, "--by takes one or two dimensions, not more ('%s')",
+				       by);
+		assert(c->ndims < 2);
+		if (counts_dim_load(db, ex, tok, &c->dim[c->ndims], &m[c->ndims], e) < 0)
+			return -1;
+		c->ndims++;
+		if (c->ndims == 2 && !strcmp(c->dim[0].name, c->dim[1].name))
+			return err_set(e, EXIT_USAGE, "--by names '%s' twice", tok);
+	}
+	if (!c->ndims)
+		return err_set(e, EXIT_USAGE, "--by needs a dimension, such as district or channel");
+	for (size_t d = 0; d < c->ndims; d++)
+		if (counts_answer_level(&c->dim[d]) &&
+		    counts_dim_map_questions(db, ex, &c->dim[d], &m[d], e) < 0)
+			return -1;
+	return 0;
+}
+
+/* One build's reading: the second connection and its thread, when there is one. */
+struct reading {
+	struct twin twin;
+	struct item_pass ip;
+	pthread_t thread;
+	int threaded;
+	long long lo;       /* the first response id (items hold ids less it) */
+};
+
+/*
+ * Starts reading the tags on the second connection, on a thread, if it
+ * sees the same as the first and the response ids fit in an item; else
+ * closes it (the first connection reads them later). 0, or -1 with `e` set.
+ */
+static int items_start(sqlite3 *db, struct reading *rd, struct err *e)
+{
+	long long lo = 0, hi = 0;
+
+	if (db_int(db, "SELECT min(id) FROM response", 0, &lo, e, 0) < 0 ||
+	    db_int(db, "SELECT max(id) FROM response", 0, &hi, e, 0) < 0)
+		return -1;
+	if (hi >= lo && (uint64_t)hi - (uint64_t)lo < UINT32_MAX && twin_begin(&rd->twin) == 0) {
+		rd->ip.lo = rd->lo = lo;
+		rd->ip.hi = hi;
+		rd->twin.p = &rd->ip;
+		rd->threaded = pthread_create(&rd->thread, NULL, twin_run, &rd->twin) == 0;
+	}
+	if (!rd->threaded)
+		twin_close(&rd->twin);
+	return 0;
+}
+
+/*
+ * Reads the respondents and their demographic values, then takes the tags
+ * from the thread (or reads them now). Always joins the thread. 0 or -1.
+ */
+static int read_rows(sqlite3 *db, long long ex, struct count_cube *c, struct dim_map *m,
+		     struct respondents *r, struct items *it, struct reading *rd, struct err *e)
+{
+	int rc = read_respondents(db, ex, c, m, r, e);
+
+	if (rc == 0 && r->n >= UINT32_MAX - 1)
+		rc = err_set(e, EXIT_USAGE, "too many responses to count at once");
+	if (rc == 0)
+		resp_index(r);
+	for (size_t d = 0; rc == 0 && d < c->ndims; d++)
+		if (c->dim[d].kind == DIM_DEMOGRAPHIC)
+			rc = read_demographic(db, &c->dim[d], &m[d], r, e);
+	if (rd->threaded) {
+		pthread_join(rd->thread, NULL);
+		rd->threaded = 0;
+		if (rc == 0 && rd->twin.rc < 0) {
+			for (int i = 0; i < rd->twin.e.nlines; i++)
+				err_set(e, rd->twin.e.code, "%s", rd->twin.e.lines[i]);
+			rc = -1;
+		}
+		if (rc == 0)
+			items_to_respondents(it, r, rd->lo);
+	} else if (rc == 0) {
+		rd->ip.r = r;
+		rc = read_items(db, &rd->ip, e);
+	}
+	twin_close(&rd->twin);
+	return rc;
+}
+
+/* The cells and bases, counted from the items. 0, or -1 with `e` set (out of memory). */
+static int count_cells(struct count_cube *c, const struct dim_map *m, const struct respondents *r,
+		       struct items *it, struct err *e)
+{
+	size_t w0 = c->dim[0].nvalues + 1, w1 = c->dim[1].nvalues + 1;
+
+	c->cells = calloc((c->nthemes + 1) * w0 * w1, sizeof *c->cells);
+	c->base = calloc(w0 * w1, sizeof *c->base);
+	if (!c->cells || !c->base || group_items(it, r->n) < 0 || tally(c, m, r, it) < 0)
+		return err_set(e, EXIT_SYSTEM, "out of memory");
+	return 0;
+}
+
 struct count_cube *counts_build_within(sqlite3 *db, long long ex, const char *by,
 				       int within_dates, struct err *e)
 {
@@ -1149,15 +977,13 @@ struct count_cube *counts_build_within(sqlite3 *db, long long ex, const char *by
 	struct dim_map m[2] = { { 0 }, { 0 } };
 	struct respondents r = { 0 };
 	struct items it = { 0 };
-	long long *theme_ids = NULL, min_id, max_id, n = 0, lo = 0, hi = 0;
+	struct reading rd = { 0 };
+	long long *theme_ids = NULL, min_id, max_id;
 	char *names = strdup(by && *by ? by : "district");
-	sqlite3_stmt *st = NULL;
-	struct twin twin = { 0 };
-	struct item_pass ip;
 	uint16_t *theme_of = NULL;
-	pthread_t thread;
-	int own_txn = 0, threaded = 0, rc;
+	int own_txn = 0;
 
+	err_init(&rd.twin.e);
 	if (!c || !names) {
 		err_set(e, EXIT_SYSTEM, "out of memory");
 		goto fail;
@@ -1168,126 +994,28 @@ struct count_cube *counts_build_within(sqlite3 *db, long long ex, const char *by
 	 * tags, unless the caller's reading holds one already.
 	 */
 	if (!already_reading(db)) {
-		twin_open(db, &twin);
+		twin_open(db, &rd.twin);
 		if (db_exec(db, "BEGIN", "starting to read", e) < 0)
 			goto fail;
 		own_txn = 1;
 	}
-	{
-		char id[32];
-
-		snprintf(id, sizeof id, "%lld", ex);
-		if (db_int(db, "SELECT count(*) FROM ruleset WHERE exercise_id = ?1", 0, &n, e, 1, id) < 0)
-			goto fail;
-	}
-	if (!n) {
-		err_set(e, EXIT_USAGE, "nothing is tagged yet: run 'analyser tag DB RULES' first");
-		goto fail;
-	}
-	if (!(st = db_prepare(db, "SELECT x.code, x.title, s.sha256 FROM exercise x "
-				  "JOIN ruleset s ON s.exercise_id = x.id WHERE x.id = ?1", e)))
-		goto fail;
-	sqlite3_bind_int64(st, 1, ex);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		db_fail(db, "reading the exercise", e);
-		goto fail;
-	}
-	c->exercise_code = strdup((const char *)sqlite3_column_text(st, 0));
-	c->exercise_title = strdup((const char *)sqlite3_column_text(st, 1));
-	snprintf(c->ruleset, sizeof c->ruleset, "%s", (const char *)sqlite3_column_text(st, 2));
-	sqlite3_finalize(st);
-	st = NULL;
-	if (!c->exercise_code || !c->exercise_title) {
-		err_set(e, EXIT_SYSTEM, "out of memory");
-		goto fail;
-	}
-
-	/* The dimensions: "district", or "channel,AGE". */
-	for (char *save = NULL, *tok = strtok_r(names, ",", &save); tok;
-	     tok = strtok_r(NULL, ",", &save)) {
-		while (isspace((unsigned char)*tok))
-			tok++;
-		for (size_t l = strlen(tok); l && isspace((unsigned char)tok[l - 1]); l--)
-			tok[l - 1] = '\0';
-		if (!*tok)
-			continue;
-		if (c->ndims == 2) {
-			err_set(e, EXIT_USAGE, "--by takes one or two dimensions, not more ('%s')", by);
-			goto fail;
-		}
-		if (dim_load(db, ex, tok, &c->dim[c->ndims], &m[c->ndims], e) < 0)
-			goto fail;
-		c->ndims++;
-		if (c->ndims == 2 && !strcmp(c->dim[0].name, c->dim[1].name)) {
-			err_set(e, EXIT_USAGE, "--by names '%s' twice", tok);
-			goto fail;
-		}
-	}
-	if (!c->ndims) {
-		err_set(e, EXIT_USAGE, "--by needs a dimension, such as district or channel");
-		goto fail;
-	}
-	for (size_t d = 0; d < c->ndims; d++)
-		if (answer_level(&c->dim[d]) && dim_map_questions(db, ex, &c->dim[d], &m[d], e) < 0)
-			goto fail;
-	if (load_themes(db, ex, c, &theme_ids, &min_id, &max_id, e) < 0 ||
+	if (read_exercise(db, ex, c, e) < 0 || read_dims(db, ex, by, names, c, m, e) < 0 ||
+	    counts_load_themes(db, ex, c, &theme_ids, &min_id, &max_id, e) < 0 ||
 	    theme_index(c, theme_ids, min_id, max_id, &theme_of, e) < 0)
 		goto fail;
-	ip = (struct item_pass){ .c = c, .m = m, .theme_of = theme_of, .min_id = min_id,
-				 .max_id = max_id, .it = &it };
-	/* The tags on the second connection, if it sees the same and the ids fit in an item. */
-	if (db_int(db, "SELECT min(id) FROM response", 0, &lo, e, 0) < 0 ||
-	    db_int(db, "SELECT max(id) FROM response", 0, &hi, e, 0) < 0)
+	rd.ip = (struct item_pass){ .c = c, .m = m, .theme_of = theme_of, .min_id = min_id,
+				    .max_id = max_id, .it = &it };
+	if (items_start(db, &rd, e) < 0 || read_rows(db, ex, c, m, &r, &it, &rd, e) < 0 ||
+	    count_cells(c, m, &r, &it, e) < 0)
 		goto fail;
-	if (hi >= lo && (uint64_t)hi - (uint64_t)lo < UINT32_MAX && twin_begin(&twin) == 0) {
-		ip.lo = lo;
-		ip.hi = hi;
-		twin.p = &ip;
-		threaded = pthread_create(&thread, NULL, twin_run, &twin) == 0;
-	}
-	if (!threaded)
-		twin_close(&twin);
-
-	rc = read_respondents(db, ex, c, m, &r, e);
-	if (rc == 0 && r.n >= UINT32_MAX - 1)
-		rc = err_set(e, EXIT_USAGE, "too many responses to count at once");
-	if (rc == 0)
-		resp_index(&r);
-	for (size_t d = 0; rc == 0 && d < c->ndims; d++)
-		if (c->dim[d].kind == DIM_DEMOGRAPHIC)
-			rc = read_demographic(db, &c->dim[d], &m[d], &r, e);
-	if (threaded) {
-		pthread_join(thread, NULL);
-		if (rc == 0 && twin.rc < 0) {
-			for (int i = 0; i < twin.e.nlines; i++)
-				err_set(e, twin.e.code, "%s", twin.e.lines[i]);
-			rc = -1;
-		}
-		if (rc == 0)
-			items_to_respondents(&it, &r, lo);
-	} else if (rc == 0) {
-		ip.r = &r;
-		rc = read_items(db, &ip, e);
-	}
-	twin_close(&twin);
-	if (rc < 0)
-		goto fail;
-	{
-		size_t w0 = c->dim[0].nvalues + 1, w1 = c->dim[1].nvalues + 1;
-
-		c->cells = calloc((c->nthemes + 1) * w0 * w1, sizeof *c->cells);
-		c->base = calloc(w0 * w1, sizeof *c->base);
-	}
-	if (!c->cells || !c->base || group_items(&it, r.n) < 0 || tally(c, m, &r, &it) < 0) {
-		err_set(e, EXIT_SYSTEM, "out of memory");
-		goto fail;
-	}
 	goto done;
 fail:
 	count_cube_free(c);
 	c = NULL;
 done:
-	sqlite3_finalize(st);
+	if (rd.threaded)
+		pthread_join(rd.thread, NULL);
+	twin_close(&rd.twin);
 	if (own_txn)
 		db_rollback(db); /* it only read: nothing to keep */
 	for (size_t d = 0; d < 2; d++) {
@@ -1299,7 +1027,6 @@ done:
 	free(r.id);
 	free(r.at);
 	free(it.v);
-	twin_close(&twin);
 	free(theme_of);
 	free(theme_ids);
 	free(names);

@@ -15,11 +15,12 @@
 #ifndef TALLY_COUNTS_H
 #define TALLY_COUNTS_H
 
+#include <assert.h>
 #include <sqlite3.h>
 #include <stdio.h>
 
 #include "err.h"
-#include "suppress.h"
+#include "sdc.h"
 
 enum count_dim_kind {
 	DIM_DISTRICT,    /* where the respondent lives (or the event's district) */
@@ -92,11 +93,13 @@ static inline long count_cell(const struct count_cube *c, size_t theme, size_t v
 {
 	size_t n0 = c->dim[0].nvalues + 1, n1 = c->dim[1].nvalues + 1;
 
+	assert(theme <= c->nthemes && v0 < n0 && v1 < n1);
 	return c->cells[(theme * n0 + v0) * n1 + v1];
 }
 
 static inline long count_base(const struct count_cube *c, size_t v0, size_t v1)
 {
+	assert(v0 <= c->dim[0].nvalues && v1 <= c->dim[1].nvalues);
 	return c->base[v0 * (c->dim[1].nvalues + 1) + v1];
 }
 

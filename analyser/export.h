@@ -9,7 +9,7 @@
 #include <sqlite3.h>
 
 #include "err.h"
-#include "suppress.h"
+#include "sdc.h"
 
 struct ledger;
 

@@ -2,7 +2,7 @@
  * ledger.h: disclosure control kept consistent across everything published
  * from one database at one time.
  *
- * Each published table is suppressed on its own (suppress.h), but two tables
+ * Each published table is suppressed on its own (sdc.h), but two tables
  * that share cells or totals can give a hidden count away between them: a
  * cell one hides the other shows, or a total shared by both closes an
  * equation. The ledger records, in the database, every cell published with
@@ -27,7 +27,7 @@
 #include <stddef.h>
 
 #include "err.h"
-#include "suppress.h"
+#include "sdc.h"
 
 struct ledger;
 

@@ -21,7 +21,7 @@
 #include <stdio.h>
 
 #include "err.h"
-#include "suppress.h"
+#include "sdc.h"
 
 struct ledger;
 

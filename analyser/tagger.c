@@ -6,6 +6,7 @@
 #define _GNU_SOURCE /* pthread_setname_np */
 #include "tagger.h"
 
+#include <assert.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -115,13 +116,6 @@ static int current(sqlite3 *db, long long ex, const struct ruleset *rs, long lon
 #define BATCH_BYTES (256 * 1024)
 #define MAX_THREADS 8
 
-static int threads_wanted; /* 0: one per processor */
-
-void tagger_threads(int n)
-{
-	threads_wanted = n < 0 ? 0 : n > MAX_THREADS ? MAX_THREADS : n;
-}
-
 enum batch_state { B_FREE, B_READ, B_MATCHING, B_MATCHED };
 
 struct batch {
@@ -148,6 +142,11 @@ struct pool {
 	int stop;
 	const struct prefilter *pf;
 	size_t nthemes;
+	pthread_t tid[MAX_THREADS];
+	size_t nworkers;        /* 0: the caller matches, with `s` */
+	size_t nstarted;
+	int sync;               /* how many of mu, work and done are set up */
+	struct prefilter_scratch *s;
 };
 
 static int batch_init(struct batch *b)
@@ -261,7 +260,6 @@ static void *worker(void *arg)
 
 struct tagging {
 	sqlite3 *db;
-	const struct ruleset *rs;
 	const long long *ids;
 	long *errs;
 	struct tag_stats *stats;
@@ -374,99 +372,142 @@ static int batch_write(struct tagging *t, const struct batch *b)
 	return 0;
 }
 
-static int tag_answers(sqlite3 *db, long long ex, const struct ruleset *rs, long long rsid,
-		       long long after, const long long *ids, long *errs, struct tag_stats *stats,
-		       struct err *e)
+/*
+ * The statements of a run: the answers after `after`, and one tag or
+ * INSERT_ROWS tags inserted at once. 0, or -1 with t->e set.
+ */
+static int tagging_prepare(struct tagging *t, long long ex, long long after)
 {
-	struct tagging t = { db, rs, ids, errs, stats, NULL, NULL, NULL, after, e };
-	struct prefilter *pf = NULL;
-	struct prefilter_scratch *s = NULL;
-	struct pool *p = calloc(1, sizeof *p);
-	pthread_t tid[MAX_THREADS];
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t nworkers = 0, nstarted = 0, fill = 0, write = 0;
-	int ok = -1, end = 0, locked = 0, sync = 0;
+	char sql[128 + INSERT_ROWS * 16] = "INSERT INTO tag (answer_id, theme_id, rule, "
+		"match_start, match_end, response_id, question_id) VALUES ";
+	size_t at = strlen(sql);
 
-	t.sel = db_prepare(db,
+	t->sel = db_prepare(t->db,
 		/* In id order straight from the table: no sorting, memory flat. */
 		"SELECT a.id, a.value, q.code, a.response_id, a.question_id FROM answer a "
 		"CROSS JOIN question q "
 		"CROSS JOIN response r WHERE q.id = a.question_id AND r.id = a.response_id "
 		"AND r.exercise_id = ?1 AND q.type = 'free-text' AND a.value IS NOT NULL "
-		"AND a.id > ?2 ORDER BY a.id", e);
-	if (t.sel) {
-		char sql[128 + INSERT_ROWS * 16] = "INSERT INTO tag (answer_id, theme_id, rule, "
-			"match_start, match_end, response_id, question_id) VALUES ";
-		size_t at = strlen(sql);
+		"AND a.id > ?2 ORDER BY a.id", t->e);
+	if (!t->sel)
+		return -1;
+	sqlite3_bind_int64(t->sel, 1, ex);
+	sqlite3_bind_int64(t->sel, 2, after);
+	t->ins = db_prepare(t->db, "INSERT INTO tag (answer_id, theme_id, rule, match_start, "
+			    "match_end, response_id, question_id) VALUES (?, ?, ?, ?, ?, ?, ?)", t->e);
+	for (int r = 0; r < INSERT_ROWS && at < sizeof sql; r++)
+		at += (size_t)snprintf(sql + at, sizeof sql - at, "%s(?,?,?,?,?,?,?)", r ? "," : "");
+	assert(at < sizeof sql);
+	t->ins_many = t->ins ? db_prepare(t->db, sql, t->e) : NULL;
+	return t->ins && t->ins_many ? 0 : -1;
+}
 
-		t.ins = db_prepare(db, "INSERT INTO tag (answer_id, theme_id, rule, match_start, "
-				   "match_end, response_id, question_id) VALUES (?, ?, ?, ?, ?, ?, ?)", e);
-		for (int r = 0; r < INSERT_ROWS && at < sizeof sql; r++)
-			at += (size_t)snprintf(sql + at, sizeof sql - at, "%s(?,?,?,?,?,?,?)",
-					       r ? "," : "");
-		t.ins_many = t.ins ? db_prepare(db, sql, e) : NULL;
+static void tagging_release(struct tagging *t)
+{
+	sqlite3_finalize(t->sel);
+	sqlite3_finalize(t->ins);
+	sqlite3_finalize(t->ins_many);
+}
+
+/* Stops the workers (the caller does not hold p->mu) and frees the pool; NULL is a no-op. */
+static void pool_free(struct pool *p)
+{
+	if (!p)
+		return;
+	if (p->nstarted) {
+		pthread_mutex_lock(&p->mu);
+		p->stop = 1;
+		pthread_cond_broadcast(&p->work);
+		pthread_mutex_unlock(&p->mu);
+		for (size_t i = 0; i < p->nstarted; i++)
+			pthread_join(p->tid[i], NULL);
 	}
-	if (!t.sel || !t.ins || !t.ins_many)
-		goto out;
+	if (p->sync >= 1)
+		pthread_mutex_destroy(&p->mu);
+	if (p->sync >= 2)
+		pthread_cond_destroy(&p->work);
+	if (p->sync >= 3)
+		pthread_cond_destroy(&p->done);
+	for (size_t i = 0; i < p->nb; i++)
+		batch_free(&p->b[i]);
+	prefilter_scratch_free(p->s);
+	free(p);
+}
+
+/*
+ * A pool for matching with `pf`: its batches, and `threads` workers
+ * started (0: one per processor; with one processor, or 1, the caller
+ * matches). NULL with `e` set; a pool that fails half-way is freed.
+ */
+static struct pool *pool_start(const struct prefilter *pf, size_t nthemes, int threads,
+			       struct err *e)
+{
+	struct pool *p = calloc(1, sizeof *p);
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t n = threads > 0 ? (size_t)threads : cpus > 1 ? (size_t)cpus : 1;
+
 	if (!p) {
 		err_set(e, EXIT_SYSTEM, "out of memory");
-		goto out;
+		return NULL;
 	}
-	if (!(pf = prefilter_build(rs, e)))
-		goto out;
-	nworkers = threads_wanted ? (size_t)threads_wanted : cpus > 1 ? (size_t)cpus : 1;
-	if (nworkers > MAX_THREADS)
-		nworkers = MAX_THREADS;
-	if (nworkers == 1)
-		nworkers = 0; /* one processor: the caller matches too */
-	p->nb = nworkers ? 2 * nworkers + 2 : 1;
+	if (n > MAX_THREADS)
+		n = MAX_THREADS;
+	p->nworkers = n == 1 ? 0 : n; /* one processor: the caller matches too */
+	p->nb = p->nworkers ? 2 * p->nworkers + 2 : 1;
+	assert(p->nb <= sizeof p->b / sizeof p->b[0]);
 	p->pf = pf;
-	p->nthemes = rs->nthemes;
+	p->nthemes = nthemes;
 	for (size_t i = 0; i < p->nb; i++)
 		if (batch_init(&p->b[i]) < 0) {
 			err_set(e, EXIT_SYSTEM, "out of memory");
-			goto out;
+			goto fail;
 		}
-	if (!nworkers && !(s = prefilter_scratch_new(pf, e)))
-		goto out;
-	sqlite3_bind_int64(t.sel, 1, ex);
-	sqlite3_bind_int64(t.sel, 2, after);
-	if (pthread_mutex_init(&p->mu, NULL) || (sync = 1, pthread_cond_init(&p->work, NULL)) ||
-	    (sync = 2, pthread_cond_init(&p->done, NULL))) {
+	if (!p->nworkers && !(p->s = prefilter_scratch_new(pf, e)))
+		goto fail;
+	if (pthread_mutex_init(&p->mu, NULL) || (p->sync = 1, pthread_cond_init(&p->work, NULL)) ||
+	    (p->sync = 2, pthread_cond_init(&p->done, NULL))) {
 		err_set(e, EXIT_SYSTEM, "cannot set up threads");
-		goto out;
+		goto fail;
 	}
-	sync = 3;
-	for (; nstarted < nworkers; nstarted++)
-		if (pthread_create(&tid[nstarted], NULL, worker, p)) {
+	p->sync = 3;
+	for (; p->nstarted < p->nworkers; p->nstarted++)
+		if (pthread_create(&p->tid[p->nstarted], NULL, worker, p)) {
 			err_set(e, EXIT_SYSTEM, "cannot start a thread");
-			goto out;
+			goto fail;
 		}
-	/*
-	 * Batches go round a ring: read (fill), matched by a worker, written
-	 * (write) in the order they were read.
-	 */
+	return p;
+fail:
+	pool_free(p);
+	return NULL;
+}
+
+/*
+ * Reads, matches and writes every answer. Batches go round a ring: read
+ * (fill), matched by a worker, written (write) in the order they were
+ * read. SQLite is used from this thread only (its connection has no
+ * mutex). Returns with p->mu unlocked; 0, or -1 with t->e set.
+ */
+static int tag_ring(struct tagging *t, struct pool *p)
+{
+	size_t fill = 0, write = 0;
+	int end = 0;
+
 	while (!end || write != fill) {
 		struct batch *b;
 		int rc;
 
 		pthread_mutex_lock(&p->mu);
-		locked = 1;
 		b = &p->b[fill % p->nb];
 		if (!end && b->state == B_FREE) {
 			pthread_mutex_unlock(&p->mu);
-			locked = 0;
-			sqlite3_mutex_enter(sqlite3_db_mutex(db));
-			rc = batch_read(&t, b);
-			sqlite3_mutex_leave(sqlite3_db_mutex(db));
-			if (rc < 0)
-				goto out;
+			if ((rc = batch_read(t, b)) < 0)
+				return -1;
 			end = rc;
 			if (!b->n)
 				continue;
 			fill++;
-			if (!nworkers) {
-				batch_match(pf, rs->nthemes, s, b);
+			if (!p->nworkers) {
+				batch_match(p->pf, p->nthemes, p->s, b);
 				b->state = B_MATCHED;
 			} else {
 				pthread_mutex_lock(&p->mu);
@@ -477,67 +518,63 @@ static int tag_answers(sqlite3 *db, long long ex, const struct ruleset *rs, long
 			continue;
 		}
 		/* Nothing to read into: write the oldest batch, once matched. */
+		assert(write < fill);
 		b = &p->b[write % p->nb];
 		while (b->state != B_MATCHED)
 			pthread_cond_wait(&p->done, &p->mu);
 		pthread_mutex_unlock(&p->mu);
-		locked = 0;
-		sqlite3_mutex_enter(sqlite3_db_mutex(db));
-		rc = batch_write(&t, b);
-		sqlite3_mutex_leave(sqlite3_db_mutex(db));
-		if (rc < 0)
-			goto out;
+		if (batch_write(t, b) < 0)
+			return -1;
 		pthread_mutex_lock(&p->mu);
 		b->state = B_FREE;
 		pthread_mutex_unlock(&p->mu);
 		write++;
 	}
-	sqlite3_finalize(t.ins);
-	t.ins = db_prepare(db, "UPDATE ruleset SET last_answer_id = ?2, answers = answers + ?3, "
-			       "errors = errors + ?4, tagged_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') "
-			       "WHERE id = ?1", e);
-	if (!t.ins)
-		goto out;
-	sqlite3_bind_int64(t.ins, 1, rsid);
-	sqlite3_bind_int64(t.ins, 2, t.last);
-	sqlite3_bind_int64(t.ins, 3, stats->answers);
-	sqlite3_bind_int64(t.ins, 4, stats->errors);
-	if (sqlite3_step(t.ins) != SQLITE_DONE) {
-		db_fail(db, "storing the rule set", e);
-		goto out;
-	}
-	ok = 0;
-out:
-	if (nstarted) {
-		if (!locked)
-			pthread_mutex_lock(&p->mu);
-		p->stop = 1;
-		pthread_cond_broadcast(&p->work);
-		pthread_mutex_unlock(&p->mu);
-		for (size_t i = 0; i < nstarted; i++)
-			pthread_join(tid[i], NULL);
-	} else if (locked) {
-		pthread_mutex_unlock(&p->mu);
-	}
-	if (sync >= 1)
-		pthread_mutex_destroy(&p->mu);
-	if (sync >= 2)
-		pthread_cond_destroy(&p->work);
-	if (sync >= 3)
-		pthread_cond_destroy(&p->done);
-	for (size_t i = 0; p && i < p->nb; i++)
-		batch_free(&p->b[i]);
-	free(p);
-	prefilter_scratch_free(s);
+	return 0;
+}
+
+/* Records on rule set `rsid` how far the run read, and what it found. 0 or -1. */
+static int ruleset_update(struct tagging *t, long long rsid)
+{
+	sqlite3_stmt *st = db_prepare(t->db, "UPDATE ruleset SET last_answer_id = ?2, "
+				      "answers = answers + ?3, errors = errors + ?4, "
+				      "tagged_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') "
+				      "WHERE id = ?1", t->e);
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, rsid);
+	sqlite3_bind_int64(st, 2, t->last);
+	sqlite3_bind_int64(st, 3, t->stats->answers);
+	sqlite3_bind_int64(st, 4, t->stats->errors);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(t->db, "storing the rule set", t->e);
+}
+
+static int tag_answers(sqlite3 *db, long long ex, const struct ruleset *rs, long long rsid,
+		       long long after, const long long *ids, long *errs,
+		       const struct tagger_options *opt, struct tag_stats *stats, struct err *e)
+{
+	struct tagging t = { db, ids, errs, stats, NULL, NULL, NULL, after, e };
+	struct prefilter *pf = NULL;
+	struct pool *p = NULL;
+	int ok = -1;
+
+	if (tagging_prepare(&t, ex, after) == 0 && (pf = prefilter_build(rs, e)) &&
+	    (p = pool_start(pf, rs->nthemes, opt ? opt->threads : 0, e)) &&
+	    tag_ring(&t, p) == 0 && ruleset_update(&t, rsid) == 0)
+		ok = 0;
+	pool_free(p);
 	prefilter_free(pf);
-	sqlite3_finalize(t.sel);
-	sqlite3_finalize(t.ins);
-	sqlite3_finalize(t.ins_many);
+	tagging_release(&t);
 	return ok;
 }
 
 int tagger_run(sqlite3 *db, long long exercise_id, const struct ruleset *rs,
-	       struct tag_stats *stats, struct err *errors_out, struct err *e)
+	       const struct tagger_options *opt, struct tag_stats *stats, struct err *errors_out,
+	       struct err *e)
 {
 	long long *ids = calloc(rs->nthemes + 1, sizeof *ids);
 	long *errs = calloc(rs->nthemes + 1, sizeof *errs);
@@ -584,7 +621,7 @@ int tagger_run(sqlite3 *db, long long exercise_id, const struct ruleset *rs,
 		    store_ruleset(db, exercise_id, rs, &rsid, ids, e) < 0)
 			goto fail;
 	}
-	if (tag_answers(db, exercise_id, rs, rsid, after, ids, errs, stats, e) < 0)
+	if (tag_answers(db, exercise_id, rs, rsid, after, ids, errs, opt, stats, e) < 0)
 		goto fail;
 	snprintf(rsid_text, sizeof rsid_text, "%lld", rsid);
 	/* Counted in the tag_theme index alone, theme by theme. */

@@ -19,21 +19,22 @@ struct tag_stats {
 	long total_tags;    /* tags in the database after the run */
 };
 
+/* How a run goes; the tags are the same whatever is chosen. */
+struct tagger_options {
+	int threads; /* matching answers: 0 one per processor, 1 none besides the caller; 8 at most */
+};
+
 /*
  * Tags every free-text answer of exercise `exercise_id` with `rs`, in one
  * transaction. With the rule set already current (same SHA-256), only
  * answers added since the last run are read, so a repeat changes nothing;
  * with a changed rule set, its themes and tags replace the old ones.
- * `errors_out` gets a line per theme whose patterns gave up on some answers.
+ * `opt` may be NULL (the defaults). `errors_out` gets a line per theme
+ * whose patterns gave up on some answers.
  * 0, or -1 with `e` set and the database unchanged.
  */
 int tagger_run(sqlite3 *db, long long exercise_id, const struct ruleset *rs,
-	       struct tag_stats *stats, struct err *errors_out, struct err *e);
-
-/*
- * How many threads match answers: 0 (the default) for one per processor,
- * 1 for none besides the caller, at most 8. The tags are the same.
- */
-void tagger_threads(int n);
+	       const struct tagger_options *opt, struct tag_stats *stats, struct err *errors_out,
+	       struct err *e);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * fuzz_gold: the gold-CSV reader of analyser evaluate (analyser/evaluate.c)
+ * fuzz_gold: the gold-CSV reader of analyser evaluate (analyser/eval.c)
  * over the streaming CSV reader, against a small database made once.
  *
  * The first byte picks the level (every level, or main themes only); the
@@ -17,7 +17,7 @@
 
 #include "csv.h"
 #include "db.h"
-#include "evaluate.h"
+#include "eval.h"
 #include "fuzz.h"
 
 /* Responses 1-4 count; 5 and 6 wait for a second entry; 7 is another exercise's. */

@@ -1,5 +1,5 @@
 /*
- * fuzz_suppress: disclosure control (analyser/suppress.c), as a property.
+ * fuzz_suppress: disclosure control (analyser/sdc.c), as a property.
  *
  * From the input come a rule (threshold, rounding) and a table of counts
  * with its row and column totals, and a second table with the same rows
@@ -24,14 +24,14 @@
  * lies in the span of the equations over the hidden cells. That is decided
  * here by Gaussian elimination modulo a large prime, which for these
  * coefficients (0 and 1 and -1, two a cell) gives the rank over the
- * rationals; nothing of suppress.c's own reasoning (cycles) is used.
+ * rationals; nothing of sdc.c's own reasoning (cycles) is used.
  */
 #include <assert.h>
 
 #include "db.h"
 #include "fuzz.h"
 #include "ledger.h"
-#include "suppress.h"
+#include "sdc.h"
 
 #define MAXN 7                      /* rows and columns of a table, totals aside */
 #define CELLS ((MAXN + 1) * (MAXN + 1))

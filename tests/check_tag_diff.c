@@ -747,11 +747,11 @@ static void run_tagger(sqlite3 *db, long long ex, const struct ruleset *rs, int 
 {
 	struct err e, errors;
 
+	struct tagger_options opt = { .threads = threads };
+
 	err_init(&e);
 	err_init(&errors);
-	tagger_threads(threads);
-	ck_assert_msg(tagger_run(db, ex, rs, st, &errors, &e) == 0, "%s", err_first(&e));
-	tagger_threads(0);
+	ck_assert_msg(tagger_run(db, ex, rs, &opt, st, &errors, &e) == 0, "%s", err_first(&e));
 }
 
 START_TEST(test_tagger_threads)

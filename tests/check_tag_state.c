@@ -52,7 +52,7 @@ static void tag(sqlite3 *db)
 	err_init(&errors);
 	rs = rules_parse(rules_xml, strlen(rules_xml), "park.rules.xml", &e);
 	ck_assert_msg(rs != NULL, "%s", err_first(&e));
-	ck_assert_msg(tagger_run(db, 1, rs, &st, &errors, &e) == 0, "%s", err_first(&e));
+	ck_assert_msg(tagger_run(db, 1, rs, NULL, &st, &errors, &e) == 0, "%s", err_first(&e));
 	ruleset_free(rs);
 }
 

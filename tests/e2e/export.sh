@@ -152,6 +152,14 @@ PY
 grep -q 'Produced by,,,Tally analyser [0-9.]*,' "$TMP/hw.csv" && ok "no date unless --stamp" || fail "a date without --stamp"
 "$ANALYSER" export "$DB" --healthwatch "$TMP/stamped.csv" --stamp >/dev/null
 grep -q 'Produced by,,,Tally analyser [0-9.]* on 20' "$TMP/stamped.csv" && ok "--stamp dates the notes" || fail "--stamp missing"
+# As report --stamp does, SOURCE_DATE_EPOCH gives the time, so a stamped
+# export can be made again byte for byte.
+SOURCE_DATE_EPOCH=1575158400 "$ANALYSER" export "$DB" --healthwatch "$TMP/epoch1.csv" --stamp >/dev/null
+SOURCE_DATE_EPOCH=1575158400 "$ANALYSER" export "$DB" --healthwatch "$TMP/epoch2.csv" --stamp >/dev/null
+grep -q 'Produced by,,,Tally analyser [0-9.]* on 2019-12-01 00:00 UTC' "$TMP/epoch1.csv" &&
+	ok "--stamp takes the time from SOURCE_DATE_EPOCH" || fail "--stamp ignores SOURCE_DATE_EPOCH"
+cmp -s "$TMP/epoch1.csv" "$TMP/epoch2.csv" && ok "a stamped export is made again byte for byte" ||
+	fail "two stamped exports at one SOURCE_DATE_EPOCH differ"
 "$ANALYSER" export "$DB" --healthwatch "$TMP/dhsc.csv" --threshold 10 >/dev/null
 grep -q 'Counts from 1 to 9 are shown as' "$TMP/dhsc.csv" && ok "the notes follow --threshold" || fail "notes ignore --threshold"
 

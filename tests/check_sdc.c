@@ -4,7 +4,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "suppress.h"
+#include "sdc.h"
 #include "testutil.h"
 
 #define P SDC_PRIMARY
@@ -790,9 +790,9 @@ START_TEST(test_large_tables_are_fast)
 }
 END_TEST
 
-static Suite *suppress_suite(void)
+static Suite *sdc_suite(void)
 {
-	Suite *s = suite_create("suppress");
+	Suite *s = suite_create("sdc");
 	TCase *tc = tcase_create("suppress");
 
 	tcase_set_timeout(tc, 60);
@@ -820,5 +820,5 @@ static Suite *suppress_suite(void)
 
 int main(void)
 {
-	return test_run(suppress_suite());
+	return test_run(sdc_suite());
 }

@@ -1,5 +1,5 @@
 /*
- * suppress.h: disclosure control for published counts.
+ * sdc.h: disclosure control for published counts.
  *
  * Before a count leaves the database, small numbers are hidden and the rest
  * rounded. The NHS rule shows 1 to 7 as `*` and rounds the others to the
@@ -8,8 +8,8 @@
  * shown: secondary suppression hides further cells so that no hidden count
  * can be worked out from the ones shown.
  */
-#ifndef TALLY_SUPPRESS_H
-#define TALLY_SUPPRESS_H
+#ifndef TALLY_SDC_H
+#define TALLY_SDC_H
 
 #include <stddef.h>
 

@@ -1,5 +1,5 @@
 /*
- * evaluate.h: how well the rule-based tags agree with a hand-coded sample.
+ * eval.h: how well the rule-based tags agree with a hand-coded sample.
  *
  * Analysts code a sample of responses by hand (a "gold" CSV file: one
  * response per row and the themes the coder found). For each theme of the
@@ -11,8 +11,8 @@
  * The arithmetic is kept apart from the database so it can be checked by
  * hand: eval_scores(), eval_micro() and eval_macro().
  */
-#ifndef TALLY_EVALUATE_H
-#define TALLY_EVALUATE_H
+#ifndef TALLY_EVAL_H
+#define TALLY_EVAL_H
 
 #include <sqlite3.h>
 #include <stddef.h>
@@ -113,9 +113,6 @@ struct evaluation *eval_run(sqlite3 *db, long long ex, struct csv_reader *gold,
 			    const char *gold_name, int max_depth, struct err *e);
 
 void eval_free(struct evaluation *ev);
-
-/* True when the theme is shown: the coder or the rules found it at least once. */
-int eval_theme_listed(const struct eval_theme *t);
 
 /*
  * The aligned report: per-theme table, micro and macro averages, then up to

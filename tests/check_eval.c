@@ -5,7 +5,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "evaluate.h"
+#include "eval.h"
 #include "testutil.h"
 
 #define EPS 1e-9
@@ -476,7 +476,7 @@ END_TEST
 
 static Suite *suite(void)
 {
-	Suite *s = suite_create("evaluate");
+	Suite *s = suite_create("eval");
 	TCase *tc = tcase_create("arithmetic");
 
 	tcase_add_loop_test(tc, test_scores, 0, sizeof tables / sizeof *tables);

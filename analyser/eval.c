@@ -1,8 +1,8 @@
 /*
- * evaluate.c: the rules against a hand-coded sample. The arithmetic first,
+ * eval.c: the rules against a hand-coded sample. The arithmetic first,
  * then reading the gold file and the tags, then the two report formats.
  */
-#include "evaluate.h"
+#include "eval.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -114,7 +114,8 @@ void eval_free(struct evaluation *ev)
 	free(ev);
 }
 
-int eval_theme_listed(const struct eval_theme *t)
+/* True when the theme is shown: the coder or the rules found it at least once. */
+static int eval_theme_listed(const struct eval_theme *t)
 {
 	return t->n.tp + t->n.fp + t->n.fn > 0;
 }

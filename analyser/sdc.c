@@ -1,5 +1,5 @@
 /*
- * suppress.c: primary and secondary suppression of a table with totals.
+ * sdc.c: primary and secondary suppression of a table with totals.
  *
  * The bordered table is a complete bipartite graph: one vertex per row line
  * (the rows and the total row), one per column line (the columns and the
@@ -22,7 +22,7 @@
  * searches than lines; a 100 x 40 table takes about 2 ms at worst (a small
  * count in every row, each needing its own cycle), usually well under 1 ms.
  */
-#include "suppress.h"
+#include "sdc.h"
 
 #include <errno.h>
 #include <limits.h>

@@ -1,0 +1,114 @@
+/*
+ * analyser untagged: the free-text answers no theme matched, to see what
+ * the rules miss.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "commands.h"
+#include "db.h"
+#include "oneline.h"
+
+static const char untagged_usage[] =
+	"usage: analyser untagged DB [--question CODE] [--limit N] [--exercise CODE]\n"
+	"\n"
+	"Lists the free-text answers that no theme matched, one per line:\n"
+	"response id, question code, then the text (line breaks shown as ' / ').\n"
+	"Read them to see what the rules miss. The answers are personal data: do\n"
+	"not share the list outside the analysis team.\n"
+	"\n"
+	"  --question CODE   only answers to this question\n"
+	"  --limit N         at most N answers\n"
+	"  --exercise CODE   which exercise, when the database holds several\n"
+	"  -h, --help        show this help\n";
+
+static int untagged(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "question", required_argument, NULL, 'q' },
+		{ "limit", required_argument, NULL, 'l' },
+		{ "exercise", required_argument, NULL, 'x' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *question = NULL, *code = NULL;
+	long long limit = -1, ex, shown = 0, total = 0;
+	sqlite3_stmt *st = NULL;
+	struct err e;
+	sqlite3 *db;
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'q':
+			question = optarg;
+			break;
+		case 'l': {
+			char *end;
+
+			limit = strtoll(optarg, &end, 10);
+			if (*end || limit < 0)
+				return cmd_usage_error(untagged_usage, "--limit takes a whole number, "
+								       "not '%s'", optarg);
+			break;
+		}
+		case 'x':
+			code = optarg;
+			break;
+		case 'h':
+			return cmd_help(untagged_usage);
+		default:
+			return cmd_usage_error(untagged_usage, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (argc - optind != 1)
+		return cmd_usage_error(untagged_usage, "untagged takes one database");
+	err_init(&e);
+	if (!(db = cmd_open_reader(argv[optind], &e)))
+		return err_print(&e, cmd_progname);
+	if (db_pick_exercise(db, code, &ex, &e) < 0)
+		goto out;
+	if (!(st = db_prepare(db,
+		"SELECT r.id, q.code, a.value, "
+		"  NOT EXISTS (SELECT 1 FROM tag t WHERE t.answer_id = a.id) AS bare "
+		"FROM answer a JOIN question q ON q.id = a.question_id "
+		"JOIN response r ON r.id = a.response_id "
+		"WHERE r.exercise_id = ?1 AND q.type = 'free-text' AND a.value IS NOT NULL "
+		"AND (r.entry_status = 'accepted' OR r.entry_status = 'verified') "
+		"AND (?2 IS NULL OR q.code = ?2) ORDER BY a.id", &e)))
+		goto out;
+	sqlite3_bind_int64(st, 1, ex);
+	if (question)
+		sqlite3_bind_text(st, 2, question, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		total++;
+		if (!sqlite3_column_int(st, 3))
+			continue;
+		if (limit >= 0 && shown >= limit) {
+			shown++;
+			continue;
+		}
+		printf("%lld\t%s\t", sqlite3_column_int64(st, 0), sqlite3_column_text(st, 1));
+		oneline_print((const char *)sqlite3_column_text(st, 2),
+			      (size_t)sqlite3_column_bytes(st, 2), stdout);
+		putchar('\n');
+		shown++;
+	}
+	if (rc != SQLITE_DONE) {
+		db_fail(db, "reading the answers", &e);
+		goto out;
+	}
+	printf("%lld of %lld free-text answers have no theme\n", shown, total);
+out:
+	sqlite3_finalize(st);
+	db_close(db, &e);
+	return err_print(&e, cmd_progname);
+}
+
+int cmd_untagged(int argc, char **argv)
+{
+	return untagged(argc, argv);
+}

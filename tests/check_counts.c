@@ -1,0 +1,573 @@
+/*
+ * check_counts.c: unit tests for analyser/counts.c, counts_dims.c and
+ * counts_out.c: the counted cube (respondents, not mentions; only responses
+ * that count), its dimensions, the read of the tags on a second connection
+ * and the data_version check that guards it, and what is published from
+ * the cube (records, CSV, suppression).
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "counts.h"
+#include "testutil.h"
+
+/*
+ * Ten respondents, each with a "works well" and a "could be better"
+ * answer (answer 2i-1 and 2i of response i). Responses 1-6 live in Cannock
+ * Chase, 7-10 in East Staffordshire; 1-5 came online, 6-10 on paper.
+ * Response 10 waits for its second entry, so it never counts.
+ * Theme A has a sub-theme A1; B stands alone.
+ *   A1: works well for 1-4, could be better for 3-5 (3 and 4 twice);
+ *   B:  could be better for 6-10 (10 not counted).
+ */
+static void fill(sqlite3 *db)
+{
+	char sql[1024];
+
+	test_exec(db,
+		  "INSERT INTO exercise (id, code, title, organisation, opens, closes) VALUES "
+		  "(1, 'ex', 'Counted', 'Test', '2019-06-03', '2019-06-25');"
+		  "INSERT INTO district VALUES ('E07000192', 'Cannock Chase'), "
+		  "('E07000193', 'East Staffordshire');"
+		  "INSERT INTO exercise_district VALUES (1, 'E07000192', 1), (1, 'E07000193', 2);"
+		  "INSERT INTO questionnaire (id, exercise_id, variant, code, title) "
+		  "VALUES (1, 1, 'standard', 'std', 'Survey');"
+		  "INSERT INTO question (id, questionnaire_id, code, position, type, polarity, text) "
+		  "VALUES (1, 1, 'WELL', 1, 'free-text', 'works-well', 'What works well?'),"
+		  "(2, 1, 'BETTER', 2, 'free-text', 'could-be-better', 'What could be better?');");
+	for (int i = 1; i <= 10; i++) {
+		snprintf(sql, sizeof sql,
+			 "INSERT INTO response (id, exercise_id, channel, form_variant, district_code, "
+			 "district_source, recorded_at, entry_status) VALUES (%d, 1, '%s', 'standard', "
+			 "'%s', 'postcode', '2019-06-10', '%s');"
+			 "INSERT INTO answer (id, response_id, question_id, value) VALUES "
+			 "(%d, %d, 1, 'well %d'), (%d, %d, 2, 'better %d');",
+			 i, i <= 5 ? "online" : "paper", i <= 6 ? "E07000192" : "E07000193",
+			 i == 10 ? "awaiting-second-entry" : "accepted", 2 * i - 1, i, i, 2 * i, i, i);
+		test_exec(db, sql);
+	}
+	test_exec(db,
+		  "INSERT INTO ruleset (id, exercise_id, sha256, file_name, tagged_at) VALUES "
+		  "(1, 1, 'abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789', "
+		  "'test.rules.xml', '2019-09-01');"
+		  "INSERT INTO theme (id, ruleset_id, code, label, parent_id, depth, position) VALUES "
+		  "(1, 1, 'A', 'Parking & travel', NULL, 1, 1), (2, 1, 'A1', 'Parking', 1, 2, 2),"
+		  "(3, 1, 'B', 'Staff', NULL, 1, 3);"
+		  "INSERT INTO tag (answer_id, theme_id, rule, match_start, match_end) "
+		  "SELECT id, 2, 'parking', 0, 1 FROM answer WHERE "
+		  "(question_id = 1 AND response_id BETWEEN 1 AND 4) OR "
+		  "(question_id = 2 AND response_id BETWEEN 3 AND 5);"
+		  "INSERT INTO tag (answer_id, theme_id, rule, match_start, match_end) "
+		  "SELECT id, 3, 'staff', 0, 1 FROM answer WHERE question_id = 2 AND response_id >= 6;");
+}
+
+static struct count_cube *build(sqlite3 *db, const char *by)
+{
+	struct err e;
+	struct count_cube *c;
+
+	err_init(&e);
+	c = counts_build(db, 1, by, &e);
+	ck_assert_msg(c != NULL, "%s", err_first(&e));
+	return c;
+}
+
+/* The index of the value with `code` of dimension d, or nvalues (the margin) for NULL. */
+static size_t value(const struct count_cube *c, int d, const char *code)
+{
+	for (size_t v = 0; code && v < c->dim[d].nvalues; v++)
+		if (!strcmp(c->dim[d].values[v].code, code))
+			return v;
+	ck_assert_msg(code == NULL, "no value '%s' of %s", code, c->dim[d].name);
+	return c->dim[d].nvalues;
+}
+
+static size_t theme(const struct count_cube *c, const char *code)
+{
+	for (size_t t = 0; code && t < c->nthemes; t++)
+		if (!strcmp(c->themes[t].code, code))
+			return t;
+	ck_assert_msg(code == NULL, "no theme '%s'", code);
+	return c->nthemes;
+}
+
+#define CC "E07000192"
+#define ES "E07000193"
+
+/* Respondents, not mentions; a parent counts its sub-themes' respondents once. */
+START_TEST(test_by_district)
+{
+	sqlite3 *db = test_memdb();
+	struct count_cube *c;
+
+	fill(db);
+	c = build(db, NULL);
+	ck_assert_uint_eq(c->ndims, 1);
+	ck_assert_str_eq(c->dim[0].name, "district");
+	ck_assert_str_eq(c->exercise_code, "ex");
+	ck_assert_str_eq(c->ruleset, "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789");
+	ck_assert_uint_eq(c->nthemes, 3);
+	ck_assert_str_eq(c->themes[0].code, "A");
+	ck_assert_int_eq(c->themes[1].parent, 0);
+	ck_assert_int_eq(c->themes[2].parent, -1);
+	ck_assert_int_eq(count_cell(c, theme(c, "A1"), value(c, 0, CC), 0), 5);
+	ck_assert_int_eq(count_cell(c, theme(c, "A1"), value(c, 0, ES), 0), 0);
+	ck_assert_int_eq(count_cell(c, theme(c, "A"), value(c, 0, CC), 0), 5);
+	ck_assert_int_eq(count_cell(c, theme(c, "B"), value(c, 0, CC), 0), 1);
+	ck_assert_int_eq(count_cell(c, theme(c, "B"), value(c, 0, ES), 0), 3);
+	ck_assert_int_eq(count_cell(c, theme(c, "B"), value(c, 0, NULL), 0), 4);
+	/* Any theme: 1-9 each once. */
+	ck_assert_int_eq(count_cell(c, theme(c, NULL), value(c, 0, CC), 0), 6);
+	ck_assert_int_eq(count_cell(c, theme(c, NULL), value(c, 0, ES), 0), 3);
+	ck_assert_int_eq(count_cell(c, theme(c, NULL), value(c, 0, NULL), 0), 9);
+	/* The denominators: respondents who answered, response 10 left out. */
+	ck_assert_int_eq(count_base(c, value(c, 0, CC), 0), 6);
+	ck_assert_int_eq(count_base(c, value(c, 0, ES), 0), 3);
+	ck_assert_int_eq(count_base(c, value(c, 0, NULL), 0), 9);
+	count_cube_free(c);
+	sqlite3_close(db);
+}
+END_TEST
+
+/* Two dimensions: every cell of the crosstab and both margins. */
+START_TEST(test_two_dimensions)
+{
+	sqlite3 *db = test_memdb();
+	struct count_cube *c;
+	size_t a1;
+
+	fill(db);
+	c = build(db, " district , channel ");
+	ck_assert_uint_eq(c->ndims, 2);
+	ck_assert_str_eq(c->dim[1].name, "channel");
+	a1 = theme(c, "A1");
+	/* A1: 1-5, all online and in Cannock Chase. */
+	ck_assert_int_eq(count_cell(c, a1, value(c, 0, CC), value(c, 1, "online")), 5);
+	ck_assert_int_eq(count_cell(c, a1, value(c, 0, CC), value(c, 1, "paper")), 0);
+	ck_assert_int_eq(count_cell(c, a1, value(c, 0, NULL), value(c, 1, "online")), 5);
+	/* B: 6 (Cannock Chase, paper), 7-9 (East Staffordshire, paper). */
+	ck_assert_int_eq(count_cell(c, theme(c, "B"), value(c, 0, CC), value(c, 1, "paper")), 1);
+	ck_assert_int_eq(count_cell(c, theme(c, "B"), value(c, 0, ES), value(c, 1, "paper")), 3);
+	ck_assert_int_eq(count_cell(c, theme(c, "B"), value(c, 0, NULL), value(c, 1, NULL)), 4);
+	ck_assert_int_eq(count_base(c, value(c, 0, CC), value(c, 1, "paper")), 1);
+	ck_assert_int_eq(count_base(c, value(c, 0, NULL), value(c, 1, NULL)), 9);
+	count_cube_free(c);
+	sqlite3_close(db);
+}
+END_TEST
+
+/* An answer-level dimension: a respondent is in each question they mentioned it under. */
+START_TEST(test_by_question)
+{
+	sqlite3 *db = test_memdb();
+	struct count_cube *c;
+	size_t a1;
+
+	fill(db);
+	c = build(db, "question");
+	a1 = theme(c, "A1");
+	ck_assert_int_eq(count_cell(c, a1, value(c, 0, "WELL"), 0), 4);
+	ck_assert_int_eq(count_cell(c, a1, value(c, 0, "BETTER"), 0), 3);
+	/* The total is respondents, not the sum of the questions (7). */
+	ck_assert_int_eq(count_cell(c, a1, value(c, 0, NULL), 0), 5);
+	count_cube_free(c);
+	c = build(db, "polarity");
+	ck_assert_int_eq(count_cell(c, theme(c, "A"), value(c, 0, "works-well"), 0), 4);
+	ck_assert_int_eq(count_cell(c, theme(c, "A"), value(c, 0, "could-be-better"), 0), 3);
+	count_cube_free(c);
+	sqlite3_close(db);
+}
+END_TEST
+
+/* What --by may not be, and nothing tagged yet: usage errors that say why. */
+START_TEST(test_errors)
+{
+	static const struct {
+		const char *by, *says;
+	} bad[] = {
+		{ "nowhere", "nowhere" },
+		{ "district,channel,form", "one or two dimensions" },
+		{ "channel,channel", "twice" },
+		{ " , ", "needs a dimension" },
+	};
+	sqlite3 *db = test_memdb();
+	struct err e;
+
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		err_init(&e);
+		fill(db);
+		ck_assert_ptr_null(counts_build(db, 1, bad[i].by, &e));
+		ck_assert_int_eq(e.code, EXIT_USAGE);
+		ck_assert_msg(err_contains(&e, bad[i].says), "--by '%s': %s", bad[i].by,
+			      err_first(&e));
+		sqlite3_close(db);
+		db = test_memdb();
+	}
+	test_exec(db, "INSERT INTO exercise (id, code, title, opens, closes) "
+		      "VALUES (1, 'ex', 'Empty', '2019-06-03', '2019-06-25')");
+	err_init(&e);
+	ck_assert_ptr_null(counts_build(db, 1, "district", &e));
+	ck_assert_int_eq(e.code, EXIT_USAGE);
+	ck_assert_msg(err_contains(&e, "nothing is tagged yet"), "%s", err_first(&e));
+	sqlite3_close(db);
+}
+END_TEST
+
+/* ---- the second connection ---- */
+
+/* The database as a file in WAL mode (a second connection needs a file). */
+static sqlite3 *file_db(char *path, size_t cap)
+{
+	sqlite3 *src = test_memdb(), *db = NULL;
+	sqlite3_backup *b;
+
+	fill(src);
+	snprintf(path, cap, "%s/counts.db", test_tmpdir());
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	ck_assert_ptr_nonnull(b = sqlite3_backup_init(db, "main", src, "main"));
+	ck_assert_int_eq(sqlite3_backup_step(b, -1), SQLITE_DONE);
+	ck_assert_int_eq(sqlite3_backup_finish(b), SQLITE_OK);
+	sqlite3_close(src);
+	test_exec(db, "PRAGMA journal_mode = WAL");
+	return db;
+}
+
+static void file_db_remove(sqlite3 *db, const char *path)
+{
+	char p[4200];
+
+	sqlite3_close(db);
+	unlink(path);
+	snprintf(p, sizeof p, "%s-wal", path);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-shm", path);
+	unlink(p);
+	*strrchr(strcpy(p, path), '/') = '\0';
+	rmdir(p);
+}
+
+static void same_cube(const struct count_cube *a, const struct count_cube *b)
+{
+	size_t n0 = a->dim[0].nvalues + 1, n1 = a->dim[1].nvalues + 1;
+
+	ck_assert_uint_eq(a->nthemes, b->nthemes);
+	ck_assert_uint_eq(a->dim[0].nvalues, b->dim[0].nvalues);
+	ck_assert_uint_eq(a->dim[1].nvalues, b->dim[1].nvalues);
+	for (size_t k = 0; k < (a->nthemes + 1) * n0 * n1; k++)
+		ck_assert_msg(a->cells[k] == b->cells[k], "cell %zu: %ld, not %ld", k, b->cells[k],
+			      a->cells[k]);
+	for (size_t k = 0; k < n0 * n1; k++)
+		ck_assert_int_eq(a->base[k], b->base[k]);
+}
+
+/*
+ * On a file the tags are read on a second connection, on another thread:
+ * the cube is the one a single connection counts (an in-memory database
+ * has no file for a second connection).
+ */
+START_TEST(test_second_connection)
+{
+	static const char *const by[] = { "district", "district,channel", "question",
+					   "polarity,district" };
+	char path[4096];
+	sqlite3 *mem = test_memdb(), *db = file_db(path, sizeof path);
+
+	fill(mem);
+	for (size_t i = 0; i < sizeof by / sizeof by[0]; i++) {
+		struct count_cube *a = build(mem, by[i]), *b = build(db, by[i]);
+
+		same_cube(a, b);
+		count_cube_free(a);
+		count_cube_free(b);
+	}
+	sqlite3_close(mem);
+	file_db_remove(db, path);
+}
+END_TEST
+
+/*
+ * A commit by another program after the count began, before the second
+ * connection began reading: PRAGMA data_version tells the second connection
+ * it would not see what the first sees, so the first reads the tags itself
+ * and the cube is all of one moment (without the check, the second would
+ * count the new tag and the first not the new response's other tags).
+ */
+struct intrude {
+	const char *path;
+	int done;
+};
+
+static int intrude(unsigned type, void *arg, void *p, void *x)
+{
+	struct intrude *in = arg;
+	const char *sql = sqlite3_sql(p);
+	sqlite3 *other = NULL;
+
+	(void)type;
+	(void)x;
+	/* Just before the second connection begins: see counts_build_within(). */
+	if (in->done || !sql || !strstr(sql, "min(id) FROM response"))
+		return 0;
+	in->done = 1;
+	ck_assert_int_eq(sqlite3_open(in->path, &other), SQLITE_OK);
+	/* Respondent 7 now mentions A1 too. */
+	test_exec(other, "INSERT INTO tag (answer_id, theme_id, rule, match_start, match_end) "
+			 "VALUES (13, 2, 'parking', 0, 1)");
+	sqlite3_close(other);
+	return 0;
+}
+
+START_TEST(test_data_version)
+{
+	char path[4096];
+	sqlite3 *db = file_db(path, sizeof path);
+	struct intrude in = { path, 0 };
+	struct count_cube *before, *c, *after;
+
+	before = build(db, "district");
+	ck_assert_int_eq(sqlite3_trace_v2(db, SQLITE_TRACE_STMT, intrude, &in), SQLITE_OK);
+	c = build(db, "district");
+	ck_assert_int_eq(in.done, 1);
+	sqlite3_trace_v2(db, 0, NULL, NULL);
+	/* As it was when the count began. */
+	same_cube(before, c);
+	ck_assert_int_eq(count_cell(c, theme(c, "A1"), value(c, 0, ES), 0), 0);
+	/* And the next count sees the new tag. */
+	after = build(db, "district");
+	ck_assert_int_eq(count_cell(after, theme(after, "A1"), value(after, 0, ES), 0), 1);
+	count_cube_free(before);
+	count_cube_free(c);
+	count_cube_free(after);
+	file_db_remove(db, path);
+}
+END_TEST
+
+/* Reading inside the caller's transaction: one connection, what that transaction sees. */
+START_TEST(test_in_transaction)
+{
+	char path[4096];
+	sqlite3 *db = file_db(path, sizeof path);
+	struct count_cube *c;
+
+	test_exec(db, "BEGIN; DELETE FROM tag WHERE theme_id = 3");
+	c = build(db, "district");
+	ck_assert_int_eq(count_cell(c, theme(c, "B"), value(c, 0, NULL), 0), 0);
+	ck_assert_int_eq(count_cell(c, theme(c, "A1"), value(c, 0, NULL), 0), 5);
+	test_exec(db, "ROLLBACK");
+	count_cube_free(c);
+	file_db_remove(db, path);
+}
+END_TEST
+
+/* ---- what is published (counts_out.c) ---- */
+
+struct taken {
+	char lines[64][160];
+	int n;
+};
+
+static int take(const struct count_record *r, void *arg)
+{
+	struct taken *t = arg;
+
+	ck_assert_int_lt(t->n, 64);
+	snprintf(t->lines[t->n++], sizeof t->lines[0], "%s|%d|%s|%ld|%ld|%.1f", r->theme, r->level,
+		 r->code[0], r->count, r->respondents, r->percent);
+	return 0;
+}
+
+/* Every cell once, in csv order; the exact numbers without disclosure control. */
+START_TEST(test_each_exact)
+{
+	sqlite3 *db = test_memdb();
+	struct count_output o = { .format = COUNT_CSV };
+	struct count_cube *c;
+	struct taken t = { .n = 0 };
+	struct err e;
+
+	fill(db);
+	c = build(db, "district");
+	err_init(&e);
+	ck_assert_int_eq(counts_each(c, &o, take, &t, &e), 0);
+	/*
+	 * Four theme rows (A, A1, B, any) by five values: two districts, outside
+	 * the area, not known, and all. No percentage of no respondents.
+	 */
+	ck_assert_int_eq(t.n, 20);
+	ck_assert_str_eq(t.lines[0], "A|1|" CC "|5|6|83.3");
+	ck_assert_str_eq(t.lines[1], "A|1|" ES "|0|3|0.0");
+	ck_assert_str_eq(t.lines[2], "A|1|(outside)|0|0|-1.0");
+	ck_assert_str_eq(t.lines[3], "A|1|(unknown)|0|0|-1.0");
+	ck_assert_str_eq(t.lines[4], "A|1|(all)|5|9|55.6");
+	ck_assert_str_eq(t.lines[5], "A1|2|" CC "|5|6|83.3");
+	ck_assert_str_eq(t.lines[10], "B|1|" CC "|1|6|16.7");
+	ck_assert_str_eq(t.lines[11], "B|1|" ES "|3|3|100.0");
+	ck_assert_str_eq(t.lines[14], "B|1|(all)|4|9|44.4");
+	ck_assert_str_eq(t.lines[19], "(any)|0|(all)|9|9|100.0");
+	/* Only one theme and its sub-themes; only level 1. */
+	t.n = 0;
+	o.theme = "A";
+	ck_assert_int_eq(counts_each(c, &o, take, &t, &e), 0);
+	ck_assert_int_eq(t.n, 15);
+	ck_assert_str_eq(t.lines[5], "A1|2|" CC "|5|6|83.3");
+	ck_assert_str_eq(t.lines[10], "(any)|0|" CC "|6|6|100.0");
+	t.n = 0;
+	o.theme = NULL;
+	o.max_depth = 1;
+	ck_assert_int_eq(counts_each(c, &o, take, &t, &e), 0);
+	ck_assert_int_eq(t.n, 15);
+	ck_assert_str_eq(t.lines[5], "B|1|" CC "|1|6|16.7");
+	count_cube_free(c);
+	sqlite3_close(db);
+}
+END_TEST
+
+/* With the NHS rule: small counts hidden (-1) with their percentages, the rest rounded. */
+START_TEST(test_each_suppressed)
+{
+	sqlite3 *db = test_memdb();
+	struct sdc_rule rule = SDC_NHS;
+	struct count_output o = { .format = COUNT_CSV, .suppress = &rule };
+	struct count_cube *c;
+	struct taken t = { .n = 0 };
+	struct err e;
+
+	fill(db);
+	c = build(db, "district");
+	err_init(&e);
+	ck_assert_int_eq(counts_each(c, &o, take, &t, &e), 0);
+	ck_assert_int_eq(t.n, 20);
+	for (int i = 0; i < t.n; i++) {
+		long count, resp;
+		char *p = strchr(strchr(strchr(t.lines[i], '|') + 1, '|') + 1, '|') + 1;
+
+		count = strtol(p, &p, 10);
+		resp = strtol(p + 1, &p, 10);
+		/* No count from 1 to 7 shown, every shown one a multiple of 5. */
+		ck_assert_msg(count == -1 || count % 5 == 0, "%s", t.lines[i]);
+		ck_assert_msg(count < 1 || count > 7, "%s", t.lines[i]);
+		ck_assert_msg(resp == -1 || resp % 5 == 0, "%s", t.lines[i]);
+		if (count == -1)
+			ck_assert_msg(strstr(t.lines[i], "|-1.0"), "a hidden count with a percentage: %s",
+				      t.lines[i]);
+	}
+	/* A1 in Cannock Chase (5 of 6) is below the threshold; 9 respondents in all show as 10. */
+	ck_assert_str_eq(t.lines[5], "A1|2|" CC "|-1|-1|-1.0");
+	ck_assert_str_eq(t.lines[19], "(any)|0|(all)|10|10|100.0");
+	count_cube_free(c);
+	sqlite3_close(db);
+}
+END_TEST
+
+/* A callback's nonzero return stops the walk and is given back. */
+static int stop_at_third(const struct count_record *r, void *arg)
+{
+	int *n = arg;
+
+	(void)r;
+	return ++*n == 3 ? 7 : 0;
+}
+
+START_TEST(test_each_stops)
+{
+	sqlite3 *db = test_memdb();
+	struct count_output o = { .format = COUNT_CSV };
+	struct count_cube *c;
+	struct err e;
+	int n = 0;
+
+	fill(db);
+	c = build(db, "district");
+	err_init(&e);
+	ck_assert_int_eq(counts_each(c, &o, stop_at_third, &n, &e), 7);
+	ck_assert_int_eq(n, 3);
+	count_cube_free(c);
+	sqlite3_close(db);
+}
+END_TEST
+
+static char *written(const struct count_cube *c, const struct count_output *o, int want_rc,
+		     struct err *e)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(f);
+	err_init(e);
+	ck_assert_int_eq(counts_write(c, o, f, e), want_rc);
+	ck_assert_int_eq(fclose(f), 0);
+	return buf;
+}
+
+/* The CSV a user gets: its header and rows; JSON and XML carry the same cells. */
+START_TEST(test_write_formats)
+{
+	sqlite3 *db = test_memdb();
+	struct count_output o = { .format = COUNT_CSV };
+	struct count_cube *c;
+	struct err e;
+	char *s;
+
+	fill(db);
+	c = build(db, "district");
+	s = written(c, &o, 0, &e);
+	ck_assert_msg(!strncmp(s, "theme,theme_label,level,", 24), "%s", s);
+	ck_assert_ptr_nonnull(strstr(s, ",respondents_mentioning,respondents,percent\n"));
+	ck_assert_ptr_nonnull(strstr(s, "\nB,Staff,1," ES ",East Staffordshire,3,3,100.0\n"));
+	ck_assert_ptr_nonnull(strstr(s, "\nA,Parking & travel,1,"));
+	free(s);
+	o.format = COUNT_JSON;
+	s = written(c, &o, 0, &e);
+	ck_assert_ptr_nonnull(strstr(s, "\"ruleset\": \"abcdef0123456789"));
+	ck_assert_ptr_nonnull(strstr(s, "\"suppression\": null"));
+	ck_assert_ptr_nonnull(strstr(s, "\"label\": \"Parking & travel\""));
+	free(s);
+	o.format = COUNT_XML;
+	s = written(c, &o, 0, &e);
+	ck_assert_ptr_nonnull(strstr(s, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<counts"));
+	ck_assert_ptr_nonnull(strstr(s, "Parking &amp; travel"));
+	ck_assert_ptr_null(strstr(s, "Parking & travel"));
+	free(s);
+	/* An unknown theme is a usage error. */
+	o.format = COUNT_CSV;
+	o.theme = "NOPE";
+	s = written(c, &o, -1, &e);
+	ck_assert_int_eq(e.code, EXIT_USAGE);
+	ck_assert_msg(err_contains(&e, "NOPE"), "%s", err_first(&e));
+	free(s);
+	count_cube_free(c);
+	sqlite3_close(db);
+}
+END_TEST
+
+static Suite *counts_suite(void)
+{
+	Suite *s = suite_create("counts");
+	TCase *tc = tcase_create("cube");
+
+	tcase_add_test(tc, test_by_district);
+	tcase_add_test(tc, test_two_dimensions);
+	tcase_add_test(tc, test_by_question);
+	tcase_add_test(tc, test_errors);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("second connection");
+	tcase_add_test(tc, test_second_connection);
+	tcase_add_test(tc, test_data_version);
+	tcase_add_test(tc, test_in_transaction);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("published");
+	tcase_add_test(tc, test_each_exact);
+	tcase_add_test(tc, test_each_suppressed);
+	tcase_add_test(tc, test_each_stops);
+	tcase_add_test(tc, test_write_formats);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return test_run(counts_suite());
+}
