@@ -489,6 +489,9 @@ static void check_areas(struct parse *p, const struct exercise_def *d)
 					"a postcode there would count in both",
 					p->name, m->line, w, a->code, m->code, w);
 		}
+	}
+}
+
 /* The options of `src` that `of` names: -1 at the first code that is none. */
 static long group_member(const struct ex_question *src, const char *of, size_t *pos,
 			 char code[48])
