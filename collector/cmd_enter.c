@@ -17,6 +17,7 @@
 #include "db.h"
 #include "entry.h"
 #include "mapping.h"
+#include "tick.h"
 
 static const char usage[] =
 	"usage: collector enter DB --event CODE --officer NAME [options]\n"
@@ -147,15 +148,13 @@ static void file_error(struct err *errs, const char *path, long line, const char
 		err_set(errs, EXIT_DATA, "%s:%ld: %s", path, line, msg);
 }
 
-static const char *const truthy[] = { "1", "yes", "y", "true", "x", "\xe2\x9c\x93", "ticked", NULL };
-static const char *const falsy[] = { "", "0", "no", "n", "false", NULL };
-
-static int in_list(const char *s, const char *const *list)
+/* The label of the form's option `code`, or NULL when the form has none. */
+static const char *option_label(const struct entry_question *q, const char *code)
 {
-	for (; *list; list++)
-		if (!strcasecmp(s, *list))
-			return 1;
-	return 0;
+	for (size_t k = 0; k < q->nopts; k++)
+		if (!strcmp(q->opts[k].code, code))
+			return q->opts[k].label;
+	return NULL;
 }
 
 /* Where each question's answer is in the file. */
@@ -314,6 +313,13 @@ static const char *mapped(const struct map_value *v, size_t n, const char *text)
 	return text;
 }
 
+/* More choices than an answer holds: refused, never cut to the first ones. */
+static enum entry_input too_many_picks(char *why, size_t cap)
+{
+	snprintf(why, cap, "more than %d choices, the most one answer takes", ENTRY_MAX_PICKS);
+	return ENTRY_INPUT_ERROR;
+}
+
 /* One answer of a row read with a mapping, through the same checks as typing. */
 static enum entry_input mapped_answer(const struct column *c, const struct csv_record *rec,
 				      struct entry_answer *a, char *why, size_t cap)
@@ -325,22 +331,20 @@ static enum entry_input mapped_answer(const struct column *c, const struct csv_r
 
 	if (mq && mq->noptions) {
 		for (size_t k = 0; k < mq->noptions; k++) {
-			const char *v = cell(rec, c->option_fields[k]);
-			char t[64];
-			size_t len = strspn(v, " \t");
+			const char *code = mq->options[k].code;
+			enum tick t = tick_read(cell(rec, c->option_fields[k]), code,
+						option_label(q, code));
 
-			snprintf(t, sizeof t, "%s", v + len);
-			for (len = strlen(t); len && (t[len - 1] == ' ' || t[len - 1] == '\t');)
-				t[--len] = '\0';
-			if (in_list(t, falsy))
+			if (t == TICK_NO)
 				continue;
-			if (!in_list(t, truthy) && strcasecmp(t, mq->options[k].code)) {
-				snprintf(why, cap, "column '%.60s': the value is not a tick (1, yes, x, "
-						   "or empty)", mq->options[k].field);
+			if (t == TICK_BAD) {
+				snprintf(why, cap, "column '%.60s': the value is not a tick (" TICK_WORDS
+						   ")", mq->options[k].field);
 				return ENTRY_INPUT_ERROR;
 			}
-			if (n < ENTRY_MAX_PICKS)
-				pieces[n++] = mq->options[k].code;
+			if (n == ENTRY_MAX_PICKS)
+				return too_many_picks(why, cap);
+			pieces[n++] = code;
 		}
 		return entry_parse_choices(q, pieces, n, a, why, cap);
 	}
@@ -371,7 +375,8 @@ static enum entry_input mapped_answer(const struct column *c, const struct csv_r
 				pieces[n++] = mapped(vals, nvals, p);
 				p = sep ? sep + seplen : NULL;
 			}
-			r = entry_parse_choices(q, pieces, n, a, why, cap);
+			r = p && *p ? too_many_picks(why, cap)
+				   : entry_parse_choices(q, pieces, n, a, why, cap);
 			free(copy);
 			return r;
 		}

@@ -3,17 +3,6 @@
  */
 #include "import_internal.h"
 
-static const char *const truthy[] = { "1", "yes", "y", "true", "x", "\xe2\x9c\x93", "ticked", NULL };
-static const char *const falsy[] = { "", "0", "no", "n", "false", NULL };
-
-static int in_list(const char *s, const char *const *list)
-{
-	for (; *list; list++)
-		if (!strcasecmp(s, *list))
-			return 1;
-	return 0;
-}
-
 static int reason(struct response_build *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -200,18 +189,16 @@ int read_question(struct importer *im, const struct source_record *rec,
 		for (size_t k = 0; k < mq->noptions; k++) {
 			const char *v = value_of(im, rec, q->option_fields[k], mq->options[k].field);
 			const struct bound_option *o = &q->opts[q->option_index[k]];
-			char t[256];
+			enum tick t;
 
 			if (no_answer(im->m, q, o, v)) {
 				b->no_answer++;
 				continue;
 			}
-			trim(v, t, sizeof t);
-			if (in_list(t, falsy))
+			if ((t = tick_read(v, o->code, o->label)) == TICK_NO)
 				continue;
-			if (!in_list(t, truthy) && strcasecmp(t, o->label) && strcasecmp(t, o->code))
-				return reason(b, "column '%.80s': the value is not a tick (1, yes, x, the "
-						 "option's label, or empty)",
+			if (t == TICK_BAD)
+				return reason(b, "column '%.80s': the value is not a tick (" TICK_WORDS ")",
 					      mq->options[k].field);
 			picked[npicked++] = q->option_index[k];
 		}

@@ -29,6 +29,7 @@
 #include "postcode.h"
 #include "progress.h"
 #include "store.h"
+#include "tick.h"
 #include "utf8.h"
 
 /* Responses with one district code ("" for none, then by out_of_area). */
