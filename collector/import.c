@@ -182,6 +182,11 @@ static int settle(struct importer *im)
 	im->form = opt->form ? opt->form : im->m->form;
 	if (strcmp(im->form, "standard") && strcmp(im->form, "easy-read"))
 		return err_set(im->e, EXIT_USAGE, "unknown form '%s' (standard, easy-read)", im->form);
+	if (im->m->id_prefix && strlen(im->m->id_prefix) > IMPORT_MAX_ID_PREFIX)
+		return err_set(im->e, EXIT_DATA, "%s:%ld: the response id prefix is %zu bytes, more "
+						 "than the %d kept",
+			       im->m->path, im->m->line, strlen(im->m->id_prefix),
+			       IMPORT_MAX_ID_PREFIX);
 	im->dates = date_style_named(im->m->dates);
 	if (exercise_dates(im) < 0)
 		return -1;
@@ -220,9 +225,9 @@ static int already_imported(struct importer *im, const char *sha)
  * looks for the id in its raw text); -1 on failure.
  */
 static int bad_record_identity(struct importer *im, const struct source_record *rec,
-			       char ext[320], char serial[128])
+			       char ext[EXT_LEN], char serial[SERIAL_LEN])
 {
-	char why[256], key[160];
+	char why[WHY_LEN], key[SERIAL_KEY_LEN];
 	int rc = KEY_NEW;
 
 	im->cur_ext = im->cur_serial = NULL;
@@ -342,7 +347,7 @@ static int run(struct importer *im, struct source *src)
 				while (*why == ' ')
 					why++;
 			}
-			char ext[320], serial[128];
+			char ext[EXT_LEN], serial[SERIAL_LEN];
 			int erased = bad_record_identity(im, &rec, ext, serial);
 
 			if (erased < 0)

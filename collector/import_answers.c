@@ -71,15 +71,17 @@ static int is_multi(const struct bound_question *q)
 	return !strcmp(q->type, "multiple-choice");
 }
 
+#define FIELD_LABEL_LEN 160
+
 /* How a message names where a question's answer was: made only for a message. */
-static const char *field_label(const struct bound_question *q, char buf[160])
+static const char *field_label(const struct bound_question *q, char buf[FIELD_LABEL_LEN])
 {
 	if (q->mq->fixed)
-		snprintf(buf, 160, "the fixed value of question '%s'", q->mq->code);
+		snprintf(buf, FIELD_LABEL_LEN, "the fixed value of question '%s'", q->mq->code);
 	else if (q->mq->noptions)
-		snprintf(buf, 160, "question '%s'", q->mq->code);
+		snprintf(buf, FIELD_LABEL_LEN, "question '%s'", q->mq->code);
 	else
-		snprintf(buf, 160, "column '%.100s'", q->mq->field);
+		snprintf(buf, FIELD_LABEL_LEN, "column '%.100s'", q->mq->field);
 	return buf;
 }
 
@@ -93,16 +95,20 @@ static int read_joined(const struct bound_question *q, const char *cell, long *p
 {
 	const char *sep = q->mq->separator;
 	size_t seplen = strlen(sep);
-	const char *starts[256];
+	const char *starts[IMPORT_MAX_PICKS + 1];
 	size_t nstarts = 0;
 	const char *p = cell;
+	char field[FIELD_LABEL_LEN];
 
-	while (nstarts < 255) {
+	while (nstarts < IMPORT_MAX_PICKS) {
 		starts[nstarts++] = p;
 		if (!(p = strstr(p, sep)))
 			break;
 		p += seplen;
 	}
+	if (p)
+		return reason(b, "%s: the cell holds more than %d choices (split at '%s'), the most "
+				 "one answer takes", field_label(q, field), IMPORT_MAX_PICKS, sep);
 	starts[nstarts] = cell + strlen(cell) + seplen; /* one past the end */
 	*npicked = 0;
 	for (size_t i = 0; i < nstarts;) {
@@ -123,7 +129,7 @@ static int read_joined(const struct bound_question *q, const char *cell, long *p
 				break;
 		}
 		if (j == i || k < 0) {
-			char field[160], opts[300];
+			char opts[300];
 
 			if (j > i && k < 0) {
 				i = j; /* empty */
@@ -137,8 +143,7 @@ static int read_joined(const struct bound_question *q, const char *cell, long *p
 		for (size_t x = 0; x < *npicked; x++)
 			if (picked[x] == k)
 				goto next;
-		if (*npicked < 256)
-			picked[(*npicked)++] = k;
+		picked[(*npicked)++] = k; /* at most one a piece: it fits */
 next:
 		i = j;
 	}
@@ -179,8 +184,8 @@ int read_question(struct importer *im, const struct source_record *rec,
 		  const struct bound_question *q, struct response_build *b)
 {
 	const struct map_question *mq = q->mq;
-	char field[160], buf[64];
-	long picked[256];
+	char field[FIELD_LABEL_LEN], buf[64];
+	long picked[IMPORT_MAX_PICKS];
 	size_t npicked = 0;
 	const char *cell;
 
@@ -200,6 +205,9 @@ int read_question(struct importer *im, const struct source_record *rec,
 			if (t == TICK_BAD)
 				return reason(b, "column '%.80s': the value is not a tick (" TICK_WORDS ")",
 					      mq->options[k].field);
+			if (npicked == IMPORT_MAX_PICKS)
+				return reason(b, "%s: more than %d options ticked, the most one answer "
+						 "takes", field_label(q, field), IMPORT_MAX_PICKS);
 			picked[npicked++] = q->option_index[k];
 		}
 	} else {
@@ -222,7 +230,8 @@ int read_question(struct importer *im, const struct source_record *rec,
 
 			if (!*trim(cell, t, sizeof t))
 				return 0;
-			if (postcode_normalise(t, pc) != POSTCODE_INVALID) {
+			/* Too long to be a postcode: kept as written, not read from its start. */
+			if (trimmed_len(cell) < sizeof t && postcode_normalise(t, pc) != POSTCODE_INVALID) {
 				char *owned = strdup(pc);
 
 				if (!owned || add_row(b, q->store_qid, q->source_qid, 0, owned) < 0) {
@@ -242,6 +251,10 @@ int read_question(struct importer *im, const struct source_record *rec,
 			trim(cell, t, sizeof t);
 			if (!*t)
 				return 0;
+			if (trimmed_len(cell) >= sizeof t) /* not a number, nor a label: never cut */
+				return reason(b, "%s: the value is not on the scale from %ld to %ld of "
+						 "question '%s'",
+					      field_label(q, field), q->scale_min, q->scale_max, mq->code);
 			errno = 0;
 			v = strtol(t, &end, 10);
 			/* LimeSurvey writes numbers as 7.0000000000. */

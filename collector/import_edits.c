@@ -89,7 +89,7 @@ int scan_edits(struct importer *im)
 		return -1;
 	err_init(&rowerr);
 	while ((rc = source_next(&src, &rec, &rowerr)) != SOURCE_EOF && rc != SOURCE_FATAL) {
-		char ext[320], serial[128], why[256], old[320], tbuf[IMPORT_MAX_ID + 1];
+		char ext[EXT_LEN], serial[SERIAL_LEN], why[WHY_LEN], old[EXT_LEN], tbuf[IMPORT_MAX_ID + 1];
 		const char *dep, *pfx;
 
 		err_init(&rowerr);
@@ -126,9 +126,9 @@ out:
  * earlier version was erased, -1 on failure.
  */
 int edit_target(struct importer *im, const char *ext, long long *target,
-		char target_ext[320], long path[EDIT_CHAIN_MAX], int *npath)
+		char target_ext[EXT_LEN], long path[EDIT_CHAIN_MAX], int *npath)
 {
-	char cur[320];
+	char cur[EXT_LEN];
 
 	*target = 0;
 	*npath = 0;
@@ -147,7 +147,7 @@ int edit_target(struct importer *im, const char *ext, long long *target,
 				found = sqlite3_column_int(st, 0);
 				if (found == 1) {
 					*target = sqlite3_column_int64(st, 1);
-					snprintf(target_ext, 320, "%s", cur);
+					snprintf(target_ext, EXT_LEN, "%s", cur);
 				} else if (found == 3 || found == 4) {
 					const char *next = (const char *)sqlite3_column_text(st, 2);
 

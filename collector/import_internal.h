@@ -137,6 +137,17 @@ enum key_found { KEY_NEW, KEY_EARLIER, KEY_ERASED, KEY_THIS_IMPORT, KEY_REPLACED
 
 #define EDIT_CHAIN_MAX 64 /* versions followed back from an edit */
 
+/*
+ * Room for what a record's identity is read into, from the limits of
+ * import.h: a value over them rejects the record (or refuses the file), so
+ * nothing read into these is ever cut.
+ */
+#define EXT_LEN (IMPORT_MAX_ID_PREFIX + 1 + IMPORT_MAX_ID + 1) /* "prefix:id" */
+#define SERIAL_LEN (IMPORT_MAX_SERIAL + 1)
+#define WHY_LEN 256 /* why a record is rejected (a message: may be cut) */
+_Static_assert(sizeof "serial\x1f" - 1 + SERIAL_LEN <= SERIAL_KEY_LEN,
+	       "a serial number's key holds the longest serial kept");
+
 /* import.c */
 int open_source(struct importer *im, struct source *src);
 
@@ -222,8 +233,8 @@ int key_lookup(struct importer *im, sqlite3_stmt *st, const char *value);
  * id (prefixed, into `ext`), a paper serial number, or with neither the
  * content itself. 0, or 1 with `why` set when the record is to be rejected.
  */
-int record_keys(struct importer *im, const struct source_record *rec, char ext[320],
-		char serial[128], char why[256]);
+int record_keys(struct importer *im, const struct source_record *rec, char ext[EXT_LEN],
+		char serial[SERIAL_LEN], char why[WHY_LEN]);
 /* "file:place: reason", the same text for the user and the rejects table. */
 int reject(struct importer *im, const struct source_record *rec, const char *why);
 /*
@@ -244,7 +255,7 @@ int store_reject(struct importer *im, const struct source_record *rec, const cha
  * earlier version was erased, -1 on failure.
  */
 int edit_target(struct importer *im, const char *ext, long long *target,
-		char target_ext[320], long path[EDIT_CHAIN_MAX], int *npath);
+		char target_ext[EXT_LEN], long path[EDIT_CHAIN_MAX], int *npath);
 void edits_free(struct importer *im);
 /*
  * Records the edits followed to reach the stored response `ext` (one row

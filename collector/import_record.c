@@ -86,46 +86,45 @@ int reject(struct importer *im, const struct source_record *rec, const char *why
  * id (prefixed, into `ext`), a paper serial number, or with neither the
  * content itself. 0, or 1 with `why` set when the record is to be rejected.
  */
-int record_keys(struct importer *im, const struct source_record *rec, char ext[320],
-		char serial[128], char why[256])
+int record_keys(struct importer *im, const struct source_record *rec, char ext[EXT_LEN],
+		char serial[SERIAL_LEN], char why[WHY_LEN])
 {
 	const struct mapping *m = im->m;
 	char tbuf[IMPORT_MAX_ID + 1];
 	const char *v;
 
-	_Static_assert(IMPORT_MAX_SERIAL < 128, "serial numbers are kept in char[128]");
 	ext[0] = serial[0] = '\0';
 	if (m->id_field) {
 		v = value_of(im, rec, im->id_field, m->id_field);
-		if (too_long(v, IMPORT_MAX_ID, m->id_field, "response id", why, 256))
+		if (too_long(v, IMPORT_MAX_ID, m->id_field, "response id", why, WHY_LEN))
 			return 1;
 		v = trim(v, tbuf, sizeof tbuf);
 		if (*v) {
-			/* "%.60s:%s", the prefix cut at 60 bytes: the id fits (tbuf is smaller). */
+			/* "prefix:id": settle() refused a longer prefix, too_long() a longer id. */
 			const char *pfx = m->id_prefix ? m->id_prefix : im->stats->format;
-			size_t plen = strnlen(pfx, 60), vlen = strlen(v);
+			size_t plen = strnlen(pfx, IMPORT_MAX_ID_PREFIX), vlen = strlen(v);
 
 			memcpy(ext, pfx, plen);
 			ext[plen] = ':';
 			memcpy(ext + plen + 1, v, vlen + 1);
 		} else if (m->id_required) {
-			snprintf(why, 256, "the response id is missing (column '%.80s')", m->id_field);
+			snprintf(why, WHY_LEN, "the response id is missing (column '%.80s')", m->id_field);
 			return 1;
 		}
 	}
 	if (m->serial_field) {
 		v = value_of(im, rec, im->serial_field, m->serial_field);
-		if (too_long(v, IMPORT_MAX_SERIAL, m->serial_field, "serial number", why, 256))
+		if (too_long(v, IMPORT_MAX_SERIAL, m->serial_field, "serial number", why, WHY_LEN))
 			return 1;
-		v = trim(v, serial, 128);
+		v = trim(v, serial, SERIAL_LEN);
 		if (!*v) {
-			snprintf(why, 256, "the paper form's serial number is missing (column '%.80s')",
+			snprintf(why, WHY_LEN, "the paper form's serial number is missing (column '%.80s')",
 				 m->serial_field);
 			return 1;
 		}
 	}
 	if (!*ext && !*serial)
-		content_id(rec, ext, 320);
+		content_id(rec, ext, EXT_LEN);
 	return 0;
 }
 
@@ -146,7 +145,7 @@ static int replay(struct importer *im)
 		return -1;
 	err_init(&rowerr);
 	for (long n = 1; n < im->stats->read; n++) {
-		char ext[320], serial[128], why[256], key[160];
+		char ext[EXT_LEN], serial[SERIAL_LEN], why[WHY_LEN], key[SERIAL_KEY_LEN];
 
 		if ((rc = source_next(&src, &rec, &rowerr)) == SOURCE_EOF || rc == SOURCE_FATAL) {
 			err_set(im->e, EXIT_DATA, "%s changed while it was being imported: import it "
@@ -525,7 +524,7 @@ static int import_record_keyed(struct importer *im, const struct source_record *
 int import_record(struct importer *im, const struct source_record *rec,
 		  struct response_build *b)
 {
-	char ext[320], serial[128], why[256];
+	char ext[EXT_LEN], serial[SERIAL_LEN], why[WHY_LEN];
 	int rc = 0;
 
 	if (im->fixed_names && !im->indexed && index_fields(im, rec) < 0)
@@ -562,7 +561,7 @@ int import_record(struct importer *im, const struct source_record *rec,
 static int import_record_keyed(struct importer *im, const struct source_record *rec,
 			       struct response_build *b, const char *ext, const char *serial)
 {
-	char key[160] = "", target_ext[320] = "";
+	char key[SERIAL_KEY_LEN] = "", target_ext[EXT_LEN] = "";
 	long long target = 0;
 	long path[EDIT_CHAIN_MAX];
 	int rc = 0, npath = 0;
