@@ -524,6 +524,38 @@ static int one_row(struct entry_session *s, struct batch *b, const struct csv_re
 	return 0;
 }
 
+/* What a saved file did: forms or second entries, serials, erased, verified. */
+static void print_saved(const char *path, struct entry_session *s, enum entry_mode mode,
+			const struct file_result *res)
+{
+	printf("%s: %ld %s saved for %s by %s (serial%s %s%s%s).\n", path, res->forms,
+	       mode == ENTRY_SECOND ? (res->forms == 1 ? "second entry" : "second entries")
+				    : (res->forms == 1 ? "form" : "forms"),
+	       entry_session_event(s), entry_session_officer(s), res->forms == 1 ? "" : "s",
+	       res->first_serial, res->forms == 1 ? "" : entry_range_dash(res->first_serial,
+									  res->last_serial),
+	       res->forms == 1 ? "" : res->last_serial);
+	if (res->erased)
+		printf("%ld %s skipped: erased at the respondent's request.\n", res->erased,
+		       res->erased == 1 ? "form" : "forms");
+	if (mode == ENTRY_SECOND)
+		printf("%ld agree with the first entry and are verified; %ld differ%s\n",
+		       res->forms - res->differing, res->differing,
+		       res->differing ? ": 'collector resolve' settles them." : ".");
+}
+
+/* Frees what from_file() gathered in `b` for a form of nqs questions. */
+static void batch_release(struct batch *b, size_t nqs)
+{
+	for (size_t i = 0; b->cols && i < nqs; i++)
+		free(b->cols[i].option_fields);
+	free(b->cols);
+	for (size_t i = 0; i < b->nserials; i++)
+		free(b->serials[i]);
+	free(b->serials);
+	free(b->serial_lines);
+}
+
 static int from_file(sqlite3 *db, long long ex, const struct entry_form *form,
 		     const struct mapping *m, const char *path, const char *event,
 		     const char *officer, enum entry_mode mode, struct err *e)
@@ -619,20 +651,7 @@ static int from_file(sqlite3 *db, long long ex, const struct entry_form *form,
 	in_tx = 0;
 	if (entry_session_end_file(s, 1, e) < 0)
 		goto out;
-	printf("%s: %ld %s saved for %s by %s (serial%s %s%s%s).\n", path, res.forms,
-	       mode == ENTRY_SECOND ? (res.forms == 1 ? "second entry" : "second entries")
-				    : (res.forms == 1 ? "form" : "forms"),
-	       entry_session_event(s), entry_session_officer(s), res.forms == 1 ? "" : "s",
-	       res.first_serial, res.forms == 1 ? "" : entry_range_dash(res.first_serial,
-									res.last_serial),
-	       res.forms == 1 ? "" : res.last_serial);
-	if (res.erased)
-		printf("%ld %s skipped: erased at the respondent's request.\n", res.erased,
-		       res.erased == 1 ? "form" : "forms");
-	if (mode == ENTRY_SECOND)
-		printf("%ld agree with the first entry and are verified; %ld differ%s\n",
-		       res.forms - res.differing, res.differing,
-		       res.differing ? ": 'collector resolve' settles them." : ".");
+	print_saved(path, s, mode, &res);
 	status = EXIT_OK;
 	goto out;
 refused:
@@ -650,13 +669,7 @@ out:
 	for (size_t i = 0; answers && i < form->nqs; i++)
 		entry_answer_clear(&answers[i]);
 	free(answers);
-	for (size_t i = 0; b.cols && i < form->nqs; i++)
-		free(b.cols[i].option_fields);
-	free(b.cols);
-	for (size_t i = 0; i < b.nserials; i++)
-		free(b.serials[i]);
-	free(b.serials);
-	free(b.serial_lines);
+	batch_release(&b, form->nqs);
 	entry_session_free(s);
 	csv_reader_free(r);
 	if (status == EXIT_SYSTEM && !err_isset(e))

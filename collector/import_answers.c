@@ -176,6 +176,91 @@ static int no_answer(const struct mapping *m, const struct bound_question *q,
 	return 0;
 }
 
+/* One field per option: the options ticked into picked[] (*npicked). 0, or -1 with b->reason. */
+static int read_ticks(struct importer *im, const struct source_record *rec,
+		      const struct bound_question *q, struct response_build *b, long *picked,
+		      size_t *npicked)
+{
+	const struct map_question *mq = q->mq;
+	char field[FIELD_LABEL_LEN];
+
+	for (size_t k = 0; k < mq->noptions; k++) {
+		const char *v = value_of(im, rec, q->option_fields[k], mq->options[k].field);
+		const struct bound_option *o = &q->opts[q->option_index[k]];
+		enum tick t;
+
+		if (no_answer(im->m, q, o, v)) {
+			b->no_answer++;
+			continue;
+		}
+		if ((t = tick_read(v, o->code, o->label)) == TICK_NO)
+			continue;
+		if (t == TICK_BAD)
+			return reason(b, "column '%.80s': the value is not a tick (" TICK_WORDS ")",
+				      mq->options[k].field);
+		if (*npicked == IMPORT_MAX_PICKS)
+			return reason(b, "%s: more than %d options ticked, the most one answer takes",
+				      field_label(q, field), IMPORT_MAX_PICKS);
+		picked[(*npicked)++] = q->option_index[k];
+	}
+	return 0;
+}
+
+/* Adds a row whose value the build made (`owned`, freed here on failure). 0 or -1. */
+static int add_owned_row(struct response_build *b, const struct bound_question *q, char *owned)
+{
+	if (!owned || add_row(b, q->store_qid, q->source_qid, 0, owned) < 0) {
+		free(owned);
+		return reason(b, "out of memory");
+	}
+	b->owned[b->n - 1] = owned;
+	return 0;
+}
+
+/* A postcode question: normalised when it has a postcode's shape, else as written. */
+static int read_postcode(const struct bound_question *q, const char *cell,
+			 struct response_build *b)
+{
+	char pc[POSTCODE_MAX], t[64];
+
+	if (!*trim(cell, t, sizeof t))
+		return 0;
+	/* Too long to be a postcode: kept as written, not read from its start. */
+	if (trimmed_len(cell) < sizeof t && postcode_normalise(t, pc) != POSTCODE_INVALID)
+		return add_owned_row(b, q, strdup(pc));
+	return add_row(b, q->store_qid, q->source_qid, 0, cell);
+}
+
+/* A scale question: a whole number in its range, or a labelled point's label or code. */
+static int read_scale(const struct bound_question *q, const char *cell,
+		      struct response_build *b)
+{
+	char field[FIELD_LABEL_LEN], t[64], *end;
+	long v, k;
+
+	trim(cell, t, sizeof t);
+	if (!*t)
+		return 0;
+	if (trimmed_len(cell) < sizeof t) { /* longer: not a number, nor a label; never cut */
+		errno = 0;
+		v = strtol(t, &end, 10);
+		/* LimeSurvey writes numbers as 7.0000000000. */
+		if (!errno && *end == '.' && end[1 + strspn(end + 1, "0")] == '\0')
+			end += strlen(end);
+		if (!errno && end != t && !*end && v >= q->scale_min && v <= q->scale_max) {
+			char *owned = malloc(24);
+
+			if (owned)
+				snprintf(owned, 24, "%ld", v);
+			return add_owned_row(b, q, owned);
+		}
+		if ((k = match_option(q, t)) >= 0)
+			return add_row(b, q->store_qid, q->source_qid, 0, q->opts[k].code);
+	}
+	return reason(b, "%s: the value is not on the scale from %ld to %ld of question '%s'",
+		      field_label(q, field), q->scale_min, q->scale_max, q->mq->code);
+}
+
 /*
  * The answers of question `q` in `rec` (the fixed value when the mapping
  * gives one: `rec` is then not read) added to `b`. 0, or -1 with b->reason.
@@ -189,27 +274,9 @@ int read_question(struct importer *im, const struct source_record *rec,
 	size_t npicked = 0;
 	const char *cell;
 
-	/* One field per option. */
 	if (mq->noptions) {
-		for (size_t k = 0; k < mq->noptions; k++) {
-			const char *v = value_of(im, rec, q->option_fields[k], mq->options[k].field);
-			const struct bound_option *o = &q->opts[q->option_index[k]];
-			enum tick t;
-
-			if (no_answer(im->m, q, o, v)) {
-				b->no_answer++;
-				continue;
-			}
-			if ((t = tick_read(v, o->code, o->label)) == TICK_NO)
-				continue;
-			if (t == TICK_BAD)
-				return reason(b, "column '%.80s': the value is not a tick (" TICK_WORDS ")",
-					      mq->options[k].field);
-			if (npicked == IMPORT_MAX_PICKS)
-				return reason(b, "%s: more than %d options ticked, the most one answer "
-						 "takes", field_label(q, field), IMPORT_MAX_PICKS);
-			picked[npicked++] = q->option_index[k];
-		}
+		if (read_ticks(im, rec, q, b, picked, &npicked) < 0)
+			return -1;
 	} else {
 		cell = mq->fixed ? mq->fixed : value_of(im, rec, q->field, mq->field);
 		if (!*trim(cell, buf, sizeof buf) && !*cell)
@@ -225,60 +292,10 @@ int read_question(struct importer *im, const struct source_record *rec,
 				s++;
 			return *s ? add_row(b, q->store_qid, q->source_qid, 0, cell) : 0;
 		}
-		if (!strcmp(q->type, "postcode")) {
-			char pc[POSTCODE_MAX], t[64];
-
-			if (!*trim(cell, t, sizeof t))
-				return 0;
-			/* Too long to be a postcode: kept as written, not read from its start. */
-			if (trimmed_len(cell) < sizeof t && postcode_normalise(t, pc) != POSTCODE_INVALID) {
-				char *owned = strdup(pc);
-
-				if (!owned || add_row(b, q->store_qid, q->source_qid, 0, owned) < 0) {
-					free(owned);
-					return reason(b, "out of memory");
-				}
-				b->owned[b->n - 1] = owned;
-				return 0;
-			}
-			return add_row(b, q->store_qid, q->source_qid, 0, cell);
-		}
-		if (!strcmp(q->type, "scale")) {
-			char t[64], *end;
-			long v;
-			long k;
-
-			trim(cell, t, sizeof t);
-			if (!*t)
-				return 0;
-			if (trimmed_len(cell) >= sizeof t) /* not a number, nor a label: never cut */
-				return reason(b, "%s: the value is not on the scale from %ld to %ld of "
-						 "question '%s'",
-					      field_label(q, field), q->scale_min, q->scale_max, mq->code);
-			errno = 0;
-			v = strtol(t, &end, 10);
-			/* LimeSurvey writes numbers as 7.0000000000. */
-			if (!errno && *end == '.' && end[1 + strspn(end + 1, "0")] == '\0')
-				end += strlen(end);
-			if (!errno && end != t && !*end && v >= q->scale_min && v <= q->scale_max) {
-				char *owned = malloc(24);
-
-				if (!owned)
-					return reason(b, "out of memory");
-				snprintf(owned, 24, "%ld", v);
-				if (add_row(b, q->store_qid, q->source_qid, 0, owned) < 0) {
-					free(owned);
-					return -1;
-				}
-				b->owned[b->n - 1] = owned;
-				return 0;
-			}
-			if ((k = match_option(q, t)) >= 0)
-				return add_row(b, q->store_qid, q->source_qid, 0, q->opts[k].code);
-			return reason(b, "%s: the value is not on the scale from %ld to %ld of "
-					 "question '%s'",
-				      field_label(q, field), q->scale_min, q->scale_max, mq->code);
-		}
+		if (!strcmp(q->type, "postcode"))
+			return read_postcode(q, cell, b);
+		if (!strcmp(q->type, "scale"))
+			return read_scale(q, cell, b);
 		/* Choice questions. */
 		if (mq->separator) {
 			if (read_joined(q, cell, picked, &npicked, b) < 0)
