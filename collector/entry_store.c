@@ -4,8 +4,8 @@
 #include "entry_internal.h"
 
 /* The rows an answer is stored as. *rows is grown; n counts them. */
-int answer_rows(const struct entry_question *q, const struct entry_answer *a,
-		struct stored_answer **rows, size_t *n, size_t *cap, struct err *e)
+int entry_answer_rows(const struct entry_question *q, const struct entry_answer *a,
+		      struct stored_answer **rows, size_t *n, size_t *cap, struct err *e)
 {
 	size_t need = *n + (a->npicks ? a->npicks : 1);
 	struct stored_answer base = { q->store_id, q->store_id != q->id ? q->id : 0, 0, NULL, NULL };
@@ -45,7 +45,7 @@ static int form_rows(const struct entry_form *f, const struct entry_answer *answ
 	*rows = NULL;
 	*n = 0;
 	for (size_t i = 0; i < f->nqs; i++)
-		if (answer_rows(&f->qs[i], &answers[i], rows, n, &cap, e) < 0)
+		if (entry_answer_rows(&f->qs[i], &answers[i], rows, n, &cap, e) < 0)
 			return -1;
 	return 0;
 }
@@ -255,7 +255,7 @@ static void first_answer(const struct first_entry *f, const struct entry_questio
 				ids[(*nids)++] = r->option_id;
 			for (size_t k = 0; k < q->nopts; k++)
 				if (q->opts[k].store_id == r->option_id)
-					add_pick(a, k);
+					entry_add_pick(a, k);
 		}
 		if (r->value && !a->text)
 			a->text = r->value; /* borrowed: not freed through `a` */

@@ -38,10 +38,10 @@ static int add_row(struct response_build *b, long long qid, long long sqid, long
 }
 
 /* The option a piece of text names: its label, its code, or a mapping <value>. */
-long match_option(const struct bound_question *q, const char *text)
+long import_match_option(const struct bound_question *q, const char *text)
 {
 	char buf[1024];
-	const char *t = trim(text, buf, sizeof buf);
+	const char *t = import_trim(text, buf, sizeof buf);
 
 	for (size_t k = 0; k < q->nopts; k++)
 		if (!strcasecmp(q->opts[k].label, t))
@@ -123,9 +123,9 @@ static int read_joined(const struct bound_question *q, const char *cell, long *p
 				continue;
 			memcpy(piece, starts[i], len);
 			piece[len] = '\0';
-			if (!*trim(piece, piece, sizeof piece))
+			if (!*import_trim(piece, piece, sizeof piece))
 				break; /* an empty piece: skip it */
-			if ((k = match_option(q, piece)) >= 0)
+			if ((k = import_match_option(q, piece)) >= 0)
 				break;
 		}
 		if (j == i || k < 0) {
@@ -163,16 +163,16 @@ static int no_answer(const struct mapping *m, const struct bound_question *q,
 
 	if (!m->nno_answer && !mq->nno_answer)
 		return 0;
-	if (trimmed_len(cell) >= sizeof t)
+	if (import_trimmed_len(cell) >= sizeof t)
 		return 0;
-	trim(cell, t, sizeof t);
+	import_trim(cell, t, sizeof t);
 	for (size_t i = 0; i < mq->nno_answer; i++)
 		if (!strcasecmp(t, mq->no_answer[i]))
 			return 1;
 	for (size_t i = 0; i < m->nno_answer; i++)
 		if (!strcasecmp(t, m->no_answer[i]))
 			return tick ? strcasecmp(t, tick->label) && strcasecmp(t, tick->code)
-				    : match_option(q, t) < 0;
+				    : import_match_option(q, t) < 0;
 	return 0;
 }
 
@@ -185,7 +185,7 @@ static int read_ticks(struct importer *im, const struct source_record *rec,
 	char field[FIELD_LABEL_LEN];
 
 	for (size_t k = 0; k < mq->noptions; k++) {
-		const char *v = value_of(im, rec, q->option_fields[k], mq->options[k].field);
+		const char *v = import_value_of(im, rec, q->option_fields[k], mq->options[k].field);
 		const struct bound_option *o = &q->opts[q->option_index[k]];
 		enum tick t;
 
@@ -223,10 +223,10 @@ static int read_postcode(const struct bound_question *q, const char *cell,
 {
 	char pc[POSTCODE_MAX], t[64];
 
-	if (!*trim(cell, t, sizeof t))
+	if (!*import_trim(cell, t, sizeof t))
 		return 0;
 	/* Too long to be a postcode: kept as written, not read from its start. */
-	if (trimmed_len(cell) < sizeof t && postcode_normalise(t, pc) != POSTCODE_INVALID)
+	if (import_trimmed_len(cell) < sizeof t && postcode_normalise(t, pc) != POSTCODE_INVALID)
 		return add_owned_row(b, q, strdup(pc));
 	return add_row(b, q->store_qid, q->source_qid, 0, cell);
 }
@@ -238,10 +238,11 @@ static int read_scale(const struct bound_question *q, const char *cell,
 	char field[FIELD_LABEL_LEN], t[64], *end;
 	long v, k;
 
-	trim(cell, t, sizeof t);
+	import_trim(cell, t, sizeof t);
 	if (!*t)
 		return 0;
-	if (trimmed_len(cell) < sizeof t) { /* longer: not a number, nor a label; never cut */
+	/* Longer than t: not a number, nor a label; never cut to one. */
+	if (import_trimmed_len(cell) < sizeof t) {
 		errno = 0;
 		v = strtol(t, &end, 10);
 		/* LimeSurvey writes numbers as 7.0000000000. */
@@ -254,7 +255,7 @@ static int read_scale(const struct bound_question *q, const char *cell,
 				snprintf(owned, 24, "%ld", v);
 			return add_owned_row(b, q, owned);
 		}
-		if ((k = match_option(q, t)) >= 0)
+		if ((k = import_match_option(q, t)) >= 0)
 			return add_row(b, q->store_qid, q->source_qid, 0, q->opts[k].code);
 	}
 	return reason(b, "%s: the value is not on the scale from %ld to %ld of question '%s'",
@@ -265,8 +266,8 @@ static int read_scale(const struct bound_question *q, const char *cell,
  * The answers of question `q` in `rec` (the fixed value when the mapping
  * gives one: `rec` is then not read) added to `b`. 0, or -1 with b->reason.
  */
-int read_question(struct importer *im, const struct source_record *rec,
-		  const struct bound_question *q, struct response_build *b)
+int import_read_question(struct importer *im, const struct source_record *rec,
+			 const struct bound_question *q, struct response_build *b)
 {
 	const struct map_question *mq = q->mq;
 	char field[FIELD_LABEL_LEN], buf[64];
@@ -278,8 +279,8 @@ int read_question(struct importer *im, const struct source_record *rec,
 		if (read_ticks(im, rec, q, b, picked, &npicked) < 0)
 			return -1;
 	} else {
-		cell = mq->fixed ? mq->fixed : value_of(im, rec, q->field, mq->field);
-		if (!*trim(cell, buf, sizeof buf) && !*cell)
+		cell = mq->fixed ? mq->fixed : import_value_of(im, rec, q->field, mq->field);
+		if (!*import_trim(cell, buf, sizeof buf) && !*cell)
 			return 0;
 		if (!mq->fixed && no_answer(im->m, q, NULL, cell)) {
 			b->no_answer++;
@@ -301,7 +302,7 @@ int read_question(struct importer *im, const struct source_record *rec,
 			if (read_joined(q, cell, picked, &npicked, b) < 0)
 				return -1;
 		} else {
-			long k = match_option(q, cell);
+			long k = import_match_option(q, cell);
 
 			if (k < 0) {
 				char opts[300];
@@ -322,7 +323,7 @@ int read_question(struct importer *im, const struct source_record *rec,
 	return 0;
 }
 
-void build_release(struct response_build *b)
+void import_build_release(struct response_build *b)
 {
 	for (size_t i = 0; i < b->n; i++)
 		free(b->owned[i]);
@@ -332,17 +333,17 @@ void build_release(struct response_build *b)
 }
 
 /* A fixed value is read once, before any record, as a cell would be: 0, or -1 refusing the file. */
-int check_fixed(struct importer *im, const struct bound_question *q)
+int import_check_fixed(struct importer *im, const struct bound_question *q)
 {
 	struct response_build b = { 0 };
 	int rc;
 
 	if (!q->mq->fixed)
 		return 0;
-	rc = read_question(im, NULL, q, &b);
+	rc = import_read_question(im, NULL, q, &b);
 	if (rc < 0)
 		err_set(im->e, EXIT_DATA, "%s:%ld: %s", im->m->path, q->mq->line, b.reason);
-	build_release(&b);
+	import_build_release(&b);
 	free(b.rows);
 	free(b.owned);
 	return rc;
@@ -353,14 +354,14 @@ int check_fixed(struct importer *im, const struct bound_question *q)
  * *ticked is `out`, or NULL when the cell is empty. 0, or -1 when the
  * lookup failed (the transaction may be gone: never carry on).
  */
-int ticked_district(struct importer *im, const char *cell, char out[16],
-		    const char **ticked)
+int import_ticked_district(struct importer *im, const char *cell, char out[16],
+			   const char **ticked)
 {
 	char t[128];
 	int rc;
 
 	*ticked = NULL;
-	trim(cell, t, sizeof t);
+	import_trim(cell, t, sizeof t);
 	if (!*t)
 		return 0;
 	for (size_t v = 0; v < im->m->ndistrict_values; v++)
