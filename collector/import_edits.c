@@ -72,7 +72,6 @@ static int edit_add(struct importer *im, const char *old_ext, const char *new_ex
  * followed: it is imported as it stands. Records that cannot be read are
  * left to the import to reject. 0, or -1 with im->e set.
  */
-
 int import_scan_edits(struct importer *im)
 {
 	struct source src = { 0 };
@@ -89,7 +88,8 @@ int import_scan_edits(struct importer *im)
 		return -1;
 	err_init(&rowerr);
 	while ((rc = source_next(&src, &rec, &rowerr)) != SOURCE_EOF && rc != SOURCE_FATAL) {
-		char ext[EXT_LEN], serial[SERIAL_LEN], why[WHY_LEN], old[EXT_LEN], tbuf[IMPORT_MAX_ID + 1];
+		char ext[EXT_LEN], serial[SERIAL_LEN], why[WHY_LEN], old[EXT_LEN];
+		char tbuf[IMPORT_MAX_ID + 1];
 		const char *dep, *pfx;
 
 		err_init(&rowerr);
@@ -102,7 +102,7 @@ int import_scan_edits(struct importer *im)
 			continue;
 		/* The same prefix as the record's own id (import_record_keys()). */
 		pfx = im->m->id_prefix ? im->m->id_prefix : im->stats->format;
-		snprintf(old, sizeof old, "%.60s:%s", pfx, dep);
+		snprintf(old, sizeof old, "%.*s:%s", IMPORT_MAX_ID_PREFIX, pfx, dep);
 		if (keyset_get(&im->edit_new, ext) || keyset_get(&im->edit_old, old) ||
 		    edit_loops(im, old, ext))
 			continue;

@@ -149,10 +149,16 @@ _Static_assert(sizeof "serial\x1f" - 1 + SERIAL_LEN <= SERIAL_KEY_LEN,
 	       "a serial number's key holds the longest serial kept");
 
 /* import.c */
+/* Opens the export as im->stats->format with the import's source options. 0 or -1. */
 int import_open_source(struct importer *im, struct source *src);
 
 /* import_bind.c */
+/*
+ * Binds each question of the mapping to the exercise's questionnaire of
+ * im->form (im->qs); -1 with im->e saying which does not fit.
+ */
 int import_bind_mapping(struct importer *im);
+/* Frees im->qs; bound again by import_bind_mapping(). */
 void import_bound_free(struct importer *im);
 
 /* import_fields.c */
@@ -164,6 +170,7 @@ int import_collect_mapped(struct importer *im);
  * be warned of after the import with the records that have a value in it.
  */
 int import_index_fields(struct importer *im, const struct source_record *rec);
+/* The index of field `name` in `rec`, or -1 (also for a NULL name). */
 int import_index_of(const struct source_record *rec, const char *name);
 /*
  * Notes, whatever then becomes of the record (stored, rejected, already in
@@ -190,6 +197,7 @@ void import_warn_unmapped(struct importer *im);
 void import_warn_unseen(struct importer *im);
 
 /* import_answers.c */
+/* Empties `b` for the next record, keeping its arrays. */
 void import_build_release(struct response_build *b);
 /* A fixed value is read once, before any record, as a cell would be: 0, or -1 refusing the file. */
 int import_check_fixed(struct importer *im, const struct bound_question *q);
@@ -224,6 +232,11 @@ int import_exercise_dates(struct importer *im);
  * so nothing is lost; counts can leave them out) and counts them.
  */
 int import_flag_outside(struct importer *im);
+/*
+ * One record: stored as a response, skipped (a duplicate, erased, replaced
+ * by an edit) or rejected. 0; -1 on failure; -2 when the mapping does not
+ * fit the file (refused).
+ */
 int import_record(struct importer *im, const struct source_record *rec,
 		  struct response_build *b);
 /* One of enum key_found for `value`, or -1 on failure. */
@@ -256,6 +269,7 @@ int import_store_reject(struct importer *im, const struct source_record *rec, co
  */
 int import_edit_target(struct importer *im, const char *ext, long long *target,
 		       char target_ext[EXT_LEN], long path[EDIT_CHAIN_MAX], int *npath);
+/* Frees the edits import_scan_edits() found. */
 void import_edits_free(struct importer *im);
 /*
  * Records the edits followed to reach the stored response `ext` (one row
@@ -265,6 +279,10 @@ void import_edits_free(struct importer *im);
  */
 int import_record_edit(struct importer *im, long long target, const char *target_ext,
 		       const long *path, int npath);
+/*
+ * XForm exports naming meta/deprecatedID: reads the edits of the file
+ * (each edit's id and the id it replaces) before any record is stored. 0 or -1.
+ */
 int import_scan_edits(struct importer *im);
 
 #endif
