@@ -17,6 +17,7 @@
 #include "db.h"
 #include "entry.h"
 #include "mapping.h"
+#include "tick.h"
 
 static const char usage[] =
 	"usage: collector enter DB --event CODE --officer NAME [options]\n"
@@ -153,15 +154,13 @@ static void file_error(struct err *errs, const char *path, long line, const char
 		err_set(errs, EXIT_DATA, "%s:%ld: %s", path, line, msg);
 }
 
-static const char *const truthy[] = { "1", "yes", "y", "true", "x", "\xe2\x9c\x93", "ticked", NULL };
-static const char *const falsy[] = { "", "0", "no", "n", "false", NULL };
-
-static int in_list(const char *s, const char *const *list)
+/* The label of the form's option `code`, or NULL when the form has none. */
+static const char *option_label(const struct entry_question *q, const char *code)
 {
-	for (; *list; list++)
-		if (!strcasecmp(s, *list))
-			return 1;
-	return 0;
+	for (size_t k = 0; k < q->nopts; k++)
+		if (!strcmp(q->opts[k].code, code))
+			return q->opts[k].label;
+	return NULL;
 }
 
 /* Where each question's answer is in the file. */
@@ -320,6 +319,13 @@ static const char *mapped(const struct map_value *v, size_t n, const char *text)
 	return text;
 }
 
+/* More choices than an answer holds: refused, never cut to the first ones. */
+static enum entry_input too_many_picks(char *why, size_t cap)
+{
+	snprintf(why, cap, "more than %d choices, the most one answer takes", ENTRY_MAX_PICKS);
+	return ENTRY_INPUT_ERROR;
+}
+
 /* One answer of a row read with a mapping, through the same checks as typing. */
 static enum entry_input mapped_answer(const struct column *c, const struct csv_record *rec,
 				      struct entry_answer *a, char *why, size_t cap)
@@ -331,22 +337,20 @@ static enum entry_input mapped_answer(const struct column *c, const struct csv_r
 
 	if (mq && mq->noptions) {
 		for (size_t k = 0; k < mq->noptions; k++) {
-			const char *v = cell(rec, c->option_fields[k]);
-			char t[64];
-			size_t len = strspn(v, " \t");
+			const char *code = mq->options[k].code;
+			enum tick t = tick_read(cell(rec, c->option_fields[k]), code,
+						option_label(q, code));
 
-			snprintf(t, sizeof t, "%s", v + len);
-			for (len = strlen(t); len && (t[len - 1] == ' ' || t[len - 1] == '\t');)
-				t[--len] = '\0';
-			if (in_list(t, falsy))
+			if (t == TICK_NO)
 				continue;
-			if (!in_list(t, truthy) && strcasecmp(t, mq->options[k].code)) {
-				snprintf(why, cap, "column '%.60s': the value is not a tick (1, yes, x, "
-						   "or empty)", mq->options[k].field);
+			if (t == TICK_BAD) {
+				snprintf(why, cap, "column '%.60s': the value is not a tick (" TICK_WORDS
+						   ")", mq->options[k].field);
 				return ENTRY_INPUT_ERROR;
 			}
-			if (n < ENTRY_MAX_PICKS)
-				pieces[n++] = mq->options[k].code;
+			if (n == ENTRY_MAX_PICKS)
+				return too_many_picks(why, cap);
+			pieces[n++] = code;
 		}
 		return entry_parse_choices(q, pieces, n, a, why, cap);
 	}
@@ -377,7 +381,8 @@ static enum entry_input mapped_answer(const struct column *c, const struct csv_r
 				pieces[n++] = mapped(vals, nvals, p);
 				p = sep ? sep + seplen : NULL;
 			}
-			r = entry_parse_choices(q, pieces, n, a, why, cap);
+			r = p && *p ? too_many_picks(why, cap)
+				   : entry_parse_choices(q, pieces, n, a, why, cap);
 			free(copy);
 			return r;
 		}
@@ -525,6 +530,38 @@ static int one_row(struct entry_session *s, struct batch *b, const struct csv_re
 	return 0;
 }
 
+/* What a saved file did: forms or second entries, serials, erased, verified. */
+static void print_saved(const char *path, struct entry_session *s, enum entry_mode mode,
+			const struct file_result *res)
+{
+	printf("%s: %ld %s saved for %s by %s (serial%s %s%s%s).\n", path, res->forms,
+	       mode == ENTRY_SECOND ? (res->forms == 1 ? "second entry" : "second entries")
+				    : (res->forms == 1 ? "form" : "forms"),
+	       entry_session_event(s), entry_session_officer(s), res->forms == 1 ? "" : "s",
+	       res->first_serial, res->forms == 1 ? "" : entry_range_dash(res->first_serial,
+									  res->last_serial),
+	       res->forms == 1 ? "" : res->last_serial);
+	if (res->erased)
+		printf("%ld %s skipped: erased at the respondent's request.\n", res->erased,
+		       res->erased == 1 ? "form" : "forms");
+	if (mode == ENTRY_SECOND)
+		printf("%ld agree with the first entry and are verified; %ld differ%s\n",
+		       res->forms - res->differing, res->differing,
+		       res->differing ? ": 'collector resolve' settles them." : ".");
+}
+
+/* Frees what from_file() gathered in `b` for a form of nqs questions. */
+static void batch_release(struct batch *b, size_t nqs)
+{
+	for (size_t i = 0; b->cols && i < nqs; i++)
+		free(b->cols[i].option_fields);
+	free(b->cols);
+	for (size_t i = 0; i < b->nserials; i++)
+		free(b->serials[i]);
+	free(b->serials);
+	free(b->serial_lines);
+}
+
 static int from_file(sqlite3 *db, long long ex, const struct entry_form *form,
 		     const struct mapping *m, const char *path, const char *event,
 		     const char *officer, enum entry_mode mode, struct err *e)
@@ -620,20 +657,7 @@ static int from_file(sqlite3 *db, long long ex, const struct entry_form *form,
 	in_tx = 0;
 	if (entry_session_end_file(s, 1, e) < 0)
 		goto out;
-	printf("%s: %ld %s saved for %s by %s (serial%s %s%s%s).\n", path, res.forms,
-	       mode == ENTRY_SECOND ? (res.forms == 1 ? "second entry" : "second entries")
-				    : (res.forms == 1 ? "form" : "forms"),
-	       entry_session_event(s), entry_session_officer(s), res.forms == 1 ? "" : "s",
-	       res.first_serial, res.forms == 1 ? "" : entry_range_dash(res.first_serial,
-									res.last_serial),
-	       res.forms == 1 ? "" : res.last_serial);
-	if (res.erased)
-		printf("%ld %s skipped: erased at the respondent's request.\n", res.erased,
-		       res.erased == 1 ? "form" : "forms");
-	if (mode == ENTRY_SECOND)
-		printf("%ld agree with the first entry and are verified; %ld differ%s\n",
-		       res.forms - res.differing, res.differing,
-		       res.differing ? ": 'collector resolve' settles them." : ".");
+	print_saved(path, s, mode, &res);
 	status = EXIT_OK;
 	goto out;
 refused:
@@ -651,13 +675,7 @@ out:
 	for (size_t i = 0; answers && i < form->nqs; i++)
 		entry_answer_clear(&answers[i]);
 	free(answers);
-	for (size_t i = 0; b.cols && i < form->nqs; i++)
-		free(b.cols[i].option_fields);
-	free(b.cols);
-	for (size_t i = 0; i < b.nserials; i++)
-		free(b.serials[i]);
-	free(b.serials);
-	free(b.serial_lines);
+	batch_release(&b, form->nqs);
 	entry_session_free(s);
 	csv_reader_free(r);
 	if (status == EXIT_SYSTEM && !err_isset(e))

@@ -57,6 +57,33 @@ static void print_districts(const struct import_stats *st)
 		printf("\n");
 }
 
+/* What importing `path` did: the counts, what was skipped or flagged, the districts. */
+static void print_summary(const char *path, const struct import_stats *st)
+{
+	printf("%s: %ld read, %ld imported, %ld rejected, %ld already in the database "
+	       "(%s, import %lld)\n",
+	       path, st->read, st->accepted, st->rejected, st->duplicates, st->format,
+	       st->batch_id);
+	if (st->erased)
+		printf("  %ld skipped: erased earlier at the respondent's request "
+		       "(see 'collector erase')\n", st->erased);
+	if (st->outside)
+		printf("  %ld dated outside the exercise's opening and closing dates: kept and "
+		       "flagged ('analyser counts --within-dates' leaves them out; "
+		       "<submitted outside=\"reject\"> in the mapping rejects them)\n",
+		       st->outside);
+	if (st->replaced)
+		printf("  %ld replaced by edits: an edited submission took the place of "
+		       "the earlier response\n", st->replaced);
+	if (st->superseded)
+		printf("  %ld skipped: replaced by a later edit (meta/deprecatedID), "
+		       "not another person\n", st->superseded);
+	if (st->no_answer)
+		printf("  %ld cells read as no answer (the mapping's <no-answer> values)\n",
+		       st->no_answer);
+	print_districts(st);
+}
+
 int cmd_import(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -152,28 +179,7 @@ int cmd_import(int argc, char **argv)
 			continue;
 		}
 		err_print(&rejects, cmd_progname);
-		printf("%s: %ld read, %ld imported, %ld rejected, %ld already in the database "
-		       "(%s, import %lld)\n",
-		       argv[i], st.read, st.accepted, st.rejected, st.duplicates, st.format,
-		       st.batch_id);
-		if (st.erased)
-			printf("  %ld skipped: erased earlier at the respondent's request "
-			       "(see 'collector erase')\n", st.erased);
-		if (st.outside)
-			printf("  %ld dated outside the exercise's opening and closing dates: kept and "
-			       "flagged ('analyser counts --within-dates' leaves them out; "
-			       "<submitted outside=\"reject\"> in the mapping rejects them)\n",
-			       st.outside);
-		if (st.replaced)
-			printf("  %ld replaced by edits: an edited submission took the place of "
-			       "the earlier response\n", st.replaced);
-		if (st.superseded)
-			printf("  %ld skipped: replaced by a later edit (meta/deprecatedID), "
-			       "not another person\n", st.superseded);
-		if (st.no_answer)
-			printf("  %ld cells read as no answer (the mapping's <no-answer> values)\n",
-			       st.no_answer);
-		print_districts(&st);
+		print_summary(argv[i], &st);
 		import_stats_free(&st);
 		if (st.rejected && rc == EXIT_OK)
 			rc = EXIT_DATA;

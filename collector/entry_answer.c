@@ -12,7 +12,7 @@ void entry_answer_clear(struct entry_answer *a)
 }
 
 /* The bytes of s without white space at either end: *len gets their length. */
-const char *trimmed(const char *s, size_t *len)
+const char *entry_trimmed(const char *s, size_t *len)
 {
 	size_t n;
 
@@ -51,7 +51,7 @@ static long find_option(const struct entry_question *q, const char *s, size_t n)
 	return -1;
 }
 
-void add_pick(struct entry_answer *a, size_t k)
+void entry_add_pick(struct entry_answer *a, size_t k)
 {
 	size_t i;
 
@@ -102,13 +102,13 @@ static int pick_piece(const struct entry_question *q, const char *s, size_t n,
 				no_such_number(q, why, cap);
 				return -1;
 			}
-			add_pick(a, v - 1);
+			entry_add_pick(a, v - 1);
 			p += len;
 		}
 		return 0;
 	}
 	if ((k = find_option(q, s, n)) >= 0) {
-		add_pick(a, (size_t)k);
+		entry_add_pick(a, (size_t)k);
 		return 0;
 	}
 	say(why, cap, "That is not one of the options: type the number in front of the box "
@@ -143,7 +143,7 @@ enum entry_input entry_parse_choices(const struct entry_question *q, const char 
 
 	for (size_t i = 0; i < n; i++) {
 		size_t len;
-		const char *t = trimmed(pieces[i], &len);
+		const char *t = entry_trimmed(pieces[i], &len);
 
 		if (!len)
 			continue;
@@ -167,7 +167,7 @@ static enum entry_input parse_choice(const struct entry_question *q, const char 
 
 	/* A whole label ("Black, African, Caribbean or Black British") first. */
 	if (!only_numbers(t, n) && (k = find_option(q, t, n)) >= 0) {
-		add_pick(&a, (size_t)k);
+		entry_add_pick(&a, (size_t)k);
 		return finish_choice(q, &a, out, why, cap);
 	}
 	while (n) {
@@ -347,7 +347,7 @@ enum entry_input entry_parse(const struct entry_question *q, const char *input,
 			      "UTF-8 and type it again.");
 		return ENTRY_INPUT_ERROR;
 	}
-	t = trimmed(input, &n);
+	t = entry_trimmed(input, &n);
 	if (n == 0)
 		return ENTRY_INPUT_EMPTY;
 	if (n == 1) {
@@ -500,7 +500,7 @@ const char *entry_question_hint(const struct entry_question *q)
 int entry_check_name(const char *typed, char out[ENTRY_NAME_MAX + 1], char *why, size_t cap)
 {
 	size_t n;
-	const char *t = trimmed(typed ? typed : "", &n);
+	const char *t = entry_trimmed(typed ? typed : "", &n);
 
 	out[0] = '\0';
 	if (!n)

@@ -74,13 +74,13 @@ struct entry_session {
 
 /* entry_answer.c */
 /* The bytes of s without white space at either end: *len gets their length. */
-const char *trimmed(const char *s, size_t *len);
+const char *entry_trimmed(const char *s, size_t *len);
 /* Adds option k to the answer's picks, in order (once; none past ENTRY_MAX_PICKS). */
-void add_pick(struct entry_answer *a, size_t k);
+void entry_add_pick(struct entry_answer *a, size_t k);
 
 /* entry_store.c */
 /* The rows an answer is stored as. *rows is grown; n counts them. */
-int answer_rows(const struct entry_question *q, const struct entry_answer *a,
-		struct stored_answer **rows, size_t *n, size_t *cap, struct err *e);
+int entry_answer_rows(const struct entry_question *q, const struct entry_answer *a,
+		      struct stored_answer **rows, size_t *n, size_t *cap, struct err *e);
 
 #endif

@@ -213,10 +213,8 @@ static int replace_answers(sqlite3 *db, long long rid, const struct entry_questi
 
 		if (!w)
 			return -1;
-		rc = answer_rows(q, correction, &rows, &n, &cap, e) < 0 ||
-				     response_write_answers(w, rid, rows, n, e) < 0
-			     ? -1
-			     : 0;
+		rc = entry_answer_rows(q, correction, &rows, &n, &cap, e) < 0 ||
+		     response_write_answers(w, rid, rows, n, e) < 0 ? -1 : 0;
 		free(rows);
 		response_writer_free(w);
 		return rc;

@@ -277,7 +277,7 @@ int entry_check_serial(struct entry_session *s, const char *typed, char out[ENTR
 {
 	sqlite3_stmt *st;
 	size_t n;
-	const char *t = trimmed(typed ? typed : "", &n);
+	const char *t = entry_trimmed(typed ? typed : "", &n);
 	char officer[ENTRY_NAME_MAX + 1], event[64], variant[16], when[40], second[ENTRY_NAME_MAX + 1];
 	long long rid = 0;
 	int rc, copies = 0;

@@ -4,8 +4,8 @@
 #include "entry_internal.h"
 
 /* The rows an answer is stored as. *rows is grown; n counts them. */
-int answer_rows(const struct entry_question *q, const struct entry_answer *a,
-		struct stored_answer **rows, size_t *n, size_t *cap, struct err *e)
+int entry_answer_rows(const struct entry_question *q, const struct entry_answer *a,
+		      struct stored_answer **rows, size_t *n, size_t *cap, struct err *e)
 {
 	size_t need = *n + (a->npicks ? a->npicks : 1);
 	struct stored_answer base = { q->store_id, q->store_id != q->id ? q->id : 0, 0, NULL, NULL };
@@ -45,7 +45,7 @@ static int form_rows(const struct entry_form *f, const struct entry_answer *answ
 	*rows = NULL;
 	*n = 0;
 	for (size_t i = 0; i < f->nqs; i++)
-		if (answer_rows(&f->qs[i], &answers[i], rows, n, &cap, e) < 0)
+		if (entry_answer_rows(&f->qs[i], &answers[i], rows, n, &cap, e) < 0)
 			return -1;
 	return 0;
 }
@@ -255,7 +255,7 @@ static void first_answer(const struct first_entry *f, const struct entry_questio
 				ids[(*nids)++] = r->option_id;
 			for (size_t k = 0; k < q->nopts; k++)
 				if (q->opts[k].store_id == r->option_id)
-					add_pick(a, k);
+					entry_add_pick(a, k);
 		}
 		if (r->value && !a->text)
 			a->text = r->value; /* borrowed: not freed through `a` */
@@ -286,43 +286,28 @@ static int add_diff(struct entry_saved *out, const struct entry_question *q, cha
 	return 0;
 }
 
-static int save_second(struct entry_session *s, const char *serial,
-		       const struct entry_answer *answers, struct entry_saved *out, struct err *e)
+/* Stores the second entry of response `rid` as typed (entry_copy and its answers). 0 or -1. */
+static int store_copy(struct entry_session *s, long long rid, const struct entry_answer *answers,
+		      struct err *e)
 {
 	struct stored_answer *rows = NULL;
-	struct first_entry first = { 0 };
-	sqlite3_stmt *st = NULL, *diff = NULL;
-	long long rid = -1, copy_id;
+	sqlite3_stmt *st;
+	long long copy_id;
 	size_t n = 0;
 	int rc, ok = -1;
 
-	{
-		char ex[32];
-
-		snprintf(ex, sizeof ex, "%lld", s->exercise_id);
-		if (db_int(s->db, "SELECT id FROM response WHERE exercise_id = ?1 AND serial = ?2",
-			   -1, &rid, e, 2, ex, serial) < 0)
-			goto out;
-	}
-	if (rid < 0) {
-		err_set(e, EXIT_SYSTEM, "form %s vanished while it was being saved", serial);
-		goto out;
-	}
-	out->response_id = rid;
 	if (!(st = db_prepare(s->db, "INSERT INTO entry_copy (response_id, officer, batch_id, "
 				     "entered_at) VALUES (?1, ?2, ?3, "
 				     "strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))", e)))
-		goto out;
+		return -1;
 	sqlite3_bind_int64(st, 1, rid);
 	sqlite3_bind_text(st, 2, s->officer, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, s->batch_id);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	st = NULL;
-	if (rc != SQLITE_DONE) {
-		db_fail(s->db, "storing the second entry", e);
-		goto out;
-	}
+	if (rc != SQLITE_DONE)
+		return db_fail(s->db, "storing the second entry", e);
 	copy_id = sqlite3_last_insert_rowid(s->db);
 	if (form_rows(s->form, answers, &rows, &n, e) < 0)
 		goto out;
@@ -354,8 +339,25 @@ static int save_second(struct entry_session *s, const char *serial,
 			goto out;
 		}
 	}
+	ok = 0;
+out:
+	sqlite3_finalize(st);
+	free(rows);
+	return ok;
+}
 
-	/* Question by question against the first entry. */
+/*
+ * Compares the second entry with the first of response `rid`, question by
+ * question: each difference goes to out->diffs and entry_difference. 0 or -1.
+ */
+static int compare_with_first(struct entry_session *s, long long rid,
+			      const struct entry_answer *answers, struct entry_saved *out,
+			      struct err *e)
+{
+	struct first_entry first = { 0 };
+	sqlite3_stmt *diff = NULL;
+	int rc, ok = -1;
+
 	if (load_first(s->db, rid, &first, e) < 0)
 		goto out;
 	snprintf(out->first_officer, sizeof out->first_officer, "%s",
@@ -401,27 +403,37 @@ static int save_second(struct entry_session *s, const char *serial,
 			goto out;
 		}
 	}
-	out->status = out->ndiffs ? "differences" : "verified";
-	{
-		char *sql = sqlite3_mprintf("UPDATE response SET entry_status = '%q' WHERE id = %lld",
-					    out->status, rid);
-
-		if (!sql) {
-			err_set(e, EXIT_SYSTEM, "out of memory");
-			goto out;
-		}
-		rc = db_exec(s->db, sql, "storing the form's status", e);
-		sqlite3_free(sql);
-		if (rc < 0)
-			goto out;
-	}
 	ok = 0;
 out:
-	sqlite3_finalize(st);
 	sqlite3_finalize(diff);
 	first_entry_free(&first);
-	free(rows);
 	return ok;
+}
+
+/* A second entry of form `serial`: stored as typed, compared, the form's status set. 0 or -1. */
+static int save_second(struct entry_session *s, const char *serial,
+		       const struct entry_answer *answers, struct entry_saved *out, struct err *e)
+{
+	long long rid = -1;
+	char ex[32], *sql;
+	int rc;
+
+	snprintf(ex, sizeof ex, "%lld", s->exercise_id);
+	if (db_int(s->db, "SELECT id FROM response WHERE exercise_id = ?1 AND serial = ?2", -1,
+		   &rid, e, 2, ex, serial) < 0)
+		return -1;
+	if (rid < 0)
+		return err_set(e, EXIT_SYSTEM, "form %s vanished while it was being saved", serial);
+	out->response_id = rid;
+	if (store_copy(s, rid, answers, e) < 0 || compare_with_first(s, rid, answers, out, e) < 0)
+		return -1;
+	out->status = out->ndiffs ? "differences" : "verified";
+	if (!(sql = sqlite3_mprintf("UPDATE response SET entry_status = '%q' WHERE id = %lld",
+				    out->status, rid)))
+		return err_set(e, EXIT_SYSTEM, "out of memory");
+	rc = db_exec(s->db, sql, "storing the form's status", e);
+	sqlite3_free(sql);
+	return rc < 0 ? -1 : 0;
 }
 
 void entry_saved_free(struct entry_saved *s)

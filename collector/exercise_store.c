@@ -8,6 +8,7 @@
  */
 #include "exercise.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,37 @@ static void bind_col(sqlite3_stmt *st, int i, const struct col *c)
 		sqlite3_bind_null(st, i);
 }
 
+static int sql_add(char *buf, size_t cap, size_t *used, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* The columns of `table` do not fit the statement's buffers: a program error, said. */
+static int too_many_columns(struct store *s, const char *table)
+{
+	return err_set(s->e, EXIT_SYSTEM, "%s: writing table %s: its columns do not fit the "
+					  "statement (a program error)", s->file, table);
+}
+
+/*
+ * Appends to the statement being built in buf (`*used` bytes of `cap` so
+ * far). 0, or -1 when it does not fit: never written past the end, nor
+ * left cut for the next append to start beyond it.
+ */
+static int sql_add(char *buf, size_t cap, size_t *used, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*used >= cap)
+		return -1;
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *used, cap - *used, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= cap - *used)
+		return -1;
+	*used += (size_t)n;
+	return 0;
+}
+
 /*
  * Finds the row of `table` whose key columns equal `keys`, inserts it with
  * `data` when there is none, or updates it when any data column differs.
@@ -53,19 +85,20 @@ static void bind_col(sqlite3_stmt *st, int i, const struct col *c)
 static int upsert(struct store *s, const char *table, const struct col *keys, int nkeys,
 		  const struct col *data, int ndata, long long *id)
 {
-	char sql[2048], where[512] = "", same[1024] = "1", *p;
+	char sql[2048], where[512] = "", same[1024] = "1";
+	size_t nw = 0, ns = 1, nsql = 0, nc = 0, nv = 0;
 	sqlite3_stmt *st = NULL;
-	int rc, n, differs = 0;
+	int rc, bad = 0, differs = 0;
 
-	p = where;
 	for (int i = 0; i < nkeys; i++)
-		p += snprintf(p, sizeof where - (size_t)(p - where), "%s%s IS ?%d",
-			      i ? " AND " : "", keys[i].name, i + 1);
-	p = same + 1;
+		bad |= sql_add(where, sizeof where, &nw, "%s%s IS ?%d", i ? " AND " : "",
+			       keys[i].name, i + 1);
 	for (int i = 0; i < ndata; i++)
-		p += snprintf(p, sizeof same - (size_t)(p - same), " AND %s IS ?%d", data[i].name,
-			      nkeys + i + 1);
-	snprintf(sql, sizeof sql, "SELECT id, %s FROM %s WHERE %s", same, table, where);
+		bad |= sql_add(same, sizeof same, &ns, " AND %s IS ?%d", data[i].name, nkeys + i + 1);
+	bad |= sql_add(sql, sizeof sql, &nsql, "SELECT id, %s FROM %s WHERE %s", same, table,
+		       where);
+	if (bad)
+		return too_many_columns(s, table);
 	if (!(st = db_prepare(s->db, sql, s->e)))
 		return -1;
 	for (int i = 0; i < nkeys; i++)
@@ -84,26 +117,27 @@ static int upsert(struct store *s, const char *table, const struct col *keys, in
 	if (rc == SQLITE_DONE) {
 		char cols[1024], vals[256];
 
-		n = 0;
-		p = cols;
 		for (int i = 0; i < nkeys + ndata; i++) {
 			const struct col *c = i < nkeys ? &keys[i] : &data[i - nkeys];
 
-			p += snprintf(p, sizeof cols - (size_t)(p - cols), "%s%s", i ? ", " : "",
-				      c->name);
-			n += snprintf(vals + n, sizeof vals - (size_t)n, "%s?%d", i ? ", " : "",
-				      i + 1);
+			bad |= sql_add(cols, sizeof cols, &nc, "%s%s", i ? ", " : "", c->name);
+			bad |= sql_add(vals, sizeof vals, &nv, "%s?%d", i ? ", " : "", i + 1);
 		}
-		snprintf(sql, sizeof sql, "INSERT INTO %s (%s) VALUES (%s)", table, cols, vals);
+		nsql = 0;
+		bad |= sql_add(sql, sizeof sql, &nsql, "INSERT INTO %s (%s) VALUES (%s)", table,
+			       nc ? cols : "", nv ? vals : "");
 	} else if (differs) {
-		p = sql + snprintf(sql, sizeof sql, "UPDATE %s SET ", table);
+		nsql = 0;
+		bad |= sql_add(sql, sizeof sql, &nsql, "UPDATE %s SET ", table);
 		for (int i = 0; i < ndata; i++)
-			p += snprintf(p, sizeof sql - (size_t)(p - sql), "%s%s = ?%d", i ? ", " : "",
-				      data[i].name, nkeys + i + 1);
-		snprintf(p, sizeof sql - (size_t)(p - sql), " WHERE %s", where);
+			bad |= sql_add(sql, sizeof sql, &nsql, "%s%s = ?%d", i ? ", " : "",
+				       data[i].name, nkeys + i + 1);
+		bad |= sql_add(sql, sizeof sql, &nsql, " WHERE %s", where);
 	} else {
 		goto kept;
 	}
+	if (bad)
+		return too_many_columns(s, table);
 	if (!(st = db_prepare(s->db, sql, s->e)))
 		return -1;
 	for (int i = 0; i < nkeys; i++)

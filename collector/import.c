@@ -7,7 +7,7 @@
  */
 #include "import_internal.h"
 
-int open_source(struct importer *im, struct source *src)
+int import_open_source(struct importer *im, struct source *src)
 {
 	const char *f = im->stats->format;
 
@@ -182,8 +182,13 @@ static int settle(struct importer *im)
 	im->form = opt->form ? opt->form : im->m->form;
 	if (strcmp(im->form, "standard") && strcmp(im->form, "easy-read"))
 		return err_set(im->e, EXIT_USAGE, "unknown form '%s' (standard, easy-read)", im->form);
+	if (im->m->id_prefix && strlen(im->m->id_prefix) > IMPORT_MAX_ID_PREFIX)
+		return err_set(im->e, EXIT_DATA, "%s:%ld: the response id prefix is %zu bytes, more "
+						 "than the %d kept",
+			       im->m->path, im->m->line, strlen(im->m->id_prefix),
+			       IMPORT_MAX_ID_PREFIX);
 	im->dates = date_style_named(im->m->dates);
-	if (exercise_dates(im) < 0)
+	if (import_exercise_dates(im) < 0)
 		return -1;
 	/* A LimeSurvey export lists its columns in <fields>: a header like CSV's. */
 	im->fixed_names = !strcmp(f, "csv") || !strcmp(f, "xlsx") || !strcmp(f, "limesurvey");
@@ -220,9 +225,9 @@ static int already_imported(struct importer *im, const char *sha)
  * looks for the id in its raw text); -1 on failure.
  */
 static int bad_record_identity(struct importer *im, const struct source_record *rec,
-			       char ext[320], char serial[128])
+			       char ext[EXT_LEN], char serial[SERIAL_LEN])
 {
-	char why[256], key[160];
+	char why[WHY_LEN], key[SERIAL_KEY_LEN];
 	int rc = KEY_NEW;
 
 	im->cur_ext = im->cur_serial = NULL;
@@ -245,17 +250,18 @@ static int bad_record_identity(struct importer *im, const struct source_record *
 		im->identity_unknown = 1;
 		return 0;
 	}
-	if (im->fixed_names && !im->indexed && index_fields(im, rec) < 0)
+	if (im->fixed_names && !im->indexed && import_index_fields(im, rec) < 0)
 		return -1; /* the mapping does not fit the file: refuse it */
-	record_keys(im, rec, ext, serial, why);
+	import_record_keys(im, rec, ext, serial, why);
 	if (!strncmp(ext, "content:", 8))
 		ext[0] = '\0'; /* a hash of a record that was not read right matches nothing */
 	serial_key(serial, key);
 	if ((*ext && keyset_get(&im->erased, ext)) || (*serial && keyset_get(&im->erased, key)))
 		rc = KEY_ERASED;
-	else if (*ext && (rc = key_lookup(im, im->find_id, ext)) < 0)
+	else if (*ext && (rc = import_key_lookup(im, im->find_id, ext)) < 0)
 		return -1;
-	if (*serial && rc != KEY_ERASED && (rc = key_lookup(im, im->find_serial, serial)) < 0)
+	if (*serial && rc != KEY_ERASED &&
+	    (rc = import_key_lookup(im, im->find_serial, serial)) < 0)
 		return -1;
 	if (rc == KEY_ERASED) {
 		im->stats->erased++;
@@ -278,12 +284,12 @@ static int decide_dates(struct importer *im)
 	struct source_record rec;
 	struct err rowerr;
 	char tbuf[IMPORT_MAX_VALUE + 1], why[ERR_LINE_LEN];
-	const char *word = NULL;
+	const char *word = NULL, *v;
 	int rc, ok = -1;
 
 	if (im->dates != DATE_AUTO || !im->m->submitted_field)
 		return 0;
-	if (open_source(im, &src) < 0)
+	if (import_open_source(im, &src) < 0)
 		return -1;
 	err_init(&rowerr);
 	while ((rc = source_next(&src, &rec, &rowerr)) != SOURCE_EOF) {
@@ -295,9 +301,9 @@ static int decide_dates(struct importer *im)
 		if (rc != SOURCE_RECORD)
 			continue;
 		word = rec.place_word;
-		date_column_note(&col, trim(value_of(im, &rec, index_of(&rec, im->m->submitted_field),
-						     im->m->submitted_field), tbuf, sizeof tbuf),
-				 rec.place);
+		v = import_value_of(im, &rec, import_index_of(&rec, im->m->submitted_field),
+				    im->m->submitted_field);
+		date_column_note(&col, import_trim(v, tbuf, sizeof tbuf), rec.place);
 	}
 	if (date_column_decide(&col, word ? word : "record", &im->dates, why, sizeof why) < 0) {
 		err_set(im->e, EXIT_DATA, "%s: column '%.80s': %s", im->path,
@@ -342,14 +348,14 @@ static int run(struct importer *im, struct source *src)
 				while (*why == ' ')
 					why++;
 			}
-			char ext[320], serial[128];
+			char ext[EXT_LEN], serial[SERIAL_LEN];
 			int erased = bad_record_identity(im, &rec, ext, serial);
 
 			if (erased < 0)
 				goto out;
 			if (!erased) {
 				err_set(im->rejects, EXIT_DATA, "%s", msg);
-				if (store_reject(im, &rec, *why ? why : msg) < 0)
+				if (import_store_reject(im, &rec, *why ? why : msg) < 0)
 					goto out;
 			}
 			im->cur_ext = im->cur_serial = NULL;
@@ -358,7 +364,7 @@ static int run(struct importer *im, struct source *src)
 			continue;
 		}
 		rc = import_record(im, &rec, &b);
-		build_release(&b);
+		import_build_release(&b);
 		if (rc < 0)
 			goto out;
 		if ((im->stats->read & 0xfff) == 0)
@@ -401,7 +407,7 @@ int import_file(sqlite3 *db, long long exercise_id, const struct mapping *m, con
 		ok = rc > 0 ? 0 : -1;
 		goto out;
 	}
-	if (bind_mapping(&im) < 0 || collect_mapped(&im) < 0)
+	if (import_bind_mapping(&im) < 0 || import_collect_mapped(&im) < 0)
 		goto out;
 	/* Records resolve only inside the transaction: their lookups can be kept. */
 	if (!(im.resolver = postcode_resolver_new(db, exercise_id, e)))
@@ -412,7 +418,8 @@ int import_file(sqlite3 *db, long long exercise_id, const struct mapping *m, con
 	}
 	if (opt->threshold > 0)
 		postcode_resolver_set_threshold(im.resolver, opt->threshold);
-	if (decide_dates(&im) < 0 || scan_edits(&im) < 0 || open_source(&im, &src) < 0)
+	if (decide_dates(&im) < 0 || import_scan_edits(&im) < 0 ||
+	    import_open_source(&im, &src) < 0)
 		goto out;
 	/*
 	 * Foreign keys are not checked inside the import's transaction: checking
@@ -431,8 +438,8 @@ int import_file(sqlite3 *db, long long exercise_id, const struct mapping *m, con
 	if (db_begin(db, e) < 0)
 		goto out;
 	in_tx = 1;
-	bound_free(&im);
-	if (fixed_event(&im) < 0 || bind_mapping(&im) < 0 || start_batch(&im, sha) < 0 ||
+	import_bound_free(&im);
+	if (fixed_event(&im) < 0 || import_bind_mapping(&im) < 0 || start_batch(&im, sha) < 0 ||
 	    !(im.pending = response_batch_new(db, e)))
 		goto out;
 	if (run(&im, &src) < 0 || response_batch_flush(im.pending, e) < 0)
@@ -442,12 +449,12 @@ int import_file(sqlite3 *db, long long exercise_id, const struct mapping *m, con
 			path, stats->rejected);
 		goto out;
 	}
-	if (flag_outside(&im) < 0 || district_summary(&im) < 0 || finish_batch(&im) < 0 ||
-	    db_commit(db, e) < 0)
+	if (import_flag_outside(&im) < 0 || import_district_summary(&im) < 0 ||
+	    finish_batch(&im) < 0 || db_commit(db, e) < 0)
 		goto out;
 	in_tx = 0;
-	warn_unmapped(&im);
-	warn_unseen(&im);
+	import_warn_unmapped(&im);
+	import_warn_unseen(&im);
 	ok = 0;
 out:
 	if (in_tx)
@@ -459,12 +466,12 @@ out:
 	source_free(&src);
 	keyset_free(&im.seen);
 	keyset_free(&im.erased);
-	edits_free(&im);
+	import_edits_free(&im);
 	response_batch_free(im.pending);
 	free(im.counts);
 	postcode_resolver_free(im.resolver);
 	finalize_all(&im);
-	bound_free(&im);
+	import_bound_free(&im);
 	free(im.mapped);
 	free(im.mapped_seen);
 	for (size_t i = 0; i < im.nunmapped; i++)

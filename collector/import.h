@@ -30,6 +30,10 @@
 #define IMPORT_MAX_ID 255      /* a response id (the prefix is added to it) */
 #define IMPORT_MAX_SERIAL 127  /* a paper form's serial number */
 #define IMPORT_MAX_VALUE 255   /* an event code, a date, an officer's name */
+/* The mapping's <response-id prefix> (or the format's name): a longer one refuses the file. */
+#define IMPORT_MAX_ID_PREFIX 60
+/* Options one answer can tick: a record with more is rejected. */
+#define IMPORT_MAX_PICKS 256
 
 struct import_options {
 	const char *format;       /* csv, xlsx, xform, limesurvey; NULL: mapping, then detected */

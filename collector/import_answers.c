@@ -5,17 +5,6 @@
 
 #include "typed_value.h"
 
-static const char *const truthy[] = { "1", "yes", "y", "true", "x", "\xe2\x9c\x93", "ticked", NULL };
-static const char *const falsy[] = { "", "0", "no", "n", "false", NULL };
-
-static int in_list(const char *s, const char *const *list)
-{
-	for (; *list; list++)
-		if (!strcasecmp(s, *list))
-			return 1;
-	return 0;
-}
-
 static int reason(struct response_build *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -51,10 +40,10 @@ static int add_row(struct response_build *b, long long qid, long long sqid, long
 }
 
 /* The option a piece of text names: its label, its code, or a mapping <value>. */
-long match_option(const struct bound_question *q, const char *text)
+long import_match_option(const struct bound_question *q, const char *text)
 {
 	char buf[1024];
-	const char *t = trim(text, buf, sizeof buf);
+	const char *t = import_trim(text, buf, sizeof buf);
 
 	for (size_t k = 0; k < q->nopts; k++)
 		if (!strcasecmp(q->opts[k].label, t))
@@ -84,15 +73,17 @@ static int is_multi(const struct bound_question *q)
 	return !strcmp(q->type, "multiple-choice");
 }
 
+#define FIELD_LABEL_LEN 160
+
 /* How a message names where a question's answer was: made only for a message. */
-static const char *field_label(const struct bound_question *q, char buf[160])
+static const char *field_label(const struct bound_question *q, char buf[FIELD_LABEL_LEN])
 {
 	if (q->mq->fixed)
-		snprintf(buf, 160, "the fixed value of question '%s'", q->mq->code);
+		snprintf(buf, FIELD_LABEL_LEN, "the fixed value of question '%s'", q->mq->code);
 	else if (q->mq->noptions)
-		snprintf(buf, 160, "question '%s'", q->mq->code);
+		snprintf(buf, FIELD_LABEL_LEN, "question '%s'", q->mq->code);
 	else
-		snprintf(buf, 160, "column '%.100s'", q->mq->field);
+		snprintf(buf, FIELD_LABEL_LEN, "column '%.100s'", q->mq->field);
 	return buf;
 }
 
@@ -106,16 +97,20 @@ static int read_joined(const struct bound_question *q, const char *cell, long *p
 {
 	const char *sep = q->mq->separator;
 	size_t seplen = strlen(sep);
-	const char *starts[256];
+	const char *starts[IMPORT_MAX_PICKS + 1];
 	size_t nstarts = 0;
 	const char *p = cell;
+	char field[FIELD_LABEL_LEN];
 
-	while (nstarts < 255) {
+	while (nstarts < IMPORT_MAX_PICKS) {
 		starts[nstarts++] = p;
 		if (!(p = strstr(p, sep)))
 			break;
 		p += seplen;
 	}
+	if (p)
+		return reason(b, "%s: the cell holds more than %d choices (split at '%s'), the most "
+				 "one answer takes", field_label(q, field), IMPORT_MAX_PICKS, sep);
 	starts[nstarts] = cell + strlen(cell) + seplen; /* one past the end */
 	*npicked = 0;
 	for (size_t i = 0; i < nstarts;) {
@@ -130,13 +125,13 @@ static int read_joined(const struct bound_question *q, const char *cell, long *p
 				continue;
 			memcpy(piece, starts[i], len);
 			piece[len] = '\0';
-			if (!*trim(piece, piece, sizeof piece))
+			if (!*import_trim(piece, piece, sizeof piece))
 				break; /* an empty piece: skip it */
-			if ((k = match_option(q, piece)) >= 0)
+			if ((k = import_match_option(q, piece)) >= 0)
 				break;
 		}
 		if (j == i || k < 0) {
-			char field[160], opts[300];
+			char opts[300];
 
 			if (j > i && k < 0) {
 				i = j; /* empty */
@@ -150,8 +145,7 @@ static int read_joined(const struct bound_question *q, const char *cell, long *p
 		for (size_t x = 0; x < *npicked; x++)
 			if (picked[x] == k)
 				goto next;
-		if (*npicked < 256)
-			picked[(*npicked)++] = k;
+		picked[(*npicked)++] = k; /* at most one a piece: it fits */
 next:
 		i = j;
 	}
@@ -171,24 +165,52 @@ static int no_answer(const struct mapping *m, const struct bound_question *q,
 
 	if (!m->nno_answer && !mq->nno_answer)
 		return 0;
-	if (trimmed_len(cell) >= sizeof t)
+	if (import_trimmed_len(cell) >= sizeof t)
 		return 0;
-	trim(cell, t, sizeof t);
+	import_trim(cell, t, sizeof t);
 	for (size_t i = 0; i < mq->nno_answer; i++)
 		if (!strcasecmp(t, mq->no_answer[i]))
 			return 1;
 	for (size_t i = 0; i < m->nno_answer; i++)
 		if (!strcasecmp(t, m->no_answer[i]))
 			return tick ? strcasecmp(t, tick->label) && strcasecmp(t, tick->code)
-				    : match_option(q, t) < 0;
+				    : import_match_option(q, t) < 0;
 	return 0;
 }
 
-/* Stores `value` (made here) as the answer of `q`; frees it when it cannot. */
-static int add_owned(struct response_build *b, const struct bound_question *q, const char *value)
+/* One field per option: the options ticked into picked[] (*npicked). 0, or -1 with b->reason. */
+static int read_ticks(struct importer *im, const struct source_record *rec,
+		      const struct bound_question *q, struct response_build *b, long *picked,
+		      size_t *npicked)
 {
-	char *owned = strdup(value);
+	const struct map_question *mq = q->mq;
+	char field[FIELD_LABEL_LEN];
 
+	for (size_t k = 0; k < mq->noptions; k++) {
+		const char *v = import_value_of(im, rec, q->option_fields[k], mq->options[k].field);
+		const struct bound_option *o = &q->opts[q->option_index[k]];
+		enum tick t;
+
+		if (no_answer(im->m, q, o, v)) {
+			b->no_answer++;
+			continue;
+		}
+		if ((t = tick_read(v, o->code, o->label)) == TICK_NO)
+			continue;
+		if (t == TICK_BAD)
+			return reason(b, "column '%.80s': the value is not a tick (" TICK_WORDS ")",
+				      mq->options[k].field);
+		if (*npicked == IMPORT_MAX_PICKS)
+			return reason(b, "%s: more than %d options ticked, the most one answer takes",
+				      field_label(q, field), IMPORT_MAX_PICKS);
+		picked[(*npicked)++] = q->option_index[k];
+	}
+	return 0;
+}
+
+/* Adds a row whose value the build made (`owned`, freed here on failure). 0 or -1. */
+static int add_owned_row(struct response_build *b, const struct bound_question *q, char *owned)
+{
 	if (!owned || add_row(b, q->store_qid, q->source_qid, 0, owned) < 0) {
 		free(owned);
 		return reason(b, "out of memory");
@@ -197,17 +219,23 @@ static int add_owned(struct response_build *b, const struct bound_question *q, c
 	return 0;
 }
 
+/* Stores a copy of `value` as the answer of `q`. 0 or -1. */
+static int add_owned(struct response_build *b, const struct bound_question *q, const char *value)
+{
+	return add_owned_row(b, q, strdup(value));
+}
+
 /* A number, date or short-text answer: stored typed, as docs/mapping-format.md says. */
 static int read_typed(struct importer *im, const struct bound_question *q, const char *cell,
 		      struct response_build *b)
 {
-	char field[160], why[200], t[1024];
+	char field[FIELD_LABEL_LEN], why[200], t[1024];
 	size_t n;
 
-	if (trimmed_len(cell) >= sizeof t)
+	if (import_trimmed_len(cell) >= sizeof t)
 		return reason(b, "%s: the value is longer than a %s answer can be",
 			      field_label(q, field), q->type);
-	trim(cell, t, sizeof t);
+	import_trim(cell, t, sizeof t);
 	n = strlen(t);
 	if (!n)
 		return 0;
@@ -241,7 +269,7 @@ static int read_typed(struct importer *im, const struct bound_question *q, const
  */
 static long read_range(const struct bound_question *q, const char *cell, struct response_build *b)
 {
-	char field[160], num[TYPED_NUMBER_MAX];
+	char field[FIELD_LABEL_LEN], num[TYPED_NUMBER_MAX];
 	const struct map_range *r;
 	double v;
 
@@ -253,42 +281,70 @@ static long read_range(const struct bound_question *q, const char *cell, struct 
 	return q->range_index[r - q->mq->ranges];
 }
 
+/* A postcode question: normalised when it has a postcode's shape, else as written. */
+static int read_postcode(const struct bound_question *q, const char *cell,
+			 struct response_build *b)
+{
+	char pc[POSTCODE_MAX], t[64];
+
+	if (!*import_trim(cell, t, sizeof t))
+		return 0;
+	/* Too long to be a postcode: kept as written, not read from its start. */
+	if (import_trimmed_len(cell) < sizeof t && postcode_normalise(t, pc) != POSTCODE_INVALID)
+		return add_owned_row(b, q, strdup(pc));
+	return add_row(b, q->store_qid, q->source_qid, 0, cell);
+}
+
+/* A scale question: a whole number in its range, or a labelled point's label or code. */
+static int read_scale(const struct bound_question *q, const char *cell,
+		      struct response_build *b)
+{
+	char field[FIELD_LABEL_LEN], t[64], *end;
+	long v, k;
+
+	import_trim(cell, t, sizeof t);
+	if (!*t)
+		return 0;
+	/* Longer than t: not a number, nor a label; never cut to one. */
+	if (import_trimmed_len(cell) < sizeof t) {
+		errno = 0;
+		v = strtol(t, &end, 10);
+		/* LimeSurvey writes numbers as 7.0000000000. */
+		if (!errno && *end == '.' && end[1 + strspn(end + 1, "0")] == '\0')
+			end += strlen(end);
+		if (!errno && end != t && !*end && v >= q->scale_min && v <= q->scale_max) {
+			char *owned = malloc(24);
+
+			if (owned)
+				snprintf(owned, 24, "%ld", v);
+			return add_owned_row(b, q, owned);
+		}
+		if ((k = import_match_option(q, t)) >= 0)
+			return add_row(b, q->store_qid, q->source_qid, 0, q->opts[k].code);
+	}
+	return reason(b, "%s: the value is not on the scale from %ld to %ld of question '%s'",
+		      field_label(q, field), q->scale_min, q->scale_max, q->mq->code);
+}
+
 /*
  * The answers of question `q` in `rec` (the fixed value when the mapping
  * gives one: `rec` is then not read) added to `b`. 0, or -1 with b->reason.
  */
-int read_question(struct importer *im, const struct source_record *rec,
-		  const struct bound_question *q, struct response_build *b)
+int import_read_question(struct importer *im, const struct source_record *rec,
+			 const struct bound_question *q, struct response_build *b)
 {
 	const struct map_question *mq = q->mq;
-	char field[160], buf[64];
-	long picked[256];
+	char field[FIELD_LABEL_LEN], buf[64];
+	long picked[IMPORT_MAX_PICKS];
 	size_t npicked = 0;
 	const char *cell;
 
-	/* One field per option. */
 	if (mq->noptions) {
-		for (size_t k = 0; k < mq->noptions; k++) {
-			const char *v = value_of(im, rec, q->option_fields[k], mq->options[k].field);
-			const struct bound_option *o = &q->opts[q->option_index[k]];
-			char t[256];
-
-			if (no_answer(im->m, q, o, v)) {
-				b->no_answer++;
-				continue;
-			}
-			trim(v, t, sizeof t);
-			if (in_list(t, falsy))
-				continue;
-			if (!in_list(t, truthy) && strcasecmp(t, o->label) && strcasecmp(t, o->code))
-				return reason(b, "column '%.80s': the value is not a tick (1, yes, x, the "
-						 "option's label, or empty)",
-					      mq->options[k].field);
-			picked[npicked++] = q->option_index[k];
-		}
+		if (read_ticks(im, rec, q, b, picked, &npicked) < 0)
+			return -1;
 	} else {
-		cell = mq->fixed ? mq->fixed : value_of(im, rec, q->field, mq->field);
-		if (!*trim(cell, buf, sizeof buf) && !*cell)
+		cell = mq->fixed ? mq->fixed : import_value_of(im, rec, q->field, mq->field);
+		if (!*import_trim(cell, buf, sizeof buf) && !*cell)
 			return 0;
 		if (!mq->fixed && no_answer(im->m, q, NULL, cell)) {
 			b->no_answer++;
@@ -303,61 +359,16 @@ int read_question(struct importer *im, const struct source_record *rec,
 				s++;
 			return *s ? add_row(b, q->store_qid, q->source_qid, 0, cell) : 0;
 		}
-		if (!strcmp(q->type, "postcode")) {
-			char pc[POSTCODE_MAX], t[64];
-
-			if (!*trim(cell, t, sizeof t))
-				return 0;
-			if (postcode_normalise(t, pc) != POSTCODE_INVALID) {
-				char *owned = strdup(pc);
-
-				if (!owned || add_row(b, q->store_qid, q->source_qid, 0, owned) < 0) {
-					free(owned);
-					return reason(b, "out of memory");
-				}
-				b->owned[b->n - 1] = owned;
-				return 0;
-			}
-			return add_row(b, q->store_qid, q->source_qid, 0, cell);
-		}
-		if (!strcmp(q->type, "scale")) {
-			char t[64], *end;
-			long v;
-			long k;
-
-			trim(cell, t, sizeof t);
-			if (!*t)
-				return 0;
-			errno = 0;
-			v = strtol(t, &end, 10);
-			/* LimeSurvey writes numbers as 7.0000000000. */
-			if (!errno && *end == '.' && end[1 + strspn(end + 1, "0")] == '\0')
-				end += strlen(end);
-			if (!errno && end != t && !*end && v >= q->scale_min && v <= q->scale_max) {
-				char *owned = malloc(24);
-
-				if (!owned)
-					return reason(b, "out of memory");
-				snprintf(owned, 24, "%ld", v);
-				if (add_row(b, q->store_qid, q->source_qid, 0, owned) < 0) {
-					free(owned);
-					return -1;
-				}
-				b->owned[b->n - 1] = owned;
-				return 0;
-			}
-			if ((k = match_option(q, t)) >= 0)
-				return add_row(b, q->store_qid, q->source_qid, 0, q->opts[k].code);
-			return reason(b, "%s: the value is not on the scale from %ld to %ld of "
-					 "question '%s'",
-				      field_label(q, field), q->scale_min, q->scale_max, mq->code);
-		}
+		if (!strcmp(q->type, "postcode"))
+			return read_postcode(q, cell, b);
+		if (!strcmp(q->type, "scale"))
+			return read_scale(q, cell, b);
 		/* Choice questions. */
 		if (mq->separator) {
 			if (read_joined(q, cell, picked, &npicked, b) < 0)
 				return -1;
 		} else {
-			long k = match_option(q, cell);
+			long k = import_match_option(q, cell);
 
 			if (k < 0 && q->mq->nranges) {
 				b->reason[0] = '\0';
@@ -383,7 +394,7 @@ int read_question(struct importer *im, const struct source_record *rec,
 	return 0;
 }
 
-void build_release(struct response_build *b)
+void import_build_release(struct response_build *b)
 {
 	for (size_t i = 0; i < b->n; i++)
 		free(b->owned[i]);
@@ -393,17 +404,17 @@ void build_release(struct response_build *b)
 }
 
 /* A fixed value is read once, before any record, as a cell would be: 0, or -1 refusing the file. */
-int check_fixed(struct importer *im, const struct bound_question *q)
+int import_check_fixed(struct importer *im, const struct bound_question *q)
 {
 	struct response_build b = { 0 };
 	int rc;
 
 	if (!q->mq->fixed)
 		return 0;
-	rc = read_question(im, NULL, q, &b);
+	rc = import_read_question(im, NULL, q, &b);
 	if (rc < 0)
 		err_set(im->e, EXIT_DATA, "%s:%ld: %s", im->m->path, q->mq->line, b.reason);
-	build_release(&b);
+	import_build_release(&b);
 	free(b.rows);
 	free(b.owned);
 	return rc;
@@ -414,14 +425,14 @@ int check_fixed(struct importer *im, const struct bound_question *q)
  * *ticked is `out`, or NULL when the cell is empty. 0, or -1 when the
  * lookup failed (the transaction may be gone: never carry on).
  */
-int ticked_district(struct importer *im, const char *cell, char out[16],
-		    const char **ticked)
+int import_ticked_district(struct importer *im, const char *cell, char out[16],
+			   const char **ticked)
 {
 	char t[128];
 	int rc;
 
 	*ticked = NULL;
-	trim(cell, t, sizeof t);
+	import_trim(cell, t, sizeof t);
 	if (!*t)
 		return 0;
 	for (size_t v = 0; v < im->m->ndistrict_values; v++)

@@ -6,7 +6,7 @@
  */
 #include "import_internal.h"
 
-void bound_free(struct importer *im)
+void import_bound_free(struct importer *im)
 {
 	for (size_t i = 0; i < im->nqs; i++) {
 		struct bound_question *q = &im->qs[i];
@@ -146,7 +146,7 @@ static int bind_question(struct importer *im, long long qnr, const struct map_qu
 				       im->m->path, mq->options[k].line, mq->code,
 				       mq->options[k].code);
 	for (size_t i = 0; i < mq->nno_answer; i++)
-		if (match_option(q, mq->no_answer[i]) >= 0)
+		if (import_match_option(q, mq->no_answer[i]) >= 0)
 			return err_set(im->e, EXIT_DATA, "%s:%ld: the no-answer value '%s' of question "
 							 "'%s' names one of its options",
 				       im->m->path, mq->line, mq->no_answer[i], mq->code);
@@ -181,7 +181,7 @@ static long long fixed_questionnaire(struct importer *im, long long qnr,
 }
 
 
-int bind_mapping(struct importer *im)
+int import_bind_mapping(struct importer *im)
 {
 	long long qnr = -1;
 	char id[32];
@@ -199,7 +199,7 @@ int bind_mapping(struct importer *im)
 
 		im->nqs++;
 		if (in < 0 || bind_question(im, in, &im->m->questions[i], &im->qs[i]) < 0 ||
-		    check_fixed(im, &im->qs[i]) < 0)
+		    import_check_fixed(im, &im->qs[i]) < 0)
 			return -1;
 	}
 	return 0;

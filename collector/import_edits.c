@@ -7,7 +7,7 @@
  */
 #include "import_internal.h"
 
-void edits_free(struct importer *im)
+void import_edits_free(struct importer *im)
 {
 	for (size_t i = 0; i < im->nlinks; i++) {
 		free(im->links[i].old_ext);
@@ -72,8 +72,7 @@ static int edit_add(struct importer *im, const char *old_ext, const char *new_ex
  * followed: it is imported as it stands. Records that cannot be read are
  * left to the import to reject. 0, or -1 with im->e set.
  */
-
-int scan_edits(struct importer *im)
+int import_scan_edits(struct importer *im)
 {
 	struct source src = { 0 };
 	struct source_record rec;
@@ -85,23 +84,25 @@ int scan_edits(struct importer *im)
 	/* Reading the bytes costs far less than reading the XML twice. */
 	if ((rc = source_mentions(im->path, "deprecatedID", im->e)) <= 0)
 		return rc;
-	if (open_source(im, &src) < 0)
+	if (import_open_source(im, &src) < 0)
 		return -1;
 	err_init(&rowerr);
 	while ((rc = source_next(&src, &rec, &rowerr)) != SOURCE_EOF && rc != SOURCE_FATAL) {
-		char ext[320], serial[128], why[256], old[320], tbuf[IMPORT_MAX_ID + 1];
+		char ext[EXT_LEN], serial[SERIAL_LEN], why[WHY_LEN], old[EXT_LEN];
+		char tbuf[IMPORT_MAX_ID + 1];
 		const char *dep, *pfx;
 
 		err_init(&rowerr);
-		if (rc == SOURCE_BAD || record_keys(im, &rec, ext, serial, why) ||
+		if (rc == SOURCE_BAD || import_record_keys(im, &rec, ext, serial, why) ||
 		    !*ext || !strncmp(ext, "content:", 8))
 			continue;
-		dep = value_of(im, &rec, -1, DEPRECATED_FIELD);
-		if (trimmed_len(dep) > IMPORT_MAX_ID || !*(dep = trim(dep, tbuf, sizeof tbuf)))
+		dep = import_value_of(im, &rec, -1, DEPRECATED_FIELD);
+		if (import_trimmed_len(dep) > IMPORT_MAX_ID ||
+		    !*(dep = import_trim(dep, tbuf, sizeof tbuf)))
 			continue;
-		/* The same prefix as the record's own id (record_keys()). */
+		/* The same prefix as the record's own id (import_record_keys()). */
 		pfx = im->m->id_prefix ? im->m->id_prefix : im->stats->format;
-		snprintf(old, sizeof old, "%.60s:%s", pfx, dep);
+		snprintf(old, sizeof old, "%.*s:%s", IMPORT_MAX_ID_PREFIX, pfx, dep);
 		if (keyset_get(&im->edit_new, ext) || keyset_get(&im->edit_old, old) ||
 		    edit_loops(im, old, ext))
 			continue;
@@ -125,10 +126,10 @@ out:
  * 0 (*target 0 when no earlier version is in the database), 1 when an
  * earlier version was erased, -1 on failure.
  */
-int edit_target(struct importer *im, const char *ext, long long *target,
-		char target_ext[320], long path[EDIT_CHAIN_MAX], int *npath)
+int import_edit_target(struct importer *im, const char *ext, long long *target,
+		       char target_ext[EXT_LEN], long path[EDIT_CHAIN_MAX], int *npath)
 {
-	char cur[320];
+	char cur[EXT_LEN];
 
 	*target = 0;
 	*npath = 0;
@@ -147,7 +148,7 @@ int edit_target(struct importer *im, const char *ext, long long *target,
 				found = sqlite3_column_int(st, 0);
 				if (found == 1) {
 					*target = sqlite3_column_int64(st, 1);
-					snprintf(target_ext, 320, "%s", cur);
+					snprintf(target_ext, EXT_LEN, "%s", cur);
 				} else if (found == 3 || found == 4) {
 					const char *next = (const char *)sqlite3_column_text(st, 2);
 
@@ -219,8 +220,8 @@ static int drop_replaced(struct importer *im, long long id)
  * (`target`, 0 for none), deletes it. A rejected edit records its own step
  * only (npath 1, target 0). 0 or -1.
  */
-int record_edit(struct importer *im, long long target, const char *target_ext,
-		const long *path, int npath)
+int import_record_edit(struct importer *im, long long target, const char *target_ext,
+		       const long *path, int npath)
 {
 	sqlite3_stmt *st;
 	int rc = SQLITE_DONE;

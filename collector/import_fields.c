@@ -5,7 +5,7 @@
 #include "import_internal.h"
 
 /* The length of `s` without surrounding white space. */
-size_t trimmed_len(const char *s)
+size_t import_trimmed_len(const char *s)
 {
 	size_t n;
 
@@ -21,10 +21,10 @@ size_t trimmed_len(const char *s)
  * True, with `why` (ERR_LINE_LEN) saying so, when the value of `field`, a
  * `what`, is longer than `max` bytes (import.h): it is refused, not cut.
  */
-int too_long(const char *value, size_t max, const char *field, const char *what,
-	     char *why, size_t cap)
+int import_too_long(const char *value, size_t max, const char *field, const char *what,
+		    char *why, size_t cap)
 {
-	size_t n = trimmed_len(value);
+	size_t n = import_trimmed_len(value);
 
 	if (n <= max)
 		return 0;
@@ -34,7 +34,7 @@ int too_long(const char *value, size_t max, const char *field, const char *what,
 }
 
 /* `s` without surrounding white space, in `buf` (cut at `cap`). */
-const char *trim(const char *s, char *buf, size_t cap)
+const char *import_trim(const char *s, char *buf, size_t cap)
 {
 	size_t n;
 
@@ -50,7 +50,7 @@ const char *trim(const char *s, char *buf, size_t cap)
 	return buf;
 }
 
-int index_of(const struct source_record *rec, const char *name)
+int import_index_of(const struct source_record *rec, const char *name)
 {
 	if (!name)
 		return -1;
@@ -61,18 +61,18 @@ int index_of(const struct source_record *rec, const char *name)
 }
 
 /* The value of field `name` (cached index `idx` when names are fixed), or "". */
-const char *value_of(struct importer *im, const struct source_record *rec, int idx,
-		     const char *name)
+const char *import_value_of(struct importer *im, const struct source_record *rec, int idx,
+			    const char *name)
 {
 	if (!name)
 		return "";
 	if (!im->fixed_names)
-		idx = index_of(rec, name);
+		idx = import_index_of(rec, name);
 	return idx >= 0 && (size_t)idx < rec->nfields ? rec->values[idx] : "";
 }
 
 /* Lists every field name the mapping uses (pointers into the mapping). */
-int collect_mapped(struct importer *im)
+int import_collect_mapped(struct importer *im)
 {
 	const struct mapping *m = im->m;
 	size_t cap = 7 + m->nquestions;
@@ -122,7 +122,7 @@ static int add_unmapped(struct importer *im, const char *name)
  * the database), the fields it has that the mapping does not mention and,
  * XML records naming their own fields, which mapped ones it has. 0 or -1.
  */
-int note_fields(struct importer *im, const struct source_record *rec)
+int import_note_fields(struct importer *im, const struct source_record *rec)
 {
 	im->records++;
 	if (im->fixed_names) {
@@ -132,7 +132,7 @@ int note_fields(struct importer *im, const struct source_record *rec)
 		return 0;
 	}
 	for (size_t i = 0; im->nseen < im->nmapped && i < im->nmapped; i++)
-		if (!im->mapped_seen[i] && index_of(rec, im->mapped[i]) >= 0) {
+		if (!im->mapped_seen[i] && import_index_of(rec, im->mapped[i]) >= 0) {
 			im->mapped_seen[i] = 1;
 			im->nseen++;
 		}
@@ -156,7 +156,7 @@ int note_fields(struct importer *im, const struct source_record *rec)
 }
 
 /* Each field not in the mapping, with the records that had a value in it. */
-void warn_unmapped(struct importer *im)
+void import_warn_unmapped(struct importer *im)
 {
 	const char *what = im->fixed_names && strcmp(im->stats->format, "limesurvey") ? "column"
 										      : "field";
@@ -180,7 +180,7 @@ void warn_unmapped(struct importer *im)
 }
 
 /* XML exports: a mapped field that no record had is most likely misspelt. */
-void warn_unseen(struct importer *im)
+void import_warn_unseen(struct importer *im)
 {
 	/* With no record read whole, nothing is known of the fields. */
 	if (im->fixed_names || !im->records)
@@ -205,7 +205,7 @@ void warn_unseen(struct importer *im)
  * names must be in it, once; every column it does not mention is noted, to
  * be warned of after the import with the records that have a value in it.
  */
-int index_fields(struct importer *im, const struct source_record *rec)
+int import_index_fields(struct importer *im, const struct source_record *rec)
 {
 	const struct mapping *m = im->m;
 	int bad = 0, lsr = !strcmp(im->stats->format, "limesurvey");
@@ -216,7 +216,7 @@ int index_fields(struct importer *im, const struct source_record *rec)
 
 #define NEED(field, name, line)                                                                 \
 	do {                                                                                    \
-		if (((field) = index_of(rec, (name))) < 0 && (name)) {                          \
+		if (((field) = import_index_of(rec, (name))) < 0 && (name)) {                   \
 			if (lsr)                                                                \
 				err_set(im->e, EXIT_DATA,                                       \
 					"%s: no field '%s' in the export, but the mapping "     \

@@ -29,6 +29,7 @@
 #include "postcode.h"
 #include "progress.h"
 #include "store.h"
+#include "tick.h"
 #include "utf8.h"
 
 /* Responses with one district code ("" for none, then by out_of_area). */
@@ -69,7 +70,7 @@ struct unmapped {
 #define DEPRECATED_FIELD "meta/deprecatedID"
 
 struct edit_link {
-	char *old_ext, *new_ext;    /* response ids as record_keys() makes them */
+	char *old_ext, *new_ext;    /* response ids as import_record_keys() makes them */
 };
 
 struct importer {
@@ -113,7 +114,7 @@ struct importer {
 	struct edit_link *links;
 	size_t nlinks, caplinks;
 	struct keyset edit_old, edit_new; /* old / new id -> index + 1 in `links` */
-	sqlite3_stmt *find_edited;  /* where an earlier version is: see edit_target() */
+	sqlite3_stmt *find_edited;  /* where an earlier version is: see import_edit_target() */
 	const char *cur_ext, *cur_serial; /* the identity of the record in hand, for its reject */
 	int identity_unknown;       /* the record in hand could not be read far enough to know it */
 	int tracking;               /* `seen` holds every key of the file so far */
@@ -137,66 +138,85 @@ enum key_found { KEY_NEW, KEY_EARLIER, KEY_ERASED, KEY_THIS_IMPORT, KEY_REPLACED
 
 #define EDIT_CHAIN_MAX 64 /* versions followed back from an edit */
 
+/*
+ * Room for what a record's identity is read into, from the limits of
+ * import.h: a value over them rejects the record (or refuses the file), so
+ * nothing read into these is ever cut.
+ */
+#define EXT_LEN (IMPORT_MAX_ID_PREFIX + 1 + IMPORT_MAX_ID + 1) /* "prefix:id" */
+#define SERIAL_LEN (IMPORT_MAX_SERIAL + 1)
+#define WHY_LEN 256 /* why a record is rejected (a message: may be cut) */
+_Static_assert(sizeof "serial\x1f" - 1 + SERIAL_LEN <= SERIAL_KEY_LEN,
+	       "a serial number's key holds the longest serial kept");
+
 /* import.c */
-int open_source(struct importer *im, struct source *src);
+/* Opens the export as im->stats->format with the import's source options. 0 or -1. */
+int import_open_source(struct importer *im, struct source *src);
 
 /* import_bind.c */
-int bind_mapping(struct importer *im);
-void bound_free(struct importer *im);
+/*
+ * Binds each question of the mapping to the exercise's questionnaire of
+ * im->form (im->qs); -1 with im->e saying which does not fit.
+ */
+int import_bind_mapping(struct importer *im);
+/* Frees im->qs; bound again by import_bind_mapping(). */
+void import_bound_free(struct importer *im);
 
 /* import_fields.c */
 /* Lists every field name the mapping uses (pointers into the mapping). */
-int collect_mapped(struct importer *im);
+int import_collect_mapped(struct importer *im);
 /*
  * With a header (CSV, XLSX, LimeSurvey's <fields>): every field the mapping
  * names must be in it, once; every column it does not mention is noted, to
  * be warned of after the import with the records that have a value in it.
  */
-int index_fields(struct importer *im, const struct source_record *rec);
-int index_of(const struct source_record *rec, const char *name);
+int import_index_fields(struct importer *im, const struct source_record *rec);
+/* The index of field `name` in `rec`, or -1 (also for a NULL name). */
+int import_index_of(const struct source_record *rec, const char *name);
 /*
  * Notes, whatever then becomes of the record (stored, rejected, already in
  * the database), the fields it has that the mapping does not mention and,
  * XML records naming their own fields, which mapped ones it has. 0 or -1.
  */
-int note_fields(struct importer *im, const struct source_record *rec);
+int import_note_fields(struct importer *im, const struct source_record *rec);
 /*
  * True, with `why` (ERR_LINE_LEN) saying so, when the value of `field`, a
  * `what`, is longer than `max` bytes (import.h): it is refused, not cut.
  */
-int too_long(const char *value, size_t max, const char *field, const char *what,
-	     char *why, size_t cap);
+int import_too_long(const char *value, size_t max, const char *field, const char *what,
+		    char *why, size_t cap);
 /* `s` without surrounding white space, in `buf` (cut at `cap`). */
-const char *trim(const char *s, char *buf, size_t cap);
+const char *import_trim(const char *s, char *buf, size_t cap);
 /* The length of `s` without surrounding white space. */
-size_t trimmed_len(const char *s);
+size_t import_trimmed_len(const char *s);
 /* The value of field `name` (cached index `idx` when names are fixed), or "". */
-const char *value_of(struct importer *im, const struct source_record *rec, int idx,
-		     const char *name);
+const char *import_value_of(struct importer *im, const struct source_record *rec, int idx,
+			    const char *name);
 /* Each field not in the mapping, with the records that had a value in it. */
-void warn_unmapped(struct importer *im);
+void import_warn_unmapped(struct importer *im);
 /* XML exports: a mapped field that no record had is most likely misspelt. */
-void warn_unseen(struct importer *im);
+void import_warn_unseen(struct importer *im);
 
 /* import_answers.c */
-void build_release(struct response_build *b);
+/* Empties `b` for the next record, keeping its arrays. */
+void import_build_release(struct response_build *b);
 /* A fixed value is read once, before any record, as a cell would be: 0, or -1 refusing the file. */
-int check_fixed(struct importer *im, const struct bound_question *q);
+int import_check_fixed(struct importer *im, const struct bound_question *q);
 /* The option a piece of text names: its label, its code, or a mapping <value>. */
-long match_option(const struct bound_question *q, const char *text);
+long import_match_option(const struct bound_question *q, const char *text);
 /*
  * The answers of question `q` in `rec` (the fixed value when the mapping
  * gives one: `rec` is then not read) added to `b`. 0, or -1 with b->reason.
  */
-int read_question(struct importer *im, const struct source_record *rec,
-		  const struct bound_question *q, struct response_build *b);
+int import_read_question(struct importer *im, const struct source_record *rec,
+			 const struct bound_question *q, struct response_build *b);
 /*
  * A ticked district: an ONS code, a district name, or a mapping <value>.
  * *ticked is `out`, or NULL when the cell is empty. 0, or -1 when the
  * lookup failed (the transaction may be gone: never carry on).
  */
-int ticked_district(struct importer *im, const char *cell, char out[16],
-		    const char **ticked);
+int import_ticked_district(struct importer *im, const char *cell, char out[16],
+			   const char **ticked);
 
 /* import_record.c */
 /*
@@ -205,33 +225,38 @@ int ticked_district(struct importer *im, const char *cell, char out[16],
  * GROUP BY 1 ORDER BY d.name IS NULL, 1" over this import's responses
  * would, without reading them back and sorting them all.
  */
-int district_summary(struct importer *im);
+int import_district_summary(struct importer *im);
 /* The exercise's opening and closing dates, for outside_dates(). */
-int exercise_dates(struct importer *im);
+int import_exercise_dates(struct importer *im);
 /*
  * Flags this import's responses dated outside the exercise's dates (kept,
  * so nothing is lost; counts can leave them out) and counts them.
  */
-int flag_outside(struct importer *im);
+int import_flag_outside(struct importer *im);
+/*
+ * One record: stored as a response, skipped (a duplicate, erased, replaced
+ * by an edit) or rejected. 0; -1 on failure; -2 when the mapping does not
+ * fit the file (refused).
+ */
 int import_record(struct importer *im, const struct source_record *rec,
 		  struct response_build *b);
 /* One of enum key_found for `value`, or -1 on failure. */
-int key_lookup(struct importer *im, sqlite3_stmt *st, const char *value);
+int import_key_lookup(struct importer *im, sqlite3_stmt *st, const char *value);
 /*
  * The record's identity, before anything else of it is read: the export's
  * id (prefixed, into `ext`), a paper serial number, or with neither the
  * content itself. 0, or 1 with `why` set when the record is to be rejected.
  */
-int record_keys(struct importer *im, const struct source_record *rec, char ext[320],
-		char serial[128], char why[256]);
+int import_record_keys(struct importer *im, const struct source_record *rec, char ext[EXT_LEN],
+		       char serial[SERIAL_LEN], char why[WHY_LEN]);
 /* "file:place: reason", the same text for the user and the rejects table. */
-int reject(struct importer *im, const struct source_record *rec, const char *why);
+int import_reject(struct importer *im, const struct source_record *rec, const char *why);
 /*
  * Stores a rejected record with its raw text and the identity it was read
  * with (im->cur_ext, im->cur_serial), so that erasure finds it by the same
  * rules as the import. 0 or -1.
  */
-int store_reject(struct importer *im, const struct source_record *rec, const char *why);
+int import_store_reject(struct importer *im, const struct source_record *rec, const char *why);
 
 /* import_edits.c */
 /*
@@ -243,17 +268,22 @@ int store_reject(struct importer *im, const struct source_record *rec, const cha
  * 0 (*target 0 when no earlier version is in the database), 1 when an
  * earlier version was erased, -1 on failure.
  */
-int edit_target(struct importer *im, const char *ext, long long *target,
-		char target_ext[320], long path[EDIT_CHAIN_MAX], int *npath);
-void edits_free(struct importer *im);
+int import_edit_target(struct importer *im, const char *ext, long long *target,
+		       char target_ext[EXT_LEN], long path[EDIT_CHAIN_MAX], int *npath);
+/* Frees the edits import_scan_edits() found. */
+void import_edits_free(struct importer *im);
 /*
  * Records the edits followed to reach the stored response `ext` (one row
  * per version, ids only) and, when an earlier version was a response
  * (`target`, 0 for none), deletes it. A rejected edit records its own step
  * only (npath 1, target 0). 0 or -1.
  */
-int record_edit(struct importer *im, long long target, const char *target_ext,
-		const long *path, int npath);
-int scan_edits(struct importer *im);
+int import_record_edit(struct importer *im, long long target, const char *target_ext,
+		       const long *path, int npath);
+/*
+ * XForm exports naming meta/deprecatedID: reads the edits of the file
+ * (each edit's id and the id it replaces) before any record is stored. 0 or -1.
+ */
+int import_scan_edits(struct importer *im);
 
 #endif

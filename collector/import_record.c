@@ -21,7 +21,7 @@ static void content_id(const struct source_record *rec, char *out, size_t cap)
 
 
 /* One of the above for `value`, or -1 on failure. */
-int key_lookup(struct importer *im, sqlite3_stmt *st, const char *value)
+int import_key_lookup(struct importer *im, sqlite3_stmt *st, const char *value)
 {
 	int rc, found;
 
@@ -42,7 +42,7 @@ int key_lookup(struct importer *im, sqlite3_stmt *st, const char *value)
  * with (im->cur_ext, im->cur_serial), so that erasure finds it by the same
  * rules as the import. 0 or -1.
  */
-int store_reject(struct importer *im, const struct source_record *rec, const char *why)
+int import_store_reject(struct importer *im, const struct source_record *rec, const char *why)
 {
 	char place[64];
 	int rc;
@@ -69,7 +69,7 @@ int store_reject(struct importer *im, const struct source_record *rec, const cha
 }
 
 /* "file:place: reason", the same text for the user and the rejects table. */
-int reject(struct importer *im, const struct source_record *rec, const char *why)
+int import_reject(struct importer *im, const struct source_record *rec, const char *why)
 {
 	const char *file = rec->file ? rec->file : im->path;
 
@@ -78,7 +78,7 @@ int reject(struct importer *im, const struct source_record *rec, const char *why
 	else
 		err_set(im->rejects, EXIT_DATA, "%s: %s %ld: %s", file,
 			rec->place_word ? rec->place_word : "record", rec->place, why);
-	return store_reject(im, rec, why);
+	return import_store_reject(im, rec, why);
 }
 
 /*
@@ -86,46 +86,47 @@ int reject(struct importer *im, const struct source_record *rec, const char *why
  * id (prefixed, into `ext`), a paper serial number, or with neither the
  * content itself. 0, or 1 with `why` set when the record is to be rejected.
  */
-int record_keys(struct importer *im, const struct source_record *rec, char ext[320],
-		char serial[128], char why[256])
+int import_record_keys(struct importer *im, const struct source_record *rec, char ext[EXT_LEN],
+		       char serial[SERIAL_LEN], char why[WHY_LEN])
 {
 	const struct mapping *m = im->m;
 	char tbuf[IMPORT_MAX_ID + 1];
 	const char *v;
 
-	_Static_assert(IMPORT_MAX_SERIAL < 128, "serial numbers are kept in char[128]");
 	ext[0] = serial[0] = '\0';
 	if (m->id_field) {
-		v = value_of(im, rec, im->id_field, m->id_field);
-		if (too_long(v, IMPORT_MAX_ID, m->id_field, "response id", why, 256))
+		v = import_value_of(im, rec, im->id_field, m->id_field);
+		if (import_too_long(v, IMPORT_MAX_ID, m->id_field, "response id", why, WHY_LEN))
 			return 1;
-		v = trim(v, tbuf, sizeof tbuf);
+		v = import_trim(v, tbuf, sizeof tbuf);
 		if (*v) {
-			/* "%.60s:%s", the prefix cut at 60 bytes: the id fits (tbuf is smaller). */
+			/* "prefix:id": settle() refused a longer prefix, import_too_long() a
+			   longer id. */
 			const char *pfx = m->id_prefix ? m->id_prefix : im->stats->format;
-			size_t plen = strnlen(pfx, 60), vlen = strlen(v);
+			size_t plen = strnlen(pfx, IMPORT_MAX_ID_PREFIX), vlen = strlen(v);
 
 			memcpy(ext, pfx, plen);
 			ext[plen] = ':';
 			memcpy(ext + plen + 1, v, vlen + 1);
 		} else if (m->id_required) {
-			snprintf(why, 256, "the response id is missing (column '%.80s')", m->id_field);
+			snprintf(why, WHY_LEN, "the response id is missing (column '%.80s')", m->id_field);
 			return 1;
 		}
 	}
 	if (m->serial_field) {
-		v = value_of(im, rec, im->serial_field, m->serial_field);
-		if (too_long(v, IMPORT_MAX_SERIAL, m->serial_field, "serial number", why, 256))
+		v = import_value_of(im, rec, im->serial_field, m->serial_field);
+		if (import_too_long(v, IMPORT_MAX_SERIAL, m->serial_field, "serial number", why,
+				    WHY_LEN))
 			return 1;
-		v = trim(v, serial, 128);
+		v = import_trim(v, serial, SERIAL_LEN);
 		if (!*v) {
-			snprintf(why, 256, "the paper form's serial number is missing (column '%.80s')",
+			snprintf(why, WHY_LEN, "the paper form's serial number is missing (column '%.80s')",
 				 m->serial_field);
 			return 1;
 		}
 	}
 	if (!*ext && !*serial)
-		content_id(rec, ext, 320);
+		content_id(rec, ext, EXT_LEN);
 	return 0;
 }
 
@@ -142,11 +143,11 @@ static int replay(struct importer *im)
 	struct err rowerr;
 	int rc, ok = -1;
 
-	if (response_batch_flush(im->pending, im->e) < 0 || open_source(im, &src) < 0)
+	if (response_batch_flush(im->pending, im->e) < 0 || import_open_source(im, &src) < 0)
 		return -1;
 	err_init(&rowerr);
 	for (long n = 1; n < im->stats->read; n++) {
-		char ext[320], serial[128], why[256], key[160];
+		char ext[EXT_LEN], serial[SERIAL_LEN], why[WHY_LEN], key[SERIAL_KEY_LEN];
 
 		if ((rc = source_next(&src, &rec, &rowerr)) == SOURCE_EOF || rc == SOURCE_FATAL) {
 			err_set(im->e, EXIT_DATA, "%s changed while it was being imported: import it "
@@ -154,7 +155,7 @@ static int replay(struct importer *im)
 			goto out;
 		}
 		err_init(&rowerr);
-		if (rc == SOURCE_BAD || record_keys(im, &rec, ext, serial, why))
+		if (rc == SOURCE_BAD || import_record_keys(im, &rec, ext, serial, why))
 			continue;
 		/* As identity() went: an id seen or imported earlier ends the record's checks. */
 		if (*ext) {
@@ -162,7 +163,7 @@ static int replay(struct importer *im)
 				continue;
 			if (keyset_add(&seen, ext, rec.place) < 0)
 				goto oom;
-			if ((rc = key_lookup(im, im->find_id, ext)) < 0)
+			if ((rc = import_key_lookup(im, im->find_id, ext)) < 0)
 				goto out;
 			if (rc == KEY_EARLIER || rc == KEY_ERASED || rc == KEY_REPLACED)
 				continue;
@@ -215,7 +216,7 @@ static int identity(struct importer *im, const struct source_record *rec, const 
 		/* A pending response may have it: the database must know them first. */
 		if (response_batch_may_have(im->pending, key) && response_batch_flush(im->pending, im->e) < 0)
 			return -1;
-		if ((rc = key_lookup(im, find, value)) < 0)
+		if ((rc = import_key_lookup(im, find, value)) < 0)
 			return -1;
 		if (rc == KEY_THIS_IMPORT && (im->tracking || replay(im) < 0 ||
 					      !(first = keyset_get(&im->seen, key)))) {
@@ -230,7 +231,7 @@ static int identity(struct importer *im, const struct source_record *rec, const 
 
 		snprintf(why, sizeof why, "%s '%.200s' appears twice in this file (first at %s %ld)",
 			 what, value, rec->place_word, first);
-		return reject(im, rec, why) < 0 ? -1 : 1;
+		return import_reject(im, rec, why) < 0 ? -1 : 1;
 	}
 	if (rc == KEY_NEW && !im->tracking)
 		return 0;
@@ -295,7 +296,7 @@ static int by_district(const void *a, const void *b)
  * GROUP BY 1 ORDER BY d.name IS NULL, 1" over this import's responses
  * would, without reading them back and sorting them all.
  */
-int district_summary(struct importer *im)
+int import_district_summary(struct importer *im)
 {
 	struct import_stats *st = im->stats;
 	sqlite3_stmt *name = db_prepare(im->db, "SELECT name FROM district WHERE code = ?1", im->e);
@@ -370,7 +371,7 @@ static int outside_dates(const struct importer *im, const char *date)
  * Flags this import's responses dated outside the exercise's dates (kept,
  * so nothing is lost; counts can leave them out) and counts them.
  */
-int flag_outside(struct importer *im)
+int import_flag_outside(struct importer *im)
 {
 	sqlite3_stmt *st = db_prepare(im->db,
 		"UPDATE response SET outside_dates = 1 WHERE batch_id = ?1 AND submitted_at <> '' "
@@ -391,7 +392,7 @@ int flag_outside(struct importer *im)
 }
 
 /* The exercise's opening and closing dates, for outside_dates(). */
-int exercise_dates(struct importer *im)
+int import_exercise_dates(struct importer *im)
 {
 	sqlite3_stmt *st = db_prepare(im->db, "SELECT opens, closes FROM exercise WHERE id = ?1",
 				      im->e);
@@ -426,19 +427,21 @@ static int store_record(struct importer *im, const struct source_record *rec,
 	memcpy(event_district, im->fixed_event_district, sizeof event_district);
 
 	/* Values that would be cut to fit are refused. */
-	if ((m->event_field && too_long(value_of(im, rec, im->event_field, m->event_field),
-					IMPORT_MAX_VALUE, m->event_field, "event code", why,
-					sizeof why)) ||
+	if ((m->event_field &&
+	     import_too_long(import_value_of(im, rec, im->event_field, m->event_field),
+			     IMPORT_MAX_VALUE, m->event_field, "event code", why, sizeof why)) ||
 	    (m->submitted_field &&
-	     too_long(value_of(im, rec, im->submitted_field, m->submitted_field),
-		      IMPORT_MAX_VALUE, m->submitted_field, "date", why, sizeof why)) ||
+	     import_too_long(import_value_of(im, rec, im->submitted_field, m->submitted_field),
+			     IMPORT_MAX_VALUE, m->submitted_field, "date", why, sizeof why)) ||
 	    (!im->opt->officer && m->officer_field &&
-	     too_long(value_of(im, rec, im->officer_field, m->officer_field), IMPORT_MAX_VALUE,
-		      m->officer_field, "officer's name", why, sizeof why)))
-		return reject(im, rec, why) < 0 ? -1 : 0;
+	     import_too_long(import_value_of(im, rec, im->officer_field, m->officer_field),
+			     IMPORT_MAX_VALUE, m->officer_field, "officer's name", why, sizeof why)))
+		return import_reject(im, rec, why) < 0 ? -1 : 0;
 
 	/* Where and when. */
-	if (m->event_field && *trim(value_of(im, rec, im->event_field, m->event_field), tbuf, sizeof tbuf)) {
+	if (m->event_field &&
+	    *import_trim(import_value_of(im, rec, im->event_field, m->event_field), tbuf,
+			 sizeof tbuf)) {
 		sqlite3_bind_int64(im->find_event, 1, im->exercise_id);
 		sqlite3_bind_text(im->find_event, 2, tbuf, -1, SQLITE_STATIC);
 		rc = sqlite3_step(im->find_event);
@@ -454,40 +457,42 @@ static int store_record(struct importer *im, const struct source_record *rec,
 			snprintf(why, sizeof why, "column '%.80s': the event is not one of the "
 						  "exercise's ('collector status' lists them)",
 				 m->event_field);
-			return reject(im, rec, why) < 0 ? -1 : 0;
+			return import_reject(im, rec, why) < 0 ? -1 : 0;
 		}
 		if (rc != SQLITE_ROW)
 			return db_fail(im->db, "importing", im->e);
 	}
 	if (m->submitted_field) {
-		v = trim(value_of(im, rec, im->submitted_field, m->submitted_field), tbuf, sizeof tbuf);
+		v = import_trim(import_value_of(im, rec, im->submitted_field, m->submitted_field),
+				tbuf, sizeof tbuf);
 		if (*v && date_parse(v, im->dates, date) < 0) {
 			char why[400];
 
 			snprintf(why, sizeof why, "column '%.80s': the value is not a date the mapping "
 						  "reads (dates=\"%s\")",
 				 m->submitted_field, m->dates);
-			return reject(im, rec, why) < 0 ? -1 : 0;
+			return import_reject(im, rec, why) < 0 ? -1 : 0;
 		}
 		if (*v && m->reject_outside && outside_dates(im, date)) {
 			snprintf(why, sizeof why, "column '%.80s': the date is outside the exercise's "
 						  "%s to %s and the mapping says outside=\"reject\"",
 				 m->submitted_field, im->opens, im->closes);
-			return reject(im, rec, why) < 0 ? -1 : 0;
+			return import_reject(im, rec, why) < 0 ? -1 : 0;
 		}
 	}
 
 	/* Answers. */
 	for (size_t i = 0; i < im->nqs; i++)
-		if (read_question(im, rec, &im->qs[i], b) < 0)
-			return reject(im, rec, b->reason) < 0 ? -1 : 0;
+		if (import_read_question(im, rec, &im->qs[i], b) < 0)
+			return import_reject(im, rec, b->reason) < 0 ? -1 : 0;
 
 	/* District, in the brief's order of trust. */
 	if (m->postcode_field)
-		pin.postcode = value_of(im, rec, im->postcode_field, m->postcode_field);
+		pin.postcode = import_value_of(im, rec, im->postcode_field, m->postcode_field);
 	if (m->district_field &&
-	    ticked_district(im, value_of(im, rec, im->district_field, m->district_field), tick,
-			    &ticked) < 0)
+	    import_ticked_district(im, import_value_of(im, rec, im->district_field,
+							   m->district_field),
+				   tick, &ticked) < 0)
 		return -1;
 	pin.event_district = *event_district ? event_district : NULL;
 	pin.ticked_district = ticked;
@@ -507,9 +512,11 @@ static int store_record(struct importer *im, const struct source_record *rec,
 		r.external_id = ext;
 		r.serial = serial;
 		/* --officer names whoever typed the whole file; otherwise the column, if any. */
-		r.officer = im->opt->officer ? im->opt->officer
-					     : trim(value_of(im, rec, im->officer_field,
-							     m->officer_field), tbuf, sizeof tbuf);
+		r.officer = im->opt->officer
+				    ? im->opt->officer
+				    : import_trim(import_value_of(im, rec, im->officer_field,
+								  m->officer_field),
+						  tbuf, sizeof tbuf);
 		r.submitted_at = date;
 		if (response_batch_add(im->pending, &r, b->rows, b->n, im->e) < 0)
 			return -1;
@@ -525,20 +532,20 @@ static int import_record_keyed(struct importer *im, const struct source_record *
 int import_record(struct importer *im, const struct source_record *rec,
 		  struct response_build *b)
 {
-	char ext[320], serial[128], why[256];
+	char ext[EXT_LEN], serial[SERIAL_LEN], why[WHY_LEN];
 	int rc = 0;
 
-	if (im->fixed_names && !im->indexed && index_fields(im, rec) < 0)
+	if (im->fixed_names && !im->indexed && import_index_fields(im, rec) < 0)
 		return -2; /* the mapping does not fit the file: refuse it */
-	if (note_fields(im, rec) < 0)
+	if (import_note_fields(im, rec) < 0)
 		return -1;
 	im->cur_ext = im->cur_serial = NULL;
-	if (record_keys(im, rec, ext, serial, why)) {
+	if (import_record_keys(im, rec, ext, serial, why)) {
 		/* A record of an erased response is not kept, even when it is faulty. */
 		if (*ext) {
 			if (keyset_get(&im->erased, ext))
 				rc = KEY_ERASED;
-			else if ((rc = key_lookup(im, im->find_id, ext)) < 0)
+			else if ((rc = import_key_lookup(im, im->find_id, ext)) < 0)
 				return -1;
 			if (rc == KEY_ERASED) {
 				im->stats->erased++;
@@ -547,7 +554,7 @@ int import_record(struct importer *im, const struct source_record *rec,
 			}
 		}
 		im->cur_ext = *ext ? ext : NULL;
-		rc = reject(im, rec, why);
+		rc = import_reject(im, rec, why);
 		im->cur_ext = NULL;
 		return rc < 0 ? -1 : 0;
 	}
@@ -562,7 +569,7 @@ int import_record(struct importer *im, const struct source_record *rec,
 static int import_record_keyed(struct importer *im, const struct source_record *rec,
 			       struct response_build *b, const char *ext, const char *serial)
 {
-	char key[160] = "", target_ext[320] = "";
+	char key[SERIAL_KEY_LEN] = "", target_ext[EXT_LEN] = "";
 	long long target = 0;
 	long path[EDIT_CHAIN_MAX];
 	int rc = 0, npath = 0;
@@ -581,7 +588,7 @@ static int import_record_keyed(struct importer *im, const struct source_record *
 	}
 	/* An edit: of an erased response it is skipped, every time it comes. */
 	if (rc == 0 && *ext && keyset_get(&im->edit_new, ext) &&
-	    (rc = edit_target(im, ext, &target, target_ext, path, &npath)) > 0) {
+	    (rc = import_edit_target(im, ext, &target, target_ext, path, &npath)) > 0) {
 		im->stats->erased++;
 		if (keyset_add(&im->erased, ext, rec->place) < 0)
 			return err_set(im->e, EXIT_SYSTEM, "out of memory");
@@ -590,8 +597,9 @@ static int import_record_keyed(struct importer *im, const struct source_record *
 		rc = store_record(im, rec, b, ext, serial);
 		/* A rejected edit keeps its step (nothing replaced), so that an edit
 		   of it finds the response it would have replaced. */
-		if (rc >= 0 && npath && record_edit(im, rc > 0 ? target : 0, target_ext, path,
-						    rc > 0 ? npath : 1) < 0)
+		if (rc >= 0 && npath &&
+		    import_record_edit(im, rc > 0 ? target : 0, target_ext, path,
+				       rc > 0 ? npath : 1) < 0)
 			return -1;
 	} else if (rc > 0)
 		rc = 0;

@@ -69,7 +69,7 @@ void keyset_free(struct keyset *s)
 	memset(s, 0, sizeof *s);
 }
 
-void serial_key(const char *serial, char key[160])
+void serial_key(const char *serial, char key[SERIAL_KEY_LEN])
 {
-	snprintf(key, 160, "serial\x1f%s", serial);
+	snprintf(key, SERIAL_KEY_LEN, "serial\x1f%s", serial);
 }

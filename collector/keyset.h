@@ -32,7 +32,10 @@ int keyset_add(struct keyset *s, const char *key, long place);
 /* Frees the keys and leaves an empty set. */
 void keyset_free(struct keyset *s);
 
+/* Room for serial_key(): the "serial" mark and a serial of up to 150 bytes. */
+#define SERIAL_KEY_LEN 160
+
 /* A serial number's key among the file's keys, apart from the response ids. */
-void serial_key(const char *serial, char key[160]);
+void serial_key(const char *serial, char key[SERIAL_KEY_LEN]);
 
 #endif

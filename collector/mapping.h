@@ -1,8 +1,8 @@
 /*
  * mapping.h: the import mapping file (docs/mapping-format.md): which field
  * of an export is which question, and how its values become option codes.
- * mapping_load() reads and checks the file on its own; import.c binds it to
- * the exercise's questions.
+ * mapping_load() reads and checks the file on its own; import_bind.c binds
+ * it to the exercise's questions.
  */
 #ifndef TALLY_MAPPING_H
 #define TALLY_MAPPING_H

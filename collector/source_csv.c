@@ -153,6 +153,26 @@ static int make_names(struct csv_source *s, struct csv_record *h1, char **row2, 
 	return 0;
 }
 
+static void free_fields(char **fields, size_t n)
+{
+	for (size_t i = 0; fields && i < n; i++)
+		free(fields[i]);
+	free(fields);
+}
+
+/* A copy of the record's fields (the reader reuses its buffers), or NULL when out of memory. */
+static char **copy_fields(const struct csv_record *r)
+{
+	char **fields = calloc(r->nfields ? r->nfields : 1, sizeof *fields);
+
+	for (size_t i = 0; fields && i < r->nfields; i++)
+		if (!(fields[i] = strdup(r->fields[i]))) {
+			free_fields(fields, i);
+			return NULL;
+		}
+	return fields;
+}
+
 int source_csv_open(const char *path, const struct source_options *opt, struct source *src,
 		    struct err *e)
 {
@@ -177,31 +197,28 @@ int source_csv_open(const char *path, const struct source_options *opt, struct s
 	if (opt && opt->header_rows == 2) {
 		/* Keep row 1 while row 2 is read: the reader reuses its buffers. */
 		size_t n1 = h1.nfields;
-		char **row1 = calloc(n1, sizeof *row1);
+		char **row1 = copy_fields(&h1);
 		struct csv_record h2, keep = h1;
 
-		for (size_t i = 0; row1 && i < n1; i++)
-			row1[i] = strdup(h1.fields[i]);
+		if (!row1) {
+			err_set(e, EXIT_SYSTEM, "out of memory reading %s", path);
+			goto fail;
+		}
 		rc = csv_read(s->r, &h2, e);
-		if (rc == CSV_RECORD && (row2 = calloc(h2.nfields ? h2.nfields : 1, sizeof *row2))) {
+		if (rc == CSV_RECORD && !(row2 = copy_fields(&h2)))
+			err_set(e, EXIT_SYSTEM, "out of memory reading %s", path);
+		else if (rc == CSV_RECORD)
 			n2 = h2.nfields;
-			for (size_t i = 0; i < n2; i++)
-				row2[i] = strdup(h2.fields[i]);
-		} else if (rc == CSV_EOF) {
+		else if (rc == CSV_EOF)
 			err_set(e, EXIT_DATA, "%s: the mapping says two header rows, but the file "
 					      "has only one row", path);
-		}
 		keep.fields = row1;
-		if (row1 && row2 && rc == CSV_RECORD)
+		if (row2)
 			rc = make_names(s, &keep, row2, n2, e) < 0 ? -1 : 0;
 		else
-			rc = -1;
-		for (size_t i = 0; row1 && i < n1; i++)
-			free(row1[i]);
-		free(row1);
-		for (size_t i = 0; row2 && i < n2; i++)
-			free(row2[i]);
-		free(row2);
+			rc = -1; /* `e` says why: out of memory, one row, or csv_read()'s reason */
+		free_fields(row1, n1);
+		free_fields(row2, n2);
 		if (rc < 0)
 			goto fail;
 	} else if (make_names(s, &h1, NULL, 0, e) < 0) {

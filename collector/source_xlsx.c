@@ -2,23 +2,15 @@
  * source_xlsx.c: XLSX workbooks (Citizen Space, Microsoft Forms and
  * SmartSurvey exports) as a source: one record a sheet row.
  *
- * The workbook is a zip archive read with libzip. Its XML parts go through
- * libxml2's streaming reader, fed from zip_fread() by read callbacks: libxml2
- * never opens a file, the network or a decompressor itself. The rules of
- * xmlsafe.h hold: no NOENT, DTDLOAD or HUGE, and a DOCTYPE is refused, both
- * by a scan of the bytes before libxml2 sees them (so not even the internal
- * subset is parsed) and by node type (for parts in other encodings).
- *
- * Every zip entry is bounded before it is read: an uncompressed size over
- * 512 MiB or a compression ratio over 1000:1 is refused as a possible zip
- * bomb, and the bytes actually inflated are counted, so an entry that holds
- * more than its zip directory says is stopped too.
+ * The workbook is a zip archive read with libzip. Each of its XML parts is
+ * streamed through libxml2's reader, bounded and with no DOCTYPE
+ * (source_xlsx_part.c).
  *
  * Only the shared strings and one row are held in memory, so big sheets
  * read in flat memory.
  */
 #include "source.h"
-#include "source_xlsx_internal.h"
+#include "source_xlsx_part.h"
 #include "fileutil.h"
 #include "utf8.h"
 #include "xmlsafe.h"
@@ -37,41 +29,14 @@
 #include <unistd.h>
 #include <zip.h>
 
-#define MAX_RATIO 1000
 #define MAX_COLS 16384		/* Excel's last column, XFD */
 #define RAW_MAX 4096		/* bytes of a row kept in rec->raw */
-#define READER_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES)
 
 #define NS_R "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 #define NS_R_STRICT "http://purl.oclc.org/ooxml/officeDocument/relationships"
 
-static zip_uint64_t entry_limit = SOURCE_XLSX_LIMIT;
-
 static const char workbook_entry[] = "xl/workbook.xml";
 static const char workbook_rels[] = "xl/_rels/workbook.xml.rels";
-static const char doctype_mark[] = "<!DOCTYPE";
-
-/* A growing byte buffer. */
-struct buf {
-	char *p;
-	size_t len, cap;
-};
-
-/* One zip entry, streamed through libxml2's reader. */
-struct part {
-	const char *path;	/* the workbook, for messages */
-	char *entry;		/* the entry's name in the archive */
-	char *label;		/* how messages name it: the entry or "sheet 'NAME'" */
-	zip_file_t *zf;
-	zip_uint64_t size;	/* uncompressed size, as the zip directory says */
-	zip_uint64_t nread;	/* bytes inflated so far */
-	xmlTextReaderPtr rd;
-	size_t dt_match;	/* bytes of "<!DOCTYPE" just seen */
-	long line;		/* line of the bytes being scanned */
-	int failed;		/* msg says why the part cannot be read further */
-	enum exit_code code;
-	char msg[ERR_LINE_LEN];
-};
 
 enum cell_type { CT_NUMBER, CT_SHARED, CT_INLINE, CT_STR, CT_BOOL, CT_ERROR };
 
@@ -115,23 +80,6 @@ struct xlsx {
 	size_t raw_len;
 };
 
-static void part_fail(struct part *p, enum exit_code code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-/* Records the first reason the part cannot be read further. */
-static void part_fail(struct part *p, enum exit_code code, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (p->failed)
-		return;
-	p->failed = 1;
-	p->code = code;
-	va_start(ap, fmt);
-	vsnprintf(p->msg, sizeof p->msg, fmt, ap);
-	va_end(ap);
-}
-
 static void set_bad(struct xlsx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Marks the current row bad, with the first reason. */
@@ -145,275 +93,6 @@ static void set_bad(struct xlsx *x, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(x->bad_msg, sizeof x->bad_msg, fmt, ap);
 	va_end(ap);
-}
-
-/* Appends n bytes; 0 or -1 when out of memory. */
-static int buf_add(struct buf *b, const char *s, size_t n)
-{
-	if (b->cap - b->len <= n) {
-		size_t cap = b->cap ? b->cap : 256;
-		char *p;
-
-		while (cap - b->len <= n) {
-			if (cap > SIZE_MAX / 2)
-				return -1;
-			cap *= 2;
-		}
-		if (!(p = realloc(b->p, cap)))
-			return -1;
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-	return 0;
-}
-
-/* A copy of libxml2's message, trimmed and starting lowercase as house style wants. */
-static void tidy(char *out, size_t size, const char *msg)
-{
-	size_t n;
-
-	snprintf(out, size, "%s", msg ? msg : "unknown problem");
-	n = strlen(out);
-	while (n && (out[n - 1] == '\n' || out[n - 1] == ' ' || out[n - 1] == '\r'))
-		out[--n] = '\0';
-	if (out[0] >= 'A' && out[0] <= 'Z' && !(out[1] >= 'A' && out[1] <= 'Z'))
-		out[0] = (char)(out[0] - 'A' + 'a');
-}
-
-/* libxml2's errors, from the part's reader or the library at large. */
-static void on_xml_error(void *arg, xmlErrorPtr error)
-{
-	struct part *p = arg;
-	const char *limit;
-	char msg[256];
-
-	if (!p || p->failed || !error || error->level < XML_ERR_ERROR)
-		return;
-	if ((limit = xmlsafe_limit_message(error->message))) {
-		if (error->line > 0)
-			part_fail(p, EXIT_DATA, "%s: %s: line %d: %s", p->path, p->label,
-				  error->line, limit);
-		else
-			part_fail(p, EXIT_DATA, "%s: %s: %s", p->path, p->label, limit);
-		return;
-	}
-	tidy(msg, sizeof msg, error->message);
-	if (error->line > 0)
-		part_fail(p, EXIT_DATA, "%s: %s: malformed XML at line %d: %s", p->path, p->label,
-			  error->line, msg);
-	else
-		part_fail(p, EXIT_DATA, "%s: %s: malformed XML: %s", p->path, p->label, msg);
-}
-
-/* Sends libxml2's errors that bypass the reader to the part too (or back). */
-static void errors_to(struct part *p)
-{
-	if (p)
-		xmlSetStructuredErrorFunc(p, on_xml_error);
-	else
-		xmlSetStructuredErrorFunc(NULL, NULL);
-}
-
-static void fail_doctype(struct part *p, long line)
-{
-	part_fail(p, EXIT_DATA,
-		  "%s: %s: a DOCTYPE is not allowed (line %ld): DTDs and entities are refused for safety",
-		  p->path, p->label, line);
-}
-
-/* Looks for "<!DOCTYPE" in the n bytes at s, carrying over from earlier reads. */
-static int scan_doctype(struct part *p, const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == doctype_mark[p->dt_match]) {
-			if (++p->dt_match == sizeof doctype_mark - 1) {
-				fail_doctype(p, p->line);
-				return -1;
-			}
-		} else {
-			p->dt_match = s[i] == '<';
-		}
-		if (s[i] == '\n')
-			p->line++;
-	}
-	return 0;
-}
-
-/* libxml2's read callback: inflates more of the entry, counting and scanning. */
-static int part_read(void *ctx, char *buf, int len)
-{
-	struct part *p = ctx;
-	zip_int64_t n;
-
-	if (p->failed)
-		return -1;
-	if (len <= 0)
-		return 0;
-	n = zip_fread(p->zf, buf, (zip_uint64_t)len);
-	if (n < 0) {
-		char why[128];
-
-		tidy(why, sizeof why, zip_file_strerror(p->zf));
-		part_fail(p, EXIT_DATA, "%s: cannot read %s from the archive: %s", p->path,
-			  p->entry, why);
-		return -1;
-	}
-	p->nread += (zip_uint64_t)n;
-	if (p->nread > p->size) {
-		part_fail(p, EXIT_DATA,
-			  "%s: %s holds more than the %llu bytes the zip directory says: refused as a possible zip bomb",
-			  p->path, p->entry, (unsigned long long)p->size);
-		return -1;
-	}
-	if (p->nread > entry_limit) {
-		part_fail(p, EXIT_DATA,
-			  "%s: %s expands to more than %llu bytes: refused as a possible zip bomb",
-			  p->path, p->entry, (unsigned long long)entry_limit);
-		return -1;
-	}
-	if (scan_doctype(p, buf, (size_t)n) < 0)
-		return -1;
-	return (int)n;
-}
-
-/* Frees what the part holds; a zeroed part is fine. */
-static void part_close(struct part *p)
-{
-	if (p->rd)
-		xmlFreeTextReader(p->rd);
-	if (p->zf)
-		zip_fclose(p->zf);
-	free(p->entry);
-	free(p->label);
-	memset(p, 0, sizeof *p);
-}
-
-/*
- * Opens entry `idx` of the archive for streaming, after checking its size and
- * compression ratio; `label` names it in messages (NULL: the entry's name).
- * 0, or -1 with e set (the part needs part_close() either way).
- */
-static int part_open(struct xlsx *x, zip_int64_t idx, const char *label, struct part *p,
-		     struct err *e)
-{
-	zip_stat_t st;
-	const char *name;
-	char why[128];
-
-	memset(p, 0, sizeof *p);
-	p->path = x->path;
-	p->line = 1;
-	zip_stat_init(&st);
-	if (zip_stat_index(x->za, (zip_uint64_t)idx, 0, &st) < 0 || !(name = st.name)) {
-		tidy(why, sizeof why, zip_strerror(x->za));
-		return err_set(e, EXIT_DATA, "%s: cannot read the zip directory: %s", x->path, why);
-	}
-	if (!(p->entry = strdup(name)) || !(p->label = strdup(label ? label : name)))
-		return err_set(e, EXIT_SYSTEM, "out of memory reading %s", x->path);
-	if (!(st.valid & ZIP_STAT_SIZE) || !(st.valid & ZIP_STAT_COMP_SIZE))
-		return err_set(e, EXIT_DATA, "%s: the zip directory gives no size for %s",
-			       x->path, name);
-	p->size = st.size;
-	if (st.size > entry_limit)
-		return err_set(e, EXIT_DATA,
-			       "%s: %s would expand to %llu bytes, over the limit of %llu: refused as a possible zip bomb",
-			       x->path, name, (unsigned long long)st.size,
-			       (unsigned long long)entry_limit);
-	if (st.size / MAX_RATIO > st.comp_size ||
-	    (st.size / MAX_RATIO == st.comp_size && st.size % MAX_RATIO))
-		return err_set(e, EXIT_DATA,
-			       "%s: %s would expand from %llu to %llu bytes, over %d:1: refused as a possible zip bomb",
-			       x->path, name, (unsigned long long)st.comp_size,
-			       (unsigned long long)st.size, MAX_RATIO);
-	if (!(p->zf = zip_fopen_index(x->za, (zip_uint64_t)idx, 0))) {
-		tidy(why, sizeof why, zip_strerror(x->za));
-		return err_set(e, EXIT_DATA, "%s: cannot read %s from the archive: %s", x->path,
-			       name, why);
-	}
-	errors_to(p);
-	p->rd = xmlReaderForIO(part_read, NULL, p, NULL, NULL, READER_OPTIONS);
-	errors_to(NULL);
-	if (p->failed)
-		return err_set(e, p->code, "%s", p->msg);
-	if (!p->rd)
-		return err_set(e, EXIT_SYSTEM, "out of memory reading %s", x->path);
-	xmlTextReaderSetStructuredErrorHandler(p->rd, on_xml_error, p);
-	return 0;
-}
-
-/*
- * Moves to the next node: 1, 0 at the end of the part, -1 with p->msg set.
- * Callers send libxml2's errors to the part around calls (errors_to).
- */
-static int part_next(struct part *p)
-{
-	int rc;
-
-	if (p->failed)
-		return -1;
-	rc = xmlTextReaderRead(p->rd);
-	if (rc == 1 && xmlTextReaderNodeType(p->rd) == XML_READER_TYPE_DOCUMENT_TYPE)
-		fail_doctype(p, (long)xmlTextReaderGetParserLineNumber(p->rd));
-	if (p->failed)
-		return -1;
-	if (rc < 0) {
-		part_fail(p, EXIT_DATA, "%s: %s: malformed XML", p->path, p->label);
-		return -1;
-	}
-	return rc;
-}
-
-/* The current element's local name ("" for other nodes). */
-static const char *node_name(struct part *p)
-{
-	const xmlChar *n = xmlTextReaderConstLocalName(p->rd);
-
-	return n ? (const char *)n : "";
-}
-
-/* True for the node types that carry text. */
-static int is_text(int type)
-{
-	return type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA ||
-	       type == XML_READER_TYPE_WHITESPACE ||
-	       type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE;
-}
-
-/*
- * Copies attribute `name` of the current element into out (size bytes, cut
- * if longer); returns 1, or 0 when the element has no such attribute.
- */
-static int attr_copy(struct part *p, const char *name, char *out, size_t size)
-{
-	const xmlChar *v;
-	int found = 0;
-
-	out[0] = '\0';
-	if (xmlTextReaderMoveToAttribute(p->rd, (const xmlChar *)name) == 1) {
-		v = xmlTextReaderConstValue(p->rd);
-		snprintf(out, size, "%s", v ? (const char *)v : "");
-		found = 1;
-	}
-	xmlTextReaderMoveToElement(p->rd);
-	return found;
-}
-
-/* Attribute `name` (in namespace ns, or none) as a new string, or NULL. */
-static char *attr_dup(struct part *p, const char *name, const char *ns)
-{
-	xmlChar *v = ns ? xmlTextReaderGetAttributeNs(p->rd, (const xmlChar *)name,
-						      (const xmlChar *)ns)
-			: xmlTextReaderGetAttribute(p->rd, (const xmlChar *)name);
-	char *s;
-
-	if (!v)
-		return NULL;
-	s = strdup((const char *)v);
-	xmlFree(v);
-	return s;
 }
 
 static int hex4(const char *s, unsigned *out)
@@ -589,7 +268,7 @@ static void not_zip_reason(int zerr, const unsigned char *head, ssize_t got, cha
 
 	if (zerr != ZIP_ER_NOZIP) {
 		zip_error_init_with_code(&ze, zerr);
-		tidy(why, size, zip_error_strerror(&ze));
+		xlsx_tidy(why, size, zip_error_strerror(&ze));
 		zip_error_fini(&ze);
 	} else if (got >= 4 && memcmp(head, "PK\3\4", 4) == 0) {
 		snprintf(why, size, "it starts like one but is truncated or damaged");
@@ -656,12 +335,12 @@ static int workbook_read(struct xlsx *x, zip_int64_t idx, struct sheet_list *l, 
 	struct part p;
 	int rc, in_sheets = 0, ret = -1;
 
-	if (part_open(x, idx, NULL, &p, e) < 0)
+	if (xlsx_part_open(x->za, x->path, idx, NULL, &p, e) < 0)
 		goto out;
-	errors_to(&p);
-	while ((rc = part_next(&p)) == 1) {
+	xlsx_errors_to(&p);
+	while ((rc = xlsx_part_next(&p)) == 1) {
 		int type = xmlTextReaderNodeType(p.rd);
-		const char *name = node_name(&p);
+		const char *name = xlsx_node_name(&p);
 		char *sname, *rid;
 
 		if (type == XML_READER_TYPE_END_ELEMENT && strcmp(name, "sheets") == 0)
@@ -684,15 +363,15 @@ static int workbook_read(struct xlsx *x, zip_int64_t idx, struct sheet_list *l, 
 			if (b)
 				l->rids = b;
 			if (!a || !b) {
-				part_fail(&p, EXIT_SYSTEM, "out of memory reading %s", x->path);
+				xlsx_part_fail(&p, EXIT_SYSTEM, "out of memory reading %s", x->path);
 				continue;
 			}
 			l->cap = cap;
 		}
-		sname = attr_dup(&p, "name", NULL);
-		rid = attr_dup(&p, "id", NS_R);
+		sname = xlsx_attr_dup(&p, "name", NULL);
+		rid = xlsx_attr_dup(&p, "id", NS_R);
 		if (!rid)
-			rid = attr_dup(&p, "id", NS_R_STRICT);
+			rid = xlsx_attr_dup(&p, "id", NS_R_STRICT);
 		if (!sname)
 			sname = strdup("");
 		if (!rid)
@@ -705,9 +384,9 @@ static int workbook_read(struct xlsx *x, zip_int64_t idx, struct sheet_list *l, 
 		}
 		free(sname);
 		free(rid);
-		part_fail(&p, EXIT_SYSTEM, "out of memory reading %s", x->path);
+		xlsx_part_fail(&p, EXIT_SYSTEM, "out of memory reading %s", x->path);
 	}
-	errors_to(NULL);
+	xlsx_errors_to(NULL);
 	if (rc < 0) {
 		err_set(e, p.code, "%s", p.msg);
 		goto out;
@@ -718,7 +397,7 @@ static int workbook_read(struct xlsx *x, zip_int64_t idx, struct sheet_list *l, 
 	}
 	ret = 0;
 out:
-	part_close(&p);
+	xlsx_part_close(&p);
 	return ret;
 }
 
@@ -738,37 +417,37 @@ static int rels_read(struct xlsx *x, const char *rid, char **sheet, char **sst, 
 			x->path, workbook_rels);
 		goto out;
 	}
-	if (part_open(x, idx, NULL, &p, e) < 0)
+	if (xlsx_part_open(x->za, x->path, idx, NULL, &p, e) < 0)
 		goto out;
-	errors_to(&p);
-	while ((rc = part_next(&p)) == 1) {
+	xlsx_errors_to(&p);
+	while ((rc = xlsx_part_next(&p)) == 1) {
 		char id[256], type[512], target[1024];
 		size_t tl;
 
 		if (xmlTextReaderNodeType(p.rd) != XML_READER_TYPE_ELEMENT ||
-		    strcmp(node_name(&p), "Relationship") != 0)
+		    strcmp(xlsx_node_name(&p), "Relationship") != 0)
 			continue;
-		attr_copy(&p, "Id", id, sizeof id);
-		attr_copy(&p, "Type", type, sizeof type);
-		if (!attr_copy(&p, "Target", target, sizeof target) || !target[0])
+		xlsx_attr_copy(&p, "Id", id, sizeof id);
+		xlsx_attr_copy(&p, "Type", type, sizeof type);
+		if (!xlsx_attr_copy(&p, "Target", target, sizeof target) || !target[0])
 			continue;
 		tl = strlen(type);
 		if (!*sheet && strcmp(id, rid) == 0) {
 			if (!(*sheet = resolve_target(target)))
-				part_fail(&p, EXIT_SYSTEM, "out of memory reading %s", x->path);
+				xlsx_part_fail(&p, EXIT_SYSTEM, "out of memory reading %s", x->path);
 		} else if (!*sst && tl >= 14 && strcmp(type + tl - 14, "/sharedStrings") == 0) {
 			if (!(*sst = resolve_target(target)))
-				part_fail(&p, EXIT_SYSTEM, "out of memory reading %s", x->path);
+				xlsx_part_fail(&p, EXIT_SYSTEM, "out of memory reading %s", x->path);
 		}
 	}
-	errors_to(NULL);
+	xlsx_errors_to(NULL);
 	if (rc < 0) {
 		err_set(e, p.code, "%s", p.msg);
 		goto out;
 	}
 	ret = 0;
 out:
-	part_close(&p);
+	xlsx_part_close(&p);
 	return ret;
 }
 
@@ -871,17 +550,17 @@ static int sst_end(struct xlsx *x, struct part *p, size_t start)
 		x->sst_off = o;
 		x->sst_cap = cap;
 	}
-	if (buf_add(&x->sst, "", 1) < 0)
+	if (xlsx_buf_add(&x->sst, "", 1) < 0)
 		goto oom;
 	if (!utf8_check(x->sst.p + start, n, &at)) {
-		part_fail(p, EXIT_DATA, "%s: %s: shared string %zu is not valid UTF-8: %s", x->path,
-			  p->label, x->nsst, utf8_problem(x->sst.p + start, n, at));
+		xlsx_part_fail(p, EXIT_DATA, "%s: %s: shared string %zu is not valid UTF-8: %s", x->path,
+			       p->label, x->nsst, utf8_problem(x->sst.p + start, n, at));
 		return -1;
 	}
 	x->sst_off[x->nsst++] = start;
 	return 0;
 oom:
-	part_fail(p, EXIT_SYSTEM, "out of memory reading %s", x->path);
+	xlsx_part_fail(p, EXIT_SYSTEM, "out of memory reading %s", x->path);
 	return -1;
 }
 
@@ -895,21 +574,21 @@ static int sst_load(struct xlsx *x, zip_int64_t idx, struct err *e)
 	size_t start = 0;
 	int rc, in_si = 0, in_t = 0, in_rph = 0, ret = -1;
 
-	if (part_open(x, idx, NULL, &p, e) < 0)
+	if (xlsx_part_open(x->za, x->path, idx, NULL, &p, e) < 0)
 		goto out;
-	errors_to(&p);
-	while ((rc = part_next(&p)) == 1) {
+	xlsx_errors_to(&p);
+	while ((rc = xlsx_part_next(&p)) == 1) {
 		int type = xmlTextReaderNodeType(p.rd);
 		const char *name;
 
-		if (is_text(type)) {
+		if (xlsx_is_text(type)) {
 			const char *s = (const char *)xmlTextReaderConstValue(p.rd);
 
-			if (in_si && in_t && !in_rph && s && buf_add(&x->sst, s, strlen(s)) < 0)
-				part_fail(&p, EXIT_SYSTEM, "out of memory reading %s", x->path);
+			if (in_si && in_t && !in_rph && s && xlsx_buf_add(&x->sst, s, strlen(s)) < 0)
+				xlsx_part_fail(&p, EXIT_SYSTEM, "out of memory reading %s", x->path);
 			continue;
 		}
-		name = node_name(&p);
+		name = xlsx_node_name(&p);
 		if (type == XML_READER_TYPE_ELEMENT) {
 			int empty = xmlTextReaderIsEmptyElement(p.rd);
 
@@ -937,14 +616,14 @@ static int sst_load(struct xlsx *x, zip_int64_t idx, struct err *e)
 			}
 		}
 	}
-	errors_to(NULL);
+	xlsx_errors_to(NULL);
 	if (rc < 0) {
 		err_set(e, p.code, "%s", p.msg);
 		goto out;
 	}
 	ret = 0;
 out:
-	part_close(&p);
+	xlsx_part_close(&p);
 	return ret;
 }
 
@@ -956,7 +635,7 @@ static void row_start(struct xlsx *x)
 	long n = 0;
 
 	errno = 0;
-	if (attr_copy(&x->sheet, "r", r, sizeof r))
+	if (xlsx_attr_copy(&x->sheet, "r", r, sizeof r))
 		n = strtol(r, &end, 10);
 	if (n > 0 && !errno && !*end)
 		x->row = n;
@@ -983,7 +662,7 @@ static void cell_start(struct xlsx *x)
 	x->in_v = x->in_is = x->in_t = x->in_rph = 0;
 	x->skip_cell = 0;
 	x->cell.len = 0;
-	if (attr_copy(&x->sheet, "r", r, sizeof r)) {
+	if (xlsx_attr_copy(&x->sheet, "r", r, sizeof r)) {
 		col = ref_col(r);
 		if (col < 0) {
 			set_bad(x, "cell reference '%s' is not valid", r);
@@ -1000,7 +679,7 @@ static void cell_start(struct xlsx *x)
 	}
 	x->col = (size_t)col;
 	x->next_col = x->col + 1;
-	attr_copy(&x->sheet, "t", t, sizeof t);
+	xlsx_attr_copy(&x->sheet, "t", t, sizeof t);
 	if (strcmp(t, "s") == 0)
 		x->ctype = CT_SHARED;
 	else if (strcmp(t, "inlineStr") == 0)
@@ -1080,9 +759,9 @@ static void cell_end(struct xlsx *x)
 	case CT_ERROR:
 		break;
 	}
-	if (slot_reserve(x, x->col) < 0 || buf_add(&x->rdata, v, n) < 0 ||
-	    buf_add(&x->rdata, "", 1) < 0) {
-		part_fail(&x->sheet, EXIT_SYSTEM, "out of memory reading %s", x->path);
+	if (slot_reserve(x, x->col) < 0 || xlsx_buf_add(&x->rdata, v, n) < 0 ||
+	    xlsx_buf_add(&x->rdata, "", 1) < 0) {
+		xlsx_part_fail(&x->sheet, EXIT_SYSTEM, "out of memory reading %s", x->path);
 		return;
 	}
 	x->slot[x->col] = off + 1;
@@ -1113,22 +792,22 @@ static int row_read(struct xlsx *x)
 
 	if (x->done)
 		return 0;
-	while ((rc = part_next(p)) == 1) {
+	while ((rc = xlsx_part_next(p)) == 1) {
 		int type = xmlTextReaderNodeType(p->rd);
 		const char *name;
 		int empty;
 
-		if (is_text(type)) {
+		if (xlsx_is_text(type)) {
 			const char *s;
 
 			if (!x->in_cell || !(x->in_v || (x->in_is && x->in_t && !x->in_rph)))
 				continue;
 			s = (const char *)xmlTextReaderConstValue(p->rd);
-			if (s && buf_add(&x->cell, s, strlen(s)) < 0)
-				part_fail(p, EXIT_SYSTEM, "out of memory reading %s", x->path);
+			if (s && xlsx_buf_add(&x->cell, s, strlen(s)) < 0)
+				xlsx_part_fail(p, EXIT_SYSTEM, "out of memory reading %s", x->path);
 			continue;
 		}
-		name = node_name(p);
+		name = xlsx_node_name(p);
 		if (type == XML_READER_TYPE_END_ELEMENT) {
 			if (!x->in_data)
 				continue;
@@ -1233,9 +912,9 @@ static int header_row(struct xlsx *x, int which, char ***texts, size_t *all, siz
 {
 	int rc;
 
-	errors_to(&x->sheet);
+	xlsx_errors_to(&x->sheet);
 	rc = row_read(x);
-	errors_to(NULL);
+	xlsx_errors_to(NULL);
 	if (rc < 0)
 		return err_set(e, x->sheet.code, "%s", x->sheet.msg);
 	if (rc == 0 && which == 1)
@@ -1348,9 +1027,9 @@ static int xlsx_next(void *state, struct source_record *rec, struct err *e)
 	memset(rec, 0, sizeof *rec);
 	rec->place_word = "row";
 	rec->file = x->path;
-	errors_to(&x->sheet);
+	xlsx_errors_to(&x->sheet);
 	rc = row_read(x);
-	errors_to(NULL);
+	xlsx_errors_to(NULL);
 	rec->place = x->row;
 	if (rc < 0) {
 		err_set(e, x->sheet.code, "%s", x->sheet.msg);
@@ -1379,7 +1058,7 @@ static void xlsx_free(void *state)
 
 	if (!x)
 		return;
-	part_close(&x->sheet);
+	xlsx_part_close(&x->sheet);
 	if (x->za)
 		zip_discard(x->za);
 	strings_free(x->names, x->ncols);
@@ -1443,7 +1122,7 @@ int source_xlsx_open(const char *path, const struct source_options *opt, struct 
 		goto fail;
 	if (sst_idx >= 0 && sst_load(x, sst_idx, e) < 0)
 		goto fail;
-	if (part_open(x, sheet_idx, label, &x->sheet, e) < 0)
+	if (xlsx_part_open(x->za, x->path, sheet_idx, label, &x->sheet, e) < 0)
 		goto fail;
 	if (header_read(x, rows, e) < 0)
 		goto fail;
@@ -1458,8 +1137,3 @@ fail:
 	return -1;
 }
 
-/* As source_xlsx_internal.h says: 0 restores SOURCE_XLSX_LIMIT. */
-void source_xlsx_set_limit_for_tests(size_t bytes)
-{
-	entry_limit = bytes ? bytes : SOURCE_XLSX_LIMIT;
-}

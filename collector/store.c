@@ -543,7 +543,7 @@ int response_batch_add(struct response_batch *b, const struct stored_response *r
 	const struct postcode_result *place = r->place;
 	struct pending_response *pr;
 	size_t fail = 0;
-	char key[160];
+	char key[SERIAL_KEY_LEN];
 
 	if ((p->nr == PENDING_MAX || !same_common(p, r)) && response_batch_flush(b, e) < 0)
 		return -1;

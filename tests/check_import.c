@@ -359,6 +359,127 @@ START_TEST(test_import_strict_refuses)
 }
 END_TEST
 
+/*
+ * An id prefix longer than is kept (a mapping made other than by
+ * mapping_load(), whose schema allows 40 bytes) refuses the file: cut, two
+ * prefixes sharing their first bytes would make one response of two.
+ */
+START_TEST(test_import_long_prefix_refused)
+{
+	long long ex;
+	sqlite3 *db = exercise_db(&ex);
+	struct import_options opt = { 0 };
+	struct import_stats st;
+	struct err e, rejects, warnings;
+	struct mapping *m;
+	char prefix[IMPORT_MAX_ID_PREFIX + 2];
+
+	err_init(&e);
+	err_init(&rejects);
+	err_init(&warnings);
+	ck_assert_ptr_nonnull(m = mapping_load(FIXTURE("import/online.map.xml"), &e));
+	memset(prefix, 'p', sizeof prefix - 1);
+	prefix[sizeof prefix - 1] = '\0';
+	free(m->id_prefix);
+	ck_assert_ptr_nonnull(m->id_prefix = strdup(prefix));
+	opt.src.header_rows = m->header_rows;
+	opt.src.separator = m->separator;
+	ck_assert_int_eq(import_file(db, ex, m, FIXTURE("import/online.csv"), &opt, &st, &rejects,
+				     &warnings, &e), -1);
+	ck_assert_int_eq(e.code, EXIT_DATA);
+	ck_assert_msg(err_contains(&e, "the response id prefix is 61 bytes, more than the 60 kept"),
+		      "%s", err_first(&e));
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM response"), 0);
+	mapping_free(m);
+	sqlite3_close(db);
+}
+END_TEST
+
+/* Writes `text` to dir/name; the path in `path` (PATH_LEN). */
+#define PATH_LEN 128
+static void write_file(const char *dir, const char *name, const char *text, char *path)
+{
+	FILE *f;
+
+	snprintf(path, PATH_LEN, "%s/%s", dir, name);
+	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	fputs(text, f);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/*
+ * A question with more options than an answer takes, one field each, all
+ * ticked: the record is rejected with a reason (the picks once overran the
+ * array they were gathered in).
+ */
+START_TEST(test_import_too_many_ticks)
+{
+	enum { N = IMPORT_MAX_PICKS + 10 };
+	const char *dir = test_tmpdir();
+	char xpath[PATH_LEN], mpath[PATH_LEN], cpath[PATH_LEN];
+	char *x = calloc(1, 64 * N + 1024), *m = calloc(1, 64 * N + 1024), *c = calloc(1, 8 * N + 64);
+	struct import_options opt = { 0 };
+	struct import_stats st;
+	struct err e, rejects, warnings;
+	struct exercise_changes ch;
+	struct exercise_def *d;
+	struct mapping *map;
+	sqlite3 *db = test_memdb();
+	long long ex;
+
+	ck_assert(x && m && c);
+	strcat(x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<exercise code=\"many\">\n"
+		  "<title>Many options</title><opens>2019-06-03</opens><closes>2019-08-25</closes>\n"
+		  "<districts><district code=\"E07000192\">Cannock Chase</district></districts>\n"
+		  "<events/>\n<questionnaire variant=\"standard\" code=\"main\"><title>Main</title>\n"
+		  "<question code=\"MANY\" type=\"multiple-choice\" topic=\"general\">"
+		  "<text>Which?</text>\n");
+	strcat(m, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<mapping exercise=\"many\">\n"
+		  "<response-id field=\"id\"/>\n<question code=\"MANY\">\n");
+	strcat(c, "id");
+	for (int k = 1; k <= N; k++) {
+		sprintf(x + strlen(x), "<option code=\"o%d\">Option %d</option>\n", k, k);
+		sprintf(m + strlen(m), "<option code=\"o%d\" field=\"c%d\"/>\n", k, k);
+		sprintf(c + strlen(c), ",c%d", k);
+	}
+	strcat(x, "</question></questionnaire></exercise>\n");
+	strcat(m, "</question></mapping>\n");
+	strcat(c, "\nR1");
+	for (int k = 1; k <= N; k++)
+		strcat(c, ",1");
+	strcat(c, "\n");
+	write_file(dir, "many.xml", x, xpath);
+	write_file(dir, "many.map.xml", m, mpath);
+	write_file(dir, "many.csv", c, cpath);
+
+	err_init(&e);
+	err_init(&rejects);
+	err_init(&warnings);
+	ck_assert_msg((d = exercise_load(xpath, &e)) != NULL, "%s", err_first(&e));
+	ck_assert_int_eq(exercise_store(db, d, &ex, &ch, &e), 0);
+	exercise_def_free(d);
+	ck_assert_msg((map = mapping_load(mpath, &e)) != NULL, "%s", err_first(&e));
+	opt.src.header_rows = map->header_rows;
+	opt.src.separator = map->separator;
+	ck_assert_int_eq(import_file(db, ex, map, cpath, &opt, &st, &rejects, &warnings, &e), 0);
+	ck_assert_int_eq(st.rejected, 1);
+	ck_assert_msg(err_contains(&rejects, "many.csv:2: question 'MANY': more than 256 options "
+					     "ticked, the most one answer takes"),
+		      "%s", err_first(&rejects));
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM answer"), 0);
+	mapping_free(map);
+	import_stats_free(&st);
+	sqlite3_close(db);
+	unlink(xpath);
+	unlink(mpath);
+	unlink(cpath);
+	rmdir(dir);
+	free(x);
+	free(m);
+	free(c);
+}
+END_TEST
+
 START_TEST(test_import_per_option_columns)
 {
 	long long ex;
@@ -568,6 +689,8 @@ static Suite *import_suite(void)
 	tcase_add_test(tc, test_import_csv);
 	tcase_add_test(tc, test_import_strict_refuses);
 	tcase_add_test(tc, test_import_per_option_columns);
+	tcase_add_test(tc, test_import_long_prefix_refused);
+	tcase_add_test(tc, test_import_too_many_ticks);
 	tcase_add_test(tc, test_import_twice_in_file);
 	tcase_add_loop_test(tc, test_import_refused, 0, sizeof refused / sizeof refused[0]);
 	tcase_set_timeout(tc, 60);

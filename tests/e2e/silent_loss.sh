@@ -145,6 +145,20 @@ expect_out "long paper values" "3 read, 1 imported, 2 rejected"
 expect_err "long paper values" "long-paper.csv:2: column 'Serial': the serial number is 132 bytes, more than the 127 kept"
 expect_err "long paper values" "long-paper.csv:3: column 'Officer': the officer's name is 308 bytes, more than the 255 kept"
 
+# a postcode or a scale value with more after 100 spaces is not read from its start
+pad=$(printf '%100s' '')
+{
+	echo 'Respondent,Submitted,Postcode,Area,What works well in urgent care?,How satisfied are you?,Services used,Age,Recommend,Notes'
+	echo "LONG-1,2019-06-12,\"ST1 1AF${pad}x\",,,,,,,"
+	echo "LONG-2,2019-06-12,,,,,,,\"10${pad}x\","
+} >"$TMP/long-cells.csv"
+run "$COLLECTOR" import "$DB" "$TMP/long-cells.csv" --map "$TALLY_FIXTURES/import/online.map.xml" -q
+expect_rc "long cells" 1
+expect_eq "long postcode: not stored as ST1 1AF" "$(q "SELECT count(*) FROM answer a JOIN response r ON r.id = a.response_id JOIN question qn ON qn.id = a.question_id WHERE r.external_id = 'test:LONG-1' AND qn.code = 'POSTCODE' AND a.value = 'ST1 1AF'")" 0
+expect_eq "long postcode: kept as written" "$(q "SELECT count(*) FROM answer a JOIN response r ON r.id = a.response_id JOIN question qn ON qn.id = a.question_id WHERE r.external_id = 'test:LONG-1' AND qn.code = 'POSTCODE' AND a.value LIKE 'ST1 1AF %x'")" 1
+expect_err "long scale value" "long-cells.csv:3: column 'Recommend': the value is not on the scale from 0 to 10"
+expect_eq "long scale value: not stored" "$(q "SELECT count(*) FROM response WHERE external_id = 'test:LONG-2'")" 0
+
 # --- 7. time-zone offsets converted to UTC (the kobo import above) ------------------------
 at() { q "SELECT submitted_at FROM response WHERE external_id = 'kobo:uuid:4d1c9a52-0b6e-4f3a-9a51-6e0f1c2b7a0$1'"; }
 expect_eq "+02 in UTC" "$(at 1)" "2024-03-18T08:15:09"
