@@ -137,7 +137,7 @@ run "$COLLECTOR" import "$DB" "$F" --map "$R/kobo-household.map.xml" --xform "$R
 expect_rc "kobo: repeats refused by default" 1
 accounted "kobo" "$($ROWS rows "$F")"
 expect_err "kobo: a repeat is refused with its group" \
-	"01.xml: record 1: repeat group 'household/member' is not supported"
+	"01.xml: record 1: repeat group 'household/member' is not supported: export one row per repeat, or store one answer per repeat with <repeat group=\"household/member\" mode=\"each\"/> in the mapping"
 expect_err "kobo: an encrypted envelope is refused" \
 	"05-encrypted.xml: record 5 is encrypted: decrypt it with ODK Briefcase or Central first"
 expect_eq "kobo: nothing half-stored" "$(q "SELECT count(*) FROM response WHERE batch_id = $last_batch")" 0
