@@ -53,6 +53,7 @@ struct map_grid_row {
 struct map_grid {
 	char *field;    /* STEM */
 	char *question; /* items of one question, or NULL: rows are questions */
+	int rank;       /* cells="rank": items' cells are ranks 1..rows, each once */
 	struct map_grid_row *rows;
 	size_t nrows;
 	struct map_value *values; /* cell values onto option codes, every row */

@@ -60,6 +60,7 @@ static void svalues(struct shape_parse *p, xmlNodePtr n, struct map_value **out,
 static void read_grid(struct shape_parse *p, struct mapping *m, xmlNodePtr n)
 {
 	struct map_grid *g;
+	char *cells;
 
 	m->grids = sgrow(p, m->grids, m->ngrids, sizeof *m->grids);
 	if (p->oom)
@@ -68,6 +69,10 @@ static void read_grid(struct shape_parse *p, struct mapping *m, xmlNodePtr n)
 	g->field = sattr(p, n, "field");
 	g->question = sattr(p, n, "question");
 	g->line = xmlsafe_line(n);
+	if ((cells = sattr(p, n, "cells"))) {
+		g->rank = !strcmp(cells, "rank");
+		free(cells);
+	}
 	svalues(p, n, &g->values, &g->nvalues);
 	for (xmlNodePtr c = xmlsafe_first(n); c && !p->oom; c = xmlsafe_next(c)) {
 		struct map_grid_row *r;
@@ -153,6 +158,11 @@ static void check_shapes(struct shape_parse *p, const struct mapping *m)
 						"%s:%ld: grid row '%s' is mapped twice (first on line %ld)",
 						p->name, g->rows[k].line, g->rows[k].sub,
 						g->rows[j].line);
+		if (g->rank && !g->question)
+			err_set(p->e, EXIT_DATA,
+				"%s:%ld: cells=\"rank\" is for a grid of one question's items: "
+				"add question=\"...\"",
+				p->name, g->line);
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(m->grids[j].field, g->field))
 				err_set(p->e, EXIT_DATA,

@@ -22,7 +22,7 @@ START_TEST(test_reads_shapes)
 		"<grid field=\"How satisfied are you?\">\n"
 		"  <row sub=\"GP practice\" question=\"SAT-GP\"/><value from=\"V. good\" to=\"good\"/>\n"
 		"</grid>\n"
-		"<grid field=\"Rank these\" question=\"RANK\"/>\n"
+		"<grid field=\"Rank these\" question=\"RANK\" cells=\"rank\"/>\n"
 		"<route field=\"Question\" answer=\"Answer\">\n"
 		"  <to match=\"How was it?\" question=\"FFT-GP\"/>\n"
 		"</route>\n"
@@ -40,6 +40,8 @@ START_TEST(test_reads_shapes)
 	ck_assert_int_eq(m->grids[0].rows[0].line, 3);
 	ck_assert_int_eq(m->grids[0].nvalues, 1);
 	ck_assert_str_eq(m->grids[1].question, "RANK");
+	ck_assert_int_eq(m->grids[0].rank, 0);
+	ck_assert_int_eq(m->grids[1].rank, 1);
 	ck_assert_int_eq(m->nroutes, 1);
 	ck_assert_str_eq(m->routes[0].field, "Question");
 	ck_assert_str_eq(m->routes[0].answer, "Answer");
@@ -106,6 +108,8 @@ static const struct {
 	  "m.xml:2: a <row> of a grid of one question's items names an option=" },
 	{ "<mapping><grid field=\"G\">\n<row sub=\"a\" option=\"B\"/></grid></mapping>",
 	  "m.xml:2: a <row> of a grid of questions names a question=" },
+	{ "<mapping><grid field=\"G\" cells=\"rank\"/></mapping>",
+	  "m.xml:1: cells=\"rank\" is for a grid of one question's items" },
 	{ "<mapping><route field=\"Q\" answer=\"Q\"/></mapping>",
 	  "m.xml:1: a route's question and answer are the same field 'Q'" },
 	{ "<mapping><route field=\"Q\" answer=\"A\"><to match=\"How?\" question=\"X\"/>\n"
