@@ -447,6 +447,22 @@ struct bound_question {
 	int field;                  /* column index when the names are fixed */
 	int *option_fields;         /* per mq->options, the same */
 	long *option_index;         /* per mq->options: which bound option */
+	/* Shapes (import_shape.c). */
+	const struct map_route *route; /* answered when the route's field names it */
+	const struct map_grid *items;  /* a grid of this question's items */
+	int *item_fields;           /* per item column: its index */
+	long *item_option;          /* ... the bound option it is */
+	char **item_names;          /* ... its name */
+	size_t nitems;
+	int grid_row;               /* a grid's row, bound as this question */
+	int each;                   /* in a repeat group given repeat by repeat: one answer each */
+};
+
+/* A wording or code that a route's field may hold, and the question it names. */
+struct route_key {
+	char *text;
+	size_t route;               /* index into the mapping's routes */
+	long q;                     /* index into im->qs */
 };
 
 struct unmapped {
@@ -476,6 +492,11 @@ struct importer {
 	char fixed_event_district[16];
 	struct bound_question *qs;
 	size_t nqs;
+	struct map_question **shape_mqs; /* questions reached through grids and routes */
+	size_t nshape_mqs;
+	struct route_key *route_keys;
+	size_t nroute_keys;
+	int *route_fields;          /* per route: the question's and the answer's column */
 	struct postcode_resolver *resolver;
 	int fixed_names;            /* CSV, XLSX: one header for every record */
 	int indexed;                /* field indexes computed */
@@ -504,6 +525,8 @@ struct importer {
 	size_t nlinks, caplinks;
 	struct keyset edit_old, edit_new; /* old / new id -> index + 1 in `links` */
 	sqlite3_stmt *find_edited;  /* where an earlier version is: see edit_target() */
+	const char **repeat_each;   /* the groups given to the source repeat by repeat */
+	size_t nrepeat_each;
 	const char *cur_ext, *cur_serial; /* the identity of the record in hand, for its reject */
 	int identity_unknown;       /* the record in hand could not be read far enough to know it */
 	int tracking;               /* `seen` holds every key of the file so far */
@@ -570,6 +593,8 @@ static const char *trim(const char *s, char *buf, size_t cap)
 	return buf;
 }
 
+static void shape_free(struct importer *im);
+
 static void bound_free(struct importer *im)
 {
 	for (size_t i = 0; i < im->nqs; i++) {
@@ -584,10 +609,16 @@ static void bound_free(struct importer *im)
 		free(q->opt_value_index);
 		free(q->option_fields);
 		free(q->option_index);
+		for (size_t k = 0; k < q->nitems; k++)
+			free(q->item_names[k]);
+		free(q->item_names);
+		free(q->item_fields);
+		free(q->item_option);
 	}
 	free(im->qs);
 	im->qs = NULL;
 	im->nqs = 0;
+	shape_free(im);
 }
 
 static long find_bound_option(const struct bound_question *q, const char *code)
@@ -716,6 +747,7 @@ static long long fixed_questionnaire(struct importer *im, long long qnr,
 }
 
 static int check_fixed(struct importer *im, const struct bound_question *q);
+static int shape_bind(struct importer *im, long long qnr);
 
 static int bind_mapping(struct importer *im)
 {
@@ -738,7 +770,7 @@ static int bind_mapping(struct importer *im)
 		    check_fixed(im, &im->qs[i]) < 0)
 			return -1;
 	}
-	return 0;
+	return shape_bind(im, qnr);
 }
 
 /* ---- the pending responses of the import -------------------------------- */
@@ -1034,6 +1066,8 @@ static void warn_unseen(struct importer *im)
  * names must be in it, once; every column it does not mention is noted, to
  * be warned of after the import with the records that have a value in it.
  */
+static int shape_index(struct importer *im, const struct source_record *rec);
+
 static int index_fields(struct importer *im, const struct source_record *rec)
 {
 	const struct mapping *m = im->m;
@@ -1042,6 +1076,12 @@ static int index_fields(struct importer *im, const struct source_record *rec)
 	if (!(im->column_unmapped = calloc(rec->nfields ? rec->nfields : 1, sizeof(int))))
 		return err_set(im->e, EXIT_SYSTEM, "out of memory");
 	im->ncolumns = rec->nfields;
+	/* Grid rows become questions of their own here, before their columns are found. */
+	if (shape_index(im, rec) < 0) {
+		if (im->e->code == EXIT_SYSTEM)
+			return -1;
+		bad = 1;
+	}
 
 #define NEED(field, name, line)                                                                 \
 	do {                                                                                    \
@@ -1273,6 +1313,11 @@ static int no_answer(const struct mapping *m, const struct bound_question *q,
 	return 0;
 }
 
+static int read_cell(struct importer *im, const struct bound_question *q, const char *cell,
+		     struct response_build *b);
+static int add_picked(const struct bound_question *q, const long *picked, size_t npicked,
+		      struct response_build *b);
+
 /*
  * The answers of question `q` in `rec` (the fixed value when the mapping
  * gives one: `rec` is then not read) added to `b`. 0, or -1 with b->reason.
@@ -1281,10 +1326,8 @@ static int read_question(struct importer *im, const struct source_record *rec,
 			 const struct bound_question *q, struct response_build *b)
 {
 	const struct map_question *mq = q->mq;
-	char field[160], buf[64];
 	long picked[256];
 	size_t npicked = 0;
-	const char *cell;
 
 	/* One field per option. */
 	if (mq->noptions) {
@@ -1306,8 +1349,21 @@ static int read_question(struct importer *im, const struct source_record *rec,
 					      mq->options[k].field);
 			picked[npicked++] = q->option_index[k];
 		}
-	} else {
-		cell = mq->fixed ? mq->fixed : value_of(im, rec, q->field, mq->field);
+		return add_picked(q, picked, npicked, b);
+	}
+	return read_cell(im, q, mq->fixed ? mq->fixed : value_of(im, rec, q->field, mq->field), b);
+}
+
+/* One cell (or the fixed value) read as the answer to `q`, added to `b`. 0, or -1 with b->reason. */
+static int read_cell(struct importer *im, const struct bound_question *q, const char *cell,
+		     struct response_build *b)
+{
+	const struct map_question *mq = q->mq;
+	char field[160], buf[64];
+	long picked[256];
+	size_t npicked = 0;
+
+	{
 		if (!*trim(cell, buf, sizeof buf) && !*cell)
 			return 0;
 		if (!mq->fixed && no_answer(im->m, q, NULL, cell)) {
@@ -1387,9 +1443,18 @@ static int read_question(struct importer *im, const struct source_record *rec,
 			picked[npicked++] = k;
 		}
 	}
+	return add_picked(q, picked, npicked, b);
+}
+
+/* The options picked, checked against the question's kind, added to `b`. */
+static int add_picked(const struct bound_question *q, const long *picked, size_t npicked,
+		      struct response_build *b)
+{
+	char field[160];
+
 	if (npicked > 1 && !is_multi(q))
 		return reason(b, "%s: %zu answers to single-choice question '%s', which takes one",
-			      field_label(q, field), npicked, mq->code);
+			      field_label(q, field), npicked, q->mq->code);
 	for (size_t i = 0; i < npicked; i++)
 		if (add_row(b, q->store_qid, q->source_qid, q->opts[picked[i]].store_id, NULL) < 0)
 			return -1;
@@ -1475,6 +1540,11 @@ static void content_id(const struct source_record *rec, char *out, size_t cap)
 }
 
 static int open_source(struct importer *im, struct source *src);
+static const char **shape_repeat_each(const struct mapping *m, size_t *n);
+static int read_each(struct importer *im, const struct source_record *rec,
+		     const struct bound_question *q, struct response_build *b);
+static int shape_read(struct importer *im, const struct source_record *rec,
+		      struct response_build *b);
 
 /* Where a response id or serial number is already (what find_id and find_serial return). */
 enum { KEY_NEW, KEY_EARLIER, KEY_ERASED, KEY_THIS_IMPORT, KEY_REPLACED };
@@ -1946,10 +2016,17 @@ static int store_record(struct importer *im, const struct source_record *rec,
 		}
 	}
 
-	/* Answers. */
-	for (size_t i = 0; i < im->nqs; i++)
-		if (read_question(im, rec, &im->qs[i], b) < 0)
+	/* Answers: by field, repeat by repeat, then through routes and grids of items. */
+	for (size_t i = 0; i < im->nqs; i++) {
+		const struct bound_question *q = &im->qs[i];
+
+		if (q->route || q->items)
+			continue;
+		if ((q->each ? read_each(im, rec, q, b) : read_question(im, rec, q, b)) < 0)
 			return reject(im, rec, b->reason) < 0 ? -1 : 0;
+	}
+	if (shape_read(im, rec, b) < 0)
+		return reject(im, rec, b->reason) < 0 ? -1 : 0;
 
 	/* District, in the brief's order of trust. */
 	if (m->postcode_field)
@@ -2340,6 +2417,18 @@ static int import_record_keyed(struct importer *im, const struct source_record *
 static int open_source(struct importer *im, struct source *src)
 {
 	const char *f = im->stats->format;
+
+	if (im->m->nrepeats && !strcmp(f, "xform")) {
+		struct source_options so = im->opt->src;
+
+		/* The groups are the mapping's; the array lives as long as the import. */
+		if (!im->repeat_each &&
+		    !(im->repeat_each = shape_repeat_each(im->m, &im->nrepeat_each)))
+			return err_set(im->e, EXIT_SYSTEM, "out of memory");
+		so.repeat_each = im->repeat_each;
+		so.nrepeat_each = im->nrepeat_each;
+		return source_xform_open(im->path, &so, src, im->e);
+	}
 
 	if (!strcmp(f, "csv"))
 		return source_csv_open(im->path, &im->opt->src, src, im->e);
@@ -2802,6 +2891,7 @@ out:
 	free(im.unmapped);
 	keyset_free(&im.unmapped_index);
 	free(im.column_unmapped);
+	free(im.repeat_each);
 	return ok;
 }
 
@@ -3056,3 +3146,5 @@ int response_write(struct response_writer *w, const struct stored_response *r,
 		*response_id = rid;
 	return 0;
 }
+
+#include "import_shape.c"

@@ -349,5 +349,5 @@ int mapping_mentions(const struct mapping *m, const char *field)
 			if (same(m->questions[i].options[k].field, field))
 				return 1;
 	}
-	return 0;
+	return mapping_shape_mentions(m, field);
 }
