@@ -281,6 +281,15 @@ static int question_named(struct importer *im, long long qnr, const char *row, c
 	return 0;
 }
 
+/* True when the mapping says `field` is not imported (a grid's "Other" row, say). */
+static int ignored(const struct mapping *m, const char *field)
+{
+	for (size_t i = 0; i < m->nignore; i++)
+		if (!strcmp(m->ignore[i], field))
+			return 1;
+	return 0;
+}
+
 /* The grid-of-items binding of `grid`: the bound question, or NULL. */
 static struct bound_question *items_of(struct importer *im, const struct map_grid *grid)
 {
@@ -436,7 +445,8 @@ static int shape_index(struct importer *im, const struct source_record *rec)
 			size_t len;
 			int rc;
 
-			if (mapping_grid_of(m, rec->names[c], &sub, &len) != grid)
+			if (mapping_grid_of(m, rec->names[c], &sub, &len) != grid ||
+			    ignored(m, rec->names[c]))
 				continue;
 			found++;
 			if ((rc = index_grid_row(im, qnr, grid, rec, c, sub, len, used)) < 0) {

@@ -40,6 +40,18 @@ expect_eq "google grid: stores what three <question> lines store" "$(stored)" "$
 case "$err" in *"not in the mapping"*) fail "google grid: a grid row reported as unmapped" "$err" ;;
 	*) ok "google grid: no grid row reported as unmapped" ;; esac
 
+# a grid row the mapping ignores is not part of the grid, and is not reported
+sed 's|</mapping>|<ignore field="How satisfied are you with each service? [NHS 111]"/></mapping>|' \
+	"$R/google-forms-grid.map.xml" >"$TMP/gf-ignore-row.map.xml"
+fresh gf-ignore-row
+run "$COLLECTOR" import "$DB" "$F" --map "$TMP/gf-ignore-row.map.xml"
+accounted "google grid, a row ignored" "$($ROWS rows "$F")"
+expect_eq "google grid, a row ignored: not stored" \
+	"$(q "SELECT count(*) FROM answer a JOIN question qu ON qu.id = a.question_id WHERE qu.code = 'SAT-111'")" 0
+arrived "google grid, a row ignored" "$F" "How satisfied are you with each service? [Pharmacy]" SAT-PHARM
+case "$err" in *"not in the mapping"*) fail "google grid, a row ignored: reported" "$err" ;;
+	*) ok "google grid, a row ignored: not reported as unmapped" ;; esac
+
 # --- SurveyMonkey: two header rows, a matrix and a ranking ---------------------
 F=$R/surveymonkey.csv
 fresh surveymonkey
