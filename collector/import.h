@@ -20,6 +20,7 @@
 #include "mapping.h"
 #include "postcode.h"
 #include "source.h"
+#include "store.h"
 
 /*
  * The longest values an import keeps, in bytes once spaces are trimmed from
@@ -82,52 +83,5 @@ void import_stats_free(struct import_stats *stats);
 int import_file(sqlite3 *db, long long exercise_id, const struct mapping *m, const char *path,
 		const struct import_options *opt, struct import_stats *stats, struct err *rejects,
 		struct err *warnings, struct err *e);
-
-/* A fingerprint of a file, or of a folder's XML files, names and contents. */
-int source_fingerprint(const char *path, char *hex, struct err *e);
-
-/*
- * Storing one response and its answers, the same way for every channel:
- * typed entry of paper forms (entry.c) uses it; import_file() stores the
- * same rows a few hundred at a time.
- */
-struct stored_answer {
-	long long question_id;        /* the standard question it is stored under */
-	long long source_question_id; /* the Easy Read question on the form, 0 for standard */
-	long long option_id;          /* the (standard) option ticked, 0 when none */
-	const char *value;            /* free text, scale value, postcode; NULL when none */
-	const char *state;            /* "answered" (NULL), "skipped" or "unreadable" */
-};
-
-struct stored_response {
-	long long exercise_id;
-	long long batch_id;                  /* 0 when none */
-	const char *channel;                 /* online, paper, easy-read-paper, event-card */
-	const char *form_variant;            /* standard, easy-read */
-	long long event_id;                  /* 0 when none */
-	const struct postcode_result *place; /* the district and how it was found; may be NULL */
-	const char *external_id, *serial, *officer, *submitted_at; /* NULL or "" when none */
-	const char *entry_status;            /* NULL means "accepted" */
-};
-
-struct response_writer;
-
-/* Prepared statements for storing responses in `db`. NULL with `e` set. */
-struct response_writer *response_writer_new(sqlite3 *db, struct err *e);
-
-/*
- * Inserts the response and its n answers (inside the caller's transaction);
- * *response_id (may be NULL) gets its id. 0, or -1 with `e` set (EXIT_SYSTEM;
- * a serial or id already in the database is a constraint failure).
- */
-int response_write(struct response_writer *w, const struct stored_response *r,
-		   const struct stored_answer *answers, size_t n, long long *response_id,
-		   struct err *e);
-
-/* Inserts n more answers of an existing response. 0 or -1. */
-int response_write_answers(struct response_writer *w, long long response_id,
-			   const struct stored_answer *answers, size_t n, struct err *e);
-
-void response_writer_free(struct response_writer *w);
 
 #endif

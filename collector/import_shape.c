@@ -6,6 +6,7 @@
  * question's items are read here, record by record; a question inside a
  * repeat group given repeat by repeat gets one answer per repeat.
  */
+#include "import_internal.h"
 
 /* A question the mapping reaches through a shape: its own map_question, owned here. */
 static struct map_question *shape_mq(struct importer *im, const char *code, const char *field,
@@ -38,7 +39,7 @@ static struct map_question *shape_mq(struct importer *im, const char *code, cons
 	return mq;
 }
 
-static void shape_free(struct importer *im)
+void shape_free(struct importer *im)
 {
 	for (size_t i = 0; i < im->nshape_mqs; i++) {
 		free(im->shape_mqs[i]->code);
@@ -213,7 +214,7 @@ static int bind_route(struct importer *im, long long qnr, size_t ri)
  * grids of items. Grid rows that are questions wait for the header
  * (shape_index). 0, or -1 refusing the file.
  */
-static int shape_bind(struct importer *im, long long qnr)
+int shape_bind(struct importer *im, long long qnr)
 {
 	const struct mapping *m = im->m;
 	int xml = !strcmp(im->stats->format, "xform");
@@ -408,7 +409,7 @@ static int index_grid_row(struct importer *im, long long qnr, const struct map_g
  * With the header known: every grid's rows bound (as questions or items),
  * and the routes' question fields found. 0, or -1 refusing the file.
  */
-static int shape_index(struct importer *im, const struct source_record *rec)
+int shape_index(struct importer *im, const struct source_record *rec)
 {
 	const struct mapping *m = im->m;
 	long long qnr = -1;
@@ -566,8 +567,7 @@ static int read_route(struct importer *im, const struct source_record *rec, size
 }
 
 /* Every answer that comes through a shape: routes and grids of items. 0, or -1 with b->reason. */
-static int shape_read(struct importer *im, const struct source_record *rec,
-		      struct response_build *b)
+int shape_read(struct importer *im, const struct source_record *rec, struct response_build *b)
 {
 	for (size_t r = 0; r < im->m->nroutes; r++)
 		if (read_route(im, rec, r, b) < 0)
@@ -579,8 +579,8 @@ static int shape_read(struct importer *im, const struct source_record *rec,
 }
 
 /* A question in a repeat group read repeat by repeat: one answer for each. */
-static int read_each(struct importer *im, const struct source_record *rec,
-		     const struct bound_question *q, struct response_build *b)
+int read_each(struct importer *im, const struct source_record *rec,
+	      const struct bound_question *q, struct response_build *b)
 {
 	for (size_t i = 0; i < rec->nfields; i++)
 		if (!strcmp(rec->names[i], q->mq->field) && read_cell(im, q, rec->values[i], b) < 0)
@@ -589,7 +589,7 @@ static int read_each(struct importer *im, const struct source_record *rec,
 }
 
 /* The repeat groups the source gives repeat by repeat, for its options. */
-static const char **shape_repeat_each(const struct mapping *m, size_t *n)
+const char **shape_repeat_each(const struct mapping *m, size_t *n)
 {
 	const char **v = calloc(m->nrepeats ? m->nrepeats : 1, sizeof *v);
 

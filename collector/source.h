@@ -119,4 +119,14 @@ int source_check_input(const char *path, const char *format, struct err *e);
  */
 const char *source_detect(const char *path, struct err *e);
 
+/*
+ * A fingerprint of a file, or of a folder's XML files (one level of
+ * subfolders too), names and contents: SHA-256 in lowercase hex into `hex`
+ * (SHA256_HEX_LEN + 1). 0, or -1 with `e` set.
+ */
+int source_fingerprint(const char *path, char *hex, struct err *e);
+
+/* 1 when some XML file of `path` (a file or a folder) holds `word` (short ASCII), 0, or -1. */
+int source_mentions(const char *path, const char *word, struct err *e);
+
 #endif
