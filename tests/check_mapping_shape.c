@@ -50,6 +50,10 @@ START_TEST(test_reads_shapes)
 	ck_assert_int_eq(m->nrepeats, 2);
 	ck_assert_int_eq(m->repeats[0].each, 1);
 	ck_assert_int_eq(m->repeats[1].each, 0);
+	ck_assert(mapping_mentions(m, "Question"));
+	ck_assert(mapping_mentions(m, "Answer"));
+	ck_assert(mapping_mentions(m, "How satisfied are you? / GP practice"));
+	ck_assert(!mapping_mentions(m, "How satisfied are you?"));
 	mapping_free(m);
 }
 END_TEST
@@ -88,6 +92,8 @@ START_TEST(test_grid_rows)
 		ck_assert_msg(g != NULL, "'%s' not a row of '%s'", rows[_i].field, rows[_i].stem);
 		ck_assert_int_eq(len, strlen(rows[_i].sub));
 		ck_assert(!strncmp(sub, rows[_i].sub, len));
+		/* A grid's row is in the mapping: never reported as left out. */
+		ck_assert(mapping_mentions(m, rows[_i].field));
 	}
 	mapping_free(m);
 }
