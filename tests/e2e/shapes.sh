@@ -165,4 +165,19 @@ run "$COLLECTOR" import "$DB" "$TMP/fft-orphan.csv" --map "$R/fft.map.xml"
 expect_err "fft: an answer with no question" \
 	"fft-orphan.csv:2: column 'Answer': an answer with no question in column 'Question'"
 
+# --- messages never hold what a respondent wrote --------------------------------
+MARK="Zelda-Quist-07700900$$"
+fresh messages
+printf 'Response ID,Date,Site,Question,Answer,Why did you give that answer?\nM-1,2026-02-15,Ward 7,%s,Good,\nM-2,2026-02-15,Ward 7,GP1,%s,\n' \
+	"$MARK asked" "$MARK answered" >"$TMP/fft-marked.csv"
+run "$COLLECTOR" import "$DB" "$TMP/fft-marked.csv" --map "$R/fft.map.xml"
+all="$out$err"
+sed "s/^11400000004,\(.*\),first,,,/11400000004,\1,$MARK,,,/" "$R/surveymonkey.csv" >"$TMP/sm-marked.csv"
+run "$COLLECTOR" import "$DB" "$TMP/sm-marked.csv" --map "$R/surveymonkey.map.xml"
+all="$all$out$err"
+expect_eq "marked cells: both routed rows and the rank rejected" \
+	"$(q "SELECT count(*) FROM reject WHERE instr(raw, '$MARK') > 0")" 3
+case "$all" in *Zelda*|*07700900*) fail "a message repeats a respondent's words" "$all" ;;
+	*) ok "no message repeats a respondent's words" ;; esac
+
 finish
