@@ -72,7 +72,8 @@ struct bound_question {
 struct route_key {
 	char *text;
 	size_t route;               /* index into the mapping's routes */
-	long q;                     /* index into im->qs */
+	long q;                     /* index into im->qs, -1 when a grid row took the question */
+	int to;                     /* from a <to match>, not found by the question's code or text */
 };
 
 struct unmapped {

@@ -124,7 +124,7 @@ static int in_group(const char *field, const char *group)
 	return field && !strncmp(field, group, n) && (field[n] == '/' || field[n] == '\0');
 }
 
-static int add_route_key(struct importer *im, const char *text, size_t route, long q)
+static int add_route_key(struct importer *im, const char *text, size_t route, long q, int to)
 {
 	struct route_key *more = realloc(im->route_keys, (im->nroute_keys + 1) * sizeof *more);
 
@@ -135,6 +135,7 @@ static int add_route_key(struct importer *im, const char *text, size_t route, lo
 		return -1;
 	more[im->nroute_keys].route = route;
 	more[im->nroute_keys].q = q;
+	more[im->nroute_keys].to = to;
 	im->nroute_keys++;
 	return 0;
 }
@@ -167,7 +168,7 @@ static int bind_route(struct importer *im, long long qnr, size_t ri)
 				return -1;
 			im->qs[q].route = r;
 		}
-		if (add_route_key(im, r->to[k].match, ri, q) < 0)
+		if (add_route_key(im, r->to[k].match, ri, q, 1) < 0)
 			return err_set(im->e, EXIT_SYSTEM, "out of memory");
 	}
 	if (!(st = db_prepare(im->db, "SELECT code, text FROM question WHERE questionnaire_id = ?1 "
@@ -198,7 +199,7 @@ static int bind_route(struct importer *im, long long qnr, size_t ri)
 			}
 			im->qs[q].route = r;
 		}
-		if (add_route_key(im, code, ri, q) < 0 || add_route_key(im, text, ri, q) < 0) {
+		if (add_route_key(im, code, ri, q, 0) < 0 || add_route_key(im, text, ri, q, 0) < 0) {
 			sqlite3_finalize(st);
 			return err_set(im->e, EXIT_SYSTEM, "out of memory");
 		}
@@ -385,6 +386,21 @@ static int index_grid_row(struct importer *im, long long qnr, const struct map_g
 			       "on its own: it takes one or the other",
 			       im->path, code, grid->field, row, m->path, grid->line),
 		       1;
+	/* A route finds it no more by its code or text; one that names it is refused. */
+	for (size_t i = 0; i < im->nroute_keys; i++) {
+		struct route_key *k = &im->route_keys[i];
+
+		if (k->q < 0 || strcmp(im->qs[k->q].mq->code, code))
+			continue;
+		if (k->to)
+			return err_set(im->e, EXIT_DATA,
+				       "%s: question '%s' is both grid '%s''s row '%s' (%s:%ld) and "
+				       "routed (%s:%ld): it takes one or the other",
+				       im->path, code, grid->field, row, m->path, grid->line, m->path,
+				       im->qs[k->q].mq->line),
+			       1;
+		k->q = -1;
+	}
 	for (size_t i = 0; i < im->nqs; i++)
 		if (im->qs[i].grid_row && !strcmp(im->qs[i].mq->code, code))
 			return err_set(im->e, EXIT_DATA,
@@ -530,7 +546,8 @@ static long route_target(struct importer *im, size_t ri, const char *cell)
 	trim(cell, t, sizeof t);
 	/* <to> wordings first: they come first in route_keys. */
 	for (size_t i = 0; i < im->nroute_keys; i++)
-		if (im->route_keys[i].route == ri && !strcasecmp(im->route_keys[i].text, t))
+		if (im->route_keys[i].route == ri && im->route_keys[i].q >= 0 &&
+		    !strcasecmp(im->route_keys[i].text, t))
 			return im->route_keys[i].q;
 	return -1;
 }

@@ -165,6 +165,20 @@ run "$COLLECTOR" import "$DB" "$TMP/fft-orphan.csv" --map "$R/fft.map.xml"
 expect_err "fft: an answer with no question" \
 	"fft-orphan.csv:2: column 'Answer': an answer with no question in column 'Question'"
 
+# a grid's row question is not also reached by a route: found by its text it is not, named it is refused
+printf 'Response ID,Question,Answer,Rate [GP practice]\nG-1,GP practice,Satisfied,Satisfied\nG-2,FFT-GP,Good,\n' >"$TMP/grid-route.csv"
+printf '<mapping exercise="real-2026" format="csv">\n<response-id field="Response ID"/>\n<route field="Question" answer="Answer"/>\n<grid field="Rate"/>\n</mapping>\n' >"$TMP/grid-route.map.xml"
+fresh grid-route
+run "$COLLECTOR" import "$DB" "$TMP/grid-route.csv" --map "$TMP/grid-route.map.xml"
+expect_out "grid and route" "2 read, 1 imported, 1 rejected"
+expect_err "grid and route: the grid's question is not routed to" "grid-route.csv:2: column 'Question': the value names no question"
+expect_eq "grid and route: the grid row and the route stored once each" "$(answers_of csv:G-2 FFT-GP) $(answers_of csv:G-2 SAT-GP)" "good "
+sed 's|<route field="Question" answer="Answer"/>|<route field="Question" answer="Answer"><to match="GP" question="SAT-GP"/></route>|' \
+	"$TMP/grid-route.map.xml" >"$TMP/grid-route-to.map.xml"
+run "$COLLECTOR" import "$DB" "$TMP/grid-route.csv" --map "$TMP/grid-route-to.map.xml"
+expect_rc "a grid row's question also routed" 1
+expect_err "a grid row's question also routed" "question 'SAT-GP' is both grid 'Rate''s row 'GP practice'"
+
 # --- messages never hold what a respondent wrote --------------------------------
 MARK="Zelda-Quist-07700900$$"
 fresh messages
