@@ -260,8 +260,13 @@ int shape_bind(struct importer *im, long long qnr)
 	return 0;
 }
 
-/* The code of the question of the questionnaire whose code or text is `row`, in `out`. */
-static int question_named(struct importer *im, long long qnr, const char *row, char out[64])
+/*
+ * The code of the question of the questionnaire whose code or text is
+ * `row`, in `out` ("" for none): 0; 1 refusing the file when two questions
+ * are (`grid` for the message); -1 on failure.
+ */
+static int question_named(struct importer *im, long long qnr, const struct map_grid *grid,
+			  const char *row, char out[64])
 {
 	sqlite3_stmt *st = db_prepare(im->db,
 		"SELECT code FROM question WHERE questionnaire_id = ?1 AND "
@@ -275,10 +280,21 @@ static int question_named(struct importer *im, long long qnr, const char *row, c
 	sqlite3_bind_text(st, 2, row, -1, SQLITE_STATIC);
 	out[0] = '\0';
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	if (rc == SQLITE_ROW) {
 		snprintf(out, 64, "%s", (const char *)sqlite3_column_text(st, 0));
+		rc = sqlite3_step(st);
+	}
+	if (rc == SQLITE_ROW) {
+		err_set(im->e, EXIT_DATA,
+			"%s: grid '%s''s row '%s' is the code or text of two questions, '%s' and "
+			"'%s' (%s:%ld): add <row sub=\"%s\" question=\"...\"/>",
+			im->path, grid->field, row, out, (const char *)sqlite3_column_text(st, 0),
+			im->m->path, grid->line, row);
+		sqlite3_finalize(st);
+		return 1;
+	}
 	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	if (rc != SQLITE_DONE)
 		return db_fail(im->db, "reading the questionnaire", im->e);
 	return 0;
 }
@@ -332,6 +348,7 @@ static int index_grid_row(struct importer *im, long long qnr, const struct map_g
 	const struct mapping *m = im->m;
 	char row[256], code[64] = "";
 	const struct map_grid_row *named = NULL;
+	int rc;
 
 	if (sublen >= sizeof row)
 		sublen = sizeof row - 1;
@@ -347,66 +364,73 @@ static int index_grid_row(struct importer *im, long long qnr, const struct map_g
 		struct bound_question *q = items_of(im, grid);
 		long opt = named ? find_bound_option(q, named->question) : match_option(q, row);
 
-		if (opt < 0 && named)
-			return err_set(im->e, EXIT_DATA, "%s:%ld: question '%s' has no option '%s'",
-				       m->path, named->line, grid->question, named->question),
-			       1;
-		if (opt < 0)
-			return err_set(im->e, EXIT_DATA,
-				       "%s: grid '%s' (%s:%ld) has a row '%s' that is no option of "
-				       "question '%s': add <row sub=\"%s\" option=\"...\"/>",
-				       im->path, grid->field, m->path, grid->line, row,
-				       grid->question, row),
-			       1;
+		if (opt < 0 && named) {
+			err_set(im->e, EXIT_DATA, "%s:%ld: question '%s' has no option '%s'",
+				m->path, named->line, grid->question, named->question);
+			return 1;
+		}
+		if (opt < 0) {
+			err_set(im->e, EXIT_DATA,
+				"%s: grid '%s' (%s:%ld) has a row '%s' that is no option of "
+				"question '%s': add <row sub=\"%s\" option=\"...\"/>",
+				im->path, grid->field, m->path, grid->line, row,
+				grid->question, row);
+			return 1;
+		}
 		for (size_t k = 0; k < q->nitems; k++)
-			if (q->item_option[k] == opt)
-				return err_set(im->e, EXIT_DATA,
-					       "%s: grid '%s' (%s:%ld): rows '%s' and '%s' are both "
-					       "option '%s'",
-					       im->path, grid->field, m->path, grid->line,
-					       q->item_names[k], rec->names[col], q->opts[opt].code),
-				       1;
+			if (q->item_option[k] == opt) {
+				err_set(im->e, EXIT_DATA,
+					"%s: grid '%s' (%s:%ld): rows '%s' and '%s' are both "
+					"option '%s'",
+					im->path, grid->field, m->path, grid->line,
+					q->item_names[k], rec->names[col], q->opts[opt].code);
+				return 1;
+			}
 		if (add_item(q, (int)col, opt, rec->names[col]) < 0)
 			return err_set(im->e, EXIT_SYSTEM, "out of memory");
 		return 0;
 	}
 	if (named)
 		snprintf(code, sizeof code, "%s", named->question);
-	else if (question_named(im, qnr, row, code) < 0)
-		return -1;
-	if (!*code)
-		return err_set(im->e, EXIT_DATA,
-			       "%s: grid '%s' (%s:%ld) has a row '%s' that is no question of the "
-			       "exercise: add <row sub=\"%s\" question=\"...\"/>",
-			       im->path, grid->field, m->path, grid->line, row, row),
-		       1;
-	if (mapped_on_its_own(m, code))
-		return err_set(im->e, EXIT_DATA,
-			       "%s: question '%s' is both grid '%s''s row '%s' (%s:%ld) and mapped "
-			       "on its own: it takes one or the other",
-			       im->path, code, grid->field, row, m->path, grid->line),
-		       1;
+	else if ((rc = question_named(im, qnr, grid, row, code)) != 0)
+		return rc;
+	if (!*code) {
+		err_set(im->e, EXIT_DATA,
+			"%s: grid '%s' (%s:%ld) has a row '%s' that is no question of the "
+			"exercise: add <row sub=\"%s\" question=\"...\"/>",
+			im->path, grid->field, m->path, grid->line, row, row);
+		return 1;
+	}
+	if (mapped_on_its_own(m, code)) {
+		err_set(im->e, EXIT_DATA,
+			"%s: question '%s' is both grid '%s''s row '%s' (%s:%ld) and mapped "
+			"on its own: it takes one or the other",
+			im->path, code, grid->field, row, m->path, grid->line);
+		return 1;
+	}
 	/* A route finds it no more by its code or text; one that names it is refused. */
 	for (size_t i = 0; i < im->nroute_keys; i++) {
 		struct route_key *k = &im->route_keys[i];
 
 		if (k->q < 0 || strcmp(im->qs[k->q].mq->code, code))
 			continue;
-		if (k->to)
-			return err_set(im->e, EXIT_DATA,
-				       "%s: question '%s' is both grid '%s''s row '%s' (%s:%ld) and "
-				       "routed (%s:%ld): it takes one or the other",
-				       im->path, code, grid->field, row, m->path, grid->line, m->path,
-				       im->qs[k->q].mq->line),
-			       1;
+		if (k->to) {
+			err_set(im->e, EXIT_DATA,
+				"%s: question '%s' is both grid '%s''s row '%s' (%s:%ld) and "
+				"routed (%s:%ld): it takes one or the other",
+				im->path, code, grid->field, row, m->path, grid->line, m->path,
+				im->qs[k->q].mq->line);
+			return 1;
+		}
 		k->q = -1;
 	}
 	for (size_t i = 0; i < im->nqs; i++)
-		if (im->qs[i].grid_row && !strcmp(im->qs[i].mq->code, code))
-			return err_set(im->e, EXIT_DATA,
-				       "%s: question '%s' is answered by two grid rows: '%s' and '%s'",
-				       im->path, code, im->qs[i].mq->field, rec->names[col]),
-			       1;
+		if (im->qs[i].grid_row && !strcmp(im->qs[i].mq->code, code)) {
+			err_set(im->e, EXIT_DATA,
+				"%s: question '%s' is answered by two grid rows: '%s' and '%s'",
+				im->path, code, im->qs[i].mq->field, rec->names[col]);
+			return 1;
+		}
 	{
 		const struct map_question *mq =
 			shape_mq(im, code, rec->names[col], grid->values, grid->nvalues, grid->line);

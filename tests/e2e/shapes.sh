@@ -88,6 +88,16 @@ expect_err "a question answered by two grids' rows" \
 	"question 'SAT-GP' is answered by two grid rows: 'How satisfied are you with each service? / GP practice' and 'Put these in order of importance to you / GP practice'"
 expect_eq "refused: nothing stored" "$(sha256sum "$DB" | cut -d' ' -f1)" "$before"
 
+# a row that is the text of two questions is not guessed
+sed '/code="SAT-PHARM"/,/<\/text>/s|<text>Pharmacy</text>|<text>GP practice</text>|' "$R/exercise.xml" >"$TMP/two-texts.xml"
+DB=$TMP/two-texts.db
+run "$COLLECTOR" init "$DB" "$TMP/two-texts.xml"
+run "$COLLECTOR" import "$DB" "$R/google-forms.csv" --map "$R/google-forms-grid.map.xml"
+expect_rc "a grid row that is two questions' text" 1
+expect_err "a grid row that is two questions' text" \
+	"grid 'How satisfied are you with each service?''s row 'GP practice' is the code or text of two questions, 'SAT-GP' and 'SAT-PHARM'"
+expect_eq "a grid row that is two questions' text: nothing stored" "$(q "SELECT count(*) FROM response")" 0
+
 # --- LimeSurvey 6 and 2.x arrays: one grid each --------------------------------
 for v in limesurvey6 limesurvey2 limesurvey2-sgqa; do
 	F=$R/$v.csv
