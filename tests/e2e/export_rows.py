@@ -127,9 +127,9 @@ def main():
         sep = args[i + 1]
         del args[i:i + 2]
     skip = set()
-    if "--except" in args:
+    while "--except" in args:  # given twice, both sets are left out
         i = args.index("--except")
-        skip = {int(x) for x in args[i + 1].split()}
+        skip |= {int(x) for x in args[i + 1].split()}
         del args[i:i + 2]
     cmd, path = args[0], args[1]
     if os.path.isdir(path) or path.endswith(".xml"):

@@ -64,6 +64,12 @@ expect_err "surveymonkey: the rank, by column" \
 for f in "GP practice:SAT-GP" "Pharmacy:SAT-PHARM" "NHS 111:SAT-111"; do
 	arrived "surveymonkey" "$F" "How satisfied are you with each service? / ${f%:*}" "${f##*:}" --header-rows 2
 done
+arrived "surveymonkey" "$F" "Are you responding as..." RESPONDENT --header-rows 2
+arrived "surveymonkey" "$F" "What could be better?" EXPERIENCE --header-rows 2
+for f in "GP practice, including online appointments:gp" "Pharmacy:pharmacy" \
+	"NHS 111, by phone or online:nhs-111" "A&E:a-and-e"; do
+	arrived_option "surveymonkey" "$F" "Which services have you used? / ${f%:*}" SERVICES "${f##*:}" --header-rows 2
+done
 for f in "GP practice:gp" "Pharmacy:pharmacy" "NHS 111:nhs-111"; do
 	arrived_option "surveymonkey ranking" "$F" "Put these in order of importance to you / ${f%:*}" RANK "${f##*:}" --header-rows 2
 done
@@ -142,6 +148,8 @@ for f in age_band:HH-AGE needs_care:HH-CARE; do
 		      JOIN response r ON r.id = a.response_id WHERE qu.code = '${f#*:}' AND r.batch_id = $last_batch")" \
 		"$($ROWS cells "$F" "household/member/${f%:*}" --except "$(rejected_places) 1")"
 done
+arrived "kobo each" "$F" better EXPERIENCE --except "$(rejected_places) 1"
+arrived "kobo each" "$F" postcode POSTCODE --except "$(rejected_places) 1"
 expect_eq "kobo each: three members, three answers, in one response" \
 	"$(answers_of kobo:uuid:6f0c1b8e-0003-4a00-9000-000000000003 HH-AGE)" "18-64 65-plus 65-plus"
 expect_eq "kobo each: the edit's members" \
