@@ -11,6 +11,18 @@ int import_open_source(struct importer *im, struct source *src)
 {
 	const char *f = im->stats->format;
 
+	if (im->m->nrepeats && !strcmp(f, "xform")) {
+		struct source_options so = im->opt->src;
+
+		/* The groups are the mapping's; the array lives as long as the import. */
+		if (!im->repeat_each &&
+		    !(im->repeat_each = shape_repeat_each(im->m, &im->nrepeat_each)))
+			return err_set(im->e, EXIT_SYSTEM, "out of memory");
+		so.repeat_each = im->repeat_each;
+		so.nrepeat_each = im->nrepeat_each;
+		return source_xform_open(im->path, &so, src, im->e);
+	}
+
 	if (!strcmp(f, "csv"))
 		return source_csv_open(im->path, &im->opt->src, src, im->e);
 	if (!strcmp(f, "xlsx"))
@@ -479,5 +491,6 @@ out:
 	free(im.unmapped);
 	keyset_free(&im.unmapped_index);
 	free(im.column_unmapped);
+	free(im.repeat_each);
 	return ok;
 }

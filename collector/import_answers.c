@@ -5,10 +5,7 @@
 
 #include "typed_value.h"
 
-static int reason(struct response_build *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int reason(struct response_build *b, const char *fmt, ...)
+int import_reason(struct response_build *b, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -18,8 +15,8 @@ static int reason(struct response_build *b, const char *fmt, ...)
 	return -1;
 }
 
-static int add_row(struct response_build *b, long long qid, long long sqid, long long option,
-		   const char *value)
+int import_add_row(struct response_build *b, long long qid, long long sqid, long long option,
+	    const char *value)
 {
 	if (b->n == b->cap) {
 		size_t cap = b->cap ? b->cap * 2 : 32;
@@ -27,10 +24,10 @@ static int add_row(struct response_build *b, long long qid, long long sqid, long
 		char **owned;
 
 		if (!more)
-			return reason(b, "out of memory");
+			return import_reason(b, "out of memory");
 		b->rows = more;
 		if (!(owned = realloc(b->owned, cap * sizeof *owned)))
-			return reason(b, "out of memory");
+			return import_reason(b, "out of memory");
 		b->owned = owned;
 		b->cap = cap;
 	}
@@ -109,7 +106,7 @@ static int read_joined(const struct bound_question *q, const char *cell, long *p
 		p += seplen;
 	}
 	if (p)
-		return reason(b, "%s: the cell holds more than %d choices (split at '%s'), the most "
+		return import_reason(b, "%s: the cell holds more than %d choices (split at '%s'), the most "
 				 "one answer takes", field_label(q, field), IMPORT_MAX_PICKS, sep);
 	starts[nstarts] = cell + strlen(cell) + seplen; /* one past the end */
 	*npicked = 0;
@@ -138,7 +135,7 @@ static int read_joined(const struct bound_question *q, const char *cell, long *p
 				continue;
 			}
 			list_options(q, opts, sizeof opts);
-			return reason(b, "%s: choice %zu of the cell (split at '%s') is not an option "
+			return import_reason(b, "%s: choice %zu of the cell (split at '%s') is not an option "
 					 "of question '%s' (%s)",
 				      field_label(q, field), i + 1, sep, q->mq->code, opts);
 		}
@@ -157,7 +154,7 @@ next:
  * case). A mapping-wide value that names an option (`tick`'s, in a field of
  * one option) is that option: "none" stays "None of these" where it is one.
  */
-static int no_answer(const struct mapping *m, const struct bound_question *q,
+int import_no_answer(const struct mapping *m, const struct bound_question *q,
 		     const struct bound_option *tick, const char *cell)
 {
 	const struct map_question *mq = q->mq;
@@ -191,17 +188,17 @@ static int read_ticks(struct importer *im, const struct source_record *rec,
 		const struct bound_option *o = &q->opts[q->option_index[k]];
 		enum tick t;
 
-		if (no_answer(im->m, q, o, v)) {
+		if (import_no_answer(im->m, q, o, v)) {
 			b->no_answer++;
 			continue;
 		}
 		if ((t = tick_read(v, o->code, o->label)) == TICK_NO)
 			continue;
 		if (t == TICK_BAD)
-			return reason(b, "column '%.80s': the value is not a tick (" TICK_WORDS ")",
+			return import_reason(b, "column '%.80s': the value is not a tick (" TICK_WORDS ")",
 				      mq->options[k].field);
 		if (*npicked == IMPORT_MAX_PICKS)
-			return reason(b, "%s: more than %d options ticked, the most one answer takes",
+			return import_reason(b, "%s: more than %d options ticked, the most one answer takes",
 				      field_label(q, field), IMPORT_MAX_PICKS);
 		picked[(*npicked)++] = q->option_index[k];
 	}
@@ -211,9 +208,9 @@ static int read_ticks(struct importer *im, const struct source_record *rec,
 /* Adds a row whose value the build made (`owned`, freed here on failure). 0 or -1. */
 static int add_owned_row(struct response_build *b, const struct bound_question *q, char *owned)
 {
-	if (!owned || add_row(b, q->store_qid, q->source_qid, 0, owned) < 0) {
+	if (!owned || import_add_row(b, q->store_qid, q->source_qid, 0, owned) < 0) {
 		free(owned);
-		return reason(b, "out of memory");
+		return import_reason(b, "out of memory");
 	}
 	b->owned[b->n - 1] = owned;
 	return 0;
@@ -233,7 +230,7 @@ static int read_typed(struct importer *im, const struct bound_question *q, const
 	size_t n;
 
 	if (import_trimmed_len(cell) >= sizeof t)
-		return reason(b, "%s: the value is longer than a %s answer can be",
+		return import_reason(b, "%s: the value is longer than a %s answer can be",
 			      field_label(q, field), q->type);
 	import_trim(cell, t, sizeof t);
 	n = strlen(t);
@@ -244,7 +241,7 @@ static int read_typed(struct importer *im, const struct bound_question *q, const
 		double v;
 
 		if (typed_number(t, &v, num) < 0)
-			return reason(b, "%s: the value is not a number (digits, or words such as "
+			return import_reason(b, "%s: the value is not a number (digits, or words such as "
 					 "'twenty six') for question '%s'",
 				      field_label(q, field), q->mq->code);
 		return add_owned(b, q, num);
@@ -253,12 +250,12 @@ static int read_typed(struct importer *im, const struct bound_question *q, const
 		char day[11];
 
 		if (typed_date(t, im->dates, day, why, sizeof why) < 0)
-			return reason(b, "%s: %s for question '%s'", field_label(q, field), why,
+			return import_reason(b, "%s: %s for question '%s'", field_label(q, field), why,
 				      q->mq->code);
 		return add_owned(b, q, day);
 	}
 	if (typed_short_text(t, n, why, sizeof why) < 0)
-		return reason(b, "%s: %s (question '%s')", field_label(q, field), why, q->mq->code);
+		return import_reason(b, "%s: %s (question '%s')", field_label(q, field), why, q->mq->code);
 	return add_owned(b, q, t);
 }
 
@@ -276,7 +273,7 @@ static long read_range(const struct bound_question *q, const char *cell, struct 
 	if (typed_number(cell, &v, num) < 0)
 		return -1;
 	if (!(r = mapping_range_find(q->mq, v)))
-		return reason(b, "%s: the number is in no range of question '%s'",
+		return import_reason(b, "%s: the number is in no range of question '%s'",
 			      field_label(q, field), q->mq->code);
 	return q->range_index[r - q->mq->ranges];
 }
@@ -292,7 +289,7 @@ static int read_postcode(const struct bound_question *q, const char *cell,
 	/* Too long to be a postcode: kept as written, not read from its start. */
 	if (import_trimmed_len(cell) < sizeof t && postcode_normalise(t, pc) != POSTCODE_INVALID)
 		return add_owned_row(b, q, strdup(pc));
-	return add_row(b, q->store_qid, q->source_qid, 0, cell);
+	return import_add_row(b, q->store_qid, q->source_qid, 0, cell);
 }
 
 /* A scale question: a whole number in its range, or a labelled point's label or code. */
@@ -320,9 +317,9 @@ static int read_scale(const struct bound_question *q, const char *cell,
 			return add_owned_row(b, q, owned);
 		}
 		if ((k = import_match_option(q, t)) >= 0)
-			return add_row(b, q->store_qid, q->source_qid, 0, q->opts[k].code);
+			return import_add_row(b, q->store_qid, q->source_qid, 0, q->opts[k].code);
 	}
-	return reason(b, "%s: the value is not on the scale from %ld to %ld of question '%s'",
+	return import_reason(b, "%s: the value is not on the scale from %ld to %ld of question '%s'",
 		      field_label(q, field), q->scale_min, q->scale_max, q->mq->code);
 }
 
@@ -330,23 +327,37 @@ static int read_scale(const struct bound_question *q, const char *cell,
  * The answers of question `q` in `rec` (the fixed value when the mapping
  * gives one: `rec` is then not read) added to `b`. 0, or -1 with b->reason.
  */
+static int add_picked(const struct bound_question *q, const long *picked, size_t npicked,
+		      struct response_build *b);
+
 int import_read_question(struct importer *im, const struct source_record *rec,
 			 const struct bound_question *q, struct response_build *b)
+{
+	const struct map_question *mq = q->mq;
+	long picked[IMPORT_MAX_PICKS];
+	size_t npicked = 0;
+
+	if (mq->noptions) {
+		if (read_ticks(im, rec, q, b, picked, &npicked) < 0)
+			return -1;
+		return add_picked(q, picked, npicked, b);
+	}
+	return import_read_cell(im, q, mq->fixed ? mq->fixed
+						 : import_value_of(im, rec, q->field, mq->field), b);
+}
+
+int import_read_cell(struct importer *im, const struct bound_question *q, const char *cell,
+		     struct response_build *b)
 {
 	const struct map_question *mq = q->mq;
 	char field[FIELD_LABEL_LEN], buf[64];
 	long picked[IMPORT_MAX_PICKS];
 	size_t npicked = 0;
-	const char *cell;
 
-	if (mq->noptions) {
-		if (read_ticks(im, rec, q, b, picked, &npicked) < 0)
-			return -1;
-	} else {
-		cell = mq->fixed ? mq->fixed : import_value_of(im, rec, q->field, mq->field);
+	{
 		if (!*import_trim(cell, buf, sizeof buf) && !*cell)
 			return 0;
-		if (!mq->fixed && no_answer(im->m, q, NULL, cell)) {
+		if (!mq->fixed && import_no_answer(im->m, q, NULL, cell)) {
 			b->no_answer++;
 			return 0;
 		}
@@ -357,7 +368,7 @@ int import_read_question(struct importer *im, const struct source_record *rec,
 
 			while (isspace((unsigned char)*s))
 				s++;
-			return *s ? add_row(b, q->store_qid, q->source_qid, 0, cell) : 0;
+			return *s ? import_add_row(b, q->store_qid, q->source_qid, 0, cell) : 0;
 		}
 		if (!strcmp(q->type, "postcode"))
 			return read_postcode(q, cell, b);
@@ -379,17 +390,26 @@ int import_read_question(struct importer *im, const struct source_record *rec,
 				char opts[300];
 
 				list_options(q, opts, sizeof opts);
-				return reason(b, "%s: the value is not an option of question '%s' (%s)",
+				return import_reason(b, "%s: the value is not an option of question '%s' (%s)",
 					      field_label(q, field), mq->code, opts);
 			}
 			picked[npicked++] = k;
 		}
 	}
+	return add_picked(q, picked, npicked, b);
+}
+
+/* The options picked, checked against the question's kind, added to `b`. */
+static int add_picked(const struct bound_question *q, const long *picked, size_t npicked,
+		      struct response_build *b)
+{
+	char field[FIELD_LABEL_LEN];
+
 	if (npicked > 1 && !is_multi(q))
-		return reason(b, "%s: %zu answers to single-choice question '%s', which takes one",
-			      field_label(q, field), npicked, mq->code);
+		return import_reason(b, "%s: %zu answers to single-choice question '%s', which takes one",
+			      field_label(q, field), npicked, q->mq->code);
 	for (size_t i = 0; i < npicked; i++)
-		if (add_row(b, q->store_qid, q->source_qid, q->opts[picked[i]].store_id, NULL) < 0)
+		if (import_add_row(b, q->store_qid, q->source_qid, q->opts[picked[i]].store_id, NULL) < 0)
 			return -1;
 	return 0;
 }

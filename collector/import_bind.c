@@ -21,13 +21,19 @@ void import_bound_free(struct importer *im)
 		free(q->option_fields);
 		free(q->option_index);
 		free(q->range_index);
+		for (size_t k = 0; k < q->nitems; k++)
+			free(q->item_names[k]);
+		free(q->item_names);
+		free(q->item_fields);
+		free(q->item_option);
 	}
 	free(im->qs);
 	im->qs = NULL;
 	im->nqs = 0;
+	shape_free(im);
 }
 
-static long find_bound_option(const struct bound_question *q, const char *code)
+long import_find_bound_option(const struct bound_question *q, const char *code)
 {
 	for (size_t k = 0; k < q->nopts; k++)
 		if (!strcmp(q->opts[k].code, code))
@@ -57,7 +63,7 @@ static int bind_ranges(struct importer *im, struct bound_question *q)
 	if (!(q->range_index = calloc(mq->nranges, sizeof *q->range_index)))
 		return err_set(im->e, EXIT_SYSTEM, "out of memory");
 	for (size_t r = 0; r < mq->nranges; r++)
-		if ((q->range_index[r] = find_bound_option(q, mq->ranges[r].option)) < 0)
+		if ((q->range_index[r] = import_find_bound_option(q, mq->ranges[r].option)) < 0)
 			return err_set(im->e, EXIT_DATA, "%s:%ld: question '%s' has no option '%s' "
 							 "for the range",
 				       im->m->path, mq->ranges[r].line, mq->code,
@@ -65,8 +71,8 @@ static int bind_ranges(struct importer *im, struct bound_question *q)
 	return 0;
 }
 
-static int bind_question(struct importer *im, long long qnr, const struct map_question *mq,
-			 struct bound_question *q)
+int import_bind_question(struct importer *im, long long qnr, const struct map_question *mq,
+		  struct bound_question *q)
 {
 	sqlite3_stmt *st = db_prepare(im->db,
 		"SELECT id, type, scale_min, scale_max, coalesce(maps_to, id) FROM question "
@@ -135,13 +141,13 @@ static int bind_question(struct importer *im, long long qnr, const struct map_qu
 	if (!q->opt_value_index || !q->option_index || !q->option_fields)
 		return err_set(im->e, EXIT_SYSTEM, "out of memory");
 	for (size_t v = 0; v < mq->nvalues; v++)
-		if ((q->opt_value_index[v] = find_bound_option(q, mq->values[v].to)) < 0)
+		if ((q->opt_value_index[v] = import_find_bound_option(q, mq->values[v].to)) < 0)
 			return err_set(im->e, EXIT_DATA,
 				       "%s:%ld: question '%s' has no option '%s' for the value '%s'",
 				       im->m->path, mq->line, mq->code, mq->values[v].to,
 				       mq->values[v].from);
 	for (size_t k = 0; k < mq->noptions; k++)
-		if ((q->option_index[k] = find_bound_option(q, mq->options[k].code)) < 0)
+		if ((q->option_index[k] = import_find_bound_option(q, mq->options[k].code)) < 0)
 			return err_set(im->e, EXIT_DATA, "%s:%ld: question '%s' has no option '%s'",
 				       im->m->path, mq->options[k].line, mq->code,
 				       mq->options[k].code);
@@ -198,9 +204,9 @@ int import_bind_mapping(struct importer *im)
 		long long in = fixed_questionnaire(im, qnr, &im->m->questions[i]);
 
 		im->nqs++;
-		if (in < 0 || bind_question(im, in, &im->m->questions[i], &im->qs[i]) < 0 ||
+		if (in < 0 || import_bind_question(im, in, &im->m->questions[i], &im->qs[i]) < 0 ||
 		    import_check_fixed(im, &im->qs[i]) < 0)
 			return -1;
 	}
-	return 0;
+	return shape_bind(im, qnr);
 }

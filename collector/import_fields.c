@@ -213,6 +213,12 @@ int import_index_fields(struct importer *im, const struct source_record *rec)
 	if (!(im->column_unmapped = calloc(rec->nfields ? rec->nfields : 1, sizeof(int))))
 		return err_set(im->e, EXIT_SYSTEM, "out of memory");
 	im->ncolumns = rec->nfields;
+	/* Grid rows become questions of their own here, before their columns are found. */
+	if (shape_index(im, rec) < 0) {
+		if (im->e->code == EXIT_SYSTEM)
+			return -1;
+		bad = 1;
+	}
 
 #define NEED(field, name, line)                                                                 \
 	do {                                                                                    \

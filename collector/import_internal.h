@@ -59,6 +59,23 @@ struct bound_question {
 	int *option_fields;         /* per mq->options, the same */
 	long *option_index;         /* per mq->options: which bound option */
 	long *range_index;          /* per mq->ranges: the option each <range> names */
+	/* Shapes (import_shape.c). */
+	const struct map_route *route; /* answered when the route's field names it */
+	const struct map_grid *items;  /* a grid of this question's items */
+	int *item_fields;           /* per item column: its index */
+	long *item_option;          /* ... the bound option it is */
+	char **item_names;          /* ... its name */
+	size_t nitems;
+	int grid_row;               /* a grid's row, bound as this question */
+	int each;                   /* in a repeat group given repeat by repeat: one answer each */
+};
+
+/* A wording or code that a route's field may hold, and the question it names. */
+struct route_key {
+	char *text;
+	size_t route;               /* index into the mapping's routes */
+	long q;                     /* index into im->qs, -1 when a grid row took the question */
+	int to;                     /* from a <to match>, not found by the question's code or text */
 };
 
 struct unmapped {
@@ -88,6 +105,13 @@ struct importer {
 	char fixed_event_district[16];
 	struct bound_question *qs;
 	size_t nqs;
+	struct map_question **shape_mqs; /* questions reached through grids and routes */
+	size_t nshape_mqs;
+	struct route_key *route_keys;
+	size_t nroute_keys;
+	int *route_fields;          /* per route: the question's and the answer's column */
+	const char **repeat_each;   /* the groups given to the source repeat by repeat */
+	size_t nrepeat_each;
 	struct postcode_resolver *resolver;
 	int fixed_names;            /* CSV, XLSX: one header for every record */
 	int indexed;                /* field indexes computed */
@@ -161,6 +185,11 @@ int import_open_source(struct importer *im, struct source *src);
 int import_bind_mapping(struct importer *im);
 /* Frees im->qs; bound again by import_bind_mapping(). */
 void import_bound_free(struct importer *im);
+/* Binds `mq` to question mq->code of questionnaire `qnr`, into `q`: 0, or -1 refusing the file. */
+int import_bind_question(struct importer *im, long long qnr, const struct map_question *mq,
+		  struct bound_question *q);
+/* The index of `q`'s option with `code`, or -1. */
+long import_find_bound_option(const struct bound_question *q, const char *code);
 
 /* import_fields.c */
 /* Lists every field name the mapping uses (pointers into the mapping). */
@@ -200,6 +229,21 @@ void import_warn_unseen(struct importer *im);
 /* import_answers.c */
 /* Empties `b` for the next record, keeping its arrays. */
 void import_build_release(struct response_build *b);
+/* Sets b->reason: -1, for `return import_reason(b, ...)`. */
+int import_reason(struct response_build *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Adds an answer row to `b` (`value` must outlive it, or be recorded in b->owned). 0 or -1. */
+int import_add_row(struct response_build *b, long long qid, long long sqid, long long option,
+	    const char *value);
+/*
+ * True when `cell`, trimmed, is one the mapping says means no answer (any
+ * case). A mapping-wide value that names an option (`tick`'s, in a field of
+ * one option) is that option: "none" stays "None of these" where it is one.
+ */
+int import_no_answer(const struct mapping *m, const struct bound_question *q,
+	      const struct bound_option *tick, const char *cell);
+/* One cell (or the fixed value) read as the answer to `q`, added to `b`. 0, or -1 with b->reason. */
+int import_read_cell(struct importer *im, const struct bound_question *q, const char *cell,
+	      struct response_build *b);
 /* A fixed value is read once, before any record, as a cell would be: 0, or -1 refusing the file. */
 int import_check_fixed(struct importer *im, const struct bound_question *q);
 /* The option a piece of text names: its label, its code, or a mapping <value>. */
@@ -257,6 +301,21 @@ int import_reject(struct importer *im, const struct source_record *rec, const ch
  * rules as the import. 0 or -1.
  */
 int import_store_reject(struct importer *im, const struct source_record *rec, const char *why);
+
+/* import_shape.c: grids, routes and repeat groups (docs/mapping-format.md) */
+/* Binds routes and grids of items, marks questions in repeat groups: 0, or -1 refusing the file. */
+int shape_bind(struct importer *im, long long qnr);
+/* With the header: grid rows bound as questions or items, routes' columns found. 0 or -1. */
+int shape_index(struct importer *im, const struct source_record *rec);
+/* The answers through routes and grids of items: 0, or -1 with b->reason. */
+int import_shape_read(struct importer *im, const struct source_record *rec, struct response_build *b);
+/* A question in a repeat group read repeat by repeat: one answer each. 0, or -1 with b->reason. */
+int import_read_each(struct importer *im, const struct source_record *rec,
+	      const struct bound_question *q, struct response_build *b);
+/* Frees what shape_bind() and shape_index() made. */
+void shape_free(struct importer *im);
+/* The groups the mapping gives repeat by repeat (an array to free; NULL out of memory). */
+const char **shape_repeat_each(const struct mapping *m, size_t *n);
 
 /* import_edits.c */
 /*

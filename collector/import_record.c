@@ -481,10 +481,17 @@ static int store_record(struct importer *im, const struct source_record *rec,
 		}
 	}
 
-	/* Answers. */
-	for (size_t i = 0; i < im->nqs; i++)
-		if (import_read_question(im, rec, &im->qs[i], b) < 0)
+	/* Answers: by field, repeat by repeat, then through routes and grids of items. */
+	for (size_t i = 0; i < im->nqs; i++) {
+		const struct bound_question *q = &im->qs[i];
+
+		if (q->route || q->items)
+			continue;
+		if ((q->each ? import_read_each(im, rec, q, b) : import_read_question(im, rec, q, b)) < 0)
 			return import_reject(im, rec, b->reason) < 0 ? -1 : 0;
+	}
+	if (import_shape_read(im, rec, b) < 0)
+		return import_reject(im, rec, b->reason) < 0 ? -1 : 0;
 
 	/* District, in the brief's order of trust. */
 	if (m->postcode_field)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mapping_shape.h"
 #include "xmlsafe.h"
 
 struct parse {
@@ -313,6 +314,8 @@ struct mapping *mapping_parse(const char *buf, size_t len, const char *name, str
 	read_mapping(&p, m, xmlDocGetRootElement(doc));
 	if (!p.oom)
 		check_mapping(&p, m);
+	if (!p.oom && mapping_shape_read(m, xmlDocGetRootElement(doc), name, e) < 0)
+		goto out;
 	sha256_hex(buf, len, m->sha256);
 out:
 	xmlFreeDoc(doc);
@@ -377,6 +380,7 @@ void mapping_free(struct mapping *m)
 		list_free(q->no_answer, q->nno_answer);
 	}
 	list_free(m->no_answer, m->nno_answer);
+	mapping_shape_free(m);
 	free(m->questions);
 	for (size_t i = 0; i < m->nignore; i++)
 		free(m->ignore[i]);
@@ -422,5 +426,5 @@ int mapping_mentions(const struct mapping *m, const char *field)
 			if (same(m->questions[i].options[k].field, field))
 				return 1;
 	}
-	return 0;
+	return mapping_shape_mentions(m, field);
 }

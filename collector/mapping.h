@@ -46,6 +46,57 @@ struct map_question {
 	long line;
 };
 
+/*
+ * A grid (matrix, array) question: one field per row, named STEM / ROW,
+ * STEM [ROW], STEM[ROW] or STEM_ROW (docs/mapping-format.md, "Grids").
+ * Each row is its own exercise question (`question` NULL: a <row> names it,
+ * or the question's code or text is the row), or an item of one question
+ * (`question`: the row is one of its options, the cell the item's value).
+ */
+struct map_grid_row {
+	char *sub;      /* the ROW part of the field name */
+	char *question; /* own question: its code; item: the option's code */
+	long line;
+};
+
+struct map_grid {
+	char *field;    /* STEM */
+	char *question; /* items of one question, or NULL: rows are questions */
+	int rank;       /* cells="rank": items' cells are ranks 1..rows, each once */
+	struct map_grid_row *rows;
+	size_t nrows;
+	struct map_value *values; /* cell values onto option codes, every row */
+	size_t nvalues;
+	long line;
+};
+
+/*
+ * Question routing: one field names the question (by its wording or a
+ * code), another holds the answer (docs/mapping-format.md, "Routing").
+ */
+struct map_route_to {
+	char *match;    /* the wording or code in the export */
+	char *question; /* the exercise question it stands for */
+	long line;
+};
+
+struct map_route {
+	char *field;    /* names the question */
+	char *answer;   /* holds the answer */
+	struct map_route_to *to;
+	size_t nto;
+	struct map_value *values; /* answer values onto option codes */
+	size_t nvalues;
+	long line;
+};
+
+/* An ODK repeat group: refused per record (default) or one answer per repeat. */
+struct map_repeat {
+	char *group;    /* the group's path below the instance root */
+	int each;       /* 1: flatten, one answer per repeat; 0: refuse the record */
+	long line;
+};
+
 struct mapping {
 	char *path;                 /* as given, for messages */
 	char sha256[SHA256_HEX_LEN + 1];
@@ -73,6 +124,12 @@ struct mapping {
 	size_t nignore;
 	char **no_answer;           /* <no-answer value>: no answer in every field */
 	size_t nno_answer;
+	struct map_grid *grids;     /* <grid>: mapping_shape.c */
+	size_t ngrids;
+	struct map_route *routes;   /* <route> */
+	size_t nroutes;
+	struct map_repeat *repeats; /* <repeat> */
+	size_t nrepeats;
 	long line;                  /* of <mapping>, for messages */
 };
 
@@ -87,6 +144,13 @@ void mapping_free(struct mapping *m);
 
 /* The range of `q` that the number `v` is in, or NULL when it is in none. */
 const struct map_range *mapping_range_find(const struct map_question *q, double v);
+/*
+ * The grid whose row `field` is (STEM / ROW, STEM [ROW], STEM[ROW],
+ * STEM_ROW), with *sub pointing at ROW's first byte and *sublen its length;
+ * NULL when `field` is no grid's row.
+ */
+const struct map_grid *mapping_grid_of(const struct mapping *m, const char *field,
+				       const char **sub, size_t *sublen);
 
 /* True when the mapping mentions `field` anywhere (mapped or ignored). */
 int mapping_mentions(const struct mapping *m, const char *field);

@@ -76,6 +76,10 @@ struct source_options {
 	const char *sheet;     /* XLSX: a sheet name, NULL for the first sheet */
 	const char *form_path; /* XForm: the form definition, NULL when not given */
 	const char *structure; /* LimeSurvey: the .lss survey structure, NULL when not given */
+	/* XForm: repeat groups (paths below the root) whose repeats are all given, each
+	   field once per repeat under the same name; any other repeat refuses its record. */
+	const char *const *repeat_each;
+	size_t nrepeat_each;
 };
 
 /*

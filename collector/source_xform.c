@@ -15,7 +15,8 @@
  * lacks it), in the form's order, then any other leaves of the instance.
  *
  * Repeat groups are refused per record: one survey response must be one
- * record. Instances are parsed one at a time, so memory does not grow with
+ * record. A group the options list in `repeat_each` is given instead, each
+ * of its fields once per repeat, under the same name, in document order. Instances are parsed one at a time, so memory does not grow with
  * the number of files in a folder.
  */
 #include "source.h"
@@ -65,6 +66,8 @@ struct xform {
 	long nrec;
 	int have_form;
 	struct form form;
+	const char *const *repeat_each; /* groups flattened: see source.h */
+	size_t nrepeat_each;
 
 	/* The current record. */
 	struct strvec names, values;
@@ -673,13 +676,18 @@ static int cmp_named(const void *a, const void *b)
  * The first child element (in document order) whose name another child
  * shares, or NULL; *oom set when out of memory.
  */
-static xmlNodePtr first_duplicate(xmlNodePtr node, int *oom)
+static int flattened(const struct xform *x, const char *prefix, const char *name);
+
+static xmlNodePtr first_duplicate(const struct xform *x, xmlNodePtr node, const char *prefix,
+				  int *oom)
 {
 	struct named *v = NULL;
 	size_t n = 0, cap = 0, best = (size_t)-1;
 	xmlNodePtr found = NULL;
 
 	for (xmlNodePtr c = xmlsafe_first(node); c; c = xmlsafe_next(c)) {
+		if (flattened(x, prefix, name_of(c)))
+			continue; /* its repeats are given, each in turn */
 		if (n == cap) {
 			size_t nc = cap ? cap * 2 : 32;
 			struct named *nv = realloc(v, nc * sizeof *nv);
@@ -706,6 +714,21 @@ static xmlNodePtr first_duplicate(xmlNodePtr node, int *oom)
 	return found;
 }
 
+/* True when `prefix`/`name` is a repeat group whose repeats are all given. */
+static int flattened(const struct xform *x, const char *prefix, const char *name)
+{
+	size_t n = prefix ? strlen(prefix) : 0;
+
+	for (size_t i = 0; i < x->nrepeat_each; i++) {
+		const char *g = x->repeat_each[i];
+
+		if (n ? !strncmp(g, prefix, n) && g[n] == '/' && !strcmp(g + n + 1, name)
+		      : !strcmp(g, name))
+			return 1;
+	}
+	return 0;
+}
+
 enum walk { WALK_OK = 0, WALK_OOM = -1, WALK_BAD = -2 };
 
 /*
@@ -716,7 +739,7 @@ static enum walk walk_instance(struct xform *x, xmlNodePtr node, const char *pre
 			       char *bad, size_t badlen)
 {
 	int oom = 0;
-	xmlNodePtr dup = first_duplicate(node, &oom);
+	xmlNodePtr dup = first_duplicate(x, node, prefix, &oom);
 
 	if (oom)
 		return WALK_OOM;
@@ -727,11 +750,12 @@ static enum walk walk_instance(struct xform *x, xmlNodePtr node, const char *pre
 
 		if (!path)
 			return WALK_OOM;
-		if ((x->have_form && strvec_has(&x->form.repeats, path)) ||
-		    (dup && c == dup && group)) {
+		if (((x->have_form && strvec_has(&x->form.repeats, path)) ||
+		     (dup && c == dup && group)) && !flattened(x, prefix, name_of(c))) {
 			snprintf(bad, badlen,
-				 "repeat group '%s' is not supported: "
-				 "export one row per repeat or flatten it", path);
+				 "repeat group '%s' is not supported: export one row per "
+				 "repeat, or store one answer per repeat with <repeat "
+				 "group=\"%s\" mode=\"each\"/> in the mapping", path, path);
 			free(path);
 			return WALK_BAD;
 		}
@@ -1035,6 +1059,10 @@ int source_xform_open(const char *path, const struct source_options *opt, struct
 	if (!(x = calloc(1, sizeof *x)) || !(x->path = strdup(path))) {
 		free(x);
 		return err_set(e, EXIT_SYSTEM, "out of memory opening %s", path);
+	}
+	if (opt) {
+		x->repeat_each = opt->repeat_each;
+		x->nrepeat_each = opt->nrepeat_each;
 	}
 	if (opt && opt->form_path) {
 		if (form_read(opt->form_path, &x->form, e) < 0)

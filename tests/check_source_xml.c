@@ -348,15 +348,18 @@ struct refusal {
 
 static const struct refusal refusals[] = {
 	{ "xform/household-submission.xml", "xform/household-form.xml", SOURCE_BAD,
-	  ": record 1: repeat group 'people' is not supported: export one row per repeat or "
-	  "flatten it" },
+	  ": record 1: repeat group 'people' is not supported: export one row per repeat, or "
+	  "store one answer per repeat with <repeat group=\"people\" mode=\"each\"/> in the "
+	  "mapping" },
 	{ "xform/household-submission.xml", NULL, SOURCE_BAD,
-	  ": record 1: repeat group 'people' is not supported: export one row per repeat or "
-	  "flatten it" },
+	  ": record 1: repeat group 'people' is not supported: export one row per repeat, or "
+	  "store one answer per repeat with <repeat group=\"people\" mode=\"each\"/> in the "
+	  "mapping" },
 	/* One person: only the form can tell it is a repeat. */
 	{ "xform/household-one-person-submission.xml", "xform/household-form.xml", SOURCE_BAD,
-	  ": record 1: repeat group 'people' is not supported: export one row per repeat or "
-	  "flatten it" },
+	  ": record 1: repeat group 'people' is not supported: export one row per repeat, or "
+	  "store one answer per repeat with <repeat group=\"people\" mode=\"each\"/> in the "
+	  "mapping" },
 	{ "xform/wrong-root-submission.xml", "xform/clinic-feedback.xml", SOURCE_BAD,
 	  ": record 1: the instance root is 'survey', the form's is 'data'" },
 	{ "xform/other-form-submission.xml", "xform/clinic-feedback.xml", SOURCE_BAD,
@@ -375,6 +378,65 @@ static const struct refusal refusals[] = {
 	  " is an XForm definition, not a submission: give it as the form and the submissions "
 	  "as the input" },
 };
+
+/*
+ * A repeat group the mapping stores one answer per repeat of: each repeat's
+ * fields given in turn under the same names, with the form or without it,
+ * for two people or one; another repeat group is still refused.
+ */
+START_TEST(t_xform_repeat_each)
+{
+	static const char *const groups[] = { "people" };
+	static const char *const other[] = { "people/name" };
+	struct source_options opt = { 0 };
+	struct source src;
+	struct source_record rec;
+	struct err e;
+
+	for (int form = 0; form < 2; form++) {
+		opt.form_path = form ? FIXTURE("xform/household-form.xml") : NULL;
+		opt.repeat_each = groups;
+		opt.nrepeat_each = 1;
+		err_init(&e);
+		ck_assert_msg(source_xform_open(FIXTURE("xform/household-submission.xml"), &opt, &src,
+						&e) == 0, "%s", err_first(&e));
+		next_record(&src, &rec);
+		{
+			const char *names[2] = { NULL, NULL }, *gp[2] = { NULL, NULL };
+			size_t n = 0, g = 0;
+
+			for (size_t i = 0; i < rec.nfields; i++) {
+				if (!strcmp(rec.names[i], "people/name") && n < 2)
+					names[n++] = rec.values[i];
+				if (!strcmp(rec.names[i], "people/registered_gp") && g < 2)
+					gp[g++] = rec.values[i];
+			}
+			ck_assert_int_eq(n, 2);
+			ck_assert_int_eq(g, 2);
+			ck_assert_str_eq(names[0], "Asha");
+			ck_assert_str_eq(names[1], "Tomasz");
+			ck_assert_str_eq(gp[0], "yes");
+			ck_assert_str_eq(gp[1], "no");
+		}
+		ck_assert_str_eq(value_of(&rec, "postcode"), "ST4 7QB");
+		source_free(&src);
+	}
+	opt.form_path = FIXTURE("xform/household-form.xml");
+	ck_assert_int_eq(source_xform_open(FIXTURE("xform/household-one-person-submission.xml"),
+					   &opt, &src, &e), 0);
+	next_record(&src, &rec);
+	ck_assert_str_eq(value_of(&rec, "people/name"), "Grace");
+	source_free(&src);
+	/* Naming a field, not the group, flattens nothing. */
+	opt.repeat_each = other;
+	ck_assert_int_eq(source_xform_open(FIXTURE("xform/household-submission.xml"), &opt, &src,
+					   &e), 0);
+	err_init(&e);
+	ck_assert_int_eq(source_next(&src, &rec, &e), SOURCE_BAD);
+	ck_assert(err_contains(&e, "repeat group 'people' is not supported"));
+	source_free(&src);
+}
+END_TEST
 
 /* Kobo names an instance's root unlike the form's: the id it declares decides. */
 /*
@@ -895,6 +957,7 @@ Suite *source_xml_suite(void)
 	tcase_add_test(tx, t_xform_folder_with_form);
 	tcase_add_test(tx, t_xform_folder_mixed);
 	tcase_add_test(tx, t_xform_deprecated_id);
+	tcase_add_test(tx, t_xform_repeat_each);
 	tcase_add_loop_test(tx, t_xform_refused, 0, (int)(sizeof refusals / sizeof refusals[0]));
 	tcase_add_test(tx, t_xform_open_errors);
 	tcase_add_test(tx, t_xform_root_by_id);
