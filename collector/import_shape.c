@@ -270,7 +270,7 @@ static int question_named(struct importer *im, long long qnr, const struct map_g
 {
 	sqlite3_stmt *st = db_prepare(im->db,
 		"SELECT code FROM question WHERE questionnaire_id = ?1 AND "
-		"(code = ?2 COLLATE NOCASE OR import_trim(text) = ?2 COLLATE NOCASE) ORDER BY position",
+		"(code = ?2 COLLATE NOCASE OR trim(text) = ?2 COLLATE NOCASE) ORDER BY position",
 		im->e);
 	int rc;
 
