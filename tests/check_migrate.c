@@ -115,6 +115,15 @@ static void plant(sqlite3 *db, int after, int upto)
 		test_exec(db, "INSERT INTO response_edit (exercise_id, old_external_id, "
 			      "new_external_id, batch_id, replaced_response_id, edited_at) VALUES "
 			      "(1, 'kobo:uuid:a', 'kobo:uuid:b', NULL, 99, 'now')");
+	if (after < 16 && upto >= 16)
+		test_exec(db, "INSERT INTO account (id, name, role, hash, created_at) VALUES "
+			      "(1, 'Jo Bloggs', 'officer', '$argon2id$v=19$m=65536,t=2,p=1$x$y', 'now');"
+			      "INSERT INTO web_session (id_hash, account_id, csrf, created_at, "
+			      "last_seen, expires_at) VALUES ('ab', 1, 'cd', 1, 1, 2);"
+			      "INSERT INTO audit (at, account, address, action, object) VALUES "
+			      "('now', 'Jo Bloggs', '127.0.0.1', 'login', 'account 1');"
+			      "INSERT INTO login_throttle VALUES ('address', '127.0.0.1', 1, 1);"
+			      "INSERT INTO web_submission VALUES ('tok', 1, 1, 'first', '101', 'now')");
 }
 
 START_TEST(test_versions_are_numbered)
