@@ -152,23 +152,26 @@ static enum MHD_Result handle(const struct web_config *cfg, struct MHD_Connectio
 	r.now = (long)time(NULL);
 	client_address(c, r.address, sizeof r.address);
 
-	if (u->too_big)
-		return refuse(&r, MHD_HTTP_CONTENT_TOO_LARGE, "Too much was sent",
-			      "The form sent more than this service accepts. Nothing was saved.");
+	if (u->too_big) {
+		ret = refuse(&r, MHD_HTTP_CONTENT_TOO_LARGE, "Too much was sent",
+			     "The form sent more than this service accepts. Nothing was saved.");
+		goto out;
+	}
 	if (!(rt = find_route(method, url, &known))) {
-		if (known) {
-			r.status = MHD_HTTP_METHOD_NOT_ALLOWED;
-			page_message(&r, r.status, "Not allowed",
+		if (known)
+			ret = refuse(&r, MHD_HTTP_METHOD_NOT_ALLOWED, "Not allowed",
 				     "This page cannot be used that way.");
-			return send_req(&r);
-		}
-		return refuse(&r, MHD_HTTP_NOT_FOUND, "Page not found",
-			      "There is no such page. Check the address, or go to the home page.");
+		else
+			ret = refuse(&r, MHD_HTTP_NOT_FOUND, "Page not found",
+				     "There is no such page. Check the address, or go to the home "
+				     "page.");
+		goto out;
 	}
 	if (!(r.db = db_open(cfg->db_path, DB_MUST_EXIST, NULL, &e))) {
 		err_print(&e, cmd_progname);
-		return refuse(&r, MHD_HTTP_SERVICE_UNAVAILABLE, "The database cannot be opened",
-			      "The service cannot open its database just now. Try again in a minute.");
+		ret = refuse(&r, MHD_HTTP_SERVICE_UNAVAILABLE, "The database cannot be opened",
+			     "The service cannot open its database just now. Try again in a minute.");
+		goto out;
 	}
 	if (wsess_lookup(r.db, MHD_lookup_connection_value(c, MHD_COOKIE_KIND, WEB_COOKIE), r.now,
 			 &r.sess, &e) < 0)
