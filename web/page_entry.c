@@ -514,8 +514,22 @@ static void redirect_saved(struct req *r, const char *token)
  * transaction, so two posts of one page store one form. 1 saved (or found
  * saved), 0 refused with why[0] set, -1.
  */
+static int save_locked(struct req *r, struct entry_page *p, const struct entry_answer *answers,
+		       const char *serial, char **why, struct err *e);
+
 static int save(struct req *r, struct entry_page *p, const struct entry_answer *answers,
 		const char *serial, char **why, struct err *e)
+{
+	int rc;
+
+	web_write_lock();
+	rc = save_locked(r, p, answers, serial, why, e);
+	web_write_unlock();
+	return rc;
+}
+
+static int save_locked(struct req *r, struct entry_page *p, const struct entry_answer *answers,
+		       const char *serial, char **why, struct err *e)
 {
 	struct entry_saved saved;
 	char msg[ENTRY_WHY_MAX], object[64];

@@ -25,6 +25,63 @@ struct upload {
 	int answered;
 };
 
+/*
+ * Open connections kept between requests: opening one reads the schema,
+ * which costs more than most requests. Each is used by one request at a
+ * time, taken and given back under the mutex.
+ */
+#define POOL_MAX 32
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static sqlite3 *pool[POOL_MAX];
+static int npool;
+
+static sqlite3 *db_take(const struct web_config *cfg, struct err *e)
+{
+	sqlite3 *db = NULL;
+
+	pthread_mutex_lock(&pool_lock);
+	if (npool)
+		db = pool[--npool];
+	pthread_mutex_unlock(&pool_lock);
+	return db ? db : db_open(cfg->db_path, DB_MUST_EXIST, NULL, e);
+}
+
+/* Back to the pool, or closed when the pool is full or a transaction was left open. */
+static void db_give(sqlite3 *db)
+{
+	if (!db)
+		return;
+	if (sqlite3_get_autocommit(db)) {
+		pthread_mutex_lock(&pool_lock);
+		if (npool < POOL_MAX) {
+			pool[npool++] = db;
+			db = NULL;
+		}
+		pthread_mutex_unlock(&pool_lock);
+	}
+	db_close(db, NULL);
+}
+
+static void pool_close(void)
+{
+	pthread_mutex_lock(&pool_lock);
+	while (npool)
+		db_close(pool[--npool], NULL);
+	pthread_mutex_unlock(&pool_lock);
+}
+
+static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void web_write_lock(void)
+{
+	pthread_mutex_lock(&write_lock);
+}
+
+void web_write_unlock(void)
+{
+	pthread_mutex_unlock(&write_lock);
+}
+
 static const char csp[] = "default-src 'none'; style-src 'self'; img-src 'self'; "
 			  "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
@@ -167,7 +224,7 @@ static enum MHD_Result handle(const struct web_config *cfg, struct MHD_Connectio
 				     "page.");
 		goto out;
 	}
-	if (!(r.db = db_open(cfg->db_path, DB_MUST_EXIST, NULL, &e))) {
+	if (!(r.db = db_take(cfg, &e))) {
 		err_print(&e, cmd_progname);
 		ret = refuse(&r, MHD_HTTP_SERVICE_UNAVAILABLE, "The database cannot be opened",
 			     "The service cannot open its database just now. Try again in a minute.");
@@ -233,7 +290,7 @@ failed:
 out:
 	form_free(&r.form);
 	html_free(&r.body);
-	db_close(r.db, NULL);
+	db_give(r.db);
 	return ret;
 }
 
@@ -373,6 +430,7 @@ int server_run(const struct web_config *cfg, const char *host, int port,
 	while (sigwait(&sigs, &sig) != 0)
 		;
 	MHD_stop_daemon(d);
+	pool_close();
 	rc = 0;
 out:
 	free(cert);

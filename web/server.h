@@ -63,6 +63,15 @@ void req_set_session_cookie(struct req *r, const char *id);
 /* Ends the session cookie in the browser. */
 void req_clear_session_cookie(struct req *r);
 
+/*
+ * Writers of this process queue here, not in SQLite's busy handler (which
+ * sleeps and polls, and under many clients leaves the database idle between
+ * them). Held around a save's transaction; other programs still wait in
+ * the busy timeout.
+ */
+void web_write_lock(void);
+void web_write_unlock(void);
+
 struct route {
 	const char *method;   /* "GET" or "POST" */
 	const char *path;     /* exact */
