@@ -5,6 +5,7 @@
 #include "server.h"
 
 int page_style(struct req *r, struct err *e);        /* page_style.c */
+int page_no_icon(struct req *r, struct err *e);
 int page_login_form(struct req *r, struct err *e);   /* page_login.c */
 int page_login(struct req *r, struct err *e);
 int page_logout(struct req *r, struct err *e);

@@ -7,6 +7,7 @@
 
 const struct route web_routes[] = {
 	{ "GET", "/style.css", ROLE_NONE, page_style },
+	{ "GET", "/favicon.ico", ROLE_NONE, page_no_icon },
 	{ "GET", "/login", ROLE_NONE, page_login_form },
 	{ "POST", "/login", ROLE_NONE, page_login },
 	{ "POST", "/logout", ROLE_OFFICER, page_logout },
