@@ -5,7 +5,10 @@ over a temporary database.
 usage: http_test.py TALLY_WEB COLLECTOR
 """
 import os
+import http.client
+import shutil
 import socket
+import ssl
 import subprocess
 import sys
 
@@ -251,6 +254,33 @@ try:
         check(a in actions.split(','), f'the audit records {a}')
     check(srv.sql("SELECT count(*) FROM audit WHERE object LIKE '%script%' OR "
                   "account LIKE '%script%'") == '0', 'the audit holds no answer content')
+    # ---- TLS: the cookie is Secure ------------------------------------------
+    rc, err = srv.stop()
+    check(rc == 0 and 'Sanitizer' not in err, 'the server stops cleanly on SIGTERM' +
+          ('' if 'Sanitizer' not in err else ':\n' + err))
+    if shutil.which('openssl'):
+        cert, key = os.path.join(srv.tmp, 'cert.pem'), os.path.join(srv.tmp, 'key.pem')
+        subprocess.run(['openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1',
+                        '-subj', '/CN=127.0.0.1', '-keyout', key, '-out', cert],
+                       check=True, capture_output=True)
+        r = subprocess.run([WEB, 'serve', srv.db, '--listen', '0.0.0.0:0', '--tls-cert', cert],
+                           capture_output=True, text=True, timeout=60)
+        check(r.returncode == 2, '--tls-cert without --tls-key is refused (exit 2)')
+        srv.start('--tls-cert', cert, '--tls-key', key)
+        ctx = ssl.create_default_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        conn = http.client.HTTPSConnection('127.0.0.1', srv.port, timeout=60, context=ctx)
+        conn.request('GET', '/login')
+        resp = conn.getresponse()
+        resp.read()
+        sc = resp.getheader('Set-Cookie') or ''
+        check(resp.status == 200 and '; Secure' in sc and 'HttpOnly' in sc and
+              resp.getheader('Strict-Transport-Security'),
+              'under TLS the cookie is Secure, and HSTS is sent')
+        conn.close()
+    else:
+        print('SKIP the TLS check: no openssl to make a certificate')
 finally:
     rc, err = srv.stop()
     check(rc == 0, 'the server stops cleanly on SIGTERM')
