@@ -52,6 +52,31 @@ def raw_status(port, cookie, length):
 
 
 try:
+    # ---- accounts from the command line --------------------------------------
+    def user(*args, password=None):
+        return subprocess.run([WEB, 'user', *args], input=password, capture_output=True,
+                              text=True, timeout=60)
+
+    r = user('add', srv.db, 'Short Pw', '--role', 'officer', '--password-stdin',
+             password='short\n')
+    check(r.returncode == 1 and 'shorter than 10' in r.stderr, 'a short password is refused')
+    r = user('add', srv.db, 'jo bloggs', '--role', 'officer', '--password-stdin',
+             password=PASSWORD + '\n')
+    check(r.returncode == 1 and 'already an account' in r.stderr,
+          'a name already taken (in any case) is refused')
+    r = user('add', srv.db, 'New One', '--role', 'boss', '--password-stdin',
+             password=PASSWORD + '\n')
+    check(r.returncode == 2, 'an unknown role is a usage error')
+    r = user('add', srv.db, 'New One', '--role', 'officer', '--password', PASSWORD)
+    check(r.returncode == 2, 'there is no way to give a password on the command line')
+    r = user('list', srv.db)
+    check(r.returncode == 0 and 'Jo Bloggs' in r.stdout and 'supervisor' in r.stdout and
+          PASSWORD not in r.stdout, 'user list shows the accounts and roles')
+    check(srv.sql("SELECT count(*) FROM account WHERE hash LIKE '$argon2id$%'") ==
+          srv.sql("SELECT count(*) FROM account"), 'passwords are stored as Argon2id hashes')
+    r = user('disable', srv.db, 'Nobody')
+    check(r.returncode == 1, 'disabling an unknown account says so (exit 1)')
+
     # ---- listening: loopback only, unless TLS or --insecure-http -------------
     r = subprocess.run([WEB, 'serve', srv.db, '--listen', '0.0.0.0:0'], capture_output=True,
                        text=True, timeout=60)
@@ -240,6 +265,24 @@ try:
           'after 5 wrong passwords even the right one is refused (429)')
     check(srv.client().login('Jo Bloggs').status == 303,
           'another account from the same address can still log in')
+
+    # ---- expiry and disabled accounts -----------------------------------------
+    idle = srv.client()
+    idle.login('Sam Smith')
+    check(idle.get('/').status == 200, 'a fresh session works')
+    srv.sql("UPDATE web_session SET last_seen = last_seen - 1900 WHERE account_id = "
+            "(SELECT id FROM account WHERE name = 'Sam Smith')")
+    check(idle.get('/').status == 303, 'a session unused for over 30 minutes has ended')
+    idle.login('Sam Smith')
+    srv.sql("UPDATE web_session SET expires_at = 1 WHERE account_id = "
+            "(SELECT id FROM account WHERE name = 'Sam Smith')")
+    check(idle.get('/').status == 303, 'a session past its absolute limit has ended')
+    idle.login('Sam Smith')
+    r = subprocess.run([WEB, 'user', 'disable', srv.db, 'Sam Smith'], capture_output=True,
+                       text=True)
+    check(r.returncode == 0 and idle.get('/').status == 303,
+          'disabling an account ends its sessions')
+    check(srv.client().login('Sam Smith').status == 200, 'a disabled account cannot log in')
 
     # ---- logout, audit -------------------------------------------------------
     home = c.get('/')
