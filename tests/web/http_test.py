@@ -240,6 +240,25 @@ try:
                                     "response_id = %s" % rid) == 'Ann Super',
           'the supervisor settles it: verified, recorded with who')
 
+    # A correction typed by the supervisor is checked like any answer.
+    r = other.post('/entry', entry_fields(entry_page(other, mode='second'), '103',
+                                          [('q3', 's'), ('u4', '1'), ('q1', '3')], mode='second'))
+    res = sup.get('/resolve')
+    rid = srv.sql("SELECT id FROM response WHERE serial = '103'")
+    qid = srv.sql("SELECT question_id FROM entry_difference WHERE response_id = %s" % rid)
+    fields = [('csrf', res.field('csrf')), ('response', rid), ('question', qid),
+              ('choice', 'correction')]
+    r = sup.post('/resolve', fields + [('correction', '9')])
+    check(r.status == 200 and 'There is a problem' in r.body and
+          srv.sql("SELECT count(*) FROM entry_resolution WHERE response_id = %s" % rid) == '0',
+          'a correction that is not an option is refused, nothing settled')
+    r = sup.post('/resolve', fields + [('correction', '2')])
+    check(r.status == 303 and srv.sql(
+        "SELECT choice || '|' || resolved_by FROM entry_resolution WHERE response_id = %s" % rid)
+          == 'correction|Ann Super', 'a correction settles the difference')
+    r = c.post('/resolve', fields + [('correction', '2')])
+    check(r.status == 403, 'an officer cannot post a correction either')
+
     # ---- bodies: too big, malformed, wrong type --------------------------------
     n1 = responses()
     check(raw_status(srv.port, c.cookie, 2 * 1024 * 1024) == 413,
@@ -297,6 +316,13 @@ try:
         check(a in actions.split(','), f'the audit records {a}')
     check(srv.sql("SELECT count(*) FROM audit WHERE object LIKE '%script%' OR "
                   "account LIKE '%script%'") == '0', 'the audit holds no answer content')
+    # ---- throttling by address (last: it shuts this address out) ------------
+    t = srv.client()
+    for i in range(20):
+        t.login(f'Nobody {i}', 'wrong password!')
+    r = t.login('Al Admin')
+    check(r.status == 429, 'after 20 wrong logins from one address, it is refused (429)')
+
     # ---- TLS: the cookie is Secure ------------------------------------------
     rc, err = srv.stop()
     check(rc == 0 and 'Sanitizer' not in err, 'the server stops cleanly on SIGTERM' +
