@@ -131,6 +131,7 @@ int cmd_serve(int argc, char **argv)
 	if (!cfg.tls_cert != !cfg.tls_key)
 		return cmd_usage_error(usage, "--tls-cert and --tls-key go together");
 	cfg.tls = cfg.tls_cert != NULL;
+	cfg.loopback = loopback(host);
 	if (!loopback(host) && !cfg.tls && !insecure)
 		return cmd_usage_error(usage, "--listen %s: other computers could connect, and "
 					      "without TLS they would see passwords and answers; "

@@ -44,7 +44,7 @@ def entry_fields(page, serial, answers, action='save', form='standard', mode='fi
 def raw_status(port, cookie, length):
     """The status of a POST that announces `length` bytes and sends a few."""
     with socket.create_connection(('127.0.0.1', port), timeout=60) as s:
-        s.sendall(('POST /entry HTTP/1.1\r\nHost: x\r\nCookie: tally_session=%s\r\n'
+        s.sendall(('POST /entry HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: tally_session=%s\r\n'
                    'Content-Type: application/x-www-form-urlencoded\r\n'
                    'Content-Length: %d\r\n\r\ncsrf=' % (cookie, length)).encode())
         head = s.recv(4096).decode('latin-1')
@@ -101,6 +101,11 @@ try:
     for path in ROUTES_POST:
         r = anon.post(path, [('csrf', 'x')])
         check(r.status == 401, f'anonymous POST {path} is refused (401)')
+    with socket.create_connection(('127.0.0.1', srv.port), timeout=60) as s:
+        s.sendall(b'GET /login HTTP/1.1\r\nHost: rebound.example:8080\r\n\r\n')
+        head = s.recv(4096).decode('latin-1')
+    check(head.startswith('HTTP/1.1 421') and 'tally_session' not in head,
+          'on loopback a request for another host name is refused (DNS rebinding)')
     r = anon.get('/nowhere')
     check(r.status == 404, 'an unknown page is 404')
     r = anon.get('/style.css')
