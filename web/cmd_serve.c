@@ -128,6 +128,8 @@ int cmd_serve(int argc, char **argv)
 	if (split_listen(cfg.listen, host, sizeof host, &port) < 0)
 		return cmd_usage_error(usage, "--listen is HOST:PORT (e.g. 127.0.0.1:8080), not "
 					      "'%s'", cfg.listen);
+	if (!strcmp(host, "localhost"))
+		snprintf(host, sizeof host, "127.0.0.1");
 	if (!cfg.tls_cert != !cfg.tls_key)
 		return cmd_usage_error(usage, "--tls-cert and --tls-key go together");
 	cfg.tls = cfg.tls_cert != NULL;

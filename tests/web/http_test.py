@@ -173,6 +173,8 @@ try:
     check(bad.status == 200 and 'There is a problem' in bad.body and
           'href="#q1"' in bad.body and 'href="#q2"' in bad.body and 'href="#q20"' in bad.body and 'href="#q23"' in bad.body and
           'id="q1-error"' in bad.body, 'mistakes are shown in the summary and next to each field')
+    check('tick &quot;I cannot read this answer&quot;' in bad.body and 'type u' not in bad.body,
+          'the checks are said in this page\'s words, not the terminal\'s')
     check(responses() == n0, 'a form with mistakes saves nothing')
     rev = c.post('/entry', entry_fields(page, '101', [('q1', '1'), ('q3', XSS)], action='review'))
     check(rev.status == 200 and 'Save this form' in rev.body, 'a good form reaches the review')
