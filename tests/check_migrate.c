@@ -115,7 +115,6 @@ static void plant(sqlite3 *db, int after, int upto)
 		test_exec(db, "INSERT INTO response (id, exercise_id, batch_id, channel, form_variant, "
 			      "district_code, district_source, external_id, recorded_at) VALUES (3, 1, 2, "
 			      "'online', 'standard', 'E07000192', 'event', 'test:R9', 'now')");
-	/* 0016 and 0017 are placeholders for migrations of other branches. */
 	if (after < 18 && upto >= 18)
 		test_exec(db, "INSERT INTO question (questionnaire_id, code, position, type, text) "
 			      "VALUES (1, 'AGE-N', 3, 'number', 'Your age');"
@@ -133,6 +132,15 @@ static void plant(sqlite3 *db, int after, int upto)
 		test_exec(db, "INSERT INTO response_edit (exercise_id, old_external_id, "
 			      "new_external_id, batch_id, replaced_response_id, edited_at) VALUES "
 			      "(1, 'kobo:uuid:a', 'kobo:uuid:b', NULL, 99, 'now')");
+	if (after < 16 && upto >= 16)
+		test_exec(db, "INSERT INTO account (id, name, role, hash, created_at) VALUES "
+			      "(1, 'Jo Bloggs', 'officer', '$argon2id$v=19$m=65536,t=2,p=1$x$y', 'now');"
+			      "INSERT INTO web_session (id_hash, account_id, csrf, created_at, "
+			      "last_seen, expires_at) VALUES ('ab', 1, 'cd', 1, 1, 2);"
+			      "INSERT INTO audit (at, account, address, action, object) VALUES "
+			      "('now', 'Jo Bloggs', '127.0.0.1', 'login', 'account 1');"
+			      "INSERT INTO login_throttle VALUES ('address', '127.0.0.1', 1, 1);"
+			      "INSERT INTO web_submission VALUES ('tok', 1, 1, 'first', '101', 'now')");
 	if (after < 17 && upto >= 17)
 		test_exec(db, "INSERT INTO district VALUES ('NHS-FV', 'Forth Valley');"
 			      "INSERT INTO exercise_district VALUES (1, 'NHS-FV', 2);"

@@ -1,0 +1,805 @@
+/*
+ * page_entry.c: officers typing paper forms in the browser. The whole
+ * questionnaire on one page, checked with the same functions as the
+ * terminal (entry_parse, entry_parse_choices, entry_check_serial), then a
+ * review, then saved through entry_save under the officer's account name.
+ * Each page carries a random token: the same page posted again (a double
+ * click, a reload, a retry) finds the form already saved under its token
+ * and shows that result instead of saving it twice.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "db.h"
+#include "entry.h"
+#include "page.h"
+#include "pages.h"
+
+struct entry_page {
+	char event[64];
+	char variant[16];
+	enum entry_mode mode;
+	char token[65];
+	struct entry_form *form;
+	struct entry_session *s;
+};
+
+static void entry_page_free(struct entry_page *p)
+{
+	entry_session_free(p->s);
+	entry_form_free(p->form);
+}
+
+/* Reads event, form and mode (from the query or the form), opens the session. 0 or -1. */
+static int entry_open(struct req *r, const char *event, const char *variant, const char *mode,
+		      struct entry_page *p, struct err *e)
+{
+	struct entry_session_options so = { 0 };
+
+	memset(p, 0, sizeof *p);
+	if (!variant)
+		variant = "standard";
+	if (strcmp(variant, "standard") && strcmp(variant, "easy-read"))
+		return err_set(e, EXIT_DATA, "the form is standard or easy-read");
+	if (mode && strcmp(mode, "first") && strcmp(mode, "second"))
+		return err_set(e, EXIT_DATA, "the mode is first or second");
+	if (!event || !*event || strlen(event) >= sizeof p->event)
+		return err_set(e, EXIT_DATA, "choose the event the forms come from");
+	snprintf(p->event, sizeof p->event, "%s", event);
+	snprintf(p->variant, sizeof p->variant, "%s", variant);
+	p->mode = mode && !strcmp(mode, "second") ? ENTRY_SECOND : ENTRY_FIRST;
+	if (!(p->form = entry_form_load(r->db, r->cfg->exercise_id, p->variant, e)))
+		return -1;
+	so.exercise_id = r->cfg->exercise_id;
+	so.form = p->form;
+	so.event = p->event;
+	so.officer = r->sess.name;
+	so.mode = p->mode;
+	if (!(p->s = entry_session_open(r->db, &so, e)))
+		return -1;
+	snprintf(p->event, sizeof p->event, "%s", entry_session_event(p->s));
+	return 0;
+}
+
+static const char *variant_words(const struct entry_page *p)
+{
+	return strcmp(p->variant, "easy-read") ? "Standard form" : "Easy Read form";
+}
+
+/* The hidden fields that say which page this is. */
+static void page_fields(struct req *r, const struct entry_page *p)
+{
+	struct html *h = &r->body;
+
+	page_csrf(r);
+	html_raw(h, "<input type=\"hidden\" name=\"token\" value=\"");
+	html_esc(h, p->token);
+	html_raw(h, "\">\n<input type=\"hidden\" name=\"event\" value=\"");
+	html_esc(h, p->event);
+	html_raw(h, "\">\n<input type=\"hidden\" name=\"form\" value=\"");
+	html_esc(h, p->variant);
+	html_raw(h, p->mode == ENTRY_SECOND ? "\">\n<input type=\"hidden\" name=\"mode\" "
+					      "value=\"second\">\n"
+					    : "\">\n<input type=\"hidden\" name=\"mode\" "
+					      "value=\"first\">\n");
+}
+
+static void heading(struct req *r, const struct entry_page *p, const char *what)
+{
+	struct html *h = &r->body;
+
+	html_raw(h, "<span class=\"caption\">");
+	html_esc(h, entry_session_event_title(p->s));
+	html_raw(h, "</span>\n<h1>");
+	html_esc(h, what);
+	html_raw(h, ": ");
+	html_raw(h, variant_words(p));
+	html_raw(h, p->mode == ENTRY_SECOND ? " (second entry)</h1>\n" : "</h1>\n");
+}
+
+/* Is value `v` among the fields called `name`? */
+static int has_value(const struct form *f, const char *name, const char *v)
+{
+	for (size_t i = 0; f && i < f->n; i++)
+		if (!strcmp(f->f[i].name, name) && !strcmp(f->f[i].value, v))
+			return 1;
+	return 0;
+}
+
+static void error_line(struct html *h, const char *id, const char *why)
+{
+	html_raw(h, "<p class=\"error-message\" id=\"");
+	html_esc(h, id);
+	html_raw(h, "-error\"><span class=\"hidden\">Error:</span> ");
+	html_esc(h, why);
+	html_raw(h, "</p>\n");
+}
+
+static void text_input(struct html *h, const struct entry_question *q, const char *v,
+		       const char *why)
+{
+	html_fmt(h, "<input class=\"input input-short\" type=\"text\" id=\"q%d\" name=\"q%d\" "
+		    "autocomplete=\"off\" spellcheck=\"false\"", q->number, q->number);
+	if (why)
+		html_fmt(h, " aria-describedby=\"q%d-error\"", q->number);
+	html_raw(h, " value=\"");
+	html_esc(h, v);
+	html_raw(h, "\">\n");
+}
+
+/* One question's fields, holding the values in `vals` (NULL: empty). */
+static void question(struct html *h, const struct entry_question *q, const struct form *vals,
+		     const char *why)
+{
+	char name[32], uname[32], id[48];
+	const char *v;
+	int group = q->type == EQ_SINGLE || q->type == EQ_MULTIPLE ||
+		    (q->type == EQ_SCALE && q->scale_max - q->scale_min <= 10);
+
+	snprintf(name, sizeof name, "q%d", q->number);
+	snprintf(uname, sizeof uname, "u%d", q->number);
+	v = vals ? form_get(vals, name) : NULL;
+	html_raw(h, why ? "<div class=\"field field-error\">\n" : "<div class=\"field\">\n");
+	html_raw(h, group ? "<fieldset" : "<div");
+	if (group && why)
+		html_fmt(h, " aria-describedby=\"q%d-error\"", q->number);
+	html_raw(h, group ? ">\n<legend>" : ">\n");
+	if (!group)
+		html_fmt(h, "<label for=\"q%d\">", q->number);
+	html_fmt(h, "<span class=\"number\">%d.</span> ", q->number);
+	html_esc(h, q->text);
+	html_raw(h, group ? "</legend>\n" : "</label>\n");
+	if (q->help && *q->help) {
+		html_fmt(h, "<p class=\"hint\" id=\"q%d-hint\">", q->number);
+		html_esc(h, q->help);
+		html_raw(h, "</p>\n");
+	}
+	if (why)
+		error_line(h, name, why);
+	switch (q->type) {
+	case EQ_SINGLE:
+	case EQ_MULTIPLE:
+		for (size_t k = 0; k < q->nopts; k++) {
+			char val[32];
+
+			snprintf(val, sizeof val, "%zu", k + 1);
+			if (k)
+				snprintf(id, sizeof id, "q%d-%zu", q->number, k + 1);
+			else
+				snprintf(id, sizeof id, "q%d", q->number);
+			html_raw(h, "<div class=\"choice\"><input type=\"");
+			html_raw(h, q->type == EQ_SINGLE ? "radio" : "checkbox");
+			html_raw(h, "\" id=\"");
+			html_esc(h, id);
+			html_raw(h, "\" name=\"");
+			html_esc(h, name);
+			html_raw(h, "\" value=\"");
+			html_esc(h, val);
+			html_raw(h, has_value(vals, name, val) ? "\" checked>" : "\">");
+			html_raw(h, "<label for=\"");
+			html_esc(h, id);
+			html_raw(h, "\">");
+			html_esc(h, q->opts[k].label);
+			html_raw(h, "</label></div>\n");
+		}
+		break;
+	case EQ_SCALE:
+		if (group) {
+			for (long k = q->scale_min; k <= q->scale_max; k++) {
+				char val[24];
+
+				snprintf(val, sizeof val, "%ld", k);
+				if (k == q->scale_min)
+					snprintf(id, sizeof id, "q%d", q->number);
+				else
+					snprintf(id, sizeof id, "q%d-%ld", q->number, k);
+				html_raw(h, "<div class=\"choice choice-inline\"><input type=\"radio\" "
+					    "id=\"");
+				html_esc(h, id);
+				html_raw(h, "\" name=\"");
+				html_esc(h, name);
+				html_raw(h, "\" value=\"");
+				html_esc(h, val);
+				html_raw(h, has_value(vals, name, val) ? "\" checked>" : "\">");
+				html_raw(h, "<label for=\"");
+				html_esc(h, id);
+				html_raw(h, "\">");
+				html_esc(h, val);
+				html_raw(h, "</label></div>\n");
+			}
+			break;
+		}
+		text_input(h, q, v, why); /* a long scale is typed */
+		break;
+	case EQ_POSTCODE:
+		text_input(h, q, v, why);
+		break;
+	case EQ_FREE_TEXT:
+		html_fmt(h, "<textarea class=\"textarea\" id=\"q%d\" name=\"q%d\" rows=\"4\"",
+			 q->number, q->number);
+		if (why)
+			html_fmt(h, " aria-describedby=\"q%d-error\"", q->number);
+		html_raw(h, ">");
+		html_esc(h, v);
+		html_raw(h, "</textarea>\n");
+		break;
+	}
+	html_fmt(h, "<div class=\"choice choice-small\"><input type=\"checkbox\" id=\"u%d\" "
+		    "name=\"u%d\" value=\"1\"%s><label for=\"u%d\">I cannot read this answer on the "
+		    "form</label></div>\n", q->number, q->number,
+		 vals && form_get(vals, uname) ? " checked" : "", q->number);
+	html_raw(h, group ? "</fieldset>\n</div>\n" : "</div>\n</div>\n");
+}
+
+/*
+ * The whole form: `vals` what was typed (NULL for a new form), `why` one
+ * message or NULL per question, with the serial number's first.
+ */
+static void form_page(struct req *r, const struct entry_page *p, const struct form *vals,
+		      char **why)
+{
+	struct html *h = &r->body;
+	const struct entry_form *f = p->form;
+	struct page_problem probs[64 + 1];
+	char ids[64 + 1][32], lines[64 + 1][ENTRY_WHY_MAX + 32];
+	size_t n = 0;
+
+	for (size_t i = 0; why && i <= f->nqs && n < 64; i++) {
+		if (!why[i])
+			continue;
+		if (i == 0) {
+			snprintf(ids[n], sizeof ids[n], "serial");
+			snprintf(lines[n], sizeof lines[n], "Serial number: %s", why[0]);
+		} else {
+			snprintf(ids[n], sizeof ids[n], "q%zu", i);
+			snprintf(lines[n], sizeof lines[n], "Question %zu: %s", i, why[i]);
+		}
+		probs[n].field = ids[n];
+		probs[n].text = lines[n];
+		n++;
+	}
+	page_begin(r, n ? "Error: Type in a form" : "Type in a form");
+	page_error_summary(r, probs, n);
+	heading(r, p, "Type in a form");
+	if (p->mode == ENTRY_SECOND)
+		html_raw(h, "<p>Type the form exactly as it is written. You will not see what the "
+			    "first officer typed until you save.</p>\n");
+	html_raw(h, "<p>Leave a question empty when it is blank on the paper form.</p>\n"
+		    "<form method=\"post\" action=\"/entry\" novalidate>\n");
+	page_fields(r, p);
+	html_raw(h, why && why[0] ? "<div class=\"field field-error\">\n" : "<div class=\"field\">\n");
+	html_raw(h, "<label for=\"serial\">Serial number written on the form</label>\n");
+	if (why && why[0])
+		error_line(h, "serial", why[0]);
+	html_raw(h, "<input class=\"input input-short\" type=\"text\" id=\"serial\" name=\"serial\" "
+		    "autocomplete=\"off\" spellcheck=\"false\"");
+	if (why && why[0])
+		html_raw(h, " aria-describedby=\"serial-error\"");
+	html_raw(h, " value=\"");
+	html_esc(h, vals ? form_get(vals, "serial") : NULL);
+	html_raw(h, "\">\n</div>\n");
+	for (size_t i = 0; i < f->nqs; i++)
+		question(h, &f->qs[i], vals, why ? why[i + 1] : NULL);
+	html_raw(h, "<button class=\"button\" type=\"submit\" name=\"action\" value=\"review\">"
+		    "Check the answers</button>\n</form>\n");
+	page_end(r);
+}
+
+/* Which fields a form page may send. */
+static int entry_field(const char *name, void *ctx)
+{
+	const struct entry_page *p = ctx;
+	static const char *const fixed[] = { "csrf", "token", "event", "form", "mode", "action",
+					     "serial", NULL };
+	char *end;
+	long n;
+
+	for (const char *const *f = fixed; *f; f++)
+		if (!strcmp(name, *f))
+			return 1;
+	if ((name[0] != 'q' && name[0] != 'u') || name[1] < '1' || name[1] > '9')
+		return 0;
+	n = strtol(name + 1, &end, 10);
+	if (*end || n < 1 || (size_t)n > p->form->nqs)
+		return 0;
+	return name[0] == 'q' && p->form->qs[n - 1].type == EQ_MULTIPLE ? 2 : 1;
+}
+
+static int only_space(const char *s)
+{
+	for (; s && *s; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\r' && *s != '\n')
+			return 0;
+	return 1;
+}
+
+/*
+ * The terminal's messages, said for this page: "type u" is the box "I
+ * cannot read this answer" here.
+ */
+static void web_words(char *why, size_t cap)
+{
+	static const char *const from[] = { "type u if it cannot be read",
+					    "type u (unreadable)" };
+	static const char *const to[] = { "tick \"I cannot read this answer\" if it cannot be read",
+					  "tick \"I cannot read this answer\"" };
+
+	for (size_t i = 0; i < sizeof from / sizeof from[0]; i++) {
+		char *at = strstr(why, from[i]);
+		char rest[ENTRY_WHY_MAX];
+
+		if (!at)
+			continue;
+		snprintf(rest, sizeof rest, "%s", at + strlen(from[i]));
+		snprintf(at, cap - (size_t)(at - why), "%s%s", to[i], rest);
+	}
+}
+
+/* One question's answer from the fields. 1 answered, 0 with `why` set. */
+static int read_answer(const struct entry_question *q, const struct form *f,
+		       struct entry_answer *a, char *why, size_t cap)
+{
+	char name[16], uname[16];
+	const char *pieces[ENTRY_MAX_PICKS + 1];
+	size_t n = 0;
+	const char *v;
+	enum entry_input in;
+
+	snprintf(name, sizeof name, "q%d", q->number);
+	snprintf(uname, sizeof uname, "u%d", q->number);
+	for (size_t i = 0; i < f->n; i++)
+		if (!strcmp(f->f[i].name, name) && !only_space(f->f[i].value)) {
+			if (n == ENTRY_MAX_PICKS) {
+				snprintf(why, cap, "Too many boxes are ticked.");
+				return 0;
+			}
+			pieces[n++] = f->f[i].value;
+		}
+	if (form_get(f, uname)) {
+		if (n) {
+			snprintf(why, cap, "You said you cannot read this answer, and also gave one. "
+					   "Clear one of them.");
+			return 0;
+		}
+		memset(a, 0, sizeof *a);
+		a->state = ENTRY_UNREADABLE;
+		return 1;
+	}
+	if (!n) {
+		memset(a, 0, sizeof *a);
+		a->state = ENTRY_SKIPPED;
+		return 1;
+	}
+	if (q->type == EQ_SINGLE || q->type == EQ_MULTIPLE)
+		in = entry_parse_choices(q, pieces, n, a, why, cap);
+	else {
+		size_t len;
+
+		v = pieces[0];
+		while (*v == ' ' || *v == '\t' || *v == '\r' || *v == '\n')
+			v++;
+		len = strlen(v);
+		while (len && strchr(" \t\r\n", v[len - 1]))
+			len--;
+		/* One letter means something else to entry_parse (s, u, b, ?). */
+		if (len == 1 && strchr("sSuUbB?", *v)) {
+			if (q->type != EQ_FREE_TEXT) {
+				snprintf(why, cap, "%s", q->type == EQ_POSTCODE
+							 ? "That is not a postcode. Leave it empty "
+							   "when the form is blank."
+							 : "That is not a number on the scale. Leave "
+							   "it empty when the form is blank.");
+				return 0;
+			}
+			memset(a, 0, sizeof *a);
+			a->state = ENTRY_ANSWERED;
+			if (!(a->text = strndup(v, 1))) {
+				snprintf(why, cap, "The server ran out of memory.");
+				return 0;
+			}
+			return 1;
+		}
+		in = entry_parse(q, pieces[0], a, why, cap);
+	}
+	if (in == ENTRY_INPUT_ANSWER)
+		return 1;
+	if (in != ENTRY_INPUT_ERROR)
+		snprintf(why, cap, "That answer cannot be read. Type it again.");
+	web_words(why, cap);
+	return 0;
+}
+
+/*
+ * Every answer and the serial number from the posted fields. Problems go
+ * in why[] (serial first), each a new string. Returns how many.
+ */
+static size_t read_form(const struct entry_page *p, const struct form *f,
+			struct entry_answer *answers, char **why, int check_serial,
+			char serial[ENTRY_SERIAL_MAX + 1], struct err *e, int *failed)
+{
+	const char *typed = form_get(f, "serial");
+	char msg[ENTRY_WHY_MAX];
+	size_t n = 0;
+
+	*failed = 0;
+	serial[0] = '\0';
+	if (!typed || only_space(typed)) {
+		why[0] = strdup("Type the serial number written on the form.");
+		n++;
+	} else if (check_serial) {
+		int rc = entry_check_serial(p->s, typed, serial, msg, sizeof msg, e);
+
+		if (rc < 0) {
+			*failed = 1;
+			return 0;
+		}
+		if (!rc) {
+			why[0] = strdup(msg);
+			n++;
+		}
+	} else {
+		snprintf(serial, ENTRY_SERIAL_MAX + 1, "%s", typed);
+	}
+	for (size_t i = 0; i < p->form->nqs; i++) {
+		if (!read_answer(&p->form->qs[i], f, &answers[i], msg, sizeof msg)) {
+			why[i + 1] = strdup(msg);
+			n++;
+		}
+	}
+	return n;
+}
+
+static void review_page(struct req *r, const struct entry_page *p, const struct entry_answer *a,
+			const char *serial)
+{
+	struct html *h = &r->body;
+
+	page_begin(r, "Check the answers");
+	heading(r, p, "Check the answers");
+	html_raw(h, "<p>Check these against the paper form, then save it.</p>\n"
+		    "<table class=\"table review\">\n<caption>Serial number ");
+	html_esc(h, serial);
+	html_raw(h, "</caption>\n<thead><tr><th scope=\"col\">Question</th><th scope=\"col\">"
+		    "Answer</th></tr></thead>\n<tbody>\n");
+	for (size_t i = 0; i < p->form->nqs; i++) {
+		const struct entry_question *q = &p->form->qs[i];
+		char *shown = entry_answer_show(q, &a[i]);
+
+		html_fmt(h, "<tr><th scope=\"row\">%d. ", q->number);
+		html_esc(h, q->text);
+		html_raw(h, "</th><td class=\"answer\">");
+		html_esc(h, shown ? shown : "");
+		html_raw(h, "</td></tr>\n");
+		free(shown);
+	}
+	html_raw(h, "</tbody>\n</table>\n<form method=\"post\" action=\"/entry\">\n");
+	page_fields(r, p);
+	/* What was typed goes back with the form: checked again when it is saved. */
+	for (size_t i = 0; i < r->form.n; i++) {
+		const char *name = r->form.f[i].name;
+
+		if (!strcmp(name, "serial") || ((name[0] == 'q' || name[0] == 'u') &&
+						 name[1] >= '1' && name[1] <= '9')) {
+			html_raw(h, "<input type=\"hidden\" name=\"");
+			html_esc(h, name);
+			html_raw(h, "\" value=\"");
+			html_esc(h, r->form.f[i].value);
+			html_raw(h, "\">\n");
+		}
+	}
+	html_raw(h, "<div class=\"buttons\">\n<button class=\"button\" type=\"submit\" name=\"action\" "
+		    "value=\"save\">Save this form</button>\n"
+		    "<button class=\"button button-secondary\" type=\"submit\" name=\"action\" "
+		    "value=\"change\">Change an answer</button>\n</div>\n</form>\n");
+	page_end(r);
+}
+
+static int valid_token(const char *t)
+{
+	size_t n = 0;
+
+	for (; t && t[n]; n++)
+		if (!((t[n] >= '0' && t[n] <= '9') || (t[n] >= 'a' && t[n] <= 'f')))
+			return 0;
+	return n == 64;
+}
+
+/* The form saved under the page's token: 1 (*account set), 0 none, -1. */
+static int find_token(sqlite3 *db, const char *token, long long *account, struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!(st = db_prepare(db, "SELECT account_id FROM web_submission WHERE token = ?1", e)))
+		return -1;
+	sqlite3_bind_text(st, 1, token, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*account = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(db, "looking for the form's token", e);
+	return rc == SQLITE_ROW;
+}
+
+static void redirect_saved(struct req *r, const char *token)
+{
+	char loc[128];
+
+	snprintf(loc, sizeof loc, "/entry/saved?t=%s", token);
+	req_redirect(r, loc);
+}
+
+/*
+ * Saves the form once: the token is looked for and the form saved in one
+ * transaction, so two posts of one page store one form. 1 saved (or found
+ * saved), 0 refused with why[0] set, -1.
+ */
+static int save_locked(struct req *r, struct entry_page *p, const struct entry_answer *answers,
+		       const char *serial, char **why, struct err *e);
+
+static int save(struct req *r, struct entry_page *p, const struct entry_answer *answers,
+		const char *serial, char **why, struct err *e)
+{
+	int rc;
+
+	web_write_lock();
+	rc = save_locked(r, p, answers, serial, why, e);
+	web_write_unlock();
+	return rc;
+}
+
+static int save_locked(struct req *r, struct entry_page *p, const struct entry_answer *answers,
+		       const char *serial, char **why, struct err *e)
+{
+	struct entry_saved saved;
+	char msg[ENTRY_WHY_MAX], object[64];
+	long long account = 0;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (entry_session_begin_file(p->s, e) < 0)
+		return -1;
+	if ((rc = find_token(r->db, p->token, &account, e)) != 0) {
+		entry_session_end_file(p->s, 0, NULL);
+		if (rc < 0)
+			return -1;
+		if (account != r->sess.account_id)
+			return err_set(e, EXIT_DATA, "this form was saved from another account");
+		redirect_saved(r, p->token);
+		return 1;
+	}
+	if ((rc = entry_save(p->s, serial, answers, &saved, msg, sizeof msg, e)) <= 0) {
+		entry_session_end_file(p->s, 0, NULL);
+		if (rc == 0)
+			why[0] = strdup(msg);
+		return rc;
+	}
+	if (!(st = db_prepare(r->db, "INSERT INTO web_submission (token, account_id, response_id, "
+				     "mode, serial, saved_at) VALUES (?1, ?2, ?3, ?4, ?5, "
+				     "strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))", e)))
+		goto fail;
+	sqlite3_bind_text(st, 1, p->token, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, r->sess.account_id);
+	sqlite3_bind_int64(st, 3, saved.response_id);
+	sqlite3_bind_text(st, 4, p->mode == ENTRY_SECOND ? "second" : "first", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, serial, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		db_fail(r->db, "recording the form's token", e);
+		goto fail;
+	}
+	snprintf(object, sizeof object, "response %lld", saved.response_id);
+	if (audit_log(r->db, r->sess.name, r->address,
+		      p->mode == ENTRY_SECOND ? "second-entry" : "save", object, e) < 0)
+		goto fail;
+	if (entry_session_end_file(p->s, 1, e) < 0) {
+		entry_saved_free(&saved);
+		return -1;
+	}
+	entry_saved_free(&saved);
+	redirect_saved(r, p->token);
+	return 1;
+fail:
+	entry_saved_free(&saved);
+	entry_session_end_file(p->s, 0, NULL);
+	return -1;
+}
+
+int page_entry_form(struct req *r, struct err *e)
+{
+	struct entry_page p;
+
+	if (entry_open(r, req_query(r, "event"), req_query(r, "form"), req_query(r, "mode"), &p,
+		       e) < 0) {
+		entry_page_free(&p);
+		return -1;
+	}
+	wsess_random_hex(p.token);
+	form_page(r, &p, NULL, NULL);
+	entry_page_free(&p);
+	return 0;
+}
+
+int page_entry_post(struct req *r, struct err *e)
+{
+	const struct form *f = &r->form;
+	const char *action = form_get(f, "action"), *bad;
+	struct entry_page p;
+	struct entry_answer *answers = NULL;
+	char **why = NULL, serial[ENTRY_SERIAL_MAX + 1];
+	int rc = -1, failed;
+	size_t nprob;
+
+	if (form_count(f, "event") > 1 || form_count(f, "form") > 1 || form_count(f, "mode") > 1)
+		return err_set(e, EXIT_DATA, "the form has a field twice");
+	if (entry_open(r, form_get(f, "event"), form_get(f, "form"), form_get(f, "mode"), &p,
+		       e) < 0)
+		goto out;
+	if (form_check(f, entry_field, &p, &bad) < 0) {
+		err_set(e, EXIT_DATA, "the form has a field it should not have, or has one twice");
+		goto out;
+	}
+	if (!valid_token(form_get(f, "token"))) {
+		err_set(e, EXIT_DATA, "the form has no page token: go back to the home page and "
+				      "start the form again");
+		goto out;
+	}
+	snprintf(p.token, sizeof p.token, "%s", form_get(f, "token"));
+	if (!action)
+		action = "review";
+	if (strcmp(action, "review") && strcmp(action, "change") && strcmp(action, "save")) {
+		err_set(e, EXIT_DATA, "the form asked for something this page does not do");
+		goto out;
+	}
+	if (!strcmp(action, "change")) {
+		form_page(r, &p, f, NULL);
+		rc = 0;
+		goto out;
+	}
+	if (!(answers = calloc(p.form->nqs, sizeof *answers)) ||
+	    !(why = calloc(p.form->nqs + 1, sizeof *why))) {
+		err_set(e, EXIT_SYSTEM, "out of memory");
+		goto out;
+	}
+	if (!strcmp(action, "save")) {
+		long long account;
+		int found = find_token(r->db, p.token, &account, e);
+
+		/* Posted again after it was saved: the first post's result. */
+		if (found < 0)
+			goto out;
+		if (found) {
+			if (account != r->sess.account_id) {
+				err_set(e, EXIT_DATA, "this form was saved from another account");
+				goto out;
+			}
+			redirect_saved(r, p.token);
+			rc = 0;
+			goto out;
+		}
+	}
+	/* At the review the serial number is checked; at the save, entry_save checks it. */
+	nprob = read_form(&p, f, answers, why, !strcmp(action, "review"), serial, e, &failed);
+	if (failed)
+		goto out;
+	if (!nprob && !strcmp(action, "save")) {
+		int saved = save(r, &p, answers, serial, why, e);
+
+		if (saved < 0)
+			goto out;
+		nprob = saved == 0;
+	}
+	if (nprob)
+		form_page(r, &p, f, why);
+	else if (!strcmp(action, "review"))
+		review_page(r, &p, answers, serial);
+	rc = 0;
+out:
+	for (size_t i = 0; answers && i < p.form->nqs; i++)
+		entry_answer_clear(&answers[i]);
+	free(answers);
+	for (size_t i = 0; why && i <= p.form->nqs; i++)
+		free(why[i]);
+	free(why);
+	entry_page_free(&p);
+	return rc;
+}
+
+int page_entry_saved(struct req *r, struct err *e)
+{
+	struct html *h = &r->body;
+	const char *token = req_query(r, "t");
+	sqlite3_stmt *st;
+	long long rid = 0;
+	int rc, second = 0, nd = 0;
+	char serial[ENTRY_SERIAL_MAX + 1] = "", status[32] = "", event[64] = "", variant[16] = "";
+
+	if (!valid_token(token))
+		return err_set(e, EXIT_DATA, "there is no such saved form");
+	if (!(st = db_prepare(r->db, "SELECT w.mode, w.serial, coalesce(w.response_id, 0), "
+				     "coalesce(s.entry_status, ''), coalesce(v.code, ''), "
+				     "coalesce(s.form_variant, '') FROM web_submission w LEFT JOIN "
+				     "response s ON s.id = w.response_id LEFT JOIN event v ON "
+				     "v.id = s.event_id WHERE w.token = ?1 AND w.account_id = ?2", e)))
+		return -1;
+	sqlite3_bind_text(st, 1, token, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, r->sess.account_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		second = !strcmp((const char *)sqlite3_column_text(st, 0), "second");
+		snprintf(serial, sizeof serial, "%s", sqlite3_column_text(st, 1));
+		rid = sqlite3_column_int64(st, 2);
+		snprintf(status, sizeof status, "%s", sqlite3_column_text(st, 3));
+		snprintf(event, sizeof event, "%s", sqlite3_column_text(st, 4));
+		snprintf(variant, sizeof variant, "%s", sqlite3_column_text(st, 5));
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		return err_set(e, EXIT_DATA, "there is no such saved form");
+	if (rc != SQLITE_ROW)
+		return db_fail(r->db, "reading the saved form", e);
+
+	page_begin(r, "Form saved");
+	html_raw(h, "<div class=\"panel\">\n<h1>Form ");
+	html_esc(h, serial);
+	html_raw(h, second ? " checked</h1>\n" : " saved</h1>\n");
+	html_raw(h, "</div>\n<p>");
+	if (!rid)
+		html_raw(h, "This form has since been erased.");
+	else if (!strcmp(status, "verified"))
+		html_raw(h, second ? "Your entry agrees with the first one: the form is verified."
+				   : "The form is verified.");
+	else if (!strcmp(status, "differences"))
+		html_raw(h, "Your entry differs from the first one. A supervisor will settle "
+			    "the differences.");
+	else if (!strcmp(status, "awaiting-second-entry"))
+		html_raw(h, "It is waiting for a second officer to check it.");
+	else
+		html_raw(h, "It is saved and counts in the analysis.");
+	html_raw(h, "</p>\n");
+	if (rid && second) {
+		char rids[32];
+
+		snprintf(rids, sizeof rids, "%lld", rid);
+		if (!(st = db_prepare(r->db, "SELECT q.position, q.text, d.first_value, "
+					     "d.second_value FROM entry_difference d JOIN question q "
+					     "ON q.id = d.question_id WHERE d.response_id = ?1 ORDER BY "
+					     "q.position", e)))
+			return -1;
+		sqlite3_bind_int64(st, 1, rid);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			if (!nd++)
+				html_raw(h, "<table class=\"table\">\n<caption>Differences</caption>\n"
+					    "<thead><tr><th scope=\"col\">Question</th><th scope="
+					    "\"col\">First entry</th><th scope=\"col\">Your entry</th>"
+					    "</tr></thead>\n<tbody>\n");
+			html_fmt(h, "<tr><th scope=\"row\">%d. ", sqlite3_column_int(st, 0));
+			html_esc(h, (const char *)sqlite3_column_text(st, 1));
+			html_raw(h, "</th><td>");
+			html_esc(h, (const char *)sqlite3_column_text(st, 2));
+			html_raw(h, "</td><td>");
+			html_esc(h, (const char *)sqlite3_column_text(st, 3));
+			html_raw(h, "</td></tr>\n");
+		}
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE)
+			return db_fail(r->db, "reading the differences", e);
+		if (nd)
+			html_raw(h, "</tbody>\n</table>\n");
+	}
+	if (*event) {
+		html_raw(h, "<p><a class=\"button\" href=\"/entry?event=");
+		html_url(h, event);
+		html_raw(h, "&amp;form=");
+		html_url(h, variant);
+		html_raw(h, second ? "&amp;mode=second\">Type the next form</a></p>\n"
+				   : "&amp;mode=first\">Type the next form</a></p>\n");
+	}
+	html_raw(h, "<p><a href=\"/\">Home</a></p>\n");
+	page_end(r);
+	return 0;
+}

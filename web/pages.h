@@ -1,0 +1,20 @@
+/* pages.h: the handlers the route table (routes.c) names, one page_*.c each. */
+#ifndef TALLY_WEB_PAGES_H
+#define TALLY_WEB_PAGES_H
+
+#include "server.h"
+
+int page_style(struct req *r, struct err *e);        /* page_style.c */
+int page_no_icon(struct req *r, struct err *e);
+int page_login_form(struct req *r, struct err *e);   /* page_login.c */
+int page_login(struct req *r, struct err *e);
+int page_logout(struct req *r, struct err *e);
+int page_home(struct req *r, struct err *e);         /* page_home.c */
+int page_entry_form(struct req *r, struct err *e);   /* page_entry.c */
+int page_entry_post(struct req *r, struct err *e);
+int page_entry_saved(struct req *r, struct err *e);
+int page_resolve_list(struct req *r, struct err *e); /* page_resolve.c */
+int page_resolve_post(struct req *r, struct err *e);
+int page_admin(struct req *r, struct err *e);        /* page_admin.c */
+
+#endif

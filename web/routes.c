@@ -1,0 +1,22 @@
+/*
+ * routes.c: every page of the service and the least role that may use it.
+ * The server checks the role before the handler runs, and the CSRF token
+ * of every POST; a path not listed here is 404.
+ */
+#include "pages.h"
+
+const struct route web_routes[] = {
+	{ "GET", "/style.css", ROLE_NONE, page_style },
+	{ "GET", "/favicon.ico", ROLE_NONE, page_no_icon },
+	{ "GET", "/login", ROLE_NONE, page_login_form },
+	{ "POST", "/login", ROLE_NONE, page_login },
+	{ "POST", "/logout", ROLE_OFFICER, page_logout },
+	{ "GET", "/", ROLE_OFFICER, page_home },
+	{ "GET", "/entry", ROLE_OFFICER, page_entry_form },
+	{ "POST", "/entry", ROLE_OFFICER, page_entry_post },
+	{ "GET", "/entry/saved", ROLE_OFFICER, page_entry_saved },
+	{ "GET", "/resolve", ROLE_SUPERVISOR, page_resolve_list },
+	{ "POST", "/resolve", ROLE_SUPERVISOR, page_resolve_post },
+	{ "GET", "/admin", ROLE_ADMIN, page_admin },
+	{ 0 },
+};
