@@ -214,6 +214,9 @@ static void question(struct html *h, const struct entry_question *q, const struc
 		text_input(h, q, v, why); /* a long scale is typed */
 		break;
 	case EQ_POSTCODE:
+	case EQ_NUMBER:
+	case EQ_DATE:
+	case EQ_SHORT_TEXT:
 		text_input(h, q, v, why);
 		break;
 	case EQ_FREE_TEXT:
