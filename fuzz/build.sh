@@ -42,6 +42,9 @@ for src in fuzz/fuzz_*.c; do
 	# The CSV harness reads the same bytes from a file in small pieces: read(2)
 	# is wrapped so that the reader's refills land in the middle of records.
 	[ "$name" = fuzz_csv ] && extra=("-Wl,--wrap=read")
+	# The web service's form decoder is compiled in on its own: the rest of
+	# web/ needs libmicrohttpd and libsodium, which no harness uses.
+	[ "$name" = fuzz_webform ] && extra=(-Iweb web/form.c)
 	"$CC" -std=c11 -g -O1 -Wall -Wextra -Werror \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 		-D_GNU_SOURCE \

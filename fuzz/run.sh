@@ -17,7 +17,7 @@ SECONDS_EACH=${1:-60}
 B=${FUZZ_BUILD:-build-fuzz}
 JOBS=${FUZZ_JOBS:-1}
 ALL="csv xlsx xform limesurvey exercise mapping rules entry"
-ALL="$ALL redact postcode prefilter suppress dates gold import"
+ALL="$ALL redact postcode prefilter suppress dates gold import webform"
 NAMES=${*:-$ALL}
 
 fuzz/build.sh "$B" || exit 3
@@ -92,7 +92,10 @@ seed limesurvey legacy "$F/limesurvey/survey_512345_responses.lsr" "$F/limesurve
 seed limesurvey other "$F/limesurvey/survey_512345_responses.lsr" "$F/limesurvey/other-survey.lss"
 seed limesurvey sample "$S/exports/limesurvey-online.lsr" "$S/exports/limesurvey-online.lss"
 cp $S/exercise-*.xml $F/exercise/*.xml "$SEEDS/exercise/"
-cp $S/exports/*.map.xml $F/*/*.map.xml "$SEEDS/mapping/"
+# Mappings of several folders share names: each seed is named by its path.
+for f in $S/exports/*.map.xml $F/*/*.map.xml; do
+	cp "$f" "$SEEDS/mapping/$(printf '%s' "$f" | tr / _)"
+done
 for f in $S/rules/*.xml $F/rules/*.xml $F/evaluate/*.rules.xml; do
 	seed rules "$(basename "$f")" "$f"
 done
@@ -203,6 +206,16 @@ for f in google-forms-online surveymonkey-online paper-forms easy-read-paper; do
 	i=$((i + 1))
 done
 
+# Web form bodies: what the entry, login and resolution pages post.
+i=0
+for body in 'name=jo&password=correct+horse&csrf=0123abcd' \
+	'csrf=ab&serial=101&q1=2&q2=1&q2=3&q3=Waited+four+hours+in+A%26E.&q4=ST4+6QG&u5=1' \
+	'q3=line+one%0D%0Aline+two&q6=%E2%9C%93+caf%C3%A9' 'a=&b=%3D%26%2B&c=d=e' 'x=%00' 'x=%zz' \
+	'=v' 'a=1&' 'q1=%F0%9F%98%80'; do
+	i=$((i + 1))
+	printf '%s' "$body" >"$SEEDS/webform/$i"
+done
+
 # ---- dictionaries: the element and attribute names of the formats -----------
 {
 	for t in '<?xml version="1.0" encoding="UTF-8"?>' '<!DOCTYPE' '<!ENTITY' '<![CDATA[' ']]>' \
@@ -233,7 +246,7 @@ for t in '\xC2\xA0' '\xE2\x80\xAF' '\xE2\x80\x89' '\xE2\x80\x8B' '\xE2\x80\x8D' 
 	'My name is ' 'Dr ' 'my son ' 'called '; do
 	printf '"%s"\n' "$t"
 done >"$B/redact.dict"
-maxlen+=([prefilter]=4096 [suppress]=256 [dates]=64 [gold]=4096 [import]=16384)
+maxlen+=([prefilter]=4096 [suppress]=256 [dates]=64 [gold]=4096 [import]=16384 [webform]=8192)
 
 run_one() {
 	local n=$1 log=$B/logs/$1.log dict=() kept=()
