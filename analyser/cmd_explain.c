@@ -47,39 +47,39 @@ static void print_flat(const char *s, size_t n, FILE *out)
 	}
 }
 
-static int untagged(int argc, char **argv)
+struct untagged_opts {
+	const char *question;
+	long long limit;
+};
+
+static int untagged_parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 {
 	static const struct option longopts[] = {
 		{ "question", required_argument, NULL, 'q' },
 		{ "limit", required_argument, NULL, 'l' },
-		{ "exercise", required_argument, NULL, 'x' },
+		CMD_EXERCISE_OPTION,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *question = NULL, *code = NULL;
-	long long limit = -1, ex, shown = 0, total = 0;
-	sqlite3_stmt *st = NULL;
-	struct err e;
-	sqlite3 *db;
-	int c, rc;
+	struct untagged_opts *o = ctx->opts;
+	int c;
 
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	(void)e;
+	o->limit = -1;
+	while ((c = cmd_getopt(ctx, argc, argv, "h", longopts)) != -1) {
 		switch (c) {
 		case 'q':
-			question = optarg;
+			o->question = optarg;
 			break;
 		case 'l': {
 			char *end;
 
-			limit = strtoll(optarg, &end, 10);
-			if (*end || limit < 0)
+			o->limit = strtoll(optarg, &end, 10);
+			if (*end || o->limit < 0)
 				return cmd_usage_error(untagged_usage, "--limit takes a whole number, "
 								       "not '%s'", optarg);
 			break;
 		}
-		case 'x':
-			code = optarg;
-			break;
 		case 'h':
 			return cmd_help(untagged_usage);
 		default:
@@ -88,28 +88,34 @@ static int untagged(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return cmd_usage_error(untagged_usage, "untagged takes one database");
-	err_init(&e);
-	if (!(db = cmd_open_reader(argv[optind], &e)))
-		return err_print(&e, cmd_progname);
-	if (db_pick_exercise(db, code, &ex, &e) < 0)
-		goto out;
-	if (!(st = db_prepare(db,
+	ctx->db_path = argv[optind];
+	return CMD_GO_ON;
+}
+
+static int untagged_run(struct cmd_ctx *ctx, struct err *e)
+{
+	struct untagged_opts *o = ctx->opts;
+	long long shown = 0, total = 0;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!(st = db_prepare(ctx->db,
 		"SELECT r.id, q.code, a.value, "
 		"  NOT EXISTS (SELECT 1 FROM tag t WHERE t.answer_id = a.id) AS bare "
 		"FROM answer a JOIN question q ON q.id = a.question_id "
 		"JOIN response r ON r.id = a.response_id "
 		"WHERE r.exercise_id = ?1 AND q.type = 'free-text' AND a.value IS NOT NULL "
 		"AND (r.entry_status = 'accepted' OR r.entry_status = 'verified') "
-		"AND (?2 IS NULL OR q.code = ?2) ORDER BY a.id", &e)))
-		goto out;
-	sqlite3_bind_int64(st, 1, ex);
-	if (question)
-		sqlite3_bind_text(st, 2, question, -1, SQLITE_STATIC);
+		"AND (?2 IS NULL OR q.code = ?2) ORDER BY a.id", e)))
+		return -1;
+	sqlite3_bind_int64(st, 1, ctx->exercise);
+	if (o->question)
+		sqlite3_bind_text(st, 2, o->question, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		total++;
 		if (!sqlite3_column_int(st, 3))
 			continue;
-		if (limit >= 0 && shown >= limit) {
+		if (o->limit >= 0 && shown >= o->limit) {
 			shown++;
 			continue;
 		}
@@ -119,16 +125,15 @@ static int untagged(int argc, char **argv)
 		putchar('\n');
 		shown++;
 	}
-	if (rc != SQLITE_DONE) {
-		db_fail(db, "reading the answers", &e);
-		goto out;
-	}
-	printf("%lld of %lld free-text answers have no theme\n", shown, total);
-out:
 	sqlite3_finalize(st);
-	db_close(db, &e);
-	return err_print(&e, cmd_progname);
+	if (rc != SQLITE_DONE)
+		return db_fail(ctx->db, "reading the answers", e);
+	printf("%lld of %lld free-text answers have no theme\n", shown, total);
+	return EXIT_OK;
 }
+
+const struct cmd_ops cmd_untagged = { untagged_parse, untagged_run, NULL,
+				      sizeof(struct untagged_opts) };
 
 struct span {
 	long long start, end;
@@ -167,18 +172,19 @@ static void print_marked(const char *text, size_t n, struct span *spans, size_t 
 	putchar('\n');
 }
 
-static int explain(int argc, char **argv)
+struct explain_opts {
+	const char *response; /* its number, or its survey id */
+};
+
+static int explain_parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	sqlite3_stmt *ans = NULL, *tags = NULL;
-	long long rid = -1;
-	struct err e;
-	sqlite3 *db;
-	int c, rc, answers = 0;
+	int c;
 
+	(void)e;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		if (c == 'h')
 			return cmd_help(explain_usage);
@@ -186,24 +192,34 @@ static int explain(int argc, char **argv)
 	}
 	if (argc - optind != 2)
 		return cmd_usage_error(explain_usage, "explain takes a database and a response");
-	err_init(&e);
-	if (!(db = cmd_open_reader(argv[optind], &e)))
-		return err_print(&e, cmd_progname);
+	ctx->db_path = argv[optind];
+	((struct explain_opts *)ctx->opts)->response = argv[optind + 1];
+	return CMD_GO_ON;
+}
+
+static int explain_run(struct cmd_ctx *ctx, struct err *e)
+{
+	const char *response = ((struct explain_opts *)ctx->opts)->response;
+	sqlite3_stmt *ans = NULL, *tags = NULL;
+	sqlite3 *db = ctx->db;
+	long long rid = -1;
+	int rc, answers = 0;
+
 	if (db_int(db, "SELECT id FROM response WHERE external_id = ?1 OR CAST(id AS TEXT) = ?1",
-		   -1, &rid, &e, 1, argv[optind + 1]) < 0)
+		   -1, &rid, e, 1, response) < 0)
 		goto out;
 	if (rid < 0) {
-		err_set(&e, EXIT_USAGE, "there is no response '%s' in this database", argv[optind + 1]);
+		err_set(e, EXIT_USAGE, "there is no response '%s' in this database", response);
 		goto out;
 	}
 	if (!(ans = db_prepare(db, "SELECT a.id, q.code, q.text, a.value FROM answer a "
 				   "JOIN question q ON q.id = a.question_id WHERE a.response_id = ?1 "
 				   "AND q.type = 'free-text' AND a.value IS NOT NULL ORDER BY q.position",
-			       &e)) ||
+			       e)) ||
 	    !(tags = db_prepare(db, "SELECT h.code, h.label, t.rule, t.match_start, t.match_end, "
 				    "s.sha256 FROM tag t JOIN theme h ON h.id = t.theme_id "
 				    "JOIN ruleset s ON s.id = h.ruleset_id WHERE t.answer_id = ?1 "
-				    "ORDER BY t.match_start", &e)))
+				    "ORDER BY t.match_start", e)))
 		goto out;
 	printf("Response %lld\n", rid);
 	sqlite3_bind_int64(ans, 1, rid);
@@ -237,22 +253,13 @@ static int explain(int argc, char **argv)
 		sqlite3_reset(tags);
 	}
 	if (rc != SQLITE_DONE)
-		db_fail(db, "reading the response", &e);
+		db_fail(db, "reading the response", e);
 	else if (!answers)
 		printf("\n(no free-text answers)\n");
 out:
 	sqlite3_finalize(ans);
 	sqlite3_finalize(tags);
-	db_close(db, &e);
-	return err_print(&e, cmd_progname);
+	return EXIT_OK;
 }
 
-int cmd_untagged(int argc, char **argv)
-{
-	return untagged(argc, argv);
-}
-
-int cmd_explain(int argc, char **argv)
-{
-	return explain(argc, argv);
-}
+const struct cmd_ops cmd_explain = { explain_parse, explain_run, NULL, sizeof(struct explain_opts) };

@@ -679,7 +679,14 @@ static int ask_event(sqlite3 *db, long long ex, const char *bad, char **line, si
 	return strcasecmp(*line, "q") != 0;
 }
 
-int cmd_enter(int argc, char **argv)
+struct enter_opts {
+	const char *event, *officer, *form_name, *from;
+	enum entry_mode mode;
+	int questions;
+	struct mapping *m;
+};
+
+static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 {
 	static const struct option longopts[] = {
 		{ "event", required_argument, NULL, 'v' },
@@ -689,33 +696,24 @@ int cmd_enter(int argc, char **argv)
 		{ "from", required_argument, NULL, 'f' },
 		{ "map", required_argument, NULL, 'm' },
 		{ "questions", no_argument, NULL, 'Q' },
-		{ "exercise", required_argument, NULL, 'x' },
+		CMD_EXERCISE_OPTION,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *event = NULL, *officer = NULL, *form_name = NULL, *from = NULL, *map_path = NULL;
-	const char *code = NULL;
-	enum entry_mode mode = ENTRY_FIRST;
-	struct entry_form *form = NULL;
-	struct entry_session *s = NULL;
-	struct mapping *m = NULL;
-	sqlite3 *db = NULL;
-	char *line = NULL;
-	size_t cap = 0;
-	int c, questions = 0, rc = EXIT_OK;
-	long long ex;
-	struct err e;
+	struct enter_opts *o = ctx->opts;
+	const char *map_path = NULL;
+	int c;
 
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	o->mode = ENTRY_FIRST;
+	while ((c = cmd_getopt(ctx, argc, argv, "h", longopts)) != -1) {
 		switch (c) {
-		case 'v': event = optarg; break;
-		case 'o': officer = optarg; break;
-		case 'F': form_name = optarg; break;
-		case 'V': mode = ENTRY_SECOND; break;
-		case 'f': from = optarg; break;
+		case 'v': o->event = optarg; break;
+		case 'o': o->officer = optarg; break;
+		case 'F': o->form_name = optarg; break;
+		case 'V': o->mode = ENTRY_SECOND; break;
+		case 'f': o->from = optarg; break;
 		case 'm': map_path = optarg; break;
-		case 'Q': questions = 1; break;
-		case 'x': code = optarg; break;
+		case 'Q': o->questions = 1; break;
 		case 'h':
 			return cmd_help(usage);
 		default:
@@ -724,74 +722,86 @@ int cmd_enter(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return cmd_usage_error(usage, "enter takes one database");
-	if (form_name && strcmp(form_name, "standard") && strcmp(form_name, "easy-read"))
-		return cmd_usage_error(usage, "--form is standard or easy-read, not '%s'", form_name);
-	if (map_path && !from)
+	if (o->form_name && strcmp(o->form_name, "standard") && strcmp(o->form_name, "easy-read"))
+		return cmd_usage_error(usage, "--form is standard or easy-read, not '%s'",
+				       o->form_name);
+	if (map_path && !o->from)
 		return cmd_usage_error(usage, "--map goes with --from FILE.csv");
-	if (!questions && !event)
+	if (!o->questions && !o->event)
 		return cmd_usage_error(usage, "enter needs --event CODE: the event the forms come "
 					      "from");
-	if (!questions && !officer)
+	if (!o->questions && !o->officer)
 		return cmd_usage_error(usage, "enter needs --officer NAME: who is typing");
-	err_init(&e);
 	if (map_path) {
-		if (!(m = mapping_load(map_path, &e)))
-			return err_print(&e, cmd_progname);
-		if (form_name && strcmp(form_name, m->form)) {
-			mapping_free(m);
+		if (!(o->m = mapping_load(map_path, e)))
+			return -1;
+		if (o->form_name && strcmp(o->form_name, o->m->form))
 			return cmd_usage_error(usage, "--form %s, but the mapping %s is for the %s "
-						      "form", form_name, map_path, m->form);
-		}
-		if (!form_name)
-			form_name = m->form;
+						      "form", o->form_name, map_path, o->m->form);
+		if (!o->form_name)
+			o->form_name = o->m->form;
+		if (!ctx->exercise_code)
+			ctx->exercise_code = o->m->exercise;
 	}
-	if (!form_name)
-		form_name = "standard";
-	if (!(db = db_open(argv[optind], DB_MUST_EXIST, NULL, &e)))
+	if (!o->form_name)
+		o->form_name = "standard";
+	ctx->db_path = argv[optind];
+	return CMD_GO_ON;
+}
+
+static int run(struct cmd_ctx *ctx, struct err *e)
+{
+	struct enter_opts *o = ctx->opts;
+	struct entry_form *form = NULL;
+	struct entry_session *s = NULL;
+	sqlite3 *db = ctx->db;
+	long long ex = ctx->exercise;
+	char *line = NULL;
+	size_t cap = 0;
+	int rc = EXIT_OK;
+
+	if (!(form = entry_form_load(db, ex, o->form_name, e)))
 		goto out;
-	if (db_pick_exercise(db, code ? code : m ? m->exercise : NULL, &ex, &e) < 0)
-		goto out;
-	if (!(form = entry_form_load(db, ex, form_name, &e)))
-		goto out;
-	if (questions) {
+	if (o->questions) {
 		list_questions(form);
 		goto out;
 	}
-	if (from) {
-		rc = from_file(db, ex, form, m, from, event, officer, mode, &e);
+	if (o->from) {
+		rc = from_file(db, ex, form, o->m, o->from, o->event, o->officer, o->mode, e);
 		goto out;
 	}
 	{
 		char ev[64];
 		int known;
 
-		snprintf(ev, sizeof ev, "%s", event);
-		while ((known = entry_event_exists(db, ex, ev, &e)) == 0) {
+		snprintf(ev, sizeof ev, "%s", o->event);
+		while ((known = entry_event_exists(db, ex, ev, e)) == 0) {
 			if (!ask_event(db, ex, ev, &line, &cap)) {
-				err_set(&e, EXIT_USAGE, "no event given: nothing typed in");
+				err_set(e, EXIT_USAGE, "no event given: nothing typed in");
 				break;
 			}
 			snprintf(ev, sizeof ev, "%s", line + strspn(line, " \t"));
 			ev[strcspn(ev, " \t")] = '\0';
 		}
 		if (known > 0) {
-			struct entry_session_options so = { ex, form, ev, officer, mode, NULL };
+			struct entry_session_options so = { ex, form, ev, o->officer, o->mode, NULL };
 
-			s = entry_session_open(db, &so, &e);
+			s = entry_session_open(db, &so, e);
 		}
 	}
 	if (!s)
 		goto out;
-	rc = entry_ui_run(s, stdin, stdout, &e);
+	rc = entry_ui_run(s, stdin, stdout, e);
 out:
 	entry_session_free(s);
 	entry_form_free(form);
-	mapping_free(m);
 	free(line);
-	db_close(db, &e);
-	if (fflush(stdout) != 0 || ferror(stdout))
-		err_set(&e, EXIT_SYSTEM, "cannot write to standard output");
-	if (err_isset(&e))
-		return err_print(&e, cmd_progname);
 	return rc;
 }
+
+static void release(void *opts)
+{
+	mapping_free(((struct enter_opts *)opts)->m);
+}
+
+const struct cmd_ops cmd_enter = { parse, run, release, sizeof(struct enter_opts) };

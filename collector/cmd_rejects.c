@@ -255,7 +255,7 @@ static int check_batch(sqlite3 *db, long long ex, long long batch, struct err *e
 	return 0;
 }
 
-int cmd_rejects(int argc, char **argv)
+static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 {
 	static const struct option longopts[] = {
 		{ "import", required_argument, NULL, 'i' },
@@ -263,43 +263,37 @@ int cmd_rejects(int argc, char **argv)
 		{ "format", required_argument, NULL, 'F' },
 		{ "all", no_argument, NULL, 'a' },
 		{ "show-personal", no_argument, NULL, 'p' },
-		{ "exercise", required_argument, NULL, 'x' },
+		CMD_EXERCISE_OPTION,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct rejects_opts o = { 0 };
-	const char *code = NULL;
-	struct err e;
-	sqlite3 *db;
+	struct rejects_opts *o = ctx->opts;
 	long n;
 	int c;
 
-	err_init(&e);
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	(void)e;
+	while ((c = cmd_getopt(ctx, argc, argv, "h", longopts)) != -1) {
 		switch (c) {
 		case 'i':
 			if (cmd_parse_long("--import", optarg, 1, 1L << 62, &n, usage) < 0)
 				return EXIT_USAGE;
-			o.batch = n;
+			o->batch = n;
 			break;
 		case 'f':
-			o.file = optarg;
+			o->file = optarg;
 			break;
 		case 'F':
 			if (!strcmp(optarg, "csv"))
-				o.csv = 1;
+				o->csv = 1;
 			else if (strcmp(optarg, "table"))
 				return cmd_usage_error(usage, "--format: '%s' is not table or csv",
 						       optarg);
 			break;
 		case 'a':
-			o.all = 1;
+			o->all = 1;
 			break;
 		case 'p':
-			o.show_personal = 1;
-			break;
-		case 'x':
-			code = optarg;
+			o->show_personal = 1;
 			break;
 		case 'h':
 			return cmd_help(usage);
@@ -309,15 +303,18 @@ int cmd_rejects(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return cmd_usage_error(usage, "rejects takes one database");
-	if (!(db = cmd_open_reader(argv[optind], &e)))
-		return err_print(&e, cmd_progname);
-	if (db_pick_exercise(db, code, &o.exercise, &e) < 0 ||
-	    (o.batch && check_batch(db, o.exercise, o.batch, &e) < 0))
-		goto out;
-	list_rejects(db, &o, &e);
-out:
-	db_close(db, &e);
-	if (fflush(stdout) != 0 || ferror(stdout))
-		err_set(&e, EXIT_SYSTEM, "cannot write the rejected rows to standard output");
-	return err_print(&e, cmd_progname);
+	ctx->db_path = argv[optind];
+	return CMD_GO_ON;
 }
+
+static int run(struct cmd_ctx *ctx, struct err *e)
+{
+	struct rejects_opts *o = ctx->opts;
+
+	o->exercise = ctx->exercise;
+	if (o->batch && check_batch(ctx->db, o->exercise, o->batch, e) < 0)
+		return -1;
+	return list_rejects(ctx->db, o, e);
+}
+
+const struct cmd_ops cmd_rejects = { parse, run, NULL, sizeof(struct rejects_opts) };
