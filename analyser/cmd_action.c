@@ -11,6 +11,8 @@
 #include "cmd.h"
 #include "commands.h"
 #include "db.h"
+#include "strbuf.h"
+#include "trim.h"
 #include "utf8.h"
 
 #define ACTION_TEXT_MAX 4000
@@ -104,58 +106,41 @@ static int check_date(const char *s, struct err *e)
 /* The text as given, or read from standard input for '-'; checked. */
 static char *take_text(const char *arg, struct err *e)
 {
-	char *buf = NULL;
-	size_t n = 0, cap = 0;
+	struct strbuf sb = STRBUF_INIT;
+	size_t bad;
 
 	if (strcmp(arg, "-")) {
-		n = strlen(arg);
-		if (!(buf = strdup(arg))) {
-			err_set(e, EXIT_SYSTEM, "out of memory");
-			return NULL;
-		}
+		if (strbuf_addstr(&sb, arg) < 0)
+			goto oom;
 	} else {
 		int ch;
 
 		while ((ch = getchar()) != EOF) {
-			if (n + 2 > cap) {
-				char *b = realloc(buf, cap = cap ? cap * 2 : 256);
-
-				if (!b) {
-					free(buf);
-					err_set(e, EXIT_SYSTEM, "out of memory");
-					return NULL;
-				}
-				buf = b;
-			}
-			buf[n++] = (char)ch;
-			if (n > ACTION_TEXT_MAX)
+			if (strbuf_addch(&sb, ch) < 0)
+				goto oom;
+			if (sb.len > ACTION_TEXT_MAX)
 				break;
 		}
-		if (!buf && !(buf = calloc(1, 1))) {
-			err_set(e, EXIT_SYSTEM, "out of memory");
-			return NULL;
-		}
-		buf[n] = '\0';
-		while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' '))
-			buf[--n] = '\0';
+		/* What is typed ends with a line break that is no part of it. */
+		while (sb.len && trim_is_space((unsigned char)sb.buf[sb.len - 1]))
+			strbuf_setlen(&sb, sb.len - 1);
 	}
-	size_t bad;
-	const char *s = buf;
-
-	while (*s == ' ' || *s == '\n' || *s == '\t')
-		s++;
-	if (!*s)
+	if (!trim_bounds(sb.buf, sb.len, NULL))
 		err_set(e, EXIT_USAGE, "the action's text is empty: say what was done");
-	else if (n > ACTION_TEXT_MAX)
+	else if (sb.len > ACTION_TEXT_MAX)
 		err_set(e, EXIT_USAGE, "the action's text is longer than %d characters: keep it "
 			"to a short paragraph", ACTION_TEXT_MAX);
-	else if (!utf8_check(buf, n, &bad))
+	else if (!utf8_check(sb.buf, sb.len, &bad))
 		err_set(e, EXIT_USAGE, "the action's text is not valid UTF-8 at byte %zu", bad + 1);
-	else if (memchr(buf, '\0', n))
+	else if (memchr(sb.buf, '\0', sb.len))
 		err_set(e, EXIT_USAGE, "the action's text holds a NUL byte");
 	else
-		return buf;
-	free(buf);
+		return strbuf_detach(&sb, NULL);
+	strbuf_release(&sb);
+	return NULL;
+oom:
+	strbuf_release(&sb);
+	err_set(e, EXIT_SYSTEM, "out of memory reading the action's text");
 	return NULL;
 }
 

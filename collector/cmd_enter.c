@@ -17,6 +17,7 @@
 #include "db.h"
 #include "entry.h"
 #include "mapping.h"
+#include "strbuf.h"
 
 static const char usage[] =
 	"usage: collector enter DB --event CODE --officer NAME [options]\n"
@@ -177,7 +178,7 @@ struct batch {
 	size_t nfields;
 	char **serials;                  /* serial numbers seen in the file */
 	long *serial_lines;
-	size_t nserials;
+	size_t nserials, serials_alloc, lines_alloc;
 };
 
 static int header_index(const struct csv_record *h, const char *name)
@@ -381,21 +382,15 @@ static enum entry_input mapped_answer(const struct column *c, const struct csv_r
 
 static int remember_serial(struct batch *b, const char *serial, long line, long *first)
 {
-	char **more;
-	long *lines;
-
 	*first = 0;
 	for (size_t i = 0; i < b->nserials; i++)
 		if (!strcmp(b->serials[i], serial)) {
 			*first = b->serial_lines[i];
 			return 0;
 		}
-	if (!(more = realloc(b->serials, (b->nserials + 1) * sizeof *more)))
+	if (ALLOC_GROW(b->serials, b->nserials + 1, b->serials_alloc) < 0 ||
+	    ALLOC_GROW(b->serial_lines, b->nserials + 1, b->lines_alloc) < 0)
 		return -1;
-	b->serials = more;
-	if (!(lines = realloc(b->serial_lines, (b->nserials + 1) * sizeof *lines)))
-		return -1;
-	b->serial_lines = lines;
 	if (!(b->serials[b->nserials] = strdup(serial)))
 		return -1;
 	b->serial_lines[b->nserials++] = line;
