@@ -117,18 +117,21 @@ static char *printable(const unsigned char *s, size_t n)
 	return out;
 }
 
-/* The raw text of a reject, printable and (unless asked) redacted; "" when none. NULL: out of memory. */
-static char *shown_raw(sqlite3_stmt *st, int col, int show_personal)
+/*
+ * The raw text of a reject, printable and redacted by `red` (NULL: shown as
+ * it is, --show-personal); "" when none. NULL: out of memory.
+ */
+static char *shown_raw(sqlite3_stmt *st, int col, const struct redactor *red)
 {
 	const unsigned char *raw = sqlite3_column_blob(st, col);
 	size_t n = (size_t)sqlite3_column_bytes(st, col);
-	char *clean = printable(raw ? raw : (const unsigned char *)"", raw ? n : 0), *red;
+	char *clean = printable(raw ? raw : (const unsigned char *)"", raw ? n : 0), *out;
 
-	if (!clean || show_personal)
+	if (!clean || !red)
 		return clean;
-	red = redact_text(clean, strlen(clean), NULL);
+	out = redactor_apply(red, clean, strlen(clean), NULL);
 	free(clean);
-	return red;
+	return out;
 }
 
 static const char *text_or(sqlite3_stmt *st, int col, const char *dflt)
@@ -190,12 +193,17 @@ static void print_csv_row(sqlite3_stmt *st, const char *raw)
 /* Lists the rejects `o` asks for on standard output. 0, or -1 with `e` set. */
 static int list_rejects(sqlite3 *db, const struct rejects_opts *o, struct err *e)
 {
-	sqlite3_stmt *st = db_prepare(db, rejects_sql, e);
+	struct redactor *red = NULL;
+	sqlite3_stmt *st;
 	long long open = 0, fixed = 0;
 	int rc;
 
-	if (!st)
+	if (!o->show_personal && !(red = redactor_new(e)))
 		return -1;
+	if (!(st = db_prepare(db, rejects_sql, e))) {
+		redactor_free(red);
+		return -1;
+	}
 	sqlite3_bind_int64(st, 1, o->exercise);
 	sqlite3_bind_int64(st, 2, o->batch);
 	if (o->file)
@@ -204,10 +212,11 @@ static int list_rejects(sqlite3 *db, const struct rejects_opts *o, struct err *e
 	if (o->csv)
 		fputs("import,file,place,line,reason,status,closed_by_import,row\r\n", stdout);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		char *raw = shown_raw(st, 5, o->show_personal);
+		char *raw = shown_raw(st, 5, red);
 
 		if (!raw) {
 			sqlite3_finalize(st);
+			redactor_free(red);
 			return err_set(e, EXIT_SYSTEM, "out of memory listing the rejected rows");
 		}
 		if (sqlite3_column_type(st, 6) == SQLITE_NULL)
@@ -221,6 +230,7 @@ static int list_rejects(sqlite3 *db, const struct rejects_opts *o, struct err *e
 		free(raw);
 	}
 	sqlite3_finalize(st);
+	redactor_free(red);
 	if (rc != SQLITE_DONE)
 		return db_fail(db, "reading the rejected rows", e);
 	if (!o->csv) {

@@ -76,7 +76,12 @@ struct source_options {
 	const char *sheet;     /* XLSX: a sheet name, NULL for the first sheet */
 	const char *form_path; /* XForm: the form definition, NULL when not given */
 	const char *structure; /* LimeSurvey: the .lss survey structure, NULL when not given */
+	size_t xlsx_entry_limit; /* XLSX: the most a zip part may expand to; 0: SOURCE_XLSX_LIMIT
+				    (tests show the zip bomb checks with small fixtures) */
 };
+
+/* The default bound on any zip entry's uncompressed size in an XLSX: 512 MiB. */
+#define SOURCE_XLSX_LIMIT ((size_t)512 << 20)
 
 /*
  * Opens `path` as the given format. Each returns 0 with *src ready, or -1

@@ -18,7 +18,6 @@
  * read in flat memory.
  */
 #include "source.h"
-#include "source_xlsx_internal.h"
 #include "fileutil.h"
 #include "utf8.h"
 #include "xmlsafe.h"
@@ -45,7 +44,6 @@
 #define NS_R "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 #define NS_R_STRICT "http://purl.oclc.org/ooxml/officeDocument/relationships"
 
-static zip_uint64_t entry_limit = SOURCE_XLSX_LIMIT;
 
 static const char workbook_entry[] = "xl/workbook.xml";
 static const char workbook_rels[] = "xl/_rels/workbook.xml.rels";
@@ -65,6 +63,7 @@ struct part {
 	zip_file_t *zf;
 	zip_uint64_t size;	/* uncompressed size, as the zip directory says */
 	zip_uint64_t nread;	/* bytes inflated so far */
+	zip_uint64_t limit;	/* the most it may inflate to (source_options) */
 	xmlTextReaderPtr rd;
 	size_t dt_match;	/* bytes of "<!DOCTYPE" just seen */
 	long line;		/* line of the bytes being scanned */
@@ -78,6 +77,7 @@ enum cell_type { CT_NUMBER, CT_SHARED, CT_INLINE, CT_STR, CT_BOOL, CT_ERROR };
 struct xlsx {
 	char *path;
 	zip_t *za;
+	zip_uint64_t entry_limit;	/* the most any part may inflate to */
 	struct part sheet;	/* the sheet being read */
 
 	/* Shared strings: string i is at sst.p + sst_off[i], NUL-terminated. */
@@ -268,10 +268,10 @@ static int part_read(void *ctx, char *buf, int len)
 			  p->path, p->entry, (unsigned long long)p->size);
 		return -1;
 	}
-	if (p->nread > entry_limit) {
+	if (p->nread > p->limit) {
 		part_fail(p, EXIT_DATA,
 			  "%s: %s expands to more than %llu bytes: refused as a possible zip bomb",
-			  p->path, p->entry, (unsigned long long)entry_limit);
+			  p->path, p->entry, (unsigned long long)p->limit);
 		return -1;
 	}
 	if (scan_doctype(p, buf, (size_t)n) < 0)
@@ -305,6 +305,7 @@ static int part_open(struct xlsx *x, zip_int64_t idx, const char *label, struct 
 
 	memset(p, 0, sizeof *p);
 	p->path = x->path;
+	p->limit = x->entry_limit;
 	p->line = 1;
 	zip_stat_init(&st);
 	if (zip_stat_index(x->za, (zip_uint64_t)idx, 0, &st) < 0 || !(name = st.name)) {
@@ -317,11 +318,11 @@ static int part_open(struct xlsx *x, zip_int64_t idx, const char *label, struct 
 		return err_set(e, EXIT_DATA, "%s: the zip directory gives no size for %s",
 			       x->path, name);
 	p->size = st.size;
-	if (st.size > entry_limit)
+	if (st.size > p->limit)
 		return err_set(e, EXIT_DATA,
 			       "%s: %s would expand to %llu bytes, over the limit of %llu: refused as a possible zip bomb",
 			       x->path, name, (unsigned long long)st.size,
-			       (unsigned long long)entry_limit);
+			       (unsigned long long)p->limit);
 	if (st.size / MAX_RATIO > st.comp_size ||
 	    (st.size / MAX_RATIO == st.comp_size && st.size % MAX_RATIO))
 		return err_set(e, EXIT_DATA,
@@ -1437,6 +1438,7 @@ int source_xlsx_open(const char *path, const struct source_options *opt, struct 
 		err_set(e, EXIT_SYSTEM, "out of memory opening %s", path);
 		goto fail;
 	}
+	x->entry_limit = opt && opt->xlsx_entry_limit ? opt->xlsx_entry_limit : SOURCE_XLSX_LIMIT;
 	if (archive_open(x, e) < 0)
 		goto fail;
 	if (sheet_find(x, opt ? opt->sheet : NULL, &sheet_idx, &sst_idx, &label, e) < 0)
@@ -1456,10 +1458,4 @@ fail:
 	free(label);
 	xlsx_free(x);
 	return -1;
-}
-
-/* As source_xlsx_internal.h says: 0 restores SOURCE_XLSX_LIMIT. */
-void source_xlsx_set_limit_for_tests(size_t bytes)
-{
-	entry_limit = bytes ? bytes : SOURCE_XLSX_LIMIT;
 }

@@ -36,7 +36,6 @@
 #include "textnorm.h"
 #include "utf8.h"
 
-#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1488,21 +1487,4 @@ void redactor_free(struct redactor *r)
 	for (int i = 0; i < NLISTS; i++)
 		free(r->lists[i].v);
 	free(r);
-}
-
-static struct redactor *shared;
-static pthread_once_t shared_once = PTHREAD_ONCE_INIT;
-
-static void shared_make(void)
-{
-	struct err e;
-
-	err_init(&e);
-	shared = redactor_new(&e);
-}
-
-char *redact_text(const char *text, size_t len, struct redact_counts *counts)
-{
-	pthread_once(&shared_once, shared_make);
-	return shared ? redactor_apply(shared, text, len, counts) : NULL;
 }

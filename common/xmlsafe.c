@@ -283,7 +283,13 @@ static xmlRelaxNGPtr schema_get(const char *schema, struct err *e)
 	return NULL;
 }
 
-int xmlsafe_validate(xmlDocPtr doc, const char *schema, const char *name, struct err *e)
+/*
+ * Validates `doc` against the RelaxNG schema compiled into the program
+ * under `schema` (e.g. "exercise.rng"). 0, or -1 with each violation as
+ * "name:line: ..." (EXIT_DATA).
+ */
+static int xmlsafe_validate(xmlDocPtr doc, const char *schema, const char *name,
+			    struct err *e)
 {
 	struct collect c = { .e = e, .name = name };
 	xmlRelaxNGPtr rng = schema_get(schema, e);
