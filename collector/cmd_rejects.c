@@ -10,9 +10,9 @@
 
 #include "cmd.h"
 #include "commands.h"
+#include "csv.h"
 #include "db.h"
 #include "redact.h"
-#include "textout.h"
 #include "utf8.h"
 
 static const char usage[] =
