@@ -11,11 +11,13 @@
 #include "cmd.h"
 #include "commands.h"
 #include "db.h"
+#include "strbuf.h"
+#include "trim.h"
 #include "utf8.h"
 
 #define ACTION_TEXT_MAX 4000
 
-static const char action_usage[] =
+const char cmd_action_usage[] =
 	"usage: analyser action add DB --theme CODE --text TEXT [--owner NAME] [--date DATE]\n"
 	"       analyser action list DB [--theme CODE]\n"
 	"       analyser action edit DB ID [--theme CODE] [--text TEXT] [--owner NAME] [--date DATE]\n"
@@ -39,26 +41,28 @@ static const char action_usage[] =
 	"      --date 2019-11-01 --text \"120 more parking spaces at Royal Stoke.\"\n";
 
 struct action_opts {
-	const char *theme, *text, *owner, *date, *exercise;
+	const char *theme, *text, *owner, *date;
 	int set_owner, set_date;
+	long long id;   /* edit, remove */
+	char *taken;    /* add, edit: the text, checked (take_text) */
 };
 
-static int parse_opts(int argc, char **argv, struct action_opts *o)
+/* The options every action command takes; CMD_GO_ON or an exit code. */
+static int parse_opts(struct cmd_ctx *ctx, int argc, char **argv, struct action_opts *o)
 {
-	enum { O_THEME = 256, O_TEXT, O_OWNER, O_DATE, O_EXERCISE };
+	enum { O_THEME = 256, O_TEXT, O_OWNER, O_DATE };
 	static const struct option longopts[] = {
 		{ "theme", required_argument, NULL, O_THEME },
 		{ "text", required_argument, NULL, O_TEXT },
 		{ "owner", required_argument, NULL, O_OWNER },
 		{ "date", required_argument, NULL, O_DATE },
-		{ "exercise", required_argument, NULL, O_EXERCISE },
+		CMD_EXERCISE_OPTION,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	int c;
 
-	memset(o, 0, sizeof *o);
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = cmd_getopt(ctx, argc, argv, "h", longopts)) != -1) {
 		switch (c) {
 		case O_THEME:
 			o->theme = optarg;
@@ -74,16 +78,13 @@ static int parse_opts(int argc, char **argv, struct action_opts *o)
 			o->date = optarg;
 			o->set_date = 1;
 			break;
-		case O_EXERCISE:
-			o->exercise = optarg;
-			break;
 		case 'h':
-			return cmd_help(action_usage) + 1000;
+			return cmd_help(cmd_action_usage);
 		default:
-			return cmd_usage_error(action_usage, "unknown option '%s'", argv[optind - 1]);
+			return cmd_usage_error(cmd_action_usage, "unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	return 0;
+	return CMD_GO_ON;
 }
 
 /* A real calendar date as YYYY-MM-DD, or empty (clears it). */
@@ -105,58 +106,41 @@ static int check_date(const char *s, struct err *e)
 /* The text as given, or read from standard input for '-'; checked. */
 static char *take_text(const char *arg, struct err *e)
 {
-	char *buf = NULL;
-	size_t n = 0, cap = 0;
+	struct strbuf sb = STRBUF_INIT;
+	size_t bad;
 
 	if (strcmp(arg, "-")) {
-		n = strlen(arg);
-		if (!(buf = strdup(arg))) {
-			err_set(e, EXIT_SYSTEM, "out of memory");
-			return NULL;
-		}
+		if (strbuf_addstr(&sb, arg) < 0)
+			goto oom;
 	} else {
 		int ch;
 
 		while ((ch = getchar()) != EOF) {
-			if (n + 2 > cap) {
-				char *b = realloc(buf, cap = cap ? cap * 2 : 256);
-
-				if (!b) {
-					free(buf);
-					err_set(e, EXIT_SYSTEM, "out of memory");
-					return NULL;
-				}
-				buf = b;
-			}
-			buf[n++] = (char)ch;
-			if (n > ACTION_TEXT_MAX)
+			if (strbuf_addch(&sb, ch) < 0)
+				goto oom;
+			if (sb.len > ACTION_TEXT_MAX)
 				break;
 		}
-		if (!buf && !(buf = calloc(1, 1))) {
-			err_set(e, EXIT_SYSTEM, "out of memory");
-			return NULL;
-		}
-		buf[n] = '\0';
-		while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' '))
-			buf[--n] = '\0';
+		/* What is typed ends with a line break that is no part of it. */
+		while (sb.len && trim_is_space((unsigned char)sb.buf[sb.len - 1]))
+			strbuf_setlen(&sb, sb.len - 1);
 	}
-	size_t bad;
-	const char *s = buf;
-
-	while (*s == ' ' || *s == '\n' || *s == '\t')
-		s++;
-	if (!*s)
+	if (!trim_bounds(sb.buf, sb.len, NULL))
 		err_set(e, EXIT_USAGE, "the action's text is empty: say what was done");
-	else if (n > ACTION_TEXT_MAX)
+	else if (sb.len > ACTION_TEXT_MAX)
 		err_set(e, EXIT_USAGE, "the action's text is longer than %d characters: keep it "
 			"to a short paragraph", ACTION_TEXT_MAX);
-	else if (!utf8_check(buf, n, &bad))
+	else if (!utf8_check(sb.buf, sb.len, &bad))
 		err_set(e, EXIT_USAGE, "the action's text is not valid UTF-8 at byte %zu", bad + 1);
-	else if (memchr(buf, '\0', n))
+	else if (memchr(sb.buf, '\0', sb.len))
 		err_set(e, EXIT_USAGE, "the action's text holds a NUL byte");
 	else
-		return buf;
-	free(buf);
+		return strbuf_detach(&sb, NULL);
+	strbuf_release(&sb);
+	return NULL;
+oom:
+	strbuf_release(&sb);
+	err_set(e, EXIT_SYSTEM, "out of memory reading the action's text");
 	return NULL;
 }
 
@@ -210,59 +194,64 @@ static int parse_id(const char *s, long long *id)
 	return *s && !*end && *id > 0;
 }
 
-static int action_add(int argc, char **argv)
+static int add_parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 {
-	struct action_opts o;
-	char theme[512], when[32], *text = NULL, *tab;
-	struct err e;
-	sqlite3 *db;
-	long long ex;
+	struct action_opts *o = ctx->opts;
 	int rc;
 
-	if ((rc = parse_opts(argc, argv, &o)))
-		return rc >= 1000 ? rc - 1000 : rc;
+	if ((rc = parse_opts(ctx, argc, argv, o)) != CMD_GO_ON)
+		return rc;
 	if (argc - optind != 1)
-		return cmd_usage_error(action_usage, "action add takes one database");
-	if (!o.theme || !o.text)
-		return cmd_usage_error(action_usage, "action add needs --theme and --text");
-	err_init(&e);
-	if (o.date && check_date(o.date, &e) < 0)
-		return err_print(&e, cmd_progname);
-	if (!(text = take_text(o.text, &e)))
-		return err_print(&e, cmd_progname);
-	if (!(db = db_open(argv[optind], DB_MUST_EXIST, NULL, &e))) {
-		free(text);
-		return err_print(&e, cmd_progname);
-	}
-	if (db_pick_exercise(db, o.exercise, &ex, &e) == 0 &&
-	    find_theme(db, ex, o.theme, theme, sizeof theme, &e) == 0) {
-		sqlite3_stmt *st;
-
-		tab = strchr(theme, '\t');
-		*tab = '\0';
-		now_utc(when, sizeof when);
-		if ((st = db_prepare(db, "INSERT INTO action (exercise_id, theme_code, text, owner, "
-					 "action_date, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &e))) {
-			sqlite3_bind_int64(st, 1, ex);
-			sqlite3_bind_text(st, 2, theme, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 3, text, -1, SQLITE_STATIC);
-			if (o.owner && *o.owner)
-				sqlite3_bind_text(st, 4, o.owner, -1, SQLITE_STATIC);
-			if (o.date && *o.date)
-				sqlite3_bind_text(st, 5, o.date, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 6, when, -1, SQLITE_STATIC);
-			if (sqlite3_step(st) != SQLITE_DONE)
-				db_fail(db, "recording the action", &e);
-			else
-				printf("action %lld recorded for %s (%s)\n",
-				       (long long)sqlite3_last_insert_rowid(db), theme, tab + 1);
-			sqlite3_finalize(st);
-		}
-	}
-	free(text);
-	db_close(db, &e);
-	return err_print(&e, cmd_progname);
+		return cmd_usage_error(cmd_action_usage, "action add takes one database");
+	if (!o->theme || !o->text)
+		return cmd_usage_error(cmd_action_usage, "action add needs --theme and --text");
+	if (o->date && check_date(o->date, e) < 0)
+		return -1;
+	if (!(o->taken = take_text(o->text, e)))
+		return -1;
+	ctx->db_path = argv[optind];
+	return CMD_GO_ON;
 }
+
+static int add_run(struct cmd_ctx *ctx, struct err *e)
+{
+	struct action_opts *o = ctx->opts;
+	char theme[512], when[32], *tab;
+	sqlite3 *db = ctx->db;
+	long long ex = ctx->exercise;
+	sqlite3_stmt *st;
+
+	if (find_theme(db, ex, o->theme, theme, sizeof theme, e) < 0)
+		return -1;
+	tab = strchr(theme, '\t');
+	*tab = '\0';
+	now_utc(when, sizeof when);
+	if (!(st = db_prepare(db, "INSERT INTO action (exercise_id, theme_code, text, owner, "
+				  "action_date, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", e)))
+		return -1;
+	sqlite3_bind_int64(st, 1, ex);
+	sqlite3_bind_text(st, 2, theme, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, o->taken, -1, SQLITE_STATIC);
+	if (o->owner && *o->owner)
+		sqlite3_bind_text(st, 4, o->owner, -1, SQLITE_STATIC);
+	if (o->date && *o->date)
+		sqlite3_bind_text(st, 5, o->date, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, when, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		db_fail(db, "recording the action", e);
+	else
+		printf("action %lld recorded for %s (%s)\n",
+		       (long long)sqlite3_last_insert_rowid(db), theme, tab + 1);
+	sqlite3_finalize(st);
+	return EXIT_OK;
+}
+
+static void release(void *opts)
+{
+	free(((struct action_opts *)opts)->taken);
+}
+
+const struct cmd_ops cmd_action_add = { add_parse, add_run, release, sizeof(struct action_opts) };
 
 /* Prints `s` wrapped at `width` columns, each line after `indent` spaces. */
 static void print_wrapped(const char *s, int indent, int width)
@@ -287,86 +276,101 @@ static void print_wrapped(const char *s, int indent, int width)
 	}
 }
 
-static int action_list(int argc, char **argv)
+static int list_parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 {
-	struct action_opts o;
-	sqlite3_stmt *st = NULL;
-	struct err e;
-	sqlite3 *db;
-	long long ex;
-	int rc, n = 0;
-
-	if ((rc = parse_opts(argc, argv, &o)))
-		return rc >= 1000 ? rc - 1000 : rc;
-	if (argc - optind != 1)
-		return cmd_usage_error(action_usage, "action list takes one database");
-	err_init(&e);
-	if (!(db = cmd_open_reader(argv[optind], &e)))
-		return err_print(&e, cmd_progname);
-	if (db_pick_exercise(db, o.exercise, &ex, &e) == 0 &&
-	    (st = db_prepare(db, "SELECT a.id, a.theme_code, coalesce(h.label, '(not in the "
-				 "current rule set)'), coalesce(a.action_date, ''), "
-				 "coalesce(a.owner, ''), a.text FROM action a "
-				 "LEFT JOIN ruleset s ON s.exercise_id = a.exercise_id "
-				 "LEFT JOIN theme h ON h.ruleset_id = s.id AND h.code = a.theme_code "
-				 "WHERE a.exercise_id = ?1 AND (?2 IS NULL OR a.theme_code = ?2 "
-				 "COLLATE NOCASE) ORDER BY h.position IS NULL, a.theme_code, "
-				 "a.action_date, a.id", &e))) {
-		sqlite3_bind_int64(st, 1, ex);
-		if (o.theme)
-			sqlite3_bind_text(st, 2, o.theme, -1, SQLITE_STATIC);
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			const char *date = (const char *)sqlite3_column_text(st, 3);
-			const char *owner = (const char *)sqlite3_column_text(st, 4);
-
-			printf("%s%lld  %s (%s)%s%s%s%s\n", n++ ? "\n" : "", sqlite3_column_int64(st, 0),
-			       sqlite3_column_text(st, 1), sqlite3_column_text(st, 2),
-			       *date ? ", " : "", date, *owner ? ", " : "", owner);
-			print_wrapped((const char *)sqlite3_column_text(st, 5), 4, 78);
-		}
-		if (rc != SQLITE_DONE)
-			db_fail(db, "listing the actions", &e);
-		else if (!n)
-			printf("no actions recorded%s%s yet\n", o.theme ? " for " : "",
-			       o.theme ? o.theme : "");
-		sqlite3_finalize(st);
-	}
-	db_close(db, &e);
-	return err_print(&e, cmd_progname);
-}
-
-static int action_edit(int argc, char **argv)
-{
-	struct action_opts o;
-	char theme[512] = "", when[32], *text = NULL;
-	sqlite3_stmt *st;
-	long long id, ex, found = 0;
-	struct err e;
-	sqlite3 *db;
 	int rc;
 
-	if ((rc = parse_opts(argc, argv, &o)))
-		return rc >= 1000 ? rc - 1000 : rc;
-	if (argc - optind != 2)
-		return cmd_usage_error(action_usage, "action edit takes a database and an action number");
-	if (!parse_id(argv[optind + 1], &id))
-		return cmd_usage_error(action_usage, "'%s' is not an action number (see 'analyser "
-				       "action list DB')", argv[optind + 1]);
-	if (!o.theme && !o.text && !o.set_owner && !o.set_date)
-		return cmd_usage_error(action_usage, "action edit needs something to change: "
-				       "--theme, --text, --owner or --date");
-	err_init(&e);
-	if (o.date && check_date(o.date, &e) < 0)
-		return err_print(&e, cmd_progname);
-	if (o.text && !(text = take_text(o.text, &e)))
-		return err_print(&e, cmd_progname);
-	if (!(db = db_open(argv[optind], DB_MUST_EXIST, NULL, &e))) {
-		free(text);
-		return err_print(&e, cmd_progname);
+	(void)e;
+	if ((rc = parse_opts(ctx, argc, argv, ctx->opts)) != CMD_GO_ON)
+		return rc;
+	if (argc - optind != 1)
+		return cmd_usage_error(cmd_action_usage, "action list takes one database");
+	ctx->db_path = argv[optind];
+	return CMD_GO_ON;
+}
+
+static int list_run(struct cmd_ctx *ctx, struct err *e)
+{
+	struct action_opts *o = ctx->opts;
+	sqlite3 *db = ctx->db;
+	sqlite3_stmt *st;
+	int rc, n = 0;
+
+	if (!(st = db_prepare(db, "SELECT a.id, a.theme_code, coalesce(h.label, '(not in the "
+				  "current rule set)'), coalesce(a.action_date, ''), "
+				  "coalesce(a.owner, ''), a.text FROM action a "
+				  "LEFT JOIN ruleset s ON s.exercise_id = a.exercise_id "
+				  "LEFT JOIN theme h ON h.ruleset_id = s.id AND h.code = a.theme_code "
+				  "WHERE a.exercise_id = ?1 AND (?2 IS NULL OR a.theme_code = ?2 "
+				  "COLLATE NOCASE) ORDER BY h.position IS NULL, a.theme_code, "
+				  "a.action_date, a.id", e)))
+		return -1;
+	sqlite3_bind_int64(st, 1, ctx->exercise);
+	if (o->theme)
+		sqlite3_bind_text(st, 2, o->theme, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *date = (const char *)sqlite3_column_text(st, 3);
+		const char *owner = (const char *)sqlite3_column_text(st, 4);
+
+		printf("%s%lld  %s (%s)%s%s%s%s\n", n++ ? "\n" : "", sqlite3_column_int64(st, 0),
+		       sqlite3_column_text(st, 1), sqlite3_column_text(st, 2),
+		       *date ? ", " : "", date, *owner ? ", " : "", owner);
+		print_wrapped((const char *)sqlite3_column_text(st, 5), 4, 78);
 	}
-	if (db_pick_exercise(db, o.exercise, &ex, &e) < 0 ||
-	    (o.theme && find_theme(db, ex, o.theme, theme, sizeof theme, &e) < 0))
-		goto out;
+	if (rc != SQLITE_DONE)
+		db_fail(db, "listing the actions", e);
+	else if (!n)
+		printf("no actions recorded%s%s yet\n", o->theme ? " for " : "",
+		       o->theme ? o->theme : "");
+	sqlite3_finalize(st);
+	return EXIT_OK;
+}
+
+const struct cmd_ops cmd_action_list = { list_parse, list_run, NULL, sizeof(struct action_opts) };
+
+/* DB ID: the database and the action's number. */
+static int parse_db_id(struct cmd_ctx *ctx, int argc, char **argv, const char *what)
+{
+	struct action_opts *o = ctx->opts;
+
+	if (argc - optind != 2)
+		return cmd_usage_error(cmd_action_usage, "action %s takes a database and an action "
+				       "number", what);
+	if (!parse_id(argv[optind + 1], &o->id))
+		return cmd_usage_error(cmd_action_usage, "'%s' is not an action number (see "
+				       "'analyser action list DB')", argv[optind + 1]);
+	ctx->db_path = argv[optind];
+	return CMD_GO_ON;
+}
+
+static int edit_parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
+{
+	struct action_opts *o = ctx->opts;
+	int rc;
+
+	if ((rc = parse_opts(ctx, argc, argv, o)) != CMD_GO_ON ||
+	    (rc = parse_db_id(ctx, argc, argv, "edit")) != CMD_GO_ON)
+		return rc;
+	if (!o->theme && !o->text && !o->set_owner && !o->set_date)
+		return cmd_usage_error(cmd_action_usage, "action edit needs something to change: "
+				       "--theme, --text, --owner or --date");
+	if (o->date && check_date(o->date, e) < 0)
+		return -1;
+	if (o->text && !(o->taken = take_text(o->text, e)))
+		return -1;
+	return CMD_GO_ON;
+}
+
+static int edit_run(struct cmd_ctx *ctx, struct err *e)
+{
+	struct action_opts *o = ctx->opts;
+	char theme[512] = "", when[32];
+	sqlite3 *db = ctx->db;
+	long long ex = ctx->exercise, found = 0;
+	sqlite3_stmt *st;
+
+	if (o->theme && find_theme(db, ex, o->theme, theme, sizeof theme, e) < 0)
+		return -1;
 	if (*theme)
 		*strchr(theme, '\t') = '\0';
 	now_utc(when, sizeof when);
@@ -374,80 +378,64 @@ static int action_edit(int argc, char **argv)
 				  "theme_code = coalesce(?3, theme_code), text = coalesce(?4, text), "
 				  "owner = CASE WHEN ?5 THEN nullif(?6, '') ELSE owner END, "
 				  "action_date = CASE WHEN ?7 THEN nullif(?8, '') ELSE action_date END, "
-				  "updated_at = ?9 WHERE id = ?1 AND exercise_id = ?2", &e)))
-		goto out;
-	sqlite3_bind_int64(st, 1, id);
+				  "updated_at = ?9 WHERE id = ?1 AND exercise_id = ?2", e)))
+		return -1;
+	sqlite3_bind_int64(st, 1, o->id);
 	sqlite3_bind_int64(st, 2, ex);
 	if (*theme)
 		sqlite3_bind_text(st, 3, theme, -1, SQLITE_STATIC);
-	if (text)
-		sqlite3_bind_text(st, 4, text, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 5, o.set_owner);
-	sqlite3_bind_text(st, 6, o.owner ? o.owner : "", -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 7, o.set_date);
-	sqlite3_bind_text(st, 8, o.date ? o.date : "", -1, SQLITE_STATIC);
+	if (o->taken)
+		sqlite3_bind_text(st, 4, o->taken, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 5, o->set_owner);
+	sqlite3_bind_text(st, 6, o->owner ? o->owner : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 7, o->set_date);
+	sqlite3_bind_text(st, 8, o->date ? o->date : "", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 9, when, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		db_fail(db, "changing the action", &e);
+		db_fail(db, "changing the action", e);
 	else
 		found = sqlite3_changes(db);
 	sqlite3_finalize(st);
-	if (!e.code && !found)
-		err_set(&e, EXIT_USAGE, "there is no action %lld (see 'analyser action list DB')", id);
-	else if (!e.code)
-		printf("action %lld changed\n", id);
-out:
-	free(text);
-	db_close(db, &e);
-	return err_print(&e, cmd_progname);
+	if (!err_isset(e) && !found)
+		err_set(e, EXIT_USAGE, "there is no action %lld (see 'analyser action list DB')",
+			o->id);
+	else if (!err_isset(e))
+		printf("action %lld changed\n", o->id);
+	return EXIT_OK;
 }
 
-static int action_remove(int argc, char **argv)
+const struct cmd_ops cmd_action_edit = { edit_parse, edit_run, release, sizeof(struct action_opts) };
+
+static int remove_parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 {
-	struct action_opts o;
-	sqlite3_stmt *st;
-	long long id, ex;
-	struct err e;
-	sqlite3 *db;
 	int rc;
 
-	if ((rc = parse_opts(argc, argv, &o)))
-		return rc >= 1000 ? rc - 1000 : rc;
-	if (argc - optind != 2)
-		return cmd_usage_error(action_usage, "action remove takes a database and an action number");
-	if (!parse_id(argv[optind + 1], &id))
-		return cmd_usage_error(action_usage, "'%s' is not an action number (see 'analyser "
-				       "action list DB')", argv[optind + 1]);
-	err_init(&e);
-	if (!(db = db_open(argv[optind], DB_MUST_EXIST, NULL, &e)))
-		return err_print(&e, cmd_progname);
-	if (db_pick_exercise(db, o.exercise, &ex, &e) == 0 &&
-	    (st = db_prepare(db, "DELETE FROM action WHERE id = ?1 AND exercise_id = ?2", &e))) {
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_int64(st, 2, ex);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			db_fail(db, "removing the action", &e);
-		else if (!sqlite3_changes(db))
-			err_set(&e, EXIT_USAGE, "there is no action %lld (see 'analyser action list DB')", id);
-		else
-			printf("action %lld removed\n", id);
-		sqlite3_finalize(st);
-	}
-	db_close(db, &e);
-	return err_print(&e, cmd_progname);
+	(void)e;
+	if ((rc = parse_opts(ctx, argc, argv, ctx->opts)) != CMD_GO_ON)
+		return rc;
+	return parse_db_id(ctx, argc, argv, "remove");
 }
 
-static const struct command action_commands[] = {
-	{ "add", action_add, "record what was done about a theme" },
-	{ "list", action_list, "list the actions, theme by theme" },
-	{ "edit", action_edit, "change an action's theme, text, owner or date" },
-	{ "remove", action_remove, "remove an action" },
-	{ 0 },
-};
-
-int cmd_action(int argc, char **argv)
+static int remove_run(struct cmd_ctx *ctx, struct err *e)
 {
-	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")))
-		return cmd_help(action_usage);
-	return cmd_dispatch("action", action_commands, argc, argv);
+	struct action_opts *o = ctx->opts;
+	sqlite3 *db = ctx->db;
+	sqlite3_stmt *st;
+
+	if (!(st = db_prepare(db, "DELETE FROM action WHERE id = ?1 AND exercise_id = ?2", e)))
+		return -1;
+	sqlite3_bind_int64(st, 1, o->id);
+	sqlite3_bind_int64(st, 2, ctx->exercise);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		db_fail(db, "removing the action", e);
+	else if (!sqlite3_changes(db))
+		err_set(e, EXIT_USAGE, "there is no action %lld (see 'analyser action list DB')",
+			o->id);
+	else
+		printf("action %lld removed\n", o->id);
+	sqlite3_finalize(st);
+	return EXIT_OK;
 }
+
+const struct cmd_ops cmd_action_remove = { remove_parse, remove_run, NULL,
+					   sizeof(struct action_opts) };

@@ -62,14 +62,21 @@ static const char usage[] =
 	"  analyser counts survey.db --by channel --percent\n"
 	"  analyser counts survey.db --by district,AGE --theme ACCESS --format csv\n";
 
-int cmd_counts(int argc, char **argv)
+struct counts_opts {
+	struct count_output o;
+	struct sdc_rule rule;
+	const char *by, *output;
+	int within;
+};
+
+static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 {
-	enum { O_PERCENT = 256, O_LEVEL, O_EXERCISE, O_BY, O_THEME, O_FORMAT, O_SUPPRESS,
+	enum { O_PERCENT = 256, O_LEVEL, O_BY, O_THEME, O_FORMAT, O_SUPPRESS,
 	       O_NO_SUPPRESS, O_THRESHOLD, O_ROUNDING, O_OUTPUT, O_WITHIN };
 	static const struct option longopts[] = {
 		{ "percent", no_argument, NULL, O_PERCENT },
 		{ "level", required_argument, NULL, O_LEVEL },
-		{ "exercise", required_argument, NULL, O_EXERCISE },
+		CMD_EXERCISE_OPTION,
 		{ "by", required_argument, NULL, O_BY },
 		{ "theme", required_argument, NULL, O_THEME },
 		{ "format", required_argument, NULL, O_FORMAT },
@@ -83,38 +90,28 @@ int cmd_counts(int argc, char **argv)
 		{ 0 },
 	};
 	static const char *const formats[] = { "table", "csv", "json", "xml", NULL };
-	struct count_output o = { .format = COUNT_TABLE };
-	struct sdc_rule rule = SDC_NHS;
-	const char *code = NULL, *by = NULL, *output = NULL;
-	struct count_cube *cube = NULL;
-	struct out_file of = { 0 };
-	FILE *held = NULL; /* the published table, until the ledger has it */
-	char *buf = NULL;
-	size_t len = 0;
-	int c, suppress = -1, within = 0;
-	struct err e;
-	sqlite3 *db;
-	long long ex;
+	struct counts_opts *co = ctx->opts;
+	struct count_output *o = &co->o;
+	int c, suppress = -1;
 	long n = 0;
 
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	o->format = COUNT_TABLE;
+	co->rule = (struct sdc_rule)SDC_NHS;
+	while ((c = cmd_getopt(ctx, argc, argv, "h", longopts)) != -1) {
 		switch (c) {
 		case O_PERCENT:
-			o.percent = 1;
+			o->percent = 1;
 			break;
 		case O_LEVEL:
 			if (strcmp(optarg, "1") && strcmp(optarg, "2"))
 				return cmd_usage_error(usage, "--level takes 1 or 2, not '%s'", optarg);
-			o.max_depth = atoi(optarg);
-			break;
-		case O_EXERCISE:
-			code = optarg;
+			o->max_depth = atoi(optarg);
 			break;
 		case O_BY:
-			by = optarg;
+			co->by = optarg;
 			break;
 		case O_THEME:
-			o.theme = optarg;
+			o->theme = optarg;
 			break;
 		case O_FORMAT: {
 			size_t k;
@@ -124,7 +121,7 @@ int cmd_counts(int argc, char **argv)
 			if (!formats[k])
 				return cmd_usage_error(usage, "--format takes table, csv, json or xml, "
 						       "not '%s'", optarg);
-			o.format = (enum count_format)k;
+			o->format = (enum count_format)k;
 			break;
 		}
 		case O_SUPPRESS:
@@ -136,18 +133,18 @@ int cmd_counts(int argc, char **argv)
 		case O_THRESHOLD:
 			if (cmd_parse_long("--threshold", optarg, 0, 1000, &n, usage) < 0)
 				return EXIT_USAGE;
-			rule.threshold = n;
+			co->rule.threshold = n;
 			break;
 		case O_ROUNDING:
 			if (cmd_parse_long("--rounding", optarg, 1, 1000, &n, usage) < 0)
 				return EXIT_USAGE;
-			rule.rounding = n;
+			co->rule.rounding = n;
 			break;
 		case O_OUTPUT:
-			output = optarg;
+			co->output = optarg;
 			break;
 		case O_WITHIN:
-			within = 1;
+			co->within = 1;
 			break;
 		case 'h':
 			return cmd_help(usage);
@@ -158,65 +155,79 @@ int cmd_counts(int argc, char **argv)
 	if (argc - optind != 1)
 		return cmd_usage_error(usage, "counts takes one database");
 	if (suppress < 0)
-		suppress = o.format != COUNT_TABLE;
-	if (suppress && o.format != COUNT_TABLE &&
-	    cmd_sdc_check(&rule, 0, formats[o.format], usage) < 0)
+		suppress = o->format != COUNT_TABLE;
+	if (suppress && o->format != COUNT_TABLE &&
+	    cmd_sdc_check(&co->rule, 0, formats[o->format], usage) < 0)
 		return EXIT_USAGE;
 	if (suppress)
-		o.suppress = &rule;
-	else if (o.format != COUNT_TABLE)
+		o->suppress = &co->rule;
+	else if (o->format != COUNT_TABLE)
 		cmd_warn("small counts are shown as they are (--no-suppress): do not publish this");
-	if (o.percent && o.format != COUNT_TABLE)
+	if (o->percent && o->format != COUNT_TABLE)
 		return cmd_usage_error(usage, "--percent is for the table: csv, json and xml "
 				       "always carry the percentage");
 	/* Published beside counts of every response, the difference would show small numbers. */
-	if (within && o.format != COUNT_TABLE)
+	if (co->within && o->format != COUNT_TABLE)
 		return cmd_usage_error(usage, "--within-dates is for the table: to leave responses "
 				       "dated outside the exercise out of what is published, import "
 				       "with <submitted outside=\"reject\"> in the mapping");
-	err_init(&e);
-	if (!(db = cmd_open_publisher(argv[optind], o.suppress && o.format != COUNT_TABLE, &e)))
-		return err_print(&e, cmd_progname);
+	ctx->db_path = argv[optind];
+	if (cmd_sdc_publisher(ctx, o->suppress && o->format != COUNT_TABLE, e) < 0)
+		return -1;
+	return CMD_GO_ON;
+}
+
+static int run(struct cmd_ctx *ctx, struct err *e)
+{
+	struct counts_opts *co = ctx->opts;
+	struct count_output *o = &co->o;
+	struct count_cube *cube = NULL;
+	struct out_file of = { 0 };
+	FILE *held = NULL; /* the published table, until the ledger has it */
+	sqlite3 *db = ctx->db;
+	long long ex = ctx->exercise;
+	char *buf = NULL;
+	size_t len = 0;
+
 	/* Published numbers are hidden alike in everything published from this data. */
-	if (db_pick_exercise(db, code, &ex, &e) == 0 &&
-	    (!o.suppress || o.format == COUNT_TABLE || (o.ledger = ledger_open(db, ex, &rule, &e))) &&
-	    (cube = counts_build_within(db, ex, by, within, &e))) {
+	if ((!o->suppress || o->format == COUNT_TABLE ||
+	     (o->ledger = ledger_open(db, ex, &co->rule, e))) &&
+	    (cube = counts_build_within(db, ex, co->by, co->within, e))) {
 		FILE *out = stdout;
 		struct err stale;
 
 		/* Stale tags: refused for publication, said on screen. */
 		err_init(&stale);
-		if (tag_state_require_current(db, ex, argv[optind],
-					      o.format == COUNT_TABLE ? &stale : &e) < 0 &&
-		    o.format != COUNT_TABLE)
+		if (tag_state_require_current(db, ex, ctx->db_path,
+					      o->format == COUNT_TABLE ? &stale : e) < 0 &&
+		    o->format != COUNT_TABLE)
 			goto out;
 		err_print(&stale, cmd_progname);
-		if (output && out_open(&of, output, &e) == 0)
+		if (co->output && out_open(&of, co->output, e) == 0)
 			out = of.f;
-		else if (!output && o.ledger)
+		else if (!co->output && o->ledger)
 			/* Held back until the ledger has recorded it: nothing goes out unrecorded. */
 			out = held = open_memstream(&buf, &len);
 		if (!out)
-			err_set(&e, EXIT_SYSTEM, "out of memory");
-		else if (!output || of.f) {
-			if (counts_write(cube, &o, out, &e) < 0 ||
-			    (held && fflush(held) != 0 && err_set(&e, EXIT_SYSTEM, "out of memory")) ||
-			    (o.ledger && ledger_commit(o.ledger, &e) < 0))
+			err_set(e, EXIT_SYSTEM, "out of memory");
+		else if (!co->output || of.f) {
+			if (counts_write(cube, o, out, e) < 0 ||
+			    (held && fflush(held) != 0 && err_set(e, EXIT_SYSTEM, "out of memory")) ||
+			    (o->ledger && ledger_commit(o->ledger, e) < 0))
 				out_abandon(&of);
-			else if (output)
-				out_commit(&of, &e);
-			else if (held && len && fwrite(buf, 1, len, stdout) != len)
-				err_set(&e, EXIT_SYSTEM, "cannot write the counts to standard output");
+			else if (co->output)
+				out_commit(&of, e);
+			else if (held && len)
+				fwrite(buf, 1, len, stdout); /* checked with all output, at the end */
 		}
 	}
 out:
 	if (held)
 		fclose(held);
 	free(buf);
-	ledger_free(o.ledger);
+	ledger_free(o->ledger);
 	count_cube_free(cube);
-	db_close(db, &e);
-	if (fflush(stdout) != 0)
-		err_set(&e, EXIT_SYSTEM, "cannot write the counts to standard output");
-	return err_print(&e, cmd_progname);
+	return EXIT_OK;
 }
+
+const struct cmd_ops cmd_counts = { parse, run, NULL, sizeof(struct counts_opts) };

@@ -56,39 +56,39 @@ static struct csv_reader *open_gold(const char *path, int *fd, struct err *e)
 	return r;
 }
 
-int cmd_evaluate(int argc, char **argv)
+struct evaluate_opts {
+	const char *gold_path;
+	long long max_dis;
+	int level, csv;
+};
+
+static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 {
 	static const struct option longopts[] = {
-		{ "exercise", required_argument, NULL, 'x' },
+		CMD_EXERCISE_OPTION,
 		{ "level", required_argument, NULL, 'l' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "disagreements", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *code = NULL;
-	struct evaluation *ev = NULL;
-	struct csv_reader *gold = NULL;
-	long long ex, max_dis = 20;
-	int c, level = 0, csv = 0, fd = -1;
-	struct err e;
-	sqlite3 *db;
+	struct evaluate_opts *o = ctx->opts;
+	int c;
 
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	(void)e;
+	o->max_dis = 20;
+	while ((c = cmd_getopt(ctx, argc, argv, "h", longopts)) != -1) {
 		switch (c) {
-		case 'x':
-			code = optarg;
-			break;
 		case 'l':
 			if (strcmp(optarg, "1") && strcmp(optarg, "2"))
 				return cmd_usage_error(usage, "--level takes 1 or 2, not '%s'", optarg);
-			level = atoi(optarg);
+			o->level = atoi(optarg);
 			break;
 		case 'f':
 			if (!strcmp(optarg, "csv"))
-				csv = 1;
+				o->csv = 1;
 			else if (!strcmp(optarg, "table"))
-				csv = 0;
+				o->csv = 0;
 			else
 				return cmd_usage_error(usage, "--format takes 'table' or 'csv', not "
 							      "'%s'", optarg);
@@ -97,8 +97,8 @@ int cmd_evaluate(int argc, char **argv)
 			char *end;
 
 			errno = 0;
-			max_dis = strtoll(optarg, &end, 10);
-			if (*end || end == optarg || max_dis < 0 || errno)
+			o->max_dis = strtoll(optarg, &end, 10);
+			if (*end || end == optarg || o->max_dis < 0 || errno)
 				return cmd_usage_error(usage, "--disagreements takes a whole number, "
 							      "not '%s'", optarg);
 			break;
@@ -111,29 +111,35 @@ int cmd_evaluate(int argc, char **argv)
 	}
 	if (argc - optind != 2)
 		return cmd_usage_error(usage, "evaluate takes a database and a gold file");
-	err_init(&e);
-	if (!(db = cmd_open_reader(argv[optind], &e)))
-		return err_print(&e, cmd_progname);
-	if (db_pick_exercise(db, code, &ex, &e) < 0)
+	ctx->db_path = argv[optind];
+	o->gold_path = argv[optind + 1];
+	return CMD_GO_ON;
+}
+
+static int run(struct cmd_ctx *ctx, struct err *e)
+{
+	struct evaluate_opts *o = ctx->opts;
+	struct evaluation *ev = NULL;
+	struct csv_reader *gold = NULL;
+	int fd = -1;
+
+	if (!(gold = open_gold(o->gold_path, &fd, e)))
 		goto out;
-	if (!(gold = open_gold(argv[optind + 1], &fd, &e)))
-		goto out;
-	if (!(ev = eval_run(db, ex, gold, argv[optind + 1], level, &e)))
+	if (!(ev = eval_run(ctx->db, ctx->exercise, gold, o->gold_path, o->level, e)))
 		goto out;
 	if (ev->stale)
 		cmd_warn("%ld of the coded responses have answers added since the last 'analyser "
 			 "tag': run it again for a fair comparison", ev->stale);
-	if (csv)
+	if (o->csv)
 		eval_print_csv(ev, stdout);
 	else
-		eval_print_table(ev, (size_t)max_dis, stdout);
-	if (fflush(stdout) != 0)
-		err_set(&e, EXIT_SYSTEM, "cannot write the results to standard output");
+		eval_print_table(ev, (size_t)o->max_dis, stdout);
 out:
 	eval_free(ev);
 	csv_reader_free(gold);
 	if (fd >= 0)
 		close(fd);
-	db_close(db, &e);
-	return err_print(&e, cmd_progname);
+	return EXIT_OK;
 }
+
+const struct cmd_ops cmd_evaluate = { parse, run, NULL, sizeof(struct evaluate_opts) };

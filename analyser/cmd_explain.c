@@ -58,18 +58,19 @@ static void print_marked(const char *text, size_t n, struct span *spans, size_t 
 	putchar('\n');
 }
 
-static int explain(int argc, char **argv)
+struct explain_opts {
+	const char *response; /* its number, or its survey id */
+};
+
+static int explain_parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	sqlite3_stmt *ans = NULL, *tags = NULL;
-	long long rid = -1;
-	struct err e;
-	sqlite3 *db;
-	int c, rc, answers = 0;
+	int c;
 
+	(void)e;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		if (c == 'h')
 			return cmd_help(explain_usage);
@@ -77,24 +78,34 @@ static int explain(int argc, char **argv)
 	}
 	if (argc - optind != 2)
 		return cmd_usage_error(explain_usage, "explain takes a database and a response");
-	err_init(&e);
-	if (!(db = cmd_open_reader(argv[optind], &e)))
-		return err_print(&e, cmd_progname);
+	ctx->db_path = argv[optind];
+	((struct explain_opts *)ctx->opts)->response = argv[optind + 1];
+	return CMD_GO_ON;
+}
+
+static int explain_run(struct cmd_ctx *ctx, struct err *e)
+{
+	const char *response = ((struct explain_opts *)ctx->opts)->response;
+	sqlite3_stmt *ans = NULL, *tags = NULL;
+	sqlite3 *db = ctx->db;
+	long long rid = -1;
+	int rc, answers = 0;
+
 	if (db_int(db, "SELECT id FROM response WHERE external_id = ?1 OR CAST(id AS TEXT) = ?1",
-		   -1, &rid, &e, 1, argv[optind + 1]) < 0)
+		   -1, &rid, e, 1, response) < 0)
 		goto out;
 	if (rid < 0) {
-		err_set(&e, EXIT_USAGE, "there is no response '%s' in this database", argv[optind + 1]);
+		err_set(e, EXIT_USAGE, "there is no response '%s' in this database", response);
 		goto out;
 	}
 	if (!(ans = db_prepare(db, "SELECT a.id, q.code, q.text, a.value FROM answer a "
 				   "JOIN question q ON q.id = a.question_id WHERE a.response_id = ?1 "
 				   "AND q.type = 'free-text' AND a.value IS NOT NULL ORDER BY q.position",
-			       &e)) ||
+			       e)) ||
 	    !(tags = db_prepare(db, "SELECT h.code, h.label, t.rule, t.match_start, t.match_end, "
 				    "s.sha256 FROM tag t JOIN theme h ON h.id = t.theme_id "
 				    "JOIN ruleset s ON s.id = h.ruleset_id WHERE t.answer_id = ?1 "
-				    "ORDER BY t.match_start", &e)))
+				    "ORDER BY t.match_start", e)))
 		goto out;
 	printf("Response %lld\n", rid);
 	sqlite3_bind_int64(ans, 1, rid);
@@ -128,17 +139,13 @@ static int explain(int argc, char **argv)
 		sqlite3_reset(tags);
 	}
 	if (rc != SQLITE_DONE)
-		db_fail(db, "reading the response", &e);
+		db_fail(db, "reading the response", e);
 	else if (!answers)
 		printf("\n(no free-text answers)\n");
 out:
 	sqlite3_finalize(ans);
 	sqlite3_finalize(tags);
-	db_close(db, &e);
-	return err_print(&e, cmd_progname);
+	return EXIT_OK;
 }
 
-int cmd_explain(int argc, char **argv)
-{
-	return explain(argc, argv);
-}
+const struct cmd_ops cmd_explain = { explain_parse, explain_run, NULL, sizeof(struct explain_opts) };

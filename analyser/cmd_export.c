@@ -45,9 +45,16 @@ static const char usage[] =
 	"  --exercise CODE     which exercise, when the database holds several\n"
 	"  -h, --help          show this help\n";
 
-int cmd_export(int argc, char **argv)
+struct export_cmd {
+	struct export_options opt;
+	const char *out;
+	char stamp[64];
+	int no_suppress;
+};
+
+static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 {
-	enum { O_HW = 256, O_THRESHOLD, O_ROUNDING, O_NO_SUPPRESS, O_LEVEL, O_STAMP, O_EXERCISE };
+	enum { O_HW = 256, O_THRESHOLD, O_ROUNDING, O_NO_SUPPRESS, O_LEVEL, O_STAMP };
 	static const struct option longopts[] = {
 		{ "healthwatch", required_argument, NULL, O_HW },
 		{ "threshold", required_argument, NULL, O_THRESHOLD },
@@ -55,51 +62,45 @@ int cmd_export(int argc, char **argv)
 		{ "no-suppress", no_argument, NULL, O_NO_SUPPRESS },
 		{ "level", required_argument, NULL, O_LEVEL },
 		{ "stamp", no_argument, NULL, O_STAMP },
-		{ "exercise", required_argument, NULL, O_EXERCISE },
+		CMD_EXERCISE_OPTION,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct export_options opt = { .rule = SDC_NHS };
-	const char *out = NULL, *code = NULL;
-	char stamp[64];
-	struct err e;
-	sqlite3 *db;
-	long long ex;
-	int c, no_suppress = 0;
+	struct export_cmd *o = ctx->opts;
+	struct export_options *opt = &o->opt;
+	int c;
 
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	opt->rule = (struct sdc_rule)SDC_NHS;
+	while ((c = cmd_getopt(ctx, argc, argv, "h", longopts)) != -1) {
 		switch (c) {
 		case O_HW:
-			out = optarg;
+			o->out = optarg;
 			break;
 		case O_THRESHOLD:
 		case O_ROUNDING:
 			if (cmd_parse_long(c == O_THRESHOLD ? "--threshold" : "--rounding", optarg,
 					   c == O_THRESHOLD ? 0 : 1, 1000,
-					   c == O_THRESHOLD ? &opt.rule.threshold : &opt.rule.rounding,
+					   c == O_THRESHOLD ? &opt->rule.threshold : &opt->rule.rounding,
 					   usage) < 0)
 				return EXIT_USAGE;
 			break;
 		case O_NO_SUPPRESS:
-			no_suppress = 1;
+			o->no_suppress = 1;
 			break;
 		case O_LEVEL:
 			if (strcmp(optarg, "1") && strcmp(optarg, "2"))
 				return cmd_usage_error(usage, "--level takes 1 or 2, not '%s'", optarg);
-			opt.level = atoi(optarg);
+			opt->level = atoi(optarg);
 			break;
 		case O_STAMP: {
 			time_t t = stamp_time();
 			struct tm tm;
 
 			gmtime_r(&t, &tm);
-			strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M UTC", &tm);
-			opt.stamp = stamp;
+			strftime(o->stamp, sizeof o->stamp, "%Y-%m-%d %H:%M UTC", &tm);
+			opt->stamp = o->stamp;
 			break;
 		}
-		case O_EXERCISE:
-			code = optarg;
-			break;
 		case 'h':
 			return cmd_help(usage);
 		default:
@@ -108,27 +109,38 @@ int cmd_export(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return cmd_usage_error(usage, "export takes one database");
-	if (!out)
+	if (!o->out)
 		return cmd_usage_error(usage, "say where to write the export with --healthwatch FILE");
-	if ((opt.format = export_format_of(out)) == EXPORT_UNKNOWN)
-		return cmd_usage_error(usage, "%s: give the export a name ending .xlsx, .csv or .xml", out);
-	if (cmd_sdc_check(&opt.rule, no_suppress, "export", usage) < 0)
+	if ((opt->format = export_format_of(o->out)) == EXPORT_UNKNOWN)
+		return cmd_usage_error(usage, "%s: give the export a name ending .xlsx, .csv or .xml",
+				       o->out);
+	if (cmd_sdc_check(&opt->rule, o->no_suppress, "export", usage) < 0)
 		return EXIT_USAGE;
-	err_init(&e);
-	if (!(db = cmd_open_publisher(argv[optind], !no_suppress, &e)))
-		return err_print(&e, cmd_progname);
+	ctx->db_path = argv[optind];
+	if (cmd_sdc_publisher(ctx, !o->no_suppress, e) < 0)
+		return -1;
+	return CMD_GO_ON;
+}
+
+static int run(struct cmd_ctx *ctx, struct err *e)
+{
+	struct export_cmd *o = ctx->opts;
+	struct export_options *opt = &o->opt;
+	sqlite3 *db = ctx->db;
+	long long ex = ctx->exercise;
+
 	/* Published numbers are hidden alike in everything published from this data. */
-	if (db_pick_exercise(db, code, &ex, &e) == 0 &&
-	    tag_state_require_current(db, ex, argv[optind], &e) == 0 &&
-	    (no_suppress || (opt.ledger = ledger_open(db, ex, &opt.rule, &e))) &&
-	    export_healthwatch(db, ex, out, &opt, &e) == 0 &&
-	    (!opt.ledger || ledger_commit(opt.ledger, &e) == 0 || (unlink(out), 0))) {
+	if (tag_state_require_current(db, ex, ctx->db_path, e) == 0 &&
+	    (o->no_suppress || (opt->ledger = ledger_open(db, ex, &opt->rule, e))) &&
+	    export_healthwatch(db, ex, o->out, opt, e) == 0 &&
+	    (!opt->ledger || ledger_commit(opt->ledger, e) == 0 || (unlink(o->out), 0))) {
 		char how[96];
 
 		printf("wrote %s: theme by district, by channel and by each demographic question; "
-		       "%s\n", out, cmd_sdc_text(&opt.rule, how, sizeof how));
+		       "%s\n", o->out, cmd_sdc_text(&opt->rule, how, sizeof how));
 	}
-	ledger_free(opt.ledger);
-	db_close(db, &e);
-	return err_print(&e, cmd_progname);
+	ledger_free(opt->ledger);
+	return EXIT_OK;
 }
+
+const struct cmd_ops cmd_export = { parse, run, NULL, sizeof(struct export_cmd) };

@@ -66,9 +66,16 @@ static void today(char *buf, size_t cap)
 	snprintf(buf, cap, "%d %s %d", tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900);
 }
 
-int cmd_report(int argc, char **argv)
+struct report_cmd {
+	struct report_options opt;
+	const char *path;
+	char stamp[64];
+	int no_suppress;
+};
+
+static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 {
-	enum { O_YSWD = 256, O_TOP, O_STAMP, O_THRESHOLD, O_ROUNDING, O_NO_SUPPRESS, O_EXERCISE };
+	enum { O_YSWD = 256, O_TOP, O_STAMP, O_THRESHOLD, O_ROUNDING, O_NO_SUPPRESS };
 	static const struct option longopts[] = {
 		{ "you-said-we-did", required_argument, NULL, O_YSWD },
 		{ "top", required_argument, NULL, O_TOP },
@@ -76,48 +83,42 @@ int cmd_report(int argc, char **argv)
 		{ "threshold", required_argument, NULL, O_THRESHOLD },
 		{ "rounding", required_argument, NULL, O_ROUNDING },
 		{ "no-suppress", no_argument, NULL, O_NO_SUPPRESS },
-		{ "exercise", required_argument, NULL, O_EXERCISE },
+		CMD_EXERCISE_OPTION,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct report_options opt = { .top = REPORT_TOP_DEFAULT, .rule = SDC_NHS };
-	const char *path = NULL, *code = NULL;
-	char stamp[64];
-	struct err e;
-	sqlite3 *db;
-	long long ex;
+	struct report_cmd *o = ctx->opts;
+	struct report_options *opt = &o->opt;
 	long n = 0;
-	int c, no_suppress = 0;
+	int c;
 
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	*opt = (struct report_options){ .top = REPORT_TOP_DEFAULT, .rule = SDC_NHS };
+	while ((c = cmd_getopt(ctx, argc, argv, "h", longopts)) != -1) {
 		switch (c) {
 		case O_YSWD:
-			path = optarg;
+			o->path = optarg;
 			break;
 		case O_TOP:
 			if (cmd_parse_long("--top", optarg, 1, REPORT_TOP_MAX, &n, usage) < 0)
 				return EXIT_USAGE;
-			opt.top = (int)n;
+			opt->top = (int)n;
 			break;
 		case O_STAMP:
-			today(stamp, sizeof stamp);
-			opt.stamp = stamp;
+			today(o->stamp, sizeof o->stamp);
+			opt->stamp = o->stamp;
 			break;
 		case O_THRESHOLD:
 			if (cmd_parse_long("--threshold", optarg, 0, 1000, &n, usage) < 0)
 				return EXIT_USAGE;
-			opt.rule.threshold = n;
+			opt->rule.threshold = n;
 			break;
 		case O_ROUNDING:
 			if (cmd_parse_long("--rounding", optarg, 1, 1000, &n, usage) < 0)
 				return EXIT_USAGE;
-			opt.rule.rounding = n;
+			opt->rule.rounding = n;
 			break;
 		case O_NO_SUPPRESS:
-			no_suppress = 1;
-			break;
-		case O_EXERCISE:
-			code = optarg;
+			o->no_suppress = 1;
 			break;
 		case 'h':
 			return cmd_help(usage);
@@ -127,26 +128,34 @@ int cmd_report(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return cmd_usage_error(usage, "report takes one database");
-	if (!path)
+	if (!o->path)
 		return cmd_usage_error(usage, "report needs --you-said-we-did OUT.html: the page "
 				       "to write");
-	if (!*path)
+	if (!*o->path)
 		return cmd_usage_error(usage, "--you-said-we-did needs a file name");
-	if (cmd_sdc_check(&opt.rule, no_suppress, "report", usage) < 0)
+	if (cmd_sdc_check(&opt->rule, o->no_suppress, "report", usage) < 0)
 		return EXIT_USAGE;
-	err_init(&e);
-	if (!(db = cmd_open_publisher(argv[optind], !no_suppress, &e)))
-		return err_print(&e, cmd_progname);
-	/* Published numbers are hidden alike in everything published from this data. */
-	if (db_pick_exercise(db, code, &ex, &e) == 0 &&
-	    tag_state_require_current(db, ex, argv[optind], &e) == 0 &&
-	    (no_suppress || (opt.ledger = ledger_open(db, ex, &opt.rule, &e))) &&
-	    report_you_said_we_did(db, ex, path, &opt, &e) == 0 &&
-	    (!opt.ledger || ledger_commit(opt.ledger, &e) == 0 || (unlink(path), 0)))
-		printf("wrote %s\n", path);
-	ledger_free(opt.ledger);
-	db_close(db, &e);
-	if (fflush(stdout) != 0)
-		err_set(&e, EXIT_SYSTEM, "cannot write to standard output");
-	return err_print(&e, cmd_progname);
+	ctx->db_path = argv[optind];
+	if (cmd_sdc_publisher(ctx, !o->no_suppress, e) < 0)
+		return -1;
+	return CMD_GO_ON;
 }
+
+static int run(struct cmd_ctx *ctx, struct err *e)
+{
+	struct report_cmd *o = ctx->opts;
+	struct report_options *opt = &o->opt;
+	sqlite3 *db = ctx->db;
+	long long ex = ctx->exercise;
+
+	/* Published numbers are hidden alike in everything published from this data. */
+	if (tag_state_require_current(db, ex, ctx->db_path, e) == 0 &&
+	    (o->no_suppress || (opt->ledger = ledger_open(db, ex, &opt->rule, e))) &&
+	    report_you_said_we_did(db, ex, o->path, opt, e) == 0 &&
+	    (!opt->ledger || ledger_commit(opt->ledger, e) == 0 || (unlink(o->path), 0)))
+		printf("wrote %s\n", o->path);
+	ledger_free(opt->ledger);
+	return EXIT_OK;
+}
+
+const struct cmd_ops cmd_report = { parse, run, NULL, sizeof(struct report_cmd) };

@@ -46,15 +46,18 @@ static int print_slow(const struct ruleset *rs, struct err *e)
 	return 0;
 }
 
-static int check(int argc, char **argv)
+struct check_opts {
+	struct ruleset *rs;
+};
+
+static int check_parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct ruleset *rs;
-	struct err e;
-	int c, failures;
+	struct check_opts *o = ctx->opts;
+	int c;
 
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		if (c == 'h')
@@ -63,26 +66,25 @@ static int check(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return cmd_usage_error(check_usage, "check takes one rules file");
-	err_init(&e);
-	if (!(rs = rules_load(argv[optind], &e)))
-		return err_print(&e, cmd_progname);
-	failures = rules_check_examples(rs, stdout);
-	if (print_slow(rs, &e) < 0) {
-		ruleset_free(rs);
-		return err_print(&e, cmd_progname);
-	}
-	ruleset_free(rs);
-	if (fflush(stdout) != 0)
-		return EXIT_SYSTEM;
+	if (!(o->rs = rules_load(argv[optind], e)))
+		return -1;
+	return CMD_GO_ON;
+}
+
+static int check_run(struct cmd_ctx *ctx, struct err *e)
+{
+	struct ruleset *rs = ((struct check_opts *)ctx->opts)->rs;
+	int failures = rules_check_examples(rs, stdout);
+
+	if (print_slow(rs, e) < 0)
+		return -1;
 	return failures ? EXIT_DATA : EXIT_OK;
 }
 
-static const struct command rules_commands[] = {
-	{ "check", check, "compile every pattern and run every example" },
-	{ 0 },
-};
-
-int cmd_rules(int argc, char **argv)
+static void check_release(void *opts)
 {
-	return cmd_dispatch("rules", rules_commands, argc, argv);
+	ruleset_free(((struct check_opts *)opts)->rs);
 }
+
+const struct cmd_ops cmd_rules_check = { check_parse, check_run, check_release,
+					 sizeof(struct check_opts) };

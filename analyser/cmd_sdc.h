@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 #include <stddef.h>
 
+#include "cmd.h"
 #include "err.h"
 #include "sdc.h"
 
@@ -29,13 +30,14 @@ int cmd_sdc_check(struct sdc_rule *rule, int no_suppress, const char *what, cons
 const char *cmd_sdc_text(const struct sdc_rule *rule, char *buf, size_t cap);
 
 /*
- * Opens the database `path` for a publishing command. With `records` (the
- * numbers go out under disclosure control) the command records what it
- * publishes (ledger.h), so the database is opened for writing, and a
- * database that cannot be written is refused with a message saying why and
- * what to do instead. Without it the database is opened read-only, as for
- * any command that only reads. NULL with `e` set.
+ * Says how the dispatcher opens ctx->db_path (named already) for a
+ * publishing command. With `records` (the numbers go out under disclosure
+ * control) the command records what it publishes (ledger.h), so the
+ * database is to be opened for writing (ctx->writes), and one that cannot
+ * be written is refused here, with a message saying why and what to do
+ * instead: -1 with `e` set. Without it the database is opened read-only, as
+ * for any command that only reads. 0 when it can go on.
  */
-sqlite3 *cmd_open_publisher(const char *path, int records, struct err *e);
+int cmd_sdc_publisher(struct cmd_ctx *ctx, int records, struct err *e);
 
 #endif

@@ -53,27 +53,25 @@ static int failing_examples(const struct ruleset *rs, struct err *e)
 	return failures;
 }
 
-int cmd_tag(int argc, char **argv)
+struct tag_opts {
+	const char *rules_path;
+	struct ruleset *rs;
+};
+
+/* The rule set is loaded and its examples run before the database is opened. */
+static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 {
 	static const struct option longopts[] = {
-		{ "exercise", required_argument, NULL, 'x' },
+		CMD_EXERCISE_OPTION,
 		{ "allow-failing-examples", no_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *code = NULL;
-	struct ruleset *rs = NULL;
-	struct tag_stats st;
-	struct err e, errors;
-	sqlite3 *db = NULL;
-	long long ex;
+	struct tag_opts *o = ctx->opts;
 	int c, allow_failing = 0, failures;
 
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = cmd_getopt(ctx, argc, argv, "h", longopts)) != -1) {
 		switch (c) {
-		case 'x':
-			code = optarg;
-			break;
 		case 'F':
 			allow_failing = 1;
 			break;
@@ -85,41 +83,50 @@ int cmd_tag(int argc, char **argv)
 	}
 	if (argc - optind != 2)
 		return cmd_usage_error(usage, "tag takes a database and a rules file");
-	err_init(&e);
-	err_init(&errors);
-	if (!(rs = rules_load(argv[optind + 1], &e)))
-		return err_print(&e, cmd_progname);
+	o->rules_path = argv[optind + 1];
+	if (!(o->rs = rules_load(o->rules_path, e)))
+		return -1;
 	/* A rule set that misses its own examples would count answers wrongly. */
-	if ((failures = failing_examples(rs, &e)) < 0)
-		goto out;
-	if (failures && !allow_failing) {
-		err_set(&e, EXIT_DATA, "%s: %d of the rule set's examples fail%s (listed above), so "
-			"nothing was tagged: fix the rules (`analyser rules check %s`), or tag "
-			"anyway with --allow-failing-examples", argv[optind + 1], failures,
-			failures == 1 ? "s" : "", argv[optind + 1]);
-		goto out;
-	}
+	if ((failures = failing_examples(o->rs, e)) < 0)
+		return -1;
+	if (failures && !allow_failing)
+		return err_set(e, EXIT_DATA, "%s: %d of the rule set's examples fail%s (listed "
+			       "above), so nothing was tagged: fix the rules (`analyser rules check "
+			       "%s`), or tag anyway with --allow-failing-examples", o->rules_path,
+			       failures, failures == 1 ? "s" : "", o->rules_path);
 	if (failures)
 		cmd_warn("%s: tagging although %d of the rule set's examples fail "
-			 "(--allow-failing-examples)", argv[optind + 1], failures);
-	if (!(db = db_open(argv[optind], DB_MUST_EXIST, NULL, &e)))
-		goto out;
-	if (db_pick_exercise(db, code, &ex, &e) < 0)
-		goto out;
-	if (tagger_run(db, ex, rs, NULL, &st, &errors, &e) < 0)
-		goto out;
+			 "(--allow-failing-examples)", o->rules_path, failures);
+	ctx->db_path = argv[optind];
+	return CMD_GO_ON;
+}
+
+static int run(struct cmd_ctx *ctx, struct err *e)
+{
+	struct tag_opts *o = ctx->opts;
+	const struct ruleset *rs = o->rs;
+	struct tag_stats st;
+	struct err errors;
+
+	err_init(&errors);
+	if (tagger_run(ctx->db, ctx->exercise, rs, NULL, &st, &errors, e) < 0)
+		return -1;
 	if (st.same_version)
 		printf("%s: rule set %.12s already in use; %ld new answers read, %ld tags added "
 		       "(%ld tags in all)\n",
-		       argv[optind + 1], rs->sha256, st.answers, st.tags, st.total_tags);
+		       o->rules_path, rs->sha256, st.answers, st.tags, st.total_tags);
 	else
 		printf("%s: rule set %.12s, %zu themes: %ld answers read, %ld tagged, %ld tags\n",
-		       argv[optind + 1], rs->sha256, rs->nthemes, st.answers, st.tagged, st.tags);
+		       o->rules_path, rs->sha256, rs->nthemes, st.answers, st.tagged, st.tags);
 	if (st.invalid_utf8)
 		cmd_warn("%ld answers are not valid UTF-8 and were not tagged", st.invalid_utf8);
 	err_print(&errors, cmd_progname);
-out:
-	db_close(db, &e);
-	ruleset_free(rs);
-	return err_print(&e, cmd_progname);
+	return EXIT_OK;
 }
+
+static void release(void *opts)
+{
+	ruleset_free(((struct tag_opts *)opts)->rs);
+}
+
+const struct cmd_ops cmd_tag = { parse, run, release, sizeof(struct tag_opts) };

@@ -25,39 +25,39 @@ static const char untagged_usage[] =
 	"  --exercise CODE   which exercise, when the database holds several\n"
 	"  -h, --help        show this help\n";
 
-static int untagged(int argc, char **argv)
+struct untagged_opts {
+	const char *question;
+	long long limit;
+};
+
+static int untagged_parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 {
 	static const struct option longopts[] = {
 		{ "question", required_argument, NULL, 'q' },
 		{ "limit", required_argument, NULL, 'l' },
-		{ "exercise", required_argument, NULL, 'x' },
+		CMD_EXERCISE_OPTION,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *question = NULL, *code = NULL;
-	long long limit = -1, ex, shown = 0, total = 0;
-	sqlite3_stmt *st = NULL;
-	struct err e;
-	sqlite3 *db;
-	int c, rc;
+	struct untagged_opts *o = ctx->opts;
+	int c;
 
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	(void)e;
+	o->limit = -1;
+	while ((c = cmd_getopt(ctx, argc, argv, "h", longopts)) != -1) {
 		switch (c) {
 		case 'q':
-			question = optarg;
+			o->question = optarg;
 			break;
 		case 'l': {
 			char *end;
 
-			limit = strtoll(optarg, &end, 10);
-			if (*end || limit < 0)
+			o->limit = strtoll(optarg, &end, 10);
+			if (*end || o->limit < 0)
 				return cmd_usage_error(untagged_usage, "--limit takes a whole number, "
 								       "not '%s'", optarg);
 			break;
 		}
-		case 'x':
-			code = optarg;
-			break;
 		case 'h':
 			return cmd_help(untagged_usage);
 		default:
@@ -66,49 +66,49 @@ static int untagged(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return cmd_usage_error(untagged_usage, "untagged takes one database");
-	err_init(&e);
-	if (!(db = cmd_open_reader(argv[optind], &e)))
-		return err_print(&e, cmd_progname);
-	if (db_pick_exercise(db, code, &ex, &e) < 0)
-		goto out;
-	if (!(st = db_prepare(db,
+	ctx->db_path = argv[optind];
+	return CMD_GO_ON;
+}
+
+static int untagged_run(struct cmd_ctx *ctx, struct err *e)
+{
+	struct untagged_opts *o = ctx->opts;
+	long long shown = 0, total = 0;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!(st = db_prepare(ctx->db,
 		"SELECT r.id, q.code, a.value, "
 		"  NOT EXISTS (SELECT 1 FROM tag t WHERE t.answer_id = a.id) AS bare "
 		"FROM answer a JOIN question q ON q.id = a.question_id "
 		"JOIN response r ON r.id = a.response_id "
 		"WHERE r.exercise_id = ?1 AND q.type = 'free-text' AND a.value IS NOT NULL "
 		"AND (r.entry_status = 'accepted' OR r.entry_status = 'verified') "
-		"AND (?2 IS NULL OR q.code = ?2) ORDER BY a.id", &e)))
-		goto out;
-	sqlite3_bind_int64(st, 1, ex);
-	if (question)
-		sqlite3_bind_text(st, 2, question, -1, SQLITE_STATIC);
+		"AND (?2 IS NULL OR q.code = ?2) ORDER BY a.id", e)))
+		return -1;
+	sqlite3_bind_int64(st, 1, ctx->exercise);
+	if (o->question)
+		sqlite3_bind_text(st, 2, o->question, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		total++;
 		if (!sqlite3_column_int(st, 3))
 			continue;
-		if (limit >= 0 && shown >= limit) {
+		if (o->limit >= 0 && shown >= o->limit) {
 			shown++;
 			continue;
 		}
 		printf("%lld\t%s\t", sqlite3_column_int64(st, 0), sqlite3_column_text(st, 1));
-		oneline_print((const char *)sqlite3_column_text(st, 2),
-			      (size_t)sqlite3_column_bytes(st, 2), stdout);
+		oneline_print((const char *)sqlite3_column_text(st, 2), (size_t)sqlite3_column_bytes(st, 2),
+			   stdout);
 		putchar('\n');
 		shown++;
 	}
-	if (rc != SQLITE_DONE) {
-		db_fail(db, "reading the answers", &e);
-		goto out;
-	}
-	printf("%lld of %lld free-text answers have no theme\n", shown, total);
-out:
 	sqlite3_finalize(st);
-	db_close(db, &e);
-	return err_print(&e, cmd_progname);
+	if (rc != SQLITE_DONE)
+		return db_fail(ctx->db, "reading the answers", e);
+	printf("%lld of %lld free-text answers have no theme\n", shown, total);
+	return EXIT_OK;
 }
 
-int cmd_untagged(int argc, char **argv)
-{
-	return untagged(argc, argv);
-}
+const struct cmd_ops cmd_untagged = { untagged_parse, untagged_run, NULL,
+				      sizeof(struct untagged_opts) };

@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "counts.h"
+#include "csv.h"
 #include "ledger.h"
 #include "textout.h"
 

@@ -17,6 +17,7 @@
 #include <xlsxwriter.h>
 
 #include "counts.h"
+#include "csv.h"
 #include "db.h"
 #include "fileutil.h"
 #include "textout.h"

@@ -17,6 +17,7 @@
 #include "db.h"
 #include "entry.h"
 #include "mapping.h"
+#include "strbuf.h"
 #include "tick.h"
 
 static const char usage[] =
@@ -182,7 +183,7 @@ struct batch {
 	size_t nfields;
 	char **serials;                  /* serial numbers seen in the file */
 	long *serial_lines;
-	size_t nserials;
+	size_t nserials, serials_alloc, lines_alloc;
 };
 
 static int header_index(const struct csv_record *h, const char *name)
@@ -392,21 +393,15 @@ static enum entry_input mapped_answer(const struct column *c, const struct csv_r
 
 static int remember_serial(struct batch *b, const char *serial, long line, long *first)
 {
-	char **more;
-	long *lines;
-
 	*first = 0;
 	for (size_t i = 0; i < b->nserials; i++)
 		if (!strcmp(b->serials[i], serial)) {
 			*first = b->serial_lines[i];
 			return 0;
 		}
-	if (!(more = realloc(b->serials, (b->nserials + 1) * sizeof *more)))
+	if (ALLOC_GROW(b->serials, b->nserials + 1, b->serials_alloc) < 0 ||
+	    ALLOC_GROW(b->serial_lines, b->nserials + 1, b->lines_alloc) < 0)
 		return -1;
-	b->serials = more;
-	if (!(lines = realloc(b->serial_lines, (b->nserials + 1) * sizeof *lines)))
-		return -1;
-	b->serial_lines = lines;
 	if (!(b->serials[b->nserials] = strdup(serial)))
 		return -1;
 	b->serial_lines[b->nserials++] = line;
@@ -703,7 +698,14 @@ static int ask_event(sqlite3 *db, long long ex, const char *bad, char **line, si
 	return strcasecmp(*line, "q") != 0;
 }
 
-int cmd_enter(int argc, char **argv)
+struct enter_opts {
+	const char *event, *officer, *form_name, *from;
+	enum entry_mode mode;
+	int questions;
+	struct mapping *m;
+};
+
+static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 {
 	static const struct option longopts[] = {
 		{ "event", required_argument, NULL, 'v' },
@@ -713,33 +715,24 @@ int cmd_enter(int argc, char **argv)
 		{ "from", required_argument, NULL, 'f' },
 		{ "map", required_argument, NULL, 'm' },
 		{ "questions", no_argument, NULL, 'Q' },
-		{ "exercise", required_argument, NULL, 'x' },
+		CMD_EXERCISE_OPTION,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *event = NULL, *officer = NULL, *form_name = NULL, *from = NULL, *map_path = NULL;
-	const char *code = NULL;
-	enum entry_mode mode = ENTRY_FIRST;
-	struct entry_form *form = NULL;
-	struct entry_session *s = NULL;
-	struct mapping *m = NULL;
-	sqlite3 *db = NULL;
-	char *line = NULL;
-	size_t cap = 0;
-	int c, questions = 0, rc = EXIT_OK;
-	long long ex;
-	struct err e;
+	struct enter_opts *o = ctx->opts;
+	const char *map_path = NULL;
+	int c;
 
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	o->mode = ENTRY_FIRST;
+	while ((c = cmd_getopt(ctx, argc, argv, "h", longopts)) != -1) {
 		switch (c) {
-		case 'v': event = optarg; break;
-		case 'o': officer = optarg; break;
-		case 'F': form_name = optarg; break;
-		case 'V': mode = ENTRY_SECOND; break;
-		case 'f': from = optarg; break;
+		case 'v': o->event = optarg; break;
+		case 'o': o->officer = optarg; break;
+		case 'F': o->form_name = optarg; break;
+		case 'V': o->mode = ENTRY_SECOND; break;
+		case 'f': o->from = optarg; break;
 		case 'm': map_path = optarg; break;
-		case 'Q': questions = 1; break;
-		case 'x': code = optarg; break;
+		case 'Q': o->questions = 1; break;
 		case 'h':
 			return cmd_help(usage);
 		default:
@@ -748,74 +741,86 @@ int cmd_enter(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return cmd_usage_error(usage, "enter takes one database");
-	if (form_name && strcmp(form_name, "standard") && strcmp(form_name, "easy-read"))
-		return cmd_usage_error(usage, "--form is standard or easy-read, not '%s'", form_name);
-	if (map_path && !from)
+	if (o->form_name && strcmp(o->form_name, "standard") && strcmp(o->form_name, "easy-read"))
+		return cmd_usage_error(usage, "--form is standard or easy-read, not '%s'",
+				       o->form_name);
+	if (map_path && !o->from)
 		return cmd_usage_error(usage, "--map goes with --from FILE.csv");
-	if (!questions && !event)
+	if (!o->questions && !o->event)
 		return cmd_usage_error(usage, "enter needs --event CODE: the event the forms come "
 					      "from");
-	if (!questions && !officer)
+	if (!o->questions && !o->officer)
 		return cmd_usage_error(usage, "enter needs --officer NAME: who is typing");
-	err_init(&e);
 	if (map_path) {
-		if (!(m = mapping_load(map_path, &e)))
-			return err_print(&e, cmd_progname);
-		if (form_name && strcmp(form_name, m->form)) {
-			mapping_free(m);
+		if (!(o->m = mapping_load(map_path, e)))
+			return -1;
+		if (o->form_name && strcmp(o->form_name, o->m->form))
 			return cmd_usage_error(usage, "--form %s, but the mapping %s is for the %s "
-						      "form", form_name, map_path, m->form);
-		}
-		if (!form_name)
-			form_name = m->form;
+						      "form", o->form_name, map_path, o->m->form);
+		if (!o->form_name)
+			o->form_name = o->m->form;
+		if (!ctx->exercise_code)
+			ctx->exercise_code = o->m->exercise;
 	}
-	if (!form_name)
-		form_name = "standard";
-	if (!(db = db_open(argv[optind], DB_MUST_EXIST, NULL, &e)))
+	if (!o->form_name)
+		o->form_name = "standard";
+	ctx->db_path = argv[optind];
+	return CMD_GO_ON;
+}
+
+static int run(struct cmd_ctx *ctx, struct err *e)
+{
+	struct enter_opts *o = ctx->opts;
+	struct entry_form *form = NULL;
+	struct entry_session *s = NULL;
+	sqlite3 *db = ctx->db;
+	long long ex = ctx->exercise;
+	char *line = NULL;
+	size_t cap = 0;
+	int rc = EXIT_OK;
+
+	if (!(form = entry_form_load(db, ex, o->form_name, e)))
 		goto out;
-	if (db_pick_exercise(db, code ? code : m ? m->exercise : NULL, &ex, &e) < 0)
-		goto out;
-	if (!(form = entry_form_load(db, ex, form_name, &e)))
-		goto out;
-	if (questions) {
+	if (o->questions) {
 		list_questions(form);
 		goto out;
 	}
-	if (from) {
-		rc = from_file(db, ex, form, m, from, event, officer, mode, &e);
+	if (o->from) {
+		rc = from_file(db, ex, form, o->m, o->from, o->event, o->officer, o->mode, e);
 		goto out;
 	}
 	{
 		char ev[64];
 		int known;
 
-		snprintf(ev, sizeof ev, "%s", event);
-		while ((known = entry_event_exists(db, ex, ev, &e)) == 0) {
+		snprintf(ev, sizeof ev, "%s", o->event);
+		while ((known = entry_event_exists(db, ex, ev, e)) == 0) {
 			if (!ask_event(db, ex, ev, &line, &cap)) {
-				err_set(&e, EXIT_USAGE, "no event given: nothing typed in");
+				err_set(e, EXIT_USAGE, "no event given: nothing typed in");
 				break;
 			}
 			snprintf(ev, sizeof ev, "%s", line + strspn(line, " \t"));
 			ev[strcspn(ev, " \t")] = '\0';
 		}
 		if (known > 0) {
-			struct entry_session_options so = { ex, form, ev, officer, mode, NULL };
+			struct entry_session_options so = { ex, form, ev, o->officer, o->mode, NULL };
 
-			s = entry_session_open(db, &so, &e);
+			s = entry_session_open(db, &so, e);
 		}
 	}
 	if (!s)
 		goto out;
-	rc = entry_ui_run(s, stdin, stdout, &e);
+	rc = entry_ui_run(s, stdin, stdout, e);
 out:
 	entry_session_free(s);
 	entry_form_free(form);
-	mapping_free(m);
 	free(line);
-	db_close(db, &e);
-	if (fflush(stdout) != 0 || ferror(stdout))
-		err_set(&e, EXIT_SYSTEM, "cannot write to standard output");
-	if (err_isset(&e))
-		return err_print(&e, cmd_progname);
 	return rc;
 }
+
+static void release(void *opts)
+{
+	mapping_free(((struct enter_opts *)opts)->m);
+}
+
+const struct cmd_ops cmd_enter = { parse, run, release, sizeof(struct enter_opts) };

@@ -287,31 +287,29 @@ static void say_unfinished(const char *path)
 }
 
 /* collector erase DB --finish. */
-static int finish_only(const char *path)
+static int finish_only(sqlite3 *db, const char *path, struct err *e)
 {
-	struct err e;
-	sqlite3 *db;
 	int rc;
 
-	err_init(&e);
-	if (!(db = db_open(path, DB_MUST_EXIST, NULL, &e)))
-		return err_print(&e, cmd_progname);
 	if ((rc = finish(db)) == SQLITE_OK) {
 		printf("Every erasure in %s is finished: no copy is left in the files.\n", path);
-	} else if (!busy(rc)) {
-		db_fail(db, "emptying the write-ahead log", &e);
-	} else {
-		say_unfinished(path);
-		err_set(&e, EXIT_SYSTEM, "%s is still being read by another program: nothing "
-					 "could be finished", path);
+		return EXIT_OK;
 	}
-	db_close(db, &e);
-	return err_print(&e, cmd_progname);
+	if (!busy(rc))
+		return db_fail(db, "emptying the write-ahead log", e);
+	say_unfinished(path);
+	return err_set(e, EXIT_SYSTEM, "%s is still being read by another program: nothing "
+				       "could be finished", path);
 }
 
-int cmd_erase(int argc, char **argv)
+struct erase_opts {
+	const char *kind, *value, *by, *reason;
+	int yes, finish;
+};
+
+static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 {
-	enum { O_RESPONSE = 256, O_EXTERNAL, O_SERIAL, O_BY, O_REASON, O_YES, O_EXERCISE, O_FINISH };
+	enum { O_RESPONSE = 256, O_EXTERNAL, O_SERIAL, O_BY, O_REASON, O_YES, O_FINISH };
 	static const struct option longopts[] = {
 		{ "response", required_argument, NULL, O_RESPONSE },
 		{ "external-id", required_argument, NULL, O_EXTERNAL },
@@ -319,40 +317,36 @@ int cmd_erase(int argc, char **argv)
 		{ "by", required_argument, NULL, O_BY },
 		{ "reason", required_argument, NULL, O_REASON },
 		{ "yes", no_argument, NULL, O_YES },
-		{ "exercise", required_argument, NULL, O_EXERCISE },
+		CMD_EXERCISE_OPTION,
 		{ "finish", no_argument, NULL, O_FINISH },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *kind = NULL, *value = NULL, *by = NULL, *reason = NULL, *code = NULL;
-	struct target t = { 0 };
-	int c, yes = 0, n = 0, finish_flag = 0, rc = SQLITE_OK;
-	struct err e;
-	sqlite3 *db;
+	struct erase_opts *o = ctx->opts;
+	int c, n = 0;
 
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	(void)e;
+	while ((c = cmd_getopt(ctx, argc, argv, "h", longopts)) != -1) {
 		switch (c) {
 		case O_RESPONSE:
 		case O_EXTERNAL:
 		case O_SERIAL:
-			kind = c == O_RESPONSE ? "response" : c == O_EXTERNAL ? "external-id" : "serial";
-			value = optarg;
+			o->kind = c == O_RESPONSE ? "response" : c == O_EXTERNAL ? "external-id"
+										 : "serial";
+			o->value = optarg;
 			n++;
 			break;
 		case O_BY:
-			by = optarg;
+			o->by = optarg;
 			break;
 		case O_REASON:
-			reason = optarg;
+			o->reason = optarg;
 			break;
 		case O_YES:
-			yes = 1;
-			break;
-		case O_EXERCISE:
-			code = optarg;
+			o->yes = 1;
 			break;
 		case O_FINISH:
-			finish_flag = 1;
+			o->finish = 1;
 			break;
 		case 'h':
 			return cmd_help(usage);
@@ -362,27 +356,40 @@ int cmd_erase(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return cmd_usage_error(usage, "erase takes one database");
-	if (finish_flag) {
-		if (n || by || reason || code)
+	ctx->db_path = argv[optind];
+	if (o->finish) {
+		if (n || o->by || o->reason || ctx->exercise_code)
 			return cmd_usage_error(usage, "--finish takes only the database: it finishes "
 					       "erasures already made");
-		return finish_only(argv[optind]);
+		return CMD_GO_ON;
 	}
 	if (n != 1)
 		return cmd_usage_error(usage, "say which response with one of --response, "
 				       "--external-id or --serial");
-	if (!by || !*by)
+	if (!o->by || !*o->by)
 		return cmd_usage_error(usage, "say who is erasing with --by NAME (it is recorded)");
-	if (!yes && !isatty(STDIN_FILENO))
+	if (!o->yes && !isatty(STDIN_FILENO))
 		return cmd_usage_error(usage, "erasing cannot be undone: run it on a terminal to "
 				       "confirm, or give --yes");
-	err_init(&e);
-	if (!(db = db_open(argv[optind], DB_MUST_EXIST, NULL, &e)))
-		return err_print(&e, cmd_progname);
+	return CMD_GO_ON;
+}
+
+/* The exercise is not picked: --exercise only narrows where the response is looked for. */
+static int run(struct cmd_ctx *ctx, struct err *e)
+{
+	struct erase_opts *o = ctx->opts;
+	const char *path = ctx->db_path;
+	struct target t = { 0 };
+	sqlite3 *db = ctx->db;
+	int rc = SQLITE_OK;
+
+	if (o->finish)
+		return finish_only(db, path, e);
 	/* Freed bytes are overwritten with zeros, in the tables and their indexes. */
-	if (erased_register(db, &e) < 0 ||
-	    db_exec(db, "PRAGMA secure_delete = ON", argv[optind], &e) < 0 ||
-	    find_target(db, code, kind, value, &t, &e) < 0 || count_rows(db, &t, &e) < 0)
+	if (erased_register(db, e) < 0 ||
+	    db_exec(db, "PRAGMA secure_delete = ON", path, e) < 0 ||
+	    find_target(db, ctx->exercise_code, o->kind, o->value, &t, e) < 0 ||
+	    count_rows(db, &t, e) < 0)
 		goto out;
 	printf("Response %lld: %s, %s, recorded %s%s%s%s%s.\n"
 	       "%lld answers, %lld tags, %lld second-entry copies, %lld rejected rows will be erased.\n",
@@ -390,7 +397,7 @@ int cmd_erase(int argc, char **argv)
 	       t.external_id ? ", survey id " : "", t.external_id ? t.external_id : "",
 	       t.serial ? ", serial " : "", t.serial ? t.serial : "",
 	       t.answers, t.tags, t.copies, t.rejects);
-	if (!yes) {
+	if (!o->yes) {
 		char line[64];
 
 		printf("Type 'erase' to erase it for good, anything else to stop: ");
@@ -401,23 +408,24 @@ int cmd_erase(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (erase(db, &t, value, by, reason, &e) < 0)
+	if (erase(db, &t, o->value, o->by, o->reason, e) < 0)
 		goto out;
 	/* The overwritten pages are in the write-ahead log: copy them back and empty it. */
 	rc = finish(db);
 	if (rc != SQLITE_OK && !busy(rc)) {
 		/* Not another program's doing: the disk failed, and the erasure is not complete. */
-		db_fail(db, "emptying the write-ahead log", &e);
-		err_set(&e, EXIT_SYSTEM, "response %lld is erased, but old copies of its pages may "
+		db_fail(db, "emptying the write-ahead log", e);
+		err_set(e, EXIT_SYSTEM, "response %lld is erased, but old copies of its pages may "
 			"stay in %s-wal: once the disk works again, run: collector erase '%s' --finish",
-			t.id, argv[optind], argv[optind]);
+			t.id, path, path);
 		goto out;
 	}
-	printf("Response %lld erased by %s.\n", t.id, by);
+	printf("Response %lld erased by %s.\n", t.id, o->by);
 	if (rc != SQLITE_OK)
-		say_unfinished(argv[optind]);
+		say_unfinished(path);
 out:
 	target_free(&t);
-	db_close(db, &e);
-	return err_print(&e, cmd_progname);
+	return EXIT_OK;
 }
+
+const struct cmd_ops cmd_erase = { parse, run, NULL, sizeof(struct erase_opts) };

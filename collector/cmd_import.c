@@ -84,7 +84,14 @@ static void print_summary(const char *path, const struct import_stats *st)
 	print_districts(st);
 }
 
-int cmd_import(int argc, char **argv)
+struct import_cmd {
+	struct import_options opt;
+	struct mapping *m;
+	char **files;
+	int nfiles;
+};
+
+static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 {
 	static const struct option longopts[] = {
 		{ "map", required_argument, NULL, 'm' },
@@ -97,37 +104,33 @@ int cmd_import(int argc, char **argv)
 		{ "xform", required_argument, NULL, 'X' },
 		{ "structure", required_argument, NULL, 'S' },
 		{ "threshold", required_argument, NULL, 't' },
-		{ "exercise", required_argument, NULL, 'x' },
+		CMD_EXERCISE_OPTION,
 		{ "strict", no_argument, NULL, 'r' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct import_options opt = { 0 };
-	const char *map_path = NULL, *code = NULL;
-	struct mapping *m = NULL;
-	struct err e, rejects, warnings;
-	sqlite3 *db = NULL;
-	long long ex;
-	int c, rc = EXIT_OK;
+	struct import_cmd *o = ctx->opts;
+	struct import_options *opt = &o->opt;
+	const char *map_path = NULL;
+	int c;
 
-	opt.progress = 1;
-	while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+	opt->progress = 1;
+	while ((c = cmd_getopt(ctx, argc, argv, "qh", longopts)) != -1) {
 		switch (c) {
 		case 'm': map_path = optarg; break;
-		case 'f': opt.format = optarg; break;
-		case 'c': opt.channel = optarg; break;
-		case 'F': opt.form = optarg; break;
-		case 'v': opt.event = optarg; break;
-		case 'o': opt.officer = optarg; break;
-		case 's': opt.src.sheet = optarg; break;
-		case 'X': opt.src.form_path = optarg; break;
-		case 'S': opt.src.structure = optarg; break;
-		case 'x': code = optarg; break;
-		case 'r': opt.strict = 1; break;
-		case 'q': opt.progress = 0; break;
+		case 'f': opt->format = optarg; break;
+		case 'c': opt->channel = optarg; break;
+		case 'F': opt->form = optarg; break;
+		case 'v': opt->event = optarg; break;
+		case 'o': opt->officer = optarg; break;
+		case 's': opt->src.sheet = optarg; break;
+		case 'X': opt->src.form_path = optarg; break;
+		case 'S': opt->src.structure = optarg; break;
+		case 'r': opt->strict = 1; break;
+		case 'q': opt->progress = 0; break;
 		case 't':
-			if (cmd_parse_double("--threshold", optarg, 0.5, 1, &opt.threshold, usage) < 0)
+			if (cmd_parse_double("--threshold", optarg, 0.5, 1, &opt->threshold, usage) < 0)
 				return EXIT_USAGE;
 			break;
 		case 'h':
@@ -141,33 +144,44 @@ int cmd_import(int argc, char **argv)
 	if (!map_path)
 		return cmd_usage_error(usage, "import needs --map MAPPING: which column is which "
 					      "question");
-	if (opt.format && strcmp(opt.format, "csv") && strcmp(opt.format, "xlsx") &&
-	    strcmp(opt.format, "xform") && strcmp(opt.format, "limesurvey"))
-		return cmd_usage_error(usage, "unknown format '%s'", opt.format);
-	err_init(&e);
-	if (!(m = mapping_load(map_path, &e)))
-		return err_print(&e, cmd_progname);
-	opt.src.header_rows = m->header_rows;
-	opt.src.separator = m->separator;
-	if (!opt.src.sheet)
-		opt.src.sheet = m->sheet;
-	if (!(db = db_open(argv[optind], DB_MUST_EXIST, NULL, &e)))
-		goto out;
-	if (db_pick_exercise(db, code ? code : m->exercise, &ex, &e) < 0)
-		goto out;
-	for (int i = optind + 1; i < argc; i++) {
+	if (opt->format && strcmp(opt->format, "csv") && strcmp(opt->format, "xlsx") &&
+	    strcmp(opt->format, "xform") && strcmp(opt->format, "limesurvey"))
+		return cmd_usage_error(usage, "unknown format '%s'", opt->format);
+	if (!(o->m = mapping_load(map_path, e)))
+		return -1;
+	opt->src.header_rows = o->m->header_rows;
+	opt->src.separator = o->m->separator;
+	if (!opt->src.sheet)
+		opt->src.sheet = o->m->sheet;
+	if (!ctx->exercise_code)
+		ctx->exercise_code = o->m->exercise;
+	ctx->db_path = argv[optind];
+	o->files = argv + optind + 1;
+	o->nfiles = argc - optind - 1;
+	return CMD_GO_ON;
+}
+
+static int run(struct cmd_ctx *ctx, struct err *e)
+{
+	struct import_cmd *o = ctx->opts;
+	struct err rejects, warnings;
+	int rc = EXIT_OK;
+
+	for (int i = 0; i < o->nfiles; i++) {
+		const char *file = o->files[i];
 		struct import_stats st;
 
 		err_init(&rejects);
 		err_init(&warnings);
-		if (import_file(db, ex, m, argv[i], &opt, &st, &rejects, &warnings, &e) < 0) {
+		if (import_file(ctx->db, ctx->exercise, o->m, file, &o->opt, &st, &rejects,
+				&warnings, e) < 0) {
 			err_print(&warnings, cmd_progname);
 			err_print(&rejects, cmd_progname);
 			fprintf(stderr, "%s: %s was not imported: the database is unchanged\n",
-				cmd_progname, argv[i]);
-			rc = e.code == EXIT_OK ? EXIT_DATA : e.code;
-			err_print(&e, cmd_progname);
-			err_init(&e);
+				cmd_progname, file);
+			rc = e->code == EXIT_OK ? EXIT_DATA : e->code;
+			err_print(e, cmd_progname);
+			err_init(e);
 			if (rc == EXIT_SYSTEM || rc == EXIT_USAGE)
 				break;
 			continue;
@@ -175,19 +189,21 @@ int cmd_import(int argc, char **argv)
 		err_print(&warnings, cmd_progname);
 		if (st.already) {
 			printf("%s: already imported with this mapping (import %lld): nothing to do\n",
-			       argv[i], st.batch_id);
+			       file, st.batch_id);
 			continue;
 		}
 		err_print(&rejects, cmd_progname);
-		print_summary(argv[i], &st);
+		print_summary(file, &st);
 		import_stats_free(&st);
 		if (st.rejected && rc == EXIT_OK)
 			rc = EXIT_DATA;
 	}
-out:
-	db_close(db, &e);
-	mapping_free(m);
-	if (err_isset(&e))
-		return err_print(&e, cmd_progname);
 	return rc;
 }
+
+static void release(void *opts)
+{
+	mapping_free(((struct import_cmd *)opts)->m);
+}
+
+const struct cmd_ops cmd_import = { parse, run, release, sizeof(struct import_cmd) };

@@ -21,19 +21,19 @@ static const char usage[] =
 	"\n"
 	"  -h, --help   show this help\n";
 
-int cmd_init(int argc, char **argv)
+/* The definition, loaded and checked before the database is touched at all. */
+struct init_opts {
+	struct exercise_def *def;
+};
+
+static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct exercise_changes ch;
-	struct exercise_def *def;
-	struct err e;
-	sqlite3 *db;
-	long long id;
-	size_t derived = 0;
-	int c, created = 0;
+	struct init_opts *o = ctx->opts;
+	int c;
 
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		if (c == 'h')
@@ -42,29 +42,26 @@ int cmd_init(int argc, char **argv)
 	}
 	if (argc - optind != 2)
 		return cmd_usage_error(usage, "init takes a database and a definition file");
-	err_init(&e);
-	/* Check the definition before the database is touched at all. */
-	if (!(def = exercise_load(argv[optind + 1], &e)))
-		return err_print(&e, cmd_progname);
-	if (!(db = db_open(argv[optind], DB_MAY_CREATE, &created, &e))) {
-		exercise_def_free(def);
-		return err_print(&e, cmd_progname);
-	}
-	if (exercise_store(db, def, &id, &ch, &e) < 0) {
-		db_close(db, NULL);
-		if (created)
-			db_remove_files(argv[optind]);
-		exercise_def_free(def);
-		return err_print(&e, cmd_progname);
-	}
-	if (db_close(db, &e) < 0) {
-		exercise_def_free(def);
-		return err_print(&e, cmd_progname);
-	}
+	if (!(o->def = exercise_load(argv[optind + 1], e)))
+		return -1;
+	ctx->db_path = argv[optind];
+	return CMD_GO_ON;
+}
+
+static int run(struct cmd_ctx *ctx, struct err *e)
+{
+	const struct exercise_def *def = ((struct init_opts *)ctx->opts)->def;
+	struct exercise_changes ch;
+	long long id;
+	size_t derived = 0;
+
+	/* A database this run created is removed again when this fails. */
+	if (exercise_store(ctx->db, def, &id, &ch, e) < 0)
+		return -1;
 	for (size_t i = 0; i < def->standard.nquestions; i++)
 		derived += def->standard.questions[i].derived_from != NULL;
 	printf("%s %s: exercise %s \"%s\", %zu %ss, %zu events, %zu standard questions",
-	       created ? "created" : "updated", argv[optind], def->code, def->title,
+	       ctx->created ? "created" : "updated", ctx->db_path, def->code, def->title,
 	       def->ndistricts, def->area_word, def->nevents, def->standard.nquestions - derived);
 	if (derived)
 		printf(" and %zu derived", derived);
@@ -78,6 +75,12 @@ int cmd_init(int argc, char **argv)
 		else
 			printf("the definition was already loaded: nothing changed\n");
 	}
-	exercise_def_free(def);
 	return EXIT_OK;
 }
+
+static void release(void *opts)
+{
+	exercise_def_free(((struct init_opts *)opts)->def);
+}
+
+const struct cmd_ops cmd_init = { parse, run, release, sizeof(struct init_opts) };

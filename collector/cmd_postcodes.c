@@ -43,7 +43,13 @@ static const char lookup_usage[] =
 	"  --exercise CODE    which exercise, when the database holds several\n"
 	"  -h, --help         show this help\n";
 
-static int load(int argc, char **argv)
+struct load_opts {
+	struct postcode_load_options opt;
+	char **files;
+	int nfiles;
+};
+
+static int load_parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 {
 	static const struct option longopts[] = {
 		{ "district-column", required_argument, NULL, 'd' },
@@ -51,19 +57,18 @@ static int load(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct postcode_load_options opt = { NULL, 0, 1 };
-	struct postcode_load_stats stats;
-	struct err e, rejects;
-	sqlite3 *db;
-	int c, rc = EXIT_OK;
+	struct load_opts *o = ctx->opts;
+	int c;
 
+	(void)e;
+	o->opt = (struct postcode_load_options){ NULL, 0, 1 };
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
-			opt.district_column = optarg;
+			o->opt.district_column = optarg;
 			break;
 		case 's':
-			opt.strict = 1;
+			o->opt.strict = 1;
 			break;
 		case 'h':
 			return cmd_help(load_usage);
@@ -73,18 +78,29 @@ static int load(int argc, char **argv)
 	}
 	if (argc - optind < 2)
 		return cmd_usage_error(load_usage, "load takes a database and at least one file");
-	err_init(&e);
-	if (!(db = db_open(argv[optind], DB_MUST_EXIST, NULL, &e)))
-		return err_print(&e, cmd_progname);
-	for (int i = optind + 1; i < argc && rc == EXIT_OK; i++) {
+	ctx->db_path = argv[optind];
+	o->files = argv + optind + 1;
+	o->nfiles = argc - optind - 1;
+	return CMD_GO_ON;
+}
+
+static int load_run(struct cmd_ctx *ctx, struct err *e)
+{
+	struct load_opts *o = ctx->opts;
+	struct postcode_load_stats stats;
+	struct err rejects;
+	int rc = EXIT_OK;
+
+	for (int i = 0; i < o->nfiles && rc == EXIT_OK; i++) {
+		const char *file = o->files[i];
+
 		err_init(&rejects);
-		if (postcode_load(db, argv[i], &opt, &stats, &rejects, &e) < 0) {
+		if (postcode_load(ctx->db, file, &o->opt, &stats, &rejects, e) < 0) {
 			err_print(&rejects, cmd_progname);
-			rc = err_print(&e, cmd_progname);
-			break;
+			return -1;
 		}
 		err_print(&rejects, cmd_progname);
-		printf("%s: %ld rows, %ld loaded (%s layout)", argv[i], stats.rows, stats.loaded,
+		printf("%s: %ld rows, %ld loaded (%s layout)", file, stats.rows, stats.loaded,
 		       strcmp(stats.layout, "onspd") == 0 ? "postcode directory" : "outward-code share");
 		if (stats.skipped)
 			printf(", %ld without a district skipped", stats.skipped);
@@ -96,46 +112,45 @@ static int load(int argc, char **argv)
 		if (stats.rejected)
 			rc = EXIT_DATA;
 	}
-	db_close(db, &e);
-	if (rc != EXIT_OK)
-		return rc;
-	return (int)err_print(&e, cmd_progname);
+	return rc;
 }
 
-static int lookup(int argc, char **argv)
+const struct cmd_ops cmd_postcodes_load = { load_parse, load_run, NULL, sizeof(struct load_opts) };
+
+struct lookup_opts {
+	const char *event, *ticked;
+	double threshold;
+	char **postcodes;
+	int npostcodes;
+};
+
+static int lookup_parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 {
 	static const struct option longopts[] = {
 		{ "event", required_argument, NULL, 'v' },
 		{ "district", required_argument, NULL, 'd' },
 		{ "threshold", required_argument, NULL, 't' },
-		{ "exercise", required_argument, NULL, 'x' },
+		CMD_EXERCISE_OPTION,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *event = NULL, *ticked = NULL, *code = NULL;
-	char event_district[16] = "";
-	double threshold = -1;
-	struct postcode_resolver *r = NULL;
-	struct err e;
-	sqlite3 *db;
-	long long ex;
+	struct lookup_opts *o = ctx->opts;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	(void)e;
+	o->threshold = -1;
+	while ((c = cmd_getopt(ctx, argc, argv, "h", longopts)) != -1) {
 		switch (c) {
 		case 'v':
-			event = optarg;
+			o->event = optarg;
 			break;
 		case 'd':
-			ticked = optarg;
+			o->ticked = optarg;
 			break;
 		case 't':
-			if (cmd_parse_double("--threshold", optarg, 0.5, 1, &threshold,
+			if (cmd_parse_double("--threshold", optarg, 0.5, 1, &o->threshold,
 					     lookup_usage) < 0)
 				return EXIT_USAGE;
-			break;
-		case 'x':
-			code = optarg;
 			break;
 		case 'h':
 			return cmd_help(lookup_usage);
@@ -145,55 +160,52 @@ static int lookup(int argc, char **argv)
 	}
 	if (argc - optind < 2)
 		return cmd_usage_error(lookup_usage, "lookup takes a database and a postcode");
-	err_init(&e);
-	if (!(db = cmd_open_reader(argv[optind], &e)))
-		return err_print(&e, cmd_progname);
-	if (db_pick_exercise(db, code, &ex, &e) < 0)
-		goto out;
-	if (event) {
+	ctx->db_path = argv[optind];
+	o->postcodes = argv + optind + 1;
+	o->npostcodes = argc - optind - 1;
+	return CMD_GO_ON;
+}
+
+static int lookup_run(struct cmd_ctx *ctx, struct err *e)
+{
+	struct lookup_opts *o = ctx->opts;
+	char event_district[16] = "";
+	struct postcode_resolver *r = NULL;
+	sqlite3 *db = ctx->db;
+	long long ex = ctx->exercise;
+
+	if (o->event) {
 		sqlite3_stmt *st = db_prepare(db, "SELECT district_code FROM event WHERE "
-						  "exercise_id = ?1 AND code = ?2", &e);
+						  "exercise_id = ?1 AND code = ?2", e);
 
 		if (!st)
-			goto out;
+			return -1;
 		sqlite3_bind_int64(st, 1, ex);
-		sqlite3_bind_text(st, 2, event, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, o->event, -1, SQLITE_STATIC);
 		if (sqlite3_step(st) == SQLITE_ROW)
 			snprintf(event_district, sizeof event_district, "%s",
 				 (const char *)sqlite3_column_text(st, 0));
 		sqlite3_finalize(st);
-		if (!event_district[0]) {
-			err_set(&e, EXIT_USAGE, "there is no event '%s' in this exercise: "
-						"'collector status' lists them", event);
-			goto out;
-		}
+		if (!event_district[0])
+			return err_set(e, EXIT_USAGE, "there is no event '%s' in this exercise: "
+						      "'collector status' lists them", o->event);
 	}
-	if (!(r = postcode_resolver_new(db, ex, &e)))
-		goto out;
-	if (threshold > 0)
-		postcode_resolver_set_threshold(r, threshold);
-	for (int i = optind + 1; i < argc; i++) {
-		struct postcode_input in = { argv[i], event_district, ticked };
+	if (!(r = postcode_resolver_new(db, ex, e)))
+		return -1;
+	if (o->threshold > 0)
+		postcode_resolver_set_threshold(r, o->threshold);
+	for (int i = 0; i < o->npostcodes; i++) {
+		struct postcode_input in = { o->postcodes[i], event_district, o->ticked };
 		struct postcode_result res;
 
-		if (postcode_resolve(r, &in, &res, &e) < 0)
-			goto out;
-		printf("%s\t%s\t%s\t%s\n", argv[i], res.district[0] ? res.district : "-", res.source,
-		       res.note);
+		if (postcode_resolve(r, &in, &res, e) < 0)
+			break;
+		printf("%s\t%s\t%s\t%s\n", o->postcodes[i], res.district[0] ? res.district : "-",
+		       res.source, res.note);
 	}
-out:
 	postcode_resolver_free(r);
-	db_close(db, &e);
-	return err_print(&e, cmd_progname);
+	return EXIT_OK;
 }
 
-static const struct command postcode_commands[] = {
-	{ "load", load, "load an ONS postcode directory CSV or an outward-code share table" },
-	{ "lookup", lookup, "show which district postcodes resolve to, and why" },
-	{ 0 },
-};
-
-int cmd_postcodes(int argc, char **argv)
-{
-	return cmd_dispatch("postcodes", postcode_commands, argc, argv);
-}
+const struct cmd_ops cmd_postcodes_lookup = { lookup_parse, lookup_run, NULL,
+					      sizeof(struct lookup_opts) };

@@ -10,9 +10,9 @@
 
 #include "cmd.h"
 #include "commands.h"
+#include "csv.h"
 #include "db.h"
 #include "redact.h"
-#include "textout.h"
 #include "utf8.h"
 
 static const char usage[] =
@@ -117,18 +117,21 @@ static char *printable(const unsigned char *s, size_t n)
 	return out;
 }
 
-/* The raw text of a reject, printable and (unless asked) redacted; "" when none. NULL: out of memory. */
-static char *shown_raw(sqlite3_stmt *st, int col, int show_personal)
+/*
+ * The raw text of a reject, printable and redacted by `red` (NULL: shown as
+ * it is, --show-personal); "" when none. NULL: out of memory.
+ */
+static char *shown_raw(sqlite3_stmt *st, int col, const struct redactor *red)
 {
 	const unsigned char *raw = sqlite3_column_blob(st, col);
 	size_t n = (size_t)sqlite3_column_bytes(st, col);
-	char *clean = printable(raw ? raw : (const unsigned char *)"", raw ? n : 0), *red;
+	char *clean = printable(raw ? raw : (const unsigned char *)"", raw ? n : 0), *out;
 
-	if (!clean || show_personal)
+	if (!clean || !red)
 		return clean;
-	red = redact_text(clean, strlen(clean), NULL);
+	out = redactor_apply(red, clean, strlen(clean), NULL);
 	free(clean);
-	return red;
+	return out;
 }
 
 static const char *text_or(sqlite3_stmt *st, int col, const char *dflt)
@@ -190,12 +193,17 @@ static void print_csv_row(sqlite3_stmt *st, const char *raw)
 /* Lists the rejects `o` asks for on standard output. 0, or -1 with `e` set. */
 static int list_rejects(sqlite3 *db, const struct rejects_opts *o, struct err *e)
 {
-	sqlite3_stmt *st = db_prepare(db, rejects_sql, e);
+	struct redactor *red = NULL;
+	sqlite3_stmt *st;
 	long long open = 0, fixed = 0;
 	int rc;
 
-	if (!st)
+	if (!o->show_personal && !(red = redactor_new(e)))
 		return -1;
+	if (!(st = db_prepare(db, rejects_sql, e))) {
+		redactor_free(red);
+		return -1;
+	}
 	sqlite3_bind_int64(st, 1, o->exercise);
 	sqlite3_bind_int64(st, 2, o->batch);
 	if (o->file)
@@ -204,10 +212,11 @@ static int list_rejects(sqlite3 *db, const struct rejects_opts *o, struct err *e
 	if (o->csv)
 		fputs("import,file,place,line,reason,status,closed_by_import,row\r\n", stdout);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		char *raw = shown_raw(st, 5, o->show_personal);
+		char *raw = shown_raw(st, 5, red);
 
 		if (!raw) {
 			sqlite3_finalize(st);
+			redactor_free(red);
 			return err_set(e, EXIT_SYSTEM, "out of memory listing the rejected rows");
 		}
 		if (sqlite3_column_type(st, 6) == SQLITE_NULL)
@@ -221,6 +230,7 @@ static int list_rejects(sqlite3 *db, const struct rejects_opts *o, struct err *e
 		free(raw);
 	}
 	sqlite3_finalize(st);
+	redactor_free(red);
 	if (rc != SQLITE_DONE)
 		return db_fail(db, "reading the rejected rows", e);
 	if (!o->csv) {
@@ -255,7 +265,7 @@ static int check_batch(sqlite3 *db, long long ex, long long batch, struct err *e
 	return 0;
 }
 
-int cmd_rejects(int argc, char **argv)
+static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 {
 	static const struct option longopts[] = {
 		{ "import", required_argument, NULL, 'i' },
@@ -263,43 +273,37 @@ int cmd_rejects(int argc, char **argv)
 		{ "format", required_argument, NULL, 'F' },
 		{ "all", no_argument, NULL, 'a' },
 		{ "show-personal", no_argument, NULL, 'p' },
-		{ "exercise", required_argument, NULL, 'x' },
+		CMD_EXERCISE_OPTION,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct rejects_opts o = { 0 };
-	const char *code = NULL;
-	struct err e;
-	sqlite3 *db;
+	struct rejects_opts *o = ctx->opts;
 	long n;
 	int c;
 
-	err_init(&e);
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	(void)e;
+	while ((c = cmd_getopt(ctx, argc, argv, "h", longopts)) != -1) {
 		switch (c) {
 		case 'i':
 			if (cmd_parse_long("--import", optarg, 1, 1L << 62, &n, usage) < 0)
 				return EXIT_USAGE;
-			o.batch = n;
+			o->batch = n;
 			break;
 		case 'f':
-			o.file = optarg;
+			o->file = optarg;
 			break;
 		case 'F':
 			if (!strcmp(optarg, "csv"))
-				o.csv = 1;
+				o->csv = 1;
 			else if (strcmp(optarg, "table"))
 				return cmd_usage_error(usage, "--format: '%s' is not table or csv",
 						       optarg);
 			break;
 		case 'a':
-			o.all = 1;
+			o->all = 1;
 			break;
 		case 'p':
-			o.show_personal = 1;
-			break;
-		case 'x':
-			code = optarg;
+			o->show_personal = 1;
 			break;
 		case 'h':
 			return cmd_help(usage);
@@ -309,15 +313,18 @@ int cmd_rejects(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return cmd_usage_error(usage, "rejects takes one database");
-	if (!(db = cmd_open_reader(argv[optind], &e)))
-		return err_print(&e, cmd_progname);
-	if (db_pick_exercise(db, code, &o.exercise, &e) < 0 ||
-	    (o.batch && check_batch(db, o.exercise, o.batch, &e) < 0))
-		goto out;
-	list_rejects(db, &o, &e);
-out:
-	db_close(db, &e);
-	if (fflush(stdout) != 0 || ferror(stdout))
-		err_set(&e, EXIT_SYSTEM, "cannot write the rejected rows to standard output");
-	return err_print(&e, cmd_progname);
+	ctx->db_path = argv[optind];
+	return CMD_GO_ON;
 }
+
+static int run(struct cmd_ctx *ctx, struct err *e)
+{
+	struct rejects_opts *o = ctx->opts;
+
+	o->exercise = ctx->exercise;
+	if (o->batch && check_batch(ctx->db, o->exercise, o->batch, e) < 0)
+		return -1;
+	return list_rejects(ctx->db, o, e);
+}
+
+const struct cmd_ops cmd_rejects = { parse, run, NULL, sizeof(struct rejects_opts) };

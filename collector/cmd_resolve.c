@@ -206,33 +206,32 @@ static int one_form(sqlite3 *db, long long ex, const struct entry_form *form,
 	return go_on;
 }
 
-int cmd_resolve(int argc, char **argv)
+struct resolve_opts {
+	const char *officer, *event;
+	int listing;
+	char supervisor[ENTRY_NAME_MAX + 1];
+};
+
+static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 {
 	static const struct option longopts[] = {
 		{ "officer", required_argument, NULL, 'o' },
 		{ "event", required_argument, NULL, 'v' },
 		{ "list", no_argument, NULL, 'l' },
-		{ "exercise", required_argument, NULL, 'x' },
+		CMD_EXERCISE_OPTION,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *officer = NULL, *event = NULL, *code = NULL;
-	struct entry_form *forms[2] = { NULL, NULL };
-	struct entry_pending *p = NULL;
-	char supervisor[ENTRY_NAME_MAX + 1], why[ENTRY_WHY_MAX];
-	struct tally t = { 0, 0, 0 };
-	size_t n = 0;
-	sqlite3 *db = NULL;
-	int c, listing = 0, rc = 1;
-	long long ex;
-	struct err e;
+	struct resolve_opts *o = ctx->opts;
+	char why[ENTRY_WHY_MAX];
+	int c;
 
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	(void)e;
+	while ((c = cmd_getopt(ctx, argc, argv, "h", longopts)) != -1) {
 		switch (c) {
-		case 'o': officer = optarg; break;
-		case 'v': event = optarg; break;
-		case 'l': listing = 1; break;
-		case 'x': code = optarg; break;
+		case 'o': o->officer = optarg; break;
+		case 'v': o->event = optarg; break;
+		case 'l': o->listing = 1; break;
 		case 'h':
 			return cmd_help(usage);
 		default:
@@ -241,35 +240,46 @@ int cmd_resolve(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return cmd_usage_error(usage, "resolve takes one database");
-	if (!listing && !officer)
+	if (!o->listing && !o->officer)
 		return cmd_usage_error(usage, "resolve needs --officer NAME: your name is recorded "
 					      "with each decision");
-	if (!listing && entry_check_name(officer, supervisor, why, sizeof why) <= 0)
+	if (!o->listing && entry_check_name(o->officer, o->supervisor, why, sizeof why) <= 0)
 		return cmd_usage_error(usage, "--officer: %s", why);
-	err_init(&e);
-	if (!(db = db_open(argv[optind], DB_MUST_EXIST, NULL, &e)))
-		return err_print(&e, cmd_progname);
-	if (db_pick_exercise(db, code, &ex, &e) < 0)
-		goto out;
+	ctx->db_path = argv[optind];
+	return CMD_GO_ON;
+}
+
+static int run(struct cmd_ctx *ctx, struct err *e)
+{
+	struct resolve_opts *o = ctx->opts;
+	const char *event = o->event;
+	struct entry_form *forms[2] = { NULL, NULL };
+	struct entry_pending *p = NULL;
+	struct tally t = { 0, 0, 0 };
+	sqlite3 *db = ctx->db;
+	long long ex = ctx->exercise;
+	size_t n = 0;
+	int rc = 1;
+
 	if (event) {
-		int known = entry_event_exists(db, ex, event, &e);
+		int known = entry_event_exists(db, ex, event, e);
 		char close[200];
 
 		if (known < 0)
 			goto out;
 		if (!known) {
 			entry_close_events(db, ex, event, close, sizeof close);
-			err_set(&e, EXIT_USAGE, "there is no event '%s' in this exercise%s%s%s: "
-						"'collector status' lists the events", event,
+			err_set(e, EXIT_USAGE, "there is no event '%s' in this exercise%s%s%s: "
+					       "'collector status' lists the events", event,
 				*close ? " (did you mean " : "", close, *close ? "?)" : "");
 			goto out;
 		}
 	}
-	if (listing) {
-		list(db, ex, event, &e);
+	if (o->listing) {
+		list(db, ex, event, e);
 		goto out;
 	}
-	if (entry_pending_list(db, ex, event, &p, &n, &e) < 0)
+	if (entry_pending_list(db, ex, event, &p, &n, e) < 0)
 		goto out;
 	if (!n) {
 		printf("No form has differences to settle%s%s.\n", event ? " for " : "",
@@ -281,9 +291,9 @@ int cmd_resolve(int argc, char **argv)
 	for (size_t i = 0; i < n && rc == 1; i++) {
 		int er = !strcmp(p[i].variant, "easy-read");
 
-		if (!forms[er] && !(forms[er] = entry_form_load(db, ex, p[i].variant, &e)))
+		if (!forms[er] && !(forms[er] = entry_form_load(db, ex, p[i].variant, e)))
 			goto out;
-		rc = one_form(db, ex, forms[er], &p[i], supervisor, &t, stdin, stdout, &e);
+		rc = one_form(db, ex, forms[er], &p[i], o->supervisor, &t, stdin, stdout, e);
 	}
 	if (rc >= 0)
 		printf("\nFinished: %ld difference%s settled, %ld form%s verified%s%s.\n", t.settled,
@@ -294,8 +304,7 @@ out:
 	entry_pending_free(p, n);
 	entry_form_free(forms[0]);
 	entry_form_free(forms[1]);
-	db_close(db, &e);
-	if (fflush(stdout) != 0 || ferror(stdout))
-		err_set(&e, EXIT_SYSTEM, "cannot write to standard output");
-	return err_print(&e, cmd_progname);
+	return EXIT_OK;
 }
+
+const struct cmd_ops cmd_resolve = { parse, run, NULL, sizeof(struct resolve_opts) };

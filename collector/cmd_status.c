@@ -154,62 +154,52 @@ static const char lookup_sql[] =
 	"  (SELECT CAST(round(outward_share_threshold * 100) AS INTEGER) FROM exercise "
 	"   WHERE id = ?1))";
 
-int cmd_status(int argc, char **argv)
+static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 {
 	static const struct option longopts[] = {
-		{ "exercise", required_argument, NULL, 'x' },
+		CMD_EXERCISE_OPTION,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *code = NULL;
-	struct err e;
-	sqlite3 *db;
-	long long ex;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'x':
-			code = optarg;
-			break;
-		case 'h':
+	(void)e;
+	while ((c = cmd_getopt(ctx, argc, argv, "h", longopts)) != -1) {
+		if (c == 'h')
 			return cmd_help(usage);
-		default:
-			return cmd_usage_error(usage, "unknown option '%s'", argv[optind - 1]);
-		}
+		return cmd_usage_error(usage, "unknown option '%s'", argv[optind - 1]);
 	}
 	if (argc - optind != 1)
 		return cmd_usage_error(usage, "status takes one database");
-	err_init(&e);
-	if (!(db = cmd_open_reader(argv[optind], &e)))
-		return err_print(&e, cmd_progname);
-	if (db_pick_exercise(db, code, &ex, &e) < 0)
-		goto out;
-	{
-		sqlite3_stmt *st = db_prepare(db, header_sql, &e);
-
-		if (!st)
-			goto out;
-		sqlite3_bind_int64(st, 1, ex);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			printf("%s\n%s\nResponses: %lld\n", sqlite3_column_text(st, 0),
-			       sqlite3_column_text(st, 1), sqlite3_column_int64(st, 2));
-		sqlite3_finalize(st);
-	}
-	if (print_rows(db, ex, "By channel", channel_sql, &e) < 0 ||
-	    print_rows(db, ex, "By form", variant_sql, &e) < 0 ||
-	    print_rows(db, ex, "By district", district_sql, &e) < 0 ||
-	    print_rows(db, ex, "By event", event_sql, &e) < 0 ||
-	    print_rows(db, ex, "Double entry", pending_sql, &e) < 0 ||
-	    print_lines(db, ex, pending_forms_sql, &e) < 0 ||
-	    print_rows(db, ex, "Imports", imports_sql, &e) < 0 ||
-	    print_lines(db, ex, fixed_sql, &e) < 0 ||
-	    print_lines(db, ex, typed_sql, &e) < 0 ||
-	    print_rows(db, ex, "Postcode lookup", lookup_sql, &e) < 0)
-		goto out;
-out:
-	db_close(db, &e);
-	if (fflush(stdout) != 0 || ferror(stdout))
-		err_set(&e, EXIT_SYSTEM, "cannot write the status to standard output");
-	return err_print(&e, cmd_progname);
+	ctx->db_path = argv[optind];
+	return CMD_GO_ON;
 }
+
+static int run(struct cmd_ctx *ctx, struct err *e)
+{
+	sqlite3 *db = ctx->db;
+	long long ex = ctx->exercise;
+	sqlite3_stmt *st = db_prepare(db, header_sql, e);
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, ex);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		printf("%s\n%s\nResponses: %lld\n", sqlite3_column_text(st, 0),
+		       sqlite3_column_text(st, 1), sqlite3_column_int64(st, 2));
+	sqlite3_finalize(st);
+	if (print_rows(db, ex, "By channel", channel_sql, e) < 0 ||
+	    print_rows(db, ex, "By form", variant_sql, e) < 0 ||
+	    print_rows(db, ex, "By district", district_sql, e) < 0 ||
+	    print_rows(db, ex, "By event", event_sql, e) < 0 ||
+	    print_rows(db, ex, "Double entry", pending_sql, e) < 0 ||
+	    print_lines(db, ex, pending_forms_sql, e) < 0 ||
+	    print_rows(db, ex, "Imports", imports_sql, e) < 0 ||
+	    print_lines(db, ex, fixed_sql, e) < 0 ||
+	    print_lines(db, ex, typed_sql, e) < 0 ||
+	    print_rows(db, ex, "Postcode lookup", lookup_sql, e) < 0)
+		return -1;
+	return EXIT_OK;
+}
+
+const struct cmd_ops cmd_status = { parse, run, NULL, 0 };

@@ -1,14 +1,23 @@
-/* commands.h: the collector's commands, one file each (cmd_NAME.c). */
+/*
+ * commands.h: the collector's commands, one file each (cmd_NAME.c), and the
+ * table that says what the dispatcher does for each (commands.c).
+ */
 #ifndef TALLY_COLLECTOR_COMMANDS_H
 #define TALLY_COLLECTOR_COMMANDS_H
 
-int cmd_init(int argc, char **argv);
-int cmd_status(int argc, char **argv);
-int cmd_rejects(int argc, char **argv);
-int cmd_postcodes(int argc, char **argv);
-int cmd_import(int argc, char **argv);
-int cmd_erase(int argc, char **argv);
-int cmd_enter(int argc, char **argv);
-int cmd_resolve(int argc, char **argv);
+#include "cmd.h"
+
+extern const struct cmd_ops cmd_init;
+extern const struct cmd_ops cmd_status;
+extern const struct cmd_ops cmd_rejects;
+extern const struct cmd_ops cmd_postcodes_load;
+extern const struct cmd_ops cmd_postcodes_lookup;
+extern const struct cmd_ops cmd_import;
+extern const struct cmd_ops cmd_erase;
+extern const struct cmd_ops cmd_enter;
+extern const struct cmd_ops cmd_resolve;
+
+/* The program: its commands, their flags and help (cmd_main runs it). */
+extern const struct program collector_program;
 
 #endif

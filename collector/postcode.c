@@ -84,7 +84,8 @@ enum postcode_kind postcode_normalise(const char *in, char out[POSTCODE_MAX])
 	return POSTCODE_INVALID;
 }
 
-void postcode_outward(const char *normalised, char out[POSTCODE_MAX])
+/* The outward part of a normalised postcode into `out`. */
+static void postcode_outward(const char *normalised, char out[POSTCODE_MAX])
 {
 	size_t n = strcspn(normalised, " ");
 

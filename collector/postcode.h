@@ -38,9 +38,6 @@ enum postcode_kind {
  */
 enum postcode_kind postcode_normalise(const char *in, char out[POSTCODE_MAX]);
 
-/* The outward part of a normalised postcode into `out`. */
-void postcode_outward(const char *normalised, char out[POSTCODE_MAX]);
-
 struct postcode_input {
 	const char *postcode;        /* as given, may be NULL */
 	const char *event_district;  /* area code of the event, may be NULL */

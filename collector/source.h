@@ -80,7 +80,12 @@ struct source_options {
 	   field once per repeat under the same name; any other repeat refuses its record. */
 	const char *const *repeat_each;
 	size_t nrepeat_each;
+	size_t xlsx_entry_limit; /* XLSX: the most a zip part may expand to; 0: SOURCE_XLSX_LIMIT
+				    (tests show the zip bomb checks with small fixtures) */
 };
+
+/* The default bound on any zip entry's uncompressed size in an XLSX: 512 MiB. */
+#define SOURCE_XLSX_LIMIT ((size_t)512 << 20)
 
 /*
  * Opens `path` as the given format. Each returns 0 with *src ready, or -1

@@ -43,6 +43,7 @@ enum cell_type { CT_NUMBER, CT_SHARED, CT_INLINE, CT_STR, CT_BOOL, CT_ERROR };
 struct xlsx {
 	char *path;
 	zip_t *za;
+	zip_uint64_t entry_limit;	/* the most any part may inflate to */
 	struct part sheet;	/* the sheet being read */
 
 	/* Shared strings: string i is at sst.p + sst_off[i], NUL-terminated. */
@@ -335,7 +336,7 @@ static int workbook_read(struct xlsx *x, zip_int64_t idx, struct sheet_list *l, 
 	struct part p;
 	int rc, in_sheets = 0, ret = -1;
 
-	if (xlsx_part_open(x->za, x->path, idx, NULL, &p, e) < 0)
+	if (xlsx_part_open(x->za, x->path, idx, NULL, x->entry_limit, &p, e) < 0)
 		goto out;
 	xlsx_errors_to(&p);
 	while ((rc = xlsx_part_next(&p)) == 1) {
@@ -417,7 +418,7 @@ static int rels_read(struct xlsx *x, const char *rid, char **sheet, char **sst, 
 			x->path, workbook_rels);
 		goto out;
 	}
-	if (xlsx_part_open(x->za, x->path, idx, NULL, &p, e) < 0)
+	if (xlsx_part_open(x->za, x->path, idx, NULL, x->entry_limit, &p, e) < 0)
 		goto out;
 	xlsx_errors_to(&p);
 	while ((rc = xlsx_part_next(&p)) == 1) {
@@ -574,7 +575,7 @@ static int sst_load(struct xlsx *x, zip_int64_t idx, struct err *e)
 	size_t start = 0;
 	int rc, in_si = 0, in_t = 0, in_rph = 0, ret = -1;
 
-	if (xlsx_part_open(x->za, x->path, idx, NULL, &p, e) < 0)
+	if (xlsx_part_open(x->za, x->path, idx, NULL, x->entry_limit, &p, e) < 0)
 		goto out;
 	xlsx_errors_to(&p);
 	while ((rc = xlsx_part_next(&p)) == 1) {
@@ -1116,13 +1117,14 @@ int source_xlsx_open(const char *path, const struct source_options *opt, struct 
 		err_set(e, EXIT_SYSTEM, "out of memory opening %s", path);
 		goto fail;
 	}
+	x->entry_limit = opt && opt->xlsx_entry_limit ? opt->xlsx_entry_limit : SOURCE_XLSX_LIMIT;
 	if (archive_open(x, e) < 0)
 		goto fail;
 	if (sheet_find(x, opt ? opt->sheet : NULL, &sheet_idx, &sst_idx, &label, e) < 0)
 		goto fail;
 	if (sst_idx >= 0 && sst_load(x, sst_idx, e) < 0)
 		goto fail;
-	if (xlsx_part_open(x->za, x->path, sheet_idx, label, &x->sheet, e) < 0)
+	if (xlsx_part_open(x->za, x->path, sheet_idx, label, x->entry_limit, &x->sheet, e) < 0)
 		goto fail;
 	if (header_read(x, rows, e) < 0)
 		goto fail;

@@ -20,13 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "source_xlsx_internal.h"
 #include "xmlsafe.h"
 
 #define MAX_RATIO 1000
 #define READER_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES)
-
-static zip_uint64_t entry_limit = SOURCE_XLSX_LIMIT;
 
 static const char doctype_mark[] = "<!DOCTYPE";
 
@@ -165,10 +162,10 @@ static int part_read(void *ctx, char *buf, int len)
 			       p->path, p->entry, (unsigned long long)p->size);
 		return -1;
 	}
-	if (p->nread > entry_limit) {
+	if (p->nread > p->limit) {
 		xlsx_part_fail(p, EXIT_DATA,
 			       "%s: %s expands to more than %llu bytes: refused as a possible zip bomb",
-			       p->path, p->entry, (unsigned long long)entry_limit);
+			       p->path, p->entry, (unsigned long long)p->limit);
 		return -1;
 	}
 	if (scan_doctype(p, buf, (size_t)n) < 0)
@@ -194,7 +191,7 @@ void xlsx_part_close(struct part *p)
  * 0, or -1 with e set (the part needs xlsx_part_close() either way).
  */
 int xlsx_part_open(zip_t *za, const char *path, zip_int64_t idx, const char *label,
-		   struct part *p, struct err *e)
+		   zip_uint64_t limit, struct part *p, struct err *e)
 {
 	zip_stat_t st;
 	const char *name;
@@ -202,6 +199,7 @@ int xlsx_part_open(zip_t *za, const char *path, zip_int64_t idx, const char *lab
 
 	memset(p, 0, sizeof *p);
 	p->path = path;
+	p->limit = limit;
 	p->line = 1;
 	zip_stat_init(&st);
 	if (zip_stat_index(za, (zip_uint64_t)idx, 0, &st) < 0 || !(name = st.name)) {
@@ -214,11 +212,11 @@ int xlsx_part_open(zip_t *za, const char *path, zip_int64_t idx, const char *lab
 		return err_set(e, EXIT_DATA, "%s: the zip directory gives no size for %s",
 			       path, name);
 	p->size = st.size;
-	if (st.size > entry_limit)
+	if (st.size > p->limit)
 		return err_set(e, EXIT_DATA,
 			       "%s: %s would expand to %llu bytes, over the limit of %llu: refused as a possible zip bomb",
 			       path, name, (unsigned long long)st.size,
-			       (unsigned long long)entry_limit);
+			       (unsigned long long)p->limit);
 	if (st.size / MAX_RATIO > st.comp_size ||
 	    (st.size / MAX_RATIO == st.comp_size && st.size % MAX_RATIO))
 		return err_set(e, EXIT_DATA,
@@ -311,10 +309,4 @@ char *xlsx_attr_dup(struct part *p, const char *name, const char *ns)
 	s = strdup((const char *)v);
 	xmlFree(v);
 	return s;
-}
-
-/* As source_xlsx_internal.h says: 0 restores SOURCE_XLSX_LIMIT. */
-void source_xlsx_set_limit_for_tests(size_t bytes)
-{
-	entry_limit = bytes ? bytes : SOURCE_XLSX_LIMIT;
 }

@@ -26,6 +26,7 @@ struct part {
 	zip_file_t *zf;
 	zip_uint64_t size;	/* uncompressed size, as the zip directory says */
 	zip_uint64_t nread;	/* bytes inflated so far */
+	zip_uint64_t limit;	/* the most it may inflate to (source_options) */
 	xmlTextReaderPtr rd;
 	size_t dt_match;	/* bytes of "<!DOCTYPE" just seen */
 	long line;		/* line of the bytes being scanned */
@@ -36,11 +37,12 @@ struct part {
 
 /*
  * Opens entry `idx` of the archive for streaming, after checking its size and
- * compression ratio; `label` names it in messages (NULL: the entry's name).
- * 0, or -1 with e set (the part needs xlsx_part_close() either way).
+ * compression ratio; `label` names it in messages (NULL: the entry's name);
+ * it may inflate to at most `limit` bytes. 0, or -1 with e set (the part
+ * needs xlsx_part_close() either way).
  */
 int xlsx_part_open(zip_t *za, const char *path, zip_int64_t idx, const char *label,
-		   struct part *p, struct err *e);
+		   zip_uint64_t limit, struct part *p, struct err *e);
 
 /*
  * Moves to the next node: 1, 0 at the end of the part, -1 with p->msg set.

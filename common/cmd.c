@@ -37,11 +37,101 @@ static const struct command *find(const struct command *table, const char *name)
 	return NULL;
 }
 
-int cmd_main(const struct program *p, int argc, char **argv)
+/* Opens the database of a command that only reads it, saying when it is a snapshot. */
+static sqlite3 *open_reader(const char *path, struct err *e)
+{
+	sqlite3 *db = db_open(path, DB_READ_ONLY, NULL, e);
+
+	if (db && db_is_snapshot(db))
+		cmd_warn("%s is in a folder you cannot write: reading it as it stands (changes "
+			 "another program makes meanwhile are not seen)", path);
+	return db;
+}
+
+/* Opens ctx->db as `flags` and ctx say. 0 or -1. */
+static int open_db(struct cmd_ctx *ctx, unsigned flags, struct err *e)
+{
+	if (flags & CMD_CREATES_DB)
+		ctx->db = db_open(ctx->db_path, DB_MAY_CREATE, &ctx->created, e);
+	else if ((flags & CMD_WRITES) || ctx->writes)
+		ctx->db = db_open(ctx->db_path, DB_MUST_EXIST, NULL, e);
+	else
+		ctx->db = open_reader(ctx->db_path, e);
+	return ctx->db ? 0 : -1;
+}
+
+/* Runs one command as its flags say: parse, open, pick, run, close. */
+static int run_command(const struct command *c, int argc, char **argv, struct err *e)
+{
+	const struct cmd_ops *ops = c->ops;
+	struct cmd_ctx ctx = { 0 };
+	int rc;
+
+	if (ops->opts_size && !(ctx.opts = calloc(1, ops->opts_size)))
+		return err_set(e, EXIT_SYSTEM, "out of memory");
+	optind = 0; /* getopt starts afresh for each command */
+	if ((rc = ops->parse(&ctx, argc, argv, e)) != CMD_GO_ON)
+		goto out;
+	rc = EXIT_OK;
+	if ((c->flags & CMD_NEEDS_DB) && open_db(&ctx, c->flags, e) < 0)
+		goto out;
+	if ((c->flags & CMD_PICKS_EXERCISE) &&
+	    db_pick_exercise(ctx.db, ctx.exercise_code, &ctx.exercise, e) < 0)
+		goto out;
+	rc = ops->run(&ctx, e);
+out:
+	if (ctx.db) {
+		int failed = rc != EXIT_OK || err_isset(e);
+
+		db_close(ctx.db, e);
+		/* A database this run made is not left half set up. */
+		if (ctx.created && failed)
+			db_remove_files(ctx.db_path);
+	}
+	if (ops->release && ctx.opts)
+		ops->release(ctx.opts);
+	free(ctx.opts);
+	return rc;
+}
+
+/* Runs argv[0] of `table` (argv[0] is the group's name, `prefix`, at the top). */
+static int dispatch(const char *prefix, const struct command *table, const char *usage,
+		    int argc, char **argv, struct err *e);
+
+static int run_entry(const struct command *c, int argc, char **argv, struct err *e)
+{
+	if (c->subcommands)
+		return dispatch(c->name, c->subcommands, c->usage, argc, argv, e);
+	return run_command(c, argc, argv, e);
+}
+
+static int dispatch(const char *prefix, const struct command *table, const char *usage,
+		    int argc, char **argv, struct err *e)
+{
+	const struct command *c;
+	int help = argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0);
+
+	if (help && usage)
+		return cmd_help(usage);
+	if (argc < 2 || help || !(c = find(table, argv[1]))) {
+		FILE *f = help ? stdout : stderr;
+
+		if (argc >= 2 && !help)
+			fprintf(f, "%s: unknown command '%s %s'\n\n", cmd_progname, prefix, argv[1]);
+		fprintf(f, "usage: %s %s COMMAND [OPTIONS] [ARGS]\n\ncommands:\n", cmd_progname,
+			prefix);
+		list_commands(f, table);
+		fprintf(f, "\n'%s %s COMMAND --help' explains a command.\n", cmd_progname, prefix);
+		return help ? EXIT_OK : EXIT_USAGE;
+	}
+	return run_entry(c, argc - 1, argv + 1, e);
+}
+
+/* The program's part of cmd_main, before the output is checked. */
+static int main_command(const struct program *p, int argc, char **argv, struct err *e)
 {
 	const struct command *c;
 
-	cmd_progname = p->name;
 	if (argc < 2) {
 		program_help(stderr, p);
 		return EXIT_USAGE;
@@ -64,33 +154,42 @@ int cmd_main(const struct program *p, int argc, char **argv)
 			return EXIT_USAGE;
 		}
 		char *help_argv[] = { argv[2], "--help", NULL };
-		return c->run(2, help_argv);
+		return run_entry(c, 2, help_argv, e);
 	}
 	if (!(c = find(p->commands, argv[1]))) {
 		fprintf(stderr, "%s: unknown command '%s'\n\n", p->name, argv[1]);
 		program_help(stderr, p);
 		return EXIT_USAGE;
 	}
-	return c->run(argc - 1, argv + 1);
+	return run_entry(c, argc - 1, argv + 1, e);
 }
 
-int cmd_dispatch(const char *prefix, const struct command *table, int argc, char **argv)
+int cmd_main(const struct program *p, int argc, char **argv)
 {
-	const struct command *c;
-	int help = argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0);
+	struct err e;
+	int rc;
 
-	if (argc < 2 || help || !(c = find(table, argv[1]))) {
-		FILE *f = help ? stdout : stderr;
+	cmd_progname = p->name;
+	err_init(&e);
+	rc = main_command(p, argc, argv, &e);
+	/* Once, for every command: output lost to a full disk or a closed pipe is a failure. */
+	errno = 0;
+	if (fflush(stdout) != 0 || ferror(stdout))
+		err_set(&e, EXIT_SYSTEM, "cannot write to standard output: %s",
+			errno ? strerror(errno) : "a write failed");
+	if (err_isset(&e))
+		return err_print(&e, cmd_progname);
+	return rc < 0 ? EXIT_SYSTEM : rc;
+}
 
-		if (argc >= 2 && !help)
-			fprintf(f, "%s: unknown command '%s %s'\n\n", cmd_progname, prefix, argv[1]);
-		fprintf(f, "usage: %s %s COMMAND [OPTIONS] [ARGS]\n\ncommands:\n", cmd_progname,
-			prefix);
-		list_commands(f, table);
-		fprintf(f, "\n'%s %s COMMAND --help' explains a command.\n", cmd_progname, prefix);
-		return help ? EXIT_OK : EXIT_USAGE;
-	}
-	return c->run(argc - 1, argv + 1);
+int cmd_getopt(struct cmd_ctx *ctx, int argc, char **argv, const char *shortopts,
+	       const struct option *longopts)
+{
+	int c;
+
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) == CMD_OPT_EXERCISE)
+		ctx->exercise_code = optarg;
+	return c;
 }
 
 int cmd_usage_error(const char *usage, const char *fmt, ...)
@@ -153,14 +252,4 @@ int cmd_parse_long(const char *opt, const char *s, long min, long max, long *out
 	}
 	*out = v;
 	return 0;
-}
-
-sqlite3 *cmd_open_reader(const char *path, struct err *e)
-{
-	sqlite3 *db = db_open(path, DB_READ_ONLY, NULL, e);
-
-	if (db && db_is_snapshot(db))
-		cmd_warn("%s is in a folder you cannot write: reading it as it stands (changes "
-			 "another program makes meanwhile are not seen)", path);
-	return db;
 }

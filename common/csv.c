@@ -1,5 +1,6 @@
 #include "csv.h"
 #include "fileutil.h"
+#include "strbuf.h"
 #include "utf8.h"
 
 #include <errno.h>
@@ -66,7 +67,8 @@ struct csv_reader {
 	size_t *offs;		/* where each field starts in data */
 	size_t *lens;
 	char **fields;
-	size_t fcap;
+	size_t fcap;		/* fields all three hold */
+	size_t caps[3];		/* what offs, lens and fields each hold (ALLOC_GROW) */
 
 	unsigned char raw[RAW_CAP];
 	size_t rawlen;
@@ -110,22 +112,11 @@ static void set_fatal(struct csv_reader *r, enum exit_code code, const char *fmt
 /* The slow part of reserve(): grows data; 0 or -1 (fatal set). */
 static int grow(struct csv_reader *r, size_t need)
 {
-	size_t cap = r->dcap ? r->dcap : 1024;
-	char *p;
-
-	while (cap - r->dlen < need) {
-		if (cap > SIZE_MAX / 2) {
-			cap = SIZE_MAX;
-			break;
-		}
-		cap *= 2;
-	}
-	if (cap - r->dlen < need || !(p = realloc(r->data, cap))) {
+	if (need > SIZE_MAX - r->dlen ||
+	    ALLOC_GROW(r->data, r->dlen + (need < 1024 ? 1024 : need), r->dcap) < 0) {
 		set_fatal(r, EXIT_SYSTEM, "out of memory reading %s", r->name);
 		return -1;
 	}
-	r->data = p;
-	r->dcap = cap;
 	return 0;
 }
 
@@ -165,26 +156,19 @@ static void field_start_slow(struct csv_reader *r)
 		return;
 	}
 	if (r->nf == r->fcap) {
-		size_t cap = r->fcap ? r->fcap * 2 : 64;
-		size_t *o, *l;
-		char **f;
+		size_t want = r->nf < 64 ? 64 : r->nf + 1;
 
-		if (cap > r->max_fields)
-			cap = r->max_fields;
-		o = realloc(r->offs, cap * sizeof *o);
-		if (o)
-			r->offs = o;
-		l = realloc(r->lens, cap * sizeof *l);
-		if (l)
-			r->lens = l;
-		f = realloc(r->fields, cap * sizeof *f);
-		if (f)
-			r->fields = f;
-		if (!o || !l || !f) {
+		if (ALLOC_GROW(r->offs, want, r->caps[0]) < 0 ||
+		    ALLOC_GROW(r->lens, want, r->caps[1]) < 0 ||
+		    ALLOC_GROW(r->fields, want, r->caps[2]) < 0) {
 			set_fatal(r, EXIT_SYSTEM, "out of memory reading %s", r->name);
 			return;
 		}
-		r->fcap = cap;
+		r->fcap = r->caps[0];
+		if (r->caps[1] < r->fcap)
+			r->fcap = r->caps[1];
+		if (r->caps[2] < r->fcap)
+			r->fcap = r->caps[2];
 	}
 	r->cur_off = r->dlen;
 	r->offs[r->nf++] = r->dlen;
@@ -722,4 +706,54 @@ struct csv_reader *csv_reader_mem(const char *buf, size_t len, const char *name,
 		return NULL;
 	}
 	return r;
+}
+
+/* ---- writing -------------------------------------------------------------- */
+
+/*
+ * Whether `s` is a plain decimal number ("-3", "0.25"): a spreadsheet reads
+ * it as that number, never as a formula, so it needs no neutralising.
+ */
+static int plain_number(const char *s)
+{
+	const char *p = s + (*s == '-' || *s == '+');
+	const char *digits = p;
+
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (p == digits)
+		return 0;
+	if (*p == '.') {
+		const char *frac = ++p;
+
+		while (*p >= '0' && *p <= '9')
+			p++;
+		if (p == frac)
+			return 0;
+	}
+	return !*p;
+}
+
+int csv_cell_is_risky(const char *s)
+{
+	return s[0] && strchr("=+-@\t\r", s[0]) && !plain_number(s);
+}
+
+void csv_write_field(FILE *out, const char *s)
+{
+	int risky = csv_cell_is_risky(s);
+
+	if (!risky && !s[strcspn(s, ",;\"\t\r\n")] && s[0] != ' ') {
+		fputs(s, out);
+		return;
+	}
+	fputc('"', out);
+	if (risky)
+		fputc('\'', out);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', out);
+		fputc(*s, out);
+	}
+	fputc('"', out);
 }

@@ -1,5 +1,6 @@
 /*
- * csv.h: a streaming CSV reader for survey exports.
+ * csv.h: a streaming CSV reader for survey exports, and the one way CSV
+ * fields are written (csv_write_field()).
  *
  * RFC 4180 plus what real exports do: a UTF-8 byte order mark is skipped,
  * records end with CRLF, LF or a lone CR, blank lines are skipped, the last
@@ -17,6 +18,7 @@
 #define TALLY_CSV_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "err.h"
@@ -111,5 +113,18 @@ off_t csv_bytes_read(const struct csv_reader *r);
 /* Frees the reader and what it owns, closing the file csv_reader_open()
  * opened. NULL is allowed. */
 void csv_reader_free(struct csv_reader *r);
+
+/*
+ * One CSV text field (RFC 4180): quoted when it holds a comma, semicolon,
+ * quote, tab, line break or leading space. A field a spreadsheet would take
+ * for a formula (starting with = + - @, tab or CR, and not a plain number)
+ * is neutralised as OWASP's CSV injection guidance says: quoted, with a
+ * ' in front, which the spreadsheet shows as text. Numbers the program
+ * writes as numbers go out with printf, not through here.
+ */
+void csv_write_field(FILE *out, const char *s);
+
+/* Whether csv_write_field() neutralises `s`: it could start a formula. */
+int csv_cell_is_risky(const char *s);
 
 #endif

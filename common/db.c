@@ -424,10 +424,19 @@ fail:
 
 int db_close(sqlite3 *db, struct err *e)
 {
+	const char *file;
+	char path[4096];
+	int rc;
+
 	if (!db)
 		return 0;
-	if (sqlite3_close(db) != SQLITE_OK)
-		return db_fail(db, "closing the database", e);
+	file = sqlite3_db_filename(db, "main");
+	snprintf(path, sizeof path, "%s", file ? file : "the database");
+	/* A statement a failure path left unfinalized does not keep the file
+	   open: the handle goes when that statement does. */
+	if ((rc = sqlite3_close_v2(db)) != SQLITE_OK)
+		return err_set(e, EXIT_SYSTEM, "%s: closing the database: %s", path,
+			       sqlite3_errstr(rc));
 	return 0;
 }
 

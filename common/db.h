@@ -58,7 +58,11 @@ sqlite3 *db_open_raw(const char *path, enum db_open_mode mode, int *created, str
  */
 int db_migrate_to(sqlite3 *db, const char *path, int target, struct err *e);
 
-/* Closes; NULL is allowed. Returns -1 with `e` set if the close failed. */
+/*
+ * Closes (sqlite3_close_v2: a statement still unfinalized holds the handle
+ * until it is finalized, instead of failing the close); NULL is allowed.
+ * Returns -1 with `e` set if the close failed.
+ */
 int db_close(sqlite3 *db, struct err *e);
 
 /* Removes a database file and its -wal and -shm companions. */

@@ -1,4 +1,5 @@
 #include "fileutil.h"
+#include "strbuf.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -63,8 +64,7 @@ fail:
 int file_read_all(const char *path, size_t max, char **out, size_t *outlen, struct err *e)
 {
 	struct stat sb;
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
+	struct strbuf buf = STRBUF_INIT;
 	int fd = file_open_input(path, max, &sb, e);
 
 	if (fd < 0)
@@ -72,21 +72,17 @@ int file_read_all(const char *path, size_t max, char **out, size_t *outlen, stru
 	for (;;) {
 		ssize_t n;
 
-		if (len == cap) {
-			char *nb;
-
-			if (cap > max) {
+		if (buf.len + 1 >= buf.alloc) {
+			if (buf.len > max) {
 				err_set(e, EXIT_DATA, "%s is larger than %zu bytes: refused", path, max);
 				goto fail;
 			}
-			cap = cap ? cap * 2 : 65536;
-			if (!(nb = realloc(buf, cap + 1))) {
+			if (strbuf_grow(&buf, 65536) < 0) {
 				err_set(e, EXIT_SYSTEM, "out of memory reading %s", path);
 				goto fail;
 			}
-			buf = nb;
 		}
-		n = read(fd, buf + len, cap - len);
+		n = read(fd, buf.buf + buf.len, buf.alloc - buf.len - 1);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -95,26 +91,22 @@ int file_read_all(const char *path, size_t max, char **out, size_t *outlen, stru
 		}
 		if (n == 0)
 			break;
-		len += (size_t)n;
+		strbuf_setlen(&buf, buf.len + (size_t)n);
 	}
-	if (len > max) {
+	if (buf.len > max) {
 		err_set(e, EXIT_DATA, "%s is larger than %zu bytes: refused", path, max);
 		goto fail;
 	}
-	if (file_is_gzip(buf, len)) {
+	if (file_is_gzip(buf.buf, buf.len)) {
 		err_set(e, EXIT_DATA, "%s is gzip-compressed: decompress it first", path);
 		goto fail;
 	}
 	close(fd);
-	if (!buf && !(buf = malloc(1))) {
+	if (!(*out = strbuf_detach(&buf, outlen)))
 		return err_set(e, EXIT_SYSTEM, "out of memory reading %s", path);
-	}
-	buf[len] = '\0';
-	*out = buf;
-	*outlen = len;
 	return 0;
 fail:
-	free(buf);
+	strbuf_release(&buf);
 	close(fd);
 	return -1;
 }

@@ -32,10 +32,10 @@
  * the edges of whole letters, so valid UTF-8 stays valid.
  */
 #include "redact.h"
+#include "strbuf.h"
 #include "textnorm.h"
 #include "utf8.h"
 
-#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -372,7 +372,7 @@ struct job {
 	struct span *spans;          /* in the copy's bytes until map_spans() */
 	size_t nspans, capspans;
 	size_t *groups;              /* digit runs of one chain: start, end, start, end, ... */
-	size_t capgroups;
+	size_t capgroups;            /* allocated elements (two a group) */
 	size_t *segs;                /* stretches of valid UTF-8: start, end, start, end, ... */
 	size_t nsegs;
 	pcre2_match_data *md, *wmd;
@@ -390,16 +390,9 @@ static int is_free(const struct job *j, size_t a, size_t b)
 
 static void claim(struct job *j, size_t a, size_t b, enum kind k)
 {
-	if (j->nspans == j->capspans) {
-		size_t cap = j->capspans ? 2 * j->capspans : 16;
-		struct span *v = realloc(j->spans, cap * sizeof *v);
-
-		if (!v) {
-			j->oom = 1;
-			return;
-		}
-		j->spans = v;
-		j->capspans = cap;
+	if (ALLOC_GROW(j->spans, j->nspans + 1, j->capspans) < 0) {
+		j->oom = 1;
+		return;
 	}
 	j->spans[j->nspans++] = (struct span){ a, b, k };
 	memset(j->claimed + a, 1, b - a);
@@ -679,16 +672,9 @@ static void find_numbers(struct job *j)
 
 			while (p < n && is_digit(s[p]))
 				p++;
-			if (ng == j->capgroups) {
-				size_t cap = j->capgroups ? 2 * j->capgroups : 32;
-				size_t *v = realloc(j->groups, 2 * cap * sizeof *v);
-
-				if (!v) {
-					j->oom = 1;
-					return;
-				}
-				j->groups = v;
-				j->capgroups = cap;
+			if (ALLOC_GROW(j->groups, 2 * ng + 2, j->capgroups) < 0) {
+				j->oom = 1;
+				return;
 			}
 			j->groups[2 * ng] = a;
 			j->groups[2 * ng + 1] = p;
@@ -859,15 +845,9 @@ static void find_segments(struct job *j)
 			pos++;
 			continue;
 		}
-		if (j->nsegs == cap) {
-			size_t *v;
-
-			cap = cap ? 2 * cap : 4;
-			if (!(v = realloc(j->segs, 2 * cap * sizeof *v))) {
-				j->oom = 1;
-				return;
-			}
-			j->segs = v;
+		if (ALLOC_GROW(j->segs, 2 * j->nsegs + 2, cap) < 0) {
+			j->oom = 1;
+			return;
 		}
 		j->segs[2 * j->nsegs] = pos;
 		j->segs[2 * j->nsegs + 1] = pos + bad;
@@ -1507,21 +1487,4 @@ void redactor_free(struct redactor *r)
 	for (int i = 0; i < NLISTS; i++)
 		free(r->lists[i].v);
 	free(r);
-}
-
-static struct redactor *shared;
-static pthread_once_t shared_once = PTHREAD_ONCE_INIT;
-
-static void shared_make(void)
-{
-	struct err e;
-
-	err_init(&e);
-	shared = redactor_new(&e);
-}
-
-char *redact_text(const char *text, size_t len, struct redact_counts *counts)
-{
-	pthread_once(&shared_once, shared_make);
-	return shared ? redactor_apply(shared, text, len, counts) : NULL;
 }

@@ -78,12 +78,6 @@ int redactor_find(const struct redactor *r, const char *text, size_t len,
 const char *redact_tag(enum redact_kind kind);
 
 /*
- * redactor_apply() with a redactor made on first use and kept for the life
- * of the program (thread-safe). NULL when out of memory.
- */
-char *redact_text(const char *text, size_t len, struct redact_counts *counts);
-
-/*
  * 1 when the `n` bytes at `digits` are 10 ASCII digits whose last is the NHS
  * modulus-11 check digit of the first nine (weights 10 down to 2; the check
  * digit is 11 minus the sum modulo 11, 11 giving 0; a result of 10 means the

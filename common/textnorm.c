@@ -11,6 +11,7 @@
  * fast path: a text that is all ASCII is not copied at all.
  */
 #include "textnorm.h"
+#include "strbuf.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -110,11 +111,31 @@ static int all_ascii(const unsigned char *s, size_t n)
 	return 1;
 }
 
+/*
+ * Room for `need` units in t->own (and its NUL), t->from and t->to, whose
+ * allocations are caps[0..2]: ALLOC_GROW gives each half as much again.
+ * Returns how many units all three hold, 0 when memory ran out.
+ */
+static size_t reserve_units(struct textnorm *t, size_t need, size_t caps[3])
+{
+	size_t room;
+
+	if (ALLOC_GROW(t->own, need + 1, caps[0]) < 0 || ALLOC_GROW(t->from, need, caps[1]) < 0 ||
+	    ALLOC_GROW(t->to, need, caps[2]) < 0)
+		return 0;
+	room = caps[0] - 1;
+	if (caps[1] < room)
+		room = caps[1];
+	if (caps[2] < room)
+		room = caps[2];
+	return room;
+}
+
 int textnorm_make(struct textnorm *t, const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	struct scratch sc;
-	size_t pos = 0, o = 0, cap;
+	size_t pos = 0, o = 0, cap, caps[3] = { 0, 0, 0 };
 
 	memset(t, 0, sizeof *t);
 	t->orig_len = n;
@@ -124,9 +145,7 @@ int textnorm_make(struct textnorm *t, const char *s, size_t n)
 		return 0;
 	}
 	/* A first guess, grown when units give more than they take. */
-	cap = n < 64 ? 64 : n + n / 2;
-	if (!(t->own = malloc(cap + 1)) || !(t->from = malloc(cap * sizeof *t->from)) ||
-	    !(t->to = malloc(cap * sizeof *t->to)))
+	if (!(cap = reserve_units(t, n < 64 ? 64 : n, caps)))
 		goto oom;
 	while (pos < n) {
 		size_t olen, end;
@@ -138,22 +157,8 @@ int textnorm_make(struct textnorm *t, const char *s, size_t n)
 			continue;
 		}
 		end = unit_next(u, n, pos, &sc, &olen);
-		if (o + olen > cap) {
-			size_t ncap = 2 * cap + olen;
-			char *ns;
-			size_t *nf, *nt;
-
-			if (!(ns = realloc(t->own, ncap + 1)))
-				goto oom;
-			t->own = ns;
-			if (!(nf = realloc(t->from, ncap * sizeof *nf)))
-				goto oom;
-			t->from = nf;
-			if (!(nt = realloc(t->to, ncap * sizeof *nt)))
-				goto oom;
-			t->to = nt;
-			cap = ncap;
-		}
+		if (o + olen > cap && !(cap = reserve_units(t, o + olen, caps)))
+			goto oom;
 		memcpy(t->own + o, sc.out, olen);
 		for (size_t i = 0; i < olen; i++) {
 			t->from[o + i] = pos;

@@ -2,54 +2,6 @@
 
 #include <string.h>
 
-/*
- * Whether `s` is a plain decimal number ("-3", "0.25"): a spreadsheet reads
- * it as that number, never as a formula, so it needs no neutralising.
- */
-static int plain_number(const char *s)
-{
-	const char *p = s + (*s == '-' || *s == '+');
-	const char *digits = p;
-
-	while (*p >= '0' && *p <= '9')
-		p++;
-	if (p == digits)
-		return 0;
-	if (*p == '.') {
-		const char *frac = ++p;
-
-		while (*p >= '0' && *p <= '9')
-			p++;
-		if (p == frac)
-			return 0;
-	}
-	return !*p;
-}
-
-int csv_cell_is_risky(const char *s)
-{
-	return s[0] && strchr("=+-@\t\r", s[0]) && !plain_number(s);
-}
-
-void csv_write_field(FILE *out, const char *s)
-{
-	int risky = csv_cell_is_risky(s);
-
-	if (!risky && !s[strcspn(s, ",;\"\t\r\n")] && s[0] != ' ') {
-		fputs(s, out);
-		return;
-	}
-	fputc('"', out);
-	if (risky)
-		fputc('\'', out);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', out);
-		fputc(*s, out);
-	}
-	fputc('"', out);
-}
-
 void xml_write_escaped(FILE *out, const char *s)
 {
 	for (; *s; s++) {

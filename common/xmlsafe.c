@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "fileutil.h"
+#include "trim.h"
 #include "utf8.h"
 
 struct embedded_file {
@@ -66,7 +67,7 @@ static void add_message(struct collect *c, long line, const char *prefix, const 
 
 	snprintf(buf, sizeof buf, "%s", msg ? msg : "unknown problem");
 	n = strlen(buf);
-	while (n && isspace((unsigned char)buf[n - 1]))
+	while (n && trim_is_space((unsigned char)buf[n - 1]))
 		buf[--n] = '\0';
 	if (buf[0] && isupper((unsigned char)buf[0]) && !isupper((unsigned char)buf[1]))
 		buf[0] = (char)tolower((unsigned char)buf[0]);
@@ -282,7 +283,13 @@ static xmlRelaxNGPtr schema_get(const char *schema, struct err *e)
 	return NULL;
 }
 
-int xmlsafe_validate(xmlDocPtr doc, const char *schema, const char *name, struct err *e)
+/*
+ * Validates `doc` against the RelaxNG schema compiled into the program
+ * under `schema` (e.g. "exercise.rng"). 0, or -1 with each violation as
+ * "name:line: ..." (EXIT_DATA).
+ */
+static int xmlsafe_validate(xmlDocPtr doc, const char *schema, const char *name,
+			    struct err *e)
 {
 	struct collect c = { .e = e, .name = name };
 	xmlRelaxNGPtr rng = schema_get(schema, e);
@@ -341,17 +348,13 @@ char *xmlsafe_text(xmlNodePtr node)
 {
 	xmlChar *raw = xmlNodeGetContent(node);
 	const char *s = (const char *)raw;
-	size_t n;
+	size_t start, n;
 	char *out;
 
 	if (!raw)
 		return strdup("");
-	while (isspace((unsigned char)*s))
-		s++;
-	n = strlen(s);
-	while (n && isspace((unsigned char)s[n - 1]))
-		n--;
-	out = strndup(s, n);
+	n = trim_bounds(s, strlen(s), &start);
+	out = strndup(s + start, n);
 	xmlFree(raw);
 	return out;
 }

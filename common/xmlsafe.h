@@ -33,13 +33,6 @@ xmlDocPtr xmlsafe_parse(const char *buf, size_t len, const char *name, struct er
 xmlDocPtr xmlsafe_read(const char *path, struct err *e);
 
 /*
- * Validates `doc` against the RelaxNG schema compiled into the program
- * under `schema` (e.g. "exercise.rng"). 0, or -1 with each violation as
- * "name:line: ..." (EXIT_DATA).
- */
-int xmlsafe_validate(xmlDocPtr doc, const char *schema, const char *name, struct err *e);
-
-/*
  * For the project's own hand-written files (definitions, mappings, rule
  * sets): refuses gzip and invalid UTF-8 with the byte offset, then parses
  * as xmlsafe_parse() and validates against the built-in `schema`. Returns

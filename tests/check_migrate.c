@@ -428,6 +428,26 @@ START_TEST(test_missing_and_uncreatable)
 }
 END_TEST
 
+/*
+ * A statement still unfinalized when the database is closed (a failure path
+ * that missed one) does not fail the close: the handle goes when the
+ * statement is finalized (sqlite3_close_v2).
+ */
+START_TEST(test_close_with_a_statement_open)
+{
+	struct err e;
+	sqlite3_stmt *st;
+	sqlite3 *db;
+
+	err_init(&e);
+	ck_assert_ptr_nonnull((db = db_open(path, DB_MAY_CREATE, NULL, &e)));
+	ck_assert_ptr_nonnull((st = db_prepare(db, "SELECT count(*) FROM exercise", &e)));
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	ck_assert_msg(db_close(db, &e) == 0, "%s", err_first(&e));
+	ck_assert_int_eq(sqlite3_finalize(st), SQLITE_OK);
+}
+END_TEST
+
 static Suite *migrate_suite(void)
 {
 	Suite *s = suite_create("migrate");
@@ -442,6 +462,7 @@ static Suite *migrate_suite(void)
 	tcase_add_test(tc, test_not_sqlite_refused);
 	tcase_add_test(tc, test_other_application_refused);
 	tcase_add_test(tc, test_missing_and_uncreatable);
+	tcase_add_test(tc, test_close_with_a_statement_open);
 	suite_add_tcase(s, tc);
 	return s;
 }

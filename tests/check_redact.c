@@ -727,23 +727,6 @@ START_TEST(test_counts_add_up)
 }
 END_TEST
 
-/* redact_text() works without a redactor of its own, the same as one made here. */
-START_TEST(test_redact_text)
-{
-	const char *s = "My name is Karen Salt, 07700 900123.";
-	struct redact_counts c = { 0 };
-	char *a = redact_text(s, strlen(s), &c), *b = redact(s, NULL);
-
-	ck_assert_ptr_nonnull(a);
-	ck_assert_str_eq(a, "My name is [name], [phone].");
-	ck_assert_str_eq(a, b);
-	ck_assert_int_eq(c.name, 1);
-	ck_assert_int_eq(c.phone, 1);
-	free(a);
-	free(b);
-}
-END_TEST
-
 /* -- hostile and odd input ------------------------------------------------------ */
 
 START_TEST(test_empty_and_nul)
@@ -1069,7 +1052,6 @@ static Suite *redact_suite(void)
 	tcase_add_test(tc, test_disguised_shapes);
 	tcase_add_test(tc, test_find_spans);
 	tcase_add_test(tc, test_counts_add_up);
-	tcase_add_test(tc, test_redact_text);
 	tcase_add_test(tc, test_empty_and_nul);
 	tcase_add_test(tc, test_all_personal);
 	tcase_add_test(tc, test_invalid_utf8);

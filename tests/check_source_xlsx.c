@@ -13,7 +13,6 @@
 
 #include "err.h"
 #include "source.h"
-#include "source_xlsx_internal.h"
 
 #define MAXF 10
 
@@ -523,25 +522,24 @@ END_TEST
 
 START_TEST(test_size_limit)
 {
+	struct source_options opt = { .xlsx_entry_limit = 1 << 20 };
 	char want[512];
 
 	snprintf(want, sizeof want,
 		 "%s: xl/worksheets/sheet1.xml would expand to 4194472 bytes, over the limit of 1048576: refused as a possible zip bomb",
 		 fx("bomb.xlsx"));
-	source_xlsx_set_limit_for_tests(1 << 20);
-	open_fails("bomb.xlsx", NULL, EXIT_DATA, want);
+	open_fails("bomb.xlsx", &opt, EXIT_DATA, want);
 	/* Smaller parts are still fine under that limit. */
 	{
 		struct source src;
 		struct source_record rec;
 
-		open_ok("normal.xlsx", NULL, &src);
+		open_ok("normal.xlsx", &opt, &src);
 		expect_record(&src, &rec, 2, NULL,
 			      V("1", "Caf\u00e9", "43621.5416666667", "42", "TRUE",
 				"na\u00efve \U0001F600", "3.5"));
 		source_free(&src);
 	}
-	source_xlsx_set_limit_for_tests(0);
 }
 END_TEST
 

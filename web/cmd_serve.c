@@ -89,33 +89,34 @@ static void ready(const struct web_config *cfg, int port)
 	fflush(stdout);
 }
 
-int cmd_serve(int argc, char **argv)
+struct serve_opts {
+	struct web_config cfg;
+	char host[64];
+	int port;
+};
+
+static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 {
 	static const struct option longopts[] = {
 		{ "listen", required_argument, NULL, 'l' },
 		{ "tls-cert", required_argument, NULL, 'c' },
 		{ "tls-key", required_argument, NULL, 'k' },
 		{ "insecure-http", no_argument, NULL, 'i' },
-		{ "exercise", required_argument, NULL, 'x' },
+		CMD_EXERCISE_OPTION,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct web_config cfg = { 0 };
-	const char *code = NULL;
-	char host[64];
-	int c, port, insecure = 0;
-	long long accounts = 0;
-	sqlite3 *db;
-	struct err e;
+	struct serve_opts *o = ctx->opts;
+	struct web_config *cfg = &o->cfg;
+	int c, insecure = 0;
 
-	cfg.listen = "127.0.0.1:8080";
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	cfg->listen = "127.0.0.1:8080";
+	while ((c = cmd_getopt(ctx, argc, argv, "h", longopts)) != -1) {
 		switch (c) {
-		case 'l': cfg.listen = optarg; break;
-		case 'c': cfg.tls_cert = optarg; break;
-		case 'k': cfg.tls_key = optarg; break;
+		case 'l': cfg->listen = optarg; break;
+		case 'c': cfg->tls_cert = optarg; break;
+		case 'k': cfg->tls_key = optarg; break;
 		case 'i': insecure = 1; break;
-		case 'x': code = optarg; break;
 		case 'h':
 			return cmd_help(usage);
 		default:
@@ -124,40 +125,46 @@ int cmd_serve(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return cmd_usage_error(usage, "serve takes one database");
-	cfg.db_path = argv[optind];
-	if (split_listen(cfg.listen, host, sizeof host, &port) < 0)
+	cfg->db_path = argv[optind];
+	if (split_listen(cfg->listen, o->host, sizeof o->host, &o->port) < 0)
 		return cmd_usage_error(usage, "--listen is HOST:PORT (e.g. 127.0.0.1:8080), not "
-					      "'%s'", cfg.listen);
-	if (!strcmp(host, "localhost"))
-		snprintf(host, sizeof host, "127.0.0.1");
-	if (!cfg.tls_cert != !cfg.tls_key)
+					      "'%s'", cfg->listen);
+	if (!strcmp(o->host, "localhost"))
+		snprintf(o->host, sizeof o->host, "127.0.0.1");
+	if (!cfg->tls_cert != !cfg->tls_key)
 		return cmd_usage_error(usage, "--tls-cert and --tls-key go together");
-	cfg.tls = cfg.tls_cert != NULL;
-	cfg.loopback = loopback(host);
-	if (!loopback(host) && !cfg.tls && !insecure)
+	cfg->tls = cfg->tls_cert != NULL;
+	cfg->loopback = loopback(o->host);
+	if (!cfg->loopback && !cfg->tls && !insecure)
 		return cmd_usage_error(usage, "--listen %s: other computers could connect, and "
 					      "without TLS they would see passwords and answers; "
 					      "give --tls-cert and --tls-key (docs/web.md says how), "
-					      "or --insecure-http", cfg.listen);
-	if (!loopback(host) && !cfg.tls)
+					      "or --insecure-http", cfg->listen);
+	if (!cfg->loopback && !cfg->tls)
 		cmd_warn("warning: serving plain HTTP on %s: anyone on the network can read the "
-			 "passwords and answers sent to it (--insecure-http)", cfg.listen);
-	err_init(&e);
-	if (account_init(&e) < 0)
-		return err_print(&e, cmd_progname);
-	/* Opened once here to bring the schema up to date and pick the exercise. */
-	if (!(db = db_open(cfg.db_path, DB_MUST_EXIST, NULL, &e)) ||
-	    db_pick_exercise(db, code, &cfg.exercise_id, &e) < 0 ||
-	    db_int(db, "SELECT count(*) FROM account WHERE disabled = 0", 0, &accounts, &e, 0) < 0) {
-		db_close(db, NULL);
-		return err_print(&e, cmd_progname);
-	}
-	if (db_close(db, &e) < 0)
-		return err_print(&e, cmd_progname);
+			 "passwords and answers sent to it (--insecure-http)", cfg->listen);
+	if (account_init(e) < 0)
+		return -1;
+	/* Opened by the dispatcher to bring the schema up to date and pick the exercise. */
+	ctx->db_path = cfg->db_path;
+	return CMD_GO_ON;
+}
+
+static int run(struct cmd_ctx *ctx, struct err *e)
+{
+	struct serve_opts *o = ctx->opts;
+	long long accounts = 0;
+
+	o->cfg.exercise_id = ctx->exercise;
+	if (db_int(ctx->db, "SELECT count(*) FROM account WHERE disabled = 0", 0, &accounts, e,
+		   0) < 0)
+		return -1;
 	if (!accounts)
 		cmd_warn("no one can log in yet: add an account with 'tally-web user add %s NAME "
-			 "--role officer'", cfg.db_path);
-	if (server_run(&cfg, host, port, ready, &e) < 0)
-		return err_print(&e, cmd_progname);
+			 "--role officer'", o->cfg.db_path);
+	if (server_run(&o->cfg, o->host, o->port, ready, e) < 0)
+		return -1;
 	return EXIT_OK;
 }
+
+const struct cmd_ops cmd_serve = { parse, run, NULL, sizeof(struct serve_opts) };

@@ -75,7 +75,13 @@ static int ask(FILE *tty, const char *prompt, char *buf, size_t cap)
 	return rc;
 }
 
-static int user_add(int argc, char **argv)
+struct add_opts {
+	const char *name;
+	enum role role;
+	char pw[PASSWORD_MAX + 2];
+};
+
+static int add_parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 {
 	static const struct option longopts[] = {
 		{ "role", required_argument, NULL, 'r' },
@@ -83,16 +89,13 @@ static int user_add(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
+	struct add_opts *o = ctx->opts;
 	const char *role_s = NULL;
 	int c, from_stdin = 0, rc;
-	enum role role;
-	static char pw[PASSWORD_MAX + 2], again[PASSWORD_MAX + 2];
+	static char again[PASSWORD_MAX + 2];
 	char why[200];
-	sqlite3 *db = NULL;
-	struct err e;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = cmd_getopt(ctx, argc, argv, "h", longopts)) != -1) {
 		switch (c) {
 		case 'r': role_s = optarg; break;
 		case 'p': from_stdin = 1; break;
@@ -106,14 +109,13 @@ static int user_add(int argc, char **argv)
 		return cmd_usage_error(usage, "user add takes a database and a name");
 	if (!role_s)
 		return cmd_usage_error(usage, "user add needs --role officer, supervisor or admin");
-	if (role_parse(role_s, &role) < 0)
+	if (role_parse(role_s, &o->role) < 0)
 		return cmd_usage_error(usage, "--role is officer, supervisor or admin, not '%s'",
 				       role_s);
-	err_init(&e);
-	if (account_init(&e) < 0)
-		return err_print(&e, cmd_progname);
+	if (account_init(e) < 0)
+		return -1;
 	if (from_stdin) {
-		rc = read_line(stdin, pw, sizeof pw);
+		rc = read_line(stdin, o->pw, sizeof o->pw);
 		if (rc <= 0)
 			return cmd_usage_error(usage, rc < 0 ? "the password is too long"
 							     : "--password-stdin: no password on "
@@ -124,36 +126,42 @@ static int user_add(int argc, char **argv)
 		if (!tty)
 			return cmd_usage_error(usage, "there is no terminal to ask for the password "
 						      "on: use --password-stdin");
-		rc = ask(tty, "Password for the new account: ", pw, sizeof pw);
-		if (rc > 0 && account_password_ok(pw, why, sizeof why))
+		rc = ask(tty, "Password for the new account: ", o->pw, sizeof o->pw);
+		if (rc > 0 && account_password_ok(o->pw, why, sizeof why))
 			rc = ask(tty, "The same password again: ", again, sizeof again);
 		fclose(tty);
-		if (rc <= 0) {
-			sodium_memzero(pw, sizeof pw);
+		if (rc <= 0)
 			return cmd_usage_error(usage, rc < 0 ? "the password is too long"
 							     : "no password was typed");
-		}
-		if (account_password_ok(pw, why, sizeof why) && strcmp(pw, again)) {
-			sodium_memzero(pw, sizeof pw);
+		if (account_password_ok(o->pw, why, sizeof why) && strcmp(o->pw, again)) {
 			sodium_memzero(again, sizeof again);
-			err_set(&e, EXIT_DATA, "the two passwords are not the same: nothing was "
-					       "added");
-			return err_print(&e, cmd_progname);
+			return err_set(e, EXIT_DATA, "the two passwords are not the same: nothing "
+						     "was added");
 		}
 		sodium_memzero(again, sizeof again);
 	}
-	if (!(db = db_open(argv[optind], DB_MUST_EXIST, NULL, &e)) ||
-	    account_add(db, argv[optind + 1], role, pw, &e) < 0 ||
-	    audit_log(db, NULL, NULL, "account-added", argv[optind + 1], &e) < 0) {
-		sodium_memzero(pw, sizeof pw);
-		db_close(db, NULL);
-		return err_print(&e, cmd_progname);
-	}
-	sodium_memzero(pw, sizeof pw);
-	if (db_close(db, &e) < 0)
-		return err_print(&e, cmd_progname);
-	printf("Added %s as %s.\n", argv[optind + 1], role_name(role));
+	ctx->db_path = argv[optind];
+	o->name = argv[optind + 1];
+	return CMD_GO_ON;
+}
+
+static int add_run(struct cmd_ctx *ctx, struct err *e)
+{
+	struct add_opts *o = ctx->opts;
+
+	if (account_add(ctx->db, o->name, o->role, o->pw, e) < 0 ||
+	    audit_log(ctx->db, NULL, NULL, "account-added", o->name, e) < 0)
+		return -1;
+	printf("Added %s as %s.\n", o->name, role_name(o->role));
 	return EXIT_OK;
+}
+
+/* The password is wiped whatever happened. */
+static void add_release(void *opts)
+{
+	struct add_opts *o = opts;
+
+	sodium_memzero(o->pw, sizeof o->pw);
 }
 
 static void print_row(const struct account_row *a, void *ctx)
@@ -163,63 +171,74 @@ static void print_row(const struct account_row *a, void *ctx)
 	       a->disabled ? "disabled" : "active", a->created_at);
 }
 
-static int user_list(int argc, char **argv)
+static int list_parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 {
-	sqlite3 *db;
-	struct err e;
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c;
 
-	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")))
-		return cmd_help(usage);
-	if (argc != 2)
-		return cmd_usage_error(usage, "user list takes a database");
-	err_init(&e);
-	if (!(db = cmd_open_reader(argv[1], &e)))
-		return err_print(&e, cmd_progname);
-	printf("%-30s %-10s %-9s %s\n", "NAME", "ROLE", "STATE", "ADDED (UTC)");
-	if (account_list(db, print_row, NULL, &e) < 0) {
-		db_close(db, NULL);
-		return err_print(&e, cmd_progname);
+	(void)e;
+	while ((c = cmd_getopt(ctx, argc, argv, "h", longopts)) != -1) {
+		if (c == 'h')
+			return cmd_help(usage);
+		return cmd_usage_error(usage, "unknown option '%s'", argv[optind - 1]);
 	}
-	return db_close(db, &e) < 0 ? err_print(&e, cmd_progname) : EXIT_OK;
+	if (argc - optind != 1)
+		return cmd_usage_error(usage, "user list takes a database");
+	ctx->db_path = argv[optind];
+	return CMD_GO_ON;
 }
 
-static int user_disable(int argc, char **argv)
+static int list_run(struct cmd_ctx *ctx, struct err *e)
 {
-	sqlite3 *db;
-	struct err e;
+	printf("%-30s %-10s %-9s %s\n", "NAME", "ROLE", "STATE", "ADDED (UTC)");
+	return account_list(ctx->db, print_row, NULL, e) < 0 ? -1 : EXIT_OK;
+}
+
+struct disable_opts {
+	const char *name;
+};
+
+static int disable_parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
+{
+	struct disable_opts *o = ctx->opts;
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c;
+
+	(void)e;
+	while ((c = cmd_getopt(ctx, argc, argv, "h", longopts)) != -1) {
+		if (c == 'h')
+			return cmd_help(usage);
+		return cmd_usage_error(usage, "unknown option '%s'", argv[optind - 1]);
+	}
+	if (argc - optind != 2)
+		return cmd_usage_error(usage, "user disable takes a database and a name");
+	ctx->db_path = argv[optind];
+	o->name = argv[optind + 1];
+	return CMD_GO_ON;
+}
+
+static int disable_run(struct cmd_ctx *ctx, struct err *e)
+{
+	struct disable_opts *o = ctx->opts;
 	int rc;
 
-	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")))
-		return cmd_help(usage);
-	if (argc != 3)
-		return cmd_usage_error(usage, "user disable takes a database and a name");
-	err_init(&e);
-	if (!(db = db_open(argv[1], DB_MUST_EXIST, NULL, &e)))
-		return err_print(&e, cmd_progname);
-	if ((rc = account_disable(db, argv[2], &e)) < 0 ||
-	    (rc && audit_log(db, NULL, NULL, "account-disabled", argv[2], &e) < 0)) {
-		db_close(db, NULL);
-		return err_print(&e, cmd_progname);
-	}
-	if (db_close(db, &e) < 0)
-		return err_print(&e, cmd_progname);
-	if (!rc) {
-		err_set(&e, EXIT_DATA, "there is no account called '%s' ('tally-web user list %s' "
-				       "lists them)", argv[2], argv[1]);
-		return err_print(&e, cmd_progname);
-	}
-	printf("Disabled %s.\n", argv[2]);
+	if ((rc = account_disable(ctx->db, o->name, e)) < 0 ||
+	    (rc && audit_log(ctx->db, NULL, NULL, "account-disabled", o->name, e) < 0))
+		return -1;
+	if (!rc)
+		return err_set(e, EXIT_DATA, "there is no account called '%s' ('tally-web user "
+					     "list %s' lists them)", o->name, ctx->db_path);
+	printf("Disabled %s.\n", o->name);
 	return EXIT_OK;
 }
 
-int cmd_user(int argc, char **argv)
-{
-	static const struct command subs[] = {
-		{ "add", user_add, "add an account" },
-		{ "list", user_list, "list the accounts" },
-		{ "disable", user_disable, "disable an account" },
-		{ 0 },
-	};
-
-	return cmd_dispatch("user", subs, argc, argv);
-}
+const struct cmd_ops cmd_user_add = { add_parse, add_run, add_release, sizeof(struct add_opts) };
+const struct cmd_ops cmd_user_list = { list_parse, list_run, NULL, 0 };
+const struct cmd_ops cmd_user_disable = { disable_parse, disable_run, NULL,
+					  sizeof(struct disable_opts) };

@@ -320,6 +320,11 @@ expect_eq "mapped ticks" "$(ans ER-502 SERVICES)" "answered a-and-e - | answered
 run "$COLLECTOR" enter "$DB" --event LE-HAN-1 --officer "Kim Nowak" --from "$F/easy-read-other-event.csv" --map "$S/exports/easy-read-paper.map.xml"
 expect_rc "a form from another event" 1
 expect_err "a form from another event" "easy-read-other-event.csv:2: form ER-503 is from another event"
+# A --form the mapping is not for: said with the mapping's form (the message
+# once read the mapping after freeing it).
+run "$COLLECTOR" enter "$DB" --event LE-HAN-1 --officer "Kim Nowak" --form standard --from "$F/easy-read-mapped.csv" --map "$S/exports/easy-read-paper.map.xml"
+expect_rc "--form against the mapping's" 2
+expect_err "--form against the mapping's" "--form standard, but the mapping $S/exports/easy-read-paper.map.xml is for the easy-read form"
 
 # Every session, as the officers saw it, fits an 80-column terminal (error
 # messages, one line each, aside) and has no colour or cursor codes.

@@ -48,6 +48,16 @@ expect_rc "action for an unknown theme" 2
 expect_err "action for an unknown theme" "no theme 'NOPE'"
 run "$ANALYSER" action add "$DB" --theme STAFF --text "   "
 expect_rc "empty action" 2
+# White space is one set (common/trim.h): a carriage return or a vertical tab
+# is no more text than a space is.
+run "$ANALYSER" action add "$DB" --theme STAFF --text "$(printf ' \r\v\f ')"
+expect_rc "action of white space only" 2
+expect_err "action of white space only" "the action's text is empty"
+printf 'Typed in.\t\r\n\n' | "$ANALYSER" action add "$DB" --theme STAFF --text - >/dev/null
+expect_eq "typed action: white space off its end" \
+	"$(sqlite3 "$DB" "SELECT hex(text) FROM action WHERE theme_code = 'STAFF'")" \
+	"$(printf 'Typed in.' | od -An -tx1 | tr -d ' \n' | tr a-f A-F)"
+sqlite3 "$DB" "DELETE FROM action WHERE theme_code = 'STAFF'"
 run "$ANALYSER" action add "$DB" --theme STAFF --text x --date 2019-02-29
 expect_rc "no 29 February in 2019" 2
 run "$ANALYSER" action add "$DB" --theme STAFF --text "$(printf 'bad \377 byte')"

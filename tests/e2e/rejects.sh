@@ -89,7 +89,7 @@ expect_eq "csv --show-personal holds the phone number" \
 # Output checked at close.
 run sh -c "'$COLLECTOR' rejects '$DB' >/dev/full"
 expect_rc "rejects into a full disk" 3
-expect_err "rejects into a full disk" "cannot write the rejected rows"
+expect_err "rejects into a full disk" "cannot write to standard output"
 
 run "$COLLECTOR" status "$DB"
 expect_out "status counts open rejects" "1 rows accepted, 4 rejected"

@@ -1,0 +1,58 @@
+/* commands.c: the analyser's command table, with what the dispatcher does for each. */
+#include "commands.h"
+
+enum {
+	READS = CMD_NEEDS_DB | CMD_PICKS_EXERCISE,
+	WRITES = CMD_NEEDS_DB | CMD_WRITES | CMD_PICKS_EXERCISE,
+};
+
+static const struct command rules[] = {
+	{ .name = "check", .ops = &cmd_rules_check,
+	  .summary = "compile every pattern and run every example" },
+	{ 0 },
+};
+
+static const struct command actions[] = {
+	{ .name = "add", .ops = &cmd_action_add, .flags = WRITES,
+	  .summary = "record what was done about a theme" },
+	{ .name = "list", .ops = &cmd_action_list, .flags = READS,
+	  .summary = "list the actions, theme by theme" },
+	{ .name = "edit", .ops = &cmd_action_edit, .flags = WRITES,
+	  .summary = "change an action's theme, text, owner or date" },
+	{ .name = "remove", .ops = &cmd_action_remove, .flags = WRITES,
+	  .summary = "remove an action" },
+	{ 0 },
+};
+
+/* counts, export and report open for writing when they record what they publish. */
+static const struct command commands[] = {
+	{ .name = "rules",
+	  .summary = "check a theme rule set: patterns and examples",
+	  .subcommands = rules },
+	{ .name = "tag", .ops = &cmd_tag, .flags = WRITES,
+	  .summary = "tag the free-text answers with a rule set's themes" },
+	{ .name = "counts", .ops = &cmd_counts, .flags = READS,
+	  .summary = "respondents mentioning each theme, by district or another split" },
+	{ .name = "untagged", .ops = &cmd_untagged, .flags = READS,
+	  .summary = "list the free text no theme matched" },
+	{ .name = "explain", .ops = &cmd_explain, .flags = CMD_NEEDS_DB,
+	  .summary = "show one response's tags with the matched words marked" },
+	{ .name = "evaluate", .ops = &cmd_evaluate, .flags = READS,
+	  .summary = "agreement of the tags with a hand-coded sample" },
+	{ .name = "export", .ops = &cmd_export, .flags = READS,
+	  .summary = "theme counts for Healthwatch: XLSX, CSV or XML, disclosure-controlled" },
+	{ .name = "action",
+	  .summary = "record what was done about a theme (\"we did\")",
+	  .subcommands = actions, .usage = cmd_action_usage },
+	{ .name = "report", .ops = &cmd_report, .flags = READS,
+	  .summary = "write \"You said, we did\": an accessible web page for the public" },
+	{ 0 },
+};
+
+const struct program analyser_program = {
+	"analyser",
+	"Tags the free text in a survey database against a listening exercise's\n"
+	"themes and produces theme counts and reports.",
+	commands,
+	"Exit status: 0 done, 1 bad data, 2 wrong command line, 3 system or database error.",
+};
