@@ -313,16 +313,24 @@ fail:
 	return NULL;
 }
 
-/* One migration step in its own transaction, user_version set inside it. */
+/*
+ * One migration step in its own transaction, user_version set inside it.
+ * Foreign keys are off while it runs, as SQLite requires for rebuilding a
+ * table (dropping the old one must not cascade), and checked before it
+ * commits; the handle's setting is put back after.
+ */
 static int migrate_step(sqlite3 *db, const char *path, int version, struct err *e)
 {
 	char sql[128];
 	char what[256];
-	long long broken = 0;
+	long long broken = 0, fk = 0;
 
 	snprintf(what, sizeof what, "upgrading %s with %s", path, db_migration_name(version));
-	if (db_begin(db, e) < 0)
+	if (db_int(db, "PRAGMA foreign_keys", 0, &fk, e, 0) < 0 ||
+	    db_exec(db, "PRAGMA foreign_keys = OFF", what, e) < 0)
 		return -1;
+	if (db_begin(db, e) < 0)
+		goto restore;
 	if (db_exec(db, migrations[version - 1].text, what, e) < 0)
 		goto fail;
 	snprintf(sql, sizeof sql, "PRAGMA user_version = %d; PRAGMA application_id = %d",
@@ -338,9 +346,12 @@ static int migrate_step(sqlite3 *db, const char *path, int version, struct err *
 	}
 	if (db_commit(db, e) < 0)
 		goto fail;
-	return 0;
+	return fk ? db_exec(db, "PRAGMA foreign_keys = ON", what, e) : 0;
 fail:
 	db_rollback(db);
+restore:
+	if (fk)
+		sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
 	return -1;
 }
 

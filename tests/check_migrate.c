@@ -124,6 +124,14 @@ static void plant(sqlite3 *db, int after, int upto)
 			      "('now', 'Jo Bloggs', '127.0.0.1', 'login', 'account 1');"
 			      "INSERT INTO login_throttle VALUES ('address', '127.0.0.1', 1, 1);"
 			      "INSERT INTO web_submission VALUES ('tok', 1, 1, 'first', '101', 'now')");
+	if (after < 20 && upto >= 20)
+		test_exec(db, "INSERT INTO kiosk (id, exercise_id, event_id, variant, token_hash, "
+			      "idle_minutes, created_by, created_at, expires_at) SELECT 1, 1, id, "
+			      "'standard', 'ab', 5, 'Jo Bloggs', 1, 2 FROM event LIMIT 1;"
+			      "INSERT INTO response (id, exercise_id, channel, form_variant, "
+			      "district_source, serial, recorded_at) VALUES (4, 1, 'kiosk', "
+			      "'standard', 'unresolved', 'K1-00', 'now');"
+			      "INSERT INTO kiosk_submission VALUES ('k', 1, 4, 1)");
 }
 
 START_TEST(test_versions_are_numbered)
@@ -237,6 +245,18 @@ START_TEST(test_upgrade_from_every_version)
 	if (from >= 2 && from < 13)
 		ck_assert_int_eq(test_int(db, "SELECT group_concat(id) FROM response WHERE "
 					      "outside_dates = 1"), 5);
+	/* 0020 made response and import_batch again: their rows, indexes and
+	 * triggers are all there, and foreign keys are back on. */
+	if (from >= 2 && from < 20) {
+		ck_assert_int_eq(test_int(db, "SELECT count(*) FROM sqlite_schema WHERE name IN "
+					      "('response_counts', 'response_batch', 'response_event', "
+					      "'response_district', 'import_batch_sha', "
+					      "'import_batch_entry', 'publication_forget', "
+					      "'reject_closed_by_id', 'reject_closed_by_serial')"), 9);
+		ck_assert_int_eq(test_int(db, "SELECT count(*) FROM sqlite_schema WHERE sql LIKE "
+					      "'%response_new%' OR sql LIKE '%import_batch_new%'"), 0);
+		ck_assert_int_eq(test_int(db, "PRAGMA foreign_keys"), 1);
+	}
 	/* What the upgrade added works: plant the newest version's rows too. */
 	plant(db, from, db_schema_version());
 	/* Tags written without their response and question (the plant above, on

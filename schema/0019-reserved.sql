@@ -1,0 +1,3 @@
+-- 0019: reserved for a change made on another branch at the same time;
+-- replaced by it when the branches are merged. Does nothing.
+SELECT 1;
