@@ -18,6 +18,7 @@ int page_resolve_post(struct req *r, struct err *e);
 int page_admin(struct req *r, struct err *e);        /* page_admin.c */
 int page_kiosks(struct req *r, struct err *e);       /* page_kiosks.c */
 int page_kiosks_post(struct req *r, struct err *e);
+int page_figures(struct req *r, struct err *e);      /* page_figures.c */
 int page_kiosk_form(struct req *r, struct err *e);   /* page_kiosk.c */
 int page_kiosk_post(struct req *r, struct err *e);
 int page_kiosk_thanks(struct req *r, struct err *e);

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """HTTP-level tests of the kiosk (the public at a roadshow) and of the
-supervisor's links: the real tally-web on a free loopback port.
+supervisor's typing figures: the real tally-web on a free loopback port.
 
 usage: kiosk_test.py TALLY_WEB COLLECTOR
 """
@@ -59,6 +59,7 @@ try:
                               ('form', 'standard'), ('hours', '1'), ('idle', '5'),
                               ('action', 'create')]).status == 403,
           'an officer cannot make a kiosk link')
+    check(jo.get('/figures').status == 403, 'an officer cannot see the typing figures')
 
     r, k = make_link(sup, 'LE-HAN-1', idle='3')
     check(r.status == 200 and k is not None, 'a supervisor makes a kiosk link and is shown it')
@@ -124,7 +125,7 @@ try:
           'what the respondent wrote comes back escaped')
 
     # ---- a kiosk cannot read anything else ------------------------------------
-    for path in ['/', '/entry?event=LE-HAN-1', '/resolve', '/kiosks', '/admin',
+    for path in ['/', '/entry?event=LE-HAN-1', '/resolve', '/figures', '/kiosks', '/admin',
                  '/entry/saved?t=' + '0' * 64]:
         check(kiosk.get(path).status in (303, 401, 403), f'the kiosk cannot read {path}')
     check(kiosk.get(f'/kiosk?k={"0" * 64}').status == 403, 'a made-up kiosk token is refused')
@@ -189,6 +190,35 @@ try:
     check(set(acts.split(',')) == {'kiosk-create', 'kiosk-save', 'kiosk-revoke'},
           f'making, using and revoking links are audited ({acts})')
 
+    # ---- the supervisor's figures ---------------------------------------------
+    sam = srv.client()
+    sam.login('Sam Smith')
+    for serial in ('501', '502'):
+        p = jo.get('/entry?event=LE-HAN-1&form=standard&mode=first')
+        jo.post('/entry', [('csrf', p.field('csrf')), ('token', p.field('token')),
+                           ('event', 'LE-HAN-1'), ('form', 'standard'), ('mode', 'first'),
+                           ('serial', serial), ('q1', '1'), ('q5', '2'), ('action', 'save')])
+    p = sam.get('/entry?event=LE-HAN-1&form=standard&mode=second')
+    r = sam.post('/entry', [('csrf', p.field('csrf')), ('token', p.field('token')),
+                            ('event', 'LE-HAN-1'), ('form', 'standard'), ('mode', 'second'),
+                            ('serial', '501'), ('q1', '2'), ('q5', '2'), ('action', 'save')])
+    check(r.status == 303, 'a second entry with one difference')
+    fig = sup.get('/figures')
+    nq = int(srv.sql("SELECT count(*) FROM question q JOIN questionnaire n ON "
+                     "n.id = q.questionnaire_id WHERE n.variant = 'standard'"))
+    per100 = f'{100 // nq}.{(1000 // nq) % 10}'
+    jo_row = re.search(r'<tr><th scope="row">Jo Bloggs</th>(.*?)</tr>', fig.body)
+    sam_row = re.search(r'<tr><th scope="row">Sam Smith</th>(.*?)</tr>', fig.body)
+    check(fig.status == 200 and jo_row is not None and
+          jo_row.group(1) == f'<td>2</td><td>0</td><td>0</td><td>{per100}</td>',
+          f'per officer: Jo typed 2, 1 difference in {nq} fields checked '
+          f'({jo_row.group(1) if jo_row else None})')
+    check(sam_row is not None and sam_row.group(1) == '<td>0</td><td>1</td><td>0</td>'
+          '<td>none checked</td>', 'per officer: Sam checked 1')
+    check('kiosk 1' not in fig.body, 'kiosk forms are not an officer\'s')
+    check(re.search(r'<td>LE-HAN-1</td><td>Jo Bloggs</td><td>[^<]*</td><td>2</td><td>1</td>'
+                    f'<td>0</td><td>{re.escape(per100)}</td>', fig.body) is not None,
+          'per batch: 2 forms, 1 checked, 0 verified, the differences per 100 fields')
     rc, err = srv.stop()
     check(rc == 0 and 'Sanitizer' not in err and 'runtime error' not in err,
           'the server stopped cleanly, no sanitizer report' + (':\n' + err if err else ''))
