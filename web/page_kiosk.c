@@ -3,9 +3,14 @@
  * blank form of its one event and form variant, with no login and no way
  * to anything else: no header links, nothing read back. A form sent is
  * saved through entry_save, as an officer's is, with channel 'kiosk', then
- * a thank-you page leads to a new blank form. Nothing is stored before the
- * form is sent; a page left alone for the link's idle minutes reloads blank
- * (a meta refresh: the pages carry no script).
+ * the next page thanks them above a new blank form. Nothing is stored
+ * before the form is sent. A form left alone for the link's idle minutes
+ * asks whether anyone is still there, then is replaced by a blank one: that
+ * is web/kiosk.js, the one script of the service, served from it and
+ * allowed by the kiosk pages' policy (never inline). Without script the
+ * form works, with no idle reset. (A timed meta refresh would need no
+ * script, but it clears a form even while someone is typing, with no
+ * warning: WCAG 2.2.1, which axe-core checks.)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,27 +23,57 @@
 #include "page.h"
 #include "pages.h"
 
-#define THANKS_SECONDS 15 /* the thank-you page, before a new blank form */
+/* The service's policy, with the kiosk's script file allowed. */
+static const char kiosk_csp[] = "default-src 'none'; script-src 'self'; style-src 'self'; "
+				"img-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+				"base-uri 'none'";
 
-/* The kiosk's page around its content: no links out, a reload when idle. */
-static void kiosk_begin(struct req *r, const char *title, const char *token, int refresh_seconds,
-			const char *refresh_path, int easy)
+struct embedded_file {
+	const char *name;
+	const char *text;
+};
+
+#include "kiosk_assets.inc"
+
+int page_kiosk_script(struct req *r, struct err *e)
+{
+	(void)e;
+	r->static_body = kiosk_assets[0].text;
+	r->static_len = strlen(kiosk_assets[0].text);
+	r->content_type = "text/javascript; charset=utf-8";
+	r->cacheable = 1;
+	return 0;
+}
+
+/*
+ * The kiosk's page around its content: no links out; the idle reset's
+ * settings for kiosk.js, and its warning (hidden until it is needed).
+ */
+static void kiosk_begin(struct req *r, const char *title, const char *token, int idle_seconds,
+			int easy)
 {
 	struct html *h = &r->body;
 
+	r->csp = kiosk_csp;
 	html_raw(h, "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n"
-		    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-	html_fmt(h, "<meta http-equiv=\"refresh\" content=\"%d;url=", refresh_seconds);
-	html_raw(h, refresh_path);
-	html_raw(h, "?k=");
-	html_url(h, token);
-	html_raw(h, "\">\n<title>");
+		    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+		    "<title>");
 	html_esc(h, title);
-	html_raw(h, "</title>\n<link rel=\"stylesheet\" href=\"/style.css\">\n</head>\n");
-	html_raw(h, easy ? "<body class=\"kiosk kiosk-easy\">\n" : "<body class=\"kiosk\">\n");
-	html_raw(h, "<a class=\"skip\" href=\"#main\">Skip to main content</a>\n"
+	html_raw(h, "</title>\n<link rel=\"stylesheet\" href=\"/style.css\">\n"
+		    "<script src=\"/kiosk.js\" defer></script>\n</head>\n");
+	html_raw(h, easy ? "<body class=\"kiosk kiosk-easy\"" : "<body class=\"kiosk\"");
+	html_fmt(h, " data-idle-seconds=\"%d\" data-reset=\"/kiosk?k=", idle_seconds);
+	html_url(h, token);
+	html_raw(h, "\">\n<a class=\"skip\" href=\"#main\">Skip to main content</a>\n"
 		    "<header class=\"header\">\n<div class=\"width\">\n<p class=\"service\">"
 		    "Tell us what you think</p>\n</div>\n</header>\n"
+		    "<div class=\"still-there\" id=\"still-there\" role=\"alertdialog\" "
+		    "aria-labelledby=\"still-there-title\" aria-describedby=\"still-there-text\" "
+		    "hidden>\n<h2 id=\"still-there-title\">Are you still there?</h2>\n"
+		    "<p id=\"still-there-text\">Your answers will be cleared in <span "
+		    "id=\"still-there-seconds\">30</span> seconds, so that the next person gets a "
+		    "blank form.</p>\n<button class=\"button\" type=\"button\" "
+		    "id=\"still-there-keep\">I am still here</button>\n</div>\n"
 		    "<main id=\"main\" class=\"width\">\n");
 }
 
@@ -183,7 +218,7 @@ static void question(struct html *h, const struct entry_question *q, const struc
 /* The form to fill: blank (vals NULL), or again with what was sent and why[] per question. */
 static void form_page(struct req *r, const char *ktoken, const struct kiosk *k,
 		      const struct entry_form *f, const char *page_token, const struct form *vals,
-		      char **why)
+		      char **why, int thanks)
 {
 	struct html *h = &r->body;
 	int easy = !strcmp(k->variant, "easy-read");
@@ -191,8 +226,17 @@ static void form_page(struct req *r, const char *ktoken, const struct kiosk *k,
 
 	for (size_t i = 0; why && i < f->nqs; i++)
 		nwhy += why[i] != NULL;
-	kiosk_begin(r, nwhy ? "Error: Tell us what you think" : "Tell us what you think", ktoken,
-		    k->idle_minutes * 60, "/kiosk", easy);
+	kiosk_begin(r, nwhy ? "Error: Tell us what you think" : thanks ? "Thank you"
+								  : "Tell us what you think",
+		    ktoken, k->idle_minutes * 60, easy);
+	/* The last person's thanks, above the next person's blank form. */
+	if (thanks)
+		html_raw(h, easy ? "<div class=\"panel\">\n<h1>Thank you</h1>\n<p>We have your "
+				   "answers. They help us make health services better.</p>\n"
+				   "</div>\n"
+				 : "<div class=\"panel\">\n<h1>Thank you</h1>\n<p>Your answers have "
+				   "been sent. They will help shape local health services.</p>\n"
+				   "</div>\n");
 	if (nwhy) {
 		html_raw(h, "<div class=\"error-summary\" role=\"alert\" aria-labelledby=\"error-title\" "
 			    "tabindex=\"-1\">\n<h2 id=\"error-title\">There is a problem</h2>\n<ul>\n");
@@ -207,12 +251,11 @@ static void form_page(struct req *r, const char *ktoken, const struct kiosk *k,
 		}
 		html_raw(h, "</ul>\n</div>\n");
 	}
-	html_raw(h, easy ? "<h1>Tell us what you think</h1>\n<p>Answer the questions you want "
-			   "to. You can leave any out.</p>\n<p>Press the green button at the end "
-			   "to send your answers.</p>\n"
-			 : "<h1>Tell us what you think</h1>\n<p>Answer as many questions as you "
-			   "like; you can leave any of them out. Your answers are saved only when "
-			   "you send them.</p>\n");
+	html_raw(h, thanks ? "<h2>The next person</h2>\n" : "<h1>Tell us what you think</h1>\n");
+	html_raw(h, easy ? "<p>Answer the questions you want to. You can leave any out.</p>\n"
+			   "<p>Press the green button at the end to send your answers.</p>\n"
+			 : "<p>Answer as many questions as you like; you can leave any of them out. "
+			   "Your answers are saved only when you send them.</p>\n");
 	html_raw(h, "<form method=\"post\" action=\"/kiosk\" novalidate>\n");
 	page_csrf(r);
 	html_raw(h, "<input type=\"hidden\" name=\"k\" value=\"");
@@ -258,7 +301,7 @@ int page_kiosk_form(struct req *r, struct err *e)
 	if (!(f = entry_form_load(r->db, r->cfg->exercise_id, k.variant, e)))
 		return -1;
 	wsess_random_hex(page_token);
-	form_page(r, ktoken, &k, f, page_token, NULL, NULL);
+	form_page(r, ktoken, &k, f, page_token, NULL, NULL, req_query(r, "sent") != NULL);
 	entry_form_free(f);
 	return 0;
 }
@@ -471,13 +514,13 @@ int page_kiosk_post(struct req *r, struct err *e)
 			nprob++;
 		}
 	if (nprob) {
-		form_page(r, ktoken, &k, f, token, fm, why);
+		form_page(r, ktoken, &k, f, token, fm, why, 0);
 		rc = 0;
 		goto out;
 	}
 	if (save(r, &k, f, token, answers, e) < 0)
 		goto out;
-	snprintf(loc, sizeof loc, "/kiosk/thanks?k=%s", ktoken);
+	snprintf(loc, sizeof loc, "/kiosk?k=%s&sent=1", ktoken);
 	req_redirect(r, loc);
 	rc = 0;
 out:
@@ -489,27 +532,4 @@ out:
 	free(why);
 	entry_form_free(f);
 	return rc;
-}
-
-int page_kiosk_thanks(struct req *r, struct err *e)
-{
-	const char *ktoken = req_query(r, "k");
-	struct html *h = &r->body;
-	struct kiosk k;
-	int rc, easy;
-
-	if ((rc = open_link(r, ktoken, &k, e)) != 0)
-		return rc < 0 ? -1 : 0;
-	easy = !strcmp(k.variant, "easy-read");
-	kiosk_begin(r, "Thank you", ktoken, THANKS_SECONDS, "/kiosk", easy);
-	html_raw(h, "<div class=\"panel\">\n<h1>Thank you</h1>\n</div>\n");
-	html_raw(h, easy ? "<p>We have your answers.</p>\n<p>They help us make health services "
-			   "better.</p>\n"
-			 : "<p>Your answers have been sent. They will help shape local health "
-			   "services.</p>\n");
-	html_raw(h, "<p><a class=\"button\" href=\"/kiosk?k=");
-	html_url(h, ktoken);
-	html_raw(h, "\">Start a new form for the next person</a></p>\n");
-	page_end(r);
-	return 0;
 }

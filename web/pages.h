@@ -21,6 +21,6 @@ int page_kiosks_post(struct req *r, struct err *e);
 int page_figures(struct req *r, struct err *e);      /* page_figures.c */
 int page_kiosk_form(struct req *r, struct err *e);   /* page_kiosk.c */
 int page_kiosk_post(struct req *r, struct err *e);
-int page_kiosk_thanks(struct req *r, struct err *e);
+int page_kiosk_script(struct req *r, struct err *e);
 
 #endif

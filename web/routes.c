@@ -24,6 +24,6 @@ const struct route web_routes[] = {
 	/* The public at a kiosk: no login; the link's token is checked by the handler. */
 	{ "GET", "/kiosk", ROLE_NONE, page_kiosk_form },
 	{ "POST", "/kiosk", ROLE_NONE, page_kiosk_post },
-	{ "GET", "/kiosk/thanks", ROLE_NONE, page_kiosk_thanks },
+	{ "GET", "/kiosk.js", ROLE_NONE, page_kiosk_script },
 	{ 0 },
 };

@@ -9,7 +9,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from webtest import Server, check, finish  # noqa: E402
+from webtest import KIOSK_CSP, Server, check, finish  # noqa: E402
 
 WEB, COLLECTOR = sys.argv[1], sys.argv[2]
 XSS = '<script>alert(1)</script>"\'&'
@@ -80,19 +80,28 @@ try:
     kiosk = srv.client()
     page = kiosk.get(f'/kiosk?k={k}')
     check(page.status == 200 and 'name="q3"' in page.body, 'the kiosk link opens a blank form')
-    check(f'<meta http-equiv="refresh" content="180;url=/kiosk?k={k}">' in page.body,
-          'the form reloads blank after the idle minutes (a meta refresh, no script)')
-    check('<script' not in page.body and not links_out(page.body),
-          'the kiosk page has no script and no link out' +
+    check(f'data-idle-seconds="180" data-reset="/kiosk?k={k}"' in page.body and
+          '<script src="/kiosk.js" defer></script>' in page.body and
+          page.header('Content-Security-Policy') == KIOSK_CSP,
+          'the form is reset after the idle minutes by the service\'s own script file')
+    check('http-equiv="refresh"' not in page.body,
+          'no timed refresh clears a form while someone is typing')
+    scripts = re.findall(r'<script([^>]*)>(.*?)</script>', page.body, re.S)
+    check(scripts == [(' src="/kiosk.js" defer', '')] and 'onclick' not in page.body and
+          not links_out(page.body), 'no inline script and no link out on the kiosk page' +
           (f': {links_out(page.body)}' if links_out(page.body) else ''))
+    js = kiosk.get('/kiosk.js')
+    check(js.status == 200 and js.header('Content-Type').startswith('text/javascript') and
+          'location.replace' in js.body and 'fetch' not in js.body and
+          'XMLHttpRequest' not in js.body, 'the idle script is served and sends nothing')
     check('Log out' not in page.body and 'I cannot read' not in page.body,
           'the kiosk page is not an officer\'s page')
     before = count()
     fields = kiosk_fields(page, k, [('q1', '1'), ('q2', '1'), ('q2', '3'), ('q3', XSS),
                                     ('q20', '7')])
     r = kiosk.post('/kiosk', fields)
-    check(r.status == 303 and r.header('Location') == f'/kiosk/thanks?k={k}',
-          'a respondent sends the form and is thanked')
+    check(r.status == 303 and r.header('Location') == f'/kiosk?k={k}&sent=1',
+          'a respondent sends the form')
     r2 = kiosk.post('/kiosk', fields)
     check(r2.status == 303 and count() == before + 1, 'the same form sent twice is stored once')
     row = srv.sql("SELECT r.channel, r.form_variant, v.code, r.entry_status, r.officer, "
@@ -104,15 +113,12 @@ try:
                   "AND value IS NOT NULL AND question_id = (SELECT q.id FROM question q JOIN "
                   "questionnaire n ON n.id = q.questionnaire_id WHERE n.variant = 'standard' "
                   "AND q.position = 3)") == XSS, 'the answer is stored as written')
-    thanks = kiosk.get(f'/kiosk/thanks?k={k}')
-    check(thanks.status == 200 and 'Thank you' in thanks.body and
-          f'content="15;url=/kiosk?k={k}"' in thanks.body and not links_out(thanks.body),
-          'the thank-you page leads back to a new form only')
-    check('alert(1)' not in thanks.body, 'the thank-you page shows nothing the respondent wrote')
-    page2 = kiosk.get(f'/kiosk?k={k}')
-    check(page2.status == 200 and page2.field('token') != page.field('token') and
-          'alert' not in page2.body and 'checked' not in page2.body,
-          'the next respondent gets a new blank form')
+    page2 = kiosk.get(f'/kiosk?k={k}&sent=1')
+    check(page2.status == 200 and '<h1>Thank you</h1>' in page2.body and
+          not links_out(page2.body), 'the respondent is thanked, with no link out')
+    check(page2.field('token') != page.field('token') and 'alert(1)' not in page2.body and
+          'checked' not in page2.body and 'name="q3"' in page2.body,
+          'below the thanks the next respondent gets a new blank form, nothing of the last')
     r = kiosk.post('/kiosk', kiosk_fields(page2, k, [('q5', '2')]))
     check(r.status == 303 and count("channel = 'kiosk'") == 2, 'the next respondent\'s form is saved')
 
@@ -175,7 +181,7 @@ try:
     check(kiosk.get(f'/kiosk?k={k}').status == 403, 'an expired link is refused')
     r = kiosk.post('/kiosk', kiosk_fields(p6, k, [('q1', '1')]))
     check(r.status == 403 and count() == n, 'a form sent through an expired link is refused')
-    check(kiosk.get(f'/kiosk/thanks?k={k}').status == 403, 'an expired link\'s thanks are refused')
+    check(kiosk.get(f'/kiosk?k={k}&sent=1').status == 403, 'an expired link\'s thanks are refused')
     p7 = easy.get(f'/kiosk?k={kb}')
     lst = sup.get('/kiosks')
     r = sup.post('/kiosks', [('csrf', lst.field('csrf')), ('id', '2'), ('action', 'revoke')])
