@@ -81,7 +81,7 @@ int account_add(sqlite3 *db, const char *name, enum role role, const char *passw
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	sodium_memzero(hash, sizeof hash);
-	if (rc == SQLITE_CONSTRAINT)
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
 		return err_set(e, EXIT_DATA, "there is already an account called '%s'", clean);
 	if (rc != SQLITE_DONE)
 		return db_fail(db, "adding the account", e);

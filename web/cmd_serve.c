@@ -128,9 +128,12 @@ int cmd_serve(int argc, char **argv)
 	if (split_listen(cfg.listen, host, sizeof host, &port) < 0)
 		return cmd_usage_error(usage, "--listen is HOST:PORT (e.g. 127.0.0.1:8080), not "
 					      "'%s'", cfg.listen);
+	if (!strcmp(host, "localhost"))
+		snprintf(host, sizeof host, "127.0.0.1");
 	if (!cfg.tls_cert != !cfg.tls_key)
 		return cmd_usage_error(usage, "--tls-cert and --tls-key go together");
 	cfg.tls = cfg.tls_cert != NULL;
+	cfg.loopback = loopback(host);
 	if (!loopback(host) && !cfg.tls && !insecure)
 		return cmd_usage_error(usage, "--listen %s: other computers could connect, and "
 					      "without TLS they would see passwords and answers; "

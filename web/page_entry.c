@@ -315,6 +315,28 @@ static int only_space(const char *s)
 	return 1;
 }
 
+/*
+ * The terminal's messages, said for this page: "type u" is the box "I
+ * cannot read this answer" here.
+ */
+static void web_words(char *why, size_t cap)
+{
+	static const char *const from[] = { "type u if it cannot be read",
+					    "type u (unreadable)" };
+	static const char *const to[] = { "tick \"I cannot read this answer\" if it cannot be read",
+					  "tick \"I cannot read this answer\"" };
+
+	for (size_t i = 0; i < sizeof from / sizeof from[0]; i++) {
+		char *at = strstr(why, from[i]);
+		char rest[ENTRY_WHY_MAX];
+
+		if (!at)
+			continue;
+		snprintf(rest, sizeof rest, "%s", at + strlen(from[i]));
+		snprintf(at, cap - (size_t)(at - why), "%s%s", to[i], rest);
+	}
+}
+
 /* One question's answer from the fields. 1 answered, 0 with `why` set. */
 static int read_answer(const struct entry_question *q, const struct form *f,
 		       struct entry_answer *a, char *why, size_t cap)
@@ -385,6 +407,7 @@ static int read_answer(const struct entry_question *q, const struct form *f,
 		return 1;
 	if (in != ENTRY_INPUT_ERROR)
 		snprintf(why, cap, "That answer cannot be read. Type it again.");
+	web_words(why, cap);
 	return 0;
 }
 

@@ -190,6 +190,34 @@ static void client_address(struct MHD_Connection *c, char *out, size_t cap)
 			  (socklen_t)cap);
 }
 
+/*
+ * On a loopback address the Host header must name this computer: a web
+ * page elsewhere whose name was pointed at 127.0.0.1 (DNS rebinding) would
+ * otherwise be talking to the service as if it were its own site.
+ */
+static int host_ok(const struct web_config *cfg, struct MHD_Connection *c)
+{
+	const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
+	char name[64];
+	struct in_addr a4;
+	size_t n;
+
+	if (!cfg->loopback)
+		return 1;
+	if (!host)
+		return 0;
+	if (!strncmp(host, "[::1]", 5))
+		return host[5] == '\0' || host[5] == ':';
+	n = strcspn(host, ":");
+	if (n >= sizeof name)
+		return 0;
+	memcpy(name, host, n);
+	name[n] = '\0';
+	if (!strcasecmp(name, "localhost"))
+		return 1;
+	return inet_pton(AF_INET, name, &a4) == 1 && (ntohl(a4.s_addr) >> 24) == 127;
+}
+
 /* Runs one complete request. */
 static enum MHD_Result handle(const struct web_config *cfg, struct MHD_Connection *c,
 			      const char *method, const char *url, struct upload *u)
@@ -209,6 +237,12 @@ static enum MHD_Result handle(const struct web_config *cfg, struct MHD_Connectio
 	r.now = (long)time(NULL);
 	client_address(c, r.address, sizeof r.address);
 
+	if (!host_ok(cfg, c)) {
+		ret = refuse(&r, MHD_HTTP_MISDIRECTED_REQUEST, "Wrong address",
+			     "This service answers only at the address of this computer, such as "
+			     "http://127.0.0.1:8080/.");
+		goto out;
+	}
 	if (u->too_big) {
 		ret = refuse(&r, MHD_HTTP_CONTENT_TOO_LARGE, "Too much was sent",
 			     "The form sent more than this service accepts. Nothing was saved.");

@@ -24,6 +24,7 @@ struct web_config {
 	const char *db_path;
 	long long exercise_id;
 	int tls;                  /* served over TLS: cookies are Secure */
+	int loopback;             /* listening on this computer only */
 	const char *listen;       /* "127.0.0.1:8080" as given */
 	const char *tls_cert;     /* PEM files, both or neither */
 	const char *tls_key;

@@ -5,7 +5,11 @@ over a temporary database.
 usage: http_test.py TALLY_WEB COLLECTOR
 """
 import os
+import http.client
+import re
+import shutil
 import socket
+import ssl
 import subprocess
 import sys
 
@@ -15,8 +19,13 @@ from webtest import PASSWORD, Server, check, finish  # noqa: E402
 WEB, COLLECTOR = sys.argv[1], sys.argv[2]
 EVENT = 'LE-HAN-1'
 XSS = '<script>alert(1)</script>"\'&'
-ROUTES_GET = ['/', '/entry', '/entry/saved', '/resolve', '/admin']
-ROUTES_POST = ['/logout', '/entry', '/resolve']
+# Every route of web/routes.c that needs a role: a new page is covered here
+# without anyone remembering to add it.
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'web',
+                       'routes.c')) as f:
+    ROUTES = re.findall(r'\{ "(GET|POST)", "([^"]+)", (ROLE_[A-Z]+),', f.read())
+ROUTES_GET = [p for m, p, role in ROUTES if m == 'GET' and role != 'ROLE_NONE']
+ROUTES_POST = [p for m, p, role in ROUTES if m == 'POST' and role != 'ROLE_NONE']
 
 srv = Server(WEB, COLLECTOR, [('Jo Bloggs', 'officer'), ('Sam Smith', 'officer'),
                               ('Ann Super', 'supervisor'), ('Al Admin', 'admin'),
@@ -41,7 +50,7 @@ def entry_fields(page, serial, answers, action='save', form='standard', mode='fi
 def raw_status(port, cookie, length):
     """The status of a POST that announces `length` bytes and sends a few."""
     with socket.create_connection(('127.0.0.1', port), timeout=60) as s:
-        s.sendall(('POST /entry HTTP/1.1\r\nHost: x\r\nCookie: tally_session=%s\r\n'
+        s.sendall(('POST /entry HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: tally_session=%s\r\n'
                    'Content-Type: application/x-www-form-urlencoded\r\n'
                    'Content-Length: %d\r\n\r\ncsrf=' % (cookie, length)).encode())
         head = s.recv(4096).decode('latin-1')
@@ -49,6 +58,31 @@ def raw_status(port, cookie, length):
 
 
 try:
+    # ---- accounts from the command line --------------------------------------
+    def user(*args, password=None):
+        return subprocess.run([WEB, 'user', *args], input=password, capture_output=True,
+                              text=True, timeout=60)
+
+    r = user('add', srv.db, 'Short Pw', '--role', 'officer', '--password-stdin',
+             password='short\n')
+    check(r.returncode == 1 and 'shorter than 10' in r.stderr, 'a short password is refused')
+    r = user('add', srv.db, 'jo bloggs', '--role', 'officer', '--password-stdin',
+             password=PASSWORD + '\n')
+    check(r.returncode == 1 and 'already an account' in r.stderr,
+          'a name already taken (in any case) is refused')
+    r = user('add', srv.db, 'New One', '--role', 'boss', '--password-stdin',
+             password=PASSWORD + '\n')
+    check(r.returncode == 2, 'an unknown role is a usage error')
+    r = user('add', srv.db, 'New One', '--role', 'officer', '--password', PASSWORD)
+    check(r.returncode == 2, 'there is no way to give a password on the command line')
+    r = user('list', srv.db)
+    check(r.returncode == 0 and 'Jo Bloggs' in r.stdout and 'supervisor' in r.stdout and
+          PASSWORD not in r.stdout, 'user list shows the accounts and roles')
+    check(srv.sql("SELECT count(*) FROM account WHERE hash LIKE '$argon2id$%'") ==
+          srv.sql("SELECT count(*) FROM account"), 'passwords are stored as Argon2id hashes')
+    r = user('disable', srv.db, 'Nobody')
+    check(r.returncode == 1, 'disabling an unknown account says so (exit 1)')
+
     # ---- listening: loopback only, unless TLS or --insecure-http -------------
     r = subprocess.run([WEB, 'serve', srv.db, '--listen', '0.0.0.0:0'], capture_output=True,
                        text=True, timeout=60)
@@ -66,6 +100,7 @@ try:
     anon = srv.client()
 
     # ---- every route refuses an anonymous request -----------------------------
+    check(len(ROUTES_GET) >= 5 and len(ROUTES_POST) >= 3, 'the route table was read')
     for path in ROUTES_GET:
         r = anon.get(path)
         check(r.status == 303 and r.header('Location') == '/login',
@@ -73,6 +108,11 @@ try:
     for path in ROUTES_POST:
         r = anon.post(path, [('csrf', 'x')])
         check(r.status == 401, f'anonymous POST {path} is refused (401)')
+    with socket.create_connection(('127.0.0.1', srv.port), timeout=60) as s:
+        s.sendall(b'GET /login HTTP/1.1\r\nHost: rebound.example:8080\r\n\r\n')
+        head = s.recv(4096).decode('latin-1')
+    check(head.startswith('HTTP/1.1 421') and 'tally_session' not in head,
+          'on loopback a request for another host name is refused (DNS rebinding)')
     r = anon.get('/nowhere')
     check(r.status == 404, 'an unknown page is 404')
     r = anon.get('/style.css')
@@ -123,6 +163,14 @@ try:
     r = adm.get('/admin')
     check(r.status == 200 and '&lt;b&gt;Evil&lt;/b&gt; &quot;Name&quot;' in r.body and
           '<b>Evil' not in r.body, 'an admin sees the accounts, names escaped')
+    ranks = {'ROLE_OFFICER': 1, 'ROLE_SUPERVISOR': 2, 'ROLE_ADMIN': 3}
+    for who, rank, client in [('an officer', 1, c), ('a supervisor', 2, sup)]:
+        tok = client.get('/').field('csrf')
+        for m, path, role in ROUTES:
+            if ranks.get(role, 0) <= rank:
+                continue
+            r = client.get(path) if m == 'GET' else client.post(path, [('csrf', tok)])
+            check(r.status == 403, f'{who} is refused {m} {path} (403)')
     evil = srv.client()
     r = evil.login('<b>Evil</b> "Name"')
     r = evil.get('/')
@@ -140,6 +188,8 @@ try:
     check(bad.status == 200 and 'There is a problem' in bad.body and
           'href="#q1"' in bad.body and 'href="#q2"' in bad.body and 'href="#q20"' in bad.body and 'href="#q23"' in bad.body and
           'id="q1-error"' in bad.body, 'mistakes are shown in the summary and next to each field')
+    check('tick &quot;I cannot read this answer&quot;' in bad.body and 'type u' not in bad.body,
+          'the checks are said in this page\'s words, not the terminal\'s')
     check(responses() == n0, 'a form with mistakes saves nothing')
     rev = c.post('/entry', entry_fields(page, '101', [('q1', '1'), ('q3', XSS)], action='review'))
     check(rev.status == 200 and 'Save this form' in rev.body, 'a good form reaches the review')
@@ -212,6 +262,25 @@ try:
                                     "response_id = %s" % rid) == 'Ann Super',
           'the supervisor settles it: verified, recorded with who')
 
+    # A correction typed by the supervisor is checked like any answer.
+    r = other.post('/entry', entry_fields(entry_page(other, mode='second'), '103',
+                                          [('q3', 's'), ('u4', '1'), ('q1', '3')], mode='second'))
+    res = sup.get('/resolve')
+    rid = srv.sql("SELECT id FROM response WHERE serial = '103'")
+    qid = srv.sql("SELECT question_id FROM entry_difference WHERE response_id = %s" % rid)
+    fields = [('csrf', res.field('csrf')), ('response', rid), ('question', qid),
+              ('choice', 'correction')]
+    r = sup.post('/resolve', fields + [('correction', '9')])
+    check(r.status == 200 and 'There is a problem' in r.body and
+          srv.sql("SELECT count(*) FROM entry_resolution WHERE response_id = %s" % rid) == '0',
+          'a correction that is not an option is refused, nothing settled')
+    r = sup.post('/resolve', fields + [('correction', '2')])
+    check(r.status == 303 and srv.sql(
+        "SELECT choice || '|' || resolved_by FROM entry_resolution WHERE response_id = %s" % rid)
+          == 'correction|Ann Super', 'a correction settles the difference')
+    r = c.post('/resolve', fields + [('correction', '2')])
+    check(r.status == 403, 'an officer cannot post a correction either')
+
     # ---- bodies: too big, malformed, wrong type --------------------------------
     n1 = responses()
     check(raw_status(srv.port, c.cookie, 2 * 1024 * 1024) == 413,
@@ -238,6 +307,24 @@ try:
     check(srv.client().login('Jo Bloggs').status == 303,
           'another account from the same address can still log in')
 
+    # ---- expiry and disabled accounts -----------------------------------------
+    idle = srv.client()
+    idle.login('Sam Smith')
+    check(idle.get('/').status == 200, 'a fresh session works')
+    srv.sql("UPDATE web_session SET last_seen = last_seen - 1900 WHERE account_id = "
+            "(SELECT id FROM account WHERE name = 'Sam Smith')")
+    check(idle.get('/').status == 303, 'a session unused for over 30 minutes has ended')
+    idle.login('Sam Smith')
+    srv.sql("UPDATE web_session SET expires_at = 1 WHERE account_id = "
+            "(SELECT id FROM account WHERE name = 'Sam Smith')")
+    check(idle.get('/').status == 303, 'a session past its absolute limit has ended')
+    idle.login('Sam Smith')
+    r = subprocess.run([WEB, 'user', 'disable', srv.db, 'Sam Smith'], capture_output=True,
+                       text=True)
+    check(r.returncode == 0 and idle.get('/').status == 303,
+          'disabling an account ends its sessions')
+    check(srv.client().login('Sam Smith').status == 200, 'a disabled account cannot log in')
+
     # ---- logout, audit -------------------------------------------------------
     home = c.get('/')
     cookie = c.cookie
@@ -251,6 +338,40 @@ try:
         check(a in actions.split(','), f'the audit records {a}')
     check(srv.sql("SELECT count(*) FROM audit WHERE object LIKE '%script%' OR "
                   "account LIKE '%script%'") == '0', 'the audit holds no answer content')
+    # ---- throttling by address (last: it shuts this address out) ------------
+    t = srv.client()
+    for i in range(20):
+        t.login(f'Nobody {i}', 'wrong password!')
+    r = t.login('Al Admin')
+    check(r.status == 429, 'after 20 wrong logins from one address, it is refused (429)')
+
+    # ---- TLS: the cookie is Secure ------------------------------------------
+    rc, err = srv.stop()
+    check(rc == 0 and 'Sanitizer' not in err, 'the server stops cleanly on SIGTERM' +
+          ('' if 'Sanitizer' not in err else ':\n' + err))
+    if shutil.which('openssl'):
+        cert, key = os.path.join(srv.tmp, 'cert.pem'), os.path.join(srv.tmp, 'key.pem')
+        subprocess.run(['openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1',
+                        '-subj', '/CN=127.0.0.1', '-keyout', key, '-out', cert],
+                       check=True, capture_output=True)
+        r = subprocess.run([WEB, 'serve', srv.db, '--listen', '0.0.0.0:0', '--tls-cert', cert],
+                           capture_output=True, text=True, timeout=60)
+        check(r.returncode == 2, '--tls-cert without --tls-key is refused (exit 2)')
+        srv.start('--tls-cert', cert, '--tls-key', key)
+        ctx = ssl.create_default_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        conn = http.client.HTTPSConnection('127.0.0.1', srv.port, timeout=60, context=ctx)
+        conn.request('GET', '/login')
+        resp = conn.getresponse()
+        resp.read()
+        sc = resp.getheader('Set-Cookie') or ''
+        check(resp.status == 200 and '; Secure' in sc and 'HttpOnly' in sc and
+              resp.getheader('Strict-Transport-Security'),
+              'under TLS the cookie is Secure, and HSTS is sent')
+        conn.close()
+    else:
+        print('SKIP the TLS check: no openssl to make a certificate')
 finally:
     rc, err = srv.stop()
     check(rc == 0, 'the server stops cleanly on SIGTERM')

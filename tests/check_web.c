@@ -1,0 +1,232 @@
+/* check_web.c: the web service's pieces that need no server: form decoding,
+ * HTML escaping, sessions, the login throttle and accounts. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "account.h"
+#include "form.h"
+#include "html.h"
+#include "testutil.h"
+#include "throttle.h"
+#include "websession.h"
+
+static int parses(const char *body)
+{
+	struct form f;
+	int rc = form_parse(body, strlen(body), &f);
+
+	form_free(&f);
+	return rc == 0;
+}
+
+START_TEST(test_form_decoding)
+{
+	struct form f;
+	const char *body = "a=1&b=x+y%20z&c=&b=%C3%A9&d=%0D%0A";
+
+	ck_assert_int_eq(form_parse(body, strlen(body), &f), 0);
+	ck_assert_uint_eq(f.n, 5);
+	ck_assert_str_eq(form_get(&f, "b"), "x y z");
+	ck_assert_str_eq(form_get(&f, "c"), "");
+	ck_assert_str_eq(form_get(&f, "d"), "\r\n");
+	ck_assert_uint_eq(form_count(&f, "b"), 2);
+	ck_assert_ptr_null(form_get(&f, "e"));
+	form_free(&f);
+	ck_assert(parses(""));
+	ck_assert(parses("a=%41"));
+	/* Malformed: refused whole. */
+	ck_assert(!parses("a=%4"));     /* escape cut short at the end */
+	ck_assert(!parses("a=%zz"));    /* not hex */
+	ck_assert(!parses("a"));        /* no '=' */
+	ck_assert(!parses("=1"));       /* no name */
+	ck_assert(!parses("a=1&"));     /* a trailing '&' */
+	ck_assert(!parses("a=1&&b=2")); /* an empty field */
+	ck_assert(!parses("a=%ff"));    /* not UTF-8 */
+	ck_assert(!parses("a=%00"));    /* NUL */
+	ck_assert(!parses("a=%1b"));    /* a control character */
+	ck_assert(!parses("a=x y"));    /* a raw space: browsers escape it */
+	ck_assert(!parses("a=\xc3\xa9")); /* raw bytes: browsers escape them */
+}
+END_TEST
+
+static int allow(const char *name, void *ctx)
+{
+	(void)ctx;
+	return !strcmp(name, "one") ? 1 : !strcmp(name, "many") ? 2 : 0;
+}
+
+START_TEST(test_form_check)
+{
+	struct form f;
+	const char *bad = NULL;
+	const char *ok = "one=1&many=1&many=2", *twice = "one=1&one=2", *unknown = "one=1&other=2";
+
+	ck_assert_int_eq(form_parse(ok, strlen(ok), &f), 0);
+	ck_assert_int_eq(form_check(&f, allow, NULL, &bad), 0);
+	form_free(&f);
+	ck_assert_int_eq(form_parse(twice, strlen(twice), &f), 0);
+	ck_assert_int_eq(form_check(&f, allow, NULL, &bad), -1);
+	ck_assert_str_eq(bad, "one");
+	form_free(&f);
+	ck_assert_int_eq(form_parse(unknown, strlen(unknown), &f), 0);
+	ck_assert_int_eq(form_check(&f, allow, NULL, &bad), -1);
+	ck_assert_str_eq(bad, "other");
+	form_free(&f);
+}
+END_TEST
+
+START_TEST(test_html_escaping)
+{
+	struct html h = { 0 };
+
+	html_raw(&h, "<p>");
+	html_esc(&h, "<script>a & b \"c\" 'd'</script>\x01\n");
+	html_esc(&h, NULL);
+	ck_assert_str_eq(h.s, "<p>&lt;script&gt;a &amp; b &quot;c&quot; &#39;d&#39;&lt;/script&gt;\n");
+	html_free(&h);
+	html_url(&h, "LE-1 a&b\"<");
+	ck_assert_str_eq(h.s, "LE-1%20a%26b%22%3C");
+	html_free(&h);
+}
+END_TEST
+
+START_TEST(test_sessions)
+{
+	sqlite3 *db = test_memdb();
+	struct websess s, found;
+	char id[WSESS_ID_HEX + 1], id2[WSESS_ID_HEX + 1];
+	struct err e;
+	long now = 1000000;
+
+	err_init(&e);
+	ck_assert_int_eq(account_init(&e), 0);
+	ck_assert_int_eq(account_add(db, "Jo Bloggs", ROLE_SUPERVISOR, "correct horse battery", &e),
+			 0);
+	ck_assert_int_eq(wsess_create(db, 1, now, id, &s, &e), 0);
+	ck_assert_int_eq(wsess_create(db, 1, now, id2, &s, &e), 0);
+	ck_assert_str_ne(id, id2);
+	{
+		char sql[200];
+
+		/* Only a hash of the id is kept: the database gives no working cookie. */
+		snprintf(sql, sizeof sql, "SELECT count(*) FROM web_session WHERE id_hash = '%s'", id);
+		ck_assert_int_eq(test_int(db, sql), 0);
+		ck_assert_int_eq(test_int(db, "SELECT count(*) FROM web_session WHERE "
+					      "length(id_hash) = 64"), 2);
+	}
+	ck_assert_int_eq(wsess_lookup(db, id, now + 10, &found, &e), 0);
+	ck_assert(found.valid);
+	ck_assert_str_eq(found.name, "Jo Bloggs");
+	ck_assert_int_eq(found.role, ROLE_SUPERVISOR);
+	ck_assert(wsess_csrf_ok(&found, found.csrf));
+	ck_assert(!wsess_csrf_ok(&found, NULL));
+	ck_assert(!wsess_csrf_ok(&found, "00"));
+	/* Idle too long, then past the absolute limit. */
+	ck_assert_int_eq(wsess_lookup(db, id, now + WSESS_IDLE + 1, &found, &e), 0);
+	ck_assert(!found.valid);
+	ck_assert_int_eq(wsess_lookup(db, id2, now + WSESS_IDLE - 1, &found, &e), 0);
+	ck_assert(found.valid);
+	ck_assert_int_eq(wsess_lookup(db, id2, now + WSESS_ABSOLUTE + 1, &found, &e), 0);
+	ck_assert(!found.valid);
+	/* Not an id at all. */
+	ck_assert_int_eq(wsess_lookup(db, "' OR 1=1 --", now, &found, &e), 0);
+	ck_assert(!found.valid);
+	sqlite3_close(db);
+}
+END_TEST
+
+START_TEST(test_throttle_window)
+{
+	sqlite3 *db = test_memdb();
+	struct err e;
+	int blocked;
+	long now = 1000000;
+
+	err_init(&e);
+	for (int i = 0; i < THROTTLE_ACCOUNT; i++) {
+		ck_assert_int_eq(throttle_blocked(db, THROTTLE_BY_ACCOUNT, "Jo", now, &blocked, &e), 0);
+		ck_assert(!blocked);
+		ck_assert_int_eq(throttle_fail(db, THROTTLE_BY_ACCOUNT, "jo", now + i, &e), 0);
+	}
+	ck_assert_int_eq(throttle_blocked(db, THROTTLE_BY_ACCOUNT, "JO", now + 10, &blocked, &e), 0);
+	ck_assert(blocked);
+	ck_assert_int_eq(throttle_blocked(db, THROTTLE_BY_ADDRESS, "jo", now + 10, &blocked, &e), 0);
+	ck_assert(!blocked);
+	/* The window ends: allowed again, and a new failure starts a new window. */
+	ck_assert_int_eq(throttle_blocked(db, THROTTLE_BY_ACCOUNT, "jo", now + THROTTLE_WINDOW + 1,
+					  &blocked, &e), 0);
+	ck_assert(!blocked);
+	ck_assert_int_eq(throttle_fail(db, THROTTLE_BY_ACCOUNT, "jo", now + THROTTLE_WINDOW + 1, &e),
+			 0);
+	ck_assert_int_eq(test_int(db, "SELECT failures FROM login_throttle"), 1);
+	ck_assert_int_eq(throttle_clear(db, THROTTLE_BY_ACCOUNT, "Jo", &e), 0);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM login_throttle"), 0);
+	sqlite3_close(db);
+}
+END_TEST
+
+START_TEST(test_accounts)
+{
+	sqlite3 *db = test_memdb();
+	struct err e;
+	long long id = 0;
+	enum role role;
+	char name[ENTRY_NAME_MAX + 1];
+
+	err_init(&e);
+	ck_assert_int_eq(account_init(&e), 0);
+	ck_assert_int_eq(account_add(db, "  Jo Bloggs ", ROLE_OFFICER, "correct horse battery", &e),
+			 0);
+	ck_assert_int_eq(account_check(db, "jo bloggs", "correct horse battery", &id, &role, name,
+				       &e), 1);
+	ck_assert_str_eq(name, "Jo Bloggs");
+	ck_assert_int_eq(role, ROLE_OFFICER);
+	ck_assert_int_eq(account_check(db, "Jo Bloggs", "correct horse batterY", &id, &role, name,
+				       &e), 0);
+	ck_assert_int_eq(account_check(db, "Nobody", "correct horse battery", &id, &role, name, &e),
+			 0);
+	ck_assert_int_eq(account_add(db, "JO BLOGGS", ROLE_ADMIN, "correct horse battery", &e), -1);
+	ck_assert_int_eq(e.code, EXIT_DATA);
+	err_init(&e);
+	ck_assert_int_eq(account_add(db, "Sam", ROLE_ADMIN, "short", &e), -1);
+	ck_assert(err_contains(&e, "shorter than 10"));
+	err_init(&e);
+	ck_assert_int_eq(account_add(db, "", ROLE_ADMIN, "correct horse battery", &e), -1);
+	err_init(&e);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM account WHERE hash LIKE '$argon2id$%' "
+				      "AND hash NOT LIKE '%correct%'"), 1);
+	ck_assert_int_eq(account_disable(db, "Jo Bloggs", &e), 1);
+	ck_assert_int_eq(account_disable(db, "Nobody", &e), 0);
+	ck_assert_int_eq(account_check(db, "Jo Bloggs", "correct horse battery", &id, &role, name,
+				       &e), 0);
+	sqlite3_close(db);
+}
+END_TEST
+
+static Suite *web_suite(void)
+{
+	Suite *s = suite_create("web");
+	TCase *tc = tcase_create("core");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_form_decoding);
+	tcase_add_test(tc, test_form_check);
+	tcase_add_test(tc, test_html_escaping);
+	tcase_add_test(tc, test_sessions);
+	tcase_add_test(tc, test_throttle_window);
+	tcase_add_test(tc, test_accounts);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(web_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
