@@ -2,16 +2,20 @@
 """HTTP-level tests of the kiosk (the public at a roadshow) and of the
 supervisor's typing figures: the real tally-web on a free loopback port.
 
-usage: kiosk_test.py TALLY_WEB COLLECTOR
+usage: kiosk_test.py TALLY_WEB COLLECTOR ANALYSER
 """
+import csv
+import glob
+import io
 import os
 import re
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from webtest import KIOSK_CSP, Server, check, finish  # noqa: E402
 
-WEB, COLLECTOR = sys.argv[1], sys.argv[2]
+WEB, COLLECTOR, ANALYSER = sys.argv[1], sys.argv[2], sys.argv[3]
 XSS = '<script>alert(1)</script>"\'&'
 
 srv = Server(WEB, COLLECTOR, [('Jo Bloggs', 'officer'), ('Sam Smith', 'officer'),
@@ -225,7 +229,22 @@ try:
     check(re.search(r'<td>LE-HAN-1</td><td>Jo Bloggs</td><td>[^<]*</td><td>2</td><td>1</td>'
                     f'<td>0</td><td>{re.escape(per100)}</td>', fig.body) is not None,
           'per batch: 2 forms, 1 checked, 0 verified, the differences per 100 fields')
+
+    # ---- kiosk forms are counted, in a channel of their own -----------------
     rc, err = srv.stop()
+    samples = os.environ.get('TALLY_SAMPLES', os.path.join(os.path.dirname(__file__), '..', '..',
+                                                           'samples'))
+    subprocess.run([ANALYSER, 'tag', srv.db, *glob.glob(os.path.join(samples, 'rules', '*.xml'))],
+                   check=True, capture_output=True)
+    out = subprocess.run([ANALYSER, 'counts', srv.db, '--by', 'channel', '--format', 'csv',
+                          '--no-suppress'],
+                         capture_output=True, text=True)
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    kiosk_rows = [row for row in rows if row['channel'] == 'kiosk']
+    base = srv.sql("SELECT count(*) FROM response WHERE channel = 'kiosk'")
+    check(out.returncode == 0 and kiosk_rows and
+          all(row['respondents'] == base for row in kiosk_rows),
+          f'analyser counts --by channel counts the {base} kiosk forms in a Kiosk column')
     check(rc == 0 and 'Sanitizer' not in err and 'runtime error' not in err,
           'the server stopped cleanly, no sanitizer report' + (':\n' + err if err else ''))
 finally:
