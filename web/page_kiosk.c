@@ -391,18 +391,23 @@ static int read_answer(const struct entry_question *q, const struct form *f,
 	return 0;
 }
 
-/* The form saved under the page's token: 1 found, 0 not, -1. */
+/*
+ * The form saved under the page's token: 1 found (sent through this link),
+ * 0 not, -1 on failure or when another link's form has the token (EXIT_DATA).
+ */
 static int sent_before(sqlite3 *db, const char *token, long long kiosk_id, struct err *e)
 {
-	char t[65 + 8], id[32];
-	long long n = 0;
+	char t[65 + 8];
+	long long other = 0;
 
 	snprintf(t, sizeof t, "%s", token);
-	snprintf(id, sizeof id, "%lld", kiosk_id);
-	if (db_int(db, "SELECT count(*) FROM kiosk_submission WHERE token = ?1 AND kiosk_id = ?2",
-		   0, &n, e, 2, t, id) < 0)
+	if (db_int(db, "SELECT kiosk_id FROM kiosk_submission WHERE token = ?1", 0, &other, e, 1,
+		   t) < 0)
 		return -1;
-	return n > 0;
+	if (other && other != kiosk_id)
+		return err_set(e, EXIT_DATA, "this form's page token was used through another kiosk "
+					     "link: start a new form");
+	return other != 0;
 }
 
 /*

@@ -169,6 +169,12 @@ try:
     row = srv.sql("SELECT r.form_variant, v.code FROM response r JOIN event v ON "
                   "v.id = r.event_id ORDER BY r.id DESC LIMIT 1")
     check(r.status == 303 and row == 'easy-read|LE-CAN-1', f'an Easy Read kiosk form is saved ({row})')
+    # A page token already used through the first link, sent through this one.
+    ep2 = easy.get(f'/kiosk?k={kb}')
+    n = count()
+    r = easy.post('/kiosk', [('csrf', ep2.field('csrf')), ('k', kb), ('token', page.field('token')),
+                             ('q3', '1')])
+    check(r.status == 400 and count() == n, 'another link\'s page token is refused, nothing written')
 
     # ---- an exercise that needs double entry: a kiosk form has no paper to check
     srv.sql("UPDATE exercise SET double_entry = 'required'")
