@@ -165,6 +165,18 @@ int counts_dim_load(sqlite3 *db, long long ex, const char *name, struct count_di
 				goto oom;
 		if (d->kind == DIM_CHANNEL && add_value(d, "event-card", "Event card", "Event card") < 0)
 			goto oom;
+		/* Only when there are any, so that tables of exercises without one stay as they were. */
+		if (d->kind == DIM_CHANNEL) {
+			long long nk = 0;
+			char id[32];
+
+			snprintf(id, sizeof id, "%lld", ex);
+			if (db_int(db, "SELECT count(*) FROM response WHERE exercise_id = ?1 AND "
+				       "channel = 'kiosk'", 0, &nk, e, 1, id) < 0)
+				return -1;
+			if (nk && add_value(d, "kiosk", "Kiosk at an event", "Kiosk") < 0)
+				goto oom;
+		}
 		return 0;
 	case DIM_QUESTION:
 		/* Free-text questions: the standard form's, then any Easy Read one of its own. */

@@ -605,7 +605,8 @@ static const char *channel_phrase(const char *code)
 	return !strcmp(code, "online") ? "online" :
 	       !strcmp(code, "paper") ? "on paper forms" :
 	       !strcmp(code, "easy-read-paper") ? "on Easy Read forms" :
-	       !strcmp(code, "event-card") ? "on cards at listening events and roadshows" : NULL;
+	       !strcmp(code, "event-card") ? "on cards at listening events and roadshows" :
+	       !strcmp(code, "kiosk") ? "at a kiosk at roadshows" : NULL;
 }
 
 static void write_intro(struct report *r)

@@ -66,7 +66,7 @@ static const char header_sql[] =
 static const char channel_sql[] =
 	"WITH c(channel, label, pos) AS (VALUES ('online', 'Online survey', 1), "
 	"  ('paper', 'Paper form', 2), ('easy-read-paper', 'Easy Read paper form', 3), "
-	"  ('event-card', 'Event card', 4)) "
+	"  ('event-card', 'Event card', 4), ('kiosk', 'Kiosk at an event', 5)) "
 	"SELECT printf('%-24s %7d', c.label, count(r.id)) FROM c "
 	"LEFT JOIN response r ON r.channel = c.channel AND r.exercise_id = ?1 "
 	"GROUP BY c.channel ORDER BY c.pos";

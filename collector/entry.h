@@ -172,6 +172,13 @@ struct entry_session *entry_session_open(sqlite3 *db, const struct entry_session
 					 struct err *e);
 void entry_session_free(struct entry_session *s);
 
+/*
+ * The session's forms are typed by the respondents themselves (a kiosk):
+ * there is no paper form to check, so none waits for a second entry,
+ * whatever the exercise's double-entry setting.
+ */
+void entry_session_by_respondent(struct entry_session *s);
+
 /* The event's code, title and date for the session's heading. */
 const char *entry_session_event_title(const struct entry_session *s);
 

@@ -215,6 +215,11 @@ fail:
 	return NULL;
 }
 
+void entry_session_by_respondent(struct entry_session *s)
+{
+	s->required = 0;
+}
+
 int entry_session_batch(struct entry_session *s, struct entry_batch_info *info, struct err *e)
 {
 	static const char first_sql[] =

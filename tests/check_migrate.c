@@ -146,6 +146,14 @@ static void plant(sqlite3 *db, int after, int upto)
 			      "INSERT INTO exercise_district VALUES (1, 'NHS-FV', 2);"
 			      "INSERT INTO area_member (exercise_id, area_code, district_code) "
 			      "VALUES (1, 'NHS-FV', 'S12000005')");
+	if (after < 19 && upto >= 19)
+		test_exec(db, "INSERT INTO kiosk (id, exercise_id, event_id, variant, token_hash, "
+			      "idle_minutes, created_by, created_at, expires_at) SELECT 1, 1, id, "
+			      "'standard', 'ab', 5, 'Jo Bloggs', 1, 2 FROM event LIMIT 1;"
+			      "INSERT INTO response (id, exercise_id, channel, form_variant, "
+			      "district_source, serial, recorded_at) VALUES (4, 1, 'kiosk', "
+			      "'standard', 'unresolved', 'K1-00', 'now');"
+			      "INSERT INTO kiosk_submission VALUES ('k', 1, 4, 1)");
 }
 
 START_TEST(test_versions_are_numbered)
@@ -263,6 +271,18 @@ START_TEST(test_upgrade_from_every_version)
 	if (from >= 1)
 		ck_assert_int_eq(test_int(db, "SELECT count(*) FROM question_option o JOIN question q "
 					      "ON q.id = o.question_id WHERE q.code = 'AGE'"), 1);
+	/* 0019 made response and import_batch again: their rows, indexes and
+	 * triggers are all there, and foreign keys are back on. */
+	if (from >= 2 && from < 19) {
+		ck_assert_int_eq(test_int(db, "SELECT count(*) FROM sqlite_schema WHERE name IN "
+					      "('response_counts', 'response_batch', 'response_event', "
+					      "'response_district', 'import_batch_sha', "
+					      "'import_batch_entry', 'publication_forget', "
+					      "'reject_closed_by_id', 'reject_closed_by_serial')"), 9);
+		ck_assert_int_eq(test_int(db, "SELECT count(*) FROM sqlite_schema WHERE sql LIKE "
+					      "'%response_new%' OR sql LIKE '%import_batch_new%'"), 0);
+		ck_assert_int_eq(test_int(db, "PRAGMA foreign_keys"), 1);
+	}
 	/* What the upgrade added works: plant the newest version's rows too. */
 	plant(db, from, db_schema_version());
 	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM question WHERE type IN ('number', "

@@ -118,7 +118,9 @@ int page_home(struct req *r, struct err *e)
 
 	if (r->sess.role >= ROLE_SUPERVISOR)
 		html_raw(h, "<h2>Supervisors</h2>\n<p><a href=\"/resolve\">Settle differences "
-			    "between two officers' entries</a></p>\n");
+			    "between two officers' entries</a></p>\n"
+			    "<p><a href=\"/figures\">Typing figures by officer and batch</a></p>\n"
+			    "<p><a href=\"/kiosks\">Kiosk links for the public at events</a></p>\n");
 	if (r->sess.role >= ROLE_ADMIN)
 		html_raw(h, "<h2>Administrators</h2>\n<p><a href=\"/admin\">Accounts</a></p>\n");
 	html_raw(h, "<h2>Events</h2>\n");

@@ -16,5 +16,11 @@ int page_entry_saved(struct req *r, struct err *e);
 int page_resolve_list(struct req *r, struct err *e); /* page_resolve.c */
 int page_resolve_post(struct req *r, struct err *e);
 int page_admin(struct req *r, struct err *e);        /* page_admin.c */
+int page_kiosks(struct req *r, struct err *e);       /* page_kiosks.c */
+int page_kiosks_post(struct req *r, struct err *e);
+int page_figures(struct req *r, struct err *e);      /* page_figures.c */
+int page_kiosk_form(struct req *r, struct err *e);   /* page_kiosk.c */
+int page_kiosk_post(struct req *r, struct err *e);
+int page_kiosk_script(struct req *r, struct err *e);
 
 #endif

@@ -18,5 +18,12 @@ const struct route web_routes[] = {
 	{ "GET", "/resolve", ROLE_SUPERVISOR, page_resolve_list },
 	{ "POST", "/resolve", ROLE_SUPERVISOR, page_resolve_post },
 	{ "GET", "/admin", ROLE_ADMIN, page_admin },
+	{ "GET", "/kiosks", ROLE_SUPERVISOR, page_kiosks },
+	{ "POST", "/kiosks", ROLE_SUPERVISOR, page_kiosks_post },
+	{ "GET", "/figures", ROLE_SUPERVISOR, page_figures },
+	/* The public at a kiosk: no login; the link's token is checked by the handler. */
+	{ "GET", "/kiosk", ROLE_NONE, page_kiosk_form },
+	{ "POST", "/kiosk", ROLE_NONE, page_kiosk_post },
+	{ "GET", "/kiosk.js", ROLE_NONE, page_kiosk_script },
 	{ 0 },
 };

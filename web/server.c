@@ -125,7 +125,7 @@ static enum MHD_Result send_req(struct req *r)
 		return MHD_NO;
 	MHD_add_response_header(resp, "Content-Type",
 				r->content_type ? r->content_type : "text/html; charset=utf-8");
-	MHD_add_response_header(resp, "Content-Security-Policy", csp);
+	MHD_add_response_header(resp, "Content-Security-Policy", r->csp ? r->csp : csp);
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");

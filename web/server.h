@@ -48,6 +48,8 @@ struct req {
 	const char *static_body;  /* instead of `body` (the style sheet) */
 	size_t static_len;
 	int cacheable;            /* 0: Cache-Control no-store */
+	const char *csp;          /* instead of the service's policy: the kiosk's, which
+				     allows its one script file from 'self' (never inline) */
 	char location[600];       /* a redirect's target */
 	char cookie[256];         /* a Set-Cookie value */
 };
