@@ -59,7 +59,8 @@ CREATE TABLE option_group (
 	source_question_id INTEGER NOT NULL REFERENCES question(id) ON DELETE CASCADE,
 	source_option_id INTEGER NOT NULL REFERENCES question_option(id) ON DELETE CASCADE,
 	PRIMARY KEY (question_id, source_option_id)
-) WITHOUT ROWID;
+); -- a rowid table: SQLite 3.40's integrity_check misreads NOT NULL columns of a
+   -- WITHOUT ROWID table that has a second index, as NULL
 CREATE INDEX option_group_source ON option_group(source_question_id);
 
 -- The answers to count a question by: its own, and for a derived question
