@@ -48,6 +48,20 @@ async function audit(page, label) {
   ok(`${label}: axe-core and reflow checked at ${WIDTHS.join(' and ')}px`);
 }
 
+// The page's HTML once it has settled: right after a navigation (going back
+// over a form post) the content cannot be read until the load is done.
+async function settled(page) {
+  for (let i = 0; ; i++) {
+    await page.waitForLoadState('load').catch(() => {});
+    try {
+      return await page.content();
+    } catch (err) {
+      if (i >= 20 || !/navigating/.test(err.message)) throw err;
+      await page.waitForTimeout(250);
+    }
+  }
+}
+
 async function submit(page, text) {
   await Promise.all([page.waitForNavigation(), page.click(`button:has-text("${text}")`)]);
 }
@@ -120,7 +134,7 @@ try {
   // Back: the page before was a form post, which is not kept (no-store), so
   // the browser cannot show it without sending it again.
   await page.goBack().catch(() => {});
-  if ((await page.content()).includes('The first person'))
+  if ((await settled(page)).includes('The first person'))
     fail('going back shows the first respondent\'s answers');
   else ok('going back does not show the first respondent\'s answers');
   await page.goto(`${base}${standard}`);
