@@ -10,13 +10,7 @@
 #include "mapping_shape.h"
 #include "xmlsafe.h"
 
-struct parse {
-	const char *name;
-	struct err *e;
-	int oom;
-};
-
-static char *attr(struct parse *p, xmlNodePtr n, const char *name)
+char *map_attr(struct map_parse *p, xmlNodePtr n, const char *name)
 {
 	char *x = xmlsafe_attr(n, name), *s;
 
@@ -29,7 +23,7 @@ static char *attr(struct parse *p, xmlNodePtr n, const char *name)
 	return s;
 }
 
-static void *grow(struct parse *p, void *arr, size_t n, size_t size)
+void *map_grow(struct map_parse *p, void *arr, size_t n, size_t size)
 {
 	void *a = realloc(arr, (n + 1) * size);
 
@@ -41,23 +35,23 @@ static void *grow(struct parse *p, void *arr, size_t n, size_t size)
 	return a;
 }
 
-static void read_values(struct parse *p, xmlNodePtr n, struct map_value **out, size_t *count)
+void map_read_values(struct map_parse *p, xmlNodePtr n, struct map_value **out, size_t *count)
 {
 	for (xmlNodePtr c = xmlsafe_first(n); c; c = xmlsafe_next(c)) {
 		struct map_value *v;
 
 		if (!xmlsafe_is(c, "value"))
 			continue;
-		*out = grow(p, *out, *count, sizeof **out);
+		*out = map_grow(p, *out, *count, sizeof **out);
 		if (p->oom)
 			return;
 		v = &(*out)[(*count)++];
-		v->from = attr(p, c, "from");
-		v->to = attr(p, c, "to");
+		v->from = map_attr(p, c, "from");
+		v->to = map_attr(p, c, "to");
 	}
 }
 
-static void add_no_answer(struct parse *p, char ***list, size_t *n, const char *v, size_t len)
+static void add_no_answer(struct map_parse *p, char ***list, size_t *n, const char *v, size_t len)
 {
 	char *s;
 
@@ -65,7 +59,7 @@ static void add_no_answer(struct parse *p, char ***list, size_t *n, const char *
 		p->oom = 1;
 		return;
 	}
-	*list = grow(p, *list, *n, sizeof **list);
+	*list = map_grow(p, *list, *n, sizeof **list);
 	if (p->oom) {
 		free(s);
 		return;
@@ -74,9 +68,9 @@ static void add_no_answer(struct parse *p, char ***list, size_t *n, const char *
 }
 
 /* <no-answer value> children of `n`, and its no-answer="a|b" attribute. */
-static void read_no_answer(struct parse *p, xmlNodePtr n, char ***list, size_t *count)
+static void read_no_answer(struct map_parse *p, xmlNodePtr n, char ***list, size_t *count)
 {
-	char *v = attr(p, n, "no-answer");
+	char *v = map_attr(p, n, "no-answer");
 
 	for (const char *s = v; s && !p->oom;) {
 		size_t len = strcspn(s, "|");
@@ -86,22 +80,22 @@ static void read_no_answer(struct parse *p, xmlNodePtr n, char ***list, size_t *
 	}
 	free(v);
 	for (xmlNodePtr c = xmlsafe_first(n); c && !p->oom; c = xmlsafe_next(c))
-		if (xmlsafe_is(c, "no-answer") && (v = attr(p, c, "value"))) {
+		if (xmlsafe_is(c, "no-answer") && (v = map_attr(p, c, "value"))) {
 			add_no_answer(p, list, count, v, strlen(v));
 			free(v);
 		}
 }
 
-static void read_fixed(struct parse *p, struct mapping *m, xmlNodePtr n)
+static void read_fixed(struct map_parse *p, struct mapping *m, xmlNodePtr n)
 {
 	struct map_question *q;
 
-	m->questions = grow(p, m->questions, m->nquestions, sizeof *m->questions);
+	m->questions = map_grow(p, m->questions, m->nquestions, sizeof *m->questions);
 	if (p->oom)
 		return;
 	q = &m->questions[m->nquestions++];
-	q->code = attr(p, n, "question");
-	q->fixed = attr(p, n, "value");
+	q->code = map_attr(p, n, "question");
+	q->fixed = map_attr(p, n, "value");
 	q->line = xmlsafe_line(n);
 }
 
@@ -113,7 +107,7 @@ static int by_from(const void *a, const void *b)
 }
 
 /* <range from to to-option> children of a question, sorted by `from`. */
-static void read_ranges(struct parse *p, struct map_question *q, xmlNodePtr n)
+static void read_ranges(struct map_parse *p, struct map_question *q, xmlNodePtr n)
 {
 	for (xmlNodePtr c = xmlsafe_first(n); c && !p->oom; c = xmlsafe_next(c)) {
 		struct map_range *r;
@@ -121,16 +115,16 @@ static void read_ranges(struct parse *p, struct map_question *q, xmlNodePtr n)
 
 		if (!xmlsafe_is(c, "range"))
 			continue;
-		q->ranges = grow(p, q->ranges, q->nranges, sizeof *q->ranges);
+		q->ranges = map_grow(p, q->ranges, q->nranges, sizeof *q->ranges);
 		if (p->oom)
 			return;
 		r = &q->ranges[q->nranges++];
 		r->line = xmlsafe_line(c);
-		r->option = attr(p, c, "to-option");
-		if ((v = attr(p, c, "from")))
+		r->option = map_attr(p, c, "to-option");
+		if ((v = map_attr(p, c, "from")))
 			r->from = strtod(v, NULL); /* the schema says it is a decimal */
 		free(v);
-		if ((v = attr(p, c, "to")))
+		if ((v = map_attr(p, c, "to")))
 			r->to = strtod(v, NULL);
 		free(v);
 	}
@@ -143,7 +137,7 @@ static void read_ranges(struct parse *p, struct map_question *q, xmlNodePtr n)
  * two of them. Between whole-number ranges the next starts one above the
  * last (18-24 then 25-34); with a decimal bound it starts above it.
  */
-static void check_ranges(struct parse *p, const struct map_question *q)
+static void check_ranges(struct map_parse *p, const struct map_question *q)
 {
 	for (size_t i = 0; i < q->nranges; i++) {
 		const struct map_range *r = &q->ranges[i], *prev = i ? r - 1 : NULL;
@@ -176,19 +170,19 @@ const struct map_range *mapping_range_find(const struct map_question *q, double 
 	return NULL;
 }
 
-static void read_question(struct parse *p, struct mapping *m, xmlNodePtr n)
+static void read_question(struct map_parse *p, struct mapping *m, xmlNodePtr n)
 {
 	struct map_question *q;
 
-	m->questions = grow(p, m->questions, m->nquestions, sizeof *m->questions);
+	m->questions = map_grow(p, m->questions, m->nquestions, sizeof *m->questions);
 	if (p->oom)
 		return;
 	q = &m->questions[m->nquestions++];
-	q->code = attr(p, n, "code");
-	q->field = attr(p, n, "field");
-	q->separator = attr(p, n, "separator");
+	q->code = map_attr(p, n, "code");
+	q->field = map_attr(p, n, "field");
+	q->separator = map_attr(p, n, "separator");
 	q->line = xmlsafe_line(n);
-	read_values(p, n, &q->values, &q->nvalues);
+	map_read_values(p, n, &q->values, &q->nvalues);
 	read_no_answer(p, n, &q->no_answer, &q->nno_answer);
 	read_ranges(p, q, n);
 	for (xmlNodePtr c = xmlsafe_first(n); c; c = xmlsafe_next(c)) {
@@ -196,70 +190,70 @@ static void read_question(struct parse *p, struct mapping *m, xmlNodePtr n)
 
 		if (!xmlsafe_is(c, "option"))
 			continue;
-		q->options = grow(p, q->options, q->noptions, sizeof *q->options);
+		q->options = map_grow(p, q->options, q->noptions, sizeof *q->options);
 		if (p->oom)
 			return;
 		o = &q->options[q->noptions++];
-		o->code = attr(p, c, "code");
-		o->field = attr(p, c, "field");
+		o->code = map_attr(p, c, "code");
+		o->field = map_attr(p, c, "field");
 		o->line = xmlsafe_line(c);
 	}
 }
 
-static void read_mapping(struct parse *p, struct mapping *m, xmlNodePtr root)
+static void read_mapping(struct map_parse *p, struct mapping *m, xmlNodePtr root)
 {
 	char *v;
 
 	m->line = xmlsafe_line(root);
-	m->exercise = attr(p, root, "exercise");
-	m->form = attr(p, root, "form");
-	m->channel = attr(p, root, "channel");
-	m->format = attr(p, root, "format");
-	m->sheet = attr(p, root, "sheet");
-	m->dates = attr(p, root, "dates");
+	m->exercise = map_attr(p, root, "exercise");
+	m->form = map_attr(p, root, "form");
+	m->channel = map_attr(p, root, "channel");
+	m->format = map_attr(p, root, "format");
+	m->sheet = map_attr(p, root, "sheet");
+	m->dates = map_attr(p, root, "dates");
 	m->header_rows = 1;
-	if ((v = attr(p, root, "header-rows"))) {
+	if ((v = map_attr(p, root, "header-rows"))) {
 		m->header_rows = atoi(v);
 		free(v);
 	}
 	m->separator = ',';
-	if ((v = attr(p, root, "separator"))) {
+	if ((v = map_attr(p, root, "separator"))) {
 		m->separator = v[0];
 		free(v);
 	}
 	for (xmlNodePtr c = xmlsafe_first(root); c; c = xmlsafe_next(c)) {
 		if (xmlsafe_is(c, "response-id")) {
-			m->id_field = attr(p, c, "field");
-			m->id_prefix = attr(p, c, "prefix");
-			if ((v = attr(p, c, "required"))) {
+			m->id_field = map_attr(p, c, "field");
+			m->id_prefix = map_attr(p, c, "prefix");
+			if ((v = map_attr(p, c, "required"))) {
 				m->id_required = !strcmp(v, "true") || !strcmp(v, "1");
 				free(v);
 			}
 		} else if (xmlsafe_is(c, "submitted")) {
-			m->submitted_field = attr(p, c, "field");
-			if ((v = attr(p, c, "outside"))) {
+			m->submitted_field = map_attr(p, c, "field");
+			if ((v = map_attr(p, c, "outside"))) {
 				m->reject_outside = !strcmp(v, "reject");
 				free(v);
 			}
 		} else if (xmlsafe_is(c, "postcode")) {
-			m->postcode_field = attr(p, c, "field");
+			m->postcode_field = map_attr(p, c, "field");
 		} else if (xmlsafe_is(c, "district")) {
-			m->district_field = attr(p, c, "field");
-			read_values(p, c, &m->district_values, &m->ndistrict_values);
+			m->district_field = map_attr(p, c, "field");
+			map_read_values(p, c, &m->district_values, &m->ndistrict_values);
 		} else if (xmlsafe_is(c, "event")) {
-			m->event_field = attr(p, c, "field");
+			m->event_field = map_attr(p, c, "field");
 		} else if (xmlsafe_is(c, "officer")) {
-			m->officer_field = attr(p, c, "field");
+			m->officer_field = map_attr(p, c, "field");
 		} else if (xmlsafe_is(c, "serial")) {
-			m->serial_field = attr(p, c, "field");
+			m->serial_field = map_attr(p, c, "field");
 		} else if (xmlsafe_is(c, "question")) {
 			read_question(p, m, c);
 		} else if (xmlsafe_is(c, "fixed")) {
 			read_fixed(p, m, c);
 		} else if (xmlsafe_is(c, "ignore")) {
-			m->ignore = grow(p, m->ignore, m->nignore, sizeof *m->ignore);
+			m->ignore = map_grow(p, m->ignore, m->nignore, sizeof *m->ignore);
 			if (!p->oom)
-				m->ignore[m->nignore++] = attr(p, c, "field");
+				m->ignore[m->nignore++] = map_attr(p, c, "field");
 		}
 	}
 	read_no_answer(p, root, &m->no_answer, &m->nno_answer);
@@ -270,7 +264,7 @@ static void read_mapping(struct parse *p, struct mapping *m, xmlNodePtr root)
 }
 
 /* The rules a schema cannot say: each question and option mapped once. */
-static void check_mapping(struct parse *p, const struct mapping *m)
+static void check_mapping(struct map_parse *p, const struct mapping *m)
 {
 	for (size_t i = 0; i < m->nquestions; i++) {
 		const struct map_question *q = &m->questions[i];
@@ -300,7 +294,7 @@ static void check_mapping(struct parse *p, const struct mapping *m)
 
 struct mapping *mapping_parse(const char *buf, size_t len, const char *name, struct err *e)
 {
-	struct parse p = { name, e, 0 };
+	struct map_parse p = { name, e, 0 };
 	struct mapping *m = NULL;
 	xmlDocPtr doc;
 	int before = e->nlines;

@@ -4,7 +4,7 @@
  * ODK repeat groups (<repeat>). Read after the rest of the mapping, from the
  * same validated document; docs/mapping-format.md says what each means.
  */
-#include "mapping.h"
+#include "mapping_shape.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -12,79 +12,34 @@
 
 #include "xmlsafe.h"
 
-struct shape_parse {
-	const char *name;
-	struct err *e;
-	int oom;
-};
-
-static char *sattr(struct shape_parse *p, xmlNodePtr n, const char *name)
-{
-	char *x = xmlsafe_attr(n, name), *s;
-
-	if (!x)
-		return NULL;
-	s = strdup(x);
-	xmlFree(x);
-	if (!s)
-		p->oom = 1;
-	return s;
-}
-
-/* Room for one more zeroed element at the end of `arr`, or `arr` unchanged (oom set). */
-static void *sgrow(struct shape_parse *p, void *arr, size_t n, size_t size)
-{
-	void *a = realloc(arr, (n + 1) * size);
-
-	if (!a) {
-		p->oom = 1;
-		return arr;
-	}
-	memset((char *)a + n * size, 0, size);
-	return a;
-}
-
-static void svalues(struct shape_parse *p, xmlNodePtr n, struct map_value **out, size_t *count)
-{
-	for (xmlNodePtr c = xmlsafe_first(n); c && !p->oom; c = xmlsafe_next(c)) {
-		if (!xmlsafe_is(c, "value"))
-			continue;
-		*out = sgrow(p, *out, *count, sizeof **out);
-		if (p->oom)
-			return;
-		(*out)[*count].from = sattr(p, c, "from");
-		(*out)[(*count)++].to = sattr(p, c, "to");
-	}
-}
-
-static void read_grid(struct shape_parse *p, struct mapping *m, xmlNodePtr n)
+static void read_grid(struct map_parse *p, struct mapping *m, xmlNodePtr n)
 {
 	struct map_grid *g;
 	char *cells;
 
-	m->grids = sgrow(p, m->grids, m->ngrids, sizeof *m->grids);
+	m->grids = map_grow(p, m->grids, m->ngrids, sizeof *m->grids);
 	if (p->oom)
 		return;
 	g = &m->grids[m->ngrids++];
-	g->field = sattr(p, n, "field");
-	g->question = sattr(p, n, "question");
+	g->field = map_attr(p, n, "field");
+	g->question = map_attr(p, n, "question");
 	g->line = xmlsafe_line(n);
-	if ((cells = sattr(p, n, "cells"))) {
+	if ((cells = map_attr(p, n, "cells"))) {
 		g->rank = !strcmp(cells, "rank");
 		free(cells);
 	}
-	svalues(p, n, &g->values, &g->nvalues);
+	map_read_values(p, n, &g->values, &g->nvalues);
 	for (xmlNodePtr c = xmlsafe_first(n); c && !p->oom; c = xmlsafe_next(c)) {
 		struct map_grid_row *r;
 
 		if (!xmlsafe_is(c, "row"))
 			continue;
-		g->rows = sgrow(p, g->rows, g->nrows, sizeof *g->rows);
+		g->rows = map_grow(p, g->rows, g->nrows, sizeof *g->rows);
 		if (p->oom)
 			return;
 		r = &g->rows[g->nrows++];
-		r->sub = sattr(p, c, "sub");
-		r->question = sattr(p, c, g->question ? "option" : "question");
+		r->sub = map_attr(p, c, "sub");
+		r->question = map_attr(p, c, g->question ? "option" : "question");
 		r->line = xmlsafe_line(c);
 		if (!r->question && !p->oom)
 			err_set(p->e, EXIT_DATA,
@@ -96,45 +51,45 @@ static void read_grid(struct shape_parse *p, struct mapping *m, xmlNodePtr n)
 	}
 }
 
-static void read_route(struct shape_parse *p, struct mapping *m, xmlNodePtr n)
+static void read_route(struct map_parse *p, struct mapping *m, xmlNodePtr n)
 {
 	struct map_route *r;
 
-	m->routes = sgrow(p, m->routes, m->nroutes, sizeof *m->routes);
+	m->routes = map_grow(p, m->routes, m->nroutes, sizeof *m->routes);
 	if (p->oom)
 		return;
 	r = &m->routes[m->nroutes++];
-	r->field = sattr(p, n, "field");
-	r->answer = sattr(p, n, "answer");
+	r->field = map_attr(p, n, "field");
+	r->answer = map_attr(p, n, "answer");
 	r->line = xmlsafe_line(n);
-	svalues(p, n, &r->values, &r->nvalues);
+	map_read_values(p, n, &r->values, &r->nvalues);
 	for (xmlNodePtr c = xmlsafe_first(n); c && !p->oom; c = xmlsafe_next(c)) {
 		struct map_route_to *t;
 
 		if (!xmlsafe_is(c, "to"))
 			continue;
-		r->to = sgrow(p, r->to, r->nto, sizeof *r->to);
+		r->to = map_grow(p, r->to, r->nto, sizeof *r->to);
 		if (p->oom)
 			return;
 		t = &r->to[r->nto++];
-		t->match = sattr(p, c, "match");
-		t->question = sattr(p, c, "question");
+		t->match = map_attr(p, c, "match");
+		t->question = map_attr(p, c, "question");
 		t->line = xmlsafe_line(c);
 	}
 }
 
-static void read_repeat(struct shape_parse *p, struct mapping *m, xmlNodePtr n)
+static void read_repeat(struct map_parse *p, struct mapping *m, xmlNodePtr n)
 {
 	struct map_repeat *r;
 	char *mode;
 
-	m->repeats = sgrow(p, m->repeats, m->nrepeats, sizeof *m->repeats);
+	m->repeats = map_grow(p, m->repeats, m->nrepeats, sizeof *m->repeats);
 	if (p->oom)
 		return;
 	r = &m->repeats[m->nrepeats++];
-	r->group = sattr(p, n, "group");
+	r->group = map_attr(p, n, "group");
 	r->line = xmlsafe_line(n);
-	if ((mode = sattr(p, n, "mode"))) {
+	if ((mode = map_attr(p, n, "mode"))) {
 		r->each = !strcmp(mode, "each");
 		free(mode);
 	}
@@ -146,7 +101,7 @@ static int same_text(const char *a, const char *b)
 }
 
 /* The rules the schema cannot say: each row, wording and group once; a field used once. */
-static void check_shapes(struct shape_parse *p, const struct mapping *m)
+static void check_shapes(struct map_parse *p, const struct mapping *m)
 {
 	for (size_t i = 0; i < m->ngrids; i++) {
 		const struct map_grid *g = &m->grids[i];
@@ -218,7 +173,7 @@ static void check_shapes(struct shape_parse *p, const struct mapping *m)
 
 int mapping_shape_read(struct mapping *m, xmlNodePtr root, const char *name, struct err *e)
 {
-	struct shape_parse p = { name, e, 0 };
+	struct map_parse p = { name, e, 0 };
 
 	for (xmlNodePtr c = xmlsafe_first(root); c && !p.oom; c = xmlsafe_next(c)) {
 		if (xmlsafe_is(c, "grid"))

@@ -9,6 +9,22 @@
 
 #include "mapping.h"
 
+/* What reading a mapping file keeps; mapping.c and mapping_shape.c share it. */
+struct map_parse {
+	const char *name; /* the file, for messages */
+	struct err *e;
+	int oom;          /* out of memory: the reading stops */
+};
+
+/* Attribute `name` of `n` as a new string, NULL when absent (oom set when out of memory). */
+char *map_attr(struct map_parse *p, xmlNodePtr n, const char *name);
+
+/* Room for one more zeroed element at the end of `arr`, or `arr` unchanged with oom set. */
+void *map_grow(struct map_parse *p, void *arr, size_t n, size_t size);
+
+/* The <value from to> children of `n`, appended to *out (*count of them). */
+void map_read_values(struct map_parse *p, xmlNodePtr n, struct map_value **out, size_t *count);
+
 /* Reads <grid>, <route> and <repeat> under `root` into `m`: 0, or -1 / lines in `e`. */
 int mapping_shape_read(struct mapping *m, xmlNodePtr root, const char *name, struct err *e);
 

@@ -210,6 +210,25 @@ int cmd_help(const char *usage)
 	return EXIT_OK;
 }
 
+int cmd_no_options(struct cmd_ctx *ctx, int argc, char **argv, const char *usage, int nargs,
+		   const char *what)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c;
+
+	while ((c = cmd_getopt(ctx, argc, argv, "h", longopts)) != -1) {
+		if (c == 'h')
+			return cmd_help(usage);
+		return cmd_usage_error(usage, "unknown option '%s'", argv[optind - 1]);
+	}
+	if (argc - optind != nargs)
+		return cmd_usage_error(usage, "%s", what);
+	return CMD_GO_ON;
+}
+
 void cmd_warn(const char *fmt, ...)
 {
 	va_list ap;

@@ -109,6 +109,14 @@ int cmd_usage_error(const char *usage, const char *fmt, ...)
 /* Prints the usage text to stdout; returns EXIT_OK (for --help). */
 int cmd_help(const char *usage);
 
+/*
+ * The parse step of a command that takes no options but --help: exactly
+ * `nargs` arguments (argv[optind]...), else a usage error saying `what`.
+ * Returns CMD_GO_ON or an exit code.
+ */
+int cmd_no_options(struct cmd_ctx *ctx, int argc, char **argv, const char *usage, int nargs,
+		   const char *what);
+
 /* Prints "PROG: MESSAGE" to stderr (warnings and notes). */
 void cmd_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -173,22 +173,12 @@ static void print_row(const struct account_row *a, void *ctx)
 
 static int list_parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 {
-	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	int c;
+	int rc = cmd_no_options(ctx, argc, argv, usage, 1, "user list takes a database");
 
 	(void)e;
-	while ((c = cmd_getopt(ctx, argc, argv, "h", longopts)) != -1) {
-		if (c == 'h')
-			return cmd_help(usage);
-		return cmd_usage_error(usage, "unknown option '%s'", argv[optind - 1]);
-	}
-	if (argc - optind != 1)
-		return cmd_usage_error(usage, "user list takes a database");
-	ctx->db_path = argv[optind];
-	return CMD_GO_ON;
+	if (rc == CMD_GO_ON)
+		ctx->db_path = argv[optind];
+	return rc;
 }
 
 static int list_run(struct cmd_ctx *ctx, struct err *e)
@@ -204,23 +194,15 @@ struct disable_opts {
 static int disable_parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 {
 	struct disable_opts *o = ctx->opts;
-	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	int c;
+	int rc = cmd_no_options(ctx, argc, argv, usage, 2,
+				"user disable takes a database and a name");
 
 	(void)e;
-	while ((c = cmd_getopt(ctx, argc, argv, "h", longopts)) != -1) {
-		if (c == 'h')
-			return cmd_help(usage);
-		return cmd_usage_error(usage, "unknown option '%s'", argv[optind - 1]);
+	if (rc == CMD_GO_ON) {
+		ctx->db_path = argv[optind];
+		o->name = argv[optind + 1];
 	}
-	if (argc - optind != 2)
-		return cmd_usage_error(usage, "user disable takes a database and a name");
-	ctx->db_path = argv[optind];
-	o->name = argv[optind + 1];
-	return CMD_GO_ON;
+	return rc;
 }
 
 static int disable_run(struct cmd_ctx *ctx, struct err *e)

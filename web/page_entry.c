@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "answer.h"
 #include "audit.h"
 #include "db.h"
 #include "entry.h"
@@ -310,14 +311,6 @@ static int entry_field(const char *name, void *ctx)
 	return name[0] == 'q' && p->form->qs[n - 1].type == EQ_MULTIPLE ? 2 : 1;
 }
 
-static int only_space(const char *s)
-{
-	for (; s && *s; s++)
-		if (*s != ' ' && *s != '\t' && *s != '\r' && *s != '\n')
-			return 0;
-	return 1;
-}
-
 /*
  * The terminal's messages, said for this page: "type u" is the box "I
  * cannot read this answer" here.
@@ -344,22 +337,13 @@ static void web_words(char *why, size_t cap)
 static int read_answer(const struct entry_question *q, const struct form *f,
 		       struct entry_answer *a, char *why, size_t cap)
 {
-	char name[16], uname[16];
-	const char *pieces[ENTRY_MAX_PICKS + 1];
-	size_t n = 0;
-	const char *v;
-	enum entry_input in;
+	char uname[16];
+	const char *pieces[ENTRY_MAX_PICKS];
+	size_t n;
 
-	snprintf(name, sizeof name, "q%d", q->number);
 	snprintf(uname, sizeof uname, "u%d", q->number);
-	for (size_t i = 0; i < f->n; i++)
-		if (!strcmp(f->f[i].name, name) && !only_space(f->f[i].value)) {
-			if (n == ENTRY_MAX_PICKS) {
-				snprintf(why, cap, "Too many boxes are ticked.");
-				return 0;
-			}
-			pieces[n++] = f->f[i].value;
-		}
+	if (!web_answer_pieces(q, f, pieces, &n, why, cap))
+		return 0;
 	if (form_get(f, uname)) {
 		if (n) {
 			snprintf(why, cap, "You said you cannot read this answer, and also gave one. "
@@ -375,41 +359,8 @@ static int read_answer(const struct entry_question *q, const struct form *f,
 		a->state = ENTRY_SKIPPED;
 		return 1;
 	}
-	if (q->type == EQ_SINGLE || q->type == EQ_MULTIPLE)
-		in = entry_parse_choices(q, pieces, n, a, why, cap);
-	else {
-		size_t len;
-
-		v = pieces[0];
-		while (*v == ' ' || *v == '\t' || *v == '\r' || *v == '\n')
-			v++;
-		len = strlen(v);
-		while (len && strchr(" \t\r\n", v[len - 1]))
-			len--;
-		/* One letter means something else to entry_parse (s, u, b, ?). */
-		if (len == 1 && strchr("sSuUbB?", *v)) {
-			if (q->type != EQ_FREE_TEXT) {
-				snprintf(why, cap, "%s", q->type == EQ_POSTCODE
-							 ? "That is not a postcode. Leave it empty "
-							   "when the form is blank."
-							 : "That is not a number on the scale. Leave "
-							   "it empty when the form is blank.");
-				return 0;
-			}
-			memset(a, 0, sizeof *a);
-			a->state = ENTRY_ANSWERED;
-			if (!(a->text = strndup(v, 1))) {
-				snprintf(why, cap, "The server ran out of memory.");
-				return 0;
-			}
-			return 1;
-		}
-		in = entry_parse(q, pieces[0], a, why, cap);
-	}
-	if (in == ENTRY_INPUT_ANSWER)
+	if (web_answer_parse(q, pieces, n, "Leave it empty when the form is blank.", a, why, cap))
 		return 1;
-	if (in != ENTRY_INPUT_ERROR)
-		snprintf(why, cap, "That answer cannot be read. Type it again.");
 	web_words(why, cap);
 	return 0;
 }
@@ -428,7 +379,7 @@ static size_t read_form(const struct entry_page *p, const struct form *f,
 
 	*failed = 0;
 	serial[0] = '\0';
-	if (!typed || only_space(typed)) {
+	if (!typed || web_blank(typed)) {
 		why[0] = strdup("Type the serial number written on the form.");
 		n++;
 	} else if (check_serial) {

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "answer.h"
 #include "audit.h"
 #include "db.h"
 #include "entry.h"
@@ -323,72 +324,21 @@ static int kiosk_field(const char *name, void *ctx)
 	return f->qs[n - 1].type == EQ_MULTIPLE ? 2 : 1;
 }
 
-static int blank(const char *s)
-{
-	for (; s && *s; s++)
-		if (!strchr(" \t\r\n", *s))
-			return 0;
-	return 1;
-}
-
 /* One answer from the fields, checked as the terminal checks it. 1, or 0 with `why`. */
 static int read_answer(const struct entry_question *q, const struct form *f,
 		       struct entry_answer *a, char *why, size_t cap)
 {
 	const char *pieces[ENTRY_MAX_PICKS];
-	char name[16];
-	size_t n = 0;
-	enum entry_input in;
+	size_t n;
 
-	snprintf(name, sizeof name, "q%d", q->number);
 	memset(a, 0, sizeof *a);
-	for (size_t i = 0; i < f->n; i++)
-		if (!strcmp(f->f[i].name, name) && !blank(f->f[i].value)) {
-			if (n == ENTRY_MAX_PICKS) {
-				snprintf(why, cap, "Too many boxes are ticked.");
-				return 0;
-			}
-			pieces[n++] = f->f[i].value;
-		}
+	if (!web_answer_pieces(q, f, pieces, &n, why, cap))
+		return 0;
 	if (!n) {
 		a->state = ENTRY_SKIPPED;
 		return 1;
 	}
-	if (q->type == EQ_SINGLE || q->type == EQ_MULTIPLE) {
-		in = entry_parse_choices(q, pieces, n, a, why, cap);
-	} else {
-		const char *v = pieces[0];
-		size_t len;
-
-		while (strchr(" \t\r\n", *v))
-			v++;
-		len = strlen(v);
-		while (len && strchr(" \t\r\n", v[len - 1]))
-			len--;
-		/* One letter is a command to entry_parse (s, u, b, ?): here it is an answer. */
-		if (len == 1 && strchr("sSuUbB?", *v)) {
-			if (q->type != EQ_FREE_TEXT) {
-				snprintf(why, cap, "%s", q->type == EQ_POSTCODE
-							 ? "That is not a postcode. You can leave it "
-							   "empty."
-							 : "That is not a number on the scale. You can "
-							   "leave it empty.");
-				return 0;
-			}
-			a->state = ENTRY_ANSWERED;
-			if (!(a->text = strndup(v, 1))) {
-				snprintf(why, cap, "The server ran out of memory.");
-				return 0;
-			}
-			return 1;
-		}
-		in = entry_parse(q, v, a, why, cap);
-	}
-	if (in == ENTRY_INPUT_ANSWER)
-		return 1;
-	if (in != ENTRY_INPUT_ERROR)
-		snprintf(why, cap, "That answer cannot be read. Try again.");
-	return 0;
+	return web_answer_parse(q, pieces, n, "You can leave it empty.", a, why, cap);
 }
 
 /*
