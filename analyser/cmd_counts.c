@@ -10,6 +10,7 @@
 #include "counts.h"
 #include "db.h"
 #include "fileutil.h"
+#include "outfile.h"
 #include "tag_state.h"
 #include "ledger.h"
 

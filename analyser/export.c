@@ -20,6 +20,7 @@
 #include "csv.h"
 #include "db.h"
 #include "fileutil.h"
+#include "outfile.h"
 #include "textout.h"
 #include "version.h"
 

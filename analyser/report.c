@@ -23,6 +23,7 @@
 #include "counts.h"
 #include "db.h"
 #include "fileutil.h"
+#include "outfile.h"
 #include "redact.h"
 #include "utf8.h"
 

@@ -10,7 +10,6 @@
 #include <sys/stat.h>
 
 #include "err.h"
-#include "outfile.h"
 
 #define SHA256_HEX_LEN 64
 
