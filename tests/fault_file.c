@@ -1,6 +1,6 @@
 /*
  * fault_file.c: failing the calls that write an output file whole
- * (common/fileutil.c: out_open, out_commit), for the programs' test copies.
+ * (common/outfile.c: out_open, out_commit), for the programs' test copies.
  *
  * Linked with -Wl,--wrap for each function (tests/meson.build), so only
  * the calls made by this project's code come here, never those inside the
