@@ -9,39 +9,12 @@
 // CHROMIUM names the browser (default /usr/bin/chromium).
 // Exit status: 0 all good, 1 a check failed, 2 usage or browser trouble.
 import { chromium } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
+import { audit, fail, ok, problems } from './checks.mjs';
 
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-const WIDTHS = [1280, 320];
 const [base, officer, supervisor, password] = process.argv.slice(2);
 if (!password) {
   console.error('usage: node web.mjs BASE_URL OFFICER SUPERVISOR PASSWORD');
   process.exit(2);
-}
-
-let problems = 0;
-function fail(msg) {
-  problems++;
-  console.log(`FAIL ${msg}`);
-}
-function ok(msg) {
-  console.log(`ok   ${msg}`);
-}
-
-// axe and the width check on the page as it stands, at each width.
-async function audit(page, label) {
-  for (const width of WIDTHS) {
-    await page.setViewportSize({ width, height: 900 });
-    const result = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-    for (const v of result.violations) {
-      fail(`${label} at ${width}px: ${v.id} (${v.impact}): ${v.help}`);
-      for (const n of v.nodes.slice(0, 5))
-        console.log(`     ${n.target.join(' ')}: ${n.failureSummary.replace(/\s+/g, ' ')}`);
-    }
-    const wide = await page.evaluate(() => document.documentElement.scrollWidth);
-    if (wide > width) fail(`${label} at ${width}px: the page is ${wide}px wide`);
-  }
-  ok(`${label}: axe-core and reflow checked at ${WIDTHS.join(' and ')}px`);
 }
 
 async function login(page, name) {
@@ -146,5 +119,5 @@ try {
 } finally {
   await browser.close();
 }
-console.log(problems ? `${problems} problem(s)` : 'all browser checks passed');
-process.exit(problems ? 1 : 0);
+console.log(problems() ? `${problems()} problem(s)` : 'all browser checks passed');
+process.exit(problems() ? 1 : 0);
