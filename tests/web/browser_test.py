@@ -7,25 +7,14 @@ tests/a11y/node_modules (npm ci there): without them it is skipped (exit
 usage: browser_test.py TALLY_WEB COLLECTOR
 """
 import os
-import shutil
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from webtest import PASSWORD, Server, check, finish  # noqa: E402
+from webtest import A11Y, PASSWORD, Server, check, finish, need_browser  # noqa: E402
 
 WEB, COLLECTOR = sys.argv[1], sys.argv[2]
-A11Y = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'a11y')
-chromium = os.environ.get('CHROMIUM', '/usr/bin/chromium')
-if not (shutil.which('node') and os.access(chromium, os.X_OK) and
-        os.path.isdir(os.path.join(A11Y, 'node_modules', '@axe-core', 'playwright'))):
-    if os.environ.get('TALLY_REQUIRE_A11Y') == '1':
-        print('FAIL the browser test cannot run: it needs node, /usr/bin/chromium '
-              '(apt-get install chromium) and tests/a11y/node_modules (npm ci in tests/a11y)')
-        sys.exit(1)
-    print('SKIP the browser test: needs node, /usr/bin/chromium and tests/a11y/node_modules '
-          '(npm ci there)')
-    sys.exit(77)
+need_browser('the browser test')
 
 srv = Server(WEB, COLLECTOR, [('Jo Bloggs', 'officer'), ('Ann Super', 'supervisor')])
 try:

@@ -25,6 +25,26 @@ def check(ok, what):
         failures.append(what)
 
 
+A11Y = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'a11y')
+
+
+def need_browser(what):
+    """Exits unless node, Debian's chromium and tests/a11y/node_modules are
+    there: 77 (skipped), or 1 when TALLY_REQUIRE_A11Y=1, as
+    tests/e2e/report.sh does. `what` names the test in the message."""
+    chromium = os.environ.get('CHROMIUM', '/usr/bin/chromium')
+    if (shutil.which('node') and os.access(chromium, os.X_OK) and
+            os.path.isdir(os.path.join(A11Y, 'node_modules', '@axe-core', 'playwright'))):
+        return
+    if os.environ.get('TALLY_REQUIRE_A11Y') == '1':
+        print(f'FAIL {what} cannot run: it needs node, /usr/bin/chromium '
+              '(apt-get install chromium) and tests/a11y/node_modules (npm ci in tests/a11y)')
+        sys.exit(1)
+    print(f'SKIP {what}: needs node, /usr/bin/chromium and tests/a11y/node_modules '
+          '(npm ci there)')
+    sys.exit(77)
+
+
 def finish():
     if failures:
         print(f'{len(failures)} check(s) failed', flush=True)
