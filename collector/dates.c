@@ -63,19 +63,50 @@ static void civil_from_days(long z, int *y, int *m, int *d)
 	*y = (int)(yoe + era * 400 + (*m <= 2));
 }
 
+/* The day of the month of the last Sunday of month `m` (31 days) in year `y`. */
+static int last_sunday(int y, int m)
+{
+	long day = days_from_civil(y, m, 31);
+
+	/* 1970-01-01 was a Thursday: (day + 4) % 7 is 0 on a Sunday. */
+	return 31 - (int)(((day + 4) % 7 + 7) % 7);
+}
+
 /*
- * Writes the date; a time `off` minutes ahead of UTC (its zone's offset)
- * is written as the UTC time it is.
+ * Minutes UK time is ahead of UTC at `t` (minutes since 1970-01-01 UTC):
+ * 60 in British Summer Time, from 01:00 UTC on the last Sunday of March to
+ * 01:00 UTC on the last Sunday of October (the rule in force since 1996),
+ * else 0.
+ */
+static int uk_offset(long t)
+{
+	long day = t >= 0 ? t / 1440 : -((-t + 1439) / 1440);
+	int y, m, d;
+	long starts, ends;
+
+	civil_from_days(day, &y, &m, &d);
+	starts = days_from_civil(y, 3, last_sunday(y, 3)) * 1440 + 60;
+	ends = days_from_civil(y, 10, last_sunday(y, 10)) * 1440 + 60;
+	return t >= starts && t < ends ? 60 : 0;
+}
+
+/*
+ * Writes the date. A time given with a zone (`zoned`, `off` minutes ahead of
+ * UTC) is written as the UK time it is (GMT, or BST in summer), so that every
+ * stored time is UK time like the times tools write without a zone, and a
+ * day compares rightly with the exercise's opening and closing dates.
  */
 static int write(char out[DATE_ISO_MAX], int y, int mo, int d, int h, int mi, int s, int has_time,
-		 int off)
+		 int zoned, int off)
 {
 	if (!real_day(y, mo, d) || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 60)
 		return -1;
-	if (has_time && off) {
+	if (has_time && zoned) {
 		long t = days_from_civil(y, mo, d) * 1440 + h * 60 + mi - off;
-		long day = t >= 0 ? t / 1440 : -((-t + 1439) / 1440);
+		long day;
 
+		t += uk_offset(t);
+		day = t >= 0 ? t / 1440 : -((-t + 1439) / 1440);
 		civil_from_days(day, &y, &mo, &d);
 		t -= day * 1440;
 		h = (int)(t / 60);
@@ -155,13 +186,13 @@ static int read_offset(const char *p, int *off)
 }
 
 /*
- * "HH:MM[:SS][.fff][ AM|PM][Z|+hh:mm| GMT+h| BST]" after a date; 1 with a
- * time, 0 with none, -1 bad. *off: the zone's minutes ahead of UTC, 0 when
- * none is given (local time, as survey tools mostly write it).
+ * "HH:MM[:SS][.fff][ AM|PM][Z|+hh:mm| GMT+h| BST]" after a date; 2 with a
+ * time and a zone, 1 with a time and none (UK time, as survey tools mostly
+ * write it), 0 with no time, -1 bad. *off: the zone's minutes ahead of UTC.
  */
 static int read_time(const char *p, int *h, int *mi, int *s, int *off)
 {
-	int n = 0;
+	int n = 0, zoned = 0;
 
 	*h = *mi = *s = *off = 0;
 	while (*p == ' ' || *p == 'T')
@@ -188,11 +219,14 @@ static int read_time(const char *p, int *h, int *mi, int *s, int *off)
 		p++;
 	if (*p == 'Z') {
 		p++;
+		zoned = 1;
 	} else if (*p == '+' || *p == '-') {
 		if ((n = read_offset(p, off)) < 0)
 			return -1;
 		p += n;
+		zoned = 1;
 	} else if (!strncmp(p, "GMT", 3) || !strncmp(p, "BST", 3) || !strncmp(p, "UTC", 3)) {
+		zoned = 1;
 		*off = *p == 'B' ? 60 : 0;
 		p += 3;
 		if (*p == '+' || *p == '-') {
@@ -206,7 +240,7 @@ static int read_time(const char *p, int *h, int *mi, int *s, int *off)
 	}
 	while (*p == ' ')
 		p++;
-	return *p ? -1 : 1;
+	return *p ? -1 : 1 + zoned;
 }
 
 static int parse_iso(const char *s, char out[DATE_ISO_MAX])
@@ -218,7 +252,7 @@ static int parse_iso(const char *s, char out[DATE_ISO_MAX])
 		return -1;
 	if ((t = read_time(s, &h, &mi, &sec, &off)) < 0)
 		return -1;
-	return write(out, y, mo, d, h, mi, sec, t, off);
+	return write(out, y, mo, d, h, mi, sec, t, t == 2, off);
 }
 
 static int parse_slashed(const char *s, int day_first, char out[DATE_ISO_MAX])
@@ -230,8 +264,8 @@ static int parse_slashed(const char *s, int day_first, char out[DATE_ISO_MAX])
 		return -1;
 	if ((t = read_time(s, &h, &mi, &sec, &off)) < 0)
 		return -1;
-	return day_first ? write(out, y, b, a, h, mi, sec, t, off)
-			 : write(out, y, a, b, h, mi, sec, t, off);
+	return day_first ? write(out, y, b, a, h, mi, sec, t, t == 2, off)
+			 : write(out, y, a, b, h, mi, sec, t, t == 2, off);
 }
 
 /* Days since 1899-12-30 (Excel's day 0, after its 1900 leap-year slip). */
@@ -270,7 +304,7 @@ static int parse_excel(const char *s, char out[DATE_ISO_MAX])
 		}
 	}
 	return write(out, y, mo, d, (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60),
-		     secs != 0, 0);
+		     secs != 0, 0, 0);
 }
 
 int date_parse(const char *s, enum date_style style, char out[DATE_ISO_MAX])
@@ -299,7 +333,7 @@ int date_parse(const char *s, enum date_style style, char out[DATE_ISO_MAX])
 			if (digits(&s, 4, 4, &y) == 0 && expect(&s, '/') == 0 &&
 			    digits(&s, 2, 2, &mo) == 0 && expect(&s, '/') == 0 &&
 			    digits(&s, 2, 2, &d) == 0 && (t = read_time(s, &h, &mi, &sec, &off)) >= 0)
-				return write(out, y, mo, d, h, mi, sec, t, off);
+				return write(out, y, mo, d, h, mi, sec, t, t == 2, off);
 		}
 		return -1;
 	}

@@ -97,4 +97,14 @@ run "$ANALYSER" counts "$DB" --within-dates --format csv
 expect_rc "counts --within-dates --format csv" 2
 expect_err "counts --within-dates --format csv" "--within-dates is for the table"
 
+# Times with a zone are compared in UK time: 23:30 UTC on the evening before
+# the exercise opens is 00:30 BST on its first day (inside); 23:30 UTC on the
+# day it closes is 00:30 BST the next day (outside).
+mapping "$TMP/zone.map.xml"
+printf '%s\nZ1,2019-06-02T23:30:00Z,Kind\nZ2,2019-08-25T23:30:00Z,Quick\nZ3,2019-06-03T00:30:00+01:00,Fine\n' "$HEAD" >"$TMP/zone.csv"
+run "$COLLECTOR" import "$DB" "$TMP/zone.csv" --map "$TMP/zone.map.xml" -q
+expect_rc "zoned times" 0
+expect_eq "zoned times: stored in UK time" "$(sqlite3 "$DB" "SELECT group_concat(submitted_at, ' ') FROM (SELECT submitted_at FROM response WHERE external_id LIKE 'zone:%' ORDER BY external_id)")" "2019-06-03T00:30:00 2019-08-26T00:30:00 2019-06-03T00:30:00"
+expect_eq "zoned times: only the one after closing is outside" "$(sqlite3 "$DB" "SELECT group_concat(external_id, ' ') FROM response WHERE external_id LIKE 'zone:%' AND outside_dates = 1")" "zone:Z2"
+
 finish

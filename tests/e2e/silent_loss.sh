@@ -159,10 +159,10 @@ expect_eq "long postcode: kept as written" "$(q "SELECT count(*) FROM answer a J
 expect_err "long scale value" "long-cells.csv:3: column 'Recommend': the value is not on the scale from 0 to 10"
 expect_eq "long scale value: not stored" "$(q "SELECT count(*) FROM response WHERE external_id = 'test:LONG-2'")" 0
 
-# --- 7. time-zone offsets converted to UTC (the kobo import above) ------------------------
+# --- 7. time-zone offsets converted to UK time (GMT in March) (the kobo import above) ------------------------
 at() { q "SELECT submitted_at FROM response WHERE external_id = 'kobo:uuid:4d1c9a52-0b6e-4f3a-9a51-6e0f1c2b7a0$1'"; }
-expect_eq "+02 in UTC" "$(at 1)" "2024-03-18T08:15:09"
-expect_eq "-05:30 in UTC, the next day" "$(at 2)" "2024-03-19T05:20:00"
+expect_eq "+02 in UK time" "$(at 1)" "2024-03-18T08:15:09"
+expect_eq "-05:30 in UK time, the next day" "$(at 2)" "2024-03-19T05:20:00"
 expect_eq "Z kept" "$(at 3)" "2024-03-18T11:02:30"
 
 finish
