@@ -440,6 +440,7 @@ struct option_pass {
 	const struct count_dim *d;
 	struct dim_map *m;
 	const struct respondents *r;
+	size_t several; /* the index of COUNTS_SEVERAL; without it, of "(unknown)" */
 	size_t hint;
 	int oom;
 };
@@ -449,18 +450,28 @@ static void option_row(void *pass, sqlite3_context *ctx, sqlite3_value **argv)
 	struct option_pass *p = pass;
 	long i = find_resp(p->r, sqlite3_value_int64(argv[0]), &p->hint);
 	long long opt = sqlite3_value_int64(argv[1]);
+	uint16_t unknown = (uint16_t)(p->d->nvalues - 1), *at;
 
 	(void)ctx;
-	for (size_t v = 0; i >= 0 && v + 1 < p->d->nvalues; v++)
-		if (p->m->option_id[v] == opt)
-			p->m->by_resp[i] = (uint16_t)v;
+	if (i < 0)
+		return;
+	at = &p->m->by_resp[i];
+	for (size_t v = 0; v < p->several; v++)
+		if (p->m->option_id[v] == opt) {
+			/* A second, different option: "more than one answer". */
+			*at = *at == unknown || *at == v ? (uint16_t)v : (uint16_t)p->several;
+			return;
+		}
 }
 
 /* The option each respondent chose on a demographic question. */
 static int read_demographic(sqlite3 *db, const struct count_dim *d, struct dim_map *m,
 			    const struct respondents *r, struct err *e)
 {
-	struct option_pass p = { .d = d, .m = m, .r = r };
+	struct option_pass p = { .d = d, .m = m, .r = r, .several = d->nvalues - 1 };
+
+	if (d->nvalues >= 2 && !strcmp(d->values[d->nvalues - 2].code, COUNTS_SEVERAL))
+		p.several = d->nvalues - 2;
 
 	/* counted_answer: a derived question's answers are those of its source, grouped. */
 	return run_pass(db, "SELECT tally_count_row(response_id, option_id) FROM counted_answer "

@@ -32,6 +32,13 @@ enum count_dim_kind {
 	DIM_DEMOGRAPHIC, /* the option chosen on one demographic question */
 };
 
+/*
+ * The value of a demographic dimension for respondents who gave more than
+ * one option of it (a household repeat read one answer per member); only
+ * present when some did.
+ */
+#define COUNTS_SEVERAL "(several)"
+
 struct count_value {
 	char *code;    /* "E07000192", "online", "AGE-25-34"; "unknown", "none" */
 	char *label;   /* "Cannock Chase" */

@@ -220,6 +220,26 @@ int counts_dim_load(sqlite3 *db, long long ex, const char *name, struct count_di
 				      "WHERE question_id = ?1 ORDER BY position", d->question_id,
 			       &m->option_id, e) < 0)
 			return -1;
+		/*
+		 * A repeat read one answer per member (mode="each") can give a
+		 * response several options of one question: such respondents are
+		 * counted once, under their own value, never under one option
+		 * picked at random. Only when there are any.
+		 */
+		{
+			long long several = 0;
+			char qid[32];
+
+			snprintf(qid, sizeof qid, "%lld", d->question_id);
+			if (db_int(db, "SELECT EXISTS (SELECT 1 FROM counted_answer "
+				       "WHERE question_id = ?1 AND option_id IS NOT NULL "
+				       "GROUP BY response_id HAVING count(DISTINCT option_id) > 1)",
+				   0, &several, e, 1, qid) < 0)
+				return -1;
+			if (several && add_value(d, COUNTS_SEVERAL, "More than one answer",
+						 "More than one") < 0)
+				goto oom;
+		}
 		if (add_value(d, "(unknown)", "Not answered", "Not answered") < 0)
 			goto oom;
 		return 0;

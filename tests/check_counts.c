@@ -181,6 +181,51 @@ START_TEST(test_by_question)
 }
 END_TEST
 
+/*
+ * A demographic question with several answers from one response (a household
+ * repeat, one answer per member): that respondent is counted once, under "more
+ * than one answer", never under whichever option was read last. Response 1
+ * (A1) answers under-18 and 65-plus, response 2 (A1) 65-plus twice (one
+ * option), response 3 (A1) 18-64; the rest do not answer.
+ */
+START_TEST(test_several_options)
+{
+	sqlite3 *db = test_memdb();
+	struct count_cube *c;
+	size_t a1;
+
+	fill(db);
+	test_exec(db,
+		  "INSERT INTO question (id, questionnaire_id, code, position, type, polarity, text) "
+		  "VALUES (3, 1, 'HH-AGE', 3, 'demographic', 'none', 'How old is each person?');"
+		  "INSERT INTO question_option (id, question_id, code, position, label) VALUES "
+		  "(31, 3, 'under-18', 1, 'Under 18'), (32, 3, '18-64', 2, '18 to 64'), "
+		  "(33, 3, '65-plus', 3, '65 or older');"
+		  "INSERT INTO answer (id, response_id, question_id, value, option_id) VALUES "
+		  "(101, 1, 3, 'under-18', 31), (102, 1, 3, '65-plus', 33), "
+		  "(103, 2, 3, '65-plus', 33), (104, 2, 3, '65-plus', 33), (105, 3, 3, '18-64', 32);");
+	c = build(db, "HH-AGE");
+	a1 = theme(c, "A1");
+	ck_assert_uint_eq(c->dim[0].nvalues, 5);
+	ck_assert_str_eq(c->dim[0].values[3].code, COUNTS_SEVERAL);
+	ck_assert_int_eq(count_cell(c, a1, value(c, 0, COUNTS_SEVERAL), 0), 1);
+	ck_assert_int_eq(count_cell(c, a1, value(c, 0, "under-18"), 0), 0);
+	ck_assert_int_eq(count_cell(c, a1, value(c, 0, "65-plus"), 0), 1);
+	ck_assert_int_eq(count_cell(c, a1, value(c, 0, "18-64"), 0), 1);
+	ck_assert_int_eq(count_cell(c, a1, value(c, 0, "(unknown)"), 0), 2);
+	/* Each respondent once: the columns add up to the total. */
+	ck_assert_int_eq(count_base(c, value(c, 0, NULL), 0), 9);
+	count_cube_free(c);
+	/* Without such a response, no such column. */
+	test_exec(db, "DELETE FROM answer WHERE id = 102");
+	c = build(db, "HH-AGE");
+	ck_assert_uint_eq(c->dim[0].nvalues, 4);
+	ck_assert_int_eq(count_cell(c, theme(c, "A1"), value(c, 0, "under-18"), 0), 1);
+	count_cube_free(c);
+	sqlite3_close(db);
+}
+END_TEST
+
 /* What --by may not be, and nothing tagged yet: usage errors that say why. */
 START_TEST(test_errors)
 {
@@ -551,6 +596,7 @@ static Suite *counts_suite(void)
 	tcase_add_test(tc, test_by_district);
 	tcase_add_test(tc, test_two_dimensions);
 	tcase_add_test(tc, test_by_question);
+	tcase_add_test(tc, test_several_options);
 	tcase_add_test(tc, test_errors);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("second connection");
