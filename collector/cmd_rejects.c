@@ -24,6 +24,8 @@ static const char usage[] =
 	"the row as it was read. Correct those rows in the file (or in a new file\n"
 	"with only them) and import it again: a later import that stores the same\n"
 	"response (same survey id, serial number or content) closes its rejects.\n"
+	"A row rejected because its id came twice in its file is closed by a later\n"
+	"import that reads that id once more and finds it imported.\n"
 	"\n"
 	"E-mail addresses, phone numbers, NHS numbers, postcodes and names in the\n"
 	"rows are replaced by [email], [phone], ... unless --show-personal is given.\n"

@@ -60,6 +60,17 @@ static int prepare_all(struct importer *im)
 					 "response WHERE exercise_id = ?1 AND serial = ?2 UNION ALL "
 					 "SELECT 2 FROM erasure WHERE exercise_id = ?1 AND serial = ?2 "
 					 "LIMIT 1", im->e);
+	/*
+	 * A row rejected because its identity came twice in its file is fixed
+	 * when a later import of the exercise reads that identity again and
+	 * finds it imported (the duplicate row corrected or removed); if the
+	 * later file still has it twice, that import rejects it anew.
+	 */
+	im->close_twice = db_prepare(db,
+		"UPDATE reject SET closed_by_batch = ?1 WHERE closed_by_batch IS NULL AND "
+		"batch_id < ?1 AND (response_key = ?2 OR serial = ?3) AND "
+		"reason LIKE '%' || ?4 || '%' AND batch_id IN "
+		"(SELECT id FROM import_batch WHERE exercise_id = ?5)", im->e);
 	im->find_event = db_prepare(db, "SELECT id, district_code FROM event WHERE "
 					"exercise_id = ?1 AND code = ?2", im->e);
 	if (erased_register(db, im->e) < 0)
@@ -81,7 +92,7 @@ static int prepare_all(struct importer *im)
 		"WHERE x.exercise_id = ?1 AND (d.code = upper(?2) OR d.name = ?2 COLLATE NOCASE)",
 		im->e);
 	return im->ins_reject && im->find_id && im->find_serial && im->find_event && im->districts &&
-				       im->find_erased_raw && im->find_edited
+				       im->find_erased_raw && im->find_edited && im->close_twice
 		       ? 0
 		       : -1;
 }
@@ -95,6 +106,7 @@ static void finalize_all(struct importer *im)
 	sqlite3_finalize(im->districts);
 	sqlite3_finalize(im->find_erased_raw);
 	sqlite3_finalize(im->find_edited);
+	sqlite3_finalize(im->close_twice);
 }
 
 static int start_batch(struct importer *im, const char *sha)

@@ -90,6 +90,9 @@ struct edit_link {
 	char *old_ext, *new_ext;    /* response ids as import_record_keys() makes them */
 };
 
+/* The reason of a row whose identity an earlier row of its file had. */
+#define IMPORT_TWICE "appears twice in this file"
+
 struct importer {
 	sqlite3 *db;
 	long long exercise_id;
@@ -132,6 +135,7 @@ struct importer {
 	struct stamp stamp;         /* recorded_at of the edits recorded */
 	sqlite3_stmt *ins_reject, *find_id, *find_serial, *find_event, *districts;
 	sqlite3_stmt *find_erased_raw; /* an erased id or serial in an unreadable record */
+	sqlite3_stmt *close_twice;  /* earlier "appears twice" rejects of an identity read again */
 	struct keyset seen;         /* see identity() */
 	struct keyset erased;       /* keys of the file erased earlier: skipped, every time */
 	/* Edited submissions in this file (XForm): each edit's id and the id it replaces. */

@@ -187,6 +187,32 @@ out:
 }
 
 /*
+ * Closes the earlier "appears twice" rejects of a response id (`ext`) or
+ * serial number (`serial`) this import found already imported. 0, or -1.
+ */
+static int close_twice(struct importer *im, const char *ext, const char *serial)
+{
+	sqlite3_stmt *st = im->close_twice;
+	int rc;
+
+	sqlite3_bind_int64(st, 1, im->batch_id);
+	if (ext)
+		sqlite3_bind_text(st, 2, ext, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 2);
+	if (serial)
+		sqlite3_bind_text(st, 3, serial, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 3);
+	sqlite3_bind_text(st, 4, IMPORT_TWICE, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, im->exercise_id);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(im->db, "closing rows fixed since", im->e);
+}
+
+/*
  * Whether a response known by `value` (an id or a serial number; `key`
  * among this file's keys) is new: 0 when it is, 1 when it was seen earlier
  * in this file (rejected) or is already in the database (counted as a
@@ -229,7 +255,7 @@ static int identity(struct importer *im, const struct source_record *rec, const 
 	if (first) {
 		char why[400];
 
-		snprintf(why, sizeof why, "%s '%.200s' appears twice in this file (first at %s %ld)",
+		snprintf(why, sizeof why, "%s '%.200s' " IMPORT_TWICE " (first at %s %ld)",
 			 what, value, rec->place_word, first);
 		return import_reject(im, rec, why) < 0 ? -1 : 1;
 	}
@@ -241,8 +267,12 @@ static int identity(struct importer *im, const struct source_record *rec, const 
 		im->stats->erased++;
 		if (keyset_add(&im->erased, key, rec->place) < 0)
 			return err_set(im->e, EXIT_SYSTEM, "out of memory");
-	} else if (rc == KEY_EARLIER)
+	} else if (rc == KEY_EARLIER) {
 		im->stats->duplicates++;
+		if (close_twice(im, find == im->find_id ? value : NULL,
+				find == im->find_id ? NULL : value) < 0)
+			return -1;
+	}
 	else if (rc == KEY_REPLACED)
 		im->stats->superseded++;
 	return rc != KEY_NEW;

@@ -148,4 +148,25 @@ expect_rc "the form typed in" 0
 expect_eq "the typed form closes the reject of its serial" \
 	"$(sqlite3 "$DB" "SELECT count(*) FROM reject j JOIN import_batch b ON b.id = j.closed_by_batch WHERE j.serial = 'P-9001' AND b.format = 'entry-batch'")" 1
 
+# An id given to two rows (a copy-paste slip): the second is rejected. The
+# file corrected (the second row given its own id) and imported again closes
+# that reject; the same slip left in closes the old one and rejects anew.
+{ echo "$HEAD"; echo 'D1,2019-06-05,,,Kind,Satisfied,,,9,'; echo 'D1,2019-06-06,,,Quick,Satisfied,,,8,'; } >"$TMP/twice.csv"
+run "$COLLECTOR" import "$DB" "$TMP/twice.csv" --map "$M" -q
+expect_rc "an id twice" 1
+expect_err "an id twice" "twice.csv:3: response 'test:D1' appears twice in this file (first at line 2)"
+open_twice() { sqlite3 "$DB" "SELECT count(*) FROM reject WHERE response_key = 'test:D1' AND closed_by_batch IS NULL"; }
+expect_eq "its reject is open" "$(open_twice)" 1
+{ echo "$HEAD"; echo 'D1,2019-06-05,,,Kind,Satisfied,,,9,'; echo 'D2,2019-06-06,,,Quick,Satisfied,,,8,'; echo 'D1,2019-06-05,,,Kind,Satisfied,,,9,'; } >"$TMP/twice-again.csv"
+run "$COLLECTOR" import "$DB" "$TMP/twice-again.csv" --map "$M" -q
+expect_rc "the slip left in" 1
+expect_eq "the slip left in: one open reject, the new one" \
+	"$(sqlite3 "$DB" "SELECT group_concat(b.file_name) FROM reject j JOIN import_batch b ON b.id = j.batch_id WHERE j.response_key = 'test:D1' AND j.closed_by_batch IS NULL")" "$TMP/twice-again.csv"
+{ echo "$HEAD"; echo 'D1,2019-06-05,,,Kind,Satisfied,,,9,'; echo 'D2,2019-06-06,,,Quick,Satisfied,,,8,'; echo 'D3,2019-06-06,,,Quick,Satisfied,,,8,'; } >"$TMP/twice-fixed.csv"
+run "$COLLECTOR" import "$DB" "$TMP/twice-fixed.csv" --map "$M" -q
+expect_rc "the file corrected" 0
+expect_eq "the file corrected closes the reject" "$(open_twice)" 0
+run "$COLLECTOR" rejects "$DB"
+case "$out" in *"test:D1"*) fail "a fixed 'appears twice' row is still listed" "$out" ;; *) ok "a fixed 'appears twice' row is no longer listed" ;; esac
+
 finish
