@@ -76,7 +76,8 @@ static const char variant_sql[] =
 	"  CASE n.variant WHEN 'standard' THEN 'Standard' ELSE 'Easy Read' END, "
 	"  (SELECT count(*) FROM response r WHERE r.exercise_id = n.exercise_id "
 	"   AND r.form_variant = n.variant), n.code, "
-	"  (SELECT count(*) FROM question q WHERE q.questionnaire_id = n.id)) "
+	"  (SELECT count(*) FROM question q WHERE q.questionnaire_id = n.id "
+	"   AND q.derived_from IS NULL)) "
 	"FROM questionnaire n WHERE n.exercise_id = ?1 ORDER BY n.variant = 'easy-read'";
 
 static const char district_sql[] =

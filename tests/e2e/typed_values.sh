@@ -12,6 +12,8 @@ DB=$TMP/survey.db
 run "$COLLECTOR" init "$DB" "$F/exercise.xml"
 expect_rc "init with number, date and short-text questions" 0
 expect_out "init counts the derived question apart" "6 standard questions and 1 derived, 3 Easy Read questions"
+run "$COLLECTOR" status "$DB"
+expect_out "status counts the questions a form asks, not the derived one" "(main, 6 questions)"
 q() { sqlite3 "$DB" "$1"; }
 # The stored answers to question CODE, one per response: id|option or value.
 answers() {
