@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "strbuf.h"
 
 /* One thing to count for a respondent: a mention (theme) or an answer (base). */
 struct item {
@@ -35,15 +36,8 @@ struct items {
 
 static int items_push(struct items *it, struct item x)
 {
-	if (it->n == it->cap) {
-		size_t cap = it->cap ? it->cap * 2 : 4096;
-		struct item *v = realloc(it->v, cap * sizeof *v);
-
-		if (!v)
-			return -1;
-		it->v = v;
-		it->cap = cap;
-	}
+	if (ALLOC_GROW(it->v, it->n + 1, it->cap) < 0)
+		return -1;
 	it->v[it->n++] = x;
 	return 0;
 }
@@ -278,18 +272,20 @@ enum { RC_ID, RC_DISTRICT, RC_CHANNEL, RC_FORM, RC_EVENT, RC_N };
 static int resp_grow(struct resp_pass *p)
 {
 	struct respondents *r = p->r;
-	size_t cap = r->cap ? r->cap * 2 : 4096;
-	long long *id = realloc(r->id, cap * sizeof *id);
+	size_t cap = r->cap;
 
-	if (!id)
+	/*
+	 * r->cap counts for r->id and every by_resp: ALLOC_GROW's new size
+	 * depends only on what is asked for, so each array, grown from the
+	 * same r->cap, ends up the same size.
+	 */
+	if (ALLOC_GROW(r->id, r->n + 1, cap) < 0)
 		return -1;
-	r->id = id;
 	for (size_t d = 0; d < p->c->ndims; d++) {
-		uint16_t *v = realloc(p->m[d].by_resp, cap * sizeof *v);
+		size_t c = r->cap;
 
-		if (!v)
+		if (ALLOC_GROW(p->m[d].by_resp, r->n + 1, c) < 0)
 			return -1;
-		p->m[d].by_resp = v;
 	}
 	r->cap = cap;
 	return 0;
