@@ -379,11 +379,8 @@ static int workbook_read(struct xlsx *x, zip_int64_t idx, struct sheet_list *l, 
 		free(rid);
 		xlsx_part_fail(&p, EXIT_SYSTEM, "out of memory reading %s", x->path);
 	}
-	xlsx_errors_to(NULL);
-	if (rc < 0) {
-		err_set(e, p.code, "%s", p.msg);
+	if (xlsx_part_done(&p, rc, e) < 0)
 		goto out;
-	}
 	if (!l->n) {
 		err_set(e, EXIT_DATA, "%s: the workbook has no sheets", x->path);
 		goto out;
@@ -433,11 +430,8 @@ static int rels_read(struct xlsx *x, const char *rid, char **sheet, char **sst, 
 				xlsx_part_fail(&p, EXIT_SYSTEM, "out of memory reading %s", x->path);
 		}
 	}
-	xlsx_errors_to(NULL);
-	if (rc < 0) {
-		err_set(e, p.code, "%s", p.msg);
+	if (xlsx_part_done(&p, rc, e) < 0)
 		goto out;
-	}
 	ret = 0;
 out:
 	xlsx_part_close(&p);
@@ -602,11 +596,8 @@ static int sst_load(struct xlsx *x, zip_int64_t idx, struct err *e)
 			}
 		}
 	}
-	xlsx_errors_to(NULL);
-	if (rc < 0) {
-		err_set(e, p.code, "%s", p.msg);
+	if (xlsx_part_done(&p, rc, e) < 0)
 		goto out;
-	}
 	ret = 0;
 out:
 	xlsx_part_close(&p);
@@ -882,9 +873,8 @@ static int header_row(struct xlsx *x, int which, char ***texts, size_t *all, siz
 
 	xlsx_errors_to(&x->sheet);
 	rc = row_read(x);
-	xlsx_errors_to(NULL);
-	if (rc < 0)
-		return err_set(e, x->sheet.code, "%s", x->sheet.msg);
+	if (xlsx_part_done(&x->sheet, rc, e) < 0)
+		return -1;
 	if (rc == 0 && which == 1)
 		return err_set(e, EXIT_DATA, "%s: %s is empty: it has no header row", x->path,
 			       x->sheet.label);
@@ -997,12 +987,9 @@ static int xlsx_next(void *state, struct source_record *rec, struct err *e)
 	rec->file = x->path;
 	xlsx_errors_to(&x->sheet);
 	rc = row_read(x);
-	xlsx_errors_to(NULL);
 	rec->place = x->row;
-	if (rc < 0) {
-		err_set(e, x->sheet.code, "%s", x->sheet.msg);
+	if (xlsx_part_done(&x->sheet, rc, e) < 0)
 		return SOURCE_FATAL;
-	}
 	if (rc == 0)
 		return SOURCE_EOF;
 	raw_make(x);

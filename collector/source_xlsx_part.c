@@ -299,3 +299,11 @@ char *xlsx_attr_dup(struct part *p, const char *name, const char *ns)
 	xmlFree(v);
 	return s;
 }
+
+int xlsx_part_done(struct part *p, int rc, struct err *e)
+{
+	xlsx_errors_to(NULL);
+	if (rc < 0)
+		return err_set(e, p->code, "%s", p->msg);
+	return 0;
+}
