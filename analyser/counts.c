@@ -21,6 +21,7 @@
 
 #include "db.h"
 #include "strbuf.h"
+#include "trim.h"
 
 /* One thing to count for a respondent: a mention (theme) or an answer (base). */
 struct item {
@@ -862,10 +863,7 @@ static int read_dims(sqlite3 *db, long long ex, const char *by, char *names,
 {
 	for (char *save = NULL, *tok = strtok_r(names, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {
-		while (isspace((unsigned char)*tok))
-			tok++;
-		for (size_t l = strlen(tok); l && isspace((unsigned char)tok[l - 1]); l--)
-			tok[l - 1] = '\0';
+		tok = trim(tok);
 		if (!*tok)
 			continue;
 		if (c->ndims == 2)

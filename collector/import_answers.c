@@ -354,11 +354,8 @@ int import_read_cell(struct importer *im, const struct bound_question *q, const 
 		if (typed_question(q->type))
 			return read_typed(im, q, cell, b);
 		if (!strcmp(q->type, "free-text")) {
-			const char *s = cell;
-
-			while (isspace((unsigned char)*s))
-				s++;
-			return *s ? import_add_row(b, q->store_qid, q->source_qid, 0, cell) : 0;
+			return import_trimmed_len(cell) ?
+				       import_add_row(b, q->store_qid, q->source_qid, 0, cell) : 0;
 		}
 		if (!strcmp(q->type, "postcode"))
 			return read_postcode(q, cell, b);
