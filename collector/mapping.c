@@ -12,15 +12,7 @@
 
 char *map_attr(struct map_parse *p, xmlNodePtr n, const char *name)
 {
-	char *x = xmlsafe_attr(n, name), *s;
-
-	if (!x)
-		return NULL;
-	s = strdup(x);
-	xmlFree(x);
-	if (!s)
-		p->oom = 1;
-	return s;
+	return xmlsafe_attr_dup(n, name, &p->oom);
 }
 
 /*
