@@ -20,6 +20,8 @@
 #include <string.h>
 
 #include "db.h"
+#include "strbuf.h"
+#include "trim.h"
 
 /* One thing to count for a respondent: a mention (theme) or an answer (base). */
 struct item {
@@ -35,15 +37,8 @@ struct items {
 
 static int items_push(struct items *it, struct item x)
 {
-	if (it->n == it->cap) {
-		size_t cap = it->cap ? it->cap * 2 : 4096;
-		struct item *v = realloc(it->v, cap * sizeof *v);
-
-		if (!v)
-			return -1;
-		it->v = v;
-		it->cap = cap;
-	}
+	if (ALLOC_GROW(it->v, it->n + 1, it->cap) < 0)
+		return -1;
 	it->v[it->n++] = x;
 	return 0;
 }
@@ -278,18 +273,20 @@ enum { RC_ID, RC_DISTRICT, RC_CHANNEL, RC_FORM, RC_EVENT, RC_N };
 static int resp_grow(struct resp_pass *p)
 {
 	struct respondents *r = p->r;
-	size_t cap = r->cap ? r->cap * 2 : 4096;
-	long long *id = realloc(r->id, cap * sizeof *id);
+	size_t cap = r->cap;
 
-	if (!id)
+	/*
+	 * r->cap counts for r->id and every by_resp: ALLOC_GROW's new size
+	 * depends only on what is asked for, so each array, grown from the
+	 * same r->cap, ends up the same size.
+	 */
+	if (ALLOC_GROW(r->id, r->n + 1, cap) < 0)
 		return -1;
-	r->id = id;
 	for (size_t d = 0; d < p->c->ndims; d++) {
-		uint16_t *v = realloc(p->m[d].by_resp, cap * sizeof *v);
+		size_t c = r->cap;
 
-		if (!v)
+		if (ALLOC_GROW(p->m[d].by_resp, r->n + 1, c) < 0)
 			return -1;
-		p->m[d].by_resp = v;
 	}
 	r->cap = cap;
 	return 0;
@@ -877,10 +874,7 @@ static int read_dims(sqlite3 *db, long long ex, const char *by, char *names,
 {
 	for (char *save = NULL, *tok = strtok_r(names, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {
-		while (isspace((unsigned char)*tok))
-			tok++;
-		for (size_t l = strlen(tok); l && isspace((unsigned char)tok[l - 1]); l--)
-			tok[l - 1] = '\0';
+		tok = trim(tok);
 		if (!*tok)
 			continue;
 		if (c->ndims == 2)

@@ -51,7 +51,7 @@ struct count_dim {
 	char *title;               /* "District", "Age" */
 	long long question_id;     /* DIM_DEMOGRAPHIC */
 	struct count_value *values;
-	size_t nvalues;
+	size_t nvalues, capvalues;
 };
 
 struct count_theme {
@@ -71,6 +71,7 @@ struct count_cube {
 	char *exercise_code, *exercise_title;
 	struct count_theme *themes;
 	size_t nthemes;            /* excluding "any theme" */
+	size_t capthemes;          /* themes allocated (ALLOC_GROW) */
 	struct count_dim dim[2];
 	size_t ndims;              /* 1 or 2 */
 	long *cells;               /* (nthemes+1) x (n0+1) x (n1+1) */

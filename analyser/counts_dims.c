@@ -8,6 +8,7 @@
 
 #include "counts_internal.h"
 #include "db.h"
+#include "strbuf.h"
 
 const char *const count_dim_names[] = {
 	"district", "channel", "event", "form", "question", "polarity", NULL,
@@ -46,12 +47,11 @@ void count_cube_free(struct count_cube *c)
 
 static int add_value(struct count_dim *d, const char *code, const char *label, const char *heading)
 {
-	struct count_value *v = realloc(d->values, (d->nvalues + 1) * sizeof *v);
+	struct count_value *v;
 
-	if (!v)
+	if (ALLOC_GROW(d->values, d->nvalues + 1, d->capvalues) < 0)
 		return -1;
-	d->values = v;
-	v += d->nvalues;
+	v = d->values + d->nvalues;
 	v->code = strdup(code ? code : "");
 	v->label = strdup(label ? label : "");
 	v->heading = strdup(heading ? heading : (label ? label : ""));
@@ -70,6 +70,7 @@ static int add_values(sqlite3 *db, struct count_dim *d, const char *sql, long lo
 		      long long **ids, struct err *e)
 {
 	sqlite3_stmt *st = db_prepare(db, sql, e);
+	size_t capids = 0; /* growing from 0 is safe whatever *ids holds: it is only realloc'd */
 	int rc;
 
 	if (!st)
@@ -85,12 +86,9 @@ static int add_values(sqlite3 *db, struct count_dim *d, const char *sql, long lo
 			      (const char *)sqlite3_column_text(st, 2)) < 0)
 			goto oom;
 		if (ids) {
-			long long *n = realloc(*ids, d->nvalues * sizeof *n);
-
-			if (!n)
+			if (ALLOC_GROW(*ids, d->nvalues, capids) < 0)
 				goto oom;
-			*ids = n;
-			n[d->nvalues - 1] = sqlite3_column_int64(st, 3);
+			(*ids)[d->nvalues - 1] = sqlite3_column_int64(st, 3);
 		}
 	}
 	sqlite3_finalize(st);
@@ -299,6 +297,7 @@ int counts_load_themes(sqlite3 *db, long long ex, struct count_cube *c, long lon
 		" tree.path || printf('/%06d', h.position) FROM theme h JOIN tree ON h.parent_id = tree.id) "
 		"SELECT id, code, label, depth, parent FROM tree ORDER BY path", e);
 	long long *pid = NULL;
+	size_t capids = 0, cappid = 0; /* *ids only ever realloc'd: safe from 0 */
 	int rc;
 
 	if (!st)
@@ -308,19 +307,16 @@ int counts_load_themes(sqlite3 *db, long long ex, struct count_cube *c, long lon
 	*max_id = -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		size_t i = c->nthemes;
-		struct count_theme *t = realloc(c->themes, (i + 1) * sizeof *t);
-		long long *n = t ? realloc(*ids, (i + 1) * sizeof *n) : NULL;
-		long long *p = n ? realloc(pid, (i + 1) * sizeof *p) : NULL;
+		struct count_theme *t;
+		long long *n, *p;
 
-		if (t)
-			c->themes = t;
-		if (n)
-			*ids = n;
-		if (p)
-			pid = p;
-		if (!t || !n || !p || i + 1 >= NO_VALUE)
+		if (ALLOC_GROW(c->themes, i + 1, c->capthemes) < 0 ||
+		    ALLOC_GROW(*ids, i + 1, capids) < 0 || ALLOC_GROW(pid, i + 1, cappid) < 0 ||
+		    i + 1 >= NO_VALUE)
 			goto oom;
-		t += i;
+		t = c->themes + i;
+		n = *ids;
+		p = pid;
 		t->code = strdup((const char *)sqlite3_column_text(st, 1));
 		t->label = strdup((const char *)sqlite3_column_text(st, 2));
 		t->depth = sqlite3_column_int(st, 3);

@@ -13,6 +13,7 @@
 
 #include "db.h"
 #include "textout.h"
+#include "trim.h"
 #include "utf8.h"
 
 /* ---- arithmetic ---------------------------------------------------------- */
@@ -301,19 +302,6 @@ static void mark_up(const struct evaluation *ev, unsigned char *row, int i)
 {
 	for (; i >= 0; i = ev->themes[i].parent)
 		row[i] = 1;
-}
-
-/* The id cell without surrounding white space, in place. */
-static char *trim(char *s)
-{
-	char *end;
-
-	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
-		s++;
-	end = s + strlen(s);
-	while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' || end[-1] == '\n'))
-		*--end = '\0';
-	return s;
 }
 
 enum id_kind { ID_RESPONSE, ID_EXTERNAL, ID_SERIAL, ID_KINDS };

@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "strbuf.h"
 
 #define P 2147483647u   /* 2^31 - 1 */
 #define NONE SIZE_MAX
@@ -112,16 +113,9 @@ static size_t intern(struct ledger *l, const char *theme, const char *cell)
 		}
 		h = (h + 1) % l->nslot;
 	}
-	if (l->nkeys == l->capkeys) {
-		size_t cap = l->capkeys ? 2 * l->capkeys : 256;
-		struct key *k = realloc(l->keys, cap * sizeof *k);
-
-		if (!k) {
-			free(s);
-			return NONE;
-		}
-		l->keys = k;
-		l->capkeys = cap;
+	if (ALLOC_GROW(l->keys, l->nkeys + 1, l->capkeys) < 0) {
+		free(s);
+		return NONE;
 	}
 	l->keys[l->nkeys] = (struct key){ .s = s };
 	l->slot[h] = l->nkeys;
@@ -134,15 +128,8 @@ static struct ltab *tab_add(struct ledger *l, size_t nrows, size_t ncols)
 	struct ltab *t;
 	size_t n = (nrows + 1) * (ncols + 1);
 
-	if (l->ntabs == l->captabs) {
-		size_t cap = l->captabs ? 2 * l->captabs : 16;
-		struct ltab *b = realloc(l->tabs, cap * sizeof *b);
-
-		if (!b)
-			return NULL;
-		l->tabs = b;
-		l->captabs = cap;
-	}
+	if (ALLOC_GROW(l->tabs, l->ntabs + 1, l->captabs) < 0)
+		return NULL;
 	t = &l->tabs[l->ntabs];
 	t->nrows = nrows;
 	t->ncols = ncols;
@@ -345,25 +332,14 @@ struct audit {
 	size_t neq, capeq;
 	size_t *tvar;           /* terms */
 	uint32_t *tcoef;
-	size_t nterm, capterm;
+	size_t nterm, capterm, capcoef; /* capterm: tvar allocated; capcoef: tcoef */
 };
 
 static int term_add(struct audit *a, size_t v, uint32_t coef)
 {
-	if (a->nterm == a->capterm) {
-		size_t cap = a->capterm ? 2 * a->capterm : 1024;
-		size_t *tv = realloc(a->tvar, cap * sizeof *tv);
-
-		if (!tv)
-			return -1;
-		a->tvar = tv;
-		uint32_t *tc = realloc(a->tcoef, cap * sizeof *tc);
-
-		if (!tc)
-			return -1;
-		a->tcoef = tc;
-		a->capterm = cap;
-	}
+	if (ALLOC_GROW(a->tvar, a->nterm + 1, a->capterm) < 0 ||
+	    ALLOC_GROW(a->tcoef, a->nterm + 1, a->capcoef) < 0)
+		return -1;
 	/* The same unknown twice in a line: add up. */
 	for (size_t k = a->eqs[a->neq].first; k < a->nterm; k++)
 		if (a->tvar[k] == v) {
@@ -381,15 +357,8 @@ static int eq_add(const struct ledger *l, struct audit *a, size_t x, size_t line
 {
 	const struct ltab *t = &l->tabs[x];
 
-	if (a->neq == a->capeq) {
-		size_t cap = a->capeq ? 2 * a->capeq : 256;
-		struct eq *b = realloc(a->eqs, cap * sizeof *b);
-
-		if (!b)
-			return -1;
-		a->eqs = b;
-		a->capeq = cap;
-	}
+	if (ALLOC_GROW(a->eqs, a->neq + 1, a->capeq) < 0)
+		return -1;
 	a->eqs[a->neq] = (struct eq){ .tab = x, .line = line, .first = a->nterm };
 	for (size_t k = 0; k <= n; k++) {
 		size_t v = a->var[t->key[at + k * step]];

@@ -21,15 +21,7 @@ struct parse {
 
 static char *dup_attr(struct parse *p, xmlNodePtr n, const char *name)
 {
-	char *x = xmlsafe_attr(n, name), *s;
-
-	if (!x)
-		return NULL;
-	s = strdup(x);
-	xmlFree(x);
-	if (!s)
-		p->oom = 1;
-	return s;
+	return xmlsafe_attr_dup(n, name, &p->oom);
 }
 
 static char *dup_text(struct parse *p, xmlNodePtr n)

@@ -3,6 +3,7 @@
  */
 #include "entry_internal.h"
 
+#include "trim.h"
 #include "typed_value.h"
 
 void entry_answer_clear(struct entry_answer *a)
@@ -14,15 +15,10 @@ void entry_answer_clear(struct entry_answer *a)
 /* The bytes of s without white space at either end: *len gets their length. */
 const char *entry_trimmed(const char *s, size_t *len)
 {
-	size_t n;
+	size_t a;
 
-	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
-		s++;
-	n = strlen(s);
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r'))
-		n--;
-	*len = n;
-	return s;
+	*len = trim_bounds(s, strlen(s), &a);
+	return s + a;
 }
 
 /* True when the n bytes at s are only digits, spaces, commas and semicolons. */

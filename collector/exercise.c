@@ -30,16 +30,7 @@ static char *text_of(struct parse *p, xmlNodePtr node)
 /* An attribute as a malloc'd string (NULL when absent). */
 static char *attr_of(struct parse *p, xmlNodePtr node, const char *attr)
 {
-	char *x = xmlsafe_attr(node, attr);
-	char *s;
-
-	if (!x)
-		return NULL;
-	s = strdup(x);
-	xmlFree(x);
-	if (!s)
-		p->oom = 1;
-	return s;
+	return xmlsafe_attr_dup(node, attr, &p->oom);
 }
 
 static int child_count(xmlNodePtr node, const char *name)

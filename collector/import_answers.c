@@ -18,19 +18,9 @@ int import_reason(struct response_build *b, const char *fmt, ...)
 int import_add_row(struct response_build *b, long long qid, long long sqid, long long option,
 	    const char *value)
 {
-	if (b->n == b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 32;
-		struct stored_answer *more = realloc(b->rows, cap * sizeof *more);
-		char **owned;
-
-		if (!more)
-			return import_reason(b, "out of memory");
-		b->rows = more;
-		if (!(owned = realloc(b->owned, cap * sizeof *owned)))
-			return import_reason(b, "out of memory");
-		b->owned = owned;
-		b->cap = cap;
-	}
+	if (ALLOC_GROW(b->rows, b->n + 1, b->cap) < 0 ||
+	    ALLOC_GROW(b->owned, b->n + 1, b->capowned) < 0)
+		return import_reason(b, "out of memory");
 	b->owned[b->n] = NULL;
 	b->rows[b->n++] = (struct stored_answer){ qid, sqid, option, value, NULL };
 	return 0;
@@ -364,11 +354,8 @@ int import_read_cell(struct importer *im, const struct bound_question *q, const 
 		if (typed_question(q->type))
 			return read_typed(im, q, cell, b);
 		if (!strcmp(q->type, "free-text")) {
-			const char *s = cell;
-
-			while (isspace((unsigned char)*s))
-				s++;
-			return *s ? import_add_row(b, q->store_qid, q->source_qid, 0, cell) : 0;
+			return import_trimmed_len(cell) ?
+				       import_add_row(b, q->store_qid, q->source_qid, 0, cell) : 0;
 		}
 		if (!strcmp(q->type, "postcode"))
 			return read_postcode(q, cell, b);

@@ -30,6 +30,7 @@ void import_bound_free(struct importer *im)
 	free(im->qs);
 	im->qs = NULL;
 	im->nqs = 0;
+	im->capqs = 0;
 	shape_free(im);
 }
 
@@ -115,17 +116,21 @@ int import_bind_question(struct importer *im, long long qnr, const struct map_qu
 	sqlite3_bind_int64(st, 1, qnr);
 	sqlite3_bind_text(st, 2, mq->code, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct bound_option *more = realloc(q->opts, (q->nopts + 1) * sizeof *more);
+		struct bound_option *o;
 
-		if (!more)
+		if (ALLOC_GROW(q->opts, q->nopts + 1, q->capopts) < 0)
 			break;
-		q->opts = more;
-		q->opts[q->nopts].code = strdup((const char *)sqlite3_column_text(st, 0));
-		q->opts[q->nopts].label = strdup((const char *)sqlite3_column_text(st, 1));
-		q->opts[q->nopts].store_id = sqlite3_column_int64(st, 2);
+		o = &q->opts[q->nopts];
+		o->code = strdup((const char *)sqlite3_column_text(st, 0));
+		o->label = strdup((const char *)sqlite3_column_text(st, 1));
+		o->store_id = sqlite3_column_int64(st, 2);
 		q->nopts++;
+		if (!o->code || !o->label)
+			break;
 	}
 	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return err_set(im->e, EXIT_SYSTEM, "out of memory");
 	if (rc != SQLITE_DONE)
 		return db_fail(im->db, "reading the questionnaire", im->e);
 
@@ -200,6 +205,7 @@ int import_bind_mapping(struct importer *im)
 		return err_set(im->e, EXIT_DATA, "the exercise has no %s questionnaire", im->form);
 	if (!(im->qs = calloc(im->m->nquestions ? im->m->nquestions : 1, sizeof *im->qs)))
 		return err_set(im->e, EXIT_SYSTEM, "out of memory");
+	im->capqs = im->m->nquestions ? im->m->nquestions : 1;
 	for (size_t i = 0; i < im->m->nquestions; i++) {
 		long long in = fixed_questionnaire(im, qnr, &im->m->questions[i]);
 

@@ -40,15 +40,8 @@ static int edit_add(struct importer *im, const char *old_ext, const char *new_ex
 {
 	struct edit_link *l;
 
-	if (im->nlinks == im->caplinks) {
-		size_t cap = im->caplinks ? 2 * im->caplinks : 16;
-		struct edit_link *bigger = realloc(im->links, cap * sizeof *bigger);
-
-		if (!bigger)
-			return -1;
-		im->links = bigger;
-		im->caplinks = cap;
-	}
+	if (ALLOC_GROW(im->links, im->nlinks + 1, im->caplinks) < 0)
+		return -1;
 	l = &im->links[im->nlinks];
 	l->old_ext = strdup(old_ext);
 	l->new_ext = strdup(new_ext);

@@ -3,18 +3,12 @@
  * those it does not mention.
  */
 #include "import_internal.h"
+#include "trim.h"
 
 /* The length of `s` without surrounding white space. */
 size_t import_trimmed_len(const char *s)
 {
-	size_t n;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	n = strlen(s);
-	while (n && isspace((unsigned char)s[n - 1]))
-		n--;
-	return n;
+	return trim_bounds(s, strlen(s), NULL);
 }
 
 /*
@@ -36,13 +30,9 @@ int import_too_long(const char *value, size_t max, const char *field, const char
 /* `s` without surrounding white space, in `buf` (cut at `cap`). */
 const char *import_trim(const char *s, char *buf, size_t cap)
 {
-	size_t n;
+	size_t a, n = trim_bounds(s, strlen(s), &a);
 
-	while (isspace((unsigned char)*s))
-		s++;
-	n = strlen(s);
-	while (n && isspace((unsigned char)s[n - 1]))
-		n--;
+	s += a;
 	if (n >= cap)
 		n = cap - 1;
 	memmove(buf, s, n); /* `buf` may be `s` itself */
@@ -102,15 +92,8 @@ int import_collect_mapped(struct importer *im)
 /* Adds `name` to the fields not in the mapping. 0 or -1 (memory). */
 static int add_unmapped(struct importer *im, const char *name)
 {
-	if (im->nunmapped == im->capunmapped) {
-		size_t cap = im->capunmapped ? 2 * im->capunmapped : 16;
-		struct unmapped *u = realloc(im->unmapped, cap * sizeof *u);
-
-		if (!u)
-			return -1;
-		im->unmapped = u;
-		im->capunmapped = cap;
-	}
+	if (ALLOC_GROW(im->unmapped, im->nunmapped + 1, im->capunmapped) < 0)
+		return -1;
 	if (!(im->unmapped[im->nunmapped].name = strdup(name)))
 		return -1;
 	im->unmapped[im->nunmapped++].records = 0;

@@ -29,6 +29,7 @@
 #include "postcode.h"
 #include "progress.h"
 #include "store.h"
+#include "strbuf.h"
 #include "tick.h"
 #include "utf8.h"
 
@@ -53,7 +54,7 @@ struct bound_question {
 	int has_scale;
 	long scale_min, scale_max;
 	struct bound_option *opts;
-	size_t nopts;
+	size_t nopts, capopts;
 	long *opt_value_index;      /* per mq->values: the option each <value> names */
 	int field;                  /* column index when the names are fixed */
 	int *option_fields;         /* per mq->options, the same */
@@ -66,6 +67,7 @@ struct bound_question {
 	long *item_option;          /* ... the bound option it is */
 	char **item_names;          /* ... its name */
 	size_t nitems;
+	size_t item_caps[3];        /* what each of the three holds (ALLOC_GROW) */
 	int grid_row;               /* a grid's row, bound as this question */
 	int each;                   /* in a repeat group given repeat by repeat: one answer each */
 };
@@ -107,11 +109,11 @@ struct importer {
 	long long fixed_event_id;   /* --event */
 	char fixed_event_district[16];
 	struct bound_question *qs;
-	size_t nqs;
+	size_t nqs, capqs;
 	struct map_question **shape_mqs; /* questions reached through grids and routes */
-	size_t nshape_mqs;
+	size_t nshape_mqs, capshape_mqs;
 	struct route_key *route_keys;
-	size_t nroute_keys;
+	size_t nroute_keys, caproute_keys;
 	int *route_fields;          /* per route: the question's and the answer's column */
 	const char **repeat_each;   /* the groups given to the source repeat by repeat */
 	size_t nrepeat_each;
@@ -156,7 +158,7 @@ struct importer {
 struct response_build {
 	struct stored_answer *rows; /* values point into the record or into `owned` */
 	char **owned;               /* per row: a value the build made, or NULL */
-	size_t n, cap;
+	size_t n, cap, capowned;    /* cap: rows allocated; capowned: owned allocated */
 	long no_answer;             /* cells read as no answer */
 	char reason[ERR_LINE_LEN];
 };

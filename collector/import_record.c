@@ -291,14 +291,8 @@ static int count_district(struct importer *im, const struct postcode_result *p)
 			return 0;
 		}
 	}
-	if (im->ncounts == im->capcounts) {
-		size_t cap = im->capcounts ? 2 * im->capcounts : 16;
-
-		if (!(c = realloc(im->counts, cap * sizeof *c)))
-			return err_set(im->e, EXIT_SYSTEM, "out of memory");
-		im->counts = c;
-		im->capcounts = cap;
-	}
+	if (ALLOC_GROW(im->counts, im->ncounts + 1, im->capcounts) < 0)
+		return err_set(im->e, EXIT_SYSTEM, "out of memory");
 	c = &im->counts[im->ncounts++];
 	snprintf(c->code, sizeof c->code, "%s", p->district);
 	c->out_of_area = out;

@@ -12,11 +12,10 @@
 static struct map_question *shape_mq(struct importer *im, const char *code, const char *field,
 				     const struct map_value *values, size_t nvalues, long line)
 {
-	struct map_question *mq, **more;
+	struct map_question *mq;
 
-	if (!(more = realloc(im->shape_mqs, (im->nshape_mqs + 1) * sizeof *more)))
+	if (ALLOC_GROW(im->shape_mqs, im->nshape_mqs + 1, im->capshape_mqs) < 0)
 		return NULL;
-	im->shape_mqs = more;
 	if (!(mq = calloc(1, sizeof *mq)))
 		return NULL;
 	if (!(mq->code = strdup(code)) || (field && !(mq->field = strdup(field)))) {
@@ -50,11 +49,13 @@ void shape_free(struct importer *im)
 	free(im->shape_mqs);
 	im->shape_mqs = NULL;
 	im->nshape_mqs = 0;
+	im->capshape_mqs = 0;
 	for (size_t i = 0; i < im->nroute_keys; i++)
 		free(im->route_keys[i].text);
 	free(im->route_keys);
 	im->route_keys = NULL;
 	im->nroute_keys = 0;
+	im->caproute_keys = 0;
 	free(im->route_fields);
 	im->route_fields = NULL;
 }
@@ -62,11 +63,8 @@ void shape_free(struct importer *im)
 /* Binds `mq` as one more of im->qs: its index, or -1 (`e` set). */
 static long shape_bind_one(struct importer *im, long long qnr, const struct map_question *mq)
 {
-	struct bound_question *more = realloc(im->qs, (im->nqs + 1) * sizeof *more);
-
-	if (!more)
+	if (ALLOC_GROW(im->qs, im->nqs + 1, im->capqs) < 0)
 		return err_set(im->e, EXIT_SYSTEM, "out of memory");
-	im->qs = more;
 	memset(&im->qs[im->nqs], 0, sizeof im->qs[im->nqs]);
 	im->qs[im->nqs].field = -1;
 	im->nqs++;
@@ -126,11 +124,11 @@ static int in_group(const char *field, const char *group)
 
 static int add_route_key(struct importer *im, const char *text, size_t route, long q, int to)
 {
-	struct route_key *more = realloc(im->route_keys, (im->nroute_keys + 1) * sizeof *more);
+	struct route_key *more;
 
-	if (!more)
+	if (ALLOC_GROW(im->route_keys, im->nroute_keys + 1, im->caproute_keys) < 0)
 		return -1;
-	im->route_keys = more;
+	more = im->route_keys;
 	if (!(more[im->nroute_keys].text = strdup(text)))
 		return -1;
 	more[im->nroute_keys].route = route;
@@ -319,23 +317,14 @@ static struct bound_question *items_of(struct importer *im, const struct map_gri
 
 static int add_item(struct bound_question *q, int field, long option, const char *name)
 {
-	int *f = realloc(q->item_fields, (q->nitems + 1) * sizeof *f);
-	long *o;
-	char **n;
-
-	if (!f)
+	if (ALLOC_GROW(q->item_fields, q->nitems + 1, q->item_caps[0]) < 0 ||
+	    ALLOC_GROW(q->item_option, q->nitems + 1, q->item_caps[1]) < 0 ||
+	    ALLOC_GROW(q->item_names, q->nitems + 1, q->item_caps[2]) < 0)
 		return -1;
-	q->item_fields = f;
-	if (!(o = realloc(q->item_option, (q->nitems + 1) * sizeof *o)))
+	if (!(q->item_names[q->nitems] = strdup(name)))
 		return -1;
-	q->item_option = o;
-	if (!(n = realloc(q->item_names, (q->nitems + 1) * sizeof *n)))
-		return -1;
-	q->item_names = n;
-	if (!(n[q->nitems] = strdup(name)))
-		return -1;
-	f[q->nitems] = field;
-	o[q->nitems] = option;
+	q->item_fields[q->nitems] = field;
+	q->item_option[q->nitems] = option;
 	q->nitems++;
 	return 0;
 }

@@ -12,17 +12,14 @@
 
 char *map_attr(struct map_parse *p, xmlNodePtr n, const char *name)
 {
-	char *x = xmlsafe_attr(n, name), *s;
-
-	if (!x)
-		return NULL;
-	s = strdup(x);
-	xmlFree(x);
-	if (!s)
-		p->oom = 1;
-	return s;
+	return xmlsafe_attr_dup(n, name, &p->oom);
 }
 
+/*
+ * One more zeroed element at the end of arr (n elements). Not ALLOC_GROW on
+ * purpose: struct mapping's arrays keep no capacity, only a count, and a
+ * mapping has tens of entries, so growing by one stays cheap and exact.
+ */
 void *map_grow(struct map_parse *p, void *arr, size_t n, size_t size)
 {
 	void *a = realloc(arr, (n + 1) * size);

@@ -15,6 +15,7 @@
 #include "db.h"
 #include "fileutil.h"
 #include "progress.h"
+#include "strbuf.h"
 #include "textnorm.h"
 
 /* ---- shape ------------------------------------------------------------ */
@@ -113,7 +114,7 @@ struct postcode_resolver {
 	sqlite3_stmt *shares;  /* outward -> districts by share */
 	sqlite3_stmt *in_area; /* the exercise's area that is, or includes, a district */
 	char (*nations)[16];   /* the exercise's areas that hold districts by kind */
-	size_t nnations;
+	size_t nnations, capnations;
 	int uk;                /* some area is an ONS one: a UK postcode can be in it */
 	struct postcode_memo *memo; /* NULL, or nmemo slots (a power of two) */
 	size_t nmemo;
@@ -147,17 +148,15 @@ static int load_areas(struct postcode_resolver *r, struct err *e)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *code = (const char *)sqlite3_column_text(st, 0);
 		const struct area_kind *k = area_kind_of(code);
-		char (*more)[16];
 
 		r->uk |= area_is_gss(code);
 		if (!k || !k->contains)
 			continue;
-		if (!(more = realloc(r->nations, (r->nnations + 1) * sizeof *more))) {
+		if (ALLOC_GROW(r->nations, r->nnations + 1, r->capnations) < 0) {
 			sqlite3_finalize(st);
 			return err_set(e, EXIT_SYSTEM, "out of memory");
 		}
-		r->nations = more;
-		snprintf(r->nations[r->nnations++], sizeof *more, "%s", code);
+		snprintf(r->nations[r->nnations++], sizeof *r->nations, "%s", code);
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : db_fail(r->db, "reading the exercise's areas", e);

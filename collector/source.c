@@ -18,6 +18,7 @@
 
 #include "fileutil.h"
 #include "source_lsa.h"
+#include "strbuf.h"
 #include "xmlsafe.h"
 
 unsigned long long source_max_bytes(const char *format)
@@ -108,24 +109,18 @@ static int each_xml_file(const char *dir, int depth,
 	DIR *d = opendir(dir);
 	struct dirent *de;
 	char **names = NULL;
-	size_t n = 0;
+	size_t n = 0, cap = 0;
 	int ok = 0;
 
 	if (!d)
 		return err_set(e, EXIT_SYSTEM, "cannot read folder %s: %s", dir, strerror(errno));
 	while ((de = readdir(d))) {
-		char **more;
-
 		if (de->d_name[0] == '.')
 			continue;
-		if (!(more = realloc(names, (n + 1) * sizeof *names)) ||
-		    !(more[n] = strdup(de->d_name))) {
-			if (more)
-				names = more;
+		if (ALLOC_GROW(names, n + 1, cap) < 0 || !(names[n] = strdup(de->d_name))) {
 			ok = err_set(e, EXIT_SYSTEM, "out of memory");
 			break;
 		}
-		names = more;
 		n++;
 	}
 	closedir(d);

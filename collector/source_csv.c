@@ -15,6 +15,7 @@
 
 #include "csv.h"
 #include "source.h"
+#include "trim.h"
 
 struct csv_source {
 	struct csv_reader *r;
@@ -38,7 +39,7 @@ static void csv_source_free(void *state)
 
 static int is_blank(const char *s)
 {
-	return s[strspn(s, " \t")] == '\0';
+	return trim_bounds(s, strlen(s), NULL) == 0;
 }
 
 static int csv_source_next(void *state, struct source_record *rec, struct err *e)
@@ -84,18 +85,6 @@ static long long csv_source_bytes(void *state)
 
 static const struct source_ops csv_ops = { csv_source_next, csv_source_free, csv_source_bytes };
 
-static char *trimmed(const char *s)
-{
-	size_t n;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	n = strlen(s);
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-		n--;
-	return strndup(s, n);
-}
-
 /* Builds the field names from one or two header records. */
 static int make_names(struct csv_source *s, struct csv_record *h1, char **row2, size_t n2,
 		      struct err *e)
@@ -113,8 +102,8 @@ static int make_names(struct csv_source *s, struct csv_record *h1, char **row2, 
 		return err_set(e, EXIT_SYSTEM, "out of memory reading %s", s->path);
 	s->ncols = n;
 	for (size_t i = 0; i < n; i++) {
-		char *q = i < h1->nfields ? trimmed(h1->fields[i]) : strdup("");
-		char *sub = i < n2 ? trimmed(row2[i]) : strdup("");
+		char *q = i < h1->nfields ? trim_dup(h1->fields[i]) : strdup("");
+		char *sub = i < n2 ? trim_dup(row2[i]) : strdup("");
 
 		if (!q || !sub) {
 			free(q);

@@ -29,6 +29,8 @@
 
 #include "fileutil.h"
 #include "source_lsa.h"
+#include "strbuf.h"
+#include "trim.h"
 #include "utf8.h"
 #include "xmlsafe.h"
 
@@ -215,15 +217,8 @@ static int cmp_sub(const void *a, const void *b)
 
 static int push_q(struct lsq **v, size_t *n, size_t *cap, const struct lsq *q)
 {
-	if (*n == *cap) {
-		size_t c = *cap ? *cap * 2 : 64;
-		struct lsq *nv = realloc(*v, c * sizeof *nv);
-
-		if (!nv)
-			return -1;
-		*v = nv;
-		*cap = c;
-	}
+	if (ALLOC_GROW(*v, *n + 1, *cap) < 0)
+		return -1;
 	(*v)[(*n)++] = *q;
 	return 0;
 }
@@ -477,7 +472,7 @@ static void on_reader_error(void *ctx, xmlErrorPtr err)
 	}
 	snprintf(l->perr, sizeof l->perr, "%s", err->message ? err->message : "unknown problem");
 	n = strlen(l->perr);
-	while (n && isspace((unsigned char)l->perr[n - 1]))
+	while (n && trim_is_space((unsigned char)l->perr[n - 1]))
 		l->perr[--n] = '\0';
 	if (isupper((unsigned char)l->perr[0]) && !isupper((unsigned char)l->perr[1]))
 		l->perr[0] = (char)tolower((unsigned char)l->perr[0]);
@@ -566,8 +561,7 @@ static int is_end(struct lsr *l, int depth)
 static int element_text(struct lsr *l, char **out, struct err *e)
 {
 	int depth = xmlTextReaderDepth(l->r);
-	char *s = NULL;
-	size_t n = 0, cap = 0;
+	struct strbuf s = STRBUF_INIT;
 
 	*out = NULL;
 	if (!xmlTextReaderIsEmptyElement(l->r)) {
@@ -577,7 +571,7 @@ static int element_text(struct lsr *l, char **out, struct err *e)
 			if (rc <= 0) {
 				if (rc == 0)
 					reader_failed(l, e);
-				free(s);
+				strbuf_release(&s);
 				return -1;
 			}
 			type = xmlTextReaderNodeType(l->r);
@@ -587,31 +581,17 @@ static int element_text(struct lsr *l, char **out, struct err *e)
 			    type == XML_READER_TYPE_WHITESPACE ||
 			    type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE) {
 				const char *v = (const char *)xmlTextReaderConstValue(l->r);
-				size_t vn = v ? strlen(v) : 0;
 
-				if (n + vn + 1 > cap) {
-					size_t c = cap ? cap : 64;
-					char *ns;
-
-					while (c < n + vn + 1)
-						c *= 2;
-					if (!(ns = realloc(s, c))) {
-						free(s);
-						return err_set(e, EXIT_SYSTEM, "out of memory reading %s",
-							       l->path);
-					}
-					s = ns;
-					cap = c;
+				if (v && strbuf_addstr(&s, v) < 0) {
+					strbuf_release(&s);
+					return err_set(e, EXIT_SYSTEM, "out of memory reading %s",
+						       l->path);
 				}
-				memcpy(s + n, v, vn);
-				n += vn;
 			}
 		}
 	}
-	if (!s && !(s = malloc(1)))
+	if (!(*out = strbuf_detach(&s, NULL)))
 		return err_set(e, EXIT_SYSTEM, "out of memory reading %s", l->path);
-	s[n] = '\0';
-	*out = s;
 	return 0;
 }
 
@@ -628,29 +608,10 @@ static int skip_element(struct lsr *l, struct err *e)
 
 static int push_field(struct lsr *l, char *name, size_t *cap)
 {
-	if (l->nf == *cap) {
-		size_t c = *cap ? *cap * 2 : 64;
-		char **v = realloc(l->fieldnames, c * sizeof *v);
-
-		if (!v)
-			return -1;
-		l->fieldnames = v;
-		*cap = c;
-	}
+	if (ALLOC_GROW(l->fieldnames, l->nf + 1, *cap) < 0)
+		return -1;
 	l->fieldnames[l->nf++] = name;
 	return 0;
-}
-
-/* Trims white space at both ends in place. */
-static void trim(char *s)
-{
-	size_t n = strlen(s), i = 0;
-
-	while (n && isspace((unsigned char)s[n - 1]))
-		s[--n] = '\0';
-	while (isspace((unsigned char)s[i]))
-		i++;
-	memmove(s, s + i, n - i + 1);
 }
 
 static int not_lsr(struct lsr *l, struct err *e)
@@ -682,7 +643,7 @@ static int read_responses_head(struct lsr *l, struct err *e)
 
 			if (element_text(l, &name, e) < 0)
 				return -1;
-			trim(name);
+			trim_in_place(name);
 			if (push_field(l, name, &cap) < 0) {
 				free(name);
 				return err_set(e, EXIT_SYSTEM, "out of memory reading %s", l->path);
@@ -719,7 +680,7 @@ static int read_head(struct lsr *l, struct err *e)
 
 			if (element_text(l, &t, e) < 0)
 				return -1;
-			trim(t);
+			trim_in_place(t);
 			responses_type = strcmp(t, "Responses") == 0;
 			free(t);
 			if (!responses_type)

@@ -31,6 +31,8 @@
 #include <unistd.h>
 
 #include "fileutil.h"
+#include "strbuf.h"
+#include "trim.h"
 #include "utf8.h"
 #include "xmlsafe.h"
 
@@ -96,16 +98,9 @@ static int strvec_take(struct strvec *sv, char *s)
 {
 	if (!s)
 		return -1;
-	if (sv->n == sv->cap) {
-		size_t cap = sv->cap ? sv->cap * 2 : 16;
-		char **v = realloc(sv->v, cap * sizeof *v);
-
-		if (!v) {
-			free(s);
-			return -1;
-		}
-		sv->v = v;
-		sv->cap = cap;
+	if (ALLOC_GROW(sv->v, sv->n + 1, sv->cap) < 0) {
+		free(s);
+		return -1;
 	}
 	sv->v[sv->n++] = s;
 	return 0;
@@ -133,20 +128,6 @@ static char *join_path(const char *prefix, const char *name)
 	}
 	memcpy(s + a, name, b + 1);
 	return s;
-}
-
-/* s with white space at both ends removed, as a new string. */
-static char *trimmed(const char *s)
-{
-	size_t n;
-
-	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
-		s++;
-	n = strlen(s);
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' ||
-		     s[n - 1] == '\r'))
-		n--;
-	return strndup(s, n);
 }
 
 static int has_element_children(xmlNodePtr node)
@@ -266,7 +247,7 @@ static int form_walk_body(struct form *f, xmlNodePtr node, const char *ctx)
 				ref = xmlsafe_attr(c, "ref");
 		}
 		if (ref) {
-			char *t = trimmed(ref);
+			char *t = trim_dup(ref);
 
 			xmlFree(ref);
 			if (!t)
@@ -359,7 +340,7 @@ static int form_read(const char *path, struct form *f, struct err *e)
 	if (!(f->root = strdup(name_of(top))))
 		goto out;
 	if ((f->id = xmlsafe_attr(top, "id"))) {
-		char *id = trimmed(f->id);
+		char *id = trim_dup(f->id);
 
 		xmlFree(f->id);
 		if (!(f->id = id))
@@ -639,17 +620,10 @@ static int add_leaf(struct xform *x, char *path, char *value)
 		free(value);
 		return -1;
 	}
-	if (x->nleaves == x->leafcap) {
-		size_t cap = x->leafcap ? x->leafcap * 2 : 32;
-		struct leaf *l = realloc(x->leaves, cap * sizeof *l);
-
-		if (!l) {
-			free(path);
-			free(value);
-			return -1;
-		}
-		x->leaves = l;
-		x->leafcap = cap;
+	if (ALLOC_GROW(x->leaves, x->nleaves + 1, x->leafcap) < 0) {
+		free(path);
+		free(value);
+		return -1;
 	}
 	x->leaves[x->nleaves] = (struct leaf){ path, value, x->nleaves, 0 };
 	x->nleaves++;
@@ -688,17 +662,10 @@ static xmlNodePtr first_duplicate(const struct xform *x, xmlNodePtr node, const 
 	for (xmlNodePtr c = xmlsafe_first(node); c; c = xmlsafe_next(c)) {
 		if (flattened(x, prefix, name_of(c)))
 			continue; /* its repeats are given, each in turn */
-		if (n == cap) {
-			size_t nc = cap ? cap * 2 : 32;
-			struct named *nv = realloc(v, nc * sizeof *nv);
-
-			if (!nv) {
-				*oom = 1;
-				free(v);
-				return NULL;
-			}
-			v = nv;
-			cap = nc;
+		if (ALLOC_GROW(v, n + 1, cap) < 0) {
+			*oom = 1;
+			free(v);
+			return NULL;
 		}
 		v[n] = (struct named){ name_of(c), c, n };
 		n++;
@@ -867,7 +834,7 @@ static int build_record(struct xform *x, xmlNodePtr root, char *bad, size_t badl
 	 */
 	if (x->have_form) {
 		char *id = x->form.id ? xmlsafe_attr(root, "id") : NULL;
-		char *t = id ? trimmed(id) : NULL;
+		char *t = id ? trim_dup(id) : NULL;
 		int differ = 0;
 
 		if (id && !t) {
@@ -897,7 +864,7 @@ static int build_record(struct xform *x, xmlNodePtr root, char *bad, size_t badl
 			name[0] = '@';
 			strcpy(name + 1, (const char *)a->name);
 		}
-		rc = add_field(x, name, trimmed(v ? (const char *)v : ""));
+		rc = add_field(x, name, trim_dup(v ? (const char *)v : ""));
 		xmlFree(v);
 		if (rc < 0)
 			return SOURCE_FATAL;
@@ -918,7 +885,7 @@ static int build_record(struct xform *x, xmlNodePtr root, char *bad, size_t badl
 static int is_encrypted(xmlNodePtr root)
 {
 	char *enc = xmlsafe_attr(root, "encrypted");
-	char *t = enc ? trimmed(enc) : NULL;
+	char *t = enc ? trim_dup(enc) : NULL;
 	int yes = t && !strcasecmp(t, "yes");
 
 	xmlFree(enc);

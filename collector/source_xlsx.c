@@ -12,6 +12,8 @@
 #include "source.h"
 #include "source_xlsx_part.h"
 #include "fileutil.h"
+#include "strbuf.h"
+#include "trim.h"
 #include "utf8.h"
 #include "xmlsafe.h"
 
@@ -317,7 +319,7 @@ static zip_int64_t entry_find(struct xlsx *x, const char *name)
 struct sheet_list {
 	char **names;
 	char **rids;
-	size_t n, cap;
+	size_t n, cap, caprids;   /* cap: names allocated; caprids: rids */
 };
 
 static void sheet_list_free(struct sheet_list *l)
@@ -354,20 +356,10 @@ static int workbook_read(struct xlsx *x, zip_int64_t idx, struct sheet_list *l, 
 		}
 		if (!in_sheets || strcmp(name, "sheet") != 0)
 			continue;
-		if (l->n == l->cap) {
-			size_t cap = l->cap ? l->cap * 2 : 8;
-			char **a = realloc(l->names, cap * sizeof *a), **b;
-
-			if (a)
-				l->names = a;
-			b = realloc(l->rids, cap * sizeof *b);
-			if (b)
-				l->rids = b;
-			if (!a || !b) {
-				xlsx_part_fail(&p, EXIT_SYSTEM, "out of memory reading %s", x->path);
-				continue;
-			}
-			l->cap = cap;
+		if (ALLOC_GROW(l->names, l->n + 1, l->cap) < 0 ||
+		    ALLOC_GROW(l->rids, l->n + 1, l->caprids) < 0) {
+			xlsx_part_fail(&p, EXIT_SYSTEM, "out of memory reading %s", x->path);
+			continue;
 		}
 		sname = xlsx_attr_dup(&p, "name", NULL);
 		rid = xlsx_attr_dup(&p, "id", NS_R);
@@ -387,11 +379,8 @@ static int workbook_read(struct xlsx *x, zip_int64_t idx, struct sheet_list *l, 
 		free(rid);
 		xlsx_part_fail(&p, EXIT_SYSTEM, "out of memory reading %s", x->path);
 	}
-	xlsx_errors_to(NULL);
-	if (rc < 0) {
-		err_set(e, p.code, "%s", p.msg);
+	if (xlsx_part_done(&p, rc, e) < 0)
 		goto out;
-	}
 	if (!l->n) {
 		err_set(e, EXIT_DATA, "%s: the workbook has no sheets", x->path);
 		goto out;
@@ -441,11 +430,8 @@ static int rels_read(struct xlsx *x, const char *rid, char **sheet, char **sst, 
 				xlsx_part_fail(&p, EXIT_SYSTEM, "out of memory reading %s", x->path);
 		}
 	}
-	xlsx_errors_to(NULL);
-	if (rc < 0) {
-		err_set(e, p.code, "%s", p.msg);
+	if (xlsx_part_done(&p, rc, e) < 0)
 		goto out;
-	}
 	ret = 0;
 out:
 	xlsx_part_close(&p);
@@ -542,15 +528,8 @@ static int sst_end(struct xlsx *x, struct part *p, size_t start)
 
 	n = unescape_x(x->sst.p + start, x->sst.len - start);
 	x->sst.len = start + n;
-	if (x->nsst == x->sst_cap) {
-		size_t cap = x->sst_cap ? x->sst_cap * 2 : 256;
-		size_t *o = realloc(x->sst_off, cap * sizeof *o);
-
-		if (!o)
-			goto oom;
-		x->sst_off = o;
-		x->sst_cap = cap;
-	}
+	if (ALLOC_GROW(x->sst_off, x->nsst + 1, x->sst_cap) < 0)
+		goto oom;
 	if (xlsx_buf_add(&x->sst, "", 1) < 0)
 		goto oom;
 	if (!utf8_check(x->sst.p + start, n, &at)) {
@@ -617,11 +596,8 @@ static int sst_load(struct xlsx *x, zip_int64_t idx, struct err *e)
 			}
 		}
 	}
-	xlsx_errors_to(NULL);
-	if (rc < 0) {
-		err_set(e, p.code, "%s", p.msg);
+	if (xlsx_part_done(&p, rc, e) < 0)
 		goto out;
-	}
 	ret = 0;
 out:
 	xlsx_part_close(&p);
@@ -699,16 +675,11 @@ static void cell_start(struct xlsx *x)
 static int slot_reserve(struct xlsx *x, size_t col)
 {
 	if (col >= x->slot_cap) {
-		size_t cap = x->slot_cap ? x->slot_cap : 64;
-		size_t *s;
+		size_t old = x->slot_cap;
 
-		while (cap <= col)
-			cap *= 2;
-		if (!(s = realloc(x->slot, cap * sizeof *s)))
+		if (col == SIZE_MAX || ALLOC_GROW(x->slot, col + 1, x->slot_cap) < 0)
 			return -1;
-		memset(s + x->slot_cap, 0, (cap - x->slot_cap) * sizeof *s);
-		x->slot = s;
-		x->slot_cap = cap;
+		memset(x->slot + old, 0, (x->slot_cap - old) * sizeof *x->slot);
 	}
 	if (col >= x->nslots)
 		x->nslots = col + 1;
@@ -862,19 +833,6 @@ static int row_read(struct xlsx *x)
 	return 0;
 }
 
-/* Header cell text with spaces and tabs at the ends trimmed, as for CSV; a new string. */
-static char *trimmed(const char *s)
-{
-	size_t n;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	n = strlen(s);
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-		n--;
-	return strndup(s, n);
-}
-
 /* Frees n strings and the array; NULL entries and a NULL array are fine. */
 static void strings_free(char **a, size_t n)
 {
@@ -893,7 +851,7 @@ static char **header_texts(struct xlsx *x, size_t *count)
 	if (!a)
 		return NULL;
 	for (size_t i = 0; i < x->nslots; i++) {
-		if (!(a[i] = trimmed(row_value(x, i)))) {
+		if (!(a[i] = trim_dup(row_value(x, i)))) {
 			strings_free(a, x->nslots);
 			return NULL;
 		}
@@ -915,9 +873,8 @@ static int header_row(struct xlsx *x, int which, char ***texts, size_t *all, siz
 
 	xlsx_errors_to(&x->sheet);
 	rc = row_read(x);
-	xlsx_errors_to(NULL);
-	if (rc < 0)
-		return err_set(e, x->sheet.code, "%s", x->sheet.msg);
+	if (xlsx_part_done(&x->sheet, rc, e) < 0)
+		return -1;
 	if (rc == 0 && which == 1)
 		return err_set(e, EXIT_DATA, "%s: %s is empty: it has no header row", x->path,
 			       x->sheet.label);
@@ -1030,12 +987,9 @@ static int xlsx_next(void *state, struct source_record *rec, struct err *e)
 	rec->file = x->path;
 	xlsx_errors_to(&x->sheet);
 	rc = row_read(x);
-	xlsx_errors_to(NULL);
 	rec->place = x->row;
-	if (rc < 0) {
-		err_set(e, x->sheet.code, "%s", x->sheet.msg);
+	if (xlsx_part_done(&x->sheet, rc, e) < 0)
 		return SOURCE_FATAL;
-	}
 	if (rc == 0)
 		return SOURCE_EOF;
 	raw_make(x);
@@ -1088,7 +1042,7 @@ static const struct source_ops xlsx_ops = { xlsx_next, xlsx_free, NULL };
  * FALSE, error codes such as "#N/A", and numbers as written ("3",
  * "43621.5416666667"): dates stay Excel serial numbers, which the importer
  * converts. Excel's _xHHHH_ escapes in text ("_x000D_") are decoded. Header
- * text is trimmed of spaces and tabs; trailing columns with no header are
+ * text is trimmed (common/trim.h); trailing columns with no header are
  * dropped, their cells left out of the record (but not of raw). A shared
  * string index out of range makes the row SOURCE_BAD; malformed XML further
  * down is SOURCE_FATAL (libxml2 reads ahead, so the last rows before the

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strbuf.h"
 #include "xmlsafe.h"
 
 #define MAX_RATIO 1000
@@ -44,20 +45,8 @@ void xlsx_part_fail(struct part *p, enum exit_code code, const char *fmt, ...)
 /* Appends n bytes; 0 or -1 when out of memory. */
 int xlsx_buf_add(struct buf *b, const char *s, size_t n)
 {
-	if (b->cap - b->len <= n) {
-		size_t cap = b->cap ? b->cap : 256;
-		char *p;
-
-		while (cap - b->len <= n) {
-			if (cap > SIZE_MAX / 2)
-				return -1;
-			cap *= 2;
-		}
-		if (!(p = realloc(b->p, cap)))
-			return -1;
-		b->p = p;
-		b->cap = cap;
-	}
+	if (n >= SIZE_MAX - b->len || ALLOC_GROW(b->p, b->len + n + 1, b->cap) < 0)
+		return -1;
 	memcpy(b->p + b->len, s, n);
 	b->len += n;
 	b->p[b->len] = '\0';
@@ -309,4 +298,12 @@ char *xlsx_attr_dup(struct part *p, const char *name, const char *ns)
 	s = strdup((const char *)v);
 	xmlFree(v);
 	return s;
+}
+
+int xlsx_part_done(struct part *p, int rc, struct err *e)
+{
+	xlsx_errors_to(NULL);
+	if (rc < 0)
+		return err_set(e, p->code, "%s", p->msg);
+	return 0;
 }

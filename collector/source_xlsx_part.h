@@ -71,6 +71,13 @@ char *xlsx_attr_dup(struct part *p, const char *name, const char *ns);
 /* Sends libxml2's errors that bypass the reader to the part too (or back). */
 void xlsx_errors_to(struct part *p);
 
+/*
+ * Ends a pass of xlsx_part_next() that returned `rc`: libxml2's errors go
+ * back to the default, and a pass that failed (rc < 0) says why in `e`.
+ * 0, or -1 with `e` set.
+ */
+int xlsx_part_done(struct part *p, int rc, struct err *e);
+
 /* Appends n bytes; 0 or -1 when out of memory. */
 int xlsx_buf_add(struct buf *b, const char *s, size_t n);
 

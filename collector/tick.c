@@ -2,6 +2,7 @@
  * tick.c: whether a field of one option is ticked.
  */
 #include "tick.h"
+#include "trim.h"
 
 #include <ctype.h>
 #include <stddef.h>
@@ -27,13 +28,9 @@ static int in_list(const char *s, size_t n, const char *const *list)
 
 enum tick tick_read(const char *cell, const char *code, const char *label)
 {
-	size_t n;
+	size_t a, n = trim_bounds(cell, strlen(cell), &a);
 
-	while (isspace((unsigned char)*cell))
-		cell++;
-	n = strlen(cell);
-	while (n && isspace((unsigned char)cell[n - 1]))
-		n--;
+	cell += a;
 	if (in_list(cell, n, falsy))
 		return TICK_NO;
 	if (in_list(cell, n, truthy) || is_word(cell, n, label) || is_word(cell, n, code))

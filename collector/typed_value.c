@@ -2,6 +2,7 @@
  * typed_value.c: number, date and short-text answers.
  */
 #include "typed_value.h"
+#include "trim.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -38,14 +39,10 @@ static int numeral(const char *s, size_t n)
 int typed_number(const char *s, double *value, char out[TYPED_NUMBER_MAX])
 {
 	char buf[64];
-	size_t n;
+	size_t a, n = trim_bounds(s, strlen(s), &a);
 	long words;
 
-	while (isspace((unsigned char)*s))
-		s++;
-	n = strlen(s);
-	while (n && isspace((unsigned char)s[n - 1]))
-		n--;
+	s += a;
 	if (!n || n >= sizeof buf)
 		return -1;
 	memcpy(buf, s, n);
@@ -82,7 +79,7 @@ int typed_date(const char *s, enum date_style style, char out[11], char *why, si
 {
 	char iso[DATE_ISO_MAX], other[DATE_ISO_MAX];
 
-	while (isspace((unsigned char)*s))
+	while (trim_is_space((unsigned char)*s))
 		s++;
 	if (style == DATE_AUTO || style == DATE_AUTO_MDY) {
 		int dmy = date_parse(s, DATE_DMY, iso) == 0;

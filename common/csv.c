@@ -344,10 +344,165 @@ static int at_eof(struct csv_reader *r, struct csv_record *rec, struct err *e)
 	return CSV_FATAL;
 }
 
+/*
+ * The steps of parse(), one for each state: each reads from p (before end)
+ * and returns where the next step starts. A step that ends the record sets
+ * *term to its terminator (the CR or LF) and returns the byte after it.
+ */
+
+/* Between records: blank lines are skipped, anything else starts a record. */
+static inline const unsigned char *step_record(struct csv_reader *r, const unsigned char *p)
+{
+	if (*p == '\n') {
+		if (!r->pending_lf)
+			r->line++;
+		r->pending_lf = 0;
+		return p + 1;
+	}
+	if (*p == '\r') {
+		r->line++;
+		r->pending_lf = 1;
+		return p + 1;
+	}
+	r->pending_lf = 0;
+	record_start(r, (size_t)(p - r->buf));
+	return p;
+}
+
+/* At the start of a field: quoted or not. */
+static inline const unsigned char *step_field(struct csv_reader *r, const unsigned char *p)
+{
+	field_start(r);
+	if (*p == '"') {
+		r->quote_line = r->line;
+		r->st = ST_QUOTED;
+		return p + 1;
+	}
+	r->st = ST_UNQUOTED;
+	return p;
+}
+
+/* Inside an unquoted field: its bytes up to a separator or a line end. */
+static inline const unsigned char *step_unquoted(struct csv_reader *r, const unsigned char *p,
+						 const unsigned char *end,
+						 const unsigned char **term)
+{
+	const unsigned char *q = scan(p, end, r->stop_unquoted);
+	unsigned char c;
+
+	if (q != p)
+		append(r, p, (size_t)(q - p));
+	if (q == end)
+		return end;
+	c = *q;
+	p = q + 1;
+	if (c == r->sep) {
+		field_end(r);
+		/* The next field is unquoted too: stay. */
+		if (p < end && *p != '"')
+			field_start(r);
+		else
+			r->st = ST_FIELD;
+	} else if (c == '\n' || c == '\r') {
+		field_end(r);
+		*term = q;
+	} else if (c == '"') {
+		set_bad(r, "stray quote in unquoted field, column %zu", r->nf);
+	} else {
+		set_bad(r, "NUL byte in column %zu", r->nf);
+	}
+	return p;
+}
+
+/* Inside a quoted field: its bytes, line breaks too, up to a quote. */
+static inline const unsigned char *step_quoted(struct csv_reader *r, const unsigned char *p,
+					       const unsigned char *end)
+{
+	const unsigned char *q = scan(p, end, r->stop_quoted);
+	unsigned char c;
+
+	if (q != p) {
+		append(r, p, (size_t)(q - p));
+		r->pending_lf = 0;
+	}
+	if (q == end)
+		return end;
+	c = *q;
+	if (c == '"') {
+		r->pending_lf = 0;
+		r->st = ST_QUOTE;
+	} else if (c == '\n') {
+		if (!r->pending_lf)
+			r->line++;
+		r->pending_lf = 0;
+		append(r, q, 1);
+	} else if (c == '\r') {
+		r->line++;
+		r->pending_lf = 1;
+		append(r, q, 1);
+	} else {
+		r->pending_lf = 0;
+		set_bad(r, "NUL byte in column %zu", r->nf);
+	}
+	return q + 1;
+}
+
+/* Just after a quote in a quoted field: a doubled quote, or the field's end. */
+static inline const unsigned char *step_quote(struct csv_reader *r, const unsigned char *p,
+					      const unsigned char **term)
+{
+	unsigned char c = *p;
+
+	if (c == '"') {
+		append(r, p, 1);
+		r->st = ST_QUOTED;
+		return p + 1;
+	}
+	if (c == r->sep) {
+		field_end(r);
+		r->st = ST_FIELD;
+		return p + 1;
+	}
+	if (c == '\n' || c == '\r') {
+		field_end(r);
+		*term = p;
+		return p + 1;
+	}
+	set_bad(r, "text after closing quote in column %zu", r->nf);
+	r->st = ST_UNQUOTED;
+	return p;
+}
+
+/* Runs the steps over buf[p, end) until the input runs out or a record ends (*term). */
+static inline const unsigned char *steps(struct csv_reader *r, const unsigned char *p,
+					 const unsigned char *end, const unsigned char **term)
+{
+	while (p < end && !*term) {
+		switch (r->st) {
+		case ST_RECORD:
+			p = step_record(r, p);
+			break;
+		case ST_FIELD:
+			p = step_field(r, p);
+			break;
+		case ST_UNQUOTED:
+			p = step_unquoted(r, p, end, term);
+			break;
+		case ST_QUOTED:
+			p = step_quoted(r, p, end);
+			break;
+		case ST_QUOTE:
+			p = step_quote(r, p, term);
+			break;
+		}
+	}
+	return p;
+}
+
+/* Reads on to the end of the next record, refilling the buffer as it goes. */
 static int parse(struct csv_reader *r, struct csv_record *rec, struct err *e)
 {
-	const unsigned char *p, *q, *end;
-	unsigned char c;
+	const unsigned char *p, *term = NULL;
 	int n;
 
 	for (;;) {
@@ -360,125 +515,16 @@ static int parse(struct csv_reader *r, struct csv_record *rec, struct err *e)
 			if (n == 0)
 				return at_eof(r, rec, e);
 		}
-		p = r->buf + r->pos;
-		end = r->buf + r->len;
-		while (p < end) {
-			switch (r->st) {
-			case ST_RECORD:
-				c = *p;
-				if (c == '\n') {
-					if (!r->pending_lf)
-						r->line++;
-					r->pending_lf = 0;
-					p++;
-				} else if (c == '\r') {
-					r->line++;
-					r->pending_lf = 1;
-					p++;
-				} else {
-					r->pending_lf = 0;
-					record_start(r, (size_t)(p - r->buf));
-				}
-				break;
-
-			case ST_FIELD:
-				field_start(r);
-				if (*p == '"') {
-					r->quote_line = r->line;
-					r->st = ST_QUOTED;
-					p++;
-				} else {
-					r->st = ST_UNQUOTED;
-				}
-				break;
-
-			case ST_UNQUOTED:
-				q = scan(p, end, r->stop_unquoted);
-				if (q != p)
-					append(r, p, (size_t)(q - p));
-				if (q == end) {
-					p = end;
-					break;
-				}
-				c = *q;
-				p = q + 1;
-				if (c == r->sep) {
-					field_end(r);
-					/* The next field is unquoted too: stay. */
-					if (p < end && *p != '"')
-						field_start(r);
-					else
-						r->st = ST_FIELD;
-				} else if (c == '\n' || c == '\r') {
-					field_end(r);
-					goto record_done;
-				} else if (c == '"') {
-					set_bad(r, "stray quote in unquoted field, column %zu", r->nf);
-				} else {
-					set_bad(r, "NUL byte in column %zu", r->nf);
-				}
-				break;
-
-			case ST_QUOTED:
-				q = scan(p, end, r->stop_quoted);
-				if (q != p) {
-					append(r, p, (size_t)(q - p));
-					r->pending_lf = 0;
-				}
-				if (q == end) {
-					p = end;
-					break;
-				}
-				c = *q;
-				p = q + 1;
-				if (c == '"') {
-					r->pending_lf = 0;
-					r->st = ST_QUOTE;
-				} else if (c == '\n') {
-					if (!r->pending_lf)
-						r->line++;
-					r->pending_lf = 0;
-					append(r, q, 1);
-				} else if (c == '\r') {
-					r->line++;
-					r->pending_lf = 1;
-					append(r, q, 1);
-				} else {
-					r->pending_lf = 0;
-					set_bad(r, "NUL byte in column %zu", r->nf);
-				}
-				break;
-
-			case ST_QUOTE:
-				c = *p;
-				if (c == '"') {
-					append(r, p, 1);
-					r->st = ST_QUOTED;
-					p++;
-				} else if (c == r->sep) {
-					field_end(r);
-					r->st = ST_FIELD;
-					p++;
-				} else if (c == '\n' || c == '\r') {
-					field_end(r);
-					q = p++;
-					goto record_done;
-				} else {
-					set_bad(r, "text after closing quote in column %zu", r->nf);
-					r->st = ST_UNQUOTED;
-				}
-				break;
-			}
-		}
+		p = steps(r, r->buf + r->pos, r->buf + r->len, &term);
+		if (term)
+			break;
 		r->pos = r->len;
 	}
-
-record_done:
-	/* q is the terminator (CR or LF), p the byte after it. */
+	/* term is the terminator (CR or LF), p the byte after it. */
 	r->pos = (size_t)(p - r->buf);
-	n = record_end(r, (size_t)(q - r->buf), rec, e);
+	n = record_end(r, (size_t)(term - r->buf), rec, e);
 	r->line++;
-	r->pending_lf = *q == '\r';
+	r->pending_lf = *term == '\r';
 	return n;
 }
 

@@ -27,3 +27,18 @@ char *trim(char *s)
 	s[a + n] = '\0';
 	return s + a;
 }
+
+void trim_in_place(char *s)
+{
+	size_t a, n = trim_bounds(s, strlen(s), &a);
+
+	memmove(s, s + a, n);
+	s[n] = '\0';
+}
+
+char *trim_dup(const char *s)
+{
+	size_t a, n = trim_bounds(s, strlen(s), &a);
+
+	return strndup(s + a, n);
+}

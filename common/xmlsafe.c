@@ -344,6 +344,19 @@ char *xmlsafe_attr(xmlNodePtr node, const char *attr)
 	return (char *)xmlGetProp(node, (const xmlChar *)attr);
 }
 
+char *xmlsafe_attr_dup(xmlNodePtr node, const char *attr, int *oom)
+{
+	char *x = xmlsafe_attr(node, attr), *s;
+
+	if (!x)
+		return NULL;
+	s = strdup(x);
+	xmlFree(x);
+	if (!s)
+		*oom = 1;
+	return s;
+}
+
 char *xmlsafe_text(xmlNodePtr node)
 {
 	xmlChar *raw = xmlNodeGetContent(node);

@@ -56,6 +56,12 @@ long xmlsafe_line(xmlNodePtr node);
 /* The value of attribute `attr`, or NULL; the caller frees with xmlFree. */
 char *xmlsafe_attr(xmlNodePtr node, const char *attr);
 
+/*
+ * The value of attribute `attr` as a string the caller frees with free();
+ * NULL when there is none, or when out of memory, which also sets *oom.
+ */
+char *xmlsafe_attr_dup(xmlNodePtr node, const char *attr, int *oom);
+
 /* The text content of the element, white space at the ends trimmed; free(). */
 char *xmlsafe_text(xmlNodePtr node);
 

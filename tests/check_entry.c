@@ -215,6 +215,10 @@ START_TEST(test_names)
 
 	ck_assert_int_eq(entry_check_name("  Jo Bloggs ", out, why, sizeof why), 1);
 	ck_assert_str_eq(out, "Jo Bloggs");
+	/* trim.h's white space at the ends, vertical tab and form feed too, is not a control character */
+	ck_assert_int_eq(entry_check_name("\vJo Bloggs\f", out, why, sizeof why), 1);
+	ck_assert_str_eq(out, "Jo Bloggs");
+	ck_assert_int_eq(entry_check_name("Jo\vBloggs", out, why, sizeof why), 0);
 	ck_assert_int_eq(entry_check_name("Zo\xc3\xab", out, why, sizeof why), 1);
 	ck_assert_int_eq(entry_check_name("   ", out, why, sizeof why), 0);
 	ck_assert_int_eq(entry_check_name("Jo\x1b[A", out, why, sizeof why), 0);

@@ -394,6 +394,7 @@ static const struct {
 	  "g.csv:3: there is no response with serial 'P-9' in this exercise" },
 	{ "not a number", "response,themes\n1x,PARK\n", "g.csv:2: '1x' is not a response number" },
 	{ "no id", "response,themes\n  ,PARK\n", "g.csv:2: no response given" },
+	{ "only white space", "response,themes\n\"\v\f\",PARK\n", "g.csv:2: no response given" },
 	{ "twice", "response,themes\n1,PARK\n2,\n\n01,BUS\n", "g.csv:5: response 01 is coded twice (first on line 2)" },
 	{ "twice by serial", "serial,themes\nP-1,\nP-1,KIND\n",
 	  "g.csv:3: response with serial 'P-1' is coded twice (first on line 2)" },

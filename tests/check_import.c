@@ -8,6 +8,7 @@
 #include "import.h"
 #include "mapping.h"
 #include "postcode.h"
+#include "source.h"
 #include "testutil.h"
 
 /* ---- dates --------------------------------------------------------------- */
@@ -685,6 +686,34 @@ START_TEST(test_holds_field)
 }
 END_TEST
 
+/*
+ * A CSV header cell is trimmed of all of trim.h's white space, as values
+ * are: a quoted "Q1" with a line break after it names field Q1, and a last
+ * column of only white space, with no header, is dropped from the record.
+ * (Header cells were once trimmed of spaces and tabs only.)
+ */
+START_TEST(test_csv_header_trimmed)
+{
+	const char *path = temp_file("trim.csv", "\"\nQ1\r\",\"\vQ2 \f\"\r\na,b,\"\r\n\"\n");
+	struct source_options opt = { .header_rows = 1, .separator = ',' };
+	struct source src = { 0 };
+	struct source_record rec;
+	struct err e;
+
+	err_init(&e);
+	ck_assert_int_eq(source_csv_open(path, &opt, &src, &e), 0);
+	ck_assert_int_eq(source_next(&src, &rec, &e), SOURCE_RECORD);
+	ck_assert_uint_eq(rec.nfields, 2);
+	ck_assert_str_eq(rec.names[0], "Q1");
+	ck_assert_str_eq(rec.names[1], "Q2");
+	ck_assert_str_eq(rec.values[0], "a");
+	ck_assert_str_eq(rec.values[1], "b");
+	ck_assert_int_eq(source_next(&src, &rec, &e), SOURCE_EOF);
+	source_free(&src);
+	remove_temp_file(path);
+}
+END_TEST
+
 static Suite *import_suite(void)
 {
 	Suite *s = suite_create("import");
@@ -702,6 +731,7 @@ static Suite *import_suite(void)
 	tcase_add_test(tc, test_import_long_prefix_refused);
 	tcase_add_test(tc, test_import_too_many_ticks);
 	tcase_add_test(tc, test_import_twice_in_file);
+	tcase_add_test(tc, test_csv_header_trimmed);
 	tcase_add_loop_test(tc, test_import_refused, 0, sizeof refused / sizeof refused[0]);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
