@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# End-to-end: the rule writer's tools on the samples and their gold file:
+# rules score, rules try, evaluate --theme and --split, suggest.
+# usage: rule_tools.sh COLLECTOR ANALYSER   (TALLY_SAMPLES set by meson)
+set -u
+COLLECTOR=$1
+ANALYSER=$2
+. "$(dirname "$0")/lib.sh"
+S=$TALLY_SAMPLES
+X=$S/exports
+DB=$TMP/survey.db
+GOLD=$S/gold/twb-2019-gold.csv
+RULES=$S/rules/twb-2019.rules.xml
+
+"$COLLECTOR" init "$DB" "$S/exercise-2019.xml" >/dev/null
+"$COLLECTOR" import "$DB" "$X/google-forms-online.csv" --map "$X/google-forms-online.map.xml" -q >/dev/null
+"$COLLECTOR" import "$DB" "$X/surveymonkey-online.csv" --map "$X/surveymonkey-online.map.xml" -q >/dev/null
+"$COLLECTOR" import "$DB" "$X/smartsurvey-online.xlsx" --map "$X/smartsurvey-online.map.xml" -q >/dev/null
+"$COLLECTOR" import "$DB" "$X/limesurvey-online.lsr" --map "$X/limesurvey-online.map.xml" -q >/dev/null
+"$COLLECTOR" import "$DB" "$X/kobo-roadshow" --map "$X/kobo-roadshow.map.xml" --xform "$X/kobo-roadshow/form.xml" -q >/dev/null
+"$COLLECTOR" import "$DB" "$X/paper-forms.csv" --map "$X/paper-forms.map.xml" -q >/dev/null
+"$COLLECTOR" import "$DB" "$X/easy-read-paper.csv" --map "$X/easy-read-paper.map.xml" -q >/dev/null
+"$ANALYSER" tag "$DB" "$RULES" >/dev/null || fail "tag the samples"
+ncoded=$(($(grep -c . "$GOLD") - 1))
+
+# --- rules score --------------------------------------------------------------
+run "$ANALYSER" rules score "$DB" "$RULES" "$GOLD"
+expect_rc "score" 0
+expect_out "score" "$ncoded coded responses, rules $RULES"
+expect_out "score" "Gain Fires   TP   FP  Prec OnlyT OnlyF  Theme"
+run "$ANALYSER" rules score "$DB" "$RULES" "$GOLD" --format tsv --all
+expect_rc "score tsv" 0
+expect_eq "tsv header" "$(printf '%s\n' "$out" | head -1)" \
+	"$(printf 'theme\tkind\tpattern\tfires\ttp\tfp\tprecision\tonly_tp\tonly_fp\tgain\tsource')"
+tsv=$out
+# Every row: fires = TP + FP, gain = only FP - only TP, and worst (largest gain) first.
+expect_eq "rows add up" "$(printf '%s\n' "$tsv" | awk -F'\t' 'NR > 1 && ($4 != $5 + $6 || $10 != $9 - $8 || $8 > $5 || $9 > $6) { bad++ } END { print bad + 0 }')" 0
+expect_eq "worst first" "$(printf '%s\n' "$tsv" | awk -F'\t' 'NR > 2 && $10 > prev { bad++ } NR > 1 { prev = $10 } END { print bad + 0 }')" 0
+# GP/1 is split into its six alternatives; "\bGPs?\b" is one of them.
+gp_alt=$(printf '%s\n' "$tsv" | awk -F'\t' '$1 == "GP" && $2 ~ /^alt [0-9]+\/6$/ && $11 == "\\bGPs?\\b"')
+[ -n "$gp_alt" ] && ok "GP/1's first alternative on its own" || fail "no row for \\bGPs?\\b" "$tsv"
+gp_tp=$(printf '%s\n' "$gp_alt" | cut -f5)
+gp_fp=$(printf '%s\n' "$gp_alt" | cut -f6)
+expect_eq "alternatives of GP/1" "$(printf '%s\n' "$tsv" | awk -F'\t' '$3 == "GP/1" && $2 ~ /^alt/' | wc -l)" 6
+# An exclude is right where the coder did not give the theme.
+printf '%s\n' "$tsv" | awk -F'\t' '$2 == "exclude"' | grep -q . && ok "excludes are scored" ||
+	fail "no exclude row" "$tsv"
+run "$ANALYSER" rules score "$DB" "$RULES" "$GOLD" --theme GP --format tsv --all
+expect_eq "--theme GP: GP and its sub-themes only" \
+	"$(printf '%s\n' "$out" | awk -F'\t' 'NR > 1 && $1 !~ /^GP(-|$)/' | wc -l)" 0
+run "$ANALYSER" rules score "$DB" "$RULES" "$GOLD" --theme NOPE
+expect_rc "unknown theme" 2
+expect_err "unknown theme" "there is no theme 'NOPE' in $RULES"
+
+# --- rules try: the same alternative, the same counts -------------------------
+run "$ANALYSER" rules try "$DB" '\bGPs?\b' --gold "$GOLD" --theme GP --show 2
+expect_rc "try" 0
+expect_out "try" "First matches (personal data redacted):"
+expect_out "try" "[[GP"
+expect_out "try" "theme GP, $ncoded coded responses: TP $gp_tp, FP $gp_fp,"
+case "$out" in *" of "*" answers match, in "*" responses"*) ok "try counts answers" ;;
+	*) fail "try gives no count" "$out" ;; esac
+expect_eq "two shown" "$(printf '%s\n' "$out" | grep -c '^  response ')" 2
+run "$ANALYSER" rules try "$DB" '@' --show 50
+case "$out" in *"[[[email]]]"*) ok "try redacts e-mail addresses, marked as matched" ;;
+	*) fail "no redacted address" "$out" ;; esac
+if printf '%s\n' "$out" | grep -q -E '[A-Za-z0-9._-]+@[A-Za-z0-9-]+\.'; then fail "try shows an address" "$out"
+else ok "no address shown"; fi
+run "$ANALYSER" rules try "$DB" '\bGP(' 
+expect_rc "broken pattern" 2
+expect_err "broken pattern" "the pattern does not compile at column"
+run "$ANALYSER" rules try "$DB" 'x' --gold "$GOLD"
+expect_rc "--gold without --theme" 2
+
+# --- evaluate --theme ---------------------------------------------------------
+csv=$("$ANALYSER" evaluate "$DB" "$GOLD" --format csv)
+gp_row=$(printf '%s\n' "$csv" | grep '^GP,')
+fp=$(printf '%s\n' "$gp_row" | cut -d, -f7)
+fn=$(printf '%s\n' "$gp_row" | cut -d, -f8)
+run "$ANALYSER" evaluate "$DB" "$GOLD" --theme GP --errors fp
+expect_rc "--theme GP" 0
+expect_out "--theme GP" "False positives (the rules found it, the coder did not): $fp"
+case "$out" in *"False negatives"*) fail "--errors fp lists false negatives" ;; *) ok "--errors fp: only false positives" ;; esac
+expect_eq "every false positive" "$(printf '%s\n' "$out" | grep -c '^  response ')" "$fp"
+case "$out" in *" [GP/1]: "*"[["*"]]"*) ok "the rule and the matched words" ;; *) fail "no rule or marks" "$out" ;; esac
+run "$ANALYSER" evaluate "$DB" "$GOLD" --theme STAFF-PRAISE --errors fn --limit 1
+expect_rc "--errors fn --limit 1" 0
+expect_out "--limit 1" "False negatives (the coder found it, the rules did not): "
+expect_eq "--limit 1" "$(printf '%s\n' "$out" | grep -c '^  response ')" 1
+run "$ANALYSER" evaluate "$DB" "$GOLD" --errors fp
+expect_rc "--errors without --theme" 2
+run "$ANALYSER" evaluate "$DB" "$GOLD" --theme GP --format csv
+expect_rc "--theme with csv" 2
+
+# --- evaluate --split -----------------------------------------------------------
+n1=$("$ANALYSER" evaluate "$DB" "$GOLD" --split 1/2 | sed -n 's/^\([0-9]*\) hand-coded.*/\1/p')
+n2=$("$ANALYSER" evaluate "$DB" "$GOLD" --split 2/2 | sed -n 's/^\([0-9]*\) hand-coded.*/\1/p')
+expect_eq "the two parts make the whole" "$((n1 + n2))" "$ncoded"
+[ "$n1" -gt 10 ] && [ "$n2" -gt 10 ] && ok "both parts have responses ($n1, $n2)" || fail "uneven split $n1/$n2"
+again=$("$ANALYSER" evaluate "$DB" "$GOLD" --split 1/2 --format csv)
+expect_eq "the same part every time" "$("$ANALYSER" evaluate "$DB" "$GOLD" --split 1/2 --format csv)" "$again"
+run "$ANALYSER" evaluate "$DB" "$GOLD" --split 3/2
+expect_rc "--split 3/2" 2
+
+# --- suggest ------------------------------------------------------------------
+run "$ANALYSER" suggest "$DB" "$GOLD" --theme GP --format tsv --min 2
+expect_rc "suggest" 0
+expect_eq "suggest header" "$(printf '%s\n' "$out" | head -1)" \
+	"$(printf 'z\tgroup\ttheme\trest\tprecision\trecall\tphrase\tpattern')"
+gold_gp=$(printf '%s\n' "$gp_row" | cut -d, -f4)
+expect_eq "precision and recall from the counts" "$(printf '%s\n' "$out" | awk -F'\t' -v g="$gold_gp" 'NR > 1 && (sprintf("%.4f", $3 / ($3 + $4)) != $5 || sprintf("%.4f", $3 / g) != $6 || $3 < 2) { bad++ } END { print bad + 0 }')" 0
+expect_eq "highest z first" "$(printf '%s\n' "$out" | awk -F'\t' 'NR > 2 && $1 > prev { bad++ } NR > 1 { prev = $1 } END { print bad + 0 }')" 0
+printf '%s\n' "$out" | awk -F'\t' 'NR > 1 && $8 !~ /^\\b.*\\b$/ { bad = 1 } END { exit bad }' &&
+	ok "each with a pattern" || fail "a suggestion without a \\b pattern" "$out"
+run "$ANALYSER" suggest "$DB" "$GOLD" --theme GP-ACCESS --from-errors --min 1
+expect_rc "suggest --from-errors" 0
+expect_out "suggest --from-errors" "against its false negatives"
+run "$ANALYSER" suggest "$DB" "$GOLD"
+expect_rc "suggest without --theme" 2
+
+finish
