@@ -10,7 +10,7 @@ int marked_print(const struct redactor *rd, const char *text, size_t n,
 {
 	struct redact_span *red = NULL;
 	unsigned char *in = calloc(n + 1, 1);
-	size_t nred = 0, k = 0, stop = max && max < n ? utf8_prefix(text, n, max) : n;
+	size_t nred = 0, k = 0, from = 0, stop = n;
 	int open = 0;
 
 	if (!in || redactor_find(rd, text, n, &red, &nred) < 0) {
@@ -20,7 +20,27 @@ int marked_print(const struct redactor *rd, const char *text, size_t n,
 	for (size_t s = 0; s < ns; s++)
 		for (size_t i = spans[s].start; i < spans[s].end && i < n; i++)
 			in[i] = 1;
-	for (size_t i = 0; i < stop;) {
+	if (max && max < n) {
+		size_t first = n;
+
+		for (size_t s = 0; s < ns; s++)
+			if (spans[s].start < first)
+				first = spans[s].start;
+		/* Start a third of the way back from the first span when it would not show. */
+		if (first < n && first + 20 > max) {
+			from = first > max / 3 ? first - max / 3 : 0;
+			while (from > 0 && ((unsigned char)text[from] & 0xC0) == 0x80)
+				from--;
+			/* Not inside a redacted item: from its start. */
+			for (size_t r = 0; r < nred; r++)
+				if (red[r].start < from && from < red[r].end)
+					from = red[r].start;
+		}
+		stop = from + utf8_prefix(text + from, n - from, max);
+		if (from)
+			fputs("...", out);
+	}
+	for (size_t i = from; i < stop;) {
 		size_t end = i + 1;
 		int want = in[i];
 

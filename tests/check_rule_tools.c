@@ -7,7 +7,11 @@
 #include <math.h>
 #include <string.h>
 
+#include <stdio.h>
+#include <stdlib.h>
+
 #include "eval.h"
+#include "marked.h"
 #include "pattern_alt.h"
 #include "rulescore.h"
 #include "suggest.h"
@@ -256,6 +260,56 @@ START_TEST(test_split)
 }
 END_TEST
 
+/* ---- marked_print ------------------------------------------------------- */
+
+static char *marked(const char *text, const struct mark_span *spans, size_t ns, size_t max)
+{
+	struct err e = { 0 };
+	struct redactor *rd = redactor_new(&e);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(rd);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(marked_print(rd, text, strlen(text), spans, ns, max, f), 0);
+	fclose(f);
+	redactor_free(rd);
+	return buf;
+}
+
+/*
+ * The matched words marked, a phone number redacted (and marked when the
+ * match covers it), line breaks as " / ", and a long text cut around its
+ * first match with the redaction done on the whole of it.
+ */
+START_TEST(test_marked)
+{
+	static const char text[] = "Ring me on 07700 900123.\nThe GP was late";
+	struct mark_span gp = { 29, 31 }, phone = { 8, 15 };
+	char *s = marked(text, &gp, 1, 0);
+
+	ck_assert_str_eq(s, "Ring me on [phone]. / The [[GP]] was late");
+	free(s);
+	s = marked(text, &phone, 1, 0);
+	ck_assert_str_eq(s, "Ring me [[on [phone]]]. / The GP was late");
+	free(s);
+	/* 12 bytes (12 / 3 = 4 before the match at 29): bytes 25 to 36. */
+	s = marked(text, &gp, 1, 12);
+	ck_assert_str_eq(s, "...The [[GP]] was l...");
+	free(s);
+	{
+		static const char named[] = "My name is Karen Salt and the nurse Karen Salt was kind";
+		struct mark_span kind = { 51, 55 };
+
+		s = marked(named, &kind, 1, 20);
+		ck_assert_msg(!strstr(s, "Karen") && !strstr(s, "Salt"), "a name shown: %s", s);
+		ck_assert_msg(strstr(s, "[[kind]]") != NULL, "no mark: %s", s);
+		free(s);
+	}
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("rule_tools");
@@ -269,6 +323,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_suggest_z);
 	tcase_add_test(tc, test_phrases);
 	tcase_add_test(tc, test_split);
+	tcase_add_test(tc, test_marked);
 	suite_add_tcase(s, tc);
 	return s;
 }
