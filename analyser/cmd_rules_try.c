@@ -191,7 +191,8 @@ static int try_run(struct cmd_ctx *ctx, struct err *e)
 	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
 	sqlite3_stmt *st = NULL;
 	long answers = 0, matched = 0, responses = 0, shown = 0;
-	long long last_rid = -1;
+	long long max_rid = 0;
+	unsigned char *seen = NULL;
 	int rc, ok = -1;
 
 	if (!md || !(rd = redactor_new(e))) {
@@ -201,12 +202,19 @@ static int try_run(struct cmd_ctx *ctx, struct err *e)
 	}
 	if (o->gold_path && load_coded(ctx, o, &coded, e) < 0)
 		goto out;
+	/* Straight through the answers in id order, as tagging reads them: no sorting. */
 	if (!(st = db_prepare(ctx->db, "SELECT a.response_id, q.code, a.value FROM answer a "
-			      "JOIN question q ON q.id = a.question_id JOIN response r "
-			      "ON r.id = a.response_id WHERE r.exercise_id = ?1 "
+			      "CROSS JOIN question q CROSS JOIN response r WHERE q.id = a.question_id "
+			      "AND r.id = a.response_id AND r.exercise_id = ?1 "
 			      "AND q.type = 'free-text' AND a.value IS NOT NULL "
-			      "AND (?2 IS NULL OR q.code = ?2) ORDER BY a.response_id, a.id", e)))
+			      "AND (?2 IS NULL OR q.code = ?2) ORDER BY a.id", e)))
 		goto out;
+	if (db_int(ctx->db, "SELECT coalesce(max(id), 0) FROM response", 0, &max_rid, e, 0) < 0)
+		goto out;
+	if (!(seen = calloc((size_t)max_rid / 8 + 1, 1))) {
+		err_set(e, EXIT_SYSTEM, "out of memory");
+		goto out;
+	}
 	sqlite3_bind_int64(st, 1, ctx->exercise);
 	if (o->question)
 		sqlite3_bind_text(st, 2, o->question, -1, SQLITE_STATIC);
@@ -231,9 +239,9 @@ static int try_run(struct cmd_ctx *ctx, struct err *e)
 		if (!ns)
 			continue;
 		matched++;
-		if (rid != last_rid) {
+		if (rid > 0 && rid <= max_rid && !(seen[rid / 8] & (1u << (rid % 8)))) {
+			seen[rid / 8] |= (unsigned char)(1u << (rid % 8));
 			responses++;
-			last_rid = rid;
 			if (coded.n) {
 				long long key[2] = { rid, 0 };
 				long long *p = bsearch(key, coded.ids, coded.n, 2 * sizeof *key, by_id);
@@ -292,6 +300,7 @@ out:
 	redactor_free(rd);
 	free(coded.ids);
 	free(coded.hit);
+	free(seen);
 	return ok < 0 ? -1 : EXIT_OK;
 }
 
