@@ -221,15 +221,15 @@ static int suggest_run(struct cmd_ctx *ctx, struct err *e)
 	if (o->tsv)
 		fputs("z\tgroup\ttheme\trest\tprecision\trecall\tphrase\tpattern\n", stdout);
 	else
-		printf("%s (%s): %ld of %zu coded responses%s; %s%s\n"
+		printf("%s (%s): %ld of %zu coded responses%s; %sphrases in at least %ld "
+		       "responses of the group\n"
 		       "z: log-odds ratio with an informative Dirichlet prior (%g responses), as a "
 		       "z-score;\nTheme / Rest: responses with and without the theme containing it; "
 		       "Prec and Recall:\nof the phrase alone on the coded responses.\n\n"
 		       "%6s %5s %5s %5s %5s %6s  %-24s %s\n",
 		       ev->themes[t].code, ev->themes[t].label, n_theme, ev->nresponses,
 		       o->parts ? " (a part of the split)" : "",
-		       o->from_errors ? "against its false negatives, " : "", "phrases in at least "
-		       "--min responses of the group", o->prior, "z", o->from_errors ? "FN" : "",
+		       o->from_errors ? "against its false negatives (FN), " : "", o->min, o->prior, "z", o->from_errors ? "FN" : "",
 		       "Theme", "Rest", "Prec", "Recall", "Phrase", "Pattern");
 	for (long i = 0; i < n && (!o->top || i < o->top); i++) {
 		const struct phrase *p = list[i];

@@ -119,7 +119,7 @@ printf '%s\n' "$out" | awk -F'\t' 'NR > 1 && $8 !~ /^\\b.*\\b$/ { bad = 1 } END 
 	ok "each with a pattern" || fail "a suggestion without a \\b pattern" "$out"
 run "$ANALYSER" suggest "$DB" "$GOLD" --theme GP-ACCESS --from-errors --min 1
 expect_rc "suggest --from-errors" 0
-expect_out "suggest --from-errors" "against its false negatives"
+expect_out "suggest --from-errors" "against its false negatives (FN), phrases in at least 1 responses"
 run "$ANALYSER" suggest "$DB" "$GOLD"
 expect_rc "suggest without --theme" 2
 
