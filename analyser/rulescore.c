@@ -80,6 +80,7 @@ static int add_unit(struct score_report *r, size_t theme, enum score_kind kind,
 	u->alt = alt;
 	u->nalts = nalts;
 	u->code = code;
+	u->order = r->nunits;
 	if (!(u->source = strdup(source)))
 		return -1;
 	r->nunits++;
@@ -353,7 +354,10 @@ static double precision(const struct score_counts *c)
 	return c->matched ? (double)c->tp / (double)c->matched : NAN;
 }
 
-/* Worst first: the largest gain from removing it, then most wrong, then least precise. */
+/*
+ * Worst first: the largest gain from removing it, then the most wrong for
+ * right, then the least precise, then the rules file's order.
+ */
 static int worst_first(const void *a, const void *b)
 {
 	const struct score_unit *x = a, *y = b;
@@ -368,7 +372,7 @@ static int worst_first(const void *a, const void *b)
 		return isnan(px) ? 1 : -1;
 	if (!isnan(px) && px != py)
 		return px < py ? -1 : 1;
-	return (x->theme > y->theme) - (x->theme < y->theme);
+	return (x->order > y->order) - (x->order < y->order);
 }
 
 static const char *kind_name(const struct score_unit *u, char *buf, size_t cap)

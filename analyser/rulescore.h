@@ -55,6 +55,7 @@ struct score_unit {
 	size_t nalts;            /* alternatives: of how many */
 	char *source;            /* the unit's pattern */
 	pcre2_code *code;        /* alternatives: compiled here; NULL: pat->code */
+	size_t order;            /* in the rules file's order, for ties */
 	struct score_counts n;
 };
 

@@ -54,6 +54,39 @@ run "$ANALYSER" rules score "$DB" "$RULES" "$GOLD" --theme NOPE
 expect_rc "unknown theme" 2
 expect_err "unknown theme" "there is no theme 'NOPE' in $RULES"
 
+# --- rules score, worked out by hand ------------------------------------------
+# tests/fixtures/evaluate/tiny.csv, coded T1 PARK BUS, T2 KIND, T3 KIND,
+# T4 BUS; score.rules.xml: PARK park|again (exclude terrible), BUS bus,
+# KIND kind|nurses|nothing.
+#   T1 "The parking is terrible" / "The bus never comes"
+#   T2 "Lovely kind nurses"
+#   T3 "Nothing to say" / "Parking again"
+#   T4 "Kind staff and a bus stop outside"
+# PARK: T1's "parking" is cancelled by "terrible" (the exclude fires there,
+#   wrongly: the coder gave PARK), so the include fires in T3 only, wrongly
+#   and alone (gain 1); its alternatives both fire in T3, so neither is alone.
+# BUS: T1 and T4, both right and alone (gain -2).
+# KIND: T2 (kind, nurses), T3 (nothing), T4 (kind): right, right, wrong;
+#   "kind" is alone in T4 (wrong), "nothing" alone in T3 (right).
+# Worst first: gain, then FP - TP, then precision, then file order.
+T=$TMP/tiny.db
+"$COLLECTOR" init "$T" "$S/exercise-2019.xml" >/dev/null
+"$COLLECTOR" import "$T" "$TALLY_FIXTURES/evaluate/tiny.csv" --map "$TALLY_FIXTURES/evaluate/tiny.map.xml" -q >/dev/null
+run "$ANALYSER" rules score "$T" "$TALLY_FIXTURES/rule_tools/score.rules.xml" "$TALLY_FIXTURES/evaluate/tiny-gold.csv" --format tsv --all
+expect_rc "score by hand" 0
+want=$(printf '%s\n' \
+	'PARK	include	PARK/1	1	0	1	0.0000	0	1	1	park|again' \
+	'PARK	exclude	terrible	1	0	1	0.0000	0	1	1	terrible' \
+	'KIND	alt 1/3	KIND/1	2	1	1	0.5000	0	1	1	kind' \
+	'PARK	alt 1/2	PARK/1	1	0	1	0.0000	0	0	0	park' \
+	'PARK	alt 2/2	PARK/1	1	0	1	0.0000	0	0	0	again' \
+	'KIND	alt 2/3	KIND/1	1	1	0	1.0000	0	0	0	nurses' \
+	'KIND	include	KIND/1	3	2	1	0.6667	2	1	-1	kind|nurses|nothing' \
+	'KIND	alt 3/3	KIND/1	1	1	0	1.0000	1	0	-1	nothing' \
+	'BUS	include	BUS/1	2	2	0	1.0000	2	0	-2	bus')
+got=$(printf '%s\n' "$out" | tail -n +2)
+[ "$got" = "$want" ] && ok "score by hand: every row" || fail "score by hand" "got:" "$got" "want:" "$want"
+
 # --- rules try: the same alternative, the same counts -------------------------
 run "$ANALYSER" rules try "$DB" "$gp_src" --gold "$GOLD" --theme GP --show 2
 expect_rc "try" 0
