@@ -166,6 +166,9 @@ static int run(struct cmd_ctx *ctx, struct err *e)
 		if (t < 0)
 			err_set(e, EXIT_USAGE, "there is no theme '%s' in the current rule set (%s)",
 				o->theme, ev->ruleset_file);
+		else if (o->level && ev->themes[t].depth > o->level)
+			err_set(e, EXIT_USAGE, "--theme %s is a level %d theme, below --level %d",
+				ev->themes[t].code, ev->themes[t].depth, o->level);
 		else
 			eval_print_errors(ctx->db, ev, (size_t)t, o->errors, (size_t)o->limit, stdout,
 					  e);

@@ -125,6 +125,12 @@ run "$ANALYSER" evaluate "$DB" "$GOLD" --theme "$fn_theme" --errors fn --limit 1
 expect_rc "--errors fn --limit 1" 0
 expect_out "--limit 1" "False negatives (the coder found it, the rules did not): "
 expect_eq "--limit 1" "$(printf '%s\n' "$out" | grep -c '^  response ')" 1
+run "$ANALYSER" evaluate "$DB" "$GOLD" --theme STAFF-PRAISE --level 1
+expect_rc "--theme below --level" 2
+expect_err "--theme below --level" "--theme STAFF-PRAISE is a level 2 theme, below --level 1"
+run "$ANALYSER" evaluate "$DB" "$GOLD" --theme NOPE
+expect_rc "--theme unknown" 2
+expect_err "--theme unknown" "there is no theme 'NOPE' in the current rule set"
 run "$ANALYSER" evaluate "$DB" "$GOLD" --errors fp
 expect_rc "--errors without --theme" 2
 run "$ANALYSER" evaluate "$DB" "$GOLD" --theme GP --format csv
