@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -14,6 +13,7 @@
 #include "commands.h"
 #include "db.h"
 #include "eval.h"
+#include "eval_errors.h"
 #include "gold_file.h"
 #include "marked.h"
 
@@ -123,12 +123,11 @@ static int by_id(const void *a, const void *b)
 	return (*x > *y) - (*x < *y);
 }
 
-/* The coded responses and whether the coder gave the theme: ids sorted, flags alongside. */
+/* The coded responses, sorted, and whether the coder gave the theme and the pattern matched. */
 struct coded {
-	long long *ids;   /* pairs: response id, 1/0 coded with the theme */
+	long long *ids;     /* pairs: response id, 1/0 coded with the theme */
 	size_t n;
-	unsigned char *hit;
-	const char *theme_code;
+	unsigned char *hit; /* per pair: the pattern matches an answer of the response */
 };
 
 static int load_coded(struct cmd_ctx *ctx, struct try_opts *o, struct coded *c, struct err *e)
@@ -136,7 +135,7 @@ static int load_coded(struct cmd_ctx *ctx, struct try_opts *o, struct coded *c, 
 	struct csv_reader *gold;
 	struct evaluation *ev;
 	unsigned char *flags;
-	int fd = -1, t = -1;
+	int fd = -1, t;
 
 	if (!(gold = gold_open(o->gold_path, &fd, e)))
 		return -1;
@@ -146,10 +145,7 @@ static int load_coded(struct cmd_ctx *ctx, struct try_opts *o, struct coded *c, 
 	close(fd);
 	if (!ev)
 		return -1;
-	for (size_t i = 0; i < ev->nthemes; i++)
-		if (!strcasecmp(ev->themes[i].code, o->theme))
-			t = (int)i;
-	if (t < 0) {
+	if ((t = eval_theme_index(ev, o->theme)) < 0) {
 		err_set(e, EXIT_USAGE, "there is no theme '%s' in the current rule set (%s)",
 			o->theme, ev->ruleset_file);
 		goto fail;
@@ -186,7 +182,7 @@ static const char *fmt3(char *buf, double v)
 static int try_run(struct cmd_ctx *ctx, struct err *e)
 {
 	struct try_opts *o = ctx->opts;
-	struct coded coded = { NULL, 0, NULL, NULL };
+	struct coded coded = { NULL, 0, NULL };
 	struct redactor *rd = NULL;
 	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
 	sqlite3_stmt *st = NULL;
