@@ -11,11 +11,13 @@
 #include "commands.h"
 #include "db.h"
 #include "eval.h"
-#include "fileutil.h"
+#include "eval_errors.h"
+#include "gold_file.h"
 
 static const char usage[] =
 	"usage: analyser evaluate DB GOLD.csv [--exercise CODE] [--level 1|2]\n"
-	"                         [--format table|csv] [--disagreements N]\n"
+	"                         [--format table|csv] [--disagreements N] [--split N/M]\n"
+	"                         [--theme CODE [--errors fp|fn|both] [--limit N]]\n"
 	"\n"
 	"Compares the current rule set's tags with a sample of responses coded by\n"
 	"hand. GOLD.csv has a header row with an identifying column, 'response'\n"
@@ -37,29 +39,22 @@ static const char usage[] =
 	"  --level N          only themes down to level N (1: top-level themes)\n"
 	"  --format F         'table' (the default) or 'csv' for spreadsheets\n"
 	"  --disagreements N  list at most N disagreements (default 20; 0: all)\n"
+	"  --split N/M        only part N of M of the coded responses, split by their\n"
+	"                     identifiers: develop rules on one part, report another\n"
+	"  --theme CODE       one theme's errors instead: each false positive with\n"
+	"                     the answer, the matched words marked and the rule, each\n"
+	"                     false negative with the response's answers (redacted)\n"
+	"  --errors W         with --theme: 'fp', 'fn' or 'both' (the default)\n"
+	"  --limit N          with --theme: at most N of each (default 0: all)\n"
 	"  --exercise CODE    which exercise, when the database holds several\n"
 	"  -h, --help         show this help\n";
 
-/* Opens the gold file; a missing file is a command-line mistake. */
-static struct csv_reader *open_gold(const char *path, int *fd, struct err *e)
-{
-	struct csv_reader *r;
-	struct stat sb;
-
-	/* A regular file only: a FIFO or a device would never end. */
-	if ((*fd = file_open_input(path, 0, &sb, e)) < 0)
-		return NULL;
-	if (!(r = csv_reader_fd(*fd, path, NULL, e))) {
-		close(*fd);
-		*fd = -1;
-	}
-	return r;
-}
-
 struct evaluate_opts {
 	const char *gold_path;
+	const char *theme;
 	long long max_dis;
-	int level, csv;
+	long limit;
+	int level, csv, part, parts, errors;
 };
 
 static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
@@ -69,6 +64,10 @@ static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 		{ "level", required_argument, NULL, 'l' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "disagreements", required_argument, NULL, 'd' },
+		{ "split", required_argument, NULL, 's' },
+		{ "theme", required_argument, NULL, 't' },
+		{ "errors", required_argument, NULL, 'E' },
+		{ "limit", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -103,6 +102,29 @@ static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 							      "not '%s'", optarg);
 			break;
 		}
+		case 's':
+			if (eval_split_parse(optarg, &o->part, &o->parts) < 0)
+				return cmd_usage_error(usage, "--split takes N/M with 1 <= N <= M <= "
+							      "100, not '%s'", optarg);
+			break;
+		case 't':
+			o->theme = optarg;
+			break;
+		case 'E':
+			if (!strcmp(optarg, "fp"))
+				o->errors = EVAL_FP;
+			else if (!strcmp(optarg, "fn"))
+				o->errors = EVAL_FN;
+			else if (!strcmp(optarg, "both"))
+				o->errors = EVAL_FP | EVAL_FN;
+			else
+				return cmd_usage_error(usage, "--errors takes 'fp', 'fn' or 'both', "
+							      "not '%s'", optarg);
+			break;
+		case 'n':
+			if (cmd_parse_long("--limit", optarg, 0, 1000000000, &o->limit, usage) < 0)
+				return EXIT_USAGE;
+			break;
 		case 'h':
 			return cmd_help(usage);
 		default:
@@ -111,6 +133,13 @@ static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 	}
 	if (argc - optind != 2)
 		return cmd_usage_error(usage, "evaluate takes a database and a gold file");
+	if (!o->theme && (o->errors || o->limit))
+		return cmd_usage_error(usage, "--errors and --limit go with --theme");
+	if (o->theme && o->csv)
+		return cmd_usage_error(usage, "--theme lists errors as text: it does not go with "
+					      "--format csv");
+	if (!o->errors)
+		o->errors = EVAL_FP | EVAL_FN;
 	ctx->db_path = argv[optind];
 	o->gold_path = argv[optind + 1];
 	return CMD_GO_ON;
@@ -123,14 +152,27 @@ static int run(struct cmd_ctx *ctx, struct err *e)
 	struct csv_reader *gold = NULL;
 	int fd = -1;
 
-	if (!(gold = open_gold(o->gold_path, &fd, e)))
+	if (!(gold = gold_open(o->gold_path, &fd, e)))
 		goto out;
-	if (!(ev = eval_run(ctx->db, ctx->exercise, gold, o->gold_path, o->level, e)))
+	if (!(ev = eval_run_split(ctx->db, ctx->exercise, gold, o->gold_path, o->level, o->part,
+				  o->parts, e)))
 		goto out;
 	if (ev->stale)
 		cmd_warn("%ld of the coded responses have answers added since the last 'analyser "
 			 "tag': run it again for a fair comparison", ev->stale);
-	if (o->csv)
+	if (o->theme) {
+		int t = eval_theme_index(ev, o->theme);
+
+		if (t < 0)
+			err_set(e, EXIT_USAGE, "there is no theme '%s' in the current rule set (%s)",
+				o->theme, ev->ruleset_file);
+		else if (o->level && ev->themes[t].depth > o->level)
+			err_set(e, EXIT_USAGE, "--theme %s is a level %d theme, below --level %d",
+				ev->themes[t].code, ev->themes[t].depth, o->level);
+		else
+			eval_print_errors(ctx->db, ev, (size_t)t, o->errors, (size_t)o->limit, stdout,
+					  e);
+	} else if (o->csv)
 		eval_print_csv(ev, stdout);
 	else
 		eval_print_table(ev, (size_t)o->max_dis, stdout);

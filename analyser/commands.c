@@ -9,6 +9,10 @@ enum {
 static const struct command rules[] = {
 	{ .name = "check", .ops = &cmd_rules_check,
 	  .summary = "compile every pattern and run every example" },
+	{ .name = "score", .ops = &cmd_rules_score, .flags = READS,
+	  .summary = "each pattern and alternative against a hand-coded sample" },
+	{ .name = "try", .ops = &cmd_rules_try, .flags = READS,
+	  .summary = "one pattern over every answer: matches, and P/R on a coded sample" },
 	{ 0 },
 };
 
@@ -27,7 +31,7 @@ static const struct command actions[] = {
 /* counts, export and report open for writing when they record what they publish. */
 static const struct command commands[] = {
 	{ .name = "rules",
-	  .summary = "check a theme rule set: patterns and examples",
+	  .summary = "check, score and try a theme rule set's patterns",
 	  .subcommands = rules },
 	{ .name = "tag", .ops = &cmd_tag, .flags = WRITES,
 	  .summary = "tag the free-text answers with a rule set's themes" },
@@ -39,6 +43,8 @@ static const struct command commands[] = {
 	  .summary = "show one response's tags with the matched words marked" },
 	{ .name = "evaluate", .ops = &cmd_evaluate, .flags = READS,
 	  .summary = "agreement of the tags with a hand-coded sample" },
+	{ .name = "suggest", .ops = &cmd_suggest, .flags = READS,
+	  .summary = "words and phrases typical of a theme in a hand-coded sample" },
 	{ .name = "export", .ops = &cmd_export, .flags = READS,
 	  .summary = "theme counts for Healthwatch: XLSX, CSV or XML, disclosure-controlled" },
 	{ .name = "action",

@@ -18,6 +18,9 @@ extern const struct cmd_ops cmd_export;
 extern const struct cmd_ops cmd_explain;
 extern const struct cmd_ops cmd_report;
 extern const struct cmd_ops cmd_rules_check;
+extern const struct cmd_ops cmd_rules_score;
+extern const struct cmd_ops cmd_rules_try;
+extern const struct cmd_ops cmd_suggest;
 extern const struct cmd_ops cmd_tag;
 extern const struct cmd_ops cmd_untagged;
 

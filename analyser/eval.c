@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "db.h"
+#include "rules.h"
 #include "textout.h"
 #include "trim.h"
 #include "utf8.h"
@@ -608,6 +609,11 @@ static int read_gold(sqlite3 *db, long long ex, struct csv_reader *r, const char
 				      name, rec.line,
 				      describe((enum id_kind)kind, id, what, sizeof what), first);
 		}
+		if (ev->split_parts && eval_split_part(id, ev->split_parts) != ev->split_part) {
+			free(resp.name);
+			ev->split_left_out++;
+			continue;
+		}
 		if (!(grown = grow(ev->responses, &ev->responses_cap, ev->nresponses + 1,
 				   sizeof *grown))) {
 			free(resp.name);
@@ -617,8 +623,8 @@ static int read_gold(sqlite3 *db, long long ex, struct csv_reader *r, const char
 		grown[ev->nresponses++] = resp;
 	}
 	if (!bad && !ev->nresponses)
-		bad = err_set(e, EXIT_DATA, "%s:%ld: no coded responses under the header", name,
-			      header_line);
+		bad = err_set(e, EXIT_DATA, "%s:%ld: no coded responses under the header%s", name,
+			      header_line, ev->split_left_out ? " in this part of the split" : "");
 	ok = bad;
 	goto out;
 oom:
@@ -786,8 +792,108 @@ out:
 	return ok;
 }
 
+int eval_split_parse(const char *s, int *part, int *parts)
+{
+	char *end;
+	long n, m;
+
+	n = strtol(s, &end, 10);
+	if (end == s || *end != '/')
+		return -1;
+	s = end + 1;
+	m = strtol(s, &end, 10);
+	if (end == s || *end || n < 1 || m < 1 || n > m || m > 100)
+		return -1;
+	*part = (int)n;
+	*parts = (int)m;
+	return 0;
+}
+
+int eval_split_part(const char *id, int parts)
+{
+	uint64_t h = 14695981039346656037ull;
+
+	for (const unsigned char *p = (const unsigned char *)id; *p; p++) {
+		h ^= *p;
+		h *= 1099511628211ull;
+	}
+	return parts > 0 ? (int)(h % (uint64_t)parts) + 1 : 1;
+}
+
+struct evaluation *eval_gold_for_rules(sqlite3 *db, long long ex, struct csv_reader *gold,
+				       const char *gold_name, const struct ruleset *rs,
+				       int part, int parts, unsigned char **flags,
+				       struct err *e)
+{
+	struct evaluation *ev = calloc(1, sizeof *ev);
+
+	*flags = NULL;
+	if (!ev || !(ev->gold_name = strdup(gold_name)) ||
+	    !(ev->themes = calloc(rs->nthemes + 1, sizeof *ev->themes)))
+		goto oom;
+	ev->split_part = part;
+	ev->split_parts = parts;
+	for (size_t i = 0; i < rs->nthemes; i++) {
+		struct eval_theme *t = &ev->themes[i];
+
+		ev->nthemes++;
+		t->id = (long long)i;
+		t->parent = rs->themes[i].parent;
+		t->depth = rs->themes[i].depth;
+		if (!(t->code = strdup(rs->themes[i].code)) ||
+		    !(t->label = strdup(rs->themes[i].label)))
+			goto oom;
+	}
+	if (!(ev->ruleset_file = strdup(rs->path)) || !(ev->ruleset_sha256 = strdup(rs->sha256)))
+		goto oom;
+	if (read_gold(db, ex, gold, gold_name, ev, flags, e) < 0)
+		goto fail;
+	return ev;
+oom:
+	err_set(e, EXIT_SYSTEM, "out of memory");
+fail:
+	free(*flags);
+	*flags = NULL;
+	if (ev && !ev->gold_name) {
+		free(ev);
+		return NULL;
+	}
+	eval_free(ev);
+	return NULL;
+}
+
+struct evaluation *eval_gold_current(sqlite3 *db, long long ex, struct csv_reader *gold,
+				     const char *gold_name, int part, int parts,
+				     unsigned char **flags, struct err *e)
+{
+	struct evaluation *ev = calloc(1, sizeof *ev);
+
+	*flags = NULL;
+	if (!ev || !(ev->gold_name = strdup(gold_name))) {
+		free(ev);
+		err_set(e, EXIT_SYSTEM, "out of memory");
+		return NULL;
+	}
+	ev->split_part = part;
+	ev->split_parts = parts;
+	if (load_themes(db, ex, ev, e) < 0 || read_gold(db, ex, gold, gold_name, ev, flags, e) < 0) {
+		free(*flags);
+		*flags = NULL;
+		eval_free(ev);
+		return NULL;
+	}
+	return ev;
+}
+
 struct evaluation *eval_run(sqlite3 *db, long long ex, struct csv_reader *gold,
 			    const char *gold_name, int max_depth, struct err *e)
+{
+	return eval_run_split(db, ex, gold, gold_name, max_depth, 0, 0, e);
+}
+
+struct evaluation *eval_run_split(sqlite3 *db, long long ex, struct csv_reader *gold,
+				  const char *gold_name, int max_depth, int part, int parts,
+				  struct err *e)
 {
 	struct evaluation *ev = calloc(1, sizeof *ev);
 	unsigned char *flags = NULL;
@@ -799,6 +905,8 @@ struct evaluation *eval_run(sqlite3 *db, long long ex, struct csv_reader *gold,
 		return NULL;
 	}
 	ev->max_depth = max_depth;
+	ev->split_part = part;
+	ev->split_parts = parts;
 	/* One read transaction: the themes, the responses and the tags agree. */
 	if (db_exec(db, "BEGIN", "starting to read", e) < 0)
 		goto fail;
@@ -890,6 +998,9 @@ void eval_print_table(const struct evaluation *ev, size_t max_disagreements, FIL
 		ev->nresponses, ev->gold_name, ev->ruleset_sha256, ev->ruleset_file);
 	if (ev->max_depth)
 		fprintf(out, ", themes down to level %d", ev->max_depth);
+	if (ev->split_parts)
+		fprintf(out, "\npart %d of %d of the coded responses (--split; %ld in the other parts)",
+			ev->split_part, ev->split_parts, ev->split_left_out);
 	fputs("\n\n", out);
 	fprintf(out, "%-*s%*s%*s%*s%*s%*s%*s%*s%*s%*s\n", (int)width, "Theme", NUMW, "Gold",
 		NUMW, "Rules", CW, "TP", CW, "FP", CW, "FN", SCOREW, "Prec", SCOREW, "Recall",

@@ -93,7 +93,21 @@ struct evaluation {
 	struct eval_disagreement *disagreements;
 	size_t ndisagreements, disagreements_cap;
 	long stale;            /* coded responses with answers the rules have not read */
+	int split_part, split_parts; /* --split N/M: part N of M kept; 0 parts: all */
+	long split_left_out;   /* coded responses of the other parts */
 };
+
+/*
+ * A part of the gold file, "N/M" (1 <= N <= M <= 100): 0, or -1 when `s` is
+ * not that shape. A row is in part N when the FNV-1a hash of its
+ * identifier as written (survey id, serial or response number) is N - 1
+ * modulo M, so the same row is in the same part every time, in every
+ * database built from the same exports.
+ */
+int eval_split_parse(const char *s, int *part, int *parts);
+
+/* Which part (1..parts) a row with identifier `id` is in. */
+int eval_split_part(const char *id, int parts);
 
 /*
  * Reads the gold file from `gold` (named `gold_name` in messages) and
@@ -111,6 +125,37 @@ struct evaluation {
  */
 struct evaluation *eval_run(sqlite3 *db, long long ex, struct csv_reader *gold,
 			    const char *gold_name, int max_depth, struct err *e);
+
+/*
+ * eval_run() keeping only part `part` of `parts` of the gold file's rows
+ * (eval_split_parse(); parts 0 keeps them all). Every row is still checked.
+ */
+struct evaluation *eval_run_split(sqlite3 *db, long long ex, struct csv_reader *gold,
+				  const char *gold_name, int max_depth, int part, int parts,
+				  struct err *e);
+
+struct ruleset;
+
+/*
+ * The gold file read against the themes of rule set `rs` rather than the
+ * database's current one (for scoring a rules file before it is used):
+ * themes[i] is rs->themes[i] (id = i). *flags gets one row per kept
+ * response, rs->nthemes + 1 bytes apart, 1 where the coder gave the theme
+ * or one of its sub-themes. Same checks and errors as eval_run(); no
+ * comparison is made. Free with eval_free() and free().
+ */
+struct evaluation *eval_gold_for_rules(sqlite3 *db, long long ex, struct csv_reader *gold,
+				       const char *gold_name, const struct ruleset *rs,
+				       int part, int parts, unsigned char **flags,
+				       struct err *e);
+
+/*
+ * The gold file read against the database's current rule set, as
+ * eval_gold_for_rules() does against a file's: no comparison is made.
+ */
+struct evaluation *eval_gold_current(sqlite3 *db, long long ex, struct csv_reader *gold,
+				     const char *gold_name, int part, int parts,
+				     unsigned char **flags, struct err *e);
 
 void eval_free(struct evaluation *ev);
 

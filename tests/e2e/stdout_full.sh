@@ -77,6 +77,10 @@ T=$TMP/tiny.db
 "$COLLECTOR" import "$T" "$F/evaluate/tiny.csv" --map "$F/evaluate/tiny.map.xml" -q >/dev/null
 "$ANALYSER" tag "$T" "$F/evaluate/tiny.rules.xml" >/dev/null
 full "evaluate" "$ANALYSER" evaluate "$T" "$F/evaluate/tiny-gold.csv"
+full "evaluate --theme" "$ANALYSER" evaluate "$T" "$F/evaluate/tiny-gold.csv" --theme KIND
+full "rules score" "$ANALYSER" rules score "$T" "$F/evaluate/tiny.rules.xml" "$F/evaluate/tiny-gold.csv"
+full "rules try" "$ANALYSER" rules try "$T" kind --gold "$F/evaluate/tiny-gold.csv" --theme KIND
+full "suggest" "$ANALYSER" suggest "$T" "$F/evaluate/tiny-gold.csv" --theme KIND --min 1
 
 # The same commands with somewhere to write still succeed.
 run "$COLLECTOR" status "$DB"
