@@ -236,7 +236,7 @@ out:
 	if (e->code && wrote_hw)
 		unlink(o->out);
 	if (e->code && wrote_tables)
-		unlink(o->tables);
+		export_remove(o->tables);
 	ledger_free(opt->ledger);
 	crosswalk_free(cw);
 	return e->code ? -1 : EXIT_OK;

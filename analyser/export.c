@@ -664,8 +664,10 @@ fail:
 
 char *export_beside(const char *path, const char *what)
 {
-	const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
-	size_t stem = dot && (!slash || dot > slash) ? (size_t)(dot - path) : strlen(path);
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	const char *dot = strrchr(base, '.');
+	/* The ending goes; a name that starts with its only dot has none. */
+	size_t stem = dot && dot > base ? (size_t)(dot - path) : strlen(path);
 	char *out = malloc(stem + strlen(what) + 6);
 
 	if (out)

@@ -61,4 +61,7 @@ int export_tables(sqlite3 *db, long long ex, const char *path, const struct expo
 int export_rows(sqlite3 *db, long long ex, const char *path, const struct export_options *opt,
 		int raw, struct err *e);
 
+/* Removes an export of export_tables() or export_rows() and the files beside it. */
+void export_remove(const char *path);
+
 #endif

@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "csv.h"
 #include "outfile.h"
@@ -222,4 +223,18 @@ int export_csv_beside(const char *path, const char *what,
 	}
 	free(name);
 	return rc;
+}
+
+void export_remove(const char *path)
+{
+	static const char *const beside[] = { "notes", "dictionary" };
+
+	unlink(path);
+	for (size_t i = 0; i < 2; i++) {
+		char *name = export_beside(path, beside[i]);
+
+		if (name)
+			unlink(name);
+		free(name);
+	}
 }

@@ -12,6 +12,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "csv.h"
 #include "db.h"
@@ -101,12 +102,21 @@ static int read_demographics(sqlite3 *db, long long ex, struct rows *r, struct e
 		r->widths[i] = fixed_width[i];
 	}
 	for (size_t i = 0; i < r->ndemo; i++) {
-		size_t n = strlen(r->demo[i]) + 8;
+		size_t n = strlen(r->demo[i]) + 24;
+		/* Excel wants a table's headers unlike each other, case aside: a
+		   question coded like a fixed column ("FORM") gets a prefix. */
+		const char *pre = "";
 
-		if (!(r->head[NFIXED + 2 * i] = strdup(r->demo[i])) ||
+		for (size_t k = 0; k < NFIXED; k++)
+			if (!strcasecmp(fixed[k], r->demo[i]) ||
+			    (!strncasecmp(fixed[k], r->demo[i], strlen(r->demo[i])) &&
+			     !strcasecmp(fixed[k] + strlen(r->demo[i]), "_label")))
+				pre = "demographic_";
+		if (!(r->head[NFIXED + 2 * i] = malloc(n)) ||
 		    !(r->head[NFIXED + 2 * i + 1] = malloc(n)))
 			return err_set(e, EXIT_SYSTEM, "out of memory");
-		snprintf(r->head[NFIXED + 2 * i + 1], n, "%s_label", r->demo[i]);
+		snprintf(r->head[NFIXED + 2 * i], n, "%s%s", pre, r->demo[i]);
+		snprintf(r->head[NFIXED + 2 * i + 1], n, "%s%s_label", pre, r->demo[i]);
 		r->widths[NFIXED + 2 * i] = 14;
 		r->widths[NFIXED + 2 * i + 1] = 24;
 	}
@@ -454,8 +464,12 @@ int export_rows(sqlite3 *db, long long ex, const char *path, const struct export
 	} else {
 		write_csv(of.f, &r);
 	}
-	if (out_commit(&of, e) < 0 || export_csv_beside(path, "dictionary", write_dict, &d, e) < 0)
+	if (out_commit(&of, e) < 0)
 		goto done;
+	if (export_csv_beside(path, "dictionary", write_dict, &d, e) < 0) {
+		export_remove(path);
+		goto done;
+	}
 	rc = 0;
 done:
 	dict_free(&d);

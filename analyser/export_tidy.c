@@ -316,10 +316,12 @@ int export_tables(sqlite3 *db, long long ex, const char *path, const struct expo
 	}
 	if (out_commit(&of, e) < 0)
 		goto done;
-	if (opt->format == EXPORT_CSV && export_csv_beside(path, "notes", write_notes, &x, e) < 0)
+	/* The files go together: without its notes or dictionary, no table. */
+	if ((opt->format == EXPORT_CSV && export_csv_beside(path, "notes", write_notes, &x, e) < 0) ||
+	    export_csv_beside(path, "dictionary", write_dict, &d, e) < 0) {
+		export_remove(path);
 		goto done;
-	if (export_csv_beside(path, "dictionary", write_dict, &d, e) < 0)
-		goto done;
+	}
 	rc = 0;
 done:
 	dict_free(&d);
