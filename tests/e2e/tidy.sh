@@ -101,6 +101,11 @@ assert names[-2:] == ["Notes", "Dictionary"], names
 defined = " ".join(x.text for x in wb.iter("{%s}definedName" % ns["m"]))
 tables = [n for n in z.namelist() if n.startswith("xl/tables/")]
 assert len(tables) == len(names), (tables, names)
+for t in tables:
+    tx = ET.fromstring(z.read(t))
+    assert tx.find("m:autoFilter", ns) is not None, (t, "no filter buttons")
+    heads = [c.get("name") for c in tx.find("m:tableColumns", ns)]
+    assert len({h.lower() for h in heads}) == len(heads), (t, heads)
 checked = 0
 for s in wb.find("m:sheets", ns):
     path = "xl/" + rels[s.get("{%s}id" % ns["r"])]
