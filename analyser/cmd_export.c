@@ -46,8 +46,9 @@ static const char usage[] =
 	"form, demographics, the answer (personal data redacted) and its themes.\n"
 	"Disclosure control does not apply to rows: never publish them.\n"
 	"\n"
-	"Every export gets a data dictionary beside it, OUT.dictionary.csv (every\n"
-	"column: name, type, meaning, allowed values); --tables in CSV also\n"
+	"Every export gets a data dictionary beside it (every column: name, type,\n"
+	"meaning, allowed values): OUT.dictionary.csv beside OUT.csv,\n"
+	"OUT.xlsx.dictionary.csv beside OUT.xlsx; --tables in CSV also writes\n"
 	"OUT.notes.csv. docs/export.md describes them.\n"
 	"\n"
 	"  --healthwatch FILE  the tables laid out for reading (readable only by you)\n"
@@ -234,9 +235,9 @@ out:
 	/* What the ledger does not record is not published: the numbers would be
 	   hidden unlike those published later. */
 	if (e->code && wrote_hw)
-		unlink(o->out);
+		export_remove(o->out, 0);
 	if (e->code && wrote_tables)
-		export_remove(o->tables);
+		export_remove(o->tables, export_format_of(o->tables) == EXPORT_CSV);
 	ledger_free(opt->ledger);
 	crosswalk_free(cw);
 	return e->code ? -1 : EXIT_OK;

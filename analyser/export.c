@@ -21,6 +21,7 @@
 #include "db.h"
 #include "fileutil.h"
 #include "outfile.h"
+#include "strbuf.h"
 #include "textout.h"
 #include "version.h"
 #include "crosswalk.h"
@@ -624,6 +625,120 @@ int export_gather(sqlite3 *db, long long ex, const struct export_options *opt, s
 	return 0;
 }
 
+static void write_dict(FILE *out, const void *arg)
+{
+	dict_write_csv(arg, 1, out);
+}
+
+/*
+ * "a; b; c" into `sb`: the table titles (what 0), every table's column
+ * labels (1) or the themes (2), each once, in order.
+ */
+static int listed(const struct export *x, int what, struct strbuf *sb)
+{
+	const char **seen = NULL;
+	size_t nseen = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < x->ntables && !rc; i++) {
+		const struct xtable *t = &x->tables[i];
+		size_t n = what == 0 ? 1 : what == 1 ? t->ncols : t->ncells;
+
+		for (size_t k = 0; k < n && !rc; k += what == 2 && t->ncols ? t->ncols : 1) {
+			const char *v = what == 0 ? t->title : what == 1 ? t->cells[k].label :
+					t->cells[k].theme;
+			const char **more;
+			size_t j = 0;
+
+			while (j < nseen && strcmp(seen[j], v))
+				j++;
+			if (j < nseen)
+				continue;
+			if (!(more = realloc(seen, (nseen + 1) * sizeof *more))) {
+				rc = -1;
+				break;
+			}
+			seen = more;
+			seen[nseen++] = v;
+			rc = (sb->len ? strbuf_addstr(sb, "; ") : 0) | strbuf_addstr(sb, v);
+		}
+	}
+	free(seen);
+	return rc ? -1 : 0;
+}
+
+/*
+ * The dictionary beside the Healthwatch layout: the CSV's columns, the
+ * XML's attributes, or the workbook's columns and rows.
+ */
+static int hw_dictionary(const struct export *x, const char *path, enum export_format f,
+			 struct err *e)
+{
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	struct dict d = { base, NULL, 0 };
+	struct strbuf tables, values, themes;
+	int xml = f == EXPORT_XML, bad;
+	const char *hidden = "a whole number after disclosure control, or * when hidden";
+
+	strbuf_init(&tables);
+	strbuf_init(&values);
+	strbuf_init(&themes);
+	bad = listed(x, 0, &tables) | listed(x, 2, &themes);
+	if (f == EXPORT_XLSX) {
+		bad = bad || listed(x, 1, &values) ||
+			dict_add(&d, "(sheets)", "text", "One sheet per table, named by its title; "
+				 "a title and a note above the table, its header on row 4.", tables.buf) ||
+			dict_add(&d, "Theme code", "text", "The theme's code in the rule set (or the "
+				 "crosswalk's category); (any) for respondents mentioning any theme.",
+				 themes.buf) ||
+			dict_add(&d, "Theme", "text", "The theme's label.", "") ||
+			dict_add(&d, "(one column per value)", "integer", "Respondents mentioning the "
+				 "theme, per value of the table's dimension (district, channel, option); "
+				 "All is the total over every value, which counts respondents and is not "
+				 "a sum.", values.buf) ||
+			dict_add(&d, "Respondents (last row)", "integer", "Respondents with each value: "
+				 "the denominators.", hidden) ||
+			dict_add(&d, "Notes (sheet)", "text", "How the numbers were made and protected.",
+				 "");
+	} else {
+		bad = bad ||
+			dict_add(&d, xml ? "title" : "table", "text", xml ? "The table's title." :
+				 "The table's title; Notes for the notes, which follow the tables "
+				 "(the note's name in theme_label, its text in value_label).", tables.buf) ||
+			dict_add(&d, "dimension", "text", "What the respondents are split by: district, "
+				 "channel or a demographic question's code.", "") ||
+			(xml && dict_add(&d, "dimension-title", "text", "The dimension's name.", "")) ||
+			dict_add(&d, "theme", "text", "The theme's code (or the crosswalk's category); "
+				 "(any) for respondents mentioning any theme.", themes.buf) ||
+			dict_add(&d, xml ? "theme-label" : "theme_label", "text", "The theme's label.", "") ||
+			dict_add(&d, "level", "integer", "1 for a theme, 2 for a sub-theme, 0 for (any).",
+				 "0, 1, 2") ||
+			dict_add(&d, "value", "text", "The dimension's value: ONS district code, channel, "
+				 "option code; (all) for the total over every value.", "") ||
+			dict_add(&d, xml ? "value-label" : "value_label", "text", "The value's name; All "
+				 "for the total.", "") ||
+			dict_add(&d, xml ? "count" : "respondents_mentioning", "integer", "Respondents "
+				 "who mentioned the theme, each once. Totals count respondents, so they "
+				 "are not sums.", hidden) ||
+			dict_add(&d, "respondents", "integer", "Respondents with this value: the "
+				 "denominator.", hidden) ||
+			dict_add(&d, "percent", "number", "Of the published numbers, one decimal.",
+				 xml ? "0 to 100; absent when there is none" :
+				       "0 to 100; * when a number is hidden; empty when there are no "
+				       "respondents");
+	}
+	strbuf_release(&tables);
+	strbuf_release(&values);
+	strbuf_release(&themes);
+	if (bad) {
+		dict_free(&d);
+		return err_set(e, EXIT_SYSTEM, "out of memory");
+	}
+	bad = export_csv_beside(path, "dictionary", write_dict, &d, e);
+	dict_free(&d);
+	return bad;
+}
+
 int export_healthwatch(sqlite3 *db, long long ex, const char *path,
 		       const struct export_options *opt, struct err *e)
 {
@@ -655,6 +770,10 @@ int export_healthwatch(sqlite3 *db, long long ex, const char *path,
 	}
 	if (out_commit(&of, e) < 0)
 		goto fail;
+	if (hw_dictionary(&x, path, opt->format, e) < 0) {
+		export_remove(path, 0);
+		goto fail;
+	}
 	export_free(&x);
 	return 0;
 fail:
@@ -666,8 +785,10 @@ char *export_beside(const char *path, const char *what)
 {
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 	const char *dot = strrchr(base, '.');
-	/* The ending goes; a name that starts with its only dot has none. */
-	size_t stem = dot && dot > base ? (size_t)(dot - path) : strlen(path);
+	/* ".csv" goes; another ending stays, so that out.xlsx and out.csv in one
+	   folder each keep their own. */
+	size_t stem = dot && dot > base && !strcasecmp(dot, ".csv") ? (size_t)(dot - path)
+								     : strlen(path);
 	char *out = malloc(stem + strlen(what) + 6);
 
 	if (out)

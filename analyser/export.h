@@ -31,8 +31,8 @@ enum export_format export_format_of(const char *path);
 
 /*
  * Writes the export of exercise `ex` to `path`, whole or not at all, mode
- * 0600. The same database and rules give byte-identical files. 0, or -1
- * with `e` set.
+ * 0600, and its data dictionary beside it (export_beside()). The same
+ * database and rules give byte-identical files. 0, or -1 with `e` set.
  */
 int export_healthwatch(sqlite3 *db, long long ex, const char *path,
 		       const struct export_options *opt, struct err *e);
@@ -61,7 +61,7 @@ int export_tables(sqlite3 *db, long long ex, const char *path, const struct expo
 int export_rows(sqlite3 *db, long long ex, const char *path, const struct export_options *opt,
 		int raw, struct err *e);
 
-/* Removes an export of export_tables() or export_rows() and the files beside it. */
-void export_remove(const char *path);
+/* Removes an export and the dictionary beside it; with `notes`, its notes too (--tables CSV). */
+void export_remove(const char *path, int notes);
 
 #endif

@@ -225,12 +225,12 @@ int export_csv_beside(const char *path, const char *what,
 	return rc;
 }
 
-void export_remove(const char *path)
+void export_remove(const char *path, int notes)
 {
-	static const char *const beside[] = { "notes", "dictionary" };
+	static const char *const beside[] = { "dictionary", "notes" };
 
 	unlink(path);
-	for (size_t i = 0; i < 2; i++) {
+	for (size_t i = 0; i < (notes ? 2u : 1u); i++) {
 		char *name = export_beside(path, beside[i]);
 
 		if (name)

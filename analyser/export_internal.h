@@ -65,7 +65,8 @@ void export_sheet_name(const char *title, char (*used)[LXW_MAX_SHEETNAME_LENGTH]
 
 /*
  * The name of the file beside `path` that holds `what`: "out.csv" and
- * "dictionary" give "out.dictionary.csv". NULL when out of memory.
+ * "dictionary" give "out.dictionary.csv", "out.xlsx" gives
+ * "out.xlsx.dictionary.csv". NULL when out of memory.
  */
 char *export_beside(const char *path, const char *what);
 

@@ -467,7 +467,7 @@ int export_rows(sqlite3 *db, long long ex, const char *path, const struct export
 	if (out_commit(&of, e) < 0)
 		goto done;
 	if (export_csv_beside(path, "dictionary", write_dict, &d, e) < 0) {
-		export_remove(path);
+		export_remove(path, 0);
 		goto done;
 	}
 	rc = 0;

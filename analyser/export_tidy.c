@@ -319,7 +319,7 @@ int export_tables(sqlite3 *db, long long ex, const char *path, const struct expo
 	/* The files go together: without its notes or dictionary, no table. */
 	if ((opt->format == EXPORT_CSV && export_csv_beside(path, "notes", write_notes, &x, e) < 0) ||
 	    export_csv_beside(path, "dictionary", write_dict, &d, e) < 0) {
-		export_remove(path);
+		export_remove(path, opt->format == EXPORT_CSV);
 		goto done;
 	}
 	rc = 0;

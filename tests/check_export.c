@@ -104,12 +104,14 @@ START_TEST(test_format_of)
 END_TEST
 
 /* The CSV: a table per dimension, the demographic one included, and the notes; mode 0600. */
-/* The files beside an export: named from its stem, never from a folder's dot. */
+/* The files beside an export: a CSV's stem, another file's whole name; never a folder's dot. */
 START_TEST(test_beside)
 {
 	static const char *const cases[][2] = {
 		{ "out.csv", "out.dictionary.csv" },
-		{ "dir/tables.xlsx", "dir/tables.dictionary.csv" },
+		{ "OUT.CSV", "OUT.dictionary.csv" },
+		{ "dir/tables.xlsx", "dir/tables.xlsx.dictionary.csv" },
+		{ "hw.xml", "hw.xml.dictionary.csv" },
 		{ "a.b/out", "a.b/out.dictionary.csv" },
 		{ "a.b/out.v2.csv", "a.b/out.v2.dictionary.csv" },
 		{ ".hidden", ".hidden.dictionary.csv" },

@@ -30,7 +30,7 @@ done
 run "$ANALYSER" export "$DB" --tables "$TMP/t.xlsx"
 expect_rc "export --tables xlsx" 0
 expect_eq "t.xlsx is private" "$(stat -c %a "$TMP/t.xlsx")" 600
-[ -s "$TMP/t.dictionary.csv" ] && ok "xlsx: dictionary beside it" || fail "xlsx: no dictionary beside it"
+[ -s "$TMP/t.xlsx.dictionary.csv" ] && ok "xlsx: dictionary beside it" || fail "xlsx: no dictionary beside it"
 "$ANALYSER" export "$DB" --tables "$TMP/again.xlsx" >/dev/null
 "$ANALYSER" export "$DB" --tables "$TMP/again.csv" >/dev/null
 cmp -s "$TMP/t.csv" "$TMP/again.csv" && ok "tables csv reproducible" || fail "tables csv differs between runs"
@@ -81,6 +81,9 @@ for r in body:
 notes = rows(os.path.join(d, "t.notes.csv"))
 assert notes[0] == ["note", "value"] and any(n[0] == "Threshold" for n in notes), notes[:3]
 # The dictionary covers every column, and only columns of the file.
+# The Healthwatch layout's dictionary covers its columns too.
+hwd = [c["column"] for c in csv.DictReader(open(os.path.join(d, "hw.dictionary.csv")))]
+assert hwd == next(csv.reader(open(os.path.join(d, "hw.csv")))), hwd
 dic = list(csv.DictReader(open(os.path.join(d, "t.dictionary.csv"))))
 assert [c["column"] for c in dic] == head, [c["column"] for c in dic]
 assert all(c["type"] and c["meaning"] for c in dic)
