@@ -9,6 +9,7 @@
 #include "cmd.h"
 #include "cmd_sdc.h"
 #include "commands.h"
+#include "crosswalk.h"
 #include "db.h"
 #include "export.h"
 #include "tag_state.h"
@@ -16,9 +17,11 @@
 #include "stamp.h"
 
 static const char usage[] =
-	"usage: analyser export DB --healthwatch OUT.xlsx|OUT.csv|OUT.xml\n"
+	"usage: analyser export DB [--healthwatch OUT.xlsx|OUT.csv|OUT.xml]\n"
+	"                          [--tables OUT.xlsx|OUT.csv] [--rows OUT.xlsx|OUT.csv]\n"
 	"                          [--threshold N] [--rounding N] [--no-suppress]\n"
-	"                          [--level 1|2] [--stamp]\n"
+	"                          [--level 1|2] [--stamp] [--raw-text]\n"
+	"                          [--crosswalk FILE]\n"
 	"                          [--exercise CODE]\n"
 	"\n"
 	"Writes the tables Healthwatch asks for: respondents mentioning each theme\n"
@@ -30,11 +33,32 @@ static const char usage[] =
 	"Everything published from the same data hides alike (it is recorded in\n"
 	"the database), so tables published apart give no hidden count away.\n"
 	"\n"
-	"The file's ending chooses the format: .xlsx (a sheet per table and the\n"
+	"--healthwatch lays them out for reading: .xlsx (a sheet per table and the\n"
 	"notes), .csv (one long table with a 'table' column; the notes last) or\n"
-	"  .xml. The same database and rules always give the same bytes.\n"
+	"  .xml. --tables gives the same numbers as data, for a pivot table, R or\n"
+	"Python: one header row, codes and labels in their own columns, counts as\n"
+	"numbers with a status column (shown, rounded, suppressed), totals flagged\n"
+	"in a 'total' column; in a workbook, one Excel table a sheet. The same\n"
+	"database and rules always give the same bytes.\n"
 	"\n"
-	"  --healthwatch FILE  where to write the export (readable only by you)\n"
+	"--rows is for analysts inside the organisation, not for publication: one\n"
+	"row per response and free-text answer, with its district, channel, event,\n"
+	"form, demographics, the answer (personal data redacted) and its themes.\n"
+	"Disclosure control does not apply to rows: never publish them.\n"
+	"\n"
+	"Every export gets a data dictionary beside it (every column: name, type,\n"
+	"meaning, allowed values): OUT.dictionary.csv beside OUT.csv,\n"
+	"OUT.xlsx.dictionary.csv beside OUT.xlsx; --tables in CSV also writes\n"
+	"OUT.notes.csv. docs/export.md describes them.\n"
+	"\n"
+	"  --healthwatch FILE  the tables laid out for reading (readable only by you)\n"
+	"  --tables FILE       the tables as data (readable only by you)\n"
+	"  --rows FILE         one row per free-text answer, not for publication\n"
+	"  --raw-text          --rows with the answers as written, personal data and\n"
+	"                      all (says so on stderr)\n"
+	"  --crosswalk FILE    lay the themes onto the recipient's own categories and\n"
+	"                      headings (docs/crosswalk.md); default: the Healthwatch\n"
+	"                      layout, samples/crosswalks/healthwatch.xml\n"
 	"  --threshold N       hide counts from 1 to N-1 (default 8)\n"
 	"  --rounding N        round shown counts to the nearest N (default 5)\n"
 	"  --no-suppress       counts as they are: not for publication (a threshold\n"
@@ -47,16 +71,20 @@ static const char usage[] =
 
 struct export_cmd {
 	struct export_options opt;
-	const char *out;
+	const char *out, *tables, *rows, *crosswalk;
 	char stamp[64];
-	int no_suppress;
+	int no_suppress, raw;
 };
 
 static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 {
-	enum { O_HW = 256, O_THRESHOLD, O_ROUNDING, O_NO_SUPPRESS, O_LEVEL, O_STAMP };
+	enum { O_HW = 256, O_TABLES, O_ROWS, O_RAW, O_CROSSWALK, O_THRESHOLD, O_ROUNDING, O_NO_SUPPRESS, O_LEVEL, O_STAMP };
 	static const struct option longopts[] = {
 		{ "healthwatch", required_argument, NULL, O_HW },
+		{ "tables", required_argument, NULL, O_TABLES },
+		{ "rows", required_argument, NULL, O_ROWS },
+		{ "raw-text", no_argument, NULL, O_RAW },
+		{ "crosswalk", required_argument, NULL, O_CROSSWALK },
 		{ "threshold", required_argument, NULL, O_THRESHOLD },
 		{ "rounding", required_argument, NULL, O_ROUNDING },
 		{ "no-suppress", no_argument, NULL, O_NO_SUPPRESS },
@@ -75,6 +103,18 @@ static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 		switch (c) {
 		case O_HW:
 			o->out = optarg;
+			break;
+		case O_TABLES:
+			o->tables = optarg;
+			break;
+		case O_ROWS:
+			o->rows = optarg;
+			break;
+		case O_RAW:
+			o->raw = 1;
+			break;
+		case O_CROSSWALK:
+			o->crosswalk = optarg;
 			break;
 		case O_THRESHOLD:
 		case O_ROUNDING:
@@ -109,15 +149,29 @@ static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 	}
 	if (argc - optind != 1)
 		return cmd_usage_error(usage, "export takes one database");
-	if (!o->out)
-		return cmd_usage_error(usage, "say where to write the export with --healthwatch FILE");
-	if ((opt->format = export_format_of(o->out)) == EXPORT_UNKNOWN)
+	if (!o->out && !o->tables && !o->rows)
+		return cmd_usage_error(usage, "say where to write the export with --healthwatch FILE, "
+				       "--tables FILE or --rows FILE");
+	if (o->out && (opt->format = export_format_of(o->out)) == EXPORT_UNKNOWN)
 		return cmd_usage_error(usage, "%s: give the export a name ending .xlsx, .csv or .xml",
 				       o->out);
-	if (cmd_sdc_check(&opt->rule, o->no_suppress, "export", usage) < 0)
+	for (int i = 0; i < 2; i++) {
+		const char *f = i ? o->rows : o->tables;
+		enum export_format k = f ? export_format_of(f) : EXPORT_CSV;
+
+		if (k != EXPORT_CSV && k != EXPORT_XLSX)
+			return cmd_usage_error(usage, "%s: give %s a name ending .xlsx or .csv", f,
+					       i ? "--rows" : "--tables");
+	}
+	if (o->crosswalk && !o->out && !o->tables)
+		return cmd_usage_error(usage, "--crosswalk is for --healthwatch and --tables: rows "
+				       "keep the rule set's themes");
+	if (o->raw && !o->rows)
+		return cmd_usage_error(usage, "--raw-text is for --rows: the tables have no text");
+	if ((o->out || o->tables) && cmd_sdc_check(&opt->rule, o->no_suppress, "export", usage) < 0)
 		return EXIT_USAGE;
 	ctx->db_path = argv[optind];
-	if (cmd_sdc_publisher(ctx, !o->no_suppress, e) < 0)
+	if (cmd_sdc_publisher(ctx, (o->out || o->tables) && !o->no_suppress, e) < 0)
 		return -1;
 	return CMD_GO_ON;
 }
@@ -129,18 +183,64 @@ static int run(struct cmd_ctx *ctx, struct err *e)
 	sqlite3 *db = ctx->db;
 	long long ex = ctx->exercise;
 
-	/* Published numbers are hidden alike in everything published from this data. */
-	if (tag_state_require_current(db, ex, ctx->db_path, e) == 0 &&
-	    (o->no_suppress || (opt->ledger = ledger_open(db, ex, &opt->rule, e))) &&
-	    export_healthwatch(db, ex, o->out, opt, e) == 0 &&
-	    (!opt->ledger || ledger_commit(opt->ledger, e) == 0 || (unlink(o->out), 0))) {
-		char how[96];
+	int publish = o->out || o->tables, wrote_hw = 0, wrote_tables = 0;
+	char how[96];
 
+	struct crosswalk *cw = NULL;
+
+	if (tag_state_require_current(db, ex, ctx->db_path, e) < 0)
+		return -1;
+	if (o->crosswalk && !(cw = crosswalk_load(o->crosswalk, e)))
+		return -1;
+	opt->crosswalk = cw;
+	/* Published numbers are hidden alike in everything published from this data. */
+	if (publish && !o->no_suppress && !(opt->ledger = ledger_open(db, ex, &opt->rule, e))) {
+		crosswalk_free(cw);
+		return -1;
+	}
+	if (o->out && export_healthwatch(db, ex, o->out, opt, e) < 0)
+		goto out;
+	wrote_hw = o->out != NULL;
+	if (o->tables) {
+		struct export_options t = *opt;
+
+		t.format = export_format_of(o->tables);
+		if (export_tables(db, ex, o->tables, &t, e) < 0)
+			goto out;
+		wrote_tables = 1;
+	}
+	if (opt->ledger && ledger_commit(opt->ledger, e) < 0)
+		goto out;
+	if (o->out)
 		printf("wrote %s: theme by district, by channel and by each demographic question; "
 		       "%s\n", o->out, cmd_sdc_text(&opt->rule, how, sizeof how));
+	if (o->tables)
+		printf("wrote %s: the same tables as data, with a data dictionary beside it; %s\n",
+		       o->tables, cmd_sdc_text(&opt->rule, how, sizeof how));
+	if (o->rows) {
+		struct export_options r = *opt;
+
+		r.format = export_format_of(o->rows);
+		if (o->raw)
+			cmd_warn("--raw-text: %s holds what respondents wrote as they wrote it, names, "
+				 "phone numbers and all; keep it inside the organisation and delete it "
+				 "when done", o->rows);
+		if (export_rows(db, ex, o->rows, &r, o->raw, e) < 0)
+			goto out;
+		printf("wrote %s: one row per free-text answer%s, with a data dictionary beside it; "
+		       "not for publication (no disclosure control)\n", o->rows,
+		       o->raw ? " (not redacted)" : " (redacted)");
 	}
+out:
+	/* What the ledger does not record is not published: the numbers would be
+	   hidden unlike those published later. */
+	if (e->code && wrote_hw)
+		export_remove(o->out, 0);
+	if (e->code && wrote_tables)
+		export_remove(o->tables, export_format_of(o->tables) == EXPORT_CSV);
 	ledger_free(opt->ledger);
-	return EXIT_OK;
+	crosswalk_free(cw);
+	return e->code ? -1 : EXIT_OK;
 }
 
 const struct cmd_ops cmd_export = { parse, run, NULL, sizeof(struct export_cmd) };

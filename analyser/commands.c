@@ -46,7 +46,7 @@ static const struct command commands[] = {
 	{ .name = "suggest", .ops = &cmd_suggest, .flags = READS,
 	  .summary = "words and phrases typical of a theme in a hand-coded sample" },
 	{ .name = "export", .ops = &cmd_export, .flags = READS,
-	  .summary = "theme counts for Healthwatch: XLSX, CSV or XML, disclosure-controlled" },
+	  .summary = "disclosure-controlled theme tables (Healthwatch, or as data); answer rows" },
 	{ .name = "action",
 	  .summary = "record what was done about a theme (\"we did\")",
 	  .subcommands = actions, .usage = cmd_action_usage },

@@ -21,46 +21,36 @@
 #include "db.h"
 #include "fileutil.h"
 #include "outfile.h"
+#include "strbuf.h"
 #include "textout.h"
 #include "version.h"
+#include "crosswalk.h"
+#include "export_internal.h"
 
-/* One table: its cells in counts_each() order, copied out of the cube. */
-struct xcell {
-	char *theme, *theme_label, *code, *label;
-	int level;
-	long count, respondents;
-	double percent;
-};
-
-struct xtable {
-	char *dim;          /* "district", "AGE" */
-	char *title;        /* "Theme by district" */
-	char *dim_title;    /* "District", "What is your age?" */
-	struct xcell *cells;
-	size_t ncells, ncols; /* columns: the dimension's values and "All" */
-};
-
-struct note {
-	const char *key;
-	char *value;
-};
-
-struct export {
-	struct xtable *tables;
-	size_t ntables;
-	struct note notes[16];
-	size_t nnotes;
+/* What add_cell() copies into: the table, and the cube for each theme's parent. */
+struct add_arg {
+	struct xtable *t;
+	const struct count_cube *c;
 };
 
 static int add_cell(const struct count_record *r, void *arg)
 {
-	struct xtable *t = arg;
+	struct add_arg *a = arg;
+	struct xtable *t = a->t;
 	struct xcell *c = realloc(t->cells, (t->ncells + 1) * sizeof *c);
+	const char *parent = "";
 
 	if (!c)
 		return -1;
 	t->cells = c;
 	c += t->ncells++;
+	for (size_t i = 0; i < a->c->nthemes; i++)
+		if (!strcmp(a->c->themes[i].code, r->theme)) {
+			if (a->c->themes[i].parent >= 0)
+				parent = a->c->themes[a->c->themes[i].parent].code;
+			break;
+		}
+	c->parent = strdup(parent);
 	c->theme = strdup(r->theme);
 	c->theme_label = strdup(r->theme_label);
 	c->code = strdup(r->code[0]);
@@ -69,20 +59,21 @@ static int add_cell(const struct count_record *r, void *arg)
 	c->count = r->count;
 	c->respondents = r->respondents;
 	c->percent = r->percent;
-	if (!c->theme || !c->theme_label || !c->code || !c->label)
+	if (!c->theme || !c->theme_label || !c->parent || !c->code || !c->label)
 		return -1;
 	if (!strcmp(r->code[0], "(all)") && !t->ncols)
 		t->ncols = t->ncells;
 	return 0;
 }
 
-static void export_free(struct export *x)
+void export_free(struct export *x)
 {
 	for (size_t i = 0; i < x->ntables; i++) {
 		struct xtable *t = &x->tables[i];
 
 		for (size_t k = 0; k < t->ncells; k++) {
 			free(t->cells[k].theme);
+			free(t->cells[k].parent);
 			free(t->cells[k].theme_label);
 			free(t->cells[k].code);
 			free(t->cells[k].label);
@@ -141,9 +132,17 @@ static int add_table(sqlite3 *db, long long ex, struct export *x, const char *di
 	memset(t, 0, sizeof *t);
 	t->dim = strdup(c->dim[0].name);
 	t->dim_title = strdup(c->dim[0].title);
-	if ((t->title = malloc(strlen(c->dim[0].name) + 16)))
-		sprintf(t->title, "Theme by %s", c->dim[0].name);
-	rc = counts_each(c, &o, add_cell, t, e);
+	{
+		const char *by = opt->crosswalk ? opt->crosswalk->h_table : "Theme by";
+
+		if ((t->title = malloc(strlen(c->dim[0].name) + strlen(by) + 2)))
+			sprintf(t->title, "%s %s", by, c->dim[0].name);
+	}
+	{
+		struct add_arg a = { t, c };
+
+		rc = counts_each(c, &o, add_cell, &a, e);
+	}
 	count_cube_free(c);
 	if (rc > 0 || !t->dim || !t->dim_title || !t->title)
 		return err_set(e, EXIT_SYSTEM, "out of memory");
@@ -210,6 +209,13 @@ static int gather_notes(sqlite3 *db, long long ex, struct export *x,
 	bad |= add_note(x, "Secondary suppression", "%s", r->secondary ? "yes" : "no");
 	bad |= add_note(x, "Percentages", "Worked out from the published (rounded) numbers.");
 	bad |= add_note(x, "Rule set", "%s, version (SHA-256) %s", TXT(5), TXT(6));
+	if (opt->crosswalk && opt->crosswalk->ncats)
+		bad |= add_note(x, "Theme frame", "%s%s%s, crosswalk %s: each category counts the "
+				"respondents who mentioned the theme of the rule set it names, sub-themes "
+				"included, with that theme's disclosure control.",
+				opt->crosswalk->recipient, opt->crosswalk->title ? ": " : "",
+				opt->crosswalk->title ? opt->crosswalk->title : "",
+				file_base(opt->crosswalk->path));
 	bad |= add_note(x, "Produced by", "Tally analyser %s%s%s", TALLY_VERSION,
 			opt->stamp ? " on " : "", opt->stamp ? opt->stamp : "");
 #undef TXT
@@ -236,7 +242,7 @@ static int sheet_used(char (*used)[LXW_MAX_SHEETNAME_LENGTH], size_t n, const ch
  * unlike every name in `used` (two demographic codes may share their first
  * 22 characters): " (2)", " (3)"... make it so.
  */
-static void sheet_name(const char *title, char (*used)[LXW_MAX_SHEETNAME_LENGTH], size_t nused,
+void export_sheet_name(const char *title, char (*used)[LXW_MAX_SHEETNAME_LENGTH], size_t nused,
 		       char *out)
 {
 	char base[LXW_MAX_SHEETNAME_LENGTH];
@@ -273,7 +279,8 @@ static void sheet_name(const char *title, char (*used)[LXW_MAX_SHEETNAME_LENGTH]
 	}
 }
 
-static int write_xlsx(const struct export *x, const char *path, time_t created, struct err *e)
+static int write_xlsx(const struct export *x, const struct crosswalk *cw, const char *path,
+		      time_t created, struct err *e)
 {
 	lxw_workbook *wb = workbook_new(path);
 	lxw_doc_properties props = { 0 };
@@ -304,9 +311,9 @@ static int write_xlsx(const struct export *x, const char *path, time_t created, 
 		lxw_worksheet *ws;
 		size_t nrows = t->ncols ? t->ncells / t->ncols : 0;
 
-		sheet_name(t->title, used, i, used[i]);
+		export_sheet_name(t->title, used, i, used[i]);
 		if (sheet_used(used + x->ntables, 1, used[i]))
-			sheet_name(t->title, used, i + 1, used[i]);
+			export_sheet_name(t->title, used, i + 1, used[i]);
 		if (!(ws = workbook_add_worksheet(wb, used[i]))) {
 			/* Say why libxlsxwriter refused the name, not "malloc failed". */
 			rc = workbook_validate_sheet_name(wb, used[i]);
@@ -318,8 +325,8 @@ static int write_xlsx(const struct export *x, const char *path, time_t created, 
 		worksheet_write_string(ws, 0, 0, t->title, bold);
 		worksheet_write_string(ws, 1, 0, "Respondents mentioning each theme. * = hidden "
 				       "by disclosure control (see Notes).", NULL);
-		worksheet_write_string(ws, 3, 0, "Theme code", bold);
-		worksheet_write_string(ws, 3, 1, "Theme", bold);
+		worksheet_write_string(ws, 3, 0, cw ? cw->h_code : "Theme code", bold);
+		worksheet_write_string(ws, 3, 1, cw ? cw->h_label : "Theme", bold);
 		worksheet_set_column(ws, 0, 0, 18, NULL);
 		worksheet_set_column(ws, 1, 1, 36, NULL);
 		worksheet_set_column(ws, 2, (lxw_col_t)(t->ncols + 1), 14, NULL);
@@ -340,7 +347,8 @@ static int write_xlsx(const struct export *x, const char *path, time_t created, 
 			}
 		}
 		/* The denominators, the same on every row of the table. */
-		worksheet_write_string(ws, (lxw_row_t)(nrows + 4), 1, "Respondents", bold);
+		worksheet_write_string(ws, (lxw_row_t)(nrows + 4), 1,
+				       cw ? cw->h_respondents : "Respondents", bold);
 		for (size_t j = 0; j < t->ncols && nrows; j++) {
 			const struct xcell *c = &t->cells[j];
 
@@ -497,37 +505,112 @@ enum export_format export_format_of(const char *path)
 	return EXPORT_UNKNOWN;
 }
 
-int export_healthwatch(sqlite3 *db, long long ex, const char *path,
-		       const struct export_options *opt, struct err *e)
+/*
+ * The tables laid onto the crosswalk's frame: for each category, in its
+ * order, the row of the theme it names, relabelled; then the "any theme"
+ * row. Cells are moved, not counted again: each keeps the disclosure
+ * control its theme's cell had.
+ */
+static int apply_crosswalk(struct export *x, const struct export_options *opt, struct err *e)
 {
-	struct export x = { 0 };
-	struct out_file of;
+	const struct crosswalk *cw = opt->crosswalk;
+
+	for (size_t i = 0; i < x->ntables; i++) {
+		struct xtable *t = &x->tables[i];
+		size_t nrows = t->ncols ? t->ncells / t->ncols : 0, n = 0;
+		struct xcell *cells;
+		int oom = 0;
+
+		if (cw->ncats == 0) {
+			/* Every theme as it is; only the recipient's word for "any theme". */
+			for (size_t k = 0; k < t->ncells; k++)
+				if (!strcmp(t->cells[k].theme, "(any)")) {
+					free(t->cells[k].theme_label);
+					if (!(t->cells[k].theme_label = strdup(cw->h_any)))
+						return err_set(e, EXIT_SYSTEM, "out of memory");
+				}
+			continue;
+		}
+		if (!(cells = calloc((cw->ncats + 1) * t->ncols, sizeof *cells)))
+			return err_set(e, EXIT_SYSTEM, "out of memory");
+		for (size_t k = 0; k <= cw->ncats; k++) {
+			const char *theme = k < cw->ncats ? cw->cats[k].theme : "(any)";
+			size_t r = 0;
+
+			while (r < nrows && strcmp(t->cells[r * t->ncols].theme, theme))
+				r++;
+			if (r == nrows) {
+				if (opt->level)
+					err_set(e, EXIT_DATA, "%s:%ld: category '%s' names theme '%s', which "
+						"the rule set does not have down to --level %d", cw->path,
+						cw->cats[k].line, cw->cats[k].code, theme, opt->level);
+				else
+					err_set(e, EXIT_DATA, "%s:%ld: category '%s' names theme '%s', which "
+						"the rule set does not have", cw->path, cw->cats[k].line,
+						cw->cats[k].code, theme);
+				continue;
+			}
+			for (size_t j = 0; j < t->ncols; j++) {
+				const struct xcell *from = &t->cells[r * t->ncols + j];
+				struct xcell *to = &cells[n++];
+
+				*to = *from;
+				to->theme = strdup(k < cw->ncats ? cw->cats[k].code : from->theme);
+				to->theme_label = strdup(k < cw->ncats ? cw->cats[k].label : cw->h_any);
+				to->parent = strdup("");
+				to->code = strdup(from->code);
+				to->label = strdup(from->label);
+				if (k < cw->ncats)
+					to->level = 1;
+				oom |= !to->theme || !to->theme_label || !to->parent || !to->code || !to->label;
+			}
+		}
+		for (size_t k = 0; k < t->ncells; k++) {
+			free(t->cells[k].theme);
+			free(t->cells[k].theme_label);
+			free(t->cells[k].parent);
+			free(t->cells[k].code);
+			free(t->cells[k].label);
+		}
+		free(t->cells);
+		t->cells = cells;
+		t->ncells = n;
+		if (oom)
+			return err_set(e, EXIT_SYSTEM, "out of memory");
+		if (err_isset(e))
+			return -1;
+	}
+	return 0;
+}
+
+int export_gather(sqlite3 *db, long long ex, const struct export_options *opt, struct export *x,
+		  struct err *e)
+{
 	sqlite3_stmt *st;
-	time_t created = 0;
 	int rc = 0;
 
-	if (add_table(db, ex, &x, "district", opt, e) < 0 ||
-	    add_table(db, ex, &x, "channel", opt, e) < 0)
-		goto fail;
+	if (add_table(db, ex, x, "district", opt, e) < 0 ||
+	    add_table(db, ex, x, "channel", opt, e) < 0)
+		return -1;
 	/* Each demographic question of the standard form, in form order. */
 	if (!(st = db_prepare(db, "SELECT q.code FROM question q JOIN questionnaire n "
 				  "ON n.id = q.questionnaire_id WHERE n.exercise_id = ?1 "
 				  "AND n.variant = 'standard' AND q.type = 'demographic' "
 				  "ORDER BY q.position", e)))
-		goto fail;
+		return -1;
 	sqlite3_bind_int64(st, 1, ex);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if (add_table(db, ex, &x, (const char *)sqlite3_column_text(st, 0), opt, e) < 0)
+		if (add_table(db, ex, x, (const char *)sqlite3_column_text(st, 0), opt, e) < 0)
 			break;
 	sqlite3_finalize(st);
 	if (e->code)
-		goto fail;
-	if (rc != SQLITE_DONE) {
-		db_fail(db, "reading the demographic questions", e);
-		goto fail;
-	}
-	if (gather_notes(db, ex, &x, opt, e) < 0)
-		goto fail;
+		return -1;
+	if (rc != SQLITE_DONE)
+		return db_fail(db, "reading the demographic questions", e);
+	if (opt->crosswalk && apply_crosswalk(x, opt, e) < 0)
+		return -1;
+	if (gather_notes(db, ex, x, opt, e) < 0)
+		return -1;
 	{
 		/* The workbook's creation date: the exercise's closing date, not now. */
 		long long closes = 0;
@@ -536,15 +619,140 @@ int export_healthwatch(sqlite3 *db, long long ex, const char *path,
 		snprintf(id, sizeof id, "%lld", ex);
 		if (db_int(db, "SELECT coalesce(CAST(strftime('%s', closes) AS INTEGER), 0) FROM exercise WHERE id = ?1",
 			   0, &closes, e, 1, id) < 0)
-			goto fail;
-		created = (time_t)closes;
+			return -1;
+		x->created = (time_t)closes;
 	}
+	return 0;
+}
+
+static void write_dict(FILE *out, const void *arg)
+{
+	dict_write_csv(arg, 1, out);
+}
+
+/*
+ * "a; b; c" into `sb`: the table titles (what 0), every table's column
+ * labels (1) or the themes (2), each once, in order.
+ */
+static int listed(const struct export *x, int what, struct strbuf *sb)
+{
+	const char **seen = NULL;
+	size_t nseen = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < x->ntables && !rc; i++) {
+		const struct xtable *t = &x->tables[i];
+		size_t n = what == 0 ? 1 : what == 1 ? t->ncols : t->ncells;
+
+		for (size_t k = 0; k < n && !rc; k += what == 2 && t->ncols ? t->ncols : 1) {
+			const char *v = what == 0 ? t->title : what == 1 ? t->cells[k].label :
+					t->cells[k].theme;
+			const char **more;
+			size_t j = 0;
+
+			while (j < nseen && strcmp(seen[j], v))
+				j++;
+			if (j < nseen)
+				continue;
+			if (!(more = realloc(seen, (nseen + 1) * sizeof *more))) {
+				rc = -1;
+				break;
+			}
+			seen = more;
+			seen[nseen++] = v;
+			rc = (sb->len ? strbuf_addstr(sb, "; ") : 0) | strbuf_addstr(sb, v);
+		}
+	}
+	free(seen);
+	return rc ? -1 : 0;
+}
+
+/*
+ * The dictionary beside the Healthwatch layout: the CSV's columns, the
+ * XML's attributes, or the workbook's columns and rows.
+ */
+static int hw_dictionary(const struct export *x, const char *path, enum export_format f,
+			 struct err *e)
+{
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	struct dict d = { base, NULL, 0 };
+	struct strbuf tables, values, themes;
+	int xml = f == EXPORT_XML, bad;
+	const char *hidden = "a whole number after disclosure control, or * when hidden";
+
+	strbuf_init(&tables);
+	strbuf_init(&values);
+	strbuf_init(&themes);
+	bad = listed(x, 0, &tables) | listed(x, 2, &themes);
+	if (f == EXPORT_XLSX) {
+		bad = bad || listed(x, 1, &values) ||
+			dict_add(&d, "(sheets)", "text", "One sheet per table, named by its title; "
+				 "a title and a note above the table, its header on row 4.", tables.buf) ||
+			dict_add(&d, "Theme code", "text", "The theme's code in the rule set (or the "
+				 "crosswalk's category); (any) for respondents mentioning any theme.",
+				 themes.buf) ||
+			dict_add(&d, "Theme", "text", "The theme's label.", "") ||
+			dict_add(&d, "(one column per value)", "integer", "Respondents mentioning the "
+				 "theme, per value of the table's dimension (district, channel, option); "
+				 "All is the total over every value, which counts respondents and is not "
+				 "a sum.", values.buf) ||
+			dict_add(&d, "Respondents (last row)", "integer", "Respondents with each value: "
+				 "the denominators.", hidden) ||
+			dict_add(&d, "Notes (sheet)", "text", "How the numbers were made and protected.",
+				 "");
+	} else {
+		bad = bad ||
+			dict_add(&d, xml ? "title" : "table", "text", xml ? "The table's title." :
+				 "The table's title; Notes for the notes, which follow the tables "
+				 "(the note's name in theme_label, its text in value_label).", tables.buf) ||
+			dict_add(&d, "dimension", "text", "What the respondents are split by: district, "
+				 "channel or a demographic question's code.", "") ||
+			(xml && dict_add(&d, "dimension-title", "text", "The dimension's name.", "")) ||
+			dict_add(&d, "theme", "text", "The theme's code (or the crosswalk's category); "
+				 "(any) for respondents mentioning any theme.", themes.buf) ||
+			dict_add(&d, xml ? "theme-label" : "theme_label", "text", "The theme's label.", "") ||
+			dict_add(&d, "level", "integer", "1 for a theme, 2 for a sub-theme, 0 for (any).",
+				 "0, 1, 2") ||
+			dict_add(&d, "value", "text", "The dimension's value: ONS district code, channel, "
+				 "option code; (all) for the total over every value.", "") ||
+			dict_add(&d, xml ? "value-label" : "value_label", "text", "The value's name; All "
+				 "for the total.", "") ||
+			dict_add(&d, xml ? "count" : "respondents_mentioning", "integer", "Respondents "
+				 "who mentioned the theme, each once. Totals count respondents, so they "
+				 "are not sums.", hidden) ||
+			dict_add(&d, "respondents", "integer", "Respondents with this value: the "
+				 "denominator.", hidden) ||
+			dict_add(&d, "percent", "number", "Of the published numbers, one decimal.",
+				 xml ? "0 to 100; absent when there is none" :
+				       "0 to 100; * when a number is hidden; empty when there are no "
+				       "respondents");
+	}
+	strbuf_release(&tables);
+	strbuf_release(&values);
+	strbuf_release(&themes);
+	if (bad) {
+		dict_free(&d);
+		return err_set(e, EXIT_SYSTEM, "out of memory");
+	}
+	bad = export_csv_beside(path, "dictionary", write_dict, &d, e);
+	dict_free(&d);
+	return bad;
+}
+
+int export_healthwatch(sqlite3 *db, long long ex, const char *path,
+		       const struct export_options *opt, struct err *e)
+{
+	struct export x = { 0 };
+	struct out_file of;
+
+	if (export_gather(db, ex, opt, &x, e) < 0)
+		goto fail;
 	if (out_open(&of, path, e) < 0)
 		goto fail;
 	switch (opt->format) {
 	case EXPORT_XLSX:
 		/* libxlsxwriter writes by name: into the private temporary file. */
-		if (write_xlsx(&x, of.tmp, created, e) < 0) {
+		if (write_xlsx(&x, opt->crosswalk, of.tmp, x.created, e) < 0) {
 			out_abandon(&of);
 			goto fail;
 		}
@@ -562,9 +770,28 @@ int export_healthwatch(sqlite3 *db, long long ex, const char *path,
 	}
 	if (out_commit(&of, e) < 0)
 		goto fail;
+	if (hw_dictionary(&x, path, opt->format, e) < 0) {
+		export_remove(path, 0);
+		goto fail;
+	}
 	export_free(&x);
 	return 0;
 fail:
 	export_free(&x);
 	return -1;
+}
+
+char *export_beside(const char *path, const char *what)
+{
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	const char *dot = strrchr(base, '.');
+	/* ".csv" goes; another ending stays, so that out.xlsx and out.csv in one
+	   folder each keep their own. */
+	size_t stem = dot && dot > base && !strcasecmp(dot, ".csv") ? (size_t)(dot - path)
+								     : strlen(path);
+	char *out = malloc(stem + strlen(what) + 6);
+
+	if (out)
+		sprintf(out, "%.*s.%s.csv", (int)stem, path, what);
+	return out;
 }

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "export.h"
+#include "export_internal.h"
 #include "testutil.h"
 
 /*
@@ -103,6 +104,29 @@ START_TEST(test_format_of)
 END_TEST
 
 /* The CSV: a table per dimension, the demographic one included, and the notes; mode 0600. */
+/* The files beside an export: a CSV's stem, another file's whole name; never a folder's dot. */
+START_TEST(test_beside)
+{
+	static const char *const cases[][2] = {
+		{ "out.csv", "out.dictionary.csv" },
+		{ "OUT.CSV", "OUT.dictionary.csv" },
+		{ "dir/tables.xlsx", "dir/tables.xlsx.dictionary.csv" },
+		{ "hw.xml", "hw.xml.dictionary.csv" },
+		{ "a.b/out", "a.b/out.dictionary.csv" },
+		{ "a.b/out.v2.csv", "a.b/out.v2.dictionary.csv" },
+		{ ".hidden", ".hidden.dictionary.csv" },
+		{ "d/.t.csv", "d/.t.dictionary.csv" },
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char *got = export_beside(cases[i][0], "dictionary");
+
+		ck_assert_str_eq(got, cases[i][1]);
+		free(got);
+	}
+}
+END_TEST
+
 START_TEST(test_csv)
 {
 	sqlite3 *db = fixture();
@@ -257,6 +281,7 @@ static Suite *export_suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_format_of);
+	tcase_add_test(tc, test_beside);
 	tcase_add_test(tc, test_csv);
 	tcase_add_test(tc, test_same_bytes);
 	tcase_add_test(tc, test_level_and_exact);

@@ -3,8 +3,8 @@
 
 usage: disclosure_audit.py exact|lp|lpN WIDTH FILE...
 
-Reads published counts (`analyser counts --format csv` files and the
-Healthwatch export's CSV), rebuilds every table with its totals, and names
+Reads published counts (`analyser counts --format csv` files, the
+Healthwatch export's CSV and the tables as data, `export --tables`), rebuilds every table with its totals, and names
 each cell by its theme and dimension values, so a count published in two
 tables is one unknown. Each row and column of each table says "its cells add
 up to its total" (the model disclosure control protects against).
@@ -39,6 +39,15 @@ def tables_of(path):
     """The tables in one published CSV: lists of (nrows, ncols, keys, values) with totals last."""
     with open(path, newline='') as f:
         rows = [r for r in csv.DictReader(f)]
+    if rows and 'theme_code' in rows[0]:
+        # The tables as data (export --tables): a hidden number is empty with
+        # its status "suppressed"; read it as the Healthwatch layout's "*".
+        for r in rows:
+            for n in ('respondents_mentioning', 'respondents'):
+                if r[n + '_status'] == 'suppressed':
+                    assert r[n] == '', (path, r)
+                    r[n] = '*'
+            r['theme'], r['value'] = r['theme_code'], r['value_code']
     groups = defaultdict(list)
     if rows and 'table' in rows[0]:
         for r in rows:

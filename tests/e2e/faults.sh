@@ -182,7 +182,10 @@ sweep() {
 			if [ -e "$output" ] && [ "$(sha256sum <"$output")" != "$clean_out" ]; then
 				bad=$((bad + 1))
 				fail "$where, and $(basename "$output") is half-written"
-			elif [ -z "$(ls "$OUT")" ] || [ "$(ls "$OUT")" = "$(basename "$output")" ]; then
+			elif [ -z "$(ls "$OUT")" ] || [ "$(ls "$OUT")" = "$(basename "$output")" ] ||
+				{ [ -e "$output" ] && [ "$(ls "$OUT" | grep -vxF "$(basename "$output")")" = \
+					"$(basename "${output%.csv}").dictionary.csv" ]; }; then
+				# An export and the data dictionary beside it (docs/export.md).
 				:
 			else
 				bad=$((bad + 1))
@@ -191,6 +194,10 @@ sweep() {
 			if [ "$rc" -eq 0 ] && [ ! -e "$output" ]; then
 				bad=$((bad + 1))
 				fail "$where, yet $(basename "$output") was not written"
+			fi
+			if [ "$rc" -eq 0 ] && [ "$name" = export ] && [ ! -e "${output%.csv}.dictionary.csv" ]; then
+				bad=$((bad + 1))
+				fail "$where, yet $(basename "$output") was written without its dictionary"
 			fi
 		fi
 		# An erasure that says it is done leaves no copy in the write-ahead log.

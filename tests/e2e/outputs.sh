@@ -131,8 +131,22 @@ for want in ("'=HYPERLINK(\"http://example.org/\",\"x\")", "'+cmd|' /C calc'!A0"
 assert '-5' in cells, 'the plain number label -5 was changed'
 PY
 }
-for f in hc hc2 hx; do
+run "$ANALYSER" export "$H" --tables "$TMP/ht.csv" --rows "$TMP/hr.csv"
+expect_rc "tables and rows csv with formula labels" 0
+for f in hc hc2 hx ht; do
 	if err=$(csv_safe "$TMP/$f.csv" 2>&1); then ok "$f.csv: no cell starts a formula"
+	else fail "$f.csv: cells start formulas" "$err"; fi
+done
+# The rows, the notes and every dictionary: no cell starts a formula either.
+for f in hr ht.notes hx.dictionary ht.dictionary hr.dictionary; do
+	if err=$(python3 - "$TMP/$f.csv" 2>&1 <<'PY'
+import csv, re, sys
+cells = [c for r in csv.reader(open(sys.argv[1], encoding='utf-8', newline='')) for c in r]
+number = re.compile(r'^[-+]?[0-9]+(\.[0-9]+)?$')
+risky = [c for c in cells if c[:1] in ('=', '+', '-', '@', '\t', '\r') and not number.match(c)]
+assert cells and not risky, 'cells that start a formula: %r' % risky[:5]
+PY
+	); then ok "$f.csv: no cell starts a formula"
 	else fail "$f.csv: cells start formulas" "$err"; fi
 done
 # Raw bytes: the risky cells are quoted with the mark inside the quotes.

@@ -1,0 +1,478 @@
+/*
+ * export_rows.c: the row-level export. One row per counted response and
+ * free-text answer, with where the response came from, its demographics, the
+ * answer's text (redacted unless asked otherwise) and the themes the rules
+ * gave it. For analysts who work on the data inside the organisation, not
+ * for publication: disclosure control does not apply to rows.
+ *
+ * It reads the SQL layer (schema/0023-sql-views.sql, docs/sql.md), so the
+ * export and a query of the views give the same rows.
+ */
+#include "export_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "csv.h"
+#include "db.h"
+#include "outfile.h"
+#include "redact.h"
+#include "strbuf.h"
+
+/* The fixed columns; one code and one label column a demographic question follow. */
+enum { R_RESPONSE, R_ANSWER, R_CHANNEL, R_FORM, R_EVENT, R_EVENT_TITLE, R_DISTRICT,
+       R_DISTRICT_NAME, R_DISTRICT_SOURCE, R_SUBMITTED, R_QUESTION, R_QUESTION_TEXT, R_POLARITY,
+       R_TEXT, R_REDACTED, R_THEMES, R_THEME_LABELS, NFIXED };
+
+static const char *const fixed[NFIXED] = {
+	"response_id", "answer_id", "channel", "form", "event_code", "event_title",
+	"district_code", "district_name", "district_source", "submitted_on", "question",
+	"question_text", "polarity", "answer_text", "answer_text_redacted", "themes",
+	"theme_labels",
+};
+
+static const double fixed_width[NFIXED] = { 11, 10, 14, 10, 12, 30, 12, 24, 14, 12, 10, 36,
+					    14, 60, 10, 28, 40 };
+
+struct rows {
+	char **head;          /* ncols names: fixed, then CODE and CODE_label */
+	double *widths;
+	size_t ncols, ndemo;
+	char **demo;          /* the demographic questions' codes, form order */
+	char **cell;          /* nrows x ncols, NULL for empty */
+	size_t nrows;
+	int is_number[NFIXED]; /* which fixed columns are integers */
+};
+
+static void rows_free(struct rows *r)
+{
+	for (size_t i = 0; i < r->nrows * r->ncols; i++)
+		free(r->cell[i]);
+	free(r->cell);
+	for (size_t i = NFIXED; i < r->ncols; i++)
+		free(r->head[i]);
+	free(r->head);
+	free(r->widths);
+	for (size_t i = 0; i < r->ndemo; i++)
+		free(r->demo[i]);
+	free(r->demo);
+}
+
+static char *dup_col(sqlite3_stmt *st, int i)
+{
+	const char *s = (const char *)sqlite3_column_text(st, i);
+
+	return s ? strdup(s) : NULL;
+}
+
+/* The demographic questions of the standard form: two columns each. */
+static int read_demographics(sqlite3 *db, long long ex, struct rows *r, struct err *e)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT q.code FROM question q JOIN questionnaire n "
+				      "ON n.id = q.questionnaire_id WHERE n.exercise_id = ?1 AND "
+				      "n.variant = 'standard' AND q.type = 'demographic' "
+				      "ORDER BY q.position", e);
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, ex);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		char **d = realloc(r->demo, (r->ndemo + 1) * sizeof *d);
+
+		if (!d || !(d[r->ndemo] = dup_col(st, 0))) {
+			if (d)
+				r->demo = d;
+			sqlite3_finalize(st);
+			return err_set(e, EXIT_SYSTEM, "out of memory");
+		}
+		r->demo = d;
+		r->ndemo++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, "reading the demographic questions", e);
+	r->ncols = NFIXED + 2 * r->ndemo;
+	if (!(r->head = calloc(r->ncols, sizeof *r->head)) ||
+	    !(r->widths = calloc(r->ncols, sizeof *r->widths)))
+		return err_set(e, EXIT_SYSTEM, "out of memory");
+	for (size_t i = 0; i < NFIXED; i++) {
+		r->head[i] = (char *)fixed[i];
+		r->widths[i] = fixed_width[i];
+	}
+	for (size_t i = 0; i < r->ndemo; i++) {
+		size_t n = strlen(r->demo[i]) + 24;
+		/* Excel wants a table's headers unlike each other, case aside: a
+		   question coded like a fixed column ("FORM") gets a prefix. */
+		const char *pre = "";
+
+		for (size_t k = 0; k < NFIXED; k++)
+			if (!strcasecmp(fixed[k], r->demo[i]) ||
+			    (!strncasecmp(fixed[k], r->demo[i], strlen(r->demo[i])) &&
+			     !strcasecmp(fixed[k] + strlen(r->demo[i]), "_label")))
+				pre = "demographic_";
+		if (!(r->head[NFIXED + 2 * i] = malloc(n)) ||
+		    !(r->head[NFIXED + 2 * i + 1] = malloc(n)))
+			return err_set(e, EXIT_SYSTEM, "out of memory");
+		snprintf(r->head[NFIXED + 2 * i], n, "%s%s", pre, r->demo[i]);
+		snprintf(r->head[NFIXED + 2 * i + 1], n, "%s%s_label", pre, r->demo[i]);
+		r->widths[NFIXED + 2 * i] = 14;
+		r->widths[NFIXED + 2 * i + 1] = 24;
+	}
+	r->is_number[R_RESPONSE] = r->is_number[R_ANSWER] = 1;
+	return 0;
+}
+
+/* Excel keeps at most 32767 characters in a cell: cut longer text on a character boundary. */
+static void cut_for_excel(char *s)
+{
+	size_t chars = 0;
+
+	for (char *p = s; *p; p++)
+		if ((*p & 0xC0) != 0x80 && ++chars > 32767) {
+			*p = '\0';
+			return;
+		}
+}
+
+static int read_rows(sqlite3 *db, long long ex, int raw, struct rows *r, struct err *e)
+{
+	sqlite3_stmt *st = db_prepare(db,
+		"SELECT r.response_id, a.answer_id, r.channel, r.form, r.event_code, r.event_title, "
+		"r.district_code, r.district_name, r.district_source, r.submitted_on, a.question, "
+		"a.question_text, a.polarity, a.text, "
+		"(SELECT group_concat(theme, '; ') FROM (SELECT t.theme FROM tags t JOIN themes h "
+		"  ON h.theme = t.theme AND h.exercise = r.exercise WHERE t.answer_id = a.answer_id "
+		"  ORDER BY h.position)), "
+		"(SELECT group_concat(label, '; ') FROM (SELECT h.label FROM tags t JOIN themes h "
+		"  ON h.theme = t.theme AND h.exercise = r.exercise WHERE t.answer_id = a.answer_id "
+		"  ORDER BY h.position)) "
+		"FROM answers a JOIN responses r ON r.response_id = a.response_id "
+		"WHERE r.exercise = (SELECT code FROM exercise WHERE id = ?1) AND r.counted = 1 "
+		"ORDER BY r.response_id, a.answer_id", e);
+	sqlite3_stmt *dm = db_prepare(db, "SELECT question, option, label FROM demographics "
+				      "WHERE response_id = ?1", e);
+	struct redactor *red = raw ? NULL : redactor_new(e);
+	size_t cap = 0;
+	int rc = SQLITE_DONE;
+
+	if (!st || !dm || (!raw && !red))
+		goto fail;
+	sqlite3_bind_int64(st, 1, ex);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		char **row;
+		int bad = 0;
+
+		if (r->nrows == cap) {
+			char **c = realloc(r->cell, (cap ? cap * 2 : 64) * r->ncols * sizeof *c);
+
+			if (!c)
+				goto oom;
+			r->cell = c;
+			cap = cap ? cap * 2 : 64;
+		}
+		row = r->cell + r->nrows++ * r->ncols;
+		memset(row, 0, r->ncols * sizeof *row);
+		for (int i = 0; i < NFIXED; i++) {
+			int col = i < R_REDACTED ? i : i == R_REDACTED ? -1 : i - 1;
+
+			if (col < 0) {
+				row[i] = strdup(raw ? "no" : "yes");
+			} else if (i == R_TEXT && !raw) {
+				const char *t = (const char *)sqlite3_column_text(st, col);
+
+				row[i] = redactor_apply(red, t ? t : "",
+							(size_t)sqlite3_column_bytes(st, col), NULL);
+			} else {
+				row[i] = dup_col(st, col);
+				bad |= sqlite3_column_type(st, col) != SQLITE_NULL && !row[i];
+			}
+			if ((i == R_REDACTED || i == R_TEXT) && !row[i])
+				bad = 1;
+		}
+		if (bad)
+			goto oom;
+		cut_for_excel(row[R_TEXT]);
+		sqlite3_bind_int64(dm, 1, sqlite3_column_int64(st, 0));
+		while ((rc = sqlite3_step(dm)) == SQLITE_ROW) {
+			const char *q = (const char *)sqlite3_column_text(dm, 0);
+
+			for (size_t k = 0; q && k < r->ndemo; k++)
+				if (!strcmp(q, r->demo[k]) && !row[NFIXED + 2 * k]) {
+					row[NFIXED + 2 * k] = dup_col(dm, 1);
+					row[NFIXED + 2 * k + 1] = dup_col(dm, 2);
+					if (!row[NFIXED + 2 * k] || !row[NFIXED + 2 * k + 1])
+						goto oom;
+				}
+		}
+		sqlite3_reset(dm);
+		if (rc != SQLITE_DONE)
+			break;
+	}
+	if (rc != SQLITE_DONE) {
+		db_fail(db, "reading the answers", e);
+		goto fail;
+	}
+	sqlite3_finalize(st);
+	sqlite3_finalize(dm);
+	redactor_free(red);
+	return 0;
+oom:
+	err_set(e, EXIT_SYSTEM, "out of memory");
+fail:
+	sqlite3_finalize(st);
+	sqlite3_finalize(dm);
+	redactor_free(red);
+	return -1;
+}
+
+static void write_csv(FILE *out, const void *arg)
+{
+	const struct rows *r = arg;
+
+	for (size_t c = 0; c < r->ncols; c++) {
+		if (c)
+			fputc(',', out);
+		csv_write_field(out, r->head[c]);
+	}
+	fputc('\n', out);
+	for (size_t i = 0; i < r->nrows; i++) {
+		for (size_t c = 0; c < r->ncols; c++) {
+			const char *v = r->cell[i * r->ncols + c];
+
+			if (c)
+				fputc(',', out);
+			if (v)
+				csv_write_field(out, v);
+		}
+		fputc('\n', out);
+	}
+}
+
+static lxw_error fill_row(lxw_worksheet *ws, size_t row, void *arg)
+{
+	const struct rows *r = arg;
+	char **cells = r->cell + (row - 1) * r->ncols;
+	lxw_error rc = LXW_NO_ERROR;
+
+	for (size_t c = 0; c < r->ncols && rc == LXW_NO_ERROR; c++) {
+		if (!cells[c])
+			continue;
+		if (c < NFIXED && r->is_number[c])
+			rc = worksheet_write_number(ws, (lxw_row_t)row, (lxw_col_t)c,
+						    strtod(cells[c], NULL), NULL);
+		else
+			rc = worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)c, cells[c], NULL);
+	}
+	return rc;
+}
+
+/* "a; b (B); ...": the rows of `sql` (one text column, or two: code and label) for exercise `ex`. */
+static int listed(sqlite3 *db, long long ex, const char *sql, struct strbuf *sb, struct err *e)
+{
+	sqlite3_stmt *st = db_prepare(db, sql, e);
+	int rc, bad = 0;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, ex);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *a = (const char *)sqlite3_column_text(st, 0);
+		const char *b = sqlite3_column_count(st) > 1 ?
+				(const char *)sqlite3_column_text(st, 1) : NULL;
+
+		if (sb->len)
+			bad |= strbuf_addstr(sb, "; ");
+		bad |= b ? strbuf_addf(sb, "%s (%s)", a ? a : "", b) : strbuf_addstr(sb, a ? a : "");
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, "reading the exercise for the data dictionary", e);
+	return bad ? err_set(e, EXIT_SYSTEM, "out of memory") : 0;
+}
+
+struct described {
+	const char *type, *meaning, *sql; /* sql: the allowed values, from the exercise; or text */
+	int from_db;
+};
+
+static const struct described what[NFIXED] = {
+	{ "integer", "The response's number in the database (the SQL layer's response_id).",
+	  "1 or more", 0 },
+	{ "integer", "The answer's number in the database (the SQL layer's answer_id); one row "
+	  "per answer.", "1 or more", 0 },
+	{ "text", "How the response came in.", "online; paper; easy-read-paper; event-card; kiosk",
+	  0 },
+	{ "text", "Which form was filled in.", "standard; easy-read", 0 },
+	{ "text", "The listening event or roadshow the response was collected at; empty when none.",
+	  "SELECT code, title FROM event WHERE exercise_id = ?1 ORDER BY held_on, code", 1 },
+	{ "text", "The event's title.", "", 0 },
+	{ "text", "The ONS code of the district the respondent lives in (or the event's); empty "
+	  "when outside the area or not known.",
+	  "SELECT d.code, d.name FROM exercise_district x JOIN district d ON d.code = "
+	  "x.district_code WHERE x.exercise_id = ?1 ORDER BY x.position", 1 },
+	{ "text", "The district's name.", "", 0 },
+	{ "text", "How the district was found, in order of trust.",
+	  "postcode; event; ticked; outward-code; out-of-area; unresolved", 0 },
+	{ "date", "The day the person answered (YYYY-MM-DD), where the survey tool or form gave it.",
+	  "", 0 },
+	{ "text", "The free-text question answered (the standard question an Easy Read one "
+	  "stands for).",
+	  "SELECT q.code, q.text FROM question q JOIN questionnaire n ON n.id = "
+	  "q.questionnaire_id WHERE n.exercise_id = ?1 AND n.variant = 'standard' AND "
+	  "q.type = 'free-text' ORDER BY q.position", 1 },
+	{ "text", "The question's wording.", "", 0 },
+	{ "text", "What the question asks for.", "works-well; could-be-better; none", 0 },
+	{ "text", "What the respondent wrote. Redacted by default: e-mail addresses, phone and NHS "
+	  "numbers, postcodes and introduced names replaced by [email], [phone], [NHS number], "
+	  "[postcode], [name] (docs/redaction.md); raw with --raw-text. Cut to Excel's 32767 "
+	  "characters.", "", 0 },
+	{ "text", "Whether answer_text was redacted.", "yes; no", 0 },
+	{ "text", "The themes the rules tagged the answer with, their codes in the rule set's "
+	  "order, separated by \"; \"; empty when none. From the rules: there is no human review "
+	  "of tags yet.",
+	  "SELECT h.code, h.label FROM theme h JOIN ruleset s ON s.id = h.ruleset_id WHERE "
+	  "s.exercise_id = ?1 ORDER BY h.position", 1 },
+	{ "text", "The same themes' labels, in the same order.", "", 0 },
+};
+
+static int rows_dict(sqlite3 *db, long long ex, const struct rows *r, const char *file,
+		     struct dict *d, struct err *e)
+{
+	d->file = file;
+	for (size_t i = 0; i < NFIXED; i++) {
+		struct strbuf sb;
+		int rc;
+
+		strbuf_init(&sb);
+		if (what[i].from_db)
+			rc = listed(db, ex, what[i].sql, &sb, e);
+		else
+			rc = strbuf_addstr(&sb, what[i].sql);
+		if (rc == 0 && dict_add(d, fixed[i], what[i].type, what[i].meaning, sb.buf) < 0)
+			rc = err_set(e, EXIT_SYSTEM, "out of memory");
+		strbuf_release(&sb);
+		if (rc < 0)
+			return -1;
+	}
+	for (size_t k = 0; k < r->ndemo; k++) {
+		sqlite3_stmt *st = db_prepare(db, "SELECT q.text FROM question q JOIN questionnaire n "
+					      "ON n.id = q.questionnaire_id WHERE n.exercise_id = ?1 "
+					      "AND n.variant = 'standard' AND q.code = ?2", e);
+		struct strbuf sb, text;
+		int rc;
+
+		if (!st)
+			return -1;
+		strbuf_init(&sb);
+		strbuf_init(&text);
+		sqlite3_bind_int64(st, 1, ex);
+		sqlite3_bind_text(st, 2, r->demo[k], -1, SQLITE_STATIC);
+		rc = sqlite3_step(st) == SQLITE_ROW ?
+		     strbuf_addf(&text, "The option chosen on the demographic question \"%s\"; empty "
+				 "when not answered.", (const char *)sqlite3_column_text(st, 0)) : -1;
+		sqlite3_finalize(st);
+		if (rc < 0) {
+			strbuf_release(&text);
+			return err_set(e, EXIT_SYSTEM, "reading demographic question %s", r->demo[k]);
+		}
+		/* The meaning must outlive this loop: the dictionary keeps a pointer. */
+		d->file = file;
+		{
+			char *sql = sqlite3_mprintf("SELECT o.code, o.label FROM question_option o JOIN "
+						    "question q ON q.id = o.question_id JOIN questionnaire n "
+						    "ON n.id = q.questionnaire_id WHERE n.exercise_id = ?1 "
+						    "AND n.variant = 'standard' AND q.code = %Q ORDER BY "
+						    "o.position", r->demo[k]);
+
+			rc = sql ? listed(db, ex, sql, &sb, e) : err_set(e, EXIT_SYSTEM, "out of memory");
+			sqlite3_free(sql);
+		}
+		if (rc == 0 && (dict_add(d, r->head[NFIXED + 2 * k], "text", "", sb.buf) < 0 ||
+				dict_add(d, r->head[NFIXED + 2 * k + 1], "text", "", "") < 0))
+			rc = err_set(e, EXIT_SYSTEM, "out of memory");
+		if (rc == 0) {
+			d->cols[d->ncols - 2].meaning_owned = strbuf_detach(&text, NULL);
+			d->cols[d->ncols - 2].meaning = d->cols[d->ncols - 2].meaning_owned;
+			d->cols[d->ncols - 1].meaning = "The chosen option's label.";
+		}
+		strbuf_release(&text);
+		strbuf_release(&sb);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void write_dict(FILE *out, const void *arg)
+{
+	dict_write_csv(arg, 1, out);
+}
+
+int export_rows(sqlite3 *db, long long ex, const char *path, const struct export_options *opt,
+		int raw, struct err *e)
+{
+	struct rows r = { 0 };
+	struct dict d = { 0 };
+	struct out_file of;
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	int rc = -1;
+
+	if (opt->format != EXPORT_CSV && opt->format != EXPORT_XLSX) {
+		err_set(e, EXIT_USAGE, "%s: give the rows a name ending .xlsx or .csv", path);
+		goto done;
+	}
+	if (read_demographics(db, ex, &r, e) < 0 || read_rows(db, ex, raw, &r, e) < 0 ||
+	    rows_dict(db, ex, &r, opt->format == EXPORT_XLSX ? "Responses sheet" : base, &d, e) < 0)
+		goto done;
+	if (out_open(&of, path, e) < 0)
+		goto done;
+	if (opt->format == EXPORT_XLSX) {
+		lxw_workbook *wb = workbook_new(of.tmp);
+		lxw_doc_properties props = { 0 };
+		lxw_format *bold = wb ? workbook_add_format(wb) : NULL;
+		lxw_error lrc;
+
+		if (!wb || !bold) {
+			if (wb)
+				workbook_close(wb);
+			out_abandon(&of);
+			err_set(e, EXIT_SYSTEM, "cannot create %s", path);
+			goto done;
+		}
+		props.title = "Responses, one row per free-text answer";
+		props.comments = raw ? "Not redacted: personal data. Not for publication." :
+				 "Redacted answers. Not for publication: no disclosure control.";
+		workbook_set_properties(wb, &props);
+		format_set_bold(bold);
+		lrc = export_sheet(wb, "Responses", "Responses", (const char *const *)r.head, r.widths,
+				   r.ncols, r.nrows, bold, fill_row, &r);
+		if (lrc == LXW_NO_ERROR)
+			lrc = dict_write_sheet(wb, &d, 1);
+		if (lrc != LXW_NO_ERROR) {
+			workbook_close(wb);
+			out_abandon(&of);
+			err_set(e, EXIT_SYSTEM, "cannot write %s: %s", path, lxw_strerror(lrc));
+			goto done;
+		}
+		if ((lrc = workbook_close(wb)) != LXW_NO_ERROR) {
+			out_abandon(&of);
+			err_set(e, EXIT_SYSTEM, "cannot write %s: %s", path, lxw_strerror(lrc));
+			goto done;
+		}
+	} else {
+		write_csv(of.f, &r);
+	}
+	if (out_commit(&of, e) < 0)
+		goto done;
+	if (export_csv_beside(path, "dictionary", write_dict, &d, e) < 0) {
+		export_remove(path, 0);
+		goto done;
+	}
+	rc = 0;
+done:
+	dict_free(&d);
+	rows_free(&r);
+	return rc;
+}
