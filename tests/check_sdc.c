@@ -2,7 +2,6 @@
 #include <limits.h>
 #include <math.h>
 #include <string.h>
-#include <time.h>
 
 #include "sdc.h"
 #include "testutil.h"
@@ -731,32 +730,23 @@ START_TEST(test_line_matches_one_row)
 }
 END_TEST
 
-static double ms_since(const struct timespec *a)
-{
-	struct timespec b;
-
-	clock_gettime(CLOCK_MONOTONIC, &b);
-	return (double)(b.tv_sec - a->tv_sec) * 1e3 + (double)(b.tv_nsec - a->tv_nsec) / 1e6;
-}
-
 /*
  * Tables of 100 x 40: random with many small counts, a diagonal of small
- * counts (a bridge each, the most passes), and a sparse scatter. Each must
- * take well under 10 ms; the bound here leaves room for sanitizer builds.
+ * counts (a bridge each, the most passes), and a sparse scatter. Each is
+ * protected: no hidden count can be worked out. (How fast is measured by
+ * bench/run, not here: a timed test fails on a busy machine.)
  */
-START_TEST(test_large_tables_are_fast)
+START_TEST(test_large_tables)
 {
 	enum { NR = 100, NC = 40 };
 	long *cells = malloc(NR * NC * sizeof *cells), *v;
-	unsigned char *st = malloc((NR + 1) * (NC + 1));
-	double worst = 0;
+	unsigned char *st = malloc((NR + 1) * (NC + 1)), *det = malloc((NR + 1) * (NC + 1));
 
 	ck_assert_ptr_nonnull(cells);
 	ck_assert_ptr_nonnull(st);
+	ck_assert_ptr_nonnull(det);
 	rng_state = 0xb16ULL;
 	for (int kind = 0; kind < 3; kind++) {
-		struct timespec a;
-		double ms;
 		long n;
 
 		for (size_t c = 0; c < NR * NC; c++) {
@@ -775,18 +765,15 @@ START_TEST(test_large_tables_are_fast)
 			}
 		}
 		v = bordered(cells, NR, NC);
-		clock_gettime(CLOCK_MONOTONIC, &a);
 		n = sdc_apply(v, NR, NC, NULL, st);
-		ms = ms_since(&a);
 		ck_assert_int_gt(n, 0);
-		if (ms > worst)
-			worst = ms;
-		fprintf(stderr, "suppress: 100 x 40 table, kind %d: %ld hidden in %.2f ms\n", kind, n, ms);
-		ck_assert_msg(ms < 50, "kind %d took %.1f ms", kind, ms);
+		ck_assert_msg(determined(st, NR, NC, det) == 0,
+			      "kind %d: a hidden cell of a 100 x 40 table is determined", kind);
 		free(v);
 	}
 	free(cells);
 	free(st);
+	free(det);
 }
 END_TEST
 
@@ -813,7 +800,7 @@ static Suite *sdc_suite(void)
 	tcase_add_test(tc, test_one_small_cell_cheapest_cycle);
 	tcase_add_test(tc, test_random_tables);
 	tcase_add_test(tc, test_line_matches_one_row);
-	tcase_add_test(tc, test_large_tables_are_fast);
+	tcase_add_test(tc, test_large_tables);
 	suite_add_tcase(s, tc);
 	return s;
 }
