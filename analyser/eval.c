@@ -12,6 +12,8 @@
 #include <strings.h>
 
 #include "db.h"
+#include "redact.h"
+#include "strbuf.h"
 #include "rules.h"
 #include "textout.h"
 #include "trim.h"
@@ -702,6 +704,42 @@ static int add_disagreement(struct evaluation *ev, size_t resp, size_t theme,
 	return 0;
 }
 
+/*
+ * The matched words, bytes [s, end) of the answer `text` (n bytes), as
+ * flat_copy() gives them, with the personal data of the whole answer
+ * redacted: a name the match runs into is "[name]", never the name.
+ * NULL when out of memory.
+ */
+static char *redacted_words(const struct redactor *rd, const char *text, size_t n, size_t s,
+			    size_t end)
+{
+	struct redact_span *red = NULL;
+	size_t nred = 0, k = 0;
+	struct strbuf b = STRBUF_INIT;
+	char *out = NULL;
+
+	if (redactor_find(rd, text, n, &red, &nred) < 0)
+		return NULL;
+	for (size_t i = s; i < end;) {
+		while (k < nred && red[k].end <= i)
+			k++;
+		if (k < nred && red[k].start <= i) {
+			if (strbuf_addstr(&b, redact_tag(red[k].kind)) < 0)
+				goto done;
+			i = red[k].end;
+		} else if (strbuf_addch(&b, text[i]) < 0) {
+			goto done;
+		} else {
+			i++;
+		}
+	}
+	out = flat_copy(b.buf, b.len, 120);
+done:
+	strbuf_release(&b);
+	free(red);
+	return out;
+}
+
 /* The rules' side: tags of each coded response, rolled up, against the gold. */
 static int compare(sqlite3 *db, struct evaluation *ev, const unsigned char *gold, struct err *e)
 {
@@ -716,9 +754,10 @@ static int compare(sqlite3 *db, struct evaluation *ev, const unsigned char *gold
 		"AND a.id > s.last_answer_id)", e) : NULL;
 	unsigned char *pred = calloc(ev->nthemes + 1, 1);
 	struct evidence *why = calloc(ev->nthemes + 1, sizeof *why);
+	struct redactor *rd = tags && stale ? redactor_new(e) : NULL;
 	int rc, ok = -1;
 
-	if (!tags || !stale)
+	if (!tags || !stale || !rd)
 		goto out;
 	if (!pred || !why) {
 		err_set(e, EXIT_SYSTEM, "out of memory");
@@ -742,7 +781,8 @@ static int compare(sqlite3 *db, struct evaluation *ev, const unsigned char *gold
 				why[i].rule = dup_text(tags, 1);
 				why[i].question = dup_text(tags, 5);
 				why[i].words = text && s >= 0 && s <= end && end <= n
-					? flat_copy(text + s, (size_t)(end - s), 120) : strdup("");
+					? redacted_words(rd, text, (size_t)n, (size_t)s, (size_t)end)
+					: strdup("");
 				if (!why[i].rule || !why[i].question || !why[i].words) {
 					sqlite3_reset(tags);
 					err_set(e, EXIT_SYSTEM, "out of memory");
@@ -787,6 +827,7 @@ out:
 		evidence_clear(why, ev->nthemes);
 	free(why);
 	free(pred);
+	redactor_free(rd);
 	sqlite3_finalize(tags);
 	sqlite3_finalize(stale);
 	return ok;

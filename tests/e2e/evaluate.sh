@@ -172,4 +172,18 @@ run "$ANALYSER" evaluate "$DB" "$F/tiny-gold.csv"
 expect_rc "another database's responses" 1
 expect_err "another database's responses" "tiny-gold.csv:2: there is no response with external_id 'tiny:T1' in this exercise"
 
+# The matched words are personal data too: a match that runs over a phone
+# number or an e-mail address shows "[phone]", "[email]", never the number.
+P=$TMP/personal.db
+"$COLLECTOR" init "$P" "$S/exercise-2019.xml" >/dev/null
+printf 'Id,What works well?,What could be better?\nT1,Nothing,Kind people rang 07700 900123 and jo.bloggs@example.com back\n' >"$TMP/personal.csv"
+"$COLLECTOR" import "$P" "$TMP/personal.csv" --map "$F/tiny.map.xml" -q >/dev/null
+sed 's|<include>kind</include>|<include>kind.{0,60}back</include>|' "$F/tiny.rules.xml" >"$TMP/personal.rules.xml"
+"$ANALYSER" tag "$P" "$TMP/personal.rules.xml" --allow-failing-examples >/dev/null 2>&1
+printf 'external_id,themes\ntiny:T1,BUS\n' >"$TMP/personal-gold.csv"
+run "$ANALYSER" evaluate "$P" "$TMP/personal-gold.csv"
+expect_rc "matched words with personal data" 0
+expect_out "matched words with personal data: redacted" 'KIND/1 in UEC-BETTER "Kind people rang [phone] and [email]'
+case "$out" in *07700*|*bloggs*) fail "matched words with personal data: shown" "$out" ;; *) ok "matched words with personal data: not shown" ;; esac
+
 finish
