@@ -747,12 +747,17 @@ int rules_resolve_groups(const struct ruleset *rs, const struct rule_context *c,
 
 	if (!rs->ngroups)
 		return n;
-	/* Drop each entry a theme earlier in its group has already claimed. */
+	/*
+	 * Drop each tag of a theme whose group an earlier theme's tag has
+	 * taken. An error takes nothing: it stays, counted, and the next
+	 * theme may still take the answer, as on the prefilter's path, where
+	 * a pattern ruled out cannot give up at all.
+	 */
 	for (int i = 0; i < n; i++) {
 		int g = rs->themes[out[i].theme].group_id, taken = 0;
 
-		for (int j = 0; j < kept && g >= 0 && !taken; j++)
-			taken = rs->themes[out[j].theme].group_id == g;
+		for (int j = 0; j < kept && g >= 0 && !taken && out[i].result == RULE_MATCH; j++)
+			taken = rs->themes[out[j].theme].group_id == g && out[j].result == RULE_MATCH;
 		if (!taken)
 			out[kept++] = out[i];
 	}
@@ -765,7 +770,8 @@ int rules_resolve_groups(const struct ruleset *rs, const struct rule_context *c,
 		if (!t->otherwise || t->group_id < 0 || !rules_applies_in(rs, t, c))
 			continue;
 		for (int j = 0; j < n && !taken; j++)
-			taken = rs->themes[out[j].theme].group_id == t->group_id;
+			taken = rs->themes[out[j].theme].group_id == t->group_id &&
+				out[j].result == RULE_MATCH;
 		if (taken)
 			continue;
 		while (at > 0 && out[at - 1].theme > f)

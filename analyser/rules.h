@@ -200,12 +200,13 @@ int rules_applies_in(const struct ruleset *rs, const struct rule_theme *t,
 int rules_pattern_applies(const struct rule_pattern *p, const char *question);
 
 /*
- * Applies the single-label groups to the `n` tags of one answer (in theme
- * order, room for rs->nthemes): in each group the first theme in the file
- * with an entry keeps it and the others' are dropped (a pattern that gave
- * up keeps its place: the answer gets the error, not a lower theme); when
- * no theme of a group has one, its fallback theme, if it applies, gets a
- * tag spanning the whole answer (`len` bytes). Returns the new count.
+ * Applies the single-label groups to the `n` entries of one answer (in
+ * theme order, room for rs->nthemes): in each group the first theme in the
+ * file with a tag keeps it and the later ones' tags are dropped; when no
+ * theme of a group has a tag, its fallback theme, if it applies, gets one
+ * spanning the whole answer (`len` bytes). Errors (RULE_ERROR) stay and
+ * take nothing, so the prefilter, which may not run a pattern that would
+ * have given up, still gives the same tags. Returns the new count.
  */
 int rules_resolve_groups(const struct ruleset *rs, const struct rule_context *c, size_t len,
 			 struct rule_tag *out, int n);

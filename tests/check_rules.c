@@ -397,33 +397,39 @@ START_TEST(test_groups_and_conditions)
 }
 END_TEST
 
-START_TEST(test_group_error_blocks_lower_themes)
+START_TEST(test_group_error_takes_nothing)
 {
 	static const char xml[] = R(
 		"<theme code=\"A\" label=\"a\" group=\"g\"><include><![CDATA[(a+)+$]]></include></theme>\n"
-		"<theme code=\"B\" label=\"b\" group=\"g\"><include>a</include></theme>\n"
+		"<theme code=\"B\" label=\"b\" group=\"g\"><include>ab</include></theme>\n"
 		"<theme code=\"C\" label=\"c\" group=\"g\" otherwise=\"true\"/>\n");
 	struct err e;
 	struct ruleset *rs = parse(xml, &e);
-	char text[4096], out[256];
+	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+	struct rule_tag tags[4];
+	struct rule_context c = { "Q", NULL };
+	char text[4096];
+	int n;
 
 	ck_assert_msg(rs != NULL, "%s", err_first(&e));
 	memset(text, 'a', sizeof text - 2);
 	text[sizeof text - 2] = 'b';
 	text[sizeof text - 1] = '\0';
-	{
-		pcre2_match_data *md = pcre2_match_data_create(1, NULL);
-		struct rule_tag tags[4];
-		struct rule_context c = { "Q", NULL };
-		int n = rules_tag_answer_in(rs, text, strlen(text), &c, md, tags);
-
-		/* A gave up: the answer gets that error, not B's tag or the fallback */
-		ck_assert_int_eq(n, 1);
-		ck_assert_int_eq(tags[0].theme, 0);
-		ck_assert_int_eq(tags[0].result, RULE_ERROR);
-		pcre2_match_data_free(md);
-	}
-	(void)out;
+	/* A gave up: its error stays, counted, and B still takes the answer */
+	n = rules_tag_answer_in(rs, text, strlen(text), &c, md, tags);
+	ck_assert_int_eq(n, 2);
+	ck_assert_int_eq(tags[0].theme, 0);
+	ck_assert_int_eq(tags[0].result, RULE_ERROR);
+	ck_assert_int_eq(tags[1].theme, 1);
+	ck_assert_int_eq(tags[1].result, RULE_MATCH);
+	/* without B's word: the error and the fallback */
+	text[sizeof text - 2] = '!';
+	n = rules_tag_answer_in(rs, text, strlen(text), &c, md, tags);
+	ck_assert_int_eq(n, 2);
+	ck_assert_int_eq(tags[0].result, RULE_ERROR);
+	ck_assert_int_eq(tags[1].theme, 2);
+	ck_assert_str_eq(tags[1].hit.rule->id, "C/otherwise");
+	pcre2_match_data_free(md);
 	ruleset_free(rs);
 }
 END_TEST
@@ -466,7 +472,7 @@ static Suite *rules_suite(void)
 	tcase_add_loop_test(tc, test_written_out, 0, sizeof written / sizeof written[0]);
 	tcase_add_test(tc, test_near_and_negation);
 	tcase_add_test(tc, test_groups_and_conditions);
-	tcase_add_test(tc, test_group_error_blocks_lower_themes);
+	tcase_add_test(tc, test_group_error_takes_nothing);
 	tcase_add_test(tc, test_group_examples);
 	suite_add_tcase(s, tc);
 	return s;
