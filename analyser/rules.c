@@ -137,7 +137,15 @@ static void compile(struct parse *p, struct rule_pattern *pat, int caseless)
 	if (!pat->code) {
 		PCRE2_UCHAR msg[256];
 		size_t len = strlen(pat->source), from = off > 40 ? off - 40 : 0;
-		int shown = (int)(len - from > 80 ? 80 : len - from);
+		int shown;
+
+		/* The excerpt starts and ends between characters, so stays UTF-8. */
+		while (from < off && ((unsigned char)pat->source[from] & 0xc0) == 0x80)
+			from++;
+		shown = (int)(len - from > 80 ? 80 : len - from);
+		while (shown > 0 && from + (size_t)shown < len &&
+		       ((unsigned char)pat->source[from + (size_t)shown] & 0xc0) == 0x80)
+			shown--;
 
 		pcre2_get_error_message(errcode, msg, sizeof msg);
 		err_set(p->e, EXIT_DATA,

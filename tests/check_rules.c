@@ -4,6 +4,7 @@
 
 #include "rules.h"
 #include "testutil.h"
+#include "utf8.h"
 
 #define R(body) "<rules>\n" body "</rules>\n"
 
@@ -459,6 +460,24 @@ START_TEST(test_group_examples)
 }
 END_TEST
 
+/* A compile error's excerpt is cut between characters, never inside one. */
+START_TEST(test_error_excerpt_is_utf8)
+{
+	static const char xml[] = R("<theme code=\"A\" label=\"a\">\n"
+				    "<include><![CDATA[\xe2\x80\x99\xe2\x80\x99\xe2\x80\x99\xe2\x80\x99"
+				    "\xe2\x80\x99\xe2\x80\x99\xe2\x80\x99\xe2\x80\x99"
+				    "\xe2\x80\x99\xe2\x80\x99\xe2\x80\x99\xe2\x80\x99"
+				    "\xe2\x80\x99\xe2\x80\x99" "ab(]]></include></theme>\n");
+	struct err e;
+	const char *msg;
+
+	ck_assert_ptr_null(parse(xml, &e));
+	msg = err_first(&e);
+	ck_assert_msg(strstr(msg, "does not compile"), "%s", msg);
+	ck_assert_msg(utf8_check(msg, strlen(msg), NULL), "not UTF-8: %s", msg);
+}
+END_TEST
+
 static Suite *rules_suite(void)
 {
 	Suite *s = suite_create("rules");
@@ -474,6 +493,7 @@ static Suite *rules_suite(void)
 	tcase_add_test(tc, test_groups_and_conditions);
 	tcase_add_test(tc, test_group_error_takes_nothing);
 	tcase_add_test(tc, test_group_examples);
+	tcase_add_test(tc, test_error_excerpt_is_utf8);
 	suite_add_tcase(s, tc);
 	return s;
 }
