@@ -104,8 +104,10 @@ static char *pattern_text(struct parse *p, xmlNodePtr c, const struct rule_patte
 		free(text);
 		goto fail;
 	}
-	wrapped = !strcmp(how, "near") ? rules_lang_near(text, w, within)
-			      : rules_lang_not_preceded(text, w, within);
+	if (!strcmp(how, "near"))
+		wrapped = rules_lang_near(text, w, within);
+	else
+		wrapped = rules_lang_not_preceded(text, w, within);
 	free(text);
 	free(w);
 	if (!wrapped)

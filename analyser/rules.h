@@ -176,7 +176,9 @@ struct rule_tag {
  * that has includes and applies to the question, in the set's order,
  * through rules_match(). `out` has room for rs->nthemes entries and gets
  * the tags and errors in theme order. Returns how many, or -1 when `text`
- * is not valid UTF-8 (such an answer is not tagged).
+ * is not valid UTF-8 (such an answer is not tagged). It is
+ * rules_tag_answer_in() for a response with no other answers: a <when>
+ * never holds, an <unless> always does.
  */
 int rules_tag_answer(const struct ruleset *rs, const char *text, size_t len,
 		     const char *question, pcre2_match_data *md, struct rule_tag *out);
