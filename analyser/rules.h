@@ -10,7 +10,7 @@
  * Named word lists ({staff}), `near` and `not-preceded-by` are written into
  * each pattern's PCRE2 text before it is compiled (rules_lang.h); the
  * conditions on other answers and the single-label groups are applied per
- * answer with a struct rule_context.
+ * answer with a struct rule_context (rules_apply.c).
  */
 #ifndef TALLY_RULES_H
 #define TALLY_RULES_H
