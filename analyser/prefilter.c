@@ -1025,7 +1025,7 @@ static int run_pattern(const struct prefilter *pf, struct prefilter_scratch *s, 
  */
 static enum rule_result match_theme(const struct prefilter *pf, struct prefilter_scratch *s,
 				    const struct rule_theme *t, const char *text, size_t len,
-				    struct rule_hit *hit)
+				    const char *question, struct rule_hit *hit)
 {
 	int found = 0, error = 0;
 
@@ -1034,7 +1034,8 @@ static enum rule_result match_theme(const struct prefilter *pf, struct prefilter
 		unsigned long long since;
 		int rc;
 
-		if (!(s->cand[g / 64] >> (g % 64) & 1))
+		if (!(s->cand[g / 64] >> (g % 64) & 1) ||
+		    !rules_pattern_applies(&t->includes[i], question))
 			continue;
 		since = s->stats ? now_ns() : 0;
 		rc = run_pattern(pf, s, g, text, len, &hit->start, &hit->end);
@@ -1052,8 +1053,11 @@ static enum rule_result match_theme(const struct prefilter *pf, struct prefilter
 	for (size_t i = 0; i < t->nexcludes; i++) {
 		unsigned long long since = s->stats ? now_ns() : 0;
 		size_t k = pf->ninc + pf->first_exclude[t - pf->rs->themes] + i;
-		int rc = run_pattern(pf, s, k, text, len, NULL, NULL);
+		int rc;
 
+		if (!rules_pattern_applies(&t->excludes[i], question))
+			continue;
+		rc = run_pattern(pf, s, k, text, len, NULL, NULL);
 		if (s->stats)
 			count(pf, s->stats, SIZE_MAX, rc, since);
 		if (rc > 0)
@@ -1066,6 +1070,19 @@ static enum rule_result match_theme(const struct prefilter *pf, struct prefilter
 
 int prefilter_tag(const struct prefilter *pf, struct prefilter_scratch *s, const char *text,
 		  size_t len, const char *question, struct rule_tag *out)
+{
+	struct rule_context c = { question, NULL };
+
+	return prefilter_tag_in(pf, s, text, len, &c, out);
+}
+
+/*
+ * The conditions on the question and on other answers, and the groups,
+ * are not the prefilter's business: they are checked per theme and applied
+ * after the matching, as rules_tag_answer_in() does.
+ */
+int prefilter_tag_in(const struct prefilter *pf, struct prefilter_scratch *s, const char *text,
+		     size_t len, const struct rule_context *c, struct rule_tag *out)
 {
 	const struct ruleset *rs = pf->rs;
 	int n = 0;
@@ -1090,14 +1107,14 @@ int prefilter_tag(const struct prefilter *pf, struct prefilter_scratch *s, const
 			if (i >= rs->nthemes)
 				break;
 			t = &rs->themes[i];
-			if (!t->nincludes || !rules_applies(t, question))
+			if (!t->nincludes || !rules_applies_in(rs, t, c))
 				continue;
-			r = match_theme(pf, s, t, text, len, &out[n].hit);
+			r = match_theme(pf, s, t, text, len, c->question, &out[n].hit);
 			if (r == RULE_NO_MATCH)
 				continue;
 			out[n].theme = i;
 			out[n++].result = r;
 		}
 	}
-	return n;
+	return rules_resolve_groups(rs, c, len, out, n);
 }

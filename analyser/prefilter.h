@@ -48,6 +48,10 @@ void prefilter_scratch_free(struct prefilter_scratch *s);
 int prefilter_tag(const struct prefilter *pf, struct prefilter_scratch *s, const char *text,
 		  size_t len, const char *question, struct rule_tag *out);
 
+/* prefilter_tag() with the whole context, as rules_tag_answer_in(). */
+int prefilter_tag_in(const struct prefilter *pf, struct prefilter_scratch *s, const char *text,
+		     size_t len, const struct rule_context *c, struct rule_tag *out);
+
 /* What the matching did, for tuning it (bench/naive_tag --stats). */
 struct prefilter_stats {
 	unsigned long long answers;   /* valid UTF-8 ones */

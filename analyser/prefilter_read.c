@@ -900,7 +900,8 @@ static struct info read_seq(struct reader *r)
 			wb = lead == 1 || (!x.empty && x.wb);
 			lead = 2;
 		}
-		if (nterms + 2 > cap) {
+		/* Room for the two terms an item may add, and for the run's after the loop. */
+		if (nterms + 3 > cap) {
 			struct form **more = arena_alloc(r->a, 2 * cap * sizeof *more);
 
 			if (!more)

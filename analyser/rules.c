@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rules_lang.h"
 #include "utf8.h"
 #include "xmlsafe.h"
 
@@ -17,6 +18,7 @@ struct parse {
 	const char *name;
 	struct err *e;
 	int oom;
+	struct ruleset *rs;
 };
 
 static char *dup_attr(struct parse *p, xmlNodePtr n, const char *name)
@@ -42,6 +44,76 @@ static size_t count_children(xmlNodePtr n, const char *name)
 	return k;
 }
 
+/* Adds the space-separated words of `list` to *v. */
+static void split_list(struct parse *p, const char *list, char ***v, size_t *n)
+{
+	char *copy = list ? strdup(list) : NULL, *save = NULL;
+
+	if (list && !copy)
+		p->oom = 1;
+	for (char *tok = copy ? strtok_r(copy, " \t\r\n", &save) : NULL; tok;
+	     tok = strtok_r(NULL, " \t\r\n", &save)) {
+		char **more = realloc(*v, (*n + 1) * sizeof *more);
+
+		if (!more || !(more[*n] = strdup(tok))) {
+			if (more)
+				*v = more;
+			p->oom = 1;
+			break;
+		}
+		*v = more;
+		(*n)++;
+	}
+	free(copy);
+}
+
+/*
+ * The PCRE2 text of pattern element `c`: its word lists put in, then
+ * `near` or `not-preceded-by` written out (rules_lang.h). NULL with the
+ * problem reported (or p->oom).
+ */
+static char *pattern_text(struct parse *p, xmlNodePtr c, const struct rule_pattern *pat)
+{
+	char why[512], *text, *other, *wrapped = NULL, *w;
+	const char *how = xmlHasProp(c, BAD_CAST "near") ? "near" : "not-preceded-by";
+	int within = 3;
+
+	if (!(text = rules_lang_expand(p->rs, pat->written, why, sizeof why)))
+		goto fail;
+	if (!(other = dup_attr(p, c, how)))
+		return text;
+	if ((w = dup_attr(p, c, "within"))) {
+		within = atoi(w);
+		free(w);
+	}
+	if (!*other) {
+		free(other);
+		return text;
+	}
+	w = rules_lang_expand(p->rs, other, why, sizeof why);
+	free(other);
+	if (!w) {
+		free(text);
+		goto fail;
+	}
+	if (!strcmp(how, "near"))
+		wrapped = rules_lang_near(text, w, within);
+	else
+		wrapped = rules_lang_not_preceded(text, w, within);
+	free(text);
+	free(w);
+	if (!wrapped)
+		p->oom = 1;
+	return wrapped;
+fail:
+	if (*why)
+		err_set(p->e, EXIT_DATA, "%s:%ld: pattern %s cannot be read: %s", p->name, pat->line,
+			pat->id, why);
+	else
+		p->oom = 1;
+	return NULL;
+}
+
 /*
  * Compiles one pattern; a pattern that does not compile is reported with the
  * part of it around the problem and a caret under the column.
@@ -59,14 +131,23 @@ static void compile(struct parse *p, struct rule_pattern *pat, int caseless)
 	if (!pat->code) {
 		PCRE2_UCHAR msg[256];
 		size_t len = strlen(pat->source), from = off > 40 ? off - 40 : 0;
-		int shown = (int)(len - from > 80 ? 80 : len - from);
+		int shown;
+
+		/* The excerpt starts and ends between characters, so stays UTF-8. */
+		while (from < off && ((unsigned char)pat->source[from] & 0xc0) == 0x80)
+			from++;
+		shown = (int)(len - from > 80 ? 80 : len - from);
+		while (shown > 0 && from + (size_t)shown < len &&
+		       ((unsigned char)pat->source[from + (size_t)shown] & 0xc0) == 0x80)
+			shown--;
 
 		pcre2_get_error_message(errcode, msg, sizeof msg);
 		err_set(p->e, EXIT_DATA,
-			"%s:%ld: pattern %s does not compile at column %zu: %s\n    %s%.*s\n    %*s^",
-			p->name, pat->line, pat->id, (size_t)off + 1, (const char *)msg,
-			from ? "..." : "", shown, pat->source + from, (int)(off - from) + (from ? 3 : 0),
-			"");
+			"%s:%ld: pattern %s does not compile at column %zu%s: %s\n    %s%.*s\n    %*s^",
+			p->name, pat->line, pat->id, (size_t)off + 1,
+			pat->written ? " (of it with its word lists and near put in)" : "",
+			(const char *)msg, from ? "..." : "", shown, pat->source + from,
+			(int)(off - from) + (from ? 3 : 0), "");
 		return;
 	}
 	/* JIT where the platform has it; the interpreter gives the same answers. */
@@ -93,7 +174,7 @@ static void read_patterns(struct parse *p, xmlNodePtr tn, const char *what, cons
 			continue;
 		pat = &(*out)[(*n)++];
 		pat->line = xmlsafe_line(c);
-		pat->source = dup_text(p, c);
+		pat->written = dup_text(p, c);
 		id = dup_attr(p, c, "id");
 		if (id) {
 			pat->id = id;
@@ -103,6 +184,14 @@ static void read_patterns(struct parse *p, xmlNodePtr tn, const char *what, cons
 			if (!(pat->id = strdup(buf)))
 				p->oom = 1;
 		}
+		cs = dup_attr(p, c, "questions");
+		split_list(p, cs, &pat->questions, &pat->nquestions);
+		free(cs);
+		if (pat->written && pat->id && (pat->source = pattern_text(p, c, pat)) &&
+		    !strcmp(pat->source, pat->written)) {
+			free(pat->written); /* nothing was put in */
+			pat->written = NULL;
+		}
 		cs = dup_attr(p, c, "case");
 		if (pat->source)
 			compile(p, pat, !(cs && !strcmp(cs, "sensitive")));
@@ -110,9 +199,60 @@ static void read_patterns(struct parse *p, xmlNodePtr tn, const char *what, cons
 	}
 }
 
+/* The slot of question `code` in the set's when_questions, added if new. */
+static size_t when_slot(struct parse *p, const char *code)
+{
+	struct ruleset *rs = p->rs;
+	char **more;
+
+	for (size_t i = 0; i < rs->nwhen_questions; i++)
+		if (!strcmp(rs->when_questions[i], code))
+			return i;
+	if (!(more = realloc(rs->when_questions, (rs->nwhen_questions + 1) * sizeof *more)) ||
+	    !(more[rs->nwhen_questions] = strdup(code))) {
+		if (more)
+			rs->when_questions = more;
+		p->oom = 1;
+		return 0;
+	}
+	rs->when_questions = more;
+	return rs->nwhen_questions++;
+}
+
+/* <when> and <unless>. */
+static void read_conditions(struct parse *p, xmlNodePtr tn, struct rule_theme *t)
+{
+	size_t cap = count_children(tn, "when") + count_children(tn, "unless");
+
+	if (!cap)
+		return;
+	if (!(t->when = calloc(cap, sizeof *t->when))) {
+		p->oom = 1;
+		return;
+	}
+	for (xmlNodePtr c = xmlsafe_first(tn); c && !p->oom; c = xmlsafe_next(c)) {
+		struct rule_when *w;
+		char *is;
+
+		if (!xmlsafe_is(c, "when") && !xmlsafe_is(c, "unless"))
+			continue;
+		w = &t->when[t->nwhen++];
+		w->negate = xmlsafe_is(c, "unless");
+		w->line = xmlsafe_line(c);
+		if (!(w->question = dup_attr(p, c, "question")))
+			break;
+		w->slot = when_slot(p, w->question);
+		if ((is = dup_attr(p, c, "is"))) {
+			split_list(p, is, &w->values, &w->nvalues);
+			free(is);
+		}
+	}
+}
+
 static void read_theme(struct parse *p, xmlNodePtr tn, struct rule_theme *t)
 {
 	xmlNodePtr q;
+	char *g;
 
 	t->line = xmlsafe_line(tn);
 	t->code = dup_attr(p, tn, "code");
@@ -122,23 +262,23 @@ static void read_theme(struct parse *p, xmlNodePtr tn, struct rule_theme *t)
 	if (xmlsafe_child(tn, "description"))
 		t->description = dup_text(p, xmlsafe_child(tn, "description"));
 	if ((q = xmlsafe_child(tn, "questions"))) {
-		char *list = dup_text(p, q), *save = NULL;
+		char *list = dup_text(p, q);
 
-		for (char *tok = list ? strtok_r(list, " \t\r\n", &save) : NULL; tok;
-		     tok = strtok_r(NULL, " \t\r\n", &save)) {
-			char **more = realloc(t->questions, (t->nquestions + 1) * sizeof *more);
-
-			if (!more || !(more[t->nquestions] = strdup(tok))) {
-				if (more)
-					t->questions = more;
-				p->oom = 1;
-				break;
-			}
-			t->questions = more;
-			t->nquestions++;
-		}
+		split_list(p, list, &t->questions, &t->nquestions);
 		free(list);
 	}
+	t->group = dup_attr(p, tn, "group");
+	t->group_id = -1;
+	if ((g = dup_attr(p, tn, "otherwise"))) {
+		t->otherwise = !strcmp(g, "true") || !strcmp(g, "1");
+		free(g);
+	}
+	t->fallback.line = t->line;
+	if (t->code && !(t->fallback.id = malloc(strlen(t->code) + sizeof "/otherwise")))
+		p->oom = 1;
+	else if (t->code)
+		sprintf(t->fallback.id, "%s/otherwise", t->code);
+	read_conditions(p, tn, t);
 	read_patterns(p, tn, "include", t->code, &t->includes, &t->nincludes);
 	read_patterns(p, tn, "exclude", t->code, &t->excludes, &t->nexcludes);
 	if ((t->examples = calloc(count_children(tn, "example") + 1, sizeof *t->examples))) {
@@ -166,6 +306,42 @@ int rules_find(const struct ruleset *rs, const char *code)
 		if (!strcmp(rs->themes[i].code, code))
 			return (int)i;
 	return -1;
+}
+
+/*
+ * Groups numbered in the order they first appear; a fallback (otherwise)
+ * needs a group, has no patterns, and is its group's only one.
+ */
+static void link_groups(struct parse *p, struct ruleset *rs)
+{
+	for (size_t i = 0; i < rs->nthemes; i++) {
+		struct rule_theme *t = &rs->themes[i];
+
+		if (t->group) {
+			for (size_t j = 0; j < i && t->group_id < 0; j++)
+				if (rs->themes[j].group && !strcmp(rs->themes[j].group, t->group))
+					t->group_id = rs->themes[j].group_id;
+			if (t->group_id < 0)
+				t->group_id = (int)rs->ngroups++;
+		}
+		if (!t->otherwise)
+			continue;
+		if (!t->group)
+			err_set(p->e, EXIT_DATA, "%s:%ld: theme '%s' is otherwise=\"true\" but in no "
+						 "group: a fallback takes what the rest of its group left",
+				p->name, t->line, t->code);
+		if (t->nincludes || t->nexcludes)
+			err_set(p->e, EXIT_DATA, "%s:%ld: theme '%s' is its group's fallback "
+						 "(otherwise=\"true\"), so it cannot have patterns",
+				p->name, t->line, t->code);
+		for (size_t j = 0; j < i; j++)
+			if (rs->themes[j].otherwise && t->group_id >= 0 &&
+			    rs->themes[j].group_id == t->group_id)
+				err_set(p->e, EXIT_DATA, "%s:%ld: group '%s' has a second fallback theme "
+							 "'%s' (the first is '%s', line %ld)",
+					p->name, t->line, t->group, t->code, rs->themes[j].code,
+					rs->themes[j].line);
+	}
 }
 
 /* Codes unique, parents known, no cycles; depth from the root. */
@@ -202,21 +378,92 @@ static void link_themes(struct parse *p, struct ruleset *rs)
 		}
 		t->depth = depth;
 	}
+	link_groups(p, rs);
 	for (size_t i = 0; i < rs->nthemes; i++) {
 		int has_child = 0;
 
 		for (size_t j = 0; j < rs->nthemes && !has_child; j++)
 			has_child = rs->themes[j].parent == (int)i;
-		if (!rs->themes[i].nincludes && !has_child)
+		if (!rs->themes[i].nincludes && !has_child && !rs->themes[i].otherwise)
 			err_set(p->e, EXIT_DATA, "%s:%ld: theme '%s' has no include pattern and no "
 						 "sub-themes, so it can never be found",
 				p->name, rs->themes[i].line, rs->themes[i].code);
 	}
 }
 
+/*
+ * The <words> lists, each one alternatives joined with |: a list may put
+ * them on lines of their own. Each is expanded and compiled on its own,
+ * so a broken list is reported at its line.
+ */
+static void read_words(struct parse *p, xmlNodePtr root)
+{
+	struct ruleset *rs = p->rs;
+	size_t cap = count_children(root, "words");
+	char why[512];
+	size_t bad;
+	int rc;
+
+	if (!cap || !(rs->words = calloc(cap, sizeof *rs->words))) {
+		p->oom |= cap > 0;
+		return;
+	}
+	for (xmlNodePtr c = xmlsafe_first(root); c && !p->oom; c = xmlsafe_next(c)) {
+		struct rule_words *w;
+		char *text, *save = NULL, *out;
+		size_t at = 0;
+
+		if (!xmlsafe_is(c, "words"))
+			continue;
+		w = &rs->words[rs->nwords++];
+		w->line = xmlsafe_line(c);
+		w->name = dup_attr(p, c, "name");
+		if (!w->name || !(text = dup_text(p, c)))
+			return;
+		if (!(out = w->body = calloc(strlen(text) + 2, 1))) {
+			p->oom = 1;
+			free(text);
+			return;
+		}
+		for (char *ln = strtok_r(text, "\n", &save); ln; ln = strtok_r(NULL, "\n", &save)) {
+			size_t n;
+
+			while (*ln == ' ' || *ln == '\t' || *ln == '\r')
+				ln++;
+			n = strlen(ln);
+			while (n && (ln[n - 1] == ' ' || ln[n - 1] == '\t' || ln[n - 1] == '\r'))
+				n--;
+			if (!n)
+				continue;
+			if (at)
+				out[at++] = '|';
+			memcpy(out + at, ln, n);
+			at += n;
+		}
+		out[at] = '\0';
+		free(text);
+		for (size_t k = 0; k + 1 < rs->nwords; k++)
+			if (!strcmp(rs->words[k].name, w->name))
+				err_set(p->e, EXIT_DATA, "%s:%ld: word list '%s' is defined twice (first "
+							 "on line %ld)",
+					p->name, w->line, w->name, rs->words[k].line);
+	}
+	while ((rc = rules_lang_expand_lists(rs, why, sizeof why, &bad)) == -1) {
+		err_set(p->e, EXIT_DATA, "%s:%ld: word list '%s' cannot be used: %s", p->name,
+			rs->words[bad].line, rs->words[bad].name, why);
+		if (rs->words[bad].expanded) {
+			/* it does not compile: used in a pattern, it would not either */
+			free(rs->words[bad].expanded);
+			rs->words[bad].expanded = NULL;
+		}
+	}
+	if (rc == -2)
+		p->oom = 1;
+}
+
 struct ruleset *rules_parse(const char *buf, size_t len, const char *name, struct err *e)
 {
-	struct parse p = { name, e, 0 };
+	struct parse p = { name, e, 0, NULL };
 	struct ruleset *rs = NULL;
 	xmlDocPtr doc;
 	xmlNodePtr root;
@@ -234,13 +481,18 @@ struct ruleset *rules_parse(const char *buf, size_t len, const char *name, struc
 	pcre2_set_match_limit(rs->mctx, RULES_MATCH_LIMIT);
 	pcre2_set_depth_limit(rs->mctx, RULES_DEPTH_LIMIT);
 	sha256_hex(buf, len, rs->sha256);
+	p.rs = rs;
 	if (xmlsafe_child(root, "title"))
 		rs->title = dup_text(&p, xmlsafe_child(root, "title"));
+	read_words(&p, root);
 	for (xmlNodePtr c = xmlsafe_first(root); c && !p.oom; c = xmlsafe_next(c))
 		if (xmlsafe_is(c, "theme"))
 			read_theme(&p, c, &rs->themes[rs->nthemes++]);
 	if (!p.oom)
 		link_themes(&p, rs);
+	if (rs->nwhen_questions > RULES_MAX_WHEN)
+		err_set(e, EXIT_DATA, "%s: <when> and <unless> look at %zu questions, more than the "
+				      "%d a rule set may", name, rs->nwhen_questions, RULES_MAX_WHEN);
 	for (size_t i = 0; i < rs->nthemes; i++) {
 		rs->themes[i].first_include = rs->nincludes;
 		rs->nincludes += rs->themes[i].nincludes;
@@ -274,6 +526,10 @@ static void patterns_free(struct rule_pattern *v, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		free(v[i].id);
 		free(v[i].source);
+		free(v[i].written);
+		for (size_t k = 0; k < v[i].nquestions; k++)
+			free(v[i].questions[k]);
+		free(v[i].questions);
 		pcre2_code_free(v[i].code);
 	}
 	free(v);
@@ -293,6 +549,15 @@ void ruleset_free(struct ruleset *rs)
 		for (size_t k = 0; k < t->nquestions; k++)
 			free(t->questions[k]);
 		free(t->questions);
+		for (size_t k = 0; k < t->nwhen; k++) {
+			free(t->when[k].question);
+			for (size_t v = 0; v < t->when[k].nvalues; v++)
+				free(t->when[k].values[v]);
+			free(t->when[k].values);
+		}
+		free(t->when);
+		free(t->group);
+		free(t->fallback.id);
 		patterns_free(t->includes, t->nincludes);
 		patterns_free(t->excludes, t->nexcludes);
 		for (size_t k = 0; k < t->nexamples; k++)
@@ -300,6 +565,15 @@ void ruleset_free(struct ruleset *rs)
 		free(t->examples);
 	}
 	free(rs->themes);
+	for (size_t i = 0; i < rs->nwords; i++) {
+		free(rs->words[i].name);
+		free(rs->words[i].body);
+		free(rs->words[i].expanded);
+	}
+	free(rs->words);
+	for (size_t i = 0; i < rs->nwhen_questions; i++)
+		free(rs->when_questions[i]);
+	free(rs->when_questions);
 	free(rs->title);
 	free(rs->path);
 	pcre2_match_context_free(rs->mctx);
@@ -328,16 +602,10 @@ static int run_pattern(const struct ruleset *rs, const struct rule_pattern *pat,
 	return 1;
 }
 
-enum rule_result rules_match(const struct ruleset *rs, const struct rule_theme *t,
-			     const char *text, size_t len, int checked, pcre2_match_data *md,
-			     struct rule_hit *hit)
-{
-	return rules_match_only(rs, t, text, len, checked, md, NULL, hit);
-}
-
-enum rule_result rules_match_only(const struct ruleset *rs, const struct rule_theme *t,
-				  const char *text, size_t len, int checked, pcre2_match_data *md,
-				  const uint64_t *only, struct rule_hit *hit)
+/* rules_match_only() for an answer to `question` (NULL: every pattern applies). */
+static enum rule_result match_in(const struct ruleset *rs, const struct rule_theme *t,
+				 const char *text, size_t len, int checked, pcre2_match_data *md,
+				 const uint64_t *only, const char *question, struct rule_hit *hit)
 {
 	uint32_t opts = checked ? PCRE2_NO_UTF_CHECK : 0;
 	int found = 0, error = 0;
@@ -347,6 +615,8 @@ enum rule_result rules_match_only(const struct ruleset *rs, const struct rule_th
 		int rc;
 
 		if (only && !(only[bit / 64] >> (bit % 64) & 1))
+			continue;
+		if (!rules_pattern_applies(&t->includes[i], question))
 			continue;
 		rc = run_pattern(rs, &t->includes[i], text, len, opts, md, &hit->start, &hit->end);
 		if (rc > 0) {
@@ -359,8 +629,11 @@ enum rule_result rules_match_only(const struct ruleset *rs, const struct rule_th
 	if (!found)
 		return error ? RULE_ERROR : RULE_NO_MATCH;
 	for (size_t i = 0; i < t->nexcludes; i++) {
-		int rc = run_pattern(rs, &t->excludes[i], text, len, opts, md, NULL, NULL);
+		int rc;
 
+		if (!rules_pattern_applies(&t->excludes[i], question))
+			continue;
+		rc = run_pattern(rs, &t->excludes[i], text, len, opts, md, NULL, NULL);
 		if (rc > 0)
 			return RULE_NO_MATCH;
 		if (rc < 0)
@@ -369,18 +642,30 @@ enum rule_result rules_match_only(const struct ruleset *rs, const struct rule_th
 	return RULE_MATCH;
 }
 
-int rules_applies(const struct rule_theme *t, const char *question_code)
+enum rule_result rules_match(const struct ruleset *rs, const struct rule_theme *t,
+			     const char *text, size_t len, int checked, pcre2_match_data *md,
+			     struct rule_hit *hit)
 {
-	if (!t->questions)
-		return 1;
-	for (size_t i = 0; i < t->nquestions; i++)
-		if (!strcmp(t->questions[i], question_code))
-			return 1;
-	return 0;
+	return rules_match_only(rs, t, text, len, checked, md, NULL, hit);
+}
+
+enum rule_result rules_match_only(const struct ruleset *rs, const struct rule_theme *t,
+				  const char *text, size_t len, int checked, pcre2_match_data *md,
+				  const uint64_t *only, struct rule_hit *hit)
+{
+	return match_in(rs, t, text, len, checked, md, only, NULL, hit);
 }
 
 int rules_tag_answer(const struct ruleset *rs, const char *text, size_t len,
 		     const char *question, pcre2_match_data *md, struct rule_tag *out)
+{
+	struct rule_context c = { question, NULL };
+
+	return rules_tag_answer_in(rs, text, len, &c, md, out);
+}
+
+int rules_tag_answer_in(const struct ruleset *rs, const char *text, size_t len,
+			const struct rule_context *c, pcre2_match_data *md, struct rule_tag *out)
 {
 	int n = 0;
 
@@ -391,29 +676,44 @@ int rules_tag_answer(const struct ruleset *rs, const char *text, size_t len,
 		const struct rule_theme *t = &rs->themes[i];
 		enum rule_result r;
 
-		if (!t->nincludes || !rules_applies(t, question))
+		if (!t->nincludes || !rules_applies_in(rs, t, c))
 			continue;
-		r = rules_match(rs, t, text, len, 1, md, &out[n].hit);
+		r = match_in(rs, t, text, len, 1, md, NULL, c->question, &out[n].hit);
 		if (r == RULE_NO_MATCH)
 			continue;
 		out[n].theme = i;
 		out[n++].result = r;
 	}
-	return n;
+	return rules_resolve_groups(rs, c, len, out, n);
 }
 
-/* Whether theme `i` or any of its descendants matches `text`. */
-static enum rule_result match_with_children(const struct ruleset *rs, size_t i, const char *text,
-					    pcre2_match_data *md, struct rule_hit *hit)
+/* Whether theme `j` is theme `i` or one of its descendants. */
+static int is_under(const struct ruleset *rs, int j, int i)
 {
-	enum rule_result r = rules_match(rs, &rs->themes[i], text, strlen(text), 0, md, hit);
+	for (int d = 0; j >= 0 && d <= (int)rs->nthemes; d++, j = rs->themes[j].parent)
+		if (j == i)
+			return 1;
+	return 0;
+}
 
-	for (size_t j = 0; r != RULE_MATCH && j < rs->nthemes; j++)
-		if (rs->themes[j].parent == (int)i) {
-			enum rule_result c = match_with_children(rs, j, text, md, hit);
+/*
+ * Whether theme `i` or any of its descendants is found in `text`, tagged
+ * as an answer is (groups and fallbacks included), whatever its question
+ * and conditions. `tags` has room for the set's themes.
+ */
+static enum rule_result match_with_children(const struct ruleset *rs, size_t i, const char *text,
+					    pcre2_match_data *md, struct rule_tag *tags,
+					    struct rule_hit *hit)
+{
+	struct rule_context c = { NULL, NULL };
+	int n = rules_tag_answer_in(rs, text, strlen(text), &c, md, tags);
+	enum rule_result r = n < 0 ? RULE_ERROR : RULE_NO_MATCH;
 
-			if (c != RULE_NO_MATCH)
-				r = c;
+	for (int k = 0; k < n && r != RULE_MATCH; k++)
+		if (is_under(rs, (int)tags[k].theme, (int)i)) {
+			r = tags[k].result;
+			if (r == RULE_MATCH)
+				*hit = tags[k].hit;
 		}
 	return r;
 }
@@ -421,10 +721,13 @@ static enum rule_result match_with_children(const struct ruleset *rs, size_t i, 
 int rules_check_examples(const struct ruleset *rs, FILE *out)
 {
 	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+	struct rule_tag *tags = calloc(rs->nthemes + 1, sizeof *tags);
 	int failures = 0, total = 0;
 
-	if (!md) {
+	if (!md || !tags) {
 		fprintf(out, "%s: out of memory\n", rs->path);
+		pcre2_match_data_free(md);
+		free(tags);
 		return 1;
 	}
 	for (size_t i = 0; i < rs->nthemes; i++) {
@@ -434,7 +737,7 @@ int rules_check_examples(const struct ruleset *rs, FILE *out)
 			const struct rule_example *x = &t->examples[k];
 			struct rule_hit hit = { 0 };
 			/* A parent's example may be found through any of its sub-themes. */
-			enum rule_result r = match_with_children(rs, i, x->text, md, &hit);
+			enum rule_result r = match_with_children(rs, i, x->text, md, tags, &hit);
 
 			total++;
 			if (r == RULE_ERROR) {
@@ -456,6 +759,7 @@ int rules_check_examples(const struct ruleset *rs, FILE *out)
 	}
 	fprintf(out, "%s: %zu themes, %d examples, %d passed, %d failed\n", rs->path, rs->nthemes,
 		total, total - failures, failures);
+	free(tags);
 	pcre2_match_data_free(md);
 	return failures;
 }

@@ -7,6 +7,10 @@
  * the questions it applies to, and examples that must or must not match.
  * Patterns are PCRE2 with UTF and Unicode properties, caseless unless they
  * say otherwise, compiled and JIT-compiled once when the set is loaded.
+ * Named word lists ({staff}), `near` and `not-preceded-by` are written into
+ * each pattern's PCRE2 text before it is compiled (rules_lang.h); the
+ * conditions on other answers and the single-label groups are applied per
+ * answer with a struct rule_context (rules_apply.c).
  */
 #ifndef TALLY_RULES_H
 #define TALLY_RULES_H
@@ -22,7 +26,10 @@
 
 struct rule_pattern {
 	char *id;             /* "THEME/2" or the pattern's own id */
-	char *source;         /* the pattern as written */
+	char *source;         /* the PCRE2 text compiled: as written, word lists and near put in */
+	char *written;        /* the pattern as written, when that is not `source`; else NULL */
+	char **questions;     /* NULL: every question the theme applies to */
+	size_t nquestions;
 	long line;            /* in the rules file */
 	int caseless;         /* compiled with PCRE2_CASELESS */
 	int jit;              /* JIT-compiled: pcre2_jit_match() may be used */
@@ -35,6 +42,25 @@ struct rule_example {
 	long line;
 };
 
+/* <when question="Q" is="a b"/>, or <unless ...>: on another answer of the response. */
+struct rule_when {
+	char *question;
+	char **values;   /* NULL: answered at all */
+	size_t nvalues;
+	int negate;      /* <unless> */
+	size_t slot;     /* index in the set's when_questions */
+	long line;
+};
+
+/* <words name="staff">nurse|doctor</words>: used as {staff} in patterns. */
+struct rule_words {
+	char *name;
+	char *body;      /* the alternatives joined with | */
+	char *expanded;  /* with the lists it uses put in (after loading) */
+	int state;       /* while expanding: 0 not yet, 1 under way, 2 done */
+	long line;
+};
+
 struct rule_theme {
 	char *code;
 	char *label;
@@ -44,6 +70,12 @@ struct rule_theme {
 	int depth;              /* 1 for top level, 2 for its children, ... */
 	char **questions;       /* NULL: every free-text question */
 	size_t nquestions;
+	struct rule_when *when; /* all must hold */
+	size_t nwhen;
+	char *group;            /* single-label group, or NULL */
+	int group_id;           /* index of the group, -1 for none */
+	int otherwise;          /* the group's fallback (no patterns) */
+	struct rule_pattern fallback; /* what a fallback tag names: id "THEME/otherwise" */
 	struct rule_pattern *includes, *excludes;
 	size_t nincludes, nexcludes;
 	size_t first_include;   /* number of the set's includes before this theme's */
@@ -60,7 +92,28 @@ struct ruleset {
 	size_t nthemes;
 	size_t nincludes;                /* include patterns of all themes */
 	pcre2_match_context *mctx;       /* the match limits */
+	struct rule_words *words;        /* named word lists */
+	size_t nwords;
+	char **when_questions;           /* the questions <when>/<unless> look at, each once */
+	size_t nwhen_questions;
+	size_t ngroups;
 };
+
+/*
+ * The answer being tagged: its question and, for the conditions, the
+ * response's answers to each of the set's when_questions (values joined
+ * with RULE_VALUE_SEP; an entry NULL when that question was not answered;
+ * `values` NULL when none were read). A NULL question is an example being
+ * checked: every theme and pattern applies and every condition holds.
+ */
+struct rule_context {
+	const char *question;
+	const char *const *values;
+};
+
+#define RULE_VALUE_SEP '\x1f'
+#define RULES_MAX_WHEN 64 /* questions that <when> and <unless> may look at, in all */
+
 
 /* What one theme found in one text. */
 struct rule_hit {
@@ -123,13 +176,42 @@ struct rule_tag {
  * that has includes and applies to the question, in the set's order,
  * through rules_match(). `out` has room for rs->nthemes entries and gets
  * the tags and errors in theme order. Returns how many, or -1 when `text`
- * is not valid UTF-8 (such an answer is not tagged).
+ * is not valid UTF-8 (such an answer is not tagged). It is
+ * rules_tag_answer_in() for a response with no other answers: a <when>
+ * never holds, an <unless> always does.
  */
 int rules_tag_answer(const struct ruleset *rs, const char *text, size_t len,
 		     const char *question, pcre2_match_data *md, struct rule_tag *out);
 
-/* Whether theme `t` applies to answers of question `code`. */
+/*
+ * rules_tag_answer() with the whole context: pattern and theme questions,
+ * <when>/<unless> on the response's other answers, then the single-label
+ * groups (rules_resolve_groups()).
+ */
+int rules_tag_answer_in(const struct ruleset *rs, const char *text, size_t len,
+			const struct rule_context *c, pcre2_match_data *md, struct rule_tag *out);
+
+/* Whether theme `t` applies to answers of question `code` (its <questions> only). */
 int rules_applies(const struct rule_theme *t, const char *question_code);
+
+/* Whether theme `t` applies to the answer: its <questions> and every <when>/<unless>. */
+int rules_applies_in(const struct ruleset *rs, const struct rule_theme *t,
+		     const struct rule_context *c);
+
+/* Whether pattern `p` applies to answers of `question` (NULL: any). */
+int rules_pattern_applies(const struct rule_pattern *p, const char *question);
+
+/*
+ * Applies the single-label groups to the `n` entries of one answer (in
+ * theme order, room for rs->nthemes): in each group the first theme in the
+ * file with a tag keeps it and the later ones' tags are dropped; when no
+ * theme of a group has a tag, its fallback theme, if it applies, gets one
+ * spanning the whole answer (`len` bytes). Errors (RULE_ERROR) stay and
+ * take nothing, so the prefilter, which may not run a pattern that would
+ * have given up, still gives the same tags. Returns the new count.
+ */
+int rules_resolve_groups(const struct ruleset *rs, const struct rule_context *c, size_t len,
+			 struct rule_tag *out, int n);
 
 /*
  * Runs every example, printing each failure to `out` like a test runner

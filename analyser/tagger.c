@@ -15,6 +15,7 @@
 
 #include "db.h"
 #include "prefilter.h"
+#include "strbuf.h"
 
 /* Stores the rule set and its themes; *ids gets each theme's row id. */
 static int store_ruleset(sqlite3 *db, long long ex, const struct ruleset *rs, long long *rsid,
@@ -125,6 +126,9 @@ struct batch {
 	long long *rid, *qid;   /* each answer's response and question, kept with its tags */
 	size_t *text, *len;     /* where each answer's text is in buf */
 	size_t *question;       /* where its question code is in buf */
+	size_t *vals;           /* nvals a answer: where the response's answers to the
+				   rules' <when> questions are in buf, SIZE_MAX for none */
+	size_t nvals;
 	int *ntags;             /* entries in `tags`, -1 for invalid UTF-8 */
 	char *buf;
 	size_t used, cap;
@@ -149,9 +153,13 @@ struct pool {
 	struct prefilter_scratch *s;
 };
 
-static int batch_init(struct batch *b)
+static int batch_init(struct batch *b, size_t nvals)
 {
 	memset(b, 0, sizeof *b);
+	b->nvals = nvals;
+	b->vals = nvals ? malloc(BATCH_ANSWERS * nvals * sizeof *b->vals) : NULL;
+	if (nvals && !b->vals)
+		return -1;
 	b->id = malloc(BATCH_ANSWERS * sizeof *b->id);
 	b->rid = malloc(BATCH_ANSWERS * sizeof *b->rid);
 	b->qid = malloc(BATCH_ANSWERS * sizeof *b->qid);
@@ -172,6 +180,7 @@ static void batch_free(struct batch *b)
 	free(b->text);
 	free(b->len);
 	free(b->question);
+	free(b->vals);
 	free(b->ntags);
 	free(b->buf);
 	free(b->tags);
@@ -202,10 +211,20 @@ static size_t batch_put(struct batch *b, const void *p, size_t len)
 static void batch_match(const struct prefilter *pf, size_t nthemes, struct prefilter_scratch *s,
 			struct batch *b)
 {
+	const char *values[RULES_MAX_WHEN];
+	struct rule_context c = { NULL, b->nvals ? values : NULL };
+
+	assert(b->nvals <= sizeof values / sizeof values[0]);
 	b->ntag = 0;
 	for (size_t i = 0; i < b->n && !b->oom; i++) {
 		int n;
 
+		c.question = b->buf + b->question[i];
+		for (size_t k = 0; k < b->nvals; k++) {
+			size_t at = b->vals[i * b->nvals + k];
+
+			values[k] = at == SIZE_MAX ? NULL : b->buf + at;
+		}
 		if (b->tagcap - b->ntag < nthemes) {
 			size_t cap = 2 * b->tagcap + nthemes;
 			struct rule_tag *t = realloc(b->tags, cap * sizeof *t);
@@ -217,8 +236,7 @@ static void batch_match(const struct prefilter *pf, size_t nthemes, struct prefi
 			b->tags = t;
 			b->tagcap = cap;
 		}
-		n = prefilter_tag(pf, s, b->buf + b->text[i], b->len[i], b->buf + b->question[i],
-				  b->tags + b->ntag);
+		n = prefilter_tag_in(pf, s, b->buf + b->text[i], b->len[i], &c, b->tags + b->ntag);
 		b->ntags[i] = n;
 		if (n > 0)
 			b->ntag += (size_t)n;
@@ -300,6 +318,15 @@ static int batch_read(struct tagging *t, struct batch *b)
 		if (q == SIZE_MAX || b->text[b->n] == SIZE_MAX)
 			return err_set(t->e, EXIT_SYSTEM, "out of memory");
 		b->question[b->n] = q;
+		for (size_t k = 0; k < b->nvals; k++) {
+			size_t at = SIZE_MAX;
+
+			if (sqlite3_column_type(t->sel, 5 + (int)k) != SQLITE_NULL &&
+			    (at = batch_put(b, sqlite3_column_text(t->sel, 5 + (int)k),
+					    (size_t)sqlite3_column_bytes(t->sel, 5 + (int)k))) == SIZE_MAX)
+				return err_set(t->e, EXIT_SYSTEM, "out of memory");
+			b->vals[b->n * b->nvals + k] = at;
+		}
 		b->len[b->n++] = len;
 	}
 	return 0;
@@ -376,23 +403,42 @@ static int batch_write(struct tagging *t, const struct batch *b)
  * The statements of a run: the answers after `after`, and one tag or
  * INSERT_ROWS tags inserted at once. 0, or -1 with t->e set.
  */
-static int tagging_prepare(struct tagging *t, long long ex, long long after)
+static int tagging_prepare(struct tagging *t, const struct ruleset *rs, long long ex,
+			   long long after)
 {
+	struct strbuf q = STRBUF_INIT;
+	int bad = 0;
+
 	char sql[128 + INSERT_ROWS * 16] = "INSERT INTO tag (answer_id, theme_id, rule, "
 		"match_start, match_end, response_id, question_id) VALUES ";
 	size_t at = strlen(sql);
 
-	t->sel = db_prepare(t->db,
-		/* In id order straight from the table: no sorting, memory flat. */
-		"SELECT a.id, a.value, q.code, a.response_id, a.question_id FROM answer a "
-		"CROSS JOIN question q "
+	/* In id order straight from the table: no sorting, memory flat. */
+	bad |= strbuf_addstr(&q, "SELECT a.id, a.value, q.code, a.response_id, a.question_id");
+	/* The same response's answers to each question a <when> looks at: the
+	   option's code for a choice, else the value; several joined. */
+	for (size_t k = 0; k < rs->nwhen_questions; k++)
+		bad |= strbuf_addf(&q, ", (SELECT group_concat(coalesce(o.code, w.value), char(31)) "
+				       "FROM answer w JOIN question wq ON wq.id = w.question_id "
+				       "LEFT JOIN question_option o ON o.id = w.option_id "
+				       "WHERE w.response_id = a.response_id AND wq.code = ?%zu "
+				       "AND w.state = 'answered')", k + 3);
+	bad |= strbuf_addstr(&q, " FROM answer a CROSS JOIN question q "
 		"CROSS JOIN response r WHERE q.id = a.question_id AND r.id = a.response_id "
 		"AND r.exercise_id = ?1 AND q.type = 'free-text' AND a.value IS NOT NULL "
-		"AND a.id > ?2 ORDER BY a.id", t->e);
+		"AND a.id > ?2 ORDER BY a.id");
+	if (bad) {
+		strbuf_release(&q);
+		return err_set(t->e, EXIT_SYSTEM, "out of memory");
+	}
+	t->sel = db_prepare(t->db, q.buf, t->e);
+	strbuf_release(&q);
 	if (!t->sel)
 		return -1;
 	sqlite3_bind_int64(t->sel, 1, ex);
 	sqlite3_bind_int64(t->sel, 2, after);
+	for (size_t k = 0; k < rs->nwhen_questions; k++)
+		sqlite3_bind_text(t->sel, 3 + (int)k, rs->when_questions[k], -1, SQLITE_STATIC);
 	t->ins = db_prepare(t->db, "INSERT INTO tag (answer_id, theme_id, rule, match_start, "
 			    "match_end, response_id, question_id) VALUES (?, ?, ?, ?, ?, ?, ?)", t->e);
 	for (int r = 0; r < INSERT_ROWS && at < sizeof sql; r++)
@@ -439,8 +485,8 @@ static void pool_free(struct pool *p)
  * started (0: one per processor; with one processor, or 1, the caller
  * matches). NULL with `e` set; a pool that fails half-way is freed.
  */
-static struct pool *pool_start(const struct prefilter *pf, size_t nthemes, int threads,
-			       struct err *e)
+static struct pool *pool_start(const struct prefilter *pf, size_t nthemes, size_t nvals,
+			       int threads, struct err *e)
 {
 	struct pool *p = calloc(1, sizeof *p);
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -458,7 +504,7 @@ static struct pool *pool_start(const struct prefilter *pf, size_t nthemes, int t
 	p->pf = pf;
 	p->nthemes = nthemes;
 	for (size_t i = 0; i < p->nb; i++)
-		if (batch_init(&p->b[i]) < 0) {
+		if (batch_init(&p->b[i], nvals) < 0) {
 			err_set(e, EXIT_SYSTEM, "out of memory");
 			goto fail;
 		}
@@ -562,14 +608,46 @@ static int tag_answers(sqlite3 *db, long long ex, const struct ruleset *rs, long
 	struct pool *p = NULL;
 	int ok = -1;
 
-	if (tagging_prepare(&t, ex, after) == 0 && (pf = prefilter_build(rs, e)) &&
-	    (p = pool_start(pf, rs->nthemes, opt ? opt->threads : 0, e)) &&
+	if (tagging_prepare(&t, rs, ex, after) == 0 && (pf = prefilter_build(rs, e)) &&
+	    (p = pool_start(pf, rs->nthemes, rs->nwhen_questions, opt ? opt->threads : 0, e)) &&
 	    tag_ring(&t, p) == 0 && ruleset_update(&t, rsid) == 0)
 		ok = 0;
 	pool_free(p);
 	prefilter_free(pf);
 	tagging_release(&t);
 	return ok;
+}
+
+/*
+ * A <when> or <unless> on a question the exercise does not have would
+ * never hold (or always): a typo that silently empties or fills a theme.
+ * 0, or -1 (EXIT_DATA) naming each.
+ */
+static int check_when_questions(sqlite3 *db, long long ex, const struct ruleset *rs,
+				struct err *e)
+{
+	char ex_text[24];
+	int bad = 0;
+
+	snprintf(ex_text, sizeof ex_text, "%lld", ex);
+	for (size_t i = 0; i < rs->nthemes; i++)
+		for (size_t k = 0; k < rs->themes[i].nwhen; k++) {
+			const struct rule_when *w = &rs->themes[i].when[k];
+			long long n = 0;
+
+			if (db_int(db, "SELECT count(*) FROM question q JOIN questionnaire n ON "
+				       "n.id = q.questionnaire_id WHERE n.exercise_id = ?1 AND q.code = ?2",
+				   0, &n, e, 2, ex_text, w->question) < 0)
+				return -1;
+			if (!n) {
+				err_set(e, EXIT_DATA, "%s:%ld: theme %s: <%s> names question '%s', "
+						      "which this exercise does not have",
+					rs->path, w->line, rs->themes[i].code,
+					w->negate ? "unless" : "when", w->question);
+				bad = 1;
+			}
+		}
+	return bad ? -1 : 0;
 }
 
 int tagger_run(sqlite3 *db, long long exercise_id, const struct ruleset *rs,
@@ -587,6 +665,8 @@ int tagger_run(sqlite3 *db, long long exercise_id, const struct ruleset *rs,
 		err_set(e, EXIT_SYSTEM, "out of memory");
 		goto out;
 	}
+	if (check_when_questions(db, exercise_id, rs, e) < 0)
+		goto out;
 	/*
 	 * Every tag refers to an answer read and a theme stored in this same
 	 * transaction, so checking those two references on each of millions

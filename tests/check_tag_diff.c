@@ -62,6 +62,8 @@ struct corpus {
 	size_t nex;
 	const char **q;      /* question codes to give answers */
 	size_t nq;
+	const char **v;      /* values other answers may have, for <when>s: NULL is unanswered */
+	size_t nv;
 };
 
 static void corpus_init(struct corpus *c, const struct ruleset *rs)
@@ -84,6 +86,19 @@ static void corpus_init(struct corpus *c, const struct ruleset *rs)
 	for (size_t i = 0; i < rs->nthemes; i++)
 		for (size_t k = 0; k < rs->themes[i].nquestions && c->nq < rs->nthemes * 4; k++)
 			c->q[c->nq++] = rs->themes[i].questions[k];
+	/* The questions a single pattern is for, too. */
+	for (size_t i = 0; i < rs->nthemes; i++)
+		for (size_t k = 0; k < rs->themes[i].nincludes && c->nq < rs->nthemes * 4; k++)
+			if (rs->themes[i].includes[k].nquestions)
+				c->q[c->nq++] = rs->themes[i].includes[k].questions[0];
+	c->v = calloc(rs->nthemes * 8 + 4, sizeof *c->v);
+	ck_assert_ptr_nonnull(c->v);
+	c->v[c->nv++] = NULL;
+	c->v[c->nv++] = "something-else";
+	for (size_t i = 0; i < rs->nthemes; i++)
+		for (size_t k = 0; k < rs->themes[i].nwhen; k++)
+			for (size_t j = 0; j < rs->themes[i].when[k].nvalues && c->nv < rs->nthemes * 8; j++)
+				c->v[c->nv++] = rs->themes[i].when[k].values[j];
 	ck_assert_int_gt(c->nex, 0);
 }
 
@@ -91,6 +106,7 @@ static void corpus_free(struct corpus *c)
 {
 	free(c->ex);
 	free(c->q);
+	free(c->v);
 }
 
 struct text {
@@ -271,6 +287,7 @@ static void generate(struct text *t, const struct corpus *c)
 
 struct tally {
 	long answers, tags, subtheme_tags, invalid, folded_tags, ref_errors, fast_errors;
+	long fallback_tags, conditioned_tags; /* by a group's fallback, by a theme with <when> */
 	long excluded; /* an include matched, an exclude cancelled it */
 };
 
@@ -326,7 +343,9 @@ static void compare(const char *name, const struct ruleset *rs, const struct pre
 	struct rule_tag *fast = calloc(rs->nthemes + 1, sizeof *fast);
 	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
 	struct prefilter_scratch *s = prefilter_scratch_new(pf, NULL);
-	char shown[2048];
+	char shown[2048], joined[RULES_MAX_WHEN][128];
+	const char *values[RULES_MAX_WHEN];
+	struct rule_context ctx = { NULL, values };
 
 	ck_assert(ref && fast && md && s);
 	memset(tl, 0, sizeof *tl);
@@ -337,8 +356,20 @@ static void compare(const char *name, const struct ruleset *rs, const struct pre
 		int nr, nf, i = 0, j = 0;
 
 		generate(&t, &c);
-		nr = rules_tag_answer(rs, t.b, t.n, q, md, ref);
-		nf = prefilter_tag(pf, s, t.b, t.n, q, fast);
+		/* The response's other answers: none, one value, or two (a multiple choice). */
+		for (size_t k = 0; k < rs->nwhen_questions; k++) {
+			values[k] = c.v[pick(c.nv)];
+			if (values[k] && rnd() % 4 == 0) {
+				const char *more = c.v[1 + pick(c.nv - 1)];
+
+				snprintf(joined[k], sizeof joined[k], "%s%c%s", rnd() % 2 ? values[k] : more,
+					 RULE_VALUE_SEP, rnd() % 2 ? more : values[k]);
+				values[k] = joined[k];
+			}
+		}
+		ctx.question = q;
+		nr = rules_tag_answer_in(rs, t.b, t.n, &ctx, md, ref);
+		nf = prefilter_tag_in(pf, s, t.b, t.n, &ctx, fast);
 		tl->answers++;
 		print_text(shown, sizeof shown, t.b, t.n);
 		ck_assert_msg((nr < 0) == (nf < 0), "%s: answer %ld: UTF-8 verdicts differ: \"%s\"",
@@ -376,6 +407,8 @@ static void compare(const char *name, const struct ruleset *rs, const struct pre
 				      fast[j].hit.rule->id, fast[j].hit.start, fast[j].hit.end, shown);
 			tl->tags++;
 			tl->subtheme_tags += rs->themes[ref[i].theme].parent >= 0;
+			tl->fallback_tags += ref[i].hit.rule == &rs->themes[ref[i].theme].fallback;
+			tl->conditioned_tags += rs->themes[ref[i].theme].nwhen > 0;
 			tl->folded_tags += has_fold(t.b + ref[i].hit.start,
 						    ref[i].hit.end - ref[i].hit.start);
 			i++;
@@ -440,6 +473,26 @@ START_TEST(test_bench_rules)
 	ck_assert_int_gt(tl.excluded, 50);
 	ck_assert_int_gt(tl.invalid, 100);
 	ck_assert_int_gt(tl.folded_tags, 10);
+	prefilter_free(pf);
+	ruleset_free(rs);
+}
+END_TEST
+
+/* Every construct of the rule language: word lists, near, not-preceded-by, conditions, a group. */
+START_TEST(test_language_rules)
+{
+	struct ruleset *rs = load(FIXTURE("rules/language.rules.xml"));
+	struct prefilter *pf = build(rs);
+	struct tally tl;
+
+	/* Only the pattern that matches any word is run on every answer. */
+	ck_assert_int_eq(prefilter_nslow(pf), 1);
+	compare("language.rules.xml", rs, pf, 30000, 0x1A96u, &tl);
+	ck_assert_int_gt(tl.tags, 10000);
+	ck_assert_int_gt(tl.subtheme_tags, 300);
+	ck_assert_int_gt(tl.fallback_tags, 1000);
+	ck_assert_int_gt(tl.conditioned_tags, 1000);
+	ck_assert_int_gt(tl.excluded, 10);
 	prefilter_free(pf);
 	ruleset_free(rs);
 }
@@ -871,6 +924,7 @@ int main(void)
 	tcase_add_test(tc, test_tricky_rules);
 	tcase_add_test(tc, test_bench_rules);
 	tcase_add_test(tc, test_sample_rules);
+	tcase_add_test(tc, test_language_rules);
 	tcase_add_test(tc, test_tagger_threads);
 	suite_add_tcase(s, tc);
 	/* Small cases of their own (CK_RUN_CASE=pieces runs them alone). */
