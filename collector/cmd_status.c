@@ -167,7 +167,7 @@ static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 	while ((c = cmd_getopt(ctx, argc, argv, "h", longopts)) != -1) {
 		if (c == 'h')
 			return cmd_help(usage);
-		return cmd_usage_error(usage, "unknown option '%s'", argv[optind - 1]);
+		return cmd_bad_option(usage);
 	}
 	if (argc - optind != 1)
 		return cmd_usage_error(usage, "status takes one database");
