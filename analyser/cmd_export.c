@@ -11,9 +11,10 @@
 #include "commands.h"
 #include "db.h"
 #include "export.h"
-#include "tag_state.h"
 #include "ledger.h"
+#include "progress.h"
 #include "stamp.h"
+#include "tag_state.h"
 
 static const char usage[] =
 	"usage: analyser export DB --healthwatch OUT.xlsx|OUT.csv|OUT.xml\n"
@@ -128,12 +129,15 @@ static int run(struct cmd_ctx *ctx, struct err *e)
 	struct export_options *opt = &o->opt;
 	sqlite3 *db = ctx->db;
 	long long ex = ctx->exercise;
-
+	struct progress_ticker *tick = progress_ticker_start(1, "export");
 	/* Published numbers are hidden alike in everything published from this data. */
-	if (tag_state_require_current(db, ex, ctx->db_path, e) == 0 &&
-	    (o->no_suppress || (opt->ledger = ledger_open(db, ex, &opt->rule, e))) &&
-	    export_healthwatch(db, ex, o->out, opt, e) == 0 &&
-	    (!opt->ledger || ledger_commit(opt->ledger, e) == 0 || (unlink(o->out), 0))) {
+	int done = tag_state_require_current(db, ex, ctx->db_path, e) == 0 &&
+		(o->no_suppress || (opt->ledger = ledger_open(db, ex, &opt->rule, e))) &&
+		export_healthwatch(db, ex, o->out, opt, e) == 0 &&
+		(!opt->ledger || ledger_commit(opt->ledger, e) == 0 || (unlink(o->out), 0));
+
+	progress_ticker_stop(tick); /* its line cleared before anything is said */
+	if (done) {
 		char how[96];
 
 		printf("wrote %s: theme by district, by channel and by each demographic question; "
