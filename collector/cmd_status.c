@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "area_word.h"
 #include "cmd.h"
 #include "commands.h"
 #include "db.h"
@@ -180,9 +181,12 @@ static int run(struct cmd_ctx *ctx, struct err *e)
 	sqlite3 *db = ctx->db;
 	long long ex = ctx->exercise;
 	sqlite3_stmt *st = db_prepare(db, header_sql, e);
+	char by_area[32];
 
 	if (!st)
 		return -1;
+	/* "By area" when the exercise covers more than districts (docs/exercise-format.md). */
+	snprintf(by_area, sizeof by_area, "By %s", area_word(db, ex, 0));
 	sqlite3_bind_int64(st, 1, ex);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		printf("%s\n%s\nResponses: %lld\n", sqlite3_column_text(st, 0),
@@ -190,7 +194,7 @@ static int run(struct cmd_ctx *ctx, struct err *e)
 	sqlite3_finalize(st);
 	if (print_rows(db, ex, "By channel", channel_sql, e) < 0 ||
 	    print_rows(db, ex, "By form", variant_sql, e) < 0 ||
-	    print_rows(db, ex, "By district", district_sql, e) < 0 ||
+	    print_rows(db, ex, by_area, district_sql, e) < 0 ||
 	    print_rows(db, ex, "By event", event_sql, e) < 0 ||
 	    print_rows(db, ex, "Double entry", pending_sql, e) < 0 ||
 	    print_lines(db, ex, pending_forms_sql, e) < 0 ||
