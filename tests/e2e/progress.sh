@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# End-to-end: long jobs say how far they are on a terminal, and nothing of
-# the kind reaches a pipe or a log. postcodes load and import (percent and
-# rate), tag (answers and rate), report and export (working, time so far).
+# End-to-end: what a terminal gets and a pipe does not. Long jobs say how
+# far they are on a terminal, and nothing of the kind reaches a pipe or a
+# log: postcodes load and import (percent and rate), tag (answers and rate),
+# report and export (working, time so far). Tables fit the terminal's width
+# (pty_run's is 80 columns) and are as wide as they need in a pipe.
 # usage: progress.sh COLLECTOR ANALYSER PTY_RUN   (TALLY_SAMPLES set by meson)
 set -u
 COLLECTOR=$1
@@ -97,5 +99,31 @@ in_pipe "export" "$ANALYSER" export "$DB" --healthwatch "$TMP/hw2.csv"
 # shows after each carriage return, "wrote" starts a line of its own.
 expect_eq "export at a terminal: the result is not written over" \
 	"$(sed 's/\x1b\[K//g; s/\r$//' "$TMP/export.out" | awk -F'\r' '{ print $NF }' | grep -c '^wrote ')" 1
+
+# --- tables fit the terminal -------------------------------------------------
+# widest FILE: the widest line, as the screen shows it (after the last \r).
+widest() { sed 's/\r$//' "$1" | awk -F'\r' '{ if (length($NF) > m) m = length($NF) } END { print m + 0 }'; }
+at_terminal "counts" 0 "Respondents" -- "$ANALYSER" counts "$DB"
+w=$(widest "$TMP/counts.out")
+if [ "$w" -le 80 ] && [ "$w" -gt 40 ]; then ok "counts at an 80-column terminal: $w columns"
+else fail "counts at an 80-column terminal: $w columns"; fi
+expect_eq "counts at a terminal: every district still shown" \
+	"$(grep -c 'Tamworth\|Cannock' "$TMP/counts.out")" 2
+at_terminal "counts by two" 0 "Respondents by" -- "$ANALYSER" counts "$DB" --by district,channel
+w=$(widest "$TMP/counts by two.out")
+if [ "$w" -le 80 ]; then ok "counts by two at an 80-column terminal: $w columns"
+else fail "counts by two at an 80-column terminal: $w columns"; fi
+"$ANALYSER" counts "$DB" >"$TMP/counts.pipe"
+w=$(widest "$TMP/counts.pipe")
+if [ "$w" -gt 120 ]; then ok "counts in a pipe: full width ($w columns)"
+else fail "counts in a pipe: cut to $w columns"; fi
+"$ANALYSER" counts "$DB" --width 100 >"$TMP/counts.100"
+w=$(widest "$TMP/counts.100")
+if [ "$w" -le 100 ] && [ "$w" -gt 80 ]; then ok "counts --width 100: $w columns"
+else fail "counts --width 100: $w columns"; fi
+# numbers FILE: the counts in a table, labels aside (a block repeats them), as one sum.
+numbers() { sed 's/^ *[A-Za-z][^0-9]*[A-Za-z] *[0-9]* [A-Za-z][^0-9]*  //' "$1" | grep -o '[0-9]\+' | sort -n | md5sum; }
+expect_eq "counts --width 100: the same numbers as the full table" \
+	"$(numbers "$TMP/counts.100")" "$(numbers "$TMP/counts.pipe")"
 
 finish
