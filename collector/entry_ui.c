@@ -143,6 +143,25 @@ static void show_question(const struct entry_question *q, size_t total,
 	}
 }
 
+/*
+ * The next line of an answer being changed, cut off in place (`*at` moves
+ * past it; NULL when none is left).
+ */
+static const char *old_line(const char **at)
+{
+	char *s = (char *)*at, *nl;
+
+	if (!s)
+		return NULL;
+	if ((nl = strchr(s, '\n'))) {
+		*nl = '\0';
+		*at = nl + 1;
+	} else {
+		*at = NULL;
+	}
+	return s;
+}
+
 /* Prints a message indented under the question. */
 static void tell(FILE *out, const char *msg)
 {
@@ -155,15 +174,21 @@ int entry_ui_ask(const struct entry_question *q, size_t total, struct entry_answ
 	char *line = NULL, *text = NULL;
 	size_t cap = 0;
 	int rc = -1;
+	/* At a terminal, a free-text answer being changed is put on the lines to edit. */
+	char *old = entry_line_edits(in, out) && q->type == EQ_FREE_TEXT &&
+		    a->state == ENTRY_ANSWERED && a->text ? strdup(a->text) : NULL;
+	const char *next_old = old;
 
 	show_question(q, total, a, out);
+	if (old)
+		tell(out, "The answer is on the lines below to change: the arrow keys move along "
+			  "a line, Enter keeps it as it stands, an empty line ends the answer.");
 	for (;;) {
 		struct entry_answer got = { 0 };
 		char why[ENTRY_WHY_MAX];
 		enum entry_input r;
 
-		fputs("> ", out);
-		if (!entry_ui_read_line(in, out, &line, &cap))
+		if (!entry_ui_prompt(in, out, "> ", old_line(&next_old), &line, &cap))
 			goto out;
 		free(text);
 		if (!(text = strdup(line)))
@@ -178,8 +203,8 @@ int entry_ui_ask(const struct entry_question *q, size_t total, struct entry_answ
 					size_t n;
 					char *more;
 
-					fputs("... ", out);
-					if (!entry_ui_read_line(in, out, &line, &cap))
+					if (!entry_ui_prompt(in, out, "... ", old_line(&next_old),
+							     &line, &cap))
 						goto out;
 					if (!*line)
 						break;
@@ -224,6 +249,7 @@ int entry_ui_ask(const struct entry_question *q, size_t total, struct entry_answ
 		}
 	}
 out:
+	free(old);
 	free(line);
 	free(text);
 	return rc;
@@ -278,8 +304,8 @@ static enum form_result confirm(struct entry_session *s, const struct entry_form
 
 		review(f, serial, answers, out);
 		fprintf(out, "Type y to save it, a question number to change that answer, or d to\n"
-			     "discard the form.\n> ");
-		if (!entry_ui_read_line(in, out, &line, &cap))
+			     "discard the form.\n");
+		if (!entry_ui_prompt(in, out, "> ", NULL, &line, &cap))
 			goto out;
 		word(line, w, sizeof w);
 		if (!strcmp(w, "y") || !strcmp(w, "yes")) {
@@ -298,8 +324,8 @@ static enum form_result confirm(struct entry_session *s, const struct entry_form
 			for (;;) {
 				char clean[ENTRY_SERIAL_MAX + 1];
 
-				fputs("Type the serial number again, or d to discard the form.\n> ", out);
-				if (!entry_ui_read_line(in, out, &line, &cap))
+				fputs("Type the serial number again, or d to discard the form.\n", out);
+				if (!entry_ui_prompt(in, out, "> ", NULL, &line, &cap))
 					goto out;
 				word(line, w, sizeof w);
 				if (!strcmp(w, "d"))
@@ -320,8 +346,8 @@ static enum form_result confirm(struct entry_session *s, const struct entry_form
 		}
 		if (!strcmp(w, "d")) {
 			fprintf(out, "Discard form %s? Nothing of it will be saved. Type yes to "
-				     "discard it, anything else to keep it.\n> ", serial);
-			if (!entry_ui_read_line(in, out, &line, &cap))
+				     "discard it, anything else to keep it.\n", serial);
+			if (!entry_ui_prompt(in, out, "> ", NULL, &line, &cap))
 				goto out;
 			word(line, w, sizeof w);
 			if (!strcmp(w, "yes") || !strcmp(w, "y")) {
@@ -443,9 +469,9 @@ int entry_ui_run(struct entry_session *s, FILE *in, FILE *out, struct err *e)
 		enum form_result r;
 		int ok;
 
-		fprintf(out, "\nForm %ld. Serial number written on the form (q to finish):\n> ",
+		fprintf(out, "\nForm %ld. Serial number written on the form (q to finish):\n",
 			info.forms + 1);
-		if (!entry_ui_read_line(in, out, &line, &cap)) {
+		if (!entry_ui_prompt(in, out, "> ", NULL, &line, &cap)) {
 			fputc('\n', out);
 			break;
 		}
@@ -514,6 +540,7 @@ out:
 	clear_answers(answers, f->nqs);
 	free(answers);
 	free(line);
+	entry_line_end();
 	fflush(out);
 	return rc;
 }

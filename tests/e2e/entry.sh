@@ -334,4 +334,30 @@ for t in "$TMP"/*.out; do
 	case "$(cat "$t")" in *$'\e'*) fail "$name: escape codes in the session" ;; *) ok "$name: plain text" ;; esac
 done
 
+
+# --- line editing at a terminal (libedit) --------------------------------------
+# An answer typed before comes back with the up arrow; an answer changed from
+# the review is on the line to edit: the left arrow moves back into it and
+# the words typed there go in, instead of the whole answer typed again.
+# (After the plain-text check above: editing moves the cursor.)
+{
+	serial 501
+	ask 1 1
+	ask 2 1
+	say 3 "The car park is small"
+	printf 'expect Question 4 of 28\nexpect > \nsend \\e[A\nexpect ... \nsend\n'
+	blanks 5 28
+	printf 'expect Type y to save it\nexpect > \nsend 3\n'
+	printf 'expect Question 3 of 28\nexpect The answer is on the lines below to change\n'
+	printf 'expect > \nsend \\e[D\\e[D\\e[D\\e[D\\e[Dvery \nexpect ... \nsend\n'
+	save
+	printf 'expect Saved form 501\n'
+	serial q
+	printf 'expect Finished: 1 form saved in this session.\nexit 0\n'
+} | drive line-editing enter "$DB" --event LE-CAN-1 --officer "Lee Edit"
+expect_eq "line editing: the answer changed in place" "$(ans 501 UEC-WELL)" \
+	"answered - The car park is very small"
+expect_eq "line editing: the up arrow brought the last answer back" "$(ans 501 UEC-BETTER)" \
+	"answered - The car park is small"
+
 finish
