@@ -257,27 +257,65 @@ out:
 
 /* ---- one form ------------------------------------------------------------- */
 
-static void review(const struct entry_form *f, const char *serial,
-		   const struct entry_answer *answers, FILE *out)
-{
-	fprintf(out, "\nForm %s: check every answer against the paper form.\n", serial);
-	for (size_t i = 0; i < f->nqs; i++) {
-		const struct entry_question *q = &f->qs[i];
-		char *shown = entry_answer_show(q, &answers[i]);
-		char text[120];
-		const char *s, *next;
-		size_t len;
+/* Lines of answers on one page of the review at a terminal: 24 with the heading and prompt. */
+#define REVIEW_PAGE_LINES 18
 
-		clip(q->text, 22, text, sizeof text);
-		fprintf(out, "%3d  %-14s  %s%*s  ", q->number, q->code, text,
-			(int)(22 - compare_width(text, strlen(text))), "");
-		s = shown ? shown : "?";
-		len = compare_wrap(s, WIDTH - 45, &next);
-		fprintf(out, "%.*s\n", (int)len, s);
-		if (*next)
-			compare_print_wrapped(out, next, 45, WIDTH - 45);
-		free(shown);
+/* One question's line (or lines, wrapped) of the review, into `f`. */
+static void review_entry(const struct entry_question *q, const struct entry_answer *a, FILE *f)
+{
+	char *shown = entry_answer_show(q, a);
+	char text[120];
+	const char *s, *next;
+	size_t len;
+
+	clip(q->text, 22, text, sizeof text);
+	fprintf(f, "%3d  %-14s  %s%*s  ", q->number, q->code, text,
+		(int)(22 - compare_width(text, strlen(text))), "");
+	s = shown ? shown : "?";
+	len = compare_wrap(s, WIDTH - 45, &next);
+	fprintf(f, "%.*s\n", (int)len, s);
+	if (*next)
+		compare_print_wrapped(f, next, 45, WIDTH - 45);
+	free(shown);
+}
+
+/*
+ * Shows the answers for checking: all of them, or with `page_lines` page
+ * `page` of pages of at most that many lines; with `out` NULL, nothing
+ * (to count the pages). Returns how many pages there are (1 when not paged).
+ */
+static size_t review(const struct entry_form *f, const char *serial,
+		     const struct entry_answer *answers, size_t page, size_t page_lines, FILE *out)
+{
+	size_t pages = 1, used = 0;
+
+	if (out)
+		fprintf(out, "\nForm %s: check every answer against the paper form.\n", serial);
+	for (size_t i = 0; i < f->nqs; i++) {
+		char *buf = NULL;
+		size_t len = 0, lines = 0;
+		FILE *m = page_lines ? open_memstream(&buf, &len) : NULL;
+
+		if (!m) {
+			/* Not paged (or no memory to measure it): everything, one after another. */
+			if (out)
+				review_entry(&f->qs[i], &answers[i], out);
+			continue;
+		}
+		review_entry(&f->qs[i], &answers[i], m);
+		fclose(m);
+		for (size_t k = 0; k < len; k++)
+			lines += buf[k] == '\n';
+		if (used && used + lines > page_lines) {
+			pages++;
+			used = 0;
+		}
+		used += lines;
+		if (out && pages - 1 == page)
+			fputs(buf, out);
+		free(buf);
 	}
+	return pages;
 }
 
 enum form_result { FORM_SAVED, FORM_DISCARDED, FORM_RESTART, FORM_EOF, FORM_FAILED };
@@ -297,17 +335,32 @@ static enum form_result confirm(struct entry_session *s, const struct entry_form
 	size_t cap = 0;
 	enum form_result res = FORM_EOF;
 
+	/* At a terminal the review is paged, so that none of it scrolls out of a 24-line screen. */
+	size_t page = 0, per_page = entry_line_edits(in, out) ? REVIEW_PAGE_LINES : 0;
+
 	for (;;) {
 		char w[32], why[ENTRY_WHY_MAX];
 		char *end;
 		long n;
+		size_t pages = review(f, serial, answers, 0, per_page, NULL);
 
-		review(f, serial, answers, out);
-		fprintf(out, "Type y to save it, a question number to change that answer, or d to\n"
-			     "discard the form.\n");
+		if (page >= pages) /* fewer pages since an answer was changed */
+			page = 0;
+		review(f, serial, answers, page, per_page, out);
+		if (pages > 1)
+			fprintf(out, "Page %zu of %zu: press Enter for the %s page. Type y to save it, a\n"
+				     "question number to change that answer, or d to discard the form.\n",
+				page + 1, pages, page + 1 < pages ? "next" : "first");
+		else
+			fprintf(out, "Type y to save it, a question number to change that answer, or d "
+				     "to\ndiscard the form.\n");
 		if (!entry_ui_prompt(in, out, "> ", NULL, &line, &cap))
 			goto out;
 		word(line, w, sizeof w);
+		if (!*w && pages > 1) {
+			page = (page + 1) % pages;
+			continue;
+		}
 		if (!strcmp(w, "y") || !strcmp(w, "yes")) {
 			int rc = entry_save(s, serial, answers, saved, why, sizeof why, e);
 
