@@ -113,6 +113,15 @@ at_terminal "counts by two" 0 "Respondents by" -- "$ANALYSER" counts "$DB" --by 
 w=$(widest "$TMP/counts by two.out")
 if [ "$w" -le 80 ]; then ok "counts by two at an 80-column terminal: $w columns"
 else fail "counts by two at an 80-column terminal: $w columns"; fi
+at_terminal "status" 0 "Postcode lookup" -- "$COLLECTOR" status "$DB"
+w=$(widest "$TMP/status.out")
+if [ "$w" -le 80 ]; then ok "status at an 80-column terminal: $w columns"
+else fail "status at an 80-column terminal: $w columns"; fi
+expect_eq "status at a terminal: a venue on a line of its own, whole" \
+	"$(tr -d '\r' <"$TMP/status.out" | grep -c '^        Victoria Hall, Hanley, Stoke-on-Trent$')" 1
+"$COLLECTOR" status "$DB" >"$TMP/status.pipe"
+expect_eq "status in a pipe: a row a line" \
+	"$(grep -c 'Stoke-on-Trent .*Victoria Hall, Hanley' "$TMP/status.pipe")" 1
 "$ANALYSER" counts "$DB" >"$TMP/counts.pipe"
 w=$(widest "$TMP/counts.pipe")
 if [ "$w" -gt 120 ]; then ok "counts in a pipe: full width ($w columns)"
