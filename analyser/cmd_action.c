@@ -81,7 +81,7 @@ static int parse_opts(struct cmd_ctx *ctx, int argc, char **argv, struct action_
 		case 'h':
 			return cmd_help(cmd_action_usage);
 		default:
-			return cmd_usage_error(cmd_action_usage, "unknown option '%s'", argv[optind - 1]);
+			return cmd_bad_option(cmd_action_usage);
 		}
 	}
 	return CMD_GO_ON;

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "cmd_sdc.h"
@@ -12,6 +13,7 @@
 #include "fileutil.h"
 #include "outfile.h"
 #include "tag_state.h"
+#include "term.h"
 #include "ledger.h"
 
 static const char usage[] =
@@ -19,6 +21,7 @@ static const char usage[] =
 	"                          [--percent] [--format table|csv|json|xml]\n"
 	"                          [--suppress | --no-suppress] [--threshold N] [--rounding N]\n"
 	"                          [--output FILE] [--exercise CODE] [--within-dates]\n"
+	"                          [--width N]\n"
 	"\n"
 	"Counts the respondents who mentioned each theme (sub-themes indented\n"
 	"under their parent, and counted toward it), with totals, a row for any\n"
@@ -52,7 +55,9 @@ static const char usage[] =
 	"  --threshold N     hide counts from 1 to N-1 (default 8: 1 to 7 hidden);\n"
 	"                    csv, json and xml need 2 or more unless --no-suppress\n"
 	"  --rounding N      round shown counts to the nearest N (default 5; 1: exact)\n"
-	"  --output FILE     write to FILE (created readable only by you)\n"
+	"  --output FILE     write to FILE (created readable only by you)\n"	"  --width N         table: fit it into N columns, the columns in blocks under\n"
+	"                    the theme names (default: the terminal's width; into a\n"
+	"                    file or a pipe, 0: as wide as it needs)\n"
 	"  --exercise CODE   which exercise, when the database holds several\n"
 	"  --within-dates    table: leave out responses dated outside the exercise's\n"
 	"                    opening and closing dates (the import flags them)\n"
@@ -68,12 +73,13 @@ struct counts_opts {
 	struct sdc_rule rule;
 	const char *by, *output;
 	int within;
+	long width; /* --width; -1 when not given */
 };
 
 static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 {
 	enum { O_PERCENT = 256, O_LEVEL, O_BY, O_THEME, O_FORMAT, O_SUPPRESS,
-	       O_NO_SUPPRESS, O_THRESHOLD, O_ROUNDING, O_OUTPUT, O_WITHIN };
+	       O_NO_SUPPRESS, O_THRESHOLD, O_ROUNDING, O_OUTPUT, O_WITHIN, O_WIDTH };
 	static const struct option longopts[] = {
 		{ "percent", no_argument, NULL, O_PERCENT },
 		{ "level", required_argument, NULL, O_LEVEL },
@@ -87,6 +93,7 @@ static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 		{ "rounding", required_argument, NULL, O_ROUNDING },
 		{ "output", required_argument, NULL, O_OUTPUT },
 		{ "within-dates", no_argument, NULL, O_WITHIN },
+		{ "width", required_argument, NULL, O_WIDTH },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -98,6 +105,7 @@ static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 
 	o->format = COUNT_TABLE;
 	co->rule = (struct sdc_rule)SDC_NHS;
+	co->width = -1;
 	while ((c = cmd_getopt(ctx, argc, argv, "h", longopts)) != -1) {
 		switch (c) {
 		case O_PERCENT:
@@ -147,10 +155,14 @@ static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 		case O_WITHIN:
 			co->within = 1;
 			break;
+		case O_WIDTH:
+			if (cmd_parse_long("--width", optarg, 0, 10000, &co->width, usage) < 0)
+				return EXIT_USAGE;
+			break;
 		case 'h':
 			return cmd_help(usage);
 		default:
-			return cmd_usage_error(usage, "unknown option '%s'", argv[optind - 1]);
+			return cmd_bad_option(usage);
 		}
 	}
 	if (argc - optind != 1)
@@ -172,6 +184,9 @@ static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 		return cmd_usage_error(usage, "--within-dates is for the table: to leave responses "
 				       "dated outside the exercise out of what is published, import "
 				       "with <submitted outside=\"reject\"> in the mapping");
+	/* On a terminal the table fits it; into a file or a pipe it is as wide as it needs. */
+	if (o->format == COUNT_TABLE)
+		o->width = co->width >= 0 ? (int)co->width : co->output ? 0 : term_width(STDOUT_FILENO);
 	ctx->db_path = argv[optind];
 	if (cmd_sdc_publisher(ctx, o->suppress && o->format != COUNT_TABLE, e) < 0)
 		return -1;

@@ -71,10 +71,10 @@ static int explain_parse(struct cmd_ctx *ctx, int argc, char **argv, struct err 
 	int c;
 
 	(void)e;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = cmd_getopt(ctx, argc, argv, "h", longopts)) != -1) {
 		if (c == 'h')
 			return cmd_help(explain_usage);
-		return cmd_usage_error(explain_usage, "unknown option '%s'", argv[optind - 1]);
+		return cmd_bad_option(explain_usage);
 	}
 	if (argc - optind != 2)
 		return cmd_usage_error(explain_usage, "explain takes a database and a response");

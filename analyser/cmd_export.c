@@ -12,9 +12,10 @@
 #include "crosswalk.h"
 #include "db.h"
 #include "export.h"
-#include "tag_state.h"
 #include "ledger.h"
+#include "progress.h"
 #include "stamp.h"
+#include "tag_state.h"
 
 static const char usage[] =
 	"usage: analyser export DB [--healthwatch OUT.xlsx|OUT.csv|OUT.xml]\n"
@@ -144,7 +145,7 @@ static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 		case 'h':
 			return cmd_help(usage);
 		default:
-			return cmd_usage_error(usage, "unknown option '%s'", argv[optind - 1]);
+			return cmd_bad_option(usage);
 		}
 	}
 	if (argc - optind != 1)
@@ -182,22 +183,24 @@ static int run(struct cmd_ctx *ctx, struct err *e)
 	struct export_options *opt = &o->opt;
 	sqlite3 *db = ctx->db;
 	long long ex = ctx->exercise;
-
-	int publish = o->out || o->tables, wrote_hw = 0, wrote_tables = 0;
-	char how[96];
-
+	int publish = o->out || o->tables, wrote_hw = 0, wrote_tables = 0, wrote_rows = 0;
+	struct progress_ticker *tick = NULL;
 	struct crosswalk *cw = NULL;
+	char how[96];
 
 	if (tag_state_require_current(db, ex, ctx->db_path, e) < 0)
 		return -1;
 	if (o->crosswalk && !(cw = crosswalk_load(o->crosswalk, e)))
 		return -1;
 	opt->crosswalk = cw;
+	if (o->rows && o->raw)
+		cmd_warn("--raw-text: %s holds what respondents wrote as they wrote it, names, "
+			 "phone numbers and all; keep it inside the organisation and delete it "
+			 "when done", o->rows);
+	tick = progress_ticker_start(1, "export");
 	/* Published numbers are hidden alike in everything published from this data. */
-	if (publish && !o->no_suppress && !(opt->ledger = ledger_open(db, ex, &opt->rule, e))) {
-		crosswalk_free(cw);
-		return -1;
-	}
+	if (publish && !o->no_suppress && !(opt->ledger = ledger_open(db, ex, &opt->rule, e)))
+		goto out;
 	if (o->out && export_healthwatch(db, ex, o->out, opt, e) < 0)
 		goto out;
 	wrote_hw = o->out != NULL;
@@ -211,27 +214,28 @@ static int run(struct cmd_ctx *ctx, struct err *e)
 	}
 	if (opt->ledger && ledger_commit(opt->ledger, e) < 0)
 		goto out;
+	if (o->rows) {
+		struct export_options r = *opt;
+
+		r.format = export_format_of(o->rows);
+		if (export_rows(db, ex, o->rows, &r, o->raw, e) < 0)
+			goto out;
+		wrote_rows = 1;
+	}
+	progress_ticker_stop(tick); /* its line cleared before anything is said */
+	tick = NULL;
 	if (o->out)
 		printf("wrote %s: theme by district, by channel and by each demographic question; "
 		       "%s\n", o->out, cmd_sdc_text(&opt->rule, how, sizeof how));
 	if (o->tables)
 		printf("wrote %s: the same tables as data, with a data dictionary beside it; %s\n",
 		       o->tables, cmd_sdc_text(&opt->rule, how, sizeof how));
-	if (o->rows) {
-		struct export_options r = *opt;
-
-		r.format = export_format_of(o->rows);
-		if (o->raw)
-			cmd_warn("--raw-text: %s holds what respondents wrote as they wrote it, names, "
-				 "phone numbers and all; keep it inside the organisation and delete it "
-				 "when done", o->rows);
-		if (export_rows(db, ex, o->rows, &r, o->raw, e) < 0)
-			goto out;
+	if (wrote_rows)
 		printf("wrote %s: one row per free-text answer%s, with a data dictionary beside it; "
 		       "not for publication (no disclosure control)\n", o->rows,
 		       o->raw ? " (not redacted)" : " (redacted)");
-	}
 out:
+	progress_ticker_stop(tick);
 	/* What the ledger does not record is not published: the numbers would be
 	   hidden unlike those published later. */
 	if (e->code && wrote_hw)

@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "db.h"
 #include "ledger.h"
+#include "progress.h"
 #include "report.h"
 #include "stamp.h"
 #include "tag_state.h"
@@ -123,7 +124,7 @@ static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 		case 'h':
 			return cmd_help(usage);
 		default:
-			return cmd_usage_error(usage, "unknown option '%s'", argv[optind - 1]);
+			return cmd_bad_option(usage);
 		}
 	}
 	if (argc - optind != 1)
@@ -147,12 +148,15 @@ static int run(struct cmd_ctx *ctx, struct err *e)
 	struct report_options *opt = &o->opt;
 	sqlite3 *db = ctx->db;
 	long long ex = ctx->exercise;
-
+	struct progress_ticker *tick = progress_ticker_start(1, "report");
 	/* Published numbers are hidden alike in everything published from this data. */
-	if (tag_state_require_current(db, ex, ctx->db_path, e) == 0 &&
-	    (o->no_suppress || (opt->ledger = ledger_open(db, ex, &opt->rule, e))) &&
-	    report_you_said_we_did(db, ex, o->path, opt, e) == 0 &&
-	    (!opt->ledger || ledger_commit(opt->ledger, e) == 0 || (unlink(o->path), 0)))
+	int done = tag_state_require_current(db, ex, ctx->db_path, e) == 0 &&
+		(o->no_suppress || (opt->ledger = ledger_open(db, ex, &opt->rule, e))) &&
+		report_you_said_we_did(db, ex, o->path, opt, e) == 0 &&
+		(!opt->ledger || ledger_commit(opt->ledger, e) == 0 || (unlink(o->path), 0));
+
+	progress_ticker_stop(tick); /* its line cleared before anything is said */
+	if (done)
 		printf("wrote %s\n", o->path);
 	ledger_free(opt->ledger);
 	return EXIT_OK;

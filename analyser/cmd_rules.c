@@ -59,10 +59,10 @@ static int check_parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e
 	struct check_opts *o = ctx->opts;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = cmd_getopt(ctx, argc, argv, "h", longopts)) != -1) {
 		if (c == 'h')
 			return cmd_help(check_usage);
-		return cmd_usage_error(check_usage, "unknown option '%s'", argv[optind - 1]);
+		return cmd_bad_option(check_usage);
 	}
 	if (argc - optind != 1)
 		return cmd_usage_error(check_usage, "check takes one rules file");

@@ -10,7 +10,7 @@
 #include "tagger.h"
 
 static const char usage[] =
-	"usage: analyser tag DB RULES [--allow-failing-examples] [--exercise CODE]\n"
+	"usage: analyser tag DB RULES [--allow-failing-examples] [--quiet] [--exercise CODE]\n"
 	"\n"
 	"Tags every free-text answer in DB with the themes of the rule set RULES\n"
 	"(docs/rules-format.md). Each tag records the answer (so the response and\n"
@@ -26,6 +26,8 @@ static const char usage[] =
 	"does: if any fails, they are listed and nothing is tagged.\n"
 	"\n"
 	"  --allow-failing-examples  tag even though some examples fail\n"
+	"  -q, --quiet               no progress line (on a terminal it shows answers\n"
+	"                            read, their rate, percent done and time left)\n"
 	"  --exercise CODE           which exercise, when the database holds several\n"
 	"  -h, --help                show this help\n";
 
@@ -56,6 +58,7 @@ static int failing_examples(const struct ruleset *rs, struct err *e)
 struct tag_opts {
 	const char *rules_path;
 	struct ruleset *rs;
+	int quiet;
 };
 
 /* The rule set is loaded and its examples run before the database is opened. */
@@ -64,21 +67,25 @@ static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 	static const struct option longopts[] = {
 		CMD_EXERCISE_OPTION,
 		{ "allow-failing-examples", no_argument, NULL, 'F' },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	struct tag_opts *o = ctx->opts;
 	int c, allow_failing = 0, failures;
 
-	while ((c = cmd_getopt(ctx, argc, argv, "h", longopts)) != -1) {
+	while ((c = cmd_getopt(ctx, argc, argv, "qh", longopts)) != -1) {
 		switch (c) {
 		case 'F':
 			allow_failing = 1;
 			break;
+		case 'q':
+			o->quiet = 1;
+			break;
 		case 'h':
 			return cmd_help(usage);
 		default:
-			return cmd_usage_error(usage, "unknown option '%s'", argv[optind - 1]);
+			return cmd_bad_option(usage);
 		}
 	}
 	if (argc - optind != 2)
@@ -105,11 +112,12 @@ static int run(struct cmd_ctx *ctx, struct err *e)
 {
 	struct tag_opts *o = ctx->opts;
 	const struct ruleset *rs = o->rs;
+	struct tagger_options topt = { .threads = 0, .progress = !o->quiet };
 	struct tag_stats st;
 	struct err errors;
 
 	err_init(&errors);
-	if (tagger_run(ctx->db, ctx->exercise, rs, NULL, &st, &errors, e) < 0)
+	if (tagger_run(ctx->db, ctx->exercise, rs, &topt, &st, &errors, e) < 0)
 		return -1;
 	if (st.same_version)
 		printf("%s: rule set %.12s already in use; %ld new answers read, %ld tags added "

@@ -61,7 +61,7 @@ static int untagged_parse(struct cmd_ctx *ctx, int argc, char **argv, struct err
 		case 'h':
 			return cmd_help(untagged_usage);
 		default:
-			return cmd_usage_error(untagged_usage, "unknown option '%s'", argv[optind - 1]);
+			return cmd_bad_option(untagged_usage);
 		}
 	}
 	if (argc - optind != 1)

@@ -118,6 +118,8 @@ enum count_format { COUNT_TABLE, COUNT_CSV, COUNT_JSON, COUNT_XML };
 struct count_output {
 	enum count_format format;
 	int percent;               /* table: percentages instead of counts */
+	int width;                 /* table: the columns it may take (0: as wide as it needs);
+				      a wider table is printed in blocks of columns */
 	int max_depth;             /* 0: every level */
 	const char *theme;         /* only this theme (and its sub-themes); NULL: all */
 	const struct sdc_rule *suppress; /* NULL: counts as they are */

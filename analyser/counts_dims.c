@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "area_word.h"
 #include "counts_internal.h"
 #include "db.h"
 #include "strbuf.h"
@@ -133,7 +134,8 @@ int counts_dim_load(sqlite3 *db, long long ex, const char *name, struct count_di
 		;
 	if (count_dim_names[k]) {
 		d->kind = (enum count_dim_kind)k;
-		if (!(d->title = strdup(titles[k])))
+		/* "Area" when the exercise covers more than districts. */
+		if (!(d->title = strdup(k == DIM_DISTRICT ? area_word(db, ex, 1) : titles[k])))
 			return err_set(e, EXIT_SYSTEM, "out of memory");
 	}
 	switch (count_dim_names[k] ? d->kind : DIM_DEMOGRAPHIC) {

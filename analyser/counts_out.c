@@ -399,6 +399,56 @@ static void pad(FILE *out, int n)
 		fputc(' ', out);
 }
 
+/* Prints columns j0 to j1 of a panel, under its headings, each row with its label. */
+static void print_block(const struct view *w, const struct panel *p, const char *corner,
+			int respondents, char (*text)[24], const int *width, int lw, size_t lines,
+			size_t j0, size_t j1, FILE *out)
+{
+	size_t nr = p->nrows + 1, nc = p->ncols + 1;
+
+	for (int line = 0; line < 3; line++) {
+		char h[64];
+		int any = 0;
+
+		for (size_t j = j0; j < j1; j++)
+			any |= heading_line(col_name(w, p, j, 0), line, width[j], h, sizeof h);
+		if (!any && line)
+			break;
+		fputs(line == 0 ? corner : "", out);
+		pad(out, lw - (line == 0 ? cols(corner, strlen(corner)) : 0));
+		for (size_t j = j0; j < j1; j++) {
+			heading_line(col_name(w, p, j, 0), line, width[j], h, sizeof h);
+			pad(out, 2 + width[j] - cols(h, strlen(h)));
+			fputs(h, out);
+		}
+		fputc('\n', out);
+	}
+	for (size_t i = 0; i < lines; i++) {
+		const char *name = i == nr ? "Respondents" : respondents && i == p->nrows ? "All" :
+				   row_name(w, p, i, 0);
+		int indent = !w->cross && i < p->nrows ? 2 * (w->c->themes[w->sel[i]].depth - 1) : 0;
+		char label[160];
+
+		/* Cut to the label column, on a character boundary. */
+		snprintf(label, sizeof label, "%s", name);
+		while (indent + cols(label, strlen(label)) > lw) {
+			size_t l = strlen(label);
+
+			while (l && ((unsigned char)label[l - 1] & 0xC0) == 0x80)
+				l--;
+			label[l ? l - 1 : 0] = '\0';
+		}
+		pad(out, indent);
+		fputs(label, out);
+		pad(out, lw - indent - cols(label, strlen(label)));
+		for (size_t j = j0; j < j1; j++) {
+			pad(out, 2 + width[j] - (int)strlen(text[i * nc + j]));
+			fputs(text[i * nc + j], out);
+		}
+		fputc('\n', out);
+	}
+}
+
 /*
  * Prints a panel aligned: its counts, or with `respondents` its
  * denominators; `base_line` adds the denominators as a last row.
@@ -450,46 +500,20 @@ static int print_panel(const struct view *w, const struct panel *p, const char *
 		while (width[j] < 14 && heading_line(head, 2, width[j], h, sizeof h))
 			width[j]++;
 	}
-	for (int line = 0; line < 3; line++) {
-		char h[64];
-		int any = 0;
+	/* Too wide for the terminal: the columns in blocks that fit, each under the labels. */
+	if (o->width > 0 && lw > o->width * 2 / 5 && lw > 16)
+		lw = o->width * 2 / 5 > 16 ? o->width * 2 / 5 : 16;
+	for (size_t j0 = 0, j1; j0 < nc; j0 = j1) {
+		int used = lw;
 
-		for (size_t j = 0; j < nc; j++)
-			any |= heading_line(col_name(w, p, j, 0), line, width[j], h, sizeof h);
-		if (!any && line)
-			break;
-		fputs(line == 0 ? corner : "", out);
-		pad(out, lw - (line == 0 ? cols(corner, strlen(corner)) : 0));
-		for (size_t j = 0; j < nc; j++) {
-			heading_line(col_name(w, p, j, 0), line, width[j], h, sizeof h);
-			pad(out, 2 + width[j] - cols(h, strlen(h)));
-			fputs(h, out);
+		for (j1 = j0; j1 < nc; j1++) {
+			if (o->width > 0 && j1 > j0 && used + 2 + width[j1] > o->width)
+				break;
+			used += 2 + width[j1];
 		}
-		fputc('\n', out);
-	}
-	for (size_t i = 0; i < lines; i++) {
-		const char *name = i == nr ? "Respondents" : respondents && i == p->nrows ? "All" :
-				   row_name(w, p, i, 0);
-		int indent = !w->cross && i < p->nrows ? 2 * (w->c->themes[w->sel[i]].depth - 1) : 0;
-		char label[160];
-
-		/* Cut to the label column, on a character boundary. */
-		snprintf(label, sizeof label, "%s", name);
-		while (indent + cols(label, strlen(label)) > lw) {
-			size_t l = strlen(label);
-
-			while (l && ((unsigned char)label[l - 1] & 0xC0) == 0x80)
-				l--;
-			label[l ? l - 1 : 0] = '\0';
-		}
-		pad(out, indent);
-		fputs(label, out);
-		pad(out, lw - indent - cols(label, strlen(label)));
-		for (size_t j = 0; j < nc; j++) {
-			pad(out, 2 + width[j] - (int)strlen(text[i * nc + j]));
-			fputs(text[i * nc + j], out);
-		}
-		fputc('\n', out);
+		if (j0)
+			fputc('\n', out);
+		print_block(w, p, corner, respondents, text, width, lw, lines, j0, j1, out);
 	}
 	free(text);
 	free(width);

@@ -15,6 +15,7 @@
 
 #include "db.h"
 #include "prefilter.h"
+#include "progress.h"
 #include "strbuf.h"
 
 /* Stores the rule set and its themes; *ids gets each theme's row id. */
@@ -284,6 +285,8 @@ struct tagging {
 	sqlite3_stmt *sel, *ins, *ins_many;
 	long long last;
 	struct err *e;
+	long long after;        /* the answers read are those after this id */
+	struct progress prog;   /* answers read, of the ids up to the largest */
 };
 
 /* Tags go in INSERT_ROWS at a time: one statement run instead of many. */
@@ -571,6 +574,7 @@ static int tag_ring(struct tagging *t, struct pool *p)
 		pthread_mutex_unlock(&p->mu);
 		if (batch_write(t, b) < 0)
 			return -1;
+		progress_update(&t->prog, t->stats->answers, t->last - t->after);
 		pthread_mutex_lock(&p->mu);
 		b->state = B_FREE;
 		pthread_mutex_unlock(&p->mu);
@@ -603,15 +607,23 @@ static int tag_answers(sqlite3 *db, long long ex, const struct ruleset *rs, long
 		       long long after, const long long *ids, long *errs,
 		       const struct tagger_options *opt, struct tag_stats *stats, struct err *e)
 {
-	struct tagging t = { db, ids, errs, stats, NULL, NULL, NULL, after, e };
+	struct tagging t = { db, ids, errs, stats, NULL, NULL, NULL, after, e, after, { 0 } };
 	struct prefilter *pf = NULL;
 	struct pool *p = NULL;
+	long long top = 0;
 	int ok = -1;
 
+	/* How far through the answers' ids the run is: a measure with no count to wait for. */
+	if (opt && opt->progress && db_int(db, "SELECT coalesce(max(id), 0) FROM answer", 0, &top,
+					    e, 0) < 0)
+		return -1;
+	progress_start(&t.prog, opt && opt->progress, "tagging", top > after ? top - after : 0);
+	t.prog.unit = "answers";
 	if (tagging_prepare(&t, rs, ex, after) == 0 && (pf = prefilter_build(rs, e)) &&
 	    (p = pool_start(pf, rs->nthemes, rs->nwhen_questions, opt ? opt->threads : 0, e)) &&
 	    tag_ring(&t, p) == 0 && ruleset_update(&t, rsid) == 0)
 		ok = 0;
+	progress_end(&t.prog);
 	pool_free(p);
 	prefilter_free(pf);
 	tagging_release(&t);

@@ -22,6 +22,7 @@ struct tag_stats {
 /* How a run goes; the tags are the same whatever is chosen. */
 struct tagger_options {
 	int threads; /* matching answers: 0 one per processor, 1 none besides the caller; 8 at most */
+	int progress; /* a progress line on a terminal (progress.h) */
 };
 
 /*

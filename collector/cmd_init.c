@@ -35,10 +35,10 @@ static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 	struct init_opts *o = ctx->opts;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = cmd_getopt(ctx, argc, argv, "h", longopts)) != -1) {
 		if (c == 'h')
 			return cmd_help(usage);
-		return cmd_usage_error(usage, "unknown option '%s'", argv[optind - 1]);
+		return cmd_bad_option(usage);
 	}
 	if (argc - optind != 2)
 		return cmd_usage_error(usage, "init takes a database and a definition file");

@@ -62,7 +62,7 @@ static int load_parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 
 	(void)e;
 	o->opt = (struct postcode_load_options){ NULL, 0, 1 };
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = cmd_getopt(ctx, argc, argv, "h", longopts)) != -1) {
 		switch (c) {
 		case 'd':
 			o->opt.district_column = optarg;
@@ -73,7 +73,7 @@ static int load_parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 		case 'h':
 			return cmd_help(load_usage);
 		default:
-			return cmd_usage_error(load_usage, "unknown option '%s'", argv[optind - 1]);
+			return cmd_bad_option(load_usage);
 		}
 	}
 	if (argc - optind < 2)
@@ -155,7 +155,7 @@ static int lookup_parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *
 		case 'h':
 			return cmd_help(lookup_usage);
 		default:
-			return cmd_usage_error(lookup_usage, "unknown option '%s'", argv[optind - 1]);
+			return cmd_bad_option(lookup_usage);
 		}
 	}
 	if (argc - optind < 2)

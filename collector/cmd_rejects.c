@@ -310,7 +310,7 @@ static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 		case 'h':
 			return cmd_help(usage);
 		default:
-			return cmd_usage_error(usage, "unknown option '%s'", argv[optind - 1]);
+			return cmd_bad_option(usage);
 		}
 	}
 	if (argc - optind != 1)

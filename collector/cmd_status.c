@@ -2,11 +2,14 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "area_word.h"
 #include "cmd.h"
 #include "commands.h"
 #include "db.h"
 #include "exercise.h"
+#include "term.h"
 
 static const char usage[] =
 	"usage: collector status DB [--exercise CODE]\n"
@@ -20,6 +23,9 @@ static const char usage[] =
 	"\n"
 	"  --exercise CODE   which exercise, when the database holds several\n"
 	"  -h, --help        show this help\n";
+
+/* At a terminal, rows are cut to its width (0: whole, into a file or a pipe). */
+static int width;
 
 /* Prints the heading, then each row of `sql` (one column, bound to the exercise id). */
 static int print_rows(sqlite3 *db, long long ex, const char *heading, const char *sql,
@@ -35,7 +41,8 @@ static int print_rows(sqlite3 *db, long long ex, const char *heading, const char
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *v = (const char *)sqlite3_column_text(st, 0);
 
-		printf("  %s\n", v ? v : "");
+		fputs("  ", stdout);
+		term_print_fitted(stdout, v ? v : "", width ? width - 3 : 0, 8);
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : db_fail(db, "reading the status", e);
@@ -50,8 +57,12 @@ static int print_lines(sqlite3 *db, long long ex, const char *sql, struct err *e
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, ex);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		printf("  %s\n", (const char *)sqlite3_column_text(st, 0));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *v = (const char *)sqlite3_column_text(st, 0);
+
+		fputs("  ", stdout);
+		term_print_fitted(stdout, v ? v : "", width ? width - 3 : 0, 8);
+	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : db_fail(db, "reading the status", e);
 }
@@ -168,7 +179,7 @@ static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 	while ((c = cmd_getopt(ctx, argc, argv, "h", longopts)) != -1) {
 		if (c == 'h')
 			return cmd_help(usage);
-		return cmd_usage_error(usage, "unknown option '%s'", argv[optind - 1]);
+		return cmd_bad_option(usage);
 	}
 	if (argc - optind != 1)
 		return cmd_usage_error(usage, "status takes one database");
@@ -181,17 +192,26 @@ static int run(struct cmd_ctx *ctx, struct err *e)
 	sqlite3 *db = ctx->db;
 	long long ex = ctx->exercise;
 	sqlite3_stmt *st = db_prepare(db, header_sql, e);
+	char by_area[32];
 
 	if (!st)
 		return -1;
+	width = term_width(STDOUT_FILENO);
+	/* "By area" when the exercise covers more than districts (docs/exercise-format.md). */
+	snprintf(by_area, sizeof by_area, "By %s", area_word(db, ex, 0));
 	sqlite3_bind_int64(st, 1, ex);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		printf("%s\n%s\nResponses: %lld\n", sqlite3_column_text(st, 0),
-		       sqlite3_column_text(st, 1), sqlite3_column_int64(st, 2));
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *title = (const char *)sqlite3_column_text(st, 0);
+		const char *runs = (const char *)sqlite3_column_text(st, 1);
+
+		term_print_fitted(stdout, title ? title : "", width ? width - 1 : 0, 2);
+		term_print_fitted(stdout, runs ? runs : "", width ? width - 1 : 0, 2);
+		printf("Responses: %lld\n", sqlite3_column_int64(st, 2));
+	}
 	sqlite3_finalize(st);
 	if (print_rows(db, ex, "By channel", channel_sql, e) < 0 ||
 	    print_rows(db, ex, "By form", variant_sql, e) < 0 ||
-	    print_rows(db, ex, "By district", district_sql, e) < 0 ||
+	    print_rows(db, ex, by_area, district_sql, e) < 0 ||
 	    print_rows(db, ex, "By event", event_sql, e) < 0 ||
 	    print_rows(db, ex, "Double entry", pending_sql, e) < 0 ||
 	    print_lines(db, ex, pending_forms_sql, e) < 0 ||

@@ -336,6 +336,21 @@ int entry_ui_run(struct entry_session *s, FILE *in, FILE *out, struct err *e);
  */
 int entry_ui_read_line(FILE *in, FILE *out, char **line, size_t *cap);
 
+/* 1 when in and out are a terminal: lines are edited (entry_line.c). */
+int entry_line_edits(FILE *in, FILE *out);
+
+/* Ends line editing and forgets its history (at the end of a session). */
+void entry_line_end(void);
+
+/*
+ * Prints `prompt` and reads one line as entry_ui_read_line() does; at a
+ * terminal with line editing (arrow keys, history of what was typed),
+ * starting from `prefill` (may be NULL) for the officer to edit. 1, or 0 at
+ * end of input.
+ */
+int entry_ui_prompt(FILE *in, FILE *out, const char *prompt, const char *prefill, char **line,
+		    size_t *cap);
+
 /*
  * Asks question q until a valid answer, showing the current one (Enter
  * keeps it). Returns ENTRY_INPUT_ANSWER (with *a set), ENTRY_INPUT_BACK when

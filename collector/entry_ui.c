@@ -143,6 +143,25 @@ static void show_question(const struct entry_question *q, size_t total,
 	}
 }
 
+/*
+ * The next line of an answer being changed, cut off in place (`*at` moves
+ * past it; NULL when none is left).
+ */
+static const char *old_line(const char **at)
+{
+	char *s = (char *)*at, *nl;
+
+	if (!s)
+		return NULL;
+	if ((nl = strchr(s, '\n'))) {
+		*nl = '\0';
+		*at = nl + 1;
+	} else {
+		*at = NULL;
+	}
+	return s;
+}
+
 /* Prints a message indented under the question. */
 static void tell(FILE *out, const char *msg)
 {
@@ -155,15 +174,21 @@ int entry_ui_ask(const struct entry_question *q, size_t total, struct entry_answ
 	char *line = NULL, *text = NULL;
 	size_t cap = 0;
 	int rc = -1;
+	/* At a terminal, a free-text answer being changed is put on the lines to edit. */
+	char *old = entry_line_edits(in, out) && q->type == EQ_FREE_TEXT &&
+		    a->state == ENTRY_ANSWERED && a->text ? strdup(a->text) : NULL;
+	const char *next_old = old;
 
 	show_question(q, total, a, out);
+	if (old)
+		tell(out, "The answer is on the lines below to change: the arrow keys move along "
+			  "a line, Enter keeps it as it stands, an empty line ends the answer.");
 	for (;;) {
 		struct entry_answer got = { 0 };
 		char why[ENTRY_WHY_MAX];
 		enum entry_input r;
 
-		fputs("> ", out);
-		if (!entry_ui_read_line(in, out, &line, &cap))
+		if (!entry_ui_prompt(in, out, "> ", old_line(&next_old), &line, &cap))
 			goto out;
 		free(text);
 		if (!(text = strdup(line)))
@@ -178,8 +203,8 @@ int entry_ui_ask(const struct entry_question *q, size_t total, struct entry_answ
 					size_t n;
 					char *more;
 
-					fputs("... ", out);
-					if (!entry_ui_read_line(in, out, &line, &cap))
+					if (!entry_ui_prompt(in, out, "... ", old_line(&next_old),
+							     &line, &cap))
 						goto out;
 					if (!*line)
 						break;
@@ -224,6 +249,7 @@ int entry_ui_ask(const struct entry_question *q, size_t total, struct entry_answ
 		}
 	}
 out:
+	free(old);
 	free(line);
 	free(text);
 	return rc;
@@ -231,27 +257,65 @@ out:
 
 /* ---- one form ------------------------------------------------------------- */
 
-static void review(const struct entry_form *f, const char *serial,
-		   const struct entry_answer *answers, FILE *out)
-{
-	fprintf(out, "\nForm %s: check every answer against the paper form.\n", serial);
-	for (size_t i = 0; i < f->nqs; i++) {
-		const struct entry_question *q = &f->qs[i];
-		char *shown = entry_answer_show(q, &answers[i]);
-		char text[120];
-		const char *s, *next;
-		size_t len;
+/* Lines of answers on one page of the review at a terminal: 24 with the heading and prompt. */
+#define REVIEW_PAGE_LINES 18
 
-		clip(q->text, 22, text, sizeof text);
-		fprintf(out, "%3d  %-14s  %s%*s  ", q->number, q->code, text,
-			(int)(22 - compare_width(text, strlen(text))), "");
-		s = shown ? shown : "?";
-		len = compare_wrap(s, WIDTH - 45, &next);
-		fprintf(out, "%.*s\n", (int)len, s);
-		if (*next)
-			compare_print_wrapped(out, next, 45, WIDTH - 45);
-		free(shown);
+/* One question's line (or lines, wrapped) of the review, into `f`. */
+static void review_entry(const struct entry_question *q, const struct entry_answer *a, FILE *f)
+{
+	char *shown = entry_answer_show(q, a);
+	char text[120];
+	const char *s, *next;
+	size_t len;
+
+	clip(q->text, 22, text, sizeof text);
+	fprintf(f, "%3d  %-14s  %s%*s  ", q->number, q->code, text,
+		(int)(22 - compare_width(text, strlen(text))), "");
+	s = shown ? shown : "?";
+	len = compare_wrap(s, WIDTH - 45, &next);
+	fprintf(f, "%.*s\n", (int)len, s);
+	if (*next)
+		compare_print_wrapped(f, next, 45, WIDTH - 45);
+	free(shown);
+}
+
+/*
+ * Shows the answers for checking: all of them, or with `page_lines` page
+ * `page` of pages of at most that many lines; with `out` NULL, nothing
+ * (to count the pages). Returns how many pages there are (1 when not paged).
+ */
+static size_t review(const struct entry_form *f, const char *serial,
+		     const struct entry_answer *answers, size_t page, size_t page_lines, FILE *out)
+{
+	size_t pages = 1, used = 0;
+
+	if (out)
+		fprintf(out, "\nForm %s: check every answer against the paper form.\n", serial);
+	for (size_t i = 0; i < f->nqs; i++) {
+		char *buf = NULL;
+		size_t len = 0, lines = 0;
+		FILE *m = page_lines ? open_memstream(&buf, &len) : NULL;
+
+		if (!m) {
+			/* Not paged (or no memory to measure it): everything, one after another. */
+			if (out)
+				review_entry(&f->qs[i], &answers[i], out);
+			continue;
+		}
+		review_entry(&f->qs[i], &answers[i], m);
+		fclose(m);
+		for (size_t k = 0; k < len; k++)
+			lines += buf[k] == '\n';
+		if (used && used + lines > page_lines) {
+			pages++;
+			used = 0;
+		}
+		used += lines;
+		if (out && pages - 1 == page)
+			fputs(buf, out);
+		free(buf);
 	}
+	return pages;
 }
 
 enum form_result { FORM_SAVED, FORM_DISCARDED, FORM_RESTART, FORM_EOF, FORM_FAILED };
@@ -271,17 +335,32 @@ static enum form_result confirm(struct entry_session *s, const struct entry_form
 	size_t cap = 0;
 	enum form_result res = FORM_EOF;
 
+	/* At a terminal the review is paged, so that none of it scrolls out of a 24-line screen. */
+	size_t page = 0, per_page = entry_line_edits(in, out) ? REVIEW_PAGE_LINES : 0;
+
 	for (;;) {
 		char w[32], why[ENTRY_WHY_MAX];
 		char *end;
 		long n;
+		size_t pages = review(f, serial, answers, 0, per_page, NULL);
 
-		review(f, serial, answers, out);
-		fprintf(out, "Type y to save it, a question number to change that answer, or d to\n"
-			     "discard the form.\n> ");
-		if (!entry_ui_read_line(in, out, &line, &cap))
+		if (page >= pages) /* fewer pages since an answer was changed */
+			page = 0;
+		review(f, serial, answers, page, per_page, out);
+		if (pages > 1)
+			fprintf(out, "Page %zu of %zu: press Enter for the %s page. Type y to save it, a\n"
+				     "question number to change that answer, or d to discard the form.\n",
+				page + 1, pages, page + 1 < pages ? "next" : "first");
+		else
+			fprintf(out, "Type y to save it, a question number to change that answer, or d "
+				     "to\ndiscard the form.\n");
+		if (!entry_ui_prompt(in, out, "> ", NULL, &line, &cap))
 			goto out;
 		word(line, w, sizeof w);
+		if (!*w && pages > 1) {
+			page = (page + 1) % pages;
+			continue;
+		}
 		if (!strcmp(w, "y") || !strcmp(w, "yes")) {
 			int rc = entry_save(s, serial, answers, saved, why, sizeof why, e);
 
@@ -298,8 +377,8 @@ static enum form_result confirm(struct entry_session *s, const struct entry_form
 			for (;;) {
 				char clean[ENTRY_SERIAL_MAX + 1];
 
-				fputs("Type the serial number again, or d to discard the form.\n> ", out);
-				if (!entry_ui_read_line(in, out, &line, &cap))
+				fputs("Type the serial number again, or d to discard the form.\n", out);
+				if (!entry_ui_prompt(in, out, "> ", NULL, &line, &cap))
 					goto out;
 				word(line, w, sizeof w);
 				if (!strcmp(w, "d"))
@@ -320,8 +399,8 @@ static enum form_result confirm(struct entry_session *s, const struct entry_form
 		}
 		if (!strcmp(w, "d")) {
 			fprintf(out, "Discard form %s? Nothing of it will be saved. Type yes to "
-				     "discard it, anything else to keep it.\n> ", serial);
-			if (!entry_ui_read_line(in, out, &line, &cap))
+				     "discard it, anything else to keep it.\n", serial);
+			if (!entry_ui_prompt(in, out, "> ", NULL, &line, &cap))
 				goto out;
 			word(line, w, sizeof w);
 			if (!strcmp(w, "yes") || !strcmp(w, "y")) {
@@ -443,9 +522,9 @@ int entry_ui_run(struct entry_session *s, FILE *in, FILE *out, struct err *e)
 		enum form_result r;
 		int ok;
 
-		fprintf(out, "\nForm %ld. Serial number written on the form (q to finish):\n> ",
+		fprintf(out, "\nForm %ld. Serial number written on the form (q to finish):\n",
 			info.forms + 1);
-		if (!entry_ui_read_line(in, out, &line, &cap)) {
+		if (!entry_ui_prompt(in, out, "> ", NULL, &line, &cap)) {
 			fputc('\n', out);
 			break;
 		}
@@ -514,6 +593,7 @@ out:
 	clear_answers(answers, f->nqs);
 	free(answers);
 	free(line);
+	entry_line_end();
 	fflush(out);
 	return rc;
 }

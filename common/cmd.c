@@ -13,6 +13,13 @@
 
 const char *cmd_progname = "tally";
 
+/* What was wrong with the last option cmd_getopt() refused. */
+static char bad_option[128];
+
+/* One line for every --help that does not say its own. */
+static const char exit_status[] =
+	"Exit status: 0 done, 1 bad data, 2 wrong command line, 3 system or database error.\n";
+
 static void list_commands(FILE *f, const struct command *table)
 {
 	for (const struct command *c = table; c->name; c++)
@@ -27,6 +34,20 @@ static void program_help(FILE *f, const struct program *p)
 		p->name, p->name);
 	if (p->footer)
 		fprintf(f, "\n%s\n", p->footer);
+	if (!p->footer || !strstr(p->footer, "Exit status"))
+		fprintf(f, "\n%s", exit_status);
+}
+
+/* --version, in the GNU form: name, version, licence. */
+static void version(const struct program *p)
+{
+	printf("%s (Tally) %s\n"
+	       "Database schema %d.\n"
+	       "Copyright (C) 2026 the Tally authors.\n"
+	       "License MIT: <https://opensource.org/licenses/MIT>.\n"
+	       "This is free software: you are free to change and redistribute it.\n"
+	       "There is NO WARRANTY, to the extent permitted by law.\n",
+	       p->name, TALLY_VERSION, TALLY_SCHEMA_VERSION);
 }
 
 static const struct command *find(const struct command *table, const char *name)
@@ -122,6 +143,8 @@ static int dispatch(const char *prefix, const struct command *table, const char 
 			prefix);
 		list_commands(f, table);
 		fprintf(f, "\n'%s %s COMMAND --help' explains a command.\n", cmd_progname, prefix);
+		if (help)
+			fprintf(f, "\n%s", exit_status);
 		return help ? EXIT_OK : EXIT_USAGE;
 	}
 	return run_entry(c, argc - 1, argv + 1, e);
@@ -140,8 +163,8 @@ static int main_command(const struct program *p, int argc, char **argv, struct e
 		program_help(stdout, p);
 		return EXIT_OK;
 	}
-	if (strcmp(argv[1], "--version") == 0) {
-		printf("%s %s (schema %d)\n", p->name, TALLY_VERSION, TALLY_SCHEMA_VERSION);
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+		version(p);
 		return EXIT_OK;
 	}
 	if (strcmp(argv[1], "help") == 0) {
@@ -182,14 +205,66 @@ int cmd_main(const struct program *p, int argc, char **argv)
 	return rc < 0 ? EXIT_SYSTEM : rc;
 }
 
+/* Says in bad_option what was wrong with the option getopt refused (`c` '?' or ':'). */
+static void describe_bad_option(int c, int argc, char **argv, const struct option *longopts)
+{
+	const char *arg = optind >= 1 && optind <= argc ? argv[optind - 1] : "";
+	size_t len;
+	int exact = -1, prefixes = 0;
+
+	if (strncmp(arg, "--", 2) != 0) {
+		/* A short option: getopt names it in optopt. */
+		if (c == ':')
+			snprintf(bad_option, sizeof bad_option, "option '-%c' needs a value", optopt);
+		else
+			snprintf(bad_option, sizeof bad_option, "unknown option '-%c'", optopt);
+		return;
+	}
+	len = strcspn(arg + 2, "=");
+	for (int i = 0; longopts && longopts[i].name; i++) {
+		if (strncmp(longopts[i].name, arg + 2, len) != 0)
+			continue;
+		prefixes++;
+		if (strlen(longopts[i].name) == len)
+			exact = i;
+	}
+	if (c == ':')
+		snprintf(bad_option, sizeof bad_option, "option '%.*s' needs a value",
+			 (int)len + 2, arg);
+	else if (exact >= 0 && arg[2 + len] == '=')
+		snprintf(bad_option, sizeof bad_option, "option '--%s' takes no value",
+			 longopts[exact].name);
+	else if (exact < 0 && prefixes > 1)
+		snprintf(bad_option, sizeof bad_option, "option '%.*s' is ambiguous", (int)len + 2,
+			 arg);
+	else if (exact < 0 && prefixes == 1 && arg[2 + len] == '=')
+		snprintf(bad_option, sizeof bad_option, "option '%.*s' takes no value",
+			 (int)len + 2, arg);
+	else
+		snprintf(bad_option, sizeof bad_option, "unknown option '%.*s'", (int)len + 2, arg);
+}
+
 int cmd_getopt(struct cmd_ctx *ctx, int argc, char **argv, const char *shortopts,
 	       const struct option *longopts)
 {
+	char opts[64];
 	int c;
 
-	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) == CMD_OPT_EXERCISE)
+	/* getopt says nothing itself: the command's one message says it (with its usage). */
+	opterr = 0;
+	snprintf(opts, sizeof opts, ":%s", shortopts);
+	while ((c = getopt_long(argc, argv, opts, longopts, NULL)) == CMD_OPT_EXERCISE)
 		ctx->exercise_code = optarg;
+	if (c == '?' || c == ':') {
+		describe_bad_option(c, argc, argv, longopts);
+		return '?';
+	}
 	return c;
+}
+
+int cmd_bad_option(const char *usage)
+{
+	return cmd_usage_error(usage, "%s", bad_option[0] ? bad_option : "unknown option");
 }
 
 int cmd_usage_error(const char *usage, const char *fmt, ...)
@@ -207,6 +282,8 @@ int cmd_usage_error(const char *usage, const char *fmt, ...)
 int cmd_help(const char *usage)
 {
 	fputs(usage, stdout);
+	if (!strstr(usage, "Exit status"))
+		printf("\n%s", exit_status);
 	return EXIT_OK;
 }
 
@@ -222,7 +299,7 @@ int cmd_no_options(struct cmd_ctx *ctx, int argc, char **argv, const char *usage
 	while ((c = cmd_getopt(ctx, argc, argv, "h", longopts)) != -1) {
 		if (c == 'h')
 			return cmd_help(usage);
-		return cmd_usage_error(usage, "unknown option '%s'", argv[optind - 1]);
+		return cmd_bad_option(usage);
 	}
 	if (argc - optind != nargs)
 		return cmd_usage_error(usage, "%s", what);

@@ -94,10 +94,17 @@ int cmd_main(const struct program *p, int argc, char **argv);
 /*
  * getopt_long() for a command's parse step: takes --exercise CODE into
  * ctx->exercise_code itself and returns the other options as getopt_long
- * does.
+ * does. getopt prints nothing: an unknown option, one missing its value or
+ * given one it does not take returns '?', and cmd_bad_option() says which.
  */
 int cmd_getopt(struct cmd_ctx *ctx, int argc, char **argv, const char *shortopts,
 	       const struct option *longopts);
+
+/*
+ * Prints what was wrong with the option cmd_getopt() last returned '?' for,
+ * once, with the usage text (cmd_usage_error); returns EXIT_USAGE.
+ */
+int cmd_bad_option(const char *usage);
 
 /*
  * Prints "PROG: MESSAGE" and the usage text to stderr; returns EXIT_USAGE.
@@ -106,7 +113,10 @@ int cmd_getopt(struct cmd_ctx *ctx, int argc, char **argv, const char *shortopts
 int cmd_usage_error(const char *usage, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* Prints the usage text to stdout; returns EXIT_OK (for --help). */
+/*
+ * Prints the usage text to stdout, and the exit codes when the text does
+ * not give its own "Exit status"; returns EXIT_OK (for --help).
+ */
 int cmd_help(const char *usage);
 
 /*

@@ -1,6 +1,9 @@
 #include "progress.h"
 
+#include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -17,6 +20,7 @@ void progress_start(struct progress *p, int wanted, const char *label, long long
 {
 	p->on = wanted && isatty(STDERR_FILENO);
 	p->label = label;
+	p->unit = "rows";
 	p->total = total;
 	p->start_ms = p->last_ms = now_ms();
 	p->drawn = 0;
@@ -25,12 +29,13 @@ void progress_start(struct progress *p, int wanted, const char *label, long long
 void progress_line(const struct progress *p, long long rows, long long bytes, long long ms,
 		   char *buf, size_t cap)
 {
-	int n = snprintf(buf, cap, "%s: %lld rows", p->label, rows);
+	const char *unit = p->unit ? p->unit : "rows";
+	int n = snprintf(buf, cap, "%s: %lld %s", p->label, rows, unit);
 
 	if (n < 0 || (size_t)n >= cap)
 		return;
 	if (ms > 0)
-		n += snprintf(buf + n, cap - (size_t)n, ", %lld rows/s", rows * 1000 / ms);
+		n += snprintf(buf + n, cap - (size_t)n, ", %lld %s/s", rows * 1000 / ms, unit);
 	if (n < 0 || (size_t)n >= cap || p->total <= 0 || bytes <= 0)
 		return;
 	if (bytes > p->total)
@@ -50,7 +55,10 @@ void progress_update(struct progress *p, long long rows, long long bytes)
 	char line[256];
 	long long t;
 
-	if (!p->on || (t = now_ms()) - p->last_ms < 250)
+	if (!p->on)
+		return;
+	/* The first report at once, then a few times a second. */
+	if ((t = now_ms()) - p->last_ms < 250 && p->drawn)
 		return;
 	p->last_ms = t;
 	progress_line(p, rows, bytes, t - p->start_ms, line, sizeof line);
@@ -71,4 +79,80 @@ long long file_size(const char *path)
 	struct stat sb;
 
 	return stat(path, &sb) == 0 ? (long long)sb.st_size : 0;
+}
+
+struct progress_ticker {
+	pthread_t tid;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int stop, drawn;
+	const char *label;
+};
+
+static void *tick(void *arg)
+{
+	struct progress_ticker *t = arg;
+	struct timespec start, at;
+	long long secs = 0;
+
+	clock_gettime(CLOCK_REALTIME, &start);
+	pthread_mutex_lock(&t->mu);
+	fprintf(stderr, "\r%s: working\033[K", t->label);
+	fflush(stderr);
+	t->drawn = 1;
+	while (!t->stop) {
+		at = start;
+		at.tv_sec += ++secs;
+		while (!t->stop && pthread_cond_timedwait(&t->cv, &t->mu, &at) != ETIMEDOUT)
+			;
+		if (t->stop)
+			break;
+		fprintf(stderr, "\r%s: working, %lld:%02lld so far\033[K", t->label, secs / 60,
+			secs % 60);
+		fflush(stderr);
+		t->drawn = 1;
+	}
+	if (t->drawn)
+		fprintf(stderr, "\r\033[K");
+	pthread_mutex_unlock(&t->mu);
+	return NULL;
+}
+
+struct progress_ticker *progress_ticker_start(int wanted, const char *label)
+{
+	struct progress_ticker *t;
+
+	if (!wanted || !isatty(STDERR_FILENO) || !(t = calloc(1, sizeof *t)))
+		return NULL;
+	t->label = label;
+	if (pthread_mutex_init(&t->mu, NULL) != 0) {
+		free(t);
+		return NULL;
+	}
+	if (pthread_cond_init(&t->cv, NULL) != 0) {
+		pthread_mutex_destroy(&t->mu);
+		free(t);
+		return NULL;
+	}
+	if (pthread_create(&t->tid, NULL, tick, t) != 0) {
+		pthread_cond_destroy(&t->cv);
+		pthread_mutex_destroy(&t->mu);
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+void progress_ticker_stop(struct progress_ticker *t)
+{
+	if (!t)
+		return;
+	pthread_mutex_lock(&t->mu);
+	t->stop = 1;
+	pthread_cond_signal(&t->cv);
+	pthread_mutex_unlock(&t->mu);
+	pthread_join(t->tid, NULL);
+	pthread_cond_destroy(&t->cv);
+	pthread_mutex_destroy(&t->mu);
+	free(t);
 }

@@ -27,7 +27,7 @@ fi
 # Only the libraries: the harnesses bring their own main (libFuzzer's).
 ninja -C "$B" common/libtally_common.a collector/libcollector.a analyser/libanalyser.a >/dev/null
 
-pkgs="sqlite3 libxml-2.0 libpcre2-8 nettle libutf8proc libhs xlsxwriter libzip"
+pkgs="sqlite3 libxml-2.0 libpcre2-8 nettle libutf8proc libhs xlsxwriter libzip libedit"
 # shellcheck disable=SC2046
 set -- $(pkg-config --cflags $pkgs)
 cflags=("$@")

@@ -42,6 +42,17 @@ START_TEST(test_line_without_a_total)
 }
 END_TEST
 
+/* Tagging counts answers, and goes by how far through the answers' ids it is. */
+START_TEST(test_line_in_another_unit)
+{
+	struct progress p = { .label = "tagging", .unit = "answers", .total = 8000 };
+	char buf[256];
+
+	progress_line(&p, 2000, 2000, 2000, buf, sizeof buf);
+	ck_assert_str_eq(buf, "tagging: 2000 answers, 1000 answers/s, 25%, 0:06 left");
+}
+END_TEST
+
 /* A CSV source says how far into the file it is: at the end, the whole file. */
 START_TEST(test_csv_source_bytes)
 {
@@ -75,6 +86,7 @@ static Suite *progress_suite(void)
 
 	tcase_add_test(tc, test_line_with_a_total);
 	tcase_add_test(tc, test_line_without_a_total);
+	tcase_add_test(tc, test_line_in_another_unit);
 	tcase_add_test(tc, test_csv_source_bytes);
 	suite_add_tcase(s, tc);
 	return s;

@@ -3,9 +3,10 @@
 # whose included districts a Staffordshire postcode rolls up to, a Scottish
 # health board, areas outside the UK placed by event or tick, and an ONS
 # code of a kind that does not exist, refused with the kinds that do.
-# usage: areas.sh COLLECTOR   (TALLY_FIXTURES set by meson)
+# usage: areas.sh COLLECTOR [ANALYSER]   (TALLY_FIXTURES set by meson)
 set -u
 COLLECTOR=$1
+ANALYSER=${2:-}
 . "$(dirname "$0")/lib.sh"
 A=$TALLY_FIXTURES/exercise/areas
 
@@ -41,6 +42,18 @@ printf '%s\nR1,,,ST13 5AA,Kind staff\nR2,,,M1 1AE,Quick\nR3,RS-WM-1,,,Helpful\nR
 run "$COLLECTOR" import "$DB" "$TMP/wm.csv" --map "$TMP/wm.map.xml" -q
 expect_rc "region import" 0
 expect_eq "Leek postcode counts in the region" "$(placed "$DB" R1)" "E12000005 postcode"
+# The exercise's word: status and the analyser's headings say "area", not "district".
+run "$COLLECTOR" status "$DB"
+expect_out "region status" "By area"
+expect_eq "region status: no 'district' heading" "$(printf '%s\n' "$out" | grep -c '^By district')" 0
+if [ -n "$ANALYSER" ]; then
+	sed 's/exercise="twb-2019"/exercise="wm-2026"/' "$TALLY_FIXTURES/rules/small.rules.xml" >"$TMP/wm.rules.xml"
+	"$ANALYSER" tag "$DB" "$TMP/wm.rules.xml" -q >/dev/null
+	run "$ANALYSER" counts "$DB" --by district,channel
+	expect_out "region counts crosstab: says the exercise's word" "by Area and Channel"
+	run "$ANALYSER" counts "$DB" --format json --no-suppress
+	expect_out "region counts json: the dimension's title" '"Area"'
+fi
 expect_eq "its note names the district and the region" \
 	"$(sqlite3 "$DB" "SELECT district_note FROM response WHERE external_id = 't:R1'")" \
 	"postcode ST13 5AA is in E07000198, part of E12000005"
@@ -88,6 +101,8 @@ expect_err "unknown kind" "E12 region"
 run "$COLLECTOR" init "$TMP/old.db" "$TALLY_SAMPLES/exercise-2019.xml"
 expect_rc "districts file" 0
 expect_out "districts file" "9 districts, 23 events"
+run "$COLLECTOR" status "$TMP/old.db"
+expect_out "districts file status" "By district"
 expect_eq "no area members" "$(sqlite3 "$TMP/old.db" "SELECT count(*) FROM area_member")" 0
 
 finish

@@ -21,7 +21,7 @@ expect_rc "analyser --help" 0
 for prog in "$COLLECTOR" "$ANALYSER"; do
 	run "$prog" --version
 	expect_rc "$(basename "$prog") --version" 0
-	expect_out "$(basename "$prog") --version" "(schema "
+	expect_out "$(basename "$prog") --version" "Database schema "
 done
 run "$COLLECTOR" frobnicate
 expect_rc "unknown command" 2

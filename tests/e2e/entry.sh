@@ -95,7 +95,9 @@ expect_out "questions" "ER-HELP-FEEL"
 	# The review shows every answer; question 20 is changed from there.
 	printf 'expect Form 101: check every answer against the paper form.\n'
 	printf 'expect   5  UEC-SAT\nexpect 3 Neither satisfied nor\n'
-	printf 'expect  23  POSTCODE\nexpect ST4 6QG\n'
+	# Paged to fit a 24-line screen: Enter shows the next page.
+	printf 'expect Page 1 of 2: press Enter for the next page.\nexpect > \nsend\n'
+	printf 'expect  23  POSTCODE\nexpect ST4 6QG\nexpect Page 2 of 2\n'
 	printf 'expect Type y to save it\nexpect > \nsend 20\n'
 	printf 'expect Question 20 of 28\nexpect Now: 8.\nexpect > \nsend 9\n'
 	save
@@ -103,6 +105,12 @@ expect_out "questions" "ER-HELP-FEEL"
 	serial q
 	printf 'expect Finished: 1 form saved in this session.\nexit 0\n'
 } | drive whole-form enter "$DB" --event LE-HAN-1 --officer "Jo Bloggs"
+# The review's first page, from the blank line above its heading to the
+# prompt's "> ", fits a 24-line screen.
+lines=$(tr -d '\r' <"$TMP/whole-form.out" | awk '/Form 101: check every answer/ && !a { a = NR }
+	/Page 1 of 2/ && a && !b { b = NR } END { print (a && b) ? b - a + 4 : 99 }')
+if [ "$lines" -le 24 ]; then ok "the review's page fits 24 lines: $lines"
+else fail "the review's page takes $lines lines"; fi
 expect_eq "form 101 stored" "$(q "SELECT r.channel || ' ' || r.form_variant || ' ' || v.code || ' ' || r.officer || ' ' || r.entry_status || ' ' || r.postcode || ' ' || r.district_code FROM response r JOIN event v ON v.id = r.event_id WHERE r.serial = '101'")" \
 	"paper standard LE-HAN-1 Jo Bloggs accepted ST4 6QG E06000021"
 ans() { # SERIAL CODE: the stored answer to standard question CODE, as "state option value"
@@ -333,5 +341,31 @@ for t in "$TMP"/*.out; do
 	expect_eq "$name: fits 80 columns" "$(tr -d '\r' <"$t" | grep -v '^collector: ' | LC_ALL=C.UTF-8 awk 'length > 80' | wc -l)" 0
 	case "$(cat "$t")" in *$'\e'*) fail "$name: escape codes in the session" ;; *) ok "$name: plain text" ;; esac
 done
+
+
+# --- line editing at a terminal (libedit) --------------------------------------
+# An answer typed before comes back with the up arrow; an answer changed from
+# the review is on the line to edit: the left arrow moves back into it and
+# the words typed there go in, instead of the whole answer typed again.
+# (After the plain-text check above: editing moves the cursor.)
+{
+	serial 501
+	ask 1 1
+	ask 2 1
+	say 3 "The car park is small"
+	printf 'expect Question 4 of 28\nexpect > \nsend \\e[A\nexpect ... \nsend\n'
+	blanks 5 28
+	printf 'expect Type y to save it\nexpect > \nsend 3\n'
+	printf 'expect Question 3 of 28\nexpect The answer is on the lines below to change\n'
+	printf 'expect > \nsend \\e[D\\e[D\\e[D\\e[D\\e[Dvery \nexpect ... \nsend\n'
+	save
+	printf 'expect Saved form 501\n'
+	serial q
+	printf 'expect Finished: 1 form saved in this session.\nexit 0\n'
+} | drive line-editing enter "$DB" --event LE-CAN-1 --officer "Lee Edit"
+expect_eq "line editing: the answer changed in place" "$(ans 501 UEC-WELL)" \
+	"answered - The car park is very small"
+expect_eq "line editing: the up arrow brought the last answer back" "$(ans 501 UEC-BETTER)" \
+	"answered - The car park is small"
 
 finish

@@ -1,0 +1,17 @@
+/*
+ * area_word.h: what an exercise calls the places it counts responses in.
+ */
+#ifndef TALLY_AREA_WORD_H
+#define TALLY_AREA_WORD_H
+
+#include <sqlite3.h>
+
+/*
+ * "area" (or "Area" with `capital`) when exercise `ex` covers places other
+ * than local authority districts (a region, a health board, a place outside
+ * the UK: collector/area.h), else "district" ("District"). A static string;
+ * "district" when the database cannot say.
+ */
+const char *area_word(sqlite3 *db, long long ex, int capital);
+
+#endif
