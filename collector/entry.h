@@ -266,6 +266,15 @@ int entry_save(struct entry_session *s, const char *serial, const struct entry_a
 int entry_session_begin_file(struct entry_session *s, struct err *e);
 int entry_session_end_file(struct entry_session *s, int ok, struct err *e);
 
+/*
+ * The saves that follow join the transaction the caller holds open (the web
+ * service commits many forms together, each in a savepoint): nothing is
+ * begun or committed here. leave says whether the caller kept the form or
+ * rolled its savepoint back, so a batch made for it is forgotten with it.
+ */
+void entry_session_join(struct entry_session *s);
+void entry_session_leave(struct entry_session *s, int kept);
+
 /* Prints the differences side by side, headed with the two officers' names. */
 void entry_print_diffs(FILE *out, const char *first_officer, const char *second_officer,
 		       const struct entry_diff *d, size_t n);

@@ -511,6 +511,20 @@ int entry_session_end_file(struct entry_session *s, int ok, struct err *e)
 	return rc;
 }
 
+void entry_session_join(struct entry_session *s)
+{
+	s->in_file = 1;
+	s->batch_made_in_tx = 0;
+}
+
+void entry_session_leave(struct entry_session *s, int kept)
+{
+	s->in_file = 0;
+	if (!kept && s->batch_made_in_tx)
+		s->batch_id = 0;
+	s->batch_made_in_tx = 0;
+}
+
 void entry_print_diffs(FILE *out, const char *first_officer, const char *second_officer,
 		       const struct entry_diff *d, size_t n)
 {

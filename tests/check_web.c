@@ -1,8 +1,13 @@
 /* check_web.c: the web service's pieces that need no server: form decoding,
- * HTML escaping, sessions, the login throttle and accounts. */
+ * HTML escaping, sessions, the login throttle, accounts and the writer's
+ * group commit. */
 #include <check.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "account.h"
 #include "form.h"
@@ -10,6 +15,8 @@
 #include "testutil.h"
 #include "throttle.h"
 #include "websession.h"
+#include "writer.h"
+#include "db.h"
 
 static int parses(const char *body)
 {
@@ -204,6 +211,83 @@ START_TEST(test_accounts)
 }
 END_TEST
 
+
+/* Writer jobs: job k stores k; 3 fails after storing, 5 refuses after storing. */
+#define NJOBS 10
+static int job_rc[NJOBS];
+static struct err job_err[NJOBS];
+
+static int store_k(sqlite3 *db, void *arg, struct err *e)
+{
+	int k = (int)(long)arg;
+	char sql[80];
+
+	if (k == 0) {
+		/* Held long enough for the others to queue behind it: one batch. */
+		struct timespec ts = { 0, 300 * 1000000L };
+
+		nanosleep(&ts, NULL);
+	}
+	snprintf(sql, sizeof sql, "INSERT INTO writer_t VALUES (%d)", k);
+	if (db_exec(db, sql, "storing", e) < 0)
+		return -1;
+	if (k == 3)
+		return err_set(e, EXIT_SYSTEM, "job 3 fails");
+	return k == 5 ? 0 : 1;
+}
+
+static void *run_k(void *arg)
+{
+	int k = (int)(long)arg;
+
+	err_init(&job_err[k]);
+	job_rc[k] = writer_run(store_k, arg, &job_err[k]);
+	return NULL;
+}
+
+START_TEST(test_writer_group_commit)
+{
+	const char *dir = test_tmpdir();
+	char path[512], side[600];
+	sqlite3 *db;
+	pthread_t t[NJOBS];
+	struct err e;
+	long batches, jobs;
+
+	err_init(&e);
+	snprintf(path, sizeof path, "%s/writer.db", dir);
+	ck_assert_ptr_nonnull(db = db_open(path, DB_MAY_CREATE, NULL, &e));
+	test_exec(db, "CREATE TABLE writer_t (k INTEGER)");
+	ck_assert_int_eq(writer_start(path, &e), 0);
+	ck_assert_int_eq(pthread_create(&t[0], NULL, run_k, (void *)0L), 0);
+	usleep(100 * 1000);
+	for (long k = 1; k < NJOBS; k++)
+		ck_assert_int_eq(pthread_create(&t[k], NULL, run_k, (void *)k), 0);
+	for (int k = 0; k < NJOBS; k++)
+		pthread_join(t[k], NULL);
+	writer_stats(&batches, &jobs);
+	writer_stop();
+	ck_assert_int_eq(jobs, NJOBS);
+	/* Jobs 1..9 queued while job 0 ran: they were committed together. */
+	ck_assert_int_le(batches, 2);
+	for (int k = 0; k < NJOBS; k++)
+		ck_assert_int_eq(job_rc[k], k == 3 ? -1 : k == 5 ? 0 : 1);
+	ck_assert(err_contains(&job_err[3], "job 3 fails"));
+	/* The failed and the refused job left nothing; every other one is stored. */
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM writer_t"), NJOBS - 2);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM writer_t WHERE k IN (3, 5)"), 0);
+	/* Stopped: nothing more is taken. */
+	ck_assert_int_eq(writer_run(store_k, (void *)1L, &e), -1);
+	db_close(db, NULL);
+	unlink(path);
+	snprintf(side, sizeof side, "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof side, "%s-shm", path);
+	unlink(side);
+	rmdir(dir);
+}
+END_TEST
+
 static Suite *web_suite(void)
 {
 	Suite *s = suite_create("web");
@@ -216,6 +300,7 @@ static Suite *web_suite(void)
 	tcase_add_test(tc, test_sessions);
 	tcase_add_test(tc, test_throttle_window);
 	tcase_add_test(tc, test_accounts);
+	tcase_add_test(tc, test_writer_group_commit);
 	suite_add_tcase(s, tc);
 	return s;
 }
