@@ -173,6 +173,14 @@ struct entry_session *entry_session_open(sqlite3 *db, const struct entry_session
 void entry_session_free(struct entry_session *s);
 
 /*
+ * The same for reading only (the event, serial checks, as the web pages
+ * do while another connection stores): nothing is made ready for storing,
+ * which makes it cheaper, and entry_save refuses.
+ */
+struct entry_session *entry_session_open_lookup(sqlite3 *db, const struct entry_session_options *o,
+						struct err *e);
+
+/*
  * The session's forms are typed by the respondents themselves (a kiosk):
  * there is no paper form to check, so none waits for a second entry,
  * whatever the exercise's double-entry setting.

@@ -453,6 +453,9 @@ int entry_save(struct entry_session *s, const char *serial, const struct entry_a
 	int own = !s->in_file, rc;
 
 	memset(out, 0, sizeof *out);
+	if (!s->writer)
+		return err_set(e, EXIT_SYSTEM, "saving a form: the session was opened for lookups "
+					       "only");
 	if (own) {
 		if (db_begin(s->db, e) < 0)
 			return -1;

@@ -59,7 +59,8 @@ static int entry_open(struct req *r, const char *event, const char *variant, con
 	so.event = p->event;
 	so.officer = r->sess.name;
 	so.mode = p->mode;
-	if (!(p->s = entry_session_open(r->db, &so, e)))
+	/* Only for reading: the writer saves, in sessions of its own. */
+	if (!(p->s = entry_session_open_lookup(r->db, &so, e)))
 		return -1;
 	snprintf(p->event, sizeof p->event, "%s", entry_session_event(p->s));
 	return 0;
