@@ -11,7 +11,9 @@ page token, as a browser sends it after the review page. The clients share
 one interpreter, so on a small machine the loader itself takes CPU the
 server would otherwise have: the figures are a floor, not a ceiling.
 
-usage: bench/web.py TALLY_WEB COLLECTOR [N]   (N forms, default 5000)
+usage: bench/web.py TALLY_WEB COLLECTOR [N] [--figures FILE]
+  N forms, default 5000; --figures writes "forms/s p50_ms p99_ms enter_forms/s"
+  on one line to FILE, for bench/run.
 """
 import http.client
 import os
@@ -26,8 +28,14 @@ import threading
 import time
 import urllib.parse
 
-WEB, COLLECTOR = sys.argv[1], sys.argv[2]
-N = int(sys.argv[3]) if len(sys.argv) > 3 else 5000
+ARGS = sys.argv[1:]
+FIGURES = None
+if '--figures' in ARGS:
+    i = ARGS.index('--figures')
+    FIGURES = ARGS[i + 1]
+    del ARGS[i:i + 2]
+WEB, COLLECTOR = ARGS[0], ARGS[1]
+N = int(ARGS[2]) if len(ARGS) > 2 else 5000
 CLIENTS = 20
 EVENT = 'LE-HAN-1'
 PASSWORD = 'correct horse battery'
@@ -153,6 +161,9 @@ def main():
         print(f'ratio web / enter --from: {rate / rate_cli:.2f}')
         print(f'cores: {os.cpu_count()}; load average at the end: '
               f'{" ".join(f"{x:.1f}" for x in os.getloadavg())}')
+        if FIGURES:
+            with open(FIGURES, 'w') as fh:
+                fh.write(f'{rate:.1f} {p50:.2f} {p99:.2f} {rate_cli:.1f}\n')
         return 0 if stored == N and not bad and stored_cli == N else 1
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
