@@ -15,6 +15,7 @@ struct job {
 	struct err *e;
 	int rc;
 	int done;
+	pthread_cond_t finished; /* its batch is over: only its own handler wakes */
 	struct job *next;
 };
 
@@ -34,7 +35,6 @@ struct kept {
 static struct {
 	pthread_mutex_t lock;
 	pthread_cond_t queued;   /* a job was queued, or stop was asked */
-	pthread_cond_t finished; /* a batch is over */
 	struct job *head, *tail;
 	int stop;
 	int running;
@@ -47,8 +47,7 @@ static struct {
 	long batches, jobs;
 	long delay_ms; /* tests: hold each batch open this long before committing */
 } W = { .lock = PTHREAD_MUTEX_INITIALIZER,
-	.queued = PTHREAD_COND_INITIALIZER,
-	.finished = PTHREAD_COND_INITIALIZER };
+	.queued = PTHREAD_COND_INITIALIZER };
 
 static void drop(int i)
 {
@@ -204,9 +203,10 @@ static void run_batch(void)
 	pthread_mutex_lock(&W.lock);
 	W.batches++;
 	W.jobs += n;
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
 		batch[i]->done = 1;
-	pthread_cond_broadcast(&W.finished);
+		pthread_cond_signal(&batch[i]->finished);
+	}
 	pthread_mutex_unlock(&W.lock);
 }
 
@@ -264,11 +264,12 @@ void writer_stop(void)
 
 int writer_run(writer_fn fn, void *arg, struct err *e)
 {
-	struct job j = { fn, arg, e, -1, 0, NULL };
+	struct job j = { fn, arg, e, -1, 0, PTHREAD_COND_INITIALIZER, NULL };
 
 	pthread_mutex_lock(&W.lock);
 	if (!W.running || W.stop) {
 		pthread_mutex_unlock(&W.lock);
+		pthread_cond_destroy(&j.finished);
 		return err_set(e, EXIT_SYSTEM, "the web service is stopping: nothing was saved");
 	}
 	if (W.tail)
@@ -278,8 +279,9 @@ int writer_run(writer_fn fn, void *arg, struct err *e)
 	W.tail = &j;
 	pthread_cond_signal(&W.queued);
 	while (!j.done)
-		pthread_cond_wait(&W.finished, &W.lock);
+		pthread_cond_wait(&j.finished, &W.lock);
 	pthread_mutex_unlock(&W.lock);
+	pthread_cond_destroy(&j.finished);
 	return j.rc;
 }
 
