@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "account.h"
+#include "exercise.h"
+#include "form_cache.h"
 #include "form.h"
 #include "html.h"
 #include "testutil.h"
@@ -212,6 +214,44 @@ START_TEST(test_accounts)
 END_TEST
 
 
+/* A questionnaire is read once per version of the exercise, and again when it is reloaded. */
+START_TEST(test_form_cache)
+{
+	sqlite3 *db = test_memdb();
+	struct exercise_def *d;
+	struct exercise_changes ch;
+	const struct entry_form *a, *b, *er, *c;
+	const struct entry_question *q;
+	long long ex = 0;
+	struct err e;
+
+	err_init(&e);
+	ck_assert_ptr_nonnull(d = exercise_load(SAMPLE("exercise-2019.xml"), &e));
+	ck_assert_int_eq(exercise_store(db, d, &ex, &ch, &e), 0);
+	exercise_def_free(d);
+	ck_assert_ptr_nonnull(a = form_cache_get(db, ex, "standard", &e));
+	ck_assert_ptr_nonnull(b = form_cache_get(db, ex, "standard", &e));
+	ck_assert_ptr_eq(a, b);
+	ck_assert_ptr_nonnull(er = form_cache_get(db, ex, "easy-read", &e));
+	ck_assert_ptr_ne(er, a);
+	ck_assert_str_eq(er->variant, "easy-read");
+	/* The exercise loaded again with a question reworded: the new wording. */
+	test_exec(db, "UPDATE question SET text = 'Reworded' WHERE code = 'UEC-WELL'; "
+		      "UPDATE exercise SET definition_sha256 = 'other', "
+		      "loaded_at = '2030-01-01T00:00:00Z'");
+	ck_assert_ptr_nonnull(c = form_cache_get(db, ex, "standard", &e));
+	ck_assert_ptr_ne(c, a);
+	ck_assert_ptr_nonnull(q = entry_form_find(c, "UEC-WELL"));
+	ck_assert_str_eq(q->text, "Reworded");
+	ck_assert_ptr_eq(form_cache_get(db, ex, "standard", &e), c);
+	/* No such questionnaire: said, not cached. */
+	ck_assert_ptr_null(form_cache_get(db, ex, "large-print", &e));
+	ck_assert(err_isset(&e));
+	form_cache_free();
+	sqlite3_close(db);
+}
+END_TEST
+
 /* Writer jobs: job k stores k; 3 fails after storing, 5 refuses after storing. */
 #define NJOBS 10
 static int job_rc[NJOBS];
@@ -301,6 +341,7 @@ static Suite *web_suite(void)
 	tcase_add_test(tc, test_throttle_window);
 	tcase_add_test(tc, test_accounts);
 	tcase_add_test(tc, test_writer_group_commit);
+	tcase_add_test(tc, test_form_cache);
 	suite_add_tcase(s, tc);
 	return s;
 }
