@@ -14,6 +14,7 @@
 #include "form_cache.h"
 #include "form.h"
 #include "html.h"
+#include "stmt_cache.h"
 #include "testutil.h"
 #include "throttle.h"
 #include "websession.h"
@@ -141,7 +142,7 @@ START_TEST(test_sessions)
 	/* Not an id at all. */
 	ck_assert_int_eq(wsess_lookup(db, "' OR 1=1 --", now, &found, &e), 0);
 	ck_assert(!found.valid);
-	sqlite3_close(db);
+	ck_assert_int_eq(db_close(db, &e), 0); /* with the statements kept for it */
 }
 END_TEST
 
@@ -214,6 +215,42 @@ START_TEST(test_accounts)
 END_TEST
 
 
+/* Statements kept per connection: the same one again, a fresh one when it is taken. */
+START_TEST(test_stmt_cache)
+{
+	static const char sql[] = "SELECT ?1 + 1";
+	sqlite3 *db = test_memdb(), *other = test_memdb();
+	sqlite3_stmt *a, *b, *c;
+	struct err e;
+
+	err_init(&e);
+	ck_assert_ptr_nonnull(a = db_stmt(db, sql, &e));
+	sqlite3_bind_int(a, 1, 41);
+	ck_assert_int_eq(sqlite3_step(a), SQLITE_ROW);
+	ck_assert_int_eq(sqlite3_column_int(a, 0), 42);
+	/* Taken: a query inside a query gets its own. */
+	ck_assert_ptr_nonnull(b = db_stmt(db, sql, &e));
+	ck_assert_ptr_ne(a, b);
+	db_stmt_done(b);
+	db_stmt_done(a);
+	/* Given back: the same statement, reset, its bindings cleared. */
+	ck_assert_ptr_nonnull(c = db_stmt(db, sql, &e));
+	ck_assert(c == a || c == b);
+	ck_assert_int_eq(sqlite3_step(c), SQLITE_ROW);
+	ck_assert_int_eq(sqlite3_column_type(c, 0), SQLITE_NULL); /* NULL + 1 */
+	db_stmt_done(c);
+	/* Another connection has its own. */
+	ck_assert_ptr_nonnull(c = db_stmt(other, sql, &e));
+	ck_assert_ptr_ne(c, a);
+	ck_assert_ptr_ne(c, b);
+	db_stmt_done(c);
+	/* Forgotten: nothing holds the connection, which closes at once. */
+	db_stmt_forget(db);
+	ck_assert_int_eq(sqlite3_close(db), SQLITE_OK);
+	ck_assert_int_eq(db_close(other, &e), 0);
+}
+END_TEST
+
 /* A questionnaire is read once per version of the exercise, and again when it is reloaded. */
 START_TEST(test_form_cache)
 {
@@ -248,7 +285,7 @@ START_TEST(test_form_cache)
 	ck_assert_ptr_null(form_cache_get(db, ex, "large-print", &e));
 	ck_assert(err_isset(&e));
 	form_cache_free();
-	sqlite3_close(db);
+	ck_assert_int_eq(db_close(db, &e), 0);
 }
 END_TEST
 
@@ -342,6 +379,7 @@ static Suite *web_suite(void)
 	tcase_add_test(tc, test_accounts);
 	tcase_add_test(tc, test_writer_group_commit);
 	tcase_add_test(tc, test_form_cache);
+	tcase_add_test(tc, test_stmt_cache);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "stmt_cache.h"
 
 struct cached {
 	long long exercise_id;
@@ -27,14 +28,14 @@ static int exercise_version(sqlite3 *db, long long exercise_id, char *out, size_
 	int rc;
 
 	out[0] = '\0';
-	if (!(st = db_prepare(db, "SELECT definition_sha256 || ' ' || loaded_at FROM exercise "
-				  "WHERE id = ?1", e)))
+	if (!(st = db_stmt(db, "SELECT definition_sha256 || ' ' || loaded_at FROM exercise "
+			       "WHERE id = ?1", e)))
 		return -1;
 	sqlite3_bind_int64(st, 1, exercise_id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		snprintf(out, cap, "%s", (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
+	db_stmt_done(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return db_fail(db, "reading the exercise's version", e);
 	return 0;

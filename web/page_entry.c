@@ -18,6 +18,7 @@
 #include "form_cache.h"
 #include "page.h"
 #include "pages.h"
+#include "stmt_cache.h"
 #include "writer.h"
 
 struct entry_page {
@@ -468,13 +469,13 @@ static int find_token(sqlite3 *db, const char *token, long long *account, struct
 	sqlite3_stmt *st;
 	int rc;
 
-	if (!(st = db_prepare(db, "SELECT account_id FROM web_submission WHERE token = ?1", e)))
+	if (!(st = db_stmt(db, "SELECT account_id FROM web_submission WHERE token = ?1", e)))
 		return -1;
 	sqlite3_bind_text(st, 1, token, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		*account = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	db_stmt_done(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return db_fail(db, "looking for the form's token", e);
 	return rc == SQLITE_ROW;
@@ -538,9 +539,9 @@ static int save_job(sqlite3 *db, void *arg, struct err *e)
 			j->why[0] = strdup(msg);
 		return rc;
 	}
-	if (!(st = db_prepare(db, "INSERT INTO web_submission (token, account_id, response_id, "
-				  "mode, serial, saved_at) VALUES (?1, ?2, ?3, ?4, ?5, "
-				  "strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))", e)))
+	if (!(st = db_stmt(db, "INSERT INTO web_submission (token, account_id, response_id, "
+			       "mode, serial, saved_at) VALUES (?1, ?2, ?3, ?4, ?5, "
+			       "strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))", e)))
 		goto fail;
 	sqlite3_bind_text(st, 1, p->token, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, r->sess.account_id);
@@ -548,7 +549,7 @@ static int save_job(sqlite3 *db, void *arg, struct err *e)
 	sqlite3_bind_text(st, 4, p->mode == ENTRY_SECOND ? "second" : "first", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, j->serial, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	db_stmt_done(st);
 	if (rc != SQLITE_DONE) {
 		db_fail(db, "recording the form's token", e);
 		goto fail;

@@ -8,6 +8,7 @@
 
 #include "db.h"
 #include "server.h"
+#include "stmt_cache.h"
 
 struct job {
 	writer_fn fn;
@@ -100,6 +101,19 @@ struct entry_session *writer_session(const struct entry_session_options *o, stru
 	return k->s;
 }
 
+/* Runs `sql` (a literal) on the writer's connection, prepared once. 0 or -1. */
+static int run_sql(const char *sql, const char *what, struct err *e)
+{
+	sqlite3_stmt *st = db_stmt(W.db, sql, e);
+	int rc;
+
+	if (!st)
+		return -1;
+	rc = sqlite3_step(st);
+	db_stmt_done(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(W.db, what, e);
+}
+
 /* Runs one job in a savepoint of the open transaction. */
 static void run_job(struct job *j)
 {
@@ -110,18 +124,19 @@ static void run_job(struct job *j)
 	W.njob++;
 	for (int i = 0; i < W.nkept; i++)
 		W.kept[i].used = 0;
-	if (db_exec(W.db, "SAVEPOINT form", "starting a form's savepoint", j->e) < 0) {
+	if (run_sql("SAVEPOINT form", "starting a form's savepoint", j->e) < 0) {
 		j->rc = -1;
 		return;
 	}
 	rc = j->fn(W.db, j->arg, j->e);
 	if (rc == 1) {
-		if (db_exec(W.db, "RELEASE form", "keeping a form", j->e) < 0)
+		if (run_sql("RELEASE form", "keeping a form", j->e) < 0)
 			rc = -1;
 	}
 	if (rc != 1) {
 		/* Whatever the job did is undone; so is what its sessions believe. */
-		if (db_exec(W.db, "ROLLBACK TO form; RELEASE form", "undoing a form", &se) < 0)
+		if (run_sql("ROLLBACK TO form", "undoing a form", &se) < 0 ||
+		    run_sql("RELEASE form", "undoing a form", &se) < 0)
 			db_rollback(W.db); /* the batch is lost: the commit below fails them all */
 		for (int i = W.nkept - 1; i >= 0; i--)
 			if (W.kept[i].used)
