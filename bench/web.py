@@ -11,11 +11,14 @@ page token, as a browser sends it after the review page. The clients share
 one interpreter, so on a small machine the loader itself takes CPU the
 server would otherwise have: the figures are a floor, not a ceiling.
 
-usage: bench/web.py TALLY_WEB COLLECTOR [N]   (N forms, default 5000)
+usage: bench/web.py TALLY_WEB COLLECTOR [N] [--figures FILE]
+  N forms, default 5000; --figures writes "forms/s p50_ms p99_ms enter_forms/s"
+  on one line to FILE, for bench/run.
 """
 import http.client
 import os
 import re
+import resource
 import secrets
 import shutil
 import statistics
@@ -26,8 +29,14 @@ import threading
 import time
 import urllib.parse
 
-WEB, COLLECTOR = sys.argv[1], sys.argv[2]
-N = int(sys.argv[3]) if len(sys.argv) > 3 else 5000
+ARGS = sys.argv[1:]
+FIGURES = None
+if '--figures' in ARGS:
+    i = ARGS.index('--figures')
+    FIGURES = ARGS[i + 1]
+    del ARGS[i:i + 2]
+WEB, COLLECTOR = ARGS[0], ARGS[1]
+N = int(ARGS[2]) if len(ARGS) > 2 else 5000
 CLIENTS = 20
 EVENT = 'LE-HAN-1'
 PASSWORD = 'correct horse battery'
@@ -60,7 +69,13 @@ def field(body, name):
     return m.group(1) if m else None
 
 
+def cpu(who):
+    ru = resource.getrusage(who)
+    return ru.ru_utime + ru.ru_stime
+
+
 def web_run(db, n):
+    server0 = cpu(resource.RUSAGE_CHILDREN)
     proc = subprocess.Popen([WEB, 'serve', db, '--listen', '127.0.0.1:0'],
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     port = int(re.search(r':(\d+)/ ', proc.stdout.readline()).group(1))
@@ -98,13 +113,14 @@ def web_run(db, n):
     for t in threads:
         t.start()
     ready.wait()
-    t0 = time.perf_counter()
+    t0, loader0 = time.perf_counter(), cpu(resource.RUSAGE_SELF)
     for t in threads:
         t.join()
-    elapsed = time.perf_counter() - t0
+    elapsed, loader = time.perf_counter() - t0, cpu(resource.RUSAGE_SELF) - loader0
     proc.terminate()
     proc.wait()
-    return elapsed, sorted(lat), bad
+    # The server's CPU includes the 20 logins (Argon2id), before the clock starts.
+    return elapsed, sorted(lat), bad, cpu(resource.RUSAGE_CHILDREN) - server0, loader
 
 
 def enter_run(db, n, tmp):
@@ -137,7 +153,7 @@ def main():
         shutil.copy(base, web_db)
         shutil.copy(base, cli_db)
 
-        elapsed, lat, bad = web_run(web_db, N)
+        elapsed, lat, bad, server_cpu, loader_cpu = web_run(web_db, N)
         stored = int(sql(web_db, "SELECT count(*) FROM response WHERE serial LIKE 'W%'"))
         t_cli = enter_run(cli_db, N, tmp)
         stored_cli = int(sql(cli_db, "SELECT count(*) FROM response WHERE serial LIKE 'E%'"))
@@ -151,8 +167,13 @@ def main():
         print(f'collector enter --from, the same {N} forms in one file: {t_cli:.2f} s = '
               f'{rate_cli:.0f} forms/s; {stored_cli} stored')
         print(f'ratio web / enter --from: {rate / rate_cli:.2f}')
+        print(f'CPU: the server {server_cpu:.2f} s (with 20 logins), the loader {loader_cpu:.2f} s '
+              f'while timed')
         print(f'cores: {os.cpu_count()}; load average at the end: '
               f'{" ".join(f"{x:.1f}" for x in os.getloadavg())}')
+        if FIGURES:
+            with open(FIGURES, 'w') as fh:
+                fh.write(f'{rate:.1f} {p50:.2f} {p99:.2f} {rate_cli:.1f}\n')
         return 0 if stored == N and not bad and stored_cli == N else 1
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -23,6 +23,8 @@ static const struct command commands[] = {
 	  .summary = "import survey exports: CSV, XLSX, ODK/Kobo XML, LimeSurvey" },
 	{ .name = "rejects", .ops = &cmd_rejects, .flags = READS,
 	  .summary = "list the rows imports rejected, to correct and import again" },
+	{ .name = "xform", .ops = &cmd_xform, .flags = READS,
+	  .summary = "write the questionnaire as an ODK XForm for tablets, with its mapping" },
 	{ .name = "enter", .ops = &cmd_enter, .flags = WRITES,
 	  .summary = "type in paper and Easy Read forms, one question at a time" },
 	{ .name = "resolve", .ops = &cmd_resolve, .flags = WRITES,

@@ -9,6 +9,7 @@
 
 extern const struct cmd_ops cmd_init;
 extern const struct cmd_ops cmd_status;
+extern const struct cmd_ops cmd_xform;
 extern const struct cmd_ops cmd_rejects;
 extern const struct cmd_ops cmd_postcodes_load;
 extern const struct cmd_ops cmd_postcodes_lookup;

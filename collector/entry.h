@@ -173,6 +173,14 @@ struct entry_session *entry_session_open(sqlite3 *db, const struct entry_session
 void entry_session_free(struct entry_session *s);
 
 /*
+ * The same for reading only (the event, serial checks, as the web pages
+ * do while another connection stores): nothing is made ready for storing,
+ * which makes it cheaper, and entry_save refuses.
+ */
+struct entry_session *entry_session_open_lookup(sqlite3 *db, const struct entry_session_options *o,
+						struct err *e);
+
+/*
  * The session's forms are typed by the respondents themselves (a kiosk):
  * there is no paper form to check, so none waits for a second entry,
  * whatever the exercise's double-entry setting.
@@ -265,6 +273,15 @@ int entry_save(struct entry_session *s, const char *serial, const struct entry_a
  */
 int entry_session_begin_file(struct entry_session *s, struct err *e);
 int entry_session_end_file(struct entry_session *s, int ok, struct err *e);
+
+/*
+ * The saves that follow join the transaction the caller holds open (the web
+ * service commits many forms together, each in a savepoint): nothing is
+ * begun or committed here. leave says whether the caller kept the form or
+ * rolled its savepoint back, so a batch made for it is forgotten with it.
+ */
+void entry_session_join(struct entry_session *s);
+void entry_session_leave(struct entry_session *s, int kept);
 
 /* Prints the differences side by side, headed with the two officers' names. */
 void entry_print_diffs(FILE *out, const char *first_officer, const char *second_officer,

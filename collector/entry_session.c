@@ -147,8 +147,8 @@ static int find_batch(struct entry_session *s, struct err *e)
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_fail(s->db, "reading the batches", e);
 }
 
-struct entry_session *entry_session_open(sqlite3 *db, const struct entry_session_options *o,
-					 struct err *e)
+static struct entry_session *session_open(sqlite3 *db, const struct entry_session_options *o,
+					  int lookup_only, struct err *e)
 {
 	struct entry_session *s = calloc(1, sizeof *s);
 	sqlite3_stmt *st = NULL;
@@ -206,13 +206,25 @@ struct entry_session *entry_session_open(sqlite3 *db, const struct entry_session
 	} else if (find_batch(s, e) < 0) {
 		goto fail;
 	}
-	if (!(s->resolver = postcode_resolver_new(db, o->exercise_id, e)) ||
-	    !(s->writer = response_writer_new(db, e)))
+	if (!lookup_only && (!(s->resolver = postcode_resolver_new(db, o->exercise_id, e)) ||
+			     !(s->writer = response_writer_new(db, e))))
 		goto fail;
 	return s;
 fail:
 	entry_session_free(s);
 	return NULL;
+}
+
+struct entry_session *entry_session_open(sqlite3 *db, const struct entry_session_options *o,
+					 struct err *e)
+{
+	return session_open(db, o, 0, e);
+}
+
+struct entry_session *entry_session_open_lookup(sqlite3 *db, const struct entry_session_options *o,
+						struct err *e)
+{
+	return session_open(db, o, 1, e);
 }
 
 void entry_session_by_respondent(struct entry_session *s)

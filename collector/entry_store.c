@@ -453,6 +453,9 @@ int entry_save(struct entry_session *s, const char *serial, const struct entry_a
 	int own = !s->in_file, rc;
 
 	memset(out, 0, sizeof *out);
+	if (!s->writer)
+		return err_set(e, EXIT_SYSTEM, "saving a form: the session was opened for lookups "
+					       "only");
 	if (own) {
 		if (db_begin(s->db, e) < 0)
 			return -1;
@@ -509,6 +512,20 @@ int entry_session_end_file(struct entry_session *s, int ok, struct err *e)
 		s->batch_id = 0;
 	s->batch_made_in_tx = 0;
 	return rc;
+}
+
+void entry_session_join(struct entry_session *s)
+{
+	s->in_file = 1;
+	s->batch_made_in_tx = 0;
+}
+
+void entry_session_leave(struct entry_session *s, int kept)
+{
+	s->in_file = 0;
+	if (!kept && s->batch_made_in_tx)
+		s->batch_id = 0;
+	s->batch_made_in_tx = 0;
 }
 
 void entry_print_diffs(FILE *out, const char *first_officer, const char *second_officer,

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "outfile.h"
+#include "stmt_cache.h"
 
 struct embedded_file {
 	const char *name;
@@ -430,6 +431,7 @@ int db_close(sqlite3 *db, struct err *e)
 
 	if (!db)
 		return 0;
+	db_stmt_forget(db);
 	file = sqlite3_db_filename(db, "main");
 	snprintf(path, sizeof path, "%s", file ? file : "the database");
 	/* A statement a failure path left unfinalized does not keep the file

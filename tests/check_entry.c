@@ -481,6 +481,35 @@ START_TEST(test_first_and_second_entry)
 END_TEST
 
 /* A form erased at the respondent's request is not typed in again, in either mode. */
+/* A session for lookups (the web pages' own) checks serials but stores nothing. */
+START_TEST(test_lookup_only_session)
+{
+	struct entry_form *std = form("standard");
+	struct entry_session_options o = { ex, std, "LE-HAN-1", "Jo Bloggs", ENTRY_FIRST, NULL };
+	struct entry_session *s, *w = session(std, "LE-HAN-1", "Jo Bloggs", ENTRY_FIRST);
+	struct entry_answer *a = typed(std, first_typing);
+	struct entry_saved saved;
+	char why[ENTRY_WHY_MAX], clean[ENTRY_SERIAL_MAX + 1];
+	struct err e;
+
+	err_init(&e);
+	ck_assert_ptr_nonnull(s = entry_session_open_lookup(db, &o, &e));
+	ck_assert_str_eq(entry_session_event(s), "LE-HAN-1");
+	ck_assert_int_eq(entry_check_serial(s, "301", clean, why, sizeof why, &e), 1);
+	ck_assert_int_eq(entry_save(s, "301", a, &saved, why, sizeof why, &e), -1);
+	ck_assert(err_contains(&e, "lookups only"));
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM response WHERE serial = '301'"), 0);
+	/* Saved through a full session, the lookup sees it. */
+	ck_assert_int_eq(save(w, "301", a, &saved, why), 1);
+	entry_saved_free(&saved);
+	ck_assert_int_eq(entry_check_serial(s, "301", clean, why, sizeof why, &e), 0);
+	entry_session_free(s);
+	entry_session_free(w);
+	free_answers(std, a);
+	entry_form_free(std);
+}
+END_TEST
+
 START_TEST(test_erased_serial)
 {
 	struct entry_form *std = form("standard");
@@ -747,6 +776,7 @@ static Suite *entry_suite(void)
 	tcase_add_test(tdb, test_correction_moves_district);
 	tcase_add_test(tdb, test_easy_read_and_required);
 	tcase_add_test(tdb, test_file_transaction);
+	tcase_add_test(tdb, test_lookup_only_session);
 	tcase_add_test(tdb, test_ui_discard);
 	tcase_add_test(tdb, test_ui_save_then_end_of_input);
 	suite_add_tcase(s, tdb);

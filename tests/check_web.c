@@ -1,15 +1,25 @@
 /* check_web.c: the web service's pieces that need no server: form decoding,
- * HTML escaping, sessions, the login throttle and accounts. */
+ * HTML escaping, sessions, the login throttle, accounts and the writer's
+ * group commit. */
 #include <check.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "account.h"
+#include "exercise.h"
+#include "form_cache.h"
 #include "form.h"
 #include "html.h"
+#include "stmt_cache.h"
 #include "testutil.h"
 #include "throttle.h"
 #include "websession.h"
+#include "writer.h"
+#include "db.h"
 
 static int parses(const char *body)
 {
@@ -132,7 +142,7 @@ START_TEST(test_sessions)
 	/* Not an id at all. */
 	ck_assert_int_eq(wsess_lookup(db, "' OR 1=1 --", now, &found, &e), 0);
 	ck_assert(!found.valid);
-	sqlite3_close(db);
+	ck_assert_int_eq(db_close(db, &e), 0); /* with the statements kept for it */
 }
 END_TEST
 
@@ -204,6 +214,157 @@ START_TEST(test_accounts)
 }
 END_TEST
 
+
+/* Statements kept per connection: the same one again, a fresh one when it is taken. */
+START_TEST(test_stmt_cache)
+{
+	static const char sql[] = "SELECT ?1 + 1";
+	sqlite3 *db = test_memdb(), *other = test_memdb();
+	sqlite3_stmt *a, *b, *c;
+	struct err e;
+
+	err_init(&e);
+	ck_assert_ptr_nonnull(a = db_stmt(db, sql, &e));
+	sqlite3_bind_int(a, 1, 41);
+	ck_assert_int_eq(sqlite3_step(a), SQLITE_ROW);
+	ck_assert_int_eq(sqlite3_column_int(a, 0), 42);
+	/* Taken: a query inside a query gets its own. */
+	ck_assert_ptr_nonnull(b = db_stmt(db, sql, &e));
+	ck_assert_ptr_ne(a, b);
+	db_stmt_done(b);
+	db_stmt_done(a);
+	/* Given back: the same statement, reset, its bindings cleared. */
+	ck_assert_ptr_nonnull(c = db_stmt(db, sql, &e));
+	ck_assert(c == a || c == b);
+	ck_assert_int_eq(sqlite3_step(c), SQLITE_ROW);
+	ck_assert_int_eq(sqlite3_column_type(c, 0), SQLITE_NULL); /* NULL + 1 */
+	db_stmt_done(c);
+	/* Another connection has its own. */
+	ck_assert_ptr_nonnull(c = db_stmt(other, sql, &e));
+	ck_assert_ptr_ne(c, a);
+	ck_assert_ptr_ne(c, b);
+	db_stmt_done(c);
+	/* Forgotten: nothing holds the connection, which closes at once. */
+	db_stmt_forget(db);
+	ck_assert_int_eq(sqlite3_close(db), SQLITE_OK);
+	ck_assert_int_eq(db_close(other, &e), 0);
+}
+END_TEST
+
+/* A questionnaire is read once per version of the exercise, and again when it is reloaded. */
+START_TEST(test_form_cache)
+{
+	sqlite3 *db = test_memdb();
+	struct exercise_def *d;
+	struct exercise_changes ch;
+	const struct entry_form *a, *b, *er, *c;
+	const struct entry_question *q;
+	long long ex = 0;
+	struct err e;
+
+	err_init(&e);
+	ck_assert_ptr_nonnull(d = exercise_load(SAMPLE("exercise-2019.xml"), &e));
+	ck_assert_int_eq(exercise_store(db, d, &ex, &ch, &e), 0);
+	exercise_def_free(d);
+	ck_assert_ptr_nonnull(a = form_cache_get(db, ex, "standard", &e));
+	ck_assert_ptr_nonnull(b = form_cache_get(db, ex, "standard", &e));
+	ck_assert_ptr_eq(a, b);
+	ck_assert_ptr_nonnull(er = form_cache_get(db, ex, "easy-read", &e));
+	ck_assert_ptr_ne(er, a);
+	ck_assert_str_eq(er->variant, "easy-read");
+	/* The exercise loaded again with a question reworded: the new wording. */
+	test_exec(db, "UPDATE question SET text = 'Reworded' WHERE code = 'UEC-WELL'; "
+		      "UPDATE exercise SET definition_sha256 = 'other', "
+		      "loaded_at = '2030-01-01T00:00:00Z'");
+	ck_assert_ptr_nonnull(c = form_cache_get(db, ex, "standard", &e));
+	ck_assert_ptr_ne(c, a);
+	ck_assert_ptr_nonnull(q = entry_form_find(c, "UEC-WELL"));
+	ck_assert_str_eq(q->text, "Reworded");
+	ck_assert_ptr_eq(form_cache_get(db, ex, "standard", &e), c);
+	/* No such questionnaire: said, not cached. */
+	ck_assert_ptr_null(form_cache_get(db, ex, "large-print", &e));
+	ck_assert(err_isset(&e));
+	form_cache_free();
+	ck_assert_int_eq(db_close(db, &e), 0);
+}
+END_TEST
+
+/* Writer jobs: job k stores k; 3 fails after storing, 5 refuses after storing. */
+#define NJOBS 10
+static int job_rc[NJOBS];
+static struct err job_err[NJOBS];
+
+static int store_k(sqlite3 *db, void *arg, struct err *e)
+{
+	int k = (int)(long)arg;
+	char sql[80];
+
+	if (k == 0) {
+		/* Held long enough for the others to queue behind it: one batch. */
+		struct timespec ts = { 0, 300 * 1000000L };
+
+		nanosleep(&ts, NULL);
+	}
+	snprintf(sql, sizeof sql, "INSERT INTO writer_t VALUES (%d)", k);
+	if (db_exec(db, sql, "storing", e) < 0)
+		return -1;
+	if (k == 3)
+		return err_set(e, EXIT_SYSTEM, "job 3 fails");
+	return k == 5 ? 0 : 1;
+}
+
+static void *run_k(void *arg)
+{
+	int k = (int)(long)arg;
+
+	err_init(&job_err[k]);
+	job_rc[k] = writer_run(store_k, arg, &job_err[k]);
+	return NULL;
+}
+
+START_TEST(test_writer_group_commit)
+{
+	const char *dir = test_tmpdir();
+	char path[512], side[600];
+	sqlite3 *db;
+	pthread_t t[NJOBS];
+	struct err e;
+	long batches, jobs;
+
+	err_init(&e);
+	snprintf(path, sizeof path, "%s/writer.db", dir);
+	ck_assert_ptr_nonnull(db = db_open(path, DB_MAY_CREATE, NULL, &e));
+	test_exec(db, "CREATE TABLE writer_t (k INTEGER)");
+	ck_assert_int_eq(writer_start(path, &e), 0);
+	ck_assert_int_eq(pthread_create(&t[0], NULL, run_k, (void *)0L), 0);
+	usleep(100 * 1000);
+	for (long k = 1; k < NJOBS; k++)
+		ck_assert_int_eq(pthread_create(&t[k], NULL, run_k, (void *)k), 0);
+	for (int k = 0; k < NJOBS; k++)
+		pthread_join(t[k], NULL);
+	writer_stats(&batches, &jobs);
+	writer_stop();
+	ck_assert_int_eq(jobs, NJOBS);
+	/* Jobs 1..9 queued while job 0 ran: they were committed together. */
+	ck_assert_int_le(batches, 2);
+	for (int k = 0; k < NJOBS; k++)
+		ck_assert_int_eq(job_rc[k], k == 3 ? -1 : k == 5 ? 0 : 1);
+	ck_assert(err_contains(&job_err[3], "job 3 fails"));
+	/* The failed and the refused job left nothing; every other one is stored. */
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM writer_t"), NJOBS - 2);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM writer_t WHERE k IN (3, 5)"), 0);
+	/* Stopped: nothing more is taken. */
+	ck_assert_int_eq(writer_run(store_k, (void *)1L, &e), -1);
+	db_close(db, NULL);
+	unlink(path);
+	snprintf(side, sizeof side, "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof side, "%s-shm", path);
+	unlink(side);
+	rmdir(dir);
+}
+END_TEST
+
 static Suite *web_suite(void)
 {
 	Suite *s = suite_create("web");
@@ -216,6 +377,9 @@ static Suite *web_suite(void)
 	tcase_add_test(tc, test_sessions);
 	tcase_add_test(tc, test_throttle_window);
 	tcase_add_test(tc, test_accounts);
+	tcase_add_test(tc, test_writer_group_commit);
+	tcase_add_test(tc, test_form_cache);
+	tcase_add_test(tc, test_stmt_cache);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -15,22 +15,24 @@
 #include "audit.h"
 #include "db.h"
 #include "entry.h"
+#include "form_cache.h"
 #include "page.h"
 #include "pages.h"
+#include "stmt_cache.h"
+#include "writer.h"
 
 struct entry_page {
 	char event[64];
 	char variant[16];
 	enum entry_mode mode;
 	char token[65];
-	struct entry_form *form;
+	const struct entry_form *form; /* the form cache's */
 	struct entry_session *s;
 };
 
 static void entry_page_free(struct entry_page *p)
 {
 	entry_session_free(p->s);
-	entry_form_free(p->form);
 }
 
 /* Reads event, form and mode (from the query or the form), opens the session. 0 or -1. */
@@ -51,14 +53,15 @@ static int entry_open(struct req *r, const char *event, const char *variant, con
 	snprintf(p->event, sizeof p->event, "%s", event);
 	snprintf(p->variant, sizeof p->variant, "%s", variant);
 	p->mode = mode && !strcmp(mode, "second") ? ENTRY_SECOND : ENTRY_FIRST;
-	if (!(p->form = entry_form_load(r->db, r->cfg->exercise_id, p->variant, e)))
+	if (!(p->form = form_cache_get(r->db, r->cfg->exercise_id, p->variant, e)))
 		return -1;
 	so.exercise_id = r->cfg->exercise_id;
 	so.form = p->form;
 	so.event = p->event;
 	so.officer = r->sess.name;
 	so.mode = p->mode;
-	if (!(p->s = entry_session_open(r->db, &so, e)))
+	/* Only for reading: the writer saves, in sessions of its own. */
+	if (!(p->s = entry_session_open_lookup(r->db, &so, e)))
 		return -1;
 	snprintf(p->event, sizeof p->event, "%s", entry_session_event(p->s));
 	return 0;
@@ -466,13 +469,13 @@ static int find_token(sqlite3 *db, const char *token, long long *account, struct
 	sqlite3_stmt *st;
 	int rc;
 
-	if (!(st = db_prepare(db, "SELECT account_id FROM web_submission WHERE token = ?1", e)))
+	if (!(st = db_stmt(db, "SELECT account_id FROM web_submission WHERE token = ?1", e)))
 		return -1;
 	sqlite3_bind_text(st, 1, token, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		*account = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	db_stmt_done(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return db_fail(db, "looking for the form's token", e);
 	return rc == SQLITE_ROW;
@@ -486,38 +489,42 @@ static void redirect_saved(struct req *r, const char *token)
 	req_redirect(r, loc);
 }
 
+/* A form to save, handed to the writer (writer.h). */
+struct save_job {
+	struct req *r;
+	struct entry_page *p;
+	const struct entry_answer *answers;
+	const char *serial;
+	char **why;
+};
+
 /*
- * Saves the form once: the token is looked for and the form saved in one
- * transaction, so two posts of one page store one form. 1 saved (or found
- * saved), 0 refused with why[0] set, -1.
+ * Saves the form once, on the writer's connection inside its transaction:
+ * the token is looked for and the form saved in the same transaction, so
+ * two posts of one page store one form. 1 saved (or found saved), 0
+ * refused with why[0] set, -1.
  */
-static int save_locked(struct req *r, struct entry_page *p, const struct entry_answer *answers,
-		       const char *serial, char **why, struct err *e);
-
-static int save(struct req *r, struct entry_page *p, const struct entry_answer *answers,
-		const char *serial, char **why, struct err *e)
+static int save_job(sqlite3 *db, void *arg, struct err *e)
 {
-	int rc;
-
-	web_write_lock();
-	rc = save_locked(r, p, answers, serial, why, e);
-	web_write_unlock();
-	return rc;
-}
-
-static int save_locked(struct req *r, struct entry_page *p, const struct entry_answer *answers,
-		       const char *serial, char **why, struct err *e)
-{
+	struct save_job *j = arg;
+	struct req *r = j->r;
+	struct entry_page *p = j->p;
+	struct entry_session_options so = { 0 };
+	struct entry_session *s;
 	struct entry_saved saved;
 	char msg[ENTRY_WHY_MAX], object[64];
 	long long account = 0;
 	sqlite3_stmt *st;
 	int rc;
 
-	if (entry_session_begin_file(p->s, e) < 0)
+	so.exercise_id = r->cfg->exercise_id;
+	so.form = p->form;
+	so.event = p->event;
+	so.officer = r->sess.name;
+	so.mode = p->mode;
+	if (!(s = writer_session(&so, e)))
 		return -1;
-	if ((rc = find_token(r->db, p->token, &account, e)) != 0) {
-		entry_session_end_file(p->s, 0, NULL);
+	if ((rc = find_token(db, p->token, &account, e)) != 0) {
 		if (rc < 0)
 			return -1;
 		if (account != r->sess.account_id)
@@ -525,42 +532,49 @@ static int save_locked(struct req *r, struct entry_page *p, const struct entry_a
 		redirect_saved(r, p->token);
 		return 1;
 	}
-	if ((rc = entry_save(p->s, serial, answers, &saved, msg, sizeof msg, e)) <= 0) {
-		entry_session_end_file(p->s, 0, NULL);
+	entry_session_join(s);
+	if ((rc = entry_save(s, j->serial, j->answers, &saved, msg, sizeof msg, e)) <= 0) {
+		entry_session_leave(s, 0);
 		if (rc == 0)
-			why[0] = strdup(msg);
+			j->why[0] = strdup(msg);
 		return rc;
 	}
-	if (!(st = db_prepare(r->db, "INSERT INTO web_submission (token, account_id, response_id, "
-				     "mode, serial, saved_at) VALUES (?1, ?2, ?3, ?4, ?5, "
-				     "strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))", e)))
+	if (!(st = db_stmt(db, "INSERT INTO web_submission (token, account_id, response_id, "
+			       "mode, serial, saved_at) VALUES (?1, ?2, ?3, ?4, ?5, "
+			       "strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))", e)))
 		goto fail;
 	sqlite3_bind_text(st, 1, p->token, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, r->sess.account_id);
 	sqlite3_bind_int64(st, 3, saved.response_id);
 	sqlite3_bind_text(st, 4, p->mode == ENTRY_SECOND ? "second" : "first", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, serial, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, j->serial, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	db_stmt_done(st);
 	if (rc != SQLITE_DONE) {
-		db_fail(r->db, "recording the form's token", e);
+		db_fail(db, "recording the form's token", e);
 		goto fail;
 	}
 	snprintf(object, sizeof object, "response %lld", saved.response_id);
-	if (audit_log(r->db, r->sess.name, r->address,
+	if (audit_log(db, r->sess.name, r->address,
 		      p->mode == ENTRY_SECOND ? "second-entry" : "save", object, e) < 0)
 		goto fail;
-	if (entry_session_end_file(p->s, 1, e) < 0) {
-		entry_saved_free(&saved);
-		return -1;
-	}
+	entry_session_leave(s, 1);
 	entry_saved_free(&saved);
 	redirect_saved(r, p->token);
 	return 1;
 fail:
 	entry_saved_free(&saved);
-	entry_session_end_file(p->s, 0, NULL);
+	entry_session_leave(s, 0);
 	return -1;
+}
+
+/* Saves through the writer: answered once the form is committed. 1, 0 refused (why[0]), -1. */
+static int save(struct req *r, struct entry_page *p, const struct entry_answer *answers,
+		const char *serial, char **why, struct err *e)
+{
+	struct save_job j = { r, p, answers, serial, why };
+
+	return writer_run(save_job, &j, e);
 }
 
 int page_entry_form(struct req *r, struct err *e)
@@ -620,7 +634,7 @@ int page_entry_post(struct req *r, struct err *e)
 		goto out;
 	}
 	if (!strcmp(action, "save")) {
-		long long account;
+		long long account = 0;
 		int found = find_token(r->db, p.token, &account, e);
 
 		/* Posted again after it was saved: the first post's result. */

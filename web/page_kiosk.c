@@ -23,6 +23,7 @@
 #include "kiosk.h"
 #include "page.h"
 #include "pages.h"
+#include "writer.h"
 
 /* The service's policy, with the kiosk's script file allowed. */
 static const char kiosk_csp[] = "default-src 'none'; script-src 'self'; style-src 'self'; "
@@ -360,14 +361,27 @@ static int sent_before(sqlite3 *db, const char *token, long long kiosk_id, struc
 	return other != 0;
 }
 
+/* A kiosk form to save, handed to the writer (writer.h). */
+struct kiosk_job {
+	struct req *r;
+	const struct kiosk *k;
+	struct entry_form *f;
+	const char *token;
+	const struct entry_answer *answers;
+};
+
 /*
- * Saves the form once, through entry_save like every other form, under the
- * write lock: the page token is looked for and the form saved in one
- * transaction. 0 (saved, or found saved) or -1.
+ * Saves the form once, through entry_save like every other form, on the
+ * writer's connection inside its transaction: the page token is looked
+ * for and the form saved in the same transaction. 1 (saved, or found
+ * saved) or -1. The session is the job's own: the form it points at is
+ * this request's.
  */
-static int save(struct req *r, const struct kiosk *k, struct entry_form *f, const char *token,
-		const struct entry_answer *answers, struct err *e)
+static int kiosk_save_job(sqlite3 *db, void *arg, struct err *e)
 {
+	struct kiosk_job *j = arg;
+	struct req *r = j->r;
+	const struct kiosk *k = j->k;
 	struct entry_session_options so = { 0 };
 	struct entry_session *s;
 	struct entry_saved saved = { 0 };
@@ -377,57 +391,57 @@ static int save(struct req *r, const struct kiosk *k, struct entry_form *f, cons
 
 	/* Who typed it: the kiosk, by number; its serial, from the page's random token. */
 	snprintf(officer, sizeof officer, "kiosk %lld", k->id);
-	snprintf(serial, sizeof serial, "K%lld-%.16s", k->id, token);
-	f->channel = "kiosk";
+	snprintf(serial, sizeof serial, "K%lld-%.16s", k->id, j->token);
+	j->f->channel = "kiosk";
 	so.exercise_id = r->cfg->exercise_id;
-	so.form = f;
+	so.form = j->f;
 	so.event = k->event;
 	so.officer = officer;
 	so.mode = ENTRY_FIRST;
-	if (!(s = entry_session_open(r->db, &so, e)))
+	if (!(s = entry_session_open(db, &so, e)))
 		return -1;
 	entry_session_by_respondent(s);
-	web_write_lock();
-	if (entry_session_begin_file(s, e) < 0)
-		goto out;
-	if ((found = sent_before(r->db, token, k->id, e)) != 0) {
-		entry_session_end_file(s, 0, NULL);
-		rc = found < 0 ? -1 : 0;
+	entry_session_join(s);
+	if ((found = sent_before(db, j->token, k->id, e)) != 0) {
+		rc = found < 0 ? -1 : 1;
 		goto out;
 	}
-	if ((found = entry_save(s, serial, answers, &saved, why, sizeof why, e)) <= 0) {
-		entry_session_end_file(s, 0, NULL);
+	if ((found = entry_save(s, serial, j->answers, &saved, why, sizeof why, e)) <= 0) {
 		if (found == 0)
 			err_set(e, EXIT_DATA, "the form could not be saved: %s", why);
 		goto out;
 	}
-	if (!(st = db_prepare(r->db, "INSERT INTO kiosk_submission (token, kiosk_id, response_id, "
-				     "saved_at) VALUES (?1, ?2, ?3, ?4)", e)))
-		goto fail;
-	sqlite3_bind_text(st, 1, token, -1, SQLITE_STATIC);
+	if (!(st = db_prepare(db, "INSERT INTO kiosk_submission (token, kiosk_id, response_id, "
+				  "saved_at) VALUES (?1, ?2, ?3, ?4)", e)))
+		goto out;
+	sqlite3_bind_text(st, 1, j->token, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, k->id);
 	sqlite3_bind_int64(st, 3, saved.response_id);
 	sqlite3_bind_int64(st, 4, r->now);
 	found = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (found != SQLITE_DONE) {
-		db_fail(r->db, "recording the kiosk form's token", e);
-		goto fail;
+		db_fail(db, "recording the kiosk form's token", e);
+		goto out;
 	}
 	snprintf(object, sizeof object, "response %lld", saved.response_id);
-	if (audit_log(r->db, officer, r->address, "kiosk-save", object, e) < 0)
-		goto fail;
-	if (entry_session_end_file(s, 1, e) < 0)
+	if (audit_log(db, officer, r->address, "kiosk-save", object, e) < 0)
 		goto out;
-	rc = 0;
-	goto out;
-fail:
-	entry_session_end_file(s, 0, NULL);
+	rc = 1;
 out:
-	web_write_unlock();
+	entry_session_leave(s, rc == 1);
 	entry_saved_free(&saved);
 	entry_session_free(s);
 	return rc;
+}
+
+/* Saves through the writer: answered once the form is committed. 0 or -1. */
+static int save(struct req *r, const struct kiosk *k, struct entry_form *f, const char *token,
+		const struct entry_answer *answers, struct err *e)
+{
+	struct kiosk_job j = { r, k, f, token, answers };
+
+	return writer_run(kiosk_save_job, &j, e) == 1 ? 0 : -1;
 }
 
 int page_kiosk_post(struct req *r, struct err *e)

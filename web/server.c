@@ -15,7 +15,9 @@
 #include "cmd.h"
 #include "db.h"
 #include "fileutil.h"
+#include "form_cache.h"
 #include "page.h"
+#include "writer.h"
 
 /* What MHD keeps for one request between its calls. */
 struct upload {
@@ -434,12 +436,14 @@ int server_run(const struct web_config *cfg, const char *host, int port,
 			goto out;
 		flags |= MHD_USE_TLS;
 	}
-	/* The threads MHD starts inherit this mask: only sigwait() below sees them. */
+	/* The threads MHD and the writer start inherit this mask: only sigwait() below sees them. */
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	if (writer_start(cfg->db_path, e) < 0)
+		goto out;
 	if (cfg->tls)
 		d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, (void *)cfg,
 				     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
@@ -455,6 +459,7 @@ int server_run(const struct web_config *cfg, const char *host, int port,
 				     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
 				     MHD_OPTION_CONNECTION_LIMIT, (unsigned)200, MHD_OPTION_END);
 	if (!d) {
+		writer_stop();
 		err_set(e, EXIT_SYSTEM, "cannot listen on %s: the port may be in use, or the "
 					"certificate and key do not go together", cfg->listen);
 		goto out;
@@ -464,7 +469,9 @@ int server_run(const struct web_config *cfg, const char *host, int port,
 	while (sigwait(&sigs, &sig) != 0)
 		;
 	MHD_stop_daemon(d);
+	writer_stop();
 	pool_close();
+	form_cache_free();
 	rc = 0;
 out:
 	free(cert);

@@ -69,8 +69,8 @@ void req_clear_session_cookie(struct req *r);
 /*
  * Writers of this process queue here, not in SQLite's busy handler (which
  * sleeps and polls, and under many clients leaves the database idle between
- * them). Held around a save's transaction; other programs still wait in
- * the busy timeout.
+ * them). The writer (writer.h) holds it around each batch of forms; other
+ * programs still wait in the busy timeout.
  */
 void web_write_lock(void);
 void web_write_unlock(void);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "stmt_cache.h"
 
 void wsess_random_hex(char out[65])
 {
@@ -43,10 +44,10 @@ int wsess_lookup(sqlite3 *db, const char *id, long now, struct websess *s, struc
 	if (!id || !is_hex64(id))
 		return 0;
 	hash_id(id, s->id_hash);
-	if (!(st = db_prepare(db, "SELECT s.account_id, a.name, a.role, s.csrf, s.last_seen "
-				  "FROM web_session s LEFT JOIN account a ON a.id = s.account_id "
-				  "WHERE s.id_hash = ?1 AND s.expires_at > ?2 AND "
-				  "(s.account_id IS NULL OR (a.disabled = 0 AND s.last_seen > ?3))", e)))
+	if (!(st = db_stmt(db, "SELECT s.account_id, a.name, a.role, s.csrf, s.last_seen "
+			       "FROM web_session s LEFT JOIN account a ON a.id = s.account_id "
+			       "WHERE s.id_hash = ?1 AND s.expires_at > ?2 AND "
+			       "(s.account_id IS NULL OR (a.disabled = 0 AND s.last_seen > ?3))", e)))
 		return -1;
 	sqlite3_bind_text(st, 1, s->id_hash, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, now);
@@ -63,7 +64,7 @@ int wsess_lookup(sqlite3 *db, const char *id, long now, struct websess *s, struc
 		snprintf(s->csrf, sizeof s->csrf, "%s", sqlite3_column_text(st, 3));
 		last_seen = sqlite3_column_int64(st, 4);
 	}
-	sqlite3_finalize(st);
+	db_stmt_done(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return db_fail(db, "reading the session", e);
 	/* Marked used at most once a minute: pages are read far more than written. */

@@ -10,7 +10,7 @@ F=$TALLY_FIXTURES
 DB=$TMP/survey.db
 
 # --- help, version, usage errors ---------------------------------------
-for cmd in "" init status postcodes "postcodes load" "postcodes lookup"; do
+for cmd in "" init status xform postcodes "postcodes load" "postcodes lookup"; do
 	# shellcheck disable=SC2086
 	run "$COLLECTOR" $cmd --help
 	expect_rc "collector $cmd --help" 0

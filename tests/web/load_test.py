@@ -4,7 +4,9 @@ few seconds, some of them posted twice (a double click). Every form answered
 with a redirect is stored exactly once, nothing else is, no 5xx and no
 "database is locked" reach a client, and the database passes
 PRAGMA integrity_check. Then the same load with the server killed (-9) in
-the middle: every form it had answered is still there.
+the middle, while a batch of forms is in flight (the writer holds each batch
+open a while before its commit, TALLY_WEB_TEST_COMMIT_DELAY_MS): every form
+it had answered is still there.
 
 usage: load_test.py TALLY_WEB COLLECTOR [SECONDS]
 """
@@ -25,7 +27,7 @@ OFFICERS = [f'Officer {i}' for i in range(4)]
 
 
 def run(srv, label, seconds, kill_after=None):
-    saved, problems, latencies = [], [], []
+    saved, problems, latencies, in_flight = [], [], [], []
     lock = threading.Lock()
     stop = threading.Event()
     ready = threading.Barrier(CLIENTS + 1)
@@ -41,6 +43,7 @@ def run(srv, label, seconds, kill_after=None):
             return
         ready.wait()  # the clock starts when every client has logged in
         k = 0
+        posting = None
         while not stop.is_set():
             k += 1
             serial = f'{label}-{n}-{k}'
@@ -51,7 +54,9 @@ def run(srv, label, seconds, kill_after=None):
                           ('serial', serial), ('q1', '1'), ('q2', '1'), ('q2', '3'),
                           ('q3', 'The staff were kind'), ('q20', '7'), ('action', 'save')]
                 t0 = time.monotonic()
+                posting = serial
                 r = c.post('/entry', fields)
+                posting = None
                 took = time.monotonic() - t0
                 # Every fourth form is sent again, as a double click would.
                 if k % 4 == 0 and r.status == 303:
@@ -61,7 +66,11 @@ def run(srv, label, seconds, kill_after=None):
                             problems.append(f'{serial}: the second post gave {r2.status}')
             except OSError:
                 if kill_after is not None:
-                    return  # the server was killed
+                    # The server was killed: a form posted and not answered was in flight.
+                    if posting:
+                        with lock:
+                            in_flight.append(posting)
+                    return
                 raise
             with lock:
                 latencies.append(took)
@@ -92,13 +101,13 @@ def run(srv, label, seconds, kill_after=None):
     elapsed = time.monotonic() - start
     for t in threads:
         t.join()
-    return saved, problems, latencies, elapsed
+    return saved, problems, latencies, elapsed, in_flight
 
 
 srv = Server(WEB, COLLECTOR, [(o, 'officer') for o in OFFICERS])
 try:
     srv.start()
-    saved, problems, lat, elapsed = run(srv, 'L', SECONDS)
+    saved, problems, lat, elapsed, _ = run(srv, 'L', SECONDS)
     rc, err = srv.stop()
     stored = srv.sql("SELECT serial FROM response WHERE serial LIKE 'L-%'").split()
     lat.sort()
@@ -118,10 +127,12 @@ try:
     check(rc == 0 and 'Sanitizer' not in err and 'runtime error' not in err,
           'the server stopped cleanly, no sanitizer report' + (':\n' + err if err else ''))
 
-    srv.start()
-    saved, problems, lat, elapsed = run(srv, 'K', None, kill_after=10)
+    srv.start(env={'TALLY_WEB_TEST_COMMIT_DELAY_MS': '300'})
+    saved, problems, lat, elapsed, in_flight = run(srv, 'K', None, kill_after=10)
     srv.proc = None
     stored = set(srv.sql("SELECT serial FROM response WHERE serial LIKE 'K-%'").split())
+    check(len(in_flight) >= 1, f'the kill found forms in flight '
+          f'({len(in_flight)} posted and not answered)')
     check(all(s in stored for s in saved),
           f'after kill -9 every form answered is there ({len(saved)} answered, '
           f'{len(stored)} stored)')

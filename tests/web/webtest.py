@@ -73,11 +73,12 @@ class Server:
         return subprocess.run(['sqlite3', self.db, query], check=True, capture_output=True,
                               text=True).stdout.strip()
 
-    def start(self, *extra):
+    def start(self, *extra, env=None):
+        """Starts it; `env` adds variables to its environment (the test hooks)."""
         self.stderr = open(os.path.join(self.tmp, 'server.err'), 'w+')
         self.proc = subprocess.Popen([self.web, 'serve', self.db, '--listen', '127.0.0.1:0',
                                       *extra], stdout=subprocess.PIPE, stderr=self.stderr,
-                                     text=True)
+                                     text=True, env={**os.environ, **(env or {})})
         line = self.proc.stdout.readline()
         m = re.search(r':(\d+)/ ', line)
         if not m:
