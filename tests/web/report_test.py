@@ -6,7 +6,6 @@ for byte to `analyser report`, and an erased response taking its quote away.
 
 usage: report_test.py TALLY_WEB COLLECTOR ANALYSER
 """
-import glob
 import os
 import re
 import subprocess
@@ -14,26 +13,9 @@ import sys
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from webtest import PASSWORD, Server, check, finish  # noqa: E402
+from webtest import DemoServer, check, finish  # noqa: E402
 
 WEB, COLLECTOR, ANALYSER = (os.path.abspath(p) for p in sys.argv[1:4])
-ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..')
-
-
-class DemoServer(Server):
-    """The server over the demo database (tools/demo.sh): imported, tagged, with actions."""
-
-    def __init__(self, accounts):
-        Server.__init__(self, WEB, COLLECTOR, [])
-        os.remove(self.db)
-        subprocess.run([os.path.join(ROOT, 'tools', 'demo.sh'), COLLECTOR, ANALYSER,
-                        os.path.join(self.tmp, 'demo')], check=True, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL, cwd=ROOT)
-        self.db = os.path.join(self.tmp, 'demo', 'survey.db')
-        for name, role in accounts:
-            subprocess.run([WEB, 'user', 'add', self.db, name, '--role', role,
-                            '--password-stdin'], input=PASSWORD + '\n', text=True, check=True,
-                           stdout=subprocess.DEVNULL)
 
 
 def multipart(fields, file_name, data):
@@ -47,7 +29,7 @@ def multipart(fields, file_name, data):
     return out, f'multipart/form-data; boundary={b}'
 
 
-srv = DemoServer([('Cam Comms', 'comms'), ('Jo Bloggs', 'officer'), ('Ann Super', 'supervisor')])
+srv = DemoServer(WEB, COLLECTOR, ANALYSER, [('Cam Comms', 'comms'), ('Jo Bloggs', 'officer'), ('Ann Super', 'supervisor')])
 PUB = os.path.join(srv.tmp, 'pub', 'you-said-we-did.html')
 os.makedirs(os.path.dirname(PUB))
 try:

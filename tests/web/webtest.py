@@ -187,3 +187,21 @@ class Client:
         page = self.get('/login')
         return self.post('/login', [('csrf', page.field('csrf')), ('name', name),
                                     ('password', password)])
+
+
+class DemoServer(Server):
+    """The server over the demo database (tools/demo.sh): imported, tagged, with actions."""
+
+    def __init__(self, web, collector, analyser, accounts):
+        root = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..')
+        web, collector, analyser = (os.path.abspath(p) for p in (web, collector, analyser))
+        Server.__init__(self, web, collector, [])
+        os.remove(self.db)
+        subprocess.run([os.path.join(root, 'tools', 'demo.sh'), collector, analyser,
+                        os.path.join(self.tmp, 'demo')], check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, cwd=root)
+        self.db = os.path.join(self.tmp, 'demo', 'survey.db')
+        for name, role in accounts:
+            subprocess.run([web, 'user', 'add', self.db, name, '--role', role,
+                            '--password-stdin'], input=PASSWORD + '\n', text=True, check=True,
+                           stdout=subprocess.DEVNULL)
