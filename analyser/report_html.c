@@ -144,7 +144,11 @@ static const char style[] =
 	"table{break-inside:auto}"
 	"thead{display:table-header-group}"
 	"p{orphans:3;widows:3}"
-	".chart text{font-size:14px}"
+	".chart svg{width:55mm}"
+	".chart text{font-size:20px}"
+	"th,td{padding:.15rem .4rem}"
+	"h2{font-size:1.35rem}"
+	"figure.quote{padding:.4rem .75rem}"
 	"footer{margin-top:1.5rem}"
 	"a{color:#000;text-decoration:none}"
 	"}";
@@ -464,7 +468,8 @@ static void write_removed(struct report *r, long n)
 		     "who said them asked us to delete what they told us.</p>\n", n);
 }
 
-static void write_quotes(struct report *r, size_t k, const char *heading)
+/* At most `most` of theme k's quotes, under `heading` (none: no heading, no "no quotes"). */
+static void write_quotes(struct report *r, size_t k, const char *heading, size_t most)
 {
 	const struct count_cube *c = r->d.c;
 	size_t nv = c->dim[0].nvalues;
@@ -477,7 +482,7 @@ static void write_quotes(struct report *r, size_t k, const char *heading)
 		write_removed(r, r->removed[k]);
 		return;
 	}
-	for (size_t i = 0; i < r->nquotes[k]; i++) {
+	for (size_t i = 0; i < r->nquotes[k] && i < most; i++) {
 		const struct quote *q = &r->quotes[k][i];
 		const char *code = q->value < nv ? c->dim[0].values[q->value].code : "";
 
@@ -600,7 +605,7 @@ static int write_theme(struct report *r, size_t k, struct err *e)
 	write_chart(r, t);
 	put(r, "</div>\n");
 	write_theme_table(r, t);
-	write_quotes(r, k, "<h3>What people said</h3>\n");
+	write_quotes(r, k, "<h3>What people said</h3>\n", REPORT_QUOTES);
 	write_actions(r, k);
 	put(r, "</section>\n");
 	return 0;
@@ -819,7 +824,8 @@ static void write_pair(struct report *r, size_t k)
 	}
 	put(r, "</p>\n");
 	write_polarity(r, t);
-	write_quotes(r, k, NULL);
+	/* A pair is short: one quote, the first approved. */
+	write_quotes(r, k, NULL, 1);
 	put(r, "<h3>We did</h3>\n");
 	for (size_t i = 0; i < r->nactions; i++) {
 		const struct action *a = &r->actions[i];
