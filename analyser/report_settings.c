@@ -242,8 +242,11 @@ int report_action_save(sqlite3 *db, long long ex, long long id, const char *them
 		st = db_prepare(db, "UPDATE action SET text = ?4, updated_at = ?5 WHERE id = ?1 AND "
 				    "exercise_id = ?2 AND theme_code = ?3 AND text IS NOT ?4", e);
 	else
+		/* The same text again (a form sent twice) is no new action. */
 		st = db_prepare(db, "INSERT INTO action (exercise_id, theme_code, text, recorded_at) "
-				    "SELECT ?2, ?3, ?4, ?5 WHERE ?1 = 0", e);
+				    "SELECT ?2, ?3, ?4, ?5 WHERE ?1 = 0 AND NOT EXISTS (SELECT 1 "
+				    "FROM action WHERE exercise_id = ?2 AND theme_code = ?3 AND "
+				    "text = ?4)", e);
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
