@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "counts.h"
 #include "db.h"
@@ -818,11 +819,22 @@ int report_publish(sqlite3 *db, long long ex, const char *path, const struct rep
 		out_abandon(&f);
 		return -1;
 	}
-	if (out_commit(&o, e) < 0) {
-		out_abandon(&f);
+	/*
+	 * Both or neither: the fragment first, taken back if the page cannot be
+	 * written. A commit can fail after its rename (at fclose), so a failed
+	 * fragment is taken away too: a page never stands beside another run's
+	 * fragment.
+	 */
+	if (out_commit(&f, e) < 0) {
+		out_abandon(&o);
+		unlink(fpath);
 		return -1;
 	}
-	return out_commit(&f, e);
+	if (out_commit(&o, e) < 0) {
+		unlink(fpath);
+		return -1;
+	}
+	return 0;
 }
 
 /* ---- quotes for comms staff to decide on ------------------------------------ */

@@ -532,7 +532,14 @@ int page_report_preview(struct req *r, struct err *e)
 	if (!f)
 		return err_set(e, EXIT_SYSTEM, "out of memory");
 	page_report_options(&opt);
-	rc = report_write_html(r->db, r->cfg->exercise_id, &opt, f, e);
+	/* Hidden as publishing would hide (earlier publications included); nothing recorded. */
+	web_write_lock();
+	if (!(opt.ledger = ledger_open(r->db, r->cfg->exercise_id, &opt.rule, e)))
+		rc = -1;
+	else
+		rc = report_write_html(r->db, r->cfg->exercise_id, &opt, f, e);
+	ledger_free(opt.ledger);
+	web_write_unlock();
 	if (fclose(f) != 0 && rc == 0)
 		rc = err_set(e, EXIT_SYSTEM, "out of memory");
 	if (rc == 0)

@@ -195,6 +195,8 @@ try:
     with open(PUB, 'rb') as a, open(cli, 'rb') as b:
         page, clipage = a.read(), b.read()
     check(page == clipage, 'the published page equals analyser report\'s, byte for byte')
+    pv = c.get('/report/preview')
+    check(pv.body.encode() == page, 'the preview is exactly the page published')
     with open(frag, 'rb') as a, open(cli.replace('.html', '-fragment.html'), 'rb') as b:
         check(a.read() == b.read(), 'and so does the fragment')
     text = page.decode()
