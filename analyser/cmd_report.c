@@ -18,8 +18,8 @@
 
 static const char usage[] =
 	"usage: analyser report DB --you-said-we-did OUT.html [--top N] [--stamp]\n"
-	"                          [--threshold N] [--rounding N] [--no-suppress]\n"
-	"                          [--exercise CODE]\n"
+	"                          [--layout statistical|pairs] [--threshold N]\n"
+	"                          [--rounding N] [--no-suppress] [--exercise CODE]\n"
 	"\n"
 	"Writes \"You said, we did\": one web page for the public and for comms\n"
 	"staff. It opens with the exercise, its dates and how many people took\n"
@@ -36,8 +36,19 @@ static const char usage[] =
 	"what anything else published from the same data hides. The same database\n"
 	"gives the same file, byte for byte, unless --stamp is given.\n"
 	"\n"
+	"What comms staff chose in the web service's report editor (themes and their\n"
+	"order, introduction, contact details, other formats, logo, approved quotes,\n"
+	"layout) is kept in the database and used here: this command publishes the\n"
+	"same page as the editor's Publish button. Beside OUT.html it writes\n"
+	"OUT-fragment.html: the same contents with no page around them, to paste\n"
+	"into an organisation's own website.\n"
+	"\n"
 	"  --you-said-we-did OUT.html  the page to write (created readable only by you)\n"
-	"  --top N           how many themes to show, the most raised first (default 6)\n"
+	"  --top N           how many themes to show, the most raised first (default 6;\n"
+	"                    given, it wins over the themes chosen in the editor)\n"
+	"  --layout L        statistical (numbers, charts and tables) or pairs (short\n"
+	"                    \"You said / We did\" pairs); default: as saved in the\n"
+	"                    editor, else statistical\n"
 	"  --stamp           say on the page the date it was produced (today, in UTC,\n"
 	"                    or the date SOURCE_DATE_EPOCH gives when it is set)\n"
 	"  --threshold N     hide counts from 1 to N-1 (default 8: 1 to 7 hidden)\n"
@@ -76,7 +87,7 @@ struct report_cmd {
 
 static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 {
-	enum { O_YSWD = 256, O_TOP, O_STAMP, O_THRESHOLD, O_ROUNDING, O_NO_SUPPRESS };
+	enum { O_YSWD = 256, O_TOP, O_STAMP, O_THRESHOLD, O_ROUNDING, O_NO_SUPPRESS, O_LAYOUT };
 	static const struct option longopts[] = {
 		{ "you-said-we-did", required_argument, NULL, O_YSWD },
 		{ "top", required_argument, NULL, O_TOP },
@@ -84,6 +95,7 @@ static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 		{ "threshold", required_argument, NULL, O_THRESHOLD },
 		{ "rounding", required_argument, NULL, O_ROUNDING },
 		{ "no-suppress", no_argument, NULL, O_NO_SUPPRESS },
+		{ "layout", required_argument, NULL, O_LAYOUT },
 		CMD_EXERCISE_OPTION,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -103,6 +115,12 @@ static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 			if (cmd_parse_long("--top", optarg, 1, REPORT_TOP_MAX, &n, usage) < 0)
 				return EXIT_USAGE;
 			opt->top = (int)n;
+			opt->top_given = 1;
+			break;
+		case O_LAYOUT:
+			if (report_layout_parse(optarg, &opt->layout) < 0)
+				return cmd_usage_error(usage, "--layout is statistical or pairs, not "
+						       "'%s'", optarg);
 			break;
 		case O_STAMP:
 			today(o->stamp, sizeof o->stamp);
@@ -142,6 +160,16 @@ static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 	return CMD_GO_ON;
 }
 
+/* A publication whose numbers could not be recorded is taken back, page and fragment. */
+static void unlink_both(const char *path)
+{
+	char frag[4096];
+
+	unlink(path);
+	if (report_fragment_path(path, frag, sizeof frag) == 0)
+		unlink(frag);
+}
+
 static int run(struct cmd_ctx *ctx, struct err *e)
 {
 	struct report_cmd *o = ctx->opts;
@@ -152,12 +180,12 @@ static int run(struct cmd_ctx *ctx, struct err *e)
 	/* Published numbers are hidden alike in everything published from this data. */
 	int done = tag_state_require_current(db, ex, ctx->db_path, e) == 0 &&
 		(o->no_suppress || (opt->ledger = ledger_open(db, ex, &opt->rule, e))) &&
-		report_you_said_we_did(db, ex, o->path, opt, e) == 0 &&
-		(!opt->ledger || ledger_commit(opt->ledger, e) == 0 || (unlink(o->path), 0));
+		report_publish(db, ex, o->path, opt, e) == 0 &&
+		(!opt->ledger || ledger_commit(opt->ledger, e) == 0 || (unlink_both(o->path), 0));
 
 	progress_ticker_stop(tick); /* its line cleared before anything is said */
 	if (done)
-		printf("wrote %s\n", o->path);
+		printf("wrote %s and its fragment for a website\n", o->path);
 	ledger_free(opt->ledger);
 	return EXIT_OK;
 }

@@ -19,6 +19,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "counts.h"
 #include "db.h"
@@ -264,6 +266,8 @@ static void report_release(struct report *r)
 	}
 	free(r->actions);
 	redactor_free(r->red);
+	report_settings_free(&r->set);
+	free(r->removed);
 }
 
 static int load_exercise(struct report *r, struct err *e)
@@ -312,6 +316,20 @@ static int pick_top(struct report *r, struct err *e)
 
 	if (!(r->top = malloc((c->nthemes + 1) * sizeof *r->top)))
 		return err_set(e, EXIT_SYSTEM, "out of memory");
+	/* The themes comms staff chose, in their order (codes the rules no longer have left out). */
+	if (r->set.themes_set && !r->opt->top_given) {
+		for (size_t i = 0; i < r->set.nthemes && r->ntop < c->nthemes; i++) {
+			size_t t, k;
+
+			for (t = 0; t < c->nthemes && strcmp(c->themes[t].code, r->set.themes[i]); t++)
+				;
+			for (k = 0; k < r->ntop && r->top[k] != t; k++)
+				;
+			if (t < c->nthemes && k == r->ntop)
+				r->top[r->ntop++] = t;
+		}
+		goto chosen;
+	}
 	for (size_t t = 0; t < c->nthemes; t++) {
 		long v = r->d.count[pub_at(&r->d, t, all)];
 
@@ -328,9 +346,11 @@ static int pick_top(struct report *r, struct err *e)
 	}
 	if (r->ntop > (size_t)r->opt->top)
 		r->ntop = (size_t)r->opt->top;
+chosen:
+	r->removed = calloc(r->ntop ? r->ntop : 1, sizeof *r->removed);
 	r->quotes = calloc(r->ntop ? r->ntop : 1, sizeof *r->quotes);
 	r->nquotes = calloc(r->ntop ? r->ntop : 1, sizeof *r->nquotes);
-	if (!r->quotes || !r->nquotes)
+	if (!r->quotes || !r->nquotes || !r->removed)
 		return err_set(e, EXIT_SYSTEM, "out of memory");
 	return 0;
 }
@@ -418,6 +438,114 @@ static int quote_hidden(const struct report *r, size_t t, size_t value, int pola
 }
 
 /*
+ * The answers that may be quoted for theme ?2 of exercise ?1, ?3 to ?4
+ * bytes long, with what comms staff decided about each (report_quote).
+ */
+#define CANDIDATES_SQL \
+	"WITH RECURSIVE sub(id) AS (" \
+	" SELECT h.id FROM theme h JOIN ruleset s ON s.id = h.ruleset_id" \
+	" WHERE s.exercise_id = ?1 AND h.code = ?2" \
+	" UNION SELECT h.id FROM theme h JOIN sub ON h.parent_id = sub.id) " \
+	"SELECT DISTINCT a.id, a.response_id, a.value, r.district_code, r.district_source, " \
+	"coalesce(m.polarity, q.polarity), rq.decision, rq.reason FROM tag t " \
+	"JOIN sub ON sub.id = t.theme_id " \
+	"JOIN answer a ON a.id = t.answer_id JOIN response r ON r.id = a.response_id " \
+	"JOIN question q ON q.id = a.question_id LEFT JOIN question m ON m.id = q.maps_to " \
+	"LEFT JOIN report_quote rq ON rq.exercise_id = ?1 AND rq.theme_code = ?2 AND " \
+	"rq.answer_id = a.id " \
+	"WHERE r.exercise_id = ?1 AND (r.entry_status = 'accepted' OR " \
+	"r.entry_status = 'verified') AND length(a.value) BETWEEN ?3 AND ?4 " \
+	"ORDER BY a.id"
+
+/* The district cell of a response and the kind of its question, as the cubes have them. */
+static void place_of(const struct count_cube *c, const char *district, const char *source,
+		     const char *pol, size_t *value, int *polarity)
+{
+	*value = report_value_index(c, district ? district :
+				    source && !strcmp(source, "out-of-area") ? "(outside)" :
+				    "(unknown)");
+	*polarity = pol && !strcmp(pol, "works-well") ? 0 :
+		    pol && !strcmp(pol, "could-be-better") ? 1 : 2;
+}
+
+/*
+ * The quotes comms staff approved for top theme k, in the order approved:
+ * frozen text, from answers still tagged with the theme in responses that
+ * count, never from a cell the page hides now (the numbers may have changed
+ * since), at most REPORT_QUOTES.
+ */
+static int pick_approved(struct report *r, size_t k, struct err *e)
+{
+	const struct count_cube *c = r->d.c;
+	const char *code = c->themes[r->top[k]].code;
+	sqlite3_stmt *st = db_prepare(r->db,
+		"WITH RECURSIVE sub(id) AS ("
+		" SELECT h.id FROM theme h JOIN ruleset s ON s.id = h.ruleset_id"
+		" WHERE s.exercise_id = ?1 AND h.code = ?2"
+		" UNION SELECT h.id FROM theme h JOIN sub ON h.parent_id = sub.id) "
+		"SELECT rq.text, r.district_code, r.district_source, "
+		"coalesce(m.polarity, q.polarity) FROM report_quote rq "
+		"JOIN answer a ON a.id = rq.answer_id JOIN response r ON r.id = a.response_id "
+		"JOIN question q ON q.id = a.question_id LEFT JOIN question m ON m.id = q.maps_to "
+		"WHERE rq.exercise_id = ?1 AND rq.theme_code = ?2 AND rq.decision = 'approved' "
+		"AND (r.entry_status = 'accepted' OR r.entry_status = 'verified') "
+		"AND EXISTS (SELECT 1 FROM tag t JOIN sub ON sub.id = t.theme_id "
+		"WHERE t.answer_id = a.id) ORDER BY rq.id", e);
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, r->ex);
+	sqlite3_bind_text(st, 2, code, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && r->nquotes[k] < REPORT_QUOTES) {
+		struct quote *q = &r->quotes[k][r->nquotes[k]];
+		const char *text = (const char *)sqlite3_column_text(st, 0);
+
+		place_of(c, (const char *)sqlite3_column_text(st, 1),
+			 (const char *)sqlite3_column_text(st, 2),
+			 (const char *)sqlite3_column_text(st, 3), &q->value, &q->polarity);
+		if (!text || quote_hidden(r, r->top[k], q->value, q->polarity))
+			continue;
+		if (!(q->text = strdup(text))) {
+			sqlite3_finalize(st);
+			return err_set(e, EXIT_SYSTEM, "out of memory");
+		}
+		r->nquotes[k]++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(r->db, "reading the approved quotes", e);
+	return 0;
+}
+
+/* How many approved quotes went with an erased response, under each top theme. */
+static int load_removed(struct report *r, struct err *e)
+{
+	const struct count_cube *c = r->d.c;
+	sqlite3_stmt *st = db_prepare(r->db, "SELECT theme_code, count(*) FROM report_quote_removed "
+				      "WHERE exercise_id = ?1 GROUP BY theme_code", e);
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, r->ex);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *code = (const char *)sqlite3_column_text(st, 0);
+		long n = (long)sqlite3_column_int64(st, 1);
+		size_t k;
+
+		for (k = 0; code && k < r->ntop && strcmp(c->themes[r->top[k]].code, code); k++)
+			;
+		if (k < r->ntop)
+			r->removed[k] += n;
+		else
+			r->removed_other += n;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(r->db, "reading the quotes taken out", e);
+}
+
+/*
  * Up to REPORT_QUOTES quotes for top theme k: answers tagged with the theme
  * or a sub-theme, from responses that count, REPORT_QUOTE_MIN to
  * REPORT_QUOTE_MAX characters once redacted, never two from one response
@@ -431,18 +559,7 @@ static int pick_quotes(struct report *r, size_t k, struct err *e)
 {
 	const struct count_cube *c = r->d.c;
 	const char *code = c->themes[r->top[k]].code;
-	sqlite3_stmt *st = db_prepare(r->db,
-		"WITH RECURSIVE sub(id) AS ("
-		" SELECT h.id FROM theme h JOIN ruleset s ON s.id = h.ruleset_id"
-		" WHERE s.exercise_id = ?1 AND h.code = ?2"
-		" UNION SELECT h.id FROM theme h JOIN sub ON h.parent_id = sub.id) "
-		"SELECT DISTINCT a.id, a.response_id, a.value, r.district_code, r.district_source, "
-		"coalesce(m.polarity, q.polarity) FROM tag t JOIN sub ON sub.id = t.theme_id "
-		"JOIN answer a ON a.id = t.answer_id JOIN response r ON r.id = a.response_id "
-		"JOIN question q ON q.id = a.question_id LEFT JOIN question m ON m.id = q.maps_to "
-		"WHERE r.exercise_id = ?1 AND (r.entry_status = 'accepted' OR "
-		"r.entry_status = 'verified') AND length(a.value) BETWEEN ?3 AND ?4 "
-		"ORDER BY a.id", e);
+	sqlite3_stmt *st = db_prepare(r->db, CANDIDATES_SQL, e);
 	struct cand *cs = NULL;
 	size_t n = 0, cap = 0, used[REPORT_QUOTES];
 	int rc, ret = -1;
@@ -480,11 +597,7 @@ static int pick_quotes(struct report *r, size_t k, struct err *e)
 		x->raw[len] = '\0';
 		n++;
 		x->hash = fnv(fnv(0xcbf29ce484222325ULL, code, strlen(code) + 1), x->raw, (size_t)len);
-		x->value = report_value_index(c, district ? district :
-					      source && !strcmp(source, "out-of-area") ?
-					      "(outside)" : "(unknown)");
-		x->polarity = pol && !strcmp(pol, "works-well") ? 0 :
-			      pol && !strcmp(pol, "could-be-better") ? 1 : 2;
+		place_of(c, district, source, pol, &x->value, &x->polarity);
 		if (quote_hidden(r, r->top[k], x->value, x->polarity)) {
 			free(x->raw);
 			n--;
@@ -596,34 +709,57 @@ static int load_actions(struct report *r, struct err *e)
 
 /* ---- entry points ----------------------------------------------------------- */
 
-int report_write_html(sqlite3 *db, long long ex, const struct report_options *opt, FILE *out,
-		      struct err *e)
+/* The numbers every page and every list of candidates needs. 0, or -1 with `e` set. */
+static int load_numbers(struct report *r, int all, struct err *e)
+{
+	const struct report_options *opt = r->opt;
+
+	if (opt->top < 1 || opt->top > REPORT_TOP_MAX)
+		return err_set(e, EXIT_USAGE, "the number of themes must be from 1 to %d, not %d",
+			       REPORT_TOP_MAX, opt->top);
+	if ((all && load_exercise(r, e) < 0) ||
+	    report_settings_load(r->db, r->ex, &r->set, e) < 0 ||
+	    pub_load(r->db, r->ex, "district", opt, &r->d, e) < 0 ||
+	    (all && pub_load(r->db, r->ex, "channel", opt, &r->ch, e) < 0) ||
+	    pub_load(r->db, r->ex, "polarity", opt, &r->pol, e) < 0)
+		return -1;
+	if ((all && r->ch.c->nthemes != r->d.c->nthemes) || r->pol.c->nthemes != r->d.c->nthemes)
+		return err_set(e, EXIT_SYSTEM, "the rule set changed while the report was being "
+			       "written");
+	return 0;
+}
+
+int report_write_both(sqlite3 *db, long long ex, const struct report_options *opt, FILE *out,
+		      FILE *frag, struct err *e)
 {
 	struct report r = { .db = db, .ex = ex, .opt = opt, .f = out };
+	long long decided;
+	char exs[32];
 	int rc = -1;
 
-	if (opt->top < 1 || opt->top > REPORT_TOP_MAX) {
-		err_set(e, EXIT_USAGE, "the number of themes must be from 1 to %d, not %d",
-			REPORT_TOP_MAX, opt->top);
-		return -1;
-	}
-	if (load_exercise(&r, e) < 0 ||
-	    pub_load(db, ex, "district", opt, &r.d, e) < 0 ||
-	    pub_load(db, ex, "channel", opt, &r.ch, e) < 0 ||
-	    pub_load(db, ex, "polarity", opt, &r.pol, e) < 0)
+	snprintf(exs, sizeof exs, "%lld", ex);
+	if (load_numbers(&r, 1, e) < 0 ||
+	    db_int(db, "SELECT count(*) FROM report_quote WHERE exercise_id = ?1", 0, &decided, e,
+		   1, exs) < 0)
 		goto out;
-	if (r.ch.c->nthemes != r.d.c->nthemes || r.pol.c->nthemes != r.d.c->nthemes) {
-		err_set(e, EXIT_SYSTEM, "the rule set changed while the report was being written");
-		goto out;
-	}
-	if (pick_top(&r, e) < 0 || (r.ntop && !(r.red = redactor_new(e))))
+	r.chosen = decided > 0;
+	r.layout = opt->layout != REPORT_LAYOUT_SAVED ? opt->layout :
+		   r.set.layout != REPORT_LAYOUT_SAVED ? r.set.layout : REPORT_LAYOUT_STATISTICAL;
+	if (pick_top(&r, e) < 0 || (r.ntop && !r.chosen && !(r.red = redactor_new(e))))
 		goto out;
 	for (size_t k = 0; k < r.ntop; k++)
-		if (pick_quotes(&r, k, e) < 0)
+		if ((r.chosen ? pick_approved(&r, k, e) : pick_quotes(&r, k, e)) < 0)
 			goto out;
-	if (load_actions(&r, e) < 0 || report_write_page(&r, e) < 0)
+	if (load_actions(&r, e) < 0 || load_removed(&r, e) < 0 || report_write_page(&r, e) < 0)
 		goto out;
-	if (ferror(out)) {
+	if (frag) {
+		r.f = frag;
+		r.fragment = 1;
+		r.ids = 0;
+		if (report_write_page(&r, e) < 0)
+			goto out;
+	}
+	if (ferror(out) || (frag && ferror(frag))) {
 		err_set(e, EXIT_SYSTEM, "cannot write the report");
 		goto out;
 	}
@@ -631,6 +767,12 @@ int report_write_html(sqlite3 *db, long long ex, const struct report_options *op
 out:
 	report_release(&r);
 	return rc;
+}
+
+int report_write_html(sqlite3 *db, long long ex, const struct report_options *opt, FILE *out,
+		      struct err *e)
+{
+	return report_write_both(db, ex, opt, out, NULL, e);
 }
 
 int report_you_said_we_did(sqlite3 *db, long long ex, const char *path,
@@ -645,4 +787,204 @@ int report_you_said_we_did(sqlite3 *db, long long ex, const char *path,
 		return -1;
 	}
 	return out_commit(&o, e);
+}
+
+int report_fragment_path(const char *path, char *buf, size_t cap)
+{
+	size_t n = strlen(path);
+	int w;
+
+	if (n > 5 && !strcmp(path + n - 5, ".html"))
+		n -= 5;
+	w = snprintf(buf, cap, "%.*s-fragment.html", (int)n, path);
+	return w < 0 || (size_t)w >= cap ? -1 : 0;
+}
+
+int report_publish(sqlite3 *db, long long ex, const char *path, const struct report_options *opt,
+		   struct err *e)
+{
+	struct out_file o, f;
+	char fpath[4096];
+
+	if (report_fragment_path(path, fpath, sizeof fpath) < 0)
+		return err_set(e, EXIT_USAGE, "%s: the file name is too long", path);
+	if (out_open(&o, path, e) < 0)
+		return -1;
+	if (out_open(&f, fpath, e) < 0) {
+		out_abandon(&o);
+		return -1;
+	}
+	if (report_write_both(db, ex, opt, o.f, f.f, e) < 0) {
+		out_abandon(&o);
+		out_abandon(&f);
+		return -1;
+	}
+	/*
+	 * Both or neither: the fragment first, taken back if the page cannot be
+	 * written. A commit can fail after its rename (at fclose), so a failed
+	 * fragment is taken away too: a page never stands beside another run's
+	 * fragment.
+	 */
+	if (out_commit(&f, e) < 0) {
+		out_abandon(&o);
+		unlink(fpath);
+		return -1;
+	}
+	if (out_commit(&o, e) < 0) {
+		unlink(fpath);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- quotes for comms staff to decide on ------------------------------------ */
+
+int report_quote_candidates(sqlite3 *db, long long ex, const struct report_options *opt,
+			    const char *theme,
+			    int (*each)(const struct report_candidate *c, void *ctx), void *ctx,
+			    struct err *e)
+{
+	struct report r = { .db = db, .ex = ex, .opt = opt };
+	sqlite3_stmt *st = NULL;
+	size_t t;
+	int rc, ret = -1;
+
+	if (load_numbers(&r, 0, e) < 0 || !(r.red = redactor_new(e)))
+		goto out;
+	for (t = 0; t < r.d.c->nthemes && strcmp(r.d.c->themes[t].code, theme); t++)
+		;
+	if (t == r.d.c->nthemes) {
+		err_set(e, EXIT_DATA, "theme '%s': the rule set has no such theme", theme);
+		goto out;
+	}
+	if (!(st = db_prepare(db, CANDIDATES_SQL, e)))
+		goto out;
+	sqlite3_bind_int64(st, 1, ex);
+	sqlite3_bind_text(st, 2, theme, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, REPORT_QUOTE_MIN / 2);
+	sqlite3_bind_int(st, 4, REPORT_QUOTE_MAX * 4);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *value = (const char *)sqlite3_column_blob(st, 2);
+		int len = sqlite3_column_bytes(st, 2), stop;
+		struct cand x = { 0 };
+		struct report_candidate c = { 0 };
+
+		if (!value)
+			continue;
+		place_of(r.d.c, (const char *)sqlite3_column_text(st, 3),
+			 (const char *)sqlite3_column_text(st, 4),
+			 (const char *)sqlite3_column_text(st, 5), &x.value, &x.polarity);
+		/* A quote from a hidden cell would say what hiding the count protects. */
+		if (quote_hidden(&r, t, x.value, x.polarity))
+			continue;
+		if (!(x.raw = strndup(value, (size_t)len)) || cand_look(r.red, &x) < 0) {
+			free(x.raw);
+			free(x.text);
+			err_set(e, EXIT_SYSTEM, "out of memory");
+			goto out;
+		}
+		c.answer = sqlite3_column_int64(st, 0);
+		c.response = sqlite3_column_int64(st, 1);
+		c.text = x.text;
+		c.place = x.value < r.d.c->dim[0].nvalues &&
+			  r.d.c->dim[0].values[x.value].code[0] != '(' ?
+			  r.d.c->dim[0].values[x.value].label : "";
+		c.polarity = x.polarity;
+		c.decision = (const char *)sqlite3_column_text(st, 6);
+		c.reason = (const char *)sqlite3_column_text(st, 7);
+		stop = x.ok ? each(&c, ctx) : 0;
+		free(x.raw);
+		free(x.text);
+		if (stop)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		db_fail(db, "reading the answers to quote", e);
+		goto out;
+	}
+	ret = 0;
+out:
+	sqlite3_finalize(st);
+	report_release(&r);
+	return ret;
+}
+
+struct decide {
+	long long answer, response;
+	char *text;
+};
+
+static int decide_find(const struct report_candidate *c, void *ctx)
+{
+	struct decide *d = ctx;
+
+	if (c->answer != d->answer)
+		return 0;
+	d->response = c->response;
+	d->text = strdup(c->text);
+	return 1;
+}
+
+int report_quote_decide(sqlite3 *db, long long ex, const struct report_options *opt,
+			const char *theme, long long answer, const char *reason, const char *by,
+			struct err *e)
+{
+	struct decide d = { .answer = answer };
+	sqlite3_stmt *st;
+	time_t now = time(NULL);
+	struct tm tm;
+	char when[32], exs[32], ans[32];
+	long long approved;
+	int rc;
+
+	if (report_quote_candidates(db, ex, opt, theme, decide_find, &d, e) < 0)
+		return -1;
+	if (!d.response) {
+		free(d.text);
+		return err_set(e, EXIT_DATA, "answer %lld: not a quote that can be shown for theme "
+			       "'%s'", answer, theme);
+	}
+	if (!d.text)
+		return err_set(e, EXIT_SYSTEM, "out of memory");
+	snprintf(exs, sizeof exs, "%lld", ex);
+	snprintf(ans, sizeof ans, "%lld", answer);
+	if (!reason &&
+	    (db_int(db, "SELECT count(*) FROM report_quote WHERE exercise_id = ?1 AND theme_code = "
+		    "?2 AND decision = 'approved' AND answer_id <> ?3", 0, &approved, e, 3, exs,
+		    theme, ans) < 0 ||
+	     (approved >= REPORT_QUOTES &&
+	      err_set(e, EXIT_DATA, "theme '%s': %d quotes are approved already, the most a "
+		      "theme shows", theme, REPORT_QUOTES) < 0))) {
+		free(d.text);
+		return -1;
+	}
+	gmtime_r(&now, &tm);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (!(st = db_prepare(db, "INSERT INTO report_quote (exercise_id, theme_code, answer_id, "
+				  "response_id, decision, text, reason, decided_by, decided_at) "
+				  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT "
+				  "(exercise_id, theme_code, answer_id) DO UPDATE SET decision = "
+				  "excluded.decision, text = excluded.text, reason = excluded.reason, "
+				  "decided_by = excluded.decided_by, decided_at = excluded.decided_at",
+				  e))) {
+		free(d.text);
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, ex);
+	sqlite3_bind_text(st, 2, theme, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, answer);
+	sqlite3_bind_int64(st, 4, d.response);
+	sqlite3_bind_text(st, 5, reason ? "rejected" : "approved", -1, SQLITE_STATIC);
+	if (!reason)
+		sqlite3_bind_text(st, 6, d.text, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_text(st, 7, reason, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, by, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, when, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	free(d.text);
+	if (rc == SQLITE_CONSTRAINT)
+		return err_set(e, EXIT_DATA, "answer %lld: a rejected quote needs a reason", answer);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, "saving the decision on a quote", e);
 }

@@ -21,6 +21,7 @@
 #include <stdio.h>
 
 #include "err.h"
+#include "report_settings.h"
 #include "sdc.h"
 
 struct ledger;
@@ -36,6 +37,8 @@ struct report_options {
 	struct sdc_rule rule;     /* disclosure control for every number shown */
 	const char *stamp;        /* "Produced on ..." date text, or NULL (reproducible) */
 	struct ledger *ledger;    /* hide consistently with other publications (ledger.h); or NULL */
+	enum report_layout layout; /* REPORT_LAYOUT_SAVED: the saved setting, else statistical */
+	int top_given;            /* `top` was asked for: it wins over the saved choice of themes */
 };
 
 /*
@@ -49,12 +52,63 @@ int report_write_html(sqlite3 *db, long long ex, const struct report_options *op
 		      struct err *e);
 
 /*
+ * As report_write_html(), and the copy-ready fragment for an organisation's
+ * own website to `frag` (the same contents with no page around them, no
+ * style sheet and no logo), when frag is not NULL.
+ */
+int report_write_both(sqlite3 *db, long long ex, const struct report_options *opt, FILE *out,
+		      FILE *frag, struct err *e);
+
+/* The fragment's file beside `path`: "x.html" gives "x-fragment.html". 0, or -1 too long. */
+int report_fragment_path(const char *path, char *buf, size_t cap);
+
+/* One answer that may be quoted for a theme (report_quote_candidates()). */
+struct report_candidate {
+	long long answer, response;
+	const char *text;         /* cleaned and redacted, as it would be published */
+	const char *place;        /* the district's label, or "" */
+	int polarity;             /* 0 works well, 1 could be better, 2 other */
+	const char *decision;     /* "approved", "rejected" or NULL: not decided */
+	const char *reason;       /* why it was rejected, or NULL */
+};
+
+/*
+ * Calls `each` for every answer that may be quoted for theme `theme`: tagged
+ * with it or a sub-theme, from a response that counts, of a quotable length
+ * once redacted, and never from a cell that disclosure control (opt->rule,
+ * opt->ledger) hides on the page. `each` returns 0 to go on, else stops.
+ * 0, or -1 with `e` set.
+ */
+int report_quote_candidates(sqlite3 *db, long long ex, const struct report_options *opt,
+			    const char *theme,
+			    int (*each)(const struct report_candidate *c, void *ctx), void *ctx,
+			    struct err *e);
+
+/*
+ * Approves (`reason` NULL) or rejects answer `answer` as a quote for theme
+ * `theme`, by `by`. Approving freezes the text report_quote_candidates()
+ * gives for it now; an answer it does not give (not a candidate, or from a
+ * hidden cell) is refused, as is a fourth approved quote for one theme
+ * (EXIT_DATA). 0, or -1 with `e` set.
+ */
+int report_quote_decide(sqlite3 *db, long long ex, const struct report_options *opt,
+			const char *theme, long long answer, const char *reason, const char *by,
+			struct err *e);
+
+/*
  * The same page written to `path`, whole or not at all, readable only by
  * its owner (mode 0600). 0, or -1 with `e` set (as above; a file that
  * cannot be created or written: EXIT_SYSTEM).
  */
 int report_you_said_we_did(sqlite3 *db, long long ex, const char *path,
 			   const struct report_options *opt, struct err *e);
+
+/*
+ * The page to `path` and the fragment beside it (report_fragment_path()),
+ * each whole or not at all. 0, or -1 with `e` set.
+ */
+int report_publish(sqlite3 *db, long long ex, const char *path, const struct report_options *opt,
+		   struct err *e);
 
 /*
  * Writes the n bytes at s as HTML text: &, <, >, " and ' escaped, invalid

@@ -123,14 +123,33 @@ static const char style[] =
 	".meta{color:#4c6272;font-size:.9375rem}"
 	"footer{margin-top:3rem;border-top:2px solid #d8dde0;padding:1rem 0 2rem;color:#4c6272;"
 	"font-size:.9375rem}"
+	"header .logo{display:block;max-height:4rem;max-width:12rem;margin:0 0 .5rem;"
+	"background:#fff;padding:.25rem}"
+	".pair h3{margin-top:1rem}"
+	".contact{background:#f0f4f5;padding:1rem;margin:2rem 0 1rem}"
+	".contact h2{border-top:0;margin-top:0;padding-top:0}"
+	/* A4, and no half-empty pages: only small blocks refuse to split; a
+	 * heading stays with what follows it; tables split between rows and
+	 * repeat their heads. */
+	"@page{size:A4;margin:18mm 16mm 20mm}"
 	"@media print{"
 	"body{font-size:11pt;color:#000}"
 	"header{background:none;color:#000;padding:0}"
 	".skip,nav{display:none}"
 	".wrap{max-width:none;padding:0}"
 	".table-wrap{overflow:visible}"
-	"h2,h3{break-after:avoid;page-break-after:avoid}"
-	"table,figure,.chart,li{break-inside:avoid;page-break-inside:avoid}"
+	"h1,h2,h3,caption{break-after:avoid;page-break-after:avoid}"
+	"h2{margin-top:1.5rem}"
+	".keep,figure,.chart,tr,li,p{break-inside:avoid;page-break-inside:avoid}"
+	"table{break-inside:auto}"
+	"thead{display:table-header-group}"
+	"p{orphans:3;widows:3}"
+	".chart svg{width:55mm}"
+	".chart text{font-size:20px}"
+	"th,td{padding:.15rem .4rem}"
+	"h2{font-size:1.35rem}"
+	"figure.quote{padding:.4rem .75rem}"
+	"footer{margin-top:1.5rem}"
 	"a{color:#000;text-decoration:none}"
 	"}";
 
@@ -200,7 +219,7 @@ static int table_open(struct report *r, const char *attrs)
 static void hidden_note(struct report *r)
 {
 	put(r, "<p class=\"note\">* Not shown, to protect people&#39;s privacy "
-	    "(see <a href=\"#about\">About these numbers</a>).</p>\n");
+	    "(see <a href=\"#how\">How we counted</a>).</p>\n");
 }
 
 /* "Who took part": respondents by one dimension (the base line of a cube). */
@@ -438,17 +457,32 @@ static void write_polarity(struct report *r, size_t t)
 	put(r, ".</p>\n");
 }
 
-static void write_quotes(struct report *r, size_t k)
+/* Approved quotes taken out with an erased response: said where they were. */
+static void write_removed(struct report *r, long n)
+{
+	if (n == 1)
+		put(r, "<p class=\"note removed\">We have taken out a quote because the person who "
+		    "said it asked us to delete what they told us.</p>\n");
+	else if (n > 1)
+		putf(r, "<p class=\"note removed\">We have taken out %ld quotes because the people "
+		     "who said them asked us to delete what they told us.</p>\n", n);
+}
+
+/* At most `most` of theme k's quotes, under `heading` (none: no heading, no "no quotes"). */
+static void write_quotes(struct report *r, size_t k, const char *heading, size_t most)
 {
 	const struct count_cube *c = r->d.c;
 	size_t nv = c->dim[0].nvalues;
 
-	put(r, "<h3>What people said</h3>\n");
+	if (heading)
+		put(r, heading);
 	if (!r->nquotes[k]) {
-		put(r, "<p>We have no short quotes to show for this theme.</p>\n");
+		if (heading)
+			put(r, "<p>We have no short quotes to show for this theme.</p>\n");
+		write_removed(r, r->removed[k]);
 		return;
 	}
-	for (size_t i = 0; i < r->nquotes[k]; i++) {
+	for (size_t i = 0; i < r->nquotes[k] && i < most; i++) {
 		const struct quote *q = &r->quotes[k][i];
 		const char *code = q->value < nv ? c->dim[0].values[q->value].code : "";
 
@@ -467,6 +501,7 @@ static void write_quotes(struct report *r, size_t k)
 		       q->polarity == 1 ? ", asked what could be better" : "");
 		put(r, "</figcaption>\n</figure>\n");
 	}
+	write_removed(r, r->removed[k]);
 }
 
 /* Action text: paragraphs at blank lines, each cleaned. */
@@ -566,10 +601,11 @@ static int write_theme(struct report *r, size_t k, struct err *e)
 	write_polarity(r, t);
 	if (write_subthemes(r, t, e) < 0)
 		return -1;
-	put(r, "<h3>Where they live</h3>\n");
+	put(r, "<div class=\"keep\">\n<h3>Where they live</h3>\n");
 	write_chart(r, t);
+	put(r, "</div>\n");
 	write_theme_table(r, t);
-	write_quotes(r, k);
+	write_quotes(r, k, "<h3>What people said</h3>\n", REPORT_QUOTES);
 	write_actions(r, k);
 	put(r, "</section>\n");
 	return 0;
@@ -631,7 +667,9 @@ static void write_intro(struct report *r)
 		put(r, "we");
 	put(r, " asked people what they think. This page says what they told us about the "
 	    "things raised most, and what we did about them.</p>\n");
-	if (r->desc && *r->desc) {
+	if (r->set.intro && *r->set.intro)
+		write_action_text(r, r->set.intro);
+	else if (r->desc && *r->desc) {
 		put(r, "<p>");
 		esc(r, r->desc);
 		put(r, "</p>\n");
@@ -676,11 +714,14 @@ static void write_intro(struct report *r)
 	put(r, "</p>\n");
 }
 
-static void write_about(struct report *r)
+/* "How we counted", in plain words; the rule set's version only in a comment. */
+static void write_how(struct report *r)
 {
 	const struct sdc_rule *s = &r->opt->rule;
 
-	put(r, "<section>\n<h2 id=\"about\">About these numbers</h2>\n"
+	put(r, "<section class=\"how\">\n<h2 id=\"how\">How we counted</h2>\n"
+	    "<p>We read every answer people wrote and sorted what they said into themes, using the "
+	    "same rules for every answer. Only forms that were checked are counted.</p>\n"
 	    "<p>We count people, not comments. Someone who raised a theme in answer to more than "
 	    "one question is counted once for it. One person can raise several themes, so the "
 	    "numbers add up to more than the number of people who took part.</p>\n<p>");
@@ -698,67 +739,187 @@ static void write_about(struct report *r)
 		put(r, s->threshold > 1 ? "The other numbers are exact." :
 		    "The numbers are exact: none is hidden.");
 	put(r, "</p>\n<p>The quotes are in people&#39;s own words. We have taken out names, "
-	    "e-mail addresses, phone numbers, NHS numbers and postcodes.</p>\n");
-	put(r, "<p>We found the themes in what people wrote with a set of rules");
-	if (r->rules_file && *r->rules_file) {
-		put(r, " (<span class=\"rules\">");
-		esc(r, r->rules_file);
-		put(r, "</span>");
-		if (*r->d.c->ruleset) {
-			put(r, ", version ");
-			report_html_text(r->f, r->d.c->ruleset, strnlen(r->d.c->ruleset, 12));
-		}
-		put(r, ")");
+	    "e-mail addresses, phone numbers, NHS numbers and postcodes");
+	put(r, r->chosen ? ", and a member of our team read each quote before it was "
+		"published.</p>\n" : ".</p>\n");
+	write_removed(r, r->removed_other);
+	put(r, "</section>\n");
+	/* For the analysts: which rule set counted (its SHA-256, hex, so safe in a comment). */
+	if (*r->d.c->ruleset) {
+		char v[13];
+		size_t n = 0;
+
+		for (; n < 12 && r->d.c->ruleset[n]; n++)
+			v[n] = strchr("0123456789abcdefABCDEF", r->d.c->ruleset[n]) ?
+			       r->d.c->ruleset[n] : '?';
+		v[n] = '\0';
+		putf(r, "<!-- rule set version %s -->\n", v);
 	}
-	put(r, ". Only forms that were checked are counted.</p>\n</section>\n");
+}
+
+/* Contact details and the offer of other formats, when written. */
+static void write_contact(struct report *r)
+{
+	const struct report_settings *s = &r->set;
+	int contact = s->contact && *s->contact, formats = s->formats && *s->formats;
+
+	if (!contact && !formats)
+		return;
+	put(r, "<section class=\"contact\">\n<h2 id=\"contact\">Contact us</h2>\n");
+	if (contact)
+		write_action_text(r, s->contact);
+	if (formats) {
+		put(r, "\n<h3>Other formats</h3>\n");
+		write_action_text(r, s->formats);
+	}
+	put(r, "\n</section>\n");
+}
+
+/* The logo as an image from inside the page (a data: URL): it runs nothing and loads nothing. */
+static void write_logo(struct report *r)
+{
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const struct report_settings *s = &r->set;
+	const unsigned char *d = s->logo;
+
+	if (!s->logo_mime || !s->logo || !s->logo_len)
+		return;
+	putf(r, "<img class=\"logo\" src=\"data:%s;base64,",
+	     strcmp(s->logo_mime, "image/png") ? "image/svg+xml" : "image/png");
+	for (size_t i = 0; i < s->logo_len; i += 3) {
+		unsigned v = (unsigned)d[i] << 16 | (i + 1 < s->logo_len ? (unsigned)d[i + 1] << 8 : 0) |
+			     (i + 2 < s->logo_len ? d[i + 2] : 0);
+		char q[5] = { b64[v >> 18 & 63], b64[v >> 12 & 63],
+			      i + 1 < s->logo_len ? b64[v >> 6 & 63] : '=',
+			      i + 2 < s->logo_len ? b64[v & 63] : '=', 0 };
+
+		put(r, q);
+	}
+	put(r, "\" alt=\"");
+	esc(r, s->logo_alt && *s->logo_alt ? s->logo_alt : r->org && *r->org ? r->org : "Logo");
+	put(r, "\">\n");
+}
+
+/* "You said / We did": a short pair for each theme, no tables or charts. */
+static void write_pair(struct report *r, size_t k)
+{
+	const struct pub *p = &r->d;
+	const struct count_cube *c = p->c;
+	size_t t = r->top[k], all = c->dim[0].nvalues, n = 0;
+	long v = p->count[pub_at(p, t, all)];
+
+	put(r, "<section class=\"pair\" data-theme=\"");
+	esc(r, c->themes[t].code);
+	putf(r, "\">\n<h2 id=\"theme-%zu\">", k + 1);
+	esc(r, c->themes[t].label);
+	put(r, "</h2>\n<h3>You said</h3>\n<p class=\"lead\">");
+	if (v < 0) {
+		put(r, "Some of you raised this (the number is not shown, to protect people&#39;s "
+		    "privacy).");
+	} else {
+		char b[32];
+
+		putf(r, "%s%s of you raised this.", rounded(r) ? "About " : "",
+		     num(b, sizeof b, v));
+	}
+	put(r, "</p>\n");
+	write_polarity(r, t);
+	/* A pair is short: one quote, the first approved. */
+	write_quotes(r, k, NULL, 1);
+	put(r, "<h3>We did</h3>\n");
+	for (size_t i = 0; i < r->nactions; i++) {
+		const struct action *a = &r->actions[i];
+
+		if (a->section != (long)k)
+			continue;
+		put(r, n++ ? "" : "<ul class=\"actions\">\n");
+		write_action(r, a, a->theme_index != (long)t);
+	}
+	put(r, n ? "</ul>\n" : "<p>We will report what we did about this.</p>\n");
+	put(r, "</section>\n");
+}
+
+/* Everything inside <main>, the same in the page and in the fragment. */
+static int write_contents(struct report *r, struct err *e)
+{
+	const struct count_cube *c = r->d.c;
+	int other = 0, pairs = r->layout == REPORT_LAYOUT_PAIRS;
+
+	put(r, "<h1>");
+	if (pairs)
+		put(r, "You said, we did: ");
+	esc(r, r->title);
+	put(r, "</h1>\n");
+	write_intro(r);
+	for (size_t i = 0; i < r->nactions; i++)
+		other |= r->actions[i].section < 0;
+	if (!r->fragment) {
+		put(r, "<nav aria-labelledby=\"contents\">\n<h2 id=\"contents\">On this page</h2>\n"
+		    "<ol>\n");
+		if (!pairs)
+			put(r, "<li><a href=\"#who\">Who took part</a></li>\n");
+		for (size_t k = 0; k < r->ntop; k++) {
+			putf(r, "<li><a href=\"#theme-%zu\">", k + 1);
+			esc(r, c->themes[r->top[k]].label);
+			put(r, "</a></li>\n");
+		}
+		if (other)
+			put(r, "<li><a href=\"#other\">Other things we did</a></li>\n");
+		if ((r->set.contact && *r->set.contact) || (r->set.formats && *r->set.formats))
+			put(r, "<li><a href=\"#contact\">Contact us</a></li>\n");
+		put(r, "<li><a href=\"#how\">How we counted</a></li>\n</ol>\n</nav>\n");
+	}
+	if (!pairs) {
+		put(r, "<section>\n<h2 id=\"who\">Who took part</h2>\n");
+		write_took_part(r, &r->ch, "channel", "How people took part", "How");
+		write_took_part(r, &r->d, "district", "Where people live", "District");
+		put(r, "</section>\n");
+	}
+	if (!r->ntop)
+		put(r, "<p>No theme has been raised yet.</p>\n");
+	for (size_t k = 0; k < r->ntop; k++) {
+		if (pairs)
+			write_pair(r, k);
+		else if (write_theme(r, k, e) < 0)
+			return -1;
+	}
+	write_other_actions(r);
+	write_contact(r);
+	write_how(r);
+	return 0;
 }
 
 int report_write_page(struct report *r, struct err *e)
 {
-	const struct count_cube *c = r->d.c;
-	int other;
-
+	if (r->fragment) {
+		put(r, "<div class=\"you-said-we-did\">\n");
+		if (write_contents(r, e) < 0)
+			return -1;
+		if (r->opt->stamp) {
+			put(r, "<p class=\"stamp\">Produced on ");
+			esc(r, r->opt->stamp);
+			put(r, ".</p>\n");
+		}
+		put(r, "</div>\n");
+		return 0;
+	}
 	put(r, "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n"
 	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 	    "<title>You said, we did: ");
 	esc(r, r->title);
 	putf(r, "</title>\n<style>%s</style>\n</head>\n<body>\n"
 	     "<a class=\"skip\" href=\"#main\">Skip to the main content</a>\n"
-	     "<header>\n<div class=\"wrap\">\n<p>", style);
+	     "<header>\n<div class=\"wrap\">\n", style);
+	write_logo(r);
+	put(r, "<p>");
 	if (r->org && *r->org)
 		esc(r, r->org);
 	else
 		esc(r, r->title);
 	put(r, "</p>\n<p class=\"kind\">You said, we did</p>\n</div>\n</header>\n"
-	    "<main id=\"main\" tabindex=\"-1\">\n<div class=\"wrap\">\n<h1>");
-	esc(r, r->title);
-	put(r, "</h1>\n");
-	write_intro(r);
-	put(r, "<nav aria-labelledby=\"contents\">\n<h2 id=\"contents\">On this page</h2>\n<ol>\n"
-	    "<li><a href=\"#who\">Who took part</a></li>\n");
-	for (size_t k = 0; k < r->ntop; k++) {
-		putf(r, "<li><a href=\"#theme-%zu\">", k + 1);
-		esc(r, c->themes[r->top[k]].label);
-		put(r, "</a></li>\n");
-	}
-	other = 0;
-	for (size_t i = 0; i < r->nactions; i++)
-		other |= r->actions[i].section < 0;
-	if (other)
-		put(r, "<li><a href=\"#other\">Other things we did</a></li>\n");
-	put(r, "<li><a href=\"#about\">About these numbers</a></li>\n</ol>\n</nav>\n");
-
-	put(r, "<section>\n<h2 id=\"who\">Who took part</h2>\n");
-	write_took_part(r, &r->ch, "channel", "How people took part", "How");
-	write_took_part(r, &r->d, "district", "Where people live", "District");
-	put(r, "</section>\n");
-	if (!r->ntop)
-		put(r, "<p>No theme has been raised yet.</p>\n");
-	for (size_t k = 0; k < r->ntop; k++)
-		if (write_theme(r, k, e) < 0)
-			return -1;
-	write_other_actions(r);
-	write_about(r);
+	    "<main id=\"main\" tabindex=\"-1\">\n<div class=\"wrap\">\n");
+	if (write_contents(r, e) < 0)
+		return -1;
 	put(r, "</div>\n</main>\n<footer>\n<div class=\"wrap\">\n<p>");
 	if (r->org && *r->org) {
 		esc(r, r->org);

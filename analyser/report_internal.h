@@ -11,6 +11,7 @@
 
 #include "counts.h"
 #include "report.h"
+#include "report_settings.h"
 
 struct redactor;
 
@@ -62,6 +63,12 @@ struct report {
 	size_t nactions;
 	int ids;                /* for id="t1", "t2", ...: tables and charts */
 	struct redactor *red;   /* every quote goes through it */
+	struct report_settings set; /* what comms staff chose (report_settings.h) */
+	enum report_layout layout;  /* as published */
+	int chosen;             /* quotes are approved ones only (some were decided) */
+	long *removed;          /* per top theme: approved quotes erased with their response */
+	long removed_other;     /* ... under themes not shown */
+	int fragment;           /* writing the copy-ready fragment, not the page */
 };
 
 /* A cleaned, unescaped copy of the n bytes at s (see report_html_text()); NULL out of memory. */

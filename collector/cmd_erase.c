@@ -2,7 +2,9 @@
  * collector erase: erase one response at the respondent's request (UK GDPR).
  *
  * The response goes with its answers, tags, second-entry copies,
- * differences and resolutions (all ON DELETE CASCADE) and every rejected
+ * differences, resolutions and quotes approved from it for the report
+ * (all ON DELETE CASCADE; schema 0021 notes the quote's removal, without
+ * its text, for the next report to say) and every rejected
  * row that belongs to it by the import's identity rules: the same survey id
  * (or content hash, "content:..."), or the same paper serial number.
  * secure_delete overwrites the freed bytes and a truncating checkpoint

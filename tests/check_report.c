@@ -10,6 +10,7 @@
 
 #include "db.h"
 #include "report.h"
+#include "report_settings.h"
 #include "testutil.h"
 
 /* ---- escaping and cleaning of database text ---- */
@@ -164,8 +165,123 @@ START_TEST(test_page_small_numbers)
 					   "<p>More spaces.</p><p>Cheaper tickets.</p>"
 					   "<p class=\"meta\">Who: Estates. When: 1 November 2019.</p></li>"));
 	ck_assert_ptr_nonnull(strstr(html, "We will report what we did about this."));
-	ck_assert_ptr_nonnull(strstr(html, "test.rules.xml</span>, version abcdef012345)"));
+	/* The public reads how we counted in words; the rule set's version is for analysts only. */
+	ck_assert_ptr_nonnull(strstr(html, "<h2 id=\"how\">How we counted</h2>"));
+	ck_assert_ptr_nonnull(strstr(html, "<!-- rule set version abcdef012345 -->"));
+	ck_assert_ptr_null(strstr(html, "test.rules.xml"));
+	ck_assert_ptr_null(strstr(html, "About these numbers"));
 	ck_assert_ptr_null(strstr(html, "Produced on"));
+	free(html);
+	sqlite3_close(db);
+}
+END_TEST
+
+/* ---- what comms staff chose (report_settings.h) ---- */
+
+struct seen {
+	long long answers[32];
+	size_t n;
+	int from_east;
+};
+
+static int collect(const struct report_candidate *c, void *ctx)
+{
+	struct seen *s = ctx;
+
+	if (s->n < 32)
+		s->answers[s->n++] = c->answer;
+	s->from_east |= !strcmp(c->place, "East Staffordshire");
+	ck_assert_ptr_null(strstr(c->text, "@example.com"));
+	return 0;
+}
+
+START_TEST(test_page_settings_and_quotes)
+{
+	sqlite3 *db = fixture(1);
+	struct report_options opt = { .top = 6, .rule = SDC_NHS };
+	struct seen a = { 0 }, b = { 0 };
+	struct err e;
+	char *html, *pos_b, *pos_a;
+
+	err_init(&e);
+	/* Theme C: raised by everyone in Cannock Chase (18), 9 of each kind of question. */
+	test_exec(db, "INSERT INTO theme (id, ruleset_id, code, label, parent_id, depth, position) "
+		      "VALUES (4, 1, 'C', 'Care', NULL, 1, 4);"
+		      "INSERT INTO tag (answer_id, theme_id, rule, match_start, match_end) "
+		      "SELECT id, 4, 'care', 0, 1 FROM answer WHERE id <= 15 OR id > 21");
+	/* Theme A's district cells are all hidden: none of its answers may be offered. */
+	ck_assert_int_eq(report_quote_candidates(db, 1, &opt, "A", collect, &a, &e), 0);
+	ck_assert_int_eq(a.n, 0);
+	ck_assert_int_eq(report_quote_decide(db, 1, &opt, "A", 16, NULL, "Cam", &e), -1);
+	ck_assert_int_eq(e.code, EXIT_DATA);
+	/* Theme B: 9 in Cannock Chase, shown. */
+	err_init(&e);
+	ck_assert_int_eq(report_quote_candidates(db, 1, &opt, "C", collect, &b, &e), 0);
+	ck_assert_int_ge(b.n, 3);
+	ck_assert_int_eq(b.from_east, 0);
+	ck_assert_int_eq(report_quote_decide(db, 1, &opt, "C", b.answers[0], NULL, "Cam", &e), 0);
+	ck_assert_int_eq(report_quote_decide(db, 1, &opt, "C", b.answers[1], NULL, "Cam", &e), 0);
+	ck_assert_int_eq(report_quote_decide(db, 1, &opt, "C", b.answers[2], "names a nurse",
+					     "Cam", &e), 0);
+	/* A rejection needs its reason. */
+	ck_assert_int_eq(report_quote_decide(db, 1, &opt, "C", b.answers[2], "  ", "Cam", &e), -1);
+	err_init(&e);
+	ck_assert_int_eq(report_setting_save(db, 1, "themes", "C\nA", "Cam", &e), 1);
+	ck_assert_int_eq(report_setting_save(db, 1, "themes", "C\nA", "Cam", &e), 0);
+	ck_assert_int_eq(report_setting_save(db, 1, "intro", "We asked & you told us.", "Cam", &e), 1);
+	ck_assert_int_eq(report_setting_save(db, 1, "contact", "Call 01234 567890.", "Cam", &e), 1);
+	ck_assert_int_eq(report_setting_save(db, 1, "formats", "Ask us for Easy Read.", "Cam", &e), 1);
+	ck_assert_int_eq(report_setting_save(db, 1, "layout", "tables", "Cam", &e), -1);
+	ck_assert_int_eq(report_setting_save(db, 1, "colour", "red", "Cam", &e), -1);
+	err_init(&e);
+	ck_assert_int_eq(report_action_save(db, 1, 0, "C", "We hired staff.", "Cam", &e), 1);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM action_version WHERE theme_code = 'C' "
+				      "AND changed_by = 'Cam'"), 1);
+
+	html = page(db, &opt);
+	pos_b = strstr(html, "<h2 id=\"theme-1\">Care</h2>");
+	pos_a = strstr(html, "<h2 id=\"theme-2\">Parking &amp; travel</h2>");
+	ck_assert_ptr_nonnull(pos_b);
+	ck_assert_ptr_nonnull(pos_a);
+	ck_assert_ptr_nonnull(strstr(html, "<p>We asked &amp; you told us.</p>"));
+	ck_assert_ptr_nonnull(strstr(html, "<h2 id=\"contact\">Contact us</h2>\n<p>Call 01234 "
+					   "567890.</p>"));
+	ck_assert_ptr_nonnull(strstr(html, "<p>We hired staff.</p>"));
+	/* Only the two approved quotes, in the order approved. */
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM report_quote WHERE decision = "
+				      "'approved'"), 2);
+	{
+		int n = 0;
+
+		for (const char *p = html; (p = strstr(p, "<figure class=\"quote\">")); p++)
+			n++;
+		ck_assert_int_eq(n, 2);
+	}
+	ck_assert_ptr_null(strstr(html, "taken out a quote"));
+	free(html);
+
+	/* The pairs layout from the same settings. */
+	opt.layout = REPORT_LAYOUT_PAIRS;
+	html = page(db, &opt);
+	ck_assert_ptr_nonnull(strstr(html, "<h3>You said</h3>"));
+	ck_assert_ptr_nonnull(strstr(html, "<h3>We did</h3>"));
+	ck_assert_ptr_null(strstr(html, "<svg"));
+	free(html);
+	opt.layout = REPORT_LAYOUT_SAVED;
+
+	/* Erasing a quoted response takes its quote away, and the page says so. */
+	{
+		char sql[128];
+
+		snprintf(sql, sizeof sql, "DELETE FROM response WHERE id = (SELECT response_id FROM "
+			 "answer WHERE id = %lld)", b.answers[0]);
+		test_exec(db, sql);
+	}
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM report_quote WHERE decision = "
+				      "'approved'"), 1);
+	html = page(db, &opt);
+	ck_assert_ptr_nonnull(strstr(html, "We have taken out a quote because the person who said "
+					   "it asked us to delete what they told us."));
 	free(html);
 	sqlite3_close(db);
 }
@@ -368,6 +484,7 @@ static Suite *report_suite(void)
 	tc = tcase_create("page");
 	tcase_add_test(tc, test_page_small_numbers);
 	tcase_add_test(tc, test_page_top_and_stamp);
+	tcase_add_test(tc, test_page_settings_and_quotes);
 	tcase_add_test(tc, test_page_exact_numbers);
 	tcase_add_test(tc, test_page_same_bytes);
 	tcase_add_test(tc, test_errors);

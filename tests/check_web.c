@@ -15,6 +15,8 @@
 #include "form.h"
 #include "html.h"
 #include "stmt_cache.h"
+#include "logo.h"
+#include "multipart.h"
 #include "testutil.h"
 #include "throttle.h"
 #include "websession.h"
@@ -173,6 +175,115 @@ START_TEST(test_throttle_window)
 	ck_assert_int_eq(throttle_clear(db, THROTTLE_BY_ACCOUNT, "Jo", &e), 0);
 	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM login_throttle"), 0);
 	sqlite3_close(db);
+}
+END_TEST
+
+/* Comms and analysts stand apart from the officer, supervisor, admin ladder. */
+START_TEST(test_roles)
+{
+	enum role r;
+
+	ck_assert_int_eq(role_allows(ROLE_COMMS, ROLE_COMMS), 1);
+	ck_assert_int_eq(role_allows(ROLE_ADMIN, ROLE_COMMS), 1);
+	ck_assert_int_eq(role_allows(ROLE_OFFICER, ROLE_COMMS), 0);
+	ck_assert_int_eq(role_allows(ROLE_SUPERVISOR, ROLE_COMMS), 0);
+	ck_assert_int_eq(role_allows(ROLE_ANALYST, ROLE_COMMS), 0);
+	ck_assert_int_eq(role_allows(ROLE_COMMS, ROLE_OFFICER), 0);
+	ck_assert_int_eq(role_allows(ROLE_COMMS, ROLE_SUPERVISOR), 0);
+	ck_assert_int_eq(role_allows(ROLE_COMMS, ROLE_ADMIN), 0);
+	ck_assert_int_eq(role_allows(ROLE_COMMS, ROLE_SIGNED_IN), 1);
+	ck_assert_int_eq(role_allows(ROLE_NONE, ROLE_SIGNED_IN), 0);
+	ck_assert_int_eq(role_allows(ROLE_SUPERVISOR, ROLE_OFFICER), 1);
+	ck_assert_int_eq(role_parse("comms", &r), 0);
+	ck_assert_int_eq(r, ROLE_COMMS);
+	ck_assert_str_eq(role_name(ROLE_ANALYST), "analyst");
+	ck_assert_int_eq(role_parse("anyone", &r), -1);
+}
+END_TEST
+
+static int logo(const char *svg)
+{
+	const char *mime = NULL;
+	struct err e;
+
+	err_init(&e);
+	return logo_check((const unsigned char *)svg, strlen(svg), &mime, &e);
+}
+
+START_TEST(test_logo_check)
+{
+	static const char *const hostile[] = {
+		"<svg xmlns=\"http://www.w3.org/2000/svg\" onLoad=\"alert(1)\"/>",
+		"<svg xmlns=\"http://www.w3.org/2000/svg\"><x:script xmlns:x=\"http://www.w3.org/"
+		"2000/svg\">alert(1)</x:script></svg>",
+		"<svg xmlns=\"http://www.w3.org/2000/svg\"><set attributeName=\"href\" "
+		"to=\"javascript:alert(1)\"/></svg>",
+		"<svg xmlns=\"http://www.w3.org/2000/svg\"><rect style=\"fill:url(//e/x)\"/></svg>",
+		"<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:l=\"http://www.w3.org/1999/xlink\">"
+		"<use l:href=\"other.svg#a\"/></svg>",
+		"<svg xmlns=\"http://www.w3.org/2000/svg\"><use href=\"data:image/svg+xml,x\"/></svg>",
+		"<svg xmlns=\"http://www.w3.org/2000/svg\"><rect fill=\"URL( http://e/)\"/></svg>",
+		"<?xml-stylesheet href=\"http://e/x.css\"?><svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+		"<!DOCTYPE svg><svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+		"<svg xmlns=\"http://www.w3.org/2000/svg\"><?php echo 1 ?></svg>",
+		"<svg><rect/></svg>", /* no SVG namespace */
+		"<svg xmlns=\"http://www.w3.org/2000/svg\"><rect",
+		"",
+	};
+	const char *mime = NULL;
+	struct err e;
+	unsigned char png[32] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13,
+				  'I', 'H', 'D', 'R' };
+
+	for (size_t i = 0; i < sizeof hostile / sizeof *hostile; i++)
+		ck_assert_msg(logo(hostile[i]) == -1, "accepted: %s", hostile[i]);
+	ck_assert_int_eq(logo("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 10 10\">"
+			      "<defs><linearGradient id=\"g\"><stop offset=\"0\" stop-color=\"#fff\"/>"
+			      "</linearGradient></defs><rect width=\"10\" height=\"10\" "
+			      "fill=\"url(#g)\"/><!-- ok --></svg>"), 0);
+	err_init(&e);
+	ck_assert_int_eq(logo_check(png, sizeof png, &mime, &e), 0);
+	ck_assert_str_eq(mime, "image/png");
+}
+END_TEST
+
+START_TEST(test_multipart)
+{
+	static const char good[] = "--B\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n"
+				   "tok\r\n--B\r\nContent-Disposition: form-data; name=\"logo\"; "
+				   "filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\n\x89PNG\0x"
+				   "\r\n--B--\r\n";
+	static const char *const bad[] = {
+		"--B\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nx", /* no end */
+		"--B\r\nContent-Disposition: form-data\r\n\r\nx\r\n--B--", /* no name */
+		"--B\r\nContent-Disposition: form-data; name=\"a\"; filename=\"x\"\r\n\r\n1\r\n--B\r\n"
+		"Content-Disposition: form-data; name=\"b\"; filename=\"y\"\r\n\r\n2\r\n--B--",
+		"--B\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nbad\x01\r\n--B--",
+		"--C\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nx\r\n--B--",
+		"",
+	};
+	char boundary[80], field[64];
+	const char *file;
+	size_t len;
+	struct form f;
+
+	ck_assert_int_eq(multipart_boundary("multipart/form-data; boundary=B", boundary,
+					    sizeof boundary), 0);
+	ck_assert_str_eq(boundary, "B");
+	ck_assert_int_eq(multipart_boundary("application/x-www-form-urlencoded", boundary,
+					    sizeof boundary), -1);
+	ck_assert_int_eq(multipart_parse(good, sizeof good - 1, "B", &f, &file, &len, field,
+					 sizeof field), 0);
+	ck_assert_str_eq(form_get(&f, "csrf"), "tok");
+	ck_assert_str_eq(field, "logo");
+	ck_assert_uint_eq(len, 6);
+	ck_assert_int_eq(memcmp(file, "\x89PNG\0x", 6), 0);
+	form_free(&f);
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		ck_assert_msg(multipart_parse(bad[i], strlen(bad[i]), "B", &f, &file, &len, field,
+					      sizeof field) == -1, "accepted: %s", bad[i]);
+		form_free(&f);
+	}
 }
 END_TEST
 
@@ -380,6 +491,9 @@ static Suite *web_suite(void)
 	tcase_add_test(tc, test_writer_group_commit);
 	tcase_add_test(tc, test_form_cache);
 	tcase_add_test(tc, test_stmt_cache);
+	tcase_add_test(tc, test_roles);
+	tcase_add_test(tc, test_logo_check);
+	tcase_add_test(tc, test_multipart);
 	suite_add_tcase(s, tc);
 	return s;
 }

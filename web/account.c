@@ -10,16 +10,28 @@
 /* Verified against when a name is unknown, so that both take as long. */
 static char dummy[crypto_pwhash_STRBYTES];
 
-static const char *const roles[] = { "anyone", "officer", "supervisor", "admin" };
+static const char *const roles[] = { "anyone", "officer", "supervisor", "admin", "comms",
+				     "analyst" };
 
 const char *role_name(enum role r)
 {
-	return r >= ROLE_NONE && r <= ROLE_ADMIN ? roles[r] : "anyone";
+	return r >= ROLE_NONE && r <= ROLE_ANALYST ? roles[r] : "anyone";
+}
+
+int role_allows(enum role have, enum role need)
+{
+	switch (need) {
+	case ROLE_NONE: return 1;
+	case ROLE_SIGNED_IN: return have > ROLE_NONE && have < ROLE_SIGNED_IN;
+	case ROLE_COMMS:
+	case ROLE_ANALYST: return have == need || have == ROLE_ADMIN;
+	default: return have >= need && have <= ROLE_ADMIN;
+	}
 }
 
 int role_parse(const char *s, enum role *r)
 {
-	for (int i = ROLE_OFFICER; i <= ROLE_ADMIN; i++)
+	for (int i = ROLE_OFFICER; i <= ROLE_ANALYST; i++)
 		if (!strcmp(s, roles[i])) {
 			*r = (enum role)i;
 			return 0;

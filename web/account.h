@@ -10,19 +10,31 @@
 #include "entry.h"
 #include "err.h"
 
-/* Roles in order: each can do what the ones before it can. */
+/*
+ * Roles. Officer, supervisor and admin are in order: each can do what the
+ * ones before it can. Comms (the report editor) and analyst stand apart:
+ * they cannot type or see forms, and officers and supervisors cannot edit
+ * the report; an admin can do both. ROLE_SIGNED_IN is for routes only:
+ * any account.
+ */
 enum role {
 	ROLE_NONE = 0,   /* anyone, logged in or not */
 	ROLE_OFFICER,
 	ROLE_SUPERVISOR,
 	ROLE_ADMIN,
+	ROLE_COMMS,
+	ROLE_ANALYST,
+	ROLE_SIGNED_IN,
 };
 
 #define PASSWORD_MIN 10   /* characters */
 #define PASSWORD_MAX 1024 /* bytes */
 
-/* "officer", "supervisor", "admin" ("anyone" for ROLE_NONE). */
+/* "officer", "supervisor", "admin", "comms", "analyst" ("anyone" for ROLE_NONE). */
 const char *role_name(enum role r);
+
+/* 1 when an account of role `have` may use a route that needs `need`, else 0. */
+int role_allows(enum role have, enum role need);
 
 /* The role called `s`: 0, or -1 when there is none. */
 int role_parse(const char *s, enum role *r);

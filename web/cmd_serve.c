@@ -13,7 +13,8 @@
 
 static const char usage[] =
 	"usage: tally-web serve DB [--listen HOST:PORT] [--tls-cert FILE --tls-key FILE]\n"
-	"                          [--insecure-http] [--exercise CODE]\n"
+	"                          [--insecure-http] [--publish FILE.html]\n"
+	"                          [--exercise CODE]\n"
 	"\n"
 	"Serves the database to browsers until Ctrl-C: officers log in with the\n"
 	"accounts made by 'tally-web user add' and type paper forms in.\n"
@@ -26,6 +27,9 @@ static const char usage[] =
 	"  --tls-key FILE      its private key (PEM)\n"
 	"  --insecure-http     allow plain HTTP on a non-loopback address: passwords\n"
 	"                      and answers cross the network readable by anyone on it\n"
+	"  --publish FILE.html where the report editor's Publish button writes \"You\n"
+	"                      said, we did\" (and FILE-fragment.html beside it);\n"
+	"                      default you-said-we-did.html beside the database\n"
 	"  --exercise CODE     which exercise, when the database holds several\n"
 	"  -h, --help          show this help\n"
 	"\n"
@@ -91,6 +95,7 @@ static void ready(const struct web_config *cfg, int port)
 
 struct serve_opts {
 	struct web_config cfg;
+	char publish[4096];
 	char host[64];
 	int port;
 };
@@ -102,6 +107,7 @@ static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 		{ "tls-cert", required_argument, NULL, 'c' },
 		{ "tls-key", required_argument, NULL, 'k' },
 		{ "insecure-http", no_argument, NULL, 'i' },
+		{ "publish", required_argument, NULL, 'p' },
 		CMD_EXERCISE_OPTION,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -117,6 +123,7 @@ static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 		case 'c': cfg->tls_cert = optarg; break;
 		case 'k': cfg->tls_key = optarg; break;
 		case 'i': insecure = 1; break;
+		case 'p': cfg->publish = optarg; break;
 		case 'h':
 			return cmd_help(usage);
 		default:
@@ -126,6 +133,15 @@ static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 	if (argc - optind != 1)
 		return cmd_usage_error(usage, "serve takes one database");
 	cfg->db_path = argv[optind];
+	if (!cfg->publish) {
+		const char *slash = strrchr(cfg->db_path, '/');
+		int n = slash ? (int)(slash - cfg->db_path + 1) : 0;
+
+		snprintf(o->publish, sizeof o->publish, "%.*syou-said-we-did.html", n, cfg->db_path);
+		cfg->publish = o->publish;
+	}
+	if (!*cfg->publish)
+		return cmd_usage_error(usage, "--publish needs a file name");
 	if (split_listen(cfg->listen, o->host, sizeof o->host, &o->port) < 0)
 		return cmd_usage_error(usage, "--listen is HOST:PORT (e.g. 127.0.0.1:8080), not "
 					      "'%s'", cfg->listen);

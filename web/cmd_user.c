@@ -16,7 +16,8 @@
 #include "db.h"
 
 static const char usage[] =
-	"usage: tally-web user add DB NAME --role officer|supervisor|admin [--password-stdin]\n"
+	"usage: tally-web user add DB NAME --role officer|supervisor|admin|comms|analyst\n"
+	"                           [--password-stdin]\n"
 	"       tally-web user list DB\n"
 	"       tally-web user disable DB NAME\n"
 	"\n"
@@ -31,7 +32,9 @@ static const char usage[] =
 	"            logged out. What it saved stays.\n"
 	"\n"
 	"  --role ROLE         officer (types forms in), supervisor (also settles\n"
-	"                      differences), admin (also sees the accounts)\n"
+	"                      differences), admin (also sees the accounts), comms\n"
+	"                      (edits and publishes \"You said, we did\"; sees no\n"
+	"                      forms), analyst (kept for analysts' pages)\n"
 	"  --password-stdin    read the password from the first line of standard input\n"
 	"                      (for scripts), not from the terminal\n"
 	"  -h, --help          show this help\n"
@@ -108,9 +111,11 @@ static int add_parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 	if (argc - optind != 2)
 		return cmd_usage_error(usage, "user add takes a database and a name");
 	if (!role_s)
-		return cmd_usage_error(usage, "user add needs --role officer, supervisor or admin");
+		return cmd_usage_error(usage, "user add needs --role officer, supervisor, admin, "
+				       "comms or analyst");
 	if (role_parse(role_s, &o->role) < 0)
-		return cmd_usage_error(usage, "--role is officer, supervisor or admin, not '%s'",
+		return cmd_usage_error(usage, "--role is officer, supervisor, admin, comms or "
+				       "analyst, not '%s'",
 				       role_s);
 	if (account_init(e) < 0)
 		return -1;

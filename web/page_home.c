@@ -74,6 +74,9 @@ int page_home(struct req *r, struct err *e)
 	sqlite3_stmt *st;
 	int rc, std, easy, nev;
 
+	/* Comms staff and analysts do not type forms: their own home page. */
+	if (r->sess.role == ROLE_COMMS || r->sess.role == ROLE_ANALYST)
+		return page_report_home(r, e);
 	page_begin(r, "Home");
 	if (!(st = db_prepare(r->db, "SELECT title FROM exercise WHERE id = ?1", e)))
 		return -1;
@@ -116,12 +119,15 @@ int page_home(struct req *r, struct err *e)
 	html_raw(h, nev ? "<button class=\"button\" type=\"submit\">Start</button>\n</form>\n"
 			: "</form>\n<p>There are no events to type forms for.</p>\n");
 
-	if (r->sess.role >= ROLE_SUPERVISOR)
+	if (role_allows(r->sess.role, ROLE_SUPERVISOR))
 		html_raw(h, "<h2>Supervisors</h2>\n<p><a href=\"/resolve\">Settle differences "
 			    "between two officers' entries</a></p>\n"
 			    "<p><a href=\"/figures\">Typing figures by officer and batch</a></p>\n"
 			    "<p><a href=\"/kiosks\">Kiosk links for the public at events</a></p>\n");
-	if (r->sess.role >= ROLE_ADMIN)
+	if (role_allows(r->sess.role, ROLE_COMMS))
+		html_raw(h, "<h2>You said, we did</h2>\n<p><a href=\"/report\">Edit and publish the "
+			    "report</a></p>\n");
+	if (role_allows(r->sess.role, ROLE_ADMIN))
 		html_raw(h, "<h2>Administrators</h2>\n<p><a href=\"/admin\">Accounts</a></p>\n");
 	html_raw(h, "<h2>Events</h2>\n");
 	if (events(r, 0, e) < 0)

@@ -19,6 +19,14 @@ int page_admin(struct req *r, struct err *e);        /* page_admin.c */
 int page_kiosks(struct req *r, struct err *e);       /* page_kiosks.c */
 int page_kiosks_post(struct req *r, struct err *e);
 int page_figures(struct req *r, struct err *e);      /* page_figures.c */
+int page_report_home(struct req *r, struct err *e);  /* page_report.c */
+int page_report(struct req *r, struct err *e);
+int page_report_post(struct req *r, struct err *e);
+int page_report_preview(struct req *r, struct err *e);
+int page_report_publish(struct req *r, struct err *e);
+int page_report_logo(struct req *r, struct err *e);
+int page_report_quotes(struct req *r, struct err *e); /* page_report_quotes.c */
+int page_report_quotes_post(struct req *r, struct err *e);
 int page_kiosk_form(struct req *r, struct err *e);   /* page_kiosk.c */
 int page_kiosk_post(struct req *r, struct err *e);
 int page_kiosk_script(struct req *r, struct err *e);

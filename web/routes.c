@@ -10,8 +10,8 @@ const struct route web_routes[] = {
 	{ "GET", "/favicon.ico", ROLE_NONE, page_no_icon },
 	{ "GET", "/login", ROLE_NONE, page_login_form },
 	{ "POST", "/login", ROLE_NONE, page_login },
-	{ "POST", "/logout", ROLE_OFFICER, page_logout },
-	{ "GET", "/", ROLE_OFFICER, page_home },
+	{ "POST", "/logout", ROLE_SIGNED_IN, page_logout },
+	{ "GET", "/", ROLE_SIGNED_IN, page_home },
 	{ "GET", "/entry", ROLE_OFFICER, page_entry_form },
 	{ "POST", "/entry", ROLE_OFFICER, page_entry_post },
 	{ "GET", "/entry/saved", ROLE_OFFICER, page_entry_saved },
@@ -21,9 +21,20 @@ const struct route web_routes[] = {
 	{ "GET", "/kiosks", ROLE_SUPERVISOR, page_kiosks },
 	{ "POST", "/kiosks", ROLE_SUPERVISOR, page_kiosks_post },
 	{ "GET", "/figures", ROLE_SUPERVISOR, page_figures },
+	/* Comms staff shape and publish "You said, we did" (page_report*.c). */
+	{ "GET", "/report", ROLE_COMMS, page_report },
+	{ "POST", "/report", ROLE_COMMS, page_report_post },
+	{ "GET", "/report/quotes", ROLE_COMMS, page_report_quotes },
+	{ "POST", "/report/quotes", ROLE_COMMS, page_report_quotes_post },
+	{ "GET", "/report/preview", ROLE_COMMS, page_report_preview },
+	{ "POST", "/report/publish", ROLE_COMMS, page_report_publish },
+	{ "POST", "/report/logo", ROLE_COMMS, page_report_logo },
 	/* The public at a kiosk: no login; the link's token is checked by the handler. */
 	{ "GET", "/kiosk", ROLE_NONE, page_kiosk_form },
 	{ "POST", "/kiosk", ROLE_NONE, page_kiosk_post },
 	{ "GET", "/kiosk.js", ROLE_NONE, page_kiosk_script },
 	{ 0 },
 };
+
+/* Of those, the ones that take a file (multipart/form-data): the report's logo. */
+const char *const web_upload_paths[] = { "/report/logo", NULL };

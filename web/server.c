@@ -16,6 +16,7 @@
 #include "db.h"
 #include "fileutil.h"
 #include "form_cache.h"
+#include "multipart.h"
 #include "page.h"
 #include "writer.h"
 
@@ -221,10 +222,19 @@ static int host_ok(const struct web_config *cfg, struct MHD_Connection *c)
 }
 
 /* Runs one complete request. */
+static int upload_path(const char *path)
+{
+	for (const char *const *p = web_upload_paths; *p; p++)
+		if (!strcmp(*p, path))
+			return 1;
+	return 0;
+}
+
 static enum MHD_Result handle(const struct web_config *cfg, struct MHD_Connection *c,
 			      const char *method, const char *url, struct upload *u)
 {
 	struct req r;
+	char boundary[80];
 	const struct route *rt;
 	enum MHD_Result ret;
 	int known, rc;
@@ -281,14 +291,29 @@ static enum MHD_Result handle(const struct web_config *cfg, struct MHD_Connectio
 				     "Log in first, then try again. Nothing was saved.");
 			goto out;
 		}
-		if (r.sess.role < rt->role) {
+		if (!role_allows(r.sess.role, rt->role)) {
 			ret = refuse(&r, MHD_HTTP_FORBIDDEN, "Not allowed for your account",
 				     "Your account cannot use this page. Ask an administrator if you "
 				     "need to.");
 			goto out;
 		}
 	}
-	if (!strcmp(method, "POST")) {
+	if (!strcmp(method, "POST") && upload_path(rt->path) &&
+	    multipart_boundary(MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type"),
+			       boundary, sizeof boundary) == 0) {
+		if (multipart_parse(u->data ? u->data : "", u->n, boundary, &r.form, &r.file,
+				    &r.file_len, r.file_field, sizeof r.file_field) < 0) {
+			ret = refuse(&r, MHD_HTTP_BAD_REQUEST, "The form was not sent right",
+				     "What was sent is not a well-formed web form. Nothing was saved.");
+			goto out;
+		}
+		if (!wsess_csrf_ok(&r.sess, form_get(&r.form, "csrf"))) {
+			ret = refuse(&r, MHD_HTTP_FORBIDDEN, "This form has expired",
+				     "The form did not come from this page, or your session has "
+				     "ended. Go back, reload the page and try again. Nothing was saved.");
+			goto out;
+		}
+	} else if (!strcmp(method, "POST")) {
 		if (!form_content_type(c)) {
 			ret = refuse(&r, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "The form was not sent right",
 				     "The form must be sent as a normal web form. Nothing was saved.");

@@ -28,6 +28,7 @@ struct web_config {
 	const char *listen;       /* "127.0.0.1:8080" as given */
 	const char *tls_cert;     /* PEM files, both or neither */
 	const char *tls_key;
+	const char *publish;      /* where the report editor publishes (report_publish()) */
 };
 
 struct req {
@@ -52,6 +53,9 @@ struct req {
 				     allows its one script file from 'self' (never inline) */
 	char location[600];       /* a redirect's target */
 	char cookie[256];         /* a Set-Cookie value */
+	const char *file;         /* an upload route's file (multipart.h), in the body */
+	size_t file_len;
+	char file_field[64];      /* its field's name */
 };
 
 /* A query-string argument of the request, or NULL. */
@@ -84,6 +88,9 @@ struct route {
 
 /* The route table (routes.c), ending with a zeroed entry. */
 extern const struct route web_routes[];
+
+/* The POST paths that may send one file as multipart/form-data (routes.c), ending with NULL. */
+extern const char *const web_upload_paths[];
 
 /*
  * Serves until SIGINT or SIGTERM. `ready` is called once listening, with

@@ -187,6 +187,9 @@ sweep() {
 					"$(basename "${output%.csv}").dictionary.csv" ]; }; then
 				# An export and the data dictionary beside it (docs/export.md).
 				:
+			elif [ "$name" = report ] && [ "$(ls "$OUT" | tr '\n' ' ')" = \
+				"$(basename "$output" .html)-fragment.html $(basename "$output") " ]; then
+				: # the report's page and its fragment: both or neither
 			else
 				bad=$((bad + 1))
 				fail "$where, and files are left beside the output: $(ls "$OUT" | tr '\n' ' ')"

@@ -75,8 +75,8 @@ for n in aaaaaa bbbbbb; do echo partial >"$TMP/out/r.html.tmp-$n"; done
 echo keep >"$TMP/out/r.html.tmp-not-ours"
 run "$ANALYSER" report "$DB" --you-said-we-did "$TMP/out/r.html"
 expect_rc "report" 0
-expect_eq "report: earlier runs' temporaries removed, nothing else" \
-	"$(cd "$TMP/out" && ls | tr '\n' ' ')" "r.html r.html.tmp-not-ours "
+expect_eq "report: earlier runs' temporaries removed, nothing else (the page and its fragment)" \
+	"$(cd "$TMP/out" && ls | tr '\n' ' ')" "r-fragment.html r.html r.html.tmp-not-ours "
 # A run killed while it writes leaves nothing (the file has no name until
 # it is complete).
 for i in 1 2 3 4 5; do

@@ -23,7 +23,7 @@ XSS = '<script>alert(1)</script>"\'&'
 # without anyone remembering to add it.
 with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'web',
                        'routes.c')) as f:
-    ROUTES = re.findall(r'\{ "(GET|POST)", "([^"]+)", (ROLE_[A-Z]+),', f.read())
+    ROUTES = re.findall(r'\{ "(GET|POST)", "([^"]+)", (ROLE_[A-Z_]+),', f.read())
 ROUTES_GET = [p for m, p, role in ROUTES if m == 'GET' and role != 'ROLE_NONE']
 ROUTES_POST = [p for m, p, role in ROUTES if m == 'POST' and role != 'ROLE_NONE']
 
@@ -163,7 +163,9 @@ try:
     r = adm.get('/admin')
     check(r.status == 200 and '&lt;b&gt;Evil&lt;/b&gt; &quot;Name&quot;' in r.body and
           '<b>Evil' not in r.body, 'an admin sees the accounts, names escaped')
-    ranks = {'ROLE_OFFICER': 1, 'ROLE_SUPERVISOR': 2, 'ROLE_ADMIN': 3}
+    # Comms pages are for comms staff (and admins): officers and supervisors are refused.
+    ranks = {'ROLE_OFFICER': 1, 'ROLE_SUPERVISOR': 2, 'ROLE_ADMIN': 3, 'ROLE_COMMS': 99,
+             'ROLE_ANALYST': 99}
     for who, rank, client in [('an officer', 1, c), ('a supervisor', 2, sup)]:
         tok = client.get('/').field('csrf')
         for m, path, role in ROUTES:

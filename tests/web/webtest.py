@@ -15,6 +15,9 @@ CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'
        "frame-ancestors 'none'; base-uri 'none'")
 # The kiosk's pages (page_kiosk.c) allow their one script file, from the service only.
 KIOSK_CSP = CSP.replace("default-src 'none'; ", "default-src 'none'; script-src 'self'; ")
+# The report's preview is the published page itself: its inline style sheet and data: logo.
+REPORT_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+              "frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
 PASSWORD = 'correct horse battery'
 failures = []
 
@@ -159,7 +162,8 @@ class Client:
     @staticmethod
     def check_headers(method, path, r):
         where = f'{method} {path} ({r.status})'
-        policy = KIOSK_CSP if r.status == 200 and re.match(r'/kiosk(\?|$)', path) else CSP
+        policy = (KIOSK_CSP if r.status == 200 and re.match(r'/kiosk(\?|$)', path) else
+                  REPORT_CSP if r.status == 200 and path == '/report/preview' else CSP)
         good = (r.header('Content-Security-Policy') == policy and
                 r.header('X-Frame-Options') == 'DENY' and
                 r.header('X-Content-Type-Options') == 'nosniff' and
@@ -184,3 +188,21 @@ class Client:
         page = self.get('/login')
         return self.post('/login', [('csrf', page.field('csrf')), ('name', name),
                                     ('password', password)])
+
+
+class DemoServer(Server):
+    """The server over the demo database (tools/demo.sh): imported, tagged, with actions."""
+
+    def __init__(self, web, collector, analyser, accounts):
+        root = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..')
+        web, collector, analyser = (os.path.abspath(p) for p in (web, collector, analyser))
+        Server.__init__(self, web, collector, [])
+        os.remove(self.db)
+        subprocess.run([os.path.join(root, 'tools', 'demo.sh'), collector, analyser,
+                        os.path.join(self.tmp, 'demo')], check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, cwd=root)
+        self.db = os.path.join(self.tmp, 'demo', 'survey.db')
+        for name, role in accounts:
+            subprocess.run([web, 'user', 'add', self.db, name, '--role', role,
+                            '--password-stdin'], input=PASSWORD + '\n', text=True, check=True,
+                           stdout=subprocess.DEVNULL)

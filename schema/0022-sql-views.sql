@@ -1,11 +1,10 @@
--- 0023: the SQL layer analysts query (docs/sql.md). Stable views over the
+-- 0022: the SQL layer analysts query (docs/sql.md). Stable views over the
 -- tables, whose names and columns later versions keep even when the tables
 -- under them change; new columns may be added at the end. They leave out
 -- what identifies a person (postcode, survey tool id, paper serial, officer)
 -- and hold no answer text a respondent wrote other than in `answers.text`,
 -- which is the raw text: publish it only through `analyser export --rows`,
--- which redacts it. Self-contained: it changes no table and reads only those
--- of 0001-0019 (and 0018's counted_answer view), so it can be renumbered.
+-- which redacts it. It changes no table.
 
 DROP VIEW IF EXISTS responses;
 DROP VIEW IF EXISTS answers;
