@@ -144,7 +144,7 @@ static const char style[] =
 	"table{break-inside:auto}"
 	"thead{display:table-header-group}"
 	"p{orphans:3;widows:3}"
-	".chart svg{width:55mm}"
+	".chart svg{width:46mm}"
 	".chart text{font-size:20px}"
 	"th,td{padding:.15rem .4rem}"
 	"h2{font-size:1.35rem}"
