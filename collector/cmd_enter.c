@@ -503,6 +503,18 @@ static int one_row(struct entry_session *s, struct batch *b, const struct csv_re
 	}
 	if (bad)
 		return 0;
+	/* Cross-field checks: the row is refused, with each check it breaks. */
+	{
+		struct entry_problem p[8];
+		int n = entry_cross_check(f, answers, p, 8, e);
+
+		if (n < 0)
+			return -1;
+		for (int k = 0; k < n && k < 8; k++)
+			file_error(errs, b->path, rec->line, NULL, p[k].where);
+		if (n)
+			return 0;
+	}
 	rc = entry_save(s, serial, answers, &saved, why, sizeof why, e);
 	if (rc < 0)
 		return -1;

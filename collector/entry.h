@@ -65,12 +65,15 @@ struct entry_question {
 	size_t nopts;
 };
 
+struct crosscheck;
+
 struct entry_form {
 	char variant[16];    /* "standard" or "easy-read" */
 	const char *channel; /* "paper" or "easy-read-paper" */
 	char *title;
 	struct entry_question *qs;
 	size_t nqs;
+	struct crosscheck *checks; /* the exercise's cross-field checks (crosscheck.h) */
 };
 
 /*
@@ -143,6 +146,24 @@ char *entry_answer_show(const struct entry_question *q, const struct entry_answe
 
 /* How to answer question q, for "?" (a static string). */
 const char *entry_question_hint(const struct entry_question *q);
+
+/* ---- cross-field checks ------------------------------------------------- */
+
+/* A cross-field check a form's answers break (crosscheck.h). */
+struct entry_problem {
+	size_t index;               /* the question's index in the form */
+	char why[ENTRY_WHY_MAX];    /* plain words, for whoever fills the form */
+	char where[ENTRY_WHY_MAX];  /* by codes, for a file's messages */
+};
+
+/*
+ * Checks the answers (one per question of the form; unset ones count as
+ * blank) against the exercise's cross-field checks, through the same
+ * checker an import uses. Writes up to `cap` problems, one per question at
+ * most, and returns how many there are, or -1 with `e` set (out of memory).
+ */
+int entry_cross_check(const struct entry_form *f, const struct entry_answer *answers,
+		      struct entry_problem *out, size_t cap, struct err *e);
 
 /* ---- sessions: storing confirmed forms ---------------------------------- */
 
@@ -253,7 +274,8 @@ void entry_saved_free(struct entry_saved *s);
  * Saves one confirmed form: its serial and one answer per question of the
  * form (every one set), in one transaction of its own (or inside the file's,
  * see entry_session_begin_file). Returns 1 when saved, 0 when refused with
- * `why` (the serial was taken, or changed, by someone else meanwhile), -1
+ * `why` (the serial was taken, or changed, by someone else meanwhile; the
+ * answers break a cross-field check, see entry_cross_check), -1
  * on a failure with `e` set and nothing saved.
  */
 int entry_save(struct entry_session *s, const char *serial, const struct entry_answer *answers,

@@ -3,6 +3,8 @@
  */
 #include "entry_internal.h"
 
+#include "crosscheck.h"
+
 /* The rows an answer is stored as. *rows is grown; n counts them. */
 int entry_answer_rows(const struct entry_question *q, const struct entry_answer *a,
 		      struct stored_answer **rows, size_t *n, size_t *cap, struct err *e)
@@ -48,6 +50,35 @@ static int form_rows(const struct entry_form *f, const struct entry_answer *answ
 		if (entry_answer_rows(&f->qs[i], &answers[i], rows, n, &cap, e) < 0)
 			return -1;
 	return 0;
+}
+
+int entry_cross_check(const struct entry_form *f, const struct entry_answer *answers,
+		      struct entry_problem *out, size_t cap, struct err *e)
+{
+	struct crosscheck_problem found[16];
+	struct stored_answer *rows;
+	size_t nrows, n;
+
+	if (!crosscheck_count(f->checks))
+		return 0;
+	if (form_rows(f, answers, &rows, &nrows, e) < 0) {
+		free(rows);
+		return -1;
+	}
+	n = crosscheck_answers(f->checks, rows, nrows, found, sizeof found / sizeof found[0]);
+	free(rows);
+	for (size_t k = 0; k < n && k < cap && k < sizeof found / sizeof found[0]; k++) {
+		long long on_form = found[k].source_question_id ? found[k].source_question_id
+								: found[k].question_id;
+
+		out[k].index = 0;
+		for (size_t i = 0; i < f->nqs; i++)
+			if (f->qs[i].id == on_form)
+				out[k].index = i;
+		snprintf(out[k].why, sizeof out[k].why, "%s", found[k].why);
+		snprintf(out[k].where, sizeof out[k].where, "%s", found[k].where);
+	}
+	return (int)n;
 }
 
 static int create_batch(struct entry_session *s, struct err *e)
@@ -461,6 +492,17 @@ int entry_save(struct entry_session *s, const char *serial, const struct entry_a
 	/* Someone may have saved the same serial while this form was typed. */
 	if ((rc = entry_check_serial(s, serial, clean, why, cap, e)) <= 0)
 		goto fail;
+	/* Every path checks the answers before it saves; this is the last word. */
+	{
+		struct entry_problem p;
+
+		if ((rc = entry_cross_check(s->form, answers, &p, 1, e)) != 0) {
+			if (rc > 0)
+				say(why, cap, "question %d: %s", s->form->qs[p.index].number, p.why);
+			rc = rc > 0 ? 0 : -1;
+			goto fail;
+		}
+	}
 	rc = -1;
 	if (!s->batch_id && create_batch(s, e) < 0)
 		goto fail;

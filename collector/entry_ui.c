@@ -262,6 +262,36 @@ static void clear_answers(struct entry_answer *answers, size_t n)
 		entry_answer_clear(&answers[i]);
 }
 
+/*
+ * While the answers break a cross-field check (entry_cross_check), says why
+ * and asks that question again: only question `only`'s problems, or every
+ * question's when `any`. 0 when none is left, -1 at end of input, -2 on a
+ * failure with `e` set.
+ */
+static int recheck(const struct entry_form *f, struct entry_answer *answers, size_t only, int any,
+		   FILE *in, FILE *out, struct err *e)
+{
+	for (;;) {
+		struct entry_problem p[8];
+		char msg[ENTRY_WHY_MAX + 120];
+		int n = entry_cross_check(f, answers, p, 8, e), hit = -1;
+
+		if (n < 0)
+			return -2;
+		for (int k = 0; k < n && k < 8 && hit < 0; k++)
+			if (any || p[k].index == only)
+				hit = k;
+		if (hit < 0)
+			return 0;
+		snprintf(msg, sizeof msg, "Question %d: %s If the paper form is like that, type u "
+			 "(unreadable).", f->qs[p[hit].index].number, p[hit].why);
+		tell(out, msg);
+		if (entry_ui_ask(&f->qs[p[hit].index], f->nqs, &answers[p[hit].index], 0, in,
+				 out) < 0)
+			return -1;
+	}
+}
+
 /* The review, changes and saving of one typed form. */
 static enum form_result confirm(struct entry_session *s, const struct entry_form *f,
 				char *serial, struct entry_answer *answers, struct entry_saved *saved,
@@ -283,7 +313,13 @@ static enum form_result confirm(struct entry_session *s, const struct entry_form
 			goto out;
 		word(line, w, sizeof w);
 		if (!strcmp(w, "y") || !strcmp(w, "yes")) {
-			int rc = entry_save(s, serial, answers, saved, why, sizeof why, e);
+			int rc = recheck(f, answers, 0, 1, in, out, e);
+
+			if (rc == -2)
+				res = FORM_FAILED;
+			if (rc < 0)
+				goto out;
+			rc = entry_save(s, serial, answers, saved, why, sizeof why, e);
 
 			if (rc < 0) {
 				res = FORM_FAILED;
@@ -333,8 +369,15 @@ static enum form_result confirm(struct entry_session *s, const struct entry_form
 		}
 		n = strtol(w, &end, 10);
 		if (*w && !*end && n >= 1 && (size_t)n <= f->nqs) {
+			int rc;
+
 			if (entry_ui_ask(&f->qs[n - 1], f->nqs, &answers[n - 1], 0, in, out) < 0)
 				goto out;
+			if ((rc = recheck(f, answers, 0, 1, in, out, e)) < 0) {
+				if (rc == -2)
+					res = FORM_FAILED;
+				goto out;
+			}
 			continue;
 		}
 		fprintf(out, "  Type y to save, a number from 1 to %zu to change that answer, or "
@@ -365,6 +408,8 @@ static enum form_result one_form(struct entry_session *s, const struct entry_for
 			i--;
 			continue;
 		}
+		if ((r = recheck(f, answers, i, 0, in, out, e)) < 0)
+			return r == -2 ? FORM_FAILED : FORM_EOF;
 		i++;
 	}
 	return confirm(s, f, serial, answers, saved, in, out, e);

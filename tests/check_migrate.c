@@ -154,6 +154,10 @@ static void plant(sqlite3 *db, int after, int upto)
 			      "district_source, serial, recorded_at) VALUES (4, 1, 'kiosk', "
 			      "'standard', 'unresolved', 'K1-00', 'now');"
 			      "INSERT INTO kiosk_submission VALUES ('k', 1, 4, 1)");
+	if (after < 20 && upto >= 20)
+		test_exec(db, "UPDATE question_option SET exclusive = 1 WHERE question_id = 2;"
+			      "INSERT INTO question_ask_if (question_id, option_id) SELECT 1, id "
+			      "FROM question_option WHERE question_id = 2");
 }
 
 START_TEST(test_versions_are_numbered)
@@ -283,6 +287,10 @@ START_TEST(test_upgrade_from_every_version)
 					      "'%response_new%' OR sql LIKE '%import_batch_new%'"), 0);
 		ck_assert_int_eq(test_int(db, "PRAGMA foreign_keys"), 1);
 	}
+	/* 0020 added the exclusive flag to options that were there: none is exclusive. */
+	if (from >= 1 && from < 20)
+		ck_assert_int_eq(test_int(db, "SELECT count(*) FROM question_option WHERE "
+					      "exclusive = 1"), 0);
 	/* What the upgrade added works: plant the newest version's rows too. */
 	plant(db, from, db_schema_version());
 	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM question WHERE type IN ('number', "
@@ -311,6 +319,10 @@ START_TEST(test_upgrade_from_every_version)
 		      "DELETE FROM entry_copy; DELETE FROM response");
 	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM publication_table"), 0);
 	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM publication_cell"), 0);
+	/* A cross-field check goes with the question it is declared on. */
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM question_ask_if"), 1);
+	test_exec(db, "DELETE FROM question WHERE id = 1");
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM question_ask_if"), 0);
 	db_close(db, &e);
 }
 END_TEST
