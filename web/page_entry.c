@@ -402,6 +402,18 @@ static size_t read_form(const struct entry_page *p, const struct form *f,
 			n++;
 		}
 	}
+	/* Then the checks between answers, as on every path (crosscheck.h). */
+	{
+		int added = web_cross_check(p->form, answers, why, 1,
+					    "If the paper form is like that, tick \"I cannot read "
+					    "this answer\".", e);
+
+		if (added < 0) {
+			*failed = 1;
+			return 0;
+		}
+		n += (size_t)added;
+	}
 	return n;
 }
 
