@@ -292,6 +292,60 @@ int entry_session_end_file(struct entry_session *s, int ok, struct err *e);
 void entry_print_diffs(FILE *out, const char *first_officer, const char *second_officer,
 		       const struct entry_diff *d, size_t n);
 
+/* ---- changing a typed form before it is checked --------------------------- */
+
+/* A typed form that may be changed: what its page needs. */
+struct entry_editable {
+	long long response_id;
+	char serial[ENTRY_SERIAL_MAX + 1];
+	char variant[16];
+	char event[64];                   /* event code, "" when none */
+	char officer[ENTRY_NAME_MAX + 1]; /* who typed it */
+};
+
+/*
+ * Whether `who` may change the typed form `response_id` of the exercise
+ * now: a first entry an officer typed (not a kiosk's form, not an import's),
+ * with no second entry typed yet, typed by `who` unless `supervisor`.
+ * 1 with *out filled, 0 with `why` in plain words, -1 with `e` set.
+ */
+int entry_edit_allowed(sqlite3 *db, long long exercise_id, long long response_id,
+		       const char *who, int supervisor, struct entry_editable *out, char *why,
+		       size_t cap, struct err *e);
+
+/*
+ * The form's answers as stored, one per question of `f` (each cleared
+ * with entry_answer_clear by the caller). 0, or -1 with `e` set.
+ */
+int entry_edit_load(sqlite3 *db, const struct entry_form *f, long long response_id,
+		    struct entry_answer *answers, struct err *e);
+
+/*
+ * Replaces the typed form's answers by `answers` (one per question of `f`)
+ * in one transaction, keeping the answers replaced as a version: who saved
+ * them and when, and `who` replaced them now (entry_versions lists them).
+ * entry_edit_allowed() is asked again inside the transaction. Returns 1
+ * (*changed 0 when the answers are the ones stored: no version is made, so
+ * a page posted twice changes the form once), 0 refused with `why` (it may
+ * no longer be changed, or the answers break a cross-field check), -1.
+ */
+int entry_edit_save(sqlite3 *db, long long exercise_id, const struct entry_form *f,
+		    long long response_id, const struct entry_answer *answers, const char *who,
+		    int supervisor, int *changed, char *why, size_t cap, struct err *e);
+
+/* An earlier version of a typed form. */
+struct entry_version {
+	int version;                          /* 1: as first saved */
+	char saved_by[ENTRY_NAME_MAX + 1], saved_at[32];
+	char replaced_by[ENTRY_NAME_MAX + 1], replaced_at[32];
+	struct entry_answer *answers;         /* one per question of the form */
+};
+
+/* The form's earlier versions, oldest first (*n may be 0). 0 or -1. */
+int entry_versions(sqlite3 *db, const struct entry_form *f, long long response_id,
+		   struct entry_version **out, size_t *n, struct err *e);
+void entry_versions_free(const struct entry_form *f, struct entry_version *v, size_t n);
+
 /* ---- settling differences ------------------------------------------------ */
 
 struct entry_pending_diff {

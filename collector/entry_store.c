@@ -181,21 +181,7 @@ out:
 	return ok;
 }
 
-/* The first entry's stored rows of one response. */
-struct first_row {
-	long long form_qid, option_id;
-	char *value;
-	enum entry_state state;
-};
-
-struct first_entry {
-	struct first_row *rows;
-	size_t n;
-	char *postcode; /* response.postcode, for forms imported with a postcode column */
-	char *officer;
-};
-
-static void first_entry_free(struct first_entry *f)
+void entry_first_free(struct first_entry *f)
 {
 	for (size_t i = 0; i < f->n; i++)
 		free(f->rows[i].value);
@@ -214,7 +200,7 @@ static enum entry_state state_named(const char *s)
 	return ENTRY_ANSWERED;
 }
 
-static int load_first(sqlite3 *db, long long rid, struct first_entry *f, struct err *e)
+int entry_load_first(sqlite3 *db, long long rid, struct first_entry *f, struct err *e)
 {
 	sqlite3_stmt *st = db_prepare(db,
 		"SELECT coalesce(source_question_id, question_id), coalesce(option_id, 0), value, "
@@ -260,7 +246,7 @@ static int load_first(sqlite3 *db, long long rid, struct first_entry *f, struct 
  * options ticked (store ids) into ids[]. Rows naming an option that is not
  * on the form (imported oddities) keep their id so they still differ.
  */
-static void first_answer(const struct first_entry *f, const struct entry_question *q,
+void entry_first_answer(const struct first_entry *f, const struct entry_question *q,
 			 struct entry_answer *a, long long *ids, size_t *nids, enum cmp_state *cs)
 {
 	int any = 0;
@@ -389,7 +375,7 @@ static int compare_with_first(struct entry_session *s, long long rid,
 	sqlite3_stmt *diff = NULL;
 	int rc, ok = -1;
 
-	if (load_first(s->db, rid, &first, e) < 0)
+	if (entry_load_first(s->db, rid, &first, e) < 0)
 		goto out;
 	snprintf(out->first_officer, sizeof out->first_officer, "%s",
 		 first.officer ? first.officer : "");
@@ -407,7 +393,7 @@ static int compare_with_first(struct entry_session *s, long long rid,
 		enum cmp_state cs;
 		int same;
 
-		first_answer(&first, q, &a, ida, &na, &cs);
+		entry_first_answer(&first, q, &a, ida, &na, &cs);
 		for (size_t k = 0; k < b->npicks; k++)
 			idb[nb++] = q->opts[b->picks[k]].store_id;
 		va = (struct cmp_value){ cs, ida, na, a.text };
@@ -437,7 +423,7 @@ static int compare_with_first(struct entry_session *s, long long rid,
 	ok = 0;
 out:
 	sqlite3_finalize(diff);
-	first_entry_free(&first);
+	entry_first_free(&first);
 	return ok;
 }
 

@@ -158,6 +158,12 @@ static void plant(sqlite3 *db, int after, int upto)
 		test_exec(db, "UPDATE question_option SET exclusive = 1 WHERE question_id = 2;"
 			      "INSERT INTO question_ask_if (question_id, option_id) SELECT 1, id "
 			      "FROM question_option WHERE question_id = 2");
+	if (after < 21 && upto >= 21)
+		test_exec(db, "INSERT INTO entry_version (id, response_id, version, saved_by, saved_at, "
+			      "replaced_by, replaced_at) VALUES (1, 1, 1, 'Jo Bloggs', 'then', "
+			      "'Jo Bloggs', 'now');"
+			      "INSERT INTO entry_version_answer (version_id, question_id, value) "
+			      "VALUES (1, 1, 'The staff were kind')");
 }
 
 START_TEST(test_versions_are_numbered)
@@ -314,11 +320,15 @@ START_TEST(test_upgrade_from_every_version)
 				      "AND closed_by_batch = 2"), 1);
 	/* Erasing a response forgets what was published from the data it was in. */
 	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM publication_cell"), 1);
+	/* A typed form's earlier versions go with it. */
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM entry_version_answer"), 1);
 	test_exec(db, "DELETE FROM tag; DELETE FROM answer; DELETE FROM entry_difference; "
 		      "DELETE FROM entry_resolution; DELETE FROM entry_copy_answer; "
 		      "DELETE FROM entry_copy; DELETE FROM response");
 	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM publication_table"), 0);
 	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM publication_cell"), 0);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM entry_version"), 0);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM entry_version_answer"), 0);
 	/* A cross-field check goes with the question it is declared on. */
 	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM question_ask_if"), 1);
 	test_exec(db, "DELETE FROM question WHERE id = 1");
