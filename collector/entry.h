@@ -346,6 +346,17 @@ int entry_versions(sqlite3 *db, const struct entry_form *f, long long response_i
 		   struct entry_version **out, size_t *n, struct err *e);
 void entry_versions_free(const struct entry_form *f, struct entry_version *v, size_t n);
 
+/*
+ * The terminal's change of a saved form (collector enter --change): shows
+ * its answers, asks again the ones the officer names, and saves them with
+ * entry_edit_save as `who`. EXIT_OK (saved, or left as it was), EXIT_DATA
+ * (refused, or the input ended first: the form is as it was, `e` says
+ * why), or EXIT_SYSTEM.
+ */
+int entry_ui_change(sqlite3 *db, long long exercise_id, const struct entry_form *f,
+		    const struct entry_editable *ed, const char *who, FILE *in, FILE *out,
+		    struct err *e);
+
 /* ---- settling differences ------------------------------------------------ */
 
 struct entry_pending_diff {

@@ -388,6 +388,88 @@ out:
 	return res;
 }
 
+int entry_ui_change(sqlite3 *db, long long ex, const struct entry_form *f,
+		    const struct entry_editable *ed, const char *who, FILE *in, FILE *out,
+		    struct err *e)
+{
+	struct entry_answer *answers = calloc(f->nqs, sizeof *answers);
+	char *line = NULL, w[32], why[ENTRY_WHY_MAX];
+	size_t cap = 0;
+	int rc = EXIT_SYSTEM;
+
+	if (!answers) {
+		err_set(e, EXIT_SYSTEM, "out of memory");
+		return EXIT_SYSTEM;
+	}
+	if (entry_edit_load(db, f, ed->response_id, answers, e) < 0)
+		goto out;
+	fprintf(out, "Changing form %s, typed by %s. What it says now is kept as an earlier "
+		     "version when you save.\n", ed->serial, ed->officer);
+	for (;;) {
+		char *end;
+		long n;
+		int r, changed;
+
+		review(f, ed->serial, answers, out);
+		fprintf(out, "Type a question number to change that answer, y to save the changes, "
+			     "or d to leave the form as it was.\n> ");
+		if (!entry_ui_read_line(in, out, &line, &cap)) {
+			err_set(e, EXIT_DATA, "the input ended before the changes were saved: form %s "
+					      "is as it was", ed->serial);
+			rc = EXIT_DATA;
+			goto out;
+		}
+		word(line, w, sizeof w);
+		if (!strcmp(w, "d")) {
+			fprintf(out, "Form %s left as it was.\n", ed->serial);
+			rc = EXIT_OK;
+			goto out;
+		}
+		if (!strcmp(w, "y") || !strcmp(w, "yes")) {
+			if ((r = recheck(f, answers, 0, 1, in, out, e)) < 0) {
+				if (r == -1)
+					err_set(e, EXIT_DATA, "the input ended before the changes were "
+							      "saved: form %s is as it was", ed->serial);
+				rc = r == -2 ? EXIT_SYSTEM : EXIT_DATA;
+				goto out;
+			}
+			r = entry_edit_save(db, ex, f, ed->response_id, answers, who, 0, &changed,
+					    why, sizeof why, e);
+			if (r < 0)
+				goto out;
+			if (r == 0) {
+				err_set(e, EXIT_DATA, "form %s was not changed: %s", ed->serial, why);
+				rc = EXIT_DATA;
+				goto out;
+			}
+			fprintf(out, changed ? "Form %s changed: what it said before is kept.\n"
+					     : "Form %s: nothing was changed.\n", ed->serial);
+			rc = EXIT_OK;
+			goto out;
+		}
+		n = strtol(w, &end, 10);
+		if (*w && !*end && n >= 1 && (size_t)n <= f->nqs) {
+			if (entry_ui_ask(&f->qs[n - 1], f->nqs, &answers[n - 1], 0, in, out) < 0 ||
+			    (r = recheck(f, answers, 0, 1, in, out, e)) == -1) {
+				err_set(e, EXIT_DATA, "the input ended before the changes were saved: "
+						      "form %s is as it was", ed->serial);
+				rc = EXIT_DATA;
+				goto out;
+			}
+			if (r == -2)
+				goto out;
+			continue;
+		}
+		fprintf(out, "  Type a number from 1 to %zu, y or d.\n", f->nqs);
+	}
+out:
+	for (size_t i = 0; i < f->nqs; i++)
+		entry_answer_clear(&answers[i]);
+	free(answers);
+	free(line);
+	return rc;
+}
+
 /* Types one form in, from its first question; the serial number is checked. */
 static enum form_result one_form(struct entry_session *s, const struct entry_form *f,
 				 char *serial, struct entry_answer *answers,
