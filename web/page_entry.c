@@ -115,7 +115,7 @@ static void heading(struct req *r, const struct entry_page *p, const char *what)
 	html_esc(h, entry_session_event_title(p->s));
 	html_raw(h, "</span>\n<h1>");
 	html_esc(h, what);
-	if (p->ed.response_id) {
+	if (p->ed.response_id && !strcmp(what, "Change form")) {
 		html_raw(h, " ");
 		html_esc(h, p->ed.serial);
 	}
