@@ -432,7 +432,7 @@ static int store_ask_if(struct store *s, const struct ex_questionnaire *qs, long
 		return db_fail(s->db, "storing the questions' skip rules", s->e);
 	if (db_int(s->db, ASK_IF_SQL, 0, &after, s->e, 1, id) < 0)
 		return -1;
-	if (before != after)
+	if (before != after && !s->ch->new_exercise)
 		s->ch->updated++;
 	return 0;
 }
