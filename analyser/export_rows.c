@@ -5,7 +5,7 @@
  * gave it. For analysts who work on the data inside the organisation, not
  * for publication: disclosure control does not apply to rows.
  *
- * It reads the SQL layer (schema/0022-sql-views.sql, docs/sql.md), so the
+ * It reads the SQL layer (schema/0023-sql-views.sql, docs/sql.md), so the
  * export and a query of the views give the same rows.
  */
 #include "export_internal.h"

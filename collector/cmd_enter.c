@@ -55,6 +55,8 @@ static const char usage[] =
 	"  --officer NAME     your name (required)\n"
 	"  --form FORM        standard (the default) or easy-read\n"
 	"  --verify           second entry: check forms another officer has typed\n"
+	"  --change SERIAL    change a form you typed, until it has a second entry\n"
+	"                     (with --officer only); what it said is kept\n"
 	"  --from FILE.csv    take the forms from a typed-up CSV file instead of the\n"
 	"                     keyboard: a header row of 'serial' and question codes,\n"
 	"                     then one form a row, answers written as you would type\n"
@@ -503,6 +505,18 @@ static int one_row(struct entry_session *s, struct batch *b, const struct csv_re
 	}
 	if (bad)
 		return 0;
+	/* Cross-field checks: the row is refused, with each check it breaks. */
+	{
+		struct entry_problem p[8];
+		int n = entry_cross_check(f, answers, p, 8, e);
+
+		if (n < 0)
+			return -1;
+		for (int k = 0; k < n && k < 8; k++)
+			file_error(errs, b->path, rec->line, NULL, p[k].where);
+		if (n)
+			return 0;
+	}
 	rc = entry_save(s, serial, answers, &saved, why, sizeof why, e);
 	if (rc < 0)
 		return -1;
@@ -698,8 +712,40 @@ static int ask_event(sqlite3 *db, long long ex, const char *bad, char **line, si
 	return strcasecmp(*line, "q") != 0;
 }
 
+/* --change SERIAL: the saved form, its answers asked again where the officer says. */
+static int change(sqlite3 *db, long long ex, const char *serial, const char *officer,
+		  struct err *e)
+{
+	struct entry_editable ed;
+	struct entry_form *form = NULL;
+	char why[ENTRY_WHY_MAX], id[32];
+	long long rid;
+	int rc;
+
+	snprintf(id, sizeof id, "%lld", ex);
+	if (db_int(db, "SELECT id FROM response WHERE exercise_id = ?1 AND serial = ?2", 0, &rid,
+		   e, 2, id, serial) < 0)
+		return EXIT_SYSTEM;
+	if (!rid) {
+		err_set(e, EXIT_DATA, "there is no form with serial number %s", serial);
+		return EXIT_DATA;
+	}
+	if ((rc = entry_edit_allowed(db, ex, rid, officer, 0, &ed, why, sizeof why, e)) <= 0) {
+		if (rc == 0) {
+			why[0] = (char)(why[0] >= 'A' && why[0] <= 'Z' ? why[0] - 'A' + 'a' : why[0]);
+			err_set(e, EXIT_DATA, "%s", why);
+		}
+		return rc == 0 ? EXIT_DATA : EXIT_SYSTEM;
+	}
+	if (!(form = entry_form_load(db, ex, ed.variant, e)))
+		return EXIT_SYSTEM;
+	rc = entry_ui_change(db, ex, form, &ed, officer, stdin, stdout, e);
+	entry_form_free(form);
+	return rc;
+}
+
 struct enter_opts {
-	const char *event, *officer, *form_name, *from;
+	const char *event, *officer, *form_name, *from, *change;
 	enum entry_mode mode;
 	int questions;
 	struct mapping *m;
@@ -715,6 +761,7 @@ static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 		{ "from", required_argument, NULL, 'f' },
 		{ "map", required_argument, NULL, 'm' },
 		{ "questions", no_argument, NULL, 'Q' },
+		{ "change", required_argument, NULL, 'C' },
 		CMD_EXERCISE_OPTION,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -733,6 +780,7 @@ static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 		case 'f': o->from = optarg; break;
 		case 'm': map_path = optarg; break;
 		case 'Q': o->questions = 1; break;
+		case 'C': o->change = optarg; break;
 		case 'h':
 			return cmd_help(usage);
 		default:
@@ -746,7 +794,10 @@ static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 				       o->form_name);
 	if (map_path && !o->from)
 		return cmd_usage_error(usage, "--map goes with --from FILE.csv");
-	if (!o->questions && !o->event)
+	if (o->change && (o->from || o->mode == ENTRY_SECOND || o->event || o->form_name))
+		return cmd_usage_error(usage, "--change SERIAL goes with --officer only: the form "
+					      "keeps its event and form");
+	if (!o->questions && !o->event && !o->change)
 		return cmd_usage_error(usage, "enter needs --event CODE: the event the forms come "
 					      "from");
 	if (!o->questions && !o->officer)
@@ -779,6 +830,10 @@ static int run(struct cmd_ctx *ctx, struct err *e)
 	size_t cap = 0;
 	int rc = EXIT_OK;
 
+	if (o->change) {
+		rc = change(db, ex, o->change, o->officer, e);
+		goto out;
+	}
 	if (!(form = entry_form_load(db, ex, o->form_name, e)))
 		goto out;
 	if (o->questions) {

@@ -3,7 +3,7 @@
  *
  * The response goes with its answers, tags, second-entry copies,
  * differences, resolutions and quotes approved from it for the report
- * (all ON DELETE CASCADE; schema 0021 notes the quote's removal, without
+ * (all ON DELETE CASCADE; schema 0022 notes the quote's removal, without
  * its text, for the next report to say) and every rejected
  * row that belongs to it by the import's identity rules: the same survey id
  * (or content hash, "content:..."), or the same paper serial number.

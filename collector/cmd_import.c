@@ -78,6 +78,10 @@ static void print_summary(const char *path, const struct import_stats *st)
 	if (st->superseded)
 		printf("  %ld skipped: replaced by a later edit (meta/deprecatedID), "
 		       "not another person\n", st->superseded);
+	if (st->cross_checked)
+		printf("  %ld stored as given though they break a cross-field check of the "
+		       "exercise (an exclusive option with another, or a question their answers "
+		       "skip): see the warnings\n", st->cross_checked);
 	if (st->no_answer)
 		printf("  %ld cells read as no answer (the mapping's <no-answer> values)\n",
 		       st->no_answer);

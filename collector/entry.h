@@ -65,12 +65,15 @@ struct entry_question {
 	size_t nopts;
 };
 
+struct crosscheck;
+
 struct entry_form {
 	char variant[16];    /* "standard" or "easy-read" */
 	const char *channel; /* "paper" or "easy-read-paper" */
 	char *title;
 	struct entry_question *qs;
 	size_t nqs;
+	struct crosscheck *checks; /* the exercise's cross-field checks (crosscheck.h) */
 };
 
 /*
@@ -143,6 +146,24 @@ char *entry_answer_show(const struct entry_question *q, const struct entry_answe
 
 /* How to answer question q, for "?" (a static string). */
 const char *entry_question_hint(const struct entry_question *q);
+
+/* ---- cross-field checks ------------------------------------------------- */
+
+/* A cross-field check a form's answers break (crosscheck.h). */
+struct entry_problem {
+	size_t index;               /* the question's index in the form */
+	char why[ENTRY_WHY_MAX];    /* plain words, for whoever fills the form */
+	char where[ENTRY_WHY_MAX];  /* by codes, for a file's messages */
+};
+
+/*
+ * Checks the answers (one per question of the form; unset ones count as
+ * blank) against the exercise's cross-field checks, through the same
+ * checker an import uses. Writes up to `cap` problems, one per question at
+ * most, and returns how many there are, or -1 with `e` set (out of memory).
+ */
+int entry_cross_check(const struct entry_form *f, const struct entry_answer *answers,
+		      struct entry_problem *out, size_t cap, struct err *e);
 
 /* ---- sessions: storing confirmed forms ---------------------------------- */
 
@@ -261,7 +282,8 @@ void entry_saved_free(struct entry_saved *s);
  * Saves one confirmed form: its serial and one answer per question of the
  * form (every one set), in one transaction of its own (or inside the file's,
  * see entry_session_begin_file). Returns 1 when saved, 0 when refused with
- * `why` (the serial was taken, or changed, by someone else meanwhile), -1
+ * `why` (the serial was taken, or changed, by someone else meanwhile; the
+ * answers break a cross-field check, see entry_cross_check), -1
  * on a failure with `e` set and nothing saved.
  */
 int entry_save(struct entry_session *s, const char *serial, const struct entry_answer *answers,
@@ -286,6 +308,71 @@ void entry_session_leave(struct entry_session *s, int kept);
 /* Prints the differences side by side, headed with the two officers' names. */
 void entry_print_diffs(FILE *out, const char *first_officer, const char *second_officer,
 		       const struct entry_diff *d, size_t n);
+
+/* ---- changing a typed form before it is checked --------------------------- */
+
+/* A typed form that may be changed: what its page needs. */
+struct entry_editable {
+	long long response_id;
+	char serial[ENTRY_SERIAL_MAX + 1];
+	char variant[16];
+	char event[64];                   /* event code, "" when none */
+	char officer[ENTRY_NAME_MAX + 1]; /* who typed it */
+};
+
+/*
+ * Whether `who` may change the typed form `response_id` of the exercise
+ * now: a first entry an officer typed (not a kiosk's form, not an import's),
+ * with no second entry typed yet, typed by `who` unless `supervisor`.
+ * 1 with *out filled, 0 with `why` in plain words, -1 with `e` set.
+ */
+int entry_edit_allowed(sqlite3 *db, long long exercise_id, long long response_id,
+		       const char *who, int supervisor, struct entry_editable *out, char *why,
+		       size_t cap, struct err *e);
+
+/*
+ * The form's answers as stored, one per question of `f` (each cleared
+ * with entry_answer_clear by the caller). 0, or -1 with `e` set.
+ */
+int entry_edit_load(sqlite3 *db, const struct entry_form *f, long long response_id,
+		    struct entry_answer *answers, struct err *e);
+
+/*
+ * Replaces the typed form's answers by `answers` (one per question of `f`)
+ * in one transaction, keeping the answers replaced as a version: who saved
+ * them and when, and `who` replaced them now (entry_versions lists them).
+ * entry_edit_allowed() is asked again inside the transaction. Returns 1
+ * (*changed 0 when the answers are the ones stored: no version is made, so
+ * a page posted twice changes the form once), 0 refused with `why` (it may
+ * no longer be changed, or the answers break a cross-field check), -1.
+ */
+int entry_edit_save(sqlite3 *db, long long exercise_id, const struct entry_form *f,
+		    long long response_id, const struct entry_answer *answers, const char *who,
+		    int supervisor, int *changed, char *why, size_t cap, struct err *e);
+
+/* An earlier version of a typed form. */
+struct entry_version {
+	int version;                          /* 1: as first saved */
+	char saved_by[ENTRY_NAME_MAX + 1], saved_at[32];
+	char replaced_by[ENTRY_NAME_MAX + 1], replaced_at[32];
+	struct entry_answer *answers;         /* one per question of the form */
+};
+
+/* The form's earlier versions, oldest first (*n may be 0). 0 or -1. */
+int entry_versions(sqlite3 *db, const struct entry_form *f, long long response_id,
+		   struct entry_version **out, size_t *n, struct err *e);
+void entry_versions_free(const struct entry_form *f, struct entry_version *v, size_t n);
+
+/*
+ * The terminal's change of a saved form (collector enter --change): shows
+ * its answers, asks again the ones the officer names, and saves them with
+ * entry_edit_save as `who`. EXIT_OK (saved, or left as it was), EXIT_DATA
+ * (refused, or the input ended first: the form is as it was, `e` says
+ * why), or EXIT_SYSTEM.
+ */
+int entry_ui_change(sqlite3 *db, long long exercise_id, const struct entry_form *f,
+		    const struct entry_editable *ed, const char *who, FILE *in, FILE *out,
+		    struct err *e);
 
 /* ---- settling differences ------------------------------------------------ */
 

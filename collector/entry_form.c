@@ -3,6 +3,8 @@
  */
 #include "entry_internal.h"
 
+#include "crosscheck.h"
+
 static void question_free(struct entry_question *q)
 {
 	for (size_t k = 0; k < q->nopts; k++) {
@@ -24,6 +26,7 @@ void entry_form_free(struct entry_form *f)
 		question_free(&f->qs[i]);
 	free(f->qs);
 	free(f->title);
+	crosscheck_free(f->checks);
 	free(f);
 }
 
@@ -161,6 +164,8 @@ struct entry_form *entry_form_load(sqlite3 *db, long long ex, const char *varian
 		err_set(e, EXIT_DATA, "the %s form of the exercise has no questions", variant);
 		goto fail;
 	}
+	if (!(f->checks = crosscheck_load(db, ex, e)))
+		goto fail;
 	return f;
 fail:
 	sqlite3_finalize(st);

@@ -83,4 +83,31 @@ void entry_add_pick(struct entry_answer *a, size_t k);
 int entry_answer_rows(const struct entry_question *q, const struct entry_answer *a,
 		      struct stored_answer **rows, size_t *n, size_t *cap, struct err *e);
 
+/* The first entry's stored rows of one response. */
+struct first_row {
+	long long form_qid, option_id;
+	char *value;
+	enum entry_state state;
+};
+
+struct first_entry {
+	struct first_row *rows;
+	size_t n;
+	char *postcode; /* response.postcode, for forms imported with a postcode column */
+	char *officer;
+};
+
+/* entry_store.c: a first entry as stored. */
+int entry_load_first(sqlite3 *db, long long rid, struct first_entry *f, struct err *e);
+void entry_first_free(struct first_entry *f);
+/*
+ * The first entry's answer to q, as typed answers are held (its text
+ * borrowed from f), with the options ticked (store ids) into ids[].
+ */
+void entry_first_answer(const struct first_entry *f, const struct entry_question *q,
+			struct entry_answer *a, long long *ids, size_t *nids, enum cmp_state *cs);
+
+/* entry_resolve.c: works out the response's district again from its answers. 0 or -1. */
+int entry_redistrict(sqlite3 *db, long long ex, long long rid, struct err *e);
+
 #endif

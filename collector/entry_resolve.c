@@ -114,7 +114,7 @@ int entry_pending_list(sqlite3 *db, long long ex, const char *event, struct entr
 }
 
 /* Works the district out again after the postcode or a ticked area changed. */
-static int redistrict(sqlite3 *db, long long ex, long long rid, struct err *e)
+int entry_redistrict(sqlite3 *db, long long ex, long long rid, struct err *e)
 {
 	struct postcode_resolver *r = postcode_resolver_new(db, ex, e);
 	struct postcode_input in = { NULL, NULL, NULL };
@@ -274,7 +274,7 @@ int entry_resolve(sqlite3 *db, long long ex, long long rid, const struct entry_q
 			goto out;
 		value = choice == ENTRY_TAKE_SECOND ? strdup(second)
 						    : entry_answer_show(q, correction);
-		if (districts && redistrict(db, ex, rid, e) < 0)
+		if (districts && entry_redistrict(db, ex, rid, e) < 0)
 			goto out;
 	}
 	if (!value) {

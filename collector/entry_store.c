@@ -3,6 +3,8 @@
  */
 #include "entry_internal.h"
 
+#include "crosscheck.h"
+
 /* The rows an answer is stored as. *rows is grown; n counts them. */
 int entry_answer_rows(const struct entry_question *q, const struct entry_answer *a,
 		      struct stored_answer **rows, size_t *n, size_t *cap, struct err *e)
@@ -48,6 +50,35 @@ static int form_rows(const struct entry_form *f, const struct entry_answer *answ
 		if (entry_answer_rows(&f->qs[i], &answers[i], rows, n, &cap, e) < 0)
 			return -1;
 	return 0;
+}
+
+int entry_cross_check(const struct entry_form *f, const struct entry_answer *answers,
+		      struct entry_problem *out, size_t cap, struct err *e)
+{
+	struct crosscheck_problem found[16];
+	struct stored_answer *rows;
+	size_t nrows, n;
+
+	if (!crosscheck_count(f->checks))
+		return 0;
+	if (form_rows(f, answers, &rows, &nrows, e) < 0) {
+		free(rows);
+		return -1;
+	}
+	n = crosscheck_answers(f->checks, rows, nrows, found, sizeof found / sizeof found[0]);
+	free(rows);
+	for (size_t k = 0; k < n && k < cap && k < sizeof found / sizeof found[0]; k++) {
+		long long on_form = found[k].source_question_id ? found[k].source_question_id
+								: found[k].question_id;
+
+		out[k].index = 0;
+		for (size_t i = 0; i < f->nqs; i++)
+			if (f->qs[i].id == on_form)
+				out[k].index = i;
+		snprintf(out[k].why, sizeof out[k].why, "%s", found[k].why);
+		snprintf(out[k].where, sizeof out[k].where, "%s", found[k].where);
+	}
+	return (int)n;
 }
 
 static int create_batch(struct entry_session *s, struct err *e)
@@ -150,21 +181,7 @@ out:
 	return ok;
 }
 
-/* The first entry's stored rows of one response. */
-struct first_row {
-	long long form_qid, option_id;
-	char *value;
-	enum entry_state state;
-};
-
-struct first_entry {
-	struct first_row *rows;
-	size_t n;
-	char *postcode; /* response.postcode, for forms imported with a postcode column */
-	char *officer;
-};
-
-static void first_entry_free(struct first_entry *f)
+void entry_first_free(struct first_entry *f)
 {
 	for (size_t i = 0; i < f->n; i++)
 		free(f->rows[i].value);
@@ -183,7 +200,7 @@ static enum entry_state state_named(const char *s)
 	return ENTRY_ANSWERED;
 }
 
-static int load_first(sqlite3 *db, long long rid, struct first_entry *f, struct err *e)
+int entry_load_first(sqlite3 *db, long long rid, struct first_entry *f, struct err *e)
 {
 	sqlite3_stmt *st = db_prepare(db,
 		"SELECT coalesce(source_question_id, question_id), coalesce(option_id, 0), value, "
@@ -229,7 +246,7 @@ static int load_first(sqlite3 *db, long long rid, struct first_entry *f, struct 
  * options ticked (store ids) into ids[]. Rows naming an option that is not
  * on the form (imported oddities) keep their id so they still differ.
  */
-static void first_answer(const struct first_entry *f, const struct entry_question *q,
+void entry_first_answer(const struct first_entry *f, const struct entry_question *q,
 			 struct entry_answer *a, long long *ids, size_t *nids, enum cmp_state *cs)
 {
 	int any = 0;
@@ -358,7 +375,7 @@ static int compare_with_first(struct entry_session *s, long long rid,
 	sqlite3_stmt *diff = NULL;
 	int rc, ok = -1;
 
-	if (load_first(s->db, rid, &first, e) < 0)
+	if (entry_load_first(s->db, rid, &first, e) < 0)
 		goto out;
 	snprintf(out->first_officer, sizeof out->first_officer, "%s",
 		 first.officer ? first.officer : "");
@@ -376,7 +393,7 @@ static int compare_with_first(struct entry_session *s, long long rid,
 		enum cmp_state cs;
 		int same;
 
-		first_answer(&first, q, &a, ida, &na, &cs);
+		entry_first_answer(&first, q, &a, ida, &na, &cs);
 		for (size_t k = 0; k < b->npicks; k++)
 			idb[nb++] = q->opts[b->picks[k]].store_id;
 		va = (struct cmp_value){ cs, ida, na, a.text };
@@ -406,7 +423,7 @@ static int compare_with_first(struct entry_session *s, long long rid,
 	ok = 0;
 out:
 	sqlite3_finalize(diff);
-	first_entry_free(&first);
+	entry_first_free(&first);
 	return ok;
 }
 
@@ -464,6 +481,17 @@ int entry_save(struct entry_session *s, const char *serial, const struct entry_a
 	/* Someone may have saved the same serial while this form was typed. */
 	if ((rc = entry_check_serial(s, serial, clean, why, cap, e)) <= 0)
 		goto fail;
+	/* Every path checks the answers before it saves; this is the last word. */
+	{
+		struct entry_problem p;
+
+		if ((rc = entry_cross_check(s->form, answers, &p, 1, e)) != 0) {
+			if (rc > 0)
+				say(why, cap, "question %d: %s", s->form->qs[p.index].number, p.why);
+			rc = rc > 0 ? 0 : -1;
+			goto fail;
+		}
+	}
 	rc = -1;
 	if (!s->batch_id && create_batch(s, e) < 0)
 		goto fail;

@@ -326,6 +326,36 @@ static void clear_answers(struct entry_answer *answers, size_t n)
 		entry_answer_clear(&answers[i]);
 }
 
+/*
+ * While the answers break a cross-field check (entry_cross_check), says why
+ * and asks that question again: only question `only`'s problems, or every
+ * question's when `any`. 0 when none is left, -1 at end of input, -2 on a
+ * failure with `e` set.
+ */
+static int recheck(const struct entry_form *f, struct entry_answer *answers, size_t only, int any,
+		   FILE *in, FILE *out, struct err *e)
+{
+	for (;;) {
+		struct entry_problem p[8];
+		char msg[ENTRY_WHY_MAX + 120];
+		int n = entry_cross_check(f, answers, p, 8, e), hit = -1;
+
+		if (n < 0)
+			return -2;
+		for (int k = 0; k < n && k < 8 && hit < 0; k++)
+			if (any || p[k].index == only)
+				hit = k;
+		if (hit < 0)
+			return 0;
+		snprintf(msg, sizeof msg, "Question %d: %s If the paper form is like that, type u "
+			 "(unreadable).", f->qs[p[hit].index].number, p[hit].why);
+		tell(out, msg);
+		if (entry_ui_ask(&f->qs[p[hit].index], f->nqs, &answers[p[hit].index], 0, in,
+				 out) < 0)
+			return -1;
+	}
+}
+
 /* The review, changes and saving of one typed form. */
 static enum form_result confirm(struct entry_session *s, const struct entry_form *f,
 				char *serial, struct entry_answer *answers, struct entry_saved *saved,
@@ -362,7 +392,13 @@ static enum form_result confirm(struct entry_session *s, const struct entry_form
 			continue;
 		}
 		if (!strcmp(w, "y") || !strcmp(w, "yes")) {
-			int rc = entry_save(s, serial, answers, saved, why, sizeof why, e);
+			int rc = recheck(f, answers, 0, 1, in, out, e);
+
+			if (rc == -2)
+				res = FORM_FAILED;
+			if (rc < 0)
+				goto out;
+			rc = entry_save(s, serial, answers, saved, why, sizeof why, e);
 
 			if (rc < 0) {
 				res = FORM_FAILED;
@@ -412,8 +448,15 @@ static enum form_result confirm(struct entry_session *s, const struct entry_form
 		}
 		n = strtol(w, &end, 10);
 		if (*w && !*end && n >= 1 && (size_t)n <= f->nqs) {
+			int rc;
+
 			if (entry_ui_ask(&f->qs[n - 1], f->nqs, &answers[n - 1], 0, in, out) < 0)
 				goto out;
+			if ((rc = recheck(f, answers, 0, 1, in, out, e)) < 0) {
+				if (rc == -2)
+					res = FORM_FAILED;
+				goto out;
+			}
 			continue;
 		}
 		fprintf(out, "  Type y to save, a number from 1 to %zu to change that answer, or "
@@ -422,6 +465,88 @@ static enum form_result confirm(struct entry_session *s, const struct entry_form
 out:
 	free(line);
 	return res;
+}
+
+int entry_ui_change(sqlite3 *db, long long ex, const struct entry_form *f,
+		    const struct entry_editable *ed, const char *who, FILE *in, FILE *out,
+		    struct err *e)
+{
+	struct entry_answer *answers = calloc(f->nqs, sizeof *answers);
+	char *line = NULL, w[32], why[ENTRY_WHY_MAX];
+	size_t cap = 0;
+	int rc = EXIT_SYSTEM;
+
+	if (!answers) {
+		err_set(e, EXIT_SYSTEM, "out of memory");
+		return EXIT_SYSTEM;
+	}
+	if (entry_edit_load(db, f, ed->response_id, answers, e) < 0)
+		goto out;
+	fprintf(out, "Changing form %s, typed by %s. What it says now is kept as an earlier "
+		     "version when you save.\n", ed->serial, ed->officer);
+	for (;;) {
+		char *end;
+		long n;
+		int r, changed;
+
+		review(f, ed->serial, answers, out);
+		fprintf(out, "Type a question number to change that answer, y to save the changes, "
+			     "or d to leave the form as it was.\n> ");
+		if (!entry_ui_read_line(in, out, &line, &cap)) {
+			err_set(e, EXIT_DATA, "the input ended before the changes were saved: form %s "
+					      "is as it was", ed->serial);
+			rc = EXIT_DATA;
+			goto out;
+		}
+		word(line, w, sizeof w);
+		if (!strcmp(w, "d")) {
+			fprintf(out, "Form %s left as it was.\n", ed->serial);
+			rc = EXIT_OK;
+			goto out;
+		}
+		if (!strcmp(w, "y") || !strcmp(w, "yes")) {
+			if ((r = recheck(f, answers, 0, 1, in, out, e)) < 0) {
+				if (r == -1)
+					err_set(e, EXIT_DATA, "the input ended before the changes were "
+							      "saved: form %s is as it was", ed->serial);
+				rc = r == -2 ? EXIT_SYSTEM : EXIT_DATA;
+				goto out;
+			}
+			r = entry_edit_save(db, ex, f, ed->response_id, answers, who, 0, &changed,
+					    why, sizeof why, e);
+			if (r < 0)
+				goto out;
+			if (r == 0) {
+				err_set(e, EXIT_DATA, "form %s was not changed: %s", ed->serial, why);
+				rc = EXIT_DATA;
+				goto out;
+			}
+			fprintf(out, changed ? "Form %s changed: what it said before is kept.\n"
+					     : "Form %s: nothing was changed.\n", ed->serial);
+			rc = EXIT_OK;
+			goto out;
+		}
+		n = strtol(w, &end, 10);
+		if (*w && !*end && n >= 1 && (size_t)n <= f->nqs) {
+			if (entry_ui_ask(&f->qs[n - 1], f->nqs, &answers[n - 1], 0, in, out) < 0 ||
+			    (r = recheck(f, answers, 0, 1, in, out, e)) == -1) {
+				err_set(e, EXIT_DATA, "the input ended before the changes were saved: "
+						      "form %s is as it was", ed->serial);
+				rc = EXIT_DATA;
+				goto out;
+			}
+			if (r == -2)
+				goto out;
+			continue;
+		}
+		fprintf(out, "  Type a number from 1 to %zu, y or d.\n", f->nqs);
+	}
+out:
+	for (size_t i = 0; i < f->nqs; i++)
+		entry_answer_clear(&answers[i]);
+	free(answers);
+	free(line);
+	return rc;
 }
 
 /* Types one form in, from its first question; the serial number is checked. */
@@ -444,6 +569,8 @@ static enum form_result one_form(struct entry_session *s, const struct entry_for
 			i--;
 			continue;
 		}
+		if ((r = recheck(f, answers, i, 0, in, out, e)) < 0)
+			return r == -2 ? FORM_FAILED : FORM_EOF;
 		i++;
 	}
 	return confirm(s, f, serial, answers, saved, in, out, e);

@@ -74,6 +74,7 @@ static void read_options(struct parse *p, xmlNodePtr qn, struct ex_question *q)
 		return;
 	for (xmlNodePtr o = xmlsafe_first(qn); o; o = xmlsafe_next(o)) {
 		struct ex_option *opt;
+		char *v;
 
 		if (!xmlsafe_is(o, "option"))
 			continue;
@@ -81,6 +82,10 @@ static void read_options(struct parse *p, xmlNodePtr qn, struct ex_question *q)
 		opt->code = attr_of(p, o, "code");
 		opt->maps_to = attr_of(p, o, "maps-to");
 		opt->picture = attr_of(p, o, "picture");
+		if ((v = attr_of(p, o, "exclusive"))) {
+			opt->exclusive = strcmp(v, "true") == 0;
+			free(v);
+		}
 		opt->label = text_of(p, o);
 		opt->line = xmlsafe_line(o);
 	}
@@ -126,6 +131,7 @@ static void read_questionnaire(struct parse *p, xmlNodePtr qn, struct ex_questio
 		return;
 	for (xmlNodePtr c = xmlsafe_first(qn); c; c = xmlsafe_next(c)) {
 		struct ex_question *q;
+		xmlNodePtr ask;
 		char *v;
 
 		if (xmlsafe_is(c, "derived")) {
@@ -152,6 +158,11 @@ static void read_questionnaire(struct parse *p, xmlNodePtr qn, struct ex_questio
 		if ((v = attr_of(p, c, "max"))) {
 			q->has_scale &= parse_long(v, &q->scale_max) == 0;
 			free(v);
+		}
+		if ((ask = xmlsafe_child(c, "ask-if"))) {
+			q->ask_if_question = attr_of(p, ask, "question");
+			q->ask_if_options = attr_of(p, ask, "option");
+			q->ask_if_line = xmlsafe_line(ask);
 		}
 		read_options(p, c, q);
 	}
@@ -338,6 +349,85 @@ static void check_questions(struct parse *p, const struct ex_questionnaire *qs,
 					"%s:%ld: option '%s' of standard question '%s' has maps-to: "
 					"only Easy Read options map onto standard ones",
 					p->name, o->line, o->code, q->code);
+		}
+	}
+}
+
+/*
+ * Cross-field checks: an exclusive option belongs to a choice question; a
+ * question is asked (<ask-if>) only after the earlier choice question it
+ * depends on, by options that question has. Both are declared on the
+ * standard questionnaire: Easy Read answers are checked as the standard
+ * answers they count as.
+ */
+static void check_cross(struct parse *p, const struct ex_questionnaire *qs, const char *variant)
+{
+	int standard = !strcmp(variant, "standard");
+
+	for (size_t i = 0; i < qs->nquestions; i++) {
+		const struct ex_question *q = &qs->questions[i];
+		const struct ex_question *on = NULL;
+		const char *m = q->ask_if_options;
+
+		for (size_t k = 0; k < q->noptions; k++) {
+			const struct ex_option *o = &q->options[k];
+
+			if (!o->exclusive)
+				continue;
+			if (!standard)
+				PROBLEM(p, o->line,
+					"%s:%ld: option '%s' of Easy Read question '%s' is exclusive: "
+					"mark the standard option it maps to instead (Easy Read "
+					"answers are checked as the standard answers they count as)",
+					p->name, o->line, o->code, q->code);
+			else if (q->has_scale || q->derived_from)
+				PROBLEM(p, o->line,
+					"%s:%ld: option '%s' of question '%s' is exclusive, but only "
+					"options of a choice question can be",
+					p->name, o->line, o->code, q->code);
+		}
+		if (!q->ask_if_question)
+			continue;
+		if (!standard) {
+			PROBLEM(p, q->ask_if_line,
+				"%s:%ld: Easy Read question '%s' has <ask-if>: give it to the standard "
+				"question '%s' it maps to instead",
+				p->name, q->ask_if_line, q->code, q->maps_to ? q->maps_to : "");
+			continue;
+		}
+		for (size_t j = 0; j < i; j++)
+			if (!qs->questions[j].derived_from &&
+			    !strcmp(qs->questions[j].code, q->ask_if_question))
+				on = &qs->questions[j];
+		if (!on) {
+			PROBLEM(p, q->ask_if_line,
+				"%s:%ld: question '%s' is asked only after '%s', which is not a "
+				"question before it in the standard questionnaire",
+				p->name, q->ask_if_line, q->code, q->ask_if_question);
+			continue;
+		}
+		if (strcmp(on->type, "single-choice") && strcmp(on->type, "multiple-choice") &&
+		    strcmp(on->type, "demographic")) {
+			PROBLEM(p, q->ask_if_line,
+				"%s:%ld: question '%s' is asked only after '%s' (%s): that must be a "
+				"choice question (single-choice, multiple-choice or demographic)",
+				p->name, q->ask_if_line, q->code, on->code, on->type);
+			continue;
+		}
+		while (m && *m) {
+			char code[48];
+			size_t n;
+
+			m += strspn(m, " \t\n");
+			if (!(n = strcspn(m, " \t\n")))
+				break;
+			snprintf(code, sizeof code, "%.*s", (int)(n < 47 ? n : 47), m);
+			if (!find_option(on, code))
+				PROBLEM(p, q->ask_if_line,
+					"%s:%ld: question '%s' is asked only when '%s' is '%s', which "
+					"is not one of its options",
+					p->name, q->ask_if_line, q->code, on->code, code);
+			m += n;
 		}
 	}
 }
@@ -594,6 +684,7 @@ static void check_definition(struct parse *p, const struct exercise_def *d)
 				p->name, ev->line, ev->code, ev->date, d->opens, d->closes);
 	}
 	check_questions(p, &d->standard, "standard");
+	check_cross(p, &d->standard, "standard");
 	for (size_t i = 0; i < d->standard.nquestions; i++)
 		if (d->standard.questions[i].maps_to)
 			PROBLEM(p, d->standard.questions[i].line,
@@ -602,6 +693,7 @@ static void check_definition(struct parse *p, const struct exercise_def *d)
 				p->name, d->standard.questions[i].line, d->standard.questions[i].code);
 	if (d->easy_read.present) {
 		check_questions(p, &d->easy_read, "Easy Read");
+		check_cross(p, &d->easy_read, "Easy Read");
 		check_easy_read(p, d);
 	}
 }
@@ -671,6 +763,8 @@ static void questionnaire_release(struct ex_questionnaire *qs)
 		free(q->help);
 		free(q->maps_to);
 		free(q->derived_from);
+		free(q->ask_if_question);
+		free(q->ask_if_options);
 	}
 	free(qs->questions);
 	free(qs->code);

@@ -49,6 +49,7 @@ struct ex_option {
 	char *picture;  /* Easy Read, may be NULL */
 	char *maps_to;  /* Easy Read: a standard option code, may be NULL */
 	char *of;       /* derived: the source options it groups, codes split by spaces */
+	int exclusive;  /* exclusive="true": ticked alone ("None of these") */
 	long line;
 };
 
@@ -62,6 +63,9 @@ struct ex_question {
 	char *help;     /* may be NULL */
 	char *maps_to;  /* Easy Read: a standard question code */
 	char *derived_from; /* <derived from>: the standard question it coarsens, or NULL */
+	char *ask_if_question; /* <ask-if question>: asked only when it has ... */
+	char *ask_if_options;  /* ... one of these options (codes split by spaces); or NULL */
+	long ask_if_line;
 	int has_scale;
 	long scale_min, scale_max;
 	struct ex_option *options;

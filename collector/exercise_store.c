@@ -327,8 +327,9 @@ static int store_options(struct store *s, const struct ex_question *q, long long
 		struct col data[] = {
 			INT("position", (long long)k + 1), TEXT("label", o->label),
 			TEXT("picture", o->picture), INT_OR_NULL("maps_to", to, !o->maps_to),
+			INT("exclusive", o->exclusive),
 		};
-		if (upsert(s, "question_option", keys, 2, data, 4, &id) < 0)
+		if (upsert(s, "question_option", keys, 2, data, 5, &id) < 0)
 			return -1;
 	}
 	return 0;
@@ -377,6 +378,62 @@ static int store_groups(struct store *s, const struct ex_question *q, long long 
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return db_fail(s->db, "storing the groups of a derived question", s->e);
+	return 0;
+}
+
+/* The skip rules of questionnaire `qnr`, one text to compare before and after. */
+#define ASK_IF_SQL "SELECT coalesce(sum(a.question_id * 7919 + a.option_id), 0) + count(*) " \
+		   "FROM question_ask_if a JOIN question q ON q.id = a.question_id " \
+		   "WHERE q.questionnaire_id = ?1"
+
+/*
+ * The questionnaire's <ask-if> rules (question_ask_if), written afresh each
+ * load: they hold no answers, only which answers ask a question.
+ */
+static int store_ask_if(struct store *s, const struct ex_questionnaire *qs, long long qnr)
+{
+	long long before, after, none;
+	sqlite3_stmt *st;
+	char id[32];
+	int rc = SQLITE_DONE;
+
+	snprintf(id, sizeof id, "%lld", qnr);
+	if (db_int(s->db, ASK_IF_SQL, 0, &before, s->e, 1, id) < 0 ||
+	    db_int(s->db, "DELETE FROM question_ask_if WHERE question_id IN (SELECT id FROM "
+			  "question WHERE questionnaire_id = ?1)", 0, &none, s->e, 1, id) < 0)
+		return -1;
+	if (!(st = db_prepare(s->db, "INSERT INTO question_ask_if (question_id, option_id) "
+				     "SELECT q.id, o.id FROM question q, question c, "
+				     "question_option o WHERE q.questionnaire_id = ?1 AND "
+				     "q.code = ?2 AND c.questionnaire_id = ?1 AND c.code = ?3 AND "
+				     "o.question_id = c.id AND o.code = ?4", s->e)))
+		return -1;
+	for (size_t i = 0; i < qs->nquestions && rc == SQLITE_DONE; i++) {
+		const struct ex_question *q = &qs->questions[i];
+		const char *m = q->ask_if_options;
+
+		while (q->ask_if_question && m && *m && rc == SQLITE_DONE) {
+			size_t n;
+
+			m += strspn(m, " \t\n");
+			if (!(n = strcspn(m, " \t\n")))
+				break;
+			sqlite3_bind_int64(st, 1, qnr);
+			sqlite3_bind_text(st, 2, q->code, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 3, q->ask_if_question, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 4, m, (int)n, SQLITE_STATIC);
+			rc = sqlite3_step(st);
+			sqlite3_reset(st);
+			m += n;
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(s->db, "storing the questions' skip rules", s->e);
+	if (db_int(s->db, ASK_IF_SQL, 0, &after, s->e, 1, id) < 0)
+		return -1;
+	if (before != after && !s->ch->new_exercise)
+		s->ch->updated++;
 	return 0;
 }
 
@@ -462,6 +519,8 @@ static int store_questionnaire(struct store *s, const struct ex_questionnaire *q
 		    (q->derived_from && store_groups(s, q, id, from) < 0))
 			return -1;
 	}
+	if (!bad && store_ask_if(s, qs, qnr) < 0)
+		return -1;
 	return bad ? -1 : 0;
 }
 

@@ -462,6 +462,8 @@ int import_file(sqlite3 *db, long long exercise_id, const struct mapping *m, con
 	if (db_begin(db, e) < 0)
 		goto out;
 	in_tx = 1;
+	if (!(im.checks = crosscheck_load(db, exercise_id, e)))
+		goto out;
 	import_bound_free(&im);
 	if (fixed_event(&im) < 0 || import_bind_mapping(&im) < 0 || start_batch(&im, sha) < 0 ||
 	    !(im.pending = response_batch_new(db, e)))
@@ -494,6 +496,7 @@ out:
 	response_batch_free(im.pending);
 	free(im.counts);
 	postcode_resolver_free(im.resolver);
+	crosscheck_free(im.checks);
 	finalize_all(&im);
 	import_bound_free(&im);
 	free(im.mapped);

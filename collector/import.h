@@ -64,6 +64,8 @@ struct import_stats {
 				     in this file or imported earlier: skipped, not a person */
 	long replaced;            /* of `accepted`: edits that replaced an earlier response */
 	long no_answer;           /* cells of accepted responses the mapping reads as no answer */
+	long cross_checked;       /* of `accepted`: stored as given, though they break a
+				     cross-field check (crosscheck.h); each is a warning */
 	int already;              /* the whole file was imported before with this mapping */
 	long long batch_id;       /* of this import, or of the earlier one when `already` */
 	/* The accepted responses by district: named districts by name, then

@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "crosscheck.h"
 #include "dates.h"
 #include "db.h"
 #include "erased.h"
@@ -152,6 +153,7 @@ struct importer {
 	size_t ncounts, capcounts;
 	struct import_stats *stats;
 	struct err *rejects, *warnings, *e;
+	struct crosscheck *checks;  /* the exercise's cross-field checks */
 };
 
 /* Answers of one record as they are read, before it is stored. */

@@ -530,6 +530,26 @@ static int store_record(struct importer *im, const struct source_record *rec,
 	if (postcode_resolve(im->resolver, &pin, &pres, im->e) < 0)
 		return -1;
 
+	/*
+	 * Cross-field checks: an export or a paper form may hold what the form's
+	 * routing rules out (both "None" and another box ticked). The record is
+	 * stored as given, since each answer is what the person wrote, and each
+	 * check it breaks is a warning with its place; the summary counts them.
+	 */
+	{
+		struct crosscheck_problem cp[4];
+		size_t ncp = crosscheck_answers(im->checks, b->rows, b->n, cp, 4);
+
+		if (ncp)
+			im->stats->cross_checked++;
+		for (size_t k = 0; k < ncp && k < 4; k++)
+			err_set(im->warnings, EXIT_OK, "%s:%s%s%ld: %s (stored as given)", im->path,
+				rec->place_word && !strcmp(rec->place_word, "line") ? ""
+										     : rec->place_word ? rec->place_word : "record",
+				rec->place_word && !strcmp(rec->place_word, "line") ? "" : " ",
+				rec->place, cp[k].where);
+	}
+
 	/* The response and its answers. */
 	{
 		struct stored_response r = { 0 };

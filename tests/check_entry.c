@@ -756,6 +756,90 @@ START_TEST(test_ui_save_then_end_of_input)
 }
 END_TEST
 
+/* A first entry changed before it is checked keeps each earlier version; after a second entry it cannot change. */
+START_TEST(test_edit_keeps_versions)
+{
+	struct entry_form *std = form("standard");
+	struct entry_session *jo = session(std, "LE-HAN-1", "Jo Bloggs", ENTRY_FIRST);
+	const char *in[28] = { "1", NULL, "The nurses were kind." };
+	struct entry_answer *a = typed(std, in), *b, *now;
+	struct entry_editable ed;
+	struct entry_version *v;
+	struct entry_saved saved;
+	char why[ENTRY_WHY_MAX];
+	long long rid;
+	size_t nv;
+	struct err e;
+	int changed;
+
+	err_init(&e);
+	ck_assert_int_eq(save(jo, "501", a, &saved, why), 1);
+	rid = saved.response_id;
+	entry_saved_free(&saved);
+	/* Only the officer who typed it, or a supervisor. */
+	ck_assert_int_eq(entry_edit_allowed(db, ex, rid, "Sam Smith", 0, &ed, why, sizeof why, &e), 0);
+	ck_assert_msg(strstr(why, "Only the officer who typed form 501"), "%s", why);
+	ck_assert_int_eq(entry_edit_allowed(db, ex, rid, "Jo Bloggs", 0, &ed, why, sizeof why, &e), 1);
+	ck_assert_str_eq(ed.serial, "501");
+	ck_assert_str_eq(ed.event, "LE-HAN-1");
+	/* What is stored comes back as typed. */
+	now = calloc(std->nqs, sizeof *now);
+	ck_assert_int_eq(entry_edit_load(db, std, rid, now, &e), 0);
+	ck_assert_int_eq((int)now[0].npicks, 1);
+	ck_assert_str_eq(now[2].text, "The nurses were kind.");
+	free_answers(std, now);
+	/* Jo changes two answers: the first version is kept. */
+	in[0] = "2";
+	in[2] = "The nurses were very kind.";
+	b = typed(std, in);
+	ck_assert_int_eq(entry_edit_save(db, ex, std, rid, b, "Jo Bloggs", 0, &changed, why,
+					 sizeof why, &e), 1);
+	ck_assert_int_eq(changed, 1);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM answer a JOIN question q ON "
+				      "q.id = a.question_id WHERE q.code = 'UEC-WELL' AND "
+				      "a.value = 'The nurses were very kind.'"), 1);
+	/* The same answers again (a page posted twice) make no version. */
+	ck_assert_int_eq(entry_edit_save(db, ex, std, rid, b, "Jo Bloggs", 0, &changed, why,
+					 sizeof why, &e), 1);
+	ck_assert_int_eq(changed, 0);
+	/* A supervisor changes it back. */
+	ck_assert_int_eq(entry_edit_save(db, ex, std, rid, a, "Ann Super", 1, &changed, why,
+					 sizeof why, &e), 1);
+	ck_assert_int_eq(changed, 1);
+	ck_assert_int_eq(entry_versions(db, std, rid, &v, &nv, &e), 0);
+	ck_assert_int_eq((int)nv, 2);
+	ck_assert_int_eq(v[0].version, 1);
+	ck_assert_str_eq(v[0].saved_by, "Jo Bloggs");
+	ck_assert_str_eq(v[0].replaced_by, "Jo Bloggs");
+	ck_assert_str_eq(v[0].answers[2].text, "The nurses were kind.");
+	ck_assert_str_eq(v[1].saved_by, "Jo Bloggs");
+	ck_assert_str_eq(v[1].replaced_by, "Ann Super");
+	ck_assert_str_eq(v[1].answers[2].text, "The nurses were very kind.");
+	ck_assert_int_eq((int)v[1].answers[0].picks[0], 1);
+	entry_versions_free(std, v, nv);
+	/* Once a second entry is typed, no more changes. */
+	{
+		struct entry_session *sam = session(std, "LE-HAN-1", "Sam Smith", ENTRY_SECOND);
+
+		ck_assert_int_eq(save(sam, "501", a, &saved, why), 1);
+		entry_saved_free(&saved);
+		entry_session_free(sam);
+	}
+	ck_assert_int_eq(entry_edit_save(db, ex, std, rid, b, "Jo Bloggs", 0, &changed, why,
+					 sizeof why, &e), 0);
+	ck_assert_msg(strstr(why, "Form 501 has been checked by a second entry"), "%s", why);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM entry_version"), 2);
+	/* Erasing the form erases its versions. */
+	test_exec(db, "DELETE FROM response WHERE serial = '501'");
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM entry_version"), 0);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM entry_version_answer"), 0);
+	free_answers(std, a);
+	free_answers(std, b);
+	entry_session_free(jo);
+	entry_form_free(std);
+}
+END_TEST
+
 static Suite *entry_suite(void)
 {
 	Suite *s = suite_create("entry");
@@ -779,6 +863,7 @@ static Suite *entry_suite(void)
 	tcase_add_test(tdb, test_lookup_only_session);
 	tcase_add_test(tdb, test_ui_discard);
 	tcase_add_test(tdb, test_ui_save_then_end_of_input);
+	tcase_add_test(tdb, test_edit_keeps_versions);
 	suite_add_tcase(s, tdb);
 	return s;
 }

@@ -82,3 +82,26 @@ int web_answer_parse(const struct entry_question *q, const char *const *pieces, 
 		snprintf(why, cap, "That answer cannot be read. Type it again.");
 	return 0;
 }
+
+int web_cross_check(const struct entry_form *f, const struct entry_answer *answers, char **why,
+		    size_t first, const char *hint, struct err *e)
+{
+	struct entry_problem p[16];
+	int n = entry_cross_check(f, answers, p, 16, e), added = 0;
+
+	if (n < 0)
+		return -1;
+	for (int k = 0; k < n && k < 16; k++) {
+		char **at = &why[first + p[k].index];
+		size_t len;
+
+		if (*at)
+			continue;
+		len = strlen(p[k].why) + strlen(hint) + 2;
+		if (!(*at = malloc(len)))
+			return err_set(e, EXIT_SYSTEM, "out of memory");
+		snprintf(*at, len, "%s%s%s", p[k].why, *hint ? " " : "", hint);
+		added++;
+	}
+	return added;
+}

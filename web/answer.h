@@ -31,4 +31,13 @@ int web_answer_pieces(const struct entry_question *q, const struct form *f,
 int web_answer_parse(const struct entry_question *q, const char *const *pieces, size_t n,
 		     const char *empty_ok, struct entry_answer *a, char *why, size_t cap);
 
+/*
+ * The exercise's cross-field checks (entry_cross_check) on the form's
+ * answers: each problem's message, with `hint` after it, into
+ * why[first + question index] unless that question has one already (new
+ * strings the caller frees). Returns how many were added, or -1 with `e`.
+ */
+int web_cross_check(const struct entry_form *f, const struct entry_answer *answers, char **why,
+		    size_t first, const char *hint, struct err *e);
+
 #endif

@@ -19,6 +19,7 @@
 #include "page.h"
 #include "pages.h"
 #include "stmt_cache.h"
+#include "strbuf.h"
 #include "writer.h"
 
 struct entry_page {
@@ -28,7 +29,23 @@ struct entry_page {
 	char token[65];
 	const struct entry_form *form; /* the form cache's */
 	struct entry_session *s;
+	struct entry_editable ed; /* changing a saved form: ed.response_id, else 0 */
 };
+
+/* Adds the posted field prefix+number = value, %-escaped, to `b`: 0, or -1 out of memory. */
+static int field_add(struct strbuf *b, const char *prefix, int number, const char *value)
+{
+	int bad = strbuf_addf(b, "%s%s%d=", b->len ? "&" : "", prefix, number) < 0;
+
+	for (const unsigned char *c = (const unsigned char *)value; *c && !bad; c++) {
+		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+		    *c == '-' || *c == '_' || *c == '.')
+			bad = strbuf_addch(b, *c) < 0;
+		else
+			bad = strbuf_addf(b, "%%%02X", *c) < 0;
+	}
+	return bad ? -1 : 0;
+}
 
 static void entry_page_free(struct entry_page *p)
 {
@@ -88,6 +105,9 @@ static void page_fields(struct req *r, const struct entry_page *p)
 					      "value=\"second\">\n"
 					    : "\">\n<input type=\"hidden\" name=\"mode\" "
 					      "value=\"first\">\n");
+	if (p->ed.response_id)
+		html_fmt(h, "<input type=\"hidden\" name=\"edit\" value=\"%lld\">\n",
+			 p->ed.response_id);
 }
 
 static void heading(struct req *r, const struct entry_page *p, const char *what)
@@ -98,6 +118,10 @@ static void heading(struct req *r, const struct entry_page *p, const char *what)
 	html_esc(h, entry_session_event_title(p->s));
 	html_raw(h, "</span>\n<h1>");
 	html_esc(h, what);
+	if (p->ed.response_id && !strcmp(what, "Change form")) {
+		html_raw(h, " ");
+		html_esc(h, p->ed.serial);
+	}
 	html_raw(h, ": ");
 	html_raw(h, variant_words(p));
 	html_raw(h, p->mode == ENTRY_SECOND ? " (second entry)</h1>\n" : "</h1>\n");
@@ -240,6 +264,9 @@ static void question(struct html *h, const struct entry_question *q, const struc
 	html_raw(h, group ? "</fieldset>\n</div>\n" : "</div>\n</div>\n");
 }
 
+static void form_page_edit(struct req *r, const struct entry_page *p, const struct form *vals,
+			   char **why);
+
 /*
  * The whole form: `vals` what was typed (NULL for a new form), `why` one
  * message or NULL per question, with the serial number's first.
@@ -267,9 +294,14 @@ static void form_page(struct req *r, const struct entry_page *p, const struct fo
 		probs[n].text = lines[n];
 		n++;
 	}
-	page_begin(r, n ? "Error: Type in a form" : "Type in a form");
+	page_begin(r, n ? (p->ed.response_id ? "Error: Change a saved form" : "Error: Type in a form")
+			: (p->ed.response_id ? "Change a saved form" : "Type in a form"));
 	page_error_summary(r, probs, n);
-	heading(r, p, "Type in a form");
+	heading(r, p, p->ed.response_id ? "Change form" : "Type in a form");
+	if (p->ed.response_id) {
+		form_page_edit(r, p, vals, why);
+		return;
+	}
 	if (p->mode == ENTRY_SECOND)
 		html_raw(h, "<p>Type the form exactly as it is written. You will not see what the "
 			    "first officer typed until you save.</p>\n");
@@ -294,12 +326,78 @@ static void form_page(struct req *r, const struct entry_page *p, const struct fo
 	page_end(r);
 }
 
+/* The earlier versions of the form being changed, each a table; nothing when none. */
+static void versions_list(struct req *r, const struct entry_page *p)
+{
+	struct html *h = &r->body;
+	struct entry_version *v = NULL;
+	size_t n = 0;
+	struct err e;
+
+	err_init(&e);
+	if (entry_versions(r->db, p->form, p->ed.response_id, &v, &n, &e) < 0) {
+		html_raw(h, "<p>The earlier versions cannot be read just now.</p>\n");
+		return;
+	}
+	if (n)
+		html_raw(h, "<h2>Earlier versions</h2>\n");
+	for (size_t i = n; i-- > 0;) {
+		html_fmt(h, "<table class=\"table review\">\n<caption>Version %d, saved by ",
+			 v[i].version);
+		html_esc(h, v[i].saved_by);
+		html_raw(h, " at ");
+		html_esc(h, v[i].saved_at);
+		html_raw(h, "; changed by ");
+		html_esc(h, v[i].replaced_by);
+		html_raw(h, " at ");
+		html_esc(h, v[i].replaced_at);
+		html_raw(h, "</caption>\n<thead><tr><th scope=\"col\">Question</th><th scope=\"col\">"
+			    "Answer</th></tr></thead>\n<tbody>\n");
+		for (size_t k = 0; k < p->form->nqs; k++) {
+			const struct entry_question *q = &p->form->qs[k];
+			char *shown = entry_answer_show(q, &v[i].answers[k]);
+
+			html_fmt(h, "<tr><th scope=\"row\">%d. ", q->number);
+			html_esc(h, q->text);
+			html_raw(h, "</th><td class=\"answer\">");
+			html_esc(h, shown ? shown : "");
+			html_raw(h, "</td></tr>\n");
+			free(shown);
+		}
+		html_raw(h, "</tbody>\n</table>\n");
+	}
+	entry_versions_free(p->form, v, n);
+}
+
+/* The form being changed: its serial number cannot change; then its earlier versions. */
+static void form_page_edit(struct req *r, const struct entry_page *p, const struct form *vals,
+			   char **why)
+{
+	struct html *h = &r->body;
+
+	html_raw(h, "<p>Change the answers that were typed wrong, then check and save. What "
+		    "the form said before is kept as an earlier version.</p>\n");
+	if (why && why[0])
+		error_line(h, "serial", why[0]);
+	html_raw(h, "<form method=\"post\" action=\"/entry\" novalidate>\n");
+	page_fields(r, p);
+	html_raw(h, "<input type=\"hidden\" id=\"serial\" name=\"serial\" value=\"");
+	html_esc(h, p->ed.serial);
+	html_raw(h, "\">\n");
+	for (size_t i = 0; i < p->form->nqs; i++)
+		question(h, &p->form->qs[i], vals, why ? why[i + 1] : NULL);
+	html_raw(h, "<button class=\"button\" type=\"submit\" name=\"action\" value=\"review\">"
+		    "Check the answers</button>\n</form>\n");
+	versions_list(r, p);
+	page_end(r);
+}
+
 /* Which fields a form page may send. */
 static int entry_field(const char *name, void *ctx)
 {
 	const struct entry_page *p = ctx;
 	static const char *const fixed[] = { "csrf", "token", "event", "form", "mode", "action",
-					     "serial", NULL };
+					     "serial", "edit", NULL };
 	char *end;
 	long n;
 
@@ -382,7 +480,9 @@ static size_t read_form(const struct entry_page *p, const struct form *f,
 
 	*failed = 0;
 	serial[0] = '\0';
-	if (!typed || web_blank(typed)) {
+	if (p->ed.response_id) {
+		snprintf(serial, ENTRY_SERIAL_MAX + 1, "%s", p->ed.serial);
+	} else if (!typed || web_blank(typed)) {
 		why[0] = strdup("Type the serial number written on the form.");
 		n++;
 	} else if (check_serial) {
@@ -404,6 +504,18 @@ static size_t read_form(const struct entry_page *p, const struct form *f,
 			why[i + 1] = strdup(msg);
 			n++;
 		}
+	}
+	/* Then the checks between answers, as on every path (crosscheck.h). */
+	{
+		int added = web_cross_check(p->form, answers, why, 1,
+					    "If the paper form is like that, tick \"I cannot read "
+					    "this answer\".", e);
+
+		if (added < 0) {
+			*failed = 1;
+			return 0;
+		}
+		n += (size_t)added;
 	}
 	return n;
 }
@@ -577,6 +689,114 @@ static int save(struct req *r, struct entry_page *p, const struct entry_answer *
 	return writer_run(save_job, &j, e);
 }
 
+/*
+ * Opens the saved form `id` (as posted or in the query) for changing, if
+ * this account may change it: the page's event and form are the form's.
+ * 0, or -1 with `e` set (EXIT_DATA with the reason when it may not).
+ */
+static int open_edit(struct req *r, const char *id, struct entry_page *p, struct err *e)
+{
+	struct entry_editable ed;
+	char why[ENTRY_WHY_MAX], *end;
+	long long rid;
+	int rc;
+
+	memset(p, 0, sizeof *p);
+	rid = id ? strtoll(id, &end, 10) : 0;
+	if (!id || !*id || *end || rid <= 0)
+		return err_set(e, EXIT_DATA, "there is no such saved form");
+	rc = entry_edit_allowed(r->db, r->cfg->exercise_id, rid, r->sess.name,
+				r->sess.role >= ROLE_SUPERVISOR, &ed, why, sizeof why, e);
+	if (rc < 0)
+		return -1;
+	if (!rc)
+		return err_set(e, EXIT_DATA, "%s", why);
+	if (entry_open(r, ed.event, ed.variant, "first", p, e) < 0)
+		return -1;
+	p->ed = ed;
+	return 0;
+}
+
+/* Saves the changed answers of the form being changed: 1 saved, 0 refused (why[0]), -1. */
+static int save_edit(struct req *r, struct entry_page *p, const struct entry_answer *answers,
+		     char **why, struct err *e)
+{
+	char msg[ENTRY_WHY_MAX], object[64], loc[128];
+	int rc, changed = 0;
+
+	web_write_lock();
+	rc = entry_edit_save(r->db, r->cfg->exercise_id, p->form, p->ed.response_id, answers,
+			     r->sess.name, r->sess.role >= ROLE_SUPERVISOR, &changed, msg,
+			     sizeof msg, e);
+	if (rc > 0 && changed) {
+		snprintf(object, sizeof object, "response %lld", p->ed.response_id);
+		if (audit_log(r->db, r->sess.name, r->address, "edit", object, e) < 0)
+			rc = -1;
+	}
+	web_write_unlock();
+	if (rc == 0)
+		why[0] = strdup(msg);
+	if (rc > 0) {
+		snprintf(loc, sizeof loc, "/entry/mine?changed=%lld", p->ed.response_id);
+		req_redirect(r, loc);
+	}
+	return rc;
+}
+
+/* GET /entry/edit?r=ID: a saved form, its answers filled in, to change. */
+int page_entry_edit(struct req *r, struct err *e)
+{
+	struct entry_page p;
+	struct entry_answer *a = NULL;
+	struct form vals = { 0 };
+	struct strbuf body;
+	int rc = -1, bad = 0;
+
+	strbuf_init(&body);
+
+	if (open_edit(r, req_query(r, "r"), &p, e) < 0)
+		goto out;
+	if (!(a = calloc(p.form->nqs, sizeof *a))) {
+		err_set(e, EXIT_SYSTEM, "out of memory");
+		goto out;
+	}
+	if (entry_edit_load(r->db, p.form, p.ed.response_id, a, e) < 0)
+		goto out;
+	/* The stored answers as the page's fields, read by the same code as a post. */
+	for (size_t i = 0; i < p.form->nqs; i++) {
+		const struct entry_question *q = &p.form->qs[i];
+
+		if (a[i].state == ENTRY_UNREADABLE)
+			bad |= field_add(&body, "u", q->number, "1");
+		else if (a[i].state != ENTRY_ANSWERED)
+			continue;
+		else if (q->type == EQ_SINGLE || q->type == EQ_MULTIPLE)
+			for (size_t k = 0; k < a[i].npicks; k++) {
+				char v[24];
+
+				snprintf(v, sizeof v, "%zu", a[i].picks[k] + 1);
+				bad |= field_add(&body, "q", q->number, v);
+			}
+		else
+			bad |= field_add(&body, "q", q->number, a[i].text ? a[i].text : "");
+	}
+	if (bad || form_parse(body.buf, body.len, &vals) < 0) {
+		err_set(e, EXIT_SYSTEM, "out of memory");
+		goto out;
+	}
+	wsess_random_hex(p.token);
+	form_page(r, &p, &vals, NULL);
+	rc = 0;
+out:
+	for (size_t i = 0; a && i < p.form->nqs; i++)
+		entry_answer_clear(&a[i]);
+	free(a);
+	form_free(&vals);
+	strbuf_release(&body);
+	entry_page_free(&p);
+	return rc;
+}
+
 int page_entry_form(struct req *r, struct err *e)
 {
 	struct entry_page p;
@@ -602,11 +822,17 @@ int page_entry_post(struct req *r, struct err *e)
 	int rc = -1, failed;
 	size_t nprob;
 
-	if (form_count(f, "event") > 1 || form_count(f, "form") > 1 || form_count(f, "mode") > 1)
+	if (form_count(f, "event") > 1 || form_count(f, "form") > 1 || form_count(f, "mode") > 1 ||
+	    form_count(f, "edit") > 1)
 		return err_set(e, EXIT_DATA, "the form has a field twice");
-	if (entry_open(r, form_get(f, "event"), form_get(f, "form"), form_get(f, "mode"), &p,
-		       e) < 0)
+	if (form_get(f, "edit")) {
+		/* Changing a saved form: its event and form are the stored ones. */
+		if (open_edit(r, form_get(f, "edit"), &p, e) < 0)
+			goto out;
+	} else if (entry_open(r, form_get(f, "event"), form_get(f, "form"), form_get(f, "mode"),
+			      &p, e) < 0) {
 		goto out;
+	}
 	if (form_check(f, entry_field, &p, &bad) < 0) {
 		err_set(e, EXIT_DATA, "the form has a field it should not have, or has one twice");
 		goto out;
@@ -633,7 +859,7 @@ int page_entry_post(struct req *r, struct err *e)
 		err_set(e, EXIT_SYSTEM, "out of memory");
 		goto out;
 	}
-	if (!strcmp(action, "save")) {
+	if (!strcmp(action, "save") && !p.ed.response_id) {
 		long long account = 0;
 		int found = find_token(r->db, p.token, &account, e);
 
@@ -654,7 +880,13 @@ int page_entry_post(struct req *r, struct err *e)
 	nprob = read_form(&p, f, answers, why, !strcmp(action, "review"), serial, e, &failed);
 	if (failed)
 		goto out;
-	if (!nprob && !strcmp(action, "save")) {
+	if (!nprob && !strcmp(action, "save") && p.ed.response_id) {
+		int saved = save_edit(r, &p, answers, why, e);
+
+		if (saved < 0)
+			goto out;
+		nprob = saved == 0;
+	} else if (!nprob && !strcmp(action, "save")) {
 		int saved = save(r, &p, answers, serial, why, e);
 
 		if (saved < 0)

@@ -118,6 +118,9 @@ int page_home(struct req *r, struct err *e)
 		    "typed (second entry, without seeing theirs)</label></div>\n</fieldset>\n");
 	html_raw(h, nev ? "<button class=\"button\" type=\"submit\">Start</button>\n</form>\n"
 			: "</form>\n<p>There are no events to type forms for.</p>\n");
+	html_raw(h, r->sess.role >= ROLE_SUPERVISOR
+			    ? "<p><a href=\"/entry/mine\">Typed forms: see or change them</a></p>\n"
+			    : "<p><a href=\"/entry/mine\">Your typed forms: see or change them</a></p>\n");
 
 	if (role_allows(r->sess.role, ROLE_SUPERVISOR))
 		html_raw(h, "<h2>Supervisors</h2>\n<p><a href=\"/resolve\">Settle differences "

@@ -482,6 +482,13 @@ int page_kiosk_post(struct req *r, struct err *e)
 			}
 			nprob++;
 		}
+	/* Then the checks between answers, as on every path (crosscheck.h). */
+	if ((rc = web_cross_check(f, answers, why, 0, "", e)) < 0) {
+		rc = -1;
+		goto out;
+	}
+	nprob += (size_t)rc;
+	rc = -1;
 	if (nprob) {
 		form_page(r, ktoken, &k, f, token, fm, why, 0);
 		rc = 0;

@@ -13,6 +13,8 @@ int page_home(struct req *r, struct err *e);         /* page_home.c */
 int page_entry_form(struct req *r, struct err *e);   /* page_entry.c */
 int page_entry_post(struct req *r, struct err *e);
 int page_entry_saved(struct req *r, struct err *e);
+int page_entry_edit(struct req *r, struct err *e);    /* a saved form, to change */
+int page_entry_mine(struct req *r, struct err *e);    /* page_entry_mine.c */
 int page_resolve_list(struct req *r, struct err *e); /* page_resolve.c */
 int page_resolve_post(struct req *r, struct err *e);
 int page_admin(struct req *r, struct err *e);        /* page_admin.c */

@@ -15,6 +15,8 @@ const struct route web_routes[] = {
 	{ "GET", "/entry", ROLE_OFFICER, page_entry_form },
 	{ "POST", "/entry", ROLE_OFFICER, page_entry_post },
 	{ "GET", "/entry/saved", ROLE_OFFICER, page_entry_saved },
+	{ "GET", "/entry/edit", ROLE_OFFICER, page_entry_edit },
+	{ "GET", "/entry/mine", ROLE_OFFICER, page_entry_mine },
 	{ "GET", "/resolve", ROLE_SUPERVISOR, page_resolve_list },
 	{ "POST", "/resolve", ROLE_SUPERVISOR, page_resolve_post },
 	{ "GET", "/admin", ROLE_ADMIN, page_admin },

@@ -1,6 +1,7 @@
 // The web service in a real browser: an officer logs in, types a standard
 // form and an Easy Read form, each with a mistake the page points out and
-// that is then corrected, and saves them; a supervisor opens the page of
+// that is then corrected, and saves them, then changes the saved Easy Read
+// form; a supervisor opens the page of
 // differences. Every page is checked with axe-core (WCAG 2.0, 2.1 and 2.2
 // A and AA) at 1280 and at 320 CSS pixels, where it must also not be wider
 // than the screen (WCAG 1.4.10 Reflow). The caller checks the database.
@@ -106,6 +107,23 @@ try {
   await submit(page, 'Save this form');
   if (!(await page.content()).includes('Form B-2 saved')) fail('the Easy Read form was not saved');
   else ok('the Easy Read form is saved');
+
+  // The officer's typed forms, and changing one before it is checked: the
+  // Change page holds what was saved, and then lists the earlier version.
+  await page.goto(`${base}/entry/mine`);
+  await audit(page, 'typed forms page');
+  await Promise.all([page.waitForNavigation(), page.click('a:has-text("Change form B-2")')]);
+  await audit(page, 'change page');
+  if (await page.inputValue('#q1') !== 'Help with my medicines')
+    fail('the Change page does not hold the saved answer');
+  await page.fill('#q1', 'Help with my medicines at home');
+  await submit(page, 'Check the answers');
+  await submit(page, 'Save this form');
+  if (!(await page.content()).includes('Form B-2 is changed')) fail('the change was not saved');
+  else ok('a saved form is changed');
+  await Promise.all([page.waitForNavigation(), page.click('a:has-text("Change form B-2")')]);
+  if (!(await page.content()).includes('Earlier versions')) fail('the earlier version is not listed');
+  await audit(page, 'change page with an earlier version');
 
   await submit(page, 'Log out');
   await login(page, supervisor);

@@ -193,6 +193,15 @@ expect_out "the batch says it skipped the erased form" "typed.csv:2: form SR-900
 expect_out "the batch saves the rest" "1 form saved"
 expect_eq "the erased form is not typed in again" "$(sqlite3 "$DB" "SELECT count(*) FROM response WHERE serial = 'SR-900'")" 0
 expect_eq "no trace after the batch" "$(grep_db "$PAPER")" 0
+# A typed form changed before it was checked keeps its earlier answers
+# (entry_version, as the web's edit page keeps them): erasing it erases them.
+EARLIER="Earlier words of form SR-903 $$"
+sqlite3 "$DB" "INSERT INTO entry_version (response_id, version, saved_by, saved_at, replaced_by, replaced_at) SELECT id, 1, 'Jo Bloggs', 'then', 'Jo Bloggs', 'now' FROM response WHERE serial = 'SR-903'; INSERT INTO entry_version_answer (version_id, question_id, value) SELECT v.id, a.question_id, '$EARLIER' FROM entry_version v JOIN answer a ON a.response_id = v.response_id"
+expect_eq "the earlier version is kept" "$(grep_db "$EARLIER")" 1
+run "$COLLECTOR" erase "$DB" --serial SR-903 --by DPO --yes
+expect_rc "erase a changed typed form" 0
+expect_eq "its earlier versions are gone" "$(sqlite3 "$DB" "SELECT count(*) FROM entry_version")|$(sqlite3 "$DB" "SELECT count(*) FROM entry_version_answer")" "0|0"
+expect_eq "no trace of its earlier answers" "$(grep_db "$EARLIER")" 0
 
 # An export without ids: a response is known by its content; its repeat is a
 # reject with the same content hash, and both go.

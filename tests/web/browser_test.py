@@ -29,9 +29,14 @@ try:
           'corrected')
     check(srv.sql("SELECT channel || '|' || form_variant FROM response WHERE serial = 'B-2'") ==
           'easy-read-paper|easy-read', 'the Easy Read form is in the database')
-    check(srv.sql("SELECT count(*) FROM answer a JOIN response r ON r.id = a.response_id WHERE "
+    check(srv.sql("SELECT count(*) FROM entry_version_answer a JOIN entry_version v ON "
+                  "v.id = a.version_id JOIN response r ON r.id = v.response_id WHERE "
                   "r.serial = 'B-2' AND a.value = 'Help with my medicines'") == '1',
-          'the Easy Read answer kept through "Change an answer"')
+          'the Easy Read answer kept through "Change an answer", then kept as the earlier '
+          'version when the saved form was changed')
+    check(srv.sql("SELECT count(*) FROM answer a JOIN response r ON r.id = a.response_id WHERE "
+                  "r.serial = 'B-2' AND a.value = 'Help with my medicines at home'") == '1',
+          'the changed answer is the form\'s answer now')
     check(srv.sql('SELECT count(*) FROM response') == '2', 'nothing else was saved')
 finally:
     rc, err = srv.stop()

@@ -58,13 +58,15 @@ def finish():
 class Server:
     """The real tally-web on 127.0.0.1:0, over a fresh copy of the samples' exercise."""
 
-    def __init__(self, web, collector, accounts):
+    def __init__(self, web, collector, accounts, exercise=None):
+        """`exercise`: the definition to load, the samples' by default."""
         self.web = web
         self.tmp = tempfile.mkdtemp(prefix='tally-web-')
         self.db = os.path.join(self.tmp, 'survey.db')
         samples = os.environ.get('TALLY_SAMPLES', os.path.join(os.path.dirname(__file__),
                                                                '..', '..', 'samples'))
-        subprocess.run([collector, 'init', self.db, os.path.join(samples, 'exercise-2019.xml')],
+        subprocess.run([collector, 'init', self.db,
+                        exercise or os.path.join(samples, 'exercise-2019.xml')],
                        check=True, stdout=subprocess.DEVNULL)
         for name, role in accounts:
             subprocess.run([web, 'user', 'add', self.db, name, '--role', role,

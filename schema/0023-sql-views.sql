@@ -1,4 +1,4 @@
--- 0022: the SQL layer analysts query (docs/sql.md). Stable views over the
+-- 0023: the SQL layer analysts query (docs/sql.md). Stable views over the
 -- tables, whose names and columns later versions keep even when the tables
 -- under them change; new columns may be added at the end. They leave out
 -- what identifies a person (postcode, survey tool id, paper serial, officer)

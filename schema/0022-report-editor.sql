@@ -1,4 +1,4 @@
--- 0021: comms staff shape "You said, we did" in the browser (tally-web,
+-- 0022: comms staff shape "You said, we did" in the browser (tally-web,
 -- docs/report-editor.md).
 --
 -- Two more roles: 'comms' (edits and publishes the report; cannot type or
