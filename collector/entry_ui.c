@@ -475,6 +475,8 @@ int entry_ui_change(sqlite3 *db, long long ex, const struct entry_form *f,
 	char *line = NULL, w[32], why[ENTRY_WHY_MAX];
 	size_t cap = 0;
 	int rc = EXIT_SYSTEM;
+	/* At a terminal the review is paged, as when the form was typed. */
+	size_t page = 0, per_page = entry_line_edits(in, out) ? REVIEW_PAGE_LINES : 0;
 
 	if (!answers) {
 		err_set(e, EXIT_SYSTEM, "out of memory");
@@ -488,17 +490,27 @@ int entry_ui_change(sqlite3 *db, long long ex, const struct entry_form *f,
 		char *end;
 		long n;
 		int r, changed;
+		size_t pages = review(f, ed->serial, answers, 0, per_page, NULL);
 
-		review(f, ed->serial, answers, out);
+		if (page >= pages) /* fewer pages since an answer was changed */
+			page = 0;
+		review(f, ed->serial, answers, page, per_page, out);
+		if (pages > 1)
+			fprintf(out, "Page %zu of %zu: press Enter for the %s page. ", page + 1, pages,
+				page + 1 < pages ? "next" : "first");
 		fprintf(out, "Type a question number to change that answer, y to save the changes, "
-			     "or d to leave the form as it was.\n> ");
-		if (!entry_ui_read_line(in, out, &line, &cap)) {
+			     "or d to leave the form as it was.\n");
+		if (!entry_ui_prompt(in, out, "> ", NULL, &line, &cap)) {
 			err_set(e, EXIT_DATA, "the input ended before the changes were saved: form %s "
 					      "is as it was", ed->serial);
 			rc = EXIT_DATA;
 			goto out;
 		}
 		word(line, w, sizeof w);
+		if (!*w && pages > 1) {
+			page = (page + 1) % pages;
+			continue;
+		}
 		if (!strcmp(w, "d")) {
 			fprintf(out, "Form %s left as it was.\n", ed->serial);
 			rc = EXIT_OK;
