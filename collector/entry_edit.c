@@ -224,35 +224,10 @@ void entry_versions_free(const struct entry_form *f, struct entry_version *v, si
 /* The answers of version `vid` as a first entry's rows. 0 or -1. */
 static int version_rows(sqlite3 *db, long long vid, struct first_entry *f, struct err *e)
 {
-	sqlite3_stmt *st = db_prepare(db,
-		"SELECT coalesce(source_question_id, question_id), coalesce(option_id, 0), value, "
-		"state FROM entry_version_answer WHERE version_id = ?1 ORDER BY id", e);
-	int rc;
-
-	memset(f, 0, sizeof *f);
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, vid);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct first_row *more = realloc(f->rows, (f->n + 1) * sizeof *more);
-		const char *state = (const char *)sqlite3_column_text(st, 3);
-		struct first_row *r;
-
-		if (!more)
-			break;
-		f->rows = more;
-		r = &f->rows[f->n++];
-		r->form_qid = sqlite3_column_int64(st, 0);
-		r->option_id = sqlite3_column_int64(st, 1);
-		r->value = sqlite3_column_type(st, 2) == SQLITE_NULL ? NULL : dup_col(st, 2);
-		r->state = !strcmp(state, "skipped")      ? ENTRY_SKIPPED
-			   : !strcmp(state, "unreadable") ? ENTRY_UNREADABLE
-							  : ENTRY_ANSWERED;
-	}
-	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW)
-		return err_set(e, EXIT_SYSTEM, "out of memory");
-	return rc == SQLITE_DONE ? 0 : db_fail(db, "reading an earlier version", e);
+	return entry_first_rows(db, "SELECT coalesce(source_question_id, question_id), "
+				"coalesce(option_id, 0), value, state FROM entry_version_answer "
+				"WHERE version_id = ?1 ORDER BY id", vid, f, "reading an earlier version",
+				e);
 }
 
 int entry_versions(sqlite3 *db, const struct entry_form *f, long long rid,

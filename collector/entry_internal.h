@@ -92,13 +92,20 @@ struct first_row {
 
 struct first_entry {
 	struct first_row *rows;
-	size_t n;
+	size_t n, cap;
 	char *postcode; /* response.postcode, for forms imported with a postcode column */
 	char *officer;
 };
 
 /* entry_store.c: a first entry as stored. */
 int entry_load_first(sqlite3 *db, long long rid, struct first_entry *f, struct err *e);
+/*
+ * The rows `sql` gives for `id` (?1; columns: form question id, option id
+ * or 0, value, state) into *f, as entry_load_first() reads a first entry's;
+ * `what` names the reading in a database error. 0, or -1 with `e` set.
+ */
+int entry_first_rows(sqlite3 *db, const char *sql, long long id, struct first_entry *f,
+		     const char *what, struct err *e);
 void entry_first_free(struct first_entry *f);
 /*
  * The first entry's answer to q, as typed answers are held (its text

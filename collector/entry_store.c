@@ -4,6 +4,7 @@
 #include "entry_internal.h"
 
 #include "crosscheck.h"
+#include "strbuf.h"
 
 /* The rows an answer is stored as. *rows is grown; n counts them. */
 int entry_answer_rows(const struct entry_question *q, const struct entry_answer *a,
@@ -200,24 +201,21 @@ static enum entry_state state_named(const char *s)
 	return ENTRY_ANSWERED;
 }
 
-int entry_load_first(sqlite3 *db, long long rid, struct first_entry *f, struct err *e)
+int entry_first_rows(sqlite3 *db, const char *sql, long long id, struct first_entry *f,
+		     const char *what, struct err *e)
 {
-	sqlite3_stmt *st = db_prepare(db,
-		"SELECT coalesce(source_question_id, question_id), coalesce(option_id, 0), value, "
-		"state FROM answer WHERE response_id = ?1 ORDER BY id", e);
+	sqlite3_stmt *st = db_prepare(db, sql, e);
 	int rc;
 
 	memset(f, 0, sizeof *f);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, rid);
+	sqlite3_bind_int64(st, 1, id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct first_row *more = realloc(f->rows, (f->n + 1) * sizeof *more);
 		struct first_row *r;
 
-		if (!more)
+		if (ALLOC_GROW(f->rows, f->n + 1, f->cap) < 0)
 			break;
-		f->rows = more;
 		r = &f->rows[f->n++];
 		r->form_qid = sqlite3_column_int64(st, 0);
 		r->option_id = sqlite3_column_int64(st, 1);
@@ -227,8 +225,18 @@ int entry_load_first(sqlite3 *db, long long rid, struct first_entry *f, struct e
 	sqlite3_finalize(st);
 	if (rc == SQLITE_ROW)
 		return err_set(e, EXIT_SYSTEM, "out of memory");
-	if (rc != SQLITE_DONE)
-		return db_fail(db, "reading the first entry", e);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, what, e);
+}
+
+int entry_load_first(sqlite3 *db, long long rid, struct first_entry *f, struct err *e)
+{
+	sqlite3_stmt *st;
+
+	if (entry_first_rows(db, "SELECT coalesce(source_question_id, question_id), "
+			     "coalesce(option_id, 0), value, state FROM answer "
+			     "WHERE response_id = ?1 ORDER BY id", rid, f, "reading the first entry",
+			     e) < 0)
+		return -1;
 	if (!(st = db_prepare(db, "SELECT postcode, officer FROM response WHERE id = ?1", e)))
 		return -1;
 	sqlite3_bind_int64(st, 1, rid);
