@@ -307,12 +307,6 @@ static enum MHD_Result handle(const struct web_config *cfg, struct MHD_Connectio
 				     "What was sent is not a well-formed web form. Nothing was saved.");
 			goto out;
 		}
-		if (!wsess_csrf_ok(&r.sess, form_get(&r.form, "csrf"))) {
-			ret = refuse(&r, MHD_HTTP_FORBIDDEN, "This form has expired",
-				     "The form did not come from this page, or your session has "
-				     "ended. Go back, reload the page and try again. Nothing was saved.");
-			goto out;
-		}
 	} else if (!strcmp(method, "POST")) {
 		if (!form_content_type(c)) {
 			ret = refuse(&r, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "The form was not sent right",
@@ -324,12 +318,13 @@ static enum MHD_Result handle(const struct web_config *cfg, struct MHD_Connectio
 				     "What was sent is not a well-formed web form. Nothing was saved.");
 			goto out;
 		}
-		if (!wsess_csrf_ok(&r.sess, form_get(&r.form, "csrf"))) {
-			ret = refuse(&r, MHD_HTTP_FORBIDDEN, "This form has expired",
-				     "The form did not come from this page, or your session has "
-				     "ended. Go back, reload the page and try again. Nothing was saved.");
-			goto out;
-		}
+	}
+	/* Every form sent, however it was sent, carries this session's token. */
+	if (!strcmp(method, "POST") && !wsess_csrf_ok(&r.sess, form_get(&r.form, "csrf"))) {
+		ret = refuse(&r, MHD_HTTP_FORBIDDEN, "This form has expired",
+			     "The form did not come from this page, or your session has "
+			     "ended. Go back, reload the page and try again. Nothing was saved.");
+		goto out;
 	}
 	rc = rt->handler(&r, &e);
 	if (rc < 0)
