@@ -134,8 +134,12 @@ int counts_dim_load(sqlite3 *db, long long ex, const char *name, struct count_di
 		;
 	if (count_dim_names[k]) {
 		d->kind = (enum count_dim_kind)k;
+		const char *title = titles[k];
+
 		/* "Area" when the exercise covers more than districts. */
-		if (!(d->title = strdup(k == DIM_DISTRICT ? area_word(db, ex, 1) : titles[k])))
+		if (k == DIM_DISTRICT && area_word(db, ex, 1, &title, e) < 0)
+			return -1;
+		if (!(d->title = strdup(title)))
 			return err_set(e, EXIT_SYSTEM, "out of memory");
 	}
 	switch (count_dim_names[k] ? d->kind : DIM_DEMOGRAPHIC) {

@@ -191,14 +191,17 @@ static int run(struct cmd_ctx *ctx, struct err *e)
 {
 	sqlite3 *db = ctx->db;
 	long long ex = ctx->exercise;
-	sqlite3_stmt *st = db_prepare(db, header_sql, e);
+	sqlite3_stmt *st;
+	const char *word;
 	char by_area[32];
 
-	if (!st)
-		return -1;
 	width = term_width(STDOUT_FILENO);
 	/* "By area" when the exercise covers more than districts (docs/exercise-format.md). */
-	snprintf(by_area, sizeof by_area, "By %s", area_word(db, ex, 0));
+	if (area_word(db, ex, 0, &word, e) < 0)
+		return -1;
+	snprintf(by_area, sizeof by_area, "By %s", word);
+	if (!(st = db_prepare(db, header_sql, e)))
+		return -1;
 	sqlite3_bind_int64(st, 1, ex);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		const char *title = (const char *)sqlite3_column_text(st, 0);

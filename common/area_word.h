@@ -6,12 +6,14 @@
 
 #include <sqlite3.h>
 
+#include "err.h"
+
 /*
  * "area" (or "Area" with `capital`) when exercise `ex` covers places other
  * than local authority districts (a region, a health board, a place outside
- * the UK: collector/area.h), else "district" ("District"). A static string;
- * "district" when the database cannot say.
+ * the UK: collector/area.h), else "district" ("District"), into *word (a
+ * static string). 0, or -1 with `e` set when the database cannot be read.
  */
-const char *area_word(sqlite3 *db, long long ex, int capital);
+int area_word(sqlite3 *db, long long ex, int capital, const char **word, struct err *e);
 
 #endif
