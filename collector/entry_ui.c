@@ -15,6 +15,7 @@
 
 #include "compare.h"
 #include "entry.h"
+#include "trim.h"
 
 #define WIDTH 78 /* columns of text */
 
@@ -49,14 +50,11 @@ static void clip(const char *s, size_t width, char *buf, size_t cap)
 /* One trimmed word typed in answer to a prompt, lower case, in buf. */
 static const char *word(const char *line, char *buf, size_t cap)
 {
-	size_t n = 0;
+	size_t start, n = trim_bounds(line, strlen(line), &start);
 
-	while (*line == ' ' || *line == '\t')
-		line++;
-	while (*line && n + 1 < cap)
-		buf[n++] = *line++;
-	while (n && (buf[n - 1] == ' ' || buf[n - 1] == '\t'))
-		n--;
+	if (n + 1 > cap)
+		n = cap ? cap - 1 : 0;
+	memcpy(buf, line + start, n);
 	buf[n] = '\0';
 	for (size_t i = 0; i < n; i++)
 		if (buf[i] >= 'A' && buf[i] <= 'Z')
