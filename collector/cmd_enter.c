@@ -430,11 +430,9 @@ static int one_row(struct entry_session *s, struct batch *b, const struct csv_re
 	}
 	{
 		const char *v = cell(rec, b->serial_field);
-		size_t len;
+		size_t start, len = trim_bounds(v, strlen(v), &start);
 
-		v += strspn(v, " \t");
-		for (len = strlen(v); len && (v[len - 1] == ' ' || v[len - 1] == '\t'); len--)
-			;
+		v += start; /* trim.h's set, as import trims the serial */
 		if (!len || len > ENTRY_SERIAL_MAX) {
 			err_set(errs, EXIT_DATA, "%s:%ld: the serial number is %s", b->path,
 				rec->line, len ? "longer than 40 characters" : "missing");

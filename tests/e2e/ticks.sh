@@ -120,7 +120,8 @@ cat >"$TMP/valued.map.xml" <<'EOF'
   </question>
 </mapping>
 EOF
-printf 'Serial,Sat\nV-1,"Happy\v"\nV-2,"\f Happy \t"\n' >"$TMP/valued.csv"
+V40=V-$(printf '4%.0s' $(seq 38)) # the longest serial enter takes, 40 characters
+printf 'Serial,Sat\nV-1,"Happy\v"\nV-2,"\f Happy \t"\n"%s\v",Happy\n' "$V40" >"$TMP/valued.csv"
 sat_of() {
 	sqlite3 "$1" "SELECT o.code FROM response r JOIN answer a ON a.response_id = r.id
 		JOIN question q ON q.id = a.question_id JOIN question_option o ON o.id = a.option_id
@@ -130,11 +131,13 @@ run "$COLLECTOR" enter "$DB" --event LE-HAN-1 --officer "Jo Bloggs" --from "$TMP
 expect_rc "enter: a mapped value ending in a vertical tab" 0
 expect_eq "enter: 'Happy' and a vertical tab is the mapped option" "$(sat_of "$DB" V-1)" satisfied
 expect_eq "enter: 'Happy' between form feed, spaces and a tab" "$(sat_of "$DB" V-2)" satisfied
+expect_eq "enter: a 40-character serial and a vertical tab, trimmed" "$(sat_of "$DB" "$V40")" satisfied
 DB=$TMP/valued-import.db
 new_db "$DB"
 run "$COLLECTOR" import "$DB" "$TMP/valued.csv" --map "$TMP/valued.map.xml"
 expect_rc "import: the same cells" 0
 expect_eq "import: 'Happy' and a vertical tab, as enter reads it" "$(sat_of "$DB" V-1)" satisfied
 expect_eq "import: 'Happy' between form feed, spaces and a tab" "$(sat_of "$DB" V-2)" satisfied
+expect_eq "import: a 40-character serial and a vertical tab, trimmed" "$(sat_of "$DB" "$V40")" satisfied
 
 finish
