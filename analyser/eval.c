@@ -136,30 +136,12 @@ static char *dup_text(sqlite3_stmt *st, int col)
 	return strdup(s ? s : "");
 }
 
-/*
- * Room for `need` items of `size` bytes at p, which holds *cap: p itself
- * when there is, otherwise p reallocated half as large again (at least
- * `need`), with *cap updated. NULL when out of memory (p is left alone).
- */
-static void *grow(void *p, size_t *cap, size_t need, size_t size)
-{
-	size_t n = *cap + *cap / 2 + 16;
-
-	if (need <= *cap)
-		return p;
-	if (n < need)
-		n = need;
-	if (n > SIZE_MAX / size || !(p = realloc(p, n * size)))
-		return NULL;
-	*cap = n;
-	return p;
-}
-
 /* The current rule set and its themes, in the counts' order. */
 static int load_themes(sqlite3 *db, long long ex, struct evaluation *ev, struct err *e)
 {
 	sqlite3_stmt *st;
 	long long *parent_ids = NULL;
+	size_t parent_alloc = 0;
 	int rc;
 
 	if (!(st = db_prepare(db, "SELECT sha256, file_name FROM ruleset WHERE exercise_id = ?1",
@@ -193,14 +175,10 @@ static int load_themes(sqlite3 *db, long long ex, struct evaluation *ev, struct 
 	sqlite3_bind_int64(st, 1, ex);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		size_t i = ev->nthemes;
-		struct eval_theme *t = realloc(ev->themes, (i + 1) * sizeof *t);
-		long long *p = t ? realloc(parent_ids, (i + 1) * sizeof *p) : NULL;
+		struct eval_theme *t;
 
-		if (t)
-			ev->themes = t;
-		if (p)
-			parent_ids = p;
-		if (!t || !p)
+		if (ALLOC_GROW(ev->themes, i + 1, ev->themes_alloc) < 0 ||
+		    ALLOC_GROW(parent_ids, i + 1, parent_alloc) < 0)
 			goto oom;
 		t = &ev->themes[i];
 		memset(t, 0, sizeof *t);
@@ -563,7 +541,6 @@ static int read_gold(sqlite3 *db, long long ex, struct csv_reader *r, const char
 
 	while ((rc = csv_read(r, &rec, e)) != CSV_EOF) {
 		struct eval_response resp = { 0, NULL, rec.line };
-		struct eval_response *grown;
 		unsigned char *row;
 		char *id = NULL;
 		int kind, found;
@@ -586,10 +563,11 @@ static int read_gold(sqlite3 *db, long long ex, struct csv_reader *r, const char
 			bad = -1;
 			continue;
 		}
-		if (!(row = grow(*gold, &gold_cap, ev->nresponses + 1, ev->nthemes + 1)))
+		/* gold_cap counts bytes: nthemes + 1 of them a response. */
+		if (ev->nresponses + 1 > SIZE_MAX / (ev->nthemes + 1) ||
+		    ALLOC_GROW(*gold, (ev->nresponses + 1) * (ev->nthemes + 1), gold_cap) < 0)
 			goto oom;
-		*gold = row;
-		row += ev->nresponses * (ev->nthemes + 1);
+		row = *gold + ev->nresponses * (ev->nthemes + 1);
 		memset(row, 0, ev->nthemes + 1);
 		if (read_themes(ev, rec.fields[g.themes_col], row, name, rec.line, e))
 			bad = -1;
@@ -616,13 +594,11 @@ static int read_gold(sqlite3 *db, long long ex, struct csv_reader *r, const char
 			ev->split_left_out++;
 			continue;
 		}
-		if (!(grown = grow(ev->responses, &ev->responses_cap, ev->nresponses + 1,
-				   sizeof *grown))) {
+		if (ALLOC_GROW(ev->responses, ev->nresponses + 1, ev->responses_cap) < 0) {
 			free(resp.name);
 			goto oom;
 		}
-		ev->responses = grown;
-		grown[ev->nresponses++] = resp;
+		ev->responses[ev->nresponses++] = resp;
 	}
 	if (!bad && !ev->nresponses)
 		bad = err_set(e, EXIT_DATA, "%s:%ld: no coded responses under the header%s", name,
@@ -682,13 +658,11 @@ static void evidence_clear(struct evidence *ev, size_t n)
 static int add_disagreement(struct evaluation *ev, size_t resp, size_t theme,
 			    struct evidence *why)
 {
-	struct eval_disagreement *d = grow(ev->disagreements, &ev->disagreements_cap,
-					   ev->ndisagreements + 1, sizeof *d);
+	struct eval_disagreement *d;
 
-	if (!d)
+	if (ALLOC_GROW(ev->disagreements, ev->ndisagreements + 1, ev->disagreements_cap) < 0)
 		return -1;
-	ev->disagreements = d;
-	d += ev->ndisagreements++;
+	d = ev->disagreements + ev->ndisagreements++;
 	d->response = resp;
 	d->theme = theme;
 	d->rules_only = why != NULL;

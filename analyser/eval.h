@@ -87,7 +87,7 @@ struct evaluation {
 	char *ruleset_sha256, *ruleset_file;
 	int max_depth;         /* 0: every level */
 	struct eval_theme *themes;
-	size_t nthemes;
+	size_t nthemes, themes_alloc;
 	struct eval_response *responses;
 	size_t nresponses, responses_cap;
 	struct eval_disagreement *disagreements;

@@ -37,13 +37,12 @@ static int add_cell(const struct count_record *r, void *arg)
 {
 	struct add_arg *a = arg;
 	struct xtable *t = a->t;
-	struct xcell *c = realloc(t->cells, (t->ncells + 1) * sizeof *c);
+	struct xcell *c;
 	const char *parent = "";
 
-	if (!c)
+	if (ALLOC_GROW(t->cells, t->ncells + 1, t->cells_alloc) < 0)
 		return -1;
-	t->cells = c;
-	c += t->ncells++;
+	c = t->cells + t->ncells++;
 	for (size_t i = 0; i < a->c->nthemes; i++)
 		if (!strcmp(a->c->themes[i].code, r->theme)) {
 			if (a->c->themes[i].parent >= 0)
@@ -123,12 +122,11 @@ static int add_table(sqlite3 *db, long long ex, struct export *x, const char *di
 
 	if (!c)
 		return -1;
-	if (!(t = realloc(x->tables, (x->ntables + 1) * sizeof *t))) {
+	if (ALLOC_GROW(x->tables, x->ntables + 1, x->tables_alloc) < 0) {
 		count_cube_free(c);
 		return err_set(e, EXIT_SYSTEM, "out of memory");
 	}
-	x->tables = t;
-	t += x->ntables++;
+	t = x->tables + x->ntables++;
 	memset(t, 0, sizeof *t);
 	t->dim = strdup(c->dim[0].name);
 	t->dim_title = strdup(c->dim[0].title);
@@ -637,7 +635,7 @@ static void write_dict(FILE *out, const void *arg)
 static int listed(const struct export *x, int what, struct strbuf *sb)
 {
 	const char **seen = NULL;
-	size_t nseen = 0;
+	size_t nseen = 0, seen_alloc = 0;
 	int rc = 0;
 
 	for (size_t i = 0; i < x->ntables && !rc; i++) {
@@ -647,18 +645,16 @@ static int listed(const struct export *x, int what, struct strbuf *sb)
 		for (size_t k = 0; k < n && !rc; k += what == 2 && t->ncols ? t->ncols : 1) {
 			const char *v = what == 0 ? t->title : what == 1 ? t->cells[k].label :
 					t->cells[k].theme;
-			const char **more;
 			size_t j = 0;
 
 			while (j < nseen && strcmp(seen[j], v))
 				j++;
 			if (j < nseen)
 				continue;
-			if (!(more = realloc(seen, (nseen + 1) * sizeof *more))) {
+			if (ALLOC_GROW(seen, nseen + 1, seen_alloc) < 0) {
 				rc = -1;
 				break;
 			}
-			seen = more;
 			seen[nseen++] = v;
 			rc = (sb->len ? strbuf_addstr(sb, "; ") : 0) | strbuf_addstr(sb, v);
 		}

@@ -11,18 +11,18 @@
 
 #include "csv.h"
 #include "outfile.h"
+#include "strbuf.h"
 
 const char *const dict_header[5] = { "file", "column", "type", "meaning", "allowed_values" };
 
 int dict_add(struct dict *d, const char *name, const char *type, const char *meaning,
 	     const char *allowed)
 {
-	struct dict_col *c = realloc(d->cols, (d->ncols + 1) * sizeof *c);
+	struct dict_col *c;
 
-	if (!c)
+	if (ALLOC_GROW(d->cols, d->ncols + 1, d->cols_alloc) < 0)
 		return -1;
-	d->cols = c;
-	c += d->ncols;
+	c = d->cols + d->ncols;
 	c->name = name;
 	c->type = type;
 	c->meaning = meaning;
@@ -42,6 +42,7 @@ void dict_free(struct dict *d)
 	free(d->cols);
 	d->cols = NULL;
 	d->ncols = 0;
+	d->cols_alloc = 0;
 }
 
 static void csv_row(FILE *out, const char *const *f, size_t n)

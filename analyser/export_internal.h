@@ -30,6 +30,7 @@ struct xtable {
 	char *dim_title;    /* "District", "What is your age?" */
 	struct xcell *cells;
 	size_t ncells, ncols; /* columns: the dimension's values and "All" */
+	size_t cells_alloc;
 };
 
 struct note {
@@ -39,7 +40,7 @@ struct note {
 
 struct export {
 	struct xtable *tables;
-	size_t ntables;
+	size_t ntables, tables_alloc;
 	struct note notes[16];
 	size_t nnotes;
 	time_t created;     /* the exercise's closing date: the files' date */
@@ -85,6 +86,7 @@ struct dict {
 	const char *file;     /* which file or sheet the columns are in */
 	struct dict_col *cols;
 	size_t ncols;
+	size_t cols_alloc;
 };
 
 /* Adds a column; `allowed` is copied. 0, or -1 when out of memory. */

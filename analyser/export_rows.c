@@ -10,6 +10,7 @@
  */
 #include "export_internal.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -38,7 +39,7 @@ static const double fixed_width[NFIXED] = { 11, 10, 14, 10, 12, 30, 12, 24, 14, 
 struct rows {
 	char **head;          /* ncols names: fixed, then CODE and CODE_label */
 	double *widths;
-	size_t ncols, ndemo;
+	size_t ncols, ndemo, demo_alloc;
 	char **demo;          /* the demographic questions' codes, form order */
 	char **cell;          /* nrows x ncols, NULL for empty */
 	size_t nrows;
@@ -79,15 +80,11 @@ static int read_demographics(sqlite3 *db, long long ex, struct rows *r, struct e
 		return -1;
 	sqlite3_bind_int64(st, 1, ex);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		char **d = realloc(r->demo, (r->ndemo + 1) * sizeof *d);
-
-		if (!d || !(d[r->ndemo] = dup_col(st, 0))) {
-			if (d)
-				r->demo = d;
+		if (ALLOC_GROW(r->demo, r->ndemo + 1, r->demo_alloc) < 0 ||
+		    !(r->demo[r->ndemo] = dup_col(st, 0))) {
 			sqlite3_finalize(st);
 			return err_set(e, EXIT_SYSTEM, "out of memory");
 		}
-		r->demo = d;
 		r->ndemo++;
 	}
 	sqlite3_finalize(st);
@@ -164,14 +161,10 @@ static int read_rows(sqlite3 *db, long long ex, int raw, struct rows *r, struct 
 		char **row;
 		int bad = 0;
 
-		if (r->nrows == cap) {
-			char **c = realloc(r->cell, (cap ? cap * 2 : 64) * r->ncols * sizeof *c);
-
-			if (!c)
-				goto oom;
-			r->cell = c;
-			cap = cap ? cap * 2 : 64;
-		}
+		/* cap counts cells: ncols of them a row. */
+		if (r->nrows + 1 > SIZE_MAX / r->ncols ||
+		    ALLOC_GROW(r->cell, (r->nrows + 1) * r->ncols, cap) < 0)
+			goto oom;
 		row = r->cell + r->nrows++ * r->ncols;
 		memset(row, 0, r->ncols * sizeof *row);
 		for (int i = 0; i < NFIXED; i++) {

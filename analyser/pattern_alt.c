@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strbuf.h"
+
 /* Length of a leading "(?flags)" that sets options for the whole pattern, or 0. */
 static size_t leading_options(const char *s)
 {
@@ -47,26 +49,25 @@ static size_t skip_class(const char *s, size_t i)
 	return s[i] ? i + 1 : i;
 }
 
-static int push(char ***alts, size_t *n, const char *pre, size_t npre, const char *s, size_t len)
+static int push(char ***alts, size_t *n, size_t *alloc, const char *pre, size_t npre,
+		const char *s, size_t len)
 {
-	char **grown = realloc(*alts, (*n + 1) * sizeof *grown);
 	char *a;
 
-	if (!grown)
+	if (ALLOC_GROW(*alts, *n + 1, *alloc) < 0)
 		return -1;
-	*alts = grown;
 	if (!(a = malloc(npre + len + 1)))
 		return -1;
 	memcpy(a, pre, npre);
 	memcpy(a + npre, s, len);
 	a[npre + len] = '\0';
-	grown[(*n)++] = a;
+	(*alts)[(*n)++] = a;
 	return 0;
 }
 
 int pattern_alternatives(const char *src, char ***alts, size_t *n)
 {
-	size_t pre = leading_options(src), i = pre, from = pre;
+	size_t pre = leading_options(src), i = pre, from = pre, alloc = 0;
 	int depth = 0;
 
 	*alts = NULL;
@@ -94,7 +95,7 @@ int pattern_alternatives(const char *src, char ***alts, size_t *n)
 				depth--;
 			i++;
 		} else if (c == '|' && depth == 0) {
-			if (push(alts, n, src, pre, src + from, i - from) < 0)
+			if (push(alts, n, &alloc, src, pre, src + from, i - from) < 0)
 				goto oom;
 			from = ++i;
 		} else {
@@ -102,11 +103,11 @@ int pattern_alternatives(const char *src, char ***alts, size_t *n)
 		}
 	}
 	if (*n == 0) {
-		if (push(alts, n, "", 0, src, strlen(src)) < 0)
+		if (push(alts, n, &alloc, "", 0, src, strlen(src)) < 0)
 			goto oom;
 		return 0;
 	}
-	if (push(alts, n, src, pre, src + from, i - from) < 0)
+	if (push(alts, n, &alloc, src, pre, src + from, i - from) < 0)
 		goto oom;
 	return 0;
 oom:

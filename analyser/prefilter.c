@@ -53,6 +53,7 @@
 #include <time.h>
 
 #include "prefilter_internal.h"
+#include "strbuf.h"
 #include "utf8.h"
 
 #define OCCMAX 1024   /* places of heads kept for one answer */
@@ -167,15 +168,8 @@ static long piece_id(struct build *b, const struct str *s)
 
 	if (found >= 0)
 		return found;
-	if (pf->npieces == b->cap_pieces) {
-		size_t cap = b->cap_pieces ? 2 * b->cap_pieces : 64;
-		struct str *p = realloc(pf->pieces, cap * sizeof *p);
-
-		if (!p)
-			return -1;
-		pf->pieces = p;
-		b->cap_pieces = cap;
-	}
+	if (ALLOC_GROW(pf->pieces, pf->npieces + 1, b->cap_pieces) < 0)
+		return -1;
 	if (!(copy = malloc(s->n * sizeof *copy)))
 		return -1;
 	memcpy(copy, s->t, s->n * sizeof *copy);
@@ -191,15 +185,8 @@ static int add_head(struct build *b, const struct str *s)
 
 	if (id < 0)
 		return -1;
-	if (b->nheads == b->cap_heads) {
-		size_t cap = b->cap_heads ? 2 * b->cap_heads : 256;
-		uint32_t *h = realloc(b->heads, cap * sizeof *h);
-
-		if (!h)
-			return -1;
-		b->heads = h;
-		b->cap_heads = cap;
-	}
+	if (ALLOC_GROW(b->heads, b->nheads + 1, b->cap_heads) < 0)
+		return -1;
 	b->heads[b->nheads++] = (uint32_t)id;
 	return 0;
 }
@@ -232,15 +219,8 @@ static int add_heads(struct build *b, size_t k, const struct info *h)
 
 static int emit(struct build *b, uint32_t op)
 {
-	if (b->nops == b->cap_ops) {
-		size_t cap = b->cap_ops ? 2 * b->cap_ops : 1024;
-		uint32_t *o = realloc(b->ops, cap * sizeof *o);
-
-		if (!o)
-			return -1;
-		b->ops = o;
-		b->cap_ops = cap;
-	}
+	if (ALLOC_GROW(b->ops, b->nops + 1, b->cap_ops) < 0)
+		return -1;
 	b->ops[b->nops++] = op;
 	return 0;
 }

@@ -27,6 +27,7 @@
 #include "fileutil.h"
 #include "outfile.h"
 #include "redact.h"
+#include "strbuf.h"
 #include "utf8.h"
 
 /* ---- text ---------------------------------------------------------------- */
@@ -580,13 +581,8 @@ static int pick_quotes(struct report *r, size_t k, struct err *e)
 
 		if (!value)
 			continue;
-		if (n == cap) {
-			struct cand *b = realloc(cs, (cap = cap ? 2 * cap : 64) * sizeof *b);
-
-			if (!b)
-				goto oom;
-			cs = b;
-		}
+		if (ALLOC_GROW(cs, n + 1, cap) < 0)
+			goto oom;
 		x = &cs[n];
 		memset(x, 0, sizeof *x);
 		x->answer = sqlite3_column_int64(st, 0);
@@ -672,13 +668,8 @@ static int load_actions(struct report *r, struct err *e)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct action *a;
 
-		if (r->nactions == cap) {
-			struct action *b = realloc(r->actions, (cap = cap ? 2 * cap : 16) * sizeof *b);
-
-			if (!b)
-				break;
-			r->actions = b;
-		}
+		if (ALLOC_GROW(r->actions, r->nactions + 1, cap) < 0)
+			break; /* rc is SQLITE_ROW: out of memory, below */
 		a = &r->actions[r->nactions++];
 		memset(a, 0, sizeof *a);
 		a->theme = dup_col(st, 0);

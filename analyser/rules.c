@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "rules_lang.h"
+#include "strbuf.h"
 #include "utf8.h"
 #include "xmlsafe.h"
 
@@ -48,20 +49,17 @@ static size_t count_children(xmlNodePtr n, const char *name)
 static void split_list(struct parse *p, const char *list, char ***v, size_t *n)
 {
 	char *copy = list ? strdup(list) : NULL, *save = NULL;
+	/* At least *n are allocated: a low guess only costs one realloc more. */
+	size_t alloc = *n;
 
 	if (list && !copy)
 		p->oom = 1;
 	for (char *tok = copy ? strtok_r(copy, " \t\r\n", &save) : NULL; tok;
 	     tok = strtok_r(NULL, " \t\r\n", &save)) {
-		char **more = realloc(*v, (*n + 1) * sizeof *more);
-
-		if (!more || !(more[*n] = strdup(tok))) {
-			if (more)
-				*v = more;
+		if (ALLOC_GROW(*v, *n + 1, alloc) < 0 || !((*v)[*n] = strdup(tok))) {
 			p->oom = 1;
 			break;
 		}
-		*v = more;
 		(*n)++;
 	}
 	free(copy);
@@ -203,19 +201,15 @@ static void read_patterns(struct parse *p, xmlNodePtr tn, const char *what, cons
 static size_t when_slot(struct parse *p, const char *code)
 {
 	struct ruleset *rs = p->rs;
-	char **more;
 
 	for (size_t i = 0; i < rs->nwhen_questions; i++)
 		if (!strcmp(rs->when_questions[i], code))
 			return i;
-	if (!(more = realloc(rs->when_questions, (rs->nwhen_questions + 1) * sizeof *more)) ||
-	    !(more[rs->nwhen_questions] = strdup(code))) {
-		if (more)
-			rs->when_questions = more;
+	if (ALLOC_GROW(rs->when_questions, rs->nwhen_questions + 1, rs->when_questions_alloc) < 0 ||
+	    !(rs->when_questions[rs->nwhen_questions] = strdup(code))) {
 		p->oom = 1;
 		return 0;
 	}
-	rs->when_questions = more;
 	return rs->nwhen_questions++;
 }
 

@@ -95,7 +95,7 @@ struct ruleset {
 	struct rule_words *words;        /* named word lists */
 	size_t nwords;
 	char **when_questions;           /* the questions <when>/<unless> look at, each once */
-	size_t nwhen_questions;
+	size_t nwhen_questions, when_questions_alloc;
 	size_t ngroups;
 };
 

@@ -12,6 +12,7 @@
 #include "db.h"
 #include "eval.h"
 #include "pattern_alt.h"
+#include "strbuf.h"
 
 /* ---- arithmetic ---------------------------------------------------------- */
 
@@ -67,12 +68,11 @@ static int add_unit(struct score_report *r, size_t theme, enum score_kind kind,
 		    const struct rule_pattern *pat, size_t alt, size_t nalts, const char *source,
 		    pcre2_code *code)
 {
-	struct score_unit *u = realloc(r->units, (r->nunits + 1) * sizeof *u);
+	struct score_unit *u;
 
-	if (!u)
+	if (ALLOC_GROW(r->units, r->nunits + 1, r->units_alloc) < 0)
 		return -1;
-	r->units = u;
-	u += r->nunits;
+	u = r->units + r->nunits;
 	memset(u, 0, sizeof *u);
 	u->theme = theme;
 	u->kind = kind;

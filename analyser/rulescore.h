@@ -61,7 +61,7 @@ struct score_unit {
 
 struct score_report {
 	struct score_unit *units; /* worst first (score_sort) */
-	size_t nunits;
+	size_t nunits, units_alloc;
 	size_t nresponses;        /* coded responses compared */
 	long left_out;            /* coded responses of the other parts of a split */
 };

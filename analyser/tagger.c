@@ -192,15 +192,9 @@ static size_t batch_put(struct batch *b, const void *p, size_t len)
 {
 	size_t at = b->used;
 
-	if (b->used + len + 1 > b->cap) {
-		size_t cap = 2 * (b->used + len + 1);
-		char *buf = realloc(b->buf, cap);
-
-		if (!buf)
-			return SIZE_MAX;
-		b->buf = buf;
-		b->cap = cap;
-	}
+	/* Strings and their NULs one after another, found by offset: an array, not a strbuf. */
+	if (len >= SIZE_MAX - b->used || ALLOC_GROW(b->buf, b->used + len + 1, b->cap) < 0)
+		return SIZE_MAX;
 	if (len)
 		memcpy(b->buf + at, p, len);
 	b->buf[at + len] = '\0';
@@ -226,16 +220,10 @@ static void batch_match(const struct prefilter *pf, size_t nthemes, struct prefi
 
 			values[k] = at == SIZE_MAX ? NULL : b->buf + at;
 		}
-		if (b->tagcap - b->ntag < nthemes) {
-			size_t cap = 2 * b->tagcap + nthemes;
-			struct rule_tag *t = realloc(b->tags, cap * sizeof *t);
-
-			if (!t) {
-				b->oom = 1;
-				break;
-			}
-			b->tags = t;
-			b->tagcap = cap;
+		if (nthemes > SIZE_MAX - b->ntag ||
+		    ALLOC_GROW(b->tags, b->ntag + nthemes, b->tagcap) < 0) {
+			b->oom = 1;
+			break;
 		}
 		n = prefilter_tag_in(pf, s, b->buf + b->text[i], b->len[i], &c, b->tags + b->ntag);
 		b->ntags[i] = n;

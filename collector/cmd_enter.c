@@ -19,6 +19,7 @@
 #include "mapping.h"
 #include "strbuf.h"
 #include "tick.h"
+#include "trim.h"
 
 static const char usage[] =
 	"usage: collector enter DB --event CODE --officer NAME [options]\n"
@@ -307,14 +308,10 @@ static const char *cell(const struct csv_record *rec, int i)
 static const char *mapped(const struct map_value *v, size_t n, const char *text)
 {
 	char t[512];
-	size_t len;
-	const char *s = text;
+	size_t start, len = trim_bounds(text, strlen(text), &start);
+	const char *s = text + start;
 
-	while (*s == ' ' || *s == '\t')
-		s++;
-	len = strlen(s);
-	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
-		len--;
+	/* trim.h's set, as import trims the same kind of cell. */
 	snprintf(t, sizeof t, "%.*s", (int)(len < sizeof t ? len : sizeof t - 1), s);
 	for (size_t i = 0; i < n; i++)
 		if (!strcasecmp(v[i].from, t))
@@ -433,11 +430,9 @@ static int one_row(struct entry_session *s, struct batch *b, const struct csv_re
 	}
 	{
 		const char *v = cell(rec, b->serial_field);
-		size_t len;
+		size_t start, len = trim_bounds(v, strlen(v), &start);
 
-		v += strspn(v, " \t");
-		for (len = strlen(v); len && (v[len - 1] == ' ' || v[len - 1] == '\t'); len--)
-			;
+		v += start; /* trim.h's set, as import trims the serial */
 		if (!len || len > ENTRY_SERIAL_MAX) {
 			err_set(errs, EXIT_DATA, "%s:%ld: the serial number is %s", b->path,
 				rec->line, len ? "longer than 40 characters" : "missing");

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "strbuf.h"
 
 /* One option named by a rule. */
 struct cc_option {
@@ -21,7 +22,7 @@ struct cc_rule {
 	long long on_id;        /* ask-if: the earlier question */
 	char *on_code, *on_text;
 	struct cc_option *opts; /* exclusive: the one option; ask-if: the options that ask it */
-	size_t nopts;
+	size_t nopts, opts_alloc;
 };
 
 struct crosscheck {
@@ -70,15 +71,8 @@ static struct cc_rule *rule_for(struct crosscheck *c, enum crosscheck_rule kind,
 	if (!fresh && c->n && c->rules[c->n - 1].kind == kind &&
 	    c->rules[c->n - 1].question_id == qid)
 		return &c->rules[c->n - 1];
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 8;
-		struct cc_rule *more = realloc(c->rules, cap * sizeof *more);
-
-		if (!more)
-			return NULL;
-		c->rules = more;
-		c->cap = cap;
-	}
+	if (ALLOC_GROW(c->rules, c->n + 1, c->cap) < 0)
+		return NULL;
 	r = &c->rules[c->n++];
 	memset(r, 0, sizeof *r);
 	r->kind = kind;
@@ -88,11 +82,11 @@ static struct cc_rule *rule_for(struct crosscheck *c, enum crosscheck_rule kind,
 
 static int add_option(struct cc_rule *r, sqlite3_stmt *st, int at)
 {
-	struct cc_option *more = realloc(r->opts, (r->nopts + 1) * sizeof *more);
+	struct cc_option *more;
 
-	if (!more)
+	if (ALLOC_GROW(r->opts, r->nopts + 1, r->opts_alloc) < 0)
 		return -1;
-	r->opts = more;
+	more = r->opts;
 	more[r->nopts].id = sqlite3_column_int64(st, at);
 	more[r->nopts].code = col(st, at + 1);
 	more[r->nopts].label = col(st, at + 2);

@@ -74,6 +74,7 @@ struct entry_form {
 	struct entry_question *qs;
 	size_t nqs;
 	struct crosscheck *checks; /* the exercise's cross-field checks (crosscheck.h) */
+	size_t qs_alloc;
 };
 
 /*
@@ -274,6 +275,7 @@ struct entry_saved {
 	size_t ndiffs;
 	char first_officer[ENTRY_NAME_MAX + 1]; /* second entries: who typed the first */
 	long forms;               /* forms in the batch now */
+	size_t diffs_alloc;
 };
 
 void entry_saved_free(struct entry_saved *s);
@@ -392,7 +394,7 @@ struct entry_pending {
 	char *first_officer;
 	char *second_officer;
 	struct entry_pending_diff *diffs;
-	size_t ndiffs;
+	size_t ndiffs, diffs_alloc;
 };
 
 /*

@@ -3,6 +3,7 @@
  */
 #include "entry_internal.h"
 
+#include "strbuf.h"
 #include "trim.h"
 #include "typed_value.h"
 
@@ -167,19 +168,13 @@ static enum entry_input parse_choice(const struct entry_question *q, const char 
 		return finish_choice(q, &a, out, why, cap);
 	}
 	while (n) {
-		size_t len = 0, plen;
+		size_t len = 0, start, plen;
 		const char *p;
 
 		while (len < n && t[len] != ',' && t[len] != ';')
 			len++;
-		p = t;
-		plen = len;
-		while (plen && (*p == ' ' || *p == '\t')) {
-			p++;
-			plen--;
-		}
-		while (plen && (p[plen - 1] == ' ' || p[plen - 1] == '\t'))
-			plen--;
+		plen = trim_bounds(t, len, &start);
+		p = t + start;
 		if (plen && pick_piece(q, p, plen, &a, why, cap) < 0)
 			return ENTRY_INPUT_ERROR;
 		t += len;
@@ -385,52 +380,10 @@ enum entry_input entry_parse(const struct entry_question *q, const char *input,
 	return parse_text(t, n, out, why, cap);
 }
 
-/* A growing string for messages and displays. */
-struct sbuf {
-	char *s;
-	size_t n, cap;
-	int oom;
-};
-
-static void sb_add(struct sbuf *b, const char *s, size_t n)
-{
-	if (b->oom)
-		return;
-	if (b->n + n + 1 > b->cap) {
-		size_t cap = (b->n + n + 1) * 2;
-		char *more = realloc(b->s, cap);
-
-		if (!more) {
-			b->oom = 1;
-			return;
-		}
-		b->s = more;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->n, s, n);
-	b->n += n;
-	b->s[b->n] = '\0';
-}
-
-static void sb_str(struct sbuf *b, const char *s)
-{
-	sb_add(b, s, strlen(s));
-}
-
-static char *sb_done(struct sbuf *b)
-{
-	if (b->oom) {
-		free(b->s);
-		return NULL;
-	}
-	if (!b->s)
-		return strdup("");
-	return b->s;
-}
-
 char *entry_answer_show(const struct entry_question *q, const struct entry_answer *a)
 {
-	struct sbuf b = { 0 };
+	struct strbuf b = STRBUF_INIT;
+	int oom = 0;
 
 	switch (a->state) {
 	case ENTRY_UNSET:
@@ -444,14 +397,16 @@ char *entry_answer_show(const struct entry_question *q, const struct entry_answe
 	}
 	if (q->type == EQ_SINGLE || q->type == EQ_MULTIPLE) {
 		for (size_t i = 0; i < a->npicks; i++) {
-			char num[32];
 			size_t k = a->picks[i];
 
-			snprintf(num, sizeof num, "%s%zu ", i ? "; " : "", k + 1);
-			sb_str(&b, num);
-			sb_str(&b, k < q->nopts ? q->opts[k].label : "?");
+			oom |= strbuf_addf(&b, "%s%zu ", i ? "; " : "", k + 1) < 0 ||
+			       strbuf_addstr(&b, k < q->nopts ? q->opts[k].label : "?") < 0;
 		}
-		return sb_done(&b);
+		if (oom) {
+			strbuf_release(&b);
+			return NULL;
+		}
+		return strbuf_detach(&b, NULL);
 	}
 	return strdup(a->text ? a->text : "");
 }

@@ -3,6 +3,7 @@
  * keeping what it was (entry_version, migration 0021).
  */
 #include "entry_internal.h"
+#include "strbuf.h"
 
 int entry_edit_allowed(sqlite3 *db, long long ex, long long rid, const char *who, int supervisor,
 		       struct entry_editable *out, char *why, size_t cap, struct err *e)
@@ -237,7 +238,7 @@ int entry_versions(sqlite3 *db, const struct entry_form *f, long long rid,
 		"SELECT id, version, saved_by, saved_at, replaced_by, replaced_at FROM "
 		"entry_version WHERE response_id = ?1 ORDER BY version", e);
 	struct entry_version *v = NULL;
-	size_t nv = 0;
+	size_t nv = 0, v_alloc = 0;
 	int rc;
 
 	*out = NULL;
@@ -246,15 +247,13 @@ int entry_versions(sqlite3 *db, const struct entry_form *f, long long rid,
 		return -1;
 	sqlite3_bind_int64(st, 1, rid);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct entry_version *more = realloc(v, (nv + 1) * sizeof *more);
 		struct first_entry first;
 		struct entry_version *x;
 
-		if (!more) {
+		if (ALLOC_GROW(v, nv + 1, v_alloc) < 0) {
 			rc = SQLITE_NOMEM;
 			break;
 		}
-		v = more;
 		x = &v[nv++];
 		memset(x, 0, sizeof *x);
 		x->version = sqlite3_column_int(st, 1);

@@ -2,6 +2,7 @@
  * entry_form.c: the form: the questionnaire as officers type it in.
  */
 #include "entry_internal.h"
+#include "strbuf.h"
 
 #include "crosscheck.h"
 
@@ -57,6 +58,7 @@ static int load_options(sqlite3 *db, long long ex, struct entry_question *q, str
 		"   ON x.district_code = s.code AND x.exercise_id = ?2 "
 		"   WHERE s.id = coalesce(o.maps_to, o.id)) "
 		"FROM question_option o WHERE o.question_id = ?1 ORDER BY o.position, o.id", e);
+	size_t opts_alloc = q->nopts; /* none yet: q is fresh */
 	int rc;
 
 	if (!st)
@@ -64,12 +66,10 @@ static int load_options(sqlite3 *db, long long ex, struct entry_question *q, str
 	sqlite3_bind_int64(st, 1, q->id);
 	sqlite3_bind_int64(st, 2, ex);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct entry_option *more = realloc(q->opts, (q->nopts + 1) * sizeof *more);
 		struct entry_option *o;
 
-		if (!more)
+		if (ALLOC_GROW(q->opts, q->nopts + 1, opts_alloc) < 0)
 			break;
-		q->opts = more;
 		o = &q->opts[q->nopts++];
 		memset(o, 0, sizeof *o);
 		o->id = sqlite3_column_int64(st, 0);
@@ -126,14 +126,12 @@ struct entry_form *entry_form_load(sqlite3 *db, long long ex, const char *varian
 		goto fail;
 	sqlite3_bind_int64(st, 1, qnr);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct entry_question *more = realloc(f->qs, (f->nqs + 1) * sizeof *more);
 		struct entry_question *q;
 
-		if (!more) {
+		if (ALLOC_GROW(f->qs, f->nqs + 1, f->qs_alloc) < 0) {
 			err_set(e, EXIT_SYSTEM, "out of memory");
 			goto fail;
 		}
-		f->qs = more;
 		q = &f->qs[f->nqs++];
 		memset(q, 0, sizeof *q);
 		q->id = sqlite3_column_int64(st, 0);

@@ -14,6 +14,7 @@
 #include <histedit.h>
 
 #include "entry.h"
+#include "strbuf.h"
 
 /* One editor and one history for the session: Up brings back what was typed. */
 static EditLine *editor;
@@ -83,14 +84,8 @@ int entry_ui_prompt(FILE *in, FILE *out, const char *prompt, const char *prefill
 		return 0;
 	while (n > 0 && (got[n - 1] == '\n' || got[n - 1] == '\r'))
 		n--;
-	if ((size_t)n + 1 > *cap) {
-		char *more = realloc(*line, (size_t)n + 1);
-
-		if (!more)
-			return 0;
-		*line = more;
-		*cap = (size_t)n + 1;
-	}
+	if (ALLOC_GROW(*line, (size_t)n + 1, *cap) < 0)
+		return 0;
 	memcpy(*line, got, (size_t)n);
 	(*line)[n] = '\0';
 	if (n)

@@ -2,6 +2,7 @@
  * entry_resolve.c: settling the differences between first and second entries.
  */
 #include "entry_internal.h"
+#include "strbuf.h"
 
 void entry_pending_free(struct entry_pending *p, size_t n)
 {
@@ -34,12 +35,10 @@ static int pending_diffs(sqlite3 *db, struct entry_pending *p, struct err *e)
 		return -1;
 	sqlite3_bind_int64(st, 1, p->response_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct entry_pending_diff *more = realloc(p->diffs, (p->ndiffs + 1) * sizeof *more);
 		struct entry_pending_diff *d;
 
-		if (!more)
+		if (ALLOC_GROW(p->diffs, p->ndiffs + 1, p->diffs_alloc) < 0)
 			break;
-		p->diffs = more;
 		d = &p->diffs[p->ndiffs++];
 		d->question_id = sqlite3_column_int64(st, 0);
 		d->code = dup_col(st, 1);
@@ -64,7 +63,7 @@ int entry_pending_list(sqlite3 *db, long long ex, const char *event, struct entr
 		"r.entry_status = 'differences' AND (?2 IS NULL OR v.code = ?2 COLLATE NOCASE) "
 		"ORDER BY coalesce(v.code, ''), r.serial", e);
 	struct entry_pending *list = NULL;
-	size_t count = 0;
+	size_t count = 0, list_alloc = 0;
 	int rc;
 
 	*out = NULL;
@@ -77,12 +76,10 @@ int entry_pending_list(sqlite3 *db, long long ex, const char *event, struct entr
 	else
 		sqlite3_bind_null(st, 2);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct entry_pending *more = realloc(list, (count + 1) * sizeof *more);
 		struct entry_pending *p;
 
-		if (!more)
+		if (ALLOC_GROW(list, count + 1, list_alloc) < 0)
 			break;
-		list = more;
 		p = &list[count++];
 		memset(p, 0, sizeof *p);
 		p->response_id = sqlite3_column_int64(st, 0);

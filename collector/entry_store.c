@@ -13,15 +13,8 @@ int entry_answer_rows(const struct entry_question *q, const struct entry_answer 
 	size_t need = *n + (a->npicks ? a->npicks : 1);
 	struct stored_answer base = { q->store_id, q->store_id != q->id ? q->id : 0, 0, NULL, NULL };
 
-	if (need > *cap) {
-		size_t c = need * 2;
-		struct stored_answer *more = realloc(*rows, c * sizeof *more);
-
-		if (!more)
-			return err_set(e, EXIT_SYSTEM, "out of memory");
-		*rows = more;
-		*cap = c;
-	}
+	if (ALLOC_GROW(*rows, need, *cap) < 0)
+		return err_set(e, EXIT_SYSTEM, "out of memory");
 	if (a->state == ENTRY_SKIPPED || a->state == ENTRY_UNSET) {
 		base.state = "skipped";
 		(*rows)[(*n)++] = base;
@@ -297,16 +290,11 @@ void entry_first_answer(const struct first_entry *f, const struct entry_question
 static int add_diff(struct entry_saved *out, const struct entry_question *q, char *first,
 		    char *second, struct err *e)
 {
-	struct entry_diff *more = realloc(out->diffs, (out->ndiffs + 1) * sizeof *more);
-
-	if (!more || !first || !second) {
-		if (more)
-			out->diffs = more;
+	if (ALLOC_GROW(out->diffs, out->ndiffs + 1, out->diffs_alloc) < 0 || !first || !second) {
 		free(first);
 		free(second);
 		return err_set(e, EXIT_SYSTEM, "out of memory");
 	}
-	out->diffs = more;
 	out->diffs[out->ndiffs++] = (struct entry_diff){ q, first, second };
 	return 0;
 }

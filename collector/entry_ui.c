@@ -15,6 +15,8 @@
 
 #include "compare.h"
 #include "entry.h"
+#include "strbuf.h"
+#include "trim.h"
 
 #define WIDTH 78 /* columns of text */
 
@@ -49,14 +51,11 @@ static void clip(const char *s, size_t width, char *buf, size_t cap)
 /* One trimmed word typed in answer to a prompt, lower case, in buf. */
 static const char *word(const char *line, char *buf, size_t cap)
 {
-	size_t n = 0;
+	size_t start, n = trim_bounds(line, strlen(line), &start);
 
-	while (*line == ' ' || *line == '\t')
-		line++;
-	while (*line && n + 1 < cap)
-		buf[n++] = *line++;
-	while (n && (buf[n - 1] == ' ' || buf[n - 1] == '\t'))
-		n--;
+	if (n + 1 > cap)
+		n = cap ? cap - 1 : 0;
+	memcpy(buf, line + start, n);
 	buf[n] = '\0';
 	for (size_t i = 0; i < n; i++)
 		if (buf[i] >= 'A' && buf[i] <= 'Z')
@@ -171,7 +170,8 @@ static void tell(FILE *out, const char *msg)
 int entry_ui_ask(const struct entry_question *q, size_t total, struct entry_answer *a,
 		 int back_ok, FILE *in, FILE *out)
 {
-	char *line = NULL, *text = NULL;
+	char *line = NULL;
+	struct strbuf text = STRBUF_INIT;
 	size_t cap = 0;
 	int rc = -1;
 	/* At a terminal, a free-text answer being changed is put on the lines to edit. */
@@ -190,8 +190,8 @@ int entry_ui_ask(const struct entry_question *q, size_t total, struct entry_answ
 
 		if (!entry_ui_prompt(in, out, "> ", old_line(&next_old), &line, &cap))
 			goto out;
-		free(text);
-		if (!(text = strdup(line)))
+		strbuf_setlen(&text, 0);
+		if (strbuf_addstr(&text, line) < 0)
 			goto out;
 		/* Free text goes on until an empty line, unless the first line is a command. */
 		if (q->type == EQ_FREE_TEXT) {
@@ -200,24 +200,18 @@ int entry_ui_ask(const struct entry_question *q, size_t total, struct entry_answ
 			word(line, w, sizeof w);
 			if (*w && strcmp(w, "s") && strcmp(w, "u") && strcmp(w, "b") && strcmp(w, "?")) {
 				for (;;) {
-					size_t n;
-					char *more;
-
 					if (!entry_ui_prompt(in, out, "... ", old_line(&next_old),
 							     &line, &cap))
 						goto out;
 					if (!*line)
 						break;
-					n = strlen(text);
-					if (!(more = realloc(text, n + strlen(line) + 2)))
+					if (strbuf_addch(&text, '\n') < 0 ||
+					    strbuf_addstr(&text, line) < 0)
 						goto out;
-					text = more;
-					text[n] = '\n';
-					strcpy(text + n + 1, line);
 				}
 			}
 		}
-		r = entry_parse(q, text, &got, why, sizeof why);
+		r = entry_parse(q, text.buf, &got, why, sizeof why);
 		switch (r) {
 		case ENTRY_INPUT_ANSWER:
 			entry_answer_clear(a);
@@ -251,7 +245,7 @@ int entry_ui_ask(const struct entry_question *q, size_t total, struct entry_answ
 out:
 	free(old);
 	free(line);
-	free(text);
+	strbuf_release(&text);
 	return rc;
 }
 

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "strbuf.h"
 
 /* One column value for upsert(): text (NULL is SQL NULL) or an integer. */
 struct col {
@@ -217,15 +218,10 @@ static int sweep(struct store *s, const char *table, const char *scope_sql, cons
 			bad = 1;
 			continue;
 		}
-		if (n == cap) {
-			long long *more = realloc(doomed, (cap = cap ? cap * 2 : 16) * sizeof *more);
-
-			if (!more) {
-				err_set(s->e, EXIT_SYSTEM, "out of memory loading the exercise");
-				bad = -1;
-				break;
-			}
-			doomed = more;
+		if (ALLOC_GROW(doomed, n + 1, cap) < 0) {
+			err_set(s->e, EXIT_SYSTEM, "out of memory loading the exercise");
+			bad = -1;
+			break;
 		}
 		doomed[n++] = sqlite3_column_int64(st, 0);
 	}

@@ -13,6 +13,7 @@
 #include "db.h"
 #include "keyset.h"
 #include "postcode.h"
+#include "strbuf.h"
 
 /* ---- the time a response is recorded ---------------------------------- */
 
@@ -391,18 +392,10 @@ static size_t pending_copy(struct pending *p, const char *s, int empty_is_null, 
 	if (!s || (!*s && empty_is_null))
 		return NO_TEXT;
 	n = strlen(s) + 1;
-	if (p->used + n > p->cap) {
-		size_t cap = p->cap ? p->cap : 1 << 16;
-		char *more;
-
-		while (cap < p->used + n)
-			cap *= 2;
-		if (!(more = realloc(p->text, cap))) {
-			*fail = 1;
-			return NO_TEXT;
-		}
-		p->text = more;
-		p->cap = cap;
+	/* NUL-terminated strings one after another, found by offset: an array, not a strbuf. */
+	if (ALLOC_GROW(p->text, p->used + n, p->cap) < 0) {
+		*fail = 1;
+		return NO_TEXT;
 	}
 	off = p->used;
 	memcpy(p->text + off, s, n);
@@ -547,17 +540,8 @@ int response_batch_add(struct response_batch *b, const struct stored_response *r
 
 	if ((p->nr == PENDING_MAX || !same_common(p, r)) && response_batch_flush(b, e) < 0)
 		return -1;
-	if (p->na + n > p->capa) {
-		size_t cap = p->capa ? p->capa : 4 * PENDING_MAX;
-		struct pending_answer *more;
-
-		while (cap < p->na + n)
-			cap *= 2;
-		if (!(more = realloc(p->a, cap * sizeof *more)))
-			return err_set(e, EXIT_SYSTEM, "out of memory");
-		p->a = more;
-		p->capa = cap;
-	}
+	if (ALLOC_GROW(p->a, p->na + n, p->capa) < 0)
+		return err_set(e, EXIT_SYSTEM, "out of memory");
 	p->exercise_id = r->exercise_id;
 	p->batch_id = r->batch_id;
 	p->channel = r->channel;

@@ -89,6 +89,9 @@ static const struct {
 	{ &multi, "11;2", A, ENTRY_ANSWERED, "2,11", NULL },
 	{ &multi, "gp, pharmacy", A, ENTRY_ANSWERED, "1,2", NULL },
 	{ &multi, "GP practice, 3", A, ENTRY_ANSWERED, "1,3", NULL },
+	/* A piece is trimmed with trim.h's set, as the whole answer is: a line break too. */
+	{ &multi, "1,\r\n4", A, ENTRY_ANSWERED, "1,4", NULL },
+	{ &multi, "gp\r, pharmacy", A, ENTRY_ANSWERED, "1,2", NULL },
 	{ &multi, "1,12", ERR, 0, NULL, "There is no option with that number: type a number from 1 to 11" },
 	{ &multi, ",,", ERR, 0, NULL, "Type the number in front of the box" },
 	{ &multi, "1,fish", ERR, 0, NULL, "That is not one of the options" },

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strbuf.h"
 #include "utf8.h"
 
 static int hexval(int c)
@@ -77,14 +78,8 @@ int form_parse(const char *body, size_t len, struct form *out)
 			;
 		if (eq == end || eq == i || out->n >= FORM_MAX_FIELDS)
 			goto bad;
-		if (out->n == cap) {
-			struct form_field *p;
-
-			cap = cap ? cap * 2 : 32;
-			if (!(p = realloc(out->f, cap * sizeof *p)))
-				goto bad;
-			out->f = p;
-		}
+		if (ALLOC_GROW(out->f, out->n + 1, cap) < 0)
+			goto bad;
 		out->f[out->n].name = decode(body + i, eq - i);
 		out->f[out->n].value = decode(body + eq + 1, end - eq - 1);
 		out->n++;

@@ -3,24 +3,22 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
+
+#include "strbuf.h"
 
 static void add(struct html *h, const char *s, size_t n)
 {
 	if (h->oom)
 		return;
-	if (h->n + n + 1 > h->cap) {
-		size_t cap = h->cap ? h->cap : 4096;
-		char *p;
-
-		while (cap < h->n + n + 1)
-			cap *= 2;
-		if (!(p = realloc(h->s, cap))) {
-			h->oom = 1;
-			return;
-		}
-		h->s = p;
-		h->cap = cap;
+	/*
+	 * Bytes grown with ALLOC_GROW rather than a strbuf: pages and tests read
+	 * s and n straight, and s is NULL until something is written.
+	 */
+	if (n >= SIZE_MAX - h->n || ALLOC_GROW(h->s, h->n + n + 1, h->cap) < 0) {
+		h->oom = 1;
+		return;
 	}
 	memcpy(h->s + h->n, s, n);
 	h->n += n;

@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -15,6 +16,7 @@
 #include "cmd.h"
 #include "db.h"
 #include "fileutil.h"
+#include "strbuf.h"
 #include "form_cache.h"
 #include "multipart.h"
 #include "page.h"
@@ -379,22 +381,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		if (u->answered || u->too_big || u->n + n > WEB_BODY_LIMIT) {
 			/* Chunked and too big: read and dropped, to a point. */
 			if (!u->too_big)
-				free(u->data), u->data = NULL;
+				free(u->data), u->data = NULL, u->cap = 0;
 			u->too_big = 1;
 			u->n += n;
 			return u->n > 16 * (size_t)WEB_BODY_LIMIT ? MHD_NO : MHD_YES;
 		}
-		if (u->n + n + 1 > u->cap) {
-			size_t cap = u->cap ? u->cap : 8192;
-			char *p;
-
-			while (cap < u->n + n + 1)
-				cap *= 2;
-			if (!(p = realloc(u->data, cap)))
-				return MHD_NO;
-			u->data = p;
-			u->cap = cap;
-		}
+		if (n >= SIZE_MAX - u->n || ALLOC_GROW(u->data, u->n + n + 1, u->cap) < 0)
+			return MHD_NO;
 		memcpy(u->data + u->n, upload_data, n);
 		u->n += n;
 		u->data[u->n] = '\0';

@@ -107,4 +107,37 @@ expect_err "a cell of 65 choices" "joined.csv:2: "
 expect_err "a cell of 65 choices" "more than 64 choices"
 expect_eq "nothing of that file saved" "$(gp_of "$DB" J-2)" none
 
+# ---- a mapped <value> with white space around it -----------------------------
+# 'enter --from --map' trims a cell before looking it up in <value> with the
+# same set as import (trim.h: a vertical tab or form feed too, not only
+# spaces and tabs), so the two paths read "Happy" and a vertical tab alike.
+cat >"$TMP/valued.map.xml" <<'EOF'
+<?xml version="1.0" encoding="UTF-8"?>
+<mapping exercise="twb-2019" channel="paper">
+  <serial field="Serial"/>
+  <question code="UEC-SAT" field="Sat">
+    <value from="Happy" to="satisfied"/>
+  </question>
+</mapping>
+EOF
+V40=V-$(printf '4%.0s' $(seq 38)) # the longest serial enter takes, 40 characters
+printf 'Serial,Sat\nV-1,"Happy\v"\nV-2,"\f Happy \t"\n"%s\v",Happy\n' "$V40" >"$TMP/valued.csv"
+sat_of() {
+	sqlite3 "$1" "SELECT o.code FROM response r JOIN answer a ON a.response_id = r.id
+		JOIN question q ON q.id = a.question_id JOIN question_option o ON o.id = a.option_id
+		WHERE r.serial = '$2' AND q.code = 'UEC-SAT'"
+}
+run "$COLLECTOR" enter "$DB" --event LE-HAN-1 --officer "Jo Bloggs" --from "$TMP/valued.csv" --map "$TMP/valued.map.xml"
+expect_rc "enter: a mapped value ending in a vertical tab" 0
+expect_eq "enter: 'Happy' and a vertical tab is the mapped option" "$(sat_of "$DB" V-1)" satisfied
+expect_eq "enter: 'Happy' between form feed, spaces and a tab" "$(sat_of "$DB" V-2)" satisfied
+expect_eq "enter: a 40-character serial and a vertical tab, trimmed" "$(sat_of "$DB" "$V40")" satisfied
+DB=$TMP/valued-import.db
+new_db "$DB"
+run "$COLLECTOR" import "$DB" "$TMP/valued.csv" --map "$TMP/valued.map.xml"
+expect_rc "import: the same cells" 0
+expect_eq "import: 'Happy' and a vertical tab, as enter reads it" "$(sat_of "$DB" V-1)" satisfied
+expect_eq "import: 'Happy' between form feed, spaces and a tab" "$(sat_of "$DB" V-2)" satisfied
+expect_eq "import: a 40-character serial and a vertical tab, trimmed" "$(sat_of "$DB" "$V40")" satisfied
+
 finish
