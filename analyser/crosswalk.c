@@ -90,6 +90,10 @@ struct crosswalk *crosswalk_load(const char *path, struct err *e)
 		oom = 1;
 	if (oom || set_headings(cw, xmlsafe_child(root, "headings")) < 0)
 		goto oom;
+	/* The schema asks for a character; spaces alone would make an empty title. */
+	if (cw->title && !*cw->title)
+		err_set(e, EXIT_DATA, "%s:%ld: the title is blank: give the tables a title or leave "
+			"<title> out", path, xmlsafe_line(xmlsafe_child(root, "title")));
 	for (xmlNodePtr c = xmlsafe_first(root); c; c = xmlsafe_next(c))
 		n += xmlsafe_is(c, "category");
 	if (n && !(cw->cats = calloc(n, sizeof *cw->cats)))

@@ -45,6 +45,10 @@ for src in fuzz/fuzz_*.c; do
 	# The web service's form decoder is compiled in on its own: the rest of
 	# web/ needs libmicrohttpd and libsodium, which no harness uses.
 	[ "$name" = fuzz_webform ] && extra=(-Iweb web/form.c)
+	# The logo upload: its multipart reader (over form.c and html.c) and the
+	# logo check (libxml2 only) are compiled in the same way.
+	[ "$name" = fuzz_multipart ] && extra=(-Iweb -Wno-macro-redefined web/multipart.c web/form.c web/html.c)
+	[ "$name" = fuzz_logo ] && extra=(-Iweb web/logo.c)
 	"$CC" -std=c11 -g -O1 -Wall -Wextra -Werror \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 		-D_GNU_SOURCE \

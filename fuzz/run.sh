@@ -18,6 +18,7 @@ B=${FUZZ_BUILD:-build-fuzz}
 JOBS=${FUZZ_JOBS:-1}
 ALL="csv xlsx xform limesurvey exercise mapping rules entry"
 ALL="$ALL redact postcode prefilter suppress dates gold import webform"
+ALL="$ALL multipart logo crosswalk"
 NAMES=${*:-$ALL}
 
 fuzz/build.sh "$B" || exit 3
@@ -216,6 +217,28 @@ for body in 'name=jo&password=correct+horse&csrf=0123abcd' \
 	printf '%s' "$body" >"$SEEDS/webform/$i"
 done
 
+# Multipart bodies: a Content-Type header, a NUL byte, a body as the logo
+# page posts it (see fuzz_multipart.c).
+i=0
+for ct in 'multipart/form-data; boundary=B' 'Multipart/Form-Data; boundary="----x; y"' \
+	'multipart/form-data; charset=utf-8; boundary=----WebKitFormBoundary7MA4YWxkTrZu0gW'; do
+	bd=$(printf '%s' "$ct" | sed 's/.*boundary=//; s/"//g')
+	i=$((i + 1))
+	{
+		printf '%s\0--%s\r\n' "$ct" "$bd"
+		printf 'Content-Disposition: form-data; name="csrf"\r\n\r\n0123abcd\r\n--%s\r\n' "$bd"
+		printf 'Content-Disposition: form-data; name="alt"\r\n\r\nHealthwatch caf\303\251\r\n--%s\r\n' "$bd"
+		printf 'Content-Disposition: form-data; name="logo"; filename="a.svg"\r\nContent-Type: image/svg+xml\r\n\r\n'
+		printf '<svg xmlns="http://www.w3.org/2000/svg"/>\r\n--%s\r\n' "$bd"
+		printf 'Content-Disposition: form-data; name="action"\r\n\r\nupload\r\n--%s--\r\n' "$bd"
+	} >"$SEEDS/multipart/$i"
+done
+# Logos: a PNG head (the SVGs are in fuzz/corpus/logo/).
+printf '\211PNG\r\n\032\n\0\0\0\rIHDR\0\0\0\20\0\0\0\20\10\6\0\0\0' >"$SEEDS/logo/png"
+
+# Crosswalks: the samples.
+cp $S/crosswalks/*.xml "$SEEDS/crosswalk/"
+
 # ---- dictionaries: the element and attribute names of the formats -----------
 {
 	for t in '<?xml version="1.0" encoding="UTF-8"?>' '<!DOCTYPE' '<!ENTITY' '<![CDATA[' ']]>' \
@@ -247,12 +270,13 @@ for t in '\xC2\xA0' '\xE2\x80\xAF' '\xE2\x80\x89' '\xE2\x80\x8B' '\xE2\x80\x8D' 
 	printf '"%s"\n' "$t"
 done >"$B/redact.dict"
 maxlen+=([prefilter]=4096 [suppress]=256 [dates]=64 [gold]=4096 [import]=16384 [webform]=8192)
+maxlen+=([multipart]=8192 [logo]=16384 [crosswalk]=16384)
 
 run_one() {
 	local n=$1 log=$B/logs/$1.log dict=() kept=()
 	# Small seeds kept in the repository (regression inputs), when there are any.
 	[ -d "fuzz/corpus/$n" ] && kept=("fuzz/corpus/$n")
-	case $n in xform | limesurvey | exercise | mapping | rules | xlsx) dict=(-dict="$B/xml.dict") ;; esac
+	case $n in xform | limesurvey | exercise | mapping | rules | xlsx | logo | crosswalk) dict=(-dict="$B/xml.dict") ;; esac
 	[ "$n" = redact ] && dict=(-dict="$B/redact.dict")
 	ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

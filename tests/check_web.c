@@ -227,6 +227,9 @@ START_TEST(test_logo_check)
 		"<!DOCTYPE svg><svg xmlns=\"http://www.w3.org/2000/svg\"/>",
 		"<svg xmlns=\"http://www.w3.org/2000/svg\"><?php echo 1 ?></svg>",
 		"<svg><rect/></svg>", /* no SVG namespace */
+		/* A comment to libxml2 in UTF-7, a live script to a browser reading UTF-8. */
+		"<?xml version=\"1.0\" encoding=\"UTF-7\"?><svg xmlns=\"http://www.w3.org/2000/svg\">"
+		"+ADwAIQAtAC0- <script>alert(1)</script> +AC0ALQA+-</svg>",
 		"<svg xmlns=\"http://www.w3.org/2000/svg\"><rect",
 		"",
 	};
@@ -278,6 +281,18 @@ START_TEST(test_multipart)
 	ck_assert_str_eq(field, "logo");
 	ck_assert_uint_eq(len, 6);
 	ck_assert_int_eq(memcmp(file, "\x89PNG\0x", 6), 0);
+	form_free(&f);
+	/* A NUL in a name (it would be cut short) and headers running over a delimiter. */
+	static const char nul_name[] = "--B\r\nContent-Disposition: form-data; name=\"logo\0x\"; "
+				       "filename=\"a\"\r\n\r\n1\r\n--B--";
+	static const char spans[] = "--B\r\nContent-Disposition: form-data; name=\"a\r\n--B\r\n"
+				    "Content-Disposition: form-data; name=\"b\"\r\n\r\n1\r\n--B--";
+
+	ck_assert_int_eq(multipart_parse(nul_name, sizeof nul_name - 1, "B", &f, &file, &len, field,
+					 sizeof field), -1);
+	form_free(&f);
+	ck_assert_int_eq(multipart_parse(spans, sizeof spans - 1, "B", &f, &file, &len, field,
+					 sizeof field), -1);
 	form_free(&f);
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		ck_assert_msg(multipart_parse(bad[i], strlen(bad[i]), "B", &f, &file, &len, field,

@@ -8,6 +8,7 @@
 #include <libxml/tree.h>
 
 #include "report_settings.h"
+#include "utf8.h"
 
 #define SVG_NS "http://www.w3.org/2000/svg"
 #define XLINK_NS "http://www.w3.org/1999/xlink"
@@ -128,9 +129,16 @@ int logo_check(const unsigned char *data, size_t len, const char **mime, struct 
 				       "refused");
 	if (len > (size_t)1 << 30)
 		return err_set(e, EXIT_DATA, "logo: too big");
-	doc = xmlReadMemory((const char *)data, (int)len, "logo.svg", NULL,
+	/*
+	 * UTF-8 only, whatever the file declares: a browser that does not know a
+	 * declared encoding (UTF-7, say) reads the bytes as UTF-8, and markup that
+	 * libxml2 decoded as a comment or text would then be live.
+	 */
+	if (!utf8_check((const char *)data, len, NULL))
+		return err_set(e, EXIT_DATA, "logo: an SVG must be written in UTF-8");
+	doc = xmlReadMemory((const char *)data, (int)len, "logo.svg", "UTF-8",
 			    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-			    XML_PARSE_NOCDATA);
+			    XML_PARSE_NOCDATA | XML_PARSE_IGNORE_ENC);
 	if (!doc)
 		return err_set(e, EXIT_DATA, "logo: neither a PNG nor a well-formed SVG");
 	root = xmlDocGetRootElement(doc);

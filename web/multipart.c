@@ -43,6 +43,10 @@ static int disposition(const char *h, size_t n, const char *key, char *out, size
 
 		if (!end || (size_t)(end - v) + 1 > cap)
 			return -1;
+		/* A NUL would cut the name short; no name or file name holds control bytes. */
+		for (const char *c = v; c < end; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				return -1;
 		memcpy(out, v, (size_t)(end - v));
 		out[end - v] = '\0';
 		return 1;
@@ -82,6 +86,9 @@ int multipart_parse(const char *body, size_t len, const char *boundary, struct f
 			goto out;
 		data = hend + 4;
 		if (!(next = memmem(data, (size_t)(end - data), delim, dn)))
+			goto out;
+		/* A part's headers end before the next delimiter: none spans two parts. */
+		if (memmem(head, (size_t)(data - head), delim, dn))
 			goto out;
 		has_name = disposition(head, (size_t)(hend - head), "name", name, sizeof name);
 		has_file = disposition(head, (size_t)(hend - head), "filename", fname, sizeof fname);

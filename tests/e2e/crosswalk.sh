@@ -101,6 +101,16 @@ XML
 run "$ANALYSER" export "$DB" --healthwatch "$TMP/bad.csv" --crosswalk "$TMP/shape.xml"
 expect_rc "a category without its theme" 1
 expect_err "a category without its theme" "$TMP/shape.xml:3"
+cat >"$TMP/blank.xml" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<crosswalk recipient="ICB">
+  <title>   </title>
+  <all-themes/>
+</crosswalk>
+XML
+run "$ANALYSER" export "$DB" --healthwatch "$TMP/bad.csv" --crosswalk "$TMP/blank.xml"
+expect_rc "a title of spaces only" 1
+expect_err "a title of spaces only" "$TMP/blank.xml:3: the title is blank"
 run "$ANALYSER" export "$DB" --healthwatch "$TMP/bad.csv" --crosswalk "$TMP/missing.xml"
 expect_rc "a missing crosswalk" 2
 run "$ANALYSER" export "$DB" --rows "$TMP/rows.csv" --crosswalk "$C/healthwatch.xml"
