@@ -671,7 +671,7 @@ static int hw_dictionary(const struct export *x, const char *path, enum export_f
 			 struct err *e)
 {
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	struct dict d = { base, NULL, 0 };
+	struct dict d = { .file = base };
 	struct strbuf tables, values, themes;
 	int xml = f == EXPORT_XML, bad;
 	const char *hidden = "a whole number after disclosure control, or * when hidden";
