@@ -95,6 +95,23 @@ bad:
 	return -1;
 }
 
+long form_whole(const char *s, long max)
+{
+	char *end;
+	long v;
+
+	if (!s)
+		return 0;
+	while (*s == ' ')
+		s++;
+	if (*s < '0' || *s > '9')
+		return 0;
+	v = strtol(s, &end, 10);
+	while (*end == ' ')
+		end++;
+	return *end || v < 1 || v > max ? 0 : v;
+}
+
 const char *form_get(const struct form *f, const char *name)
 {
 	for (size_t i = 0; i < f->n; i++)

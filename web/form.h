@@ -28,6 +28,9 @@ void form_free(struct form *f);
 /* The first value of `name`, or NULL. */
 const char *form_get(const struct form *f, const char *name);
 
+/* `s` as a whole number from 1 to `max`, spaces around it allowed; 0 when it is not one (or NULL). */
+long form_whole(const char *s, long max);
+
 /* How many fields are called `name`. */
 size_t form_count(const struct form *f, const char *name);
 

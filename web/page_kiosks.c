@@ -169,24 +169,6 @@ static int kiosks_field(const char *name, void *ctx)
 	return 0;
 }
 
-/* A whole number from 1 to 1000000, or 0. */
-static long whole(const char *s)
-{
-	char *end;
-	long v;
-
-	if (!s)
-		return 0;
-	while (*s == ' ')
-		s++;
-	if (*s < '0' || *s > '9')
-		return 0;
-	v = strtol(s, &end, 10);
-	while (*end == ' ')
-		end++;
-	return *end || v < 1 || v > 1000000 ? 0 : v;
-}
-
 /* The address of a new link: this server as the browser named it, and the path. */
 static void link_page(struct req *r, long long id, const char *token)
 {
@@ -212,12 +194,13 @@ int page_kiosks_post(struct req *r, struct err *e)
 	const char *action = form_get(f, "action"), *bad;
 	char token[65], object[64];
 	long long id;
+	long hours, idle;
 	int rc;
 
 	if (form_check(f, kiosks_field, NULL, &bad) < 0 || !action)
 		return err_set(e, EXIT_DATA, "the form has a field it should not have, or lacks one");
 	if (!strcmp(action, "revoke")) {
-		if (!(id = whole(form_get(f, "id"))))
+		if (!(id = form_whole(form_get(f, "id"), 1000000)))
 			return err_set(e, EXIT_DATA, "the form does not say which link");
 		if ((rc = kiosk_revoke(r->db, r->cfg->exercise_id, id, r->sess.name, r->now, e)) < 0)
 			return -1;
@@ -232,14 +215,15 @@ int page_kiosks_post(struct req *r, struct err *e)
 	}
 	if (strcmp(action, "create"))
 		return err_set(e, EXIT_DATA, "the form asked for something this page does not do");
-	if (!whole(form_get(f, "hours")) || !whole(form_get(f, "idle")))
+	hours = form_whole(form_get(f, "hours"), 1000000);
+	idle = form_whole(form_get(f, "idle"), 1000000);
+	if (!hours || !idle)
 		return show(r, "Give the hours and the minutes as whole numbers.", e);
+	/* 0 past the limit: kiosk_create() refuses it and says what the limit is. */
 	if (kiosk_create(r->db, r->cfg->exercise_id, form_get(f, "event"), form_get(f, "form"),
-			 (int)(whole(form_get(f, "hours")) > KIOSK_HOURS_MAX ? 0
-							: whole(form_get(f, "hours"))),
-			 (int)(whole(form_get(f, "idle")) > KIOSK_IDLE_MAX ? 0
-							: whole(form_get(f, "idle"))),
-			 r->sess.name, r->now, token, &id, e) < 0) {
+			 (int)(hours > KIOSK_HOURS_MAX ? 0 : hours),
+			 (int)(idle > KIOSK_IDLE_MAX ? 0 : idle), r->sess.name, r->now, token, &id,
+			 e) < 0) {
 		char msg[ERR_MSG_COPY];
 
 		if (e->code != EXIT_DATA)

@@ -376,24 +376,6 @@ static int pick_cmp(const void *a, const void *b)
 	return (x->order > y->order) - (x->order < y->order);
 }
 
-/* A whole number from 1 to 999, or 0. */
-static long position(const char *s)
-{
-	char *end;
-	long v;
-
-	if (!s)
-		return 0;
-	while (*s == ' ')
-		s++;
-	if (*s < '0' || *s > '9')
-		return 0;
-	v = strtol(s, &end, 10);
-	while (*end == ' ')
-		end++;
-	return *end || v < 1 || v > 999 ? 0 : v;
-}
-
 static int save_actions(struct req *r, struct err *e)
 {
 	const struct form *f = &r->form;
@@ -467,7 +449,7 @@ int page_report_post(struct req *r, struct err *e)
 			continue;
 		snprintf(oname, sizeof oname, "order-%s", f->f[i].value);
 		picks[k].code = f->f[i].value;
-		if (!(picks[k].order = position(form_get(f, oname)))) {
+		if (!(picks[k].order = form_whole(form_get(f, oname), 999))) {
 			free(picks);
 			return editor(r, "Give each theme you show a position: a whole number from "
 				      "1 to 999.", NULL, e);
