@@ -153,23 +153,27 @@ static int under(const struct ruleset *rs, int t, int top)
 	return 0;
 }
 
-static int matches(const struct ruleset *rs, const struct score_unit *u, const char *text,
-		   size_t len, pcre2_match_data *md)
+/* Whether unit u matches an answer to question q: a pattern limited to some
+ * questions (questions="...") is tried on those only, as `analyser tag` does. */
+static int matches(const struct ruleset *rs, const struct score_unit *u, const char *q,
+		   const char *text, size_t len, pcre2_match_data *md)
 {
 	const pcre2_code *code = u->code ? u->code : u->pat->code;
 
+	if (!rules_pattern_applies(u->pat, q))
+		return 0;
 	return code && pcre2_match(code, (PCRE2_SPTR)text, len, 0, 0, md, rs->mctx) >= 0;
 }
 
 /* Units [from, to) of one theme: marks in hits (row u, column resp) where each fires. */
 static void fire_theme(const struct ruleset *rs, struct score_report *r, size_t from, size_t to,
-		       const char *text, size_t len, pcre2_match_data *md, unsigned char *hits,
-		       size_t resp, size_t nresp, unsigned char *m)
+		       const char *q, const char *text, size_t len, pcre2_match_data *md,
+		       unsigned char *hits, size_t resp, size_t nresp, unsigned char *m)
 {
 	int excluded = 0, included = 0;
 
 	for (size_t u = from; u < to; u++) {
-		m[u - from] = (unsigned char)matches(rs, &r->units[u], text, len, md);
+		m[u - from] = (unsigned char)matches(rs, &r->units[u], q, text, len, md);
 		if (m[u - from] && r->units[u].kind == SCORE_EXCLUDE)
 			excluded = 1;
 		if (m[u - from] && r->units[u].kind == SCORE_INCLUDE)
@@ -291,8 +295,8 @@ struct score_report *score_run(sqlite3 *db, long long ex, const struct ruleset *
 
 			for (size_t t = 0; t < rs->nthemes; t++)
 				if (first[t + 1] > first[t] && rules_applies(&rs->themes[t], q ? q : ""))
-					fire_theme(rs, r, first[t], first[t + 1], text ? text : "",
-						   len, md, hits, k, nresp, m);
+					fire_theme(rs, r, first[t], first[t + 1], q ? q : "",
+						   text ? text : "", len, md, hits, k, nresp, m);
 		}
 		sqlite3_reset(st);
 		if (rc != SQLITE_DONE) {

@@ -87,6 +87,16 @@ want=$(printf '%s\n' \
 got=$(printf '%s\n' "$out" | tail -n +2)
 [ "$got" = "$want" ] && ok "score by hand: every row" || fail "score by hand" "got:" "$got" "want:" "$want"
 
+# A pattern limited to some questions is scored on those answers only, as
+# `analyser tag` applies it: KIND/2 ("nothing", UEC-BETTER only) does not
+# fire on T3's "Nothing to say", a UEC-WELL answer.
+run "$ANALYSER" rules score "$T" "$TALLY_FIXTURES/rule_tools/score-questions.rules.xml" "$TALLY_FIXTURES/evaluate/tiny-gold.csv" --format tsv --all
+expect_rc "score with questions=" 0
+expect_eq "a pattern limited to UEC-BETTER, scored on UEC-BETTER answers only" \
+	"$(printf '%s\n' "$out" | awk -F'\t' '$3 == "KIND/2" { print $2, $4, $5, $6 }')" "include 0 0 0"
+expect_eq "the unlimited pattern still fires" \
+	"$(printf '%s\n' "$out" | awk -F'\t' '$3 == "KIND/1" && $2 == "include" { print $4, $5, $6 }')" "2 1 1"
+
 # --- rules try: the same alternative, the same counts -------------------------
 run "$ANALYSER" rules try "$DB" "$gp_src" --gold "$GOLD" --theme GP --show 2
 expect_rc "try" 0
