@@ -283,8 +283,21 @@ found += [('name', q) for q in allq for n in names if n in q.lower()]
 check('no quote holds planted personal data (%d quotes)' % len(allq), allq and not found, found[:3])
 check('quotes are 60 to 300 characters', all(60 <= len(q) <= 300 for q in allq),
       [len(q) for q in allq if not 60 <= len(q) <= 300])
-check('two or three quotes per theme, never the same twice', all(
-    2 <= len(qs) <= 3 and len(set(qs)) == len(qs) for qs in quotes.values()), {t: len(q) for t, q in quotes.items()})
+# A quote is never drawn from a hidden district, so a theme whose every
+# district is hidden (--threshold 60 hides all of ACCESS's) has none, and its
+# page says so; the others have two or three.
+def quotable(theme):
+    if mode != 'sample':  # no counts to compare with: every district shown
+        return True
+    return any(r['respondents_mentioning'] not in ('*', '0')
+               for (t, code), r in dist.items() if t == theme and code != '(all)')
+check('two or three quotes per theme with a district shown, never the same twice', all(
+    (2 <= len(qs) <= 3 if quotable(t) else not qs) and len(set(qs)) == len(qs) for t, qs in quotes.items()),
+    {t: len(q) for t, q in quotes.items()})
+for t, qs in quotes.items():
+    if not quotable(t):
+        check('%s: every district hidden, so no quote, and the page says so' % t,
+              not qs and 'We have no short quotes to show for this theme.' in sections[t].text(), t)
 if mode == 'planted':
     tags = ('[email]', '[phone]', '[NHS number]', '[postcode]')
     check('every quote had its planted data replaced', allq and all(any(t in q for t in tags) for q in allq),
