@@ -236,6 +236,8 @@ static int run(struct cmd_ctx *ctx, struct err *e)
 			else if (held && len)
 				fwrite(buf, 1, len, stdout); /* checked with all output, at the end */
 		}
+		if (!err_isset(e))
+			cmd_safeguarding_warn(db, ex, ctx->db_path);
 	}
 out:
 	if (held)

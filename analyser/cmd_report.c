@@ -186,6 +186,8 @@ static int run(struct cmd_ctx *ctx, struct err *e)
 	progress_ticker_stop(tick); /* its line cleared before anything is said */
 	if (done)
 		printf("wrote %s and its fragment for a website\n", o->path);
+	if (done)
+		cmd_safeguarding_warn(db, ex, ctx->db_path);
 	ledger_free(opt->ledger);
 	return EXIT_OK;
 }

@@ -20,6 +20,11 @@ extern const struct cmd_ops cmd_report;
 extern const struct cmd_ops cmd_rules_check;
 extern const struct cmd_ops cmd_rules_score;
 extern const struct cmd_ops cmd_rules_try;
+extern const struct cmd_ops cmd_safeguarding_list;
+extern const struct cmd_ops cmd_safeguarding_seen;
+extern const char cmd_safeguarding_usage[];
+/* Warns on stderr when answers a safeguarding theme flagged are not yet reviewed. */
+void cmd_safeguarding_warn(sqlite3 *db, long long ex, const char *db_path);
 extern const struct cmd_ops cmd_suggest;
 extern const struct cmd_ops cmd_tag;
 extern const struct cmd_ops cmd_untagged;
