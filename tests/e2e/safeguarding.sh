@@ -134,7 +134,18 @@ run "$ANALYSER" report "$DB2" --you-said-we-did "$TMP/before.html" --no-suppress
 expect_rc "report without safeguarding themes" 0
 grep -q "He hits me" "$TMP/before.html" && ok "the check can see a quote (control)" ||
 	fail "no quote carries the planted words: the check below proves nothing"
+# Quotes comms staff approved before the flags appeared: each answer, under its top theme.
+sqlite3 "$DB2" "INSERT INTO report_quote (exercise_id, theme_code, answer_id, response_id, decision, text, decided_by, decided_at) SELECT DISTINCT a2.exercise_id, p.code, a.id, a.response_id, 'approved', a.value, 'Cam Comms', '2019-11-01T00:00:00Z' FROM tag t JOIN theme h ON h.id = t.theme_id JOIN theme p ON p.id = coalesce(h.parent_id, h.id) JOIN answer a ON a.id = t.answer_id JOIN response a2 ON a2.id = a.response_id"
+run "$ANALYSER" report "$DB2" --you-said-we-did "$TMP/approved-before.html" --no-suppress
+expect_rc "report with approved quotes" 0
+grep -q "He hits me" "$TMP/approved-before.html" && ok "an approved quote carries the words (control)" ||
+	fail "no approved quote carries the planted words: the check below proves nothing"
 "$ANALYSER" tag "$DB2" "$RULES" >/dev/null
+run "$ANALYSER" report "$DB2" --you-said-we-did "$TMP/approved-after.html" --no-suppress
+expect_rc "report with approved quotes and safeguarding themes" 0
+grep -q "hits me" "$TMP/approved-after.html" && fail "a flagged answer's approved quote is published" ||
+	ok "no flagged answer's approved quote is published"
+sqlite3 "$DB2" "DELETE FROM report_quote"
 run "$ANALYSER" report "$DB2" --you-said-we-did "$TMP/after.html" --no-suppress
 expect_rc "report with safeguarding themes" 0
 grep -q "hits me" "$TMP/after.html" && fail "a flagged answer is quoted" || ok "no flagged answer is quoted"
