@@ -347,7 +347,7 @@ int page_report_home(struct req *r, struct err *e)
 			    "<p><a href=\"/report/preview\">Preview the page as it will be "
 			    "published</a></p>\n");
 	else
-		html_raw(h, "<p>There is nothing for your account here yet.</p>\n");
+		html_raw(h, "<p><a href=\"/safeguarding\">Safeguarding: answers to review</a></p>\n");
 	page_end(r);
 	return 0;
 }
