@@ -209,16 +209,15 @@ static int seen_run(struct cmd_ctx *ctx, struct err *e)
 
 const struct cmd_ops cmd_safeguarding_seen = { seen_parse, seen_run, NULL, sizeof(struct sg_opts) };
 
-void cmd_safeguarding_warn(sqlite3 *db, long long ex, const char *db_path)
+int cmd_safeguarding_waiting(sqlite3 *db, long long ex, long long *open, struct err *e)
 {
-	long long flagged = 0, open = 0;
-	struct err e;
+	long long flagged;
 
-	err_init(&e);
-	if (safeguard_count(db, ex, &flagged, &open, &e) < 0) {
-		err_print(&e, cmd_progname);
-		return;
-	}
+	return safeguard_count(db, ex, &flagged, open, e);
+}
+
+void cmd_safeguarding_warn(long long open, const char *db_path)
+{
 	if (open)
 		cmd_warn("%lld answer%s flagged by a safeguarding theme %s not yet reviewed: they "
 			 "are in no count, and a named person should read them ('analyser "
