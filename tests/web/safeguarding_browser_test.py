@@ -42,7 +42,8 @@ def editor_quotes(server):
     return codes, ''.join(c.get('/report/quotes?theme=' + t).body for t in codes[:3])
 
 
-srv = Server(WEB, COLLECTOR, [('Ana Lyst', 'analyst'), ('Jo Bloggs', 'officer')])
+srv = Server(WEB, COLLECTOR, [('Ana Lyst', 'analyst'), ('Jo Bloggs', 'officer'),
+                                ('Ada Admin', 'admin')])
 try:
     # One response whose answer discloses harm, with markup in it.
     rows = list(csv.reader(open(os.path.join(EXPORTS, 'google-forms-online.csv'), newline='',
@@ -69,6 +70,11 @@ try:
     check(officer.post('/safeguarding', [('csrf', 'x'), ('answer', answer),
                                          ('action', 'x')]).status in (403, 400),
           'an officer cannot record a review')
+
+    adm = srv.client()
+    adm.login('Ada Admin')
+    check('href="/safeguarding"' in adm.get('/').body and adm.get('/safeguarding').status == 200,
+          'an admin finds the queue from the home page and may open it')
 
     ana = srv.client()
     ana.login('Ana Lyst')
