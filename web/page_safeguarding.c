@@ -30,10 +30,51 @@ static int esc_n(struct html *h, const char *s, size_t n)
 
 struct queue {
 	struct req *r;
-	int reviewed; /* this pass lists the reviewed ones */
-	long long last;
+	int reviewed;     /* this pass lists the reviewed ones */
+	long long last;   /* the answer whose card is open */
+	struct html foot; /* the open card's end: who saw it, or the form */
 	int n, oom;
 };
+
+/* Ends the open card: its review, or the form to record one. */
+static void close_card(struct queue *q)
+{
+	if (q->foot.n)
+		html_raw(&q->r->body, q->foot.s);
+	q->oom |= q->foot.oom;
+	html_free(&q->foot);
+	memset(&q->foot, 0, sizeof q->foot);
+}
+
+/* What goes at the end of answer f's card. */
+static void card_end(struct queue *q, const struct safeguard_flag *f)
+{
+	struct html *h = &q->foot;
+
+	if (f->seen_by) {
+		html_raw(h, "<p>Seen by ");
+		html_esc(h, f->seen_by);
+		html_raw(h, " at ");
+		html_esc(h, f->seen_at);
+		html_raw(h, ": ");
+		html_esc(h, f->action);
+		html_raw(h, "</p>\n</div>\n");
+		return;
+	}
+	html_raw(h, "<form method=\"post\" action=\"/safeguarding\">\n"
+		    "<input type=\"hidden\" name=\"csrf\" value=\"");
+	html_esc(h, q->r->sess.csrf);
+	html_raw(h, "\">\n");
+	html_fmt(h, "<input type=\"hidden\" name=\"answer\" value=\"%lld\">\n"
+		    "<div class=\"field\">\n<label for=\"action-%lld\">What was done</label>\n"
+		    "<p class=\"hint\" id=\"action-%lld-hint\">For example: referred to the "
+		    "safeguarding lead, or no concern and why.</p>\n"
+		    "<input class=\"input\" type=\"text\" name=\"action\" id=\"action-%lld\" "
+		    "aria-describedby=\"action-%lld-hint\" maxlength=\"%d\" required>\n</div>\n"
+		    "<button class=\"button\" type=\"submit\">I have read it: record this</button>\n"
+		    "</form>\n</div>\n",
+		 f->answer, f->answer, f->answer, f->answer, f->answer, SAFEGUARD_ACTION_MAX);
+}
 
 static int show_flag(const struct safeguard_flag *f, void *ctx)
 {
@@ -43,12 +84,13 @@ static int show_flag(const struct safeguard_flag *f, void *ctx)
 	if ((f->seen_by != NULL) != q->reviewed)
 		return 0;
 	if (f->answer == q->last) {
-		/* A second theme on the same answer: its name only. */
+		/* A second theme on the same answer: its name, in the same card. */
 		html_raw(h, "<p class=\"hint\">Also: ");
 		html_esc(h, f->label);
 		html_raw(h, "</p>\n");
 		return 0;
 	}
+	close_card(q);
 	if (q->n++ >= SHOWN_MAX)
 		return 1;
 	q->last = f->answer;
@@ -72,27 +114,7 @@ static int show_flag(const struct safeguard_flag *f, void *ctx)
 	if (esc_n(h, f->text + f->match_end, f->len - f->match_end) < 0)
 		goto oom;
 	html_raw(h, "</p></blockquote>\n");
-	if (f->seen_by) {
-		html_raw(h, "<p>Seen by ");
-		html_esc(h, f->seen_by);
-		html_raw(h, " at ");
-		html_esc(h, f->seen_at);
-		html_raw(h, ": ");
-		html_esc(h, f->action);
-		html_raw(h, "</p>\n</div>\n");
-		return 0;
-	}
-	html_raw(h, "<form method=\"post\" action=\"/safeguarding\">\n");
-	page_csrf(q->r);
-	html_fmt(h, "<input type=\"hidden\" name=\"answer\" value=\"%lld\">\n"
-		    "<div class=\"field\">\n<label for=\"action-%lld\">What was done</label>\n"
-		    "<p class=\"hint\" id=\"action-%lld-hint\">For example: referred to the "
-		    "safeguarding lead, or no concern and why.</p>\n"
-		    "<input class=\"input\" type=\"text\" name=\"action\" id=\"action-%lld\" "
-		    "aria-describedby=\"action-%lld-hint\" maxlength=\"%d\" required>\n</div>\n"
-		    "<button class=\"button\" type=\"submit\">I have read it: record this</button>\n"
-		    "</form>\n</div>\n",
-		 f->answer, f->answer, f->answer, f->answer, f->answer, SAFEGUARD_ACTION_MAX);
+	card_end(q, f);
 	return 0;
 oom:
 	q->oom = 1;
@@ -121,16 +143,22 @@ static int show(struct req *r, const char *problem, struct err *e)
 		    "or quoted.</p>\n");
 	html_fmt(h, "<p>%lld answer%s flagged, %lld not yet reviewed.</p>\n<h2>To review</h2>\n",
 		 flagged, flagged == 1 ? "" : "s", open);
-	if (safeguard_each(r->db, r->cfg->exercise_id, 1, show_flag, &q, e) < 0)
+	if (safeguard_each(r->db, r->cfg->exercise_id, 1, show_flag, &q, e) < 0) {
+		html_free(&q.foot);
 		return -1;
+	}
+	close_card(&q);
 	if (!q.n && !q.oom)
 		html_raw(h, "<p>Nothing is waiting.</p>\n");
 	html_raw(h, "<h2>Reviewed</h2>\n");
 	q.reviewed = 1;
 	q.last = 0;
 	q.n = 0;
-	if (!q.oom && safeguard_each(r->db, r->cfg->exercise_id, 1, show_flag, &q, e) < 0)
+	if (!q.oom && safeguard_each(r->db, r->cfg->exercise_id, 1, show_flag, &q, e) < 0) {
+		html_free(&q.foot);
 		return -1;
+	}
+	close_card(&q);
 	if (q.oom)
 		return err_set(e, EXIT_SYSTEM, "out of memory");
 	if (!q.n)

@@ -51,7 +51,7 @@ try:
     head, row = rows[0], list(rows[1])
     row[0] = '2019/07/02 10:00:00 AM GMT+1'  # a date read one way only
     col = next(i for i, h in enumerate(head) if 'better' in h.lower())
-    row[col] = 'My partner hits me & I am scared <b>to go home</b>.'
+    row[col] = 'My partner hits me & I am scared <b>to go home</b>. The kids have not been fed.'
     planted = os.path.join(srv.tmp, 'planted.csv')
     csv.writer(open(planted, 'w', newline='')).writerows([head, row])
     subprocess.run([COLLECTOR, 'import', srv.db, planted, '--map',
@@ -83,6 +83,10 @@ try:
     body = page.body.decode('utf-8') if isinstance(page.body, bytes) else page.body
     check('&lt;b&gt;to go home' in body and '<b>to go' not in body, 'what was written is escaped')
     check('<mark>My partner hits me</mark>' in body, 'the matched words are marked')
+    card = body[body.find(f'id="a-{answer}"'):]
+    card = card[:card.find('</form>')]
+    check('Also: Possible neglect' in card, 'a second safeguarding theme is named in the same card, '
+          'before its form')
     r = ana.post('/safeguarding', [('csrf', 'not-the-token'), ('answer', answer),
                                    ('action', 'done')])
     check(r.status == 403, f'a review without the CSRF token is refused ({r.status})')
