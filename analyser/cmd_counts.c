@@ -204,7 +204,10 @@ static int run(struct cmd_ctx *ctx, struct err *e)
 	long long ex = ctx->exercise;
 	char *buf = NULL;
 	size_t len = 0;
+	long long waiting = 0;
 
+	if (cmd_safeguarding_waiting(db, ex, &waiting, e) < 0)
+		return -1;
 	/* Published numbers are hidden alike in everything published from this data. */
 	if ((!o->suppress || o->format == COUNT_TABLE ||
 	     (o->ledger = ledger_open(db, ex, &co->rule, e))) &&
@@ -236,6 +239,8 @@ static int run(struct cmd_ctx *ctx, struct err *e)
 			else if (held && len)
 				fwrite(buf, 1, len, stdout); /* checked with all output, at the end */
 		}
+		if (!err_isset(e))
+			cmd_safeguarding_warn(waiting, ctx->db_path);
 	}
 out:
 	if (held)

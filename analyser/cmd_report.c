@@ -177,15 +177,19 @@ static int run(struct cmd_ctx *ctx, struct err *e)
 	sqlite3 *db = ctx->db;
 	long long ex = ctx->exercise;
 	struct progress_ticker *tick = progress_ticker_start(1, "report");
+	long long waiting = 0;
 	/* Published numbers are hidden alike in everything published from this data. */
 	int done = tag_state_require_current(db, ex, ctx->db_path, e) == 0 &&
+		cmd_safeguarding_waiting(db, ex, &waiting, e) == 0 &&
 		(o->no_suppress || (opt->ledger = ledger_open(db, ex, &opt->rule, e))) &&
 		report_publish(db, ex, o->path, opt, e) == 0 &&
 		(!opt->ledger || ledger_commit(opt->ledger, e) == 0 || (unlink_both(o->path), 0));
 
 	progress_ticker_stop(tick); /* its line cleared before anything is said */
-	if (done)
+	if (done) {
 		printf("wrote %s and its fragment for a website\n", o->path);
+		cmd_safeguarding_warn(waiting, ctx->db_path);
+	}
 	ledger_free(opt->ledger);
 	return EXIT_OK;
 }

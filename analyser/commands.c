@@ -28,6 +28,14 @@ static const struct command actions[] = {
 	{ 0 },
 };
 
+static const struct command safeguarding[] = {
+	{ .name = "list", .ops = &cmd_safeguarding_list, .flags = READS,
+	  .summary = "the answers a safeguarding theme flagged, for a named person to review" },
+	{ .name = "seen", .ops = &cmd_safeguarding_seen, .flags = WRITES,
+	  .summary = "record who read a flagged answer and what was done" },
+	{ 0 },
+};
+
 /* counts, export and report open for writing when they record what they publish. */
 static const struct command commands[] = {
 	{ .name = "rules",
@@ -52,6 +60,9 @@ static const struct command commands[] = {
 	  .subcommands = actions, .usage = cmd_action_usage },
 	{ .name = "report", .ops = &cmd_report, .flags = READS,
 	  .summary = "write \"You said, we did\": an accessible web page for the public" },
+	{ .name = "safeguarding",
+	  .summary = "possible disclosures of harm: list them for review, record the review",
+	  .subcommands = safeguarding, .usage = cmd_safeguarding_usage },
 	{ 0 },
 };
 

@@ -20,6 +20,16 @@ extern const struct cmd_ops cmd_report;
 extern const struct cmd_ops cmd_rules_check;
 extern const struct cmd_ops cmd_rules_score;
 extern const struct cmd_ops cmd_rules_try;
+extern const struct cmd_ops cmd_safeguarding_list;
+extern const struct cmd_ops cmd_safeguarding_seen;
+extern const char cmd_safeguarding_usage[];
+/*
+ * How many answers a safeguarding theme flagged are not yet reviewed (read
+ * before the work, so a failure changes nothing), and the warning about
+ * them on stderr that counts and report give after it (none for 0).
+ */
+int cmd_safeguarding_waiting(sqlite3 *db, long long ex, long long *open, struct err *e);
+void cmd_safeguarding_warn(long long open, const char *db_path);
 extern const struct cmd_ops cmd_suggest;
 extern const struct cmd_ops cmd_tag;
 extern const struct cmd_ops cmd_untagged;

@@ -291,7 +291,11 @@ int counts_dim_map_questions(sqlite3 *db, long long ex, const struct count_dim *
 	return 0;
 }
 
-/* The themes of the exercise's rule set, parents before children in file order. */
+/*
+ * The themes of the exercise's rule set, parents before children in file
+ * order; never a safeguarding theme (docs/safeguarding.md), so its tags are
+ * in no count, table or report.
+ */
 int counts_load_themes(sqlite3 *db, long long ex, struct count_cube *c, long long **ids,
 		       long long *min_id, long long *max_id, struct err *e)
 {
@@ -299,8 +303,10 @@ int counts_load_themes(sqlite3 *db, long long ex, struct count_cube *c, long lon
 		"WITH RECURSIVE tree(id, code, label, depth, parent, path) AS ("
 		" SELECT h.id, h.code, h.label, h.depth, NULL, printf('%06d', h.position) FROM theme h "
 		" JOIN ruleset s ON s.id = h.ruleset_id WHERE s.exercise_id = ?1 AND h.parent_id IS NULL "
+		" AND h.safeguarding = 0 "
 		" UNION ALL SELECT h.id, h.code, h.label, h.depth, h.parent_id, "
-		" tree.path || printf('/%06d', h.position) FROM theme h JOIN tree ON h.parent_id = tree.id) "
+		" tree.path || printf('/%06d', h.position) FROM theme h JOIN tree ON h.parent_id = tree.id "
+		" WHERE h.safeguarding = 0) "
 		"SELECT id, code, label, depth, parent FROM tree ORDER BY path", e);
 	long long *pid = NULL;
 	size_t capids = 0, cappid = 0; /* *ids only ever realloc'd: safe from 0 */

@@ -439,6 +439,15 @@ static int quote_hidden(const struct report *r, size_t t, size_t value, int pola
 }
 
 /*
+ * No answer of response `r` was tagged with a safeguarding theme: a person
+ * who may have disclosed harm is never quoted, in any of their answers
+ * (docs/safeguarding.md).
+ */
+#define NO_SAFEGUARDING_SQL \
+	"NOT EXISTS (SELECT 1 FROM answer sa JOIN tag sg ON sg.answer_id = sa.id " \
+	"JOIN theme sh ON sh.id = sg.theme_id AND sh.safeguarding = 1 WHERE sa.response_id = r.id)"
+
+/*
  * The answers that may be quoted for theme ?2 of exercise ?1, ?3 to ?4
  * bytes long, with what comms staff decided about each (report_quote).
  */
@@ -456,7 +465,7 @@ static int quote_hidden(const struct report *r, size_t t, size_t value, int pola
 	"rq.answer_id = a.id " \
 	"WHERE r.exercise_id = ?1 AND (r.entry_status = 'accepted' OR " \
 	"r.entry_status = 'verified') AND length(a.value) BETWEEN ?3 AND ?4 " \
-	"ORDER BY a.id"
+	"AND " NO_SAFEGUARDING_SQL " ORDER BY a.id"
 
 /* The district cell of a response and the kind of its question, as the cubes have them. */
 static void place_of(const struct count_cube *c, const char *district, const char *source,
@@ -490,6 +499,7 @@ static int pick_approved(struct report *r, size_t k, struct err *e)
 		"JOIN question q ON q.id = a.question_id LEFT JOIN question m ON m.id = q.maps_to "
 		"WHERE rq.exercise_id = ?1 AND rq.theme_code = ?2 AND rq.decision = 'approved' "
 		"AND (r.entry_status = 'accepted' OR r.entry_status = 'verified') "
+		"AND " NO_SAFEGUARDING_SQL " "
 		"AND EXISTS (SELECT 1 FROM tag t JOIN sub ON sub.id = t.theme_id "
 		"WHERE t.answer_id = a.id) ORDER BY rq.id", e);
 	int rc;

@@ -267,6 +267,10 @@ static void read_theme(struct parse *p, xmlNodePtr tn, struct rule_theme *t)
 		t->otherwise = !strcmp(g, "true") || !strcmp(g, "1");
 		free(g);
 	}
+	if ((g = dup_attr(p, tn, "safeguarding"))) {
+		t->safeguarding = !strcmp(g, "true") || !strcmp(g, "1");
+		free(g);
+	}
 	t->fallback.line = t->line;
 	if (t->code && !(t->fallback.id = malloc(strlen(t->code) + sizeof "/otherwise")))
 		p->oom = 1;
@@ -338,6 +342,38 @@ static void link_groups(struct parse *p, struct ruleset *rs)
 	}
 }
 
+/*
+ * A safeguarding theme's sub-themes are safeguarding themes too. It stands
+ * apart from the themes that are counted: it cannot be under one (its
+ * matches would count toward it) nor in a single-label group (it would take
+ * answers from the others).
+ */
+static void link_safeguarding(struct parse *p, struct ruleset *rs)
+{
+	for (size_t i = 0; i < rs->nthemes; i++) {
+		struct rule_theme *t = &rs->themes[i];
+
+		for (int at = t->parent, n = 0; at >= 0 && n <= (int)rs->nthemes;
+		     at = rs->themes[at].parent, n++)
+			if (rs->themes[at].safeguarding)
+				t->safeguarding = 1;
+	}
+	for (size_t i = 0; i < rs->nthemes; i++) {
+		struct rule_theme *t = &rs->themes[i];
+
+		if (t->safeguarding && t->parent >= 0 && !rs->themes[t->parent].safeguarding)
+			err_set(p->e, EXIT_DATA, "%s:%ld: theme '%s' is safeguarding=\"true\" but its "
+						 "parent '%s' is not: a safeguarding theme is never "
+						 "counted, so it cannot count toward a theme that is",
+				p->name, t->line, t->code, rs->themes[t->parent].code);
+		if (t->safeguarding && t->group)
+			err_set(p->e, EXIT_DATA, "%s:%ld: theme '%s' is safeguarding=\"true\" and in "
+						 "group '%s': it would take answers from the group's "
+						 "counted themes; take it out of the group",
+				p->name, t->line, t->code, t->group);
+	}
+}
+
 /* Codes unique, parents known, no cycles; depth from the root. */
 static void link_themes(struct parse *p, struct ruleset *rs)
 {
@@ -373,6 +409,7 @@ static void link_themes(struct parse *p, struct ruleset *rs)
 		t->depth = depth;
 	}
 	link_groups(p, rs);
+	link_safeguarding(p, rs);
 	for (size_t i = 0; i < rs->nthemes; i++) {
 		int has_child = 0;
 

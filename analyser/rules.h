@@ -75,6 +75,8 @@ struct rule_theme {
 	char *group;            /* single-label group, or NULL */
 	int group_id;           /* index of the group, -1 for none */
 	int otherwise;          /* the group's fallback (no patterns) */
+	int safeguarding;       /* safeguarding="true", or under such a theme: reviewed, never
+				   counted, published or quoted (docs/safeguarding.md) */
 	struct rule_pattern fallback; /* what a fallback tag names: id "THEME/otherwise" */
 	struct rule_pattern *includes, *excludes;
 	size_t nincludes, nexcludes;

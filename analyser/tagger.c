@@ -40,7 +40,8 @@ static int store_ruleset(sqlite3 *db, long long ex, const struct ruleset *rs, lo
 		return db_fail(db, "storing the rule set", e);
 	*rsid = sqlite3_last_insert_rowid(db);
 	if (!(st = db_prepare(db, "INSERT INTO theme (ruleset_id, code, label, description, "
-				  "parent_id, depth, position) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", e)))
+				  "parent_id, depth, position, safeguarding) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+				  e)))
 		return -1;
 	/* Parents first, whatever the file's order, so parent_id is known. */
 	for (int depth = 1, left = (int)rs->nthemes; left > 0; depth++) {
@@ -62,6 +63,7 @@ static int store_ruleset(sqlite3 *db, long long ex, const struct ruleset *rs, lo
 				sqlite3_bind_null(st, 5);
 			sqlite3_bind_int(st, 6, t->depth);
 			sqlite3_bind_int64(st, 7, (long long)i + 1);
+			sqlite3_bind_int(st, 8, t->safeguarding);
 			if (sqlite3_step(st) != SQLITE_DONE) {
 				sqlite3_finalize(st);
 				return db_fail(db, "storing the themes", e);

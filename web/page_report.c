@@ -94,7 +94,7 @@ static int themes_load(struct req *r, const struct report_settings *s, struct th
 		"SELECT t.code, t.label, (SELECT count(DISTINCT a.response_id) FROM anc JOIN tag g "
 		"ON g.theme_id = anc.id JOIN answer a ON a.id = g.answer_id WHERE anc.top = t.id) "
 		"AS n FROM theme t JOIN ruleset s ON s.id = t.ruleset_id WHERE s.exercise_id = ?1 "
-		"AND t.depth = 1 ORDER BY n DESC, t.position LIMIT 200", e);
+		"AND t.depth = 1 AND t.safeguarding = 0 ORDER BY n DESC, t.position LIMIT 200", e);
 	int rc;
 
 	memset(ts, 0, sizeof *ts);
@@ -347,7 +347,7 @@ int page_report_home(struct req *r, struct err *e)
 			    "<p><a href=\"/report/preview\">Preview the page as it will be "
 			    "published</a></p>\n");
 	else
-		html_raw(h, "<p>There is nothing for your account here yet.</p>\n");
+		html_raw(h, "<p><a href=\"/safeguarding\">Safeguarding: answers to review</a></p>\n");
 	page_end(r);
 	return 0;
 }

@@ -29,6 +29,8 @@ int page_report_publish(struct req *r, struct err *e);
 int page_report_logo(struct req *r, struct err *e);
 int page_report_quotes(struct req *r, struct err *e); /* page_report_quotes.c */
 int page_report_quotes_post(struct req *r, struct err *e);
+int page_safeguarding(struct req *r, struct err *e); /* page_safeguarding.c */
+int page_safeguarding_post(struct req *r, struct err *e);
 int page_kiosk_form(struct req *r, struct err *e);   /* page_kiosk.c */
 int page_kiosk_post(struct req *r, struct err *e);
 int page_kiosk_script(struct req *r, struct err *e);

@@ -31,6 +31,9 @@ const struct route web_routes[] = {
 	{ "GET", "/report/preview", ROLE_COMMS, page_report_preview },
 	{ "POST", "/report/publish", ROLE_COMMS, page_report_publish },
 	{ "POST", "/report/logo", ROLE_COMMS, page_report_logo },
+	/* Analysts review the answers safeguarding themes flagged (page_safeguarding.c). */
+	{ "GET", "/safeguarding", ROLE_ANALYST, page_safeguarding },
+	{ "POST", "/safeguarding", ROLE_ANALYST, page_safeguarding_post },
 	/* The public at a kiosk: no login; the link's token is checked by the handler. */
 	{ "GET", "/kiosk", ROLE_NONE, page_kiosk_form },
 	{ "POST", "/kiosk", ROLE_NONE, page_kiosk_post },
