@@ -107,20 +107,26 @@ int agree_stored_line(sqlite3 *db, long long ex, char **line, struct err *e)
 	    sqlite3_column_type(st, 1) != SQLITE_NULL) {
 		long long n = sqlite3_column_int64(st, 0);
 		double agreed = sqlite3_column_double(st, 1);
-		char kappa[64] = "";
+		char kappa[96] = "", share[32];
 		size_t cap = 512;
 
 		if (sqlite3_column_type(st, 2) != SQLITE_NULL)
 			snprintf(kappa, sizeof kappa, " (Cohen's kappa %.2f, which allows for "
 				 "agreement by chance)", sqlite3_column_double(st, 2));
+		/* Never "100%" for agreement that was not complete, nor "0%" for some. */
+		if (agreed < 1 && 100 * agreed >= 99.5)
+			snprintf(share, sizeof share, "more than 99%%");
+		else if (agreed > 0 && 100 * agreed < 0.5)
+			snprintf(share, sizeof share, "less than 1%%");
+		else
+			snprintf(share, sizeof share, "%.0f%%", 100 * agreed);
 		if (!(*line = malloc(cap)))
 			oom = 1;
 		else
 			snprintf(*line, cap, "Two people in our team each sorted the same %lld "
-				 "responses into themes, separately. They "
-				 "made the same choice %.0f%% of the time%s. People reading the same "
-				 "words do not always agree, so this is the most we can expect of the "
-				 "rules.", n, 100 * agreed, kappa);
+				 "responses into themes, separately. They made the same choice %s "
+				 "of the time%s. People reading the same words do not always agree, "
+				 "so this is the most we can expect of the rules.", n, share, kappa);
 	}
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		db_fail(db, "reading the coders' agreement", e);

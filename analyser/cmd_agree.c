@@ -550,7 +550,8 @@ static int run(struct cmd_ctx *ctx, struct err *e)
 
 	if (coder_read(ctx, o->a_path, &a, e) < 0 || coder_read(ctx, o->b_path, &b, e) < 0)
 		goto out;
-	if (a.ev->nthemes != b.ev->nthemes) {
+	if (a.ev->nthemes != b.ev->nthemes ||
+	    strcmp(a.ev->ruleset_sha256, b.ev->ruleset_sha256)) {
 		err_set(e, EXIT_SYSTEM, "the rule set changed while the gold files were read");
 		goto out;
 	}

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "agree.h"
+#include "agree_store.h"
 #include "testutil.h"
 
 #define EPS 1e-9
@@ -346,6 +347,51 @@ START_TEST(test_bad_sheet)
 }
 END_TEST
 
+/*
+ * Stored, then said for the report: the newest run of the exercise, its
+ * share never rounded up to 100% when a choice differed.
+ */
+START_TEST(test_store)
+{
+	struct fixture f;
+	sqlite3 *db = test_memdb();
+	char *line = (char *)"not set";
+	struct err e;
+
+	fixture_make(&f);
+	f.ea.ruleset_sha256 = "abc";
+	err_init(&e);
+	test_exec(db, "INSERT INTO exercise (id, code, title, opens, closes) VALUES "
+		  "(1, 'x', 'X', '2019-01-01', '2019-12-31')");
+	ck_assert_int_eq(agree_stored_line(db, 1, &line, &e), 0);
+	ck_assert_ptr_null(line);
+	ck_assert_int_eq(agree_store(db, 1, f.ag, "a.csv", "b.csv", &e), 0);
+	/* P: 1 1 1 0, P-C: 0 2 0 1, Q: 1 0 0 2 pooled: 2 3 1 3, N = 9. */
+	ck_assert_int_eq(test_int(db, "SELECT responses FROM coder_agreement"), 3);
+	ck_assert_int_eq(test_int(db, "SELECT only_one FROM coder_agreement"), 2);
+	ck_assert_int_eq(test_int(db, "SELECT themes FROM coder_agreement"), 3);
+	ck_assert_int_eq(test_int(db, "SELECT round(agreement * 9) FROM coder_agreement"), 5);
+	ck_assert_int_eq(test_int(db, "SELECT a_only FROM coder_agreement_theme "
+				  "WHERE theme = 'P-C'"), 2);
+	ck_assert_int_eq(agree_stored_line(db, 1, &line, &e), 0);
+	ck_assert_ptr_nonnull(line);
+	ck_assert_msg(strstr(line, "the same 3 responses") && strstr(line, "56% of the time"),
+		      "%s", line);
+	free(line);
+	/* A newer run wins; 995 of 1000 agreed is not "100%". */
+	test_exec(db, "INSERT INTO coder_agreement (exercise_id, stored_at, coder_a, coder_b, "
+		  "ruleset_sha256, responses, only_one, themes, agreement, pooled_kappa, "
+		  "mean_kappa, mean_themes) VALUES (1, 'now', 'a', 'b', 'abc', 40, 0, 25, 0.995, "
+		  "0.9, 0.9, 25)");
+	ck_assert_int_eq(agree_stored_line(db, 1, &line, &e), 0);
+	ck_assert_msg(strstr(line, "the same 40 responses") && strstr(line, "more than 99% of") &&
+		      strstr(line, "kappa 0.90"), "%s", line);
+	free(line);
+	sqlite3_close(db);
+	agree_free(f.ag);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("agree");
@@ -359,6 +405,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_sheet);
 	tcase_add_test(tc, test_merge);
 	tcase_add_loop_test(tc, test_bad_sheet, 0, sizeof bad_sheets / sizeof *bad_sheets);
+	tcase_add_test(tc, test_store);
 	suite_add_tcase(s, tc);
 	return s;
 }
