@@ -204,7 +204,7 @@ oom:
 /* ---- the adjudication sheet ---------------------------------------------- */
 
 static const char *const sheet_header =
-	"response,external_id,serial,theme,label,coder_a,coder_b,decision,reason\n";
+	"response,external_id,serial,theme,label,coder_a,coder_b,note_a,note_b,decision,reason\n";
 
 /* The response's identifying cells: response,external_id,serial, then a comma. */
 static void write_ident(const struct agree_ident *id, FILE *out)
@@ -219,7 +219,8 @@ static void write_ident(const struct agree_ident *id, FILE *out)
 }
 
 void agree_write_sheet(const struct agreement *ag, const struct agree_side *a,
-		       const struct agree_side *b, const struct agree_ident *ids, FILE *out)
+		       const struct agree_side *b, const struct agree_ident *ids,
+		       const char *const (*notes)[2], FILE *out)
 {
 	const struct evaluation *ev = ag->themes_of;
 
@@ -234,7 +235,13 @@ void agree_write_sheet(const struct agreement *ag, const struct agree_side *a,
 			csv_write_field(out, ev->themes[t].code);
 			fputc(',', out);
 			csv_write_field(out, ev->themes[t].label);
-			fprintf(out, ",%s,%s,,\n", x ? "yes" : "no", y ? "yes" : "no");
+			fprintf(out, ",%s,%s,", x ? "yes" : "no", y ? "yes" : "no");
+			for (int k = 0; k < 2; k++) {
+				if (notes && notes[p][k])
+					csv_write_field(out, notes[p][k]);
+				fputc(',', out);
+			}
+			fputs(",\n", out);
 		}
 }
 

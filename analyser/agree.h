@@ -108,11 +108,13 @@ struct agree_ident {
 /*
  * Writes the adjudication sheet: a CSV row for every disagreement (pair,
  * theme), in pair then theme order, with the response's identifiers
- * (`ids[p]` for pair p), the theme, each coder's yes or no, and an empty
- * `decision` column (and `reason`) for the adjudicator.
+ * (`ids[p]` for pair p), the theme, each coder's yes or no and note
+ * (`notes[p][0]` A's, `[1]` B's, either NULL; `notes` may be NULL), and an
+ * empty `decision` column (and `reason`) for the adjudicator.
  */
 void agree_write_sheet(const struct agreement *ag, const struct agree_side *a,
-		       const struct agree_side *b, const struct agree_ident *ids, FILE *out);
+		       const struct agree_side *b, const struct agree_ident *ids,
+		       const char *const (*notes)[2], FILE *out);
 
 /*
  * Reads a filled adjudication sheet from `sheet` (named `name` in messages)

@@ -502,6 +502,31 @@ out:
 	return ok;
 }
 
+/* Each pair's two notes, redacted as --disagreements shows them, for the sheet. */
+static int sheet_notes(const struct agreement *ag, const struct coder *a, const struct coder *b,
+		       char *(**notes)[2], struct err *e)
+{
+	struct redactor *rd = redactor_new(e);
+
+	if (!rd)
+		return -1;
+	if (!(*notes = calloc(ag->npairs + 1, sizeof **notes))) {
+		redactor_free(rd);
+		return err_set(e, EXIT_SYSTEM, "out of memory");
+	}
+	for (size_t p = 0; p < ag->npairs; p++)
+		for (int k = 0; k < 2; k++) {
+			const char *n = k ? coder_note(b, ag->pairs[p].b) : coder_note(a, ag->pairs[p].a);
+
+			if (n && !((*notes)[p][k] = redactor_apply(rd, n, strlen(n), NULL))) {
+				redactor_free(rd);
+				return err_set(e, EXIT_SYSTEM, "out of memory");
+			}
+		}
+	redactor_free(rd);
+	return 0;
+}
+
 /* The adjudication sheet, or the agreed gold file from a filled one. */
 static int write_files(struct cmd_ctx *ctx, const struct agree_opts *o,
 		       const struct agreement *ag, const struct coder *a, const struct coder *b,
@@ -512,6 +537,7 @@ static int write_files(struct cmd_ctx *ctx, const struct agree_opts *o,
 	unsigned char *agreed = NULL;
 	struct csv_reader *sheet = NULL;
 	struct out_file of = { 0 };
+	char *(*notes)[2] = NULL;
 	const char *path = o->adjudicate ? o->adjudicate : o->out;
 	int fd = -1, ok = -1;
 
@@ -524,8 +550,11 @@ static int write_files(struct cmd_ctx *ctx, const struct agree_opts *o,
 	}
 	if (out_check(path, e) < 0 || out_open(&of, path, e) < 0)
 		goto out;
+	if (o->adjudicate && sheet_notes(ag, a, b, &notes, e) < 0)
+		goto out;
 	if (o->adjudicate)
-		agree_write_sheet(ag, &a->side, &b->side, ids, of.f);
+		agree_write_sheet(ag, &a->side, &b->side, ids, (const char *const (*)[2])notes,
+				  of.f);
 	else if (agree_write_gold(ag, &a->side, &b->side, ids, agreed, of.f, e) < 0)
 		goto out;
 	if (out_commit(&of, e) < 0)
@@ -538,6 +567,11 @@ out:
 		close(fd);
 	free(agreed);
 	free_idents(ids, strs, ag->npairs);
+	for (size_t p = 0; notes && p < ag->npairs; p++) {
+		free(notes[p][0]);
+		free(notes[p][1]);
+	}
+	free(notes);
 	return ok;
 }
 

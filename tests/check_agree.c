@@ -216,7 +216,10 @@ static char *capture(void (*write)(struct fixture *, FILE *), struct fixture *f)
 
 static void write_sheet(struct fixture *f, FILE *out)
 {
-	agree_write_sheet(f->ag, &f->a, &f->b, f->ids, out);
+	static const char *const notes[3][2] = { { "hard one", NULL }, { NULL, NULL },
+						  { "a, b", "B's \"view\"" } };
+
+	agree_write_sheet(f->ag, &f->a, &f->b, f->ids, notes, out);
 }
 
 START_TEST(test_sheet)
@@ -226,12 +229,12 @@ START_TEST(test_sheet)
 
 	fixture_make(&f);
 	s = capture(write_sheet, &f);
-	ck_assert_str_eq(s, "response,external_id,serial,theme,label,coder_a,coder_b,decision,"
-			 "reason\n"
-			 "10,tool:10,,P-C,Child,yes,no,,\n"
-			 "11,,S-11,P,Parent,no,yes,,\n"
-			 "14,,,P,Parent,yes,no,,\n"
-			 "14,,,P-C,Child,yes,no,,\n");
+	ck_assert_str_eq(s, "response,external_id,serial,theme,label,coder_a,coder_b,note_a,"
+			 "note_b,decision,reason\n"
+			 "10,tool:10,,P-C,Child,yes,no,hard one,,,\n"
+			 "11,,S-11,P,Parent,no,yes,,,,\n"
+			 "14,,,P,Parent,yes,no,\"a, b\",\"B's \"\"view\"\"\",,\n"
+			 "14,,,P-C,Child,yes,no,\"a, b\",\"B's \"\"view\"\"\",,\n");
 	free(s);
 	agree_free(f.ag);
 }
@@ -268,11 +271,12 @@ START_TEST(test_merge)
 {
 	/* Rows in another order, by each kind of identifier, decisions in any case. */
 	static const char sheet[] =
-		"response,external_id,serial,theme,label,coder_a,coder_b,decision,reason\n"
-		"14,,,P-C,Child,yes,no,No,\n"
-		"11,,S-11,P,Parent,no,yes,b,B saw it\n"
-		",tool:10,,p-c,Child,yes,no,YES,\n"
-		"14,,,P,Parent,yes,no,a,\n";
+		"response,external_id,serial,theme,label,coder_a,coder_b,note_a,note_b,decision,"
+		"reason\n"
+		"14,,,P-C,Child,yes,no,,,No,\n"
+		"11,,S-11,P,Parent,no,yes,,,b,B saw it\n"
+		",tool:10,,p-c,Child,yes,no,,,YES,\n"
+		"14,,,P,Parent,yes,no,,,a,\n";
 	struct fixture f;
 	struct err e;
 	char *s;

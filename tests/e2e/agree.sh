@@ -128,7 +128,7 @@ run "$ANALYSER" agree "$DB" "$A" "$B" --adjudicate "$TMP/adj.csv"
 expect_rc "--adjudicate" 0
 expect_eq "the sheet: a row per disagreement" "$(($(wc -l <"$TMP/adj.csv") - 1))" 4
 expect_eq "the sheet: header" "$(head -1 "$TMP/adj.csv")" \
-	"response,external_id,serial,theme,label,coder_a,coder_b,decision,reason"
+	"response,external_id,serial,theme,label,coder_a,coder_b,note_a,note_b,decision,reason"
 run "$ANALYSER" agree "$DB" "$A" "$B" --agreed "$TMP/adj.csv" --out "$TMP/agreed.csv"
 expect_rc "a blank decision" 1
 expect_err "a blank decision, named" "$TMP/adj.csv:2: response 3, URGENT-MIU: no decision"
