@@ -51,6 +51,8 @@ static const struct command commands[] = {
 	  .summary = "show one response's tags with the matched words marked" },
 	{ .name = "evaluate", .ops = &cmd_evaluate, .flags = READS,
 	  .summary = "agreement of the tags with a hand-coded sample" },
+	{ .name = "agree", .ops = &cmd_agree, .flags = READS,
+	  .summary = "agreement between two coders' hand coding; adjudication" },
 	{ .name = "suggest", .ops = &cmd_suggest, .flags = READS,
 	  .summary = "words and phrases typical of a theme in a hand-coded sample" },
 	{ .name = "export", .ops = &cmd_export, .flags = READS,

@@ -8,6 +8,7 @@
 #include "cmd.h"
 
 extern const struct cmd_ops cmd_action_add;
+extern const struct cmd_ops cmd_agree;
 extern const struct cmd_ops cmd_action_list;
 extern const struct cmd_ops cmd_action_edit;
 extern const struct cmd_ops cmd_action_remove;

@@ -1,10 +1,15 @@
 /* gold_file.c: opening a gold file: a regular file only (a FIFO would never end). */
 #include "gold_file.h"
 
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "fileutil.h"
+#include "strbuf.h"
+#include "trim.h"
 
 struct csv_reader *gold_open(const char *path, int *fd, struct err *e)
 {
@@ -18,4 +23,60 @@ struct csv_reader *gold_open(const char *path, int *fd, struct err *e)
 		*fd = -1;
 	}
 	return r;
+}
+
+void gold_notes_free(char **notes, long nlines)
+{
+	if (!notes)
+		return;
+	for (long i = 0; i <= nlines; i++)
+		free(notes[i]);
+	free(notes);
+}
+
+int gold_notes(const char *path, char ***notes, long *nlines, struct err *e)
+{
+	struct csv_reader *r;
+	struct csv_record rec;
+	size_t cap = 0;
+	long col = -1, filled = 0;
+	int fd, rc, ok = -1;
+
+	*notes = NULL;
+	*nlines = 0;
+	if (!(r = gold_open(path, &fd, e)))
+		return -1;
+	if ((rc = csv_read(r, &rec, e)) == CSV_RECORD)
+		for (size_t i = 0; i < rec.nfields && col < 0; i++)
+			if (!strcasecmp(trim(rec.fields[i]), "note") ||
+			    !strcasecmp(trim(rec.fields[i]), "notes"))
+				col = (long)i;
+	if (rc == CSV_FATAL)
+		goto out;
+	while (col >= 0 && (rc = csv_read(r, &rec, e)) != CSV_EOF) {
+		if (rc == CSV_FATAL)
+			goto out;
+		if (rc != CSV_RECORD || rec.nfields <= (size_t)col || !*trim(rec.fields[col]))
+			continue;
+		if (ALLOC_GROW(*notes, (size_t)rec.line + 1, cap) < 0)
+			goto oom;
+		while (filled <= rec.line)
+			(*notes)[filled++] = NULL;
+		*nlines = rec.line;
+		if (!((*notes)[rec.line] = strdup(trim(rec.fields[col]))))
+			goto oom;
+	}
+	ok = 0;
+	goto out;
+oom:
+	err_set(e, EXIT_SYSTEM, "out of memory");
+out:
+	csv_reader_free(r);
+	close(fd);
+	if (ok < 0) {
+		gold_notes_free(*notes, *nlines);
+		*notes = NULL;
+		*nlines = 0;
+	}
+	return ok;
 }

@@ -12,4 +12,15 @@
  */
 struct csv_reader *gold_open(const char *path, int *fd, struct err *e);
 
+/*
+ * The coders' notes of the gold file at `path`: its 'note' (or 'notes')
+ * column by line. *notes gets *nlines + 1 entries, (*notes)[L] the note of
+ * the row that starts on line L, or NULL (no note, or no such column).
+ * Rows that break the CSV rules are skipped: reading the themes reports
+ * them. Free with gold_notes_free(). 0, or -1 with `e` set.
+ */
+int gold_notes(const char *path, char ***notes, long *nlines, struct err *e);
+
+void gold_notes_free(char **notes, long nlines);
+
 #endif

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "agree_store.h"
 #include "counts.h"
 #include "db.h"
 #include "fileutil.h"
@@ -250,6 +251,7 @@ static void report_release(struct report *r)
 	free(r->opens);
 	free(r->closes);
 	free(r->rules_file);
+	free(r->agreement);
 	pub_release(&r->d);
 	pub_release(&r->ch);
 	pub_release(&r->pol);
@@ -719,6 +721,7 @@ static int load_numbers(struct report *r, int all, struct err *e)
 		return err_set(e, EXIT_USAGE, "the number of themes must be from 1 to %d, not %d",
 			       REPORT_TOP_MAX, opt->top);
 	if ((all && load_exercise(r, e) < 0) ||
+	    (all && agree_stored_line(r->db, r->ex, &r->agreement, e) < 0) ||
 	    report_settings_load(r->db, r->ex, &r->set, e) < 0 ||
 	    pub_load(r->db, r->ex, "district", opt, &r->d, e) < 0 ||
 	    (all && pub_load(r->db, r->ex, "channel", opt, &r->ch, e) < 0) ||

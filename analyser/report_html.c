@@ -743,6 +743,11 @@ static void write_how(struct report *r)
 	put(r, r->chosen ? ", and a member of our team read each quote before it was "
 		"published.</p>\n" : ".</p>\n");
 	write_removed(r, r->removed_other);
+	if (r->agreement) {
+		put(r, "<p><strong>How coders agreed.</strong> ");
+		esc(r, r->agreement);
+		put(r, "</p>\n");
+	}
 	put(r, "</section>\n");
 	/* For the analysts: which rule set counted (its SHA-256, hex, so safe in a comment). */
 	if (*r->d.c->ruleset) {

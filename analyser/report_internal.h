@@ -69,6 +69,7 @@ struct report {
 	long *removed;          /* per top theme: approved quotes erased with their response */
 	long removed_other;     /* ... under themes not shown */
 	int fragment;           /* writing the copy-ready fragment, not the page */
+	char *agreement;        /* how two coders agreed (agree_store.h), or NULL */
 };
 
 /* A cleaned, unescaped copy of the n bytes at s (see report_html_text()); NULL out of memory. */

@@ -78,6 +78,7 @@ T=$TMP/tiny.db
 "$ANALYSER" tag "$T" "$F/evaluate/tiny.rules.xml" >/dev/null
 full "evaluate" "$ANALYSER" evaluate "$T" "$F/evaluate/tiny-gold.csv"
 full "evaluate --theme" "$ANALYSER" evaluate "$T" "$F/evaluate/tiny-gold.csv" --theme KIND
+full "agree" "$ANALYSER" agree "$T" "$F/evaluate/tiny-gold.csv" "$F/evaluate/tiny-gold.csv" --disagreements
 full "rules score" "$ANALYSER" rules score "$T" "$F/evaluate/tiny.rules.xml" "$F/evaluate/tiny-gold.csv"
 full "rules try" "$ANALYSER" rules try "$T" kind --gold "$F/evaluate/tiny-gold.csv" --theme KIND
 full "suggest" "$ANALYSER" suggest "$T" "$F/evaluate/tiny-gold.csv" --theme KIND --min 1
