@@ -432,6 +432,8 @@ static int quote_hidden(const struct report *r, size_t t, size_t value, int pola
 /*
  * The answers that may be quoted for theme ?2 of exercise ?1, ?3 to ?4
  * bytes long, with what comms staff decided about each (report_quote).
+ * From the theme's tags (CROSS JOIN keeps that order): left to itself the
+ * planner walks every response of the exercise instead.
  */
 #define CANDIDATES_SQL \
 	"WITH RECURSIVE sub(id) AS (" \
@@ -439,8 +441,8 @@ static int quote_hidden(const struct report *r, size_t t, size_t value, int pola
 	" WHERE s.exercise_id = ?1 AND h.code = ?2" \
 	" UNION SELECT h.id FROM theme h JOIN sub ON h.parent_id = sub.id) " \
 	"SELECT DISTINCT a.id, a.response_id, a.value, r.district_code, r.district_source, " \
-	"coalesce(m.polarity, q.polarity), rq.decision, rq.reason FROM tag t " \
-	"JOIN sub ON sub.id = t.theme_id " \
+	"coalesce(m.polarity, q.polarity), rq.decision, rq.reason " \
+	"FROM sub CROSS JOIN tag t ON t.theme_id = sub.id " \
 	"JOIN answer a ON a.id = t.answer_id JOIN response r ON r.id = a.response_id " \
 	"JOIN question q ON q.id = a.question_id LEFT JOIN question m ON m.id = q.maps_to " \
 	"LEFT JOIN report_quote rq ON rq.exercise_id = ?1 AND rq.theme_code = ?2 AND " \
