@@ -6,7 +6,8 @@
  * for publication: disclosure control does not apply to rows.
  *
  * It reads the SQL layer (schema/0023-sql-views.sql, docs/sql.md), so the
- * export and a query of the views give the same rows.
+ * export and a query of the views give the same rows. Rows are read as they
+ * are written, never all held: the CSV takes the same memory for any number.
  */
 #include "export_internal.h"
 
@@ -41,16 +42,32 @@ struct rows {
 	double *widths;
 	size_t ncols, ndemo, demo_alloc;
 	char **demo;          /* the demographic questions' codes, form order */
-	char **cell;          /* nrows x ncols, NULL for empty */
-	size_t nrows;
+	char **cell;          /* the row read last: ncols, NULL for empty */
+	size_t nrows;         /* how many rows there are, counted first */
 	int is_number[NFIXED]; /* which fixed columns are integers */
+	/* Reading, one row at a time (rows_open(), rows_next()). */
+	sqlite3_stmt *st, *dm;
+	struct redactor *red;
+	int raw;
+	struct err *e;         /* where a failure while writing is said */
+	int failed;            /* rows_next() failed: `e` says why */
 };
+
+static void row_clear(struct rows *r)
+{
+	for (size_t i = 0; r->cell && i < r->ncols; i++) {
+		free(r->cell[i]);
+		r->cell[i] = NULL;
+	}
+}
 
 static void rows_free(struct rows *r)
 {
-	for (size_t i = 0; i < r->nrows * r->ncols; i++)
-		free(r->cell[i]);
+	row_clear(r);
 	free(r->cell);
+	sqlite3_finalize(r->st);
+	sqlite3_finalize(r->dm);
+	redactor_free(r->red);
 	for (size_t i = NFIXED; i < r->ncols; i++)
 		free(r->head[i]);
 	free(r->head);
@@ -133,9 +150,30 @@ static void cut_for_excel(char *s)
 		}
 }
 
-static int read_rows(sqlite3 *db, long long ex, int raw, struct rows *r, struct err *e)
+#define ROWS_FROM \
+	"FROM answers a JOIN responses r ON r.response_id = a.response_id " \
+	"WHERE r.exercise = (SELECT code FROM exercise WHERE id = ?1) AND r.counted = 1 "
+
+/*
+ * Prepares reading the rows one at a time and counts them (an XLSX table
+ * is sized before its rows are written). The caller holds a read
+ * transaction, so the count and the rows agree. 0, or -1 with `e` set.
+ */
+static int rows_open(sqlite3 *db, long long ex, int raw, struct rows *r, struct err *e)
 {
-	sqlite3_stmt *st = db_prepare(db,
+	sqlite3_stmt *n = db_prepare(db, "SELECT count(*) " ROWS_FROM, e);
+	int rc;
+
+	if (!n)
+		return -1;
+	sqlite3_bind_int64(n, 1, ex);
+	rc = sqlite3_step(n);
+	r->nrows = rc == SQLITE_ROW ? (size_t)sqlite3_column_int64(n, 0) : 0;
+	sqlite3_finalize(n);
+	if (rc != SQLITE_ROW)
+		return db_fail(db, "counting the answers", e);
+	r->raw = raw;
+	r->st = db_prepare(db,
 		"SELECT r.response_id, a.answer_id, r.channel, r.form, r.event_code, r.event_title, "
 		"r.district_code, r.district_name, r.district_source, r.submitted_on, a.question, "
 		"a.question_text, a.polarity, a.text, "
@@ -145,84 +183,74 @@ static int read_rows(sqlite3 *db, long long ex, int raw, struct rows *r, struct 
 		"(SELECT group_concat(label, '; ') FROM (SELECT h.label FROM tags t JOIN themes h "
 		"  ON h.theme = t.theme AND h.exercise = r.exercise WHERE t.answer_id = a.answer_id "
 		"  ORDER BY h.position)) "
-		"FROM answers a JOIN responses r ON r.response_id = a.response_id "
-		"WHERE r.exercise = (SELECT code FROM exercise WHERE id = ?1) AND r.counted = 1 "
-		"ORDER BY r.response_id, a.answer_id", e);
-	sqlite3_stmt *dm = db_prepare(db, "SELECT question, option, label FROM demographics "
-				      "WHERE response_id = ?1", e);
-	struct redactor *red = raw ? NULL : redactor_new(e);
-	size_t cap = 0;
-	int rc = SQLITE_DONE;
-
-	if (!st || !dm || (!raw && !red))
-		goto fail;
-	sqlite3_bind_int64(st, 1, ex);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		char **row;
-		int bad = 0;
-
-		/* cap counts cells: ncols of them a row. */
-		if (r->nrows + 1 > SIZE_MAX / r->ncols ||
-		    ALLOC_GROW(r->cell, (r->nrows + 1) * r->ncols, cap) < 0)
-			goto oom;
-		row = r->cell + r->nrows++ * r->ncols;
-		memset(row, 0, r->ncols * sizeof *row);
-		for (int i = 0; i < NFIXED; i++) {
-			int col = i < R_REDACTED ? i : i == R_REDACTED ? -1 : i - 1;
-
-			if (col < 0) {
-				row[i] = strdup(raw ? "no" : "yes");
-			} else if (i == R_TEXT && !raw) {
-				const char *t = (const char *)sqlite3_column_text(st, col);
-
-				row[i] = redactor_apply(red, t ? t : "",
-							(size_t)sqlite3_column_bytes(st, col), NULL);
-			} else {
-				row[i] = dup_col(st, col);
-				bad |= sqlite3_column_type(st, col) != SQLITE_NULL && !row[i];
-			}
-			if ((i == R_REDACTED || i == R_TEXT) && !row[i])
-				bad = 1;
-		}
-		if (bad)
-			goto oom;
-		cut_for_excel(row[R_TEXT]);
-		sqlite3_bind_int64(dm, 1, sqlite3_column_int64(st, 0));
-		while ((rc = sqlite3_step(dm)) == SQLITE_ROW) {
-			const char *q = (const char *)sqlite3_column_text(dm, 0);
-
-			for (size_t k = 0; q && k < r->ndemo; k++)
-				if (!strcmp(q, r->demo[k]) && !row[NFIXED + 2 * k]) {
-					row[NFIXED + 2 * k] = dup_col(dm, 1);
-					row[NFIXED + 2 * k + 1] = dup_col(dm, 2);
-					if (!row[NFIXED + 2 * k] || !row[NFIXED + 2 * k + 1])
-						goto oom;
-				}
-		}
-		sqlite3_reset(dm);
-		if (rc != SQLITE_DONE)
-			break;
-	}
-	if (rc != SQLITE_DONE) {
-		db_fail(db, "reading the answers", e);
-		goto fail;
-	}
-	sqlite3_finalize(st);
-	sqlite3_finalize(dm);
-	redactor_free(red);
+		ROWS_FROM "ORDER BY r.response_id, a.answer_id", e);
+	r->dm = r->st ? db_prepare(db, "SELECT question, option, label FROM demographics "
+				   "WHERE response_id = ?1", e) : NULL;
+	if (!r->st || !r->dm)
+		return -1;
+	if (!raw && !(r->red = redactor_new(e)))
+		return -1;
+	if (!(r->cell = calloc(r->ncols, sizeof *r->cell)))
+		return err_set(e, EXIT_SYSTEM, "out of memory");
+	sqlite3_bind_int64(r->st, 1, ex);
 	return 0;
-oom:
-	err_set(e, EXIT_SYSTEM, "out of memory");
-fail:
-	sqlite3_finalize(st);
-	sqlite3_finalize(dm);
-	redactor_free(red);
-	return -1;
 }
 
-static void write_csv(FILE *out, const void *arg)
+/* The next row into r->cell: 1, 0 after the last, or -1 with `e` set. */
+static int rows_next(sqlite3 *db, struct rows *r, struct err *e)
 {
-	const struct rows *r = arg;
+	char **row = r->cell;
+	int rc = sqlite3_step(r->st), bad = 0;
+
+	row_clear(r);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return db_fail(db, "reading the answers", e);
+	for (int i = 0; i < NFIXED; i++) {
+		int col = i < R_REDACTED ? i : i == R_REDACTED ? -1 : i - 1;
+
+		if (col < 0) {
+			row[i] = strdup(r->raw ? "no" : "yes");
+		} else if (i == R_TEXT && !r->raw) {
+			const char *t = (const char *)sqlite3_column_text(r->st, col);
+
+			row[i] = redactor_apply(r->red, t ? t : "",
+						(size_t)sqlite3_column_bytes(r->st, col), NULL);
+		} else {
+			row[i] = dup_col(r->st, col);
+			bad |= sqlite3_column_type(r->st, col) != SQLITE_NULL && !row[i];
+		}
+		if ((i == R_REDACTED || i == R_TEXT) && !row[i])
+			bad = 1;
+	}
+	if (bad)
+		return err_set(e, EXIT_SYSTEM, "out of memory");
+	cut_for_excel(row[R_TEXT]);
+	sqlite3_bind_int64(r->dm, 1, sqlite3_column_int64(r->st, 0));
+	while ((rc = sqlite3_step(r->dm)) == SQLITE_ROW) {
+		const char *q = (const char *)sqlite3_column_text(r->dm, 0);
+
+		for (size_t k = 0; q && k < r->ndemo; k++)
+			if (!strcmp(q, r->demo[k]) && !row[NFIXED + 2 * k]) {
+				row[NFIXED + 2 * k] = dup_col(r->dm, 1);
+				row[NFIXED + 2 * k + 1] = dup_col(r->dm, 2);
+				if (!row[NFIXED + 2 * k] || !row[NFIXED + 2 * k + 1]) {
+					sqlite3_reset(r->dm);
+					return err_set(e, EXIT_SYSTEM, "out of memory");
+				}
+			}
+	}
+	sqlite3_reset(r->dm);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, "reading the demographics", e);
+	return 1;
+}
+
+/* The rows as CSV, read as they are written. 0, or -1 with `e` set. */
+static int write_csv(sqlite3 *db, FILE *out, struct rows *r, struct err *e)
+{
+	int rc;
 
 	for (size_t c = 0; c < r->ncols; c++) {
 		if (c)
@@ -230,25 +258,38 @@ static void write_csv(FILE *out, const void *arg)
 		csv_write_field(out, r->head[c]);
 	}
 	fputc('\n', out);
-	for (size_t i = 0; i < r->nrows; i++) {
+	while ((rc = rows_next(db, r, e)) > 0) {
 		for (size_t c = 0; c < r->ncols; c++) {
-			const char *v = r->cell[i * r->ncols + c];
-
 			if (c)
 				fputc(',', out);
-			if (v)
-				csv_write_field(out, v);
+			if (r->cell[c])
+				csv_write_field(out, r->cell[c]);
 		}
 		fputc('\n', out);
 	}
+	return rc;
 }
+
+struct filling {
+	sqlite3 *db;
+	struct rows *r;
+};
 
 static lxw_error fill_row(lxw_worksheet *ws, size_t row, void *arg)
 {
-	const struct rows *r = arg;
-	char **cells = r->cell + (row - 1) * r->ncols;
+	struct filling *f = arg;
+	struct rows *r = f->r;
+	char **cells = r->cell;
 	lxw_error rc = LXW_NO_ERROR;
+	int got = rows_next(f->db, r, r->e);
 
+	if (got <= 0) {
+		/* Fewer rows than counted cannot happen inside the read transaction. */
+		if (got == 0)
+			err_set(r->e, EXIT_SYSTEM, "the answers changed while they were written");
+		r->failed = 1;
+		return LXW_ERROR_PARAMETER_VALIDATION;
+	}
 	for (size_t c = 0; c < r->ncols && rc == LXW_NO_ERROR; c++) {
 		if (!cells[c])
 			continue;
@@ -410,19 +451,32 @@ int export_rows(sqlite3 *db, long long ex, const char *path, const struct export
 	struct dict d = { 0 };
 	struct out_file of;
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	int rc = -1;
+	int rc = -1, own_txn = 0;
 
 	if (opt->format != EXPORT_CSV && opt->format != EXPORT_XLSX) {
 		err_set(e, EXIT_USAGE, "%s: give the rows a name ending .xlsx or .csv", path);
 		goto done;
 	}
-	if (read_demographics(db, ex, &r, e) < 0 || read_rows(db, ex, raw, &r, e) < 0 ||
+	/* One read transaction: the rows are counted, then read as they are written. */
+	if (sqlite3_get_autocommit(db)) {
+		if (db_exec(db, "BEGIN", "starting to read", e) < 0)
+			goto done;
+		own_txn = 1;
+	}
+	r.e = e;
+	if (read_demographics(db, ex, &r, e) < 0 || rows_open(db, ex, raw, &r, e) < 0 ||
 	    rows_dict(db, ex, &r, opt->format == EXPORT_XLSX ? "Responses sheet" : base, &d, e) < 0)
 		goto done;
 	if (out_open(&of, path, e) < 0)
 		goto done;
 	if (opt->format == EXPORT_XLSX) {
+		/*
+		 * libxlsxwriter keeps the sheet's cells until the workbook is
+		 * closed: its constant-memory mode has no Excel tables. The rows
+		 * are not kept twice, at least.
+		 */
 		lxw_workbook *wb = workbook_new(of.tmp);
+		struct filling fl = { db, &r };
 		lxw_doc_properties props = { 0 };
 		lxw_format *bold = wb ? workbook_add_format(wb) : NULL;
 		lxw_error lrc;
@@ -440,13 +494,14 @@ int export_rows(sqlite3 *db, long long ex, const char *path, const struct export
 		workbook_set_properties(wb, &props);
 		format_set_bold(bold);
 		lrc = export_sheet(wb, "Responses", "Responses", (const char *const *)r.head, r.widths,
-				   r.ncols, r.nrows, bold, fill_row, &r);
+				   r.ncols, r.nrows, bold, fill_row, &fl);
 		if (lrc == LXW_NO_ERROR)
 			lrc = dict_write_sheet(wb, &d, 1);
 		if (lrc != LXW_NO_ERROR) {
 			workbook_close(wb);
 			out_abandon(&of);
-			err_set(e, EXIT_SYSTEM, "cannot write %s: %s", path, lxw_strerror(lrc));
+			if (!r.failed)
+				err_set(e, EXIT_SYSTEM, "cannot write %s: %s", path, lxw_strerror(lrc));
 			goto done;
 		}
 		if ((lrc = workbook_close(wb)) != LXW_NO_ERROR) {
@@ -454,8 +509,9 @@ int export_rows(sqlite3 *db, long long ex, const char *path, const struct export
 			err_set(e, EXIT_SYSTEM, "cannot write %s: %s", path, lxw_strerror(lrc));
 			goto done;
 		}
-	} else {
-		write_csv(of.f, &r);
+	} else if (write_csv(db, of.f, &r, e) < 0) {
+		out_abandon(&of);
+		goto done;
 	}
 	if (out_commit(&of, e) < 0)
 		goto done;
@@ -467,5 +523,7 @@ int export_rows(sqlite3 *db, long long ex, const char *path, const struct export
 done:
 	dict_free(&d);
 	rows_free(&r);
+	if (own_txn)
+		db_rollback(db); /* it only read: nothing to keep */
 	return rc;
 }

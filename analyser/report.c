@@ -370,16 +370,7 @@ struct cand {
 	int looked, ok, clean;  /* ok: usable; clean: redaction changed nothing */
 };
 
-static int cand_cmp(const void *a, const void *b)
-{
-	const struct cand *x = a, *y = b;
-
-	if (x->hash != y->hash)
-		return x->hash < y->hash ? -1 : 1;
-	return (x->answer > y->answer) - (x->answer < y->answer);
-}
-
-/* FNV-1a over the theme code and the answer: a fixed order that is not the import order. */
+/* FNV-1a: the theme code's part of a candidate's position (cand_hash()). */
 static uint64_t fnv(uint64_t h, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -452,6 +443,8 @@ static int quote_hidden(const struct report *r, size_t t, size_t value, int pola
 /*
  * The answers that may be quoted for theme ?2 of exercise ?1, ?3 to ?4
  * bytes long, with what comms staff decided about each (report_quote).
+ * From the theme's tags (CROSS JOIN keeps that order): left to itself the
+ * planner walks every response of the exercise instead.
  */
 #define CANDIDATES_SQL \
 	"WITH RECURSIVE sub(id) AS (" \
@@ -459,8 +452,8 @@ static int quote_hidden(const struct report *r, size_t t, size_t value, int pola
 	" WHERE s.exercise_id = ?1 AND h.code = ?2" \
 	" UNION SELECT h.id FROM theme h JOIN sub ON h.parent_id = sub.id) " \
 	"SELECT DISTINCT a.id, a.response_id, a.value, r.district_code, r.district_source, " \
-	"coalesce(m.polarity, q.polarity), rq.decision, rq.reason FROM tag t " \
-	"JOIN sub ON sub.id = t.theme_id " \
+	"coalesce(m.polarity, q.polarity), rq.decision, rq.reason " \
+	"FROM sub CROSS JOIN tag t ON t.theme_id = sub.id " \
 	"JOIN answer a ON a.id = t.answer_id JOIN response r ON r.id = a.response_id " \
 	"JOIN question q ON q.id = a.question_id LEFT JOIN question m ON m.id = q.maps_to " \
 	"LEFT JOIN report_quote rq ON rq.exercise_id = ?1 AND rq.theme_code = ?2 AND " \
@@ -559,81 +552,204 @@ static int load_removed(struct report *r, struct err *e)
 }
 
 /*
- * Up to REPORT_QUOTES quotes for top theme k: answers tagged with the theme
- * or a sub-theme, from responses that count, REPORT_QUOTE_MIN to
- * REPORT_QUOTE_MAX characters once redacted, never two from one response
- * or two the same. Candidates are taken in a fixed pseudo-random order, in
- * passes that ask less each time: first from a district and a kind of
- * question (what works well, what could be better) not yet quoted and
- * needing no redaction, last anything left. Never from a cell the page
- * hides (quote_hidden()).
+ * The order candidates are taken in: a heap of (hash, answer), popped into
+ * an ordered list only as far as the passes read, so a theme with half a
+ * million tagged answers costs one heapify and a few pops, not a sort, and
+ * only the answers looked at are read.
  */
-static int pick_quotes(struct report *r, size_t k, struct err *e)
+struct key {
+	uint64_t hash;
+	long long answer;
+};
+
+static int key_less(const struct key *x, const struct key *y)
 {
-	const struct count_cube *c = r->d.c;
-	const char *code = c->themes[r->top[k]].code;
-	sqlite3_stmt *st = db_prepare(r->db, CANDIDATES_SQL, e);
-	struct cand *cs = NULL;
-	size_t n = 0, cap = 0, used[REPORT_QUOTES];
-	int rc, ret = -1;
+	return x->hash != y->hash ? x->hash < y->hash : x->answer < y->answer;
+}
+
+static void heap_down(struct key *h, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, m = i;
+		struct key t;
+
+		if (l < n && key_less(&h[l], &h[m]))
+			m = l;
+		if (l + 1 < n && key_less(&h[l + 1], &h[m]))
+			m = l + 1;
+		if (m == i)
+			return;
+		t = h[i];
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
+	}
+}
+
+/* A fixed pseudo-random position for an answer under a theme: not the import order. */
+static uint64_t cand_hash(uint64_t theme, long long answer)
+{
+	uint64_t z = theme ^ (uint64_t)answer;
+
+	/* splitmix64's finaliser: every bit of the id moves every bit of the hash */
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+struct picker {
+	struct report *r;
+	size_t k;
+	sqlite3_stmt *one;      /* one candidate's answer, response and question */
+	struct key *heap;
+	size_t nheap;
+	struct cand *v;         /* in order, as far as read */
+	size_t n, cap;
+};
+
+/*
+ * Makes candidate i (in order) known, with its place and raw text: 1 when
+ * it exists, 0 past the last, -1 on error (`e` set). A candidate that
+ * cannot be quoted (a response that does not count, no text, a length out
+ * of bounds, a hidden cell) is skipped here.
+ */
+static int picker_at(struct picker *p, size_t i, struct err *e)
+{
+	const struct count_cube *c = p->r->d.c;
+
+	while (p->n <= i && p->nheap) {
+		struct key top = p->heap[0];
+		struct cand *x;
+		const char *value;
+		int rc, len;
+
+		p->heap[0] = p->heap[--p->nheap];
+		heap_down(p->heap, p->nheap, 0);
+		/* An answer tagged with the theme and a sub-theme comes up twice, one after the other. */
+		if (p->n && p->v[p->n - 1].answer == top.answer)
+			continue;
+		sqlite3_reset(p->one);
+		sqlite3_bind_int64(p->one, 1, top.answer);
+		if ((rc = sqlite3_step(p->one)) == SQLITE_DONE)
+			continue;
+		if (rc != SQLITE_ROW)
+			return db_fail(p->r->db, "reading the answers to quote", e);
+		value = (const char *)sqlite3_column_blob(p->one, 1);
+		len = sqlite3_column_bytes(p->one, 1);
+		if (!value)
+			continue;
+		if (ALLOC_GROW(p->v, p->n + 1, p->cap) < 0)
+			return err_set(e, EXIT_SYSTEM, "out of memory");
+		x = &p->v[p->n];
+		memset(x, 0, sizeof *x);
+		x->answer = top.answer;
+		x->hash = top.hash;
+		x->response = sqlite3_column_int64(p->one, 0);
+		place_of(c, (const char *)sqlite3_column_text(p->one, 2),
+			 (const char *)sqlite3_column_text(p->one, 3),
+			 (const char *)sqlite3_column_text(p->one, 4), &x->value, &x->polarity);
+		if (quote_hidden(p->r, p->r->top[p->k], x->value, x->polarity))
+			continue;
+		if (!(x->raw = malloc((size_t)len + 1)))
+			return err_set(e, EXIT_SYSTEM, "out of memory");
+		memcpy(x->raw, value, (size_t)len);
+		x->raw[len] = '\0';
+		p->n++;
+	}
+	return i < p->n;
+}
+
+/*
+ * The tagged answers of top theme k (and its sub-themes) as a heap. Only
+ * ids are read here, from the tag table's index by theme; the rest of a
+ * candidate is read when the passes come to it.
+ */
+static int picker_load(struct picker *p, const char *code, struct err *e)
+{
+	sqlite3_stmt *st = db_prepare(p->r->db,
+		"WITH RECURSIVE sub(id) AS ("
+		" SELECT h.id FROM theme h JOIN ruleset s ON s.id = h.ruleset_id"
+		" WHERE s.exercise_id = ?1 AND h.code = ?2"
+		" UNION SELECT h.id FROM theme h JOIN sub ON h.parent_id = sub.id) "
+		"SELECT t.answer_id FROM sub CROSS JOIN tag t ON t.theme_id = sub.id", e);
+	uint64_t theme = fnv(0xcbf29ce484222325ULL, code, strlen(code) + 1);
+	size_t cap = 0;
+	int rc;
 
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, r->ex);
+	sqlite3_bind_int64(st, 1, p->r->ex);
 	sqlite3_bind_text(st, 2, code, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 3, REPORT_QUOTE_MIN / 2);
-	sqlite3_bind_int(st, 4, REPORT_QUOTE_MAX * 4);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *value = (const char *)sqlite3_column_blob(st, 2);
-		int len = sqlite3_column_bytes(st, 2);
-		const char *district = (const char *)sqlite3_column_text(st, 3);
-		const char *source = (const char *)sqlite3_column_text(st, 4);
-		const char *pol = (const char *)sqlite3_column_text(st, 5);
-		struct cand *x;
+		long long a = sqlite3_column_int64(st, 0);
 
-		if (!value)
-			continue;
-		if (ALLOC_GROW(cs, n + 1, cap) < 0)
-			goto oom;
-		x = &cs[n];
-		memset(x, 0, sizeof *x);
-		x->answer = sqlite3_column_int64(st, 0);
-		x->response = sqlite3_column_int64(st, 1);
-		if (!(x->raw = malloc((size_t)len + 1)))
-			goto oom;
-		memcpy(x->raw, value, (size_t)len);
-		x->raw[len] = '\0';
-		n++;
-		x->hash = fnv(fnv(0xcbf29ce484222325ULL, code, strlen(code) + 1), x->raw, (size_t)len);
-		place_of(c, district, source, pol, &x->value, &x->polarity);
-		if (quote_hidden(r, r->top[k], x->value, x->polarity)) {
-			free(x->raw);
-			n--;
+		if (ALLOC_GROW(p->heap, p->nheap + 1, cap) < 0) {
+			sqlite3_finalize(st);
+			return err_set(e, EXIT_SYSTEM, "out of memory");
 		}
+		p->heap[p->nheap].answer = a;
+		p->heap[p->nheap++].hash = cand_hash(theme, a);
 	}
-	if (rc != SQLITE_DONE) {
-		db_fail(r->db, "reading the answers to quote", e);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(p->r->db, "reading the answers to quote", e);
+	for (size_t i = p->nheap / 2; i-- > 0;)
+		heap_down(p->heap, p->nheap, i);
+	return 0;
+}
+
+/*
+ * Up to REPORT_QUOTES quotes for top theme k: answers tagged with the theme
+ * or a sub-theme, from responses that count, REPORT_QUOTE_MIN to
+ * REPORT_QUOTE_MAX characters once redacted, never two from one response
+ * or two the same. Candidates are taken in a fixed pseudo-random order (a
+ * hash of the theme's code and the answer's id, cand_hash()), in passes
+ * that ask less each time: first from a district and a kind of question
+ * (what works well, what could be better) not yet quoted and needing no
+ * redaction, last anything left. Never from a cell the page hides
+ * (quote_hidden()). Only the candidates a pass reaches are read.
+ */
+static int pick_quotes(struct report *r, size_t k, struct err *e)
+{
+	const char *code = r->d.c->themes[r->top[k]].code;
+	struct picker p = { .r = r, .k = k };
+	size_t used[REPORT_QUOTES];
+	int ret = -1, have = 0;
+
+	p.one = db_prepare(r->db, "SELECT a.response_id, a.value, r.district_code, "
+			   "r.district_source, coalesce(m.polarity, q.polarity) FROM answer a "
+			   "JOIN response r ON r.id = a.response_id "
+			   "JOIN question q ON q.id = a.question_id "
+			   "LEFT JOIN question m ON m.id = q.maps_to "
+			   "WHERE a.id = ?1 AND r.exercise_id = ?2 AND (r.entry_status = 'accepted' "
+			   "OR r.entry_status = 'verified') AND length(a.value) BETWEEN ?3 AND ?4", e);
+	if (!p.one || picker_load(&p, code, e) < 0)
 		goto out;
-	}
-	if (n)
-		qsort(cs, n, sizeof *cs, cand_cmp);
+	sqlite3_bind_int64(p.one, 2, r->ex);
+	sqlite3_bind_int(p.one, 3, REPORT_QUOTE_MIN / 2);
+	sqlite3_bind_int(p.one, 4, REPORT_QUOTE_MAX * 4);
 	for (int pass = 0; pass < 6 && r->nquotes[k] < REPORT_QUOTES; pass++) {
 		int need_place = pass < 4, need_kind = pass < 2, need_clean = pass % 2 == 0;
 
-		for (size_t i = 0; i < n && r->nquotes[k] < REPORT_QUOTES; i++) {
-			struct cand *x = &cs[i];
+		for (size_t i = 0; r->nquotes[k] < REPORT_QUOTES; i++) {
 			struct quote *q = r->quotes[k];
 			size_t nq = r->nquotes[k], j;
+			struct cand *x;
 
+			if ((have = picker_at(&p, i, e)) <= 0)
+				break;
+			x = &p.v[i];
 			for (j = 0; j < nq; j++)
-				if (cs[used[j]].response == x->response ||
+				if (p.v[used[j]].response == x->response ||
 				    (need_place && q[j].value == x->value) ||
 				    (need_kind && q[j].polarity == x->polarity))
 					break;
 			if (j < nq)
 				continue;
-			if (cand_look(r->red, x) < 0)
-				goto oom;
+			if (cand_look(r->red, x) < 0) {
+				err_set(e, EXIT_SYSTEM, "out of memory");
+				goto out;
+			}
 			if (!x->ok || (need_clean && !x->clean))
 				continue;
 			for (j = 0; j < nq && strcmp(q[j].text, x->text); j++)
@@ -648,18 +764,18 @@ static int pick_quotes(struct report *r, size_t k, struct err *e)
 			used[nq] = i;
 			r->nquotes[k]++;
 		}
+		if (have < 0)
+			goto out;
 	}
 	ret = 0;
-	goto out;
-oom:
-	err_set(e, EXIT_SYSTEM, "out of memory");
 out:
-	sqlite3_finalize(st);
-	for (size_t i = 0; i < n; i++) {
-		free(cs[i].raw);
-		free(cs[i].text);
+	sqlite3_finalize(p.one);
+	for (size_t i = 0; i < p.n; i++) {
+		free(p.v[i].raw);
+		free(p.v[i].text);
 	}
-	free(cs);
+	free(p.v);
+	free(p.heap);
 	return ret;
 }
 
