@@ -722,7 +722,8 @@ static int pick_quotes(struct report *r, size_t k, struct err *e)
 			   "JOIN question q ON q.id = a.question_id "
 			   "LEFT JOIN question m ON m.id = q.maps_to "
 			   "WHERE a.id = ?1 AND r.exercise_id = ?2 AND (r.entry_status = 'accepted' "
-			   "OR r.entry_status = 'verified') AND length(a.value) BETWEEN ?3 AND ?4", e);
+			   "OR r.entry_status = 'verified') AND length(a.value) BETWEEN ?3 AND ?4 "
+			   "AND " NO_SAFEGUARDING_SQL, e);
 	if (!p.one || picker_load(&p, code, e) < 0)
 		goto out;
 	sqlite3_bind_int64(p.one, 2, r->ex);
