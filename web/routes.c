@@ -31,6 +31,12 @@ const struct route web_routes[] = {
 	{ "GET", "/report/preview", ROLE_COMMS, page_report_preview },
 	{ "POST", "/report/publish", ROLE_COMMS, page_report_publish },
 	{ "POST", "/report/logo", ROLE_COMMS, page_report_logo },
+	/* Analysts review the rules' tags (page_review*.c). */
+	{ "GET", "/review", ROLE_ANALYST, page_review },
+	{ "GET", "/review/response", ROLE_ANALYST, page_review_response },
+	{ "GET", "/review/progress", ROLE_ANALYST, page_review_progress },
+	{ "POST", "/review/decide", ROLE_ANALYST, page_review_decide },
+	{ "POST", "/review/reviewed", ROLE_ANALYST, page_review_reviewed },
 	/* The public at a kiosk: no login; the link's token is checked by the handler. */
 	{ "GET", "/kiosk", ROLE_NONE, page_kiosk_form },
 	{ "POST", "/kiosk", ROLE_NONE, page_kiosk_post },
