@@ -131,7 +131,11 @@ static int queue_nav(struct req *r, const char *theme, struct err *e)
 	return 0;
 }
 
-/* One page of a queue: the rows from `from` (0-based), and the total. */
+/*
+ * One page of a queue: the rows from `from` (0-based). The queue is read only
+ * up to one answer past the page, so a page costs what comes before it, not
+ * the whole queue; the progress page gives the totals.
+ */
 struct listing {
 	struct req *r;
 	struct redactor *rd;
@@ -143,10 +147,12 @@ static int list_row(const struct review_item *it, void *ctx)
 	struct listing *l = ctx;
 	struct html *h = &l->r->body;
 
-	if (l->seen++ < l->from || l->seen > l->from + PAGE_SIZE)
+	if (l->seen++ < l->from)
 		return 0;
+	if (l->seen > l->from + PAGE_SIZE)
+		return 1; /* one more than the page: there is a next page, and no need to read on */
 	if (l->seen == l->from + 1)
-		html_raw(h, "<div class=\"table-wrap\">\n<table class=\"table\">\n<caption>"
+		html_raw(h, "<div class=\"table-wrap\">\n<table class=\"table review-table\">\n<caption>"
 			    "Answers</caption>\n<thead><tr><th scope=\"col\">Answer</th>"
 			    "<th scope=\"col\">What was written</th><th scope=\"col\">Themes "
 			    "now</th><th scope=\"col\">Reviewed</th></tr></thead>\n<tbody>\n");
@@ -180,8 +186,7 @@ static int list_page(struct req *r, const struct review_query *q, const char *na
 {
 	struct html *h = &r->body;
 	struct listing l = { .r = r, .from = (page - 1) * PAGE_SIZE };
-	long pages;
-	int rc;
+	int rc, more;
 
 	if (!(l.rd = redactor_new(e)))
 		return -1;
@@ -189,13 +194,16 @@ static int list_page(struct req *r, const struct review_query *q, const char *na
 	redactor_free(l.rd);
 	if (rc < 0)
 		return -1;
-	if (l.seen > l.from)
+	more = l.seen > l.from + PAGE_SIZE;
+	if (l.seen > l.from) {
 		html_raw(h, "</tbody>\n</table>\n</div>\n");
-	else
-		html_raw(h, "<p>There are no answers on this page.</p>\n");
-	pages = l.seen ? (l.seen + PAGE_SIZE - 1) / PAGE_SIZE : 1;
-	html_fmt(h, "<p>%ld answers; page %ld of %ld.</p>\n", l.seen, page, pages);
-	if (pages > 1) {
+		html_fmt(h, "<p>Page %ld: answers %ld to %ld%s.</p>\n", page, l.from + 1,
+			 more ? l.from + PAGE_SIZE : l.seen, more ? "" : ", the last");
+	} else {
+		html_raw(h, page > 1 ? "<p>There are no answers on this page.</p>\n"
+				     : "<p>There are no answers in this queue.</p>\n");
+	}
+	if (page > 1 || more) {
 		struct html t = { 0 };
 
 		html_url(&t, theme ? theme : "");
@@ -204,7 +212,7 @@ static int list_page(struct req *r, const struct review_query *q, const char *na
 			html_fmt(h, "<li><a href=\"/review?queue=%s&amp;theme=%s&amp;page=%ld\">"
 				    "Previous page<span class=\"hidden\"> (%ld)</span></a></li>\n",
 				 name, t.s ? t.s : "", page - 1, page - 1);
-		if (page < pages)
+		if (more)
 			html_fmt(h, "<li><a href=\"/review?queue=%s&amp;theme=%s&amp;page=%ld\">"
 				    "Next page<span class=\"hidden\"> (%ld)</span></a></li>\n",
 				 name, t.s ? t.s : "", page + 1, page + 1);
@@ -300,7 +308,7 @@ static int progress_row(const struct review_progress *p, void *ctx)
 	struct html *h = &t->r->body;
 
 	if (!t->n++)
-		html_fmt(h, "<div class=\"table-wrap\">\n<table class=\"table\">\n<caption>By %s"
+		html_fmt(h, "<div class=\"table-wrap\">\n<table class=\"table review-table\">\n<caption>By %s"
 			    "</caption>\n<thead><tr><th scope=\"col\">%s</th><th scope=\"col\">"
 			    "Answers%s</th><th scope=\"col\">Reviewed</th><th scope=\"col\">Share "
 			    "reviewed</th><th scope=\"col\">Decisions the rules now agree with</th>"

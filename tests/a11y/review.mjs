@@ -81,7 +81,7 @@ try {
   else fail(`the audit sample changed between two visits (${first.length} answers)`);
   await audit(page, 'queue: a random sample');
   await submit(page, page.locator('a:has-text("Next page")'));
-  if ((await page.content()).includes('page 2 of')) ok('the sample has a second page');
+  if ((await page.content()).includes('Page 2: answers 26 to 50.')) ok('the sample has a second page');
   else fail('the next page link does not lead to page 2');
   await page.selectOption('#theme', remove);
   await submit(page, page.locator('button:has-text("Show the theme\'s answers")'));
