@@ -211,7 +211,8 @@ static int pub_load(sqlite3 *db, long long ex, const char *by, const struct repo
 	int rc;
 
 	memset(p, 0, sizeof *p);
-	if (!(p->c = counts_build(db, ex, by, e)))
+	if (!(p->c = counts_build_opts(db, ex, by,
+				       &(struct count_build_opts){ .rules_only = opt->rules_only }, e)))
 		return -1;
 	p->nt = p->c->nthemes + 1;
 	p->nv = p->c->dim[0].nvalues + 1;
@@ -442,13 +443,13 @@ static int quote_hidden(const struct report *r, size_t t, size_t value, int pola
  * The answers that may be quoted for theme ?2 of exercise ?1, ?3 to ?4
  * bytes long, with what comms staff decided about each (report_quote).
  */
-#define CANDIDATES_SQL \
+#define CANDIDATES_SQL(tags) \
 	"WITH RECURSIVE sub(id) AS (" \
 	" SELECT h.id FROM theme h JOIN ruleset s ON s.id = h.ruleset_id" \
 	" WHERE s.exercise_id = ?1 AND h.code = ?2" \
 	" UNION SELECT h.id FROM theme h JOIN sub ON h.parent_id = sub.id) " \
 	"SELECT DISTINCT a.id, a.response_id, a.value, r.district_code, r.district_source, " \
-	"coalesce(m.polarity, q.polarity), rq.decision, rq.reason FROM tag t " \
+	"coalesce(m.polarity, q.polarity), rq.decision, rq.reason FROM " tags " t " \
 	"JOIN sub ON sub.id = t.theme_id " \
 	"JOIN answer a ON a.id = t.answer_id JOIN response r ON r.id = a.response_id " \
 	"JOIN question q ON q.id = a.question_id LEFT JOIN question m ON m.id = q.maps_to " \
@@ -479,19 +480,22 @@ static int pick_approved(struct report *r, size_t k, struct err *e)
 {
 	const struct count_cube *c = r->d.c;
 	const char *code = c->themes[r->top[k]].code;
-	sqlite3_stmt *st = db_prepare(r->db,
-		"WITH RECURSIVE sub(id) AS ("
-		" SELECT h.id FROM theme h JOIN ruleset s ON s.id = h.ruleset_id"
-		" WHERE s.exercise_id = ?1 AND h.code = ?2"
-		" UNION SELECT h.id FROM theme h JOIN sub ON h.parent_id = sub.id) "
-		"SELECT rq.text, r.district_code, r.district_source, "
-		"coalesce(m.polarity, q.polarity) FROM report_quote rq "
-		"JOIN answer a ON a.id = rq.answer_id JOIN response r ON r.id = a.response_id "
-		"JOIN question q ON q.id = a.question_id LEFT JOIN question m ON m.id = q.maps_to "
-		"WHERE rq.exercise_id = ?1 AND rq.theme_code = ?2 AND rq.decision = 'approved' "
-		"AND (r.entry_status = 'accepted' OR r.entry_status = 'verified') "
-		"AND EXISTS (SELECT 1 FROM tag t JOIN sub ON sub.id = t.theme_id "
-		"WHERE t.answer_id = a.id) ORDER BY rq.id", e);
+#define APPROVED_SQL(tags) \
+		"WITH RECURSIVE sub(id) AS (" \
+		" SELECT h.id FROM theme h JOIN ruleset s ON s.id = h.ruleset_id" \
+		" WHERE s.exercise_id = ?1 AND h.code = ?2" \
+		" UNION SELECT h.id FROM theme h JOIN sub ON h.parent_id = sub.id) " \
+		"SELECT rq.text, r.district_code, r.district_source, " \
+		"coalesce(m.polarity, q.polarity) FROM report_quote rq " \
+		"JOIN answer a ON a.id = rq.answer_id JOIN response r ON r.id = a.response_id " \
+		"JOIN question q ON q.id = a.question_id LEFT JOIN question m ON m.id = q.maps_to " \
+		"WHERE rq.exercise_id = ?1 AND rq.theme_code = ?2 AND rq.decision = 'approved' " \
+		"AND (r.entry_status = 'accepted' OR r.entry_status = 'verified') " \
+		"AND EXISTS (SELECT 1 FROM " tags " t JOIN sub ON sub.id = t.theme_id " \
+		"WHERE t.answer_id = a.id) ORDER BY rq.id"
+	/* Still tagged with the theme as counted: a reviewer may have removed the tag. */
+	sqlite3_stmt *st = db_prepare(r->db, c->decisions ? APPROVED_SQL("effective_tag")
+						      : APPROVED_SQL("tag"), e);
 	int rc;
 
 	if (!st)
@@ -560,7 +564,8 @@ static int pick_quotes(struct report *r, size_t k, struct err *e)
 {
 	const struct count_cube *c = r->d.c;
 	const char *code = c->themes[r->top[k]].code;
-	sqlite3_stmt *st = db_prepare(r->db, CANDIDATES_SQL, e);
+	sqlite3_stmt *st = db_prepare(r->db, c->decisions ? CANDIDATES_SQL("effective_tag")
+						      : CANDIDATES_SQL("tag"), e);
 	struct cand *cs = NULL;
 	size_t n = 0, cap = 0, used[REPORT_QUOTES];
 	int rc, ret = -1;
@@ -848,7 +853,8 @@ int report_quote_candidates(sqlite3 *db, long long ex, const struct report_optio
 		err_set(e, EXIT_DATA, "theme '%s': the rule set has no such theme", theme);
 		goto out;
 	}
-	if (!(st = db_prepare(db, CANDIDATES_SQL, e)))
+	if (!(st = db_prepare(db, r.d.c->decisions ? CANDIDATES_SQL("effective_tag")
+						   : CANDIDATES_SQL("tag"), e)))
 		goto out;
 	sqlite3_bind_int64(st, 1, ex);
 	sqlite3_bind_text(st, 2, theme, -1, SQLITE_STATIC);
