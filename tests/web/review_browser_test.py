@@ -30,10 +30,11 @@ srv = DemoServer(WEB, COLLECTOR, ANALYSER, [(ANALYST, 'analyst'), (OFFICER, 'off
                                             (COMMS, 'comms')])
 
 
-def counts():
+def counts(*extra):
     """Respondents mentioning each theme, all forms, exact (not for publication)."""
     out = subprocess.run([ANALYSER, 'counts', srv.db, '--by', 'form', '--format', 'csv',
-                          '--no-suppress'], check=True, capture_output=True, text=True).stdout
+                          '--no-suppress', *extra], check=True, capture_output=True,
+                         text=True).stdout
     return {row['theme']: int(row['respondents_mentioning'])
             for row in csv.DictReader(io.StringIO(out)) if row['form'] == '(all)'}
 
@@ -85,6 +86,8 @@ try:
           f'({before[add]} -> {after[add]}, {before[add_parent]} -> {after[add_parent]})')
     others = [k for k in before if k not in (remove, remove_parent, add, add_parent)]
     check(all(before[k] == after[k] for k in others), 'no other theme\'s count moved')
+    check(counts('--rules-only') == before, 'analyser counts --rules-only still counts the '
+          'rules\' tags alone')
 
     # The rules change: a new pattern for the added theme, which finds nothing here.
     rules = open(RULES, encoding='utf-8').read()
