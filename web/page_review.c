@@ -307,7 +307,7 @@ static int show_answer(struct req *r, long long answer, int number, const char *
 	return 0;
 }
 
-/* The response's district, channel and form, as a list of terms. */
+/* The response's district, channel, form, event and whether it counts, as a list of terms. */
 static int show_response_facts(struct req *r, long long id, int *found, struct err *e)
 {
 	struct html *h = &r->body;
@@ -316,7 +316,8 @@ static int show_response_facts(struct req *r, long long id, int *found, struct e
 
 	if (!(st = db_prepare(r->db, "SELECT coalesce(d.name, ''), coalesce(r.district_code, ''), "
 				     "r.district_source, r.channel, r.form_variant, "
-				     "coalesce(v.title, '') FROM response r LEFT JOIN district d ON "
+				     "coalesce(v.title, ''), r.entry_status IN ('accepted', "
+				     "'verified') FROM response r LEFT JOIN district d ON "
 				     "d.code = r.district_code LEFT JOIN event v ON v.id = r.event_id "
 				     "WHERE r.id = ?1 AND r.exercise_id = ?2", e)))
 		return -1;
@@ -350,7 +351,10 @@ static int show_response_facts(struct req *r, long long id, int *found, struct e
 			html_esc(h, event);
 			html_raw(h, "</dd>\n");
 		}
-		html_raw(h, "</dl>\n");
+		html_raw(h, sqlite3_column_int(st, 6) ?
+			    "<dt>Counted</dt><dd>yes</dd>\n</dl>\n" :
+			    "<dt>Counted</dt><dd>not yet: the form waits for a second entry or "
+			    "a supervisor</dd>\n</dl>\n");
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_fail(r->db, "reading the response", e);
@@ -380,8 +384,8 @@ static int show_response(struct req *r, long long id, struct err *e)
 		    "changing the rules later keeps them.</p>\n");
 	if (!(st = db_prepare(r->db, "SELECT a.id, q.code, q.text, a.value FROM answer a JOIN "
 				     "question q ON q.id = a.question_id WHERE a.response_id = ?1 "
-				     "AND q.type = 'free-text' AND a.value IS NOT NULL ORDER BY "
-				     "q.position", e)))
+				     "AND q.type = 'free-text' AND a.state = 'answered' AND "
+				     "length(a.value) > 0 ORDER BY q.position", e)))
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
