@@ -99,6 +99,13 @@ run "$ANALYSER" counts "$DB" --format json --no-suppress
 expect_out "json says which tags" '"tags": "rules+decisions"'
 run "$ANALYSER" counts "$DB" --format json --no-suppress --rules-only
 expect_out "json --rules-only" '"tags": "rules"'
+# Published with disclosure control, the ledger keys the tables by the tags counted.
+"$ANALYSER" counts "$DB" --format csv >/dev/null 2>&1
+expect_eq "the ledger's snapshot is of the reviewed tags" \
+	"$(q "SELECT count(*) > 0 AND sum(snapshot NOT LIKE '% reviewed;%') = 0 FROM publication_table")" 1
+"$ANALYSER" counts "$DB" --format csv --rules-only >/dev/null 2>&1
+expect_eq "rules only: another snapshot, the other's tables forgotten" \
+	"$(q "SELECT count(*) > 0 AND sum(snapshot LIKE '% reviewed;%') = 0 FROM publication_table")" 1
 expect_eq "the SQL layer counts the same" \
 	"$(q "SELECT count(DISTINCT response_id) FROM count_inputs WHERE theme = '$T2'")" "$(count "$T2" "$TMP/after.csv")"
 
@@ -176,7 +183,8 @@ run "$ANALYSER" review progress "$DB" --by district
 expect_rc "review progress by district" 0
 
 # --- a new tag run keeps both decisions ---------------------------------------------
-"$ANALYSER" tag "$DB" "$RULES" >/dev/null
+run "$ANALYSER" tag "$DB" "$RULES"
+expect_out "tag says how the decisions stand" "review decisions kept: 0 agree with these rules, 2 override them, 0 name a theme"
 "$ANALYSER" counts "$DB" --format csv --no-suppress >"$TMP/same.csv" 2>/dev/null
 expect_eq "re-tag, same rules: counts with the decisions" "$(cmp -s "$TMP/after.csv" "$TMP/same.csv" && echo same)" same
 old_sha=$(q "SELECT sha256 FROM ruleset")
