@@ -7,10 +7,9 @@
  * time), and one theme's answers (with its sub-themes, as counted). Answers
  * the rules and a hand-coded sample disagree on need the sample, which is a
  * file and not kept in the database: the page says to use `analyser review
- * list --gold` or `analyser evaluate`. The progress page gives numbers of
+ * list --disagree` or `analyser evaluate`. The progress page gives numbers of
  * answers, not published counts.
  */
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,7 +125,7 @@ static int queue_nav(struct req *r, const char *theme, struct err *e)
 		    "answers</button>\n</form>\n"
 		    "<p class=\"hint\">Answers the rules and a hand-coded sample disagree on are not "
 		    "listed here: the coded sample is a file, not kept in the database. Run "
-		    "<code>analyser review list DB --queue gold --gold FILE</code> or "
+		    "<code>analyser review list DB --disagree FILE</code> or "
 		    "<code>analyser evaluate</code> with it.</p>\n");
 	return 0;
 }
