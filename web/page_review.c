@@ -491,10 +491,17 @@ int page_review_decide(struct req *r, struct err *e)
 			       answer);
 	snprintf(object, sizeof object, "answer %lld", answer);
 	snprintf(what, sizeof what, "review-%s", action);
+	/* The decision and its audit line together, or neither. */
 	web_write_lock();
-	rc = review_decide(r->db, answer, theme, action, r->sess.name, reason, e);
+	rc = db_begin(r->db, e);
+	if (rc == 0)
+		rc = review_decide(r->db, answer, theme, action, r->sess.name, reason, e);
 	if (rc == 0)
 		rc = audit_log(r->db, r->sess.name, r->address, what, object, e);
+	if (rc == 0)
+		rc = db_commit(r->db, e);
+	else
+		db_rollback(r->db);
 	web_write_unlock();
 	if (rc < 0)
 		return -1;
@@ -527,9 +534,15 @@ int page_review_reviewed(struct req *r, struct err *e)
 			       answer);
 	snprintf(object, sizeof object, "answer %lld", answer);
 	web_write_lock();
-	rc = review_mark_reviewed(r->db, answer, r->sess.name, e);
+	rc = db_begin(r->db, e);
+	if (rc == 0)
+		rc = review_mark_reviewed(r->db, answer, r->sess.name, e);
 	if (rc == 0)
 		rc = audit_log(r->db, r->sess.name, r->address, "review-reviewed", object, e);
+	if (rc == 0)
+		rc = db_commit(r->db, e);
+	else
+		db_rollback(r->db);
 	web_write_unlock();
 	if (rc < 0)
 		return -1;
