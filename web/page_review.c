@@ -180,13 +180,16 @@ static int show_theme(const struct review_theme *t, void *ctx)
 			    " This overrides the rules as they are now.");
 	}
 	html_raw(h, "</p>\n<div class=\"buttons\">\n");
-	/* review_decide(): accept and remove what the answer has as counted, add what it has not. */
+	/*
+	 * review_decide(): accept a rules' tag, remove what the answer has as
+	 * counted, add what it has not.
+	 */
 	if (t->counted && t->rule && !t->action)
 		decide_form(v, t->code, t->label, "accept", "Accept", 0);
 	if (t->counted)
 		decide_form(v, t->code, t->label, "remove", "Remove", 1);
-	else
-		decide_form(v, t->code, t->label, "add", "Put back", 0);
+	else /* a removal undone: the rules' tag accepted after all, or the theme added again */
+		decide_form(v, t->code, t->label, t->rule ? "accept" : "add", "Put back", 0);
 	html_raw(h, "</div>\n</li>\n");
 	return 0;
 }
@@ -458,6 +461,20 @@ static size_t chars(const char *s)
 	return n;
 }
 
+/* 1 when the decision in force on the answer and theme is `action`, 0 when not, -1. */
+static int in_force(sqlite3 *db, long long answer, const char *theme, const char *action,
+		    struct err *e)
+{
+	char a[32];
+	long long n;
+
+	snprintf(a, sizeof a, "%lld", answer);
+	if (db_int(db, "SELECT count(*) FROM review_latest WHERE answer_id = ?1 AND "
+		       "theme_code = ?2 AND action = ?3", 0, &n, e, 3, a, theme, action) < 0)
+		return -1;
+	return n > 0;
+}
+
 static int decide_field(const char *name, void *ctx)
 {
 	(void)ctx;
@@ -494,6 +511,13 @@ int page_review_decide(struct req *r, struct err *e)
 	/* The decision and its audit line together, or neither. */
 	web_write_lock();
 	rc = db_begin(r->db, e);
+	/* A form sent twice (a double click, a reload) finds its decision in force: done already. */
+	if (rc == 0 && (rc = in_force(r->db, answer, theme, action, e)) == 1) {
+		db_rollback(r->db);
+		web_write_unlock();
+		back_to(r, response, answer);
+		return 0;
+	}
 	if (rc == 0)
 		rc = review_decide(r->db, answer, theme, action, r->sess.name, reason, e);
 	if (rc == 0)

@@ -121,8 +121,8 @@ try:
              'an unknown action'),
             ([('csrf', csrf), ('answer', answer), ('theme', 'NO-SUCH'), ('action', 'add')], 400,
              'a theme not in the rules'),
-            ([('csrf', csrf), ('answer', answer), ('theme', add), ('action', 'add')], 400,
-             'adding a theme the answer has'),
+            ([('csrf', csrf), ('answer', answer), ('theme', remove_parent), ('action',
+              'accept')], 400, 'accepting a theme the answer was never given'),
             ([('csrf', csrf), ('answer', answer), ('theme', add), ('action', 'remove'),
               ('reason', 'x' * 501)], 400, 'a reason over 500 characters'),
             ([('csrf', csrf), ('answer', answer), ('theme', add), ('action', 'remove'),
@@ -130,6 +130,10 @@ try:
         r = c.post('/review/decide', fields)
         check(r.status == status and srv.sql('SELECT count(*) FROM review_decision') == n,
               f'refused ({r.status}), nothing stored: {what}')
+    r = c.post('/review/decide', [('csrf', csrf), ('answer', answer), ('theme', remove),
+                                  ('action', 'remove')])
+    check(r.status == 303 and srv.sql('SELECT count(*) FROM review_decision') == n,
+          f'the removal sent again is taken as done ({r.status}), not stored twice')
     log = srv.sql("SELECT group_concat(x, ', ') FROM (SELECT action || ' ' || object AS x "
                   "FROM audit WHERE action LIKE 'review-%' ORDER BY id)")
     check(log == f'review-remove answer {answer}, review-add answer {answer}, '
