@@ -223,6 +223,8 @@ START_TEST(refusals)
 		{ 1, "PARK", "approve", "ana", "accept, remove or add, not 'approve'", EXIT_USAGE },
 		{ 1, "PARK", "accept", "", "reviewer's name", EXIT_USAGE },
 		{ 1, "", "accept", "ana", "needs a theme code", EXIT_USAGE },
+		{ 1, "PARK", "accept", "ana\tlyst", "control character at byte 4", EXIT_USAGE },
+		{ 1, "PARK", "accept", "\xff", "must be UTF-8", EXIT_USAGE },
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		err_init(&e);
@@ -232,6 +234,19 @@ START_TEST(refusals)
 		ck_assert_int_eq(e.code, bad[i].code);
 		/* The reason and the answer's words are never in a message. */
 		ck_assert(!err_contains(&e, "awful"));
+	}
+	/* A reason that is not UTF-8, or too long, is refused; its bytes are not shown. */
+	err_init(&e);
+	ck_assert_int_eq(review_decide(db, 1, "PARK", "accept", "ana", "awful\xff", &e), -1);
+	ck_assert(err_contains(&e, "not valid UTF-8 at byte 6"));
+	{
+		char long_reason[2100];
+
+		memset(long_reason, 'a', sizeof long_reason - 1);
+		long_reason[sizeof long_reason - 1] = '\0';
+		err_init(&e);
+		ck_assert_int_eq(review_decide(db, 1, "PARK", "accept", "ana", long_reason, &e), -1);
+		ck_assert(err_contains(&e, "longer than 2000 bytes"));
 	}
 	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM review_decision"), 0);
 	/* A scale answer is not reviewed. */
