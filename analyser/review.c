@@ -17,6 +17,7 @@
 #include "eval.h"
 #include "gold_file.h"
 #include "strbuf.h"
+#include "utf8.h"
 
 #include <unistd.h>
 
@@ -67,11 +68,37 @@ static int answer_check(sqlite3 *db, sqlite3_int64 id, struct answer_facts *f, s
 	return rc;
 }
 
+/* Longest reviewer name and reason kept. */
+#define REVIEWER_MAX 100
+#define REASON_MAX 2000
+
 static int reviewer_check(const char *reviewer, struct err *e)
 {
+	size_t bad;
+
 	if (!reviewer || !*reviewer)
 		return err_set(e, EXIT_USAGE, "a review needs the reviewer's name (--as NAME, or "
 			       "$USER)");
+	if (strlen(reviewer) > REVIEWER_MAX || !utf8_check(reviewer, strlen(reviewer), &bad))
+		return err_set(e, EXIT_USAGE, "the reviewer's name must be UTF-8 text of at most %d "
+			       "bytes", REVIEWER_MAX);
+	for (const char *p = reviewer; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return err_set(e, EXIT_USAGE, "the reviewer's name holds a control character "
+				       "at byte %zu", (size_t)(p - reviewer) + 1);
+	return 0;
+}
+
+/* A reason is kept as given, but not any bytes: it is shown later (redacted). */
+static int reason_check(const char *reason, struct err *e)
+{
+	size_t bad, n = reason ? strlen(reason) : 0;
+
+	if (n > REASON_MAX)
+		return err_set(e, EXIT_USAGE, "the reason is longer than %d bytes: keep it to a "
+			       "sentence or two", REASON_MAX);
+	if (n && !utf8_check(reason, n, &bad))
+		return err_set(e, EXIT_USAGE, "the reason is not valid UTF-8 at byte %zu", bad + 1);
 	return 0;
 }
 
@@ -165,7 +192,8 @@ int review_decide(sqlite3 *db, sqlite3_int64 answer_id, const char *theme_code,
 			       action ? action : "");
 	if (!theme_code || !*theme_code)
 		return err_set(e, EXIT_USAGE, "a decision needs a theme code");
-	if (reviewer_check(reviewer, e) < 0 || begin_own(db, &own, e) < 0)
+	if (reviewer_check(reviewer, e) < 0 || reason_check(reason, e) < 0 ||
+	    begin_own(db, &own, e) < 0)
 		return -1;
 	rc = answer_check(db, answer_id, &f, e);
 	if (rc == 0 && !f.ruleset)

@@ -30,8 +30,9 @@
  * of the current rule set of the answer's exercise. Accept and remove are
  * for a theme the answer has as counted now (by the rules or an earlier
  * decision), add for one it has not. Runs in its own transaction unless
- * the caller has one open. 0, or -1 with `e` set: an unknown action or an
- * empty reviewer (EXIT_USAGE); no such answer, an unknown theme or one that
+ * the caller has one open. 0, or -1 with `e` set: an unknown action, an
+ * empty reviewer, a reviewer's name over 100 bytes, not UTF-8 or holding a
+ * control character, a reason over 2000 bytes or not UTF-8 (EXIT_USAGE); no such answer, an unknown theme or one that
  * does not fit the action, nothing tagged yet (EXIT_DATA, naming the answer
  * id and theme code, never the text); a database error (EXIT_SYSTEM).
  */

@@ -37,13 +37,22 @@ WHERE NOT EXISTS (SELECT 1 FROM review_decision n WHERE n.answer_id = d.answer_i
 -- The tags as counted by default: the rules' tags that no decision removed,
 -- and the themes a decision accepted or added that the rules do not give.
 -- A decision on a theme the current rule set does not have counts nowhere.
--- `decision_id` is the decision in force (NULL: the rules alone).
+-- `decision_id` is the decision in force (NULL: the rules alone). The tags
+-- of answers without any decision, nearly all of them, are read straight
+-- from the tag table (the uncorrelated NOT IN is worked out once), so
+-- counting with a few decisions costs little more than without.
 CREATE VIEW effective_tag AS
 SELECT t.answer_id, t.theme_id, t.response_id, t.question_id, 'rule' AS source,
+       NULL AS decision_id
+FROM tag t
+WHERE t.answer_id NOT IN (SELECT answer_id FROM review_decision)
+UNION ALL
+SELECT t.answer_id, t.theme_id, t.response_id, t.question_id, 'rule',
        (SELECT d.id FROM review_decision d WHERE d.answer_id = t.answer_id
-        AND d.theme_code = h.code ORDER BY d.id DESC LIMIT 1) AS decision_id
+        AND d.theme_code = h.code ORDER BY d.id DESC LIMIT 1)
 FROM tag t JOIN theme h ON h.id = t.theme_id
-WHERE coalesce((SELECT d.action FROM review_decision d WHERE d.answer_id = t.answer_id
+WHERE t.answer_id IN (SELECT answer_id FROM review_decision)
+  AND coalesce((SELECT d.action FROM review_decision d WHERE d.answer_id = t.answer_id
                 AND d.theme_code = h.code ORDER BY d.id DESC LIMIT 1), '') <> 'remove'
 UNION ALL
 SELECT d.answer_id, h.id, a.response_id, a.question_id, 'decision', d.id

@@ -170,6 +170,35 @@ START_TEST(decisions_change_counts)
 }
 END_TEST
 
+/* By question: an answer-level split reads each tag's question, decisions' too. */
+START_TEST(decisions_by_question)
+{
+	sqlite3 *db = fixture();
+	struct count_cube *c;
+	struct err e;
+	long bus = -1, park = -1;
+
+	tag_with(db, rules_v1);
+	decide(db, 5, "BUS", "remove", "ana");
+	decide(db, 4, "PARK", "add", "ana");
+	err_init(&e);
+	c = counts_build_opts(db, 1, "question", NULL, &e);
+	ck_assert_msg(c != NULL, "%s", err_first(&e));
+	ck_assert_int_eq(c->decisions, 1);
+	ck_assert_str_eq(c->dim[0].values[0].code, "Q1");
+	for (size_t t = 0; t < c->nthemes; t++) {
+		if (!strcmp(c->themes[t].code, "BUS"))
+			bus = count_cell(c, t, 0, 0);
+		if (!strcmp(c->themes[t].code, "PARK"))
+			park = count_cell(c, t, 0, 0);
+	}
+	count_cube_free(c);
+	ck_assert_int_eq(bus, 1);
+	ck_assert_int_eq(park, 3);
+	sqlite3_close(db);
+}
+END_TEST
+
 START_TEST(refusals)
 {
 	sqlite3 *db = fixture();
@@ -194,6 +223,8 @@ START_TEST(refusals)
 		{ 1, "PARK", "approve", "ana", "accept, remove or add, not 'approve'", EXIT_USAGE },
 		{ 1, "PARK", "accept", "", "reviewer's name", EXIT_USAGE },
 		{ 1, "", "accept", "ana", "needs a theme code", EXIT_USAGE },
+		{ 1, "PARK", "accept", "ana\tlyst", "control character at byte 4", EXIT_USAGE },
+		{ 1, "PARK", "accept", "\xff", "must be UTF-8", EXIT_USAGE },
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		err_init(&e);
@@ -203,6 +234,19 @@ START_TEST(refusals)
 		ck_assert_int_eq(e.code, bad[i].code);
 		/* The reason and the answer's words are never in a message. */
 		ck_assert(!err_contains(&e, "awful"));
+	}
+	/* A reason that is not UTF-8, or too long, is refused; its bytes are not shown. */
+	err_init(&e);
+	ck_assert_int_eq(review_decide(db, 1, "PARK", "accept", "ana", "awful\xff", &e), -1);
+	ck_assert(err_contains(&e, "not valid UTF-8 at byte 6"));
+	{
+		char long_reason[2100];
+
+		memset(long_reason, 'a', sizeof long_reason - 1);
+		long_reason[sizeof long_reason - 1] = '\0';
+		err_init(&e);
+		ck_assert_int_eq(review_decide(db, 1, "PARK", "accept", "ana", long_reason, &e), -1);
+		ck_assert(err_contains(&e, "longer than 2000 bytes"));
 	}
 	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM review_decision"), 0);
 	/* A scale answer is not reviewed. */
@@ -495,6 +539,7 @@ static Suite *review_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, decisions_change_counts);
+	tcase_add_test(tc, decisions_by_question);
 	tcase_add_test(tc, refusals);
 	tcase_add_test(tc, latest_wins_history_kept);
 	tcase_add_test(tc, retag_same_and_changed_rules);
