@@ -1,14 +1,13 @@
 /*
  * page_review_queue.c: the analysts' lists of answers to review, a page at
- * a time, and the progress of the review, read through analyser/review.h
- * as `analyser review list` and `review progress` read them. The queues:
+ * a time, read through analyser/review.h as `analyser review list` reads
+ * them. The queues:
  * answers with no theme as counted (after the decisions), a random sample
  * for audit (the same answers in the same order for the same account every
  * time), and one theme's answers (with its sub-themes, as counted). Answers
  * the rules and a hand-coded sample disagree on need the sample, which is a
  * file and not kept in the database: the page says to use `analyser review
- * list --disagree` or `analyser evaluate`. The progress page gives numbers of
- * answers, not published counts.
+ * list --disagree` or `analyser evaluate`.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,16 +30,6 @@ static unsigned long sample_seed(const struct req *r)
 
 	x ^= x >> 29;
 	return (unsigned long)(x & 0xffffffffUL);
-}
-
-/* "12.5%" of `part` in `whole` ("no answers" when whole is 0). */
-static void share(struct html *h, long long part, long long whole)
-{
-	if (!whole) {
-		html_raw(h, "no answers");
-		return;
-	}
-	html_fmt(h, "%lld.%lld%%", part * 1000 / whole / 10, part * 1000 / whole % 10);
 }
 
 /* Up to EXCERPT bytes of the n at `s`, cut between characters, escaped. */
@@ -133,7 +122,7 @@ static int queue_nav(struct req *r, const char *theme, struct err *e)
 /*
  * One page of a queue: the rows from `from` (0-based). The queue is read only
  * up to one answer past the page, so a page costs what comes before it, not
- * the whole queue; the progress page gives the totals.
+ * the whole queue; the progress page (page_review_progress.c) gives totals.
  */
 struct listing {
 	struct req *r;
@@ -151,8 +140,8 @@ static int list_row(const struct review_item *it, void *ctx)
 	if (l->seen > l->from + PAGE_SIZE)
 		return 1; /* one more than the page: there is a next page, and no need to read on */
 	if (l->seen == l->from + 1)
-		html_raw(h, "<div class=\"table-wrap\">\n<table class=\"table review-table\">\n<caption>"
-			    "Answers</caption>\n<thead><tr><th scope=\"col\">Answer</th>"
+		html_raw(h, "<div class=\"table-wrap\">\n<table class=\"table review-table\">\n"
+			    "<caption>Answers</caption>\n<thead><tr><th scope=\"col\">Answer</th>"
 			    "<th scope=\"col\">What was written</th><th scope=\"col\">Themes "
 			    "now</th><th scope=\"col\">Reviewed</th></tr></thead>\n<tbody>\n");
 	html_fmt(h, "<tr><td><a href=\"/review/response?id=%lld#a-%lld\">Response %lld, ",
@@ -292,68 +281,6 @@ int page_review(struct req *r, struct err *e)
 	html_raw(h, "<h2>Other queues</h2>\n");
 	if (queue_nav(r, theme, e) < 0)
 		return -1;
-	page_end(r);
-	return 0;
-}
-
-struct progress_table {
-	struct req *r;
-	int by_theme, n;
-};
-
-static int progress_row(const struct review_progress *p, void *ctx)
-{
-	struct progress_table *t = ctx;
-	struct html *h = &t->r->body;
-
-	if (!t->n++)
-		html_fmt(h, "<div class=\"table-wrap\">\n<table class=\"table review-table\">\n<caption>By %s"
-			    "</caption>\n<thead><tr><th scope=\"col\">%s</th><th scope=\"col\">"
-			    "Answers%s</th><th scope=\"col\">Reviewed</th><th scope=\"col\">Share "
-			    "reviewed</th><th scope=\"col\">Decisions the rules now agree with</th>"
-			    "<th scope=\"col\">Decisions that override the rules</th></tr></thead>\n"
-			    "<tbody>\n", t->by_theme ? "theme" : "district",
-			 t->by_theme ? "Theme" : "District", t->by_theme ? " with it" : "");
-	html_raw(h, p->code ? "<tr><th scope=\"row\">" : "<tr><th scope=\"row\">All answers");
-	if (p->code && t->by_theme && p->label) {
-		html_raw(h, "<a href=\"/review?queue=theme&amp;theme=");
-		html_url(h, p->code);
-		html_raw(h, "\">");
-		html_esc(h, p->label);
-		html_raw(h, "</a>");
-	} else if (p->code && t->by_theme) {
-		html_esc(h, p->code);
-		html_fmt(h, " (no longer in the rules: %ld decisions count nowhere)", p->gone);
-	} else if (p->code) {
-		html_esc(h, !strcmp(p->code, "(unknown)") ? "Not placed in a district" :
-			    p->label ? p->label : p->code);
-	}
-	html_fmt(h, "</th><td>%ld</td><td>%ld</td><td>", p->answers, p->reviewed);
-	share(h, p->reviewed, p->answers);
-	html_fmt(h, "</td><td>%ld</td><td>%ld</td></tr>\n", p->agree, p->overrides);
-	return 0;
-}
-
-int page_review_progress(struct req *r, struct err *e)
-{
-	struct html *h = &r->body;
-	struct progress_table t = { .r = r, .by_theme = 1 };
-
-	page_begin(r, "Review progress");
-	html_raw(h, "<h1>Progress of the review</h1>\n<p>Numbers of free-text answers, for the "
-		    "review only: these are not counts to publish, and no disclosure control is "
-		    "applied. An answer is reviewed once someone has marked it so. A theme's "
-		    "answers are those with it, or one of its sub-themes, as counted now.</p>\n");
-	if (review_each_progress(r->db, r->cfg->exercise_id, REVIEW_BY_THEME, progress_row, &t,
-				 e) < 0)
-		return -1;
-	html_raw(h, t.n ? "</tbody>\n</table>\n</div>\n" : "");
-	t = (struct progress_table){ .r = r };
-	if (review_each_progress(r->db, r->cfg->exercise_id, REVIEW_BY_DISTRICT, progress_row, &t,
-				 e) < 0)
-		return -1;
-	html_raw(h, t.n ? "</tbody>\n</table>\n</div>\n" : "");
-	html_raw(h, "<p><a href=\"/review\">Back to the review queues</a></p>\n");
 	page_end(r);
 	return 0;
 }

@@ -30,7 +30,7 @@ int page_report_logo(struct req *r, struct err *e);
 int page_report_quotes(struct req *r, struct err *e); /* page_report_quotes.c */
 int page_report_quotes_post(struct req *r, struct err *e);
 int page_review(struct req *r, struct err *e);        /* page_review_queue.c: the queues */
-int page_review_progress(struct req *r, struct err *e);
+int page_review_progress(struct req *r, struct err *e); /* page_review_progress.c */
 int page_review_response(struct req *r, struct err *e); /* page_review.c: one response */
 int page_review_decide(struct req *r, struct err *e);
 int page_review_reviewed(struct req *r, struct err *e);
