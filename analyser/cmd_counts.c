@@ -21,7 +21,7 @@ static const char usage[] =
 	"                          [--percent] [--format table|csv|json|xml]\n"
 	"                          [--suppress | --no-suppress] [--threshold N] [--rounding N]\n"
 	"                          [--output FILE] [--exercise CODE] [--within-dates]\n"
-	"                          [--width N]\n"
+	"                          [--width N] [--rules-only]\n"
 	"\n"
 	"Counts the respondents who mentioned each theme (sub-themes indented\n"
 	"under their parent, and counted toward it), with totals, a row for any\n"
@@ -29,6 +29,11 @@ static const char usage[] =
 	"respondent counts once in a cell however many answers mention the theme.\n"
 	"Only responses that count for analysis are counted (not forms waiting for\n"
 	"a second entry or with differences).\n"
+	"\n"
+	"The tags counted are the rules' with the reviewers' decisions in force\n"
+	"('analyser review'): a tag removed is not counted, a theme added is;\n"
+	"--rules-only counts the rules' tags alone. Without decisions both are the\n"
+	"same.\n"
 	"\n"
 	"With no --by the table is the headline: themes by district. --by names\n"
 	"what to split by: district, channel, event, form (standard or Easy Read),\n"
@@ -61,6 +66,7 @@ static const char usage[] =
 	"  --exercise CODE   which exercise, when the database holds several\n"
 	"  --within-dates    table: leave out responses dated outside the exercise's\n"
 	"                    opening and closing dates (the import flags them)\n"
+	"  --rules-only      the rules' tags alone, without the review decisions\n"
 	"  -h, --help        show this help\n"
 	"\n"
 	"Examples:\n"
@@ -72,14 +78,14 @@ struct counts_opts {
 	struct count_output o;
 	struct sdc_rule rule;
 	const char *by, *output;
-	int within;
+	int within, rules_only;
 	long width; /* --width; -1 when not given */
 };
 
 static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 {
 	enum { O_PERCENT = 256, O_LEVEL, O_BY, O_THEME, O_FORMAT, O_SUPPRESS,
-	       O_NO_SUPPRESS, O_THRESHOLD, O_ROUNDING, O_OUTPUT, O_WITHIN, O_WIDTH };
+	       O_NO_SUPPRESS, O_THRESHOLD, O_ROUNDING, O_OUTPUT, O_WITHIN, O_WIDTH, O_RULES_ONLY };
 	static const struct option longopts[] = {
 		{ "percent", no_argument, NULL, O_PERCENT },
 		{ "level", required_argument, NULL, O_LEVEL },
@@ -94,6 +100,7 @@ static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 		{ "output", required_argument, NULL, O_OUTPUT },
 		{ "within-dates", no_argument, NULL, O_WITHIN },
 		{ "width", required_argument, NULL, O_WIDTH },
+		{ "rules-only", no_argument, NULL, O_RULES_ONLY },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -155,6 +162,9 @@ static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 		case O_WITHIN:
 			co->within = 1;
 			break;
+		case O_RULES_ONLY:
+			co->rules_only = 1;
+			break;
 		case O_WIDTH:
 			if (cmd_parse_long("--width", optarg, 0, 10000, &co->width, usage) < 0)
 				return EXIT_USAGE;
@@ -210,8 +220,11 @@ static int run(struct cmd_ctx *ctx, struct err *e)
 		return -1;
 	/* Published numbers are hidden alike in everything published from this data. */
 	if ((!o->suppress || o->format == COUNT_TABLE ||
-	     (o->ledger = ledger_open(db, ex, &co->rule, e))) &&
-	    (cube = counts_build_within(db, ex, co->by, co->within, e))) {
+	     (o->ledger = ledger_open_tags(db, ex, &co->rule, co->rules_only, e))) &&
+	    (cube = counts_build_opts(db, ex, co->by,
+				      &(struct count_build_opts){ .within_dates = co->within,
+								  .rules_only = co->rules_only },
+				      e))) {
 		FILE *out = stdout;
 		struct err stale;
 
@@ -222,6 +235,9 @@ static int run(struct cmd_ctx *ctx, struct err *e)
 		    o->format != COUNT_TABLE)
 			goto out;
 		err_print(&stale, cmd_progname);
+		if (cube->decisions && o->format == COUNT_TABLE)
+			cmd_warn("counted with the review decisions ('analyser review'); --rules-only "
+				 "counts the rules' tags alone");
 		if (co->output && out_open(&of, co->output, e) == 0)
 			out = of.f;
 		else if (!co->output && o->ledger)

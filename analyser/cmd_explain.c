@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "db.h"
 #include "oneline.h"
+#include "review.h"
 
 static const char explain_usage[] =
 	"usage: analyser explain DB RESPONSE\n"
@@ -17,7 +18,10 @@ static const char explain_usage[] =
 	"Shows each free-text answer of one response with the words that produced\n"
 	"each tag marked [[like this]], the theme, and the pattern that fired.\n"
 	"RESPONSE is the response's number in the database, or its external id\n"
-	"as stored (for example surveymonkey:11432895612).\n"
+	"as stored (for example surveymonkey:11432895612). Under the rules' tags come\n"
+	"the reviewers' decisions in force on each answer ('analyser review'): who\n"
+	"accepted, removed or added which theme and when, and whether the current\n"
+	"rules now agree; and who marked the answer reviewed.\n"
 	"\n"
 	"  -h, --help   show this help\n";
 
@@ -83,12 +87,44 @@ static int explain_parse(struct cmd_ctx *ctx, int argc, char **argv, struct err 
 	return CMD_GO_ON;
 }
 
+static int print_decision(const struct review_decision *d, void *arg)
+{
+	static const char *const done[] = { "accepted", "removed", "added" };
+	const char *what = !strcmp(d->action, "accept") ? done[0] :
+			   !strcmp(d->action, "remove") ? done[1] : done[2];
+
+	(void)arg;
+	printf("  review: %s %s by %s at %s; %s\n", d->theme, what, d->reviewer, d->decided_at,
+	       d->agreement == REVIEW_AGREES ? "the current rules agree" :
+	       d->agreement == REVIEW_OVERRIDES ? "overrides the current rules" :
+	       "the current rules have no such theme, so it counts nowhere");
+	return 0;
+}
+
+/* The decisions in force on answer `answer` and who marked it reviewed. 0 or -1. */
+static int print_review(sqlite3 *db, long long ex, long long answer, struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (review_each_decision(db, ex, answer, 0, print_decision, NULL, e) != 0 ||
+	    !(st = db_prepare(db, "SELECT reviewer, reviewed_at FROM review_mark WHERE answer_id = ?1",
+			      e)))
+		return -1;
+	sqlite3_bind_int64(st, 1, answer);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		printf("  marked reviewed by %s at %s\n", sqlite3_column_text(st, 0),
+		       sqlite3_column_text(st, 1));
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_fail(db, "reading the review", e);
+}
+
 static int explain_run(struct cmd_ctx *ctx, struct err *e)
 {
 	const char *response = ((struct explain_opts *)ctx->opts)->response;
 	sqlite3_stmt *ans = NULL, *tags = NULL;
 	sqlite3 *db = ctx->db;
-	long long rid = -1;
+	long long rid = -1, ex = 0;
 	int rc, answers = 0;
 
 	if (db_int(db, "SELECT id FROM response WHERE external_id = ?1 OR CAST(id AS TEXT) = ?1",
@@ -97,6 +133,13 @@ static int explain_run(struct cmd_ctx *ctx, struct err *e)
 	if (rid < 0) {
 		err_set(e, EXIT_USAGE, "there is no response '%s' in this database", response);
 		goto out;
+	}
+	{
+		char id[32];
+
+		snprintf(id, sizeof id, "%lld", rid);
+		if (db_int(db, "SELECT exercise_id FROM response WHERE id = ?1", 0, &ex, e, 1, id) < 0)
+			goto out;
 	}
 	if (!(ans = db_prepare(db, "SELECT a.id, q.code, q.text, a.value FROM answer a "
 				   "JOIN question q ON q.id = a.question_id WHERE a.response_id = ?1 "
@@ -115,7 +158,8 @@ static int explain_run(struct cmd_ctx *ctx, struct err *e)
 		struct span spans[64];
 
 		answers++;
-		printf("\n%s: %s\n  ", sqlite3_column_text(ans, 1), sqlite3_column_text(ans, 2));
+		printf("\n%s (answer %lld): %s\n  ", sqlite3_column_text(ans, 1),
+		       sqlite3_column_int64(ans, 0), sqlite3_column_text(ans, 2));
 		sqlite3_bind_int64(tags, 1, sqlite3_column_int64(ans, 0));
 		while (sqlite3_step(tags) == SQLITE_ROW && ns < 64) {
 			spans[ns].start = sqlite3_column_int64(tags, 3);
@@ -137,6 +181,8 @@ static int explain_run(struct cmd_ctx *ctx, struct err *e)
 			       sqlite3_column_text(tags, 5));
 		}
 		sqlite3_reset(tags);
+		if (print_review(db, ex, sqlite3_column_int64(ans, 0), e) < 0)
+			goto out;
 	}
 	if (rc != SQLITE_DONE)
 		db_fail(db, "reading the response", e);

@@ -22,7 +22,7 @@ static const char usage[] =
 	"                          [--tables OUT.xlsx|OUT.csv] [--rows OUT.xlsx|OUT.csv]\n"
 	"                          [--threshold N] [--rounding N] [--no-suppress]\n"
 	"                          [--level 1|2] [--stamp] [--raw-text]\n"
-	"                          [--crosswalk FILE]\n"
+	"                          [--crosswalk FILE] [--rules-only]\n"
 	"                          [--exercise CODE]\n"
 	"\n"
 	"Writes the tables Healthwatch asks for: respondents mentioning each theme\n"
@@ -47,6 +47,10 @@ static const char usage[] =
 	"form, demographics, the answer (personal data redacted) and its themes.\n"
 	"Disclosure control does not apply to rows: never publish them.\n"
 	"\n"
+	"The tags counted are the rules' with the reviewers' decisions ('analyser\n"
+	"review'), and the notes say so; --rules-only counts the rules' alone. The\n"
+	"rows give both, and the decisions with their reasons (redacted).\n"
+	"\n"
 	"Every export gets a data dictionary beside it (every column: name, type,\n"
 	"meaning, allowed values): OUT.dictionary.csv beside OUT.csv,\n"
 	"OUT.xlsx.dictionary.csv beside OUT.xlsx; --tables in CSV also writes\n"
@@ -67,6 +71,7 @@ static const char usage[] =
 	"  --level N           only themes down to level N (default: all)\n"
 	"  --stamp             say in the notes when the file was produced (now, in\n"
 	"                      UTC, or the time SOURCE_DATE_EPOCH gives when it is set)\n"
+	"  --rules-only        the rules' tags alone, without the review decisions\n"
 	"  --exercise CODE     which exercise, when the database holds several\n"
 	"  -h, --help          show this help\n";
 
@@ -79,7 +84,8 @@ struct export_cmd {
 
 static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 {
-	enum { O_HW = 256, O_TABLES, O_ROWS, O_RAW, O_CROSSWALK, O_THRESHOLD, O_ROUNDING, O_NO_SUPPRESS, O_LEVEL, O_STAMP };
+	enum { O_HW = 256, O_TABLES, O_ROWS, O_RAW, O_CROSSWALK, O_THRESHOLD, O_ROUNDING, O_NO_SUPPRESS, O_LEVEL, O_STAMP,
+	       O_RULES_ONLY };
 	static const struct option longopts[] = {
 		{ "healthwatch", required_argument, NULL, O_HW },
 		{ "tables", required_argument, NULL, O_TABLES },
@@ -91,6 +97,7 @@ static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 		{ "no-suppress", no_argument, NULL, O_NO_SUPPRESS },
 		{ "level", required_argument, NULL, O_LEVEL },
 		{ "stamp", no_argument, NULL, O_STAMP },
+		{ "rules-only", no_argument, NULL, O_RULES_ONLY },
 		CMD_EXERCISE_OPTION,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -113,6 +120,9 @@ static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 			break;
 		case O_RAW:
 			o->raw = 1;
+			break;
+		case O_RULES_ONLY:
+			opt->rules_only = 1;
 			break;
 		case O_CROSSWALK:
 			o->crosswalk = optarg;
@@ -199,7 +209,8 @@ static int run(struct cmd_ctx *ctx, struct err *e)
 			 "when done", o->rows);
 	tick = progress_ticker_start(1, "export");
 	/* Published numbers are hidden alike in everything published from this data. */
-	if (publish && !o->no_suppress && !(opt->ledger = ledger_open(db, ex, &opt->rule, e)))
+	if (publish && !o->no_suppress &&
+	    !(opt->ledger = ledger_open_tags(db, ex, &opt->rule, opt->rules_only, e)))
 		goto out;
 	if (o->out && export_healthwatch(db, ex, o->out, opt, e) < 0)
 		goto out;

@@ -20,6 +20,7 @@ static const char usage[] =
 	"usage: analyser report DB --you-said-we-did OUT.html [--top N] [--stamp]\n"
 	"                          [--layout statistical|pairs] [--threshold N]\n"
 	"                          [--rounding N] [--no-suppress] [--exercise CODE]\n"
+	"                          [--rules-only]\n"
 	"\n"
 	"Writes \"You said, we did\": one web page for the public and for comms\n"
 	"staff. It opens with the exercise, its dates and how many people took\n"
@@ -43,6 +44,10 @@ static const char usage[] =
 	"OUT-fragment.html: the same contents with no page around them, to paste\n"
 	"into an organisation's own website.\n"
 	"\n"
+	"The numbers and quotes come from the rules' tags with the reviewers'\n"
+	"decisions ('analyser review'), and \"How we counted\" says so; with\n"
+	"--rules-only, from the rules alone.\n"
+	"\n"
 	"  --you-said-we-did OUT.html  the page to write (created readable only by you)\n"
 	"  --top N           how many themes to show, the most raised first (default 6;\n"
 	"                    given, it wins over the themes chosen in the editor)\n"
@@ -56,6 +61,7 @@ static const char usage[] =
 	"  --no-suppress     numbers as they are: not for publication (a threshold\n"
 	"                    below 2 hides nothing and needs this said)\n"
 	"  --exercise CODE   which exercise, when the database holds several\n"
+	"  --rules-only      the rules' tags alone, without the review decisions\n"
 	"  -h, --help        show this help\n"
 	"\n"
 	"Example:\n"
@@ -87,7 +93,8 @@ struct report_cmd {
 
 static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 {
-	enum { O_YSWD = 256, O_TOP, O_STAMP, O_THRESHOLD, O_ROUNDING, O_NO_SUPPRESS, O_LAYOUT };
+	enum { O_YSWD = 256, O_TOP, O_STAMP, O_THRESHOLD, O_ROUNDING, O_NO_SUPPRESS, O_LAYOUT,
+	       O_RULES_ONLY };
 	static const struct option longopts[] = {
 		{ "you-said-we-did", required_argument, NULL, O_YSWD },
 		{ "top", required_argument, NULL, O_TOP },
@@ -96,6 +103,7 @@ static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 		{ "rounding", required_argument, NULL, O_ROUNDING },
 		{ "no-suppress", no_argument, NULL, O_NO_SUPPRESS },
 		{ "layout", required_argument, NULL, O_LAYOUT },
+		{ "rules-only", no_argument, NULL, O_RULES_ONLY },
 		CMD_EXERCISE_OPTION,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -139,6 +147,9 @@ static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 		case O_NO_SUPPRESS:
 			o->no_suppress = 1;
 			break;
+		case O_RULES_ONLY:
+			opt->rules_only = 1;
+			break;
 		case 'h':
 			return cmd_help(usage);
 		default:
@@ -181,7 +192,8 @@ static int run(struct cmd_ctx *ctx, struct err *e)
 	/* Published numbers are hidden alike in everything published from this data. */
 	int done = tag_state_require_current(db, ex, ctx->db_path, e) == 0 &&
 		cmd_safeguarding_waiting(db, ex, &waiting, e) == 0 &&
-		(o->no_suppress || (opt->ledger = ledger_open(db, ex, &opt->rule, e))) &&
+		(o->no_suppress ||
+		 (opt->ledger = ledger_open_tags(db, ex, &opt->rule, opt->rules_only, e))) &&
 		report_publish(db, ex, o->path, opt, e) == 0 &&
 		(!opt->ledger || ledger_commit(opt->ledger, e) == 0 || (unlink_both(o->path), 0));
 

@@ -6,6 +6,7 @@
 #include "cmd.h"
 #include "commands.h"
 #include "db.h"
+#include "review.h"
 #include "rules.h"
 #include "tagger.h"
 
@@ -108,6 +109,15 @@ static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 	return CMD_GO_ON;
 }
 
+/* How the review decisions in force stand against the rules just applied. */
+static int tally_agreement(const struct review_decision *d, void *arg)
+{
+	long *n = arg;
+
+	n[d->agreement]++;
+	return 0;
+}
+
 static int run(struct cmd_ctx *ctx, struct err *e)
 {
 	struct tag_opts *o = ctx->opts;
@@ -129,6 +139,17 @@ static int run(struct cmd_ctx *ctx, struct err *e)
 	if (st.invalid_utf8)
 		cmd_warn("%ld answers are not valid UTF-8 and were not tagged", st.invalid_utf8);
 	err_print(&errors, cmd_progname);
+	{
+		long n[3] = { 0, 0, 0 };
+
+		if (review_each_decision(ctx->db, ctx->exercise, 0, 0, tally_agreement, n, e) != 0)
+			return -1;
+		if (n[REVIEW_AGREES] + n[REVIEW_OVERRIDES] + n[REVIEW_THEME_GONE])
+			printf("review decisions kept: %ld agree with these rules, %ld override them, "
+			       "%ld name a theme they do not have ('analyser review list --decided "
+			       "--decisions')\n", n[REVIEW_AGREES], n[REVIEW_OVERRIDES],
+			       n[REVIEW_THEME_GONE]);
+	}
 	return EXIT_OK;
 }
 

@@ -36,6 +36,22 @@ static const struct command safeguarding[] = {
 	{ 0 },
 };
 
+static const struct command review[] = {
+	{ .name = "list", .ops = &cmd_review_list, .flags = READS,
+	  .summary = "the answers of a review queue, with their tags and decisions" },
+	{ .name = "accept", .ops = &cmd_review_decide, .flags = WRITES,
+	  .summary = "accept a tag the rules gave an answer" },
+	{ .name = "remove", .ops = &cmd_review_decide, .flags = WRITES,
+	  .summary = "remove a wrong tag from an answer" },
+	{ .name = "add", .ops = &cmd_review_decide, .flags = WRITES,
+	  .summary = "add a theme the rules missed to an answer" },
+	{ .name = "mark", .ops = &cmd_review_mark, .flags = WRITES,
+	  .summary = "mark answers reviewed" },
+	{ .name = "progress", .ops = &cmd_review_progress, .flags = READS,
+	  .summary = "the share of answers reviewed, by theme or district" },
+	{ 0 },
+};
+
 /* counts, export and report open for writing when they record what they publish. */
 static const struct command commands[] = {
 	{ .name = "rules",
@@ -60,6 +76,9 @@ static const struct command commands[] = {
 	{ .name = "action",
 	  .summary = "record what was done about a theme (\"we did\")",
 	  .subcommands = actions, .usage = cmd_action_usage },
+	{ .name = "review",
+	  .summary = "human decisions over the tags: accept, remove, add; queues, progress",
+	  .subcommands = review, .usage = cmd_review_usage },
 	{ .name = "report", .ops = &cmd_report, .flags = READS,
 	  .summary = "write \"You said, we did\": an accessible web page for the public" },
 	{ .name = "safeguarding",

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "review.h"
 #include "strbuf.h"
 #include "trim.h"
 
@@ -505,6 +506,7 @@ struct item_pass {
 	const uint16_t *theme_of;  /* theme index by theme id - min_id */
 	long long min_id, max_id;
 	int base;                  /* the answers for the base, not tags */
+	int decisions;             /* tags with the review decisions (effective_tag) */
 	struct items *it;
 	size_t hint;
 	int oom;
@@ -549,11 +551,20 @@ static int read_items(sqlite3 *db, struct item_pass *p, struct err *e)
 	int any_answer_level = (c->ndims > 0 && counts_answer_level(&c->dim[0])) ||
 			       (c->ndims > 1 && counts_answer_level(&c->dim[1]));
 
-	/* The tag table alone: each tag keeps its answer's response and question. */
-	if (run_pass(db, any_answer_level
-		     ? "SELECT tally_count_row(response_id, question_id, theme_id) FROM tag"
-		     : "SELECT tally_count_row(response_id, NULL, theme_id) FROM tag",
-		     0, item_row, 3, p, &p->oom, "reading the tags", e) < 0)
+	/*
+	 * The tag table alone: each tag keeps its answer's response and
+	 * question. With review decisions, the view that merges them (slower,
+	 * so only when there are any).
+	 */
+	static const char *const tags_sql[2][2] = {
+		{ "SELECT tally_count_row(response_id, NULL, theme_id) FROM tag",
+		  "SELECT tally_count_row(response_id, question_id, theme_id) FROM tag" },
+		{ "SELECT tally_count_row(response_id, NULL, theme_id) FROM effective_tag",
+		  "SELECT tally_count_row(response_id, question_id, theme_id) FROM effective_tag" },
+	};
+
+	if (run_pass(db, tags_sql[p->decisions != 0][any_answer_level], 0, item_row, 3, p, &p->oom,
+		     "reading the tags", e) < 0)
 		return -1;
 	if (!any_answer_level)
 		return 0;
@@ -978,6 +989,14 @@ static int count_cells(struct count_cube *c, const struct dim_map *m, const stru
 struct count_cube *counts_build_within(sqlite3 *db, long long ex, const char *by,
 				       int within_dates, struct err *e)
 {
+	return counts_build_opts(db, ex, by, &(struct count_build_opts){ .within_dates = within_dates },
+				 e);
+}
+
+struct count_cube *counts_build_opts(sqlite3 *db, long long ex, const char *by,
+				     const struct count_build_opts *o, struct err *e)
+{
+	static const struct count_build_opts defaults;
 	struct count_cube *c = calloc(1, sizeof *c);
 	struct dim_map m[2] = { { 0 }, { 0 } };
 	struct respondents r = { 0 };
@@ -993,7 +1012,10 @@ struct count_cube *counts_build_within(sqlite3 *db, long long ex, const char *by
 		err_set(e, EXIT_SYSTEM, "out of memory");
 		goto fail;
 	}
-	c->within_dates = within_dates;
+	if (!o)
+		o = &defaults;
+	c->within_dates = o->within_dates;
+	c->rules_only = o->rules_only;
 	/*
 	 * One read transaction, so that every pass sees the same responses and
 	 * tags, unless the caller's reading holds one already.
@@ -1004,12 +1026,14 @@ struct count_cube *counts_build_within(sqlite3 *db, long long ex, const char *by
 			goto fail;
 		own_txn = 1;
 	}
-	if (read_exercise(db, ex, c, e) < 0 || read_dims(db, ex, by, names, c, m, e) < 0 ||
+	if (read_exercise(db, ex, c, e) < 0 ||
+	    (!o->rules_only && review_any_decision(db, &c->decisions, e) < 0) ||
+	    read_dims(db, ex, by, names, c, m, e) < 0 ||
 	    counts_load_themes(db, ex, c, &theme_ids, &min_id, &max_id, e) < 0 ||
 	    theme_index(c, theme_ids, min_id, max_id, &theme_of, e) < 0)
 		goto fail;
 	rd.ip = (struct item_pass){ .c = c, .m = m, .theme_of = theme_of, .min_id = min_id,
-				    .max_id = max_id, .it = &it };
+				    .max_id = max_id, .it = &it, .decisions = c->decisions };
 	if (items_start(db, &rd, e) < 0 || read_rows(db, ex, c, m, &r, &it, &rd, e) < 0 ||
 	    count_cells(c, m, &r, &it, e) < 0)
 		goto fail;

@@ -77,6 +77,9 @@ struct count_cube {
 	long *cells;               /* (nthemes+1) x (n0+1) x (n1+1) */
 	long *base;                /* respondents per (v0, v1): (n0+1) x (n1+1) */
 	int within_dates;          /* responses dated outside the exercise left out */
+	int decisions;             /* review decisions were applied (there were some, and
+				      the rules alone were not asked for) */
+	int rules_only;            /* the rules alone were asked for */
 };
 
 /* The names --by takes besides demographic question codes. */
@@ -94,6 +97,20 @@ struct count_cube *counts_build(sqlite3 *db, long long ex, const char *by, struc
    outside the exercise's opens..closes are left out of every count. */
 struct count_cube *counts_build_within(sqlite3 *db, long long ex, const char *by,
 				       int within_dates, struct err *e);
+
+/* How counts_build_opts() counts. */
+struct count_build_opts {
+	int within_dates;          /* as counts_build_within() */
+	int rules_only;            /* the rules' tags alone, without the reviewers' decisions */
+};
+
+/*
+ * As counts_build(); by default the tags are the rules' with the review
+ * decisions in force (review.h), `o` may ask for the rules alone. The cube
+ * says which it used (decisions). NULL `o`: the defaults.
+ */
+struct count_cube *counts_build_opts(sqlite3 *db, long long ex, const char *by,
+				     const struct count_build_opts *o, struct err *e);
 
 void count_cube_free(struct count_cube *c);
 

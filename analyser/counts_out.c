@@ -628,7 +628,8 @@ static void write_header(const struct view *w, FILE *out)
 		json_write_string(out, c->exercise_code);
 		fputs(", \"title\": ", out);
 		json_write_string(out, c->exercise_title);
-		fprintf(out, "},\n  \"ruleset\": \"%s\",\n  \"suppression\": ", c->ruleset);
+		fprintf(out, "},\n  \"ruleset\": \"%s\",\n  \"tags\": \"%s\",\n  \"suppression\": ",
+			c->ruleset, c->decisions ? "rules+decisions" : "rules");
 		if (s)
 			fprintf(out, "{\"threshold\": %ld, \"rounding\": %ld, \"secondary\": %s},\n",
 				s->threshold, s->rounding, s->secondary ? "true" : "false");
@@ -672,6 +673,7 @@ static void write_header(const struct view *w, FILE *out)
 		xml_attr("exercise", c->exercise_code, out);
 		xml_attr("title", c->exercise_title, out);
 		xml_attr("ruleset", c->ruleset, out);
+		xml_attr("tags", c->decisions ? "rules+decisions" : "rules", out);
 		fputs(">\n", out);
 		if (s)
 			fprintf(out, "  <suppression threshold=\"%ld\" rounding=\"%ld\" secondary=\"%s\"/>\n",

@@ -19,6 +19,7 @@
 #include "counts.h"
 #include "csv.h"
 #include "db.h"
+#include "review.h"
 #include "fileutil.h"
 #include "outfile.h"
 #include "strbuf.h"
@@ -116,7 +117,9 @@ static int add_table(sqlite3 *db, long long ex, struct export *x, const char *di
 {
 	struct count_output o = { .format = COUNT_CSV, .max_depth = opt->level, .suppress = &opt->rule,
 				  .ledger = opt->ledger };
-	struct count_cube *c = counts_build(db, ex, dim, e);
+	struct count_cube *c = counts_build_opts(db, ex, dim,
+						 &(struct count_build_opts){ .rules_only = opt->rules_only },
+						 e);
 	struct xtable *t;
 	int rc;
 
@@ -162,10 +165,14 @@ static int gather_notes(sqlite3 *db, long long ex, struct export *x,
 		" AND (entry_status = 'accepted' OR entry_status = 'verified')) "
 		"FROM exercise x JOIN ruleset s ON s.exercise_id = x.id WHERE x.id = ?1", e);
 	const struct sdc_rule *r = &opt->rule;
-	int bad = 0;
+	int bad = 0, decisions = 0;
 
 	if (!st)
 		return -1;
+	if (!opt->rules_only && review_any_decision(db, &decisions, e) < 0) {
+		sqlite3_finalize(st);
+		return -1;
+	}
 	sqlite3_bind_int64(st, 1, ex);
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_finalize(st);
@@ -207,6 +214,14 @@ static int gather_notes(sqlite3 *db, long long ex, struct export *x,
 	bad |= add_note(x, "Secondary suppression", "%s", r->secondary ? "yes" : "no");
 	bad |= add_note(x, "Percentages", "Worked out from the published (rounded) numbers.");
 	bad |= add_note(x, "Rule set", "%s, version (SHA-256) %s", TXT(5), TXT(6));
+	if (decisions)
+		bad |= add_note(x, "Tags counted", "The rule set's tags with the reviewers' "
+				"decisions: a tag a reviewer removed is not counted, a theme a reviewer "
+				"added is.");
+	else
+		bad |= add_note(x, "Tags counted", "The rule set's tags alone%s.", opt->rules_only ?
+				" (reviewers' decisions left out as asked)" : ": no reviewer has "
+				"changed any");
 	if (opt->crosswalk && opt->crosswalk->ncats)
 		bad |= add_note(x, "Theme frame", "%s%s%s, crosswalk %s: each category counts the "
 				"respondents who mentioned the theme of the rule set it names, sub-themes "

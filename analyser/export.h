@@ -24,6 +24,7 @@ struct export_options {
 	struct ledger *ledger; /* hide consistently with other publications (ledger.h); or NULL */
 	const struct crosswalk *crosswalk; /* the recipient's frame (crosswalk.h); NULL: the
 					      Healthwatch layout, every theme as it is */
+	int rules_only;       /* the rules' tags alone, not with the review decisions */
 };
 
 /* The format a file name asks for, by its ending. */
@@ -51,10 +52,13 @@ int export_tables(sqlite3 *db, long long ex, const char *path, const struct expo
 
 /*
  * Writes one row per counted response and free-text answer of exercise `ex`
- * to `path` (`opt->format` CSV or XLSX; the rest of `opt` is not used): the
+ * to `path` (`opt->format` CSV or XLSX, `opt->rules_only`; the rest of `opt`
+ * is not used): the
  * response's channel, form, event, district and demographics, the answer
- * (redacted with common/redact.h unless `raw`) and the themes the rules gave
- * it, with a .dictionary.csv beside it (and a Dictionary sheet). Not under
+ * (redacted with common/redact.h unless `raw`), the themes as counted
+ * (`opt->rules_only`: the rules' alone), the rules' own, the review's
+ * decisions and their reasons (redacted unless `raw`), with a
+ * .dictionary.csv beside it (and a Dictionary sheet). Not under
  * disclosure control: for analysis inside the organisation, not publication.
  * Mode 0600, whole or not at all. 0, or -1 with `e` set.
  */

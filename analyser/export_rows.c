@@ -1,8 +1,8 @@
 /*
  * export_rows.c: the row-level export. One row per counted response and
  * free-text answer, with where the response came from, its demographics, the
- * answer's text (redacted unless asked otherwise) and the themes the rules
- * gave it. For analysts who work on the data inside the organisation, not
+ * answer's text (redacted unless asked otherwise), the themes as counted
+ * (the rules' with the reviewers' decisions), the rules' own and the review. For analysts who work on the data inside the organisation, not
  * for publication: disclosure control does not apply to rows.
  *
  * It reads the SQL layer (schema/0023-sql-views.sql, docs/sql.md), so the
@@ -25,17 +25,18 @@
 /* The fixed columns; one code and one label column a demographic question follow. */
 enum { R_RESPONSE, R_ANSWER, R_CHANNEL, R_FORM, R_EVENT, R_EVENT_TITLE, R_DISTRICT,
        R_DISTRICT_NAME, R_DISTRICT_SOURCE, R_SUBMITTED, R_QUESTION, R_QUESTION_TEXT, R_POLARITY,
-       R_TEXT, R_REDACTED, R_THEMES, R_THEME_LABELS, NFIXED };
+       R_TEXT, R_REDACTED, R_THEMES, R_THEME_LABELS, R_RULE_THEMES, R_REVIEW, R_REVIEWED_BY,
+       R_REVIEW_REASONS, NFIXED };
 
 static const char *const fixed[NFIXED] = {
 	"response_id", "answer_id", "channel", "form", "event_code", "event_title",
 	"district_code", "district_name", "district_source", "submitted_on", "question",
 	"question_text", "polarity", "answer_text", "answer_text_redacted", "themes",
-	"theme_labels",
+	"theme_labels", "rule_themes", "review", "reviewed_by", "review_reasons",
 };
 
 static const double fixed_width[NFIXED] = { 11, 10, 14, 10, 12, 30, 12, 24, 14, 12, 10, 36,
-					    14, 60, 10, 28, 40 };
+					    14, 60, 10, 28, 40, 28, 20, 14, 40 };
 
 struct rows {
 	char **head;          /* ncols names: fixed, then CODE and CODE_label */
@@ -150,16 +151,44 @@ static void cut_for_excel(char *s)
 		}
 }
 
+/*
+ * The rows, the themes from `tags` (the SQL layer's tags as counted, or
+ * rule_tags), the rules' own themes beside them and the review: the
+ * decisions in force ("A removed; B added"), who marked the answer reviewed, and the
+ * decisions' reasons (free text: redacted unless raw, like the answer).
+ */
+#define ROWS_SELECT(tags) \
+	"SELECT r.response_id, a.answer_id, r.channel, r.form, r.event_code, r.event_title, " \
+	"r.district_code, r.district_name, r.district_source, r.submitted_on, a.question, " \
+	"a.question_text, a.polarity, a.text, " \
+	"(SELECT group_concat(theme, '; ') FROM (SELECT t.theme FROM " tags " t JOIN themes h " \
+	"  ON h.theme = t.theme AND h.exercise = r.exercise WHERE t.answer_id = a.answer_id " \
+	"  ORDER BY h.position)), " \
+	"(SELECT group_concat(label, '; ') FROM (SELECT h.label FROM " tags " t JOIN themes h " \
+	"  ON h.theme = t.theme AND h.exercise = r.exercise WHERE t.answer_id = a.answer_id " \
+	"  ORDER BY h.position)), " \
+	"(SELECT group_concat(theme, '; ') FROM (SELECT t.theme FROM rule_tags t JOIN themes h " \
+	"  ON h.theme = t.theme AND h.exercise = r.exercise WHERE t.answer_id = a.answer_id " \
+	"  ORDER BY h.position)), " \
+	"(SELECT group_concat(x, '; ') FROM (SELECT d.theme_code || CASE d.action " \
+	"  WHEN 'remove' THEN ' removed' WHEN 'add' THEN ' added' ELSE ' accepted' END AS x " \
+	"  FROM review_latest d WHERE d.answer_id = a.answer_id ORDER BY d.id)), " \
+	"(SELECT reviewer FROM review_mark m WHERE m.answer_id = a.answer_id), " \
+	"(SELECT group_concat(reason, ' / ') FROM (SELECT d.reason FROM review_latest d " \
+	"  WHERE d.answer_id = a.answer_id AND d.reason IS NOT NULL ORDER BY d.id)) "
+
 #define ROWS_FROM \
 	"FROM answers a JOIN responses r ON r.response_id = a.response_id " \
 	"WHERE r.exercise = (SELECT code FROM exercise WHERE id = ?1) AND r.counted = 1 "
+#define ROWS_ORDER "ORDER BY r.response_id, a.answer_id"
 
 /*
  * Prepares reading the rows one at a time and counts them (an XLSX table
  * is sized before its rows are written). The caller holds a read
  * transaction, so the count and the rows agree. 0, or -1 with `e` set.
  */
-static int rows_open(sqlite3 *db, long long ex, int raw, struct rows *r, struct err *e)
+static int rows_open(sqlite3 *db, long long ex, int raw, int rules_only, struct rows *r,
+		     struct err *e)
 {
 	sqlite3_stmt *n = db_prepare(db, "SELECT count(*) " ROWS_FROM, e);
 	int rc;
@@ -173,17 +202,8 @@ static int rows_open(sqlite3 *db, long long ex, int raw, struct rows *r, struct 
 	if (rc != SQLITE_ROW)
 		return db_fail(db, "counting the answers", e);
 	r->raw = raw;
-	r->st = db_prepare(db,
-		"SELECT r.response_id, a.answer_id, r.channel, r.form, r.event_code, r.event_title, "
-		"r.district_code, r.district_name, r.district_source, r.submitted_on, a.question, "
-		"a.question_text, a.polarity, a.text, "
-		"(SELECT group_concat(theme, '; ') FROM (SELECT t.theme FROM tags t JOIN themes h "
-		"  ON h.theme = t.theme AND h.exercise = r.exercise WHERE t.answer_id = a.answer_id "
-		"  ORDER BY h.position)), "
-		"(SELECT group_concat(label, '; ') FROM (SELECT h.label FROM tags t JOIN themes h "
-		"  ON h.theme = t.theme AND h.exercise = r.exercise WHERE t.answer_id = a.answer_id "
-		"  ORDER BY h.position)) "
-		ROWS_FROM "ORDER BY r.response_id, a.answer_id", e);
+	r->st = db_prepare(db, rules_only ? ROWS_SELECT("rule_tags") ROWS_FROM ROWS_ORDER
+				: ROWS_SELECT("tags") ROWS_FROM ROWS_ORDER, e);
 	r->dm = r->st ? db_prepare(db, "SELECT question, option, label FROM demographics "
 				   "WHERE response_id = ?1", e) : NULL;
 	if (!r->st || !r->dm)
@@ -217,6 +237,12 @@ static int rows_next(sqlite3 *db, struct rows *r, struct err *e)
 
 			row[i] = redactor_apply(r->red, t ? t : "",
 						(size_t)sqlite3_column_bytes(r->st, col), NULL);
+		} else if (i == R_REVIEW_REASONS && !r->raw) {
+			const char *t = (const char *)sqlite3_column_text(r->st, col);
+
+			row[i] = !t ? NULL : redactor_apply(r->red, t,
+							    (size_t)sqlite3_column_bytes(r->st, col), NULL);
+			bad |= t && !row[i];
 		} else {
 			row[i] = dup_col(r->st, col);
 			bad |= sqlite3_column_type(r->st, col) != SQLITE_NULL && !row[i];
@@ -227,6 +253,8 @@ static int rows_next(sqlite3 *db, struct rows *r, struct err *e)
 	if (bad)
 		return err_set(e, EXIT_SYSTEM, "out of memory");
 	cut_for_excel(row[R_TEXT]);
+	if (row[R_REVIEW_REASONS])
+		cut_for_excel(row[R_REVIEW_REASONS]);
 	sqlite3_bind_int64(r->dm, 1, sqlite3_column_int64(r->st, 0));
 	while ((rc = sqlite3_step(r->dm)) == SQLITE_ROW) {
 		const char *q = (const char *)sqlite3_column_text(r->dm, 0);
@@ -363,12 +391,20 @@ static const struct described what[NFIXED] = {
 	  "[postcode], [name] (docs/redaction.md); raw with --raw-text. Cut to Excel's 32767 "
 	  "characters.", "", 0 },
 	{ "text", "Whether answer_text was redacted.", "yes; no", 0 },
-	{ "text", "The themes the rules tagged the answer with, their codes in the rule set's "
-	  "order, separated by \"; \"; empty when none. From the rules: there is no human review "
-	  "of tags yet.",
+	{ "text", "The themes the answer is tagged with as counted, their codes in the rule set's "
+	  "order, separated by \"; \"; empty when none: the rules' tags with the reviewers' "
+	  "decisions (a tag removed left out, a theme added in), or the rules' alone with "
+	  "--rules-only.",
 	  "SELECT h.code, h.label FROM theme h JOIN ruleset s ON s.id = h.ruleset_id WHERE "
 	  "s.exercise_id = ?1 ORDER BY h.position", 1 },
 	{ "text", "The same themes' labels, in the same order.", "", 0 },
+	{ "text", "The themes the rules alone tagged the answer with, as in themes.", "", 0 },
+	{ "text", "The reviewers' decisions in force on the answer, oldest first, separated by "
+	  "\"; \", each as CODE removed, CODE added or CODE accepted; empty when none "
+	  "(docs/review.md).", "", 0 },
+	{ "text", "Who marked the answer reviewed; empty when nobody has.", "", 0 },
+	{ "text", "The reasons reviewers gave for those decisions, separated by \" / \"; "
+	  "redacted as answer_text is (raw with --raw-text).", "", 0 },
 };
 
 static int rows_dict(sqlite3 *db, long long ex, const struct rows *r, const char *file,
@@ -464,7 +500,7 @@ int export_rows(sqlite3 *db, long long ex, const char *path, const struct export
 		own_txn = 1;
 	}
 	r.e = e;
-	if (read_demographics(db, ex, &r, e) < 0 || rows_open(db, ex, raw, &r, e) < 0 ||
+	if (read_demographics(db, ex, &r, e) < 0 || rows_open(db, ex, raw, opt->rules_only, &r, e) < 0 ||
 	    rows_dict(db, ex, &r, opt->format == EXPORT_XLSX ? "Responses sheet" : base, &d, e) < 0)
 		goto done;
 	if (out_open(&of, path, e) < 0)

@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "review.h"
 #include "strbuf.h"
 
 #define P 2147483647u   /* 2^31 - 1 */
@@ -152,32 +153,39 @@ static void tab_drop_last(struct ledger *l)
 	free(t->hid);
 }
 
-static int snapshot(struct ledger *l, struct err *e)
-{
-	sqlite3_stmt *st = db_prepare(l->db,
-		/*
-		 * This exercise's tags only (another exercise's tag run is not a
-		 * change of this one's data), summed through a square so that two
-		 * answers swapping their themes change the sum.
-		 */
-		"WITH t AS (SELECT (answer_id * 31 + theme_id) % 2147483647 AS k FROM tag WHERE "
-		"response_id IN (SELECT id FROM response WHERE exercise_id = ?1)) "
-		"SELECT (SELECT sha256 FROM ruleset WHERE exercise_id = ?1), "
-		"(SELECT count(*) FROM t), (SELECT total(k * (k + 1) % 2147483647 + k) FROM t), "
-		"(SELECT count(*) FROM response WHERE exercise_id = ?1 AND entry_status IN "
-		"('accepted', 'verified')), (SELECT total(id) FROM response WHERE exercise_id = ?1 "
-		"AND entry_status IN ('accepted', 'verified'))", e);
-	int rc;
+/*
+ * This exercise's tags only (another exercise's tag run is not a change of
+ * this one's data), summed through a square so that two answers swapping
+ * their themes change the sum. The tags as counted: with the review
+ * decisions when the counts use them (a decision is a change of the data).
+ */
+#define SNAPSHOT_SQL(tags) \
+	"WITH t AS (SELECT (answer_id * 31 + theme_id) % 2147483647 AS k FROM " tags " WHERE " \
+	"response_id IN (SELECT id FROM response WHERE exercise_id = ?1)) " \
+	"SELECT (SELECT sha256 FROM ruleset WHERE exercise_id = ?1), " \
+	"(SELECT count(*) FROM t), (SELECT total(k * (k + 1) % 2147483647 + k) FROM t), " \
+	"(SELECT count(*) FROM response WHERE exercise_id = ?1 AND entry_status IN " \
+	"('accepted', 'verified')), (SELECT total(id) FROM response WHERE exercise_id = ?1 " \
+	"AND entry_status IN ('accepted', 'verified'))"
 
-	if (!st)
+static int snapshot(struct ledger *l, int rules_only, struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc, decisions = 0;
+
+	if (!rules_only && review_any_decision(l->db, &decisions, e) < 0)
+		return -1;
+	if (!(st = db_prepare(l->db, decisions ? SNAPSHOT_SQL("effective_tag") : SNAPSHOT_SQL("tag"),
+			      e)))
 		return -1;
 	sqlite3_bind_int64(st, 1, l->ex);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *sha = (const char *)sqlite3_column_text(st, 0);
 
 		snprintf(l->snapshot, sizeof l->snapshot,
-			 "rules %.64s; tags %lld %.0f; responses %lld %.0f; rule %ld %ld %d",
-			 sha ? sha : "-", sqlite3_column_int64(st, 1), sqlite3_column_double(st, 2),
+			 "rules %.64s%s; tags %lld %.0f; responses %lld %.0f; rule %ld %ld %d",
+			 sha ? sha : "-", decisions ? " reviewed" : "", sqlite3_column_int64(st, 1),
+			 sqlite3_column_double(st, 2),
 			 sqlite3_column_int64(st, 3), sqlite3_column_double(st, 4),
 			 l->rule.threshold, l->rule.rounding, l->rule.secondary);
 	}
@@ -250,6 +258,12 @@ oom:
 struct ledger *ledger_open(sqlite3 *db, long long ex, const struct sdc_rule *rule,
 			   struct err *e)
 {
+	return ledger_open_tags(db, ex, rule, 0, e);
+}
+
+struct ledger *ledger_open_tags(sqlite3 *db, long long ex, const struct sdc_rule *rule,
+				int rules_only, struct err *e)
+{
 	struct ledger *l = calloc(1, sizeof *l);
 	sqlite3_stmt *st;
 	int rc;
@@ -266,7 +280,7 @@ struct ledger *ledger_open(sqlite3 *db, long long ex, const struct sdc_rule *rul
 		return NULL;
 	}
 	l->in_tx = 1;
-	if (snapshot(l, e) < 0)
+	if (snapshot(l, rules_only, e) < 0)
 		goto fail;
 	for (int k = 0; k < 2; k++) {
 		if (!(st = db_prepare(db, k ? "DELETE FROM publication_table WHERE exercise_id = ?1 "

@@ -42,6 +42,15 @@ struct ledger *ledger_open(sqlite3 *db, long long ex, const struct sdc_rule *rul
 			   struct err *e);
 
 /*
+ * As ledger_open(), for counts from the rules' tags alone (`rules_only`)
+ * or, as by default, with the review decisions in force (review.h): the
+ * snapshot is of the tags the counts use, so publications from either are
+ * not taken for the same data once there are decisions.
+ */
+struct ledger *ledger_open_tags(sqlite3 *db, long long ex, const struct sdc_rule *rule,
+				int rules_only, struct err *e);
+
+/*
  * Suppresses a table with totals as sdc_apply() does (same layout of `v`
  * and `state`), consistently with the ledger, and records it. theme[c] and
  * cell[c] name each cell. 0, or -1 with `e` set: no memory or a database

@@ -212,7 +212,8 @@ static int pub_load(sqlite3 *db, long long ex, const char *by, const struct repo
 	int rc;
 
 	memset(p, 0, sizeof *p);
-	if (!(p->c = counts_build(db, ex, by, e)))
+	if (!(p->c = counts_build_opts(db, ex, by,
+				       &(struct count_build_opts){ .rules_only = opt->rules_only }, e)))
 		return -1;
 	p->nt = p->c->nthemes + 1;
 	p->nv = p->c->dim[0].nvalues + 1;
@@ -446,14 +447,14 @@ static int quote_hidden(const struct report *r, size_t t, size_t value, int pola
  * From the theme's tags (CROSS JOIN keeps that order): left to itself the
  * planner walks every response of the exercise instead.
  */
-#define CANDIDATES_SQL \
+#define CANDIDATES_SQL(tags) \
 	"WITH RECURSIVE sub(id) AS (" \
 	" SELECT h.id FROM theme h JOIN ruleset s ON s.id = h.ruleset_id" \
 	" WHERE s.exercise_id = ?1 AND h.code = ?2" \
 	" UNION SELECT h.id FROM theme h JOIN sub ON h.parent_id = sub.id) " \
 	"SELECT DISTINCT a.id, a.response_id, a.value, r.district_code, r.district_source, " \
 	"coalesce(m.polarity, q.polarity), rq.decision, rq.reason " \
-	"FROM sub CROSS JOIN tag t ON t.theme_id = sub.id " \
+	"FROM sub CROSS JOIN " tags " t ON t.theme_id = sub.id " \
 	"JOIN answer a ON a.id = t.answer_id JOIN response r ON r.id = a.response_id " \
 	"JOIN question q ON q.id = a.question_id LEFT JOIN question m ON m.id = q.maps_to " \
 	"LEFT JOIN report_quote rq ON rq.exercise_id = ?1 AND rq.theme_code = ?2 AND " \
@@ -483,20 +484,23 @@ static int pick_approved(struct report *r, size_t k, struct err *e)
 {
 	const struct count_cube *c = r->d.c;
 	const char *code = c->themes[r->top[k]].code;
-	sqlite3_stmt *st = db_prepare(r->db,
-		"WITH RECURSIVE sub(id) AS ("
-		" SELECT h.id FROM theme h JOIN ruleset s ON s.id = h.ruleset_id"
-		" WHERE s.exercise_id = ?1 AND h.code = ?2"
-		" UNION SELECT h.id FROM theme h JOIN sub ON h.parent_id = sub.id) "
-		"SELECT rq.text, r.district_code, r.district_source, "
-		"coalesce(m.polarity, q.polarity) FROM report_quote rq "
-		"JOIN answer a ON a.id = rq.answer_id JOIN response r ON r.id = a.response_id "
-		"JOIN question q ON q.id = a.question_id LEFT JOIN question m ON m.id = q.maps_to "
-		"WHERE rq.exercise_id = ?1 AND rq.theme_code = ?2 AND rq.decision = 'approved' "
-		"AND (r.entry_status = 'accepted' OR r.entry_status = 'verified') "
-		"AND " NO_SAFEGUARDING_SQL " "
-		"AND EXISTS (SELECT 1 FROM tag t JOIN sub ON sub.id = t.theme_id "
-		"WHERE t.answer_id = a.id) ORDER BY rq.id", e);
+#define APPROVED_SQL(tags) \
+		"WITH RECURSIVE sub(id) AS (" \
+		" SELECT h.id FROM theme h JOIN ruleset s ON s.id = h.ruleset_id" \
+		" WHERE s.exercise_id = ?1 AND h.code = ?2" \
+		" UNION SELECT h.id FROM theme h JOIN sub ON h.parent_id = sub.id) " \
+		"SELECT rq.text, r.district_code, r.district_source, " \
+		"coalesce(m.polarity, q.polarity) FROM report_quote rq " \
+		"JOIN answer a ON a.id = rq.answer_id JOIN response r ON r.id = a.response_id " \
+		"JOIN question q ON q.id = a.question_id LEFT JOIN question m ON m.id = q.maps_to " \
+		"WHERE rq.exercise_id = ?1 AND rq.theme_code = ?2 AND rq.decision = 'approved' " \
+		"AND (r.entry_status = 'accepted' OR r.entry_status = 'verified') " \
+		"AND " NO_SAFEGUARDING_SQL " " \
+		"AND EXISTS (SELECT 1 FROM " tags " t JOIN sub ON sub.id = t.theme_id " \
+		"WHERE t.answer_id = a.id) ORDER BY rq.id"
+	/* Still tagged with the theme as counted: a reviewer may have removed the tag. */
+	sqlite3_stmt *st = db_prepare(r->db, c->decisions ? APPROVED_SQL("effective_tag")
+						      : APPROVED_SQL("tag"), e);
 	int rc;
 
 	if (!st)
@@ -664,14 +668,18 @@ static int picker_at(struct picker *p, size_t i, struct err *e)
  * ids are read here, from the tag table's index by theme; the rest of a
  * candidate is read when the passes come to it.
  */
+#define PICK_SQL(tags) \
+	"WITH RECURSIVE sub(id) AS (" \
+	" SELECT h.id FROM theme h JOIN ruleset s ON s.id = h.ruleset_id" \
+	" WHERE s.exercise_id = ?1 AND h.code = ?2" \
+	" UNION SELECT h.id FROM theme h JOIN sub ON h.parent_id = sub.id) " \
+	"SELECT t.answer_id FROM sub CROSS JOIN " tags " t ON t.theme_id = sub.id"
+
 static int picker_load(struct picker *p, const char *code, struct err *e)
 {
-	sqlite3_stmt *st = db_prepare(p->r->db,
-		"WITH RECURSIVE sub(id) AS ("
-		" SELECT h.id FROM theme h JOIN ruleset s ON s.id = h.ruleset_id"
-		" WHERE s.exercise_id = ?1 AND h.code = ?2"
-		" UNION SELECT h.id FROM theme h JOIN sub ON h.parent_id = sub.id) "
-		"SELECT t.answer_id FROM sub CROSS JOIN tag t ON t.theme_id = sub.id", e);
+	/* The tags as counted: a reviewer may have removed one or added one. */
+	sqlite3_stmt *st = db_prepare(p->r->db, p->r->d.c->decisions ? PICK_SQL("effective_tag")
+							      : PICK_SQL("tag"), e);
 	uint64_t theme = fnv(0xcbf29ce484222325ULL, code, strlen(code) + 1);
 	size_t cap = 0;
 	int rc;
@@ -978,7 +986,8 @@ int report_quote_candidates(sqlite3 *db, long long ex, const struct report_optio
 		err_set(e, EXIT_DATA, "theme '%s': the rule set has no such theme", theme);
 		goto out;
 	}
-	if (!(st = db_prepare(db, CANDIDATES_SQL, e)))
+	if (!(st = db_prepare(db, r.d.c->decisions ? CANDIDATES_SQL("effective_tag")
+						   : CANDIDATES_SQL("tag"), e)))
 		goto out;
 	sqlite3_bind_int64(st, 1, ex);
 	sqlite3_bind_text(st, 2, theme, -1, SQLITE_STATIC);

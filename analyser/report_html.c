@@ -721,7 +721,15 @@ static void write_how(struct report *r)
 
 	put(r, "<section class=\"how\">\n<h2 id=\"how\">How we counted</h2>\n"
 	    "<p>We read every answer people wrote and sorted what they said into themes, using the "
-	    "same rules for every answer. Only forms that were checked are counted.</p>\n"
+	    "same rules for every answer. Only forms that were checked are counted.</p>\n");
+	/* Which tags were counted: the rules' alone, or with the reviewers' decisions. */
+	put(r, r->d.c->decisions
+	    ? "<p>A member of our team then checked how answers were sorted: where the rules put "
+	      "an answer under the wrong theme or missed one, they corrected it, and the numbers "
+	      "include those corrections.</p>\n"
+	    : "<p>The numbers come from the rules alone: nobody corrected how answers were sorted "
+	      "by hand.</p>\n");
+	put(r, 
 	    "<p>We count people, not comments. Someone who raised a theme in answer to more than "
 	    "one question is counted once for it. One person can raise several themes, so the "
 	    "numbers add up to more than the number of people who took part.</p>\n<p>");

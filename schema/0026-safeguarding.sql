@@ -36,11 +36,12 @@ JOIN answer a ON a.id = t.answer_id
 JOIN question q ON q.id = a.question_id
 LEFT JOIN safeguarding_review v ON v.answer_id = t.answer_id;
 
--- What `analyser counts` counts leaves safeguarding themes out, as it does.
+-- What `analyser counts` counts (the tags with the review decisions, 0024)
+-- leaves safeguarding themes out, as it does.
 DROP VIEW count_inputs;
 CREATE VIEW count_inputs AS
 WITH RECURSIVE mention(response_id, theme_id) AS (
-	SELECT DISTINCT t.response_id, t.theme_id FROM tag t
+	SELECT DISTINCT t.response_id, t.theme_id FROM effective_tag t
 	UNION
 	SELECT m.response_id, h.parent_id FROM mention m
 	JOIN theme h ON h.id = m.theme_id WHERE h.parent_id IS NOT NULL

@@ -177,6 +177,12 @@ static void plant(sqlite3 *db, int after, int upto)
 			      "response_id, decision, text, decided_by, decided_at) SELECT 1, "
 			      "'access', id, response_id, 'approved', 'words', 'Cam Comms', 'now' "
 			      "FROM answer LIMIT 1");
+	if (after < 24 && upto >= 24)
+		test_exec(db, "INSERT INTO review_decision (answer_id, theme_code, action, reviewer, "
+			      "decided_at, reason, ruleset_sha256) SELECT t.answer_id, 'KIND', 'accept', "
+			      "'Ana Lyst', 'now', 'right', 'ab' FROM tag t;"
+			      "INSERT INTO review_mark (answer_id, reviewer, reviewed_at) SELECT "
+			      "answer_id, 'Ana Lyst', 'now' FROM tag");
 }
 
 START_TEST(test_versions_are_numbered)
@@ -328,6 +334,11 @@ START_TEST(test_upgrade_from_every_version)
 				      "AND h.label = 'Kind staff' AND t.source = 'rule'"), 1);
 	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM count_inputs WHERE response_id = 1 "
 				      "AND theme = 'KIND' AND district_code = 'E07000192'"), 1);
+	/* 0024: the decision is over the rules' tag, which the tags view still gives. */
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM tags WHERE response_id = 1 AND "
+				      "theme = 'KIND' AND source = 'rule' AND decision = 'accept' AND "
+				      "decided_by = 'Ana Lyst'"), 1);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM rule_tags"), 1);
 	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM demographics WHERE response_id = 1 "
 				      "AND question = 'AGE2' AND option = 'adult'"), 1);
 	/* Tags written without their response and question (the plant above, on
@@ -352,6 +363,9 @@ START_TEST(test_upgrade_from_every_version)
 	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM publication_cell"), 0);
 	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM entry_version"), 0);
 	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM entry_version_answer"), 0);
+	/* A decision and a review mark go with their answer. */
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM review_decision"), 0);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM review_mark"), 0);
 	/* A cross-field check goes with the question it is declared on. */
 	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM question_ask_if"), 1);
 	test_exec(db, "DELETE FROM question WHERE id = 1");

@@ -130,9 +130,13 @@ int page_home(struct req *r, struct err *e)
 	if (role_allows(r->sess.role, ROLE_COMMS))
 		html_raw(h, "<h2>You said, we did</h2>\n<p><a href=\"/report\">Edit and publish the "
 			    "report</a></p>\n");
-	if (role_allows(r->sess.role, ROLE_ANALYST))
+	if (role_allows(r->sess.role, ROLE_ANALYST)) {
+		html_raw(h, "<h2>Review the tags</h2>\n<p><a href=\"/review\">Answers to review"
+			    "</a></p>\n<p><a href=\"/review/progress\">Progress of the review</a>"
+			    "</p>\n");
 		html_raw(h, "<h2>Safeguarding</h2>\n<p><a href=\"/safeguarding\">Answers to "
 			    "review</a></p>\n");
+	}
 	if (role_allows(r->sess.role, ROLE_ADMIN))
 		html_raw(h, "<h2>Administrators</h2>\n<p><a href=\"/admin\">Accounts</a></p>\n");
 	html_raw(h, "<h2>Events</h2>\n");

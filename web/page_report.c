@@ -341,6 +341,16 @@ int page_report_home(struct req *r, struct err *e)
 
 	(void)e;
 	page_begin(r, "Home");
+	if (r->sess.role == ROLE_ANALYST) {
+		html_raw(h, "<h1>Review the tags</h1>\n"
+			    "<p><a href=\"/review?queue=untagged\">Answers with no theme</a></p>\n"
+			    "<p><a href=\"/review?queue=sample\">A random sample of answers, for "
+			    "audit</a></p>\n"
+			    "<p><a href=\"/review/progress\">Progress of the review, and one "
+			    "theme's answers</a></p>\n");
+		page_end(r);
+		return 0;
+	}
 	html_raw(h, "<h1>You said, we did</h1>\n");
 	if (r->sess.role == ROLE_COMMS)
 		html_raw(h, "<p><a href=\"/report\">Edit and publish the report</a></p>\n"

@@ -31,6 +31,11 @@ int page_report_quotes(struct req *r, struct err *e); /* page_report_quotes.c */
 int page_report_quotes_post(struct req *r, struct err *e);
 int page_safeguarding(struct req *r, struct err *e); /* page_safeguarding.c */
 int page_safeguarding_post(struct req *r, struct err *e);
+int page_review(struct req *r, struct err *e);        /* page_review_queue.c: the queues */
+int page_review_progress(struct req *r, struct err *e); /* page_review_progress.c */
+int page_review_response(struct req *r, struct err *e); /* page_review.c: one response */
+int page_review_decide(struct req *r, struct err *e);
+int page_review_reviewed(struct req *r, struct err *e);
 int page_kiosk_form(struct req *r, struct err *e);   /* page_kiosk.c */
 int page_kiosk_post(struct req *r, struct err *e);
 int page_kiosk_script(struct req *r, struct err *e);

@@ -34,6 +34,12 @@ const struct route web_routes[] = {
 	/* Analysts review the answers safeguarding themes flagged (page_safeguarding.c). */
 	{ "GET", "/safeguarding", ROLE_ANALYST, page_safeguarding },
 	{ "POST", "/safeguarding", ROLE_ANALYST, page_safeguarding_post },
+	/* Analysts review the rules' tags (page_review*.c). */
+	{ "GET", "/review", ROLE_ANALYST, page_review },
+	{ "GET", "/review/response", ROLE_ANALYST, page_review_response },
+	{ "GET", "/review/progress", ROLE_ANALYST, page_review_progress },
+	{ "POST", "/review/decide", ROLE_ANALYST, page_review_decide },
+	{ "POST", "/review/reviewed", ROLE_ANALYST, page_review_reviewed },
 	/* The public at a kiosk: no login; the link's token is checked by the handler. */
 	{ "GET", "/kiosk", ROLE_NONE, page_kiosk_form },
 	{ "POST", "/kiosk", ROLE_NONE, page_kiosk_post },

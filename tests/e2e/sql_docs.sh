@@ -66,7 +66,7 @@ done
 [ "$n" -ge 6 ] && ok "$n examples ran" || fail "only $n examples found in $DOC"
 expect_eq "the examples changed nothing" "$(sqlite3 "$DB" .dump | sha256sum)" "$before"
 # The views the document names are the ones the database has.
-for v in responses answers themes tags demographics count_inputs; do
+for v in responses answers themes tags rule_tags review_decisions demographics count_inputs; do
 	grep -q "| \`$v\` |" "$DOC" && ok "docs/sql.md documents $v" || fail "docs/sql.md lacks $v"
 	expect_eq "view $v exists" "$(sqlite3 "$DB" "SELECT type FROM sqlite_schema WHERE name = '$v'")" view
 done
