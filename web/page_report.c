@@ -347,17 +347,17 @@ int page_report_home(struct req *r, struct err *e)
 			    "<p><a href=\"/review?queue=sample\">A random sample of answers, for "
 			    "audit</a></p>\n"
 			    "<p><a href=\"/review/progress\">Progress of the review, and one "
-			    "theme's answers</a></p>\n");
+			    "theme's answers</a></p>\n"
+			    "<h2>Safeguarding</h2>\n"
+			    "<p><a href=\"/safeguarding\">Safeguarding: answers to review</a></p>\n");
 		page_end(r);
 		return 0;
 	}
-	html_raw(h, "<h1>You said, we did</h1>\n");
-	if (r->sess.role == ROLE_COMMS)
-		html_raw(h, "<p><a href=\"/report\">Edit and publish the report</a></p>\n"
-			    "<p><a href=\"/report/preview\">Preview the page as it will be "
-			    "published</a></p>\n");
-	else
-		html_raw(h, "<p><a href=\"/safeguarding\">Safeguarding: answers to review</a></p>\n");
+	/* Comms staff: the report. */
+	html_raw(h, "<h1>You said, we did</h1>\n"
+		    "<p><a href=\"/report\">Edit and publish the report</a></p>\n"
+		    "<p><a href=\"/report/preview\">Preview the page as it will be "
+		    "published</a></p>\n");
 	page_end(r);
 	return 0;
 }
