@@ -20,6 +20,7 @@ extern const struct cmd_ops cmd_report;
 extern const struct cmd_ops cmd_rules_check;
 extern const struct cmd_ops cmd_rules_score;
 extern const struct cmd_ops cmd_rules_try;
+extern const struct cmd_ops cmd_rules_from_codebook;
 extern const struct cmd_ops cmd_suggest;
 extern const struct cmd_ops cmd_tag;
 extern const struct cmd_ops cmd_untagged;
