@@ -299,10 +299,16 @@ int refi_codebook_parse(const char *buf, size_t len, const char *name, const cha
 			char **rules, size_t *nthemes, struct err *e)
 {
 	struct cb c = { .name = name, .e = e };
+	int before = e->nlines, rc = -1;
 	xmlDocPtr doc = xmlsafe_parse(buf, len, name, e);
-	int rc = -1;
 
 	*rules = NULL;
+	/* The parser recovers from some errors (an undeclared namespace prefix) and
+	   still gives a document: any error it reported refuses the file. */
+	if (doc && (err_isset(e) || e->nlines > before)) {
+		xmlFreeDoc(doc);
+		return err_isset(e) ? -1 : err_set(e, EXIT_DATA, "%s: not well-formed XML", name);
+	}
 	if (!doc)
 		return -1;
 	if (read_codebook(&c, doc) == 0 && write_rules(&c, exercise, rules, e) == 0) {

@@ -264,6 +264,9 @@ START_TEST(test_bad_codebooks)
 		  "</Code></Codes></CodeBook>", "bad.qdc:2: <Memo> inside <Code>" },
 		{ "<!DOCTYPE x [<!ENTITY a \"b\">]><CodeBook/>", "bad.qdc" },
 		{ "<CodeBook xmlns=\"urn:QDA-XML:codebook:1.0\"><Codes>", "bad.qdc:1" },
+		/* libxml2 recovers from this one and gives a document: still refused. */
+		{ "<CodeBook xmlns=\"urn:QDA-XML:codebook:1.0\" p:q=\"1\"><Codes><Code name=\"a\"/>"
+		  "</Codes></CodeBook>", "bad.qdc:1: malformed XML: namespace prefix p" },
 	};
 
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
