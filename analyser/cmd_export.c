@@ -220,6 +220,21 @@ static int run(struct cmd_ctx *ctx, struct err *e)
 				 "phone numbers and all; keep it inside the organisation and delete it "
 				 "when done", i ? o->qdpx : o->rows);
 	tick = progress_ticker_start(1, "export");
+	if (tick) {
+		/* Steps: each table counted, for each set of tables; then each other file. */
+		long long ndemo = 0, steps;
+		char id[32];
+
+		snprintf(id, sizeof id, "%lld", ex);
+		if (db_int(db, "SELECT count(*) FROM question q JOIN questionnaire n ON n.id = "
+			   "q.questionnaire_id WHERE n.exercise_id = ?1 AND n.variant = 'standard' "
+			   "AND q.type = 'demographic'", 0, &ndemo, e, 1, id) < 0)
+			goto out;
+		steps = (2 + ndemo) * ((o->out != NULL) + (o->tables != NULL)) + (o->rows != NULL) +
+			(o->codebook != NULL) + (o->qdpx != NULL);
+		progress_ticker_steps(tick, 0, steps);
+		opt->tick = tick;
+	}
 	/* Published numbers are hidden alike in everything published from this data. */
 	if (publish && !o->no_suppress && !(opt->ledger = ledger_open(db, ex, &opt->rule, e)))
 		goto out;
@@ -243,11 +258,18 @@ static int run(struct cmd_ctx *ctx, struct err *e)
 		if (export_rows(db, ex, o->rows, &r, o->raw, e) < 0)
 			goto out;
 		wrote_rows = 1;
+		progress_ticker_step(tick);
 	}
-	if (o->codebook && refi_codebook_export(db, ex, o->codebook, e) < 0)
-		goto out;
-	if (o->qdpx && refi_project_export(db, ex, o->qdpx, o->raw, &qs, e) < 0)
-		goto out;
+	if (o->codebook) {
+		if (refi_codebook_export(db, ex, o->codebook, e) < 0)
+			goto out;
+		progress_ticker_step(tick);
+	}
+	if (o->qdpx) {
+		if (refi_project_export(db, ex, o->qdpx, o->raw, &qs, e) < 0)
+			goto out;
+		progress_ticker_step(tick);
+	}
 	progress_ticker_stop(tick); /* its line cleared before anything is said */
 	tick = NULL;
 	if (o->out)

@@ -178,7 +178,10 @@ static int run(struct cmd_ctx *ctx, struct err *e)
 	long long ex = ctx->exercise;
 	struct progress_ticker *tick = progress_ticker_start(1, "report");
 	/* Published numbers are hidden alike in everything published from this data. */
-	int done = tag_state_require_current(db, ex, ctx->db_path, e) == 0 &&
+	int done;
+
+	opt->tick = tick;
+	done = tag_state_require_current(db, ex, ctx->db_path, e) == 0 &&
 		(o->no_suppress || (opt->ledger = ledger_open(db, ex, &opt->rule, e))) &&
 		report_publish(db, ex, o->path, opt, e) == 0 &&
 		(!opt->ledger || ledger_commit(opt->ledger, e) == 0 || (unlink_both(o->path), 0));

@@ -25,6 +25,7 @@
 #include "textout.h"
 #include "version.h"
 #include "crosswalk.h"
+#include "progress.h"
 #include "export_internal.h"
 
 /* What add_cell() copies into: the table, and the cube for each theme's parent. */
@@ -319,6 +320,7 @@ static int add_table(sqlite3 *db, long long ex, struct export *x, const char *di
 		rc = counts_each(c, &o, add_cell, &a, e);
 	}
 	count_cube_free(c);
+	progress_ticker_step(opt->tick);
 	if (rc > 0 || !t->dim || !t->dim_title || !t->title)
 		return err_set(e, EXIT_SYSTEM, "out of memory");
 	return rc;

@@ -24,6 +24,7 @@ struct export_options {
 	struct ledger *ledger; /* hide consistently with other publications (ledger.h); or NULL */
 	const struct crosswalk *crosswalk; /* the recipient's frame (crosswalk.h); NULL: the
 					      Healthwatch layout, every theme as it is */
+	struct progress_ticker *tick; /* told of each table counted (progress.h); or NULL */
 };
 
 /* The format a file name asks for, by its ending. */

@@ -39,6 +39,7 @@ struct report_options {
 	struct ledger *ledger;    /* hide consistently with other publications (ledger.h); or NULL */
 	enum report_layout layout; /* REPORT_LAYOUT_SAVED: the saved setting, else statistical */
 	int top_given;            /* `top` was asked for: it wins over the saved choice of themes */
+	struct progress_ticker *tick; /* told of each step done (progress.h); or NULL */
 };
 
 /*
