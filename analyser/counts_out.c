@@ -847,7 +847,8 @@ int counts_write(const struct count_cube *c, const struct count_output *o, FILE 
 /*
  * The merged rows (count_merge), after the themes' table, one dimension
  * only: each is a line of its own, its values adding up to its total, and
- * is suppressed as a line (through the ledger when there is one). It is
+ * is suppressed as a line (through the ledger when there is one); a cell
+ * where the union is one of its themes' count is named as that theme's. It is
  * not a row of the themes' table: a union of themes is no part of the
  * table's "the rows add up to any theme", and putting it there would change
  * the equations of a table published before. 0, fn's value, or -1.
@@ -871,6 +872,17 @@ static int merged_each(const struct view *w, int (*fn)(const struct count_record
 		for (size_t j = 0; j <= n0; j++) {
 			v[j] = count_cell(c, g, j, all1);
 			theme[j] = c->themes[g].code;
+			/*
+			 * A union no bigger than one of its themes is that theme's
+			 * respondents, the same count: the ledger must know it as that
+			 * theme's cell, or hiding the two apart would give it away.
+			 */
+			for (size_t t = 0; t < c->nreal; t++)
+				if (c->member[(g - c->nreal) * c->nreal + t] &&
+				    count_cell(c, t, j, all1) == v[j]) {
+					theme[j] = c->themes[t].code;
+					break;
+				}
 		}
 		memset(st, 0, n0 + 1);
 		if (o->suppress && o->ledger)
