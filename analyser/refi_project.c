@@ -55,9 +55,8 @@ static int source_text_make(const struct redactor *red, const char *v, size_t le
 			goto oom;
 		at = s->spans[i].end;
 	}
-	if (strbuf_add(&sb, v + at, len - at) < 0 || strbuf_addstr(&sb, "") < 0)
+	if (strbuf_add(&sb, v + at, len - at) < 0 || !(s->text = strbuf_detach(&sb, &s->len)))
 		goto oom;
-	s->text = strbuf_detach(&sb, &s->len);
 	return 0;
 oom:
 	strbuf_release(&sb);
