@@ -14,6 +14,7 @@
 #include "export.h"
 #include "ledger.h"
 #include "progress.h"
+#include "refi.h"
 #include "stamp.h"
 #include "tag_state.h"
 
@@ -22,7 +23,8 @@ static const char usage[] =
 	"                          [--tables OUT.xlsx|OUT.csv] [--rows OUT.xlsx|OUT.csv]\n"
 	"                          [--threshold N] [--rounding N] [--no-suppress]\n"
 	"                          [--level 1|2] [--stamp] [--raw-text]\n"
-	"                          [--crosswalk FILE] [--rules-only]\n"
+	"                          [--crosswalk FILE] [--rules-only] [--codebook OUT.qdc]\n"
+	"                          [--qdpx OUT.qdpx]\n"
 	"                          [--exercise CODE]\n"
 	"\n"
 	"Writes the tables Healthwatch asks for: respondents mentioning each theme\n"
@@ -50,6 +52,12 @@ static const char usage[] =
 	"The tags counted are the rules' with the reviewers' decisions ('analyser\n"
 	"review'), and the notes say so; --rules-only counts the rules' alone. The\n"
 	"rows give both, and the decisions with their reasons (redacted).\n"
+	"--codebook and --qdpx are for qualitative-analysis tools (NVivo, ATLAS.ti,\n"
+	"MAXQDA, QualCoder) in the REFI-QDA exchange format: the themes as a\n"
+	"codebook, or a project with every counted free-text answer as a text\n"
+	"source (redacted; as written with --raw-text) and every tag as a coding\n"
+	"of the words that matched. Like --rows they are not for publication.\n"
+	"docs/refi-qda.md describes them.\n"
 	"\n"
 	"Every export gets a data dictionary beside it (every column: name, type,\n"
 	"meaning, allowed values): OUT.dictionary.csv beside OUT.csv,\n"
@@ -59,8 +67,10 @@ static const char usage[] =
 	"  --healthwatch FILE  the tables laid out for reading (readable only by you)\n"
 	"  --tables FILE       the tables as data (readable only by you)\n"
 	"  --rows FILE         one row per free-text answer, not for publication\n"
-	"  --raw-text          --rows with the answers as written, personal data and\n"
-	"                      all (says so on stderr)\n"
+	"  --codebook FILE     the themes as a REFI-QDA codebook (.qdc)\n"
+	"  --qdpx FILE         the answers and their tags as a REFI-QDA project (.qdpx)\n"
+	"  --raw-text          --rows and --qdpx with the answers as written, personal\n"
+	"                      data and all (says so on stderr)\n"
 	"  --crosswalk FILE    lay the themes onto the recipient's own categories and\n"
 	"                      headings (docs/crosswalk.md); default: the Healthwatch\n"
 	"                      layout, samples/crosswalks/healthwatch.xml\n"
@@ -77,7 +87,7 @@ static const char usage[] =
 
 struct export_cmd {
 	struct export_options opt;
-	const char *out, *tables, *rows, *crosswalk;
+	const char *out, *tables, *rows, *crosswalk, *codebook, *qdpx;
 	char stamp[64];
 	int no_suppress, raw;
 };
@@ -85,7 +95,7 @@ struct export_cmd {
 static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 {
 	enum { O_HW = 256, O_TABLES, O_ROWS, O_RAW, O_CROSSWALK, O_THRESHOLD, O_ROUNDING, O_NO_SUPPRESS, O_LEVEL, O_STAMP,
-	       O_RULES_ONLY };
+	       O_RULES_ONLY, O_CODEBOOK, O_QDPX };
 	static const struct option longopts[] = {
 		{ "healthwatch", required_argument, NULL, O_HW },
 		{ "tables", required_argument, NULL, O_TABLES },
@@ -98,6 +108,8 @@ static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 		{ "level", required_argument, NULL, O_LEVEL },
 		{ "stamp", no_argument, NULL, O_STAMP },
 		{ "rules-only", no_argument, NULL, O_RULES_ONLY },
+		{ "codebook", required_argument, NULL, O_CODEBOOK },
+		{ "qdpx", required_argument, NULL, O_QDPX },
 		CMD_EXERCISE_OPTION,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -123,6 +135,12 @@ static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 			break;
 		case O_RULES_ONLY:
 			opt->rules_only = 1;
+			break;
+		case O_CODEBOOK:
+			o->codebook = optarg;
+			break;
+		case O_QDPX:
+			o->qdpx = optarg;
 			break;
 		case O_CROSSWALK:
 			o->crosswalk = optarg;
@@ -160,9 +178,9 @@ static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 	}
 	if (argc - optind != 1)
 		return cmd_usage_error(usage, "export takes one database");
-	if (!o->out && !o->tables && !o->rows)
+	if (!o->out && !o->tables && !o->rows && !o->codebook && !o->qdpx)
 		return cmd_usage_error(usage, "say where to write the export with --healthwatch FILE, "
-				       "--tables FILE or --rows FILE");
+				       "--tables FILE, --rows FILE, --codebook FILE or --qdpx FILE");
 	if (o->out && (opt->format = export_format_of(o->out)) == EXPORT_UNKNOWN)
 		return cmd_usage_error(usage, "%s: give the export a name ending .xlsx, .csv or .xml",
 				       o->out);
@@ -177,8 +195,9 @@ static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 	if (o->crosswalk && !o->out && !o->tables)
 		return cmd_usage_error(usage, "--crosswalk is for --healthwatch and --tables: rows "
 				       "keep the rule set's themes");
-	if (o->raw && !o->rows)
-		return cmd_usage_error(usage, "--raw-text is for --rows: the tables have no text");
+	if (o->raw && !o->rows && !o->qdpx)
+		return cmd_usage_error(usage, "--raw-text is for --rows and --qdpx: the tables have "
+				       "no text");
 	if ((o->out || o->tables) && cmd_sdc_check(&opt->rule, o->no_suppress, "export", usage) < 0)
 		return EXIT_USAGE;
 	ctx->db_path = argv[optind];
@@ -194,6 +213,7 @@ static int run(struct cmd_ctx *ctx, struct err *e)
 	sqlite3 *db = ctx->db;
 	long long ex = ctx->exercise;
 	int publish = o->out || o->tables, wrote_hw = 0, wrote_tables = 0, wrote_rows = 0;
+	struct refi_project_stats qs = { 0 };
 	struct progress_ticker *tick = NULL;
 	struct crosswalk *cw = NULL;
 	char how[96];
@@ -203,11 +223,27 @@ static int run(struct cmd_ctx *ctx, struct err *e)
 	if (o->crosswalk && !(cw = crosswalk_load(o->crosswalk, e)))
 		return -1;
 	opt->crosswalk = cw;
-	if (o->rows && o->raw)
-		cmd_warn("--raw-text: %s holds what respondents wrote as they wrote it, names, "
-			 "phone numbers and all; keep it inside the organisation and delete it "
-			 "when done", o->rows);
+	for (int i = 0; i < 2 && o->raw; i++)
+		if (i ? o->qdpx != NULL : o->rows != NULL)
+			cmd_warn("--raw-text: %s holds what respondents wrote as they wrote it, names, "
+				 "phone numbers and all; keep it inside the organisation and delete it "
+				 "when done", i ? o->qdpx : o->rows);
 	tick = progress_ticker_start(1, "export");
+	if (tick) {
+		/* Steps: each table counted, for each set of tables; then each other file. */
+		long long ndemo = 0, steps;
+		char id[32];
+
+		snprintf(id, sizeof id, "%lld", ex);
+		if (db_int(db, "SELECT count(*) FROM question q JOIN questionnaire n ON n.id = "
+			   "q.questionnaire_id WHERE n.exercise_id = ?1 AND n.variant = 'standard' "
+			   "AND q.type = 'demographic'", 0, &ndemo, e, 1, id) < 0)
+			goto out;
+		steps = (2 + ndemo) * ((o->out != NULL) + (o->tables != NULL)) + (o->rows != NULL) +
+			(o->codebook != NULL) + (o->qdpx != NULL);
+		progress_ticker_steps(tick, 0, steps);
+		opt->tick = tick;
+	}
 	/* Published numbers are hidden alike in everything published from this data. */
 	if (publish && !o->no_suppress &&
 	    !(opt->ledger = ledger_open_tags(db, ex, &opt->rule, opt->rules_only, e)))
@@ -232,6 +268,17 @@ static int run(struct cmd_ctx *ctx, struct err *e)
 		if (export_rows(db, ex, o->rows, &r, o->raw, e) < 0)
 			goto out;
 		wrote_rows = 1;
+		progress_ticker_step(tick);
+	}
+	if (o->codebook) {
+		if (refi_codebook_export(db, ex, o->codebook, e) < 0)
+			goto out;
+		progress_ticker_step(tick);
+	}
+	if (o->qdpx) {
+		if (refi_project_export(db, ex, o->qdpx, o->raw, &qs, e) < 0)
+			goto out;
+		progress_ticker_step(tick);
 	}
 	progress_ticker_stop(tick); /* its line cleared before anything is said */
 	tick = NULL;
@@ -245,6 +292,16 @@ static int run(struct cmd_ctx *ctx, struct err *e)
 		printf("wrote %s: one row per free-text answer%s, with a data dictionary beside it; "
 		       "not for publication (no disclosure control)\n", o->rows,
 		       o->raw ? " (not redacted)" : " (redacted)");
+	if (o->codebook)
+		printf("wrote %s: the themes as a REFI-QDA codebook\n", o->codebook);
+	if (o->qdpx)
+		printf("wrote %s: a REFI-QDA project, %ld answer%s%s as sources and %ld tag%s as "
+		       "codings; not for publication\n", o->qdpx, qs.sources, qs.sources == 1 ? "" : "s",
+		       o->raw ? " (not redacted)" : " (redacted)", qs.codings,
+		       qs.codings == 1 ? "" : "s");
+	if (qs.review_table)
+		cmd_warn("%s: the review decisions in the database are not in the project yet: its "
+			 "codings are the rules' tags alone", o->qdpx);
 out:
 	progress_ticker_stop(tick);
 	/* What the ledger does not record is not published: the numbers would be

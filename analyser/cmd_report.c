@@ -190,7 +190,10 @@ static int run(struct cmd_ctx *ctx, struct err *e)
 	struct progress_ticker *tick = progress_ticker_start(1, "report");
 	long long waiting = 0;
 	/* Published numbers are hidden alike in everything published from this data. */
-	int done = tag_state_require_current(db, ex, ctx->db_path, e) == 0 &&
+	int done;
+
+	opt->tick = tick;
+	done = tag_state_require_current(db, ex, ctx->db_path, e) == 0 &&
 		cmd_safeguarding_waiting(db, ex, &waiting, e) == 0 &&
 		(o->no_suppress ||
 		 (opt->ledger = ledger_open_tags(db, ex, &opt->rule, opt->rules_only, e))) &&

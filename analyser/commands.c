@@ -13,6 +13,8 @@ static const struct command rules[] = {
 	  .summary = "each pattern and alternative against a hand-coded sample" },
 	{ .name = "try", .ops = &cmd_rules_try, .flags = READS,
 	  .summary = "one pattern over every answer: matches, and P/R on a coded sample" },
+	{ .name = "from-codebook", .ops = &cmd_rules_from_codebook,
+	  .summary = "start a rule set from a REFI-QDA codebook (NVivo, QualCoder...)" },
 	{ 0 },
 };
 

@@ -36,6 +36,7 @@ extern const char cmd_safeguarding_usage[];
  */
 int cmd_safeguarding_waiting(sqlite3 *db, long long ex, long long *open, struct err *e);
 void cmd_safeguarding_warn(long long open, const char *db_path);
+extern const struct cmd_ops cmd_rules_from_codebook;
 extern const struct cmd_ops cmd_suggest;
 extern const struct cmd_ops cmd_tag;
 extern const struct cmd_ops cmd_untagged;

@@ -776,11 +776,21 @@ static int tally(struct count_cube *c, const struct dim_map *m, const struct res
 					continue; /* answers come only with answer-level dimensions */
 				for (long t = it->v[k].theme; t >= 0 && rstamp[t] != tag;
 				     t = c->themes[t].parent) {
-					assert((size_t)t < c->nthemes);
+					assert((size_t)t < c->nreal);
 					rstamp[t] = tag;
 					for (int x = 0; x < 2; x++)
 						for (int y = 0; y < nb; y++)
 							c->cells[((size_t)t * w0 + a[x]) * w1 + b[y]]++;
+					/* The merged rows that take this theme: once a respondent. */
+					for (size_t g = c->nreal; g < c->nthemes; g++) {
+						if (rstamp[g] == tag ||
+						    !c->member[(g - c->nreal) * c->nreal + (size_t)t])
+							continue;
+						rstamp[g] = tag;
+						for (int x = 0; x < 2; x++)
+							for (int y = 0; y < nb; y++)
+								c->cells[(g * w0 + a[x]) * w1 + b[y]]++;
+					}
 				}
 				any = 1;
 			}
@@ -802,7 +812,8 @@ static int tally(struct count_cube *c, const struct dim_map *m, const struct res
 						BUMP(c->base, bstamp, a[p] * w1 + b[q], w0 * w1, tag);
 				continue;
 			}
-			/* The theme, each of its ancestors, and "any theme". */
+			/* The theme, each of its ancestors, the merged rows that take
+			   them, and "any theme". */
 			for (long t = x->theme;; t = c->themes[t].parent) {
 				size_t row = t < 0 ? c->nthemes : (size_t)t;
 
@@ -811,6 +822,12 @@ static int tally(struct count_cube *c, const struct dim_map *m, const struct res
 						BUMP(c->cells, cstamp, (row * w0 + a[p]) * w1 + b[q], ncells, tag);
 				if (t < 0)
 					break;
+				for (size_t g = c->nreal; g < c->nthemes; g++)
+					if (c->member[(g - c->nreal) * c->nreal + (size_t)t])
+						for (int p = 0; p < 2; p++)
+							for (int q = 0; q < nb; q++)
+								BUMP(c->cells, cstamp, (g * w0 + a[p]) * w1 + b[q],
+								     ncells, tag);
 			}
 		}
 	}
@@ -986,6 +1003,45 @@ static int count_cells(struct count_cube *c, const struct dim_map *m, const stru
 	return 0;
 }
 
+/*
+ * The merged rows after the themes: each a theme of depth 1 with no parent,
+ * and its members. 0, or -1 with `e` set.
+ */
+static int add_merges(struct count_cube *c, const struct count_merge *mg, size_t n,
+		      struct err *e)
+{
+	c->nreal = c->nthemes;
+	if (!n)
+		return 0;
+	if (c->nthemes + n >= NO_VALUE)
+		return err_set(e, EXIT_USAGE, "too many themes and merged categories to count");
+	if (!(c->member = calloc(n * c->nreal + 1, 1)) ||
+	    ALLOC_GROW(c->themes, c->nthemes + n, c->capthemes) < 0)
+		return err_set(e, EXIT_SYSTEM, "out of memory");
+	for (size_t g = 0; g < n; g++) {
+		struct count_theme *t = &c->themes[c->nthemes];
+
+		for (size_t k = 0; k < mg[g].nthemes; k++) {
+			size_t i = 0;
+
+			while (i < c->nreal && strcmp(c->themes[i].code, mg[g].themes[k]))
+				i++;
+			if (i == c->nreal)
+				return err_set(e, EXIT_DATA, "'%s' counts theme '%s', which the rule set "
+					       "does not have", mg[g].code, mg[g].themes[k]);
+			c->member[g * c->nreal + i] = 1;
+		}
+		t->code = strdup(mg[g].code);
+		t->label = strdup(mg[g].label);
+		t->depth = 1;
+		t->parent = -1;
+		c->nthemes++;
+		if (!t->code || !t->label)
+			return err_set(e, EXIT_SYSTEM, "out of memory");
+	}
+	return 0;
+}
+
 struct count_cube *counts_build_within(sqlite3 *db, long long ex, const char *by,
 				       int within_dates, struct err *e)
 {
@@ -1030,7 +1086,8 @@ struct count_cube *counts_build_opts(sqlite3 *db, long long ex, const char *by,
 	    (!o->rules_only && review_any_decision(db, &c->decisions, e) < 0) ||
 	    read_dims(db, ex, by, names, c, m, e) < 0 ||
 	    counts_load_themes(db, ex, c, &theme_ids, &min_id, &max_id, e) < 0 ||
-	    theme_index(c, theme_ids, min_id, max_id, &theme_of, e) < 0)
+	    theme_index(c, theme_ids, min_id, max_id, &theme_of, e) < 0 ||
+	    add_merges(c, o->merges, o->nmerges, e) < 0)
 		goto fail;
 	rd.ip = (struct item_pass){ .c = c, .m = m, .theme_of = theme_of, .min_id = min_id,
 				    .max_id = max_id, .it = &it, .decisions = c->decisions };

@@ -74,6 +74,8 @@ struct count_cube {
 	size_t capthemes;          /* themes allocated (ALLOC_GROW) */
 	struct count_dim dim[2];
 	size_t ndims;              /* 1 or 2 */
+	size_t nreal;              /* themes of the rule set; those after are merged rows */
+	unsigned char *member;     /* merged row m includes theme t: member[m * nreal + t] */
 	long *cells;               /* (nthemes+1) x (n0+1) x (n1+1) */
 	long *base;                /* respondents per (v0, v1): (n0+1) x (n1+1) */
 	int within_dates;          /* responses dated outside the exercise left out */
@@ -98,10 +100,26 @@ struct count_cube *counts_build(sqlite3 *db, long long ex, const char *by, struc
 struct count_cube *counts_build_within(sqlite3 *db, long long ex, const char *by,
 				       int within_dates, struct err *e);
 
+/*
+ * A row counted besides the rule set's themes: the respondents mentioning
+ * any of `themes` (codes; their sub-themes included), each respondent once
+ * in a cell, however many of the themes they mention. It is a new number,
+ * not a sum: publish it through the same disclosure control as the rest.
+ */
+struct count_merge {
+	const char *code, *label;   /* the row's name (not a theme code) and label */
+	const char *const *themes;
+	size_t nthemes;
+};
+
 /* How counts_build_opts() counts. */
 struct count_build_opts {
 	int within_dates;          /* as counts_build_within() */
 	int rules_only;            /* the rules' tags alone, without the reviewers' decisions */
+	/* Rows counted besides the themes, after them and before "any theme"
+	 * (a merge naming a theme the rule set does not have: EXIT_DATA). */
+	const struct count_merge *merges;
+	size_t nmerges;
 };
 
 /*

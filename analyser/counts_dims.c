@@ -37,6 +37,7 @@ void count_cube_free(struct count_cube *c)
 		free(c->themes[i].label);
 	}
 	free(c->themes);
+	free(c->member);
 	dim_free(&c->dim[0]);
 	dim_free(&c->dim[1]);
 	free(c->exercise_code);

@@ -36,6 +36,9 @@ struct view {
 static int selected(const struct count_cube *c, const struct count_output *o, size_t t,
 		    int theme_root)
 {
+	/* Merged rows are lines of their own (merged_each), not rows of the themes' table. */
+	if (c->member && t >= c->nreal)
+		return 0;
 	if (o->max_depth && c->themes[t].depth > o->max_depth)
 		return 0;
 	if (theme_root < 0)
@@ -843,6 +846,80 @@ int counts_write(const struct count_cube *c, const struct count_output *o, FILE 
 	return rc < 0 ? -1 : 0;
 }
 
+/*
+ * The merged rows (count_merge), after the themes' table, one dimension
+ * only: each is a line of its own, its values adding up to its total, and
+ * is suppressed as a line (through the ledger when there is one); a cell
+ * where the union is one of its themes' count is named as that theme's. It is
+ * not a row of the themes' table: a union of themes is no part of the
+ * table's "the rows add up to any theme", and putting it there would change
+ * the equations of a table published before. 0, fn's value, or -1.
+ */
+static int merged_each(const struct view *w, int (*fn)(const struct count_record *r, void *arg),
+		       void *arg, struct err *e)
+{
+	const struct count_cube *c = w->c;
+	const struct count_output *o = w->o;
+	size_t n0 = c->dim[0].nvalues, all1 = c->dim[1].nvalues;
+	long *v = malloc((n0 + 1) * sizeof *v);
+	unsigned char *st = malloc(n0 + 1);
+	const char **theme = malloc((n0 + 1) * sizeof *theme);
+	int rc = 0;
+
+	if (!v || !st || !theme) {
+		rc = err_set(e, EXIT_SYSTEM, "out of memory");
+		goto out;
+	}
+	for (size_t g = c->nreal; g < c->nthemes && !rc; g++) {
+		for (size_t j = 0; j <= n0; j++) {
+			v[j] = count_cell(c, g, j, all1);
+			theme[j] = c->themes[g].code;
+			/*
+			 * A union no bigger than one of its themes is that theme's
+			 * respondents, the same count: the ledger must know it as that
+			 * theme's cell, or hiding the two apart would give it away.
+			 */
+			for (size_t t = 0; t < c->nreal; t++)
+				if (c->member[(g - c->nreal) * c->nreal + t] &&
+				    count_cell(c, t, j, all1) == v[j]) {
+					theme[j] = c->themes[t].code;
+					break;
+				}
+		}
+		memset(st, 0, n0 + 1);
+		if (o->suppress && o->ledger)
+			rc = ledger_suppress(w, v, 0, n0, 1, theme, at_single, NULL, st, e);
+		else if (o->suppress && sdc_apply_line(v, n0, o->suppress, st) < 0)
+			rc = err_set(e, EXIT_SYSTEM, "out of memory");
+		for (size_t j = 0; j <= n0 && !rc; j++) {
+			struct count_record cr = { 0 };
+			long b = shown(count_base(c, j, all1), w->base_state ? w->base_state[j] : 0,
+				       o->suppress);
+			char pc[24];
+
+			cr.theme = c->themes[g].code;
+			cr.theme_label = c->themes[g].label;
+			cr.level = c->themes[g].depth;
+			cr.code[0] = j == n0 ? "(all)" : c->dim[0].values[j].code;
+			cr.label[0] = j == n0 ? "All" : c->dim[0].values[j].label;
+			cr.count = shown(v[j], st[j], o->suppress);
+			cr.respondents = b;
+			cr.percent = -1;
+			if (cr.count >= 0 && b > 0) {
+				/* As the themes' records: a percentage of the published numbers, to 0.1. */
+				snprintf(pc, sizeof pc, "%.1f", 100.0 * (double)cr.count / (double)b);
+				cr.percent = strtod(pc, NULL);
+			}
+			rc = fn(&cr, arg);
+		}
+	}
+out:
+	free(v);
+	free(st);
+	free(theme);
+	return rc;
+}
+
 int counts_each(const struct count_cube *c, const struct count_output *o,
 		int (*fn)(const struct count_record *r, void *arg), void *arg, struct err *e)
 {
@@ -877,6 +954,8 @@ int counts_each(const struct count_cube *c, const struct count_output *o,
 			}
 		panel_free(&p);
 	}
+	if (!rc && !w.cross && !o->theme && c->member)
+		rc = merged_each(&w, fn, arg, e);
 	view_free(&w);
 	return rc;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fileutil.h"
+#include "strbuf.h"
 #include "xmlsafe.h"
 
 void crosswalk_free(struct crosswalk *cw)
@@ -16,6 +17,9 @@ void crosswalk_free(struct crosswalk *cw)
 		free(cw->cats[i].code);
 		free(cw->cats[i].label);
 		free(cw->cats[i].theme);
+		for (size_t j = 0; j < cw->cats[i].nthemes; j++)
+			free(cw->cats[i].themes[j]);
+		free(cw->cats[i].themes);
 	}
 	free(cw->cats);
 	free(cw->path);
@@ -67,6 +71,38 @@ struct crosswalk *crosswalk_default(struct err *e)
 	return cw;
 }
 
+/* The category's theme attribute cut at its spaces into k->themes. 0, or -1 out of memory. */
+static int split_themes(const char *path, struct crosswalk_category *k, struct err *e)
+{
+	const char *p = k->theme;
+	size_t cap = 0;
+
+	while (*p) {
+		size_t n;
+		char *t;
+
+		p += strspn(p, " \t\r\n");
+		if (!(n = strcspn(p, " \t\r\n")))
+			break;
+		for (size_t j = 0; j < k->nthemes; j++)
+			if (strlen(k->themes[j]) == n && !strncmp(k->themes[j], p, n)) {
+				err_set(e, EXIT_DATA, "%s:%ld: category '%s' names theme '%s' twice",
+					path, k->line, k->code, k->themes[j]);
+				n = 0;
+				break;
+			}
+		if (n) {
+			if (ALLOC_GROW(k->themes, k->nthemes + 1, cap) < 0 || !(t = strndup(p, n)))
+				return -1;
+			k->themes[k->nthemes++] = t;
+		} else {
+			n = strcspn(p, " \t\r\n");
+		}
+		p += n;
+	}
+	return 0;
+}
+
 struct crosswalk *crosswalk_load(const char *path, struct err *e)
 {
 	struct crosswalk *cw = NULL;
@@ -108,7 +144,7 @@ struct crosswalk *crosswalk_load(const char *path, struct err *e)
 		k->code = attr_or(c, "code", NULL, &oom);
 		k->label = attr_or(c, "label", NULL, &oom);
 		k->theme = attr_or(c, "theme", NULL, &oom);
-		if (oom)
+		if (oom || split_themes(path, k, e) < 0)
 			goto oom;
 		for (size_t j = 0; j + 1 < cw->ncats; j++)
 			if (!strcmp(cw->cats[j].code, k->code))

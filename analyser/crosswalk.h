@@ -4,12 +4,15 @@
  * recipient, their words for the tables' headers, and either every theme
  * as it is (the Healthwatch layout, the default) or the recipient's
  * categories in their order, each counting the respondents who mentioned
- * one theme of the rule set, its sub-themes included.
+ * one or more themes of the rule set, their sub-themes included.
  *
- * A category takes a theme's published cell as it is, under the theme's
- * own disclosure control: it adds no new number, so nothing published
- * under a crosswalk can be set against other publications to find a
- * hidden count.
+ * A category of one theme (or of themes under one of them) takes that
+ * theme's published cell as it is, under the theme's own disclosure
+ * control: it adds no new number. A category of several unrelated themes
+ * is a new number, the respondents mentioning any of them, each counted
+ * once: it is counted from the tags and published through the same ledger
+ * as every other number (export.c), so it and its parts are hidden alike
+ * wherever they are published.
  */
 #ifndef TALLY_CROSSWALK_H
 #define TALLY_CROSSWALK_H
@@ -19,7 +22,9 @@
 #include "err.h"
 
 struct crosswalk_category {
-	char *code, *label, *theme;
+	char *code, *label, *theme; /* theme: the attribute as written */
+	char **themes;              /* its theme codes, each once, in the file's order */
+	size_t nthemes;
 	long line; /* in the file, for messages */
 };
 
@@ -35,7 +40,8 @@ struct crosswalk {
 /*
  * Reads the crosswalk at `path`. Returns one to free with crosswalk_free(),
  * or NULL with `e` set: EXIT_DATA for a file that does not follow the
- * schema or names a category twice (each message "PATH:LINE: ..."),
+ * schema, names a category twice or a theme twice in one category (each
+ * message "PATH:LINE: ..."),
  * EXIT_USAGE when it cannot be read, EXIT_SYSTEM when out of memory.
  */
 struct crosswalk *crosswalk_load(const char *path, struct err *e);

@@ -26,6 +26,7 @@
 #include "textout.h"
 #include "version.h"
 #include "crosswalk.h"
+#include "progress.h"
 #include "export_internal.h"
 
 /* What add_cell() copies into: the table, and the cube for each theme's parent. */
@@ -112,13 +113,192 @@ static int add_note(struct export *x, const char *key, const char *fmt, ...)
 	return 0;
 }
 
+/*
+ * What the crosswalk's categories count. A category whose themes are one
+ * theme and some of its sub-themes takes that theme's row; one of several
+ * unrelated themes takes a merged row, counted afresh (count_merge), named
+ * by its themes' codes in order joined by '+' so that the same merge has the
+ * same cells (and so the same disclosure control) in every table and every
+ * publication; no theme code has a '+'.
+ */
+struct frame {
+	char **row;                /* per category: the theme or merged row it takes */
+	struct count_merge *mg;    /* the merged rows, each once */
+	char ***mg_themes;         /* their themes (owned) */
+	size_t nmg;
+};
+
+static void frame_release(struct frame *f, size_t ncats)
+{
+	for (size_t k = 0; f->row && k < ncats; k++)
+		free(f->row[k]);
+	free(f->row);
+	for (size_t g = 0; g < f->nmg; g++)
+		free(f->mg_themes[g]);
+	free(f->mg_themes);
+	free(f->mg);
+	memset(f, 0, sizeof *f);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The rule set's themes and their parents' codes ("" at the top), for frame_make(). */
+struct theme_tree {
+	char **code, **parent;
+	size_t n;
+};
+
+static void tree_release(struct theme_tree *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		free(t->code[i]);
+		free(t->parent[i]);
+	}
+	free(t->code);
+	free(t->parent);
+}
+
+static int tree_load(sqlite3 *db, long long ex, struct theme_tree *t, struct err *e)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT h.code, coalesce(p.code, '') FROM theme h "
+				      "JOIN ruleset s ON s.id = h.ruleset_id LEFT JOIN theme p ON "
+				      "p.id = h.parent_id WHERE s.exercise_id = ?1", e);
+	size_t cap = 0, cap2 = 0;
+	int rc, oom = 0;
+
+	memset(t, 0, sizeof *t);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, ex);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (ALLOC_GROW(t->code, t->n + 1, cap) < 0 || ALLOC_GROW(t->parent, t->n + 1, cap2) < 0) {
+			oom = 1;
+			break;
+		}
+		t->code[t->n] = strdup((const char *)sqlite3_column_text(st, 0));
+		t->parent[t->n] = strdup((const char *)sqlite3_column_text(st, 1));
+		t->n++;
+		oom |= !t->code[t->n - 1] || !t->parent[t->n - 1];
+	}
+	sqlite3_finalize(st);
+	if (oom)
+		return err_set(e, EXIT_SYSTEM, "out of memory");
+	return rc == SQLITE_DONE ? 0 : db_fail(db, "reading the themes", e);
+}
+
+static const char *tree_parent(const struct theme_tree *t, const char *code)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (!strcmp(t->code[i], code))
+			return t->parent[i];
+	return NULL;
+}
+
+/* Whether `code` has an ancestor among the `n` codes of `in`. */
+static int under_one_of(const struct theme_tree *t, const char *code, char *const *in, size_t n)
+{
+	size_t depth = 0;
+
+	for (const char *p = tree_parent(t, code); p && *p && depth <= t->n;
+	     p = tree_parent(t, p), depth++)
+		for (size_t j = 0; j < n; j++)
+			if (!strcmp(in[j], p))
+				return 1;
+	return 0;
+}
+
+static int frame_make(sqlite3 *db, long long ex, const struct crosswalk *cw, struct frame *f,
+		      struct err *e)
+{
+	struct theme_tree tree;
+	size_t cap = 0, cap2 = 0;
+	int rc = -1;
+
+	memset(f, 0, sizeof *f);
+	if (tree_load(db, ex, &tree, e) < 0)
+		goto out;
+	if (!(f->row = calloc(cw->ncats + 1, sizeof *f->row))) {
+		err_set(e, EXIT_SYSTEM, "out of memory");
+		goto out;
+	}
+	for (size_t k = 0; k < cw->ncats; k++) {
+		const struct crosswalk_category *cat = &cw->cats[k];
+		char **keep = calloc(cat->nthemes + 1, sizeof *keep);
+		size_t n = 0, len = 1;
+		int known = 1;
+
+		if (!keep) {
+			err_set(e, EXIT_SYSTEM, "out of memory");
+			goto out;
+		}
+		for (size_t j = 0; j < cat->nthemes; j++) {
+			if (!tree_parent(&tree, cat->themes[j])) {
+				err_set(e, EXIT_DATA, "%s:%ld: category '%s' names theme '%s', which "
+					"the rule set does not have", cw->path, cat->line, cat->code,
+					cat->themes[j]);
+				known = 0;
+			} else if (!under_one_of(&tree, cat->themes[j], cat->themes, cat->nthemes)) {
+				keep[n++] = cat->themes[j];
+				len += strlen(cat->themes[j]) + 1;
+			}
+		}
+		if (!known || !n) {
+			free(keep);
+			continue;
+		}
+		qsort(keep, n, sizeof *keep, cmp_str);
+		if (!(f->row[k] = malloc(len))) {
+			free(keep);
+			err_set(e, EXIT_SYSTEM, "out of memory");
+			goto out;
+		}
+		f->row[k][0] = '\0';
+		for (size_t j = 0; j < n; j++) {
+			if (j)
+				strcat(f->row[k], "+");
+			strcat(f->row[k], keep[j]);
+		}
+		if (n == 1) {
+			free(keep);
+			continue;
+		}
+		for (size_t g = 0; g < f->nmg && keep; g++)
+			if (!strcmp(f->mg[g].code, f->row[k])) {
+				free(keep);
+				keep = NULL;
+			}
+		if (!keep)
+			continue;
+		if (ALLOC_GROW(f->mg, f->nmg + 1, cap) < 0 ||
+		    ALLOC_GROW(f->mg_themes, f->nmg + 1, cap2) < 0) {
+			free(keep);
+			err_set(e, EXIT_SYSTEM, "out of memory");
+			goto out;
+		}
+		f->mg_themes[f->nmg] = keep;
+		f->mg[f->nmg] = (struct count_merge){ .code = f->row[k], .label = cat->label,
+						      .themes = (const char *const *)keep,
+						      .nthemes = n };
+		f->nmg++;
+	}
+	rc = err_isset(e) ? -1 : 0;
+out:
+	tree_release(&tree);
+	return rc;
+}
+
 static int add_table(sqlite3 *db, long long ex, struct export *x, const char *dim,
-		     const struct export_options *opt, struct err *e)
+		     const struct export_options *opt, const struct frame *f, struct err *e)
 {
 	struct count_output o = { .format = COUNT_CSV, .max_depth = opt->level, .suppress = &opt->rule,
 				  .ledger = opt->ledger };
 	struct count_cube *c = counts_build_opts(db, ex, dim,
-						 &(struct count_build_opts){ .rules_only = opt->rules_only },
+						 &(struct count_build_opts){ .rules_only = opt->rules_only,
+									     .merges = f->mg,
+									     .nmerges = f->nmg },
 						 e);
 	struct xtable *t;
 	int rc;
@@ -145,6 +325,7 @@ static int add_table(sqlite3 *db, long long ex, struct export *x, const char *di
 		rc = counts_each(c, &o, add_cell, &a, e);
 	}
 	count_cube_free(c);
+	progress_ticker_step(opt->tick);
 	if (rc > 0 || !t->dim || !t->dim_title || !t->title)
 		return err_set(e, EXIT_SYSTEM, "out of memory");
 	return rc;
@@ -225,7 +406,9 @@ static int gather_notes(sqlite3 *db, long long ex, struct export *x,
 	if (opt->crosswalk && opt->crosswalk->ncats)
 		bad |= add_note(x, "Theme frame", "%s%s%s, crosswalk %s: each category counts the "
 				"respondents who mentioned the theme of the rule set it names, sub-themes "
-				"included, with that theme's disclosure control.",
+				"included, with that theme's disclosure control; a category of several "
+				"themes counts each respondent who mentioned any of them once, under the "
+				"same disclosure control as every other number.",
 				opt->crosswalk->recipient, opt->crosswalk->title ? ": " : "",
 				opt->crosswalk->title ? opt->crosswalk->title : "",
 				file_base(opt->crosswalk->path));
@@ -524,7 +707,8 @@ enum export_format export_format_of(const char *path)
  * row. Cells are moved, not counted again: each keeps the disclosure
  * control its theme's cell had.
  */
-static int apply_crosswalk(struct export *x, const struct export_options *opt, struct err *e)
+static int apply_crosswalk(struct export *x, const struct export_options *opt,
+			   const struct frame *f, struct err *e)
 {
 	const struct crosswalk *cw = opt->crosswalk;
 
@@ -547,7 +731,7 @@ static int apply_crosswalk(struct export *x, const struct export_options *opt, s
 		if (!(cells = calloc((cw->ncats + 1) * t->ncols, sizeof *cells)))
 			return err_set(e, EXIT_SYSTEM, "out of memory");
 		for (size_t k = 0; k <= cw->ncats; k++) {
-			const char *theme = k < cw->ncats ? cw->cats[k].theme : "(any)";
+			const char *theme = k < cw->ncats ? f->row[k] : "(any)";
 			size_t r = 0;
 
 			while (r < nrows && strcmp(t->cells[r * t->ncols].theme, theme))
@@ -600,27 +784,38 @@ int export_gather(sqlite3 *db, long long ex, const struct export_options *opt, s
 		  struct err *e)
 {
 	sqlite3_stmt *st;
+	struct frame f = { 0 };
+	size_t ncats = opt->crosswalk ? opt->crosswalk->ncats : 0;
 	int rc = 0;
 
-	if (add_table(db, ex, x, "district", opt, e) < 0 ||
-	    add_table(db, ex, x, "channel", opt, e) < 0)
+	if (ncats && frame_make(db, ex, opt->crosswalk, &f, e) < 0) {
+		frame_release(&f, ncats);
 		return -1;
+	}
+	if (add_table(db, ex, x, "district", opt, &f, e) < 0 ||
+	    add_table(db, ex, x, "channel", opt, &f, e) < 0) {
+		frame_release(&f, ncats);
+		return -1;
+	}
 	/* Each demographic question of the standard form, in form order. */
 	if (!(st = db_prepare(db, "SELECT q.code FROM question q JOIN questionnaire n "
 				  "ON n.id = q.questionnaire_id WHERE n.exercise_id = ?1 "
 				  "AND n.variant = 'standard' AND q.type = 'demographic' "
-				  "ORDER BY q.position", e)))
+				  "ORDER BY q.position", e))) {
+		frame_release(&f, ncats);
 		return -1;
+	}
 	sqlite3_bind_int64(st, 1, ex);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if (add_table(db, ex, x, (const char *)sqlite3_column_text(st, 0), opt, e) < 0)
+		if (add_table(db, ex, x, (const char *)sqlite3_column_text(st, 0), opt, &f, e) < 0)
 			break;
 	sqlite3_finalize(st);
+	if (!e->code && rc != SQLITE_DONE)
+		db_fail(db, "reading the demographic questions", e);
+	if (!e->code && opt->crosswalk)
+		apply_crosswalk(x, opt, &f, e);
+	frame_release(&f, ncats);
 	if (e->code)
-		return -1;
-	if (rc != SQLITE_DONE)
-		return db_fail(db, "reading the demographic questions", e);
-	if (opt->crosswalk && apply_crosswalk(x, opt, e) < 0)
 		return -1;
 	if (gather_notes(db, ex, x, opt, e) < 0)
 		return -1;

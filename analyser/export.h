@@ -25,6 +25,7 @@ struct export_options {
 	const struct crosswalk *crosswalk; /* the recipient's frame (crosswalk.h); NULL: the
 					      Healthwatch layout, every theme as it is */
 	int rules_only;       /* the rules' tags alone, not with the review decisions */
+	struct progress_ticker *tick; /* told of each table counted (progress.h); or NULL */
 };
 
 /* The format a file name asks for, by its ending. */

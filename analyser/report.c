@@ -27,6 +27,7 @@
 #include "db.h"
 #include "fileutil.h"
 #include "outfile.h"
+#include "progress.h"
 #include "redact.h"
 #include "strbuf.h"
 #include "utf8.h"
@@ -848,10 +849,15 @@ static int load_numbers(struct report *r, int all, struct err *e)
 	if ((all && load_exercise(r, e) < 0) ||
 	    (all && agree_stored_line(r->db, r->ex, &r->agreement, e) < 0) ||
 	    report_settings_load(r->db, r->ex, &r->set, e) < 0 ||
-	    pub_load(r->db, r->ex, "district", opt, &r->d, e) < 0 ||
-	    (all && pub_load(r->db, r->ex, "channel", opt, &r->ch, e) < 0) ||
-	    pub_load(r->db, r->ex, "polarity", opt, &r->pol, e) < 0)
+	    pub_load(r->db, r->ex, "district", opt, &r->d, e) < 0)
 		return -1;
+	progress_ticker_step(opt->tick);
+	if (all && pub_load(r->db, r->ex, "channel", opt, &r->ch, e) < 0)
+		return -1;
+	progress_ticker_step(opt->tick);
+	if (pub_load(r->db, r->ex, "polarity", opt, &r->pol, e) < 0)
+		return -1;
+	progress_ticker_step(opt->tick);
 	if ((all && r->ch.c->nthemes != r->d.c->nthemes) || r->pol.c->nthemes != r->d.c->nthemes)
 		return err_set(e, EXIT_SYSTEM, "the rule set changed while the report was being "
 			       "written");
@@ -867,6 +873,8 @@ int report_write_both(sqlite3 *db, long long ex, const struct report_options *op
 	int rc = -1;
 
 	snprintf(exs, sizeof exs, "%lld", ex);
+	/* Steps: the three tables, a theme's quotes each, the page. */
+	progress_ticker_steps(opt->tick, 0, 4);
 	if (load_numbers(&r, 1, e) < 0 ||
 	    db_int(db, "SELECT count(*) FROM report_quote WHERE exercise_id = ?1", 0, &decided, e,
 		   1, exs) < 0)
@@ -876,11 +884,15 @@ int report_write_both(sqlite3 *db, long long ex, const struct report_options *op
 		   r.set.layout != REPORT_LAYOUT_SAVED ? r.set.layout : REPORT_LAYOUT_STATISTICAL;
 	if (pick_top(&r, e) < 0 || (r.ntop && !r.chosen && !(r.red = redactor_new(e))))
 		goto out;
-	for (size_t k = 0; k < r.ntop; k++)
+	progress_ticker_steps(opt->tick, 3, 4 + (long long)r.ntop);
+	for (size_t k = 0; k < r.ntop; k++) {
 		if ((r.chosen ? pick_approved(&r, k, e) : pick_quotes(&r, k, e)) < 0)
 			goto out;
+		progress_ticker_step(opt->tick);
+	}
 	if (load_actions(&r, e) < 0 || load_removed(&r, e) < 0 || report_write_page(&r, e) < 0)
 		goto out;
+	progress_ticker_step(opt->tick);
 	if (frag) {
 		r.f = frag;
 		r.fragment = 1;

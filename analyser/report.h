@@ -40,6 +40,7 @@ struct report_options {
 	enum report_layout layout; /* REPORT_LAYOUT_SAVED: the saved setting, else statistical */
 	int top_given;            /* `top` was asked for: it wins over the saved choice of themes */
 	int rules_only;           /* count the rules' tags alone, not the review decisions */
+	struct progress_ticker *tick; /* told of each step done (progress.h); or NULL */
 };
 
 /*

@@ -20,6 +20,7 @@ struct parse {
 	struct err *e;
 	int oom;
 	struct ruleset *rs;
+	int draft; /* themes without patterns are allowed: a set being written */
 };
 
 static char *dup_attr(struct parse *p, xmlNodePtr n, const char *name)
@@ -415,7 +416,7 @@ static void link_themes(struct parse *p, struct ruleset *rs)
 
 		for (size_t j = 0; j < rs->nthemes && !has_child; j++)
 			has_child = rs->themes[j].parent == (int)i;
-		if (!rs->themes[i].nincludes && !has_child && !rs->themes[i].otherwise)
+		if (!rs->themes[i].nincludes && !has_child && !rs->themes[i].otherwise && !p->draft)
 			err_set(p->e, EXIT_DATA, "%s:%ld: theme '%s' has no include pattern and no "
 						 "sub-themes, so it can never be found",
 				p->name, rs->themes[i].line, rs->themes[i].code);
@@ -492,9 +493,10 @@ static void read_words(struct parse *p, xmlNodePtr root)
 		p->oom = 1;
 }
 
-struct ruleset *rules_parse(const char *buf, size_t len, const char *name, struct err *e)
+static struct ruleset *parse_set(const char *buf, size_t len, const char *name, int draft,
+				 struct err *e)
 {
-	struct parse p = { name, e, 0, NULL };
+	struct parse p = { name, e, 0, NULL, draft };
 	struct ruleset *rs = NULL;
 	xmlDocPtr doc;
 	xmlNodePtr root;
@@ -539,7 +541,12 @@ out:
 	return rs;
 }
 
-struct ruleset *rules_load(const char *path, struct err *e)
+struct ruleset *rules_parse(const char *buf, size_t len, const char *name, struct err *e)
+{
+	return parse_set(buf, len, name, 0, e);
+}
+
+static struct ruleset *load_set(const char *path, int draft, struct err *e)
 {
 	char *buf;
 	size_t len;
@@ -547,9 +554,19 @@ struct ruleset *rules_load(const char *path, struct err *e)
 
 	if (file_read_all(path, XMLSAFE_MAX_FILE, &buf, &len, e) < 0)
 		return NULL;
-	rs = rules_parse(buf, len, path, e);
+	rs = parse_set(buf, len, path, draft, e);
 	free(buf);
 	return rs;
+}
+
+struct ruleset *rules_load(const char *path, struct err *e)
+{
+	return load_set(path, 0, e);
+}
+
+struct ruleset *rules_load_draft(const char *path, struct err *e)
+{
+	return load_set(path, 1, e);
 }
 
 static void patterns_free(struct rule_pattern *v, size_t n)

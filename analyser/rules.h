@@ -139,6 +139,13 @@ enum rule_result {
  */
 struct ruleset *rules_load(const char *path, struct err *e);
 
+/*
+ * As rules_load(), for a set still being written (one made from a
+ * codebook): a theme with no patterns and no sub-themes is allowed. Such a
+ * set is for checking, not for tagging.
+ */
+struct ruleset *rules_load_draft(const char *path, struct err *e);
+
 /* The same from memory; `name` stands for the file in messages. */
 struct ruleset *rules_parse(const char *buf, size_t len, const char *name, struct err *e);
 

@@ -85,32 +85,71 @@ struct progress_ticker {
 	pthread_t tid;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	int stop, drawn;
+	int stop, drawn, changed;
+	long long done, total; /* steps, under mu */
 	const char *label;
 };
+
+void progress_ticker_line(const char *label, long long done, long long total, long long secs,
+			  char *buf, size_t cap)
+{
+	int n;
+
+	if (total <= 0) {
+		if (secs > 0)
+			snprintf(buf, cap, "%s: working, %lld:%02lld so far", label, secs / 60, secs % 60);
+		else
+			snprintf(buf, cap, "%s: working", label);
+		return;
+	}
+	if (done < 0)
+		done = 0;
+	if (done > total)
+		done = total;
+	n = snprintf(buf, cap, "%s: %lld%% (%lld of %lld)", label, done * 100 / total, done, total);
+	if (n < 0 || (size_t)n >= cap || secs <= 0)
+		return;
+	n += snprintf(buf + n, cap - (size_t)n, ", %lld:%02lld so far", secs / 60, secs % 60);
+	/* The time left at the pace so far, once a step has been done. */
+	if (n > 0 && (size_t)n < cap && done > 0 && done < total) {
+		long long left = (secs * (total - done) + done / 2) / done;
+
+		snprintf(buf + n, cap - (size_t)n, ", %lld:%02lld left", left / 60, left % 60);
+	}
+}
+
+/* Draws the ticker's line, `secs` after its start; under t->mu. */
+static void tick_draw(struct progress_ticker *t, long long secs)
+{
+	char line[256];
+
+	progress_ticker_line(t->label, t->done, t->total, secs, line, sizeof line);
+	fprintf(stderr, "\r%s\033[K", line);
+	fflush(stderr);
+	t->drawn = 1;
+}
 
 static void *tick(void *arg)
 {
 	struct progress_ticker *t = arg;
-	struct timespec start, at;
+	struct timespec start, at, now;
 	long long secs = 0;
 
 	clock_gettime(CLOCK_REALTIME, &start);
 	pthread_mutex_lock(&t->mu);
-	fprintf(stderr, "\r%s: working\033[K", t->label);
-	fflush(stderr);
-	t->drawn = 1;
+	tick_draw(t, 0);
 	while (!t->stop) {
 		at = start;
-		at.tv_sec += ++secs;
-		while (!t->stop && pthread_cond_timedwait(&t->cv, &t->mu, &at) != ETIMEDOUT)
+		at.tv_sec += secs + 1;
+		/* Redrawn each second, and at once when a step is done. */
+		while (!t->stop && !t->changed &&
+		       pthread_cond_timedwait(&t->cv, &t->mu, &at) != ETIMEDOUT)
 			;
-		if (t->stop)
-			break;
-		fprintf(stderr, "\r%s: working, %lld:%02lld so far\033[K", t->label, secs / 60,
-			secs % 60);
-		fflush(stderr);
-		t->drawn = 1;
+		clock_gettime(CLOCK_REALTIME, &now);
+		secs = now.tv_sec - start.tv_sec - (now.tv_nsec < start.tv_nsec);
+		if (t->changed || !t->stop)
+			tick_draw(t, secs);
+		t->changed = 0;
 	}
 	if (t->drawn)
 		fprintf(stderr, "\r\033[K");
@@ -141,6 +180,29 @@ struct progress_ticker *progress_ticker_start(int wanted, const char *label)
 		return NULL;
 	}
 	return t;
+}
+
+void progress_ticker_steps(struct progress_ticker *t, long long done, long long total)
+{
+	if (!t)
+		return;
+	pthread_mutex_lock(&t->mu);
+	t->done = done;
+	t->total = total;
+	t->changed = 1;
+	pthread_cond_signal(&t->cv);
+	pthread_mutex_unlock(&t->mu);
+}
+
+void progress_ticker_step(struct progress_ticker *t)
+{
+	if (!t)
+		return;
+	pthread_mutex_lock(&t->mu);
+	t->done++;
+	t->changed = 1;
+	pthread_cond_signal(&t->cv);
+	pthread_mutex_unlock(&t->mu);
 }
 
 void progress_ticker_stop(struct progress_ticker *t)

@@ -37,15 +37,32 @@ void progress_line(const struct progress *p, long long rows, long long bytes, lo
 void progress_end(struct progress *p);
 
 /*
- * For work that cannot say how far it is (one long query, a workbook being
- * written): a thread draws "LABEL: working" at once and redraws it as
- * "LABEL: working, M:SS so far" once a second, while stderr is a terminal
- * and `wanted`.
+ * For work done in a few long steps (counting a table, writing a workbook):
+ * a thread draws "LABEL: working" at once and redraws it once a second as
+ * "LABEL: working, M:SS so far", while stderr is a terminal and `wanted`.
+ * Once the work says how many steps it has (progress_ticker_steps), the line
+ * is the percent of steps done instead, redrawn at each step:
+ * "LABEL: 40% (2 of 5), 0:03 so far, 0:05 left".
  */
 struct progress_ticker;
 
 /* Starts the ticker; NULL when it is not wanted, not on a terminal, or cannot start. */
 struct progress_ticker *progress_ticker_start(int wanted, const char *label);
+
+/* `done` of `total` steps are done (total 0: not known); NULL is a no-op. */
+void progress_ticker_steps(struct progress_ticker *t, long long done, long long total);
+
+/* One more step is done; NULL is a no-op. */
+void progress_ticker_step(struct progress_ticker *t);
+
+/*
+ * The ticker's line, `secs` after the start, into `buf` (cut to `cap`):
+ * without a total "LABEL: working[, M:SS so far]"; with one the percent of
+ * steps done, how many, the time so far and, after a step, the time left
+ * at the pace so far.
+ */
+void progress_ticker_line(const char *label, long long done, long long total, long long secs,
+			  char *buf, size_t cap);
 
 /* Stops it and clears its line; NULL is a no-op. */
 void progress_ticker_stop(struct progress_ticker *t);

@@ -6,8 +6,9 @@
  * names the file, or loaded as exactly what the file says, read again by
  * libxml2 on its own: the recipient, the title, each heading (or its
  * default), and the categories in the file's order with their code, label
- * and theme, nothing else; every code and theme follows the schema's
- * pattern, every label and heading is non-empty, and no code is given twice.
+ * and themes (the attribute as written, and its codes each once in
+ * order), nothing else; every code and theme follows the schema's pattern,
+ * every label and heading is non-empty, and no code is given twice.
  */
 #include <assert.h>
 
@@ -100,8 +101,33 @@ static void check(const struct crosswalk *cw, const uint8_t *data, size_t size)
 		same_attr(c, "code", NULL, cat->code);
 		same_attr(c, "label", NULL, cat->label);
 		same_attr(c, "theme", NULL, cat->theme);
-		if (!is_code(cat->code) || !is_code(cat->theme))
-			fail("a code or theme against the schema's pattern", cat->code);
+		if (!is_code(cat->code) || !cat->nthemes)
+			fail("a code against the schema's pattern, or no theme", cat->code);
+		{
+			/* The attribute's codes, in order, each once. */
+			const char *p = cat->theme;
+			size_t j = 0;
+
+			for (;;) {
+				size_t n;
+				int dup = 0;
+
+				p += strspn(p, " \t\r\n");
+				if (!(n = strcspn(p, " \t\r\n")))
+					break;
+				for (size_t q = 0; q < j; q++)
+					dup |= strlen(cat->themes[q]) == n && !strncmp(cat->themes[q], p, n);
+				if (!dup) {
+					if (j >= cat->nthemes || strlen(cat->themes[j]) != n ||
+					    strncmp(cat->themes[j], p, n) || !is_code(cat->themes[j]))
+						fail("a theme that is not the attribute's", cat->theme);
+					j++;
+				}
+				p += n;
+			}
+			if (j != cat->nthemes)
+				fail("more themes than the attribute has", cat->theme);
+		}
 		if (cat->line != xmlGetLineNo(c))
 			fail("a category's line is not its line in the file", cat->code);
 		for (size_t j = 0; j + 1 < k; j++)

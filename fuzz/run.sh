@@ -18,7 +18,7 @@ B=${FUZZ_BUILD:-build-fuzz}
 JOBS=${FUZZ_JOBS:-1}
 ALL="csv xlsx xform limesurvey exercise mapping rules entry"
 ALL="$ALL redact postcode prefilter suppress dates gold import webform"
-ALL="$ALL multipart logo crosswalk"
+ALL="$ALL multipart logo crosswalk codebook"
 NAMES=${*:-$ALL}
 
 fuzz/build.sh "$B" || exit 3
@@ -238,6 +238,7 @@ printf '\211PNG\r\n\032\n\0\0\0\rIHDR\0\0\0\20\0\0\0\20\10\6\0\0\0' >"$SEEDS/log
 
 # Crosswalks: the samples.
 cp $S/crosswalks/*.xml "$SEEDS/crosswalk/"
+cp $F/refi-qda/*.qdc "$SEEDS/codebook/"
 
 # ---- dictionaries: the element and attribute names of the formats -----------
 {
@@ -252,6 +253,8 @@ cp $S/crosswalks/*.xml "$SEEDS/crosswalk/"
 		printf '"%s"\n' "$(printf '%s' "$t" | sed 's/\\/\\\\/g; s/"/\\"/g')"
 	done
 	grep -ho 'name="[A-Za-z:_-]*"' schema/*.rng | sed 's/name="\(.*\)"/"\1"/' | sort -u
+	grep -ho 'name="[A-Za-z]*"' schema/refi-qda/*.xsd | sed 's/name="\(.*\)"/"\1"/' | sort -u
+	printf '"%s"\n' 'urn:QDA-XML:codebook:1.0' 'urn:QDA-XML:project:1.0' 'Tally theme code: '
 	grep -ho '<value>[^<]*</value>' schema/*.rng | sed 's/<value>\(.*\)<\/value>/"\1"/' | sort -u
 } >"$B/xml.dict"
 
@@ -270,13 +273,13 @@ for t in '\xC2\xA0' '\xE2\x80\xAF' '\xE2\x80\x89' '\xE2\x80\x8B' '\xE2\x80\x8D' 
 	printf '"%s"\n' "$t"
 done >"$B/redact.dict"
 maxlen+=([prefilter]=4096 [suppress]=256 [dates]=64 [gold]=4096 [import]=16384 [webform]=8192)
-maxlen+=([multipart]=8192 [logo]=16384 [crosswalk]=16384)
+maxlen+=([multipart]=8192 [logo]=16384 [crosswalk]=16384 [codebook]=16384)
 
 run_one() {
 	local n=$1 log=$B/logs/$1.log dict=() kept=()
 	# Small seeds kept in the repository (regression inputs), when there are any.
 	[ -d "fuzz/corpus/$n" ] && kept=("fuzz/corpus/$n")
-	case $n in xform | limesurvey | exercise | mapping | rules | xlsx | logo | crosswalk) dict=(-dict="$B/xml.dict") ;; esac
+	case $n in xform | limesurvey | exercise | mapping | rules | xlsx | logo | crosswalk | codebook) dict=(-dict="$B/xml.dict") ;; esac
 	[ "$n" = redact ] && dict=(-dict="$B/redact.dict")
 	ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

@@ -10,8 +10,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "crosswalk.h"
 #include "export.h"
 #include "export_internal.h"
+#include "ledger.h"
 #include "testutil.h"
 
 /*
@@ -274,6 +276,100 @@ START_TEST(test_errors)
 }
 END_TEST
 
+/* The cells of category `code` in the table by `dim`: count of `value` or -1 hidden; -2 absent. */
+static long cat_cell(const struct export *x, const char *dim, const char *code, const char *value)
+{
+	for (size_t i = 0; i < x->ntables; i++) {
+		if (strcmp(x->tables[i].dim, dim))
+			continue;
+		for (size_t k = 0; k < x->tables[i].ncells; k++) {
+			const struct xcell *c = &x->tables[i].cells[k];
+
+			if (!strcmp(c->theme, code) && !strcmp(c->code, value))
+				return c->count;
+		}
+	}
+	return -2;
+}
+
+/*
+ * A crosswalk category of two unrelated themes counts the respondents who
+ * mentioned either, once (not the sum of the two), and its cells go through
+ * disclosure control and the ledger like any other; a category of a theme
+ * and its sub-theme is that theme's row.
+ */
+START_TEST(test_crosswalk_merged)
+{
+	sqlite3 *db = fixture();
+	const char *dir = test_tmpdir();
+	char path[256];
+	FILE *f;
+	struct crosswalk *cw;
+	struct export x;
+	struct err e;
+	struct export_options opt = { .format = EXPORT_CSV,
+				      .rule = { .threshold = 0, .rounding = 1, .secondary = 0 } };
+
+	/* Respondents 9 and 10 mention B as well as A1: both themes, once each. */
+	test_exec(db, "INSERT INTO tag (answer_id, theme_id, rule, match_start, match_end) "
+		      "SELECT id, 3, 'staff', 0, 1 FROM answer WHERE question_id = 1 AND "
+		      "response_id IN (9, 10);");
+	snprintf(path, sizeof path, "%s/cw.xml", dir);
+	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	fputs("<crosswalk recipient=\"ICB\">\n"
+	      "  <category code=\"EITHER\" label=\"Fees or staff\" theme=\"B A1\"/>\n"
+	      "  <category code=\"PARK\" label=\"Parking\" theme=\"A A1\"/>\n"
+	      "  <category code=\"FEES\" label=\"Fees\" theme=\"A1\"/>\n"
+	      "</crosswalk>\n", f);
+	fclose(f);
+	err_init(&e);
+	ck_assert_msg((cw = crosswalk_load(path, &e)) != NULL, "%s", err_first(&e));
+	ck_assert_uint_eq(cw->cats[0].nthemes, 2);
+	opt.crosswalk = cw;
+
+	/* Exact counts: 1-10 and 9-12 are 12 people, not 10 + 4. */
+	memset(&x, 0, sizeof x);
+	ck_assert_msg(export_gather(db, 1, &opt, &x, &e) == 0, "%s", err_first(&e));
+	ck_assert_int_eq(cat_cell(&x, "district", "EITHER", "(all)"), 12);
+	ck_assert_int_eq(cat_cell(&x, "district", "EITHER", "E07000192"), 9);
+	ck_assert_int_eq(cat_cell(&x, "district", "EITHER", "E07000193"), 3);
+	ck_assert_int_eq(cat_cell(&x, "district", "FEES", "(all)"), 10);
+	ck_assert_int_eq(cat_cell(&x, "district", "PARK", "(all)"), 10); /* A: A1's people */
+	ck_assert_int_eq(cat_cell(&x, "channel", "EITHER", "paper"), 4); /* 9-12 */
+	export_free(&x);
+
+	/* Under disclosure control through the ledger: East Staffordshire's 3 is hidden,
+	   and so is enough else that it cannot be worked out from the total. */
+	opt.rule = (struct sdc_rule){ .threshold = 8, .rounding = 1, .secondary = 1 };
+	ck_assert_msg((opt.ledger = ledger_open(db, 1, &opt.rule, &e)) != NULL, "%s",
+		      err_first(&e));
+	memset(&x, 0, sizeof x);
+	ck_assert_msg(export_gather(db, 1, &opt, &x, &e) == 0, "%s", err_first(&e));
+	ck_assert_int_eq(cat_cell(&x, "district", "EITHER", "E07000193"), -1);
+	ck_assert(cat_cell(&x, "district", "EITHER", "E07000192") == -1 ||
+		  cat_cell(&x, "district", "EITHER", "(all)") == -1);
+	ck_assert_msg(ledger_commit(opt.ledger, &e) == 0, "%s", err_first(&e));
+	ledger_free(opt.ledger);
+	export_free(&x);
+	/* The merged count is recorded under its themes' name ... */
+	ck_assert_int_gt(test_int(db, "SELECT count(*) FROM publication_cell WHERE theme = 'A1+B' "
+				      "AND cell = ''"), 0);
+	/* ... except where it is one of its themes' count (East Staffordshire: 10-12, B's
+	   people; Cannock Chase: 1-9, A1's): there it is that theme's cell, in both tables,
+	   so the ledger hides it alike and neither gives the other away. */
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM publication_cell WHERE theme = 'A1+B' "
+				      "AND cell LIKE 'district=%'"), 0);
+	ck_assert_int_eq(test_int(db, "SELECT count(DISTINCT table_id) FROM publication_cell WHERE "
+				      "theme = 'B' AND cell = 'district=E07000193'"), 2);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM publication_cell WHERE theme = 'B' "
+				      "AND cell = 'district=E07000193' AND shown IS NOT NULL"), 0);
+	crosswalk_free(cw);
+	unlink(path);
+	rmdir(dir);
+	sqlite3_close(db);
+}
+END_TEST
+
 static Suite *export_suite(void)
 {
 	Suite *s = suite_create("export");
@@ -286,6 +382,7 @@ static Suite *export_suite(void)
 	tcase_add_test(tc, test_same_bytes);
 	tcase_add_test(tc, test_level_and_exact);
 	tcase_add_test(tc, test_errors);
+	tcase_add_test(tc, test_crosswalk_merged);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "progress.h"
 #include "source.h"
@@ -79,12 +80,57 @@ START_TEST(test_csv_source_bytes)
 }
 END_TEST
 
+/* The ticker of report and export: percent of steps once it knows how many. */
+START_TEST(test_ticker_line)
+{
+	char buf[256];
+
+	progress_ticker_line("export", 0, 0, 0, buf, sizeof buf);
+	ck_assert_str_eq(buf, "export: working");
+	progress_ticker_line("export", 3, 0, 75, buf, sizeof buf);
+	ck_assert_str_eq(buf, "export: working, 1:15 so far");
+	progress_ticker_line("export", 0, 7, 0, buf, sizeof buf);
+	ck_assert_str_eq(buf, "export: 0% (0 of 7)");
+	/* 2 of 5 steps in 4 s: 6 s left at that pace. */
+	progress_ticker_line("export", 2, 5, 4, buf, sizeof buf);
+	ck_assert_str_eq(buf, "export: 40% (2 of 5), 0:04 so far, 0:06 left");
+	/* Nothing done yet: no time left to say; all done: none left. */
+	progress_ticker_line("report", 0, 9, 2, buf, sizeof buf);
+	ck_assert_str_eq(buf, "report: 0% (0 of 9), 0:02 so far");
+	progress_ticker_line("report", 9, 9, 65, buf, sizeof buf);
+	ck_assert_str_eq(buf, "report: 100% (9 of 9), 1:05 so far");
+	/* More steps reported than said: never past 100%. */
+	progress_ticker_line("report", 12, 9, 1, buf, sizeof buf);
+	ck_assert_str_eq(buf, "report: 100% (9 of 9), 0:01 so far");
+	/* 1 of 3 in 1 s rounds to 2 s left; cut to fit, still a string. */
+	progress_ticker_line("export", 1, 3, 1, buf, sizeof buf);
+	ck_assert_str_eq(buf, "export: 33% (1 of 3), 0:01 so far, 0:02 left");
+	progress_ticker_line("export", 1, 3, 1, buf, 10);
+	ck_assert_int_eq(strlen(buf), 9);
+}
+END_TEST
+
+/* Off a terminal there is no ticker, and telling it of steps is harmless. */
+START_TEST(test_ticker_off_terminal)
+{
+	struct progress_ticker *t = progress_ticker_start(1, "export");
+
+	if (!isatty(STDERR_FILENO))
+		ck_assert_ptr_null(t);
+	progress_ticker_steps(t, 0, 3);
+	progress_ticker_step(t);
+	progress_ticker_stop(t);
+}
+END_TEST
+
 static Suite *progress_suite(void)
 {
 	Suite *s = suite_create("progress");
 	TCase *tc = tcase_create("progress");
 
 	tcase_add_test(tc, test_line_with_a_total);
+	tcase_add_test(tc, test_ticker_line);
+	tcase_add_test(tc, test_ticker_off_terminal);
 	tcase_add_test(tc, test_line_without_a_total);
 	tcase_add_test(tc, test_line_in_another_unit);
 	tcase_add_test(tc, test_csv_source_bytes);

@@ -70,6 +70,42 @@ PY
 expect_rc "nhse categories carry their themes' published cells, in the recipient's words" 0
 [ "$rc" -eq 0 ] || printf '%s\n' "$err" | tail -5
 
+# A category of several unrelated themes: its own count, each respondent once.
+cat >"$TMP/merged.xml" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<crosswalk recipient="ICB">
+  <category code="PRIMARY" label="GP or pharmacy" theme="GP-ACCESS COMMUNITY-PHARMACY"/>
+  <category code="ACCESS" label="Access" theme="ACCESS"/>
+</crosswalk>
+XML
+run "$ANALYSER" export "$DB" --tables "$TMP/merged.csv" --crosswalk "$TMP/merged.xml" --no-suppress
+expect_rc "a merged category" 0
+run python3 - "$DB" "$TMP/merged.csv" <<'PY'
+import csv, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+rows = list(csv.DictReader(open(sys.argv[2])))
+def published(code, table, value):
+    return [int(r["respondents_mentioning"]) for r in rows
+            if r["theme_code"] == code and r["table"].endswith(table) and r["value_code"] == value]
+distinct = db.execute("SELECT count(DISTINCT response_id) FROM count_inputs "
+                      "WHERE theme IN ('GP-ACCESS', 'COMMUNITY-PHARMACY')").fetchone()[0]
+parts = sum(db.execute("SELECT count(DISTINCT response_id) FROM count_inputs WHERE theme = ?",
+                       (t,)).fetchone()[0] for t in ("GP-ACCESS", "COMMUNITY-PHARMACY"))
+got = published("PRIMARY", "district", "(all)")
+assert got == [distinct], (got, distinct)
+assert distinct < parts, (distinct, parts)  # the sample has people mentioning both
+for d, in db.execute("SELECT DISTINCT district_code FROM count_inputs WHERE theme IN "
+                     "('GP-ACCESS', 'COMMUNITY-PHARMACY') AND district_code LIKE 'E%'"):
+    want = db.execute("SELECT count(DISTINCT response_id) FROM count_inputs WHERE theme IN "
+                      "('GP-ACCESS', 'COMMUNITY-PHARMACY') AND district_code = ?", (d,)).fetchone()[0]
+    assert published("PRIMARY", "district", d) == [want], (d, want)
+print("merged:", distinct, "respondents; the parts add up to", parts)
+PY
+expect_rc "a merged category counts each respondent once, by district too" 0
+[ "$rc" -eq 0 ] || printf '%s\n' "$err" | tail -5
+run "$ANALYSER" export "$DB" --tables "$TMP/merged-sdc.csv" --crosswalk "$TMP/merged.xml"
+expect_rc "a merged category under disclosure control" 0
+
 # Bad crosswalks: where and why.
 cat >"$TMP/unknown.xml" <<'XML'
 <?xml version="1.0" encoding="UTF-8"?>

@@ -2,7 +2,7 @@
 # End-to-end: what a terminal gets and a pipe does not. Long jobs say how
 # far they are on a terminal, and nothing of the kind reaches a pipe or a
 # log: postcodes load and import (percent and rate), tag (answers and rate),
-# report and export (working, time so far). Tables fit the terminal's width
+# report and export (the percent of their steps done, time so far and left). Tables fit the terminal's width
 # (pty_run's is 80 columns) and are as wide as they need in a pipe.
 # usage: progress.sh COLLECTOR ANALYSER PTY_RUN   (TALLY_SAMPLES set by meson)
 set -u
@@ -40,7 +40,7 @@ in_pipe() {
 	local name=$1
 	shift
 	"$@" 2>&1 | cat >"$TMP/$name.pipe"
-	if grep -q $'\r' "$TMP/$name.pipe" || grep -qE 'rows/s|answers/s|working' "$TMP/$name.pipe"; then
+	if grep -q $'\r' "$TMP/$name.pipe" || grep -qE 'rows/s|answers/s|working|% \(' "$TMP/$name.pipe"; then
 		fail "$name in a pipe: a progress line was written" "$(head -c 300 "$TMP/$name.pipe")"
 	else
 		ok "$name in a pipe: no progress line"
@@ -88,12 +88,13 @@ cp "$DB" "$TMP/copy.db"
 at_terminal "tag" 0 "tagging: " " answers" "answers read" -- "$ANALYSER" tag "$DB" "$RULES"
 in_pipe "tag" "$ANALYSER" tag "$TMP/copy.db" "$RULES"
 
-# --- report and export: working, then how long so far -------------------------
-at_terminal "report" 0 "report: working" "wrote " -- \
+# --- report and export: the percent of their steps done -----------------------
+at_terminal "report" 0 "report: " "% (" " of " "wrote " -- \
 	"$ANALYSER" report "$DB" --you-said-we-did "$TMP/yswd.html"
 in_pipe "report" "$ANALYSER" report "$DB" --you-said-we-did "$TMP/yswd2.html"
-at_terminal "export" 0 "export: working" "wrote " -- \
+at_terminal "export" 0 "export: " "% (" " of " "wrote " -- \
 	"$ANALYSER" export "$DB" --healthwatch "$TMP/hw.csv"
+expect_eq "export at a terminal: reaches 100%" "$(grep -c '100% (' "$TMP/export.out")" 1
 in_pipe "export" "$ANALYSER" export "$DB" --healthwatch "$TMP/hw2.csv"
 # The progress line is cleared before the result is said: what the screen
 # shows after each carriage return, "wrote" starts a line of its own.

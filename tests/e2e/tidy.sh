@@ -218,7 +218,7 @@ run "$ANALYSER" export "$DB" --raw-text --tables "$TMP/t.csv"
 expect_rc "--raw-text without --rows" 2
 run "$ANALYSER" export "$DB"
 expect_rc "no output" 2
-expect_err "no output" "--healthwatch FILE, --tables FILE or --rows FILE"
+expect_err "no output" "--healthwatch FILE, --tables FILE, --rows FILE, --codebook FILE or --qdpx FILE"
 run "$ANALYSER" export --help
 expect_out "--help says who rows are for" "for analysts inside the organisation, not for publication"
 finish
