@@ -276,7 +276,7 @@ static int run(struct cmd_ctx *ctx, struct err *e)
 		progress_ticker_step(tick);
 	}
 	if (o->qdpx) {
-		if (refi_project_export(db, ex, o->qdpx, o->raw, &qs, e) < 0)
+		if (refi_project_export(db, ex, o->qdpx, o->raw, opt->rules_only, &qs, e) < 0)
 			goto out;
 		progress_ticker_step(tick);
 	}
@@ -299,9 +299,10 @@ static int run(struct cmd_ctx *ctx, struct err *e)
 		       "codings; not for publication\n", o->qdpx, qs.sources, qs.sources == 1 ? "" : "s",
 		       o->raw ? " (not redacted)" : " (redacted)", qs.codings,
 		       qs.codings == 1 ? "" : "s");
-	if (qs.review_table)
-		cmd_warn("%s: the review decisions in the database are not in the project yet: its "
-			 "codings are the rules' tags alone", o->qdpx);
+	if (o->qdpx && qs.decisions)
+		printf("the project's codings are the tags as counted: the rules' with the reviewers' "
+		       "decisions (%ld added, each coding its whole answer; removed tags left out)\n",
+		       qs.added);
 out:
 	progress_ticker_stop(tick);
 	/* What the ledger does not record is not published: the numbers would be

@@ -52,17 +52,20 @@ int refi_codebook_export(sqlite3 *db, long long ex, const char *path, struct err
 /* What refi_project_export() wrote, for the command's message. */
 struct refi_project_stats {
 	long sources, codings;
-	int review_table; /* a review_decision table exists, not exported yet */
+	int decisions;    /* the codings are the tags with the reviewers' decisions */
+	long added;       /* codings of themes reviewers added (the whole answer) */
 };
 
 /*
  * Writes exercise `ex` as a REFI-QDA project (.qdpx) to `path`: the codes,
  * one text source per counted free-text answer (redacted unless `raw`) and
  * one coding per tag, its selection in characters of the text as written
- * in the source. Fills `st`. -1 with `e` set (EXIT_DATA with nothing
+ * in the source. The tags are those counted: the rules' with the review
+ * decisions (a removed tag left out, an added theme coding the whole
+ * answer), or with `rules_only` the rules' alone. Fills `st`. -1 with `e` set (EXIT_DATA with nothing
  * tagged, EXIT_SYSTEM otherwise).
  */
-int refi_project_export(sqlite3 *db, long long ex, const char *path, int raw,
+int refi_project_export(sqlite3 *db, long long ex, const char *path, int raw, int rules_only,
 			struct refi_project_stats *st, struct err *e);
 
 /*

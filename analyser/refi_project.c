@@ -19,6 +19,7 @@
 
 #include "db.h"
 #include "redact.h"
+#include "review.h"
 #include "strbuf.h"
 #include "version.h"
 
@@ -189,6 +190,7 @@ static int write_source(struct project *p, sqlite3_stmt *tags, long long answer,
 		bad |= xmlTextWriterEndElement(w) < 0; /* Coding */
 		bad |= xmlTextWriterEndElement(w) < 0; /* PlainTextSelection */
 		p->st->codings++;
+		p->st->added += sqlite3_column_int(tags, 3);
 	}
 	sqlite3_reset(tags);
 	if (bad)
@@ -203,42 +205,37 @@ static int write_source(struct project *p, sqlite3_stmt *tags, long long answer,
 }
 
 /*
- * Human review decisions (accepted, removed and added tags) are to be
- * codings too, by their reviewer as the creating user. The review is not
- * part of this database's schema yet: when a review_decision table is
- * there, the project says so (st->review_table) and carries the rules'
- * tags only. This is where its codings go once the table's meaning is
- * settled.
+ * The codings of an answer: its tags as counted, the rules' with the
+ * reviewers' decisions (review.h): a tag a reviewer removed is left out, a
+ * theme a reviewer added codes the whole answer (a decision has no span).
+ * With `rules_only`, or no decision at all, the tag table alone.
  */
-static int review_hook(sqlite3 *db, struct project *p, struct err *e)
-{
-	sqlite3_stmt *st = db_prepare(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
-				      "name = 'review_decision'", e);
-	int rc;
+#define CODINGS_SQL \
+	"SELECT e.theme_id, coalesce(t.match_start, 0), " \
+	"coalesce(t.match_end, length(CAST(a.value AS BLOB))), t.answer_id IS NULL " \
+	"FROM effective_tag e JOIN answer a ON a.id = e.answer_id " \
+	"LEFT JOIN tag t ON t.answer_id = e.answer_id AND t.theme_id = e.theme_id " \
+	"WHERE e.answer_id = ?1 ORDER BY 2, 1"
 
-	if (!st)
-		return -1;
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_fail(db, "looking for review decisions", e);
-	p->st->review_table = rc == SQLITE_ROW;
-	return 0;
-}
-
-static int write_sources(sqlite3 *db, long long ex, struct project *p, int raw, struct err *e)
+static int write_sources(sqlite3 *db, long long ex, struct project *p, int raw, int rules_only,
+			 struct err *e)
 {
+	int decisions = 0;
 	sqlite3_stmt *st = db_prepare(db,
 		"SELECT a.answer_id, a.response_id, a.question, a.text FROM answers a "
 		"JOIN responses r ON r.response_id = a.response_id "
 		"WHERE r.exercise = (SELECT code FROM exercise WHERE id = ?1) AND r.counted = 1 "
 		"ORDER BY r.response_id, a.answer_id", e);
-	sqlite3_stmt *tags = db_prepare(db, "SELECT theme_id, match_start, match_end FROM tag "
-					"WHERE answer_id = ?1 ORDER BY match_start, theme_id", e);
+	sqlite3_stmt *tags = NULL;
 	struct redactor *red = raw ? NULL : redactor_new(e);
 	int rc = SQLITE_DONE, started = 0, ret = -1;
 
-	if (!st || !tags || (!raw && !red))
+	if (!st || (!raw && !red) || (!rules_only && review_any_decision(db, &decisions, e) < 0))
+		goto out;
+	p->st->decisions = decisions;
+	if (!(tags = db_prepare(db, decisions ? CODINGS_SQL
+				: "SELECT theme_id, match_start, match_end, 0 FROM tag "
+				  "WHERE answer_id = ?1 ORDER BY match_start, theme_id", e)))
 		goto out;
 	sqlite3_bind_int64(st, 1, ex);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -304,7 +301,7 @@ static int zip_bytes(zip_source_t *src, char **data, size_t *len, struct err *e)
 	return 0;
 }
 
-int refi_project_export(sqlite3 *db, long long ex, const char *path, int raw,
+int refi_project_export(sqlite3 *db, long long ex, const char *path, int raw, int rules_only,
 			struct refi_project_stats *st, struct err *e)
 {
 	struct refi_themes th;
@@ -331,7 +328,7 @@ int refi_project_export(sqlite3 *db, long long ex, const char *path, int raw,
 		err_set(e, EXIT_SYSTEM, "cannot start the project: %s", zip_error_strerror(&ze));
 		goto done;
 	}
-	if (refi_themes_load(db, ex, &th, e) < 0 || review_hook(db, &p, e) < 0)
+	if (refi_themes_load(db, ex, &th, e) < 0)
 		goto done;
 	refi_guid(th.exercise, "user\nrules", p.user);
 	xmlTextWriterSetIndent(p.w, 1);
@@ -355,7 +352,7 @@ int refi_project_export(sqlite3 *db, long long ex, const char *path, int raw,
 	}
 	if (refi_write_codes(p.w, db, &th, e) < 0)
 		goto done;
-	if (xmlTextWriterEndElement(p.w) < 0 || write_sources(db, ex, &p, raw, e) < 0) {
+	if (xmlTextWriterEndElement(p.w) < 0 || write_sources(db, ex, &p, raw, rules_only, e) < 0) {
 		if (!err_isset(e))
 			err_set(e, EXIT_SYSTEM, "out of memory writing the project");
 		goto done;

@@ -15,6 +15,7 @@
 #include <zip.h>
 
 #include "refi.h"
+#include "review.h"
 #include "rules.h"
 #include "testutil.h"
 
@@ -392,25 +393,53 @@ START_TEST(test_project)
 	snprintf(p, sizeof p, "%s/t.qdpx", dir);
 	snprintf(q, sizeof q, "%s/raw.qdpx", dir);
 	err_init(&e);
-	ck_assert_msg(refi_project_export(db, 1, p, 0, &st, &e) == 0, "%s", err_first(&e));
+	ck_assert_msg(refi_project_export(db, 1, p, 0, 0, &st, &e) == 0, "%s", err_first(&e));
 	ck_assert_int_eq(st.sources, 3);
 	ck_assert_int_eq(st.codings, 3);
-	ck_assert_int_eq(st.review_table, 0);
+	ck_assert_int_eq(st.decisions, 0);
 	check_project(p, 0);
-	ck_assert_msg(refi_project_export(db, 1, q, 1, &st, &e) == 0, "%s", err_first(&e));
+	ck_assert_msg(refi_project_export(db, 1, q, 1, 0, &st, &e) == 0, "%s", err_first(&e));
 	check_project(q, 1);
 	/* Exported again: the same bytes. */
 	a = slurp(p, &na);
-	ck_assert_msg(refi_project_export(db, 1, q, 0, &st, &e) == 0, "%s", err_first(&e));
+	ck_assert_msg(refi_project_export(db, 1, q, 0, 0, &st, &e) == 0, "%s", err_first(&e));
 	b = slurp(q, &nb);
 	ck_assert_uint_eq(na, nb);
 	ck_assert(!memcmp(a, b, na));
 	free(a);
 	free(b);
-	/* A review table (another branch's) is noticed, not read. */
-	test_exec(db, "CREATE TABLE review_decision (id INTEGER PRIMARY KEY)");
-	ck_assert_msg(refi_project_export(db, 1, q, 0, &st, &e) == 0, "%s", err_first(&e));
-	ck_assert_int_eq(st.review_table, 1);
+	/* A reviewer removes answer 1's tag and adds STAFF to answer 2: the
+	   codings are the tags as counted, the added theme over the whole answer. */
+	ck_assert_msg(review_decide(db, 1, "ACCESS-PARKING", "remove", "Reviewer", NULL, &e) == 0,
+		      "%s", err_first(&e));
+	ck_assert_msg(review_decide(db, 2, "STAFF", "add", "Reviewer", NULL, &e) == 0, "%s",
+		      err_first(&e));
+	ck_assert_msg(refi_project_export(db, 1, q, 1, 0, &st, &e) == 0, "%s", err_first(&e));
+	ck_assert_int_eq(st.decisions, 1);
+	ck_assert_int_eq(st.codings, 3);
+	ck_assert_int_eq(st.added, 1);
+	{
+		zip_t *z;
+		int zerr;
+		char *qde;
+		xmlDocPtr doc;
+
+		ck_assert_ptr_nonnull(z = zip_open(q, ZIP_RDONLY, &zerr));
+		qde = zip_entry(z, "project.qde");
+		ck_assert_ptr_nonnull(doc = xmlReadMemory(qde, (int)strlen(qde), "project.qde", NULL,
+							  XML_PARSE_NONET));
+		ck_assert_int_eq(validate(doc, "Project.xsd"), 0);
+		/* Answer 2's 57 characters, coded STAFF as a whole. */
+		ck_assert_ptr_nonnull(strstr(qde, "name=\"STAFF\" startPosition=\"0\" endPosition=\"57\""));
+		xmlFreeDoc(doc);
+		free(qde);
+		zip_close(z);
+	}
+	/* The rules alone, as --rules-only asks. */
+	ck_assert_msg(refi_project_export(db, 1, q, 1, 1, &st, &e) == 0, "%s", err_first(&e));
+	ck_assert_int_eq(st.decisions, 0);
+	ck_assert_int_eq(st.codings, 3);
+	ck_assert_int_eq(st.added, 0);
 	unlink(p);
 	unlink(q);
 	rmdir(dir);
@@ -431,7 +460,7 @@ START_TEST(test_nothing_tagged)
 	ck_assert_int_eq(e.code, EXIT_DATA);
 	ck_assert_ptr_nonnull(strstr(err_first(&e), "no themes yet"));
 	err_init(&e);
-	ck_assert_int_eq(refi_project_export(db, 1, "/tmp/never-written.qdpx", 0, &st, &e), -1);
+	ck_assert_int_eq(refi_project_export(db, 1, "/tmp/never-written.qdpx", 0, 0, &st, &e), -1);
 	ck_assert_int_eq(e.code, EXIT_DATA);
 	ck_assert_int_ne(access("/tmp/never-written.qdc", F_OK), 0);
 	sqlite3_close(db);
