@@ -109,6 +109,50 @@ static int current(sqlite3 *db, long long ex, const struct ruleset *rs, long lon
 }
 
 /*
+ * The number each rule of `rs` has in rule set `rsid`'s table of rules,
+ * adding those it does not have yet: nos[g] for include g of the set,
+ * nos[nincludes + i] for theme i's fallback. Two patterns with one name
+ * share a number, as their tags would share the name. 0 or -1.
+ */
+static int rule_numbers(sqlite3 *db, long long rsid, const struct ruleset *rs, long long *nos,
+			struct err *e)
+{
+	sqlite3_stmt *ins = db_prepare(db, "INSERT OR IGNORE INTO rule (ruleset_id, no, name) "
+				       "SELECT ?1, coalesce(max(no), 0) + 1, ?2 FROM rule "
+				       "WHERE ruleset_id = ?1", e);
+	sqlite3_stmt *get = ins ? db_prepare(db, "SELECT no FROM rule WHERE ruleset_id = ?1 "
+					     "AND name = ?2", e) : NULL;
+	int ok = get ? 0 : -1;
+
+	for (size_t i = 0; i < rs->nthemes && !ok; i++) {
+		const struct rule_theme *t = &rs->themes[i];
+
+		for (size_t k = 0; k <= t->nincludes && !ok; k++) {
+			const char *name = k < t->nincludes ? t->includes[k].id :
+					   t->otherwise ? t->fallback.id : NULL;
+			long long *to = k < t->nincludes ? &nos[t->first_include + k] :
+					&nos[rs->nincludes + i];
+
+			if (!name)
+				continue;
+			sqlite3_bind_int64(ins, 1, rsid);
+			sqlite3_bind_text(ins, 2, name, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(get, 1, rsid);
+			sqlite3_bind_text(get, 2, name, -1, SQLITE_STATIC);
+			if (sqlite3_step(ins) != SQLITE_DONE || sqlite3_step(get) != SQLITE_ROW)
+				ok = db_fail(db, "storing the rules", e);
+			else
+				*to = sqlite3_column_int64(get, 0);
+			sqlite3_reset(ins);
+			sqlite3_reset(get);
+		}
+	}
+	sqlite3_finalize(ins);
+	sqlite3_finalize(get);
+	return ok;
+}
+
+/*
  * Tagging runs in batches of answers: the calling thread reads a batch from
  * the database (in id order), worker threads match batches, and the
  * calling thread writes each batch's tags in turn, so the tags and their
@@ -267,7 +311,9 @@ static void *worker(void *arg)
 
 struct tagging {
 	sqlite3 *db;
+	const struct ruleset *rs;
 	const long long *ids;
+	const long long *nos;   /* each rule's number (rule_numbers()) */
 	long *errs;
 	struct tag_stats *stats;
 	sqlite3_stmt *sel, *ins, *ins_many;
@@ -325,9 +371,20 @@ static int batch_read(struct tagging *t, struct batch *b)
 
 /* One tag to store. */
 struct tag_row {
-	long long answer, theme, response, question;
+	long long answer, theme, rule, response, question;
 	const struct rule_tag *tag;
 };
+
+/* The number of the rule that gave `tag` (rule_numbers()). */
+static long long rule_no(const struct tagging *t, const struct rule_tag *tag)
+{
+	const struct rule_theme *th = &t->rs->themes[tag->theme];
+
+	if (tag->hit.rule == &th->fallback)
+		return t->nos[t->rs->nincludes + tag->theme];
+	assert(tag->hit.rule >= th->includes && tag->hit.rule < th->includes + th->nincludes);
+	return t->nos[th->first_include + (size_t)(tag->hit.rule - th->includes)];
+}
 
 /* Binds `n` rows into `st`, INSERT_COLS parameters each, and runs it once. */
 static int insert_rows(struct tagging *t, sqlite3_stmt *st, const struct tag_row *row, int n)
@@ -337,7 +394,7 @@ static int insert_rows(struct tagging *t, sqlite3_stmt *st, const struct tag_row
 	for (int r = 0, at = 1; r < n; r++, at += INSERT_COLS) {
 		sqlite3_bind_int64(st, at, row[r].answer);
 		sqlite3_bind_int64(st, at + 1, row[r].theme);
-		sqlite3_bind_text(st, at + 2, row[r].tag->hit.rule->id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, at + 2, row[r].rule);
 		sqlite3_bind_int64(st, at + 3, (long long)row[r].tag->hit.start);
 		sqlite3_bind_int64(st, at + 4, (long long)row[r].tag->hit.end);
 		sqlite3_bind_int64(st, at + 5, row[r].response);
@@ -372,8 +429,8 @@ static int batch_write(struct tagging *t, const struct batch *b)
 				t->stats->errors++;
 				continue;
 			}
-			row[rows] = (struct tag_row){ b->id[i], t->ids[tag->theme], b->rid[i],
-						      b->qid[i], tag };
+			row[rows] = (struct tag_row){ b->id[i], t->ids[tag->theme],
+						      rule_no(t, tag), b->rid[i], b->qid[i], tag };
 			if (++rows == INSERT_ROWS) {
 				if (insert_rows(t, t->ins_many, row, rows) < 0)
 					return -1;
@@ -400,7 +457,7 @@ static int tagging_prepare(struct tagging *t, const struct ruleset *rs, long lon
 	struct strbuf q = STRBUF_INIT;
 	int bad = 0;
 
-	char sql[128 + INSERT_ROWS * 16] = "INSERT INTO tag (answer_id, theme_id, rule, "
+	char sql[128 + INSERT_ROWS * 16] = "INSERT INTO tag (answer_id, theme_id, rule_no, "
 		"match_start, match_end, response_id, question_id) VALUES ";
 	size_t at = strlen(sql);
 
@@ -430,7 +487,7 @@ static int tagging_prepare(struct tagging *t, const struct ruleset *rs, long lon
 	sqlite3_bind_int64(t->sel, 2, after);
 	for (size_t k = 0; k < rs->nwhen_questions; k++)
 		sqlite3_bind_text(t->sel, 3 + (int)k, rs->when_questions[k], -1, SQLITE_STATIC);
-	t->ins = db_prepare(t->db, "INSERT INTO tag (answer_id, theme_id, rule, match_start, "
+	t->ins = db_prepare(t->db, "INSERT INTO tag (answer_id, theme_id, rule_no, match_start, "
 			    "match_end, response_id, question_id) VALUES (?, ?, ?, ?, ?, ?, ?)", t->e);
 	for (int r = 0; r < INSERT_ROWS && at < sizeof sql; r++)
 		at += (size_t)snprintf(sql + at, sizeof sql - at, "%s(?,?,?,?,?,?,?)", r ? "," : "");
@@ -592,10 +649,11 @@ static int ruleset_update(struct tagging *t, long long rsid)
 }
 
 static int tag_answers(sqlite3 *db, long long ex, const struct ruleset *rs, long long rsid,
-		       long long after, const long long *ids, long *errs,
+		       long long after, const long long *ids, const long long *nos, long *errs,
 		       const struct tagger_options *opt, struct tag_stats *stats, struct err *e)
 {
-	struct tagging t = { db, ids, errs, stats, NULL, NULL, NULL, after, e, after, { 0 } };
+	struct tagging t = { db, rs, ids, nos, errs, stats, NULL, NULL, NULL, after, e, after,
+			     { 0 } };
 	struct prefilter *pf = NULL;
 	struct pool *p = NULL;
 	long long top = 0;
@@ -655,13 +713,14 @@ int tagger_run(sqlite3 *db, long long exercise_id, const struct ruleset *rs,
 	       struct err *e)
 {
 	long long *ids = calloc(rs->nthemes + 1, sizeof *ids);
+	long long *nos = calloc(rs->nincludes + rs->nthemes + 1, sizeof *nos);
 	long *errs = calloc(rs->nthemes + 1, sizeof *errs);
 	long long rsid = 0, after = 0, total = 0;
 	char rsid_text[24];
 	int rc, ok = -1, fk_off = 0;
 
 	memset(stats, 0, sizeof *stats);
-	if (!ids || !errs) {
+	if (!ids || !nos || !errs) {
 		err_set(e, EXIT_SYSTEM, "out of memory");
 		goto out;
 	}
@@ -678,9 +737,6 @@ int tagger_run(sqlite3 *db, long long exercise_id, const struct ruleset *rs,
 	if (db_exec(db, "PRAGMA foreign_keys = OFF", "tagging", e) < 0)
 		goto out;
 	fk_off = 1;
-	/* Likewise the trigger that fills in a tag's response and question
-	   for other writers: every tag here is written with both. */
-	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL);
 	if (db_begin(db, e) < 0)
 		goto out;
 	if ((rc = current(db, exercise_id, rs, &rsid, &after, ids, e)) < 0)
@@ -688,20 +744,23 @@ int tagger_run(sqlite3 *db, long long exercise_id, const struct ruleset *rs,
 	stats->same_version = rc;
 	if (!rc) {
 		/* A new version: the old rule set, its themes and tags go. */
-		char sql[512];
+		char sql[768];
 
 		snprintf(sql, sizeof sql,
 			 "DELETE FROM tag WHERE theme_id IN (SELECT h.id FROM theme h JOIN ruleset s "
 			 "ON s.id = h.ruleset_id WHERE s.exercise_id = %lld); "
+			 "DELETE FROM rule WHERE ruleset_id IN "
+			 "(SELECT id FROM ruleset WHERE exercise_id = %lld); "
 			 "DELETE FROM theme WHERE ruleset_id IN "
 			 "(SELECT id FROM ruleset WHERE exercise_id = %lld); "
 			 "DELETE FROM ruleset WHERE exercise_id = %lld",
-			 exercise_id, exercise_id, exercise_id);
+			 exercise_id, exercise_id, exercise_id, exercise_id);
 		if (db_exec(db, sql, "replacing the rule set", e) < 0 ||
 		    store_ruleset(db, exercise_id, rs, &rsid, ids, e) < 0)
 			goto fail;
 	}
-	if (tag_answers(db, exercise_id, rs, rsid, after, ids, errs, opt, stats, e) < 0)
+	if (rule_numbers(db, rsid, rs, nos, e) < 0 ||
+	    tag_answers(db, exercise_id, rs, rsid, after, ids, nos, errs, opt, stats, e) < 0)
 		goto fail;
 	snprintf(rsid_text, sizeof rsid_text, "%lld", rsid);
 	/* Counted in the tag_theme index alone, theme by theme. */
@@ -723,11 +782,11 @@ fail:
 	db_rollback(db);
 out:
 	if (fk_off) {
-		sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 1, NULL);
 		if (db_exec(db, "PRAGMA foreign_keys = ON", "tagging", ok < 0 ? NULL : e) < 0)
 			ok = -1;
 	}
 	free(ids);
+	free(nos);
 	free(errs);
 	return ok;
 }

@@ -744,9 +744,11 @@ static char *tags_of(sqlite3 *db)
 	FILE *f = open_memstream(&out, &len);
 
 	ck_assert_ptr_nonnull(f);
-	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT t.answer_id, h.code, t.rule, t.match_start, "
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT t.answer_id, h.code, u.name, t.match_start, "
 						"t.match_end FROM tag t JOIN theme h ON h.id = "
-						"t.theme_id ORDER BY t.answer_id, h.position",
+						"t.theme_id JOIN rule u ON u.ruleset_id = "
+						"h.ruleset_id AND u.no = t.rule_no "
+						"ORDER BY t.answer_id, h.position",
 					    -1, &st, NULL),
 			 SQLITE_OK);
 	while (sqlite3_step(st) == SQLITE_ROW)
