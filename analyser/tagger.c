@@ -17,6 +17,7 @@
 #include "prefilter.h"
 #include "progress.h"
 #include "strbuf.h"
+#include "tag_rows.h"
 
 /* Stores the rule set and its themes; *ids gets each theme's row id. */
 static int store_ruleset(sqlite3 *db, long long ex, const struct ruleset *rs, long long *rsid,
@@ -316,16 +317,14 @@ struct tagging {
 	const long long *nos;   /* each rule's number (rule_numbers()) */
 	long *errs;
 	struct tag_stats *stats;
-	sqlite3_stmt *sel, *ins, *ins_many;
+	sqlite3_stmt *sel, *ins;
+	struct tag_row *rows;   /* a batch's tags, for tally_tag_rows() */
+	size_t rowcap;
 	long long last;
 	struct err *e;
 	long long after;        /* the answers read are those after this id */
 	struct progress prog;   /* answers read, of the ids up to the largest */
 };
-
-/* Tags go in INSERT_ROWS at a time: one statement run instead of many. */
-#define INSERT_ROWS 32
-#define INSERT_COLS 7
 
 /* Reads the next answers into `b`; 0 when the batch is full, 1 at the end, -1 on error. */
 static int batch_read(struct tagging *t, struct batch *b)
@@ -369,12 +368,6 @@ static int batch_read(struct tagging *t, struct batch *b)
 	return 0;
 }
 
-/* One tag to store. */
-struct tag_row {
-	long long answer, theme, rule, response, question;
-	const struct rule_tag *tag;
-};
-
 /* The number of the rule that gave `tag` (rule_numbers()). */
 static long long rule_no(const struct tagging *t, const struct rule_tag *tag)
 {
@@ -386,33 +379,14 @@ static long long rule_no(const struct tagging *t, const struct rule_tag *tag)
 	return t->nos[th->first_include + (size_t)(tag->hit.rule - th->includes)];
 }
 
-/* Binds `n` rows into `st`, INSERT_COLS parameters each, and runs it once. */
-static int insert_rows(struct tagging *t, sqlite3_stmt *st, const struct tag_row *row, int n)
-{
-	int rc;
-
-	for (int r = 0, at = 1; r < n; r++, at += INSERT_COLS) {
-		sqlite3_bind_int64(st, at, row[r].answer);
-		sqlite3_bind_int64(st, at + 1, row[r].theme);
-		sqlite3_bind_int64(st, at + 2, row[r].rule);
-		sqlite3_bind_int64(st, at + 3, (long long)row[r].tag->hit.start);
-		sqlite3_bind_int64(st, at + 4, (long long)row[r].tag->hit.end);
-		sqlite3_bind_int64(st, at + 5, row[r].response);
-		sqlite3_bind_int64(st, at + 6, row[r].question);
-	}
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : db_fail(t->db, "storing the tags", t->e);
-}
-
 /* Writes a matched batch's tags and counts its answers. 0 or -1. */
 static int batch_write(struct tagging *t, const struct batch *b)
 {
 	const struct rule_tag *tag = b->tags;
-	struct tag_row row[INSERT_ROWS];
-	int rows = 0;
+	struct tag_rows rows = { NULL, 0 };
+	int rc;
 
-	if (b->oom)
+	if (b->oom || ALLOC_GROW(t->rows, b->ntag + 1, t->rowcap) < 0)
 		return err_set(t->e, EXIT_SYSTEM, "out of memory");
 	for (size_t i = 0; i < b->n; i++) {
 		int any = 0;
@@ -429,37 +403,40 @@ static int batch_write(struct tagging *t, const struct batch *b)
 				t->stats->errors++;
 				continue;
 			}
-			row[rows] = (struct tag_row){ b->id[i], t->ids[tag->theme],
-						      rule_no(t, tag), b->rid[i], b->qid[i], tag };
-			if (++rows == INSERT_ROWS) {
-				if (insert_rows(t, t->ins_many, row, rows) < 0)
-					return -1;
-				rows = 0;
-			}
+			assert(rows.n < b->ntag);
+			t->rows[rows.n++] = (struct tag_row){ b->id[i], t->ids[tag->theme],
+							      rule_no(t, tag),
+							      (long long)tag->hit.start,
+							      (long long)tag->hit.end, b->rid[i],
+							      b->qid[i] };
 			t->stats->tags++;
 			any = 1;
 		}
 		t->stats->tagged += any;
 	}
-	for (int r = 0; r < rows; r++) /* the few left over */
-		if (insert_rows(t, t->ins, &row[r], 1) < 0)
-			return -1;
-	return 0;
+	if (!rows.n)
+		return 0;
+	/* The whole batch in one statement, as SQLite copies a table. */
+	rows.v = t->rows;
+	sqlite3_bind_pointer(t->ins, 1, &rows, TAG_ROWS_POINTER, NULL);
+	rc = sqlite3_step(t->ins);
+	sqlite3_reset(t->ins);
+	/* Said before the pointer is unbound: binding clears the connection's error. */
+	if (rc != SQLITE_DONE)
+		db_fail(t->db, "storing the tags", t->e);
+	sqlite3_bind_null(t->ins, 1);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 /*
- * The statements of a run: the answers after `after`, and one tag or
- * INSERT_ROWS tags inserted at once. 0, or -1 with t->e set.
+ * The statements of a run: the answers after `after`, and a batch's tags
+ * inserted at once. 0, or -1 with t->e set.
  */
 static int tagging_prepare(struct tagging *t, const struct ruleset *rs, long long ex,
 			   long long after)
 {
 	struct strbuf q = STRBUF_INIT;
 	int bad = 0;
-
-	char sql[128 + INSERT_ROWS * 16] = "INSERT INTO tag (answer_id, theme_id, rule_no, "
-		"match_start, match_end, response_id, question_id) VALUES ";
-	size_t at = strlen(sql);
 
 	/* In id order straight from the table: no sorting, memory flat. */
 	bad |= strbuf_addstr(&q, "SELECT a.id, a.value, q.code, a.response_id, a.question_id");
@@ -487,20 +464,20 @@ static int tagging_prepare(struct tagging *t, const struct ruleset *rs, long lon
 	sqlite3_bind_int64(t->sel, 2, after);
 	for (size_t k = 0; k < rs->nwhen_questions; k++)
 		sqlite3_bind_text(t->sel, 3 + (int)k, rs->when_questions[k], -1, SQLITE_STATIC);
+	if (tag_rows_register(t->db, t->e) < 0)
+		return -1;
 	t->ins = db_prepare(t->db, "INSERT INTO tag (answer_id, theme_id, rule_no, match_start, "
-			    "match_end, response_id, question_id) VALUES (?, ?, ?, ?, ?, ?, ?)", t->e);
-	for (int r = 0; r < INSERT_ROWS && at < sizeof sql; r++)
-		at += (size_t)snprintf(sql + at, sizeof sql - at, "%s(?,?,?,?,?,?,?)", r ? "," : "");
-	assert(at < sizeof sql);
-	t->ins_many = t->ins ? db_prepare(t->db, sql, t->e) : NULL;
-	return t->ins && t->ins_many ? 0 : -1;
+			    "match_end, response_id, question_id) SELECT answer_id, theme_id, "
+			    "rule_no, match_start, match_end, response_id, question_id "
+			    "FROM tally_tag_rows(?1)", t->e);
+	return t->ins ? 0 : -1;
 }
 
 static void tagging_release(struct tagging *t)
 {
 	sqlite3_finalize(t->sel);
 	sqlite3_finalize(t->ins);
-	sqlite3_finalize(t->ins_many);
+	free(t->rows);
 }
 
 /* Stops the workers (the caller does not hold p->mu) and frees the pool; NULL is a no-op. */
@@ -652,7 +629,7 @@ static int tag_answers(sqlite3 *db, long long ex, const struct ruleset *rs, long
 		       long long after, const long long *ids, const long long *nos, long *errs,
 		       const struct tagger_options *opt, struct tag_stats *stats, struct err *e)
 {
-	struct tagging t = { db, rs, ids, nos, errs, stats, NULL, NULL, NULL, after, e, after,
+	struct tagging t = { db, rs, ids, nos, errs, stats, NULL, NULL, NULL, 0, after, e, after,
 			     { 0 } };
 	struct prefilter *pf = NULL;
 	struct pool *p = NULL;
