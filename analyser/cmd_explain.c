@@ -145,9 +145,10 @@ static int explain_run(struct cmd_ctx *ctx, struct err *e)
 				   "JOIN question q ON q.id = a.question_id WHERE a.response_id = ?1 "
 				   "AND q.type = 'free-text' AND a.value IS NOT NULL ORDER BY q.position",
 			       e)) ||
-	    !(tags = db_prepare(db, "SELECT h.code, h.label, t.rule, t.match_start, t.match_end, "
+	    !(tags = db_prepare(db, "SELECT h.code, h.label, u.name, t.match_start, t.match_end, "
 				    "s.sha256 FROM tag t JOIN theme h ON h.id = t.theme_id "
-				    "JOIN ruleset s ON s.id = h.ruleset_id WHERE t.answer_id = ?1 "
+				    "JOIN ruleset s ON s.id = h.ruleset_id JOIN rule u ON "
+				    "u.ruleset_id = h.ruleset_id AND u.no = t.rule_no WHERE t.answer_id = ?1 "
 				    "ORDER BY t.match_start", e)))
 		goto out;
 	printf("Response %lld\n", rid);

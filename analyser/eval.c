@@ -718,8 +718,10 @@ done:
 static int compare(sqlite3 *db, struct evaluation *ev, const unsigned char *gold, struct err *e)
 {
 	sqlite3_stmt *tags = db_prepare(db,
-		"SELECT t.theme_id, t.rule, t.match_start, t.match_end, a.value, q.code "
+		"SELECT t.theme_id, u.name, t.match_start, t.match_end, a.value, q.code "
 		"FROM tag t JOIN answer a ON a.id = t.answer_id JOIN question q ON q.id = a.question_id "
+		"JOIN theme h ON h.id = t.theme_id "
+		"JOIN rule u ON u.ruleset_id = h.ruleset_id AND u.no = t.rule_no "
 		"WHERE a.response_id = ?1 ORDER BY q.position, a.id, t.match_start", e);
 	sqlite3_stmt *stale = tags ? db_prepare(db,
 		"SELECT EXISTS (SELECT 1 FROM answer a JOIN question q ON q.id = a.question_id "

@@ -142,9 +142,10 @@ int eval_print_errors(sqlite3 *db, const struct evaluation *ev, size_t theme, in
 	 * The text is the answer's at the time it was tagged: answers are only
 	 * ever added (tag_state.h), never changed under their tags.
 	 */
-	if (!(tags = db_prepare(db, "SELECT t.theme_id, t.rule, t.match_start, t.match_end, a.id, "
+	if (!(tags = db_prepare(db, "SELECT t.theme_id, u.name, t.match_start, t.match_end, a.id, "
 				"a.value, q.code FROM tag t JOIN answer a ON a.id = t.answer_id "
-				"JOIN question q ON q.id = a.question_id WHERE a.response_id = ?1 "
+				"JOIN question q ON q.id = a.question_id JOIN theme h ON h.id = t.theme_id "
+				"JOIN rule u ON u.ruleset_id = h.ruleset_id AND u.no = t.rule_no WHERE a.response_id = ?1 "
 				"ORDER BY q.position, a.id, t.match_start", e)) ||
 	    !(ans = db_prepare(db, "SELECT q.code, a.value FROM answer a JOIN question q "
 			       "ON q.id = a.question_id WHERE a.response_id = ?1 "

@@ -42,6 +42,11 @@
  * place left out is little work (a head_of() bound), so it could not have
  * hit the match limit either: the result, errors included, is the same.
  * That holds for excludes too, which are also run only near their heads.
+ *
+ * Where PCRE2 is not needed. A pattern that is only strings and whose head
+ * is where its matches start (prefilter_lit.c) is settled by comparing its
+ * strings at the places its heads were found, in order; PCRE2 is run as
+ * above only where that comparison cannot tell.
  */
 #include "prefilter.h"
 
@@ -115,6 +120,10 @@ struct prefilter {
 	unsigned char *wb;               /* a match starts on its head, where \b holds */
 	double *hwork;
 	unsigned char *is_head;          /* per piece: whether it is a head (where it is counts) */
+
+	/* Per pattern: its strings, when it is only strings whose head is where a
+	   match starts (prefilter_lit.c); else NULL. */
+	struct lit_pattern **lit;
 
 	hs_database_t *db;               /* the pieces and the two folding characters */
 	uint32_t *single;                /* the pieces of one byte, not in db */
@@ -510,6 +519,18 @@ struct prefilter *prefilter_build(const struct ruleset *rs, struct err *e)
 			goto oom;
 	}
 	pf->head_at[pf->npat] = b.nheads;
+	if (!(pf->lit = calloc(pf->npat + 1, sizeof *pf->lit)))
+		goto oom;
+	for (size_t k = 0; k < pf->npat; k++) {
+		struct lit_pattern lp;
+
+		if (pf->reach[k] || pf->ngaps[k] || !pf->pat[k]->code ||
+		    !lit_read(pf->pat[k]->source, pf->pat[k]->caseless, &lp))
+			continue;
+		if (!(pf->lit[k] = malloc(sizeof lp)))
+			goto oom;
+		*pf->lit[k] = lp;
+	}
 	free(h);
 	h = NULL;
 	pf->ops = b.ops;
@@ -565,6 +586,9 @@ void prefilter_free(struct prefilter *pf)
 	free(pf->ngaps);
 	free(pf->wb);
 	free(pf->hwork);
+	for (size_t k = 0; pf->lit && k < pf->npat; k++)
+		free(pf->lit[k]);
+	free(pf->lit);
 	free(pf->is_head);
 	free(pf->any_piece);
 	free(pf->single);
@@ -935,6 +959,50 @@ static size_t window_start(const struct prefilter *pf, size_t g, const char *tex
 }
 
 /*
+ * Pattern `k`, only strings (pf->lit[k]), at the places its heads start,
+ * which are where its matches can start: the first place one matches
+ * gives the match, as PCRE2 would. 1 with its span, 0 if none matches, -1
+ * when PCRE2 must say (too many places, or lit_match_at() cannot tell).
+ */
+static int run_literal(const struct prefilter *pf, const struct prefilter_scratch *s, size_t k,
+		       const char *text, size_t len, size_t *start, size_t *end)
+{
+	size_t at[MAXWIN], n = 0, stop;
+
+	if (s->occ_full)
+		return -1;
+	for (size_t i = pf->head_at[k]; i < pf->head_at[k + 1]; i++) {
+		uint32_t h = pf->heads[i];
+
+		if (s->seen[h] != s->stamp)
+			continue;
+		for (uint32_t o = s->occ_last[h]; o != NONE; o = s->occ_next[o]) {
+			size_t p = s->occ_pos[o], j = n;
+
+			if (n == MAXWIN)
+				return -1;
+			while (j > 0 && at[j - 1] > p) /* in order of place */
+				j--;
+			memmove(at + j + 1, at + j, (n - j) * sizeof *at);
+			at[j] = p;
+			n++;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		int rc = lit_match_at(pf->lit[k], text, len, at[i], &stop);
+
+		if (rc != 0) {
+			if (rc > 0 && start) {
+				*start = at[i];
+				*end = stop;
+			}
+			return rc;
+		}
+	}
+	return 0;
+}
+
+/*
  * Pattern `k` on `text`, as PCRE2 from the beginning would: a match can
  * only start in a window before a place where one of its heads starts
  * (its reach, and its gaps walked back over), so only those windows are
@@ -952,6 +1020,15 @@ static int run_pattern(const struct prefilter *pf, struct prefilter_scratch *s, 
 
 	if (s->every || !near_heads(pf, k, text, len))
 		return run(s, pat, text, len, 0, PCRE2_UNSET, start, end);
+	if (pf->lit[k] && pf->db) {
+		int rc = run_literal(pf, s, k, text, len, start, end);
+
+		if (rc >= 0) {
+			if (s->stats)
+				s->stats->literal++;
+			return rc;
+		}
+	}
 	for (size_t i = pf->head_at[k]; i < pf->head_at[k + 1]; i++) {
 		uint32_t h = pf->heads[i];
 

@@ -64,6 +64,7 @@ struct prefilter_stats {
 	unsigned long long excludes;  /* exclude patterns tried (an include matched) */
 	unsigned long long excluded;  /* of those, with a match */
 	unsigned long long calls;     /* PCRE2 calls for all those (none, one, or one a window) */
+	unsigned long long literal;   /* tries settled by comparing strings, without PCRE2 */
 	unsigned long long ns_includes, ns_missed, ns_excludes; /* time in them, and in misses */
 	unsigned long long *runs;     /* per include (numbered as in the set): tries, */
 	unsigned long long *misses;   /* tries without a match */

@@ -206,4 +206,34 @@ struct form *read_pattern(struct arena *a, const struct rule_pattern *pat, const
  */
 void read_head_any(struct arena *a, const struct rule_pattern *pat, struct info *h);
 
+/*
+ * A pattern that is only strings (prefilter_lit.c): each string with
+ * whether \b must hold before it and after it; letters lowercase when
+ * `caseless`.
+ */
+#define LIT_MAX 16
+struct lit_str {
+	char s[MAXPIECE];
+	unsigned char len, lead_wb, trail_wb;
+};
+struct lit_set {
+	size_t n;
+	struct lit_str v[LIT_MAX];
+};
+struct lit_pattern {
+	struct lit_set set;
+	int caseless;
+};
+
+/* Reads `source` (a pattern's PCRE2 text) as strings: 1 if it is only that, else 0. */
+int lit_read(const char *source, int caseless, struct lit_pattern *out);
+
+/*
+ * Whether one of the strings matches at byte `at` of valid UTF-8 `text`:
+ * 1 with the match's end in *end, 0 if none does, -1 if PCRE2 must say
+ * (\b next to a character outside ASCII, or two lengths match there).
+ */
+int lit_match_at(const struct lit_pattern *lp, const char *text, size_t len, size_t at,
+		 size_t *end);
+
 #endif

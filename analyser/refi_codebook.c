@@ -137,8 +137,10 @@ int refi_themes_load(sqlite3 *db, long long ex, struct refi_themes *th, struct e
 static int describe(sqlite3 *db, const struct refi_themes *th, const struct refi_theme *t,
 		    struct strbuf *sb, struct err *e)
 {
-	sqlite3_stmt *st = db_prepare(db, "SELECT rule, count(*) FROM tag WHERE theme_id = ?1 "
-				      "GROUP BY rule ORDER BY rule", e);
+	sqlite3_stmt *st = db_prepare(db, "SELECT r.name, count(*) FROM tag t JOIN theme h ON "
+				      "h.id = t.theme_id JOIN rule r ON r.ruleset_id = h.ruleset_id "
+				      "AND r.no = t.rule_no WHERE t.theme_id = ?1 GROUP BY r.name "
+				      "ORDER BY r.name", e);
 	int rc, bad = 0, n = 0;
 
 	if (!st)

@@ -17,6 +17,7 @@
 #include "prefilter.h"
 #include "progress.h"
 #include "strbuf.h"
+#include "tag_rows.h"
 
 /* Stores the rule set and its themes; *ids gets each theme's row id. */
 static int store_ruleset(sqlite3 *db, long long ex, const struct ruleset *rs, long long *rsid,
@@ -108,6 +109,50 @@ static int current(sqlite3 *db, long long ex, const struct ruleset *rs, long lon
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 1 : db_fail(db, "reading the themes", e);
+}
+
+/*
+ * The number each rule of `rs` has in rule set `rsid`'s table of rules,
+ * adding those it does not have yet: nos[g] for include g of the set,
+ * nos[nincludes + i] for theme i's fallback. Two patterns with one name
+ * share a number, as their tags would share the name. 0 or -1.
+ */
+static int rule_numbers(sqlite3 *db, long long rsid, const struct ruleset *rs, long long *nos,
+			struct err *e)
+{
+	sqlite3_stmt *ins = db_prepare(db, "INSERT OR IGNORE INTO rule (ruleset_id, no, name) "
+				       "SELECT ?1, coalesce(max(no), 0) + 1, ?2 FROM rule "
+				       "WHERE ruleset_id = ?1", e);
+	sqlite3_stmt *get = ins ? db_prepare(db, "SELECT no FROM rule WHERE ruleset_id = ?1 "
+					     "AND name = ?2", e) : NULL;
+	int ok = get ? 0 : -1;
+
+	for (size_t i = 0; i < rs->nthemes && !ok; i++) {
+		const struct rule_theme *t = &rs->themes[i];
+
+		for (size_t k = 0; k <= t->nincludes && !ok; k++) {
+			const char *name = k < t->nincludes ? t->includes[k].id :
+					   t->otherwise ? t->fallback.id : NULL;
+			long long *to = k < t->nincludes ? &nos[t->first_include + k] :
+					&nos[rs->nincludes + i];
+
+			if (!name)
+				continue;
+			sqlite3_bind_int64(ins, 1, rsid);
+			sqlite3_bind_text(ins, 2, name, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(get, 1, rsid);
+			sqlite3_bind_text(get, 2, name, -1, SQLITE_STATIC);
+			if (sqlite3_step(ins) != SQLITE_DONE || sqlite3_step(get) != SQLITE_ROW)
+				ok = db_fail(db, "storing the rules", e);
+			else
+				*to = sqlite3_column_int64(get, 0);
+			sqlite3_reset(ins);
+			sqlite3_reset(get);
+		}
+	}
+	sqlite3_finalize(ins);
+	sqlite3_finalize(get);
+	return ok;
 }
 
 /*
@@ -269,19 +314,19 @@ static void *worker(void *arg)
 
 struct tagging {
 	sqlite3 *db;
+	const struct ruleset *rs;
 	const long long *ids;
+	const long long *nos;   /* each rule's number (rule_numbers()) */
 	long *errs;
 	struct tag_stats *stats;
-	sqlite3_stmt *sel, *ins, *ins_many;
+	sqlite3_stmt *sel, *ins;
+	struct tag_row *rows;   /* a batch's tags, for tally_tag_rows() */
+	size_t rowcap;
 	long long last;
 	struct err *e;
 	long long after;        /* the answers read are those after this id */
 	struct progress prog;   /* answers read, of the ids up to the largest */
 };
-
-/* Tags go in INSERT_ROWS at a time: one statement run instead of many. */
-#define INSERT_ROWS 32
-#define INSERT_COLS 7
 
 /* Reads the next answers into `b`; 0 when the batch is full, 1 at the end, -1 on error. */
 static int batch_read(struct tagging *t, struct batch *b)
@@ -325,39 +370,25 @@ static int batch_read(struct tagging *t, struct batch *b)
 	return 0;
 }
 
-/* One tag to store. */
-struct tag_row {
-	long long answer, theme, response, question;
-	const struct rule_tag *tag;
-};
-
-/* Binds `n` rows into `st`, INSERT_COLS parameters each, and runs it once. */
-static int insert_rows(struct tagging *t, sqlite3_stmt *st, const struct tag_row *row, int n)
+/* The number of the rule that gave `tag` (rule_numbers()). */
+static long long rule_no(const struct tagging *t, const struct rule_tag *tag)
 {
-	int rc;
+	const struct rule_theme *th = &t->rs->themes[tag->theme];
 
-	for (int r = 0, at = 1; r < n; r++, at += INSERT_COLS) {
-		sqlite3_bind_int64(st, at, row[r].answer);
-		sqlite3_bind_int64(st, at + 1, row[r].theme);
-		sqlite3_bind_text(st, at + 2, row[r].tag->hit.rule->id, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, at + 3, (long long)row[r].tag->hit.start);
-		sqlite3_bind_int64(st, at + 4, (long long)row[r].tag->hit.end);
-		sqlite3_bind_int64(st, at + 5, row[r].response);
-		sqlite3_bind_int64(st, at + 6, row[r].question);
-	}
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : db_fail(t->db, "storing the tags", t->e);
+	if (tag->hit.rule == &th->fallback)
+		return t->nos[t->rs->nincludes + tag->theme];
+	assert(tag->hit.rule >= th->includes && tag->hit.rule < th->includes + th->nincludes);
+	return t->nos[th->first_include + (size_t)(tag->hit.rule - th->includes)];
 }
 
 /* Writes a matched batch's tags and counts its answers. 0 or -1. */
 static int batch_write(struct tagging *t, const struct batch *b)
 {
 	const struct rule_tag *tag = b->tags;
-	struct tag_row row[INSERT_ROWS];
-	int rows = 0;
+	struct tag_rows rows = { NULL, 0 };
+	int rc;
 
-	if (b->oom)
+	if (b->oom || ALLOC_GROW(t->rows, b->ntag + 1, t->rowcap) < 0)
 		return err_set(t->e, EXIT_SYSTEM, "out of memory");
 	for (size_t i = 0; i < b->n; i++) {
 		int any = 0;
@@ -374,37 +405,40 @@ static int batch_write(struct tagging *t, const struct batch *b)
 				t->stats->errors++;
 				continue;
 			}
-			row[rows] = (struct tag_row){ b->id[i], t->ids[tag->theme], b->rid[i],
-						      b->qid[i], tag };
-			if (++rows == INSERT_ROWS) {
-				if (insert_rows(t, t->ins_many, row, rows) < 0)
-					return -1;
-				rows = 0;
-			}
+			assert(rows.n < b->ntag);
+			t->rows[rows.n++] = (struct tag_row){ b->id[i], t->ids[tag->theme],
+							      rule_no(t, tag),
+							      (long long)tag->hit.start,
+							      (long long)tag->hit.end, b->rid[i],
+							      b->qid[i] };
 			t->stats->tags++;
 			any = 1;
 		}
 		t->stats->tagged += any;
 	}
-	for (int r = 0; r < rows; r++) /* the few left over */
-		if (insert_rows(t, t->ins, &row[r], 1) < 0)
-			return -1;
-	return 0;
+	if (!rows.n)
+		return 0;
+	/* The whole batch in one statement, as SQLite copies a table. */
+	rows.v = t->rows;
+	sqlite3_bind_pointer(t->ins, 1, &rows, TAG_ROWS_POINTER, NULL);
+	rc = sqlite3_step(t->ins);
+	sqlite3_reset(t->ins);
+	/* Said before the pointer is unbound: binding clears the connection's error. */
+	if (rc != SQLITE_DONE)
+		db_fail(t->db, "storing the tags", t->e);
+	sqlite3_bind_null(t->ins, 1);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 /*
- * The statements of a run: the answers after `after`, and one tag or
- * INSERT_ROWS tags inserted at once. 0, or -1 with t->e set.
+ * The statements of a run: the answers after `after`, and a batch's tags
+ * inserted at once. 0, or -1 with t->e set.
  */
 static int tagging_prepare(struct tagging *t, const struct ruleset *rs, long long ex,
 			   long long after)
 {
 	struct strbuf q = STRBUF_INIT;
 	int bad = 0;
-
-	char sql[128 + INSERT_ROWS * 16] = "INSERT INTO tag (answer_id, theme_id, rule, "
-		"match_start, match_end, response_id, question_id) VALUES ";
-	size_t at = strlen(sql);
 
 	/* In id order straight from the table: no sorting, memory flat. */
 	bad |= strbuf_addstr(&q, "SELECT a.id, a.value, q.code, a.response_id, a.question_id");
@@ -432,20 +466,20 @@ static int tagging_prepare(struct tagging *t, const struct ruleset *rs, long lon
 	sqlite3_bind_int64(t->sel, 2, after);
 	for (size_t k = 0; k < rs->nwhen_questions; k++)
 		sqlite3_bind_text(t->sel, 3 + (int)k, rs->when_questions[k], -1, SQLITE_STATIC);
-	t->ins = db_prepare(t->db, "INSERT INTO tag (answer_id, theme_id, rule, match_start, "
-			    "match_end, response_id, question_id) VALUES (?, ?, ?, ?, ?, ?, ?)", t->e);
-	for (int r = 0; r < INSERT_ROWS && at < sizeof sql; r++)
-		at += (size_t)snprintf(sql + at, sizeof sql - at, "%s(?,?,?,?,?,?,?)", r ? "," : "");
-	assert(at < sizeof sql);
-	t->ins_many = t->ins ? db_prepare(t->db, sql, t->e) : NULL;
-	return t->ins && t->ins_many ? 0 : -1;
+	if (tag_rows_register(t->db, t->e) < 0)
+		return -1;
+	t->ins = db_prepare(t->db, "INSERT INTO tag (answer_id, theme_id, rule_no, match_start, "
+			    "match_end, response_id, question_id) SELECT answer_id, theme_id, "
+			    "rule_no, match_start, match_end, response_id, question_id "
+			    "FROM tally_tag_rows(?1)", t->e);
+	return t->ins ? 0 : -1;
 }
 
 static void tagging_release(struct tagging *t)
 {
 	sqlite3_finalize(t->sel);
 	sqlite3_finalize(t->ins);
-	sqlite3_finalize(t->ins_many);
+	free(t->rows);
 }
 
 /* Stops the workers (the caller does not hold p->mu) and frees the pool; NULL is a no-op. */
@@ -594,10 +628,11 @@ static int ruleset_update(struct tagging *t, long long rsid)
 }
 
 static int tag_answers(sqlite3 *db, long long ex, const struct ruleset *rs, long long rsid,
-		       long long after, const long long *ids, long *errs,
+		       long long after, const long long *ids, const long long *nos, long *errs,
 		       const struct tagger_options *opt, struct tag_stats *stats, struct err *e)
 {
-	struct tagging t = { db, ids, errs, stats, NULL, NULL, NULL, after, e, after, { 0 } };
+	struct tagging t = { db, rs, ids, nos, errs, stats, NULL, NULL, NULL, 0, after, e, after,
+			     { 0 } };
 	struct prefilter *pf = NULL;
 	struct pool *p = NULL;
 	long long top = 0;
@@ -657,13 +692,14 @@ int tagger_run(sqlite3 *db, long long exercise_id, const struct ruleset *rs,
 	       struct err *e)
 {
 	long long *ids = calloc(rs->nthemes + 1, sizeof *ids);
+	long long *nos = calloc(rs->nincludes + rs->nthemes + 1, sizeof *nos);
 	long *errs = calloc(rs->nthemes + 1, sizeof *errs);
 	long long rsid = 0, after = 0, total = 0;
 	char rsid_text[24];
 	int rc, ok = -1, fk_off = 0;
 
 	memset(stats, 0, sizeof *stats);
-	if (!ids || !errs) {
+	if (!ids || !nos || !errs) {
 		err_set(e, EXIT_SYSTEM, "out of memory");
 		goto out;
 	}
@@ -680,9 +716,6 @@ int tagger_run(sqlite3 *db, long long exercise_id, const struct ruleset *rs,
 	if (db_exec(db, "PRAGMA foreign_keys = OFF", "tagging", e) < 0)
 		goto out;
 	fk_off = 1;
-	/* Likewise the trigger that fills in a tag's response and question
-	   for other writers: every tag here is written with both. */
-	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL);
 	if (db_begin(db, e) < 0)
 		goto out;
 	if ((rc = current(db, exercise_id, rs, &rsid, &after, ids, e)) < 0)
@@ -690,20 +723,23 @@ int tagger_run(sqlite3 *db, long long exercise_id, const struct ruleset *rs,
 	stats->same_version = rc;
 	if (!rc) {
 		/* A new version: the old rule set, its themes and tags go. */
-		char sql[512];
+		char sql[768];
 
 		snprintf(sql, sizeof sql,
 			 "DELETE FROM tag WHERE theme_id IN (SELECT h.id FROM theme h JOIN ruleset s "
 			 "ON s.id = h.ruleset_id WHERE s.exercise_id = %lld); "
+			 "DELETE FROM rule WHERE ruleset_id IN "
+			 "(SELECT id FROM ruleset WHERE exercise_id = %lld); "
 			 "DELETE FROM theme WHERE ruleset_id IN "
 			 "(SELECT id FROM ruleset WHERE exercise_id = %lld); "
 			 "DELETE FROM ruleset WHERE exercise_id = %lld",
-			 exercise_id, exercise_id, exercise_id);
+			 exercise_id, exercise_id, exercise_id, exercise_id);
 		if (db_exec(db, sql, "replacing the rule set", e) < 0 ||
 		    store_ruleset(db, exercise_id, rs, &rsid, ids, e) < 0)
 			goto fail;
 	}
-	if (tag_answers(db, exercise_id, rs, rsid, after, ids, errs, opt, stats, e) < 0)
+	if (rule_numbers(db, rsid, rs, nos, e) < 0 ||
+	    tag_answers(db, exercise_id, rs, rsid, after, ids, nos, errs, opt, stats, e) < 0)
 		goto fail;
 	snprintf(rsid_text, sizeof rsid_text, "%lld", rsid);
 	/* Counted in the tag_theme index alone, theme by theme. */
@@ -725,11 +761,11 @@ fail:
 	db_rollback(db);
 out:
 	if (fk_off) {
-		sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 1, NULL);
 		if (db_exec(db, "PRAGMA foreign_keys = ON", "tagging", ok < 0 ? NULL : e) < 0)
 			ok = -1;
 	}
 	free(ids);
+	free(nos);
 	free(errs);
 	return ok;
 }

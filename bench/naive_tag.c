@@ -104,9 +104,9 @@ static void print_stats(const struct ruleset *rs, const struct prefilter_stats *
 	size_t *order = calloc(rs->nincludes + 1, sizeof *order), g = 0;
 
 	fprintf(stderr, "%llu answers, %llu given every pattern; per answer %.2f pieces found, "
-			"%.2f conditions checked, %.3f PCRE2 calls\n",
+			"%.2f conditions checked, %.3f PCRE2 calls, %.3f tries settled without PCRE2\n",
 		st->answers, st->every, (double)st->pieces / n, (double)st->checks / n,
-		(double)st->calls / n);
+		(double)st->calls / n, (double)st->literal / n);
 	fprintf(stderr, "per answer: %.3f includes tried (%.3f slow) in %.0f ns, %.3f of them "
 			"without a match in %.0f ns; %.3f excludes tried, %.3f with a match, "
 			"%.0f ns\n",

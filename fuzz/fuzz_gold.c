@@ -50,9 +50,12 @@ static const char fixture[] =
 	" (11, 1, 'PARK', 'Parking', 10, 2, 2),"
 	" (12, 1, 'BUS', 'Buses, trains', 10, 2, 3),"
 	" (13, 1, 'KIND', 'Kind staff', NULL, 1, 4);"
-	"INSERT INTO tag (answer_id, theme_id, rule, match_start, match_end) VALUES "
-	" (1, 11, 'PARK/1', 0, 4), (2, 12, 'BUS/1', 4, 13), (3, 13, 'KIND/1', 11, 15),"
-	" (6, 12, 'BUS/1', 3, 6), (6, 11, 'PARK/1', 99, 3);";
+	"INSERT INTO rule VALUES (1, 1, 'PARK/1'), (1, 2, 'BUS/1'), (1, 3, 'KIND/1');"
+	"INSERT INTO tag (answer_id, theme_id, rule_no, match_start, match_end, response_id, "
+	"question_id) SELECT v.column1, v.column2, v.column3, v.column4, v.column5, "
+	"a.response_id, a.question_id FROM (VALUES "
+	" (1, 11, 1, 0, 4), (2, 12, 2, 4, 13), (3, 13, 3, 11, 15),"
+	" (6, 12, 2, 3, 6), (6, 11, 1, 99, 3)) v JOIN answer a ON a.id = v.column1;";
 
 static sqlite3 *database(void)
 {

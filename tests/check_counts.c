@@ -55,12 +55,16 @@ static void fill(sqlite3 *db)
 		  "INSERT INTO theme (id, ruleset_id, code, label, parent_id, depth, position) VALUES "
 		  "(1, 1, 'A', 'Parking & travel', NULL, 1, 1), (2, 1, 'A1', 'Parking', 1, 2, 2),"
 		  "(3, 1, 'B', 'Staff', NULL, 1, 3);"
-		  "INSERT INTO tag (answer_id, theme_id, rule, match_start, match_end) "
-		  "SELECT id, 2, 'parking', 0, 1 FROM answer WHERE "
+		  "INSERT INTO rule VALUES (1, 1, 'parking'), (1, 2, 'staff');"
+		  "INSERT INTO tag (answer_id, theme_id, rule_no, match_start, match_end, "
+		  "response_id, question_id) "
+		  "SELECT id, 2, 1, 0, 1, response_id, question_id FROM answer WHERE "
 		  "(question_id = 1 AND response_id BETWEEN 1 AND 4) OR "
 		  "(question_id = 2 AND response_id BETWEEN 3 AND 5);"
-		  "INSERT INTO tag (answer_id, theme_id, rule, match_start, match_end) "
-		  "SELECT id, 3, 'staff', 0, 1 FROM answer WHERE question_id = 2 AND response_id >= 6;");
+		  "INSERT INTO tag (answer_id, theme_id, rule_no, match_start, match_end, "
+		  "response_id, question_id) "
+		  "SELECT id, 3, 2, 0, 1, response_id, question_id FROM answer "
+		  "WHERE question_id = 2 AND response_id >= 6;");
 }
 
 static struct count_cube *build(sqlite3 *db, const char *by)
@@ -358,8 +362,9 @@ static int intrude(unsigned type, void *arg, void *p, void *x)
 	in->done = 1;
 	ck_assert_int_eq(sqlite3_open(in->path, &other), SQLITE_OK);
 	/* Respondent 7 now mentions A1 too. */
-	test_exec(other, "INSERT INTO tag (answer_id, theme_id, rule, match_start, match_end) "
-			 "VALUES (13, 2, 'parking', 0, 1)");
+	test_exec(other, "INSERT INTO tag (answer_id, theme_id, rule_no, match_start, match_end, "
+			 "response_id, question_id) SELECT 13, 2, 1, 0, 1, response_id, question_id "
+			 "FROM answer WHERE id = 13");
 	sqlite3_close(other);
 	return 0;
 }

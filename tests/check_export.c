@@ -58,10 +58,13 @@ static sqlite3 *fixture(void)
 		  "INSERT INTO theme (id, ruleset_id, code, label, parent_id, depth, position) VALUES "
 		  "(1, 1, 'A', 'Parking', NULL, 1, 1), (2, 1, 'A1', 'Car park fees', 1, 2, 2),"
 		  "(3, 1, 'B', 'Staff', NULL, 1, 3);"
-		  "INSERT INTO tag (answer_id, theme_id, rule, match_start, match_end) "
-		  "SELECT id, 2, 'fees', 0, 1 FROM answer WHERE question_id = 1 AND response_id <= 10;"
-		  "INSERT INTO tag (answer_id, theme_id, rule, match_start, match_end) "
-		  "SELECT id, 3, 'staff', 0, 1 FROM answer WHERE question_id = 1 AND response_id > 10;");
+		  "INSERT INTO rule VALUES (1, 1, 'fees'), (1, 2, 'staff');"
+		  "INSERT INTO tag (answer_id, theme_id, rule_no, match_start, match_end, "
+		  "response_id, question_id) SELECT id, 2, 1, 0, 1, response_id, question_id "
+		  "FROM answer WHERE question_id = 1 AND response_id <= 10;"
+		  "INSERT INTO tag (answer_id, theme_id, rule_no, match_start, match_end, "
+		  "response_id, question_id) SELECT id, 3, 2, 0, 1, response_id, question_id "
+		  "FROM answer WHERE question_id = 1 AND response_id > 10;");
 	return db;
 }
 
@@ -311,9 +314,9 @@ START_TEST(test_crosswalk_merged)
 				      .rule = { .threshold = 0, .rounding = 1, .secondary = 0 } };
 
 	/* Respondents 9 and 10 mention B as well as A1: both themes, once each. */
-	test_exec(db, "INSERT INTO tag (answer_id, theme_id, rule, match_start, match_end) "
-		      "SELECT id, 3, 'staff', 0, 1 FROM answer WHERE question_id = 1 AND "
-		      "response_id IN (9, 10);");
+	test_exec(db, "INSERT INTO tag (answer_id, theme_id, rule_no, match_start, match_end, "
+		      "response_id, question_id) SELECT id, 3, 2, 0, 1, response_id, question_id "
+		      "FROM answer WHERE question_id = 1 AND response_id IN (9, 10);");
 	snprintf(path, sizeof path, "%s/cw.xml", dir);
 	ck_assert_ptr_nonnull(f = fopen(path, "w"));
 	fputs("<crosswalk recipient=\"ICB\">\n"

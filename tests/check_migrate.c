@@ -69,9 +69,17 @@ static void plant(sqlite3 *db, int after, int upto)
 		test_exec(db, "INSERT INTO ruleset (id, exercise_id, sha256, file_name, tagged_at) "
 			      "VALUES (1, 1, 'ab', 'r.xml', 'now');"
 			      "INSERT INTO theme (id, ruleset_id, code, label, depth, position) VALUES "
-			      "(1, 1, 'KIND', 'Kind staff', 1, 1);"
-			      "INSERT INTO tag (answer_id, theme_id, rule, match_start, match_end) "
+			      "(1, 1, 'KIND', 'Kind staff', 1, 1);");
+	/* Before 0024 a tag carried its rule's name (and 0009's trigger filled in
+	 * its response and question); since, a number into the rule table. */
+	if (after < 5 && upto >= 5 && upto < 24)
+		test_exec(db, "INSERT INTO tag (answer_id, theme_id, rule, match_start, match_end) "
 			      "SELECT id, 1, 'KIND/1', 0, 4 FROM answer WHERE response_id = 1");
+	if (after < 5 && upto >= 24)
+		test_exec(db, "INSERT INTO rule VALUES (1, 1, 'KIND/1');"
+			      "INSERT INTO tag (answer_id, theme_id, rule_no, match_start, match_end, "
+			      "response_id, question_id) SELECT id, 1, 1, 0, 4, response_id, "
+			      "question_id FROM answer WHERE response_id = 1");
 	if (after < 6 && upto >= 6)
 		test_exec(db, "INSERT INTO import_batch (exercise_id, file_name, format, channel, "
 			      "officer, started_at, event_id, entry_mode) VALUES (1, 'LE1', 'entry', "
@@ -341,11 +349,12 @@ START_TEST(test_upgrade_from_every_version)
 	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM rule_tags"), 1);
 	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM demographics WHERE response_id = 1 "
 				      "AND question = 'AGE2' AND option = 'adult'"), 1);
-	/* Tags written without their response and question (the plant above, on
-	 * an upgraded database) get them from a trigger. */
+	/* Every tag has its response and question, and its rule by number. */
 	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM tag WHERE response_id IS NULL "
 				      "OR question_id IS NULL"), 0);
 	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM tag"), 1);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM tag_detail WHERE rule = 'KIND/1' "
+				      "AND matched = 'The ' AND ruleset_version = 'ab'"), 1);
 	/* Rejects written now keep their identity. */
 	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM reject WHERE response_key = 'test:R9' "
 				      "AND identity_kept = 1"), 1);
@@ -418,6 +427,93 @@ START_TEST(test_areas_upgrade)
 				      NULL, NULL, NULL), SQLITE_OK);
 	ck_assert_int_ne(sqlite3_exec(db, "DELETE FROM district WHERE code = 'E07000192'", NULL,
 				      NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+	db_close(db, &e);
+}
+END_TEST
+
+/* The one text value `sql` gives, into buf. */
+static void text_of(sqlite3 *db, const char *sql, char *buf, size_t cap)
+{
+	sqlite3_stmt *st;
+
+	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	snprintf(buf, cap, "%s", sqlite3_column_text(st, 0) ?
+		 (const char *)sqlite3_column_text(st, 0) : "");
+	sqlite3_finalize(st);
+}
+
+#define TAGS_SEEN "SELECT group_concat(x, ';') FROM (SELECT d.answer_id || ',' || " \
+	"d.response_id || ',' || d.question || ',' || d.theme || ',' || d.rule || ',' || " \
+	"d.match_start || ',' || d.match_end || ',' || d.matched || ',' || d.ruleset_version " \
+	"|| ',' || g.source || ',' || g.rule AS x FROM tag_detail d JOIN tags g ON " \
+	"g.answer_id = d.answer_id AND g.theme = d.theme ORDER BY d.answer_id, d.theme)"
+
+/*
+ * 0024 stores a tag's rule as a number into its rule set's rule table: on
+ * a database 0023 made, every tag keeps its rule's name, span and rule-set
+ * version as tag_detail and tags show them, the names are numbered once
+ * per rule set, and a tag without its response and question is refused
+ * now that no trigger fills them in.
+ */
+START_TEST(test_tag_storage_upgrade)
+{
+	char before[1024], after[1024];
+	struct err e;
+	sqlite3 *db;
+
+	err_init(&e);
+	db = db_open_raw(path, DB_MAY_CREATE, NULL, &e);
+	ck_assert_msg(db != NULL, "%s", err_first(&e));
+	ck_assert_int_eq(db_migrate_to(db, path, 23, &e), 0);
+	plant(db, 0, 23);
+	/* Two more tags on response 1's answer: one of the same rule, one of
+	 * another theme's; and a rule set of a second exercise with a rule of
+	 * the same name, which must keep its own number. */
+	test_exec(db, "INSERT INTO theme (id, ruleset_id, code, label, depth, position) VALUES "
+		      "(2, 1, 'WALK', 'Walk-in', 1, 2), (3, 1, 'STAFF', 'Staff', 1, 3);"
+		      "INSERT INTO tag (answer_id, theme_id, rule, match_start, match_end) "
+		      "SELECT id, 2, 'WALK/2', 17, 24 FROM answer WHERE response_id = 1;"
+		      "INSERT INTO tag (answer_id, theme_id, rule, match_start, match_end) "
+		      "SELECT id, 3, 'KIND/1', 4, 9 FROM answer WHERE response_id = 1;"
+		      "INSERT INTO exercise (id, code, title, opens, closes) VALUES "
+		      "(2, 'y', 'Y', '2020-01-01', '2020-02-01');"
+		      "INSERT INTO ruleset (id, exercise_id, sha256, file_name, tagged_at) "
+		      "VALUES (2, 2, 'cd', 's.xml', 'now');"
+		      "INSERT INTO theme (id, ruleset_id, code, label, depth, position) VALUES "
+		      "(4, 2, 'KIND', 'Kind staff', 1, 1);"
+		      "INSERT INTO tag (answer_id, theme_id, rule, match_start, match_end) "
+		      "SELECT id, 4, 'KIND/1', 30, 34 FROM answer WHERE response_id = 1");
+	text_of(db, TAGS_SEEN, before, sizeof before);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM tag"), 4);
+	db_close(db, &e);
+
+	db = db_open(path, DB_MUST_EXIST, NULL, &e);
+	ck_assert_msg(db != NULL, "%s", err_first(&e));
+	text_of(db, TAGS_SEEN, after, sizeof after);
+	ck_assert_str_eq(after, before);
+	ck_assert_ptr_nonnull(strstr(after, "WALK/2,17,24,walk-in,ab,rule,WALK/2"));
+	/* Each rule set's names once, numbered from 1; each tag a number. */
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM rule"), 3);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM rule WHERE ruleset_id = 1 AND "
+				      "((no = 1 AND name = 'KIND/1') OR (no = 2 AND name = 'WALK/2'))"), 2);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM rule WHERE ruleset_id = 2 AND no = 1 "
+				      "AND name = 'KIND/1'"), 1);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM pragma_table_info('tag') "
+				      "WHERE name = 'rule'"), 0);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM sqlite_schema WHERE name IN "
+				      "('tag_response', 'tag_new')"), 0);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'tag_theme'"),
+			 1);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM count_inputs WHERE theme = 'WALK'"), 1);
+	test_exec(db, "INSERT INTO answer (response_id, question_id, value) VALUES (5, 1, 'Kind')");
+	ck_assert_int_eq(sqlite3_exec(db, "INSERT INTO tag (answer_id, theme_id, rule_no, "
+				      "match_start, match_end) SELECT id, 1, 1, 0, 4 FROM answer "
+				      "WHERE response_id = 5", NULL, NULL, NULL), SQLITE_CONSTRAINT_NOTNULL);
+	/* Erasing the answer still takes its tags with it. */
+	test_exec(db, "DELETE FROM answer WHERE response_id IN (1, 5)");
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM tag"), 0);
 	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
 	db_close(db, &e);
 }
@@ -537,6 +633,7 @@ static Suite *migrate_suite(void)
 	tcase_add_test(tc, test_fresh_database);
 	tcase_add_loop_test(tc, test_upgrade_from_every_version, 0, db_schema_version());
 	tcase_add_test(tc, test_areas_upgrade);
+	tcase_add_test(tc, test_tag_storage_upgrade);
 	tcase_add_test(tc, test_newer_database_refused);
 	tcase_add_test(tc, test_not_sqlite_refused);
 	tcase_add_test(tc, test_other_application_refused);

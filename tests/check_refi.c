@@ -46,7 +46,8 @@ static sqlite3 *fixture(void)
 		  "INSERT INTO theme (id, ruleset_id, code, label, description, parent_id, depth, "
 		  "position) VALUES (1, 1, 'ACCESS', 'Getting there & back', 'Travel <and> parking.', "
 		  "NULL, 1, 1), (2, 1, 'ACCESS-PARKING', 'Parking fees', NULL, 1, 2, 2),"
-		  "(3, 1, 'STAFF', 'Staff', 'Kind or rude staff.', NULL, 1, 3);");
+		  "(3, 1, 'STAFF', 'Staff', 'Kind or rude staff.', NULL, 1, 3);"
+		  "INSERT INTO rule VALUES (1, 1, 'ACCESS-PARKING/1'), (1, 2, 'staff');");
 	for (int i = 0; i < 3; i++) {
 		const char *word = i < 2 ? "parking fees" : "Staff";
 		long at = (long)(strstr(texts[i], word) - texts[i]);
@@ -56,10 +57,10 @@ static sqlite3 *fixture(void)
 			 "district_source, recorded_at) VALUES (%d, 1, 'online', 'standard', 'E07000192', "
 			 "'postcode', '2019-06-10');"
 			 "INSERT INTO answer (id, response_id, question_id, value) VALUES (%d, %d, 1, '%s');"
-			 "INSERT INTO tag (answer_id, theme_id, rule, match_start, match_end) VALUES "
-			 "(%d, %d, '%s', %ld, %ld);",
-			 i + 1, i + 1, i + 1, texts[i], i + 1, i < 2 ? 2 : 3,
-			 i < 2 ? "ACCESS-PARKING/1" : "staff", at, at + (long)strlen(word));
+			 "INSERT INTO tag (answer_id, theme_id, rule_no, match_start, match_end, "
+			 "response_id, question_id) VALUES (%d, %d, %d, %ld, %ld, %d, 1);",
+			 i + 1, i + 1, i + 1, texts[i], i + 1, i < 2 ? 2 : 3, i < 2 ? 1 : 2, at,
+			 at + (long)strlen(word), i + 1);
 		test_exec(db, sql);
 	}
 	return db;

@@ -107,12 +107,14 @@ static sqlite3 *fixture(int tagged)
 		  "(1, 1, 'A', 'Parking & travel', NULL, 1, 1), (2, 1, 'A1', 'Parking', 1, 2, 2),"
 		  "(3, 1, 'B', 'Staff', NULL, 1, 3);"
 		  /* A1 (and so A): 12 in Cannock Chase (1-12), 3 in East Staffordshire (16-18). */
-		  "INSERT INTO tag (answer_id, theme_id, rule, match_start, match_end) "
-		  "SELECT id, 2, 'parking', 0, 1 FROM answer "
+		  "INSERT INTO rule VALUES (1, 1, 'parking'), (1, 2, 'staff'), (1, 3, 'care');"
+		  "INSERT INTO tag (answer_id, theme_id, rule_no, match_start, match_end, "
+		  "response_id, question_id) SELECT id, 2, 1, 0, 1, response_id, question_id FROM answer "
 		  "WHERE id BETWEEN 1 AND 12 OR id BETWEEN 16 AND 18;"
 		  /* B: 9 in Cannock Chase. */
-		  "INSERT INTO tag (answer_id, theme_id, rule, match_start, match_end) "
-		  "SELECT id, 3, 'staff', 0, 1 FROM answer WHERE id BETWEEN 1 AND 9;"
+		  "INSERT INTO tag (answer_id, theme_id, rule_no, match_start, match_end, "
+		  "response_id, question_id) SELECT id, 3, 2, 0, 1, response_id, question_id "
+		  "FROM answer WHERE id BETWEEN 1 AND 9;"
 		  "INSERT INTO action (exercise_id, theme_code, text, owner, action_date, recorded_at) "
 		  "VALUES (1, 'A1', 'More spaces.\n\nCheaper tickets.', 'Estates', '2019-11-01', 'x');");
 	return db;
@@ -207,8 +209,9 @@ START_TEST(test_page_settings_and_quotes)
 	/* Theme C: raised by everyone in Cannock Chase (18), 9 of each kind of question. */
 	test_exec(db, "INSERT INTO theme (id, ruleset_id, code, label, parent_id, depth, position) "
 		      "VALUES (4, 1, 'C', 'Care', NULL, 1, 4);"
-		      "INSERT INTO tag (answer_id, theme_id, rule, match_start, match_end) "
-		      "SELECT id, 4, 'care', 0, 1 FROM answer WHERE id <= 15 OR id > 21");
+		      "INSERT INTO tag (answer_id, theme_id, rule_no, match_start, match_end, "
+		      "response_id, question_id) SELECT id, 4, 3, 0, 1, response_id, question_id "
+		      "FROM answer WHERE id <= 15 OR id > 21");
 	/* Theme A's district cells are all hidden: none of its answers may be offered. */
 	ck_assert_int_eq(report_quote_candidates(db, 1, &opt, "A", collect, &a, &e), 0);
 	ck_assert_int_eq(a.n, 0);

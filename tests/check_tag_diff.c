@@ -744,9 +744,11 @@ static char *tags_of(sqlite3 *db)
 	FILE *f = open_memstream(&out, &len);
 
 	ck_assert_ptr_nonnull(f);
-	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT t.answer_id, h.code, t.rule, t.match_start, "
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT t.answer_id, h.code, u.name, t.match_start, "
 						"t.match_end FROM tag t JOIN theme h ON h.id = "
-						"t.theme_id ORDER BY t.answer_id, h.position",
+						"t.theme_id JOIN rule u ON u.ruleset_id = "
+						"h.ruleset_id AND u.no = t.rule_no "
+						"ORDER BY t.answer_id, h.position",
 					    -1, &st, NULL),
 			 SQLITE_OK);
 	while (sqlite3_step(st) == SQLITE_ROW)
@@ -914,6 +916,84 @@ START_TEST(test_nul_pieces)
 }
 END_TEST
 
+/*
+ * Patterns that are only strings are settled by comparing the strings
+ * where the prefilter found their heads, without PCRE2: the tags are the
+ * reference's, including where that cannot be told without PCRE2 (\b next
+ * to a character outside ASCII, two strings of different lengths at one
+ * place, a folding character), and most tries are settled that way.
+ */
+START_TEST(test_literal_rules)
+{
+	static const char xml[] =
+		"<rules>"
+		TH("BUS", INC("\\bbus(?:es)?\\b") EXC("\\bbusiness\\b") EX("the buses, late")
+		   NO("bus business"))
+		TH("APP", INC("\\bapps?\\b|\\bwebsite\\b") EX("an app or website"))
+		TH("ED", INC_CS("\\bED\\b") EX("ED: full"))
+		TH("OPT", INC("\\bcar park|car parks?") EX("no car parks"))
+		TH("MID", INC("\\bmidwi(?:fe|ves)\\b") EX("Midwives (kind)"))
+		TH("KIND", INC("kind") EX("unkind"))
+		TH("SIGN", INC("\\ba\\&e\\b|\\b999\\b") EX("rang 999 for A&amp;E"))
+		"</rules>";
+	static const char *const answers[] = {
+		"the bus was late", "buses, buses", "no business here", "Bus stop", "abus bus",
+		"the BUSES and the app", "apps. website!", "website\xc3\xa9 apps", "\xc3\xa9" "apps",
+		"ED was full", "ed was full", "SHED ED", "the car parks were full",
+		"car park, car parks", "car parking", "Midwives midwife", "midwifery", "so kind",
+		"\xe2\x84\xaaind staff", "the \xc5\xbftaff were kind", "A&E and 999", "a&e9999 a&e",
+		"", "bus", "xbus", "bus\xc3\xa9", "caf\xc3\xa9 bus\xe2\x80\x99s",
+	};
+	struct prefilter_stats st;
+	struct prefilter_scratch *s;
+	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+	struct rule_tag ref[8], fast[8];
+	struct prefilter *pf;
+	struct ruleset *rs;
+	struct err e;
+	struct tally tl;
+
+	err_init(&e);
+	rs = rules_parse(xml, strlen(xml), "literal.xml", &e);
+	ck_assert_msg(rs != NULL, "%s", err_first(&e));
+	pf = build(rs);
+	s = prefilter_scratch_new(pf, &e);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_ptr_nonnull(md);
+	memset(&st, 0, sizeof st);
+	prefilter_scratch_count(s, &st);
+	for (size_t i = 0; i < sizeof answers / sizeof *answers; i++) {
+		size_t len = strlen(answers[i]);
+		int nr = rules_tag_answer(rs, answers[i], len, "Q", md, ref);
+		int nf = prefilter_tag(pf, s, answers[i], len, "Q", fast);
+
+		ck_assert_msg(nr == nf, "\"%s\": %d tags, fast %d", answers[i], nr, nf);
+		for (int k = 0; k < nr; k++) {
+			ck_assert_int_eq(ref[k].result, RULE_MATCH);
+			ck_assert_msg(ref[k].theme == fast[k].theme &&
+					      ref[k].hit.rule == fast[k].hit.rule &&
+					      ref[k].hit.start == fast[k].hit.start &&
+					      ref[k].hit.end == fast[k].hit.end,
+				      "\"%s\": reference %s at %zu-%zu, fast %s at %zu-%zu", answers[i],
+				      rs->themes[ref[k].theme].code, ref[k].hit.start, ref[k].hit.end,
+				      rs->themes[fast[k].theme].code, fast[k].hit.start,
+				      fast[k].hit.end);
+		}
+	}
+	/* Most were settled without PCRE2; the ones next to "é" were not. */
+	ck_assert_uint_gt(st.literal, 20);
+	ck_assert_uint_gt(st.calls, 0);
+	prefilter_scratch_count(s, NULL);
+	/* And generated answers of these words, with the corpus's mutations. */
+	compare("literal", rs, pf, 20000, 0x11CEu, &tl);
+	ck_assert_int_gt(tl.tags, 2000);
+	pcre2_match_data_free(md);
+	prefilter_scratch_free(s);
+	prefilter_free(pf);
+	ruleset_free(rs);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("tag_diff");
@@ -930,6 +1010,7 @@ int main(void)
 	/* Small cases of their own (CK_RUN_CASE=pieces runs them alone). */
 	tc = tcase_create("pieces");
 	tcase_add_test(tc, test_nul_pieces);
+	tcase_add_test(tc, test_literal_rules);
 	suite_add_tcase(s, tc);
 	return test_run(s);
 }

@@ -195,6 +195,50 @@ START_TEST(other_exercise)
 }
 END_TEST
 
+/*
+ * A database upgraded to numbered rules (schema 0024) has numbers only for
+ * the rules its tags named, in its own order; a later run of the same rule
+ * set numbers the others after them and names every tag right.
+ */
+START_TEST(rules_numbered_after_an_upgrade)
+{
+	static const char xml[] =
+		"<rules exercise=\"ex\">\n"
+		"  <theme code=\"PARK\" label=\"Parking\"><include>park</include>"
+		"<include>car</include></theme>\n"
+		"  <theme code=\"BUS\" label=\"Buses\"><include>bus</include></theme>\n"
+		"</rules>\n";
+	sqlite3 *db = fixture();
+	struct err e, errors;
+	struct tag_stats st;
+	struct ruleset *rs;
+
+	err_init(&e);
+	err_init(&errors);
+	rs = rules_parse(xml, strlen(xml), "park.rules.xml", &e);
+	ck_assert_msg(rs != NULL, "%s", err_first(&e));
+	ck_assert_int_eq(tagger_run(db, 1, rs, NULL, &st, &errors, &e), 0);
+	/* As the upgrade leaves it: PARK/1 alone, as number 7. */
+	test_exec(db, "DELETE FROM rule WHERE name <> 'PARK/1';"
+		      "UPDATE rule SET no = 7; UPDATE tag SET rule_no = 7;"
+		      "INSERT INTO response (id, exercise_id, channel, form_variant, recorded_at) "
+		      "VALUES (11, 1, 'paper', 'standard', '2019-06-11');"
+		      "INSERT INTO answer (response_id, question_id, value) VALUES "
+		      "(11, 1, 'the car and the bus')");
+	ck_assert_int_eq(tagger_run(db, 1, rs, NULL, &st, &errors, &e), 0);
+	ck_assert_int_eq(st.same_version, 1);
+	ck_assert_int_eq(st.tags, 2);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM tag_detail WHERE rule = 'PARK/1' "
+				      "AND matched = 'park'"), 10);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM tag_detail WHERE response_id = 11 AND "
+				      "((theme = 'PARK' AND rule = 'PARK/2' AND matched = 'car') OR "
+				      "(theme = 'BUS' AND rule = 'BUS/1' AND matched = 'bus'))"), 2);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM rule WHERE no > 7"), 2);
+	ruleset_free(rs);
+	sqlite3_close(db);
+}
+END_TEST
+
 static Suite *tag_state_suite(void)
 {
 	Suite *s = suite_create("tag_state");
@@ -206,6 +250,7 @@ static Suite *tag_state_suite(void)
 	tcase_add_test(tc, edited_after_tagging);
 	tcase_add_test(tc, newest_erased_then_imported);
 	tcase_add_test(tc, other_exercise);
+	tcase_add_test(tc, rules_numbered_after_an_upgrade);
 	suite_add_tcase(s, tc);
 	return s;
 }

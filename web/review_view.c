@@ -12,7 +12,7 @@ int review_view_themes(sqlite3 *db, long long answer,
 	int rc;
 
 	if (!(st = db_prepare(db,
-		"SELECT h.code, h.label, t.rule, coalesce(t.match_start, -1), "
+		"SELECT h.code, h.label, ru.name, coalesce(t.match_start, -1), "
 		"  coalesce(t.match_end, -1), d.action, d.reviewer, coalesce(d.reason, ''), "
 		"  d.decided_at, EXISTS (SELECT 1 FROM effective_tag x WHERE x.answer_id = a.id "
 		"  AND x.theme_id = h.id) "
@@ -20,6 +20,7 @@ int review_view_themes(sqlite3 *db, long long answer,
 		"JOIN ruleset s ON s.exercise_id = r.exercise_id "
 		"JOIN theme h ON h.ruleset_id = s.id "
 		"LEFT JOIN tag t ON t.answer_id = a.id AND t.theme_id = h.id "
+		"LEFT JOIN rule ru ON ru.ruleset_id = h.ruleset_id AND ru.no = t.rule_no "
 		"LEFT JOIN review_latest d ON d.answer_id = a.id AND d.theme_code = h.code "
 		"WHERE a.id = ?1 AND (t.answer_id IS NOT NULL OR d.action IS NOT NULL) "
 		"ORDER BY h.position", e)))
