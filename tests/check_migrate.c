@@ -70,12 +70,12 @@ static void plant(sqlite3 *db, int after, int upto)
 			      "VALUES (1, 1, 'ab', 'r.xml', 'now');"
 			      "INSERT INTO theme (id, ruleset_id, code, label, depth, position) VALUES "
 			      "(1, 1, 'KIND', 'Kind staff', 1, 1);");
-	/* Before 0024 a tag carried its rule's name (and 0009's trigger filled in
+	/* Before 0027 a tag carried its rule's name (and 0009's trigger filled in
 	 * its response and question); since, a number into the rule table. */
-	if (after < 5 && upto >= 5 && upto < 24)
+	if (after < 5 && upto >= 5 && upto < 27)
 		test_exec(db, "INSERT INTO tag (answer_id, theme_id, rule, match_start, match_end) "
 			      "SELECT id, 1, 'KIND/1', 0, 4 FROM answer WHERE response_id = 1");
-	if (after < 5 && upto >= 24)
+	if (after < 5 && upto >= 27)
 		test_exec(db, "INSERT INTO rule VALUES (1, 1, 'KIND/1');"
 			      "INSERT INTO tag (answer_id, theme_id, rule_no, match_start, match_end, "
 			      "response_id, question_id) SELECT id, 1, 1, 0, 4, response_id, "
@@ -451,8 +451,8 @@ static void text_of(sqlite3 *db, const char *sql, char *buf, size_t cap)
 	"g.answer_id = d.answer_id AND g.theme = d.theme ORDER BY d.answer_id, d.theme)"
 
 /*
- * 0024 stores a tag's rule as a number into its rule set's rule table: on
- * a database 0023 made, every tag keeps its rule's name, span and rule-set
+ * 0027 stores a tag's rule as a number into its rule set's rule table: on
+ * a database 0026 made, every tag keeps its rule's name, span and rule-set
  * version as tag_detail and tags show them, the names are numbered once
  * per rule set, and a tag without its response and question is refused
  * now that no trigger fills them in.
@@ -466,8 +466,8 @@ START_TEST(test_tag_storage_upgrade)
 	err_init(&e);
 	db = db_open_raw(path, DB_MAY_CREATE, NULL, &e);
 	ck_assert_msg(db != NULL, "%s", err_first(&e));
-	ck_assert_int_eq(db_migrate_to(db, path, 23, &e), 0);
-	plant(db, 0, 23);
+	ck_assert_int_eq(db_migrate_to(db, path, 26, &e), 0);
+	plant(db, 0, 26);
 	/* Two more tags on response 1's answer: one of the same rule, one of
 	 * another theme's; and a rule set of a second exercise with a rule of
 	 * the same name, which must keep its own number. */
