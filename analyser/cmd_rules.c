@@ -57,7 +57,7 @@ struct check_opts {
 };
 
 /* A draft's themes that nothing can find yet: no patterns, no sub-themes. */
-static void print_todo(const struct ruleset *rs)
+static void print_themes_without_patterns(const struct ruleset *rs)
 {
 	size_t n = 0;
 
@@ -113,7 +113,7 @@ static int check_run(struct cmd_ctx *ctx, struct err *e)
 	if (print_slow(rs, e) < 0)
 		return -1;
 	if (o->draft)
-		print_todo(rs);
+		print_themes_without_patterns(rs);
 	return failures ? EXIT_DATA : EXIT_OK;
 }
 
