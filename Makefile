@@ -11,7 +11,7 @@ MESON    ?= meson
 # Debian packages the build and the tests need.
 PACKAGES = build-essential meson ninja-build pkg-config python3 \
 	libsqlite3-dev libxml2-dev libpcre2-dev nettle-dev libzip-dev libutf8proc-dev libvectorscan-dev libxlsxwriter-dev check time \
-	sqlite3 util-linux valgrind python3-scipy libmicrohttpd-dev libsodium-dev libedit-dev man-db poppler-utils python3-pandas
+	sqlite3 util-linux valgrind python3-scipy libmicrohttpd-dev libsodium-dev libedit-dev man-db poppler-utils python3-pandas libxml2-utils
 
 COLLECTOR = $(BUILD)/collector/collector
 ANALYSER  = $(BUILD)/analyser/analyser
