@@ -309,13 +309,14 @@ START_TEST(test_upgrade_from_every_version)
 		ck_assert_int_eq(test_int(db, "SELECT count(*) FROM question_option o JOIN question q "
 					      "ON q.id = o.question_id WHERE q.code = 'AGE'"), 1);
 	/* 0019 made response and import_batch again: their rows, indexes and
-	 * triggers are all there, and foreign keys are back on. */
+	 * triggers are all there, and foreign keys are back on (0029 made
+	 * response once more and dropped response_district). */
 	if (from >= 2 && from < 19) {
 		ck_assert_int_eq(test_int(db, "SELECT count(*) FROM sqlite_schema WHERE name IN "
 					      "('response_counts', 'response_batch', 'response_event', "
-					      "'response_district', 'import_batch_sha', "
+					      "'import_batch_sha', "
 					      "'import_batch_entry', 'publication_forget', "
-					      "'reject_closed_by_id', 'reject_closed_by_serial')"), 9);
+					      "'reject_closed_by_id', 'reject_closed_by_serial')"), 8);
 		ck_assert_int_eq(test_int(db, "SELECT count(*) FROM sqlite_schema WHERE sql LIKE "
 					      "'%response_new%' OR sql LIKE '%import_batch_new%'"), 0);
 		ck_assert_int_eq(test_int(db, "PRAGMA foreign_keys"), 1);
@@ -519,6 +520,89 @@ START_TEST(test_tag_storage_upgrade)
 }
 END_TEST
 
+/*
+ * 0029 writes fewer B-trees per response and answer: from a database 0027
+ * made, every response and answer is kept with its id, the identities are
+ * still unique per exercise (a second response with the same survey id or
+ * serial is refused, NULLs are not), the look-ups that import, counts and
+ * status make use the new partial indexes, and the triggers on response
+ * still close rejects.
+ */
+START_TEST(test_response_btrees_upgrade)
+{
+	char before[1024], after[1024];
+	const char *rows = "SELECT group_concat(x, ';') FROM (SELECT id || ',' || "
+			   "coalesce(external_id, '-') || ',' || coalesce(serial, '-') || ',' || "
+			   "coalesce(event_id, '-') || ',' || coalesce(district_code, '-') || ',' || "
+			   "outside_dates AS x FROM response UNION ALL SELECT 'a' || id || ',' || "
+			   "response_id || ',' || question_id || ',' || coalesce(option_id, '-') "
+			   "FROM answer ORDER BY 1)";
+	struct err e;
+	sqlite3 *db;
+
+	err_init(&e);
+	db = db_open_raw(path, DB_MAY_CREATE, NULL, &e);
+	ck_assert_msg(db != NULL, "%s", err_first(&e));
+	ck_assert_int_eq(db_migrate_to(db, path, 27, &e), 0);
+	plant(db, 0, 27);
+	test_exec(db, "INSERT INTO response (id, exercise_id, batch_id, channel, form_variant, "
+		      "event_id, district_code, district_source, external_id, recorded_at) VALUES "
+		      "(7, 1, 1, 'event-card', 'standard', 1, 'E07000192', 'event', 'ev:7', 'now');"
+		      "INSERT INTO response (id, exercise_id, channel, form_variant, serial, "
+		      "recorded_at) VALUES (8, 1, 'paper', 'standard', 'P-8', 'now');"
+		      "INSERT INTO answer (response_id, question_id, option_id) SELECT 7, 2, id "
+		      "FROM question_option WHERE question_id = 2 AND code = '25-34'");
+	text_of(db, rows, before, sizeof before);
+	db_close(db, &e);
+
+	db = db_open(path, DB_MUST_EXIST, NULL, &e);
+	ck_assert_msg(db != NULL, "%s", err_first(&e));
+	text_of(db, rows, after, sizeof after);
+	ck_assert_str_eq(after, before);
+	ck_assert_ptr_nonnull(strstr(after, "7,ev:7,-,1,E07000192,0"));
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM sqlite_schema WHERE name IN "
+				      "('response_district', 'answer_question', 'response_new')"), 0);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM sqlite_schema WHERE name IN "
+				      "('response_external_id', 'response_serial', 'response_event', "
+				      "'response_batch', 'response_counts', 'answer_option', "
+				      "'publication_forget', 'reject_closed_by_id', "
+				      "'reject_closed_by_serial')"), 9);
+	/* Partial indexes: only rows that have the value are in them. */
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM response INDEXED BY response_serial "
+				      "WHERE exercise_id = 1 AND serial = 'P-8'"), 1);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM response INDEXED BY "
+				      "response_external_id WHERE exercise_id = 1 AND external_id = "
+				      "'ev:7'"), 1);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM response INDEXED BY response_event "
+				      "WHERE event_id = 1"), 1);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM counted_answer WHERE question_id = 2 "
+				      "AND option_id IS NOT NULL"), 1);
+	/* Still unique per exercise; responses without an id or serial are many. */
+	ck_assert_int_eq(sqlite3_exec(db, "INSERT INTO response (exercise_id, channel, "
+				      "form_variant, external_id, recorded_at) VALUES (1, 'online', "
+				      "'standard', 'ev:7', 'now')", NULL, NULL, NULL),
+			 SQLITE_CONSTRAINT_UNIQUE);
+	ck_assert_int_eq(sqlite3_exec(db, "INSERT INTO response (exercise_id, channel, "
+				      "form_variant, serial, recorded_at) VALUES (1, 'paper', "
+				      "'standard', 'P-8', 'now')", NULL, NULL, NULL),
+			 SQLITE_CONSTRAINT_UNIQUE);
+	test_exec(db, "INSERT INTO response (exercise_id, channel, form_variant, recorded_at) "
+		      "VALUES (1, 'online', 'standard', 'now'), (1, 'online', 'standard', 'now')");
+	/* A later batch storing a rejected serial closes the reject. */
+	test_exec(db, "INSERT INTO import_batch (id, exercise_id, file_name, format, started_at) "
+		      "VALUES (9, 1, 'b.csv', 'csv', 'now');"
+		      "INSERT INTO reject (batch_id, place, reason, serial) VALUES "
+		      "(1, 'line 3', 'test', 'P-9');"
+		      "INSERT INTO response (exercise_id, batch_id, channel, form_variant, serial, "
+		      "recorded_at) VALUES (1, 9, 'paper', 'standard', 'P-9', 'now')");
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM reject WHERE serial = 'P-9' AND "
+				      "closed_by_batch = 9"), 1);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+	ck_assert_int_eq(test_int(db, "PRAGMA foreign_keys"), 1);
+	db_close(db, &e);
+}
+END_TEST
+
 static void file_bytes(const char *p, char *buf, size_t cap, ssize_t *len)
 {
 	int fd = open(p, O_RDONLY);
@@ -634,6 +718,7 @@ static Suite *migrate_suite(void)
 	tcase_add_loop_test(tc, test_upgrade_from_every_version, 0, db_schema_version());
 	tcase_add_test(tc, test_areas_upgrade);
 	tcase_add_test(tc, test_tag_storage_upgrade);
+	tcase_add_test(tc, test_response_btrees_upgrade);
 	tcase_add_test(tc, test_newer_database_refused);
 	tcase_add_test(tc, test_not_sqlite_refused);
 	tcase_add_test(tc, test_other_application_refused);
