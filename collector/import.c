@@ -402,7 +402,7 @@ out:
 	return ok;
 }
 
-#define POSTCODE_MEMO 32768 /* full postcodes looked up, remembered (about 1 MB) */
+#define POSTCODE_MEMO 131072 /* full postcodes looked up, remembered (about 6 MB, fixed) */
 
 int import_file(sqlite3 *db, long long exercise_id, const struct mapping *m, const char *path,
 		const struct import_options *opt, struct import_stats *stats, struct err *rejects,

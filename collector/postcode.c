@@ -106,6 +106,13 @@ struct postcode_memo {
 	int found;                   /* the postcode is in the lookup */
 };
 
+/* A district's area in the exercise, remembered while postcodes are (in_area()). */
+struct area_memo {
+	char district[16];           /* "" when the slot is empty */
+	char area[16];
+};
+#define AREA_MEMO 64
+
 struct postcode_resolver {
 	sqlite3 *db;
 	long long exercise_id;
@@ -118,6 +125,7 @@ struct postcode_resolver {
 	int uk;                /* some area is an ONS one: a UK postcode can be in it */
 	struct postcode_memo *memo; /* NULL, or nmemo slots (a power of two) */
 	size_t nmemo;
+	struct area_memo areas[AREA_MEMO]; /* used only with memo */
 };
 
 void postcode_resolver_free(struct postcode_resolver *r)
@@ -211,6 +219,7 @@ int postcode_resolver_remember(struct postcode_resolver *r, size_t slots)
 		n *= 2;
 	free(r->memo);
 	r->nmemo = 0;
+	memset(r->areas, 0, sizeof r->areas);
 	if (!(r->memo = calloc(n, sizeof *r->memo)))
 		return -1;
 	r->nmemo = n;
@@ -230,9 +239,22 @@ void postcode_resolver_set_threshold(struct postcode_resolver *r, double thresho
 static int in_area(struct postcode_resolver *r, const char *district, char area[16],
 		   struct err *e)
 {
+	struct area_memo *m = NULL;
 	int rc;
 
 	area[0] = '\0';
+	/* An import asks for the same few districts over and over. */
+	if (r->memo && strlen(district) < sizeof m->district) {
+		uint32_t h = 2166136261u; /* FNV-1a */
+
+		for (const char *p = district; *p; p++)
+			h = (h ^ (unsigned char)*p) * 16777619u;
+		m = &r->areas[h % AREA_MEMO];
+		if (m->district[0] && !strcmp(m->district, district)) {
+			memcpy(area, m->area, sizeof m->area);
+			return area[0] != '\0';
+		}
+	}
 	sqlite3_bind_int64(r->in_area, 1, r->exercise_id);
 	sqlite3_bind_text(r->in_area, 2, district, -1, SQLITE_STATIC);
 	rc = sqlite3_step(r->in_area);
@@ -244,6 +266,10 @@ static int in_area(struct postcode_resolver *r, const char *district, char area[
 	for (size_t i = 0; !area[0] && i < r->nnations; i++)
 		if (area_contains(r->nations[i], district))
 			snprintf(area, 16, "%s", r->nations[i]);
+	if (m) {
+		snprintf(m->district, sizeof m->district, "%s", district);
+		memcpy(m->area, area, sizeof m->area);
+	}
 	return area[0] != '\0';
 }
 

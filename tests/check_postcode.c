@@ -228,6 +228,44 @@ START_TEST(test_remembered)
 }
 END_TEST
 
+/*
+ * Remembered areas (an import's) give what fresh look-ups give: districts
+ * in a region, outside it, in a nation, ticked, each asked several times.
+ */
+START_TEST(test_remembered_areas)
+{
+	sqlite3 *db = lookup_db();
+	struct err e;
+	long long exercise = 2 + _i;
+	struct postcode_resolver *plain, *memo;
+
+	add_area_exercises(db);
+	err_init(&e);
+	plain = postcode_resolver_new(db, exercise, &e);
+	memo = postcode_resolver_new(db, exercise, &e);
+
+	ck_assert_msg(plain && memo, "%s", err_first(&e));
+	ck_assert_int_eq(postcode_resolver_remember(memo, 1024), 0);
+	for (size_t round = 0; round < 3; round++)
+		for (size_t i = 0; i < sizeof areas / sizeof areas[0]; i++) {
+			struct postcode_input in = { areas[i].postcode, areas[i].event,
+						     areas[i].ticked };
+			struct postcode_result a, b;
+
+			ck_assert_int_eq(postcode_resolve(plain, &in, &a, &e), 0);
+			ck_assert_int_eq(postcode_resolve(memo, &in, &b, &e), 0);
+			ck_assert_str_eq(a.source, b.source);
+			ck_assert_str_eq(a.district, b.district);
+			ck_assert_str_eq(a.note, b.note);
+			if (areas[i].exercise == exercise)
+				ck_assert_str_eq(b.district, areas[i].district);
+		}
+	postcode_resolver_free(plain);
+	postcode_resolver_free(memo);
+	sqlite3_close(db);
+}
+END_TEST
+
 START_TEST(test_threshold)
 {
 	sqlite3 *db = lookup_db();
@@ -368,6 +406,7 @@ static Suite *postcode_suite(void)
 	tcase_add_loop_test(tc, test_order_of_trust, 0, sizeof trust / sizeof trust[0]);
 	tcase_add_loop_test(tc, test_areas, 0, sizeof areas / sizeof areas[0]);
 	tcase_add_loop_test(tc, test_remembered, 0, 2);
+	tcase_add_loop_test(tc, test_remembered_areas, 0, 3);
 	tcase_add_test(tc, test_threshold);
 	tcase_add_test(tc, test_load_samples);
 	tcase_add_test(tc, test_load_onspd_derives_shares);
