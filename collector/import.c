@@ -475,7 +475,7 @@ int import_file(sqlite3 *db, long long exercise_id, const struct mapping *m, con
 			path, stats->rejected);
 		goto out;
 	}
-	if (import_flag_outside(&im) < 0 || import_district_summary(&im) < 0 ||
+	if (import_district_summary(&im) < 0 ||
 	    finish_batch(&im) < 0 || db_commit(db, e) < 0)
 		goto out;
 	in_tx = 0;

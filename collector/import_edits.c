@@ -185,6 +185,9 @@ static int drop_replaced(struct importer *im, long long id)
 		"DELETE FROM response WHERE id = ?1",
 	};
 
+	char rid[24], bid[24];
+	long long flagged = 0;
+
 	/*
 	 * The earlier version's words are overwritten, not left in free pages:
 	 * if the person is erased later, nothing of this version stays either.
@@ -192,6 +195,13 @@ static int drop_replaced(struct importer *im, long long id)
 	if (db_exec(im->db, "PRAGMA secure_delete = ON", "replacing an edited response",
 		    im->e) < 0)
 		return -1;
+	/* A version this import stored and flagged is no longer in its summary. */
+	snprintf(rid, sizeof rid, "%lld", id);
+	snprintf(bid, sizeof bid, "%lld", im->batch_id);
+	if (db_int(im->db, "SELECT outside_dates FROM response WHERE id = ?1 AND batch_id = ?2",
+		   0, &flagged, im->e, 2, rid, bid) < 0)
+		return -1;
+	im->stats->outside -= flagged;
 	for (size_t i = 0; i < sizeof sql / sizeof *sql; i++) {
 		sqlite3_stmt *st = db_prepare(im->db, sql[i], im->e);
 		int rc;

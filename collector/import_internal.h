@@ -281,11 +281,6 @@ int import_district_summary(struct importer *im);
 /* The exercise's opening and closing dates, for outside_dates(). */
 int import_exercise_dates(struct importer *im);
 /*
- * Flags this import's responses dated outside the exercise's dates (kept,
- * so nothing is lost; counts can leave them out) and counts them.
- */
-int import_flag_outside(struct importer *im);
-/*
  * One record: stored as a response, skipped (a duplicate, erased, replaced
  * by an edit) or rejected. 0; -1 on failure; -2 when the mapping does not
  * fit the file (refused).

@@ -391,30 +391,6 @@ static int outside_dates(const struct importer *im, const char *date)
 	return strncmp(date, im->opens, 10) < 0 || strncmp(date, im->closes, 10) > 0;
 }
 
-/*
- * Flags this import's responses dated outside the exercise's dates (kept,
- * so nothing is lost; counts can leave them out) and counts them.
- */
-int import_flag_outside(struct importer *im)
-{
-	sqlite3_stmt *st = db_prepare(im->db,
-		"UPDATE response SET outside_dates = 1 WHERE batch_id = ?1 AND submitted_at <> '' "
-		"AND (substr(submitted_at, 1, 10) < ?2 OR substr(submitted_at, 1, 10) > ?3)", im->e);
-	int rc;
-
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, im->batch_id);
-	sqlite3_bind_text(st, 2, im->opens, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, im->closes, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return db_fail(im->db, "flagging dates outside the exercise", im->e);
-	im->stats->outside = sqlite3_changes(im->db);
-	return 0;
-}
-
 /* The exercise's opening and closing dates, for outside_dates(). */
 int import_exercise_dates(struct importer *im)
 {
@@ -569,8 +545,11 @@ static int store_record(struct importer *im, const struct source_record *rec,
 								  m->officer_field),
 						  tbuf, sizeof tbuf);
 		r.submitted_at = date;
+		/* Kept and flagged, so nothing is lost; counts can leave them out. */
+		r.outside_dates = *date && outside_dates(im, date);
 		if (response_batch_add(im->pending, &r, b->rows, b->n, im->e) < 0)
 			return -1;
+		im->stats->outside += r.outside_dates;
 	}
 	im->stats->accepted++;
 	im->stats->no_answer += b->no_answer;

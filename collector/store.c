@@ -164,6 +164,7 @@ int response_write(struct response_writer *w, const struct stored_response *r,
 struct pending_response {
 	long long id, event_id;
 	size_t district, source, note, postcode, external_id, serial, officer, submitted;
+	int outside_dates;
 };
 
 struct pending_answer {
@@ -204,7 +205,7 @@ static const char *pending_text(const struct pending *p, size_t off)
  * columns those of pending_response and pending_answer in order, then P.
  */
 enum { PENDING_RESPONSES, PENDING_ANSWERS };
-enum { RESPONSE_COLUMNS = 10, ANSWER_COLUMNS = 6 };
+enum { RESPONSE_COLUMNS = 11, ANSWER_COLUMNS = 6 };
 
 static const int pending_kinds[] = { PENDING_RESPONSES, PENDING_ANSWERS };
 
@@ -226,7 +227,8 @@ static int pending_connect(sqlite3 *db, void *aux, int argc, const char *const *
 	struct pending_vtab *t;
 	int rc = sqlite3_declare_vtab(db, kind == PENDING_RESPONSES
 		? "CREATE TABLE x(id, event_id, district_code, district_source, district_note, "
-		  "postcode, external_id, serial, officer, submitted_at, rows HIDDEN)"
+		  "postcode, external_id, serial, officer, submitted_at, outside_dates, "
+		  "rows HIDDEN)"
 		: "CREATE TABLE x(response_id, question_id, option_id, value, source_question_id, "
 		  "state, rows HIDDEN)");
 
@@ -347,6 +349,7 @@ static int pending_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int co
 		case 7: result_text(ctx, pending_text(p, r->serial)); break;
 		case 8: result_text(ctx, pending_text(p, r->officer)); break;
 		case 9: result_text(ctx, pending_text(p, r->submitted)); break;
+		case 10: sqlite3_result_int(ctx, r->outside_dates); break;
 		default: sqlite3_result_null(ctx); break;
 		}
 	} else {
@@ -455,9 +458,10 @@ struct response_batch *response_batch_new(sqlite3 *db, struct err *e)
 	b->put_responses = db_prepare(db,
 		"INSERT INTO response (id, exercise_id, batch_id, channel, form_variant, event_id, "
 		"district_code, district_source, district_note, postcode, external_id, serial, "
-		"officer, submitted_at, entry_status, recorded_at) SELECT id, ?2, ?3, ?4, ?5, "
-		"event_id, district_code, district_source, district_note, postcode, external_id, "
-		"serial, officer, submitted_at, 'accepted', ?6 FROM tally_pending_responses(?1)",
+		"officer, submitted_at, entry_status, recorded_at, outside_dates) SELECT id, ?2, "
+		"?3, ?4, ?5, event_id, district_code, district_source, district_note, postcode, "
+		"external_id, serial, officer, submitted_at, 'accepted', ?6, outside_dates "
+		"FROM tally_pending_responses(?1)",
 		e);
 	b->put_answers = db_prepare(db,
 		"INSERT INTO answer (response_id, question_id, option_id, value, source_question_id, "
@@ -549,6 +553,7 @@ int response_batch_add(struct response_batch *b, const struct stored_response *r
 	pr = &p->r[p->nr];
 	pr->id = p->next_id;
 	pr->event_id = r->event_id > 0 ? r->event_id : 0;
+	pr->outside_dates = r->outside_dates != 0;
 	pr->district = pending_copy(p, place ? place->district : NULL, 1, &fail);
 	pr->source = pending_copy(p, place && place->source ? place->source : "unresolved", 1,
 				  &fail);

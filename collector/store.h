@@ -32,6 +32,7 @@ struct stored_response {
 	const struct postcode_result *place; /* the district and how it was found; may be NULL */
 	const char *external_id, *serial, *officer, *submitted_at; /* NULL or "" when none */
 	const char *entry_status;            /* NULL means "accepted" */
+	int outside_dates;                   /* 1: dated outside the exercise (batches only) */
 };
 
 /* ---- one response at a time ---------------------------------------------- */

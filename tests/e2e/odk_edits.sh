@@ -234,4 +234,27 @@ run "$COLLECTOR" import "$DB" "$TMP/edit-of-erased" "${MAP[@]}"
 expect_out "erase: an edit of the erased d" "1 skipped: erased earlier"
 expect_eq "erase: not brought back" "$(q 'SELECT count(*) FROM response')" "$((people - 1))"
 
+
+# An edit that replaces, in the same file, a version dated outside the
+# exercise: the replaced version is not in the summary's count of responses
+# flagged outside the dates, and nothing left is flagged.
+DB=$TMP/dated.db
+"$COLLECTOR" init "$DB" "$S/exercise-2019.xml" >/dev/null
+"$COLLECTOR" import "$DB" "$F/first" "${MAP[@]}" >/dev/null
+"$COLLECTOR" import "$DB" "$F/second" "${MAP[@]}" >/dev/null
+mkdir -p "$TMP/dated"
+sed 's|<end>2019-07-01T10:04:00Z</end>|<end>2018-01-01T10:04:00Z</end>|' \
+	"$F/third/c-edit-of-b.xml" >"$TMP/dated/c-edit-of-b.xml"
+cp "$F/third/d-edit-of-c.xml" "$TMP/dated/"
+grep -q '<end>2018-01-01' "$TMP/dated/c-edit-of-b.xml" || fail "dated: c's date not changed"
+run "$COLLECTOR" import "$DB" "$TMP/dated" "${MAP[@]}"
+expect_rc "dated: c outside, replaced by d" 0
+expect_out "dated: c outside, replaced by d" "1 replaced by edits"
+case $out in
+*"dated outside"*) fail "dated: the replaced version counted as dated outside" "$out" ;;
+*) ok "dated: the replaced version not counted as dated outside" ;;
+esac
+expect_eq "dated: nothing flagged" "$(q 'SELECT count(*) FROM response WHERE outside_dates = 1')" 0
+expect_eq "dated: d stored" "$(q "SELECT count(*) FROM response WHERE external_id = 'kobo:$D'")" 1
+
 finish
