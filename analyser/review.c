@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "coded_sample.h"
 #include "csv.h"
 #include "db.h"
 #include "eval.h"
@@ -437,6 +438,40 @@ static int gold_read(sqlite3 *db, long long ex, const char *path, struct gold_di
 	return 0;
 }
 
+/* Collects sample_each_difference()'s responses, in response order. */
+static int gold_add(long long response, const char *what, void *arg)
+{
+	struct gold_diffs *g = arg;
+	struct gold_diff *v = realloc(g->v, (g->n + 1) * sizeof *g->v);
+
+	if (!v)
+		return -1;
+	g->v = v;
+	if (!(v[g->n].what = strdup(what)))
+		return -1;
+	v[g->n++].response = response;
+	return 0;
+}
+
+/* The responses stored sample `name` and the tags differ on, as gold_read() gives them. */
+static int gold_stored(sqlite3 *db, long long ex, const char *name, int rules_only,
+		       struct gold_diffs *g, struct err *e)
+{
+	long long id;
+	int rc;
+
+	memset(g, 0, sizeof *g);
+	if ((rc = sample_find(db, ex, name, &id, e)) <= 0)
+		return rc < 0 ? -1 : err_set(e, EXIT_DATA, "no coded sample named '%s' is stored "
+					     "('analyser review sample list' lists them)", name);
+	rc = sample_each_difference(db, ex, id, rules_only, gold_add, g, e);
+	if (rc != 0) {
+		gold_diffs_release(g);
+		return err_isset(e) ? -1 : err_set(e, EXIT_SYSTEM, "out of memory");
+	}
+	return 0;
+}
+
 static const char *gold_find(const struct gold_diffs *g, long long response)
 {
 	struct gold_diff key = { .response = response };
@@ -493,10 +528,14 @@ int review_list(sqlite3 *db, long long ex, const struct review_query *q,
 			return err_set(e, EXIT_DATA, "no theme '%s' in the current rule set", q->theme);
 	}
 	if (q->queue == REVIEW_QUEUE_GOLD) {
-		if (!q->gold_path)
-			return err_set(e, EXIT_USAGE, "the disagreement queue needs a hand-coded file");
-		if (gold_read(db, ex, q->gold_path, &gold, e) < 0)
+		if (q->sample) {
+			if (gold_stored(db, ex, q->sample, q->rules_only, &gold, e) < 0)
+				return -1;
+		} else if (!q->gold_path) {
+			return err_set(e, EXIT_USAGE, "the disagreement queue needs a coded sample");
+		} else if (gold_read(db, ex, q->gold_path, &gold, e) < 0) {
 			return -1;
+		}
 	}
 	if (q->queue == REVIEW_QUEUE_SAMPLE) {
 		int frc = sqlite3_create_function_v2(db, "tally_review_rank", 2,
