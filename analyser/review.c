@@ -650,16 +650,18 @@ static const char progress_by_theme[] = PROGRESS_BASE
 	"  (SELECT count(*) FROM member m JOIN review_mark k ON k.answer_id = m.answer_id "
 	"   WHERE m.theme_id = h.id), "
 	"  (SELECT count(*) FROM dec WHERE dec.theme_code = h.code AND dec.agree = 1), "
-	"  (SELECT count(*) FROM dec WHERE dec.theme_code = h.code AND dec.agree = 0), 0 "
+	"  (SELECT count(*) FROM dec WHERE dec.theme_code = h.code AND dec.agree = 0), 0, "
+	"  h.depth, (SELECT p.code FROM theme p WHERE p.id = h.parent_id), "
+	"  (SELECT p.label FROM theme p WHERE p.id = h.parent_id) "
 	"FROM theme h WHERE h.ruleset_id = (SELECT id FROM cur) ORDER BY h.position) "
 	"UNION ALL "
-	"SELECT * FROM (SELECT theme_code, NULL, 0, 0, 0, 0, count(*) FROM dec WHERE gone "
-	"  GROUP BY theme_code ORDER BY theme_code) "
+	"SELECT * FROM (SELECT theme_code, NULL, 0, 0, 0, 0, count(*), 0, NULL, NULL FROM dec "
+	"  WHERE gone GROUP BY theme_code ORDER BY theme_code) "
 	"UNION ALL "
 	"SELECT NULL, NULL, (SELECT count(*) FROM ans), "
 	"  (SELECT count(*) FROM ans JOIN review_mark k ON k.answer_id = ans.id), "
 	"  (SELECT count(*) FROM dec WHERE agree = 1), (SELECT count(*) FROM dec WHERE agree = 0), "
-	"  (SELECT count(*) FROM dec WHERE gone)";
+	"  (SELECT count(*) FROM dec WHERE gone), 0, NULL, NULL";
 
 static const char progress_by_district[] = PROGRESS_BASE
 	"place(answer_id, code) AS (SELECT ans.id, coalesce(r.district_code, '(unknown)') FROM ans "
@@ -670,14 +672,14 @@ static const char progress_by_district[] = PROGRESS_BASE
 	"  (SELECT count(*) FROM dec JOIN place x ON x.answer_id = dec.answer_id "
 	"   WHERE x.code = p.code AND dec.agree = 0), "
 	"  (SELECT count(*) FROM dec JOIN place x ON x.answer_id = dec.answer_id "
-	"   WHERE x.code = p.code AND dec.gone) "
+	"   WHERE x.code = p.code AND dec.gone), 0, NULL, NULL "
 	"FROM place p LEFT JOIN district d ON d.code = p.code "
 	"LEFT JOIN review_mark k ON k.answer_id = p.answer_id GROUP BY p.code ORDER BY p.code) "
 	"UNION ALL "
 	"SELECT NULL, NULL, (SELECT count(*) FROM ans), "
 	"  (SELECT count(*) FROM ans JOIN review_mark k ON k.answer_id = ans.id), "
 	"  (SELECT count(*) FROM dec WHERE agree = 1), (SELECT count(*) FROM dec WHERE agree = 0), "
-	"  (SELECT count(*) FROM dec WHERE gone)";
+	"  (SELECT count(*) FROM dec WHERE gone), 0, NULL, NULL";
 
 int review_each_progress(sqlite3 *db, long long ex, enum review_split by,
 			 int (*fn)(const struct review_progress *p, void *arg), void *arg,
@@ -699,6 +701,9 @@ int review_each_progress(sqlite3 *db, long long ex, enum review_split by,
 			.agree = sqlite3_column_int(st, 4),
 			.overrides = sqlite3_column_int(st, 5),
 			.gone = sqlite3_column_int(st, 6),
+			.depth = sqlite3_column_int(st, 7),
+			.parent = col_text(st, 8),
+			.parent_label = col_text(st, 9),
 		};
 
 		if ((ret = fn(&p, arg)) != 0)

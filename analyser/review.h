@@ -154,6 +154,9 @@ struct review_progress {
 	long answers;               /* free-text answers (by theme: those with it as counted) */
 	long reviewed;              /* of them, marked reviewed */
 	long agree, overrides, gone; /* decisions in force on them, by agreement */
+	int depth;                  /* a theme of the rules: 1 main theme, 2 its sub-theme...;
+				       0 for anything else */
+	const char *parent, *parent_label; /* a sub-theme's parent theme; NULL otherwise */
 };
 
 /*
