@@ -57,7 +57,8 @@ const char cmd_review_usage[] =
 	"  --decisions       under each answer, its decisions in force: who, when, and\n"
 	"                    whether the current rules now agree\n"
 	"  --text            add the answer's text, personal data redacted (the text is\n"
-	"                    still the respondent's own: keep the list inside the team)\n"
+	"                    still the respondent's own: keep the list inside the team);\n"
+	"                    with a stored sample, the coder's note too, redacted\n"
 	"\n"
 	"accept, remove, add: records a decision on answer ANSWER (its number, as\n"
 	"'list' and 'analyser explain' show it) and theme THEME, a code of the\n"
@@ -321,6 +322,13 @@ static int print_item(const struct review_item *it, void *arg)
 		putchar('\t');
 		if (marked_print(s->rd, it->text, it->text_len, NULL, 0, 0, stdout) < 0)
 			return err_set(s->e, EXIT_SYSTEM, "out of memory");
+		/* A stored sample's note, redacted as the text is. */
+		if (s->o->q.sample) {
+			putchar('\t');
+			if (it->gold_note && marked_print(s->rd, it->gold_note, strlen(it->gold_note),
+							  NULL, 0, 0, stdout) < 0)
+				return err_set(s->e, EXIT_SYSTEM, "out of memory");
+		}
 	}
 	putchar('\n');
 	s->shown++;
@@ -347,14 +355,17 @@ static int list_run(struct cmd_ctx *ctx, struct err *e)
 	}
 	if (o->text && !(s.rd = redactor_new(e)))
 		return -1;
-	printf("answer\tresponse\tquestion\tdistrict\trules\tcounted\tdecisions\treviewed_by%s%s\n",
+	printf("answer\tresponse\tquestion\tdistrict\trules\tcounted\tdecisions\treviewed_by%s%s%s\n",
 	       o->q.queue == REVIEW_QUEUE_GOLD ? "\tsample_differs" : "",
-	       o->text ? "\ttext" : "");
+	       o->text ? "\ttext" : "", o->text && o->q.sample ? "\tsample_note" : "");
 	rc = review_list(ctx->db, ctx->exercise, &o->q, print_item, &s, e);
 	redactor_free(s.rd);
 	if (rc != 0)
 		return -1;
-	fprintf(stderr, "%s: %ld answers listed\n", cmd_progname, s.shown);
+	fprintf(stderr, "%s: %ld answers listed%s\n", cmd_progname, s.shown,
+		o->q.queue != REVIEW_QUEUE_GOLD ? "" : o->q.sample && !o->q.rules_only
+		? " (the sample against the tags as counted: rules and decisions)"
+		: " (the sample against the rules' tags alone)");
 	return EXIT_OK;
 }
 

@@ -361,6 +361,7 @@ static void rank_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 struct gold_diff {
 	long long response;
 	char *what;  /* "+A -B" */
+	char *note;  /* a stored sample's coder's note, or NULL: personal data */
 };
 
 struct gold_diffs {
@@ -377,8 +378,10 @@ static int gold_diff_cmp(const void *a, const void *b)
 
 static void gold_diffs_release(struct gold_diffs *g)
 {
-	for (size_t i = 0; i < g->n; i++)
+	for (size_t i = 0; i < g->n; i++) {
 		free(g->v[i].what);
+		free(g->v[i].note);
+	}
 	free(g->v);
 	g->v = NULL;
 	g->n = 0;
@@ -447,10 +450,36 @@ static int gold_add(long long response, const char *what, void *arg)
 	if (!v)
 		return -1;
 	g->v = v;
+	v[g->n].note = NULL;
 	if (!(v[g->n].what = strdup(what)))
 		return -1;
 	v[g->n++].response = response;
 	return 0;
+}
+
+/* The coders' notes of sample `id` on the responses in g (sorted). */
+static int gold_notes_of(sqlite3 *db, long long id, struct gold_diffs *g, struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!g->n)
+		return 0;
+	if (!(st = db_prepare(db, "SELECT response_id, note FROM coded_sample_response WHERE "
+				  "sample_id = ?1 AND note IS NOT NULL", e)))
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct gold_diff key = { .response = sqlite3_column_int64(st, 0) };
+		struct gold_diff *at = bsearch(&key, g->v, g->n, sizeof *g->v, gold_diff_cmp);
+
+		if (at && !at->note && !(at->note = strdup((const char *)sqlite3_column_text(st, 1)))) {
+			sqlite3_finalize(st);
+			return err_set(e, EXIT_SYSTEM, "out of memory");
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, "reading the coders' notes", e);
 }
 
 /* The responses stored sample `name` and the tags differ on, as gold_read() gives them. */
@@ -465,6 +494,8 @@ static int gold_stored(sqlite3 *db, long long ex, const char *name, int rules_on
 		return rc < 0 ? -1 : err_set(e, EXIT_DATA, "no coded sample named '%s' is stored "
 					     "('analyser review sample list' lists them)", name);
 	rc = sample_each_difference(db, ex, id, rules_only, gold_add, g, e);
+	if (rc == 0 && gold_notes_of(db, id, g, e) < 0)
+		rc = -1;
 	if (rc != 0) {
 		gold_diffs_release(g);
 		return err_isset(e) ? -1 : err_set(e, EXIT_SYSTEM, "out of memory");
@@ -472,12 +503,11 @@ static int gold_stored(sqlite3 *db, long long ex, const char *name, int rules_on
 	return 0;
 }
 
-static const char *gold_find(const struct gold_diffs *g, long long response)
+static const struct gold_diff *gold_find(const struct gold_diffs *g, long long response)
 {
 	struct gold_diff key = { .response = response };
-	const struct gold_diff *at = bsearch(&key, g->v, g->n, sizeof *g->v, gold_diff_cmp);
 
-	return at ? at->what : NULL;
+	return bsearch(&key, g->v, g->n, sizeof *g->v, gold_diff_cmp);
 }
 
 /* The answers of a queue: the columns review_list() reads, the conditions it adds. */
@@ -601,9 +631,14 @@ int review_list(sqlite3 *db, long long ex, const struct review_query *q,
 				.text_len = (size_t)sqlite3_column_bytes(st, 11),
 			};
 
-			if (q->queue == REVIEW_QUEUE_GOLD &&
-			    !(it.gold_differs = gold_find(&gold, it.response_id)))
-				continue;
+			if (q->queue == REVIEW_QUEUE_GOLD) {
+				const struct gold_diff *d = gold_find(&gold, it.response_id);
+
+				if (!d)
+					continue;
+				it.gold_differs = d->what;
+				it.gold_note = d->note;
+			}
 			if (!it.text)
 				it.text = "";
 			shown++;

@@ -125,6 +125,8 @@ struct review_item {
 	const char *themes;         /* theme codes as counted (with decisions), "A;B" */
 	const char *gold_differs;   /* REVIEW_QUEUE_GOLD: "+A -B", the themes only the coded
 				       sample (+) or only the tags (-) give the response */
+	const char *gold_note;      /* REVIEW_QUEUE_GOLD, a stored sample: the coder's note on
+				       the response, or NULL: personal data, redact before showing */
 	int decisions;              /* decisions in force on this answer */
 	const char *reviewed_by, *reviewed_at; /* NULL when not marked reviewed */
 	const char *text;           /* the raw answer: personal data, redact before showing */

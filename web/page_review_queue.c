@@ -209,6 +209,19 @@ static int list_row(const struct review_item *it, void *ctx)
 		excerpt(h, red, strlen(red));
 		free(red);
 	}
+	if (it->gold_note) {
+		/* The coder's words about the answer: personal data, redacted as the text is. */
+		char *red = redactor_apply(l->rd, it->gold_note, strlen(it->gold_note), NULL);
+
+		if (!red) {
+			h->oom = 1;
+			return 0;
+		}
+		html_raw(h, "<br><span class=\"hint\">Coder's note: ");
+		excerpt(h, red, strlen(red));
+		html_raw(h, "</span>");
+		free(red);
+	}
 	html_raw(h, "</td><td>");
 	codes(h, it->themes);
 	if (it->decisions)

@@ -100,6 +100,9 @@ async function codedSample(page) {
   if (heads.some((t) => t.startsWith('Missed')) && heads.some((t) => t.startsWith('Extra')))
     ok('missed and extra themes are shown apart');
   else fail('the queue does not say which themes are missed and which extra');
+  if ((await page.content()).includes('Coder\'s note: the car park complaint is about parking'))
+    ok('the coder\'s note is shown beside the answer');
+  else fail('the coder\'s note is not shown');
   await audit(page, 'queue: disagreements with a coded sample');
   await submit(page, page.locator('a:has-text("Compare with the rules alone instead")'));
   const alone = await listed(page);

@@ -203,6 +203,10 @@ expect_rc "the queue of a stored sample, with the decisions" 0
 expect_eq "with the decisions: still only the respondent coded otherwise" "$(printf '%s\n' "$out" | grep '^[0-9]' | cut -f2 | sort -u)" "$R1"
 expect_out "the theme a decision removed is now missed" "+$T1"
 expect_out "the theme the coder gave is still missed" "+$T2"
+expect_err "it says what the sample was compared with" "against the tags as counted: rules and decisions"
+run "$ANALYSER" review list "$DB" --disagree "audit one" --text
+expect_out "with --text, the coder's note" "$NOTE"
+case "$out" in *07700*) fail "the note's telephone number is not redacted" ;; *) ok "the note is redacted" ;; esac
 cp "$TMP/gold-noted.csv" "$TMP/to-drop.csv"
 run "$ANALYSER" review sample load "$DB" "$TMP/to-drop.csv" --as asmith
 expect_err "the default name is the file's" "coded sample 'to-drop' stored"
