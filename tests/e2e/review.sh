@@ -215,6 +215,9 @@ expect_rc "review sample drop" 0
 expect_eq "dropped with its rows" "$(q "SELECT group_concat(name) FROM coded_sample")|$(q "SELECT count(*) FROM coded_sample_response")|$(q "SELECT count(DISTINCT sample_id) FROM coded_sample_code")" "audit one|2|1"
 run "$ANALYSER" review sample drop "$DB" to-drop
 expect_rc "dropping a sample not stored" 1
+run "$ANALYSER" review sample
+expect_rc "review sample without a command" 2
+expect_err "the group is named in full" "usage: analyser review sample COMMAND"
 run "$ANALYSER" review list "$DB" --disagree "no such sample or file"
 expect_rc "a --disagree that is neither a sample nor a file" 2
 run "$ANALYSER" review mark "$DB" "$A1" "$A2" --as asmith
