@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "coded_sample.h"
 #include "commands.h"
 #include "db.h"
 #include "marked.h"
@@ -16,11 +17,15 @@
 
 const char cmd_review_usage[] =
 	"usage: analyser review list DB [--untagged | --sample N [--seed S] | --theme CODE |\n"
-	"                               --disagree GOLD.csv | --decided] [--unreviewed]\n"
-	"                               [--question CODE] [--limit N] [--decisions] [--text]\n"
+	"                               --disagree SAMPLE | --decided] [--rules-only]\n"
+	"                               [--unreviewed] [--question CODE] [--limit N]\n"
+	"                               [--decisions] [--text]\n"
 	"       analyser review accept|remove|add DB ANSWER THEME [--reason TEXT] [--as NAME]\n"
 	"       analyser review mark DB ANSWER... [--as NAME]\n"
 	"       analyser review progress DB [--by theme|district]\n"
+	"       analyser review sample load DB GOLD.csv [--name NAME] [--as NAME]\n"
+	"       analyser review sample list DB\n"
+	"       analyser review sample drop DB NAME\n"
 	"\n"
 	"Human decisions over the rules' tags (docs/review.md). A reviewer accepts\n"
 	"a tag the rules gave, removes a wrong one or adds a theme the rules missed;\n"
@@ -37,9 +42,14 @@ const char cmd_review_usage[] =
 	"  --sample N        a random sample of N answers for audit; --seed S (default\n"
 	"                    1) gives the same sample again\n"
 	"  --theme CODE      answers with this theme or one of its sub-themes\n"
-	"  --disagree FILE   answers of the responses a hand-coded sample (as for\n"
-	"                    'analyser evaluate') codes otherwise than the rules; a last\n"
-	"                    column says how: +CODE only the sample, -CODE only the rules\n"
+	"  --disagree SAMPLE answers of the responses a hand-coded sample codes\n"
+	"                    otherwise than the tags; a last column says how: +CODE only\n"
+	"                    the sample (missed), -CODE only the tags (extra). SAMPLE is\n"
+	"                    the name of a sample stored with 'review sample load',\n"
+	"                    compared with the tags as counted (rules and decisions),\n"
+	"                    or else a gold file (as for 'analyser evaluate'), compared\n"
+	"                    with the rules' tags alone\n"
+	"  --rules-only      compare a stored sample with the rules' tags alone\n"
 	"  --decided         answers with a decision\n"
 	"  --unreviewed      only answers not marked reviewed\n"
 	"  --question CODE   only answers to this question\n"
@@ -47,7 +57,8 @@ const char cmd_review_usage[] =
 	"  --decisions       under each answer, its decisions in force: who, when, and\n"
 	"                    whether the current rules now agree\n"
 	"  --text            add the answer's text, personal data redacted (the text is\n"
-	"                    still the respondent's own: keep the list inside the team)\n"
+	"                    still the respondent's own: keep the list inside the team);\n"
+	"                    with a stored sample, the coder's note too, redacted\n"
 	"\n"
 	"accept, remove, add: records a decision on answer ANSWER (its number, as\n"
 	"'list' and 'analyser explain' show it) and theme THEME, a code of the\n"
@@ -58,6 +69,8 @@ const char cmd_review_usage[] =
 	"  --as NAME         the reviewer (default: $USER)\n"
 	"\n"
 	"mark: marks the answers reviewed, by --as NAME, now: what progress counts.\n"
+	"\n"
+	"sample: hand-coded samples kept in the database ('review sample --help').\n"
 	"\n"
 	"progress: answers reviewed out of the answers that count, by theme (the\n"
 	"answers with it as counted) or by district, and the decisions in force:\n"
@@ -73,6 +86,7 @@ const char cmd_review_usage[] =
 	"\n"
 	"Example:\n"
 	"  analyser review list survey.db --theme ACCESS-PARKING --text\n"
+	"  analyser review list survey.db --disagree \"March audit\"\n"
 	"  analyser review remove survey.db 812 ACCESS-PARKING --reason \"about a car park\n"
 	"      at work\" --as asmith\n";
 
@@ -87,7 +101,7 @@ struct review_opts {
 
 enum {
 	O_UNTAGGED = 256, O_SAMPLE, O_SEED, O_THEME, O_DISAGREE, O_DECIDED, O_UNREVIEWED,
-	O_QUESTION, O_LIMIT, O_DECISIONS, O_TEXT, O_REASON, O_AS, O_BY,
+	O_QUESTION, O_LIMIT, O_DECISIONS, O_TEXT, O_REASON, O_AS, O_BY, O_RULES_ONLY,
 };
 
 static const struct option longopts[] = {
@@ -105,6 +119,7 @@ static const struct option longopts[] = {
 	{ "reason", required_argument, NULL, O_REASON },
 	{ "as", required_argument, NULL, O_AS },
 	{ "by", required_argument, NULL, O_BY },
+	{ "rules-only", no_argument, NULL, O_RULES_ONLY },
 	CMD_EXERCISE_OPTION,
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 },
@@ -214,6 +229,9 @@ static int parse_opts(struct cmd_ctx *ctx, int argc, char **argv, unsigned which
 			if (o->q.queue != REVIEW_QUEUE_SAMPLE)
 				o->q.limit = n;
 			break;
+		case O_RULES_ONLY:
+			o->q.rules_only = 1;
+			break;
 		case O_DECISIONS:
 			o->decisions = 1;
 			break;
@@ -304,6 +322,13 @@ static int print_item(const struct review_item *it, void *arg)
 		putchar('\t');
 		if (marked_print(s->rd, it->text, it->text_len, NULL, 0, 0, stdout) < 0)
 			return err_set(s->e, EXIT_SYSTEM, "out of memory");
+		/* A stored sample's note, redacted as the text is. */
+		if (s->o->q.sample) {
+			putchar('\t');
+			if (it->gold_note && marked_print(s->rd, it->gold_note, strlen(it->gold_note),
+							  NULL, 0, 0, stdout) < 0)
+				return err_set(s->e, EXIT_SYSTEM, "out of memory");
+		}
 	}
 	putchar('\n');
 	s->shown++;
@@ -318,16 +343,29 @@ static int list_run(struct cmd_ctx *ctx, struct err *e)
 	struct list_state s = { .db = ctx->db, .ex = ctx->exercise, .o = o, .e = e };
 	int rc;
 
+	if (o->q.queue == REVIEW_QUEUE_GOLD) {
+		/* A stored sample's name first, else a file. */
+		long long id;
+		int found = sample_find(ctx->db, ctx->exercise, o->q.gold_path, &id, e);
+
+		if (found < 0)
+			return -1;
+		if (found)
+			o->q.sample = o->q.gold_path;
+	}
 	if (o->text && !(s.rd = redactor_new(e)))
 		return -1;
-	printf("answer\tresponse\tquestion\tdistrict\trules\tcounted\tdecisions\treviewed_by%s%s\n",
+	printf("answer\tresponse\tquestion\tdistrict\trules\tcounted\tdecisions\treviewed_by%s%s%s\n",
 	       o->q.queue == REVIEW_QUEUE_GOLD ? "\tsample_differs" : "",
-	       o->text ? "\ttext" : "");
+	       o->text ? "\ttext" : "", o->text && o->q.sample ? "\tsample_note" : "");
 	rc = review_list(ctx->db, ctx->exercise, &o->q, print_item, &s, e);
 	redactor_free(s.rd);
 	if (rc != 0)
 		return -1;
-	fprintf(stderr, "%s: %ld answers listed\n", cmd_progname, s.shown);
+	fprintf(stderr, "%s: %ld answers listed%s\n", cmd_progname, s.shown,
+		o->q.queue != REVIEW_QUEUE_GOLD ? "" : o->q.sample && !o->q.rules_only
+		? " (the sample against the tags as counted: rules and decisions)"
+		: " (the sample against the rules' tags alone)");
 	return EXIT_OK;
 }
 

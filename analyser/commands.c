@@ -38,6 +38,16 @@ static const struct command safeguarding[] = {
 	{ 0 },
 };
 
+static const struct command review_sample[] = {
+	{ .name = "load", .ops = &cmd_review_sample_load, .flags = WRITES,
+	  .summary = "store a hand-coded sample (a gold file) under a name" },
+	{ .name = "list", .ops = &cmd_review_sample_list, .flags = READS,
+	  .summary = "the stored samples" },
+	{ .name = "drop", .ops = &cmd_review_sample_drop, .flags = WRITES,
+	  .summary = "delete a stored sample with its codes and notes" },
+	{ 0 },
+};
+
 static const struct command review[] = {
 	{ .name = "list", .ops = &cmd_review_list, .flags = READS,
 	  .summary = "the answers of a review queue, with their tags and decisions" },
@@ -51,6 +61,8 @@ static const struct command review[] = {
 	  .summary = "mark answers reviewed" },
 	{ .name = "progress", .ops = &cmd_review_progress, .flags = READS,
 	  .summary = "the share of answers reviewed, by theme or district" },
+	{ .name = "sample", .summary = "hand-coded samples kept in the database: load, list, drop",
+	  .subcommands = review_sample, .usage = cmd_review_sample_usage },
 	{ 0 },
 };
 

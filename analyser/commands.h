@@ -22,6 +22,10 @@ extern const struct cmd_ops cmd_review_list;
 extern const struct cmd_ops cmd_review_decide;
 extern const struct cmd_ops cmd_review_mark;
 extern const struct cmd_ops cmd_review_progress;
+extern const struct cmd_ops cmd_review_sample_load; /* cmd_review_sample.c */
+extern const struct cmd_ops cmd_review_sample_list;
+extern const struct cmd_ops cmd_review_sample_drop;
+extern const char cmd_review_sample_usage[];
 extern const char cmd_review_usage[];
 extern const struct cmd_ops cmd_rules_check;
 extern const struct cmd_ops cmd_rules_score;

@@ -37,15 +37,27 @@ void gold_notes_free(char **notes, long nlines)
 int gold_notes(const char *path, char ***notes, long *nlines, struct err *e)
 {
 	struct csv_reader *r;
-	struct csv_record rec;
-	size_t cap = 0;
-	long col = -1, filled = 0;
-	int fd, rc, ok = -1;
+	int fd, rc;
 
 	*notes = NULL;
 	*nlines = 0;
 	if (!(r = gold_open(path, &fd, e)))
 		return -1;
+	rc = gold_notes_read(r, notes, nlines, e);
+	csv_reader_free(r);
+	close(fd);
+	return rc;
+}
+
+int gold_notes_read(struct csv_reader *r, char ***notes, long *nlines, struct err *e)
+{
+	struct csv_record rec;
+	size_t cap = 0;
+	long col = -1, filled = 0;
+	int rc, ok = -1;
+
+	*notes = NULL;
+	*nlines = 0;
 	if ((rc = csv_read(r, &rec, e)) == CSV_RECORD)
 		for (size_t i = 0; i < rec.nfields && col < 0; i++)
 			if (!strcasecmp(trim(rec.fields[i]), "note") ||
@@ -71,8 +83,6 @@ int gold_notes(const char *path, char ***notes, long *nlines, struct err *e)
 oom:
 	err_set(e, EXIT_SYSTEM, "out of memory");
 out:
-	csv_reader_free(r);
-	close(fd);
 	if (ok < 0) {
 		gold_notes_free(*notes, *nlines);
 		*notes = NULL;

@@ -21,6 +21,9 @@ struct csv_reader *gold_open(const char *path, int *fd, struct err *e);
  */
 int gold_notes(const char *path, char ***notes, long *nlines, struct err *e);
 
+/* gold_notes() from reader `r`, at its start; the caller frees the reader. */
+int gold_notes_read(struct csv_reader *r, char ***notes, long *nlines, struct err *e);
+
 void gold_notes_free(char **notes, long nlines);
 
 #endif

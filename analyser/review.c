@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "coded_sample.h"
 #include "csv.h"
 #include "db.h"
 #include "eval.h"
@@ -360,6 +361,7 @@ static void rank_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 struct gold_diff {
 	long long response;
 	char *what;  /* "+A -B" */
+	char *note;  /* a stored sample's coder's note, or NULL: personal data */
 };
 
 struct gold_diffs {
@@ -376,8 +378,10 @@ static int gold_diff_cmp(const void *a, const void *b)
 
 static void gold_diffs_release(struct gold_diffs *g)
 {
-	for (size_t i = 0; i < g->n; i++)
+	for (size_t i = 0; i < g->n; i++) {
 		free(g->v[i].what);
+		free(g->v[i].note);
+	}
 	free(g->v);
 	g->v = NULL;
 	g->n = 0;
@@ -437,12 +441,73 @@ static int gold_read(sqlite3 *db, long long ex, const char *path, struct gold_di
 	return 0;
 }
 
-static const char *gold_find(const struct gold_diffs *g, long long response)
+/* Collects sample_each_difference()'s responses, in response order. */
+static int gold_add(long long response, const char *what, void *arg)
+{
+	struct gold_diffs *g = arg;
+	struct gold_diff *v = realloc(g->v, (g->n + 1) * sizeof *g->v);
+
+	if (!v)
+		return -1;
+	g->v = v;
+	v[g->n].note = NULL;
+	if (!(v[g->n].what = strdup(what)))
+		return -1;
+	v[g->n++].response = response;
+	return 0;
+}
+
+/* The coders' notes of sample `id` on the responses in g (sorted). */
+static int gold_notes_of(sqlite3 *db, long long id, struct gold_diffs *g, struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!g->n)
+		return 0;
+	if (!(st = db_prepare(db, "SELECT response_id, note FROM coded_sample_response WHERE "
+				  "sample_id = ?1 AND note IS NOT NULL", e)))
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct gold_diff key = { .response = sqlite3_column_int64(st, 0) };
+		struct gold_diff *at = bsearch(&key, g->v, g->n, sizeof *g->v, gold_diff_cmp);
+
+		if (at && !at->note && !(at->note = strdup((const char *)sqlite3_column_text(st, 1)))) {
+			sqlite3_finalize(st);
+			return err_set(e, EXIT_SYSTEM, "out of memory");
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, "reading the coders' notes", e);
+}
+
+/* The responses stored sample `name` and the tags differ on, as gold_read() gives them. */
+static int gold_stored(sqlite3 *db, long long ex, const char *name, int rules_only,
+		       struct gold_diffs *g, struct err *e)
+{
+	long long id;
+	int rc;
+
+	memset(g, 0, sizeof *g);
+	if ((rc = sample_find(db, ex, name, &id, e)) <= 0)
+		return rc < 0 ? -1 : err_set(e, EXIT_DATA, "no coded sample named '%s' is stored "
+					     "('analyser review sample list' lists them)", name);
+	rc = sample_each_difference(db, ex, id, rules_only, gold_add, g, e);
+	if (rc == 0 && gold_notes_of(db, id, g, e) < 0)
+		rc = -1;
+	if (rc != 0) {
+		gold_diffs_release(g);
+		return err_isset(e) ? -1 : err_set(e, EXIT_SYSTEM, "out of memory");
+	}
+	return 0;
+}
+
+static const struct gold_diff *gold_find(const struct gold_diffs *g, long long response)
 {
 	struct gold_diff key = { .response = response };
-	const struct gold_diff *at = bsearch(&key, g->v, g->n, sizeof *g->v, gold_diff_cmp);
 
-	return at ? at->what : NULL;
+	return bsearch(&key, g->v, g->n, sizeof *g->v, gold_diff_cmp);
 }
 
 /* The answers of a queue: the columns review_list() reads, the conditions it adds. */
@@ -493,10 +558,14 @@ int review_list(sqlite3 *db, long long ex, const struct review_query *q,
 			return err_set(e, EXIT_DATA, "no theme '%s' in the current rule set", q->theme);
 	}
 	if (q->queue == REVIEW_QUEUE_GOLD) {
-		if (!q->gold_path)
-			return err_set(e, EXIT_USAGE, "the disagreement queue needs a hand-coded file");
-		if (gold_read(db, ex, q->gold_path, &gold, e) < 0)
+		if (q->sample) {
+			if (gold_stored(db, ex, q->sample, q->rules_only, &gold, e) < 0)
+				return -1;
+		} else if (!q->gold_path) {
+			return err_set(e, EXIT_USAGE, "the disagreement queue needs a coded sample");
+		} else if (gold_read(db, ex, q->gold_path, &gold, e) < 0) {
 			return -1;
+		}
 	}
 	if (q->queue == REVIEW_QUEUE_SAMPLE) {
 		int frc = sqlite3_create_function_v2(db, "tally_review_rank", 2,
@@ -562,9 +631,14 @@ int review_list(sqlite3 *db, long long ex, const struct review_query *q,
 				.text_len = (size_t)sqlite3_column_bytes(st, 11),
 			};
 
-			if (q->queue == REVIEW_QUEUE_GOLD &&
-			    !(it.gold_differs = gold_find(&gold, it.response_id)))
-				continue;
+			if (q->queue == REVIEW_QUEUE_GOLD) {
+				const struct gold_diff *d = gold_find(&gold, it.response_id);
+
+				if (!d)
+					continue;
+				it.gold_differs = d->what;
+				it.gold_note = d->note;
+			}
 			if (!it.text)
 				it.text = "";
 			shown++;
@@ -611,16 +685,18 @@ static const char progress_by_theme[] = PROGRESS_BASE
 	"  (SELECT count(*) FROM member m JOIN review_mark k ON k.answer_id = m.answer_id "
 	"   WHERE m.theme_id = h.id), "
 	"  (SELECT count(*) FROM dec WHERE dec.theme_code = h.code AND dec.agree = 1), "
-	"  (SELECT count(*) FROM dec WHERE dec.theme_code = h.code AND dec.agree = 0), 0 "
+	"  (SELECT count(*) FROM dec WHERE dec.theme_code = h.code AND dec.agree = 0), 0, "
+	"  h.depth, (SELECT p.code FROM theme p WHERE p.id = h.parent_id), "
+	"  (SELECT p.label FROM theme p WHERE p.id = h.parent_id) "
 	"FROM theme h WHERE h.ruleset_id = (SELECT id FROM cur) ORDER BY h.position) "
 	"UNION ALL "
-	"SELECT * FROM (SELECT theme_code, NULL, 0, 0, 0, 0, count(*) FROM dec WHERE gone "
-	"  GROUP BY theme_code ORDER BY theme_code) "
+	"SELECT * FROM (SELECT theme_code, NULL, 0, 0, 0, 0, count(*), 0, NULL, NULL FROM dec "
+	"  WHERE gone GROUP BY theme_code ORDER BY theme_code) "
 	"UNION ALL "
 	"SELECT NULL, NULL, (SELECT count(*) FROM ans), "
 	"  (SELECT count(*) FROM ans JOIN review_mark k ON k.answer_id = ans.id), "
 	"  (SELECT count(*) FROM dec WHERE agree = 1), (SELECT count(*) FROM dec WHERE agree = 0), "
-	"  (SELECT count(*) FROM dec WHERE gone)";
+	"  (SELECT count(*) FROM dec WHERE gone), 0, NULL, NULL";
 
 static const char progress_by_district[] = PROGRESS_BASE
 	"place(answer_id, code) AS (SELECT ans.id, coalesce(r.district_code, '(unknown)') FROM ans "
@@ -631,14 +707,14 @@ static const char progress_by_district[] = PROGRESS_BASE
 	"  (SELECT count(*) FROM dec JOIN place x ON x.answer_id = dec.answer_id "
 	"   WHERE x.code = p.code AND dec.agree = 0), "
 	"  (SELECT count(*) FROM dec JOIN place x ON x.answer_id = dec.answer_id "
-	"   WHERE x.code = p.code AND dec.gone) "
+	"   WHERE x.code = p.code AND dec.gone), 0, NULL, NULL "
 	"FROM place p LEFT JOIN district d ON d.code = p.code "
 	"LEFT JOIN review_mark k ON k.answer_id = p.answer_id GROUP BY p.code ORDER BY p.code) "
 	"UNION ALL "
 	"SELECT NULL, NULL, (SELECT count(*) FROM ans), "
 	"  (SELECT count(*) FROM ans JOIN review_mark k ON k.answer_id = ans.id), "
 	"  (SELECT count(*) FROM dec WHERE agree = 1), (SELECT count(*) FROM dec WHERE agree = 0), "
-	"  (SELECT count(*) FROM dec WHERE gone)";
+	"  (SELECT count(*) FROM dec WHERE gone), 0, NULL, NULL";
 
 int review_each_progress(sqlite3 *db, long long ex, enum review_split by,
 			 int (*fn)(const struct review_progress *p, void *arg), void *arg,
@@ -660,6 +736,9 @@ int review_each_progress(sqlite3 *db, long long ex, enum review_split by,
 			.agree = sqlite3_column_int(st, 4),
 			.overrides = sqlite3_column_int(st, 5),
 			.gone = sqlite3_column_int(st, 6),
+			.depth = sqlite3_column_int(st, 7),
+			.parent = col_text(st, 8),
+			.parent_label = col_text(st, 9),
 		};
 
 		if ((ret = fn(&p, arg)) != 0)

@@ -95,7 +95,7 @@ enum review_queue {
 	REVIEW_QUEUE_UNTAGGED, /* answers with no theme as counted */
 	REVIEW_QUEUE_SAMPLE,   /* a random sample (seed, limit) for audit */
 	REVIEW_QUEUE_THEME,    /* answers with one theme (or a sub-theme) as counted */
-	REVIEW_QUEUE_GOLD,     /* answers a hand-coded sample codes otherwise than the rules */
+	REVIEW_QUEUE_GOLD,     /* answers a hand-coded sample codes otherwise than the tags */
 	REVIEW_QUEUE_DECIDED,  /* answers with a decision */
 };
 
@@ -105,7 +105,12 @@ struct review_query {
 	unsigned long seed;         /* REVIEW_QUEUE_SAMPLE: the same seed, the same sample */
 	long limit;                 /* at most this many answers (0: all; the sample's size,
 				       20 when 0) */
-	const char *gold_path;      /* REVIEW_QUEUE_GOLD: the hand-coded CSV (docs/evaluate.md) */
+	const char *gold_path;      /* REVIEW_QUEUE_GOLD: the hand-coded CSV (docs/evaluate.md),
+				       compared with the rules' tags alone */
+	const char *sample;         /* REVIEW_QUEUE_GOLD instead of gold_path: the name of a
+				       stored coded sample (coded_sample.h), compared with the
+				       tags as counted, or the rules' alone if rules_only */
+	int rules_only;
 	int unreviewed;             /* only answers not marked reviewed */
 	const char *question;       /* only answers to this question code; NULL: all */
 };
@@ -119,7 +124,9 @@ struct review_item {
 	const char *rule_themes;    /* theme codes the rules give, "A;B"; "" for none */
 	const char *themes;         /* theme codes as counted (with decisions), "A;B" */
 	const char *gold_differs;   /* REVIEW_QUEUE_GOLD: "+A -B", the themes only the coded
-				       sample (+) or only the rules (-) give the response */
+				       sample (+) or only the tags (-) give the response */
+	const char *gold_note;      /* REVIEW_QUEUE_GOLD, a stored sample: the coder's note on
+				       the response, or NULL: personal data, redact before showing */
 	int decisions;              /* decisions in force on this answer */
 	const char *reviewed_by, *reviewed_at; /* NULL when not marked reviewed */
 	const char *text;           /* the raw answer: personal data, redact before showing */
@@ -130,8 +137,8 @@ struct review_item {
  * Calls `fn` for each answer of exercise `ex` in queue `q`, in answer id
  * order (the sample: in the seed's order). Stops at the first nonzero
  * return of `fn` and gives it back. 0, fn's value, or -1 with `e` set: an
- * unknown theme (EXIT_DATA), an unreadable gold file (as evaluate says
- * it: EXIT_USAGE or EXIT_DATA), a database error (EXIT_SYSTEM).
+ * unknown theme or stored sample (EXIT_DATA), an unreadable gold file (as
+ * evaluate says it: EXIT_USAGE or EXIT_DATA), a database error (EXIT_SYSTEM).
  */
 int review_list(sqlite3 *db, long long ex, const struct review_query *q,
 		int (*fn)(const struct review_item *it, void *arg), void *arg, struct err *e);
@@ -149,6 +156,9 @@ struct review_progress {
 	long answers;               /* free-text answers (by theme: those with it as counted) */
 	long reviewed;              /* of them, marked reviewed */
 	long agree, overrides, gone; /* decisions in force on them, by agreement */
+	int depth;                  /* a theme of the rules: 1 main theme, 2 its sub-theme...;
+				       0 for anything else */
+	const char *parent, *parent_label; /* a sub-theme's parent theme; NULL otherwise */
 };
 
 /*

@@ -119,10 +119,16 @@ out:
 static int dispatch(const char *prefix, const struct command *table, const char *usage,
 		    int argc, char **argv, struct err *e);
 
-static int run_entry(const struct command *c, int argc, char **argv, struct err *e)
+/* Runs command c; `parent` is the group it is in ("review"), NULL at the top. */
+static int run_entry(const char *parent, const struct command *c, int argc, char **argv,
+		     struct err *e)
 {
+	char path[128];
+
+	/* A group within a group is named in full in its messages ("review sample"). */
+	snprintf(path, sizeof path, "%s%s%s", parent ? parent : "", parent ? " " : "", c->name);
 	if (c->subcommands)
-		return dispatch(c->name, c->subcommands, c->usage, argc, argv, e);
+		return dispatch(path, c->subcommands, c->usage, argc, argv, e);
 	return run_command(c, argc, argv, e);
 }
 
@@ -147,7 +153,7 @@ static int dispatch(const char *prefix, const struct command *table, const char 
 			fprintf(f, "\n%s", exit_status);
 		return help ? EXIT_OK : EXIT_USAGE;
 	}
-	return run_entry(c, argc - 1, argv + 1, e);
+	return run_entry(prefix, c, argc - 1, argv + 1, e);
 }
 
 /* The program's part of cmd_main, before the output is checked. */
@@ -177,14 +183,14 @@ static int main_command(const struct program *p, int argc, char **argv, struct e
 			return EXIT_USAGE;
 		}
 		char *help_argv[] = { argv[2], "--help", NULL };
-		return run_entry(c, 2, help_argv, e);
+		return run_entry(NULL, c, 2, help_argv, e);
 	}
 	if (!(c = find(p->commands, argv[1]))) {
 		fprintf(stderr, "%s: unknown command '%s'\n\n", p->name, argv[1]);
 		program_help(stderr, p);
 		return EXIT_USAGE;
 	}
-	return run_entry(c, argc - 1, argv + 1, e);
+	return run_entry(NULL, c, argc - 1, argv + 1, e);
 }
 
 int cmd_main(const struct program *p, int argc, char **argv)

@@ -3,10 +3,14 @@
  * add merge with the tags as the effective tags; the latest decision wins;
  * decisions survive a new tag run with the same or changed rules and a
  * theme dropped from the rules; the counts follow them, or not with
- * --rules-only; the queues and the progress see them.
+ * --rules-only; the queues and the progress see them. A coded sample
+ * stored in the database is checked as evaluate checks a gold file, lists
+ * its disagreements with the tags (with or without the decisions), is
+ * listed and dropped, and loses an erased response's rows.
  */
 #include <string.h>
 
+#include "coded_sample.h"
 #include "counts.h"
 #include "review.h"
 #include "rules.h"
@@ -480,6 +484,17 @@ static int note_progress(const struct review_progress *p, void *arg)
 	return 0;
 }
 
+static int note_nesting(const struct review_progress *p, void *arg)
+{
+	struct progress_lines *l = arg;
+
+	ck_assert_int_lt(l->n, 12);
+	snprintf(l->line[l->n++], sizeof l->line[0], "%s %d %s%s%s", p->code ? p->code : "(all)",
+		 p->depth, p->parent ? p->parent : "-", p->parent ? " " : "",
+		 p->parent_label ? p->parent_label : "");
+	return 0;
+}
+
 START_TEST(progress)
 {
 	sqlite3 *db = fixture();
@@ -533,6 +548,133 @@ START_TEST(erasure_takes_decisions)
 }
 END_TEST
 
+START_TEST(progress_nests_sub_themes)
+{
+	sqlite3 *db = fixture();
+	struct progress_lines l = { .n = 0 };
+	struct err e;
+
+	tag_with(db, rules_v1);
+	err_init(&e);
+	ck_assert_int_eq(review_each_progress(db, 1, REVIEW_BY_THEME, note_nesting, &l, &e), 0);
+	ck_assert_int_eq(l.n, 5);
+	ck_assert_str_eq(l.line[0], "PARK 1 -");
+	ck_assert_str_eq(l.line[2], "STAFF 1 -");
+	ck_assert_str_eq(l.line[3], "KIND 2 STAFF Staff");
+	ck_assert_str_eq(l.line[4], "(all) 0 -");
+	sqlite3_close(db);
+}
+END_TEST
+
+/* Each difference as "RESPONSE WHAT", joined with ", " into the static buffer. */
+static char diffs[256];
+
+static int note_diff(long long response, const char *what, void *arg)
+{
+	size_t n = strlen(diffs);
+
+	(void)arg;
+	snprintf(diffs + n, sizeof diffs - n, "%s%lld %s", n ? ", " : "", response, what);
+	return 0;
+}
+
+static const char *differences(sqlite3 *db, const char *name, int rules_only)
+{
+	struct err e;
+	long long id;
+
+	err_init(&e);
+	diffs[0] = '\0';
+	ck_assert_int_eq(sample_find(db, 1, name, &id, &e), 1);
+	ck_assert_msg(sample_each_difference(db, 1, id, rules_only, note_diff, NULL, &e) == 0, "%s",
+		      err_first(&e));
+	return diffs;
+}
+
+static int note_sample(const struct sample_info *s, void *arg)
+{
+	snprintf(arg, 128, "%s %ld %s %d", s->name, s->responses, s->loaded_by, s->current_rules);
+	return 0;
+}
+
+START_TEST(coded_sample_stored)
+{
+	static const char gold[] = "response,themes,note\n1,PARK,fine\n3,KIND,\"the kind one\"\n"
+				   "5,PARK,Medlar-note\n";
+	static const char bad[] = "response,themes\n1,NOPE\n99,\n6,PARK\n";
+	sqlite3 *db = fixture();
+	char listed[128] = "";
+	struct err e;
+	long n = -1;
+
+	tag_with(db, rules_v1);
+	err_init(&e);
+	/* Every problem said with its line; nothing stored. */
+	ck_assert_int_eq(sample_load(db, 1, bad, strlen(bad), "g.csv", "bad", "ana", &n, &e), -1);
+	ck_assert_int_eq(e.code, EXIT_DATA);
+	ck_assert_msg(err_contains(&e, "g.csv:2: unknown theme 'NOPE'"), "%s", err_first(&e));
+	ck_assert_msg(err_contains(&e, "g.csv:3: "), "%s", err_first(&e));
+	ck_assert_msg(err_contains(&e, "g.csv:4: "), "%s", err_first(&e));
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM coded_sample"), 0);
+	err_init(&e);
+	ck_assert_int_eq(sample_load(db, 1, gold, strlen(gold), "dir/g.csv", "March", "ana", &n, &e),
+			 0);
+	ck_assert_int_eq(n, 3);
+	/* Codes as compared: KIND brings STAFF. */
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM coded_sample_code"), 4);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM coded_sample_response WHERE "
+				  "response_id = 3 AND line = 3 AND note = 'the kind one'"), 1);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM coded_sample WHERE source = 'g.csv'"), 1);
+	err_init(&e);
+	ck_assert_int_eq(sample_load(db, 1, gold, strlen(gold), "g.csv", "March", "ana", &n, &e), -1);
+	ck_assert_int_eq(e.code, EXIT_DATA);
+	err_init(&e);
+	ck_assert_int_eq(sample_load(db, 1, gold, strlen(gold), "g.csv", "", "ana", &n, &e), -1);
+	ck_assert_int_eq(e.code, EXIT_USAGE);
+	err_init(&e);
+	ck_assert_int_eq(sample_each(db, 1, note_sample, listed, &e), 0);
+	ck_assert_str_eq(listed, "March 3 ana 1");
+
+	/* Response 5: the rules give BUS too. */
+	ck_assert_str_eq(differences(db, "March", 0), "5 -BUS");
+	ck_assert_str_eq(differences(db, "March", 1), "5 -BUS");
+	decide(db, 5, "BUS", "remove", "ana");
+	decide(db, 1, "PARK", "remove", "ana");
+	ck_assert_str_eq(differences(db, "March", 0), "1 +PARK");
+	ck_assert_str_eq(differences(db, "March", 1), "5 -BUS");
+	/* The queue reads the stored sample by name. */
+	{
+		struct review_query q = { .queue = REVIEW_QUEUE_GOLD, .sample = "March" };
+		struct listed ids = { .n = 0 };
+
+		ck_assert_int_eq(review_list(db, 1, &q, note_item, &ids, &e), 0);
+		ck_assert_int_eq(ids.n, 1);
+		ck_assert_int_eq(ids.ids[0], 1);
+		q.sample = "April";
+		ck_assert_int_eq(review_list(db, 1, &q, note_item, &ids, &e), -1);
+		ck_assert_int_eq(e.code, EXIT_DATA);
+		err_init(&e);
+	}
+	/* Changed rules: the sample says it was checked against others. */
+	tag_with(db, rules_v2);
+	ck_assert_int_eq(sample_each(db, 1, note_sample, listed, &e), 0);
+	ck_assert_str_eq(listed, "March 3 ana 0");
+
+	/* Erasure takes the response's rows and its note. */
+	test_exec(db, "DELETE FROM response WHERE id = 5");
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM coded_sample_response"), 2);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM coded_sample_code WHERE "
+				  "response_id = 5"), 0);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM coded_sample_response WHERE "
+				  "note LIKE 'Medlar%'"), 0);
+	ck_assert_int_eq(sample_drop(db, 1, "March", &e), 0);
+	ck_assert_int_eq(test_int(db, "SELECT count(*) FROM coded_sample_code"), 0);
+	ck_assert_int_eq(sample_drop(db, 1, "March", &e), -1);
+	ck_assert_int_eq(e.code, EXIT_DATA);
+	sqlite3_close(db);
+}
+END_TEST
+
 static Suite *review_suite(void)
 {
 	Suite *s = suite_create("review");
@@ -546,6 +688,8 @@ static Suite *review_suite(void)
 	tcase_add_test(tc, queues);
 	tcase_add_test(tc, progress);
 	tcase_add_test(tc, erasure_takes_decisions);
+	tcase_add_test(tc, progress_nests_sub_themes);
+	tcase_add_test(tc, coded_sample_stored);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -177,6 +177,16 @@ def main():
             tree[path] = (named, [])
             for s in named:
                 tree[path + (s,)] = ([], options(help_text(a.program, list(path) + [s])))
+                # A group inside the group (review sample load|list|drop), named by the same usage.
+                inner = usage_subcommands(text, (prog,) + path + (s,))
+                if inner:
+                    sub = help_text(a.program, list(path) + [s])
+                    first = split_sections(sub)[1][0] if split_sections(sub)[1] else s
+                    pages['-'.join((prog,) + path + (s,))] = (first.rstrip('.').strip(), sub)
+                    tree[path + (s,)] = (inner, [])
+                    for n in inner:
+                        tree[path + (s, n)] = ([], options(help_text(a.program,
+                                                                     list(path) + [s, n])))
         else:
             tree[path] = ([], options(text))
 

@@ -4,7 +4,8 @@
  * marked reviewed out of the answers that count, by theme and by district,
  * and the decisions in force that the current rules agree with or that
  * override them. Numbers of answers for the review, not published counts:
- * no disclosure control applies.
+ * no disclosure control applies. Sub-themes sit under their parent theme,
+ * as in the counts: indented, and named as such to assistive technology.
  */
 #include <string.h>
 
@@ -27,20 +28,53 @@ struct progress_table {
 	int by_theme, n;
 };
 
+/* A theme's header cell id: "t-" and its code (codes are letters, digits and dashes). */
+static void theme_id(struct html *h, const char *code)
+{
+	html_raw(h, "t-");
+	html_esc(h, code);
+}
+
+/*
+ * One row. By theme, a sub-theme sits under its parent as the counts show
+ * it: indented, and said in words to a screen reader (the parent named in
+ * the row header, each cell's headers naming the parent's header too).
+ */
 static int progress_row(const struct review_progress *p, void *ctx)
 {
 	struct progress_table *t = ctx;
 	struct html *h = &t->r->body;
+	static const char *const cols[] = { "answers", "reviewed", "share", "agree", "override" };
+	long long part[] = { p->answers, p->reviewed, 0, p->agree, p->overrides };
+	const char *by = t->by_theme ? "theme" : "district";
 
-	if (!t->n++)
+	if (!t->n++) {
 		html_fmt(h, "<div class=\"table-wrap\">\n<table class=\"table review-table\">\n"
-			    "<caption>By %s</caption>\n<thead><tr><th scope=\"col\">%s</th><th scope=\"col\">"
-			    "Answers%s</th><th scope=\"col\">Reviewed</th><th scope=\"col\">Share "
-			    "reviewed</th><th scope=\"col\">Decisions the rules now agree with</th>"
-			    "<th scope=\"col\">Decisions that override the rules</th></tr></thead>\n"
-			    "<tbody>\n", t->by_theme ? "theme" : "district",
-			 t->by_theme ? "Theme" : "District", t->by_theme ? " with it" : "");
-	html_raw(h, p->code ? "<tr><th scope=\"row\">" : "<tr><th scope=\"row\">All answers");
+			    "<caption>By %s</caption>\n<thead><tr><th scope=\"col\" id=\"%s-name\">%s"
+			    "</th><th scope=\"col\" id=\"%s-answers\">Answers%s</th>", by, by,
+			 t->by_theme ? "Theme" : "District", by, t->by_theme ? " with it" : "");
+		html_fmt(h, "<th scope=\"col\" id=\"%s-reviewed\">Reviewed</th><th scope=\"col\" "
+			    "id=\"%s-share\">Share reviewed</th><th scope=\"col\" id=\"%s-agree\">"
+			    "Decisions the rules now agree with</th>", by, by, by);
+		html_fmt(h, "<th scope=\"col\" id=\"%s-override\">Decisions that override the "
+			    "rules</th></tr></thead>\n<tbody>\n", by);
+	}
+	if (t->by_theme && p->code && p->depth > 1) {
+		html_fmt(h, "<tr class=\"sub-theme\"><th scope=\"row\" class=\"depth-%d\" id=\"",
+			 p->depth > 4 ? 4 : p->depth);
+		theme_id(h, p->code);
+		html_raw(h, "\" headers=\"");
+		theme_id(h, p->parent ? p->parent : "");
+		html_raw(h, "\"><span class=\"hidden\">");
+		html_esc(h, p->parent_label ? p->parent_label : "");
+		html_raw(h, ", sub-theme: </span>");
+	} else if (t->by_theme && p->code) {
+		html_raw(h, "<tr><th scope=\"row\" id=\"");
+		theme_id(h, p->code);
+		html_raw(h, "\">");
+	} else {
+		html_raw(h, p->code ? "<tr><th scope=\"row\">" : "<tr><th scope=\"row\">All answers");
+	}
 	if (p->code && t->by_theme && p->label) {
 		html_raw(h, "<a href=\"/review?queue=theme&amp;theme=");
 		html_url(h, p->code);
@@ -54,9 +88,27 @@ static int progress_row(const struct review_progress *p, void *ctx)
 		html_esc(h, !strcmp(p->code, "(unknown)") ? "Not placed in a district" :
 			    p->label ? p->label : p->code);
 	}
-	html_fmt(h, "</th><td>%ld</td><td>%ld</td><td>", p->answers, p->reviewed);
-	share(h, p->reviewed, p->answers);
-	html_fmt(h, "</td><td>%ld</td><td>%ld</td></tr>\n", p->agree, p->overrides);
+	html_raw(h, "</th>");
+	for (size_t i = 0; i < sizeof cols / sizeof *cols; i++) {
+		if (t->by_theme && p->code && p->label) {
+			/* The column, the theme and, for a sub-theme, its parent. */
+			html_fmt(h, "<td headers=\"%s-%s ", by, cols[i]);
+			theme_id(h, p->code);
+			if (p->depth > 1 && p->parent) {
+				html_raw(h, " ");
+				theme_id(h, p->parent);
+			}
+			html_raw(h, "\">");
+		} else {
+			html_raw(h, "<td>");
+		}
+		if (i == 2)
+			share(h, p->reviewed, p->answers);
+		else
+			html_fmt(h, "%lld", part[i]);
+		html_raw(h, "</td>");
+	}
+	html_raw(h, "</tr>\n");
 	return 0;
 }
 

@@ -36,6 +36,8 @@ int page_review_progress(struct req *r, struct err *e); /* page_review_progress.
 int page_review_response(struct req *r, struct err *e); /* page_review.c: one response */
 int page_review_decide(struct req *r, struct err *e);
 int page_review_reviewed(struct req *r, struct err *e);
+int page_review_samples(struct req *r, struct err *e); /* page_review_samples.c */
+int page_review_samples_post(struct req *r, struct err *e);
 int page_kiosk_form(struct req *r, struct err *e);   /* page_kiosk.c */
 int page_kiosk_post(struct req *r, struct err *e);
 int page_kiosk_script(struct req *r, struct err *e);

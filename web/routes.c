@@ -40,6 +40,8 @@ const struct route web_routes[] = {
 	{ "GET", "/review/progress", ROLE_ANALYST, page_review_progress },
 	{ "POST", "/review/decide", ROLE_ANALYST, page_review_decide },
 	{ "POST", "/review/reviewed", ROLE_ANALYST, page_review_reviewed },
+	{ "GET", "/review/samples", ROLE_ANALYST, page_review_samples },
+	{ "POST", "/review/samples", ROLE_ANALYST, page_review_samples_post },
 	/* The public at a kiosk: no login; the link's token is checked by the handler. */
 	{ "GET", "/kiosk", ROLE_NONE, page_kiosk_form },
 	{ "POST", "/kiosk", ROLE_NONE, page_kiosk_post },
@@ -47,5 +49,5 @@ const struct route web_routes[] = {
 	{ 0 },
 };
 
-/* Of those, the ones that take a file (multipart/form-data): the report's logo. */
-const char *const web_upload_paths[] = { "/report/logo", NULL };
+/* Of those, the ones that take a file (multipart/form-data): the report's logo, a coded sample. */
+const char *const web_upload_paths[] = { "/report/logo", "/review/samples", NULL };

@@ -3,7 +3,9 @@
 # tag and adds a missed theme; the counts change by exactly that, and
 # --rules-only gives the old ones; the report, the exports and explain say
 # so; a new tag run (same and changed rules) keeps both decisions; erasing
-# the response takes its decisions and their reason with it.
+# the response takes its decisions and their reason with it. A coded sample
+# stored with `review sample load` lists the same disagreements as its file
+# (rules only) and those with the decisions; erasure takes its notes.
 # usage: review.sh COLLECTOR ANALYSER   (TALLY_SAMPLES set by meson)
 set -u
 COLLECTOR=$1
@@ -170,6 +172,54 @@ run "$ANALYSER" review list "$DB" --disagree "$TMP/gold.csv"
 expect_rc "the queue of disagreements with a coded sample" 0
 expect_eq "only the respondent coded otherwise" "$(printf '%s\n' "$out" | grep '^[0-9]' | cut -f2 | sort -u)" "$R1"
 expect_out "it says how they differ" "+$T2"
+file_out=$out
+
+# --- the same sample stored in the database (review sample load|list|drop) ----------
+NOTE="Quince-$$-coder-note"
+printf 'response,themes,note\n%s,"%s; %s",%s ring 07700 900456\n%s,"%s",\n' "$R1" "$(gold_of "$R1")" \
+	"$T2" "$NOTE" "$R3" "$(gold_of "$R3")" >"$TMP/gold-noted.csv"
+run "$ANALYSER" review sample load "$DB" "$TMP/gold-noted.csv" --name "audit one" --as asmith
+expect_rc "review sample load" 0
+expect_err "load says what it stored" "coded sample 'audit one' stored: 2 responses, loaded by asmith"
+case "$out$err" in *"$NOTE"*|*07700*) fail "a coder's note was printed" ;; *) ok "the notes are not printed" ;; esac
+expect_eq "the note is kept with its response" "$(q "SELECT count(*) FROM coded_sample_response WHERE response_id = $R1 AND note LIKE '$NOTE%'")" 1
+run "$ANALYSER" review sample load "$DB" "$TMP/gold-noted.csv" --name "audit one" --as asmith
+expect_rc "a name stored already is refused" 1
+expect_err "it says so" "a coded sample named 'audit one' is stored already"
+printf 'response,themes\n%s,NO-SUCH-THEME\n999999,\n' "$R1" >"$TMP/bad-gold.csv"
+run "$ANALYSER" review sample load "$DB" "$TMP/bad-gold.csv" --as asmith
+expect_rc "a gold file with problems is refused" 1
+expect_err "each problem with its line: a theme" "bad-gold.csv:2: unknown theme 'NO-SUCH-THEME'"
+expect_err "each problem with its line: a response" "bad-gold.csv:3:"
+expect_eq "nothing stored from it" "$(q "SELECT count(*) FROM coded_sample")" 1
+run "$ANALYSER" review sample list "$DB"
+expect_rc "review sample list" 0
+expect_out "the list names the sample, its responses and who loaded it" "$(printf 'audit one\t2\tasmith\t')"
+run "$ANALYSER" review list "$DB" --disagree "audit one" --rules-only
+expect_rc "the queue of a stored sample, rules only" 0
+expect_eq "rules only: the same answers and differences as from the file" "$out" "$file_out"
+run "$ANALYSER" review list "$DB" --disagree "audit one"
+expect_rc "the queue of a stored sample, with the decisions" 0
+expect_eq "with the decisions: still only the respondent coded otherwise" "$(printf '%s\n' "$out" | grep '^[0-9]' | cut -f2 | sort -u)" "$R1"
+expect_out "the theme a decision removed is now missed" "+$T1"
+expect_out "the theme the coder gave is still missed" "+$T2"
+expect_err "it says what the sample was compared with" "against the tags as counted: rules and decisions"
+run "$ANALYSER" review list "$DB" --disagree "audit one" --text
+expect_out "with --text, the coder's note" "$NOTE"
+case "$out" in *07700*) fail "the note's telephone number is not redacted" ;; *) ok "the note is redacted" ;; esac
+cp "$TMP/gold-noted.csv" "$TMP/to-drop.csv"
+run "$ANALYSER" review sample load "$DB" "$TMP/to-drop.csv" --as asmith
+expect_err "the default name is the file's" "coded sample 'to-drop' stored"
+run "$ANALYSER" review sample drop "$DB" to-drop
+expect_rc "review sample drop" 0
+expect_eq "dropped with its rows" "$(q "SELECT group_concat(name) FROM coded_sample")|$(q "SELECT count(*) FROM coded_sample_response")|$(q "SELECT count(DISTINCT sample_id) FROM coded_sample_code")" "audit one|2|1"
+run "$ANALYSER" review sample drop "$DB" to-drop
+expect_rc "dropping a sample not stored" 1
+run "$ANALYSER" review sample
+expect_rc "review sample without a command" 2
+expect_err "the group is named in full" "usage: analyser review sample COMMAND"
+run "$ANALYSER" review list "$DB" --disagree "no such sample or file"
+expect_rc "a --disagree that is neither a sample nor a file" 2
 run "$ANALYSER" review mark "$DB" "$A1" "$A2" --as asmith
 expect_rc "review mark" 0
 run "$ANALYSER" review progress "$DB"
@@ -207,4 +257,16 @@ for f in "$DB" "$DB-wal" "$DB-shm"; do
 	[ -f "$f" ] && grep -a -q "$PHRASE" "$f" && found=1
 done
 expect_eq "no trace of the reason in the database files" "$found" 0
+
+# --- erasure takes the response's coded sample rows and the coder's note ------------
+"$COLLECTOR" erase "$DB" --response "$R1" --by DPO --yes >/dev/null
+expect_eq "the erased response's sample rows are gone" \
+	"$(q "SELECT count(*) FROM coded_sample_response WHERE response_id = $R1")|$(q "SELECT count(*) FROM coded_sample_code WHERE response_id = $R1")" "0|0"
+expect_eq "the sample keeps its other response" "$(q "SELECT count(*) FROM coded_sample_response")" 1
+q "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+found=0
+for f in "$DB" "$DB-wal" "$DB-shm"; do
+	[ -f "$f" ] && grep -a -q "$NOTE" "$f" && found=1
+done
+expect_eq "no trace of the coder's note in the database files" "$found" 0
 finish

@@ -5,7 +5,11 @@ analyst removes a tag the rules gave a response's only tagged answer and
 adds a theme they missed, and `analyser counts` moves by one respondent for
 each theme (and its main theme); `analyser tag` with changed rules keeps
 both decisions and the counts; officers and comms are refused every review
-page and form. Needs node, Debian's chromium and tests/a11y/node_modules:
+page and form. The analyst uploads the fixture coded sample
+(tests/fixtures/review/coded-sample.csv) and its queue of disagreements lists
+the responses worked out here, with the decisions and with the rules alone;
+an upload without the CSRF token or over the size limit stores nothing.
+Needs node, Debian's chromium and tests/a11y/node_modules:
 skipped without them (77) unless TALLY_REQUIRE_A11Y=1.
 
 usage: review_browser_test.py TALLY_WEB COLLECTOR ANALYSER
@@ -23,6 +27,8 @@ from webtest import A11Y, PASSWORD, DemoServer, check, finish, need_browser  # n
 WEB, COLLECTOR, ANALYSER = (os.path.abspath(p) for p in sys.argv[1:4])
 RULES = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'samples', 'rules',
                      'twb-2019.rules.xml')
+SAMPLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'fixtures', 'review',
+                      'coded-sample.csv')
 need_browser('the review pages\' browser test')
 
 ANALYST, OFFICER, COMMS = 'Ana Lyst', 'Jo Bloggs', 'Cam Comms'
@@ -68,10 +74,25 @@ try:
     srv.sql(f"UPDATE answer SET value = '<script>alert(1)</script> & \"q\" <b>x</b>' "
             f"WHERE id = {hostile}")
 
+    # The fixture sample, by survey id: one response coded as the rules have it (not
+    # listed), one with a theme the rules missed and one with none (listed both ways),
+    # and the response the analyst is about to review, coded as the rules have it now:
+    # listed only once the decisions count.
+    sample_ids = [srv.sql(f"SELECT id FROM response WHERE external_id = '{x}'") for x in
+                  [row.split(',')[0] for row in open(SAMPLE, encoding='utf-8').read().split('\n')[1:]
+                   if row]]
+    check(sample_ids[3] == str(response), f'the fixture codes response {response}, the one '
+          f'reviewed here (the demo database changed: remake the fixture)')
+    expect = ','.join(sorted([sample_ids[1], sample_ids[2], sample_ids[3]], key=int))
+    rules_only = ','.join(sorted([sample_ids[1], sample_ids[2]], key=int))
+    bad = os.path.join(srv.tmp, 'bad-sample.csv')
+    with open(bad, 'w', encoding='utf-8') as f:
+        f.write(f'response,themes\n{response},NO-SUCH-THEME\n999999,\n')
+
     srv.start()
     r = subprocess.run(['node', os.path.join(A11Y, 'review.mjs'), f'http://127.0.0.1:{srv.port}',
                         ANALYST, OFFICER, COMMS, PASSWORD, str(response), str(answer), remove,
-                        add], timeout=570)
+                        add, SAMPLE, bad, expect, rules_only], timeout=570)
     check(r.returncode == 0, 'review.mjs: officers and comms refused; the analyst removes a '
           'tag, adds a theme and marks the answer reviewed; every review page passes axe-core '
           'at 1280 and 320 px')
@@ -134,6 +155,37 @@ try:
                                   ('action', 'remove')])
     check(r.status == 303 and srv.sql('SELECT count(*) FROM review_decision') == n,
           f'the removal sent again is taken as done ({r.status}), not stored twice')
+    check(srv.sql("SELECT name || '|' || loaded_by || '|' || (SELECT count(*) FROM "
+                  "coded_sample_response) FROM coded_sample") == f'Audit <one>|{ANALYST}|4',
+          'the sample is stored once, as the analyst loaded it, with its 4 responses')
+    check(srv.sql("SELECT group_concat(action || ' ' || object) FROM audit WHERE action LIKE "
+                  "'coded-sample-%'") == 'coded-sample-load sample Audit <one>',
+          'the audit log has the upload')
+
+    def multipart(fields, name='file', data=b'', boundary='XyZzy'):
+        body = b''.join(f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n'
+                        f'{v}\r\n'.encode() for k, v in fields)
+        body += (f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+                 f'filename="s.csv"\r\nContent-Type: text/csv\r\n\r\n').encode() + data
+        return body + f'\r\n--{boundary}--\r\n'.encode(), f'multipart/form-data; boundary={boundary}'
+
+    good = open(SAMPLE, 'rb').read()
+    csrf = c.get('/review/samples').field('csrf')
+    for fields, data, status, what in [
+            ([('action', 'upload'), ('name', 'no token')], good, 403, 'no CSRF token'),
+            ([('csrf', csrf), ('action', 'upload'), ('name', 'too big')],
+             good + b'x' * (520 * 1024), 400, 'a file over 512 KB'),
+            ([('csrf', csrf), ('action', 'upload'), ('name', 'Audit <one>')], good, 400,
+             'a name stored already'),
+            ([('csrf', csrf), ('action', 'upload'), ('name', '')], good, 400, 'no name')]:
+        body, ctype = multipart(fields, data=data)
+        r = c.request('POST', '/review/samples', body=body, ctype=ctype)
+        check(r.status == status and srv.sql('SELECT count(*) FROM coded_sample') == '1',
+              f'upload refused ({r.status}), nothing stored: {what}')
+    r = c.post('/review/samples', [('csrf', csrf), ('action', 'drop'), ('name', 'Audit <one>')])
+    check(r.status == 303 and srv.sql('SELECT count(*) FROM coded_sample') == '0' and
+          srv.sql('SELECT count(*) FROM coded_sample_code') == '0',
+          'the analyst drops the sample, with its codes')
     log = srv.sql("SELECT group_concat(x, ', ') FROM (SELECT action || ' ' || object AS x "
                   "FROM audit WHERE action LIKE 'review-%' ORDER BY id)")
     check(log == f'review-remove answer {answer}, review-add answer {answer}, '
