@@ -103,6 +103,28 @@ START_TEST(test_html_escaping)
 }
 END_TEST
 
+/* A formatted piece longer than any fixed buffer is written whole, not
+ * turned into a page that is never sent. */
+START_TEST(test_html_fmt_long)
+{
+	struct html h = { 0 };
+	char word[3001];
+	size_t i;
+
+	for (i = 0; i < sizeof word - 1; i++)
+		word[i] = (char)('a' + i % 26);
+	word[sizeof word - 1] = '\0';
+	html_raw(&h, "<p>");
+	html_fmt(&h, "<a href=\"/x?%d\">%s</a>", 7, word);
+	ck_assert_int_eq(h.oom, 0);
+	ck_assert_uint_eq(h.n, 3 + strlen("<a href=\"/x?7\">") + 3000 + 4);
+	ck_assert(strncmp(h.s, "<p><a href=\"/x?7\">abc", 21) == 0);
+	ck_assert_str_eq(h.s + h.n - 4, "</a>");
+	ck_assert_int_eq(h.s[h.n - 5], 'a' + 2999 % 26);
+	html_free(&h);
+}
+END_TEST
+
 START_TEST(test_sessions)
 {
 	sqlite3 *db = test_memdb();
@@ -500,6 +522,7 @@ static Suite *web_suite(void)
 	tcase_add_test(tc, test_form_decoding);
 	tcase_add_test(tc, test_form_check);
 	tcase_add_test(tc, test_html_escaping);
+	tcase_add_test(tc, test_html_fmt_long);
 	tcase_add_test(tc, test_sessions);
 	tcase_add_test(tc, test_throttle_window);
 	tcase_add_test(tc, test_accounts);

@@ -32,18 +32,24 @@ void html_raw(struct html *h, const char *s)
 
 void html_fmt(struct html *h, const char *fmt, ...)
 {
-	char buf[512];
 	va_list ap;
 	int n;
 
+	if (h->oom)
+		return;
 	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof buf, fmt, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof buf) {
+	/* Formatted straight into the page's bytes, whatever its length. */
+	if (n < 0 || (size_t)n >= SIZE_MAX - h->n - 1 ||
+	    ALLOC_GROW(h->s, h->n + (size_t)n + 1, h->cap) < 0) {
 		h->oom = 1;
 		return;
 	}
-	add(h, buf, (size_t)n);
+	va_start(ap, fmt);
+	vsnprintf(h->s + h->n, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	h->n += (size_t)n;
 }
 
 void html_esc(struct html *h, const char *s)
