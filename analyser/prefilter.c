@@ -711,6 +711,26 @@ static int on_piece(unsigned int id, unsigned long long from, unsigned long long
 	return 0;
 }
 
+static int on_nothing(unsigned int id, unsigned long long from, unsigned long long to,
+		      unsigned int flags, void *ctx)
+{
+	(void)id;
+	(void)from;
+	(void)to;
+	(void)flags;
+	(void)ctx;
+	return 0;
+}
+
+int prefilter_scan_only(const struct prefilter *pf, struct prefilter_scratch *s,
+			const char *text, size_t len)
+{
+	if (!pf->db || len > UINT_MAX)
+		return 0;
+	return hs_scan(pf->db, text, (unsigned int)len, 0, s->hs, on_nothing, NULL) == HS_SUCCESS ?
+		       0 : -1;
+}
+
 /* The pieces of one byte, with memchr(): the first place, or all for a head. */
 static void find_single(const struct prefilter *pf, struct prefilter_scratch *s, const char *text,
 			size_t len)
