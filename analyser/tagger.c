@@ -718,6 +718,7 @@ static sqlite3 *reader_open(sqlite3 *db)
 		return NULL;
 	if (sqlite3_open_v2(path, &rdb, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
 		    SQLITE_OK ||
+	    sqlite3_busy_timeout(rdb, 30000) != SQLITE_OK || /* as db_open()'s */
 	    sqlite3_exec(rdb, "PRAGMA cache_size = -32768", NULL, NULL, NULL) != SQLITE_OK) {
 		sqlite3_close(rdb);
 		return NULL;
