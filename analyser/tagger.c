@@ -627,7 +627,7 @@ static void *reader(void *arg)
 	struct tagging *t = arg;
 	struct pool *p = t->pool;
 	size_t fill = 0;
-	int end = 0, rc;
+	int end = 0, rc, stop;
 
 	pthread_setname_np(pthread_self(), "tally-read");
 	while (!end) {
@@ -636,8 +636,9 @@ static void *reader(void *arg)
 		pthread_mutex_lock(&p->mu);
 		while (!p->stop && b->state != B_FREE)
 			pthread_cond_wait(&p->done, &p->mu);
+		stop = p->stop;
 		pthread_mutex_unlock(&p->mu);
-		if (p->stop)
+		if (stop)
 			break;
 		if ((rc = batch_read(t, b)) < 0)
 			break;
