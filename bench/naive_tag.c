@@ -41,6 +41,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "free_text.h"
 #include "prefilter.h"
 #include "rules.h"
 #include "utf8.h"
@@ -313,6 +314,7 @@ static void *run_part(void *arg)
 	pcre2_match_data *md = NULL;
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st = NULL, *other = NULL;
+	struct free_text ft = { 0 };
 	int rc;
 
 	if (!(db = db_open(p->path, DB_MUST_EXIST, NULL, &p->e)))
@@ -328,9 +330,12 @@ static void *run_part(void *arg)
 		err_set(&p->e, EXIT_SYSTEM, "out of memory");
 		goto out;
 	}
-	st = db_prepare(db, "SELECT a.id, a.value, q.code, a.response_id FROM answer a "
-			    "CROSS JOIN question q WHERE q.id = a.question_id AND q.type = 'free-text' "
-			    "AND a.value IS NOT NULL AND a.id BETWEEN ?1 AND ?2 ORDER BY a.id", &p->e);
+	/* As analyser tag reads them: no join, the question's code from a list. */
+	if (free_text_load(db, &ft, &p->e) < 0)
+		goto out;
+	st = db_prepare(db, "SELECT a.id, a.value, a.question_id, a.response_id FROM answer a "
+			    "WHERE " FREE_TEXT_ANSWER " AND a.value IS NOT NULL "
+			    "AND a.id BETWEEN ?1 AND ?2 ORDER BY a.id", &p->e);
 	/* Another answer of the response, as a choice's option code or as given. */
 	other = st ? db_prepare(db, "SELECT CASE WHEN a.option_id IS NULL THEN a.value ELSE "
 				    "(SELECT code FROM question_option WHERE id = a.option_id) END "
@@ -345,7 +350,7 @@ static void *run_part(void *arg)
 		long long id = sqlite3_column_int64(st, 0);
 		const char *text = (const char *)sqlite3_column_blob(st, 1);
 		size_t len = (size_t)sqlite3_column_bytes(st, 1);
-		const char *question = (const char *)sqlite3_column_text(st, 2);
+		const char *question = free_text_code(&ft, sqlite3_column_int64(st, 2));
 
 		if (p->floor) {
 			if (utf8_check(text ? text : "", len, NULL) && p->floor == 's' &&
@@ -365,6 +370,7 @@ static void *run_part(void *arg)
 out:
 	sqlite3_finalize(st);
 	sqlite3_finalize(other);
+	free_text_release(&ft);
 	db_close(db, &p->e);
 	free(got);
 	pcre2_match_data_free(md);

@@ -857,6 +857,18 @@ static void tagger_threads_on(sqlite3 *db)
 	got = tags_of(db);
 	ck_assert_msg(!strcmp(got, want), "after new answers: the tags differ from the reference");
 	free(got);
+
+	/* Responses of another exercise, even to this one's questions: the
+	   reading joins them back to their exercise and leaves them out. */
+	test_exec(db, "INSERT INTO exercise (code, title, opens, closes) VALUES "
+		      "('other', 'Other', '2019-01-01', '2019-12-31')");
+	add_answers(db, sqlite3_last_insert_rowid(db), 3000, 44, &c);
+	test_exec(db, "DELETE FROM ruleset");
+	run_tagger(db, ex, rs, 3, &st);
+	ck_assert_int_eq(st.answers, answers);
+	got = tags_of(db);
+	ck_assert_msg(!strcmp(got, want), "another exercise's answers were tagged");
+	free(got);
 	free(want);
 	corpus_free(&c);
 	ruleset_free(rs);
