@@ -117,6 +117,9 @@ struct prefilter {
 	size_t *reach;
 	uint64_t *gaps;                  /* pattern i's gap bytes: gaps[4 * i .. 4 * i + 4) */
 	unsigned char *ngaps;
+	uint32_t *gap_set;               /* pattern i's gap bytes as one of the sets of gaps */
+	size_t ngap_sets;                /* distinct sets of gap bytes */
+	unsigned char *gap_byte;         /* set j's bytes: gap_byte[256 * j + c] is 1 */
 	unsigned char *wb;               /* a match starts on its head, where \b holds */
 	double *hwork;
 	unsigned char *is_head;          /* per piece: whether it is a head (where it is counts) */
@@ -148,6 +151,8 @@ struct prefilter_scratch {
 	uint32_t *found;     /* pieces found in this answer */
 	size_t nfound;
 	int every;           /* the answer needs every pattern */
+	uint32_t *gap_stamp; /* per set of gap bytes: the stamp when its longest run was found, */
+	size_t *gap_longest; /* and that run (see near_heads()) */
 	uint64_t *cand;      /* includes to run */
 	uint64_t *themes;    /* themes to try */
 	struct prefilter_stats *stats; /* NULL: not counting */
@@ -531,6 +536,24 @@ struct prefilter *prefilter_build(const struct ruleset *rs, struct err *e)
 			goto oom;
 		*pf->lit[k] = lp;
 	}
+	/* The sets of gap bytes, each once: an answer's longest run of each is found once. */
+	if (!(pf->gap_set = calloc(pf->npat + 1, sizeof *pf->gap_set)))
+		goto oom;
+	for (size_t k = 0; k < pf->npat; k++) {
+		size_t j = 0;
+
+		if (!pf->ngaps[k])
+			continue;
+		while (j < k && (!pf->ngaps[j] ||
+				 memcmp(pf->gaps + 4 * j, pf->gaps + 4 * k, 4 * sizeof *pf->gaps)))
+			j++;
+		pf->gap_set[k] = j < k ? pf->gap_set[j] : (uint32_t)pf->ngap_sets++;
+	}
+	if (!(pf->gap_byte = calloc(256 * pf->ngap_sets + 1, 1)))
+		goto oom;
+	for (size_t k = 0; k < pf->npat; k++)
+		for (unsigned c = 0; pf->ngaps[k] && c < 256; c++)
+			pf->gap_byte[256 * pf->gap_set[k] + c] = pf->gaps[4 * k + c / 64] >> (c % 64) & 1;
 	free(h);
 	h = NULL;
 	pf->ops = b.ops;
@@ -584,6 +607,8 @@ void prefilter_free(struct prefilter *pf)
 	free(pf->reach);
 	free(pf->gaps);
 	free(pf->ngaps);
+	free(pf->gap_set);
+	free(pf->gap_byte);
 	free(pf->wb);
 	free(pf->hwork);
 	for (size_t k = 0; pf->lit && k < pf->npat; k++)
@@ -639,7 +664,9 @@ struct prefilter_scratch *prefilter_scratch_new(const struct prefilter *pf, stru
 	s->tried = calloc(pf->ninc + 1, sizeof *s->tried);
 	s->cand = calloc(pf->words, sizeof *s->cand);
 	s->themes = calloc(pf->theme_words, sizeof *s->themes);
-	if (!s->md || !s->seen || !s->first || !s->occ_last || !s->occ_pos ||
+	s->gap_stamp = calloc(pf->ngap_sets + 1, sizeof *s->gap_stamp);
+	s->gap_longest = calloc(pf->ngap_sets + 1, sizeof *s->gap_longest);
+	if (!s->gap_stamp || !s->gap_longest || !s->md || !s->seen || !s->first || !s->occ_last || !s->occ_pos ||
 	    !s->occ_next || !s->mctx || !s->found || !s->tried || !s->cand || !s->themes)
 		goto oom;
 	if (pf->proto && hs_clone_scratch(pf->proto, &s->hs) != HS_SUCCESS)
@@ -667,6 +694,8 @@ void prefilter_scratch_free(struct prefilter_scratch *s)
 	free(s->tried);
 	free(s->cand);
 	free(s->themes);
+	free(s->gap_stamp);
+	free(s->gap_longest);
 	free(s);
 }
 
@@ -709,6 +738,26 @@ static int on_piece(unsigned int id, unsigned long long from, unsigned long long
 	assert(to >= s->pf->pieces[id].n);
 	found_at(s, id, to - s->pf->pieces[id].n); /* a piece is as long in the text as it is */
 	return 0;
+}
+
+static int on_nothing(unsigned int id, unsigned long long from, unsigned long long to,
+		      unsigned int flags, void *ctx)
+{
+	(void)id;
+	(void)from;
+	(void)to;
+	(void)flags;
+	(void)ctx;
+	return 0;
+}
+
+int prefilter_scan_only(const struct prefilter *pf, struct prefilter_scratch *s,
+			const char *text, size_t len)
+{
+	if (!pf->db || len > UINT_MAX)
+		return 0;
+	return hs_scan(pf->db, text, (unsigned int)len, 0, s->hs, on_nothing, NULL) == HS_SUCCESS ?
+		       0 : -1;
 }
 
 /* The pieces of one byte, with memchr(): the first place, or all for a head. */
@@ -780,6 +829,7 @@ static void choose(const struct prefilter *pf, struct prefilter_scratch *s, cons
 	if (++s->stamp == 0) { /* wrapped: forget the old stamps */
 		memset(s->seen, 0, pf->npieces * sizeof *s->seen);
 		memset(s->tried, 0, pf->ninc * sizeof *s->tried);
+		memset(s->gap_stamp, 0, pf->ngap_sets * sizeof *s->gap_stamp);
 		s->stamp = 1;
 	}
 	if (pf->db && !s->every &&
@@ -902,12 +952,13 @@ static size_t char_start(const char *text, size_t at)
  * where none is within reach a try is little work. With gaps, such a try
  * can take each gap along a run of its bytes, so the longest such run in
  * the text must be short enough to keep that far below the match limit.
+ * That run is found once an answer for each set of gap bytes.
  */
-static int near_heads(const struct prefilter *pf, size_t g, const char *text, size_t len)
+static int near_heads(const struct prefilter *pf, struct prefilter_scratch *s, size_t g,
+		      const char *text, size_t len)
 {
-	const uint64_t *gap = pf->gaps + 4 * g;
 	double work = pf->hwork[g];
-	size_t run = 0, longest = 0;
+	size_t run = 0, longest = 0, set = pf->gap_set[g];
 
 	if (pf->reach[g] == NOLEN)
 		return 0;
@@ -915,12 +966,21 @@ static int near_heads(const struct prefilter *pf, size_t g, const char *text, si
 		work *= (double)len + 1;
 	if (work <= GAPWORK) /* the whole text as the run: no need to look */
 		return 1;
+	if (!pf->ngaps[g]) /* no gaps: the work is hwork whatever the text */
+		return 0;
 	work = pf->hwork[g];
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)text[i];
+	assert(set < pf->ngap_sets);
+	if (s->gap_stamp[set] == s->stamp) {
+		longest = s->gap_longest[set];
+	} else {
+		const unsigned char *in = pf->gap_byte + 256 * set;
 
-		run = gap[c / 64] >> (c % 64) & 1 ? run + 1 : 0;
-		longest = run > longest ? run : longest;
+		for (size_t i = 0; i < len; i++) { /* without a branch on each byte */
+			run = (run + 1) & ((size_t)0 - in[(unsigned char)text[i]]);
+			longest = run > longest ? run : longest;
+		}
+		s->gap_stamp[set] = s->stamp;
+		s->gap_longest[set] = longest;
 	}
 	for (int k = 0; k < pf->ngaps[g]; k++)
 		work *= (double)longest + 1;
@@ -1018,7 +1078,7 @@ static int run_pattern(const struct prefilter *pf, struct prefilter_scratch *s, 
 	size_t from[MAXWIN], upto[MAXWIN], n = 0, first = SIZE_MAX;
 	int many = s->occ_full;
 
-	if (s->every || !near_heads(pf, k, text, len))
+	if (s->every || !near_heads(pf, s, k, text, len))
 		return run(s, pat, text, len, 0, PCRE2_UNSET, start, end);
 	if (pf->lit[k] && pf->db) {
 		int rc = run_literal(pf, s, k, text, len, start, end);

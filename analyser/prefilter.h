@@ -52,6 +52,14 @@ int prefilter_tag(const struct prefilter *pf, struct prefilter_scratch *s, const
 int prefilter_tag_in(const struct prefilter *pf, struct prefilter_scratch *s, const char *text,
 		     size_t len, const struct rule_context *c, struct rule_tag *out);
 
+/*
+ * Only the Vectorscan pass prefilter_tag() starts with, over the pieces of
+ * `text`, doing nothing with what it finds: what that pass costs at the
+ * least (bench/naive_tag --scan). 0, or -1 if the scan failed.
+ */
+int prefilter_scan_only(const struct prefilter *pf, struct prefilter_scratch *s,
+			const char *text, size_t len);
+
 /* What the matching did, for tuning it (bench/naive_tag --stats). */
 struct prefilter_stats {
 	unsigned long long answers;   /* valid UTF-8 ones */

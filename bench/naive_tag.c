@@ -1,7 +1,8 @@
 /*
  * naive_tag: the straightforward baseline for the tagging benchmark.
  *
- * usage: naive_tag [--prefilter | --stats] DB RULES OUT.tsv
+ * usage: naive_tag [--prefilter | --read | --scan] [--threads N] DB RULES OUT.tsv
+ *        naive_tag --stats DB RULES OUT.tsv
  *
  * Reads every free-text answer of DB in id order and runs every pattern of
  * RULES on it with pcre2_match(): all includes of every theme that applies
@@ -22,17 +23,25 @@
  * With --prefilter the same loop lets the prefilter (analyser/prefilter.h)
  * choose the patterns, as `analyser tag` does but in one thread and without
  * the database writes: the cost of the matching alone, to set beside the
- * naive loop's. --stats is --prefilter that also says on stderr, per
+ * naive loop's. With --threads N (1 to 8; default 1) the answers are
+ * split by id into N ranges, each read through its own connection and
+ * matched by its own thread, and the tags written in id order as one
+ * thread would: the matching alone on N cores. The floors under it:
+ * --read only reads the answers and checks their UTF-8 (SQLite's part),
+ * --scan also runs the prefilter's Vectorscan pass over each and does
+ * nothing with what it finds (both write no tags). --stats is --prefilter that also says on stderr, per
  * answer, how many pieces were found, includes tried, of those how many
  * did not match (the prefilter's false hits), excludes tried and PCRE2
  * calls, and which includes take longest (timing each slows the run).
  */
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-
 #include <string.h>
 
 #include "db.h"
+#include "free_text.h"
 #include "prefilter.h"
 #include "rules.h"
 #include "utf8.h"
@@ -67,6 +76,51 @@ static void other_answers(const struct ruleset *rs, sqlite3_stmt *other, long lo
 	}
 }
 
+/* Puts `v` in decimal at `p`; returns the end. */
+static char *put_num(char *p, unsigned long long v)
+{
+	char tmp[24];
+	size_t n = 0;
+
+	do
+		tmp[n++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	while (n)
+		*p++ = tmp[--n];
+	return p;
+}
+
+/*
+ * One tag line, "id TAB theme TAB rule TAB start TAB end", as
+ * fprintf("%lld\t%s\t%s\t%zu\t%zu\n") would write it but without
+ * parsing a format for each of millions of lines (a tenth of the
+ * prefiltered loop's time went there).
+ */
+static void put_tag(FILE *out, long long id, const char *theme, const char *rule, size_t start,
+		    size_t end)
+{
+	size_t nt = strlen(theme), nr = strlen(rule);
+	char buf[128], *p = buf;
+
+	if (id < 0 || nt + nr > sizeof buf - 80) {
+		fprintf(out, "%lld\t%s\t%s\t%zu\t%zu\n", id, theme, rule, start, end);
+		return;
+	}
+	p = put_num(p, (unsigned long long)id);
+	*p++ = '\t';
+	memcpy(p, theme, nt);
+	p += nt;
+	*p++ = '\t';
+	memcpy(p, rule, nr);
+	p += nr;
+	*p++ = '\t';
+	p = put_num(p, start);
+	*p++ = '\t';
+	p = put_num(p, end);
+	*p++ = '\n';
+	fwrite(buf, 1, (size_t)(p - buf), out);
+}
+
 /* The prefiltered loop's tags of one answer, written like the naive ones. */
 static void fast(const struct ruleset *rs, const struct prefilter *pf,
 		 struct prefilter_scratch *s, struct rule_tag *tags, sqlite3_stmt *other,
@@ -83,8 +137,8 @@ static void fast(const struct ruleset *rs, const struct prefilter *pf,
 
 	for (int k = 0; k < n; k++)
 		if (tags[k].result == RULE_MATCH)
-			fprintf(out, "%lld\t%s\t%s\t%zu\t%zu\n", id, rs->themes[tags[k].theme].code,
-				tags[k].hit.rule->id, tags[k].hit.start, tags[k].hit.end);
+			put_tag(out, id, rs->themes[tags[k].theme].code, tags[k].hit.rule->id,
+				tags[k].hit.start, tags[k].hit.end);
 }
 
 /* Compares include numbers by time, most first. */
@@ -231,9 +285,111 @@ static void naive(const struct ruleset *rs, pcre2_match_data *md, sqlite3_stmt *
 			    got[j].rule && !rs->themes[j].otherwise && (j < i || t->otherwise))
 				first = 0;
 		if (first)
-			fprintf(out, "%lld\t%s\t%s\t%zu\t%zu\n", id, t->code, got[i].rule->id,
-				got[i].start, got[i].end);
+			put_tag(out, id, t->code, got[i].rule->id, got[i].start, got[i].end);
 	}
+}
+
+#define MAX_PARTS 8
+
+/* One range of answers ids, read and matched by one thread (--threads). */
+struct part {
+	const char *path;
+	const struct ruleset *rs;
+	const struct prefilter *pf;
+	int floor;            /* 'r' only read, 's' read and scan, 0 tag */
+	long long lo, hi;     /* the answers with ids in [lo, hi] */
+	FILE *out;            /* its tags: the output file, or a temporary one */
+	struct prefilter_stats *stats; /* NULL: not counting */
+	struct err e;
+};
+
+/* The answers, in id order: this part's, or with `pf` NULL every one the naive way. */
+static void *run_part(void *arg)
+{
+	struct part *p = arg;
+	const struct ruleset *rs = p->rs;
+	struct prefilter_scratch *s = NULL;
+	struct rule_tag *tags = NULL;
+	struct found *got = NULL;
+	pcre2_match_data *md = NULL;
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL, *other = NULL;
+	struct free_text ft = { 0 };
+	int rc;
+
+	if (!(db = db_open(p->path, DB_MUST_EXIST, NULL, &p->e)))
+		goto out;
+	if (p->pf && (!(s = prefilter_scratch_new(p->pf, &p->e)) ||
+		      !(tags = calloc(rs->nthemes + 1, sizeof *tags)))) {
+		err_set(&p->e, EXIT_SYSTEM, "cannot set up the prefilter");
+		goto out;
+	}
+	if (s && p->stats)
+		prefilter_scratch_count(s, p->stats);
+	if (!(md = pcre2_match_data_create(1, NULL)) || !(got = calloc(rs->nthemes + 1, sizeof *got))) {
+		err_set(&p->e, EXIT_SYSTEM, "out of memory");
+		goto out;
+	}
+	/* As analyser tag reads them: no join, the question's code from a list. */
+	if (free_text_load(db, &ft, &p->e) < 0)
+		goto out;
+	st = db_prepare(db, "SELECT a.id, a.value, a.question_id, a.response_id FROM answer a "
+			    "WHERE " FREE_TEXT_ANSWER " AND a.value IS NOT NULL "
+			    "AND a.id BETWEEN ?1 AND ?2 ORDER BY a.id", &p->e);
+	/* Another answer of the response, as a choice's option code or as given. */
+	other = st ? db_prepare(db, "SELECT CASE WHEN a.option_id IS NULL THEN a.value ELSE "
+				    "(SELECT code FROM question_option WHERE id = a.option_id) END "
+				    "FROM answer a, question q WHERE a.response_id = ?1 AND "
+				    "q.id = a.question_id AND q.code = ?2 AND a.state = 'answered'", &p->e)
+		   : NULL;
+	if (!st || !other)
+		goto out;
+	sqlite3_bind_int64(st, 1, p->lo);
+	sqlite3_bind_int64(st, 2, p->hi);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		long long id = sqlite3_column_int64(st, 0);
+		const char *text = (const char *)sqlite3_column_blob(st, 1);
+		size_t len = (size_t)sqlite3_column_bytes(st, 1);
+		const char *question = free_text_code(&ft, sqlite3_column_int64(st, 2));
+
+		if (p->floor) {
+			if (utf8_check(text ? text : "", len, NULL) && p->floor == 's' &&
+			    prefilter_scan_only(p->pf, s, text ? text : "", len) < 0) {
+				err_set(&p->e, EXIT_SYSTEM, "the scan failed");
+				break;
+			}
+		} else if (s)
+			fast(rs, p->pf, s, tags, other, id, sqlite3_column_int64(st, 3),
+			     text ? text : "", len, question, p->out);
+		else
+			naive(rs, md, other, got, id, sqlite3_column_int64(st, 3), text ? text : "", len,
+			      question, p->out);
+	}
+	if (rc != SQLITE_DONE)
+		db_fail(db, "reading the answers", &p->e);
+out:
+	sqlite3_finalize(st);
+	sqlite3_finalize(other);
+	free_text_release(&ft);
+	db_close(db, &p->e);
+	free(got);
+	pcre2_match_data_free(md);
+	free(tags);
+	prefilter_scratch_free(s);
+	return NULL;
+}
+
+/* Appends temporary file `from` to `to`; 0 or -1. */
+static int append(FILE *to, FILE *from)
+{
+	char buf[65536];
+	size_t n;
+
+	rewind(from);
+	while ((n = fread(buf, 1, sizeof buf, from)) > 0)
+		if (fwrite(buf, 1, n, to) != n)
+			return -1;
+	return ferror(from) ? -1 : 0;
 }
 
 int main(int argc, char **argv)
@@ -241,31 +397,40 @@ int main(int argc, char **argv)
 	struct err e;
 	struct ruleset *rs = NULL;
 	struct prefilter *pf = NULL;
-	struct prefilter_scratch *s = NULL;
-	struct rule_tag *tags = NULL;
 	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL, *other = NULL;
-	pcre2_match_data *md = NULL;
-	struct found *got = NULL;
 	FILE *out = NULL;
 	struct prefilter_stats stats = { 0 };
-	int rc, counting = argc == 5 && !strcmp(argv[1], "--stats");
-	int prefiltered = argc == 5 && (counting || !strcmp(argv[1], "--prefilter"));
+	struct part part[MAX_PARTS];
+	pthread_t tid[MAX_PARTS];
+	int counting = 0, prefiltered = 0, nparts = 1, started = 0, floor = 0;
+	long long lo = 0, hi = 0;
 
-	argv += prefiltered;
-	argc -= prefiltered;
-	if (argc != 4) {
-		fprintf(stderr, "usage: naive_tag [--prefilter | --stats] DB RULES OUT.tsv\n");
+	for (; argc > 1 && !strncmp(argv[1], "--", 2); argc--, argv++) {
+		if (!strcmp(argv[1], "--stats"))
+			counting = prefiltered = 1;
+		else if (!strcmp(argv[1], "--prefilter"))
+			prefiltered = 1;
+		else if (!strcmp(argv[1], "--read") || !strcmp(argv[1], "--scan"))
+			prefiltered = floor = argv[1][2];
+		else if (!strcmp(argv[1], "--threads") && argc > 2 && atoi(argv[2]) >= 1 &&
+			 atoi(argv[2]) <= MAX_PARTS) {
+			nparts = atoi(argv[2]);
+			argc--, argv++;
+		} else {
+			argc = 0;
+		}
+	}
+	if (argc != 4 || (nparts > 1 && (!prefiltered || counting))) {
+		fprintf(stderr, "usage: naive_tag [--prefilter | --read | --scan] [--threads N] "
+				"DB RULES OUT.tsv\n       naive_tag --stats DB RULES OUT.tsv\n");
 		return EXIT_USAGE;
 	}
 	err_init(&e);
+	memset(part, 0, sizeof part);
 	if (!(rs = rules_load(argv[2], &e)) || !(db = db_open(argv[1], DB_MUST_EXIST, NULL, &e)))
 		goto out;
-	if (prefiltered && (!(pf = prefilter_build(rs, &e)) || !(s = prefilter_scratch_new(pf, &e)) ||
-			    !(tags = calloc(rs->nthemes + 1, sizeof *tags)))) {
-		err_set(&e, EXIT_SYSTEM, "cannot set up the prefilter");
+	if (prefiltered && !(pf = prefilter_build(rs, &e)))
 		goto out;
-	}
 	if (counting) {
 		stats.runs = calloc(rs->nincludes + 1, sizeof *stats.runs);
 		stats.misses = calloc(rs->nincludes + 1, sizeof *stats.misses);
@@ -274,57 +439,54 @@ int main(int argc, char **argv)
 			err_set(&e, EXIT_SYSTEM, "out of memory");
 			goto out;
 		}
-		prefilter_scratch_count(s, &stats);
-	}
-	if (!(md = pcre2_match_data_create(1, NULL)) || !(got = calloc(rs->nthemes + 1, sizeof *got))) {
-		err_set(&e, EXIT_SYSTEM, "out of memory");
-		goto out;
 	}
 	if (!(out = fopen(argv[3], "w"))) {
 		err_set(&e, EXIT_SYSTEM, "cannot write %s", argv[3]);
 		goto out;
 	}
-	st = db_prepare(db, "SELECT a.id, a.value, q.code, a.response_id FROM answer a "
-			    "CROSS JOIN question q WHERE q.id = a.question_id AND q.type = 'free-text' "
-			    "AND a.value IS NOT NULL ORDER BY a.id", &e);
-	/* Another answer of the response, as a choice's option code or as given. */
-	other = st ? db_prepare(db, "SELECT CASE WHEN a.option_id IS NULL THEN a.value ELSE "
-				    "(SELECT code FROM question_option WHERE id = a.option_id) END "
-				    "FROM answer a, question q WHERE a.response_id = ?1 AND "
-				    "q.id = a.question_id AND q.code = ?2 AND a.state = 'answered'", &e)
-		   : NULL;
-	if (!st || !other)
+	/* Ranges of ids of about as many answers each (ids are spread evenly). */
+	if (db_int(db, "SELECT coalesce(min(id), 0) FROM answer", 0, &lo, &e, 0) < 0 ||
+	    db_int(db, "SELECT coalesce(max(id), 0) FROM answer", 0, &hi, &e, 0) < 0)
 		goto out;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		long long id = sqlite3_column_int64(st, 0);
-		const char *text = (const char *)sqlite3_column_blob(st, 1);
-		size_t len = (size_t)sqlite3_column_bytes(st, 1);
-		const char *question = (const char *)sqlite3_column_text(st, 2);
+	for (int k = 0; k < nparts; k++) {
+		struct part *p = &part[k];
 
-		if (prefiltered)
-			fast(rs, pf, s, tags, other, id, sqlite3_column_int64(st, 3), text ? text : "",
-			     len, question, out);
-		else
-			naive(rs, md, other, got, id, sqlite3_column_int64(st, 3), text ? text : "", len,
-			      question, out);
+		*p = (struct part){ argv[1], rs, pf, floor, lo + (hi - lo + 1) * k / nparts,
+				    lo + (hi - lo + 1) * (k + 1) / nparts - 1, k ? tmpfile() : out,
+				    counting ? &stats : NULL, { 0 } };
+		err_init(&p->e);
+		if (!p->out) {
+			err_set(&e, EXIT_SYSTEM, "cannot make a temporary file");
+			goto out;
+		}
 	}
-	if (rc != SQLITE_DONE)
-		db_fail(db, "reading the answers", &e);
-	else if (counting)
+	part[nparts - 1].hi = hi;
+	for (; started < nparts; started++)
+		if (started && pthread_create(&tid[started], NULL, run_part, &part[started])) {
+			err_set(&e, EXIT_SYSTEM, "cannot start a thread");
+			break;
+		}
+	run_part(&part[0]);
+	for (int k = 1; k < started; k++)
+		pthread_join(tid[k], NULL);
+	for (int k = 0; k < nparts && !e.code; k++)
+		if (part[k].e.code)
+			e = part[k].e;
+	for (int k = 1; k < nparts && !e.code; k++)
+		if (append(out, part[k].out) < 0)
+			err_set(&e, EXIT_SYSTEM, "cannot write %s", argv[3]);
+	if (counting && !e.code)
 		print_stats(rs, &stats);
 out:
+	for (int k = 1; k < nparts; k++)
+		if (part[k].out)
+			fclose(part[k].out);
 	if (out && fclose(out) != 0)
 		err_set(&e, EXIT_SYSTEM, "cannot write %s", argv[3]);
-	sqlite3_finalize(st);
-	sqlite3_finalize(other);
-	free(got);
-	pcre2_match_data_free(md);
 	db_close(db, &e);
-	free(tags);
 	free(stats.runs);
 	free(stats.misses);
 	free(stats.ns);
-	prefilter_scratch_free(s);
 	prefilter_free(pf);
 	ruleset_free(rs);
 	return err_print(&e, "naive_tag");

@@ -9,6 +9,7 @@
  * pathological input. Then the same through tagger_run() and its threads.
  */
 #include <string.h>
+#include <unistd.h>
 
 #include "exercise.h"
 #include "prefilter.h"
@@ -809,9 +810,9 @@ static void run_tagger(sqlite3 *db, long long ex, const struct ruleset *rs, int 
 	ck_assert_msg(tagger_run(db, ex, rs, &opt, st, &errors, &e) == 0, "%s", err_first(&e));
 }
 
-START_TEST(test_tagger_threads)
+/* tagger_run() on `db`, with 1 and 3 threads, against the reference; closes `db`. */
+static void tagger_threads_on(sqlite3 *db)
 {
-	sqlite3 *db = test_memdb();
 	struct err e;
 	struct exercise_changes ch;
 	struct exercise_def *d;
@@ -856,10 +857,54 @@ START_TEST(test_tagger_threads)
 	got = tags_of(db);
 	ck_assert_msg(!strcmp(got, want), "after new answers: the tags differ from the reference");
 	free(got);
+
+	/* Responses of another exercise, even to this one's questions: the
+	   reading joins them back to their exercise and leaves them out. */
+	test_exec(db, "INSERT INTO exercise (code, title, opens, closes) VALUES "
+		      "('other', 'Other', '2019-01-01', '2019-12-31')");
+	add_answers(db, sqlite3_last_insert_rowid(db), 3000, 44, &c);
+	test_exec(db, "DELETE FROM ruleset");
+	run_tagger(db, ex, rs, 3, &st);
+	ck_assert_int_eq(st.answers, answers);
+	got = tags_of(db);
+	ck_assert_msg(!strcmp(got, want), "another exercise's answers were tagged");
+	free(got);
 	free(want);
 	corpus_free(&c);
 	ruleset_free(rs);
 	sqlite3_close(db);
+}
+
+START_TEST(test_tagger_threads)
+{
+	tagger_threads_on(test_memdb());
+}
+END_TEST
+
+/*
+ * The same on a database in a file: with workers, a reader thread reads
+ * the answers through a connection of its own while this one writes the
+ * tags; the tags are still those of one thread, in its order.
+ */
+START_TEST(test_tagger_threads_file)
+{
+	char path[128];
+	struct err e;
+	sqlite3 *db;
+
+	err_init(&e);
+	snprintf(path, sizeof path, "%s/threads.db", test_tmpdir());
+	db = db_open(path, DB_MAY_CREATE, NULL, &e);
+	ck_assert_msg(db != NULL, "%s", err_first(&e));
+	tagger_threads_on(db);
+	unlink(path);
+	strcat(path, "-wal");
+	unlink(path);
+	path[strlen(path) - 4] = '\0';
+	strcat(path, "-shm");
+	unlink(path);
+	*strrchr(path, '/') = '\0';
+	rmdir(path);
 }
 END_TEST
 
@@ -1006,6 +1051,7 @@ int main(void)
 	tcase_add_test(tc, test_sample_rules);
 	tcase_add_test(tc, test_language_rules);
 	tcase_add_test(tc, test_tagger_threads);
+	tcase_add_test(tc, test_tagger_threads_file);
 	suite_add_tcase(s, tc);
 	/* Small cases of their own (CK_RUN_CASE=pieces runs them alone). */
 	tc = tcase_create("pieces");

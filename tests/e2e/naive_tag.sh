@@ -21,8 +21,8 @@ sqlite3 -separator '	' "$DB" "SELECT answer_id, theme, rule, match_start, match_
 	sort >"$TMP/analyser.tsv"
 groups=$(awk -F'\t' '$2 != "KIND"' "$TMP/analyser.tsv" | wc -l)
 [ "$groups" -gt 0 ] && ok "tags from patterns with groups ($groups)" || fail "no tags from the patterns with groups"
-same_tags() { # RULES: naive_tag, both ways, gives analyser tag's tags
-	for mode in "" --prefilter; do
+same_tags() { # RULES: naive_tag, every way, gives analyser tag's tags
+	for mode in "" --prefilter "--prefilter --threads 3"; do
 		# shellcheck disable=SC2086
 		run "$NAIVE" $mode "$DB" "$1" "$TMP/naive.tsv"
 		expect_rc "naive_tag $mode" 0
@@ -35,6 +35,23 @@ same_tags() { # RULES: naive_tag, both ways, gives analyser tag's tags
 	done
 }
 same_tags "$R"
+# On threads, each with its own range of answers, the lines come in the
+# order one thread writes them.
+run "$NAIVE" --prefilter "$DB" "$R" "$TMP/one.tsv"
+run "$NAIVE" --prefilter --threads 3 "$DB" "$R" "$TMP/three.tsv"
+if [ -s "$TMP/one.tsv" ] && cmp -s "$TMP/one.tsv" "$TMP/three.tsv"; then
+	ok "naive_tag --threads 3: the lines of one thread, in its order"
+else
+	fail "naive_tag --threads 3: not the lines of one thread" "$(diff "$TMP/one.tsv" "$TMP/three.tsv" | head -5)"
+fi
+# The floors write no tags and read every answer.
+for mode in --read --scan; do
+	run "$NAIVE" $mode --threads 2 "$DB" "$R" "$TMP/floor.tsv"
+	expect_rc "naive_tag $mode" 0
+	[ ! -s "$TMP/floor.tsv" ] && ok "naive_tag $mode writes no tags" || fail "naive_tag $mode wrote tags"
+done
+run "$NAIVE" --stats --threads 2 "$DB" "$R" "$TMP/floor.tsv"
+expect_rc "naive_tag --stats --threads 2 (counting is one thread's)" 2
 
 # The rule language (word lists, near, not-preceded-by, conditions on the
 # question and on other answers, a single-label group with a fallback):
