@@ -161,6 +161,8 @@ int rules_lang_expand_lists(struct ruleset *rs, char *why, size_t whylen, size_t
 			*bad = i;
 			return strcmp(why, "out of memory") ? -1 : -2;
 		}
+		if (rs->lazy)
+			continue; /* rules_compile() checks, if ever asked */
 		code = pcre2_compile((PCRE2_SPTR)w->expanded, PCRE2_ZERO_TERMINATED,
 				     PCRE2_UTF | PCRE2_UCP, &errcode, &off, NULL);
 		if (!code) {
