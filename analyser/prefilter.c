@@ -367,50 +367,85 @@ static int index_users(struct prefilter *pf)
 	return 0;
 }
 
+/* What the Vectorscan database is compiled from: one literal each. */
+struct lits {
+	size_t n;
+	char **expr;
+	unsigned *flags, *ids;
+	size_t *lens;
+};
+
+static void lits_free(struct lits *l, size_t cap)
+{
+	for (size_t i = 0; l->expr && i < cap; i++)
+		free(l->expr[i]);
+	free(l->expr);
+	free(l->flags);
+	free(l->ids);
+	free(l->lens);
+}
+
 /*
  * The pieces as Vectorscan literals: ignoring case where any letter does.
- * Pieces of one byte are left to memchr() (they slow Vectorscan down).
+ * Pieces of one byte are left to memchr() (they slow Vectorscan down), and
+ * listed in pf->single. 0, or -1 out of memory (`l` freed by the caller).
  */
-static int compile_pieces(struct prefilter *pf, struct err *e)
+static int make_lits(struct prefilter *pf, struct lits *l)
 {
-	size_t n = 0, cap = pf->npieces + 2;
-	char **expr = calloc(cap, sizeof *expr);
-	unsigned *flags = calloc(cap, sizeof *flags), *ids = calloc(cap, sizeof *ids);
-	size_t *lens = calloc(cap, sizeof *lens);
-	hs_compile_error_t *ce = NULL;
-	int ok = -1;
+	size_t cap = pf->npieces + 2;
 
-	if (!expr || !flags || !ids || !lens || !(pf->single = calloc(cap, sizeof *pf->single)))
-		goto oom;
+	l->n = 0;
+	l->expr = calloc(cap, sizeof *l->expr);
+	l->flags = calloc(cap, sizeof *l->flags);
+	l->ids = calloc(cap, sizeof *l->ids);
+	l->lens = calloc(cap, sizeof *l->lens);
+	free(pf->single);
+	pf->nsingle = 0;
+	if (!l->expr || !l->flags || !l->ids || !l->lens ||
+	    !(pf->single = calloc(cap, sizeof *pf->single)))
+		return -1;
 	for (size_t i = 0; i < cap; i++) {
+		size_t n = l->n;
+
 		if (i >= pf->npieces) { /* U+017F and U+212A, in UTF-8 */
-			ids[n] = (unsigned)i;
-			flags[n] = HS_FLAG_SINGLEMATCH;
-			if (!(expr[n] = strdup(i == pf->npieces ? "\xc5\xbf" : "\xe2\x84\xaa")))
-				goto oom;
-			lens[n] = strlen(expr[n]);
-			n++;
+			l->ids[n] = (unsigned)i;
+			l->flags[n] = HS_FLAG_SINGLEMATCH;
+			if (!(l->expr[n] = strdup(i == pf->npieces ? "\xc5\xbf" : "\xe2\x84\xaa")))
+				return -1;
+			l->lens[n] = strlen(l->expr[n]);
+			l->n++;
 			continue;
 		}
 		if (pf->pieces[i].n == 1) {
 			pf->single[pf->nsingle++] = (uint32_t)i;
 			continue;
 		}
-		ids[n] = (unsigned)i;
+		l->ids[n] = (unsigned)i;
 		/* Of a head every place is wanted, to keep the first. */
-		flags[n] = pf->is_head[i] ? 0 : HS_FLAG_SINGLEMATCH;
-		if (!(expr[n] = malloc(pf->pieces[i].n + 1)))
-			goto oom;
+		l->flags[n] = pf->is_head[i] ? 0 : HS_FLAG_SINGLEMATCH;
+		if (!(l->expr[n] = malloc(pf->pieces[i].n + 1)))
+			return -1;
 		for (size_t k = 0; k < pf->pieces[i].n; k++) {
-			expr[n][k] = (char)(pf->pieces[i].t[k] & 0xFF);
+			l->expr[n][k] = (char)(pf->pieces[i].t[k] & 0xFF);
 			if (pf->pieces[i].t[k] & T_FOLD)
-				flags[n] |= HS_FLAG_CASELESS;
+				l->flags[n] |= HS_FLAG_CASELESS;
 		}
-		lens[n] = pf->pieces[i].n;
-		n++;
+		l->lens[n] = pf->pieces[i].n;
+		l->n++;
 	}
-	if (hs_compile_lit_multi((const char *const *)expr, flags, ids, lens, (unsigned)n,
-				 HS_MODE_BLOCK, NULL, &pf->db, &ce) != HS_SUCCESS) {
+	return 0;
+}
+
+static int compile_pieces(struct prefilter *pf, struct err *e)
+{
+	struct lits l = { 0 };
+	hs_compile_error_t *ce = NULL;
+	int ok = -1;
+
+	if (make_lits(pf, &l) < 0)
+		goto oom;
+	if (hs_compile_lit_multi((const char *const *)l.expr, l.flags, l.ids, l.lens,
+				 (unsigned)l.n, HS_MODE_BLOCK, NULL, &pf->db, &ce) != HS_SUCCESS) {
 		err_set(e, EXIT_SYSTEM, "the prefilter does not compile: %s",
 			ce ? ce->message : "unknown error");
 		hs_free_compile_error(ce);
@@ -424,16 +459,85 @@ static int compile_pieces(struct prefilter *pf, struct err *e)
 oom:
 	err_set(e, EXIT_SYSTEM, "out of memory for the prefilter");
 out:
-	for (size_t i = 0; expr && i < cap; i++)
-		free(expr[i]);
-	free(expr);
-	free(flags);
-	free(ids);
-	free(lens);
+	lits_free(&l, pf->npieces + 2);
 	return ok;
 }
 
-struct prefilter *prefilter_build(const struct ruleset *rs, struct err *e)
+int prefilter_compile(struct prefilter *pf, struct err *e)
+{
+	if (pf->db || !pf->npieces)
+		return 0;
+	return compile_pieces(pf, e);
+}
+
+int prefilter_digest(struct prefilter *pf, char *hex, struct err *e)
+{
+	struct lits l = { 0 };
+	struct strbuf sb = STRBUF_INIT;
+	int bad = 0;
+
+	if (make_lits(pf, &l) < 0) {
+		lits_free(&l, pf->npieces + 2);
+		return err_set(e, EXIT_SYSTEM, "out of memory for the prefilter");
+	}
+	/* Each literal's id, flags and length, then its bytes: nothing runs into the next. */
+	bad |= strbuf_addf(&sb, "%zu %zu\n", l.n, pf->nsingle);
+	for (size_t i = 0; i < l.n && !bad; i++) {
+		bad |= strbuf_addf(&sb, "%u %u %zu ", l.ids[i], l.flags[i], l.lens[i]);
+		bad |= strbuf_add(&sb, l.expr[i], l.lens[i]);
+	}
+	for (size_t i = 0; i < pf->nsingle && !bad; i++)
+		bad |= strbuf_addf(&sb, " %u", pf->single[i]);
+	lits_free(&l, pf->npieces + 2);
+	if (bad) {
+		strbuf_release(&sb);
+		return err_set(e, EXIT_SYSTEM, "out of memory for the prefilter");
+	}
+	sha256_hex(sb.buf, sb.len, hex);
+	strbuf_release(&sb);
+	return 0;
+}
+
+int prefilter_save(const struct prefilter *pf, char **blob, size_t *len, struct err *e)
+{
+	*blob = NULL;
+	*len = 0;
+	if (!pf->db)
+		return 0;
+	if (hs_serialize_database(pf->db, blob, len) != HS_SUCCESS)
+		return err_set(e, EXIT_SYSTEM, "cannot serialize the prefilter's database");
+	return 0;
+}
+
+int prefilter_load(struct prefilter *pf, const char *blob, size_t len, struct err *e)
+{
+	char *info = NULL;
+	hs_database_t *db = NULL;
+	size_t need = 0;
+
+	if (pf->db)
+		return err_set(e, EXIT_SYSTEM, "the prefilter is already compiled");
+	if (!pf->npieces)
+		return len ? err_set(e, EXIT_DATA, "a database for a prefilter without pieces") : 0;
+	if (!blob || !len)
+		return err_set(e, EXIT_DATA, "no database");
+	/* Vectorscan's own header first: its version, platform and mode. */
+	if (hs_serialized_database_info(blob, len, &info) != HS_SUCCESS)
+		return err_set(e, EXIT_DATA, "not a database of this Vectorscan");
+	free(info);
+	if (hs_serialized_database_size(blob, len, &need) != HS_SUCCESS || !need)
+		return err_set(e, EXIT_DATA, "its size cannot be read");
+	if (hs_deserialize_database(blob, len, &db) != HS_SUCCESS)
+		return err_set(e, EXIT_DATA, "it does not deserialize");
+	if (hs_alloc_scratch(db, &pf->proto) != HS_SUCCESS) {
+		hs_free_database(db);
+		return err_set(e, EXIT_DATA, "it gives no scratch space");
+	}
+	pf->db = db;
+	return 0;
+}
+
+struct prefilter *prefilter_prepare(const struct ruleset *rs, struct err *e)
 {
 	struct prefilter *pf = calloc(1, sizeof *pf);
 	struct build b = { pf, 0, 0, 0, 0, 0, NULL, NULL };
@@ -524,7 +628,8 @@ struct prefilter *prefilter_build(const struct ruleset *rs, struct err *e)
 	for (size_t k = 0; k < pf->npat; k++) {
 		struct lit_pattern lp;
 
-		if (pf->reach[k] || pf->ngaps[k] || !pf->pat[k]->code ||
+		/* (A set that loaded has every pattern's source, compiled or not yet.) */
+		if (pf->reach[k] || pf->ngaps[k] || !pf->pat[k]->source ||
 		    !lit_read(pf->pat[k]->source, pf->pat[k]->caseless, &lp))
 			continue;
 		if (!(pf->lit[k] = malloc(sizeof lp)))
@@ -551,10 +656,12 @@ struct prefilter *prefilter_build(const struct ruleset *rs, struct err *e)
 		pf->is_head[pf->heads[k]] = 1;
 	if (index_users(pf) < 0)
 		goto oom;
-	if (pf->npieces && compile_pieces(pf, e) < 0) {
-		prefilter_free(pf);
-		return NULL;
-	}
+	/* The one-byte pieces; the Vectorscan database comes later. */
+	if (!(pf->single = calloc(pf->npieces + 2, sizeof *pf->single)))
+		goto oom;
+	for (size_t i = 0; i < pf->npieces; i++)
+		if (pf->pieces[i].n == 1)
+			pf->single[pf->nsingle++] = (uint32_t)i;
 	return pf;
 oom:
 	arena_free(&a);
@@ -564,6 +671,17 @@ oom:
 	prefilter_free(pf);
 	err_set(e, EXIT_SYSTEM, "out of memory building the prefilter");
 	return NULL;
+}
+
+struct prefilter *prefilter_build(const struct ruleset *rs, struct err *e)
+{
+	struct prefilter *pf = prefilter_prepare(rs, e);
+
+	if (pf && prefilter_compile(pf, e) < 0) {
+		prefilter_free(pf);
+		return NULL;
+	}
+	return pf;
 }
 
 void prefilter_free(struct prefilter *pf)
@@ -862,17 +980,18 @@ static void count(const struct prefilter *pf, struct prefilter_stats *st, size_t
 static int run(struct prefilter_scratch *s, const struct rule_pattern *pat, const char *text,
 	       size_t len, size_t from, size_t upto, size_t *start, size_t *end)
 {
+	const pcre2_code *code = rules_pattern_code(pat); /* compiled on first use */
 	int rc;
 
-	if (!pat->code)
+	if (!code)
 		return -1;
 	pcre2_set_offset_limit(s->mctx, upto);
 	/* The text is valid UTF-8 and `from` starts a character: no checks needed. */
 	if (pat->jit)
-		rc = pcre2_jit_match(pat->code, (PCRE2_SPTR)text, len, from, PCRE2_NO_UTF_CHECK,
+		rc = pcre2_jit_match(code, (PCRE2_SPTR)text, len, from, PCRE2_NO_UTF_CHECK,
 				     s->md, s->mctx);
 	else
-		rc = pcre2_match(pat->code, (PCRE2_SPTR)text, len, from, PCRE2_NO_UTF_CHECK, s->md,
+		rc = pcre2_match(code, (PCRE2_SPTR)text, len, from, PCRE2_NO_UTF_CHECK, s->md,
 				 s->mctx);
 	if (s->stats)
 		s->stats->calls++;

@@ -644,13 +644,15 @@ static int tag_answers(sqlite3 *db, long long ex, const struct ruleset *rs, long
 		return -1;
 	progress_start(&t.prog, opt && opt->progress, "tagging", top > after ? top - after : 0);
 	t.prog.unit = "answers";
-	if (tagging_prepare(&t, rs, ex, after) == 0 && (pf = prefilter_build(rs, e)) &&
+	if (tagging_prepare(&t, rs, ex, after) == 0 &&
+	    (opt && opt->pf ? (pf = opt->pf) != NULL : (pf = prefilter_build(rs, e)) != NULL) &&
 	    (p = pool_start(pf, rs->nthemes, rs->nwhen_questions, opt ? opt->threads : 0, e)) &&
 	    tag_ring(&t, p) == 0 && ruleset_update(&t, rsid) == 0)
 		ok = 0;
 	progress_end(&t.prog);
 	pool_free(p);
-	prefilter_free(pf);
+	if (!opt || pf != opt->pf)
+		prefilter_free(pf);
 	tagging_release(&t);
 	return ok;
 }
@@ -746,6 +748,7 @@ int tagger_run(sqlite3 *db, long long exercise_id, const struct ruleset *rs,
 	if (db_int(db, "SELECT count(*) FROM tag WHERE theme_id IN "
 		       "(SELECT id FROM theme WHERE ruleset_id = ?1)",
 		   0, &total, e, 1, rsid_text) < 0 ||
+	    (opt && opt->before_commit && opt->before_commit(db, opt->arg, e) < 0) ||
 	    db_commit(db, e) < 0)
 		goto fail;
 	stats->total_tags = (long)total;
