@@ -11,6 +11,7 @@
 #include "rules.h"
 #include "rules_cache.h"
 #include "tagger.h"
+#include "xmlsafe.h"
 
 static const char usage[] =
 	"usage: analyser tag DB RULES [--allow-failing-examples] [--no-cache] [--quiet]\n"
@@ -69,13 +70,15 @@ static int failing_examples(const struct ruleset *rs, struct err *e)
 
 struct tag_opts {
 	const char *rules_path;
+	char *bytes;       /* the rules file */
+	size_t nbytes;
 	struct ruleset *rs;
 	int quiet;
 	int allow_failing;
 	int no_cache;
 };
 
-/* The rule set is read (not yet compiled) before the database is opened. */
+/* The rules file is read (not yet parsed) before the database is opened. */
 static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 {
 	static const struct option longopts[] = {
@@ -109,8 +112,7 @@ static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 	if (argc - optind != 2)
 		return cmd_usage_error(usage, "tag takes a database and a rules file");
 	o->rules_path = argv[optind + 1];
-	/* Patterns are compiled when needed: with a cached set, only those an answer needs. */
-	if (!(o->rs = rules_load_lazy(o->rules_path, e)))
+	if (file_read_all(o->rules_path, XMLSAFE_MAX_FILE, &o->bytes, &o->nbytes, e) < 0)
 		return -1;
 	ctx->db_path = argv[optind];
 	return CMD_GO_ON;
@@ -132,28 +134,66 @@ static int store_compiled(sqlite3 *db, void *arg, struct err *e)
 }
 
 /*
+ * The rule set from DB's cache, when it holds this file's: 1 (o->rs and
+ * c->pf set: the examples passed), 0 (none, or one that cannot be used,
+ * said), or -1.
+ */
+static int from_cache(struct cmd_ctx *ctx, struct tag_opts *o, struct compiled *c,
+		      struct err *e)
+{
+	char why[ERR_LINE_LEN] = "", *blob = NULL;
+	size_t len = 0;
+	struct err bad;
+	int rc;
+
+	if ((rc = rules_cache_get(ctx->db, &c->key, &blob, &len, why, sizeof why, e)) < 0)
+		return -1;
+	if (rc == 1) {
+		/* Bytes this build checked against the schema when it cached them. */
+		err_init(&bad);
+		if ((o->rs = rules_parse_lazy(o->bytes, o->nbytes, o->rules_path, 1, &bad)) &&
+		    (c->pf = prefilter_restore(o->rs, blob, len, &bad))) {
+			free(blob);
+			return 1;
+		}
+		if (bad.code == EXIT_SYSTEM) {
+			free(blob);
+			return err_set(e, EXIT_SYSTEM, "%s", err_first(&bad));
+		}
+		snprintf(why, sizeof why, "%s", err_first(&bad));
+		ruleset_free(o->rs);
+		o->rs = NULL;
+		rc = 2;
+	}
+	free(blob);
+	if (rc == 2)
+		cmd_warn("%s: the compiled rule set cached for %s (key %.12s) cannot be used: %s; "
+			 "compiling it again", ctx->db_path, o->rules_path, c->key.hex, why);
+	return 0;
+}
+
+/*
  * The rule set ready to tag with: from DB's cache when it holds exactly
- * this set, else compiled, its examples run (refusing it as `parse` did
- * before there was a cache) and marked to be stored. 0 or -1.
+ * this file's, else read, compiled and its examples run (refusing it as
+ * before there was a cache), marked to be stored. 0 or -1.
  */
 static int get_compiled(struct cmd_ctx *ctx, struct tag_opts *o, struct compiled *c,
 			struct err *e)
 {
-	const char *why = NULL;
+	char sha[SHA256_HEX_LEN + 1];
 	int rc = 0, failures;
 
+	sha256_hex(o->bytes, o->nbytes, sha);
+	if (rules_cache_key(sha, &c->key, e) < 0)
+		return -1;
+	if (!o->no_cache && (rc = from_cache(ctx, o, c, e)) != 0) {
+		c->rs = o->rs;
+		return rc < 0 ? -1 : 0;
+	}
+	if (!(o->rs = rules_parse_lazy(o->bytes, o->nbytes, o->rules_path, 0, e)) ||
+	    rules_compile(o->rs, e) < 0)
+		return -1;
 	c->rs = o->rs;
-	if (!(c->pf = prefilter_prepare(o->rs, e)) || rules_cache_key(o->rs, c->pf, &c->key, e) < 0)
-		return -1;
-	if (!o->no_cache && (rc = rules_cache_get(ctx->db, &c->key, c->pf, &why, e)) < 0)
-		return -1;
-	if (rc == 1)
-		return 0; /* its examples passed: same bytes, same programs */
-	if (rc == 2)
-		cmd_warn("%s: the compiled rule set cached for %s (key %.12s) cannot be used: %s; "
-			 "compiling it again", ctx->db_path, o->rules_path, c->key.hex, why);
-	if (rules_compile(o->rs, e) < 0)
-		return -1;
 	/* A rule set that misses its own examples would count answers wrongly. */
 	if ((failures = failing_examples(o->rs, e)) < 0)
 		return -1;
@@ -165,7 +205,7 @@ static int get_compiled(struct cmd_ctx *ctx, struct tag_opts *o, struct compiled
 	if (failures)
 		cmd_warn("%s: tagging although %d of the rule set's examples fail "
 			 "(--allow-failing-examples)", o->rules_path, failures);
-	if (prefilter_compile(c->pf, e) < 0)
+	if (!(c->pf = prefilter_build(o->rs, e)))
 		return -1;
 	c->store = !failures;
 	return 0;
@@ -183,7 +223,7 @@ static int tally_agreement(const struct review_decision *d, void *arg)
 static int run(struct cmd_ctx *ctx, struct err *e)
 {
 	struct tag_opts *o = ctx->opts;
-	const struct ruleset *rs = o->rs;
+	const struct ruleset *rs;
 	struct compiled c = { 0 };
 	struct tagger_options topt = { .threads = 0, .progress = !o->quiet,
 				       .before_commit = store_compiled, .arg = &c };
@@ -196,6 +236,7 @@ static int run(struct cmd_ctx *ctx, struct err *e)
 		prefilter_free(c.pf);
 		return -1;
 	}
+	rs = o->rs;
 	topt.pf = c.pf;
 	rc = tagger_run(ctx->db, ctx->exercise, rs, &topt, &st, &errors, e);
 	prefilter_free(c.pf);
@@ -227,7 +268,10 @@ static int run(struct cmd_ctx *ctx, struct err *e)
 
 static void release(void *opts)
 {
-	ruleset_free(((struct tag_opts *)opts)->rs);
+	struct tag_opts *o = opts;
+
+	ruleset_free(o->rs);
+	free(o->bytes);
 }
 
 const struct cmd_ops cmd_tag = { parse, run, release, sizeof(struct tag_opts) };

@@ -72,65 +72,6 @@ const unsigned prefilter_ascii_folds[] = { 0x017F, 0x212A, 0 };
  * The prefilter: pieces, conditions, the Vectorscan database.
  */
 
-/*
- * A condition in prefix order: a piece (its number in OP_ARG), or "all/any
- * of the next OP_KIDS conditions", which take OP_ARG ops with this one.
- */
-#define OP_KIND(op) ((op) >> 30)
-#define OP_ARG(op) ((op) & 0xFFFFFu)
-#define OP_KIDS(op) ((op) >> 20 & 0x3FFu)
-#define OP_SIZE(op) (OP_KIND(op) == OP_LIT ? 1 : OP_ARG(op))
-enum { OP_LIT = 0, OP_AND = 1, OP_OR = 2 };
-
-struct prefilter {
-	const struct ruleset *rs;
-	size_t ninc;                     /* include patterns */
-	size_t npat;                     /* and the excludes after them */
-	const struct rule_pattern **pat; /* by number: the includes, then the excludes */
-	size_t *inc_theme;               /* each include's theme */
-	size_t *first_exclude;           /* per theme: how many of the set's excludes come before */
-	size_t words;                    /* 64-bit words of an include bit set */
-	uint64_t *always;                /* includes run on every answer */
-	size_t theme_words;
-	uint64_t *always_themes;         /* their themes */
-	const char **why;                /* for those: the reason */
-	size_t nslow;
-
-	/* Conditions: include i's ops are ops[op_at[i] .. op_at[i + 1]). */
-	uint32_t *ops;
-	size_t *op_at;
-	unsigned char *any_piece;        /* per include: its condition is "one of its pieces" */
-
-	/* Pieces, and for each the includes whose conditions use it. */
-	size_t npieces;
-	struct str *pieces;
-	size_t *users_at;                /* piece k: users[users_at[k] .. users_at[k + 1]) */
-	uint32_t *users;
-
-	/*
-	 * Heads: pattern i's are the pieces heads[head_at[i] .. head_at[i + 1]),
-	 * one of which any match has within reach[i] bytes of its start, after
-	 * gaps (NOLEN: no head, PCRE2 starts at the beginning).
-	 */
-	size_t *head_at;
-	uint32_t *heads;
-	size_t *reach;
-	uint64_t *gaps;                  /* pattern i's gap bytes: gaps[4 * i .. 4 * i + 4) */
-	unsigned char *ngaps;
-	unsigned char *wb;               /* a match starts on its head, where \b holds */
-	double *hwork;
-	unsigned char *is_head;          /* per piece: whether it is a head (where it is counts) */
-
-	/* Per pattern: its strings, when it is only strings whose head is where a
-	   match starts (prefilter_lit.c); else NULL. */
-	struct lit_pattern **lit;
-
-	hs_database_t *db;               /* the pieces and the two folding characters */
-	uint32_t *single;                /* the pieces of one byte, not in db */
-	size_t nsingle;
-	hs_scratch_t *proto;             /* cloned for each thread */
-};
-
 struct prefilter_scratch {
 	const struct prefilter *pf;
 	hs_scratch_t *hs;
@@ -367,85 +308,50 @@ static int index_users(struct prefilter *pf)
 	return 0;
 }
 
-/* What the Vectorscan database is compiled from: one literal each. */
-struct lits {
-	size_t n;
-	char **expr;
-	unsigned *flags, *ids;
-	size_t *lens;
-};
-
-static void lits_free(struct lits *l, size_t cap)
-{
-	for (size_t i = 0; l->expr && i < cap; i++)
-		free(l->expr[i]);
-	free(l->expr);
-	free(l->flags);
-	free(l->ids);
-	free(l->lens);
-}
-
 /*
  * The pieces as Vectorscan literals: ignoring case where any letter does.
- * Pieces of one byte are left to memchr() (they slow Vectorscan down), and
- * listed in pf->single. 0, or -1 out of memory (`l` freed by the caller).
+ * Pieces of one byte are left to memchr() (they slow Vectorscan down).
  */
-static int make_lits(struct prefilter *pf, struct lits *l)
+static int compile_pieces(struct prefilter *pf, struct err *e)
 {
-	size_t cap = pf->npieces + 2;
+	size_t n = 0, cap = pf->npieces + 2;
+	char **expr = calloc(cap, sizeof *expr);
+	unsigned *flags = calloc(cap, sizeof *flags), *ids = calloc(cap, sizeof *ids);
+	size_t *lens = calloc(cap, sizeof *lens);
+	hs_compile_error_t *ce = NULL;
+	int ok = -1;
 
-	l->n = 0;
-	l->expr = calloc(cap, sizeof *l->expr);
-	l->flags = calloc(cap, sizeof *l->flags);
-	l->ids = calloc(cap, sizeof *l->ids);
-	l->lens = calloc(cap, sizeof *l->lens);
-	free(pf->single);
-	pf->nsingle = 0;
-	if (!l->expr || !l->flags || !l->ids || !l->lens ||
-	    !(pf->single = calloc(cap, sizeof *pf->single)))
-		return -1;
+	if (!expr || !flags || !ids || !lens || !(pf->single = calloc(cap, sizeof *pf->single)))
+		goto oom;
 	for (size_t i = 0; i < cap; i++) {
-		size_t n = l->n;
-
 		if (i >= pf->npieces) { /* U+017F and U+212A, in UTF-8 */
-			l->ids[n] = (unsigned)i;
-			l->flags[n] = HS_FLAG_SINGLEMATCH;
-			if (!(l->expr[n] = strdup(i == pf->npieces ? "\xc5\xbf" : "\xe2\x84\xaa")))
-				return -1;
-			l->lens[n] = strlen(l->expr[n]);
-			l->n++;
+			ids[n] = (unsigned)i;
+			flags[n] = HS_FLAG_SINGLEMATCH;
+			if (!(expr[n] = strdup(i == pf->npieces ? "\xc5\xbf" : "\xe2\x84\xaa")))
+				goto oom;
+			lens[n] = strlen(expr[n]);
+			n++;
 			continue;
 		}
 		if (pf->pieces[i].n == 1) {
 			pf->single[pf->nsingle++] = (uint32_t)i;
 			continue;
 		}
-		l->ids[n] = (unsigned)i;
+		ids[n] = (unsigned)i;
 		/* Of a head every place is wanted, to keep the first. */
-		l->flags[n] = pf->is_head[i] ? 0 : HS_FLAG_SINGLEMATCH;
-		if (!(l->expr[n] = malloc(pf->pieces[i].n + 1)))
-			return -1;
+		flags[n] = pf->is_head[i] ? 0 : HS_FLAG_SINGLEMATCH;
+		if (!(expr[n] = malloc(pf->pieces[i].n + 1)))
+			goto oom;
 		for (size_t k = 0; k < pf->pieces[i].n; k++) {
-			l->expr[n][k] = (char)(pf->pieces[i].t[k] & 0xFF);
+			expr[n][k] = (char)(pf->pieces[i].t[k] & 0xFF);
 			if (pf->pieces[i].t[k] & T_FOLD)
-				l->flags[n] |= HS_FLAG_CASELESS;
+				flags[n] |= HS_FLAG_CASELESS;
 		}
-		l->lens[n] = pf->pieces[i].n;
-		l->n++;
+		lens[n] = pf->pieces[i].n;
+		n++;
 	}
-	return 0;
-}
-
-static int compile_pieces(struct prefilter *pf, struct err *e)
-{
-	struct lits l = { 0 };
-	hs_compile_error_t *ce = NULL;
-	int ok = -1;
-
-	if (make_lits(pf, &l) < 0)
-		goto oom;
-	if (hs_compile_lit_multi((const char *const *)l.expr, l.flags, l.ids, l.lens,
-				 (unsigned)l.n, HS_MODE_BLOCK, NULL, &pf->db, &ce) != HS_SUCCESS) {
+	if (hs_compile_lit_multi((const char *const *)expr, flags, ids, lens, (unsigned)n,
+				 HS_MODE_BLOCK, NULL, &pf->db, &ce) != HS_SUCCESS) {
 		err_set(e, EXIT_SYSTEM, "the prefilter does not compile: %s",
 			ce ? ce->message : "unknown error");
 		hs_free_compile_error(ce);
@@ -459,85 +365,16 @@ static int compile_pieces(struct prefilter *pf, struct err *e)
 oom:
 	err_set(e, EXIT_SYSTEM, "out of memory for the prefilter");
 out:
-	lits_free(&l, pf->npieces + 2);
+	for (size_t i = 0; expr && i < cap; i++)
+		free(expr[i]);
+	free(expr);
+	free(flags);
+	free(ids);
+	free(lens);
 	return ok;
 }
 
-int prefilter_compile(struct prefilter *pf, struct err *e)
-{
-	if (pf->db || !pf->npieces)
-		return 0;
-	return compile_pieces(pf, e);
-}
-
-int prefilter_digest(struct prefilter *pf, char *hex, struct err *e)
-{
-	struct lits l = { 0 };
-	struct strbuf sb = STRBUF_INIT;
-	int bad = 0;
-
-	if (make_lits(pf, &l) < 0) {
-		lits_free(&l, pf->npieces + 2);
-		return err_set(e, EXIT_SYSTEM, "out of memory for the prefilter");
-	}
-	/* Each literal's id, flags and length, then its bytes: nothing runs into the next. */
-	bad |= strbuf_addf(&sb, "%zu %zu\n", l.n, pf->nsingle);
-	for (size_t i = 0; i < l.n && !bad; i++) {
-		bad |= strbuf_addf(&sb, "%u %u %zu ", l.ids[i], l.flags[i], l.lens[i]);
-		bad |= strbuf_add(&sb, l.expr[i], l.lens[i]);
-	}
-	for (size_t i = 0; i < pf->nsingle && !bad; i++)
-		bad |= strbuf_addf(&sb, " %u", pf->single[i]);
-	lits_free(&l, pf->npieces + 2);
-	if (bad) {
-		strbuf_release(&sb);
-		return err_set(e, EXIT_SYSTEM, "out of memory for the prefilter");
-	}
-	sha256_hex(sb.buf, sb.len, hex);
-	strbuf_release(&sb);
-	return 0;
-}
-
-int prefilter_save(const struct prefilter *pf, char **blob, size_t *len, struct err *e)
-{
-	*blob = NULL;
-	*len = 0;
-	if (!pf->db)
-		return 0;
-	if (hs_serialize_database(pf->db, blob, len) != HS_SUCCESS)
-		return err_set(e, EXIT_SYSTEM, "cannot serialize the prefilter's database");
-	return 0;
-}
-
-int prefilter_load(struct prefilter *pf, const char *blob, size_t len, struct err *e)
-{
-	char *info = NULL;
-	hs_database_t *db = NULL;
-	size_t need = 0;
-
-	if (pf->db)
-		return err_set(e, EXIT_SYSTEM, "the prefilter is already compiled");
-	if (!pf->npieces)
-		return len ? err_set(e, EXIT_DATA, "a database for a prefilter without pieces") : 0;
-	if (!blob || !len)
-		return err_set(e, EXIT_DATA, "no database");
-	/* Vectorscan's own header first: its version, platform and mode. */
-	if (hs_serialized_database_info(blob, len, &info) != HS_SUCCESS)
-		return err_set(e, EXIT_DATA, "not a database of this Vectorscan");
-	free(info);
-	if (hs_serialized_database_size(blob, len, &need) != HS_SUCCESS || !need)
-		return err_set(e, EXIT_DATA, "its size cannot be read");
-	if (hs_deserialize_database(blob, len, &db) != HS_SUCCESS)
-		return err_set(e, EXIT_DATA, "it does not deserialize");
-	if (hs_alloc_scratch(db, &pf->proto) != HS_SUCCESS) {
-		hs_free_database(db);
-		return err_set(e, EXIT_DATA, "it gives no scratch space");
-	}
-	pf->db = db;
-	return 0;
-}
-
-struct prefilter *prefilter_prepare(const struct ruleset *rs, struct err *e)
+struct prefilter *prefilter_build(const struct ruleset *rs, struct err *e)
 {
 	struct prefilter *pf = calloc(1, sizeof *pf);
 	struct build b = { pf, 0, 0, 0, 0, 0, NULL, NULL };
@@ -656,12 +493,10 @@ struct prefilter *prefilter_prepare(const struct ruleset *rs, struct err *e)
 		pf->is_head[pf->heads[k]] = 1;
 	if (index_users(pf) < 0)
 		goto oom;
-	/* The one-byte pieces; the Vectorscan database comes later. */
-	if (!(pf->single = calloc(pf->npieces + 2, sizeof *pf->single)))
-		goto oom;
-	for (size_t i = 0; i < pf->npieces; i++)
-		if (pf->pieces[i].n == 1)
-			pf->single[pf->nsingle++] = (uint32_t)i;
+	if (pf->npieces && compile_pieces(pf, e) < 0) {
+		prefilter_free(pf);
+		return NULL;
+	}
 	return pf;
 oom:
 	arena_free(&a);
@@ -671,17 +506,6 @@ oom:
 	prefilter_free(pf);
 	err_set(e, EXIT_SYSTEM, "out of memory building the prefilter");
 	return NULL;
-}
-
-struct prefilter *prefilter_build(const struct ruleset *rs, struct err *e)
-{
-	struct prefilter *pf = prefilter_prepare(rs, e);
-
-	if (pf && prefilter_compile(pf, e) < 0) {
-		prefilter_free(pf);
-		return NULL;
-	}
-	return pf;
 }
 
 void prefilter_free(struct prefilter *pf)
@@ -716,6 +540,7 @@ void prefilter_free(struct prefilter *pf)
 	free(pf->why);
 	free(pf->always);
 	free(pf->always_themes);
+	free(pf->why_text);
 	free(pf);
 }
 

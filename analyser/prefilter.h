@@ -24,33 +24,21 @@ struct prefilter_scratch; /* one per thread */
 struct prefilter *prefilter_build(const struct ruleset *rs, struct err *e);
 
 /*
- * prefilter_build() in two steps, for a cache of the Vectorscan database
- * (rules_cache.h): prefilter_prepare() reads the patterns (milliseconds);
- * then either prefilter_compile() compiles the database, or
- * prefilter_load() takes one prefilter_save() gave for the same digest.
- * Until one of them succeeds the prefilter must not scan.
+ * The whole prefilter as bytes (prefilter_save.c): what was read from the
+ * patterns and the compiled Vectorscan database, for analyser tag's cache
+ * (rules_cache.h). *blob is the caller's to free(). 0 or -1 (EXIT_SYSTEM).
  */
-struct prefilter *prefilter_prepare(const struct ruleset *rs, struct err *e);
-int prefilter_compile(struct prefilter *pf, struct err *e);
-
-/*
- * The SHA-256 (hex, SHA256_HEX_LEN + 1 bytes) of everything the Vectorscan
- * database is compiled from: each piece's bytes, flags and number. Two
- * prefilters with one digest can share a database. 0 or -1 (EXIT_SYSTEM).
- */
-int prefilter_digest(struct prefilter *pf, char *hex, struct err *e);
-
-/* The compiled database, serialized: *blob (free()) NULL, *len 0 when there is none. */
 int prefilter_save(const struct prefilter *pf, char **blob, size_t *len, struct err *e);
 
 /*
- * Takes a database prefilter_save() gave for a prefilter with the same
- * digest, after Vectorscan has read its header (version, platform, mode).
- * The caller must have checked that the bytes are the ones saved (a hash):
- * Vectorscan does not check a database's body. 0, or -1 with `e` saying
- * what is wrong (EXIT_DATA); the prefilter is then as it was.
+ * The prefilter of `rs` from prefilter_save()'s bytes, made by this same
+ * build from the same rules file: the caller checks that (a key) and that
+ * the bytes are the ones saved (a checksum). The bytes are still read with
+ * care: a count or index out of range, or a Vectorscan database whose
+ * header Vectorscan refuses, gives NULL with `e` saying what (EXIT_DATA).
  */
-int prefilter_load(struct prefilter *pf, const char *blob, size_t len, struct err *e);
+struct prefilter *prefilter_restore(const struct ruleset *rs, const char *blob, size_t len,
+				    struct err *e);
 
 void prefilter_free(struct prefilter *pf);
 

@@ -22,7 +22,7 @@ struct parse {
 	int oom;
 	struct ruleset *rs;
 	int draft; /* themes without patterns are allowed: a set being written */
-	int lazy;  /* patterns are not compiled here (rules_load_lazy()) */
+	int lazy;  /* patterns are not compiled here (rules_parse_lazy()); 2: nor the schema checked */
 };
 
 static char *dup_attr(struct parse *p, xmlNodePtr n, const char *name)
@@ -513,7 +513,9 @@ static struct ruleset *parse_set(const char *buf, size_t len, const char *name, 
 	xmlNodePtr root;
 	int before = e->nlines;
 
-	if (!(doc = xmlsafe_parse_valid(buf, len, name, "rules.rng", e)))
+	/* lazy 2: bytes that passed the schema with this very code (a cache entry). */
+	if (!(doc = lazy == 2 ? xmlsafe_parse(buf, len, name, e) :
+		    xmlsafe_parse_valid(buf, len, name, "rules.rng", e)))
 		return NULL;
 	root = xmlDocGetRootElement(doc);
 	if (!(rs = calloc(1, sizeof *rs)) || !(rs->path = strdup(name)) ||
@@ -525,7 +527,7 @@ static struct ruleset *parse_set(const char *buf, size_t len, const char *name, 
 	pcre2_set_match_limit(rs->mctx, RULES_MATCH_LIMIT);
 	pcre2_set_depth_limit(rs->mctx, RULES_DEPTH_LIMIT);
 	sha256_hex(buf, len, rs->sha256);
-	rs->lazy = lazy;
+	rs->lazy = lazy != 0;
 	p.rs = rs;
 	if (xmlsafe_child(root, "title"))
 		rs->title = dup_text(&p, xmlsafe_child(root, "title"));
@@ -581,25 +583,26 @@ struct ruleset *rules_load_draft(const char *path, struct err *e)
 	return load_set(path, 1, e);
 }
 
-struct ruleset *rules_load_lazy(const char *path, struct err *e)
+struct ruleset *rules_parse_lazy(const char *buf, size_t len, const char *name, int checked,
+			       struct err *e)
 {
 	struct err quiet;
-	char *buf;
-	size_t len;
 	struct ruleset *rs;
 
-	if (file_read_all(path, XMLSAFE_MAX_FILE, &buf, &len, e) < 0)
-		return NULL;
 	err_init(&quiet);
-	if ((rs = parse_set(buf, len, path, 0, 1, &quiet))) {
-		rs->bytes = buf; /* for rules_compile()'s messages */
+	if ((rs = parse_set(buf, len, name, 0, checked ? 2 : 1, &quiet))) {
+		/* Kept for rules_compile()'s messages. */
+		if (!(rs->bytes = malloc(len + 1))) {
+			ruleset_free(rs);
+			err_set(e, EXIT_SYSTEM, "out of memory reading %s", name);
+			return NULL;
+		}
+		memcpy(rs->bytes, buf, len);
 		rs->nbytes = len;
 		return rs;
 	}
 	/* Said as rules_load() says it, with every pattern compiled. */
-	rs = parse_set(buf, len, path, 0, 0, e);
-	free(buf);
-	return rs;
+	return parse_set(buf, len, name, 0, 0, e);
 }
 
 /* Whether the word lists and patterns of lazily read `rs` all compile. */

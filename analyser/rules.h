@@ -101,7 +101,7 @@ struct ruleset {
 	char **when_questions;           /* the questions <when>/<unless> look at, each once */
 	size_t nwhen_questions, when_questions_alloc;
 	size_t ngroups;
-	int lazy;                        /* patterns compiled on first use (rules_load_lazy()) */
+	int lazy;                        /* patterns compiled on first use (rules_parse_lazy()) */
 	char *bytes;                     /* while lazy and not yet rules_compile()d: the file */
 	size_t nbytes;
 };
@@ -152,16 +152,18 @@ struct ruleset *rules_load(const char *path, struct err *e);
 struct ruleset *rules_load_draft(const char *path, struct err *e);
 
 /*
- * As rules_load(), but no pattern is compiled: each is compiled (and
+ * As rules_parse(), but no pattern is compiled: each is compiled (and
  * JIT-compiled) the first time it is used, by rules_pattern_code(). For a
  * set known to compile (analyser tag's cache, rules_cache.h), or to be
- * checked with rules_compile() before use. A file rules_load() refuses is
- * refused with the same messages.
+ * checked with rules_compile() before use. Bytes rules_parse() refuses are
+ * refused with the same messages. `checked`: the bytes are known to follow
+ * the schema (this build cached them), which is then not checked again.
  */
-struct ruleset *rules_load_lazy(const char *path, struct err *e);
+struct ruleset *rules_parse_lazy(const char *buf, size_t len, const char *name, int checked,
+				 struct err *e);
 
 /*
- * Compiles every word list and pattern of a set from rules_load_lazy(), so
+ * Compiles every word list and pattern of a set from rules_parse_lazy(), so
  * that one that does not compile is reported exactly as rules_load()
  * reports it (EXIT_DATA). 0, or -1 with `e` set; a no-op for other sets.
  */

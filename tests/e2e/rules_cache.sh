@@ -83,6 +83,45 @@ sqlite3 "$TMP/d.db" "UPDATE rules_cache SET checksum = replace(checksum, substr(
 run "$ANALYSER" tag "$TMP/d.db" "$R" -q
 expect_err "checksum changed" "(key ${key:0:12}) cannot be used: its checksum does not match"
 expect_eq "checksum changed: one sound entry" "$(entries "$TMP/d.db")" 1
+# An entry whose checksum was made to fit contents that are not a saved
+# prefilter (cut short, or bytes changed) is refused by the reading itself.
+forge() {
+	python3 - "$1" "$2" <<'PY'
+import hashlib, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+key, blob = db.execute("SELECT key, prefilter FROM rules_cache").fetchone()
+b = bytearray(blob)
+if sys.argv[2] == "cut":
+    b = b[:len(b) // 2]
+elif sys.argv[2] == "count":
+    b[18:26] = (10**12).to_bytes(8, "little")  # the first array's count
+elif sys.argv[2] == "hs":
+    # Vectorscan's database comes last, after its length: its header's first byte.
+    at = next(p for p in range(18, len(b) - 8)
+              if int.from_bytes(b[p:p + 8], "little") == len(b) - p - 8)
+    b[at + 8] ^= 0x55
+else:
+    b[int(sys.argv[2])] ^= 0x55
+db.execute("UPDATE rules_cache SET prefilter = ?, checksum = ?",
+           (bytes(b), hashlib.sha256(key.encode() + bytes(b)).hexdigest()))
+db.commit()
+PY
+}
+for how in cut count 0 hs; do
+	cp "$TMP/empty.db" "$TMP/f.db"
+	cp "$TMP/base.db" "$TMP/g.db"
+	forge "$TMP/f.db" "$how"
+	sqlite3 "$TMP/g.db" "ATTACH '$TMP/f.db' AS c; INSERT INTO rules_cache SELECT * FROM c.rules_cache"
+	run "$ANALYSER" tag "$TMP/g.db" "$R" -q
+	expect_rc "forged entry ($how)" 0
+	expect_err "forged entry ($how)" "(key ${key:0:12}) cannot be used: "
+	if [ "$(tags "$TMP/u.db")" = "$(tags "$TMP/g.db")" ]; then
+		ok "forged entry ($how): the same tags, compiled again"
+	else
+		fail "forged entry ($how): the tags differ"
+	fi
+done
+
 # --no-cache does not read the entry (no warning) and renews it.
 cp "$TMP/empty.db" "$TMP/d.db"
 flip "$TMP/d.db" 7
