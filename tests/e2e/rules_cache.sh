@@ -38,6 +38,12 @@ expect_rc "warm run" 0
 expect_eq "warm run: nothing said on stderr" "$err" ""
 expect_eq "warm run: the entry is kept as it was" \
 	"$(sqlite3 "$TMP/empty.db" "SELECT count(*) || ' ' || made_at FROM rules_cache")" "1 $made"
+# With nothing new to tag, the database is not written at all (no sync).
+before=$(sha256sum <"$TMP/empty.db")
+sleep 1
+run "$ANALYSER" tag "$TMP/empty.db" "$R" -q
+expect_rc "nothing new" 0
+expect_eq "nothing new: the database file unchanged" "$(sha256sum <"$TMP/empty.db")" "$before"
 
 # The same tags with the cache as without.
 run "$ANALYSER" tag "$TMP/u.db" "$R" --no-cache -q
