@@ -18,7 +18,7 @@ B=${FUZZ_BUILD:-build-fuzz}
 JOBS=${FUZZ_JOBS:-1}
 ALL="csv xlsx xform limesurvey exercise mapping rules entry"
 ALL="$ALL redact postcode prefilter suppress dates gold import webform"
-ALL="$ALL multipart logo crosswalk codebook"
+ALL="$ALL multipart logo crosswalk codebook prefilter_save"
 NAMES=${*:-$ALL}
 
 fuzz/build.sh "$B" || exit 3
@@ -235,6 +235,12 @@ for ct in 'multipart/form-data; boundary=B' 'Multipart/Form-Data; boundary="----
 done
 # Logos: a PNG head (the SVGs are in fuzz/corpus/logo/).
 printf '\211PNG\r\n\032\n\0\0\0\rIHDR\0\0\0\20\0\0\0\20\10\6\0\0\0' >"$SEEDS/logo/png"
+
+# Saved prefilters: the harness's own, as saved (mode 0, nothing changed),
+# cut short, and with a byte changed.
+printf '\0\0' >"$SEEDS/prefilter_save/as-saved"
+printf '\0\201' >"$SEEDS/prefilter_save/cut"
+printf '\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\1' >"$SEEDS/prefilter_save/changed"
 
 # Crosswalks: the samples.
 cp $S/crosswalks/*.xml "$SEEDS/crosswalk/"
