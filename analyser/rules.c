@@ -591,7 +591,9 @@ struct ruleset *rules_parse_lazy(const char *buf, size_t len, const char *name, 
 
 	err_init(&quiet);
 	if ((rs = parse_set(buf, len, name, 0, checked ? 2 : 1, &quiet))) {
-		/* Kept for rules_compile()'s messages. */
+		/* Kept for rules_compile()'s messages; a checked set is known to compile. */
+		if (checked)
+			return rs;
 		if (!(rs->bytes = malloc(len + 1))) {
 			ruleset_free(rs);
 			err_set(e, EXIT_SYSTEM, "out of memory reading %s", name);

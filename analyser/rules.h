@@ -157,7 +157,8 @@ struct ruleset *rules_load_draft(const char *path, struct err *e);
  * set known to compile (analyser tag's cache, rules_cache.h), or to be
  * checked with rules_compile() before use. Bytes rules_parse() refuses are
  * refused with the same messages. `checked`: the bytes are known to follow
- * the schema (this build cached them), which is then not checked again.
+ * the schema and to compile (this build cached them): the schema is not
+ * checked again, and rules_compile() does nothing.
  */
 struct ruleset *rules_parse_lazy(const char *buf, size_t len, const char *name, int checked,
 				 struct err *e);
