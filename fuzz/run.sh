@@ -279,7 +279,7 @@ for t in '\xC2\xA0' '\xE2\x80\xAF' '\xE2\x80\x89' '\xE2\x80\x8B' '\xE2\x80\x8D' 
 	printf '"%s"\n' "$t"
 done >"$B/redact.dict"
 maxlen+=([prefilter]=4096 [suppress]=256 [dates]=64 [gold]=4096 [import]=16384 [webform]=8192)
-maxlen+=([multipart]=8192 [logo]=16384 [crosswalk]=16384 [codebook]=16384)
+maxlen+=([multipart]=8192 [logo]=16384 [crosswalk]=16384 [codebook]=16384 [prefilter_save]=8192)
 
 run_one() {
 	local n=$1 log=$B/logs/$1.log dict=() kept=()
