@@ -72,68 +72,6 @@ const unsigned prefilter_ascii_folds[] = { 0x017F, 0x212A, 0 };
  * The prefilter: pieces, conditions, the Vectorscan database.
  */
 
-/*
- * A condition in prefix order: a piece (its number in OP_ARG), or "all/any
- * of the next OP_KIDS conditions", which take OP_ARG ops with this one.
- */
-#define OP_KIND(op) ((op) >> 30)
-#define OP_ARG(op) ((op) & 0xFFFFFu)
-#define OP_KIDS(op) ((op) >> 20 & 0x3FFu)
-#define OP_SIZE(op) (OP_KIND(op) == OP_LIT ? 1 : OP_ARG(op))
-enum { OP_LIT = 0, OP_AND = 1, OP_OR = 2 };
-
-struct prefilter {
-	const struct ruleset *rs;
-	size_t ninc;                     /* include patterns */
-	size_t npat;                     /* and the excludes after them */
-	const struct rule_pattern **pat; /* by number: the includes, then the excludes */
-	size_t *inc_theme;               /* each include's theme */
-	size_t *first_exclude;           /* per theme: how many of the set's excludes come before */
-	size_t words;                    /* 64-bit words of an include bit set */
-	uint64_t *always;                /* includes run on every answer */
-	size_t theme_words;
-	uint64_t *always_themes;         /* their themes */
-	const char **why;                /* for those: the reason */
-	size_t nslow;
-
-	/* Conditions: include i's ops are ops[op_at[i] .. op_at[i + 1]). */
-	uint32_t *ops;
-	size_t *op_at;
-	unsigned char *any_piece;        /* per include: its condition is "one of its pieces" */
-
-	/* Pieces, and for each the includes whose conditions use it. */
-	size_t npieces;
-	struct str *pieces;
-	size_t *users_at;                /* piece k: users[users_at[k] .. users_at[k + 1]) */
-	uint32_t *users;
-
-	/*
-	 * Heads: pattern i's are the pieces heads[head_at[i] .. head_at[i + 1]),
-	 * one of which any match has within reach[i] bytes of its start, after
-	 * gaps (NOLEN: no head, PCRE2 starts at the beginning).
-	 */
-	size_t *head_at;
-	uint32_t *heads;
-	size_t *reach;
-	uint64_t *gaps;                  /* pattern i's gap bytes: gaps[4 * i .. 4 * i + 4) */
-	unsigned char *ngaps;
-	uint32_t *gap_set;               /* pattern i's gap bytes as one of the sets of gaps */
-	size_t ngap_sets;                /* distinct sets of gap bytes */
-	unsigned char *gap_byte;         /* set j's bytes: gap_byte[256 * j + c] is 1 */
-	unsigned char *wb;               /* a match starts on its head, where \b holds */
-	double *hwork;
-	unsigned char *is_head;          /* per piece: whether it is a head (where it is counts) */
-
-	/* Per pattern: its strings, when it is only strings whose head is where a
-	   match starts (prefilter_lit.c); else NULL. */
-	struct lit_pattern **lit;
-
-	hs_database_t *db;               /* the pieces and the two folding characters */
-	uint32_t *single;                /* the pieces of one byte, not in db */
-	size_t nsingle;
-	hs_scratch_t *proto;             /* cloned for each thread */
-};
-
 struct prefilter_scratch {
 	const struct prefilter *pf;
 	hs_scratch_t *hs;
@@ -373,6 +311,32 @@ static int index_users(struct prefilter *pf)
 }
 
 /*
+ * The sets of gap bytes, each once, from pf->gaps and pf->ngaps: an answer's
+ * longest run of each is found once. 0, or -1 out of memory.
+ */
+int prefilter_gap_sets(struct prefilter *pf)
+{
+	if (!(pf->gap_set = calloc(pf->npat + 1, sizeof *pf->gap_set)))
+		return -1;
+	for (size_t k = 0; k < pf->npat; k++) {
+		size_t j = 0;
+
+		if (!pf->ngaps[k])
+			continue;
+		while (j < k && (!pf->ngaps[j] ||
+				 memcmp(pf->gaps + 4 * j, pf->gaps + 4 * k, 4 * sizeof *pf->gaps)))
+			j++;
+		pf->gap_set[k] = j < k ? pf->gap_set[j] : (uint32_t)pf->ngap_sets++;
+	}
+	if (!(pf->gap_byte = calloc(256 * pf->ngap_sets + 1, 1)))
+		return -1;
+	for (size_t k = 0; k < pf->npat; k++)
+		for (unsigned c = 0; pf->ngaps[k] && c < 256; c++)
+			pf->gap_byte[256 * pf->gap_set[k] + c] = pf->gaps[4 * k + c / 64] >> (c % 64) & 1;
+	return 0;
+}
+
+/*
  * The pieces as Vectorscan literals: ignoring case where any letter does.
  * Pieces of one byte are left to memchr() (they slow Vectorscan down).
  */
@@ -529,31 +493,16 @@ struct prefilter *prefilter_build(const struct ruleset *rs, struct err *e)
 	for (size_t k = 0; k < pf->npat; k++) {
 		struct lit_pattern lp;
 
-		if (pf->reach[k] || pf->ngaps[k] || !pf->pat[k]->code ||
+		/* (A set that loaded has every pattern's source, compiled or not yet.) */
+		if (pf->reach[k] || pf->ngaps[k] || !pf->pat[k]->source ||
 		    !lit_read(pf->pat[k]->source, pf->pat[k]->caseless, &lp))
 			continue;
 		if (!(pf->lit[k] = malloc(sizeof lp)))
 			goto oom;
 		*pf->lit[k] = lp;
 	}
-	/* The sets of gap bytes, each once: an answer's longest run of each is found once. */
-	if (!(pf->gap_set = calloc(pf->npat + 1, sizeof *pf->gap_set)))
+	if (prefilter_gap_sets(pf) < 0)
 		goto oom;
-	for (size_t k = 0; k < pf->npat; k++) {
-		size_t j = 0;
-
-		if (!pf->ngaps[k])
-			continue;
-		while (j < k && (!pf->ngaps[j] ||
-				 memcmp(pf->gaps + 4 * j, pf->gaps + 4 * k, 4 * sizeof *pf->gaps)))
-			j++;
-		pf->gap_set[k] = j < k ? pf->gap_set[j] : (uint32_t)pf->ngap_sets++;
-	}
-	if (!(pf->gap_byte = calloc(256 * pf->ngap_sets + 1, 1)))
-		goto oom;
-	for (size_t k = 0; k < pf->npat; k++)
-		for (unsigned c = 0; pf->ngaps[k] && c < 256; c++)
-			pf->gap_byte[256 * pf->gap_set[k] + c] = pf->gaps[4 * k + c / 64] >> (c % 64) & 1;
 	free(h);
 	h = NULL;
 	pf->ops = b.ops;
@@ -623,6 +572,7 @@ void prefilter_free(struct prefilter *pf)
 	free(pf->why);
 	free(pf->always);
 	free(pf->always_themes);
+	free(pf->why_text);
 	free(pf);
 }
 
@@ -912,17 +862,18 @@ static void count(const struct prefilter *pf, struct prefilter_stats *st, size_t
 static int run(struct prefilter_scratch *s, const struct rule_pattern *pat, const char *text,
 	       size_t len, size_t from, size_t upto, size_t *start, size_t *end)
 {
+	const pcre2_code *code = rules_pattern_code(pat); /* compiled on first use */
 	int rc;
 
-	if (!pat->code)
+	if (!code)
 		return -1;
 	pcre2_set_offset_limit(s->mctx, upto);
 	/* The text is valid UTF-8 and `from` starts a character: no checks needed. */
 	if (pat->jit)
-		rc = pcre2_jit_match(pat->code, (PCRE2_SPTR)text, len, from, PCRE2_NO_UTF_CHECK,
+		rc = pcre2_jit_match(code, (PCRE2_SPTR)text, len, from, PCRE2_NO_UTF_CHECK,
 				     s->md, s->mctx);
 	else
-		rc = pcre2_match(pat->code, (PCRE2_SPTR)text, len, from, PCRE2_NO_UTF_CHECK, s->md,
+		rc = pcre2_match(code, (PCRE2_SPTR)text, len, from, PCRE2_NO_UTF_CHECK, s->md,
 				 s->mctx);
 	if (s->stats)
 		s->stats->calls++;

@@ -23,6 +23,23 @@ struct prefilter_scratch; /* one per thread */
 /* Builds the prefilter of `rs` (which must outlive it); NULL with `e` set (EXIT_SYSTEM). */
 struct prefilter *prefilter_build(const struct ruleset *rs, struct err *e);
 
+/*
+ * The whole prefilter as bytes (prefilter_save.c): what was read from the
+ * patterns and the compiled Vectorscan database, for analyser tag's cache
+ * (rules_cache.h). *blob is the caller's to free(). 0 or -1 (EXIT_SYSTEM).
+ */
+int prefilter_save(const struct prefilter *pf, char **blob, size_t *len, struct err *e);
+
+/*
+ * The prefilter of `rs` from prefilter_save()'s bytes, made by this same
+ * build from the same rules file: the caller checks that (a key) and that
+ * the bytes are the ones saved (a checksum). The bytes are still read with
+ * care: a count or index out of range, or a Vectorscan database whose
+ * header Vectorscan refuses, gives NULL with `e` saying what (EXIT_DATA).
+ */
+struct prefilter *prefilter_restore(const struct ruleset *rs, const char *blob, size_t len,
+				    struct err *e);
+
 void prefilter_free(struct prefilter *pf);
 
 /* The include patterns run on every answer, and why (for `rules check`). */

@@ -236,4 +236,74 @@ int lit_read(const char *source, int caseless, struct lit_pattern *out);
 int lit_match_at(const struct lit_pattern *lp, const char *text, size_t len, size_t at,
 		 size_t *end);
 
+/* ---------------------------------------------------------------------
+ * The prefilter itself (prefilter.c builds it, prefilter_save.c stores
+ * and restores it).
+ */
+/*
+ * A condition in prefix order: a piece (its number in OP_ARG), or "all/any
+ * of the next OP_KIDS conditions", which take OP_ARG ops with this one.
+ */
+#define OP_KIND(op) ((op) >> 30)
+#define OP_ARG(op) ((op) & 0xFFFFFu)
+#define OP_KIDS(op) ((op) >> 20 & 0x3FFu)
+#define OP_SIZE(op) (OP_KIND(op) == OP_LIT ? 1 : OP_ARG(op))
+enum { OP_LIT = 0, OP_AND = 1, OP_OR = 2 };
+
+struct prefilter {
+	const struct ruleset *rs;
+	size_t ninc;                     /* include patterns */
+	size_t npat;                     /* and the excludes after them */
+	const struct rule_pattern **pat; /* by number: the includes, then the excludes */
+	size_t *inc_theme;               /* each include's theme */
+	size_t *first_exclude;           /* per theme: how many of the set's excludes come before */
+	size_t words;                    /* 64-bit words of an include bit set */
+	uint64_t *always;                /* includes run on every answer */
+	size_t theme_words;
+	uint64_t *always_themes;         /* their themes */
+	const char **why;                /* for those: the reason */
+	size_t nslow;
+
+	/* Conditions: include i's ops are ops[op_at[i] .. op_at[i + 1]). */
+	uint32_t *ops;
+	size_t *op_at;
+	unsigned char *any_piece;        /* per include: its condition is "one of its pieces" */
+
+	/* Pieces, and for each the includes whose conditions use it. */
+	size_t npieces;
+	struct str *pieces;
+	size_t *users_at;                /* piece k: users[users_at[k] .. users_at[k + 1]) */
+	uint32_t *users;
+
+	/*
+	 * Heads: pattern i's are the pieces heads[head_at[i] .. head_at[i + 1]),
+	 * one of which any match has within reach[i] bytes of its start, after
+	 * gaps (NOLEN: no head, PCRE2 starts at the beginning).
+	 */
+	size_t *head_at;
+	uint32_t *heads;
+	size_t *reach;
+	uint64_t *gaps;                  /* pattern i's gap bytes: gaps[4 * i .. 4 * i + 4) */
+	unsigned char *ngaps;
+	uint32_t *gap_set;               /* pattern i's gap bytes as one of the sets of gaps */
+	size_t ngap_sets;                /* distinct sets of gap bytes */
+	unsigned char *gap_byte;         /* set j's bytes: gap_byte[256 * j + c] is 1 */
+	unsigned char *wb;               /* a match starts on its head, where \b holds */
+	double *hwork;
+	unsigned char *is_head;          /* per piece: whether it is a head (where it is counts) */
+
+	/* Per pattern: its strings, when it is only strings whose head is where a
+	   match starts (prefilter_lit.c); else NULL. */
+	struct lit_pattern **lit;
+
+	struct hs_database *db;         /* the pieces and the two folding characters */
+	uint32_t *single;                /* the pieces of one byte, not in db */
+	size_t nsingle;
+	struct hs_scratch *proto;        /* cloned for each thread */
+	char *why_text;                  /* restored: the text `why` points into */
+};
+
+/* Derives gap_set, ngap_sets and gap_byte from gaps and ngaps. 0, or -1 out of memory. */
+int prefilter_gap_sets(struct prefilter *pf);
+
 #endif

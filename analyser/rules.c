@@ -3,6 +3,7 @@
  */
 #include "rules.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +22,7 @@ struct parse {
 	int oom;
 	struct ruleset *rs;
 	int draft; /* themes without patterns are allowed: a set being written */
+	int lazy;  /* patterns are not compiled here (rules_parse_lazy()); 2: nor the schema checked */
 };
 
 static char *dup_attr(struct parse *p, xmlNodePtr n, const char *name)
@@ -117,16 +119,25 @@ fail:
  * Compiles one pattern; a pattern that does not compile is reported with the
  * part of it around the problem and a caret under the column.
  */
+static pcre2_code *compile_code(const struct rule_pattern *pat, int *errcode, PCRE2_SIZE *off)
+{
+	/* The offset limit lets the prefilter try a pattern only where a match can start. */
+	uint32_t opts = PCRE2_UTF | PCRE2_UCP | PCRE2_USE_OFFSET_LIMIT |
+			(pat->caseless ? PCRE2_CASELESS : 0);
+
+	return pcre2_compile((PCRE2_SPTR)pat->source, PCRE2_ZERO_TERMINATED, opts, errcode, off,
+			     NULL);
+}
+
 static void compile(struct parse *p, struct rule_pattern *pat, int caseless)
 {
 	int errcode;
 	PCRE2_SIZE off;
-	/* The offset limit lets the prefilter try a pattern only where a match can start. */
-	uint32_t opts = PCRE2_UTF | PCRE2_UCP | PCRE2_USE_OFFSET_LIMIT | (caseless ? PCRE2_CASELESS : 0);
 
 	pat->caseless = caseless;
-	pat->code = pcre2_compile((PCRE2_SPTR)pat->source, PCRE2_ZERO_TERMINATED, opts, &errcode,
-				  &off, NULL);
+	if (p->lazy)
+		return; /* on first use (rules_pattern_code()) */
+	pat->code = compile_code(pat, &errcode, &off);
 	if (!pat->code) {
 		PCRE2_UCHAR msg[256];
 		size_t len = strlen(pat->source), from = off > 40 ? off - 40 : 0;
@@ -494,15 +505,17 @@ static void read_words(struct parse *p, xmlNodePtr root)
 }
 
 static struct ruleset *parse_set(const char *buf, size_t len, const char *name, int draft,
-				 struct err *e)
+				 int lazy, struct err *e)
 {
-	struct parse p = { name, e, 0, NULL, draft };
+	struct parse p = { name, e, 0, NULL, draft, lazy };
 	struct ruleset *rs = NULL;
 	xmlDocPtr doc;
 	xmlNodePtr root;
 	int before = e->nlines;
 
-	if (!(doc = xmlsafe_parse_valid(buf, len, name, "rules.rng", e)))
+	/* lazy 2: bytes that passed the schema with this very code (a cache entry). */
+	if (!(doc = lazy == 2 ? xmlsafe_parse(buf, len, name, e) :
+		    xmlsafe_parse_valid(buf, len, name, "rules.rng", e)))
 		return NULL;
 	root = xmlDocGetRootElement(doc);
 	if (!(rs = calloc(1, sizeof *rs)) || !(rs->path = strdup(name)) ||
@@ -514,6 +527,7 @@ static struct ruleset *parse_set(const char *buf, size_t len, const char *name, 
 	pcre2_set_match_limit(rs->mctx, RULES_MATCH_LIMIT);
 	pcre2_set_depth_limit(rs->mctx, RULES_DEPTH_LIMIT);
 	sha256_hex(buf, len, rs->sha256);
+	rs->lazy = lazy != 0;
 	p.rs = rs;
 	if (xmlsafe_child(root, "title"))
 		rs->title = dup_text(&p, xmlsafe_child(root, "title"));
@@ -543,7 +557,7 @@ out:
 
 struct ruleset *rules_parse(const char *buf, size_t len, const char *name, struct err *e)
 {
-	return parse_set(buf, len, name, 0, e);
+	return parse_set(buf, len, name, 0, 0, e);
 }
 
 static struct ruleset *load_set(const char *path, int draft, struct err *e)
@@ -554,7 +568,7 @@ static struct ruleset *load_set(const char *path, int draft, struct err *e)
 
 	if (file_read_all(path, XMLSAFE_MAX_FILE, &buf, &len, e) < 0)
 		return NULL;
-	rs = parse_set(buf, len, path, draft, e);
+	rs = parse_set(buf, len, path, draft, 0, e);
 	free(buf);
 	return rs;
 }
@@ -567,6 +581,102 @@ struct ruleset *rules_load(const char *path, struct err *e)
 struct ruleset *rules_load_draft(const char *path, struct err *e)
 {
 	return load_set(path, 1, e);
+}
+
+struct ruleset *rules_parse_lazy(const char *buf, size_t len, const char *name, int checked,
+			       struct err *e)
+{
+	struct err quiet;
+	struct ruleset *rs;
+
+	err_init(&quiet);
+	if ((rs = parse_set(buf, len, name, 0, checked ? 2 : 1, &quiet))) {
+		/* Kept for rules_compile()'s messages; a checked set is known to compile. */
+		if (checked)
+			return rs;
+		if (!(rs->bytes = malloc(len + 1))) {
+			ruleset_free(rs);
+			err_set(e, EXIT_SYSTEM, "out of memory reading %s", name);
+			return NULL;
+		}
+		memcpy(rs->bytes, buf, len);
+		rs->nbytes = len;
+		return rs;
+	}
+	/* Said as rules_load() says it, with every pattern compiled. */
+	return parse_set(buf, len, name, 0, 0, e);
+}
+
+/* Whether the word lists and patterns of lazily read `rs` all compile. */
+static int all_compile(struct ruleset *rs)
+{
+	int errcode;
+	PCRE2_SIZE off;
+
+	for (size_t i = 0; i < rs->nwords; i++) {
+		pcre2_code *c = !rs->words[i].expanded ? NULL :
+				pcre2_compile((PCRE2_SPTR)rs->words[i].expanded,
+					      PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_UCP,
+					      &errcode, &off, NULL);
+
+		if (!c)
+			return 0;
+		pcre2_code_free(c);
+	}
+	for (size_t i = 0; i < rs->nthemes; i++) {
+		const struct rule_theme *t = &rs->themes[i];
+
+		for (size_t k = 0; k < t->nincludes + t->nexcludes; k++)
+			if (!rules_pattern_code(k < t->nincludes ? &t->includes[k] :
+						&t->excludes[k - t->nincludes]))
+				return 0;
+	}
+	return 1;
+}
+
+int rules_compile(struct ruleset *rs, struct err *e)
+{
+	struct ruleset *full;
+
+	if (!rs->lazy || !rs->bytes)
+		return 0;
+	if (all_compile(rs)) {
+		free(rs->bytes);
+		rs->bytes = NULL;
+		return 0;
+	}
+	/* Something does not compile: read again as rules_load() reads, for its messages. */
+	if ((full = parse_set(rs->bytes, rs->nbytes, rs->path, 0, 0, e))) {
+		ruleset_free(full);
+		return err_set(e, EXIT_SYSTEM, "%s: a pattern compiled once and not again",
+			       rs->path);
+	}
+	return -1;
+}
+
+/* Compiles pattern by pattern as they are first used, in any thread. */
+static pthread_mutex_t lazy_mu = PTHREAD_MUTEX_INITIALIZER;
+
+const pcre2_code *rules_pattern_code(const struct rule_pattern *pat)
+{
+	pcre2_code *code = __atomic_load_n(&pat->code, __ATOMIC_ACQUIRE);
+	struct rule_pattern *w = (struct rule_pattern *)pat; /* filled in once, under lazy_mu */
+	int errcode;
+	PCRE2_SIZE off;
+
+	if (code || !pat->source)
+		return code;
+	pthread_mutex_lock(&lazy_mu);
+	if (!(code = pat->code) && !pat->failed) {
+		if ((code = compile_code(pat, &errcode, &off))) {
+			w->jit = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
+			__atomic_store_n(&w->code, code, __ATOMIC_RELEASE);
+		} else {
+			w->failed = 1;
+		}
+	}
+	pthread_mutex_unlock(&lazy_mu);
+	return code;
 }
 
 static void patterns_free(struct rule_pattern *v, size_t n)
@@ -624,6 +734,7 @@ void ruleset_free(struct ruleset *rs)
 	free(rs->when_questions);
 	free(rs->title);
 	free(rs->path);
+	free(rs->bytes);
 	pcre2_match_context_free(rs->mctx);
 	free(rs);
 }
@@ -632,11 +743,12 @@ void ruleset_free(struct ruleset *rs)
 static int run_pattern(const struct ruleset *rs, const struct rule_pattern *pat, const char *text,
 		       size_t len, uint32_t opts, pcre2_match_data *md, size_t *start, size_t *end)
 {
+	const pcre2_code *code = rules_pattern_code(pat);
 	int rc;
 
-	if (!pat->code)
+	if (!code)
 		return -1;
-	rc = pcre2_match(pat->code, (PCRE2_SPTR)text, len, 0, opts, md, rs->mctx);
+	rc = pcre2_match(code, (PCRE2_SPTR)text, len, 0, opts, md, rs->mctx);
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;
 	if (rc < 0)

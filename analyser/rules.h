@@ -33,7 +33,9 @@ struct rule_pattern {
 	long line;            /* in the rules file */
 	int caseless;         /* compiled with PCRE2_CASELESS */
 	int jit;              /* JIT-compiled: pcre2_jit_match() may be used */
-	pcre2_code *code;
+	int failed;           /* read lazily, it did not compile (rules_pattern_code()) */
+	pcre2_code *code;     /* NULL until first used in a set read lazily: see
+				 rules_pattern_code() */
 };
 
 struct rule_example {
@@ -99,6 +101,9 @@ struct ruleset {
 	char **when_questions;           /* the questions <when>/<unless> look at, each once */
 	size_t nwhen_questions, when_questions_alloc;
 	size_t ngroups;
+	int lazy;                        /* patterns compiled on first use (rules_parse_lazy()) */
+	char *bytes;                     /* while lazy and not yet rules_compile()d: the file */
+	size_t nbytes;
 };
 
 /*
@@ -145,6 +150,32 @@ struct ruleset *rules_load(const char *path, struct err *e);
  * set is for checking, not for tagging.
  */
 struct ruleset *rules_load_draft(const char *path, struct err *e);
+
+/*
+ * As rules_parse(), but no pattern is compiled: each is compiled (and
+ * JIT-compiled) the first time it is used, by rules_pattern_code(). For a
+ * set known to compile (analyser tag's cache, rules_cache.h), or to be
+ * checked with rules_compile() before use. Bytes rules_parse() refuses are
+ * refused with the same messages. `checked`: the bytes are known to follow
+ * the schema and to compile (this build cached them): the schema is not
+ * checked again, and rules_compile() does nothing.
+ */
+struct ruleset *rules_parse_lazy(const char *buf, size_t len, const char *name, int checked,
+				 struct err *e);
+
+/*
+ * Compiles every word list and pattern of a set from rules_parse_lazy(), so
+ * that one that does not compile is reported exactly as rules_load()
+ * reports it (EXIT_DATA). 0, or -1 with `e` set; a no-op for other sets.
+ */
+int rules_compile(struct ruleset *rs, struct err *e);
+
+/*
+ * The compiled pattern, compiling and JIT-compiling it on first use in a
+ * set read lazily (safe from several threads; pat->jit is set when this
+ * returns). NULL when it does not compile.
+ */
+const pcre2_code *rules_pattern_code(const struct rule_pattern *pat);
 
 /* The same from memory; `name` stands for the file in messages. */
 struct ruleset *rules_parse(const char *buf, size_t len, const char *name, struct err *e);

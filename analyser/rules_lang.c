@@ -116,7 +116,10 @@ char *rules_lang_expand(struct ruleset *rs, const char *text, char *why, size_t 
 				goto fail;
 			i = strbuf_addf(&sb, "(?:%s)", w->expanded) < 0 ? SIZE_MAX : j + 1;
 		} else {
-			i = strbuf_addch(&sb, text[i]) < 0 ? SIZE_MAX : i + 1;
+			/* Plain text up to the next character that may start one of the above. */
+			size_t n = 1 + strcspn(text + i + 1, "\\[{");
+
+			i = strbuf_add(&sb, text + i, n) < 0 ? SIZE_MAX : i + n;
 		}
 	}
 	if (i == SIZE_MAX)
@@ -161,6 +164,8 @@ int rules_lang_expand_lists(struct ruleset *rs, char *why, size_t whylen, size_t
 			*bad = i;
 			return strcmp(why, "out of memory") ? -1 : -2;
 		}
+		if (rs->lazy)
+			continue; /* rules_compile() checks, if ever asked */
 		code = pcre2_compile((PCRE2_SPTR)w->expanded, PCRE2_ZERO_TERMINATED,
 				     PCRE2_UTF | PCRE2_UCP, &errcode, &off, NULL);
 		if (!code) {

@@ -158,7 +158,7 @@ static int under(const struct ruleset *rs, int t, int top)
 static int matches(const struct ruleset *rs, const struct score_unit *u, const char *q,
 		   const char *text, size_t len, pcre2_match_data *md)
 {
-	const pcre2_code *code = u->code ? u->code : u->pat->code;
+	const pcre2_code *code = u->code ? u->code : rules_pattern_code(u->pat);
 
 	if (!rules_pattern_applies(u->pat, q))
 		return 0;

@@ -112,6 +112,48 @@ static int current(sqlite3 *db, long long ex, const struct ruleset *rs, long lon
 	return rc == SQLITE_DONE ? 1 : db_fail(db, "reading the themes", e);
 }
 
+/* A rule's name and number, as the rule set's table has them. */
+struct named_no {
+	char *name;
+	long long no;
+};
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct named_no *)a)->name, ((const struct named_no *)b)->name);
+}
+
+/* The rules rule set `rsid` has already, sorted by name, in *v (*n of them). 0 or -1. */
+static int known_rules(sqlite3 *db, long long rsid, struct named_no **v, size_t *n,
+		       struct err *e)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT name, no FROM rule WHERE ruleset_id = ?1", e);
+	size_t cap = 0;
+	int rc;
+
+	*v = NULL;
+	*n = 0;
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, rsid);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (ALLOC_GROW(*v, *n + 1, cap) < 0 ||
+		    !((*v)[*n].name = strdup((const char *)sqlite3_column_text(st, 0)))) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		(*v)[(*n)++].no = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_NOMEM)
+		return err_set(e, EXIT_SYSTEM, "out of memory");
+	if (rc != SQLITE_DONE)
+		return db_fail(db, "reading the rules", e);
+	if (*n)
+		qsort(*v, *n, sizeof **v, by_name);
+	return 0;
+}
+
 /*
  * The number each rule of `rs` has in rule set `rsid`'s table of rules,
  * adding those it does not have yet: nos[g] for include g of the set,
@@ -121,12 +163,10 @@ static int current(sqlite3 *db, long long ex, const struct ruleset *rs, long lon
 static int rule_numbers(sqlite3 *db, long long rsid, const struct ruleset *rs, long long *nos,
 			struct err *e)
 {
-	sqlite3_stmt *ins = db_prepare(db, "INSERT OR IGNORE INTO rule (ruleset_id, no, name) "
-				       "SELECT ?1, coalesce(max(no), 0) + 1, ?2 FROM rule "
-				       "WHERE ruleset_id = ?1", e);
-	sqlite3_stmt *get = ins ? db_prepare(db, "SELECT no FROM rule WHERE ruleset_id = ?1 "
-					     "AND name = ?2", e) : NULL;
-	int ok = get ? 0 : -1;
+	sqlite3_stmt *ins = NULL, *get = NULL;
+	struct named_no *known = NULL;
+	size_t nknown = 0;
+	int ok = known_rules(db, rsid, &known, &nknown, e);
 
 	for (size_t i = 0; i < rs->nthemes && !ok; i++) {
 		const struct rule_theme *t = &rs->themes[i];
@@ -136,9 +176,26 @@ static int rule_numbers(sqlite3 *db, long long rsid, const struct ruleset *rs, l
 					   t->otherwise ? t->fallback.id : NULL;
 			long long *to = k < t->nincludes ? &nos[t->first_include + k] :
 					&nos[rs->nincludes + i];
+			struct named_no key = { (char *)name, 0 }, *have;
 
 			if (!name)
 				continue;
+			/* Tagging again with the same rules: every rule is there already. */
+			if (nknown && (have = bsearch(&key, known, nknown, sizeof *known, by_name))) {
+				*to = have->no;
+				continue;
+			}
+			if (!ins && !(ins = db_prepare(db, "INSERT OR IGNORE INTO rule (ruleset_id, no, "
+						   "name) SELECT ?1, coalesce(max(no), 0) + 1, ?2 "
+						   "FROM rule WHERE ruleset_id = ?1", e))) {
+				ok = -1;
+				break;
+			}
+			if (!get && !(get = db_prepare(db, "SELECT no FROM rule WHERE ruleset_id = ?1 "
+						   "AND name = ?2", e))) {
+				ok = -1;
+				break;
+			}
 			sqlite3_bind_int64(ins, 1, rsid);
 			sqlite3_bind_text(ins, 2, name, -1, SQLITE_STATIC);
 			sqlite3_bind_int64(get, 1, rsid);
@@ -153,6 +210,9 @@ static int rule_numbers(sqlite3 *db, long long rsid, const struct ruleset *rs, l
 	}
 	sqlite3_finalize(ins);
 	sqlite3_finalize(get);
+	for (size_t i = 0; i < nknown; i++)
+		free(known[i].name);
+	free(known);
 	return ok;
 }
 
@@ -748,15 +808,23 @@ static sqlite3 *reader_open(sqlite3 *db)
 	return rdb;
 }
 
-/* Records on rule set `rsid` how far the run read, and what it found. 0 or -1. */
+/*
+ * Records on rule set `rsid` how far the run read, and what it found. A run
+ * that read no answer tagged nothing and records nothing: the tags' time
+ * stays that of the run that made them, and the database is not written
+ * (no journal, no sync: tagging again with nothing new costs next to
+ * nothing). 0 or -1.
+ */
 static int ruleset_update(struct tagging *t, long long rsid)
 {
-	sqlite3_stmt *st = db_prepare(t->db, "UPDATE ruleset SET last_answer_id = ?2, "
-				      "answers = answers + ?3, errors = errors + ?4, "
-				      "tagged_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') "
-				      "WHERE id = ?1", t->e);
+	sqlite3_stmt *st;
 	int rc;
 
+	if (!t->stats->answers)
+		return 0;
+	st = db_prepare(t->db, "UPDATE ruleset SET last_answer_id = ?2, "
+			"answers = answers + ?3, errors = errors + ?4, "
+			"tagged_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?1", t->e);
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, rsid);
@@ -777,7 +845,7 @@ static int tag_answers(sqlite3 *db, long long ex, const struct ruleset *rs, long
 	struct prefilter *pf = NULL;
 	struct pool *p = NULL;
 	long long top = 0;
-	int ok = -1;
+	int ok = -1, threads = opt ? opt->threads : 0;
 
 	t.db = t.rdb = db;
 	t.re = t.e = e;
@@ -790,13 +858,15 @@ static int tag_answers(sqlite3 *db, long long ex, const struct ruleset *rs, long
 	err_init(&t.rerr);
 
 	/* How far through the answers' ids the run is: a measure with no count to wait for. */
-	if (opt && opt->progress && db_int(db, "SELECT coalesce(max(id), 0) FROM answer", 0, &top,
-					    e, 0) < 0)
+	if (db_int(db, "SELECT coalesce(max(id), 0) FROM answer", 0, &top, e, 0) < 0)
 		return -1;
+	/* Less than a batch to read (none, on an empty exercise): no threads to start. */
+	if (threads == 0 && top - after < BATCH_ANSWERS)
+		threads = 1;
 	progress_start(&t.prog, opt && opt->progress, "tagging", top > after ? top - after : 0);
 	t.prog.unit = "answers";
-	if ((pf = prefilter_build(rs, e)) &&
-	    (p = pool_start(pf, rs->nthemes, rs->nwhen_questions, opt ? opt->threads : 0, e))) {
+	if ((opt && opt->pf ? (pf = opt->pf) != NULL : (pf = prefilter_build(rs, e)) != NULL) &&
+	    (p = pool_start(pf, rs->nthemes, rs->nwhen_questions, threads, e))) {
 		t.pool = p;
 		if (p->nworkers && (t.rdb = reader_open(db)))
 			t.re = &t.rerr;
@@ -809,7 +879,8 @@ static int tag_answers(sqlite3 *db, long long ex, const struct ruleset *rs, long
 	}
 	progress_end(&t.prog);
 	pool_free(p);
-	prefilter_free(pf);
+	if (!opt || pf != opt->pf)
+		prefilter_free(pf);
 	tagging_release(&t);
 	if (t.rdb != db)
 		sqlite3_close(t.rdb);
@@ -907,6 +978,7 @@ int tagger_run(sqlite3 *db, long long exercise_id, const struct ruleset *rs,
 	if (db_int(db, "SELECT count(*) FROM tag WHERE theme_id IN "
 		       "(SELECT id FROM theme WHERE ruleset_id = ?1)",
 		   0, &total, e, 1, rsid_text) < 0 ||
+	    (opt && opt->before_commit && opt->before_commit(db, opt->arg, e) < 0) ||
 	    db_commit(db, e) < 0)
 		goto fail;
 	stats->total_tags = (long)total;

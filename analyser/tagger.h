@@ -9,6 +9,8 @@
 #include "err.h"
 #include "rules.h"
 
+struct prefilter;
+
 struct tag_stats {
 	int same_version;   /* the rule set was already the current one */
 	long answers;       /* free-text answers read in this run */
@@ -23,6 +25,10 @@ struct tag_stats {
 struct tagger_options {
 	int threads; /* matching answers: 0 one per processor, 1 none besides the caller; 8 at most */
 	int progress; /* a progress line on a terminal (progress.h) */
+	struct prefilter *pf; /* NULL: built here; else the caller's, ready to scan */
+	/* When set, called in the run's transaction just before it commits: 0 or -1. */
+	int (*before_commit)(sqlite3 *db, void *arg, struct err *e);
+	void *arg;
 };
 
 /*

@@ -18,7 +18,7 @@ B=${FUZZ_BUILD:-build-fuzz}
 JOBS=${FUZZ_JOBS:-1}
 ALL="csv xlsx xform limesurvey exercise mapping rules entry"
 ALL="$ALL redact postcode prefilter suppress dates gold import webform"
-ALL="$ALL multipart logo crosswalk codebook"
+ALL="$ALL multipart logo crosswalk codebook prefilter_save"
 NAMES=${*:-$ALL}
 
 fuzz/build.sh "$B" || exit 3
@@ -236,6 +236,12 @@ done
 # Logos: a PNG head (the SVGs are in fuzz/corpus/logo/).
 printf '\211PNG\r\n\032\n\0\0\0\rIHDR\0\0\0\20\0\0\0\20\10\6\0\0\0' >"$SEEDS/logo/png"
 
+# Saved prefilters: the harness's own, as saved (mode 0, nothing changed),
+# cut short, and with a byte changed.
+printf '\0\0' >"$SEEDS/prefilter_save/as-saved"
+printf '\0\201' >"$SEEDS/prefilter_save/cut"
+printf '\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\1' >"$SEEDS/prefilter_save/changed"
+
 # Crosswalks: the samples.
 cp $S/crosswalks/*.xml "$SEEDS/crosswalk/"
 cp $F/refi-qda/*.qdc "$SEEDS/codebook/"
@@ -273,7 +279,7 @@ for t in '\xC2\xA0' '\xE2\x80\xAF' '\xE2\x80\x89' '\xE2\x80\x8B' '\xE2\x80\x8D' 
 	printf '"%s"\n' "$t"
 done >"$B/redact.dict"
 maxlen+=([prefilter]=4096 [suppress]=256 [dates]=64 [gold]=4096 [import]=16384 [webform]=8192)
-maxlen+=([multipart]=8192 [logo]=16384 [crosswalk]=16384 [codebook]=16384)
+maxlen+=([multipart]=8192 [logo]=16384 [crosswalk]=16384 [codebook]=16384 [prefilter_save]=8192)
 
 run_one() {
 	local n=$1 log=$B/logs/$1.log dict=() kept=()
