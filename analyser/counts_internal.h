@@ -18,6 +18,7 @@ struct dim_map {
 	uint16_t *by_resp;  /* response-level: value of each respondent */
 	uint16_t *by_qid;   /* answer-level: value of each question id */
 	long long nqid;     /* size of by_qid */
+	uint16_t *by_q;     /* answer-level: value of each question a build reads (counts.c) */
 	long long *option_id; /* DIM_DEMOGRAPHIC: option id of each value */
 	long long *event_id;  /* DIM_EVENT: event id of each value */
 };
