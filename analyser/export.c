@@ -332,13 +332,13 @@ static int gather_notes(sqlite3 *db, long long ex, struct export *x,
 	sqlite3_stmt *st = db_prepare(db,
 		"SELECT x.title, x.code, coalesce(x.organisation, ''), x.opens, x.closes, "
 		"s.file_name, s.sha256, "
-		"(SELECT min(substr(submitted_at, 1, 10)) FROM response r WHERE r.exercise_id = x.id "
-		" AND (entry_status = 'accepted' OR entry_status = 'verified')), "
-		"(SELECT max(substr(submitted_at, 1, 10)) FROM response r WHERE r.exercise_id = x.id "
-		" AND (entry_status = 'accepted' OR entry_status = 'verified')), "
-		"(SELECT count(*) FROM response r WHERE r.exercise_id = x.id "
-		" AND (entry_status = 'accepted' OR entry_status = 'verified')) "
-		"FROM exercise x JOIN ruleset s ON s.exercise_id = x.id WHERE x.id = ?1", e);
+		"d.first, d.last, d.n "
+		"FROM exercise x JOIN ruleset s ON s.exercise_id = x.id, "
+		/* One read of the covering index response_counts (0031), not three of the rows. */
+		"(SELECT min(substr(submitted_at, 1, 10)) AS first, "
+		" max(substr(submitted_at, 1, 10)) AS last, count(*) AS n FROM response r "
+		" WHERE r.exercise_id = ?1 AND (entry_status = 'accepted' OR entry_status = 'verified')) d "
+		"WHERE x.id = ?1", e);
 	const struct sdc_rule *r = &opt->rule;
 	int bad = 0, decisions = 0;
 
