@@ -271,7 +271,7 @@ static uint16_t district_value(const struct count_dim *d, const struct code_map 
 
 /* One dimension of one of the cubes being built, and what a pass knows of it. */
 struct slot {
-	const struct count_dim *d;
+	struct count_dim *d;
 	struct dim_map *m;
 };
 
@@ -451,12 +451,68 @@ done:
 	return rc;
 }
 
+/*
+ * Responses that do not count, by id, with the first option they gave on a
+ * demographic question: they are not counted, but one that gave two options
+ * makes the "(several)" column appear all the same, as it always did.
+ */
+struct other_resp {
+	long long *id, *opt;    /* id 0 marks a free slot: response ids start at 1 */
+	size_t cap, n;
+};
+
+/* The slot of `id` (free when it is not there). */
+static size_t other_slot(const struct other_resp *o, long long id)
+{
+	size_t k = (size_t)((uint64_t)id * 0x9e3779b97f4a7c15u >> 20) & (o->cap - 1);
+
+	while (o->id[k] && o->id[k] != id)
+		k = (k + 1) & (o->cap - 1);
+	return k;
+}
+
+/* Whether response `id` gave an option other than `opt` before; -1 out of memory. */
+static int other_several(struct other_resp *o, long long id, long long opt)
+{
+	size_t k;
+
+	if (2 * (o->n + 1) > o->cap) {
+		struct other_resp g = { .cap = o->cap ? 2 * o->cap : 256 };
+
+		if (!(g.id = calloc(g.cap, sizeof *g.id)) || !(g.opt = malloc(g.cap * sizeof *g.opt))) {
+			free(g.id);
+			return -1;
+		}
+		for (size_t i = 0; i < o->cap; i++)
+			if (o->id[i]) {
+				k = other_slot(&g, o->id[i]);
+				g.id[k] = o->id[i];
+				g.opt[k] = o->opt[i];
+			}
+		g.n = o->n;
+		free(o->id);
+		free(o->opt);
+		*o = g;
+	}
+	k = other_slot(o, id);
+	if (o->id[k])
+		return o->opt[k] != opt;
+	o->id[k] = id;
+	o->opt[k] = opt;
+	o->n++;
+	return 0;
+}
+
+/* A respondent who gave several options, until the column for them is made. */
+#define SEVERAL_MARK (NO_VALUE - 1)
+
 /* What the pass over a demographic question's answers fills. */
 struct option_pass {
 	const struct count_dim *d;
 	struct dim_map *m;
 	const struct respondents *r;
-	size_t several; /* the index of COUNTS_SEVERAL; without it, of "(unknown)" */
+	struct other_resp other;
+	int several;    /* some response gave more than one option */
 	size_t hint;
 	int oom;
 };
@@ -464,35 +520,70 @@ struct option_pass {
 static void option_row(void *pass, sqlite3_context *ctx, sqlite3_value **argv)
 {
 	struct option_pass *p = pass;
-	long i = find_resp(p->r, sqlite3_value_int64(argv[0]), &p->hint);
+	long long id = sqlite3_value_int64(argv[0]);
+	long i = find_resp(p->r, id, &p->hint);
 	long long opt = sqlite3_value_int64(argv[1]);
 	uint16_t unknown = (uint16_t)(p->d->nvalues - 1), *at;
+	int rc;
 
-	(void)ctx;
-	if (i < 0)
+	if (i < 0) {
+		if (!p->several && id && (rc = other_several(&p->other, id, opt)) != 0) {
+			if (rc < 0) {
+				p->oom = 1;
+				sqlite3_result_error_nomem(ctx);
+			} else {
+				p->several = 1;
+			}
+		}
 		return;
+	}
 	at = &p->m->by_resp[i];
-	for (size_t v = 0; v < p->several; v++)
+	for (size_t v = 0; v < unknown; v++)
 		if (p->m->option_id[v] == opt) {
 			/* A second, different option: "more than one answer". */
-			*at = *at == unknown || *at == v ? (uint16_t)v : (uint16_t)p->several;
+			if (*at == unknown || *at == v) {
+				*at = (uint16_t)v;
+			} else {
+				*at = SEVERAL_MARK;
+				p->several = 1;
+			}
 			return;
 		}
 }
 
-/* The option each respondent chose on a demographic question. */
-static int read_demographic(sqlite3 *db, const struct count_dim *d, struct dim_map *m,
+/*
+ * The option each respondent chose on a demographic question; when some
+ * response (counted or not) gave more than one, the dimension gets its
+ * COUNTS_SEVERAL value, before "(unknown)", and those respondents it.
+ * Found in the same pass: a query of its own grouping every answer to the
+ * question cost as much as the pass, for each demographic table of an
+ * export. (An option of another question, which the database's keys keep
+ * out, would count as none here.)
+ */
+static int read_demographic(sqlite3 *db, struct count_dim *d, struct dim_map *m,
 			    const struct respondents *r, struct err *e)
 {
-	struct option_pass p = { .d = d, .m = m, .r = r, .several = d->nvalues - 1 };
-
-	if (d->nvalues >= 2 && !strcmp(d->values[d->nvalues - 2].code, COUNTS_SEVERAL))
-		p.several = d->nvalues - 2;
+	struct option_pass p = { .d = d, .m = m, .r = r };
+	int rc;
 
 	/* counted_answer: a derived question's answers are those of its source, grouped. */
-	return run_pass(db, "SELECT tally_count_row(response_id, option_id) FROM counted_answer "
-			"WHERE question_id = ?1 AND option_id IS NOT NULL", d->question_id,
-			option_row, 2, &p, &p.oom, "reading the answers to count by", e);
+	rc = run_pass(db, "SELECT tally_count_row(response_id, option_id) FROM counted_answer "
+		      "WHERE question_id = ?1 AND option_id IS NOT NULL", d->question_id,
+		      option_row, 2, &p, &p.oom, "reading the answers to count by", e);
+	free(p.other.id);
+	free(p.other.opt);
+	if (rc < 0 || !p.several)
+		return rc;
+	if (counts_dim_add_several(d) < 0)
+		return err_set(e, EXIT_SYSTEM, "out of memory");
+	/* The columns now: the options, COUNTS_SEVERAL, "(unknown)". */
+	for (size_t i = 0; i < r->n; i++) {
+		uint16_t *v = &m->by_resp[i];
+
+		*v = *v == SEVERAL_MARK ? (uint16_t)(d->nvalues - 2) :
+		     *v == d->nvalues - 2 ? (uint16_t)(d->nvalues - 1) : *v;
+	}
+	return 0;
 }
 
 /* What the passes over the tags and the answered questions fill. */

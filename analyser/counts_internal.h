@@ -38,6 +38,13 @@ static inline int counts_answer_level(const struct count_dim *d)
 int counts_dim_load(sqlite3 *db, long long ex, const char *name, struct count_dim *d,
 		    struct dim_map *m, struct err *e);
 
+/*
+ * Adds COUNTS_SEVERAL to a demographic dimension, before its last value
+ * ("(unknown)"): some respondent gave more than one of its options. 0, or
+ * -1 out of memory.
+ */
+int counts_dim_add_several(struct count_dim *d);
+
 /* For an answer-level dimension: m->by_qid, the value of every free-text question. 0 or -1. */
 int counts_dim_map_questions(sqlite3 *db, long long ex, const struct count_dim *d,
 			     struct dim_map *m, struct err *e);

@@ -226,6 +226,19 @@ START_TEST(test_several_options)
 	ck_assert_uint_eq(c->dim[0].nvalues, 4);
 	ck_assert_int_eq(count_cell(c, theme(c, "A1"), value(c, 0, "under-18"), 0), 1);
 	count_cube_free(c);
+	/* A response that does not count (10 waits for its second entry) still makes the
+	   column, as it always did: empty, the others where they were. */
+	test_exec(db, "INSERT INTO answer (id, response_id, question_id, value, option_id) VALUES "
+		      "(106, 10, 3, 'under-18', 31), (107, 10, 3, '18-64', 32)");
+	c = build(db, "HH-AGE");
+	ck_assert_uint_eq(c->dim[0].nvalues, 5);
+	ck_assert_str_eq(c->dim[0].values[3].code, COUNTS_SEVERAL);
+	ck_assert_str_eq(c->dim[0].values[4].code, "(unknown)");
+	ck_assert_int_eq(count_base(c, value(c, 0, COUNTS_SEVERAL), 0), 0);
+	ck_assert_int_eq(count_cell(c, theme(c, "A1"), value(c, 0, "under-18"), 0), 1);
+	ck_assert_int_eq(count_cell(c, theme(c, "A1"), value(c, 0, "(unknown)"), 0), 2);
+	ck_assert_int_eq(count_base(c, value(c, 0, NULL), 0), 9);
+	count_cube_free(c);
 	sqlite3_close(db);
 }
 END_TEST
