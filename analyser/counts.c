@@ -607,7 +607,7 @@ struct item_pass {
 	long long min_id, max_id;
 	int base;                  /* the answers for the base, not tags */
 	int decisions;             /* tags with the review decisions (effective_tag) */
-	struct items *it;
+	struct items *it;          /* it[0] the tags, it[1] the answers */
 	size_t hint;
 	int oom;
 };
@@ -647,7 +647,7 @@ static void item_row(void *pass, sqlite3_context *ctx, sqlite3_value **argv)
 		x.resp = (uint32_t)((uint64_t)id - (uint64_t)p->lo);
 	else
 		return; /* no response at all */
-	if (items_push(p->it, x) < 0) {
+	if (items_push(&p->it[p->base], x) < 0) {
 		p->oom = 1;
 		sqlite3_result_error_nomem(ctx);
 	}
@@ -840,9 +840,12 @@ static int group_items(struct items *it, size_t nresp)
 	} \
 } while (0)
 
-/* Counts the items, grouped by respondent, into the cube. */
+/*
+ * Counts the items, grouped by respondent, into the cube: it[0] the tags,
+ * it[1] the answers (for a cube by question or polarity), each grouped.
+ */
 static int tally(struct count_cube *c, const struct dim_map *m, const struct respondents *r,
-		 const struct items *it)
+		 const struct items it[2])
 {
 	size_t n0 = c->dim[0].nvalues, n1 = c->dim[1].nvalues;
 	size_t w0 = n0 + 1, w1 = n1 + 1, ncells = (c->nthemes + 1) * w0 * w1;
@@ -852,7 +855,7 @@ static int tally(struct count_cube *c, const struct dim_map *m, const struct res
 			       (c->ndims > 1 && counts_answer_level(&c->dim[1]));
 	uint32_t *cstamp = calloc(ncells, sizeof *cstamp), *bstamp = calloc(w0 * w1, sizeof *bstamp);
 	uint32_t *rstamp = calloc(c->nthemes + 1, sizeof *rstamp);
-	size_t k = 0;
+	size_t k = 0, ka = 0; /* the next tag, the next answer */
 
 	if (!cstamp || !bstamp || !rstamp) {
 		free(cstamp);
@@ -869,8 +872,10 @@ static int tally(struct count_cube *c, const struct dim_map *m, const struct res
 		/* A value outside the list (a channel added since) is left out, base and all. */
 		if ((c->ndims > 0 && !counts_answer_level(&c->dim[0]) && rv[0] == NO_VALUE) ||
 		    (c->ndims > 1 && !counts_answer_level(&c->dim[1]) && rv[1] == NO_VALUE)) {
-			while (k < it->n && it->v[k].resp == i)
+			while (k < it[0].n && it[0].v[k].resp == i)
 				k++;
+			while (ka < it[1].n && it[1].v[ka].resp == i)
+				ka++;
 			continue;
 		}
 		if (!any_answer_level) {
@@ -886,10 +891,11 @@ static int tally(struct count_cube *c, const struct dim_map *m, const struct res
 			 * only the rows need telling apart: a theme, its ancestors
 			 * (until one already counted, whose own are) and any theme.
 			 */
-			for (; k < it->n && it->v[k].resp == i; k++) {
-				if (it->v[k].theme == NO_VALUE)
-					continue; /* answers come only with answer-level dimensions */
-				for (long t = it->v[k].theme; t >= 0 && rstamp[t] != tag;
+			/* The answers matter only to answer-level dimensions. */
+			while (ka < it[1].n && it[1].v[ka].resp == i)
+				ka++;
+			for (; k < it[0].n && it[0].v[k].resp == i; k++) {
+				for (long t = it[0].v[k].theme; t >= 0 && rstamp[t] != tag;
 				     t = c->themes[t].parent) {
 					assert((size_t)t < c->nreal);
 					rstamp[t] = tag;
@@ -914,8 +920,10 @@ static int tally(struct count_cube *c, const struct dim_map *m, const struct res
 					c->cells[(c->nthemes * w0 + a[x]) * w1 + b[y]]++;
 			continue;
 		}
-		for (; k < it->n && it->v[k].resp == i; k++) {
-			const struct item *x = &it->v[k];
+		/* The respondent's tags, then their answers: each item stamped once per cell. */
+		for (const struct item *x;
+		     (k < it[0].n && it[0].v[k].resp == i && (x = &it[0].v[k++])) ||
+		     (ka < it[1].n && it[1].v[ka].resp == i && (x = &it[1].v[ka++]));) {
 			size_t v[2] = { rv[0], c->ndims < 2 ? n1 : rv[1] };
 			int counted = 1;
 
@@ -1110,8 +1118,10 @@ static int read_rows(sqlite3 *db, long long ex, int within_dates, const struct s
 				err_set(e, rd->twin.e.code, "%s", rd->twin.e.lines[i]);
 			rc = -1;
 		}
-		if (rc == 0)
-			items_to_respondents(it, r, rd->lo);
+		if (rc == 0) {
+			items_to_respondents(&it[0], r, rd->lo);
+			items_to_respondents(&it[1], r, rd->lo);
+		}
 	} else if (rc == 0) {
 		rd->ip.r = r;
 		rc = read_items(db, &rd->ip, e);
@@ -1122,7 +1132,7 @@ static int read_rows(sqlite3 *db, long long ex, int within_dates, const struct s
 
 /* The cells and bases, counted from the items. 0, or -1 with `e` set (out of memory). */
 static int count_cells(struct count_cube *c, const struct dim_map *m, const struct respondents *r,
-		       const struct items *it, struct err *e)
+		       const struct items it[2], struct err *e)
 {
 	size_t w0 = c->dim[0].nvalues + 1, w1 = c->dim[1].nvalues + 1;
 
@@ -1253,7 +1263,7 @@ int counts_build_many(sqlite3 *db, long long ex, const char *const *by, size_t n
 	struct slot *sl = calloc(2 * n + 1, sizeof *sl);
 	size_t ns = 0;
 	struct respondents r = { 0 };
-	struct items it = { 0 };
+	struct items it[2] = { { 0 }, { 0 } }; /* the tags; the answers */
 	struct reading rd = { 0 };
 	long long *theme_ids = NULL, min_id = 0, max_id = -1, nqid = 0;
 	uint16_t *theme_of = NULL, *q_of = NULL;
@@ -1324,16 +1334,17 @@ int counts_build_many(sqlite3 *db, long long ex, const char *const *by, size_t n
 	/* Then the big passes, once for them all. */
 	rd.ip = (struct item_pass){ .nthemes = out[0]->nreal, .q_of = q_of, .nqid = nqid,
 				    .theme_of = theme_of, .min_id = min_id, .max_id = max_id,
-				    .it = &it, .decisions = out[0]->decisions };
+				    .it = it, .decisions = out[0]->decisions };
 	if (items_start(db, &rd, e) < 0 ||
-	    read_rows(db, ex, o->within_dates, sl, ns, &r, &it, &rd, e) < 0)
+	    read_rows(db, ex, o->within_dates, sl, ns, &r, it, &rd, e) < 0)
 		goto done;
-	if (group_items(&it, r.n) < 0) {
+	/* Each comes in respondent order as the tables are laid out: then no sort. */
+	if (group_items(&it[0], r.n) < 0 || group_items(&it[1], r.n) < 0) {
 		err_set(e, EXIT_SYSTEM, "out of memory");
 		goto done;
 	}
 	for (size_t k = 0; k < n; k++)
-		if (count_cells(out[k], m[k], &r, &it, e) < 0)
+		if (count_cells(out[k], m[k], &r, it, e) < 0)
 			goto done;
 	rc = 0;
 done:
@@ -1359,7 +1370,8 @@ done:
 	free(sl);
 	free(r.id);
 	free(r.at);
-	free(it.v);
+	free(it[0].v);
+	free(it[1].v);
 	free(q_of);
 	free(theme_of);
 	free(theme_ids);
