@@ -9,6 +9,13 @@
  * function, not one sqlite3_step each. Mentions are grouped by respondent
  * with a counting sort and counted once per respondent and cell with a
  * stamp per cell, so a million responses need no SQL DISTINCT or sort.
+ *
+ * Several cubes (a report's three, an export's table a dimension) are
+ * built from one reading: one pass over the responses fills every
+ * dimension's values, one over the tags (and one over the answers, when a
+ * cube counts by question or polarity) gives the items, and each cube is
+ * then counted from them. Passes over a million rows cost far more than
+ * counting them again in memory.
  */
 #include "counts_internal.h"
 
@@ -24,11 +31,15 @@
 #include "strbuf.h"
 #include "trim.h"
 
-/* One thing to count for a respondent: a mention (theme) or an answer (base). */
+/*
+ * One thing to count for a respondent: a mention (theme) or an answer
+ * (base). Eight bytes: a million responses give some four million.
+ */
 struct item {
 	uint32_t resp;
-	uint16_t value[2];  /* answer-level dimensions' values; NO_VALUE otherwise */
 	uint16_t theme;     /* NO_VALUE: an answered free-text question (for the base) */
+	uint16_t q;         /* the question, as an index into the dimensions' by_q; NO_VALUE:
+			       not read (no cube counts by question or polarity) or none of them */
 };
 
 struct items {
@@ -258,12 +269,18 @@ static uint16_t district_value(const struct count_dim *d, const struct code_map 
 	}
 }
 
+/* One dimension of one of the cubes being built, and what a pass knows of it. */
+struct slot {
+	struct count_dim *d;
+	struct dim_map *m;
+};
+
 /* What the pass over the responses fills. */
 struct resp_pass {
-	const struct count_cube *c;
-	struct dim_map *m;
+	const struct slot *s;    /* every cube's dimensions */
+	size_t ns;
 	struct respondents *r;
-	struct code_map code[2]; /* district, channel, form */
+	struct code_map *code;   /* a slot each: district, channel, form */
 	int unordered;           /* not in id order after all */
 	int oom;
 };
@@ -283,10 +300,10 @@ static int resp_grow(struct resp_pass *p)
 	 */
 	if (ALLOC_GROW(r->id, r->n + 1, cap) < 0)
 		return -1;
-	for (size_t d = 0; d < p->c->ndims; d++) {
+	for (size_t d = 0; d < p->ns; d++) {
 		size_t c = r->cap;
 
-		if (ALLOC_GROW(p->m[d].by_resp, r->n + 1, c) < 0)
+		if (ALLOC_GROW(p->s[d].m->by_resp, r->n + 1, c) < 0)
 			return -1;
 	}
 	r->cap = cap;
@@ -308,8 +325,8 @@ static void resp_row(void *pass, sqlite3_context *ctx, sqlite3_value **argv)
 		p->unordered = 1;
 	assert(r->n < r->cap);
 	r->id[r->n] = id;
-	for (size_t d = 0; d < p->c->ndims; d++) {
-		const struct count_dim *dim = &p->c->dim[d];
+	for (size_t d = 0; d < p->ns; d++) {
+		const struct count_dim *dim = p->s[d].d;
 		uint16_t v = NO_VALUE;
 
 		switch (dim->kind) {
@@ -328,7 +345,7 @@ static void resp_row(void *pass, sqlite3_context *ctx, sqlite3_value **argv)
 			v = (uint16_t)(dim->nvalues - 1);
 			for (size_t k = 0; sqlite3_value_type(argv[RC_EVENT]) != SQLITE_NULL &&
 					   k + 1 < dim->nvalues; k++)
-				if (p->m[d].event_id[k] == ev)
+				if (p->s[d].m->event_id[k] == ev)
 					v = (uint16_t)k;
 			break;
 		}
@@ -339,7 +356,7 @@ static void resp_row(void *pass, sqlite3_context *ctx, sqlite3_value **argv)
 		case DIM_POLARITY:
 			break;
 		}
-		p->m[d].by_resp[r->n] = v;
+		p->s[d].m->by_resp[r->n] = v;
 	}
 	r->n++;
 }
@@ -357,7 +374,7 @@ static int id_pos_cmp(const void *a, const void *b)
 }
 
 /* Puts the respondents in id order, should the query plan have given another. */
-static int resp_sort(const struct count_cube *c, struct dim_map *m, struct respondents *r)
+static int resp_sort(const struct slot *s, size_t ns, struct respondents *r)
 {
 	struct id_pos *o = malloc((r->n ? r->n : 1) * sizeof *o);
 
@@ -368,7 +385,7 @@ static int resp_sort(const struct count_cube *c, struct dim_map *m, struct respo
 	qsort(o, r->n, sizeof *o, id_pos_cmp);
 	for (size_t i = 0; i < r->n; i++)
 		r->id[i] = o[i].id;
-	for (size_t d = 0; d < c->ndims; d++) {
+	for (size_t d = 0; d < ns; d++) {
 		uint16_t *v = malloc((r->n ? r->n : 1) * sizeof *v);
 
 		if (!v) {
@@ -376,37 +393,37 @@ static int resp_sort(const struct count_cube *c, struct dim_map *m, struct respo
 			return -1;
 		}
 		for (size_t i = 0; i < r->n; i++)
-			v[i] = m[d].by_resp[o[i].pos];
-		free(m[d].by_resp);
-		m[d].by_resp = v;
+			v[i] = s[d].m->by_resp[o[i].pos];
+		free(s[d].m->by_resp);
+		s[d].m->by_resp = v;
 	}
 	free(o);
 	return 0;
 }
 
-static int read_respondents(sqlite3 *db, long long ex, const struct count_cube *c,
-			    struct dim_map *m, struct respondents *r, struct err *e)
+static int read_respondents(sqlite3 *db, long long ex, int within_dates, const struct slot *s,
+			    size_t ns, struct respondents *r, struct err *e)
 {
-	struct resp_pass p = { .c = c, .m = m, .r = r };
+	struct resp_pass p = { .s = s, .ns = ns, .r = r, .code = calloc(ns + 1, sizeof *p.code) };
 	const char *col[RC_N] = { "id", "NULL", "NULL", "NULL", "NULL" };
 	char sql[512];
-	int rc = 0;
+	int rc = p.code ? 0 : -1;
 
 	/* Only the columns the dimensions need: each costs time on every row. */
-	for (size_t d = 0; d < c->ndims && !rc; d++) {
-		switch (c->dim[d].kind) {
+	for (size_t d = 0; d < ns && !rc; d++) {
+		switch (s[d].d->kind) {
 		case DIM_DISTRICT:
 			/* The source only matters without a code. */
 			col[RC_DISTRICT] = "coalesce(district_code, district_source = 'out-of-area')";
-			rc = code_map_init(&p.code[d], &c->dim[d], c->dim[d].nvalues - 2);
+			rc = code_map_init(&p.code[d], s[d].d, s[d].d->nvalues - 2);
 			break;
 		case DIM_CHANNEL:
 			col[RC_CHANNEL] = "channel";
-			rc = code_map_init(&p.code[d], &c->dim[d], c->dim[d].nvalues);
+			rc = code_map_init(&p.code[d], s[d].d, s[d].d->nvalues);
 			break;
 		case DIM_FORM:
 			col[RC_FORM] = "form_variant";
-			rc = code_map_init(&p.code[d], &c->dim[d], c->dim[d].nvalues);
+			rc = code_map_init(&p.code[d], s[d].d, s[d].d->nvalues);
 			break;
 		case DIM_EVENT:
 			col[RC_EVENT] = "event_id";
@@ -423,22 +440,79 @@ static int read_respondents(sqlite3 *db, long long ex, const struct count_cube *
 	snprintf(sql, sizeof sql, "SELECT tally_count_row(%s, %s, %s, %s, %s) FROM response "
 		 "WHERE exercise_id = ?1 AND (entry_status = 'accepted' OR entry_status = 'verified')%s",
 		 col[0], col[1], col[2], col[3], col[4],
-		 c->within_dates ? " AND outside_dates = 0" : "");
+		 within_dates ? " AND outside_dates = 0" : "");
 	if ((rc = run_pass(db, sql, ex, resp_row, RC_N, &p, &p.oom, "reading the responses", e)) == 0 &&
-	    p.unordered && (rc = resp_sort(c, m, r)) < 0)
+	    p.unordered && (rc = resp_sort(s, ns, r)) < 0)
 		err_set(e, EXIT_SYSTEM, "out of memory");
 done:
-	free(p.code[0].slot);
-	free(p.code[1].slot);
+	for (size_t d = 0; p.code && d < ns; d++)
+		free(p.code[d].slot);
+	free(p.code);
 	return rc;
 }
+
+/*
+ * Responses that do not count, by id, with the first option they gave on a
+ * demographic question: they are not counted, but one that gave two options
+ * makes the "(several)" column appear all the same, as it always did.
+ */
+struct other_resp {
+	long long *id, *opt;    /* id 0 marks a free slot: response ids start at 1 */
+	size_t cap, n;
+};
+
+/* The slot of `id` (free when it is not there). */
+static size_t other_slot(const struct other_resp *o, long long id)
+{
+	size_t k = (size_t)((uint64_t)id * 0x9e3779b97f4a7c15u >> 20) & (o->cap - 1);
+
+	while (o->id[k] && o->id[k] != id)
+		k = (k + 1) & (o->cap - 1);
+	return k;
+}
+
+/* Whether response `id` gave an option other than `opt` before; -1 out of memory. */
+static int other_several(struct other_resp *o, long long id, long long opt)
+{
+	size_t k;
+
+	if (2 * (o->n + 1) > o->cap) {
+		struct other_resp g = { .cap = o->cap ? 2 * o->cap : 256 };
+
+		if (!(g.id = calloc(g.cap, sizeof *g.id)) || !(g.opt = malloc(g.cap * sizeof *g.opt))) {
+			free(g.id);
+			return -1;
+		}
+		for (size_t i = 0; i < o->cap; i++)
+			if (o->id[i]) {
+				k = other_slot(&g, o->id[i]);
+				g.id[k] = o->id[i];
+				g.opt[k] = o->opt[i];
+			}
+		g.n = o->n;
+		free(o->id);
+		free(o->opt);
+		*o = g;
+	}
+	k = other_slot(o, id);
+	if (o->id[k])
+		return o->opt[k] != opt;
+	o->id[k] = id;
+	o->opt[k] = opt;
+	o->n++;
+	return 0;
+}
+
+/* A respondent who gave several options, until the column for them is made. */
+#define SEVERAL_MARK (NO_VALUE - 1)
 
 /* What the pass over a demographic question's answers fills. */
 struct option_pass {
 	const struct count_dim *d;
 	struct dim_map *m;
 	const struct respondents *r;
-	size_t several; /* the index of COUNTS_SEVERAL; without it, of "(unknown)" */
+	struct other_resp other;
+	int several;    /* some response gave more than one option */
 	size_t hint;
 	int oom;
 };
@@ -446,56 +520,82 @@ struct option_pass {
 static void option_row(void *pass, sqlite3_context *ctx, sqlite3_value **argv)
 {
 	struct option_pass *p = pass;
-	long i = find_resp(p->r, sqlite3_value_int64(argv[0]), &p->hint);
+	long long id = sqlite3_value_int64(argv[0]);
+	long i = find_resp(p->r, id, &p->hint);
 	long long opt = sqlite3_value_int64(argv[1]);
 	uint16_t unknown = (uint16_t)(p->d->nvalues - 1), *at;
+	int rc;
 
-	(void)ctx;
-	if (i < 0)
+	if (i < 0) {
+		if (!p->several && id && (rc = other_several(&p->other, id, opt)) != 0) {
+			if (rc < 0) {
+				p->oom = 1;
+				sqlite3_result_error_nomem(ctx);
+			} else {
+				p->several = 1;
+			}
+		}
 		return;
+	}
 	at = &p->m->by_resp[i];
-	for (size_t v = 0; v < p->several; v++)
+	for (size_t v = 0; v < unknown; v++)
 		if (p->m->option_id[v] == opt) {
 			/* A second, different option: "more than one answer". */
-			*at = *at == unknown || *at == v ? (uint16_t)v : (uint16_t)p->several;
+			if (*at == unknown || *at == v) {
+				*at = (uint16_t)v;
+			} else {
+				*at = SEVERAL_MARK;
+				p->several = 1;
+			}
 			return;
 		}
 }
 
-/* The option each respondent chose on a demographic question. */
-static int read_demographic(sqlite3 *db, const struct count_dim *d, struct dim_map *m,
+/*
+ * The option each respondent chose on a demographic question; when some
+ * response (counted or not) gave more than one, the dimension gets its
+ * COUNTS_SEVERAL value, before "(unknown)", and those respondents it.
+ * Found in the same pass: a query of its own grouping every answer to the
+ * question cost as much as the pass, for each demographic table of an
+ * export. (An option of another question, which the database's keys keep
+ * out, would count as none here.)
+ */
+static int read_demographic(sqlite3 *db, struct count_dim *d, struct dim_map *m,
 			    const struct respondents *r, struct err *e)
 {
-	struct option_pass p = { .d = d, .m = m, .r = r, .several = d->nvalues - 1 };
-
-	if (d->nvalues >= 2 && !strcmp(d->values[d->nvalues - 2].code, COUNTS_SEVERAL))
-		p.several = d->nvalues - 2;
+	struct option_pass p = { .d = d, .m = m, .r = r };
+	int rc;
 
 	/* counted_answer: a derived question's answers are those of its source, grouped. */
-	return run_pass(db, "SELECT tally_count_row(response_id, option_id) FROM counted_answer "
-			"WHERE question_id = ?1 AND option_id IS NOT NULL", d->question_id,
-			option_row, 2, &p, &p.oom, "reading the answers to count by", e);
-}
+	rc = run_pass(db, "SELECT tally_count_row(response_id, option_id) FROM counted_answer "
+		      "WHERE question_id = ?1 AND option_id IS NOT NULL", d->question_id,
+		      option_row, 2, &p, &p.oom, "reading the answers to count by", e);
+	free(p.other.id);
+	free(p.other.opt);
+	if (rc < 0 || !p.several)
+		return rc;
+	if (counts_dim_add_several(d) < 0)
+		return err_set(e, EXIT_SYSTEM, "out of memory");
+	/* The columns now: the options, COUNTS_SEVERAL, "(unknown)". */
+	for (size_t i = 0; i < r->n; i++) {
+		uint16_t *v = &m->by_resp[i];
 
-/* Answer-level values of an item from its question; 0 if a dimension has none. */
-static int item_values(const struct count_cube *c, const struct dim_map *m, long long qid,
-		       struct item *x)
-{
-	for (size_t d = 0; d < 2; d++) {
-		x->value[d] = NO_VALUE;
-		if (d < c->ndims && counts_answer_level(&c->dim[d])) {
-			if (qid < 0 || qid >= m[d].nqid || m[d].by_qid[qid] == NO_VALUE)
-				return 0;
-			x->value[d] = m[d].by_qid[qid];
-		}
+		*v = *v == SEVERAL_MARK ? (uint16_t)(d->nvalues - 2) :
+		     *v == d->nvalues - 2 ? (uint16_t)(d->nvalues - 1) : *v;
 	}
-	return 1;
+	return 0;
 }
 
 /* What the passes over the tags and the answered questions fill. */
 struct item_pass {
-	const struct count_cube *c;
-	const struct dim_map *m;
+	size_t nthemes;            /* of the rule set */
+	/*
+	 * With a cube by question or polarity: the free-text questions any of
+	 * them has a value for, by id, as indexes into by_q (NO_VALUE for the
+	 * others); NULL when no cube needs the question.
+	 */
+	const uint16_t *q_of;
+	long long nqid;
 	/*
 	 * The respondents, to give each item its respondent's index; or NULL,
 	 * while they are being read, and each item keeps its response id as an
@@ -507,7 +607,7 @@ struct item_pass {
 	long long min_id, max_id;
 	int base;                  /* the answers for the base, not tags */
 	int decisions;             /* tags with the review decisions (effective_tag) */
-	struct items *it;
+	struct items *it;          /* it[0] the tags, it[1] the answers */
 	size_t hint;
 	int oom;
 };
@@ -526,7 +626,16 @@ static void item_row(void *pass, sqlite3_context *ctx, sqlite3_value **argv)
 		if (th < p->min_id || th > p->max_id || p->theme_of[th - p->min_id] == NO_VALUE)
 			return; /* another exercise's rule set */
 		x.theme = p->theme_of[th - p->min_id];
-		assert(x.theme < p->c->nthemes);
+		assert(x.theme < p->nthemes);
+	}
+	x.q = NO_VALUE;
+	if (p->q_of) {
+		long long qid = sqlite3_value_int64(argv[1]);
+
+		if (qid >= 0 && qid < p->nqid)
+			x.q = p->q_of[qid];
+		if (p->base && x.q == NO_VALUE)
+			return; /* not a question any cube counts by */
 	}
 	if (p->r) {
 		long i = find_resp(p->r, id, &p->hint);
@@ -538,7 +647,7 @@ static void item_row(void *pass, sqlite3_context *ctx, sqlite3_value **argv)
 		x.resp = (uint32_t)((uint64_t)id - (uint64_t)p->lo);
 	else
 		return; /* no response at all */
-	if (item_values(p->c, p->m, sqlite3_value_int64(argv[1]), &x) && items_push(p->it, x) < 0) {
+	if (items_push(&p->it[p->base], x) < 0) {
 		p->oom = 1;
 		sqlite3_result_error_nomem(ctx);
 	}
@@ -547,9 +656,7 @@ static void item_row(void *pass, sqlite3_context *ctx, sqlite3_value **argv)
 /* The tags, and for answer-level dimensions the answered free-text questions. */
 static int read_items(sqlite3 *db, struct item_pass *p, struct err *e)
 {
-	const struct count_cube *c = p->c;
-	int any_answer_level = (c->ndims > 0 && counts_answer_level(&c->dim[0])) ||
-			       (c->ndims > 1 && counts_answer_level(&c->dim[1]));
+	int any_answer_level = p->q_of != NULL;
 
 	/*
 	 * The tag table alone: each tag keeps its answer's response and
@@ -568,12 +675,20 @@ static int read_items(sqlite3 *db, struct item_pass *p, struct err *e)
 		return -1;
 	if (!any_answer_level)
 		return 0;
-	/* By question or polarity, the base is who answered: every answered free-text answer. */
+	/*
+	 * By question or polarity, the base is who answered: every answered
+	 * free-text answer. Which answers are free text is left to item_row()
+	 * (q_of has only free-text questions): joining every answer to its
+	 * question took half this pass's time. The column keeps text (TEXT
+	 * affinity), NULL or, written by hand, a blob: value > '' is a
+	 * non-empty text, and of a blob only its length is asked, which SQLite
+	 * knows without reading it; the same as length(value) > 0, without
+	 * counting every answer's characters.
+	 */
 	p->base = 1;
 	p->hint = 0;
-	return run_pass(db, "SELECT tally_count_row(a.response_id, a.question_id, NULL) "
-			"FROM answer a JOIN question q ON q.id = a.question_id "
-			"WHERE q.type = 'free-text' AND a.state = 'answered' AND length(a.value) > 0",
+	return run_pass(db, "SELECT tally_count_row(response_id, question_id, NULL) FROM answer "
+			"WHERE state = 'answered' AND value > '' AND (value < x'' OR length(value) > 0)",
 			0, item_row, 3, p, &p->oom, "reading the answers", e);
 }
 
@@ -725,9 +840,12 @@ static int group_items(struct items *it, size_t nresp)
 	} \
 } while (0)
 
-/* Counts the items, grouped by respondent, into the cube. */
+/*
+ * Counts the items, grouped by respondent, into the cube: it[0] the tags,
+ * it[1] the answers (for a cube by question or polarity), each grouped.
+ */
 static int tally(struct count_cube *c, const struct dim_map *m, const struct respondents *r,
-		 const struct items *it)
+		 const struct items it[2])
 {
 	size_t n0 = c->dim[0].nvalues, n1 = c->dim[1].nvalues;
 	size_t w0 = n0 + 1, w1 = n1 + 1, ncells = (c->nthemes + 1) * w0 * w1;
@@ -737,7 +855,7 @@ static int tally(struct count_cube *c, const struct dim_map *m, const struct res
 			       (c->ndims > 1 && counts_answer_level(&c->dim[1]));
 	uint32_t *cstamp = calloc(ncells, sizeof *cstamp), *bstamp = calloc(w0 * w1, sizeof *bstamp);
 	uint32_t *rstamp = calloc(c->nthemes + 1, sizeof *rstamp);
-	size_t k = 0;
+	size_t k = 0, ka = 0; /* the next tag, the next answer */
 
 	if (!cstamp || !bstamp || !rstamp) {
 		free(cstamp);
@@ -754,8 +872,10 @@ static int tally(struct count_cube *c, const struct dim_map *m, const struct res
 		/* A value outside the list (a channel added since) is left out, base and all. */
 		if ((c->ndims > 0 && !counts_answer_level(&c->dim[0]) && rv[0] == NO_VALUE) ||
 		    (c->ndims > 1 && !counts_answer_level(&c->dim[1]) && rv[1] == NO_VALUE)) {
-			while (k < it->n && it->v[k].resp == i)
+			while (k < it[0].n && it[0].v[k].resp == i)
 				k++;
+			while (ka < it[1].n && it[1].v[ka].resp == i)
+				ka++;
 			continue;
 		}
 		if (!any_answer_level) {
@@ -771,10 +891,11 @@ static int tally(struct count_cube *c, const struct dim_map *m, const struct res
 			 * only the rows need telling apart: a theme, its ancestors
 			 * (until one already counted, whose own are) and any theme.
 			 */
-			for (; k < it->n && it->v[k].resp == i; k++) {
-				if (it->v[k].theme == NO_VALUE)
-					continue; /* answers come only with answer-level dimensions */
-				for (long t = it->v[k].theme; t >= 0 && rstamp[t] != tag;
+			/* The answers matter only to answer-level dimensions. */
+			while (ka < it[1].n && it[1].v[ka].resp == i)
+				ka++;
+			for (; k < it[0].n && it[0].v[k].resp == i; k++) {
+				for (long t = it[0].v[k].theme; t >= 0 && rstamp[t] != tag;
 				     t = c->themes[t].parent) {
 					assert((size_t)t < c->nreal);
 					rstamp[t] = tag;
@@ -799,10 +920,25 @@ static int tally(struct count_cube *c, const struct dim_map *m, const struct res
 					c->cells[(c->nthemes * w0 + a[x]) * w1 + b[y]]++;
 			continue;
 		}
-		for (; k < it->n && it->v[k].resp == i; k++) {
-			const struct item *x = &it->v[k];
-			size_t v0 = x->value[0] != NO_VALUE ? x->value[0] : rv[0];
-			size_t v1 = c->ndims < 2 ? n1 : x->value[1] != NO_VALUE ? x->value[1] : rv[1];
+		/* The respondent's tags, then their answers: each item stamped once per cell. */
+		for (const struct item *x;
+		     (k < it[0].n && it[0].v[k].resp == i && (x = &it[0].v[k++])) ||
+		     (ka < it[1].n && it[1].v[ka].resp == i && (x = &it[1].v[ka++]));) {
+			size_t v[2] = { rv[0], c->ndims < 2 ? n1 : rv[1] };
+			int counted = 1;
+
+			/* Answer-level values from the question; none: not counted here. */
+			for (size_t d = 0; d < c->ndims; d++)
+				if (counts_answer_level(&c->dim[d])) {
+					if (x->q == NO_VALUE || m[d].by_q[x->q] == NO_VALUE)
+						counted = 0;
+					else
+						v[d] = m[d].by_q[x->q];
+				}
+			if (!counted)
+				continue;
+
+			size_t v0 = v[0], v1 = v[1];
 			size_t a[2] = { v0, n0 }, b[2] = { v1, n1 };
 
 			assert(v0 <= n0 && v1 <= n1);
@@ -957,21 +1093,23 @@ static int items_start(sqlite3 *db, struct reading *rd, struct err *e)
 }
 
 /*
- * Reads the respondents and their demographic values, then takes the tags
- * from the thread (or reads them now). Always joins the thread. 0 or -1.
+ * Reads the respondents and every slot's values (demographic ones from
+ * their answers), then takes the tags from the thread (or reads them now).
+ * Always joins the thread. 0 or -1.
  */
-static int read_rows(sqlite3 *db, long long ex, struct count_cube *c, struct dim_map *m,
-		     struct respondents *r, struct items *it, struct reading *rd, struct err *e)
+static int read_rows(sqlite3 *db, long long ex, int within_dates, const struct slot *sl,
+		     size_t ns, struct respondents *r, struct items *it, struct reading *rd,
+		     struct err *e)
 {
-	int rc = read_respondents(db, ex, c, m, r, e);
+	int rc = read_respondents(db, ex, within_dates, sl, ns, r, e);
 
 	if (rc == 0 && r->n >= UINT32_MAX - 1)
 		rc = err_set(e, EXIT_USAGE, "too many responses to count at once");
 	if (rc == 0)
 		resp_index(r);
-	for (size_t d = 0; rc == 0 && d < c->ndims; d++)
-		if (c->dim[d].kind == DIM_DEMOGRAPHIC)
-			rc = read_demographic(db, &c->dim[d], &m[d], r, e);
+	for (size_t d = 0; rc == 0 && d < ns; d++)
+		if (sl[d].d->kind == DIM_DEMOGRAPHIC)
+			rc = read_demographic(db, sl[d].d, sl[d].m, r, e);
 	if (rd->threaded) {
 		pthread_join(rd->thread, NULL);
 		rd->threaded = 0;
@@ -980,8 +1118,10 @@ static int read_rows(sqlite3 *db, long long ex, struct count_cube *c, struct dim
 				err_set(e, rd->twin.e.code, "%s", rd->twin.e.lines[i]);
 			rc = -1;
 		}
-		if (rc == 0)
-			items_to_respondents(it, r, rd->lo);
+		if (rc == 0) {
+			items_to_respondents(&it[0], r, rd->lo);
+			items_to_respondents(&it[1], r, rd->lo);
+		}
 	} else if (rc == 0) {
 		rd->ip.r = r;
 		rc = read_items(db, &rd->ip, e);
@@ -992,14 +1132,60 @@ static int read_rows(sqlite3 *db, long long ex, struct count_cube *c, struct dim
 
 /* The cells and bases, counted from the items. 0, or -1 with `e` set (out of memory). */
 static int count_cells(struct count_cube *c, const struct dim_map *m, const struct respondents *r,
-		       struct items *it, struct err *e)
+		       const struct items it[2], struct err *e)
 {
 	size_t w0 = c->dim[0].nvalues + 1, w1 = c->dim[1].nvalues + 1;
 
 	c->cells = calloc((c->nthemes + 1) * w0 * w1, sizeof *c->cells);
 	c->base = calloc(w0 * w1, sizeof *c->base);
-	if (!c->cells || !c->base || group_items(it, r->n) < 0 || tally(c, m, r, it) < 0)
+	if (!c->cells || !c->base || tally(c, m, r, it) < 0)
 		return err_set(e, EXIT_SYSTEM, "out of memory");
+	return 0;
+}
+
+/*
+ * With a cube by question or polarity among `cubes`: the questions any of
+ * them gives a value, numbered in `*q_of` by question id (NO_VALUE for the
+ * rest), and each such dimension's values by that number in by_q. *q_of
+ * stays NULL without one. 0, or -1 with `e` set.
+ */
+static int map_questions(struct count_cube **cubes, struct dim_map (*m)[2], size_t n,
+			 uint16_t **q_of, long long *nqid, struct err *e)
+{
+	size_t nq = 0;
+
+	*nqid = 0;
+	for (size_t k = 0; k < n; k++)
+		for (size_t d = 0; d < cubes[k]->ndims; d++)
+			if (counts_answer_level(&cubes[k]->dim[d]) && m[k][d].nqid > *nqid)
+				*nqid = m[k][d].nqid;
+	if (!*nqid)
+		return 0;
+	if (!(*q_of = malloc((size_t)*nqid * sizeof **q_of)))
+		return err_set(e, EXIT_SYSTEM, "out of memory");
+	for (long long id = 0; id < *nqid; id++) {
+		int any = 0;
+
+		for (size_t k = 0; k < n; k++)
+			for (size_t d = 0; d < cubes[k]->ndims; d++)
+				any |= counts_answer_level(&cubes[k]->dim[d]) && id < m[k][d].nqid &&
+				       m[k][d].by_qid[id] != NO_VALUE;
+		if (any && nq + 1 >= NO_VALUE)
+			return err_set(e, EXIT_USAGE, "too many free-text questions to count by");
+		(*q_of)[id] = any ? (uint16_t)nq++ : NO_VALUE;
+	}
+	for (size_t k = 0; k < n; k++)
+		for (size_t d = 0; d < cubes[k]->ndims; d++) {
+			struct dim_map *dm = &m[k][d];
+
+			if (!counts_answer_level(&cubes[k]->dim[d]))
+				continue;
+			if (!(dm->by_q = malloc((nq ? nq : 1) * sizeof *dm->by_q)))
+				return err_set(e, EXIT_SYSTEM, "out of memory");
+			for (long long id = 0; id < *nqid; id++)
+				if ((*q_of)[id] != NO_VALUE)
+					dm->by_q[(*q_of)[id]] = id < dm->nqid ? dm->by_qid[id] : NO_VALUE;
+		}
 	return 0;
 }
 
@@ -1052,26 +1238,50 @@ struct count_cube *counts_build_within(sqlite3 *db, long long ex, const char *by
 struct count_cube *counts_build_opts(sqlite3 *db, long long ex, const char *by,
 				     const struct count_build_opts *o, struct err *e)
 {
+	struct count_cube *c = NULL;
+
+	return counts_build_many(db, ex, &by, 1, o, &c, e) == 0 ? c : NULL;
+}
+
+/* Whether two cubes of one build count the same themes (they are read in one transaction). */
+static int same_themes(const struct count_cube *a, const struct count_cube *b)
+{
+	if (a->nreal != b->nreal)
+		return 0;
+	for (size_t t = 0; t < a->nreal; t++)
+		if (strcmp(a->themes[t].code, b->themes[t].code) ||
+		    a->themes[t].parent != b->themes[t].parent)
+			return 0;
+	return 1;
+}
+
+int counts_build_many(sqlite3 *db, long long ex, const char *const *by, size_t n,
+		      const struct count_build_opts *o, struct count_cube **out, struct err *e)
+{
 	static const struct count_build_opts defaults;
-	struct count_cube *c = calloc(1, sizeof *c);
-	struct dim_map m[2] = { { 0 }, { 0 } };
+	struct dim_map (*m)[2] = calloc(n ? n : 1, sizeof *m);
+	struct slot *sl = calloc(2 * n + 1, sizeof *sl);
+	size_t ns = 0;
 	struct respondents r = { 0 };
-	struct items it = { 0 };
+	struct items it[2] = { { 0 }, { 0 } }; /* the tags; the answers */
 	struct reading rd = { 0 };
-	long long *theme_ids = NULL, min_id, max_id;
-	char *names = strdup(by && *by ? by : "district");
-	uint16_t *theme_of = NULL;
-	int own_txn = 0;
+	long long *theme_ids = NULL, min_id = 0, max_id = -1, nqid = 0;
+	uint16_t *theme_of = NULL, *q_of = NULL;
+	int own_txn = 0, rc = -1;
 
 	err_init(&rd.twin.e);
-	if (!c || !names) {
+	for (size_t k = 0; k < n; k++)
+		out[k] = NULL;
+	if (!m || !sl) {
 		err_set(e, EXIT_SYSTEM, "out of memory");
-		goto fail;
+		goto done;
 	}
 	if (!o)
 		o = &defaults;
-	c->within_dates = o->within_dates;
-	c->rules_only = o->rules_only;
+	if (!n) {
+		rc = 0;
+		goto done;
+	}
 	/*
 	 * One read transaction, so that every pass sees the same responses and
 	 * tags, unless the caller's reading holds one already.
@@ -1079,42 +1289,91 @@ struct count_cube *counts_build_opts(sqlite3 *db, long long ex, const char *by,
 	if (!already_reading(db)) {
 		twin_open(db, &rd.twin);
 		if (db_exec(db, "BEGIN", "starting to read", e) < 0)
-			goto fail;
+			goto done;
 		own_txn = 1;
 	}
-	if (read_exercise(db, ex, c, e) < 0 ||
-	    (!o->rules_only && review_any_decision(db, &c->decisions, e) < 0) ||
-	    read_dims(db, ex, by, names, c, m, e) < 0 ||
-	    counts_load_themes(db, ex, c, &theme_ids, &min_id, &max_id, e) < 0 ||
-	    theme_index(c, theme_ids, min_id, max_id, &theme_of, e) < 0 ||
-	    add_merges(c, o->merges, o->nmerges, e) < 0)
-		goto fail;
-	rd.ip = (struct item_pass){ .c = c, .m = m, .theme_of = theme_of, .min_id = min_id,
-				    .max_id = max_id, .it = &it, .decisions = c->decisions };
-	if (items_start(db, &rd, e) < 0 || read_rows(db, ex, c, m, &r, &it, &rd, e) < 0 ||
-	    count_cells(c, m, &r, &it, e) < 0)
-		goto fail;
-	goto done;
-fail:
-	count_cube_free(c);
-	c = NULL;
+	/* What each cube counts by: small queries, a cube each. */
+	for (size_t k = 0; k < n; k++) {
+		struct count_cube *c = out[k] = calloc(1, sizeof *c);
+		char *names = strdup(by[k] && *by[k] ? by[k] : "district");
+		long long *ids = NULL, lo, hi;
+		int bad;
+
+		if (!c || !names) {
+			free(names);
+			err_set(e, EXIT_SYSTEM, "out of memory");
+			goto done;
+		}
+		c->within_dates = o->within_dates;
+		c->rules_only = o->rules_only;
+		bad = read_exercise(db, ex, c, e) < 0 ||
+		      (!o->rules_only && review_any_decision(db, &c->decisions, e) < 0) ||
+		      read_dims(db, ex, by[k], names, c, m[k], e) < 0 ||
+		      counts_load_themes(db, ex, c, &ids, &lo, &hi, e) < 0;
+		free(names);
+		/* The tags' theme ids to indexes: the rule set's themes, before any merged row. */
+		if (!bad && !k) {
+			theme_ids = ids;
+			ids = NULL;
+			min_id = lo;
+			max_id = hi;
+			bad = theme_index(c, theme_ids, min_id, max_id, &theme_of, e) < 0;
+		}
+		free(ids);
+		bad = bad || add_merges(c, o->merges, o->nmerges, e) < 0;
+		if (!bad && k && !same_themes(out[0], c))
+			bad = err_set(e, EXIT_SYSTEM, "the rule set changed while counting") < 0;
+		if (bad)
+			goto done;
+		for (size_t d = 0; d < c->ndims; d++)
+			if (!counts_answer_level(&c->dim[d]))
+				sl[ns++] = (struct slot){ &c->dim[d], &m[k][d] };
+	}
+	if (map_questions(out, m, n, &q_of, &nqid, e) < 0)
+		goto done;
+	/* Then the big passes, once for them all. */
+	rd.ip = (struct item_pass){ .nthemes = out[0]->nreal, .q_of = q_of, .nqid = nqid,
+				    .theme_of = theme_of, .min_id = min_id, .max_id = max_id,
+				    .it = it, .decisions = out[0]->decisions };
+	if (items_start(db, &rd, e) < 0 ||
+	    read_rows(db, ex, o->within_dates, sl, ns, &r, it, &rd, e) < 0)
+		goto done;
+	/* Each comes in respondent order as the tables are laid out: then no sort. */
+	if (group_items(&it[0], r.n) < 0 || group_items(&it[1], r.n) < 0) {
+		err_set(e, EXIT_SYSTEM, "out of memory");
+		goto done;
+	}
+	for (size_t k = 0; k < n; k++)
+		if (count_cells(out[k], m[k], &r, it, e) < 0)
+			goto done;
+	rc = 0;
 done:
+	if (rc < 0)
+		for (size_t k = 0; k < n; k++) {
+			count_cube_free(out[k]);
+			out[k] = NULL;
+		}
 	if (rd.threaded)
 		pthread_join(rd.thread, NULL);
 	twin_close(&rd.twin);
 	if (own_txn)
 		db_rollback(db); /* it only read: nothing to keep */
-	for (size_t d = 0; d < 2; d++) {
-		free(m[d].by_resp);
-		free(m[d].by_qid);
-		free(m[d].option_id);
-		free(m[d].event_id);
-	}
+	for (size_t k = 0; m && k < n; k++)
+		for (size_t d = 0; d < 2; d++) {
+			free(m[k][d].by_resp);
+			free(m[k][d].by_qid);
+			free(m[k][d].by_q);
+			free(m[k][d].option_id);
+			free(m[k][d].event_id);
+		}
+	free(m);
+	free(sl);
 	free(r.id);
 	free(r.at);
-	free(it.v);
+	free(it[0].v);
+	free(it[1].v);
+	free(q_of);
 	free(theme_of);
 	free(theme_ids);
-	free(names);
-	return c;
+	return rc;
 }

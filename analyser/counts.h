@@ -130,6 +130,16 @@ struct count_build_opts {
 struct count_cube *counts_build_opts(sqlite3 *db, long long ex, const char *by,
 				     const struct count_build_opts *o, struct err *e);
 
+/*
+ * The cubes counted by each of by[0..n-1] (as counts_build_opts() takes
+ * one, all with `o`) into out[0..n-1], from one reading of the database:
+ * the same cubes as n calls of counts_build_opts() would give, for the cost
+ * of about one. 0, or -1 with `e` set and every out[k] NULL; free each
+ * with count_cube_free().
+ */
+int counts_build_many(sqlite3 *db, long long ex, const char *const *by, size_t n,
+		      const struct count_build_opts *o, struct count_cube **out, struct err *e);
+
 void count_cube_free(struct count_cube *c);
 
 static inline long count_cell(const struct count_cube *c, size_t theme, size_t v0, size_t v1)

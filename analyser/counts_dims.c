@@ -229,22 +229,9 @@ int counts_dim_load(sqlite3 *db, long long ex, const char *name, struct count_di
 		 * A repeat read one answer per member (mode="each") can give a
 		 * response several options of one question: such respondents are
 		 * counted once, under their own value, never under one option
-		 * picked at random. Only when there are any.
+		 * picked at random. Only when there are any, which the pass over
+		 * the answers finds (counts_dim_add_several()).
 		 */
-		{
-			long long several = 0;
-			char qid[32];
-
-			snprintf(qid, sizeof qid, "%lld", d->question_id);
-			if (db_int(db, "SELECT EXISTS (SELECT 1 FROM counted_answer "
-				       "WHERE question_id = ?1 AND option_id IS NOT NULL "
-				       "GROUP BY response_id HAVING count(DISTINCT option_id) > 1)",
-				   0, &several, e, 1, qid) < 0)
-				return -1;
-			if (several && add_value(d, COUNTS_SEVERAL, "More than one answer",
-						 "More than one") < 0)
-				goto oom;
-		}
 		if (add_value(d, "(unknown)", "Not answered", "Not answered") < 0)
 			goto oom;
 		return 0;
@@ -253,6 +240,18 @@ int counts_dim_load(sqlite3 *db, long long ex, const char *name, struct count_di
 	return 0;
 oom:
 	return err_set(e, EXIT_SYSTEM, "out of memory");
+}
+
+int counts_dim_add_several(struct count_dim *d)
+{
+	struct count_value last;
+
+	if (!d->nvalues || add_value(d, COUNTS_SEVERAL, "More than one answer", "More than one") < 0)
+		return -1;
+	last = d->values[d->nvalues - 2];
+	d->values[d->nvalues - 2] = d->values[d->nvalues - 1];
+	d->values[d->nvalues - 1] = last;
+	return 0;
 }
 
 /* Answer-level dimensions: the value of every free-text question of the exercise. */

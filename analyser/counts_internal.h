@@ -18,6 +18,7 @@ struct dim_map {
 	uint16_t *by_resp;  /* response-level: value of each respondent */
 	uint16_t *by_qid;   /* answer-level: value of each question id */
 	long long nqid;     /* size of by_qid */
+	uint16_t *by_q;     /* answer-level: value of each question a build reads (counts.c) */
 	long long *option_id; /* DIM_DEMOGRAPHIC: option id of each value */
 	long long *event_id;  /* DIM_EVENT: event id of each value */
 };
@@ -36,6 +37,13 @@ static inline int counts_answer_level(const struct count_dim *d)
  */
 int counts_dim_load(sqlite3 *db, long long ex, const char *name, struct count_dim *d,
 		    struct dim_map *m, struct err *e);
+
+/*
+ * Adds COUNTS_SEVERAL to a demographic dimension, before its last value
+ * ("(unknown)"): some respondent gave more than one of its options. 0, or
+ * -1 out of memory.
+ */
+int counts_dim_add_several(struct count_dim *d);
 
 /* For an answer-level dimension: m->by_qid, the value of every free-text question. 0 or -1. */
 int counts_dim_map_questions(sqlite3 *db, long long ex, const struct count_dim *d,

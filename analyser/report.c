@@ -206,16 +206,15 @@ static void pub_release(struct pub *p)
 	memset(p, 0, sizeof *p);
 }
 
-static int pub_load(sqlite3 *db, long long ex, const char *by, const struct report_options *opt,
+/* Publishes cube `c` (p takes it) through disclosure control into `p`. 0, or -1 with `e` set. */
+static int pub_load(struct count_cube *c, const char *by, const struct report_options *opt,
 		    struct pub *p, struct err *e)
 {
 	struct count_output o = { .format = COUNT_CSV, .suppress = &opt->rule, .ledger = opt->ledger };
 	int rc;
 
 	memset(p, 0, sizeof *p);
-	if (!(p->c = counts_build_opts(db, ex, by,
-				       &(struct count_build_opts){ .rules_only = opt->rules_only }, e)))
-		return -1;
+	p->c = c;
 	p->nt = p->c->nthemes + 1;
 	p->nv = p->c->dim[0].nvalues + 1;
 	p->count = calloc(p->nt * p->nv, sizeof *p->count);
@@ -846,16 +845,28 @@ static int load_numbers(struct report *r, int all, struct err *e)
 	if (opt->top < 1 || opt->top > REPORT_TOP_MAX)
 		return err_set(e, EXIT_USAGE, "the number of themes must be from 1 to %d, not %d",
 			       REPORT_TOP_MAX, opt->top);
+	/* The three cubes from one reading; published in the order they always were. */
+	const char *const by[3] = { "district", "polarity", "channel" };
+	struct count_cube *c[3] = { NULL, NULL, NULL };
+
 	if ((all && load_exercise(r, e) < 0) ||
 	    (all && agree_stored_line(r->db, r->ex, &r->agreement, e) < 0) ||
 	    report_settings_load(r->db, r->ex, &r->set, e) < 0 ||
-	    pub_load(r->db, r->ex, "district", opt, &r->d, e) < 0)
+	    counts_build_many(r->db, r->ex, by, all ? 3 : 2,
+			      &(struct count_build_opts){ .rules_only = opt->rules_only }, c, e) < 0)
 		return -1;
-	progress_ticker_step(opt->tick);
-	if (all && pub_load(r->db, r->ex, "channel", opt, &r->ch, e) < 0)
+	if (pub_load(c[0], by[0], opt, &r->d, e) < 0) {
+		count_cube_free(c[1]);
+		count_cube_free(c[2]);
 		return -1;
+	}
 	progress_ticker_step(opt->tick);
-	if (pub_load(r->db, r->ex, "polarity", opt, &r->pol, e) < 0)
+	if (all && pub_load(c[2], by[2], opt, &r->ch, e) < 0) {
+		count_cube_free(c[1]);
+		return -1;
+	}
+	progress_ticker_step(opt->tick);
+	if (pub_load(c[1], by[1], opt, &r->pol, e) < 0)
 		return -1;
 	progress_ticker_step(opt->tick);
 	if ((all && r->ch.c->nthemes != r->d.c->nthemes) || r->pol.c->nthemes != r->d.c->nthemes)

@@ -226,6 +226,19 @@ START_TEST(test_several_options)
 	ck_assert_uint_eq(c->dim[0].nvalues, 4);
 	ck_assert_int_eq(count_cell(c, theme(c, "A1"), value(c, 0, "under-18"), 0), 1);
 	count_cube_free(c);
+	/* A response that does not count (10 waits for its second entry) still makes the
+	   column, as it always did: empty, the others where they were. */
+	test_exec(db, "INSERT INTO answer (id, response_id, question_id, value, option_id) VALUES "
+		      "(106, 10, 3, 'under-18', 31), (107, 10, 3, '18-64', 32)");
+	c = build(db, "HH-AGE");
+	ck_assert_uint_eq(c->dim[0].nvalues, 5);
+	ck_assert_str_eq(c->dim[0].values[3].code, COUNTS_SEVERAL);
+	ck_assert_str_eq(c->dim[0].values[4].code, "(unknown)");
+	ck_assert_int_eq(count_base(c, value(c, 0, COUNTS_SEVERAL), 0), 0);
+	ck_assert_int_eq(count_cell(c, theme(c, "A1"), value(c, 0, "under-18"), 0), 1);
+	ck_assert_int_eq(count_cell(c, theme(c, "A1"), value(c, 0, "(unknown)"), 0), 2);
+	ck_assert_int_eq(count_base(c, value(c, 0, NULL), 0), 9);
+	count_cube_free(c);
 	sqlite3_close(db);
 }
 END_TEST
@@ -593,6 +606,198 @@ START_TEST(test_write_formats)
 }
 END_TEST
 
+/* ---- one reading, several cubes (counts_build_many) ---------------------- */
+
+/*
+ * More than fill() gives: a safeguarding theme S (never counted) on the
+ * "works well" answers of 2 and 7; review decisions (A1 removed from 3's
+ * "could be better", B added to 1's "works well", A1 accepted on 4's); an
+ * age question answered by 1-4 and 7 (1 twice over); response 6 on the
+ * Easy Read form; and 8's "works well" answer left empty.
+ */
+static void fill_more(sqlite3 *db)
+{
+	test_exec(db,
+		  "INSERT INTO theme (id, ruleset_id, code, label, parent_id, depth, position, "
+		  "safeguarding) VALUES (4, 1, 'S', 'Harm', NULL, 1, 4, 1);"
+		  "INSERT INTO rule VALUES (1, 3, 'hurt');"
+		  "INSERT INTO tag (answer_id, theme_id, rule_no, match_start, match_end, "
+		  "response_id, question_id) SELECT id, 4, 3, 0, 1, response_id, question_id "
+		  "FROM answer WHERE question_id = 1 AND response_id IN (2, 7);"
+		  "INSERT INTO review_decision (answer_id, theme_code, action, reviewer, decided_at) "
+		  "VALUES (6, 'A1', 'remove', 'rev', '2019-07-01'), (1, 'B', 'add', 'rev', '2019-07-01'),"
+		  "(8, 'A1', 'accept', 'rev', '2019-07-01');"
+		  "INSERT INTO question (id, questionnaire_id, code, position, type, polarity, text) "
+		  "VALUES (3, 1, 'AGE', 3, 'demographic', 'none', 'Age?');"
+		  "INSERT INTO question_option (id, question_id, code, position, label) VALUES "
+		  "(31, 3, 'young', 1, 'Young'), (32, 3, 'old', 2, 'Old');"
+		  "INSERT INTO answer (id, response_id, question_id, value, option_id) VALUES "
+		  "(101, 1, 3, 'young', 31), (102, 1, 3, 'old', 32), (103, 2, 3, 'old', 32), "
+		  "(104, 3, 3, 'young', 31), (105, 4, 3, 'young', 31), (106, 7, 3, 'old', 32);"
+		  "UPDATE response SET form_variant = 'easy-read' WHERE id = 6;"
+		  "UPDATE answer SET value = '' WHERE id = 15;");
+}
+
+/* The value of a dimension in SQL: `a` the answer (answer-level), `r` its response. */
+static const struct {
+	const char *name, *expr;
+	int answer_level;
+} sql_dims[] = {
+	{ "district", "coalesce(r.district_code, '(unknown)')", 0 },
+	{ "channel", "r.channel", 0 },
+	{ "form", "r.form_variant", 0 },
+	{ "polarity", "q.polarity", 1 },
+	{ "question", "q.code", 1 },
+	{ "AGE", "coalesce((SELECT CASE WHEN count(DISTINCT x.option_id) > 1 THEN '(several)' "
+		 "ELSE min(o.code) END FROM answer x JOIN question_option o ON o.id = x.option_id "
+		 "WHERE x.response_id = r.id AND x.question_id = 3), '(unknown)')", 0 },
+};
+
+static const char *sql_dim(const char *name, int *answer_level)
+{
+	for (size_t i = 0; i < sizeof sql_dims / sizeof sql_dims[0]; i++)
+		if (!strcmp(sql_dims[i].name, name)) {
+			*answer_level = sql_dims[i].answer_level;
+			return sql_dims[i].expr;
+		}
+	ck_abort_msg("no SQL for dimension %s", name);
+	return NULL;
+}
+
+/*
+ * Straight SQL: respondents (count DISTINCT) whose tags (`tags`: the tag
+ * table or the view with the decisions) mention theme `t` or one of its
+ * sub-themes (NULL: any theme but a safeguarding one), with the values
+ * `v0`, `v1` (NULL: any); or with `t` "" the base, respondents with those
+ * values (answer-level: who answered a free-text question with it).
+ */
+static long sql_cell(sqlite3 *db, const char *tags, const struct count_cube *c, const char *t,
+		     const char *v0, const char *v1)
+{
+	char sql[2048];
+	const char *e[2] = { "NULL", "NULL" };
+	int al[2] = { 0, 0 }, any_al = 0;
+	sqlite3_stmt *st;
+	long n;
+
+	for (size_t d = 0; d < c->ndims; d++) {
+		e[d] = sql_dim(c->dim[d].name, &al[d]);
+		any_al |= al[d];
+	}
+	if (t && !*t)
+		snprintf(sql, sizeof sql,
+			 "SELECT count(DISTINCT r.id) FROM response r %s WHERE r.exercise_id = 1 AND "
+			 "r.entry_status IN ('accepted', 'verified') AND (?2 IS NULL OR %s = ?2) AND "
+			 "(?3 IS NULL OR %s = ?3)",
+			 any_al ? "JOIN answer a ON a.response_id = r.id JOIN question q ON "
+			 "q.id = a.question_id AND q.type = 'free-text' AND a.state = 'answered' AND "
+			 "length(a.value) > 0" : "", e[0], e[1]);
+	else
+		snprintf(sql, sizeof sql,
+			 "SELECT count(DISTINCT r.id) FROM %s g JOIN response r ON r.id = g.response_id "
+			 "JOIN answer a ON a.id = g.answer_id JOIN question q ON q.id = a.question_id "
+			 "JOIN theme h ON h.id = g.theme_id LEFT JOIN theme p ON p.id = h.parent_id "
+			 "WHERE r.exercise_id = 1 AND r.entry_status IN ('accepted', 'verified') AND "
+			 "h.safeguarding = 0 AND (?1 IS NULL OR h.code = ?1 OR p.code = ?1) AND "
+			 "(?2 IS NULL OR %s = ?2) AND (?3 IS NULL OR %s = ?3)", tags, e[0], e[1]);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, t, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, v0, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, v1, -1, SQLITE_STATIC);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	n = (long)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* Every cell and base of `c` against straight SQL. */
+static void cube_is_sql(sqlite3 *db, const char *tags, const struct count_cube *c)
+{
+	size_t n0 = c->dim[0].nvalues, n1 = c->dim[1].nvalues;
+
+	for (size_t v0 = 0; v0 <= n0; v0++)
+		for (size_t v1 = 0; v1 <= n1; v1++) {
+			const char *c0 = v0 < n0 ? c->dim[0].values[v0].code : NULL;
+			const char *c1 = v1 < n1 ? c->dim[1].values[v1].code : NULL;
+
+			ck_assert_msg(count_base(c, v0, v1) == sql_cell(db, tags, c, "", c0, c1),
+				      "by %s: base of %s/%s is %ld, SQL says %ld", c->dim[0].name,
+				      c0 ? c0 : "all", c1 ? c1 : "all", count_base(c, v0, v1),
+				      sql_cell(db, tags, c, "", c0, c1));
+			for (size_t t = 0; t <= c->nthemes; t++) {
+				const char *tc = t < c->nthemes ? c->themes[t].code : NULL;
+				long want = sql_cell(db, tags, c, tc, c0, c1);
+
+				ck_assert_msg(count_cell(c, t, v0, v1) == want,
+					      "by %s%s%s: %s in %s/%s is %ld, SQL says %ld",
+					      c->dim[0].name, c->ndims > 1 ? "," : "",
+					      c->ndims > 1 ? c->dim[1].name : "", tc ? tc : "any",
+					      c0 ? c0 : "all", c1 ? c1 : "all", count_cell(c, t, v0, v1),
+					      want);
+			}
+		}
+}
+
+/*
+ * The cubes of one reading are each what straight SQL counts, with review
+ * decisions, a safeguarding theme, a demographic answer given twice, an
+ * empty answer and answer-level dimensions among response-level ones; and
+ * the same as built one at a time. On a file, so the tags are read on the
+ * second connection too.
+ */
+START_TEST(test_many_is_sql)
+{
+	static const char *const by[] = { "district", "polarity", "channel", "AGE", "question",
+					   "district,polarity", "form", "AGE,question" };
+	enum { N = sizeof by / sizeof by[0] };
+	char path[4096];
+	sqlite3 *db = file_db(path, sizeof path);
+
+	fill_more(db);
+	for (int rules_only = 0; rules_only < 2; rules_only++) {
+		struct count_build_opts o = { .rules_only = rules_only };
+		struct count_cube *c[N];
+		struct err e;
+
+		err_init(&e);
+		ck_assert_msg(counts_build_many(db, 1, by, N, &o, c, &e) == 0, "%s", err_first(&e));
+		for (size_t k = 0; k < N; k++) {
+			struct count_cube *one = counts_build_opts(db, 1, by[k], &o, &e);
+
+			ck_assert_msg(one != NULL, "%s", err_first(&e));
+			ck_assert_int_eq(c[k]->decisions, !rules_only);
+			cube_is_sql(db, rules_only ? "tag" : "effective_tag", c[k]);
+			same_cube(one, c[k]);
+			count_cube_free(one);
+			count_cube_free(c[k]);
+		}
+	}
+	/* The decisions changed something, or the test would not show they are used. */
+	ck_assert_int_ne(sql_cell(db, "tag", &(struct count_cube){ .ndims = 0 }, "B", NULL, NULL),
+			 sql_cell(db, "effective_tag", &(struct count_cube){ .ndims = 0 }, "B", NULL,
+				  NULL));
+	file_db_remove(db, path);
+}
+END_TEST
+
+/* One cube's error is the build's: nothing built, every cube NULL. */
+START_TEST(test_many_error)
+{
+	static const char *const by[] = { "district", "nowhere" };
+	sqlite3 *db = test_memdb();
+	struct count_cube *c[2] = { (void *)1, (void *)1 };
+	struct err e;
+
+	fill(db);
+	err_init(&e);
+	ck_assert_int_eq(counts_build_many(db, 1, by, 2, NULL, c, &e), -1);
+	ck_assert_int_eq(e.code, EXIT_USAGE);
+	ck_assert_ptr_null(c[0]);
+	ck_assert_ptr_null(c[1]);
+	sqlite3_close(db);
+}
+END_TEST
+
 static Suite *counts_suite(void)
 {
 	Suite *s = suite_create("counts");
@@ -608,6 +813,10 @@ static Suite *counts_suite(void)
 	tcase_add_test(tc, test_second_connection);
 	tcase_add_test(tc, test_data_version);
 	tcase_add_test(tc, test_in_transaction);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("one reading");
+	tcase_add_test(tc, test_many_is_sql);
+	tcase_add_test(tc, test_many_error);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("published");
 	tcase_add_test(tc, test_each_exact);

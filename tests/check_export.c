@@ -373,6 +373,86 @@ START_TEST(test_crosswalk_merged)
 }
 END_TEST
 
+/*
+ * The snapshot the ledger records is the one its SQL definition gives (the
+ * tags of the exercise's responses, their number and sum of squares; the
+ * counted responses, their number and sum of ids): with the responses' ids
+ * unbroken, with a gap, and with the review decisions in force, and a
+ * second exercise's tags left out. Publications of the same data keep
+ * being reconciled only while it is.
+ */
+static void snapshot_is_sql(sqlite3 *db, const char *tags)
+{
+	struct export_options opt = { .format = EXPORT_CSV,
+				      .rule = { .threshold = 8, .rounding = 5, .secondary = 1 } };
+	struct export x = { 0 };
+	struct err e;
+	sqlite3_stmt *st;
+	char want[512], sql[1024];
+
+	snprintf(sql, sizeof sql,
+		 "WITH t AS (SELECT (answer_id * 31 + theme_id) %% 2147483647 AS k FROM %s WHERE "
+		 "response_id IN (SELECT id FROM response WHERE exercise_id = 1)) "
+		 "SELECT printf('rules %%s%%s; tags %%d %%.0f; responses %%d %%.0f; rule 8 5 1', "
+		 "(SELECT sha256 FROM ruleset WHERE exercise_id = 1), ?1, "
+		 "(SELECT count(*) FROM t), (SELECT total(k * (k + 1) %% 2147483647 + k) FROM t), "
+		 "(SELECT count(*) FROM response WHERE exercise_id = 1 AND entry_status IN "
+		 "('accepted', 'verified')), (SELECT total(id) FROM response WHERE exercise_id = 1 "
+		 "AND entry_status IN ('accepted', 'verified')))", tags);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, strcmp(tags, "tag") ? " reviewed" : "", -1, SQLITE_STATIC);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	snprintf(want, sizeof want, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+
+	err_init(&e);
+	ck_assert_msg((opt.ledger = ledger_open(db, 1, &opt.rule, &e)) != NULL, "%s",
+		      err_first(&e));
+	ck_assert_msg(export_gather(db, 1, &opt, &x, &e) == 0, "%s", err_first(&e));
+	ck_assert_msg(ledger_commit(opt.ledger, &e) == 0, "%s", err_first(&e));
+	ledger_free(opt.ledger);
+	export_free(&x);
+	ck_assert_int_eq(test_int(db, "SELECT count(DISTINCT snapshot) FROM publication_table"), 1);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT snapshot FROM publication_table", -1, &st,
+					    NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	ck_assert_str_eq((const char *)sqlite3_column_text(st, 0), want);
+	sqlite3_finalize(st);
+}
+
+START_TEST(test_ledger_snapshot)
+{
+	sqlite3 *db = fixture();
+
+	/* A second exercise, its response after the first's, with a tag of its own. */
+	test_exec(db, "INSERT INTO exercise (id, code, title, organisation, opens, closes) VALUES "
+		      "(2, 'ex2', 'Other', 'Test', '2019-06-03', '2019-06-25');"
+		      "INSERT INTO response (id, exercise_id, channel, form_variant, "
+		      "district_source, recorded_at) VALUES (13, 2, 'online', 'standard', "
+		      "'unresolved', '2019-06-10');"
+		      "INSERT INTO answer (id, response_id, question_id, value) VALUES "
+		      "(900, 13, 1, 'other');"
+		      "INSERT INTO tag (answer_id, theme_id, rule_no, match_start, match_end, "
+		      "response_id, question_id) VALUES (900, 3, 2, 0, 1, 13, 1);");
+	snapshot_is_sql(db, "tag");
+	/* A gap in the ids (an erased response): then the list of ids. */
+	test_exec(db, "DELETE FROM response WHERE id = 5");
+	snapshot_is_sql(db, "tag");
+	/* The other exercise's response among this one's: its tag is not this one's. */
+	test_exec(db, "UPDATE response SET exercise_id = 2 WHERE id = 6");
+	snapshot_is_sql(db, "tag");
+	/* A response waiting for its second entry: its tags are the exercise's still. */
+	test_exec(db, "UPDATE response SET entry_status = 'awaiting-second-entry' WHERE id = 12");
+	snapshot_is_sql(db, "tag");
+	/* Review decisions: the tags as counted with them. */
+	test_exec(db, "INSERT INTO review_decision (answer_id, theme_code, action, reviewer, "
+		      "decided_at) SELECT id, 'B', 'add', 'rev', '2019-07-01' FROM answer "
+		      "WHERE response_id = 3 AND question_id = 1");
+	snapshot_is_sql(db, "effective_tag");
+	sqlite3_close(db);
+}
+END_TEST
+
 static Suite *export_suite(void)
 {
 	Suite *s = suite_create("export");
@@ -386,6 +466,7 @@ static Suite *export_suite(void)
 	tcase_add_test(tc, test_level_and_exact);
 	tcase_add_test(tc, test_errors);
 	tcase_add_test(tc, test_crosswalk_merged);
+	tcase_add_test(tc, test_ledger_snapshot);
 	suite_add_tcase(s, tc);
 	return s;
 }
