@@ -59,23 +59,6 @@ void sample_default_name(const char *path, char *out, size_t cap)
 	}
 }
 
-/* Begins a write transaction unless the caller has one; *own says which. */
-static int begin_own(sqlite3 *db, int *own, struct err *e)
-{
-	*own = sqlite3_get_autocommit(db);
-	return *own ? db_begin(db, e) : 0;
-}
-
-static int end_own(sqlite3 *db, int own, int rc, struct err *e)
-{
-	if (!own)
-		return rc;
-	if (rc == 0)
-		return db_commit(db, e);
-	db_rollback(db);
-	return rc;
-}
-
 int sample_find(sqlite3 *db, long long ex, const char *name, long long *id, struct err *e)
 {
 	sqlite3_stmt *st;
@@ -171,7 +154,7 @@ int sample_load(sqlite3 *db, long long ex, const char *buf, size_t len, const ch
 		return -1;
 	}
 	csv_reader_free(r);
-	if ((rc = begin_own(db, &own, e)) == 0) {
+	if ((rc = db_begin_own(db, &own, e)) == 0) {
 		int found = sample_find(db, ex, name, &id, e);
 
 		if (found < 0)
@@ -201,7 +184,7 @@ int sample_load(sqlite3 *db, long long ex, const char *buf, size_t len, const ch
 	}
 	if (rc == 0)
 		rc = store_rows(db, id, ev, flags, notes, nlines, e);
-	rc = end_own(db, own, rc, e);
+	rc = db_end_own(db, own, rc, e);
 	if (rc == 0)
 		*responses = (long)ev->nresponses;
 	gold_notes_free(notes, nlines);
@@ -252,20 +235,20 @@ int sample_drop(sqlite3 *db, long long ex, const char *name, struct err *e)
 	/* The notes are personal data: their bytes are overwritten, not only freed. */
 	if (db_exec(db, "PRAGMA secure_delete = ON", "dropping a coded sample", e) < 0)
 		return -1;
-	if (begin_own(db, &own, e) < 0)
+	if (db_begin_own(db, &own, e) < 0)
 		return -1;
 	if ((found = sample_find(db, ex, name, &id, e)) <= 0) {
 		if (!found)
 			err_set(e, EXIT_DATA, "no coded sample named '%s' is stored ('analyser review "
 				"sample list' lists them)", name);
-		return end_own(db, own, -1, e);
+		return db_end_own(db, own, -1, e);
 	}
 	if (!(st = db_prepare(db, "DELETE FROM coded_sample WHERE id = ?1", e)))
-		return end_own(db, own, -1, e);
+		return db_end_own(db, own, -1, e);
 	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_fail(db, "dropping the coded sample", e);
 	sqlite3_finalize(st);
-	return end_own(db, own, rc, e);
+	return db_end_own(db, own, rc, e);
 }
 
 /*

@@ -103,23 +103,6 @@ static int reason_check(const char *reason, struct err *e)
 	return 0;
 }
 
-/* Begins a write transaction unless the caller has one; *own says which. */
-static int begin_own(sqlite3 *db, int *own, struct err *e)
-{
-	*own = sqlite3_get_autocommit(db);
-	return *own ? db_begin(db, e) : 0;
-}
-
-static int end_own(sqlite3 *db, int own, int rc, struct err *e)
-{
-	if (!own)
-		return rc;
-	if (rc == 0)
-		return db_commit(db, e);
-	db_rollback(db);
-	return rc;
-}
-
 /* The theme `code` of rule set `rs`, its id in *theme (0 when there is none). */
 static int theme_find(sqlite3 *db, long long rs, const char *code, long long *theme,
 		      struct err *e)
@@ -194,7 +177,7 @@ int review_decide(sqlite3 *db, sqlite3_int64 answer_id, const char *theme_code,
 	if (!theme_code || !*theme_code)
 		return err_set(e, EXIT_USAGE, "a decision needs a theme code");
 	if (reviewer_check(reviewer, e) < 0 || reason_check(reason, e) < 0 ||
-	    begin_own(db, &own, e) < 0)
+	    db_begin_own(db, &own, e) < 0)
 		return -1;
 	rc = answer_check(db, answer_id, &f, e);
 	if (rc == 0 && !f.ruleset)
@@ -227,7 +210,7 @@ int review_decide(sqlite3 *db, sqlite3_int64 answer_id, const char *theme_code,
 			rc = db_fail(db, "recording the decision", e);
 	}
 	sqlite3_finalize(st);
-	return end_own(db, own, rc, e);
+	return db_end_own(db, own, rc, e);
 }
 
 int review_mark_reviewed(sqlite3 *db, sqlite3_int64 answer_id, const char *reviewer,
@@ -237,7 +220,7 @@ int review_mark_reviewed(sqlite3 *db, sqlite3_int64 answer_id, const char *revie
 	sqlite3_stmt *st = NULL;
 	int own, rc;
 
-	if (reviewer_check(reviewer, e) < 0 || begin_own(db, &own, e) < 0)
+	if (reviewer_check(reviewer, e) < 0 || db_begin_own(db, &own, e) < 0)
 		return -1;
 	rc = answer_check(db, answer_id, &f, e);
 	if (rc == 0 && !(st = db_prepare(db, "INSERT OR REPLACE INTO review_mark (answer_id, "
@@ -251,7 +234,7 @@ int review_mark_reviewed(sqlite3 *db, sqlite3_int64 answer_id, const char *revie
 			rc = db_fail(db, "marking the answer reviewed", e);
 	}
 	sqlite3_finalize(st);
-	return end_own(db, own, rc, e);
+	return db_end_own(db, own, rc, e);
 }
 
 int review_any_decision(sqlite3 *db, int *any, struct err *e)

@@ -100,6 +100,22 @@ void db_rollback(sqlite3 *db)
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+int db_begin_own(sqlite3 *db, int *own, struct err *e)
+{
+	*own = sqlite3_get_autocommit(db);
+	return *own ? db_begin(db, e) : 0;
+}
+
+int db_end_own(sqlite3 *db, int own, int rc, struct err *e)
+{
+	if (!own)
+		return rc;
+	if (rc == 0)
+		return db_commit(db, e);
+	db_rollback(db);
+	return rc;
+}
+
 int db_int(sqlite3 *db, const char *sql, long long dflt, long long *out,
 	   struct err *e, int n, ...)
 {

@@ -79,6 +79,15 @@ int db_begin(sqlite3 *db, struct err *e);
 int db_commit(sqlite3 *db, struct err *e);
 void db_rollback(sqlite3 *db);
 
+/*
+ * A write transaction unless the caller has one: db_begin_own() begins one
+ * only when none is open, *own saying so; db_end_own() then commits it when
+ * rc is 0, else rolls it back, and returns rc (or -1 if the commit failed).
+ * Inside the caller's transaction both leave it to the caller.
+ */
+int db_begin_own(sqlite3 *db, int *own, struct err *e);
+int db_end_own(sqlite3 *db, int own, int rc, struct err *e);
+
 /* Sets `e` from the handle's last error, saying what was being done. -1. */
 int db_fail(sqlite3 *db, const char *what, struct err *e);
 
