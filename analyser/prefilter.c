@@ -311,6 +311,37 @@ static int index_users(struct prefilter *pf)
 }
 
 /*
+ * The parts every prefilter of `rs` has, whatever is read from the patterns:
+ * its counts, and each pattern by number with its theme. 0, or -1 out of memory.
+ */
+int prefilter_shape(struct prefilter *pf, const struct ruleset *rs)
+{
+	pf->rs = rs;
+	pf->ninc = pf->npat = rs->nincludes;
+	for (size_t t = 0; t < rs->nthemes; t++)
+		pf->npat += rs->themes[t].nexcludes;
+	pf->words = (pf->ninc + 63) / 64 + 1;
+	pf->theme_words = (rs->nthemes + 63) / 64 + 1;
+	pf->pat = calloc(pf->npat + 1, sizeof *pf->pat);
+	pf->inc_theme = calloc(pf->ninc + 1, sizeof *pf->inc_theme);
+	pf->first_exclude = calloc(rs->nthemes + 1, sizeof *pf->first_exclude);
+	pf->why = calloc(pf->ninc + 1, sizeof *pf->why);
+	if (!pf->pat || !pf->inc_theme || !pf->first_exclude || !pf->why)
+		return -1;
+	for (size_t t = 0, g = 0; t < rs->nthemes; t++)
+		for (size_t i = 0; i < rs->themes[t].nincludes; i++, g++) {
+			pf->pat[g] = &rs->themes[t].includes[i];
+			pf->inc_theme[g] = t;
+		}
+	for (size_t t = 0, x = 0; t < rs->nthemes; t++) {
+		pf->first_exclude[t] = x;
+		for (size_t i = 0; i < rs->themes[t].nexcludes; i++, x++)
+			pf->pat[pf->ninc + x] = &rs->themes[t].excludes[i];
+	}
+	return 0;
+}
+
+/*
  * The sets of gap bytes, each once, from pf->gaps and pf->ngaps: an answer's
  * longest run of each is found once. 0, or -1 out of memory.
  */
@@ -412,16 +443,8 @@ struct prefilter *prefilter_build(const struct ruleset *rs, struct err *e)
 
 	if (!pf)
 		goto oom;
-	pf->rs = rs;
-	pf->ninc = pf->npat = rs->nincludes;
-	for (size_t t = 0; t < rs->nthemes; t++)
-		pf->npat += rs->themes[t].nexcludes;
-	pf->words = (pf->ninc + 63) / 64 + 1;
-	pf->theme_words = (rs->nthemes + 63) / 64 + 1;
-	pf->pat = calloc(pf->npat + 1, sizeof *pf->pat);
-	pf->inc_theme = calloc(pf->ninc + 1, sizeof *pf->inc_theme);
-	pf->first_exclude = calloc(rs->nthemes + 1, sizeof *pf->first_exclude);
-	pf->why = calloc(pf->ninc + 1, sizeof *pf->why);
+	if (prefilter_shape(pf, rs) < 0)
+		goto oom;
 	pf->op_at = calloc(pf->ninc + 1, sizeof *pf->op_at);
 	pf->head_at = calloc(pf->npat + 1, sizeof *pf->head_at);
 	pf->reach = calloc(pf->npat + 1, sizeof *pf->reach);
@@ -431,8 +454,7 @@ struct prefilter *prefilter_build(const struct ruleset *rs, struct err *e)
 	pf->hwork = calloc(pf->npat + 1, sizeof *pf->hwork);
 	pf->always = calloc(pf->words, sizeof *pf->always);
 	pf->always_themes = calloc(pf->theme_words, sizeof *pf->always_themes);
-	if (!pf->pat || !pf->inc_theme || !pf->first_exclude || !pf->why || !pf->op_at ||
-	    !pf->head_at || !pf->reach || !pf->gaps || !pf->ngaps || !pf->wb || !pf->hwork ||
+	if (!pf->op_at || !pf->head_at || !pf->reach || !pf->gaps || !pf->ngaps || !pf->wb || !pf->hwork ||
 	    !pf->always || !pf->always_themes)
 		goto oom;
 	/* Each pattern's head two ways: from read_pattern(), and with any string. */
@@ -446,8 +468,6 @@ struct prefilter *prefilter_build(const struct ruleset *rs, struct err *e)
 			h[2 * g] = info_anything;
 			f = read_pattern(&a, pat, &pf->why[g], &h[2 * g]);
 			read_head_any(&a, pat, &h[2 * g + 1]);
-			pf->pat[g] = pat;
-			pf->inc_theme[g] = t;
 			pf->op_at[g] = b.nops;
 			if (!f) {
 				if (a.oom)
@@ -463,12 +483,10 @@ struct prefilter *prefilter_build(const struct ruleset *rs, struct err *e)
 		}
 	pf->op_at[g] = b.nops;
 	for (size_t t = 0, x = 0; t < rs->nthemes; t++) {
-		pf->first_exclude[t] = x;
 		for (size_t i = 0; i < rs->themes[t].nexcludes; i++, x++) {
 			size_t k = pf->ninc + x;
 			const char *why = NULL;
 
-			pf->pat[k] = &rs->themes[t].excludes[i];
 			h[2 * k] = info_anything;
 			read_pattern(&a, pf->pat[k], &why, &h[2 * k]);
 			read_head_any(&a, pf->pat[k], &h[2 * k + 1]);

@@ -303,6 +303,9 @@ struct prefilter {
 	char *why_text;                  /* restored: the text `why` points into */
 };
 
+/* Counts, and each pattern by number with its theme, from `rs`. 0, or -1 out of memory. */
+int prefilter_shape(struct prefilter *pf, const struct ruleset *rs);
+
 /* Derives gap_set, ngap_sets and gap_byte from gaps and ngaps. 0, or -1 out of memory. */
 int prefilter_gap_sets(struct prefilter *pf);
 

@@ -257,34 +257,6 @@ static const char *check(const struct prefilter *pf, size_t nops, size_t nusers,
 	return NULL;
 }
 
-/* The parts every prefilter of `rs` has, whatever was read from the patterns. */
-static int restore_shape(struct prefilter *pf, const struct ruleset *rs)
-{
-	pf->rs = rs;
-	pf->ninc = pf->npat = rs->nincludes;
-	for (size_t t = 0; t < rs->nthemes; t++)
-		pf->npat += rs->themes[t].nexcludes;
-	pf->words = (pf->ninc + 63) / 64 + 1;
-	pf->theme_words = (rs->nthemes + 63) / 64 + 1;
-	pf->pat = calloc(pf->npat + 1, sizeof *pf->pat);
-	pf->inc_theme = calloc(pf->ninc + 1, sizeof *pf->inc_theme);
-	pf->first_exclude = calloc(rs->nthemes + 1, sizeof *pf->first_exclude);
-	pf->why = calloc(pf->ninc + 1, sizeof *pf->why);
-	if (!pf->pat || !pf->inc_theme || !pf->first_exclude || !pf->why)
-		return -1;
-	for (size_t t = 0, g = 0; t < rs->nthemes; t++)
-		for (size_t i = 0; i < rs->themes[t].nincludes; i++, g++) {
-			pf->pat[g] = &rs->themes[t].includes[i];
-			pf->inc_theme[g] = t;
-		}
-	for (size_t t = 0, x = 0; t < rs->nthemes; t++) {
-		pf->first_exclude[t] = x;
-		for (size_t i = 0; i < rs->themes[t].nexcludes; i++, x++)
-			pf->pat[pf->ninc + x] = &rs->themes[t].excludes[i];
-	}
-	return 0;
-}
-
 /* The texts of the slow includes' reasons, pointed to from pf->why. */
 static void restore_why(struct rd *r, struct prefilter *pf)
 {
@@ -416,7 +388,7 @@ struct prefilter *prefilter_restore(const struct ruleset *rs, const char *blob, 
 	size_t nops = 0, nusers = 0, nheads = 0;
 	const char *bad;
 
-	if (!pf || restore_shape(pf, rs) < 0) {
+	if (!pf || prefilter_shape(pf, rs) < 0) {
 		prefilter_free(pf);
 		err_set(e, EXIT_SYSTEM, "out of memory");
 		return NULL;
