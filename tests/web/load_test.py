@@ -28,6 +28,7 @@ OFFICERS = [f'Officer {i}' for i in range(4)]
 
 def run(srv, label, seconds, kill_after=None):
     saved, problems, latencies, in_flight = [], [], [], []
+    posting_now = set()  # clients whose form is posted and not yet answered
     lock = threading.Lock()
     stop = threading.Event()
     ready = threading.Barrier(CLIENTS + 1)
@@ -55,8 +56,12 @@ def run(srv, label, seconds, kill_after=None):
                           ('q3', 'The staff were kind'), ('q20', '7'), ('action', 'save')]
                 t0 = time.monotonic()
                 posting = serial
+                with lock:
+                    posting_now.add(n)
                 r = c.post('/entry', fields)
                 posting = None
+                with lock:
+                    posting_now.discard(n)
                 took = time.monotonic() - t0
                 # Every fourth form is sent again, as a double click would.
                 if k % 4 == 0 and r.status == 303:
@@ -87,10 +92,12 @@ def run(srv, label, seconds, kill_after=None):
     ready.wait()
     start = time.monotonic()
     if kill_after is not None:
-        # Killed once some forms have been answered, mid-stream.
+        # Killed once some forms have been answered, mid-stream, at a moment
+        # when a form is posted and not answered (under load the clients may
+        # all be between forms just after a batch is answered).
         while time.monotonic() - start < 30:
             with lock:
-                if len(saved) >= kill_after:
+                if len(saved) >= kill_after and posting_now:
                     break
             time.sleep(0.01)
         srv.proc.send_signal(signal.SIGKILL)
