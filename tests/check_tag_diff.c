@@ -13,6 +13,7 @@
 
 #include "exercise.h"
 #include "prefilter.h"
+#include "prefilter_internal.h"
 #include "rules.h"
 #include "tagger.h"
 #include "testutil.h"
@@ -962,6 +963,82 @@ START_TEST(test_nul_pieces)
 END_TEST
 
 /*
+ * A saved prefilter whose pieces' lengths do not agree with its Vectorscan
+ * database (bytes changed in the cache): a piece found ending before its
+ * length was an assertion (found by fuzz/fuzz_prefilter_save.c). The
+ * answer is now tried against every pattern, so the tags are the
+ * reference's.
+ */
+START_TEST(test_restore_disagreeing_pieces)
+{
+	static const char xml[] =
+		"<rules><theme code=\"P\" label=\"p\">" INC("\\bpark") "</theme>"
+		"<theme code=\"C\" label=\"c\">" INC("parking charges") "</theme></rules>";
+	static const char *const answers[] = { "park", "parking charges", "no car" };
+	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+	struct rule_tag ref[2], fast[2];
+	struct prefilter_scratch *s;
+	struct prefilter *pf, *bent;
+	size_t len, at, a = SIZE_MAX, b = SIZE_MAX;
+	struct ruleset *rs;
+	uint64_t n64;
+	char *blob;
+	struct err e;
+
+	err_init(&e);
+	rs = rules_parse(xml, strlen(xml), "bent.xml", &e);
+	ck_assert_msg(rs != NULL, "%s", err_first(&e));
+	pf = build(rs);
+	ck_assert_int_eq(prefilter_save(pf, &blob, &len, &e), 0);
+	/* Two pieces of different lengths, both longer than a byte. */
+	for (size_t k = 0; k < pf->npieces; k++)
+		if (pf->pieces[k].n > 1 && a == SIZE_MAX)
+			a = k;
+		else if (pf->pieces[k].n > 1 && pf->pieces[k].n != pf->pieces[a].n && b == SIZE_MAX)
+			b = k;
+	ck_assert_msg(a != SIZE_MAX && b != SIZE_MAX, "%zu pieces", pf->npieces);
+	/* The lengths are saved as their count, then one size_t each: swap the two. */
+	n64 = pf->npieces;
+	for (at = 0; at + 8 + pf->npieces * sizeof(size_t) <= len; at++) {
+		size_t k = 0;
+
+		if (memcmp(blob + at, &n64, 8))
+			continue;
+		for (k = 0; k < pf->npieces; k++)
+			if (memcmp(blob + at + 8 + k * sizeof(size_t), &pf->pieces[k].n, sizeof(size_t)))
+				break;
+		if (k == pf->npieces)
+			break;
+	}
+	ck_assert_uint_lt(at + 8, len);
+	memcpy(blob + at + 8 + a * sizeof(size_t), &pf->pieces[b].n, sizeof(size_t));
+	memcpy(blob + at + 8 + b * sizeof(size_t), &pf->pieces[a].n, sizeof(size_t));
+	bent = prefilter_restore(rs, blob, len, &e);
+	ck_assert_msg(bent != NULL, "%s", err_first(&e));
+	s = prefilter_scratch_new(bent, &e);
+	ck_assert_ptr_nonnull(s);
+	for (size_t i = 0; i < sizeof answers / sizeof *answers; i++) {
+		size_t n = strlen(answers[i]);
+		int nr = rules_tag_answer(rs, answers[i], n, "Q", md, ref);
+		int nf = prefilter_tag(bent, s, answers[i], n, "Q", fast);
+
+		ck_assert_int_eq(nf, nr);
+		for (int k = 0; k < nr; k++) {
+			ck_assert_int_eq(ref[k].theme, fast[k].theme);
+			ck_assert_int_eq(ref[k].hit.start, fast[k].hit.start);
+			ck_assert_int_eq(ref[k].hit.end, fast[k].hit.end);
+		}
+	}
+	prefilter_scratch_free(s);
+	prefilter_free(bent);
+	prefilter_free(pf);
+	free(blob);
+	pcre2_match_data_free(md);
+	ruleset_free(rs);
+}
+END_TEST
+
+/*
  * Patterns that are only strings are settled by comparing the strings
  * where the prefilter found their heads, without PCRE2: the tags are the
  * reference's, including where that cannot be told without PCRE2 (\b next
@@ -1056,6 +1133,7 @@ int main(void)
 	/* Small cases of their own (CK_RUN_CASE=pieces runs them alone). */
 	tc = tcase_create("pieces");
 	tcase_add_test(tc, test_nul_pieces);
+	tcase_add_test(tc, test_restore_disagreeing_pieces);
 	tcase_add_test(tc, test_literal_rules);
 	suite_add_tcase(s, tc);
 	return test_run(s);
