@@ -5,9 +5,11 @@
  * (the rules' with the reviewers' decisions), the rules' own and the review. For analysts who work on the data inside the organisation, not
  * for publication: disclosure control does not apply to rows.
  *
- * It reads the SQL layer (schema/0023-sql-views.sql, docs/sql.md), so the
- * export and a query of the views give the same rows. Rows are read as they
- * are written, never all held: the CSV takes the same memory for any number.
+ * It gives the rows the SQL layer gives (schema/0023-sql-views.sql,
+ * docs/sql.md), and reads its views where it can; the tags, decisions and
+ * demographics are read alongside the answers, each once, and merged here.
+ * Rows are read as they are written, never all held: the CSV takes the same
+ * memory for any number (tests/e2e/rows_pinned.sh pins the bytes).
  */
 #include "export_internal.h"
 
@@ -20,7 +22,6 @@
 #include "db.h"
 #include "outfile.h"
 #include "redact.h"
-#include "review.h"
 #include "strbuf.h"
 
 /* The fixed columns; one code and one label column a demographic question follow. */
@@ -39,6 +40,25 @@ static const char *const fixed[NFIXED] = {
 static const double fixed_width[NFIXED] = { 11, 10, 14, 10, 12, 30, 12, 24, 14, 12, 10, 36,
 					    14, 60, 10, 28, 40, 28, 20, 14, 40 };
 
+/* A statement read in the order of its first column, an id, from ?1 on (stream_to()). */
+struct stream {
+	sqlite3_stmt *st;
+	const char *what;   /* what failing to read it says */
+	int row;            /* st is on a row */
+	int started;
+	long long next;     /* every key below it has been passed */
+};
+
+struct xtheme {
+	char *code, *label;
+	long long position;
+};
+
+struct hit {
+	const struct xtheme *theme;
+	int ruled;          /* its rule is known: one of rule_tags */
+};
+
 struct rows {
 	char **head;          /* ncols names: fixed, then CODE and CODE_label */
 	double *widths;
@@ -48,9 +68,17 @@ struct rows {
 	size_t nrows;         /* how many rows there are, counted first */
 	int is_number[NFIXED]; /* which fixed columns are integers */
 	/* Reading, one row at a time (rows_open(), rows_next()). */
-	sqlite3_stmt *st, *dm;
+	sqlite3_stmt *st;      /* the answers, in the order written */
+	sqlite3_stmt *decided; /* an answer's themes with the review (not --rules-only) */
+	struct stream tags, decisions, marks, demo_answers, demo_groups;
+	struct xtheme *themes; /* the exercise's, by code */
+	size_t nthemes;
+	struct hit *hits;      /* the answer read last's tags, in the rule set's order */
+	size_t nhits, hits_alloc;
+	long long response;    /* whose demographics demo_cell holds */
+	char **demo_cell;      /* 2 * ndemo: code and label a question */
 	struct redactor *red;
-	int raw;
+	int raw, rules_only;
 	struct err *e;         /* where a failure while writing is said */
 	int failed;            /* rows_next() failed: `e` says why */
 };
@@ -68,7 +96,21 @@ static void rows_free(struct rows *r)
 	row_clear(r);
 	free(r->cell);
 	sqlite3_finalize(r->st);
-	sqlite3_finalize(r->dm);
+	sqlite3_finalize(r->decided);
+	sqlite3_finalize(r->tags.st);
+	sqlite3_finalize(r->decisions.st);
+	sqlite3_finalize(r->marks.st);
+	sqlite3_finalize(r->demo_answers.st);
+	sqlite3_finalize(r->demo_groups.st);
+	for (size_t i = 0; i < r->nthemes; i++) {
+		free(r->themes[i].code);
+		free(r->themes[i].label);
+	}
+	free(r->themes);
+	free(r->hits);
+	for (size_t i = 0; r->demo_cell && i < 2 * r->ndemo; i++)
+		free(r->demo_cell[i]);
+	free(r->demo_cell);
 	redactor_free(r->red);
 	for (size_t i = NFIXED; i < r->ncols; i++)
 		free(r->head[i]);
@@ -153,46 +195,351 @@ static void cut_for_excel(char *s)
 }
 
 /*
- * The rows, the themes from `tags` (the SQL layer's tags as counted, or
- * rule_tags), the rules' own themes beside them and the review: the
- * decisions in force ("A removed; B added"), who marked the answer reviewed, and the
- * decisions' reasons (free text: redacted unless raw, like the answer).
+ * Reading the rows. The answers come from one statement in the order they
+ * are written (response, then answer); what each row gathers from
+ * elsewhere comes from statements read alongside it, each once, in the
+ * order of an answer's or a response's id, and merged here: the tags (with
+ * each theme's code, whether its rule is known), the review decisions in
+ * force, who marked the answer reviewed, the response's demographics.
+ * Asking for each answer's with a subquery, as the rows did first, cost
+ * 45 s at a million responses (docs/scaling.md).
+ *
+ * The columns are as they were when they were subqueries of the SQL layer
+ * (schema/0023-sql-views.sql, 0024): themes, as `tags` or `rule_tags` give
+ * them, joined to `themes` by code, in the rule set's order, "; " between;
+ * the decisions in force ("A removed; B added") oldest first; their reasons
+ * (free text: redacted unless raw, like the answer) " / " between.
  */
-#define ROWS_SELECT(tags) \
+#define ROWS_SELECT \
 	"SELECT r.response_id, a.answer_id, r.channel, r.form, r.event_code, r.event_title, " \
 	"r.district_code, r.district_name, r.district_source, r.submitted_on, a.question, " \
-	"a.question_text, a.polarity, a.text, " \
-	"(SELECT group_concat(theme, '; ') FROM (SELECT t.theme FROM " tags " t JOIN themes h " \
-	"  ON h.theme = t.theme AND h.exercise = r.exercise WHERE t.answer_id = a.answer_id " \
-	"  ORDER BY h.position)), " \
-	"(SELECT group_concat(label, '; ') FROM (SELECT h.label FROM " tags " t JOIN themes h " \
-	"  ON h.theme = t.theme AND h.exercise = r.exercise WHERE t.answer_id = a.answer_id " \
-	"  ORDER BY h.position)), " \
-	"(SELECT group_concat(theme, '; ') FROM (SELECT t.theme FROM rule_tags t JOIN themes h " \
-	"  ON h.theme = t.theme AND h.exercise = r.exercise WHERE t.answer_id = a.answer_id " \
-	"  ORDER BY h.position)), " \
-	"(SELECT group_concat(x, '; ') FROM (SELECT d.theme_code || CASE d.action " \
-	"  WHEN 'remove' THEN ' removed' WHEN 'add' THEN ' added' ELSE ' accepted' END AS x " \
-	"  FROM review_latest d WHERE d.answer_id = a.answer_id ORDER BY d.id)), " \
-	"(SELECT reviewer FROM review_mark m WHERE m.answer_id = a.answer_id), " \
-	"(SELECT group_concat(reason, ' / ') FROM (SELECT d.reason FROM review_latest d " \
-	"  WHERE d.answer_id = a.answer_id AND d.reason IS NOT NULL ORDER BY d.id)) "
-
+	"a.question_text, a.polarity, a.text "
 #define ROWS_FROM \
 	"FROM answers a JOIN responses r ON r.response_id = a.response_id " \
 	"WHERE r.exercise = (SELECT code FROM exercise WHERE id = ?1) AND r.counted = 1 "
 #define ROWS_ORDER "ORDER BY r.response_id, a.answer_id"
 
+/* Every answer's tags, by answer (the tag table's key): the theme's code and whether its rule is known (rule_tags). */
+#define TAGS_STREAM \
+	"SELECT t.answer_id, h.code, ru.no IS NOT NULL FROM tag t JOIN theme h ON h.id = t.theme_id " \
+	"JOIN ruleset s ON s.id = h.ruleset_id " \
+	"LEFT JOIN rule ru ON ru.ruleset_id = h.ruleset_id AND ru.no = t.rule_no " \
+	"WHERE t.answer_id >= ?1 ORDER BY t.answer_id"
+/* The decisions in force, by answer, oldest first. */
+#define DECISIONS_STREAM \
+	"SELECT d.answer_id, d.theme_code, d.action, d.reason FROM review_latest d " \
+	"WHERE d.answer_id >= ?1 ORDER BY d.answer_id, d.id"
+#define MARKS_STREAM \
+	"SELECT answer_id, reviewer FROM review_mark WHERE answer_id >= ?1 ORDER BY answer_id"
 /*
- * The `tags` view's answers and themes when no reviewer has decided
- * anything: then its tags are the tag table's, one row each. Read through
- * the view, SQLite made a copy of every tag (the view merges decisions in)
- * for each of the two subqueries that read it: 270 MB at a million
- * responses. Read so, each answer's tags are found by the table's key.
+ * The `demographics` view by response, its two halves (counted_answer): the
+ * options chosen, then the groups of derived questions they fall in.
  */
-#define RULES_ONLY_TAGS \
-	"(SELECT t.answer_id, h.code AS theme FROM tag t JOIN theme h ON h.id = t.theme_id " \
-	"JOIN ruleset s ON s.id = h.ruleset_id)"
+#define DEMO_COLUMNS \
+	"SELECT a.response_id, coalesce(s.code, q.code), coalesce(so.code, o.code), " \
+	"coalesce(so.label, o.label) "
+#define DEMO_JOINS \
+	"LEFT JOIN question s ON s.id = q.maps_to LEFT JOIN question_option so ON so.id = o.maps_to " \
+	"WHERE q.type = 'demographic' AND a.response_id >= ?1 ORDER BY a.response_id, a.id"
+#define DEMO_STREAM \
+	DEMO_COLUMNS "FROM answer a INDEXED BY answer_response JOIN question q ON q.id = a.question_id " \
+	"JOIN question_option o ON o.id = a.option_id " DEMO_JOINS
+#define DEMO_GROUP_STREAM \
+	DEMO_COLUMNS "FROM answer a INDEXED BY answer_response JOIN option_group g " \
+	"ON g.source_question_id = a.question_id AND g.source_option_id = a.option_id " \
+	"JOIN question q ON q.id = g.question_id JOIN question_option o ON o.id = g.option_id " \
+	DEMO_JOINS
+/*
+ * The themes as counted of one answer that has decisions: the `tags` view
+ * (the rules' tags with the decisions merged in), as the rows read it for
+ * every answer before. Few answers have decisions.
+ */
+#define DECIDED_THEMES \
+	"SELECT h.theme, h.label FROM tags t JOIN themes h ON h.theme = t.theme AND h.exercise = " \
+	"(SELECT code FROM exercise WHERE id = ?2) WHERE t.answer_id = ?1 ORDER BY h.position"
+
+/* Rows a stream steps over to reach a key before it seeks it instead. */
+#define STREAM_SKIP 64
+
+static int stream_step(sqlite3 *db, struct stream *s, struct err *e)
+{
+	int rc = sqlite3_step(s->st);
+
+	s->row = rc == SQLITE_ROW;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(db, s->what, e);
+	return 0;
+}
+
+static int stream_seek(sqlite3 *db, struct stream *s, long long key, struct err *e)
+{
+	sqlite3_reset(s->st);
+	sqlite3_bind_int64(s->st, 1, key);
+	s->started = 1;
+	return stream_step(db, s, e);
+}
+
+/*
+ * Puts `s` on its first row whose key (first column) is `key` or more, for
+ * the caller to read the rows of `key`. Keys asked for in rising order are
+ * read straight on; a key below one asked before (an answer added to an
+ * older response) is sought, and the reading goes on from there.
+ */
+static int stream_to(sqlite3 *db, struct stream *s, long long key, struct err *e)
+{
+	int n = 0;
+
+	if (!s->started || key < s->next) {
+		if (stream_seek(db, s, key, e) < 0)
+			return -1;
+	} else {
+		while (s->row && sqlite3_column_int64(s->st, 0) < key) {
+			if (++n > STREAM_SKIP) {
+				if (stream_seek(db, s, key, e) < 0)
+					return -1;
+				break;
+			}
+			if (stream_step(db, s, e) < 0)
+				return -1;
+		}
+	}
+	s->next = key + 1;
+	return 0;
+}
+
+/* Whether `s` is on a row of `key`. */
+static int stream_at(const struct stream *s, long long key)
+{
+	return s->row && sqlite3_column_int64(s->st, 0) == key;
+}
+
+static int stream_open(sqlite3 *db, struct stream *s, const char *sql, const char *what,
+		       struct err *e)
+{
+	s->what = what;
+	return (s->st = db_prepare(db, sql, e)) ? 0 : -1;
+}
+
+static int theme_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct xtheme *)a)->code, ((const struct xtheme *)b)->code);
+}
+
+/* The exercise's themes (the `themes` view's), by code. */
+static int read_themes(sqlite3 *db, long long ex, struct rows *r, struct err *e)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT theme, label, position FROM themes WHERE exercise = "
+				      "(SELECT code FROM exercise WHERE id = ?1)", e);
+	size_t alloc = 0;
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, ex);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct xtheme *t;
+
+		if (ALLOC_GROW(r->themes, r->nthemes + 1, alloc) < 0) {
+			sqlite3_finalize(st);
+			return err_set(e, EXIT_SYSTEM, "out of memory");
+		}
+		t = &r->themes[r->nthemes];
+		t->code = dup_col(st, 0);
+		t->label = dup_col(st, 1);
+		t->position = sqlite3_column_int64(st, 2);
+		r->nthemes++;
+		if (!t->code || !t->label) {
+			sqlite3_finalize(st);
+			return err_set(e, EXIT_SYSTEM, "out of memory");
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, "reading the themes", e);
+	qsort(r->themes, r->nthemes, sizeof *r->themes, theme_cmp);
+	return 0;
+}
+
+/*
+ * The answer's tags from the tag stream into r->hits, in the rule set's
+ * order: each tag once for each of the exercise's themes of its code (the
+ * join the SQL layer makes), none for a code the exercise does not have.
+ */
+static int read_tags(sqlite3 *db, struct rows *r, long long answer, struct err *e)
+{
+	r->nhits = 0;
+	if (stream_to(db, &r->tags, answer, e) < 0)
+		return -1;
+	for (; stream_at(&r->tags, answer); ) {
+		struct xtheme key = { .code = (char *)sqlite3_column_text(r->tags.st, 1) };
+		struct xtheme *t = key.code ? bsearch(&key, r->themes, r->nthemes, sizeof *r->themes,
+						      theme_cmp) : NULL;
+
+		if (t) {
+			size_t i;
+
+			if (ALLOC_GROW(r->hits, r->nhits + 1, r->hits_alloc) < 0)
+				return err_set(e, EXIT_SYSTEM, "out of memory");
+			/* In order of position, as the tags come for equal ones. */
+			for (i = r->nhits; i > 0 && r->hits[i - 1].theme->position > t->position; i--)
+				r->hits[i] = r->hits[i - 1];
+			r->hits[i].theme = t;
+			r->hits[i].ruled = sqlite3_column_int(r->tags.st, 2);
+			r->nhits++;
+		}
+		if (stream_step(db, &r->tags, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The hits' codes or labels, "; " between; NULL for none (as group_concat). -1 when out of memory. */
+static int hits_joined(const struct rows *r, int labels, int ruled_only, char **out)
+{
+	struct strbuf sb;
+	int any = 0, bad = 0;
+
+	*out = NULL;
+	strbuf_init(&sb);
+	for (size_t i = 0; i < r->nhits; i++) {
+		if (ruled_only && !r->hits[i].ruled)
+			continue;
+		if (any)
+			bad |= strbuf_addstr(&sb, "; ");
+		bad |= strbuf_addstr(&sb, labels ? r->hits[i].theme->label : r->hits[i].theme->code);
+		any = 1;
+	}
+	if (bad) {
+		strbuf_release(&sb);
+		return -1;
+	}
+	if (any && !(*out = strbuf_detach(&sb, NULL)))
+		return -1;
+	strbuf_release(&sb);
+	return 0;
+}
+
+/* The themes and labels of an answer with decisions, as the `tags` view has them. */
+static int decided_themes(sqlite3 *db, struct rows *r, long long answer, char **themes,
+			  char **labels, struct err *e)
+{
+	struct strbuf t, l;
+	int rc, any = 0, bad = 0;
+
+	strbuf_init(&t);
+	strbuf_init(&l);
+	sqlite3_bind_int64(r->decided, 1, answer);
+	while ((rc = sqlite3_step(r->decided)) == SQLITE_ROW) {
+		const char *c = (const char *)sqlite3_column_text(r->decided, 0);
+		const char *b = (const char *)sqlite3_column_text(r->decided, 1);
+
+		if (any)
+			bad |= strbuf_addstr(&t, "; ") | strbuf_addstr(&l, "; ");
+		bad |= strbuf_addstr(&t, c ? c : "") | strbuf_addstr(&l, b ? b : "");
+		any = 1;
+	}
+	sqlite3_reset(r->decided);
+	if (rc != SQLITE_DONE) {
+		strbuf_release(&t);
+		strbuf_release(&l);
+		return db_fail(db, "reading an answer's themes with the review", e);
+	}
+	if (!bad && any) {
+		*themes = strbuf_detach(&t, NULL);
+		*labels = strbuf_detach(&l, NULL);
+		bad = !*themes || !*labels;
+	}
+	strbuf_release(&t);
+	strbuf_release(&l);
+	return bad ? err_set(e, EXIT_SYSTEM, "out of memory") : 0;
+}
+
+/*
+ * The answer's decisions in force into row: the review ("A removed; B
+ * added") and the reasons given (NULL for none, as group_concat); whether
+ * there were any into *decided.
+ */
+static int read_decisions(sqlite3 *db, struct rows *r, long long answer, char **row,
+			  int *decided, struct err *e)
+{
+	struct strbuf rv, why;
+	int any = 0, reasons = 0, bad = 0;
+
+	*decided = 0;
+	if (stream_to(db, &r->decisions, answer, e) < 0)
+		return -1;
+	strbuf_init(&rv);
+	strbuf_init(&why);
+	for (; stream_at(&r->decisions, answer); ) {
+		sqlite3_stmt *st = r->decisions.st;
+		const char *code = (const char *)sqlite3_column_text(st, 1);
+		const char *act = (const char *)sqlite3_column_text(st, 2);
+		const char *reason = (const char *)sqlite3_column_text(st, 3);
+
+		if (any)
+			bad |= strbuf_addstr(&rv, "; ");
+		bad |= strbuf_addf(&rv, "%s%s", code ? code : "",
+				   act && !strcmp(act, "remove") ? " removed" :
+				   act && !strcmp(act, "add") ? " added" : " accepted");
+		any = 1;
+		if (reason) {
+			if (reasons)
+				bad |= strbuf_addstr(&why, " / ");
+			bad |= strbuf_addstr(&why, reason);
+			reasons = 1;
+		}
+		if (stream_step(db, &r->decisions, e) < 0) {
+			strbuf_release(&rv);
+			strbuf_release(&why);
+			return -1;
+		}
+	}
+	if (!bad && any)
+		bad = !(row[R_REVIEW] = strbuf_detach(&rv, NULL));
+	if (!bad && reasons) {
+		row[R_REVIEW_REASONS] = r->raw ? strbuf_detach(&why, NULL) :
+					redactor_apply(r->red, why.buf, why.len, NULL);
+		bad = !row[R_REVIEW_REASONS];
+	}
+	strbuf_release(&rv);
+	strbuf_release(&why);
+	*decided = any;
+	return bad ? err_set(e, EXIT_SYSTEM, "out of memory") : 0;
+}
+
+/* The response's demographics into r->demo_cell (code and label a question), once a response. */
+static int read_response(sqlite3 *db, struct rows *r, long long response, struct err *e)
+{
+	struct stream *halves[2] = { &r->demo_answers, &r->demo_groups };
+
+	for (size_t k = 0; k < 2 * r->ndemo; k++) {
+		free(r->demo_cell[k]);
+		r->demo_cell[k] = NULL;
+	}
+	r->response = response;
+	for (int h = 0; h < 2; h++) {
+		struct stream *s = halves[h];
+
+		if (!s->st)
+			continue;
+		if (stream_to(db, s, response, e) < 0)
+			return -1;
+		for (; stream_at(s, response); ) {
+			const char *q = (const char *)sqlite3_column_text(s->st, 1);
+
+			for (size_t k = 0; q && k < r->ndemo; k++)
+				if (!strcmp(q, r->demo[k]) && !r->demo_cell[2 * k]) {
+					r->demo_cell[2 * k] = dup_col(s->st, 2);
+					r->demo_cell[2 * k + 1] = dup_col(s->st, 3);
+					if (!r->demo_cell[2 * k] || !r->demo_cell[2 * k + 1])
+						return err_set(e, EXIT_SYSTEM, "out of memory");
+				}
+			if (stream_step(db, s, e) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
 
 /*
  * Prepares reading the rows one at a time and counts them (an XLSX table
@@ -203,7 +550,8 @@ static int rows_open(sqlite3 *db, long long ex, int raw, int rules_only, struct 
 		     struct err *e)
 {
 	sqlite3_stmt *n = db_prepare(db, "SELECT count(*) " ROWS_FROM, e);
-	int rc, decisions = 0;
+	long long groups = 0;
+	int rc;
 
 	if (!n)
 		return -1;
@@ -214,19 +562,29 @@ static int rows_open(sqlite3 *db, long long ex, int raw, int rules_only, struct 
 	if (rc != SQLITE_ROW)
 		return db_fail(db, "counting the answers", e);
 	r->raw = raw;
-	if (!rules_only && review_any_decision(db, &decisions, e) < 0)
+	r->rules_only = rules_only;
+	/* The derived questions' half of the demographics, only where one is demographic. */
+	if (db_int(db, "SELECT EXISTS (SELECT 1 FROM option_group g JOIN question q ON "
+		   "q.id = g.question_id WHERE q.type = 'demographic')", 0, &groups, e, 0) < 0)
 		return -1;
-	r->st = db_prepare(db, rules_only ? ROWS_SELECT("rule_tags") ROWS_FROM ROWS_ORDER :
-			   decisions ? ROWS_SELECT("tags") ROWS_FROM ROWS_ORDER :
-			   ROWS_SELECT(RULES_ONLY_TAGS) ROWS_FROM ROWS_ORDER, e);
-	r->dm = r->st ? db_prepare(db, "SELECT question, option, label FROM demographics "
-				   "WHERE response_id = ?1", e) : NULL;
-	if (!r->st || !r->dm)
+	if (read_themes(db, ex, r, e) < 0 ||
+	    !(r->st = db_prepare(db, ROWS_SELECT ROWS_FROM ROWS_ORDER, e)) ||
+	    stream_open(db, &r->tags, TAGS_STREAM, "reading the tags", e) < 0 ||
+	    stream_open(db, &r->decisions, DECISIONS_STREAM, "reading the review decisions", e) < 0 ||
+	    stream_open(db, &r->marks, MARKS_STREAM, "reading who reviewed the answers", e) < 0 ||
+	    stream_open(db, &r->demo_answers, DEMO_STREAM, "reading the demographics", e) < 0 ||
+	    (groups && stream_open(db, &r->demo_groups, DEMO_GROUP_STREAM,
+				   "reading the demographics", e) < 0) ||
+	    (!rules_only && !(r->decided = db_prepare(db, DECIDED_THEMES, e))))
 		return -1;
+	if (r->decided)
+		sqlite3_bind_int64(r->decided, 2, ex);
 	if (!raw && !(r->red = redactor_new(e)))
 		return -1;
-	if (!(r->cell = calloc(r->ncols, sizeof *r->cell)))
+	if (!(r->cell = calloc(r->ncols, sizeof *r->cell)) ||
+	    !(r->demo_cell = calloc(2 * r->ndemo + 1, sizeof *r->demo_cell)))
 		return err_set(e, EXIT_SYSTEM, "out of memory");
+	r->response = -1;
 	sqlite3_bind_int64(r->st, 1, ex);
 	return 0;
 }
@@ -235,58 +593,55 @@ static int rows_open(sqlite3 *db, long long ex, int raw, int rules_only, struct 
 static int rows_next(sqlite3 *db, struct rows *r, struct err *e)
 {
 	char **row = r->cell;
-	int rc = sqlite3_step(r->st), bad = 0;
+	int rc = sqlite3_step(r->st), bad = 0, decided;
+	long long answer, response;
 
 	row_clear(r);
 	if (rc == SQLITE_DONE)
 		return 0;
 	if (rc != SQLITE_ROW)
 		return db_fail(db, "reading the answers", e);
-	for (int i = 0; i < NFIXED; i++) {
-		int col = i < R_REDACTED ? i : i == R_REDACTED ? -1 : i - 1;
-
-		if (col < 0) {
-			row[i] = strdup(r->raw ? "no" : "yes");
-		} else if (i == R_TEXT && !r->raw) {
-			const char *t = (const char *)sqlite3_column_text(r->st, col);
+	response = sqlite3_column_int64(r->st, R_RESPONSE);
+	answer = sqlite3_column_int64(r->st, R_ANSWER);
+	for (int i = 0; i < R_REDACTED; i++) {
+		if (i == R_TEXT && !r->raw) {
+			const char *t = (const char *)sqlite3_column_text(r->st, i);
 
 			row[i] = redactor_apply(r->red, t ? t : "",
-						(size_t)sqlite3_column_bytes(r->st, col), NULL);
-		} else if (i == R_REVIEW_REASONS && !r->raw) {
-			const char *t = (const char *)sqlite3_column_text(r->st, col);
-
-			row[i] = !t ? NULL : redactor_apply(r->red, t,
-							    (size_t)sqlite3_column_bytes(r->st, col), NULL);
-			bad |= t && !row[i];
+						(size_t)sqlite3_column_bytes(r->st, i), NULL);
 		} else {
-			row[i] = dup_col(r->st, col);
-			bad |= sqlite3_column_type(r->st, col) != SQLITE_NULL && !row[i];
+			row[i] = dup_col(r->st, i);
+			bad |= sqlite3_column_type(r->st, i) != SQLITE_NULL && !row[i];
 		}
-		if ((i == R_REDACTED || i == R_TEXT) && !row[i])
-			bad = 1;
 	}
+	if (!row[R_TEXT] || !(row[R_REDACTED] = strdup(r->raw ? "no" : "yes")))
+		bad = 1;
 	if (bad)
 		return err_set(e, EXIT_SYSTEM, "out of memory");
 	cut_for_excel(row[R_TEXT]);
+	if (read_tags(db, r, answer, e) < 0 || read_decisions(db, r, answer, row, &decided, e) < 0)
+		return -1;
 	if (row[R_REVIEW_REASONS])
 		cut_for_excel(row[R_REVIEW_REASONS]);
-	sqlite3_bind_int64(r->dm, 1, sqlite3_column_int64(r->st, 0));
-	while ((rc = sqlite3_step(r->dm)) == SQLITE_ROW) {
-		const char *q = (const char *)sqlite3_column_text(r->dm, 0);
-
-		for (size_t k = 0; q && k < r->ndemo; k++)
-			if (!strcmp(q, r->demo[k]) && !row[NFIXED + 2 * k]) {
-				row[NFIXED + 2 * k] = dup_col(r->dm, 1);
-				row[NFIXED + 2 * k + 1] = dup_col(r->dm, 2);
-				if (!row[NFIXED + 2 * k] || !row[NFIXED + 2 * k + 1]) {
-					sqlite3_reset(r->dm);
-					return err_set(e, EXIT_SYSTEM, "out of memory");
-				}
-			}
+	if (hits_joined(r, 0, 1, &row[R_RULE_THEMES]) < 0)
+		return err_set(e, EXIT_SYSTEM, "out of memory");
+	if (decided && !r->rules_only) {
+		if (decided_themes(db, r, answer, &row[R_THEMES], &row[R_THEME_LABELS], e) < 0)
+			return -1;
+	} else if (hits_joined(r, 0, r->rules_only, &row[R_THEMES]) < 0 ||
+		   hits_joined(r, 1, r->rules_only, &row[R_THEME_LABELS]) < 0) {
+		return err_set(e, EXIT_SYSTEM, "out of memory");
 	}
-	sqlite3_reset(r->dm);
-	if (rc != SQLITE_DONE)
-		return db_fail(db, "reading the demographics", e);
+	if (stream_to(db, &r->marks, answer, e) < 0)
+		return -1;
+	if (stream_at(&r->marks, answer) && !(row[R_REVIEWED_BY] = dup_col(r->marks.st, 1)) &&
+	    sqlite3_column_type(r->marks.st, 1) != SQLITE_NULL)
+		return err_set(e, EXIT_SYSTEM, "out of memory");
+	if (response != r->response && read_response(db, r, response, e) < 0)
+		return -1;
+	for (size_t k = 0; k < 2 * r->ndemo; k++)
+		if (r->demo_cell[k] && !(row[NFIXED + k] = strdup(r->demo_cell[k])))
+			return err_set(e, EXIT_SYSTEM, "out of memory");
 	return 1;
 }
 
