@@ -841,17 +841,26 @@ int export_gather(sqlite3 *db, long long ex, const struct export_options *opt, s
 		return -1;
 	if (gather_notes(db, ex, x, opt, e) < 0)
 		return -1;
-	{
-		/* The workbook's creation date: the exercise's closing date, not now. */
-		long long closes = 0;
-		char id[32];
+	return export_created(db, ex, &x->created, e);
+}
 
-		snprintf(id, sizeof id, "%lld", ex);
-		if (db_int(db, "SELECT coalesce(CAST(strftime('%s', closes) AS INTEGER), 0) FROM exercise WHERE id = ?1",
-			   0, &closes, e, 1, id) < 0)
-			return -1;
-		x->created = (time_t)closes;
+int export_created(sqlite3 *db, long long ex, time_t *created, struct err *e)
+{
+	long long closes = 0;
+	const char *epoch = getenv("SOURCE_DATE_EPOCH");
+	char id[32], *end;
+
+	snprintf(id, sizeof id, "%lld", ex);
+	if (db_int(db, "SELECT coalesce(CAST(strftime('%s', closes) AS INTEGER), 0) FROM exercise WHERE id = ?1",
+		   0, &closes, e, 1, id) < 0)
+		return -1;
+	if (closes <= 0 && epoch && *epoch) {
+		closes = strtoll(epoch, &end, 10);
+		if (*end || closes < 0)
+			closes = 0;
 	}
+	/* libxlsxwriter reads 0 as now: the second after the epoch instead. */
+	*created = (time_t)(closes > 0 ? closes : 1);
 	return 0;
 }
 

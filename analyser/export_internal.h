@@ -58,6 +58,13 @@ int export_gather(sqlite3 *db, long long ex, const struct export_options *opt, s
 void export_free(struct export *x);
 
 /*
+ * The date a workbook of exercise `ex` is created on, so that the same data
+ * gives the same file: the exercise's closing date; without one, the time
+ * SOURCE_DATE_EPOCH gives, or else the epoch. 0, or -1 with `e` set.
+ */
+int export_created(sqlite3 *db, long long ex, time_t *created, struct err *e);
+
+/*
  * A sheet name for `title` into `out` (LXW_MAX_SHEETNAME_LENGTH bytes): at
  * most 31 characters, none Excel refuses, unlike the `nused` names in `used`.
  */

@@ -894,6 +894,11 @@ int export_rows(sqlite3 *db, long long ex, const char *path, const struct export
 			err_set(e, EXIT_SYSTEM, "cannot create %s", path);
 			goto done;
 		}
+		if (export_created(db, ex, &props.created, e) < 0) {
+			workbook_close(wb);
+			out_abandon(&of);
+			goto done;
+		}
 		props.title = "Responses, one row per free-text answer";
 		props.comments = raw ? "Not redacted: personal data. Not for publication." :
 				 "Redacted answers. Not for publication: no disclosure control.";

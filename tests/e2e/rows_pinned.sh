@@ -7,7 +7,7 @@
 # added to an early response after the others (its id out of the responses'
 # order), an erased response, demographics. The rows are read in streams
 # merged by answer and response: a theme, a decision or a demographic put
-# on the wrong row changes the bytes.
+# on the wrong row changes the bytes. The XLSX is made again byte for byte.
 # usage: rows_pinned.sh COLLECTOR ANALYSER   (TALLY_SAMPLES set by meson;
 #        TALLY_PIN=DIR writes the outputs there instead of comparing)
 set -u
@@ -117,4 +117,15 @@ print("checked", len(rows), "rows")
 PY
 expect_rc "rows hold the decisions, the late answer, demographics, not the erased" 0
 
+# The workbook: dated by the exercise's closing date, the same bytes a second later.
+run "$ANALYSER" export "$DB" --rows "$TMP/a.xlsx"
+expect_rc "export --rows xlsx" 0
+sleep 1.1
+"$ANALYSER" export "$DB" --rows "$TMP/b.xlsx" >/dev/null 2>&1
+cmp -s "$TMP/a.xlsx" "$TMP/b.xlsx" && ok "rows xlsx made again byte for byte" ||
+	fail "rows xlsx differs between runs"
+expect_eq "rows xlsx created on the closing date" \
+	"$(python3 -c 'import re, sys, zipfile
+print(re.search(r"<dcterms:created[^>]*>([^<]*)<", zipfile.ZipFile(sys.argv[1]).read("docProps/core.xml").decode()).group(1))' "$TMP/a.xlsx")" \
+	"2019-08-25T00:00:00Z"
 finish
