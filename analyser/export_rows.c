@@ -65,6 +65,7 @@ struct rows {
 	size_t ncols, ndemo, demo_alloc;
 	char **demo;          /* the demographic questions' codes, form order */
 	char **cell;          /* the row read last: ncols, NULL for empty */
+	unsigned char *lent;  /* which cells are not the row's to free: SQLite's or the cache's */
 	size_t nrows;         /* how many rows there are, counted first */
 	int is_number[NFIXED]; /* which fixed columns are integers */
 	/* Reading, one row at a time (rows_open(), rows_next()). */
@@ -86,8 +87,10 @@ struct rows {
 static void row_clear(struct rows *r)
 {
 	for (size_t i = 0; r->cell && i < r->ncols; i++) {
-		free(r->cell[i]);
+		if (!r->lent[i])
+			free(r->cell[i]);
 		r->cell[i] = NULL;
+		r->lent[i] = 0;
 	}
 }
 
@@ -95,6 +98,7 @@ static void rows_free(struct rows *r)
 {
 	row_clear(r);
 	free(r->cell);
+	free(r->lent);
 	sqlite3_finalize(r->st);
 	sqlite3_finalize(r->decided);
 	sqlite3_finalize(r->tags.st);
@@ -582,6 +586,7 @@ static int rows_open(sqlite3 *db, long long ex, int raw, int rules_only, struct 
 	if (!raw && !(r->red = redactor_new(e)))
 		return -1;
 	if (!(r->cell = calloc(r->ncols, sizeof *r->cell)) ||
+	    !(r->lent = calloc(r->ncols, 1)) ||
 	    !(r->demo_cell = calloc(2 * r->ndemo + 1, sizeof *r->demo_cell)))
 		return err_set(e, EXIT_SYSTEM, "out of memory");
 	r->response = -1;
@@ -603,22 +608,31 @@ static int rows_next(sqlite3 *db, struct rows *r, struct err *e)
 		return db_fail(db, "reading the answers", e);
 	response = sqlite3_column_int64(r->st, R_RESPONSE);
 	answer = sqlite3_column_int64(r->st, R_ANSWER);
-	for (int i = 0; i < R_REDACTED; i++) {
-		if (i == R_TEXT && !r->raw) {
-			const char *t = (const char *)sqlite3_column_text(r->st, i);
+	/* The answer's columns are lent by SQLite until the next row. */
+	for (int i = 0; i < R_TEXT; i++) {
+		row[i] = (char *)sqlite3_column_text(r->st, i);
+		r->lent[i] = 1;
+		bad |= sqlite3_column_type(r->st, i) != SQLITE_NULL && !row[i];
+	}
+	{
+		const char *t = (const char *)sqlite3_column_text(r->st, R_TEXT);
+		size_t len = (size_t)sqlite3_column_bytes(r->st, R_TEXT);
 
-			row[i] = redactor_apply(r->red, t ? t : "",
-						(size_t)sqlite3_column_bytes(r->st, i), NULL);
+		if (!r->raw) {
+			row[R_TEXT] = redactor_apply(r->red, t ? t : "", len, NULL);
+		} else if (len > 32767) { /* perhaps cut for Excel: a copy */
+			row[R_TEXT] = strdup(t);
 		} else {
-			row[i] = dup_col(r->st, i);
-			bad |= sqlite3_column_type(r->st, i) != SQLITE_NULL && !row[i];
+			row[R_TEXT] = (char *)(t ? t : "");
+			r->lent[R_TEXT] = 1;
 		}
 	}
-	if (!row[R_TEXT] || !(row[R_REDACTED] = strdup(r->raw ? "no" : "yes")))
-		bad = 1;
-	if (bad)
+	row[R_REDACTED] = r->raw ? "no" : "yes";
+	r->lent[R_REDACTED] = 1;
+	if (bad || !row[R_TEXT])
 		return err_set(e, EXIT_SYSTEM, "out of memory");
-	cut_for_excel(row[R_TEXT]);
+	if (!r->lent[R_TEXT])
+		cut_for_excel(row[R_TEXT]);
 	if (read_tags(db, r, answer, e) < 0 || read_decisions(db, r, answer, row, &decided, e) < 0)
 		return -1;
 	if (row[R_REVIEW_REASONS])
@@ -634,14 +648,18 @@ static int rows_next(sqlite3 *db, struct rows *r, struct err *e)
 	}
 	if (stream_to(db, &r->marks, answer, e) < 0)
 		return -1;
-	if (stream_at(&r->marks, answer) && !(row[R_REVIEWED_BY] = dup_col(r->marks.st, 1)) &&
-	    sqlite3_column_type(r->marks.st, 1) != SQLITE_NULL)
-		return err_set(e, EXIT_SYSTEM, "out of memory");
+	if (stream_at(&r->marks, answer)) { /* lent until the stream moves on */
+		r->lent[R_REVIEWED_BY] = 1;
+		if (!(row[R_REVIEWED_BY] = (char *)sqlite3_column_text(r->marks.st, 1)) &&
+		    sqlite3_column_type(r->marks.st, 1) != SQLITE_NULL)
+			return err_set(e, EXIT_SYSTEM, "out of memory");
+	}
 	if (response != r->response && read_response(db, r, response, e) < 0)
 		return -1;
-	for (size_t k = 0; k < 2 * r->ndemo; k++)
-		if (r->demo_cell[k] && !(row[NFIXED + k] = strdup(r->demo_cell[k])))
-			return err_set(e, EXIT_SYSTEM, "out of memory");
+	for (size_t k = 0; k < 2 * r->ndemo; k++) { /* lent by the response's cache */
+		row[NFIXED + k] = r->demo_cell[k];
+		r->lent[NFIXED + k] = 1;
+	}
 	return 1;
 }
 

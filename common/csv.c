@@ -796,10 +796,11 @@ void csv_write_field(FILE *out, const char *s)
 	fputc('"', out);
 	if (risky)
 		fputc('\'', out);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', out);
-		fputc(*s, out);
+	/* A run at a time up to and with each quote, the quote then doubled. */
+	for (const char *q; (q = strchr(s, '"')); s = q + 1) {
+		fwrite(s, 1, (size_t)(q - s) + 1, out);
+		fputc('"', out);
 	}
+	fputs(s, out);
 	fputc('"', out);
 }
