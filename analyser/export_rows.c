@@ -246,10 +246,10 @@ static void cut_for_excel(char *s)
 	"LEFT JOIN question s ON s.id = q.maps_to LEFT JOIN question_option so ON so.id = o.maps_to " \
 	"WHERE q.type = 'demographic' AND a.response_id >= ?1 ORDER BY a.response_id, a.id"
 #define DEMO_STREAM \
-	DEMO_COLUMNS "FROM answer a INDEXED BY answer_response JOIN question q ON q.id = a.question_id " \
+	DEMO_COLUMNS "FROM answer a JOIN question q ON q.id = a.question_id " \
 	"JOIN question_option o ON o.id = a.option_id " DEMO_JOINS
 #define DEMO_GROUP_STREAM \
-	DEMO_COLUMNS "FROM answer a INDEXED BY answer_response JOIN option_group g " \
+	DEMO_COLUMNS "FROM answer a JOIN option_group g " \
 	"ON g.source_question_id = a.question_id AND g.source_option_id = a.option_id " \
 	"JOIN question q ON q.id = g.question_id JOIN question_option o ON o.id = g.option_id " \
 	DEMO_JOINS

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # End-to-end: `analyser export --rows` against its output pinned in
-# tests/expected (rows.csv, rows-rules-raw.csv), on the samples with
-# everything a row gathers from elsewhere: answers with several themes,
-# review decisions (removed, added, accepted then removed, superseded),
-# reasons with personal data in them, answers marked reviewed, an answer
-# added to an early response after the others (its id out of the responses'
-# order), an erased response, demographics. The rows are read in streams
-# merged by answer and response: a theme, a decision or a demographic put
-# on the wrong row changes the bytes. The XLSX is made again byte for byte.
+# tests/expected (rows.csv, rows-rules-raw.csv, rows-derived.csv; made by
+# the build before the rows were merged), on the samples with everything a
+# row gathers from elsewhere: answers with several themes, review decisions
+# (removed, added, accepted then removed, superseded), reasons with
+# personal data in them, answers marked reviewed, an answer added to an
+# early response after the others (its id out of the responses' order), an
+# erased response, demographics (one question derived from another). The
+# rows are read in streams merged by answer and response: a theme, a
+# decision or a demographic put on the wrong row changes the bytes. The
+# XLSX is made again byte for byte.
 # usage: rows_pinned.sh COLLECTOR ANALYSER   (TALLY_SAMPLES set by meson;
 #        TALLY_PIN=DIR writes the outputs there instead of comparing)
 set -u
@@ -128,4 +130,46 @@ expect_eq "rows xlsx created on the closing date" \
 	"$(python3 -c 'import re, sys, zipfile
 print(re.search(r"<dcterms:created[^>]*>([^<]*)<", zipfile.ZipFile(sys.argv[1]).read("docProps/core.xml").decode()).group(1))' "$TMP/a.xlsx")" \
 	"2019-08-25T00:00:00Z"
+# Demographics through a derived question (the second half of the
+# demographics view): AGE in three bands beside AGE. Pinned: each row's ids
+# and demographic columns (rows-derived.csv).
+D2=$TMP/derived.db
+python3 - "$S/exercise-2019.xml" "$TMP/derived.xml" <<'PY'
+import sys
+s = open(sys.argv[1]).read()
+i = s.index("  </questionnaire>")
+open(sys.argv[2], "w").write(s[:i] + """    <derived code="AGE3" from="AGE">
+      <text>What is your age? (three bands)</text>
+      <group option="under-35" of="under-18 18-24 25-34">Under 35</group>
+      <group option="35-64" of="35-44 45-54 55-64">35 to 64</group>
+      <group option="65-plus" of="65-74 75-plus">65 or over</group>
+      <group option="not-said" of="prefer-not">Prefer not to say</group>
+    </derived>
+""" + s[i:])
+PY
+"$COLLECTOR" init "$D2" "$TMP/derived.xml" >/dev/null
+"$COLLECTOR" import "$D2" "$X/paper-forms.csv" --map "$X/paper-forms.map.xml" -q >/dev/null
+"$COLLECTOR" import "$D2" "$X/easy-read-paper.csv" --map "$X/easy-read-paper.map.xml" -q >/dev/null
+"$ANALYSER" tag "$D2" "$RULES" >/dev/null
+run "$ANALYSER" export "$D2" --rows "$TMP/derived.csv"
+expect_rc "export --rows with a derived demographic question" 0
+python3 - "$TMP/derived.csv" "$TMP/rows-derived.csv" <<'PY' && rc=0 || rc=$?
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="")))
+first = rows[0].index("review_reasons") + 1
+with open(sys.argv[2], "w", newline="") as out:
+    w = csv.writer(out, lineterminator="\n")
+    for r in rows:
+        w.writerow(r[:2] + r[first:])
+assert rows[0][-2:] == ["AGE3", "AGE3_label"], rows[0][-2:]
+assert sum(1 for r in rows[1:] if r[-2]) > 0
+PY
+expect_rc "the derived question's columns" 0
+if [ -n "${TALLY_PIN:-}" ]; then
+	cp "$TMP/rows-derived.csv" "$TALLY_PIN/"
+else
+	cmp -s "$EXPECTED/rows-derived.csv" "$TMP/rows-derived.csv" && ok "rows-derived.csv: the pinned bytes" ||
+		fail "rows-derived.csv differs from tests/expected/rows-derived.csv" \
+			"$(diff "$EXPECTED/rows-derived.csv" "$TMP/rows-derived.csv" | head -8)"
+fi
 finish
