@@ -86,7 +86,7 @@ struct rows {
 
 static void row_clear(struct rows *r)
 {
-	for (size_t i = 0; r->cell && i < r->ncols; i++) {
+	for (size_t i = 0; r->cell && r->lent && i < r->ncols; i++) {
 		if (!r->lent[i])
 			free(r->cell[i]);
 		r->cell[i] = NULL;
