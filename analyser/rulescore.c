@@ -12,6 +12,7 @@
 #include "db.h"
 #include "eval.h"
 #include "pattern_alt.h"
+#include "rules_when_db.h"
 #include "strbuf.h"
 
 /* ---- arithmetic ---------------------------------------------------------- */
@@ -243,6 +244,7 @@ struct score_report *score_run(sqlite3 *db, long long ex, const struct ruleset *
 	size_t *first = NULL, nresp, maxu = 0;
 	pcre2_match_data *md = NULL;
 	sqlite3_stmt *st = NULL;
+	struct strbuf sql = STRBUF_INIT;
 	int top = -1, ok = -1;
 
 	if (!r)
@@ -251,7 +253,9 @@ struct score_report *score_run(sqlite3 *db, long long ex, const struct ruleset *
 		err_set(e, EXIT_USAGE, "there is no theme '%s' in %s", theme, rs->path);
 		goto out;
 	}
-	if (!(ev = eval_gold_for_rules(db, ex, gold, gold_name, rs, part, parts, &flags, e)))
+	/* A condition on a question the exercise lacks is refused, as `analyser tag` refuses it. */
+	if (rules_when_check(db, ex, rs, e) < 0 ||
+	    !(ev = eval_gold_for_rules(db, ex, gold, gold_name, rs, part, parts, &flags, e)))
 		goto out;
 	nresp = r->nresponses = ev->nresponses;
 	r->left_out = ev->split_left_out;
@@ -280,10 +284,17 @@ struct score_report *score_run(sqlite3 *db, long long ex, const struct ruleset *
 	    !(tagged = calloc(rs->nthemes * nresp + 1, 1)) ||
 	    !(md = pcre2_match_data_create(1, NULL)))
 		goto oom;
-	if (!(st = db_prepare(db, "SELECT q.code, a.value FROM answer a JOIN question q "
-			      "ON q.id = a.question_id WHERE a.response_id = ?1 "
-			      "AND q.type = 'free-text' AND a.value IS NOT NULL", e)))
+	/* Each answer with the response's answers its themes' conditions look at,
+	   read as `analyser tag` reads them (rules_when_db.h). */
+	if (strbuf_addstr(&sql, "SELECT q.code, a.value") < 0 ||
+	    rules_when_columns(&sql, rs, 2) < 0 ||
+	    strbuf_addstr(&sql, " FROM answer a JOIN question q ON q.id = a.question_id "
+			  "WHERE a.response_id = ?1 AND q.type = 'free-text' "
+			  "AND a.value IS NOT NULL") < 0)
+		goto oom;
+	if (!(st = db_prepare(db, sql.buf, e)))
 		goto out;
+	rules_when_bind(st, rs, 2);
 	for (size_t k = 0; k < nresp; k++) {
 		int rc;
 
@@ -292,10 +303,14 @@ struct score_report *score_run(sqlite3 *db, long long ex, const struct ruleset *
 			const char *q = (const char *)sqlite3_column_text(st, 0);
 			const char *text = (const char *)sqlite3_column_text(st, 1);
 			size_t len = (size_t)sqlite3_column_bytes(st, 1);
+			const char *values[RULES_MAX_WHEN];
+			struct rule_context c = { q ? q : "", rs->nwhen_questions ? values : NULL };
 
+			for (size_t w = 0; w < rs->nwhen_questions; w++)
+				values[w] = (const char *)sqlite3_column_text(st, 2 + (int)w);
 			for (size_t t = 0; t < rs->nthemes; t++)
-				if (first[t + 1] > first[t] && rules_applies(&rs->themes[t], q ? q : ""))
-					fire_theme(rs, r, first[t], first[t + 1], q ? q : "",
+				if (first[t + 1] > first[t] && rules_applies_in(rs, &rs->themes[t], &c))
+					fire_theme(rs, r, first[t], first[t + 1], c.question,
 						   text ? text : "", len, md, hits, k, nresp, m);
 		}
 		sqlite3_reset(st);
@@ -335,6 +350,7 @@ oom:
 	err_set(e, EXIT_SYSTEM, "out of memory");
 out:
 	sqlite3_finalize(st);
+	strbuf_release(&sql);
 	pcre2_match_data_free(md);
 	free(first);
 	free(hits);

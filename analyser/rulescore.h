@@ -4,7 +4,9 @@
  *
  * A "unit" is an include, an exclude, or one top-level alternative of
  * either (pattern_alt.h). Over the coded responses, a unit of theme T
- * fires in a response when, in some answer the theme applies to:
+ * fires in a response when, in some answer the theme applies to (its
+ * questions and its <when>/<unless> conditions, as `analyser tag` applies
+ * them: rules_applies_in()):
  *   include or include alternative: it matches and no exclude of T does
  *     (so it is what that pattern adds to T's tags);
  *   exclude or exclude alternative: it matches and an include of T does
@@ -70,7 +72,9 @@ struct score_report {
  * Measures every unit of `rs` on the free-text answers of the coded
  * responses in `gold` (exercise `ex`; rows of part `part` of `parts`, 0
  * parts: all), only the themes `theme` names when not NULL (and its
- * sub-themes). Gold file problems as in eval_run(). NULL with `e` set.
+ * sub-themes). Gold file problems as in eval_run(); a condition on a
+ * question the exercise lacks as in `analyser tag` (EXIT_DATA). NULL with
+ * `e` set.
  */
 struct score_report *score_run(sqlite3 *db, long long ex, const struct ruleset *rs,
 			       struct csv_reader *gold, const char *gold_name, int part,

@@ -17,6 +17,7 @@
 #include "free_text.h"
 #include "prefilter.h"
 #include "progress.h"
+#include "rules_when_db.h"
 #include "strbuf.h"
 #include "tag_rows.h"
 
@@ -529,14 +530,8 @@ static int tagging_prepare(struct tagging *t, const struct ruleset *rs, long lon
 	/* In id order straight from the table: no sorting, memory flat. Column 2
 	   is unused: the question's code comes from t->ft. */
 	bad |= strbuf_addstr(&q, "SELECT a.id, a.value, NULL, a.response_id, a.question_id");
-	/* The same response's answers to each question a <when> looks at: the
-	   option's code for a choice, else the value; several joined. */
-	for (size_t k = 0; k < rs->nwhen_questions; k++)
-		bad |= strbuf_addf(&q, ", (SELECT group_concat(coalesce(o.code, w.value), char(31)) "
-				       "FROM answer w JOIN question wq ON wq.id = w.question_id "
-				       "LEFT JOIN question_option o ON o.id = w.option_id "
-				       "WHERE w.response_id = a.response_id AND wq.code = ?%zu "
-				       "AND w.state = 'answered')", k + 3);
+	/* The same response's answers to each question a <when> looks at. */
+	bad |= rules_when_columns(&q, rs, 3);
 	bad |= strbuf_addstr(&q, " FROM answer a");
 	if (others)
 		bad |= strbuf_addstr(&q, " CROSS JOIN response r");
@@ -554,8 +549,7 @@ static int tagging_prepare(struct tagging *t, const struct ruleset *rs, long lon
 		return -1;
 	sqlite3_bind_int64(t->sel, 1, ex);
 	sqlite3_bind_int64(t->sel, 2, after);
-	for (size_t k = 0; k < rs->nwhen_questions; k++)
-		sqlite3_bind_text(t->sel, 3 + (int)k, rs->when_questions[k], -1, SQLITE_STATIC);
+	rules_when_bind(t->sel, rs, 3);
 	if (tag_rows_register(t->db, t->e) < 0)
 		return -1;
 	t->ins = db_prepare(t->db, "INSERT INTO tag (answer_id, theme_id, rule_no, match_start, "
@@ -887,38 +881,6 @@ static int tag_answers(sqlite3 *db, long long ex, const struct ruleset *rs, long
 	return ok;
 }
 
-/*
- * A <when> or <unless> on a question the exercise does not have would
- * never hold (or always): a typo that silently empties or fills a theme.
- * 0, or -1 (EXIT_DATA) naming each.
- */
-static int check_when_questions(sqlite3 *db, long long ex, const struct ruleset *rs,
-				struct err *e)
-{
-	char ex_text[24];
-	int bad = 0;
-
-	snprintf(ex_text, sizeof ex_text, "%lld", ex);
-	for (size_t i = 0; i < rs->nthemes; i++)
-		for (size_t k = 0; k < rs->themes[i].nwhen; k++) {
-			const struct rule_when *w = &rs->themes[i].when[k];
-			long long n = 0;
-
-			if (db_int(db, "SELECT count(*) FROM question q JOIN questionnaire n ON "
-				       "n.id = q.questionnaire_id WHERE n.exercise_id = ?1 AND q.code = ?2",
-				   0, &n, e, 2, ex_text, w->question) < 0)
-				return -1;
-			if (!n) {
-				err_set(e, EXIT_DATA, "%s:%ld: theme %s: <%s> names question '%s', "
-						      "which this exercise does not have",
-					rs->path, w->line, rs->themes[i].code,
-					w->negate ? "unless" : "when", w->question);
-				bad = 1;
-			}
-		}
-	return bad ? -1 : 0;
-}
-
 int tagger_run(sqlite3 *db, long long exercise_id, const struct ruleset *rs,
 	       const struct tagger_options *opt, struct tag_stats *stats, struct err *errors_out,
 	       struct err *e)
@@ -935,7 +897,7 @@ int tagger_run(sqlite3 *db, long long exercise_id, const struct ruleset *rs,
 		err_set(e, EXIT_SYSTEM, "out of memory");
 		goto out;
 	}
-	if (check_when_questions(db, exercise_id, rs, e) < 0)
+	if (rules_when_check(db, exercise_id, rs, e) < 0)
 		goto out;
 	/*
 	 * Every tag refers to an answer read and a theme stored in this same

@@ -98,6 +98,124 @@ START_TEST(test_score_alone)
 }
 END_TEST
 
+/* ---- score_run: the conditions on other answers --------------------------- */
+
+/*
+ * Four responses say "fine" to Q-TEXT; RATING (a single choice) is good in
+ * r1, poor in r2, not answered in r3 and skipped in r4. GOOD applies only
+ * <when> RATING is good, NOTGOOD <unless> it is; the coder gave GOOD to r1
+ * and NOTGOOD to r2, r3 and r4. Tagging gives GOOD to r1 alone and NOTGOOD
+ * to r2-r4, so each include fires only there, every time rightly:
+ *                fires TP FP
+ *   GOOD/1         1    1  0   (without its condition: 4, 1, 3)
+ *   NOTGOOD/1      3    3  0   (without its condition: 4, 3, 1)
+ */
+static const char when_rules[] =
+	"<rules>\n"
+	"<theme code=\"GOOD\" label=\"Happy\"><when question=\"RATING\" is=\"good\"/>\n"
+	"  <include>\\bfine\\b</include></theme>\n"
+	"<theme code=\"NOTGOOD\" label=\"Not happy\"><unless question=\"RATING\" is=\"good\"/>\n"
+	"  <include>\\bfine\\b</include></theme>\n"
+	"</rules>\n";
+
+static const char when_gold[] = "response,themes\n1,GOOD\n2,NOTGOOD\n3,NOTGOOD\n4,NOTGOOD\n";
+
+static sqlite3 *when_db(void)
+{
+	sqlite3 *db = test_memdb();
+
+	test_exec(db,
+		"INSERT INTO exercise (id, code, title, opens, closes) VALUES "
+		" (1, 'ex', 'Ex', '2019-06-01', '2019-08-25');"
+		"INSERT INTO questionnaire (id, exercise_id, variant, code, title) VALUES "
+		" (1, 1, 'standard', 'S', 'S');"
+		"INSERT INTO question (id, questionnaire_id, code, position, type, text) VALUES "
+		" (1, 1, 'Q-TEXT', 1, 'free-text', 'say'), (2, 1, 'RATING', 2, 'single-choice', 'rate');"
+		"INSERT INTO question_option (id, question_id, code, position, label) VALUES "
+		" (1, 2, 'good', 1, 'Good'), (2, 2, 'poor', 2, 'Poor');"
+		"INSERT INTO response (id, exercise_id, channel, form_variant, external_id, "
+		" entry_status, recorded_at) VALUES "
+		" (1, 1, 'online', 'standard', 'x:1', 'accepted', 'now'),"
+		" (2, 1, 'online', 'standard', 'x:2', 'accepted', 'now'),"
+		" (3, 1, 'online', 'standard', 'x:3', 'accepted', 'now'),"
+		" (4, 1, 'online', 'standard', 'x:4', 'accepted', 'now');"
+		"INSERT INTO answer (response_id, question_id, option_id, value, state) VALUES "
+		" (1, 1, NULL, 'It was fine', 'answered'), (1, 2, 1, NULL, 'answered'),"
+		" (2, 1, NULL, 'fine', 'answered'), (2, 2, 2, NULL, 'answered'),"
+		" (3, 1, NULL, 'fine really', 'answered'),"
+		" (4, 1, NULL, 'fine', 'answered'), (4, 2, 1, NULL, 'skipped');");
+	return db;
+}
+
+/* The counts of the unit of pattern `id` (a whole pattern, not an alternative). */
+static const struct score_counts *unit(const struct score_report *r, const char *id)
+{
+	for (size_t i = 0; i < r->nunits; i++)
+		if (!strcmp(r->units[i].pat->id, id) && r->units[i].kind == SCORE_INCLUDE)
+			return &r->units[i].n;
+	ck_abort_msg("no unit %s", id);
+	return NULL;
+}
+
+START_TEST(test_score_when)
+{
+	sqlite3 *db = when_db();
+	struct err e;
+	struct ruleset *rs;
+	struct csv_reader *gold;
+	struct score_report *r;
+	const struct score_counts *good, *notgood;
+
+	err_init(&e);
+	rs = rules_parse(when_rules, strlen(when_rules), "w.rules.xml", &e);
+	ck_assert_msg(rs != NULL, "%s", err_first(&e));
+	gold = csv_reader_mem(when_gold, strlen(when_gold), "g.csv", NULL, &e);
+	ck_assert_msg(gold != NULL, "%s", err_first(&e));
+	r = score_run(db, 1, rs, gold, "g.csv", 0, 0, NULL, &e);
+	csv_reader_free(gold);
+	ck_assert_msg(r != NULL, "%s", err_first(&e));
+	good = unit(r, "GOOD/1");
+	notgood = unit(r, "NOTGOOD/1");
+	ck_assert_msg(good->matched == 1 && good->tp == 1 && good->fp == 0,
+		      "GOOD/1 under <when>: fires %ld TP %ld FP %ld, expected 1 1 0",
+		      good->matched, good->tp, good->fp);
+	ck_assert_msg(notgood->matched == 3 && notgood->tp == 3 && notgood->fp == 0,
+		      "NOTGOOD/1 under <unless>: fires %ld TP %ld FP %ld, expected 3 3 0",
+		      notgood->matched, notgood->tp, notgood->fp);
+	score_report_free(r);
+	ruleset_free(rs);
+	sqlite3_close(db);
+}
+END_TEST
+
+/* A condition on a question the exercise lacks is refused, as `analyser tag` refuses it. */
+START_TEST(test_score_when_unknown)
+{
+	static const char xml[] =
+		"<rules>\n<theme code=\"GOOD\" label=\"Happy\">"
+		"<when question=\"RATNG\" is=\"good\"/><include>fine</include></theme>\n</rules>\n";
+	static const char one[] = "response,themes\n1,GOOD\n";
+	sqlite3 *db = when_db();
+	struct err e;
+	struct ruleset *rs;
+	struct csv_reader *gold;
+
+	err_init(&e);
+	rs = rules_parse(xml, strlen(xml), "w.rules.xml", &e);
+	ck_assert_msg(rs != NULL, "%s", err_first(&e));
+	gold = csv_reader_mem(one, strlen(one), "g.csv", NULL, &e);
+	ck_assert_ptr_nonnull(gold);
+	ck_assert_ptr_null(score_run(db, 1, rs, gold, "g.csv", 0, 0, NULL, &e));
+	ck_assert_int_eq(e.code, EXIT_DATA);
+	ck_assert_msg(strstr(err_first(&e), "w.rules.xml:2: theme GOOD: <when> names question "
+				     "'RATNG', which this exercise does not have") != NULL,
+		      "%s", err_first(&e));
+	csv_reader_free(gold);
+	ruleset_free(rs);
+	sqlite3_close(db);
+}
+END_TEST
+
 /* ---- pattern_alternatives ------------------------------------------------- */
 
 static const struct {
@@ -318,6 +436,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_score_group);
 	tcase_add_test(tc, test_score_alone);
 	tcase_add_loop_test(tc, test_alternatives, 0, sizeof splits / sizeof *splits);
+	tcase_add_test(tc, test_score_when);
+	tcase_add_test(tc, test_score_when_unknown);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("suggest");
 	tcase_add_test(tc, test_suggest_z);

@@ -287,7 +287,7 @@ START_TEST(test_multipart)
 		"--C\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nx\r\n--B--",
 		"",
 	};
-	char boundary[80], field[64];
+	char boundary[80], field[64], fname[256];
 	const char *file;
 	size_t len;
 	struct form f;
@@ -298,11 +298,16 @@ START_TEST(test_multipart)
 	ck_assert_int_eq(multipart_boundary("application/x-www-form-urlencoded", boundary,
 					    sizeof boundary), -1);
 	ck_assert_int_eq(multipart_parse(good, sizeof good - 1, "B", &f, &file, &len, field,
-					 sizeof field), 0);
+					 sizeof field, fname, sizeof fname), 0);
 	ck_assert_str_eq(form_get(&f, "csrf"), "tok");
 	ck_assert_str_eq(field, "logo");
+	ck_assert_str_eq(fname, "a.png");
 	ck_assert_uint_eq(len, 6);
 	ck_assert_int_eq(memcmp(file, "\x89PNG\0x", 6), 0);
+	form_free(&f);
+	/* A file's name longer than its buffer is refused, not cut short. */
+	ck_assert_int_eq(multipart_parse(good, sizeof good - 1, "B", &f, &file, &len, field,
+					 sizeof field, fname, 5), -1);
 	form_free(&f);
 	/* A NUL in a name (it would be cut short) and headers running over a delimiter. */
 	static const char nul_name[] = "--B\r\nContent-Disposition: form-data; name=\"logo\0x\"; "
@@ -311,14 +316,15 @@ START_TEST(test_multipart)
 				    "Content-Disposition: form-data; name=\"b\"\r\n\r\n1\r\n--B--";
 
 	ck_assert_int_eq(multipart_parse(nul_name, sizeof nul_name - 1, "B", &f, &file, &len, field,
-					 sizeof field), -1);
+					 sizeof field, fname, sizeof fname), -1);
 	form_free(&f);
 	ck_assert_int_eq(multipart_parse(spans, sizeof spans - 1, "B", &f, &file, &len, field,
-					 sizeof field), -1);
+					 sizeof field, fname, sizeof fname), -1);
 	form_free(&f);
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		ck_assert_msg(multipart_parse(bad[i], strlen(bad[i]), "B", &f, &file, &len, field,
-					      sizeof field) == -1, "accepted: %s", bad[i]);
+					      sizeof field, fname, sizeof fname) == -1,
+			      "accepted: %s", bad[i]);
 		form_free(&f);
 	}
 }

@@ -55,7 +55,8 @@ static int disposition(const char *h, size_t n, const char *key, char *out, size
 }
 
 int multipart_parse(const char *body, size_t len, const char *boundary, struct form *out,
-		    const char **file, size_t *file_len, char *file_field, size_t cap)
+		    const char **file, size_t *file_len, char *file_field, size_t cap,
+		    char *file_name, size_t name_cap)
 {
 	char delim[80];
 	size_t dn;
@@ -67,6 +68,8 @@ int multipart_parse(const char *body, size_t len, const char *boundary, struct f
 	*file = NULL;
 	*file_len = 0;
 	file_field[0] = '\0';
+	if (name_cap)
+		file_name[0] = '\0';
 	dn = (size_t)snprintf(delim, sizeof delim, "\r\n--%s", boundary);
 	/* The body opens with the delimiter less its line break. */
 	if (len < dn || memcmp(p, delim + 2, dn - 2))
@@ -96,11 +99,12 @@ int multipart_parse(const char *body, size_t len, const char *boundary, struct f
 								   "form-data", 30))
 			goto out;
 		if (has_file) {
-			if (*file || strlen(name) + 1 > cap)
+			if (*file || strlen(name) + 1 > cap || strlen(fname) + 1 > name_cap)
 				goto out;
 			*file = data;
 			*file_len = (size_t)(next - data);
 			snprintf(file_field, cap, "%s", name);
+			snprintf(file_name, name_cap, "%s", fname);
 		} else {
 			char *v = strndup(data, (size_t)(next - data));
 

@@ -1,8 +1,9 @@
 /*
  * page_review_samples.c: the hand-coded samples kept in the database
- * (analyser/coded_sample.h): the list, each with a link to its queue of
- * disagreements (page_review_queue.c), a form that uploads a gold CSV and
- * one that drops a sample. An upload is stored by sample_load(), as
+ * (analyser/coded_sample.h): the list, each with the file it came from
+ * and a link to its queue of disagreements (page_review_queue.c), a form
+ * that uploads a gold CSV (kept with its file's name) and one that drops
+ * a sample. An upload is stored by sample_load(), as
  * `analyser review sample load` stores a file: the same checks, every
  * problem said with its line, nothing stored unless all is right.
  */
@@ -15,9 +16,10 @@
 #include "db.h"
 #include "page.h"
 #include "pages.h"
+#include "utf8.h"
 
 #define SAMPLE_UPLOAD_KB 512 /* largest gold file taken from the browser */
-#define SOURCE "upload"      /* the file's name in sample_load()'s messages */
+#define NO_FILE_NAME "upload" /* the file's name when the browser sent none */
 
 /* One stored sample as a row of the list, with its drop form. */
 static int sample_row(const struct sample_info *s, void *ctx)
@@ -33,6 +35,8 @@ static int sample_row(const struct sample_info *s, void *ctx)
 	html_esc(h, s->loaded_by);
 	html_raw(h, "</td><td>");
 	html_esc(h, s->loaded_at);
+	html_raw(h, "</td><td>");
+	html_esc(h, s->source);
 	html_raw(h, "</td><td>");
 	html_raw(h, s->current_rules ? "The current rules" : "Older rules: the rules changed since");
 	html_raw(h, "</td><td><form method=\"post\" action=\"/review/samples\">\n");
@@ -87,7 +91,8 @@ static int samples_page(struct req *r, const struct page_problem *p, size_t np,
 		html_raw(h, "<div class=\"table-wrap\">\n<table class=\"table review-table\">\n"
 			    "<caption>Stored samples</caption>\n<thead><tr><th scope=\"col\">Name"
 			    "</th><th scope=\"col\">Coded responses</th><th scope=\"col\">Loaded by"
-			    "</th><th scope=\"col\">When (UTC)</th><th scope=\"col\">Checked against"
+			    "</th><th scope=\"col\">When (UTC)</th><th scope=\"col\">File</th>"
+			    "<th scope=\"col\">Checked against"
 			    "</th><th scope=\"col\"><span class=\"hidden\">Drop</span></th></tr>"
 			    "</thead>\n<tbody>\n");
 		if (sample_each(r->db, r->cfg->exercise_id, sample_row, r, e) < 0)
@@ -138,13 +143,13 @@ static int refuse(struct req *r, const char *field, const char *text, const char
 
 /*
  * The page again with the file's problems, each "Line N: what" (the
- * reader's "upload:N: what"), or the load's one problem at the name.
+ * reader's "SOURCE:N: what"), or the load's one problem at the name.
  */
-static int refuse_load(struct req *r, const char *name, struct err *e)
+static int refuse_load(struct req *r, const char *name, const char *source, struct err *e)
 {
 	struct page_problem p[ERR_MAX_LINES + 1];
 	char text[ERR_MAX_LINES + 1][ERR_LINE_LEN + 32];
-	size_t n = 0;
+	size_t n = 0, sn = strlen(source);
 	struct err saved = *e;
 
 	for (int i = 0; i < saved.nlines; i++) {
@@ -152,8 +157,8 @@ static int refuse_load(struct req *r, const char *name, struct err *e)
 		char *end;
 		long line;
 
-		if (!strncmp(l, SOURCE ":", sizeof SOURCE) &&
-		    (line = strtol(l + sizeof SOURCE, &end, 10)) > 0 && *end == ':') {
+		if (!strncmp(l, source, sn) && l[sn] == ':' && l[sn + 1] >= '0' &&
+		    l[sn + 1] <= '9' && (line = strtol(l + sn + 1, &end, 10)) > 0 && *end == ':') {
 			snprintf(text[n], sizeof text[n], "Line %ld: %s", line, end + 2);
 			p[n].field = "file";
 		} else {
@@ -177,6 +182,21 @@ static int refuse_load(struct req *r, const char *name, struct err *e)
 	return samples_page(r, p, n, name, e);
 }
 
+/*
+ * The name the uploaded file is stored under and named by in messages: the
+ * browser's file name without any folder (some send a whole Windows path),
+ * or NO_FILE_NAME when it sent none.
+ */
+static const char *upload_name(const char *sent)
+{
+	const char *base = sent;
+
+	for (const char *p = sent; *p; p++)
+		if (*p == '/' || *p == '\\')
+			base = p + 1;
+	return *base ? base : NO_FILE_NAME;
+}
+
 static int sample_field(const char *name, void *ctx)
 {
 	(void)ctx;
@@ -187,6 +207,7 @@ int page_review_samples_post(struct req *r, struct err *e)
 {
 	const struct form *f = &r->form;
 	const char *bad, *action = form_get(f, "action"), *name = form_get(f, "name");
+	const char *source = upload_name(r->file_name);
 	char object[SAMPLE_NAME_MAX + 16];
 	struct html to = { 0 };
 	long n = 0;
@@ -210,6 +231,9 @@ int page_review_samples_post(struct req *r, struct err *e)
 	if (!strcmp(action, "upload")) {
 		if (!r->file || !r->file_len)
 			return refuse(r, "file", "Choose the CSV file of the coded sample.", name, e);
+		if (!utf8_check(source, strlen(source), NULL))
+			return refuse(r, "file", "Rename the file: its name is not plain text.", name,
+				      e);
 		if (r->file_len > SAMPLE_UPLOAD_KB * 1024UL) {
 			char msg[100];
 
@@ -222,7 +246,7 @@ int page_review_samples_post(struct req *r, struct err *e)
 	rc = db_begin(r->db, e);
 	if (rc == 0)
 		rc = !strcmp(action, "upload")
-			? sample_load(r->db, r->cfg->exercise_id, r->file, r->file_len, SOURCE, name,
+			? sample_load(r->db, r->cfg->exercise_id, r->file, r->file_len, source, name,
 				      r->sess.name, &n, e)
 			: sample_drop(r->db, r->cfg->exercise_id, name, e);
 	if (rc == 0)
@@ -235,7 +259,7 @@ int page_review_samples_post(struct req *r, struct err *e)
 	web_write_unlock();
 	if (rc < 0) {
 		if (e->code == EXIT_DATA || e->code == EXIT_USAGE)
-			return refuse_load(r, name, e);
+			return refuse_load(r, name, source, e);
 		return -1;
 	}
 	html_raw(&to, !strcmp(action, "upload") ? "/review/samples?stored=" :

@@ -304,7 +304,8 @@ static enum MHD_Result handle(const struct web_config *cfg, struct MHD_Connectio
 	    multipart_boundary(MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type"),
 			       boundary, sizeof boundary) == 0) {
 		if (multipart_parse(u->data ? u->data : "", u->n, boundary, &r.form, &r.file,
-				    &r.file_len, r.file_field, sizeof r.file_field) < 0) {
+				    &r.file_len, r.file_field, sizeof r.file_field, r.file_name,
+				    sizeof r.file_name) < 0) {
 			ret = refuse(&r, MHD_HTTP_BAD_REQUEST, "The form was not sent right",
 				     "What was sent is not a well-formed web form. Nothing was saved.");
 			goto out;

@@ -56,6 +56,7 @@ struct req {
 	const char *file;         /* an upload route's file (multipart.h), in the body */
 	size_t file_len;
 	char file_field[64];      /* its field's name */
+	char file_name[256];      /* the file's name as the browser sent it, or "" */
 };
 
 /* A query-string argument of the request, or NULL. */

@@ -8,7 +8,8 @@
 // the database, the counts and what survives a new tag run.
 // With a coded sample (SAMPLE, a gold CSV; BAD_SAMPLE, one with problems):
 // the analyst uploads the bad one and is told each problem with its line,
-// uploads the good one, opens its queue of disagreements and finds exactly
+// uploads the good one, sees it listed with its file's name (as text),
+// opens its queue of disagreements and finds exactly
 // the responses EXPECT (numbers, comma-separated) listed, and RULES_ONLY
 // when comparing with the rules alone; officers and comms are refused the
 // samples' pages and form. The progress page indents sub-themes and says so.
@@ -88,6 +89,15 @@ async function codedSample(page) {
   if ((await page.locator('[role="status"]').textContent()).includes('Audit <one> is stored'))
     ok('the analyst uploads the coded sample');
   else fail('the coded sample was not stored');
+  // The list names the file it came from, as text (the caller may give it a name with markup).
+  const fileName = sample.split('/').pop();
+  const cells = await page.locator('tbody tr', { hasText: 'Audit <one>' }).locator('td')
+    .allTextContents();
+  const heads = await page.$$eval('thead th', (els) => els.map((e) => e.textContent));
+  if (cells.includes(fileName) && heads.includes('File') &&
+      (await page.locator('tbody img, tbody b').count()) === 0)
+    ok(`the list names the sample's file, as text: ${fileName}`);
+  else fail(`the list does not name the file ${fileName}: ${cells.join(' | ')}`);
   await audit(page, 'coded samples, one stored');
   await submit(page, page.locator('a:has-text("See where it and the tags disagree")'));
   if ((await page.locator('h1').textContent()) === 'Disagreements with coded sample Audit <one>')
@@ -96,8 +106,9 @@ async function codedSample(page) {
   const got = await listed(page);
   if (got === expect) ok(`rules and decisions against the sample: responses ${got} listed`);
   else fail(`the queue lists responses ${got}, not ${expect}`);
-  const heads = await page.$$eval('thead th', (els) => els.map((e) => e.textContent));
-  if (heads.some((t) => t.startsWith('Missed')) && heads.some((t) => t.startsWith('Extra')))
+  const queueHeads = await page.$$eval('thead th', (els) => els.map((e) => e.textContent));
+  if (queueHeads.some((t) => t.startsWith('Missed')) &&
+      queueHeads.some((t) => t.startsWith('Extra')))
     ok('missed and extra themes are shown apart');
   else fail('the queue does not say which themes are missed and which extra');
   if ((await page.content()).includes('Coder\'s note: the car park complaint is about parking'))

@@ -195,6 +195,9 @@ expect_eq "nothing stored from it" "$(q "SELECT count(*) FROM coded_sample")" 1
 run "$ANALYSER" review sample list "$DB"
 expect_rc "review sample list" 0
 expect_out "the list names the sample, its responses and who loaded it" "$(printf 'audit one\t2\tasmith\t')"
+expect_eq "the list names the file it was loaded from, without its folder" \
+	"$(printf '%s\n' "$out" | awk -F'\t' '$1 == "audit one" { print $5 }')" gold-noted.csv
+expect_eq "the list's header names the file's column" "$(printf '%s\n' "$out" | head -1 | cut -f5)" file
 run "$ANALYSER" review list "$DB" --disagree "audit one" --rules-only
 expect_rc "the queue of a stored sample, rules only" 0
 expect_eq "rules only: the same answers and differences as from the file" "$out" "$file_out"

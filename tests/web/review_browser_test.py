@@ -6,9 +6,12 @@ adds a theme they missed, and `analyser counts` moves by one respondent for
 each theme (and its main theme); `analyser tag` with changed rules keeps
 both decisions and the counts; officers and comms are refused every review
 page and form. The analyst uploads the fixture coded sample
-(tests/fixtures/review/coded-sample.csv) and its queue of disagreements lists
+(tests/fixtures/review/coded-sample.csv, copied under a file name written as
+markup, which the list must show as text) and its queue of disagreements lists
 the responses worked out here, with the decisions and with the rules alone;
-an upload without the CSRF token or over the size limit stores nothing.
+an upload without the CSRF token, over the size limit or with a file name that
+is not UTF-8 stores nothing; one sent with a Windows folder is kept under the
+file's own name.
 Needs node, Debian's chromium and tests/a11y/node_modules:
 skipped without them (77) unless TALLY_REQUIRE_A11Y=1.
 
@@ -32,6 +35,7 @@ SAMPLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'fixture
 need_browser('the review pages\' browser test')
 
 ANALYST, OFFICER, COMMS = 'Ana Lyst', 'Jo Bloggs', 'Cam Comms'
+FILE_NAME = 'coded <img src=x onerror=alert(1)> & sample.csv'
 srv = DemoServer(WEB, COLLECTOR, ANALYSER, [(ANALYST, 'analyst'), (OFFICER, 'officer'),
                                             (COMMS, 'comms')])
 
@@ -85,6 +89,10 @@ try:
           f'reviewed here (the demo database changed: remake the fixture)')
     expect = ','.join(sorted([sample_ids[1], sample_ids[2], sample_ids[3]], key=int))
     rules_only = ','.join(sorted([sample_ids[1], sample_ids[2]], key=int))
+    # The fixture uploaded under a file name written as markup: the list must show it as text.
+    named = os.path.join(srv.tmp, FILE_NAME)
+    with open(SAMPLE, 'rb') as src, open(named, 'wb') as dst:
+        dst.write(src.read())
     bad = os.path.join(srv.tmp, 'bad-sample.csv')
     with open(bad, 'w', encoding='utf-8') as f:
         f.write(f'response,themes\n{response},NO-SUCH-THEME\n999999,\n')
@@ -92,7 +100,7 @@ try:
     srv.start()
     r = subprocess.run(['node', os.path.join(A11Y, 'review.mjs'), f'http://127.0.0.1:{srv.port}',
                         ANALYST, OFFICER, COMMS, PASSWORD, str(response), str(answer), remove,
-                        add, SAMPLE, bad, expect, rules_only], timeout=570)
+                        add, named, bad, expect, rules_only], timeout=570)
     check(r.returncode == 0, 'review.mjs: officers and comms refused; the analyst removes a '
           'tag, adds a theme and marks the answer reviewed; every review page passes axe-core '
           'at 1280 and 320 px')
@@ -155,18 +163,24 @@ try:
                                   ('action', 'remove')])
     check(r.status == 303 and srv.sql('SELECT count(*) FROM review_decision') == n,
           f'the removal sent again is taken as done ({r.status}), not stored twice')
-    check(srv.sql("SELECT name || '|' || loaded_by || '|' || (SELECT count(*) FROM "
-                  "coded_sample_response) FROM coded_sample") == f'Audit <one>|{ANALYST}|4',
-          'the sample is stored once, as the analyst loaded it, with its 4 responses')
+    check(srv.sql("SELECT name || '|' || loaded_by || '|' || source || '|' || (SELECT count(*) "
+                  "FROM coded_sample_response) FROM coded_sample") ==
+          f'Audit <one>|{ANALYST}|{FILE_NAME}|4',
+          'the sample is stored once, as the analyst loaded it, with its file\'s name and its 4 '
+          'responses')
+    page = c.get('/review/samples').body
+    check('coded &lt;img src=x onerror=alert(1)&gt; &amp; sample.csv' in page and '<img' not in page,
+          'the file\'s name is escaped on the samples page')
     check(srv.sql("SELECT group_concat(action || ' ' || object) FROM audit WHERE action LIKE "
                   "'coded-sample-%'") == 'coded-sample-load sample Audit <one>',
           'the audit log has the upload')
 
-    def multipart(fields, name='file', data=b'', boundary='XyZzy'):
+    def multipart(fields, name='file', data=b'', boundary='XyZzy', filename=b's.csv'):
         body = b''.join(f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n'
                         f'{v}\r\n'.encode() for k, v in fields)
         body += (f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
-                 f'filename="s.csv"\r\nContent-Type: text/csv\r\n\r\n').encode() + data
+                 f'filename="').encode() + filename + \
+            b'"\r\nContent-Type: text/csv\r\n\r\n' + data
         return body + f'\r\n--{boundary}--\r\n'.encode(), f'multipart/form-data; boundary={boundary}'
 
     good = open(SAMPLE, 'rb').read()
@@ -182,6 +196,20 @@ try:
         r = c.request('POST', '/review/samples', body=body, ctype=ctype)
         check(r.status == status and srv.sql('SELECT count(*) FROM coded_sample') == '1',
               f'upload refused ({r.status}), nothing stored: {what}')
+    body, ctype = multipart([('csrf', csrf), ('action', 'upload'), ('name', 'latin1')], data=good,
+                            filename=b'caf\xe9.csv')
+    r = c.request('POST', '/review/samples', body=body, ctype=ctype)
+    check(r.status == 400 and 'Rename the file' in r.body and
+          srv.sql('SELECT count(*) FROM coded_sample') == '1',
+          f'upload refused ({r.status}), nothing stored: a file name that is not UTF-8')
+    body, ctype = multipart([('csrf', csrf), ('action', 'upload'), ('name', 'from Windows')],
+                            data=good, filename=b'C:\\Users\\ana\\march.csv')
+    r = c.request('POST', '/review/samples', body=body, ctype=ctype)
+    check(r.status == 303 and srv.sql("SELECT source FROM coded_sample WHERE name = "
+                                      "'from Windows'") == 'march.csv',
+          f'a file sent with its Windows folder is kept under its own name ({r.status})')
+    r = c.post('/review/samples', [('csrf', csrf), ('action', 'drop'), ('name', 'from Windows')])
+    check(r.status == 303, f'the analyst drops that sample ({r.status})')
     r = c.post('/review/samples', [('csrf', csrf), ('action', 'drop'), ('name', 'Audit <one>')])
     check(r.status == 303 and srv.sql('SELECT count(*) FROM coded_sample') == '0' and
           srv.sql('SELECT count(*) FROM coded_sample_code') == '0',
