@@ -15,7 +15,9 @@
  * dimension's values, one over the tags (and one over the answers, when a
  * cube counts by question or polarity) gives the items, and each cube is
  * then counted from them. Passes over a million rows cost far more than
- * counting them again in memory.
+ * counting them again in memory. The pass over the tags also works out
+ * the publication ledger's checksum of them (tag_sum.h), which the ledger
+ * read the tags a second time for.
  */
 #include "counts_internal.h"
 
@@ -29,6 +31,7 @@
 #include "db.h"
 #include "review.h"
 #include "strbuf.h"
+#include "tag_sum.h"
 #include "trim.h"
 
 /*
@@ -607,12 +610,20 @@ struct item_pass {
 	long long min_id, max_id;
 	int base;                  /* the answers for the base, not tags */
 	int decisions;             /* tags with the review decisions (effective_tag) */
+	/*
+	 * The exercise's tags for the ledger's snapshot, of every response of
+	 * the exercise: ids xlo..xhi, those with their bit set in xbits (bit
+	 * id - xlo) when it is not NULL.
+	 */
+	struct tag_sum snap;
+	long long xlo, xhi;
+	const unsigned char *xbits;
 	struct items *it;          /* it[0] the tags, it[1] the answers */
 	size_t hint;
 	int oom;
 };
 
-/* (response id, question id, theme id) */
+/* (response id, question id, theme id, answer id) */
 static void item_row(void *pass, sqlite3_context *ctx, sqlite3_value **argv)
 {
 	struct item_pass *p = pass;
@@ -622,6 +633,11 @@ static void item_row(void *pass, sqlite3_context *ctx, sqlite3_value **argv)
 	x.theme = NO_VALUE;
 	if (!p->base) {
 		long long th = sqlite3_value_int64(argv[2]);
+
+		/* The snapshot's sum: every tag of the exercise's responses, in the table's order. */
+		if (id >= p->xlo && id <= p->xhi &&
+		    (!p->xbits || p->xbits[(uint64_t)(id - p->xlo) / 8] >> ((uint64_t)(id - p->xlo) % 8) & 1))
+			tag_sum_add(&p->snap, sqlite3_value_int64(argv[3]), th);
 
 		if (th < p->min_id || th > p->max_id || p->theme_of[th - p->min_id] == NO_VALUE)
 			return; /* another exercise's rule set */
@@ -664,13 +680,14 @@ static int read_items(sqlite3 *db, struct item_pass *p, struct err *e)
 	 * so only when there are any).
 	 */
 	static const char *const tags_sql[2][2] = {
-		{ "SELECT tally_count_row(response_id, NULL, theme_id) FROM tag",
-		  "SELECT tally_count_row(response_id, question_id, theme_id) FROM tag" },
-		{ "SELECT tally_count_row(response_id, NULL, theme_id) FROM effective_tag",
-		  "SELECT tally_count_row(response_id, question_id, theme_id) FROM effective_tag" },
+		{ "SELECT tally_count_row(response_id, NULL, theme_id, answer_id) FROM tag",
+		  "SELECT tally_count_row(response_id, question_id, theme_id, answer_id) FROM tag" },
+		{ "SELECT tally_count_row(response_id, NULL, theme_id, answer_id) FROM effective_tag",
+		  "SELECT tally_count_row(response_id, question_id, theme_id, answer_id) "
+		  "FROM effective_tag" },
 	};
 
-	if (run_pass(db, tags_sql[p->decisions != 0][any_answer_level], 0, item_row, 3, p, &p->oom,
+	if (run_pass(db, tags_sql[p->decisions != 0][any_answer_level], 0, item_row, 4, p, &p->oom,
 		     "reading the tags", e) < 0)
 		return -1;
 	if (!any_answer_level)
@@ -687,9 +704,71 @@ static int read_items(sqlite3 *db, struct item_pass *p, struct err *e)
 	 */
 	p->base = 1;
 	p->hint = 0;
-	return run_pass(db, "SELECT tally_count_row(response_id, question_id, NULL) FROM answer "
+	return run_pass(db, "SELECT tally_count_row(response_id, question_id, NULL, NULL) FROM answer "
 			"WHERE state = 'answered' AND value > '' AND (value < x'' OR length(value) > 0)",
-			0, item_row, 3, p, &p->oom, "reading the answers", e);
+			0, item_row, 4, p, &p->oom, "reading the answers", e);
+}
+
+/* What the pass marking the exercise's responses fills. */
+struct member_pass {
+	unsigned char *bits;
+	long long lo;
+	int oom;            /* never set: nothing is allocated in the pass */
+};
+
+static void member_row(void *pass, sqlite3_context *ctx, sqlite3_value **argv)
+{
+	struct member_pass *p = pass;
+	uint64_t k = (uint64_t)sqlite3_value_int64(argv[0]) - (uint64_t)p->lo;
+
+	(void)ctx;
+	p->bits[k / 8] |= (unsigned char)(1u << (k % 8));
+}
+
+/*
+ * Which responses are the exercise's, for the snapshot's tags (struct
+ * item_pass): the range of their ids, and when it has gaps (an erasure,
+ * another exercise), a bit an id, from one pass over the exercise's
+ * index. 0, or -1 with `e` set.
+ */
+static int exercise_ids(sqlite3 *db, long long ex, struct item_pass *p, unsigned char **bits,
+			struct err *e)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT count(*), min(id), max(id) FROM response "
+				      "WHERE exercise_id = ?1", e);
+	struct member_pass mp = { 0 };
+	long long n = 0, lo = 0, hi = 0;
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, ex);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		n = sqlite3_column_int64(st, 0);
+		lo = sqlite3_column_int64(st, 1);
+		hi = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return db_fail(db, "reading the responses", e);
+	p->xlo = 1;
+	p->xhi = 0;
+	if (!n)
+		return 0;
+	p->xlo = lo;
+	p->xhi = hi;
+	if ((uint64_t)hi - (uint64_t)lo + 1 == (uint64_t)n)
+		return 0;
+	if ((uint64_t)hi - (uint64_t)lo >= (uint64_t)SIZE_MAX / 2 ||
+	    !(*bits = calloc((size_t)((uint64_t)hi - (uint64_t)lo) / 8 + 1, 1)))
+		return err_set(e, EXIT_SYSTEM, "out of memory");
+	mp.bits = *bits;
+	mp.lo = lo;
+	if (run_pass(db, "SELECT tally_count_row(id) FROM response WHERE exercise_id = ?1", ex,
+		     member_row, 1, &mp, &mp.oom, "reading the responses", e) < 0)
+		return -1;
+	p->xbits = *bits;
+	return 0;
 }
 
 /* Gives items read with response id offsets their respondents, leaving out the rest. */
@@ -1267,6 +1346,7 @@ int counts_build_many(sqlite3 *db, long long ex, const char *const *by, size_t n
 	struct reading rd = { 0 };
 	long long *theme_ids = NULL, min_id = 0, max_id = -1, nqid = 0;
 	uint16_t *theme_of = NULL, *q_of = NULL;
+	unsigned char *xbits = NULL;
 	int own_txn = 0, rc = -1;
 
 	err_init(&rd.twin.e);
@@ -1335,9 +1415,20 @@ int counts_build_many(sqlite3 *db, long long ex, const char *const *by, size_t n
 	rd.ip = (struct item_pass){ .nthemes = out[0]->nreal, .q_of = q_of, .nqid = nqid,
 				    .theme_of = theme_of, .min_id = min_id, .max_id = max_id,
 				    .it = it, .decisions = out[0]->decisions };
-	if (items_start(db, &rd, e) < 0 ||
+	if (exercise_ids(db, ex, &rd.ip, &xbits, e) < 0 || items_start(db, &rd, e) < 0 ||
 	    read_rows(db, ex, o->within_dates, sl, ns, &r, it, &rd, e) < 0)
 		goto done;
+	/*
+	 * The tag table comes in its own order both here and in the ledger's
+	 * query; the view with the decisions may not (its tags that decisions
+	 * add come in another order when the ledger's query restricts the
+	 * responses), which matters only when the sum depends on the order.
+	 */
+	for (size_t k = 0; k < n; k++) {
+		out[k]->tags_known = !rd.ip.decisions || !tag_sum_order_matters(&rd.ip.snap);
+		out[k]->tags_n = rd.ip.snap.n;
+		out[k]->tags_sum = tag_sum_value(&rd.ip.snap);
+	}
 	/* Each comes in respondent order as the tables are laid out: then no sort. */
 	if (group_items(&it[0], r.n) < 0 || group_items(&it[1], r.n) < 0) {
 		err_set(e, EXIT_SYSTEM, "out of memory");
@@ -1375,5 +1466,6 @@ done:
 	free(q_of);
 	free(theme_of);
 	free(theme_ids);
+	free(xbits);
 	return rc;
 }

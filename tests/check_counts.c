@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "counts.h"
+#include "ledger.h"
+#include "tag_sum.h"
 #include "testutil.h"
 
 /*
@@ -780,6 +782,124 @@ START_TEST(test_many_is_sql)
 }
 END_TEST
 
+/*
+ * The ledger's snapshot from the counts' pass over the tags is the one it
+ * reads for itself (ledger_tags_sql(), as it always did): the same number
+ * of tags and the same sum, with and without the review decisions, with
+ * the exercise's response ids unbroken and with a gap and another
+ * exercise's tags among them; and the same snapshot recorded.
+ */
+static void same_snapshot(sqlite3 *db, int rules_only)
+{
+	struct count_cube *c;
+	struct ledger *l;
+	struct sdc_rule rule = SDC_NHS;
+	struct count_output o = { .format = COUNT_CSV, .suppress = &rule };
+	long long n = -1;
+	double sum = -1;
+	char in_pass[256];
+	const char *s;
+	FILE *out;
+	struct err e;
+
+	err_init(&e);
+	c = counts_build_opts(db, 1, "district", &(struct count_build_opts){ .rules_only = rules_only },
+			      &e);
+	ck_assert_msg(c != NULL, "%s", err_first(&e));
+	ck_assert(c->tags_known);
+	ck_assert_msg(ledger_tags_sql(db, 1, c->decisions, &n, &sum, &e) == 0, "%s", err_first(&e));
+	ck_assert_int_gt(n, 0);
+	ck_assert_int_eq(c->tags_n, n);
+	ck_assert_msg(c->tags_sum == sum, "in the pass %.0f, read %.0f", c->tags_sum, sum);
+	/* Recorded through the ledger: the snapshot the pass gave, then the one it reads. */
+	ck_assert_msg((o.ledger = ledger_open_tags(db, 1, &rule, rules_only, &e)) != NULL, "%s",
+		      err_first(&e));
+	ck_assert_ptr_nonnull(out = fopen("/dev/null", "w"));
+	ck_assert_msg(counts_write(c, &o, out, &e) == 0, "%s", err_first(&e));
+	fclose(out);
+	ck_assert_ptr_nonnull(s = ledger_snapshot(o.ledger, &e));
+	snprintf(in_pass, sizeof in_pass, "%s", s);
+	ledger_free(o.ledger);
+	ck_assert_msg((l = ledger_open_tags(db, 1, &rule, rules_only, &e)) != NULL, "%s",
+		      err_first(&e));
+	ck_assert_ptr_nonnull(s = ledger_snapshot(l, &e));
+	ck_assert_str_eq(in_pass, s);
+	ledger_free(l);
+	count_cube_free(c);
+}
+
+START_TEST(test_snapshot_in_pass)
+{
+	char path[4096];
+	sqlite3 *db = file_db(path, sizeof path);
+
+	fill_more(db);
+	same_snapshot(db, 0);
+	same_snapshot(db, 1);
+	/* A gap in the exercise's ids, and another exercise's tagged response in it. */
+	test_exec(db,
+		  "PRAGMA foreign_keys = OFF;"
+		  "UPDATE response SET id = 40 WHERE id = 9;"
+		  "UPDATE answer SET response_id = 40 WHERE response_id = 9;"
+		  "UPDATE tag SET response_id = 40 WHERE response_id = 9;"
+		  "INSERT INTO exercise (id, code, title, organisation, opens, closes) VALUES "
+		  "(2, 'other', 'Other', 'Test', '2019-06-03', '2019-06-25');"
+		  "INSERT INTO response (id, exercise_id, channel, form_variant, entry_status, "
+		  "recorded_at) VALUES (20, 2, 'online', 'standard', 'accepted', '2019-06-10');"
+		  "INSERT INTO answer (id, response_id, question_id, value) VALUES (201, 20, 1, 'x');"
+		  "INSERT INTO tag (answer_id, theme_id, rule_no, match_start, match_end, "
+		  "response_id, question_id) VALUES (201, 4, 3, 0, 1, 20, 1);"
+		  "PRAGMA foreign_keys = ON;");
+	same_snapshot(db, 0);
+	same_snapshot(db, 1);
+	file_db_remove(db, path);
+}
+END_TEST
+
+/*
+ * The sum of the terms is SQLite's total() of them in the same order, past
+ * 2^53 too, where a double cannot hold every whole number and an SQLite
+ * before 3.43 rounds as it adds.
+ */
+START_TEST(test_tag_sum_is_total)
+{
+	sqlite3 *db = test_memdb();
+	sqlite3_stmt *st;
+	struct tag_sum s = { 0 };
+	uint64_t x = 12345;
+	char mine[64], sqlite[64];
+
+	test_exec(db, "CREATE TEMP TABLE term (v INTEGER NOT NULL)");
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "INSERT INTO temp.term (v) VALUES (?1)", -1, &st,
+					    NULL), SQLITE_OK);
+	for (int i = 0; i < 20000; i++) {
+		/* Near 2^53 first, then terms as large as tag_sum_term() gives, and small ones. */
+		int64_t v = i == 0 ? ((int64_t)1 << 53) - 7 : i % 3 ? (int64_t)(x % (3ULL << 31)) :
+			    (int64_t)(x % 7);
+
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		tag_sum_add_term(&s, v);
+		sqlite3_bind_int64(st, 1, v);
+		ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT total(v) FROM temp.term", -1, &st, NULL),
+			 SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	snprintf(sqlite, sizeof sqlite, "%.0f", sqlite3_column_double(st, 0));
+	sqlite3_finalize(st);
+	snprintf(mine, sizeof mine, "%.0f", tag_sum_value(&s));
+	ck_assert_str_eq(mine, sqlite);
+	ck_assert_int_eq(s.n, 20000);
+	/* The case the test is for: adding in doubles lost something. */
+	ck_assert((double)s.exact != s.rounded);
+	/* And below 2^53 the exact sum, whatever the order. */
+	ck_assert(tag_sum_value(&(struct tag_sum){ 3, 6, 0 }) == 6.0);
+	sqlite3_close(db);
+}
+END_TEST
+
 /* One cube's error is the build's: nothing built, every cube NULL. */
 START_TEST(test_many_error)
 {
@@ -817,6 +937,8 @@ static Suite *counts_suite(void)
 	tc = tcase_create("one reading");
 	tcase_add_test(tc, test_many_is_sql);
 	tcase_add_test(tc, test_many_error);
+	tcase_add_test(tc, test_snapshot_in_pass);
+	tcase_add_test(tc, test_tag_sum_is_total);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("published");
 	tcase_add_test(tc, test_each_exact);
