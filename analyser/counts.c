@@ -147,8 +147,10 @@ static void pass_final(sqlite3_context *ctx)
  * row to `row` through the aggregate tally_count_row(...), so the whole
  * pass is one sqlite3_step. Stepping a statement and fetching its columns
  * row by row costs more than the counting itself on a million responses.
- * `*oom` is the pass's flag for running out of memory. 0, or -1 with `e` set.
+ * `*oom` is the pass's flag for running out of memory (PASS_OOM), or for
+ * stopping it on purpose (PASS_STOP). 0, 1 when stopped, or -1 with `e` set.
  */
+enum { PASS_OOM = 1, PASS_STOP = 2 };
 static int run_pass(sqlite3 *db, const char *sql, long long bind,
 		    void (*row)(void *, sqlite3_context *, sqlite3_value **), int nargs, void *pass,
 		    const int *oom, const char *what, struct err *e)
@@ -172,11 +174,13 @@ static int run_pass(sqlite3 *db, const char *sql, long long bind,
 		;
 	current.row = NULL;
 	current.pass = NULL;
-	if (*oom)
+	if (*oom == PASS_OOM)
 		err_set(e, EXIT_SYSTEM, "out of memory");
-	else if (rc != SQLITE_DONE)
+	else if (*oom != PASS_STOP && rc != SQLITE_DONE)
 		db_fail(db, what, e);
 	sqlite3_finalize(st);
+	if (*oom == PASS_STOP)
+		return 1;
 	return rc == SQLITE_DONE && !*oom ? 0 : -1;
 }
 
@@ -589,6 +593,204 @@ static int read_demographic(sqlite3 *db, struct count_dim *d, struct dim_map *m,
 	return 0;
 }
 
+/* Adds one to `a[k]` (k < n) unless this respondent was already counted there. */
+#define BUMP(a, stamp, k, n, tag) do { \
+	size_t k_ = (k); \
+	assert(k_ < (n)); \
+	if ((stamp)[k_] != (tag)) { \
+		(stamp)[k_] = (tag); \
+		(a)[k_]++; \
+	} \
+} while (0)
+
+/*
+ * Counting into one cube, a respondent at a time: its stamps mark the
+ * cells (and rows, bases) the respondent being counted was counted in
+ * already, so the items of one respondent must come together, but the
+ * tags and the answers may come in passes of their own.
+ */
+struct tally {
+	struct count_cube *c;
+	const struct dim_map *m;
+	size_t n0, n1, w0, w1, ncells;
+	int nb;                 /* with one dimension the second is only its margin: one column */
+	int al[2];              /* dimension d is answer-level */
+	int any_answer_level;
+	uint32_t *cstamp, *bstamp, *rstamp;
+};
+
+static int tally_init(struct tally *t, struct count_cube *c, const struct dim_map *m)
+{
+	memset(t, 0, sizeof *t);
+	t->c = c;
+	t->m = m;
+	t->n0 = c->dim[0].nvalues;
+	t->n1 = c->dim[1].nvalues;
+	t->w0 = t->n0 + 1;
+	t->w1 = t->n1 + 1;
+	t->ncells = (c->nthemes + 1) * t->w0 * t->w1;
+	t->nb = c->ndims > 1 ? 2 : 1;
+	for (size_t d = 0; d < c->ndims; d++)
+		t->al[d] = counts_answer_level(&c->dim[d]);
+	t->any_answer_level = t->al[0] || t->al[1];
+	t->cstamp = calloc(t->ncells, sizeof *t->cstamp);
+	t->bstamp = calloc(t->w0 * t->w1, sizeof *t->bstamp);
+	t->rstamp = calloc(c->nthemes + 1, sizeof *t->rstamp);
+	if (!c->cells)
+		c->cells = calloc(t->ncells, sizeof *c->cells);
+	if (!c->base)
+		c->base = calloc(t->w0 * t->w1, sizeof *c->base);
+	return t->cstamp && t->bstamp && t->rstamp && c->cells && c->base ? 0 : -1;
+}
+
+static void tally_free(struct tally *t)
+{
+	free(t->cstamp);
+	free(t->bstamp);
+	free(t->rstamp);
+	t->cstamp = t->bstamp = t->rstamp = NULL;
+}
+
+/* Forgets everything counted (to count again another way). */
+static void tally_clear(struct tally *t)
+{
+	memset(t->c->cells, 0, t->ncells * sizeof *t->c->cells);
+	memset(t->c->base, 0, t->w0 * t->w1 * sizeof *t->c->base);
+	memset(t->cstamp, 0, t->ncells * sizeof *t->cstamp);
+	memset(t->bstamp, 0, t->w0 * t->w1 * sizeof *t->bstamp);
+	memset(t->rstamp, 0, (t->c->nthemes + 1) * sizeof *t->rstamp);
+}
+
+/*
+ * Respondent i's response-level values in rv (NO_VALUE for answer-level
+ * ones); 0 when a value is outside the list (a channel added since): the
+ * respondent is left out, base and all.
+ */
+static int tally_values(const struct tally *t, size_t i, size_t rv[2])
+{
+	for (size_t d = 0; d < 2; d++)
+		rv[d] = d < t->c->ndims && !t->al[d] ? t->m[d].by_resp[i] : NO_VALUE;
+	return !((t->c->ndims > 0 && !t->al[0] && rv[0] == NO_VALUE) ||
+		 (t->c->ndims > 1 && !t->al[1] && rv[1] == NO_VALUE));
+}
+
+/* Respondent i in the bases, when they are the respondents' (no answer-level dimension). */
+static void tally_resp(struct tally *t, size_t i)
+{
+	struct count_cube *c = t->c;
+	size_t rv[2];
+
+	if (t->any_answer_level || !tally_values(t, i, rv))
+		return;
+	size_t a[2] = { rv[0], t->n0 }, b[2] = { c->ndims > 1 ? rv[1] : t->n1, t->n1 };
+
+	assert(a[0] <= t->n0 && b[0] <= t->n1);
+	for (int x = 0; x < 2; x++)
+		for (int y = 0; y < t->nb; y++)
+			c->base[a[x] * t->w1 + b[y]]++;
+}
+
+/* One item of respondent i: a tag (in the cells) or an answer (in the answer-level bases). */
+static void tally_item(struct tally *t, size_t i, const struct item *x)
+{
+	struct count_cube *c = t->c;
+	const struct dim_map *m = t->m;
+	uint32_t tag = (uint32_t)i + 1;
+	size_t rv[2], w0 = t->w0, w1 = t->w1, n0 = t->n0, n1 = t->n1, ncells = t->ncells;
+	int nb = t->nb;
+
+	if (!tally_values(t, i, rv))
+		return;
+	if (!t->any_answer_level) {
+		size_t a[2] = { rv[0], n0 }, b[2] = { c->ndims > 1 ? rv[1] : n1, n1 };
+
+		/* The answers matter only to answer-level dimensions. */
+		if (x->theme == NO_VALUE)
+			return;
+		/*
+		 * Every item of the respondent falls in the same cells, so only
+		 * the rows need telling apart: a theme, its ancestors (until one
+		 * already counted, whose own are) and any theme.
+		 */
+		for (long th = x->theme; th >= 0 && t->rstamp[th] != tag; th = c->themes[th].parent) {
+			assert((size_t)th < c->nreal);
+			t->rstamp[th] = tag;
+			for (int p = 0; p < 2; p++)
+				for (int q = 0; q < nb; q++)
+					c->cells[((size_t)th * w0 + a[p]) * w1 + b[q]]++;
+			/* The merged rows that take this theme: once a respondent. */
+			for (size_t g = c->nreal; g < c->nthemes; g++) {
+				if (t->rstamp[g] == tag || !c->member[(g - c->nreal) * c->nreal + (size_t)th])
+					continue;
+				t->rstamp[g] = tag;
+				for (int p = 0; p < 2; p++)
+					for (int q = 0; q < nb; q++)
+						c->cells[(g * w0 + a[p]) * w1 + b[q]]++;
+			}
+		}
+		if (t->rstamp[c->nthemes] != tag) {
+			t->rstamp[c->nthemes] = tag;
+			for (int p = 0; p < 2; p++)
+				for (int q = 0; q < nb; q++)
+					c->cells[(c->nthemes * w0 + a[p]) * w1 + b[q]]++;
+		}
+		return;
+	}
+	size_t v[2] = { rv[0], c->ndims < 2 ? n1 : rv[1] };
+
+	/* Answer-level values from the question; none: not counted here. */
+	for (size_t d = 0; d < c->ndims; d++)
+		if (t->al[d]) {
+			if (x->q == NO_VALUE || m[d].by_q[x->q] == NO_VALUE)
+				return;
+			v[d] = m[d].by_q[x->q];
+		}
+
+	size_t v0 = v[0], v1 = v[1];
+	size_t a[2] = { v0, n0 }, b[2] = { v1, n1 };
+
+	assert(v0 <= n0 && v1 <= n1);
+	if (x->theme == NO_VALUE) {
+		for (int p = 0; p < 2; p++)
+			for (int q = 0; q < nb; q++)
+				BUMP(c->base, t->bstamp, a[p] * w1 + b[q], w0 * w1, tag);
+		return;
+	}
+	/* The theme, each of its ancestors, the merged rows that take them, and "any theme". */
+	for (long th = x->theme;; th = c->themes[th].parent) {
+		size_t row = th < 0 ? c->nthemes : (size_t)th;
+
+		for (int p = 0; p < 2; p++)
+			for (int q = 0; q < nb; q++)
+				BUMP(c->cells, t->cstamp, (row * w0 + a[p]) * w1 + b[q], ncells, tag);
+		if (th < 0)
+			break;
+		for (size_t g = c->nreal; g < c->nthemes; g++)
+			if (c->member[(g - c->nreal) * c->nreal + (size_t)th])
+				for (int p = 0; p < 2; p++)
+					for (int q = 0; q < nb; q++)
+						BUMP(c->cells, t->cstamp, (g * w0 + a[p]) * w1 + b[q],
+						     ncells, tag);
+	}
+}
+
+/*
+ * Counts the items, grouped by respondent, into the cube: it[0] the tags,
+ * it[1] the answers (for a cube by question or polarity), each grouped.
+ */
+static void tally(struct tally *t, const struct respondents *r, const struct items it[2])
+{
+	size_t k = 0, ka = 0; /* the next tag, the next answer */
+
+	for (size_t i = 0; i < r->n; i++) {
+		tally_resp(t, i);
+		for (; k < it[0].n && it[0].v[k].resp == i; k++)
+			tally_item(t, i, &it[0].v[k]);
+		for (; ka < it[1].n && it[1].v[ka].resp == i; ka++)
+			tally_item(t, i, &it[1].v[ka]);
+	}
+}
+
 /* What the passes over the tags and the answered questions fill. */
 struct item_pass {
 	size_t nthemes;            /* of the rule set */
@@ -619,6 +821,14 @@ struct item_pass {
 	long long xlo, xhi;
 	const unsigned char *xbits;
 	struct items *it;          /* it[0] the tags, it[1] the answers */
+	/*
+	 * Counting as the items come (with `r`), into every cube, instead of
+	 * keeping them: while each respondent's come together, which `last`
+	 * checks (the pass stops when they do not).
+	 */
+	struct tally *tl;
+	size_t ntl;
+	uint32_t last;
 	size_t hint;
 	int oom;
 };
@@ -659,6 +869,17 @@ static void item_row(void *pass, sqlite3_context *ctx, sqlite3_value **argv)
 		if (i < 0)
 			return; /* a response that does not count */
 		x.resp = (uint32_t)i;
+		if (p->tl) {
+			if (x.resp < p->last) {
+				p->oom = PASS_STOP;
+				sqlite3_result_error(ctx, "not in respondent order", -1);
+				return;
+			}
+			p->last = x.resp;
+			for (size_t k = 0; k < p->ntl; k++)
+				tally_item(&p->tl[k], x.resp, &x);
+			return;
+		}
 	} else if (id >= p->lo && id <= p->hi)
 		x.resp = (uint32_t)((uint64_t)id - (uint64_t)p->lo);
 	else
@@ -687,11 +908,15 @@ static int read_items(sqlite3 *db, struct item_pass *p, struct err *e)
 		  "FROM effective_tag" },
 	};
 
-	if (run_pass(db, tags_sql[p->decisions != 0][any_answer_level], 0, item_row, 4, p, &p->oom,
-		     "reading the tags", e) < 0)
-		return -1;
-	if (!any_answer_level)
-		return 0;
+	int rc;
+
+	p->snap = (struct tag_sum){ 0 };
+	p->last = 0;
+	p->base = 0;
+	p->hint = 0;
+	if ((rc = run_pass(db, tags_sql[p->decisions != 0][any_answer_level], 0, item_row, 4, p,
+			   &p->oom, "reading the tags", e)) != 0 || !any_answer_level)
+		return rc;
 	/*
 	 * By question or polarity, the base is who answered: every answered
 	 * free-text answer. Which answers are free text is left to item_row()
@@ -704,6 +929,7 @@ static int read_items(sqlite3 *db, struct item_pass *p, struct err *e)
 	 */
 	p->base = 1;
 	p->hint = 0;
+	p->last = 0;
 	return run_pass(db, "SELECT tally_count_row(response_id, question_id, NULL, NULL) FROM answer "
 			"WHERE state = 'answered' AND value > '' AND (value < x'' OR length(value) > 0)",
 			0, item_row, 4, p, &p->oom, "reading the answers", e);
@@ -909,149 +1135,6 @@ static int group_items(struct items *it, size_t nresp)
 	return 0;
 }
 
-/* Adds one to `a[k]` (k < n) unless this respondent was already counted there. */
-#define BUMP(a, stamp, k, n, tag) do { \
-	size_t k_ = (k); \
-	assert(k_ < (n)); \
-	if ((stamp)[k_] != (tag)) { \
-		(stamp)[k_] = (tag); \
-		(a)[k_]++; \
-	} \
-} while (0)
-
-/*
- * Counts the items, grouped by respondent, into the cube: it[0] the tags,
- * it[1] the answers (for a cube by question or polarity), each grouped.
- */
-static int tally(struct count_cube *c, const struct dim_map *m, const struct respondents *r,
-		 const struct items it[2])
-{
-	size_t n0 = c->dim[0].nvalues, n1 = c->dim[1].nvalues;
-	size_t w0 = n0 + 1, w1 = n1 + 1, ncells = (c->nthemes + 1) * w0 * w1;
-	/* With one dimension the second is only its margin: one column, not two. */
-	int nb = c->ndims > 1 ? 2 : 1;
-	int any_answer_level = counts_answer_level(&c->dim[0]) ||
-			       (c->ndims > 1 && counts_answer_level(&c->dim[1]));
-	uint32_t *cstamp = calloc(ncells, sizeof *cstamp), *bstamp = calloc(w0 * w1, sizeof *bstamp);
-	uint32_t *rstamp = calloc(c->nthemes + 1, sizeof *rstamp);
-	size_t k = 0, ka = 0; /* the next tag, the next answer */
-
-	if (!cstamp || !bstamp || !rstamp) {
-		free(cstamp);
-		free(bstamp);
-		free(rstamp);
-		return -1;
-	}
-	for (size_t i = 0; i < r->n; i++) {
-		uint32_t tag = (uint32_t)i + 1;
-		size_t rv[2];
-
-		for (size_t d = 0; d < 2; d++)
-			rv[d] = d < c->ndims && !counts_answer_level(&c->dim[d]) ? m[d].by_resp[i] : NO_VALUE;
-		/* A value outside the list (a channel added since) is left out, base and all. */
-		if ((c->ndims > 0 && !counts_answer_level(&c->dim[0]) && rv[0] == NO_VALUE) ||
-		    (c->ndims > 1 && !counts_answer_level(&c->dim[1]) && rv[1] == NO_VALUE)) {
-			while (k < it[0].n && it[0].v[k].resp == i)
-				k++;
-			while (ka < it[1].n && it[1].v[ka].resp == i)
-				ka++;
-			continue;
-		}
-		if (!any_answer_level) {
-			size_t a[2] = { rv[0], n0 }, b[2] = { c->ndims > 1 ? rv[1] : n1, n1 };
-			int any = 0;
-
-			assert(a[0] <= n0 && b[0] <= n1);
-			for (int x = 0; x < 2; x++)
-				for (int y = 0; y < nb; y++)
-					c->base[a[x] * w1 + b[y]]++;
-			/*
-			 * Every item of the respondent falls in the same cells, so
-			 * only the rows need telling apart: a theme, its ancestors
-			 * (until one already counted, whose own are) and any theme.
-			 */
-			/* The answers matter only to answer-level dimensions. */
-			while (ka < it[1].n && it[1].v[ka].resp == i)
-				ka++;
-			for (; k < it[0].n && it[0].v[k].resp == i; k++) {
-				for (long t = it[0].v[k].theme; t >= 0 && rstamp[t] != tag;
-				     t = c->themes[t].parent) {
-					assert((size_t)t < c->nreal);
-					rstamp[t] = tag;
-					for (int x = 0; x < 2; x++)
-						for (int y = 0; y < nb; y++)
-							c->cells[((size_t)t * w0 + a[x]) * w1 + b[y]]++;
-					/* The merged rows that take this theme: once a respondent. */
-					for (size_t g = c->nreal; g < c->nthemes; g++) {
-						if (rstamp[g] == tag ||
-						    !c->member[(g - c->nreal) * c->nreal + (size_t)t])
-							continue;
-						rstamp[g] = tag;
-						for (int x = 0; x < 2; x++)
-							for (int y = 0; y < nb; y++)
-								c->cells[(g * w0 + a[x]) * w1 + b[y]]++;
-					}
-				}
-				any = 1;
-			}
-			for (int x = 0; any && x < 2; x++)
-				for (int y = 0; y < nb; y++)
-					c->cells[(c->nthemes * w0 + a[x]) * w1 + b[y]]++;
-			continue;
-		}
-		/* The respondent's tags, then their answers: each item stamped once per cell. */
-		for (const struct item *x;
-		     (k < it[0].n && it[0].v[k].resp == i && (x = &it[0].v[k++])) ||
-		     (ka < it[1].n && it[1].v[ka].resp == i && (x = &it[1].v[ka++]));) {
-			size_t v[2] = { rv[0], c->ndims < 2 ? n1 : rv[1] };
-			int counted = 1;
-
-			/* Answer-level values from the question; none: not counted here. */
-			for (size_t d = 0; d < c->ndims; d++)
-				if (counts_answer_level(&c->dim[d])) {
-					if (x->q == NO_VALUE || m[d].by_q[x->q] == NO_VALUE)
-						counted = 0;
-					else
-						v[d] = m[d].by_q[x->q];
-				}
-			if (!counted)
-				continue;
-
-			size_t v0 = v[0], v1 = v[1];
-			size_t a[2] = { v0, n0 }, b[2] = { v1, n1 };
-
-			assert(v0 <= n0 && v1 <= n1);
-			if (x->theme == NO_VALUE) {
-				for (int p = 0; p < 2; p++)
-					for (int q = 0; q < nb; q++)
-						BUMP(c->base, bstamp, a[p] * w1 + b[q], w0 * w1, tag);
-				continue;
-			}
-			/* The theme, each of its ancestors, the merged rows that take
-			   them, and "any theme". */
-			for (long t = x->theme;; t = c->themes[t].parent) {
-				size_t row = t < 0 ? c->nthemes : (size_t)t;
-
-				for (int p = 0; p < 2; p++)
-					for (int q = 0; q < nb; q++)
-						BUMP(c->cells, cstamp, (row * w0 + a[p]) * w1 + b[q], ncells, tag);
-				if (t < 0)
-					break;
-				for (size_t g = c->nreal; g < c->nthemes; g++)
-					if (c->member[(g - c->nreal) * c->nreal + (size_t)t])
-						for (int p = 0; p < 2; p++)
-							for (int q = 0; q < nb; q++)
-								BUMP(c->cells, cstamp, (g * w0 + a[p]) * w1 + b[q],
-								     ncells, tag);
-			}
-		}
-	}
-	free(cstamp);
-	free(bstamp);
-	free(rstamp);
-	return 0;
-}
-
 /* Theme ids of the rule set (from min_id to max_id) to theme indexes. 0 or -1. */
 static int theme_index(const struct count_cube *c, const long long *ids, long long min_id,
 		       long long max_id, uint16_t **out, struct err *e)
@@ -1146,7 +1229,20 @@ struct reading {
 	pthread_t thread;
 	int threaded;
 	long long lo;       /* the first response id (items hold ids less it) */
+	struct count_cube **cubes;
+	struct dim_map (*m)[2];
+	struct tally *tl;   /* a cube each, counted into */
+	size_t n;
+	int counted;        /* counted as the items came: no items kept */
 };
+
+/*
+ * Above this many response ids, the tags are not read on the second
+ * connection: that keeps every tag and answer until the respondents are
+ * read (8 bytes each, some 30 MB a million responses), where counting
+ * them as they come keeps nothing.
+ */
+#define TWIN_MAX_IDS 1000000
 
 /*
  * Starts reading the tags on the second connection, on a thread, if it
@@ -1160,7 +1256,7 @@ static int items_start(sqlite3 *db, struct reading *rd, struct err *e)
 	if (db_int(db, "SELECT min(id) FROM response", 0, &lo, e, 0) < 0 ||
 	    db_int(db, "SELECT max(id) FROM response", 0, &hi, e, 0) < 0)
 		return -1;
-	if (hi >= lo && (uint64_t)hi - (uint64_t)lo < UINT32_MAX && twin_begin(&rd->twin) == 0) {
+	if (hi >= lo && (uint64_t)hi - (uint64_t)lo < TWIN_MAX_IDS && twin_begin(&rd->twin) == 0) {
 		rd->ip.lo = rd->lo = lo;
 		rd->ip.hi = hi;
 		rd->twin.p = &rd->ip;
@@ -1169,6 +1265,39 @@ static int items_start(sqlite3 *db, struct reading *rd, struct err *e)
 	if (!rd->threaded)
 		twin_close(&rd->twin);
 	return 0;
+}
+
+/*
+ * Reads the tags (and answers) and counts them as they come into every
+ * cube, when each respondent's come together; otherwise (found as they
+ * come: the count so far is forgotten) reads them again into `it`, to
+ * count once grouped. 0, or -1 with `e` set.
+ */
+static int count_items(sqlite3 *db, const struct respondents *r, struct reading *rd,
+		       struct err *e)
+{
+	int rc;
+
+	for (size_t k = 0; k < rd->n; k++)
+		if (tally_init(&rd->tl[k], rd->cubes[k], rd->m[k]) < 0)
+			return err_set(e, EXIT_SYSTEM, "out of memory");
+	rd->ip.tl = rd->tl;
+	rd->ip.ntl = rd->n;
+	rc = read_items(db, &rd->ip, e);
+	rd->ip.tl = NULL;
+	if (rc < 0)
+		return -1;
+	if (rc == 0) {
+		for (size_t k = 0; k < rd->n; k++)
+			for (size_t i = 0; i < r->n; i++)
+				tally_resp(&rd->tl[k], i);
+		rd->counted = 1;
+		return 0;
+	}
+	for (size_t k = 0; k < rd->n; k++)
+		tally_clear(&rd->tl[k]);
+	rd->ip.oom = 0;
+	return read_items(db, &rd->ip, e) < 0 ? -1 : 0;
 }
 
 /*
@@ -1203,22 +1332,19 @@ static int read_rows(sqlite3 *db, long long ex, int within_dates, const struct s
 		}
 	} else if (rc == 0) {
 		rd->ip.r = r;
-		rc = read_items(db, &rd->ip, e);
+		rc = count_items(db, r, rd, e);
 	}
 	twin_close(&rd->twin);
 	return rc;
 }
 
 /* The cells and bases, counted from the items. 0, or -1 with `e` set (out of memory). */
-static int count_cells(struct count_cube *c, const struct dim_map *m, const struct respondents *r,
-		       const struct items it[2], struct err *e)
+static int count_cells(struct tally *t, struct count_cube *c, const struct dim_map *m,
+		       const struct respondents *r, const struct items it[2], struct err *e)
 {
-	size_t w0 = c->dim[0].nvalues + 1, w1 = c->dim[1].nvalues + 1;
-
-	c->cells = calloc((c->nthemes + 1) * w0 * w1, sizeof *c->cells);
-	c->base = calloc(w0 * w1, sizeof *c->base);
-	if (!c->cells || !c->base || tally(c, m, r, it) < 0)
+	if (!t->cstamp && tally_init(t, c, m) < 0)
 		return err_set(e, EXIT_SYSTEM, "out of memory");
+	tally(t, r, it);
 	return 0;
 }
 
@@ -1344,6 +1470,7 @@ int counts_build_many(sqlite3 *db, long long ex, const char *const *by, size_t n
 	struct respondents r = { 0 };
 	struct items it[2] = { { 0 }, { 0 } }; /* the tags; the answers */
 	struct reading rd = { 0 };
+	struct tally *tl = calloc(n ? n : 1, sizeof *tl);
 	long long *theme_ids = NULL, min_id = 0, max_id = -1, nqid = 0;
 	uint16_t *theme_of = NULL, *q_of = NULL;
 	unsigned char *xbits = NULL;
@@ -1352,7 +1479,7 @@ int counts_build_many(sqlite3 *db, long long ex, const char *const *by, size_t n
 	err_init(&rd.twin.e);
 	for (size_t k = 0; k < n; k++)
 		out[k] = NULL;
-	if (!m || !sl) {
+	if (!m || !sl || !tl) {
 		err_set(e, EXIT_SYSTEM, "out of memory");
 		goto done;
 	}
@@ -1415,6 +1542,10 @@ int counts_build_many(sqlite3 *db, long long ex, const char *const *by, size_t n
 	rd.ip = (struct item_pass){ .nthemes = out[0]->nreal, .q_of = q_of, .nqid = nqid,
 				    .theme_of = theme_of, .min_id = min_id, .max_id = max_id,
 				    .it = it, .decisions = out[0]->decisions };
+	rd.cubes = out;
+	rd.m = m;
+	rd.tl = tl;
+	rd.n = n;
 	if (exercise_ids(db, ex, &rd.ip, &xbits, e) < 0 || items_start(db, &rd, e) < 0 ||
 	    read_rows(db, ex, o->within_dates, sl, ns, &r, it, &rd, e) < 0)
 		goto done;
@@ -1430,12 +1561,12 @@ int counts_build_many(sqlite3 *db, long long ex, const char *const *by, size_t n
 		out[k]->tags_sum = tag_sum_value(&rd.ip.snap);
 	}
 	/* Each comes in respondent order as the tables are laid out: then no sort. */
-	if (group_items(&it[0], r.n) < 0 || group_items(&it[1], r.n) < 0) {
+	if (!rd.counted && (group_items(&it[0], r.n) < 0 || group_items(&it[1], r.n) < 0)) {
 		err_set(e, EXIT_SYSTEM, "out of memory");
 		goto done;
 	}
-	for (size_t k = 0; k < n; k++)
-		if (count_cells(out[k], m[k], &r, it, e) < 0)
+	for (size_t k = 0; k < n && !rd.counted; k++)
+		if (count_cells(&tl[k], out[k], m[k], &r, it, e) < 0)
 			goto done;
 	rc = 0;
 done:
@@ -1467,5 +1598,8 @@ done:
 	free(theme_of);
 	free(theme_ids);
 	free(xbits);
+	for (size_t k = 0; tl && k < n; k++)
+		tally_free(&tl[k]);
+	free(tl);
 	return rc;
 }

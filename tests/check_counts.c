@@ -900,6 +900,56 @@ START_TEST(test_tag_sum_is_total)
 }
 END_TEST
 
+/*
+ * Counted as the tags and answers come (the caller's transaction keeps the
+ * second connection out), and, once a respondent's tags no longer come
+ * together in the table's order, counted again from them all grouped: the
+ * same cubes as straight SQL either way.
+ */
+static void many_in_one_reading(sqlite3 *db)
+{
+	static const char *const by[] = { "district", "polarity", "channel", "AGE", "question",
+					   "district,polarity", "form", "AGE,question" };
+	enum { N = sizeof by / sizeof by[0] };
+
+	for (int rules_only = 0; rules_only < 2; rules_only++) {
+		struct count_build_opts o = { .rules_only = rules_only };
+		struct count_cube *c[N];
+		struct err e;
+
+		err_init(&e);
+		test_exec(db, "BEGIN");
+		ck_assert_msg(counts_build_many(db, 1, by, N, &o, c, &e) == 0, "%s", err_first(&e));
+		test_exec(db, "COMMIT");
+		for (size_t k = 0; k < N; k++) {
+			cube_is_sql(db, rules_only ? "tag" : "effective_tag", c[k]);
+			count_cube_free(c[k]);
+		}
+	}
+}
+
+START_TEST(test_counted_as_read)
+{
+	sqlite3 *db = test_memdb();
+
+	fill(db);
+	fill_more(db);
+	many_in_one_reading(db);
+	/*
+	 * A later answer of respondent 1 tagged B, and one of respondent 3
+	 * tagged A1: their tags come after everyone's in the table's order.
+	 */
+	test_exec(db,
+		  "INSERT INTO answer (id, response_id, question_id, value) VALUES "
+		  "(300, 1, 2, 'later'), (301, 3, 1, 'later');"
+		  "INSERT INTO tag (answer_id, theme_id, rule_no, match_start, match_end, "
+		  "response_id, question_id) SELECT 300, id, 1, 0, 1, 1, 2 FROM theme WHERE code = 'B' "
+		  "UNION ALL SELECT 301, id, 1, 0, 1, 3, 1 FROM theme WHERE code = 'A1';");
+	many_in_one_reading(db);
+	sqlite3_close(db);
+}
+END_TEST
+
 /* One cube's error is the build's: nothing built, every cube NULL. */
 START_TEST(test_many_error)
 {
@@ -938,6 +988,7 @@ static Suite *counts_suite(void)
 	tcase_add_test(tc, test_many_is_sql);
 	tcase_add_test(tc, test_many_error);
 	tcase_add_test(tc, test_snapshot_in_pass);
+	tcase_add_test(tc, test_counted_as_read);
 	tcase_add_test(tc, test_tag_sum_is_total);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("published");
