@@ -925,7 +925,9 @@ static int read_items(sqlite3 *db, struct item_pass *p, struct err *e)
 	 * affinity), NULL or, written by hand, a blob: value > '' is a
 	 * non-empty text, and of a blob only its length is asked, which SQLite
 	 * knows without reading it; the same as length(value) > 0, without
-	 * counting every answer's characters.
+	 * counting every answer's characters. The partial index answer_text
+	 * (schema 0032) holds exactly these answers, so the pass reads it
+	 * alone, not the answers' text, and in respondent order.
 	 */
 	p->base = 1;
 	p->hint = 0;

@@ -950,6 +950,52 @@ START_TEST(test_counted_as_read)
 }
 END_TEST
 
+/*
+ * The index the answered free-text answers are read from (schema 0032)
+ * holds exactly the answers the counts' WHERE gives, after answers are
+ * written, emptied, skipped and erased with their response (as `collector
+ * erase` deletes it); and the tables by question and polarity, read from
+ * it, are straight SQL's (which reads the answers' text).
+ */
+START_TEST(test_answer_text_index)
+{
+	static const char *const by[] = { "polarity", "question", "district,polarity" };
+	enum { N = sizeof by / sizeof by[0] };
+	static const char *const cond = "state = 'answered' AND value > '' AND "
+					"(value < x'' OR length(value) > 0)";
+	sqlite3 *db = test_memdb();
+	char sql[1024];
+
+	fill(db);
+	fill_more(db);
+	test_exec(db, "UPDATE answer SET value = '' WHERE id = 16;"
+		      "UPDATE answer SET state = 'skipped', value = NULL WHERE id = 17;"
+		      "INSERT INTO answer (id, response_id, question_id, value, state) VALUES "
+		      "(302, 8, 2, X'00', 'answered');"
+		      "DELETE FROM response WHERE id = 3;");
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM (SELECT response_id, question_id, id FROM "
+		 "answer INDEXED BY answer_text WHERE %s EXCEPT SELECT response_id, question_id, id "
+		 "FROM answer NOT INDEXED WHERE %s)", cond, cond);
+	ck_assert_int_eq(test_int(db, sql), 0);
+	snprintf(sql, sizeof sql, "SELECT (SELECT count(*) FROM answer INDEXED BY answer_text WHERE "
+		 "%s) - (SELECT count(*) FROM answer NOT INDEXED WHERE %s)", cond, cond);
+	ck_assert_int_eq(test_int(db, sql), 0);
+	for (int rules_only = 0; rules_only < 2; rules_only++) {
+		struct count_build_opts o = { .rules_only = rules_only };
+		struct count_cube *c[N];
+		struct err e;
+
+		err_init(&e);
+		ck_assert_msg(counts_build_many(db, 1, by, N, &o, c, &e) == 0, "%s", err_first(&e));
+		for (size_t k = 0; k < N; k++) {
+			cube_is_sql(db, rules_only ? "tag" : "effective_tag", c[k]);
+			count_cube_free(c[k]);
+		}
+	}
+	sqlite3_close(db);
+}
+END_TEST
+
 /* One cube's error is the build's: nothing built, every cube NULL. */
 START_TEST(test_many_error)
 {
@@ -989,6 +1035,7 @@ static Suite *counts_suite(void)
 	tcase_add_test(tc, test_many_error);
 	tcase_add_test(tc, test_snapshot_in_pass);
 	tcase_add_test(tc, test_counted_as_read);
+	tcase_add_test(tc, test_answer_text_index);
 	tcase_add_test(tc, test_tag_sum_is_total);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("published");
