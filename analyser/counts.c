@@ -58,13 +58,27 @@ static int items_push(struct items *it, struct item x)
 	return 0;
 }
 
-/* Respondents that count, in id order, with their response-level values. */
+/*
+ * Respondents that count, in id order, with their response-level values.
+ * Or, where the exercise's response ids are dense (`in` not NULL), every
+ * response id from `lo` on, respondent i being response lo + i, with the
+ * bit i of `in` set when it counts: no id kept a respondent, only their
+ * values (two bytes a dimension).
+ */
 struct respondents {
 	long long *id;
 	size_t n, cap;
 	uint32_t *at;   /* where ids are dense: the index of id[0] + k at k; or NULL */
 	uint64_t span;  /* of `at` */
+	unsigned char *in;
+	long long lo;
 };
+
+/* Whether respondent i counts (always, unless some ids do not: `in`). */
+static inline int resp_counts(const struct respondents *r, size_t i)
+{
+	return !r->in || (r->in[i / 8] >> (i % 8) & 1);
+}
 
 /*
  * Indexes the respondents by id, when that takes little more room than
@@ -75,7 +89,7 @@ static void resp_index(struct respondents *r)
 {
 	uint64_t span;
 
-	if (!r->n)
+	if (!r->n || r->in)
 		return;
 	span = (uint64_t)r->id[r->n - 1] - (uint64_t)r->id[0];
 	if (span >= 4 * (uint64_t)r->n + 65536 || !(r->at = malloc(++span * sizeof *r->at)))
@@ -92,6 +106,11 @@ static long find_resp(const struct respondents *r, long long id, size_t *hint)
 	const long long *ids = r->id;
 	size_t lo = 0, hi = r->n, n = r->n;
 
+	if (r->in) {
+		uint64_t k = (uint64_t)id - (uint64_t)r->lo;
+
+		return k < r->n && resp_counts(r, (size_t)k) ? (long)k : -1;
+	}
 	if (r->at) {
 		uint64_t k = (uint64_t)id - (uint64_t)ids[0];
 
@@ -322,16 +341,27 @@ static void resp_row(void *pass, sqlite3_context *ctx, sqlite3_value **argv)
 	struct resp_pass *p = pass;
 	struct respondents *r = p->r;
 	long long id = sqlite3_value_int64(argv[RC_ID]);
+	size_t at;
 
-	if (r->n == r->cap && resp_grow(p) < 0) {
-		p->oom = 1;
-		sqlite3_result_error_nomem(ctx);
-		return;
+	if (r->in) {
+		uint64_t k = (uint64_t)id - (uint64_t)r->lo;
+
+		if (k >= r->n)
+			return; /* not the exercise's: cannot be, read in one transaction */
+		at = (size_t)k;
+		r->in[at / 8] |= (unsigned char)(1u << (at % 8));
+	} else {
+		if (r->n == r->cap && resp_grow(p) < 0) {
+			p->oom = 1;
+			sqlite3_result_error_nomem(ctx);
+			return;
+		}
+		if (r->n && id <= r->id[r->n - 1])
+			p->unordered = 1;
+		assert(r->n < r->cap);
+		at = r->n;
+		r->id[r->n++] = id;
 	}
-	if (r->n && id <= r->id[r->n - 1])
-		p->unordered = 1;
-	assert(r->n < r->cap);
-	r->id[r->n] = id;
 	for (size_t d = 0; d < p->ns; d++) {
 		const struct count_dim *dim = p->s[d].d;
 		uint16_t v = NO_VALUE;
@@ -363,9 +393,8 @@ static void resp_row(void *pass, sqlite3_context *ctx, sqlite3_value **argv)
 		case DIM_POLARITY:
 			break;
 		}
-		p->s[d].m->by_resp[r->n] = v;
+		p->s[d].m->by_resp[at] = v;
 	}
-	r->n++;
 }
 
 struct id_pos {
@@ -406,6 +435,44 @@ static int resp_sort(const struct slot *s, size_t ns, struct respondents *r)
 	}
 	free(o);
 	return 0;
+}
+
+/*
+ * Sets the respondents up to be every response id of the exercise (struct
+ * respondents), when its `n` ids from `lo` to `hi` are dense enough: each
+ * id then costs its dimensions' two bytes and a bit, not eight bytes of id
+ * and four of index besides. Otherwise (or short of memory) leaves them
+ * to be listed as they are read.
+ */
+static void resp_direct(struct respondents *r, const struct slot *s, size_t ns, long long lo,
+			long long hi, long long n)
+{
+	uint64_t span;
+	size_t d;
+
+	if (n <= 0 || hi < lo)
+		return;
+	span = (uint64_t)hi - (uint64_t)lo + 1;
+	if (span > 2 * (uint64_t)n + 65536 || span >= UINT32_MAX - 1)
+		return;
+	if (!(r->in = calloc((size_t)span / 8 + 1, 1)))
+		return;
+	for (d = 0; d < ns; d++) {
+		if (!(s[d].m->by_resp = malloc((size_t)span * sizeof *s[d].m->by_resp)))
+			break;
+		memset(s[d].m->by_resp, 0xff, (size_t)span * sizeof *s[d].m->by_resp);
+	}
+	if (d < ns) {
+		for (size_t k = 0; k < d; k++) {
+			free(s[k].m->by_resp);
+			s[k].m->by_resp = NULL;
+		}
+		free(r->in);
+		r->in = NULL;
+		return;
+	}
+	r->n = r->cap = (size_t)span;
+	r->lo = lo;
 }
 
 static int read_respondents(sqlite3 *db, long long ex, int within_dates, const struct slot *s,
@@ -783,6 +850,8 @@ static void tally(struct tally *t, const struct respondents *r, const struct ite
 	size_t k = 0, ka = 0; /* the next tag, the next answer */
 
 	for (size_t i = 0; i < r->n; i++) {
+		if (!resp_counts(r, i))
+			continue;
 		tally_resp(t, i);
 		for (; k < it[0].n && it[0].v[k].resp == i; k++)
 			tally_item(t, i, &it[0].v[k]);
@@ -818,7 +887,7 @@ struct item_pass {
 	 * id - xlo) when it is not NULL.
 	 */
 	struct tag_sum snap;
-	long long xlo, xhi;
+	long long xlo, xhi, xn;    /* xn: how many */
 	const unsigned char *xbits;
 	struct items *it;          /* it[0] the tags, it[1] the answers */
 	/*
@@ -981,6 +1050,7 @@ static int exercise_ids(sqlite3 *db, long long ex, struct item_pass *p, unsigned
 		return db_fail(db, "reading the responses", e);
 	p->xlo = 1;
 	p->xhi = 0;
+	p->xn = n;
 	if (!n)
 		return 0;
 	p->xlo = lo;
@@ -1292,7 +1362,8 @@ static int count_items(sqlite3 *db, const struct respondents *r, struct reading 
 	if (rc == 0) {
 		for (size_t k = 0; k < rd->n; k++)
 			for (size_t i = 0; i < r->n; i++)
-				tally_resp(&rd->tl[k], i);
+				if (resp_counts(r, i))
+					tally_resp(&rd->tl[k], i);
 		rd->counted = 1;
 		return 0;
 	}
@@ -1311,7 +1382,10 @@ static int read_rows(sqlite3 *db, long long ex, int within_dates, const struct s
 		     size_t ns, struct respondents *r, struct items *it, struct reading *rd,
 		     struct err *e)
 {
-	int rc = read_respondents(db, ex, within_dates, sl, ns, r, e);
+	int rc;
+
+	resp_direct(r, sl, ns, rd->ip.xlo, rd->ip.xhi, rd->ip.xn);
+	rc = read_respondents(db, ex, within_dates, sl, ns, r, e);
 
 	if (rc == 0 && r->n >= UINT32_MAX - 1)
 		rc = err_set(e, EXIT_USAGE, "too many responses to count at once");
@@ -1594,6 +1668,7 @@ done:
 	free(sl);
 	free(r.id);
 	free(r.at);
+	free(r.in);
 	free(it[0].v);
 	free(it[1].v);
 	free(q_of);

@@ -787,7 +787,9 @@ END_TEST
  * reads for itself (ledger_tags_sql(), as it always did): the same number
  * of tags and the same sum, with and without the review decisions, with
  * the exercise's response ids unbroken and with a gap and another
- * exercise's tags among them; and the same snapshot recorded.
+ * exercise's tags among them; and the same snapshot recorded. (The gap is
+ * wide enough for the counts to list the respondents' ids, where they
+ * otherwise take every id from the first to the last.)
  */
 static void same_snapshot(sqlite3 *db, int rules_only)
 {
@@ -807,6 +809,7 @@ static void same_snapshot(sqlite3 *db, int rules_only)
 			      &e);
 	ck_assert_msg(c != NULL, "%s", err_first(&e));
 	ck_assert(c->tags_known);
+	cube_is_sql(db, rules_only ? "tag" : "effective_tag", c);
 	ck_assert_msg(ledger_tags_sql(db, 1, c->decisions, &n, &sum, &e) == 0, "%s", err_first(&e));
 	ck_assert_int_gt(n, 0);
 	ck_assert_int_eq(c->tags_n, n);
@@ -839,9 +842,9 @@ START_TEST(test_snapshot_in_pass)
 	/* A gap in the exercise's ids, and another exercise's tagged response in it. */
 	test_exec(db,
 		  "PRAGMA foreign_keys = OFF;"
-		  "UPDATE response SET id = 40 WHERE id = 9;"
-		  "UPDATE answer SET response_id = 40 WHERE response_id = 9;"
-		  "UPDATE tag SET response_id = 40 WHERE response_id = 9;"
+		  "UPDATE response SET id = 90000 WHERE id = 9;"
+		  "UPDATE answer SET response_id = 90000 WHERE response_id = 9;"
+		  "UPDATE tag SET response_id = 90000 WHERE response_id = 9;"
 		  "INSERT INTO exercise (id, code, title, organisation, opens, closes) VALUES "
 		  "(2, 'other', 'Other', 'Test', '2019-06-03', '2019-06-25');"
 		  "INSERT INTO response (id, exercise_id, channel, form_variant, entry_status, "
