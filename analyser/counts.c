@@ -15,7 +15,9 @@
  * dimension's values, one over the tags (and one over the answers, when a
  * cube counts by question or polarity) gives the items, and each cube is
  * then counted from them. Passes over a million rows cost far more than
- * counting them again in memory.
+ * counting them again in memory. The pass over the tags also works out
+ * the publication ledger's checksum of them (tag_sum.h), which the ledger
+ * read the tags a second time for.
  */
 #include "counts_internal.h"
 
@@ -29,18 +31,8 @@
 #include "db.h"
 #include "review.h"
 #include "strbuf.h"
+#include "tag_sum.h"
 #include "trim.h"
-
-/*
- * One thing to count for a respondent: a mention (theme) or an answer
- * (base). Eight bytes: a million responses give some four million.
- */
-struct item {
-	uint32_t resp;
-	uint16_t theme;     /* NO_VALUE: an answered free-text question (for the base) */
-	uint16_t q;         /* the question, as an index into the dimensions' by_q; NO_VALUE:
-			       not read (no cube counts by question or polarity) or none of them */
-};
 
 struct items {
 	struct item *v;
@@ -55,13 +47,27 @@ static int items_push(struct items *it, struct item x)
 	return 0;
 }
 
-/* Respondents that count, in id order, with their response-level values. */
+/*
+ * Respondents that count, in id order, with their response-level values.
+ * Or, where the exercise's response ids are dense (`in` not NULL), every
+ * response id from `lo` on, respondent i being response lo + i, with the
+ * bit i of `in` set when it counts: no id kept a respondent, only their
+ * values (two bytes a dimension).
+ */
 struct respondents {
 	long long *id;
 	size_t n, cap;
 	uint32_t *at;   /* where ids are dense: the index of id[0] + k at k; or NULL */
 	uint64_t span;  /* of `at` */
+	unsigned char *in;
+	long long lo;
 };
+
+/* Whether respondent i counts (always, unless some ids do not: `in`). */
+static inline int resp_counts(const struct respondents *r, size_t i)
+{
+	return !r->in || (r->in[i / 8] >> (i % 8) & 1);
+}
 
 /*
  * Indexes the respondents by id, when that takes little more room than
@@ -72,7 +78,7 @@ static void resp_index(struct respondents *r)
 {
 	uint64_t span;
 
-	if (!r->n)
+	if (!r->n || r->in)
 		return;
 	span = (uint64_t)r->id[r->n - 1] - (uint64_t)r->id[0];
 	if (span >= 4 * (uint64_t)r->n + 65536 || !(r->at = malloc(++span * sizeof *r->at)))
@@ -89,6 +95,11 @@ static long find_resp(const struct respondents *r, long long id, size_t *hint)
 	const long long *ids = r->id;
 	size_t lo = 0, hi = r->n, n = r->n;
 
+	if (r->in) {
+		uint64_t k = (uint64_t)id - (uint64_t)r->lo;
+
+		return k < r->n && resp_counts(r, (size_t)k) ? (long)k : -1;
+	}
 	if (r->at) {
 		uint64_t k = (uint64_t)id - (uint64_t)ids[0];
 
@@ -144,8 +155,10 @@ static void pass_final(sqlite3_context *ctx)
  * row to `row` through the aggregate tally_count_row(...), so the whole
  * pass is one sqlite3_step. Stepping a statement and fetching its columns
  * row by row costs more than the counting itself on a million responses.
- * `*oom` is the pass's flag for running out of memory. 0, or -1 with `e` set.
+ * `*oom` is the pass's flag for running out of memory (PASS_OOM), or for
+ * stopping it on purpose (PASS_STOP). 0, 1 when stopped, or -1 with `e` set.
  */
+enum { PASS_OOM = 1, PASS_STOP = 2 };
 static int run_pass(sqlite3 *db, const char *sql, long long bind,
 		    void (*row)(void *, sqlite3_context *, sqlite3_value **), int nargs, void *pass,
 		    const int *oom, const char *what, struct err *e)
@@ -169,11 +182,13 @@ static int run_pass(sqlite3 *db, const char *sql, long long bind,
 		;
 	current.row = NULL;
 	current.pass = NULL;
-	if (*oom)
+	if (*oom == PASS_OOM)
 		err_set(e, EXIT_SYSTEM, "out of memory");
-	else if (rc != SQLITE_DONE)
+	else if (*oom != PASS_STOP && rc != SQLITE_DONE)
 		db_fail(db, what, e);
 	sqlite3_finalize(st);
+	if (*oom == PASS_STOP)
+		return 1;
 	return rc == SQLITE_DONE && !*oom ? 0 : -1;
 }
 
@@ -315,16 +330,27 @@ static void resp_row(void *pass, sqlite3_context *ctx, sqlite3_value **argv)
 	struct resp_pass *p = pass;
 	struct respondents *r = p->r;
 	long long id = sqlite3_value_int64(argv[RC_ID]);
+	size_t at;
 
-	if (r->n == r->cap && resp_grow(p) < 0) {
-		p->oom = 1;
-		sqlite3_result_error_nomem(ctx);
-		return;
+	if (r->in) {
+		uint64_t k = (uint64_t)id - (uint64_t)r->lo;
+
+		if (k >= r->n)
+			return; /* not the exercise's: cannot be, read in one transaction */
+		at = (size_t)k;
+		r->in[at / 8] |= (unsigned char)(1u << (at % 8));
+	} else {
+		if (r->n == r->cap && resp_grow(p) < 0) {
+			p->oom = 1;
+			sqlite3_result_error_nomem(ctx);
+			return;
+		}
+		if (r->n && id <= r->id[r->n - 1])
+			p->unordered = 1;
+		assert(r->n < r->cap);
+		at = r->n;
+		r->id[r->n++] = id;
 	}
-	if (r->n && id <= r->id[r->n - 1])
-		p->unordered = 1;
-	assert(r->n < r->cap);
-	r->id[r->n] = id;
 	for (size_t d = 0; d < p->ns; d++) {
 		const struct count_dim *dim = p->s[d].d;
 		uint16_t v = NO_VALUE;
@@ -356,9 +382,8 @@ static void resp_row(void *pass, sqlite3_context *ctx, sqlite3_value **argv)
 		case DIM_POLARITY:
 			break;
 		}
-		p->s[d].m->by_resp[r->n] = v;
+		p->s[d].m->by_resp[at] = v;
 	}
-	r->n++;
 }
 
 struct id_pos {
@@ -399,6 +424,44 @@ static int resp_sort(const struct slot *s, size_t ns, struct respondents *r)
 	}
 	free(o);
 	return 0;
+}
+
+/*
+ * Sets the respondents up to be every response id of the exercise (struct
+ * respondents), when its `n` ids from `lo` to `hi` are dense enough: each
+ * id then costs its dimensions' two bytes and a bit, not eight bytes of id
+ * and four of index besides. Otherwise (or short of memory) leaves them
+ * to be listed as they are read.
+ */
+static void resp_direct(struct respondents *r, const struct slot *s, size_t ns, long long lo,
+			long long hi, long long n)
+{
+	uint64_t span;
+	size_t d;
+
+	if (n <= 0 || hi < lo)
+		return;
+	span = (uint64_t)hi - (uint64_t)lo + 1;
+	if (span > 2 * (uint64_t)n + 65536 || span >= UINT32_MAX - 1)
+		return;
+	if (!(r->in = calloc((size_t)span / 8 + 1, 1)))
+		return;
+	for (d = 0; d < ns; d++) {
+		if (!(s[d].m->by_resp = malloc((size_t)span * sizeof *s[d].m->by_resp)))
+			break;
+		memset(s[d].m->by_resp, 0xff, (size_t)span * sizeof *s[d].m->by_resp);
+	}
+	if (d < ns) {
+		for (size_t k = 0; k < d; k++) {
+			free(s[k].m->by_resp);
+			s[k].m->by_resp = NULL;
+		}
+		free(r->in);
+		r->in = NULL;
+		return;
+	}
+	r->n = r->cap = (size_t)span;
+	r->lo = lo;
 }
 
 static int read_respondents(sqlite3 *db, long long ex, int within_dates, const struct slot *s,
@@ -586,6 +649,25 @@ static int read_demographic(sqlite3 *db, struct count_dim *d, struct dim_map *m,
 	return 0;
 }
 
+/*
+ * Counts the items, grouped by respondent, into the cube: it[0] the tags,
+ * it[1] the answers (for a cube by question or polarity), each grouped.
+ */
+static void tally(struct tally *t, const struct respondents *r, const struct items it[2])
+{
+	size_t k = 0, ka = 0; /* the next tag, the next answer */
+
+	for (size_t i = 0; i < r->n; i++) {
+		if (!resp_counts(r, i))
+			continue;
+		tally_resp(t, i);
+		for (; k < it[0].n && it[0].v[k].resp == i; k++)
+			tally_item(t, i, &it[0].v[k]);
+		for (; ka < it[1].n && it[1].v[ka].resp == i; ka++)
+			tally_item(t, i, &it[1].v[ka]);
+	}
+}
+
 /* What the passes over the tags and the answered questions fill. */
 struct item_pass {
 	size_t nthemes;            /* of the rule set */
@@ -607,12 +689,28 @@ struct item_pass {
 	long long min_id, max_id;
 	int base;                  /* the answers for the base, not tags */
 	int decisions;             /* tags with the review decisions (effective_tag) */
+	/*
+	 * The exercise's tags for the ledger's snapshot, of every response of
+	 * the exercise: ids xlo..xhi, those with their bit set in xbits (bit
+	 * id - xlo) when it is not NULL.
+	 */
+	struct tag_sum snap;
+	long long xlo, xhi, xn;    /* xn: how many */
+	const unsigned char *xbits;
 	struct items *it;          /* it[0] the tags, it[1] the answers */
+	/*
+	 * Counting as the items come (with `r`), into every cube, instead of
+	 * keeping them: while each respondent's come together, which `last`
+	 * checks (the pass stops when they do not).
+	 */
+	struct tally *tl;
+	size_t ntl;
+	uint32_t last;
 	size_t hint;
 	int oom;
 };
 
-/* (response id, question id, theme id) */
+/* (response id, question id, theme id, answer id) */
 static void item_row(void *pass, sqlite3_context *ctx, sqlite3_value **argv)
 {
 	struct item_pass *p = pass;
@@ -622,6 +720,11 @@ static void item_row(void *pass, sqlite3_context *ctx, sqlite3_value **argv)
 	x.theme = NO_VALUE;
 	if (!p->base) {
 		long long th = sqlite3_value_int64(argv[2]);
+
+		/* The snapshot's sum: every tag of the exercise's responses, in the table's order. */
+		if (id >= p->xlo && id <= p->xhi &&
+		    (!p->xbits || p->xbits[(uint64_t)(id - p->xlo) / 8] >> ((uint64_t)(id - p->xlo) % 8) & 1))
+			tag_sum_add(&p->snap, sqlite3_value_int64(argv[3]), th);
 
 		if (th < p->min_id || th > p->max_id || p->theme_of[th - p->min_id] == NO_VALUE)
 			return; /* another exercise's rule set */
@@ -643,6 +746,17 @@ static void item_row(void *pass, sqlite3_context *ctx, sqlite3_value **argv)
 		if (i < 0)
 			return; /* a response that does not count */
 		x.resp = (uint32_t)i;
+		if (p->tl) {
+			if (x.resp < p->last) {
+				p->oom = PASS_STOP;
+				sqlite3_result_error(ctx, "not in respondent order", -1);
+				return;
+			}
+			p->last = x.resp;
+			for (size_t k = 0; k < p->ntl; k++)
+				tally_item(&p->tl[k], x.resp, &x);
+			return;
+		}
 	} else if (id >= p->lo && id <= p->hi)
 		x.resp = (uint32_t)((uint64_t)id - (uint64_t)p->lo);
 	else
@@ -664,17 +778,22 @@ static int read_items(sqlite3 *db, struct item_pass *p, struct err *e)
 	 * so only when there are any).
 	 */
 	static const char *const tags_sql[2][2] = {
-		{ "SELECT tally_count_row(response_id, NULL, theme_id) FROM tag",
-		  "SELECT tally_count_row(response_id, question_id, theme_id) FROM tag" },
-		{ "SELECT tally_count_row(response_id, NULL, theme_id) FROM effective_tag",
-		  "SELECT tally_count_row(response_id, question_id, theme_id) FROM effective_tag" },
+		{ "SELECT tally_count_row(response_id, NULL, theme_id, answer_id) FROM tag",
+		  "SELECT tally_count_row(response_id, question_id, theme_id, answer_id) FROM tag" },
+		{ "SELECT tally_count_row(response_id, NULL, theme_id, answer_id) FROM effective_tag",
+		  "SELECT tally_count_row(response_id, question_id, theme_id, answer_id) "
+		  "FROM effective_tag" },
 	};
 
-	if (run_pass(db, tags_sql[p->decisions != 0][any_answer_level], 0, item_row, 3, p, &p->oom,
-		     "reading the tags", e) < 0)
-		return -1;
-	if (!any_answer_level)
-		return 0;
+	int rc;
+
+	p->snap = (struct tag_sum){ 0 };
+	p->last = 0;
+	p->base = 0;
+	p->hint = 0;
+	if ((rc = run_pass(db, tags_sql[p->decisions != 0][any_answer_level], 0, item_row, 4, p,
+			   &p->oom, "reading the tags", e)) != 0 || !any_answer_level)
+		return rc;
 	/*
 	 * By question or polarity, the base is who answered: every answered
 	 * free-text answer. Which answers are free text is left to item_row()
@@ -683,13 +802,79 @@ static int read_items(sqlite3 *db, struct item_pass *p, struct err *e)
 	 * affinity), NULL or, written by hand, a blob: value > '' is a
 	 * non-empty text, and of a blob only its length is asked, which SQLite
 	 * knows without reading it; the same as length(value) > 0, without
-	 * counting every answer's characters.
+	 * counting every answer's characters. The partial index answer_text
+	 * (schema 0032) holds exactly these answers, so the pass reads it
+	 * alone, not the answers' text, and in respondent order.
 	 */
 	p->base = 1;
 	p->hint = 0;
-	return run_pass(db, "SELECT tally_count_row(response_id, question_id, NULL) FROM answer "
+	p->last = 0;
+	return run_pass(db, "SELECT tally_count_row(response_id, question_id, NULL, NULL) FROM answer "
 			"WHERE state = 'answered' AND value > '' AND (value < x'' OR length(value) > 0)",
-			0, item_row, 3, p, &p->oom, "reading the answers", e);
+			0, item_row, 4, p, &p->oom, "reading the answers", e);
+}
+
+/* What the pass marking the exercise's responses fills. */
+struct member_pass {
+	unsigned char *bits;
+	long long lo;
+	int oom;            /* never set: nothing is allocated in the pass */
+};
+
+static void member_row(void *pass, sqlite3_context *ctx, sqlite3_value **argv)
+{
+	struct member_pass *p = pass;
+	uint64_t k = (uint64_t)sqlite3_value_int64(argv[0]) - (uint64_t)p->lo;
+
+	(void)ctx;
+	p->bits[k / 8] |= (unsigned char)(1u << (k % 8));
+}
+
+/*
+ * Which responses are the exercise's, for the snapshot's tags (struct
+ * item_pass): the range of their ids, and when it has gaps (an erasure,
+ * another exercise), a bit an id, from one pass over the exercise's
+ * index. 0, or -1 with `e` set.
+ */
+static int exercise_ids(sqlite3 *db, long long ex, struct item_pass *p, unsigned char **bits,
+			struct err *e)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT count(*), min(id), max(id) FROM response "
+				      "WHERE exercise_id = ?1", e);
+	struct member_pass mp = { 0 };
+	long long n = 0, lo = 0, hi = 0;
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, ex);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		n = sqlite3_column_int64(st, 0);
+		lo = sqlite3_column_int64(st, 1);
+		hi = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return db_fail(db, "reading the responses", e);
+	p->xlo = 1;
+	p->xhi = 0;
+	p->xn = n;
+	if (!n)
+		return 0;
+	p->xlo = lo;
+	p->xhi = hi;
+	if ((uint64_t)hi - (uint64_t)lo + 1 == (uint64_t)n)
+		return 0;
+	if ((uint64_t)hi - (uint64_t)lo >= (uint64_t)SIZE_MAX / 2 ||
+	    !(*bits = calloc((size_t)((uint64_t)hi - (uint64_t)lo) / 8 + 1, 1)))
+		return err_set(e, EXIT_SYSTEM, "out of memory");
+	mp.bits = *bits;
+	mp.lo = lo;
+	if (run_pass(db, "SELECT tally_count_row(id) FROM response WHERE exercise_id = ?1", ex,
+		     member_row, 1, &mp, &mp.oom, "reading the responses", e) < 0)
+		return -1;
+	p->xbits = *bits;
+	return 0;
 }
 
 /* Gives items read with response id offsets their respondents, leaving out the rest. */
@@ -830,149 +1015,6 @@ static int group_items(struct items *it, size_t nresp)
 	return 0;
 }
 
-/* Adds one to `a[k]` (k < n) unless this respondent was already counted there. */
-#define BUMP(a, stamp, k, n, tag) do { \
-	size_t k_ = (k); \
-	assert(k_ < (n)); \
-	if ((stamp)[k_] != (tag)) { \
-		(stamp)[k_] = (tag); \
-		(a)[k_]++; \
-	} \
-} while (0)
-
-/*
- * Counts the items, grouped by respondent, into the cube: it[0] the tags,
- * it[1] the answers (for a cube by question or polarity), each grouped.
- */
-static int tally(struct count_cube *c, const struct dim_map *m, const struct respondents *r,
-		 const struct items it[2])
-{
-	size_t n0 = c->dim[0].nvalues, n1 = c->dim[1].nvalues;
-	size_t w0 = n0 + 1, w1 = n1 + 1, ncells = (c->nthemes + 1) * w0 * w1;
-	/* With one dimension the second is only its margin: one column, not two. */
-	int nb = c->ndims > 1 ? 2 : 1;
-	int any_answer_level = counts_answer_level(&c->dim[0]) ||
-			       (c->ndims > 1 && counts_answer_level(&c->dim[1]));
-	uint32_t *cstamp = calloc(ncells, sizeof *cstamp), *bstamp = calloc(w0 * w1, sizeof *bstamp);
-	uint32_t *rstamp = calloc(c->nthemes + 1, sizeof *rstamp);
-	size_t k = 0, ka = 0; /* the next tag, the next answer */
-
-	if (!cstamp || !bstamp || !rstamp) {
-		free(cstamp);
-		free(bstamp);
-		free(rstamp);
-		return -1;
-	}
-	for (size_t i = 0; i < r->n; i++) {
-		uint32_t tag = (uint32_t)i + 1;
-		size_t rv[2];
-
-		for (size_t d = 0; d < 2; d++)
-			rv[d] = d < c->ndims && !counts_answer_level(&c->dim[d]) ? m[d].by_resp[i] : NO_VALUE;
-		/* A value outside the list (a channel added since) is left out, base and all. */
-		if ((c->ndims > 0 && !counts_answer_level(&c->dim[0]) && rv[0] == NO_VALUE) ||
-		    (c->ndims > 1 && !counts_answer_level(&c->dim[1]) && rv[1] == NO_VALUE)) {
-			while (k < it[0].n && it[0].v[k].resp == i)
-				k++;
-			while (ka < it[1].n && it[1].v[ka].resp == i)
-				ka++;
-			continue;
-		}
-		if (!any_answer_level) {
-			size_t a[2] = { rv[0], n0 }, b[2] = { c->ndims > 1 ? rv[1] : n1, n1 };
-			int any = 0;
-
-			assert(a[0] <= n0 && b[0] <= n1);
-			for (int x = 0; x < 2; x++)
-				for (int y = 0; y < nb; y++)
-					c->base[a[x] * w1 + b[y]]++;
-			/*
-			 * Every item of the respondent falls in the same cells, so
-			 * only the rows need telling apart: a theme, its ancestors
-			 * (until one already counted, whose own are) and any theme.
-			 */
-			/* The answers matter only to answer-level dimensions. */
-			while (ka < it[1].n && it[1].v[ka].resp == i)
-				ka++;
-			for (; k < it[0].n && it[0].v[k].resp == i; k++) {
-				for (long t = it[0].v[k].theme; t >= 0 && rstamp[t] != tag;
-				     t = c->themes[t].parent) {
-					assert((size_t)t < c->nreal);
-					rstamp[t] = tag;
-					for (int x = 0; x < 2; x++)
-						for (int y = 0; y < nb; y++)
-							c->cells[((size_t)t * w0 + a[x]) * w1 + b[y]]++;
-					/* The merged rows that take this theme: once a respondent. */
-					for (size_t g = c->nreal; g < c->nthemes; g++) {
-						if (rstamp[g] == tag ||
-						    !c->member[(g - c->nreal) * c->nreal + (size_t)t])
-							continue;
-						rstamp[g] = tag;
-						for (int x = 0; x < 2; x++)
-							for (int y = 0; y < nb; y++)
-								c->cells[(g * w0 + a[x]) * w1 + b[y]]++;
-					}
-				}
-				any = 1;
-			}
-			for (int x = 0; any && x < 2; x++)
-				for (int y = 0; y < nb; y++)
-					c->cells[(c->nthemes * w0 + a[x]) * w1 + b[y]]++;
-			continue;
-		}
-		/* The respondent's tags, then their answers: each item stamped once per cell. */
-		for (const struct item *x;
-		     (k < it[0].n && it[0].v[k].resp == i && (x = &it[0].v[k++])) ||
-		     (ka < it[1].n && it[1].v[ka].resp == i && (x = &it[1].v[ka++]));) {
-			size_t v[2] = { rv[0], c->ndims < 2 ? n1 : rv[1] };
-			int counted = 1;
-
-			/* Answer-level values from the question; none: not counted here. */
-			for (size_t d = 0; d < c->ndims; d++)
-				if (counts_answer_level(&c->dim[d])) {
-					if (x->q == NO_VALUE || m[d].by_q[x->q] == NO_VALUE)
-						counted = 0;
-					else
-						v[d] = m[d].by_q[x->q];
-				}
-			if (!counted)
-				continue;
-
-			size_t v0 = v[0], v1 = v[1];
-			size_t a[2] = { v0, n0 }, b[2] = { v1, n1 };
-
-			assert(v0 <= n0 && v1 <= n1);
-			if (x->theme == NO_VALUE) {
-				for (int p = 0; p < 2; p++)
-					for (int q = 0; q < nb; q++)
-						BUMP(c->base, bstamp, a[p] * w1 + b[q], w0 * w1, tag);
-				continue;
-			}
-			/* The theme, each of its ancestors, the merged rows that take
-			   them, and "any theme". */
-			for (long t = x->theme;; t = c->themes[t].parent) {
-				size_t row = t < 0 ? c->nthemes : (size_t)t;
-
-				for (int p = 0; p < 2; p++)
-					for (int q = 0; q < nb; q++)
-						BUMP(c->cells, cstamp, (row * w0 + a[p]) * w1 + b[q], ncells, tag);
-				if (t < 0)
-					break;
-				for (size_t g = c->nreal; g < c->nthemes; g++)
-					if (c->member[(g - c->nreal) * c->nreal + (size_t)t])
-						for (int p = 0; p < 2; p++)
-							for (int q = 0; q < nb; q++)
-								BUMP(c->cells, cstamp, (g * w0 + a[p]) * w1 + b[q],
-								     ncells, tag);
-			}
-		}
-	}
-	free(cstamp);
-	free(bstamp);
-	free(rstamp);
-	return 0;
-}
-
 /* Theme ids of the rule set (from min_id to max_id) to theme indexes. 0 or -1. */
 static int theme_index(const struct count_cube *c, const long long *ids, long long min_id,
 		       long long max_id, uint16_t **out, struct err *e)
@@ -1067,7 +1109,20 @@ struct reading {
 	pthread_t thread;
 	int threaded;
 	long long lo;       /* the first response id (items hold ids less it) */
+	struct count_cube **cubes;
+	struct dim_map (*m)[2];
+	struct tally *tl;   /* a cube each, counted into */
+	size_t n;
+	int counted;        /* counted as the items came: no items kept */
 };
+
+/*
+ * Above this many response ids, the tags are not read on the second
+ * connection: that keeps every tag and answer until the respondents are
+ * read (8 bytes each, some 30 MB a million responses), where counting
+ * them as they come keeps nothing.
+ */
+#define TWIN_MAX_IDS 1000000
 
 /*
  * Starts reading the tags on the second connection, on a thread, if it
@@ -1081,7 +1136,7 @@ static int items_start(sqlite3 *db, struct reading *rd, struct err *e)
 	if (db_int(db, "SELECT min(id) FROM response", 0, &lo, e, 0) < 0 ||
 	    db_int(db, "SELECT max(id) FROM response", 0, &hi, e, 0) < 0)
 		return -1;
-	if (hi >= lo && (uint64_t)hi - (uint64_t)lo < UINT32_MAX && twin_begin(&rd->twin) == 0) {
+	if (hi >= lo && (uint64_t)hi - (uint64_t)lo < TWIN_MAX_IDS && twin_begin(&rd->twin) == 0) {
 		rd->ip.lo = rd->lo = lo;
 		rd->ip.hi = hi;
 		rd->twin.p = &rd->ip;
@@ -1093,6 +1148,40 @@ static int items_start(sqlite3 *db, struct reading *rd, struct err *e)
 }
 
 /*
+ * Reads the tags (and answers) and counts them as they come into every
+ * cube, when each respondent's come together; otherwise (found as they
+ * come: the count so far is forgotten) reads them again into `it`, to
+ * count once grouped. 0, or -1 with `e` set.
+ */
+static int count_items(sqlite3 *db, const struct respondents *r, struct reading *rd,
+		       struct err *e)
+{
+	int rc;
+
+	for (size_t k = 0; k < rd->n; k++)
+		if (tally_init(&rd->tl[k], rd->cubes[k], rd->m[k]) < 0)
+			return err_set(e, EXIT_SYSTEM, "out of memory");
+	rd->ip.tl = rd->tl;
+	rd->ip.ntl = rd->n;
+	rc = read_items(db, &rd->ip, e);
+	rd->ip.tl = NULL;
+	if (rc < 0)
+		return -1;
+	if (rc == 0) {
+		for (size_t k = 0; k < rd->n; k++)
+			for (size_t i = 0; i < r->n; i++)
+				if (resp_counts(r, i))
+					tally_resp(&rd->tl[k], i);
+		rd->counted = 1;
+		return 0;
+	}
+	for (size_t k = 0; k < rd->n; k++)
+		tally_clear(&rd->tl[k]);
+	rd->ip.oom = 0;
+	return read_items(db, &rd->ip, e) < 0 ? -1 : 0;
+}
+
+/*
  * Reads the respondents and every slot's values (demographic ones from
  * their answers), then takes the tags from the thread (or reads them now).
  * Always joins the thread. 0 or -1.
@@ -1101,7 +1190,10 @@ static int read_rows(sqlite3 *db, long long ex, int within_dates, const struct s
 		     size_t ns, struct respondents *r, struct items *it, struct reading *rd,
 		     struct err *e)
 {
-	int rc = read_respondents(db, ex, within_dates, sl, ns, r, e);
+	int rc;
+
+	resp_direct(r, sl, ns, rd->ip.xlo, rd->ip.xhi, rd->ip.xn);
+	rc = read_respondents(db, ex, within_dates, sl, ns, r, e);
 
 	if (rc == 0 && r->n >= UINT32_MAX - 1)
 		rc = err_set(e, EXIT_USAGE, "too many responses to count at once");
@@ -1124,22 +1216,19 @@ static int read_rows(sqlite3 *db, long long ex, int within_dates, const struct s
 		}
 	} else if (rc == 0) {
 		rd->ip.r = r;
-		rc = read_items(db, &rd->ip, e);
+		rc = count_items(db, r, rd, e);
 	}
 	twin_close(&rd->twin);
 	return rc;
 }
 
 /* The cells and bases, counted from the items. 0, or -1 with `e` set (out of memory). */
-static int count_cells(struct count_cube *c, const struct dim_map *m, const struct respondents *r,
-		       const struct items it[2], struct err *e)
+static int count_cells(struct tally *t, struct count_cube *c, const struct dim_map *m,
+		       const struct respondents *r, const struct items it[2], struct err *e)
 {
-	size_t w0 = c->dim[0].nvalues + 1, w1 = c->dim[1].nvalues + 1;
-
-	c->cells = calloc((c->nthemes + 1) * w0 * w1, sizeof *c->cells);
-	c->base = calloc(w0 * w1, sizeof *c->base);
-	if (!c->cells || !c->base || tally(c, m, r, it) < 0)
+	if (!t->cstamp && tally_init(t, c, m) < 0)
 		return err_set(e, EXIT_SYSTEM, "out of memory");
+	tally(t, r, it);
 	return 0;
 }
 
@@ -1265,14 +1354,16 @@ int counts_build_many(sqlite3 *db, long long ex, const char *const *by, size_t n
 	struct respondents r = { 0 };
 	struct items it[2] = { { 0 }, { 0 } }; /* the tags; the answers */
 	struct reading rd = { 0 };
+	struct tally *tl = calloc(n ? n : 1, sizeof *tl);
 	long long *theme_ids = NULL, min_id = 0, max_id = -1, nqid = 0;
 	uint16_t *theme_of = NULL, *q_of = NULL;
+	unsigned char *xbits = NULL;
 	int own_txn = 0, rc = -1;
 
 	err_init(&rd.twin.e);
 	for (size_t k = 0; k < n; k++)
 		out[k] = NULL;
-	if (!m || !sl) {
+	if (!m || !sl || !tl) {
 		err_set(e, EXIT_SYSTEM, "out of memory");
 		goto done;
 	}
@@ -1335,16 +1426,31 @@ int counts_build_many(sqlite3 *db, long long ex, const char *const *by, size_t n
 	rd.ip = (struct item_pass){ .nthemes = out[0]->nreal, .q_of = q_of, .nqid = nqid,
 				    .theme_of = theme_of, .min_id = min_id, .max_id = max_id,
 				    .it = it, .decisions = out[0]->decisions };
-	if (items_start(db, &rd, e) < 0 ||
+	rd.cubes = out;
+	rd.m = m;
+	rd.tl = tl;
+	rd.n = n;
+	if (exercise_ids(db, ex, &rd.ip, &xbits, e) < 0 || items_start(db, &rd, e) < 0 ||
 	    read_rows(db, ex, o->within_dates, sl, ns, &r, it, &rd, e) < 0)
 		goto done;
+	/*
+	 * The tag table comes in its own order both here and in the ledger's
+	 * query; the view with the decisions may not (its tags that decisions
+	 * add come in another order when the ledger's query restricts the
+	 * responses), which matters only when the sum depends on the order.
+	 */
+	for (size_t k = 0; k < n; k++) {
+		out[k]->tags_known = !rd.ip.decisions || !tag_sum_order_matters(&rd.ip.snap);
+		out[k]->tags_n = rd.ip.snap.n;
+		out[k]->tags_sum = tag_sum_value(&rd.ip.snap);
+	}
 	/* Each comes in respondent order as the tables are laid out: then no sort. */
-	if (group_items(&it[0], r.n) < 0 || group_items(&it[1], r.n) < 0) {
+	if (!rd.counted && (group_items(&it[0], r.n) < 0 || group_items(&it[1], r.n) < 0)) {
 		err_set(e, EXIT_SYSTEM, "out of memory");
 		goto done;
 	}
-	for (size_t k = 0; k < n; k++)
-		if (count_cells(out[k], m[k], &r, it, e) < 0)
+	for (size_t k = 0; k < n && !rd.counted; k++)
+		if (count_cells(&tl[k], out[k], m[k], &r, it, e) < 0)
 			goto done;
 	rc = 0;
 done:
@@ -1370,10 +1476,15 @@ done:
 	free(sl);
 	free(r.id);
 	free(r.at);
+	free(r.in);
 	free(it[0].v);
 	free(it[1].v);
 	free(q_of);
 	free(theme_of);
 	free(theme_ids);
+	free(xbits);
+	for (size_t k = 0; tl && k < n; k++)
+		tally_free(&tl[k]);
+	free(tl);
 	return rc;
 }

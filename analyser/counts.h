@@ -82,6 +82,12 @@ struct count_cube {
 	int decisions;             /* review decisions were applied (there were some, and
 				      the rules alone were not asked for) */
 	int rules_only;            /* the rules alone were asked for */
+	/* The exercise's tags (every response's, counted or not) as the pass over
+	   them found them, for the publication ledger (ledger_tags_counted()):
+	   how many and their sum (tag_sum.h); tags_known 0 when not worked out. */
+	int tags_known;
+	long long tags_n;
+	double tags_sum;
 };
 
 /* The names --by takes besides demographic question codes. */

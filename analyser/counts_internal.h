@@ -1,7 +1,7 @@
 /*
- * counts_internal.h: what counts.c (reading and counting) and
- * counts_dims.c (what is counted by: dimensions, their values, the themes)
- * share; nothing else includes it.
+ * counts_internal.h: what counts.c (reading), counts_tally.c (counting
+ * into a cube) and counts_dims.c (what is counted by: dimensions, their
+ * values, the themes) share; nothing else includes it.
  */
 #ifndef TALLY_COUNTS_INTERNAL_H
 #define TALLY_COUNTS_INTERNAL_H
@@ -37,6 +37,55 @@ static inline int counts_answer_level(const struct count_dim *d)
  */
 int counts_dim_load(sqlite3 *db, long long ex, const char *name, struct count_dim *d,
 		    struct dim_map *m, struct err *e);
+
+/*
+ * One thing to count for a respondent: a mention (theme) or an answer
+ * (base). Eight bytes: a million responses give some four million.
+ */
+struct item {
+	uint32_t resp;
+	uint16_t theme;     /* NO_VALUE: an answered free-text question (for the base) */
+	uint16_t q;         /* the question, as an index into the dimensions' by_q; NO_VALUE:
+			       not read (no cube counts by question or polarity) or none of them */
+};
+
+/*
+ * Counting into one cube, a respondent at a time: its stamps mark the
+ * cells (and rows, bases) the respondent being counted was counted in
+ * already, so the items of one respondent must come together, but the
+ * tags and the answers may come in passes of their own.
+ */
+struct tally {
+	struct count_cube *c;
+	const struct dim_map *m;
+	size_t n0, n1, w0, w1, ncells;
+	int nb;                 /* with one dimension the second is only its margin: one column */
+	int al[2];              /* dimension d is answer-level */
+	int any_answer_level;
+	uint32_t *cstamp, *bstamp, *rstamp;
+};
+
+/*
+ * Sets `t` up to count into cube `c` (with `m`, its dimensions' values),
+ * allocating its cells and bases if they are not yet. 0, or -1 out of
+ * memory (tally_free() it all the same).
+ */
+int tally_init(struct tally *t, struct count_cube *c, const struct dim_map *m);
+
+/* Frees the stamps (not the cube's cells). */
+void tally_free(struct tally *t);
+
+/* Forgets everything counted into the cube (to count again another way). */
+void tally_clear(struct tally *t);
+
+/* Respondent i in the bases, when they are the respondents' (no answer-level dimension). */
+void tally_resp(struct tally *t, size_t i);
+
+/*
+ * One item of respondent i: a tag (in the cells) or an answer (in the
+ * answer-level bases). A respondent's items must come one after the other.
+ */
+void tally_item(struct tally *t, size_t i, const struct item *x);
 
 /*
  * Adds COUNTS_SEVERAL to a demographic dimension, before its last value

@@ -133,6 +133,10 @@ static int ledger_suppress(const struct view *w, const long *v, size_t nrows, si
 			goto out;
 		}
 	}
+	/* The tags the snapshot names, as the counts' pass found them: not read again. */
+	if (w->c->tags_known &&
+	    ledger_tags_counted(w->o->ledger, w->c->decisions, w->c->tags_n, w->c->tags_sum, e) < 0)
+		goto out;
 	rc = line ? ledger_line(w->o->ledger, v, ncols, theme, (const char *const *)cell, state, e) :
 		    ledger_table(w->o->ledger, v, nrows, ncols, theme, (const char *const *)cell,
 				 state, e);

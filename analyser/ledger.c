@@ -32,6 +32,7 @@
 #include "db.h"
 #include "review.h"
 #include "strbuf.h"
+#include "tag_sum.h"
 
 #define P 2147483647u   /* 2^31 - 1 */
 #define NONE SIZE_MAX
@@ -53,6 +54,11 @@ struct ledger {
 	long long ex;
 	struct sdc_rule rule;
 	char snapshot[256];
+	/* The snapshot but for the tags, until they are known (ledger_tags_counted()). */
+	int pending, decisions;
+	char *sha;
+	long long nresp;
+	double idsum;
 	int in_tx;
 	struct key *keys;
 	size_t nkeys, capkeys;
@@ -156,10 +162,13 @@ static void tab_drop_last(struct ledger *l)
 /*
  * This exercise's tags only (another exercise's tag run is not a change of
  * this one's data), summed through a square so that two answers swapping
- * their themes change the sum. The tags as counted: with the review
- * decisions when the counts use them (a decision is a change of the data).
- * One scan of the tags gives both the count and the sum, in the table's
- * order as before, so the sum (a double past 2^53) comes out the same.
+ * their themes change the sum (tag_sum.h). The tags as counted: with the
+ * review decisions when the counts use them (a decision is a change of the
+ * data). The counts' pass over the tags works the sum out as it goes and
+ * hands it over (ledger_tags_counted()); only a publication that never
+ * gets it reads the tags here, in the table's order as the counts' pass
+ * does, so the sum (a double past 2^53 with an older SQLite) comes out
+ * the same.
  *
  * Which tags are the exercise's: those of its responses. When its
  * responses' ids are one unbroken range (every id from the first to the
@@ -172,97 +181,95 @@ static void tab_drop_last(struct ledger *l)
 	"SELECT count(*), total(tally_snapshot_term(answer_id, theme_id)) FROM " tags \
 	" WHERE " which
 
-/*
- * A tag's term of the sum, k (k + 1) mod P + k with k = (answer * 31 +
- * theme) mod P, as the SQL it replaces worked it out (64-bit integers,
- * remainders of C's sign): SQLite flattened k into the sum and worked it
- * out three times a tag, a sixth of a report's time.
- */
+/* A tag's term of the sum, as tag_sum_term(). */
 static void snapshot_term(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	int64_t k = (int64_t)((uint64_t)sqlite3_value_int64(argv[0]) * 31u +
-			      (uint64_t)sqlite3_value_int64(argv[1])) % 2147483647;
-
 	(void)argc;
-	sqlite3_result_int64(ctx, (int64_t)((uint64_t)k * (uint64_t)(k + 1)) % 2147483647 + k);
+	sqlite3_result_int64(ctx, tag_sum_term(sqlite3_value_int64(argv[0]),
+					       sqlite3_value_int64(argv[1])));
 }
 #define IN_RANGE "response_id BETWEEN ?2 AND ?3"
 #define IN_LIST "response_id IN (SELECT id FROM response WHERE exercise_id = ?1)"
 
-static int snapshot(struct ledger *l, int rules_only, struct err *e)
+int ledger_tags_sql(sqlite3 *db, long long ex, int decisions, long long *ntags, double *sum,
+		    struct err *e)
 {
 	static const char *const tags_sql[2][2] = {
 		{ SNAPSHOT_TAGS("tag", IN_LIST), SNAPSHOT_TAGS("tag", IN_RANGE) },
 		{ SNAPSHOT_TAGS("effective_tag", IN_LIST), SNAPSHOT_TAGS("effective_tag", IN_RANGE) },
 	};
 	sqlite3_stmt *st;
-	int rc, decisions = 0, dense;
-	long long n = 0, lo = 0, hi = 0, ntags = 0, nresp = 0;
-	double sum = 0, idsum = 0;
-	char *sha = NULL;
+	long long n = 0, lo = 0, hi = 0;
+	int rc, dense;
 
-	if (!rules_only && review_any_decision(l->db, &decisions, e) < 0)
-		return -1;
-	if (sqlite3_create_function_v2(l->db, "tally_snapshot_term", 2,
+	if (sqlite3_create_function_v2(db, "tally_snapshot_term", 2,
 				       SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, NULL,
 				       snapshot_term, NULL, NULL, NULL) != SQLITE_OK)
-		return db_fail(l->db, "working out what the counts come from", e);
-	if (!(st = db_prepare(l->db, "SELECT count(*), min(id), max(id), "
-			      "(SELECT sha256 FROM ruleset WHERE exercise_id = ?1) "
-			      "FROM response WHERE exercise_id = ?1", e)))
+		return db_fail(db, "working out what the counts come from", e);
+	if (!(st = db_prepare(db, "SELECT count(*), min(id), max(id) FROM response "
+			      "WHERE exercise_id = ?1", e)))
 		return -1;
-	sqlite3_bind_int64(st, 1, l->ex);
+	sqlite3_bind_int64(st, 1, ex);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *s = (const char *)sqlite3_column_text(st, 3);
-
 		n = sqlite3_column_int64(st, 0);
 		lo = sqlite3_column_int64(st, 1);
 		hi = sqlite3_column_int64(st, 2);
-		if (s && !(sha = strdup(s)))
-			rc = SQLITE_NOMEM;
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW)
-		return rc == SQLITE_NOMEM ? err_set(e, EXIT_SYSTEM, "out of memory") :
-		       db_fail(l->db, "working out what the counts come from", e);
+		return db_fail(db, "working out what the counts come from", e);
 	dense = !n || (hi >= lo && (unsigned long long)hi - (unsigned long long)lo + 1 ==
 			(unsigned long long)n);
-	if (!(st = db_prepare(l->db, tags_sql[decisions != 0][dense], e))) {
-		free(sha);
+	if (!(st = db_prepare(db, tags_sql[decisions != 0][dense], e)))
 		return -1;
-	}
-	sqlite3_bind_int64(st, 1, l->ex);
+	sqlite3_bind_int64(st, 1, ex);
 	if (dense) {
 		sqlite3_bind_int64(st, 2, n ? lo : 1);
 		sqlite3_bind_int64(st, 3, n ? hi : 0);
 	}
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		ntags = sqlite3_column_int64(st, 0);
-		sum = sqlite3_column_double(st, 1);
+		*ntags = sqlite3_column_int64(st, 0);
+		*sum = sqlite3_column_double(st, 1);
 	}
 	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW) {
-		if (!(st = db_prepare(l->db, "SELECT count(*), total(id) FROM response WHERE "
-				      "exercise_id = ?1 AND entry_status IN ('accepted', 'verified')",
-				      e))) {
-			free(sha);
-			return -1;
-		}
-		sqlite3_bind_int64(st, 1, l->ex);
-		if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			nresp = sqlite3_column_int64(st, 0);
-			idsum = sqlite3_column_double(st, 1);
-		}
-		sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return db_fail(db, "working out what the counts come from", e);
+	return 0;
+}
+
+/*
+ * What the snapshot takes besides the tags: the rule set's version, whether
+ * there are review decisions, the responses that count. 0, or -1 with `e`.
+ */
+static int snapshot_begin(struct ledger *l, int rules_only, struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!rules_only && review_any_decision(l->db, &l->decisions, e) < 0)
+		return -1;
+	if (!(st = db_prepare(l->db, "SELECT sha256 FROM ruleset WHERE exercise_id = ?1", e)))
+		return -1;
+	sqlite3_bind_int64(st, 1, l->ex);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW && sqlite3_column_text(st, 0) &&
+	    !(l->sha = strdup((const char *)sqlite3_column_text(st, 0))))
+		rc = SQLITE_NOMEM;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return rc == SQLITE_NOMEM ? err_set(e, EXIT_SYSTEM, "out of memory") :
+		       db_fail(l->db, "working out what the counts come from", e);
+	if (!(st = db_prepare(l->db, "SELECT count(*), total(id) FROM response WHERE "
+			      "exercise_id = ?1 AND entry_status IN ('accepted', 'verified')", e)))
+		return -1;
+	sqlite3_bind_int64(st, 1, l->ex);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		l->nresp = sqlite3_column_int64(st, 0);
+		l->idsum = sqlite3_column_double(st, 1);
 	}
-	if (rc == SQLITE_ROW)
-		snprintf(l->snapshot, sizeof l->snapshot,
-			 "rules %.64s%s; tags %lld %.0f; responses %lld %.0f; rule %ld %ld %d",
-			 sha ? sha : "-", decisions ? " reviewed" : "", ntags, sum, nresp, idsum,
-			 l->rule.threshold, l->rule.rounding, l->rule.secondary);
-	free(sha);
+	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW)
 		return db_fail(l->db, "working out what the counts come from", e);
+	l->pending = 1;
 	return 0;
 }
 
@@ -326,6 +333,64 @@ oom:
 	return err_set(e, EXIT_SYSTEM, "out of memory");
 }
 
+/*
+ * The snapshot complete with its tags: forgets the tables of other
+ * snapshots (their counts are no longer the data's) and loads this one's.
+ */
+static int snapshot_finish(struct ledger *l, long long ntags, double sum, struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	snprintf(l->snapshot, sizeof l->snapshot,
+		 "rules %.64s%s; tags %lld %.0f; responses %lld %.0f; rule %ld %ld %d",
+		 l->sha ? l->sha : "-", l->decisions ? " reviewed" : "", ntags, sum, l->nresp,
+		 l->idsum, l->rule.threshold, l->rule.rounding, l->rule.secondary);
+	l->pending = 0;
+	for (int k = 0; k < 2; k++) {
+		if (!(st = db_prepare(l->db, k ? "DELETE FROM publication_table WHERE exercise_id = ?1 "
+				      "AND snapshot <> ?2" : "DELETE FROM publication_cell WHERE "
+				      "table_id IN (SELECT id FROM publication_table WHERE "
+				      "exercise_id = ?1 AND snapshot <> ?2)", e)))
+			return -1;
+		sqlite3_bind_int64(st, 1, l->ex);
+		sqlite3_bind_text(st, 2, l->snapshot, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE)
+			return db_fail(l->db, "forgetting publications of earlier data", e);
+	}
+	return load(l, e);
+}
+
+/* Completes the snapshot by reading the tags, when no pass handed them over. */
+static int snapshot_now(struct ledger *l, struct err *e)
+{
+	long long ntags = 0;
+	double sum = 0;
+
+	if (!l->pending)
+		return 0;
+	if (ledger_tags_sql(l->db, l->ex, l->decisions, &ntags, &sum, e) < 0)
+		return -1;
+	return snapshot_finish(l, ntags, sum, e);
+}
+
+int ledger_tags_counted(struct ledger *l, int decisions, long long ntags, double sum,
+			struct err *e)
+{
+	if (!l->pending)
+		return 0;
+	if (decisions != l->decisions)
+		return snapshot_now(l, e);
+	return snapshot_finish(l, ntags, sum, e);
+}
+
+const char *ledger_snapshot(struct ledger *l, struct err *e)
+{
+	return snapshot_now(l, e) < 0 ? NULL : l->snapshot;
+}
+
 struct ledger *ledger_open(sqlite3 *db, long long ex, const struct sdc_rule *rule,
 			   struct err *e)
 {
@@ -336,8 +401,6 @@ struct ledger *ledger_open_tags(sqlite3 *db, long long ex, const struct sdc_rule
 				int rules_only, struct err *e)
 {
 	struct ledger *l = calloc(1, sizeof *l);
-	sqlite3_stmt *st;
-	int rc;
 
 	if (!l) {
 		err_set(e, EXIT_SYSTEM, "out of memory");
@@ -351,24 +414,7 @@ struct ledger *ledger_open_tags(sqlite3 *db, long long ex, const struct sdc_rule
 		return NULL;
 	}
 	l->in_tx = 1;
-	if (snapshot(l, rules_only, e) < 0)
-		goto fail;
-	for (int k = 0; k < 2; k++) {
-		if (!(st = db_prepare(db, k ? "DELETE FROM publication_table WHERE exercise_id = ?1 "
-				      "AND snapshot <> ?2" : "DELETE FROM publication_cell WHERE "
-				      "table_id IN (SELECT id FROM publication_table WHERE "
-				      "exercise_id = ?1 AND snapshot <> ?2)", e)))
-			goto fail;
-		sqlite3_bind_int64(st, 1, ex);
-		sqlite3_bind_text(st, 2, l->snapshot, -1, SQLITE_STATIC);
-		rc = sqlite3_step(st);
-		sqlite3_finalize(st);
-		if (rc != SQLITE_DONE) {
-			db_fail(db, "forgetting publications of earlier data", e);
-			goto fail;
-		}
-	}
-	if (load(l, e) < 0)
+	if (snapshot_begin(l, rules_only, e) < 0)
 		goto fail;
 	return l;
 fail:
@@ -934,12 +980,16 @@ int ledger_table(struct ledger *l, const long *v, size_t nrows, size_t ncols,
 		 const char *const *theme, const char *const *cell, unsigned char *state,
 		 struct err *e)
 {
+	if (snapshot_now(l, e) < 0)
+		return -1;
 	return add(l, v, nrows, ncols, theme, cell, state, 0, e);
 }
 
 int ledger_line(struct ledger *l, const long *v, size_t n, const char *const *theme,
 		const char *const *cell, unsigned char *state, struct err *e)
 {
+	if (snapshot_now(l, e) < 0)
+		return -1;
 	return add(l, v, 0, n, theme, cell, state, 1, e);
 }
 
@@ -947,7 +997,7 @@ int ledger_commit(struct ledger *l, struct err *e)
 {
 	if (!l->in_tx)
 		return 0;
-	if (db_commit(l->db, e) < 0)
+	if (snapshot_now(l, e) < 0 || db_commit(l->db, e) < 0)
 		return -1;
 	l->in_tx = 0;
 	return 0;
@@ -966,5 +1016,6 @@ void ledger_free(struct ledger *l)
 	while (l->ntabs)
 		tab_drop_last(l);
 	free(l->tabs);
+	free(l->sha);
 	free(l);
 }

@@ -33,9 +33,11 @@ struct ledger;
 
 /*
  * Opens the ledger of exercise `ex` for a publication under `rule`: starts
- * a write transaction (held until ledger_commit() or ledger_free()), works
- * out the snapshot, forgets the tables of other snapshots (their counts are
- * no longer the data's) and loads this one's. NULL with `e` set
+ * a write transaction (held until ledger_commit() or ledger_free()) and
+ * works out the snapshot but for the tags. Once the tags are known (handed
+ * over by ledger_tags_counted(), or read when a table is first recorded or
+ * the ledger committed), it forgets the tables of other snapshots (their
+ * counts are no longer the data's) and loads this one's. NULL with `e` set
  * (EXIT_SYSTEM: the database cannot be written, is busy, or no memory).
  */
 struct ledger *ledger_open(sqlite3 *db, long long ex, const struct sdc_rule *rule,
@@ -49,6 +51,28 @@ struct ledger *ledger_open(sqlite3 *db, long long ex, const struct sdc_rule *rul
  */
 struct ledger *ledger_open_tags(sqlite3 *db, long long ex, const struct sdc_rule *rule,
 				int rules_only, struct err *e);
+
+/*
+ * The tags of the snapshot as a pass over them in this transaction counted
+ * them (tag_sum.h): how many of the exercise's, their sum as
+ * tag_sum_value() gives it, and whether they were the tags with the review
+ * decisions (count_cube's decisions). Saves reading them again; tags of the
+ * other kind than the ledger's are read after all. Only the first call
+ * after ledger_open() counts. 0, or -1 with `e` set (a database error).
+ */
+int ledger_tags_counted(struct ledger *l, int decisions, long long ntags, double sum,
+			struct err *e);
+
+/*
+ * The tags of the snapshot read from the database: how many of exercise
+ * `ex`'s, and their sum, with the review decisions or without, as the
+ * ledger reads them when no pass hands them over. 0, or -1 with `e` set.
+ */
+int ledger_tags_sql(sqlite3 *db, long long ex, int decisions, long long *ntags, double *sum,
+		    struct err *e);
+
+/* The snapshot's name as recorded with each table (tags read if need be); NULL with `e` set. */
+const char *ledger_snapshot(struct ledger *l, struct err *e);
 
 /*
  * Suppresses a table with totals as sdc_apply() does (same layout of `v`

@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "counts.h"
+#include "ledger.h"
+#include "tag_sum.h"
 #include "testutil.h"
 
 /*
@@ -780,6 +782,223 @@ START_TEST(test_many_is_sql)
 }
 END_TEST
 
+/*
+ * The ledger's snapshot from the counts' pass over the tags is the one it
+ * reads for itself (ledger_tags_sql(), as it always did): the same number
+ * of tags and the same sum, with and without the review decisions, with
+ * the exercise's response ids unbroken and with a gap and another
+ * exercise's tags among them; and the same snapshot recorded. (The gap is
+ * wide enough for the counts to list the respondents' ids, where they
+ * otherwise take every id from the first to the last.)
+ */
+static void same_snapshot(sqlite3 *db, int rules_only)
+{
+	struct count_cube *c;
+	struct ledger *l;
+	struct sdc_rule rule = SDC_NHS;
+	struct count_output o = { .format = COUNT_CSV, .suppress = &rule };
+	long long n = -1;
+	double sum = -1;
+	char in_pass[256];
+	const char *s;
+	FILE *out;
+	struct err e;
+
+	err_init(&e);
+	c = counts_build_opts(db, 1, "district", &(struct count_build_opts){ .rules_only = rules_only },
+			      &e);
+	ck_assert_msg(c != NULL, "%s", err_first(&e));
+	ck_assert(c->tags_known);
+	cube_is_sql(db, rules_only ? "tag" : "effective_tag", c);
+	ck_assert_msg(ledger_tags_sql(db, 1, c->decisions, &n, &sum, &e) == 0, "%s", err_first(&e));
+	ck_assert_int_gt(n, 0);
+	ck_assert_int_eq(c->tags_n, n);
+	ck_assert_msg(c->tags_sum == sum, "in the pass %.0f, read %.0f", c->tags_sum, sum);
+	/* Recorded through the ledger: the snapshot the pass gave, then the one it reads. */
+	ck_assert_msg((o.ledger = ledger_open_tags(db, 1, &rule, rules_only, &e)) != NULL, "%s",
+		      err_first(&e));
+	ck_assert_ptr_nonnull(out = fopen("/dev/null", "w"));
+	ck_assert_msg(counts_write(c, &o, out, &e) == 0, "%s", err_first(&e));
+	fclose(out);
+	ck_assert_ptr_nonnull(s = ledger_snapshot(o.ledger, &e));
+	snprintf(in_pass, sizeof in_pass, "%s", s);
+	ledger_free(o.ledger);
+	ck_assert_msg((l = ledger_open_tags(db, 1, &rule, rules_only, &e)) != NULL, "%s",
+		      err_first(&e));
+	ck_assert_ptr_nonnull(s = ledger_snapshot(l, &e));
+	ck_assert_str_eq(in_pass, s);
+	ledger_free(l);
+	count_cube_free(c);
+}
+
+START_TEST(test_snapshot_in_pass)
+{
+	char path[4096];
+	sqlite3 *db = file_db(path, sizeof path);
+
+	fill_more(db);
+	same_snapshot(db, 0);
+	same_snapshot(db, 1);
+	/* A gap in the exercise's ids, and another exercise's tagged response in it. */
+	test_exec(db,
+		  "PRAGMA foreign_keys = OFF;"
+		  "UPDATE response SET id = 90000 WHERE id = 9;"
+		  "UPDATE answer SET response_id = 90000 WHERE response_id = 9;"
+		  "UPDATE tag SET response_id = 90000 WHERE response_id = 9;"
+		  "INSERT INTO exercise (id, code, title, organisation, opens, closes) VALUES "
+		  "(2, 'other', 'Other', 'Test', '2019-06-03', '2019-06-25');"
+		  "INSERT INTO response (id, exercise_id, channel, form_variant, entry_status, "
+		  "recorded_at) VALUES (20, 2, 'online', 'standard', 'accepted', '2019-06-10');"
+		  "INSERT INTO answer (id, response_id, question_id, value) VALUES (201, 20, 1, 'x');"
+		  "INSERT INTO tag (answer_id, theme_id, rule_no, match_start, match_end, "
+		  "response_id, question_id) VALUES (201, 4, 3, 0, 1, 20, 1);"
+		  "PRAGMA foreign_keys = ON;");
+	same_snapshot(db, 0);
+	same_snapshot(db, 1);
+	file_db_remove(db, path);
+}
+END_TEST
+
+/*
+ * The sum of the terms is SQLite's total() of them in the same order, past
+ * 2^53 too, where a double cannot hold every whole number and an SQLite
+ * before 3.43 rounds as it adds.
+ */
+START_TEST(test_tag_sum_is_total)
+{
+	sqlite3 *db = test_memdb();
+	sqlite3_stmt *st;
+	struct tag_sum s = { 0 };
+	uint64_t x = 12345;
+	char mine[64], sqlite[64];
+
+	test_exec(db, "CREATE TEMP TABLE term (v INTEGER NOT NULL)");
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "INSERT INTO temp.term (v) VALUES (?1)", -1, &st,
+					    NULL), SQLITE_OK);
+	for (int i = 0; i < 20000; i++) {
+		/* Near 2^53 first, then terms as large as tag_sum_term() gives, and small ones. */
+		int64_t v = i == 0 ? ((int64_t)1 << 53) - 7 : i % 3 ? (int64_t)(x % (3ULL << 31)) :
+			    (int64_t)(x % 7);
+
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		tag_sum_add_term(&s, v);
+		sqlite3_bind_int64(st, 1, v);
+		ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT total(v) FROM temp.term", -1, &st, NULL),
+			 SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	snprintf(sqlite, sizeof sqlite, "%.0f", sqlite3_column_double(st, 0));
+	sqlite3_finalize(st);
+	snprintf(mine, sizeof mine, "%.0f", tag_sum_value(&s));
+	ck_assert_str_eq(mine, sqlite);
+	ck_assert_int_eq(s.n, 20000);
+	/* The case the test is for: adding in doubles lost something. */
+	ck_assert((double)s.exact != s.rounded);
+	/* And below 2^53 the exact sum, whatever the order. */
+	ck_assert(tag_sum_value(&(struct tag_sum){ 3, 6, 0 }) == 6.0);
+	sqlite3_close(db);
+}
+END_TEST
+
+/*
+ * Counted as the tags and answers come (the caller's transaction keeps the
+ * second connection out), and, once a respondent's tags no longer come
+ * together in the table's order, counted again from them all grouped: the
+ * same cubes as straight SQL either way.
+ */
+static void many_in_one_reading(sqlite3 *db)
+{
+	static const char *const by[] = { "district", "polarity", "channel", "AGE", "question",
+					   "district,polarity", "form", "AGE,question" };
+	enum { N = sizeof by / sizeof by[0] };
+
+	for (int rules_only = 0; rules_only < 2; rules_only++) {
+		struct count_build_opts o = { .rules_only = rules_only };
+		struct count_cube *c[N];
+		struct err e;
+
+		err_init(&e);
+		test_exec(db, "BEGIN");
+		ck_assert_msg(counts_build_many(db, 1, by, N, &o, c, &e) == 0, "%s", err_first(&e));
+		test_exec(db, "COMMIT");
+		for (size_t k = 0; k < N; k++) {
+			cube_is_sql(db, rules_only ? "tag" : "effective_tag", c[k]);
+			count_cube_free(c[k]);
+		}
+	}
+}
+
+START_TEST(test_counted_as_read)
+{
+	sqlite3 *db = test_memdb();
+
+	fill(db);
+	fill_more(db);
+	many_in_one_reading(db);
+	/*
+	 * A later answer of respondent 1 tagged B, and one of respondent 3
+	 * tagged A1: their tags come after everyone's in the table's order.
+	 */
+	test_exec(db,
+		  "INSERT INTO answer (id, response_id, question_id, value) VALUES "
+		  "(300, 1, 2, 'later'), (301, 3, 1, 'later');"
+		  "INSERT INTO tag (answer_id, theme_id, rule_no, match_start, match_end, "
+		  "response_id, question_id) SELECT 300, id, 1, 0, 1, 1, 2 FROM theme WHERE code = 'B' "
+		  "UNION ALL SELECT 301, id, 1, 0, 1, 3, 1 FROM theme WHERE code = 'A1';");
+	many_in_one_reading(db);
+	sqlite3_close(db);
+}
+END_TEST
+
+/*
+ * The index the answered free-text answers are read from (schema 0032)
+ * holds exactly the answers the counts' WHERE gives, after answers are
+ * written, emptied, skipped and erased with their response (as `collector
+ * erase` deletes it); and the tables by question and polarity, read from
+ * it, are straight SQL's (which reads the answers' text).
+ */
+START_TEST(test_answer_text_index)
+{
+	static const char *const by[] = { "polarity", "question", "district,polarity" };
+	enum { N = sizeof by / sizeof by[0] };
+	static const char *const cond = "state = 'answered' AND value > '' AND "
+					"(value < x'' OR length(value) > 0)";
+	sqlite3 *db = test_memdb();
+	char sql[1024];
+
+	fill(db);
+	fill_more(db);
+	test_exec(db, "UPDATE answer SET value = '' WHERE id = 16;"
+		      "UPDATE answer SET state = 'skipped', value = NULL WHERE id = 17;"
+		      "INSERT INTO answer (id, response_id, question_id, value, state) VALUES "
+		      "(302, 8, 2, X'00', 'answered');"
+		      "DELETE FROM response WHERE id = 3;");
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM (SELECT response_id, question_id, id FROM "
+		 "answer INDEXED BY answer_text WHERE %s EXCEPT SELECT response_id, question_id, id "
+		 "FROM answer NOT INDEXED WHERE %s)", cond, cond);
+	ck_assert_int_eq(test_int(db, sql), 0);
+	snprintf(sql, sizeof sql, "SELECT (SELECT count(*) FROM answer INDEXED BY answer_text WHERE "
+		 "%s) - (SELECT count(*) FROM answer NOT INDEXED WHERE %s)", cond, cond);
+	ck_assert_int_eq(test_int(db, sql), 0);
+	for (int rules_only = 0; rules_only < 2; rules_only++) {
+		struct count_build_opts o = { .rules_only = rules_only };
+		struct count_cube *c[N];
+		struct err e;
+
+		err_init(&e);
+		ck_assert_msg(counts_build_many(db, 1, by, N, &o, c, &e) == 0, "%s", err_first(&e));
+		for (size_t k = 0; k < N; k++) {
+			cube_is_sql(db, rules_only ? "tag" : "effective_tag", c[k]);
+			count_cube_free(c[k]);
+		}
+	}
+	sqlite3_close(db);
+}
+END_TEST
+
 /* One cube's error is the build's: nothing built, every cube NULL. */
 START_TEST(test_many_error)
 {
@@ -817,6 +1036,10 @@ static Suite *counts_suite(void)
 	tc = tcase_create("one reading");
 	tcase_add_test(tc, test_many_is_sql);
 	tcase_add_test(tc, test_many_error);
+	tcase_add_test(tc, test_snapshot_in_pass);
+	tcase_add_test(tc, test_counted_as_read);
+	tcase_add_test(tc, test_answer_text_index);
+	tcase_add_test(tc, test_tag_sum_is_total);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("published");
 	tcase_add_test(tc, test_each_exact);

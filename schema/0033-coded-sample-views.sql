@@ -1,4 +1,4 @@
--- 0034: the hand-coded samples kept in the database (0028, docs/review.md)
+-- 0033: the hand-coded samples kept in the database (0028, docs/review.md)
 -- in the SQL layer analysts query (docs/sql.md), so that the coders' codes
 -- can be compared with the tags in sqlite3, R or pandas. The coders' notes
 -- are left out, as the reviewers' reasons are: they are free text about an
