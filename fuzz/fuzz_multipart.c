@@ -8,11 +8,13 @@
  * refused when it does not fit the room given. A refused body leaves no
  * fields behind. An accepted one: the file, when there is one, is bytes of
  * the body between a part's blank line and the next delimiter, and its
- * field name is a name="..." of the body; every text field's name is a
+ * field name is a name="..." of the body, and its file name (none
+ * without a file) has no control bytes; every text field's name is a
  * name="..." of the body and its value the bytes of the body between a
  * blank line and a delimiter; there are no more parts than delimiters.
  * Written out again as a plain multipart body (the fields in order, then
- * the file), it reads back as the same fields, file and field name.
+ * the file), it reads back as the same fields, file and field name, and
+ * the file name written.
  */
 #include <assert.h>
 
@@ -21,6 +23,7 @@
 #include "multipart.h"
 
 #define FIELD_CAP 64 /* as the server's request (web/server.h) */
+#define NAME_CAP 256 /* a file's name, as the samples page gives */
 
 static void fail(const char *why, size_t i)
 {
@@ -92,6 +95,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const uint8_t *a, *b;
 	size_t alen, blen, bodylen, delims = 0, outn = 0;
 	char boundary[80], delim[80], field[FIELD_CAP], field2[FIELD_CAP];
+	char name[NAME_CAP], name2[NAME_CAP];
 	const char *body, *file, *file2;
 	size_t file_len, file_len2;
 	char *ct, *out = NULL;
@@ -119,11 +123,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(copy, body, bodylen);
 	body = copy;
 
-	if (multipart_parse(body, bodylen, boundary, &f, &file, &file_len, field, sizeof field) < 0) {
+	if (multipart_parse(body, bodylen, boundary, &f, &file, &file_len, field, sizeof field, name,
+			    sizeof name) < 0) {
 		assert(f.n == 0 && f.f == NULL);
 		free(copy);
 		return 0;
 	}
+	if (!memchr(name, '\0', sizeof name) || (!file && name[0]))
+		fail("a file's name without a file, or not ended in its buffer", 0);
+	for (const char *c = name; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			fail("a control byte in the file's name", (size_t)(c - name));
 	snprintf(delim, sizeof delim, "\r\n--%s", boundary);
 	for (const char *p = body; (p = memmem(p, bodylen - (size_t)(p - body), delim + 2,
 					       strlen(delim) - 2));
@@ -169,8 +179,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	puts_(&out, &outn, "--\r\n");
 	if (multipart_parse(out, outn, boundary, &again, &file2, &file_len2, field2,
-			    sizeof field2) < 0)
+			    sizeof field2, name2, sizeof name2) < 0)
 		fail("the body written out again was refused", outn);
+	if (file && strcmp(name2, "logo"))
+		fail("the file's name differs when read back", strlen(name2));
 	if (again.n != f.n)
 		fail("another number of fields read back", again.n);
 	for (size_t i = 0; i < f.n; i++)
