@@ -321,6 +321,15 @@ START_TEST(test_multipart)
 	ck_assert_int_eq(multipart_parse(spans, sizeof spans - 1, "B", &f, &file, &len, field,
 					 sizeof field, fname, sizeof fname), -1);
 	form_free(&f);
+	/* A parameter's name inside another's quoted value is not that parameter. */
+	static const char inner[] = "--B\r\nContent-Disposition: form-data; name=\"x; filename=\"; "
+				    "filename=\"f.txt\"\r\n\r\n1\r\n--B--";
+
+	ck_assert_int_eq(multipart_parse(inner, sizeof inner - 1, "B", &f, &file, &len, field,
+					 sizeof field, fname, sizeof fname), 0);
+	ck_assert_str_eq(field, "x; filename=");
+	ck_assert_str_eq(fname, "f.txt");
+	form_free(&f);
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		ck_assert_msg(multipart_parse(bad[i], strlen(bad[i]), "B", &f, &file, &len, field,
 					      sizeof field, fname, sizeof fname) == -1,

@@ -30,13 +30,24 @@ int multipart_boundary(const char *ct, char *out, size_t cap)
 	return 0;
 }
 
-/* The value of `key="..."` in a Content-Disposition line into out: 1, 0 absent, -1 bad. */
+/*
+ * The value of `key="..."` in the Content-Disposition line (the first of
+ * the part's headers, `n` bytes from `h`) into out: 1, 0 absent, -1 bad.
+ * A key inside another parameter's quoted value is not one (a field named
+ * `a; filename=` is not a file).
+ */
 static int disposition(const char *h, size_t n, const char *key, char *out, size_t cap)
 {
 	size_t k = strlen(key);
+	const char *eol = memmem(h, n, "\r\n", 2);
+	int quoted = 0;
 
+	if (eol)
+		n = (size_t)(eol - h);
 	for (size_t i = 0; i + k + 2 <= n; i++) {
-		if ((i && h[i - 1] != ' ' && h[i - 1] != ';') || strncmp(h + i, key, k) ||
+		if (h[i] == '"')
+			quoted = !quoted;
+		if (quoted || (i && h[i - 1] != ' ' && h[i - 1] != ';') || strncmp(h + i, key, k) ||
 		    h[i + k] != '=' || h[i + k + 1] != '"')
 			continue;
 		const char *v = h + i + k + 2, *end = memchr(v, '"', n - (size_t)(v - h));
