@@ -839,23 +839,11 @@ static void member_row(void *pass, sqlite3_context *ctx, sqlite3_value **argv)
 static int exercise_ids(sqlite3 *db, long long ex, struct item_pass *p, unsigned char **bits,
 			struct err *e)
 {
-	sqlite3_stmt *st = db_prepare(db, "SELECT count(*), min(id), max(id) FROM response "
-				      "WHERE exercise_id = ?1", e);
 	struct member_pass mp = { 0 };
 	long long n = 0, lo = 0, hi = 0;
-	int rc;
 
-	if (!st)
+	if (response_id_span(db, ex, &n, &lo, &hi, "reading the responses", e) < 0)
 		return -1;
-	sqlite3_bind_int64(st, 1, ex);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		n = sqlite3_column_int64(st, 0);
-		lo = sqlite3_column_int64(st, 1);
-		hi = sqlite3_column_int64(st, 2);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW)
-		return db_fail(db, "reading the responses", e);
 	p->xlo = 1;
 	p->xhi = 0;
 	p->xn = n;

@@ -206,18 +206,8 @@ int ledger_tags_sql(sqlite3 *db, long long ex, int decisions, long long *ntags, 
 				       SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, NULL,
 				       snapshot_term, NULL, NULL, NULL) != SQLITE_OK)
 		return db_fail(db, "working out what the counts come from", e);
-	if (!(st = db_prepare(db, "SELECT count(*), min(id), max(id) FROM response "
-			      "WHERE exercise_id = ?1", e)))
+	if (response_id_span(db, ex, &n, &lo, &hi, "working out what the counts come from", e) < 0)
 		return -1;
-	sqlite3_bind_int64(st, 1, ex);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		n = sqlite3_column_int64(st, 0);
-		lo = sqlite3_column_int64(st, 1);
-		hi = sqlite3_column_int64(st, 2);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW)
-		return db_fail(db, "working out what the counts come from", e);
 	dense = !n || (hi >= lo && (unsigned long long)hi - (unsigned long long)lo + 1 ==
 			(unsigned long long)n);
 	if (!(st = db_prepare(db, tags_sql[decisions != 0][dense], e)))

@@ -14,7 +14,10 @@
 #ifndef TALLY_TAG_SUM_H
 #define TALLY_TAG_SUM_H
 
+#include <sqlite3.h>
 #include <stdint.h>
+
+#include "err.h"
 
 struct tag_sum {
 	long long n;       /* tags */
@@ -49,5 +52,14 @@ double tag_sum_value(const struct tag_sum *s);
 
 /* Whether that value depends on the order of the terms (past 2^53, SQLite before 3.43). */
 int tag_sum_order_matters(const struct tag_sum *s);
+
+/*
+ * How many responses exercise `ex` has, and its lowest and highest response
+ * id (the ids are dense when hi - lo + 1 == n), which both the counts' pass
+ * and the ledger's own read of the tags go by. 0, or -1 with `e` set,
+ * saying it happened while `doing`.
+ */
+int response_id_span(sqlite3 *db, long long ex, long long *n, long long *lo, long long *hi,
+		     const char *doing, struct err *e);
 
 #endif
